@@ -1,0 +1,90 @@
+/**
+ * The test model: cases produced by agents, executed by the executor.
+ * Everything here is JSON-serialisable: cases travel through Cloudflare Queues
+ * (128 KB per message), so keep them compact.
+ */
+import type { HttpMethod } from "./api";
+import type { CheckName } from "./checks";
+
+export const AGENT_NAMES = [
+  "functional-positive",
+  "functional-negative",
+  "stateful",
+  "security-auth",
+  "security-injection",
+  "data-exposure",
+] as const;
+export type AgentName = (typeof AGENT_NAMES)[number] | (string & {});
+
+export type CaseKind = "positive" | "negative" | "stateful" | "security" | "performance";
+
+/**
+ * A value in a request template. Strings may reference variables extracted by earlier
+ * steps: a string that is exactly "{{name}}" becomes the variable's value with its type;
+ * "{{name}}" inside a longer string is interpolated as text.
+ */
+export type TemplateValue = unknown;
+
+export interface RequestBodyTemplate {
+  contentType: string;
+  /** structured value, serialised by content type (JSON, form, multipart) */
+  value?: TemplateValue;
+  /** raw text sent as is (malformed JSON, wrong content type probes); wins over value */
+  raw?: string;
+}
+
+export interface RequestTemplate {
+  method: HttpMethod | (string & {});
+  /** OpenAPI path template; every {param} must be filled from pathParams before sending */
+  path: string;
+  pathParams: Record<string, TemplateValue>;
+  /** arrays are sent as repeated keys (form, explode) */
+  query: Record<string, TemplateValue>;
+  headers: Record<string, string>;
+  cookies?: Record<string, string>;
+  body?: RequestBodyTemplate;
+  /**
+   * Which configured identity's credentials to send: a name, the default (undefined = first
+   * identity), or null for no credentials at all.
+   */
+  identity?: string | null;
+  /** header names whose identity-supplied values are removed (e.g. to drop auth) */
+  removeHeaders?: string[];
+}
+
+export type Extraction =
+  | { from: "body"; pointer: string } // JSON pointer into the JSON response body, "" for whole body
+  | { from: "header"; name: string }
+  | { from: "status" }
+  /** last path segment of the Location header (resolved against the request URL) */
+  | { from: "location-id" };
+
+export interface CheckSpec {
+  name: CheckName;
+  /** check-specific parameters, e.g. { compareWith: "stepId" } for idempotency */
+  params?: Record<string, unknown>;
+}
+
+export interface Step {
+  id: string;
+  request: RequestTemplate;
+  /** variable name -> where to read it from this step's response */
+  extract?: Record<string, Extraction>;
+  checks: CheckSpec[];
+  /**
+   * When a step's precondition fails (e.g. the create returned 4xx, or an extraction found
+   * nothing), the rest of the chain is skipped and the case is not judged on later steps.
+   */
+  requireSuccess?: boolean;
+}
+
+export interface TestCase {
+  id: string;
+  agent: AgentName;
+  operationId: string;
+  kind: CaseKind;
+  title: string;
+  steps: Step[];
+  /** free-form tags for reports, e.g. "boundary", "oneOf[1]" */
+  tags?: string[];
+}

@@ -1,0 +1,4 @@
+export * from "./api";
+export * from "./checks";
+export * from "./cases";
+export * from "./results";

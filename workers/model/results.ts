@@ -1,0 +1,76 @@
+/**
+ * What an execution produces: per-step exchanges, per-check outcomes, findings.
+ * Shapes follow the report contract of DESIGN.md.
+ */
+import type { CheckName, Severity } from "./checks";
+import type { HttpMethod } from "./api";
+
+export interface SentRequest {
+  method: string;
+  /** absolute URL as sent */
+  url: string;
+  /** secrets redacted before the request leaves the executor's memory */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ReceivedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** text body, truncated to a limit; `bodyTruncated` says so */
+  body: string;
+  bodyTruncated?: boolean;
+  /** byte length actually read */
+  bodySize: number;
+  durationMs: number;
+}
+
+export interface Exchange {
+  stepId: string;
+  request: SentRequest;
+  response?: ReceivedResponse;
+  /** network failure, timeout, body too large: why there is no (complete) response */
+  error?: string;
+}
+
+export type CheckStatus = "passed" | "failed" | "skipped";
+
+export interface CheckOutcome {
+  check: CheckName;
+  stepId: string;
+  status: CheckStatus;
+  /** one line a developer understands without reading code */
+  message?: string;
+  severity?: Severity;
+  /** groups equal failures for dedupe, e.g. the failing status class or schema path */
+  signature?: string;
+}
+
+export type CaseStatus = "passed" | "failed" | "errored" | "skipped";
+
+export interface CaseResult {
+  caseId: string;
+  agent: string;
+  operationId: string;
+  status: CaseStatus;
+  /** set when errored or skipped */
+  reason?: string;
+  exchanges: Exchange[];
+  checks: CheckOutcome[];
+  durationMs: number;
+}
+
+export interface Finding {
+  id: string;
+  check: CheckName;
+  severity: Severity;
+  operation: { method: HttpMethod | string; path: string; operationId: string };
+  agent: string;
+  caseId: string;
+  title: string;
+  message: string;
+  signature: string;
+  request: SentRequest;
+  response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
+  curl: string;
+}
