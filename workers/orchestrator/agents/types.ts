@@ -1,0 +1,26 @@
+/**
+ * The agent interface. An agent turns the operation model into test cases, deterministically
+ * for a given seed. TypeScript agents and wasm agents (agents-wasm/) implement the same shape.
+ */
+import type { AgentName, ApiModel, TestCase } from "../../model";
+
+export interface PlanConfig {
+  /** identities configured for the run, in order; the first is the default ("A") */
+  identities: string[];
+  /** upper bound on cases per operation per agent, to keep big specs plannable */
+  maxCasesPerOperation: number;
+  /** names of identities considered unprivileged for BFLA probes (default: all but the first? see agent) */
+  unprivilegedIdentities?: string[];
+}
+
+export interface AgentContext {
+  model: ApiModel;
+  seed: number;
+  config: PlanConfig;
+}
+
+export interface Agent {
+  name: AgentName;
+  description: string;
+  generate(ctx: AgentContext): TestCase[] | Promise<TestCase[]>;
+}
