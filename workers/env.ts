@@ -26,11 +26,16 @@ export interface Env {
   /** requests per minute per API key (default 600) */
   SENTINEL_RATE_LIMIT?: string;
   /** tests only: D1 migrations to apply */
-  TEST_MIGRATIONS?: unknown;
+  TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
 }
 
+type SentinelEnv = Env;
 declare global {
   namespace Cloudflare {
-    interface Env extends import("./env").Env {}
+    interface Env extends SentinelEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "TestRun" | "RateLimiter";
+    }
   }
 }
