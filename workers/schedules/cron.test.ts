@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { dueSlots, minuteSlot, validateCron } from "./cron";
+
+describe("cron schedules", () => {
+  it("validates expressions", () => {
+    expect(validateCron("*/5 * * * *")).toBeNull();
+    expect(validateCron("61 * * * *")).not.toBeNull();
+    expect(validateCron("* * *")).toMatch(/five fields/);
+  });
+  it("finds the due minute slots in a window", () => {
+    const t = Date.UTC(2026, 0, 1, 0, 0);
+    expect(dueSlots("*/5 * * * *", t, t + 11 * 60_000)).toEqual([minuteSlot(t) + 5, minuteSlot(t) + 10]);
+    expect(dueSlots("0 3 * * *", t, t + 60 * 60_000)).toEqual([]);
+  });
+});
