@@ -101,6 +101,8 @@ export interface Operation {
   security: SecurityRequirement[];
   /** JSON pointer of the operation in the source document, for error messages */
   pointer: string;
+  /** the operation's `x-*` extensions as written (e.g. x-sentinel-privileged), when any */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ApiModel {

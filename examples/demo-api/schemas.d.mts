@@ -1,0 +1,1 @@
+export const schemas: Record<string, Record<string, unknown>>;
