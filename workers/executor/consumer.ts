@@ -1,10 +1,238 @@
-// Placeholder replaced by the run-pipeline work (issue 3).
+/**
+ * The executor: the TASKS queue consumer and its dead-letter consumer. For each task message it
+ * asks the run's Durable Object for the execution context, runs the cases not yet recorded, writes
+ * each result (and its findings) once, and reports the task done. A case that throws becomes an
+ * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
+ */
 import type { Env } from "../env";
-export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  void env;
-  batch.ackAll();
+import type { ExecutionContext, TaskSummary } from "../../durable-objects/test-run";
+import type { ApiModel, CaseResult, Finding, TestCase } from "../model";
+import { DELIVERY_FAILED_REASON } from "../orchestrator/run-lifecycle";
+import { getOrg } from "../storage/orgs-repo";
+import { existingCaseIds, truncateExchanges, writeCaseOutcome, writeUnrunResults, type CaseStub } from "../storage/results-repo";
+import { checkAddress } from "../shared/address-policy";
+import { log } from "../shared/log";
+import { buildFindings } from "./findings";
+import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
+import { runCase } from "./run-case";
+import { looseTaskRef, parseTaskMessage, type TaskMessage } from "./task-messages";
+
+/** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
+const modelCache = new Map<string, Promise<ApiModel | null>>();
+const MODEL_CACHE_SIZE = 8;
+
+function loadModel(env: Env, key: string): Promise<ApiModel | null> {
+  let entry = modelCache.get(key);
+  if (!entry) {
+    entry = env.BLOBS.get(key).then(async (object) => (object ? ((await object.json()) as ApiModel) : null));
+    entry.catch(() => modelCache.delete(key));
+    modelCache.set(key, entry);
+    while (modelCache.size > MODEL_CACHE_SIZE) modelCache.delete(modelCache.keys().next().value!);
+  }
+  return entry;
 }
+
+function runStub(env: Env, runId: string) {
+  return env.TEST_RUN.get(env.TEST_RUN.idFromName(runId));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
+}
+
+function stub(c: { id: string; agent: string; operationId: string }): CaseStub {
+  return { id: c.id, agent: c.agent, operationId: c.operationId };
+}
+
+function emptySummary(): TaskSummary {
+  return { passed: 0, failed: 0, errored: 0, skipped: 0, requests: 0 };
+}
+
+/** Shared by every message of one invocation: the Workers limit of 6 connections is per invocation. */
+interface Invocation {
+  cases: Semaphore;
+  connections: Semaphore;
+  contexts: Map<string, Promise<ExecutionContext | null>>;
+}
+
+export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const invocation: Invocation = {
+    cases: new Semaphore(DEFAULT_CONCURRENCY),
+    connections: new Semaphore(DEFAULT_CONCURRENCY),
+    contexts: new Map(),
+  };
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await processMessage(message.body, env, invocation);
+        message.ack();
+      } catch (error) {
+        log("error", "task message failed; retrying", { queue: batch.queue, messageId: message.id, attempts: message.attempts, error: errorText(error) });
+        message.retry();
+      }
+    }),
+  );
+}
+
+function executionContext(env: Env, invocation: Invocation, runId: string): Promise<ExecutionContext | null> {
+  let ctx = invocation.contexts.get(runId);
+  if (!ctx) {
+    ctx = runStub(env, runId).getExecutionContext() as Promise<ExecutionContext | null>;
+    ctx.catch(() => invocation.contexts.delete(runId));
+    invocation.contexts.set(runId, ctx);
+  }
+  return ctx;
+}
+
+async function processMessage(body: unknown, env: Env, invocation: Invocation): Promise<void> {
+  const parsed = parseTaskMessage(body);
+  if (!parsed.ok) {
+    await settleUnreadable(body, env, `invalid task message: ${parsed.error}`);
+    return;
+  }
+  const task = parsed.message;
+  const ctx = await executionContext(env, invocation, task.runId);
+  if (!ctx) {
+    log("warn", "task for an unknown run dropped", { runId: task.runId, taskId: task.taskId });
+    return;
+  }
+  if (!ctx.active) return; // cancelled or over: the run settled these cases itself
+
+  const summary = emptySummary();
+  const settle = async (reason: string) => {
+    summary.errored += await writeUnrunResults(env.DB, ctx.orgId, task.runId, task.cases.map(stub), "errored", reason);
+    await runStub(env, task.runId).taskDone(task.taskId, summary);
+  };
+
+  const model = await loadModel(env, ctx.modelKey);
+  if (!model) return settle(`the spec's operation model is missing (${ctx.modelKey})`);
+  const refusal = await targetRefusal(env, ctx);
+  if (refusal) return settle(`target not allowed: ${refusal}`);
+
+  const done = await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
+  const pending = task.cases.filter((c) => !done.has(c.id));
+  const runSlots = new Semaphore(ctx.limits.concurrency);
+  const fetcher = disciplinedFetch((input, init) => fetch(input, init), {
+    allowedOrigin: new URL(ctx.baseUrl).origin,
+    semaphore: invocation.connections,
+    throttle: createThrottle(ctx.limits.rps),
+    maxHoldMs: ctx.limits.timeoutMs + 5000,
+  });
+
+  await mapWithConcurrency(pending, pending.length, async (testCase) => {
+    const releaseRun = await runSlots.acquire();
+    const releaseCase = await invocation.cases.acquire();
+    let result: CaseResult;
+    try {
+      result = await executeCase(testCase, model, ctx, fetcher);
+    } finally {
+      releaseCase();
+      releaseRun();
+    }
+    await recordCase(env, ctx, task, testCase, model, result, summary);
+  });
+  await runStub(env, task.runId).taskDone(task.taskId, summary);
+}
+
+async function executeCase(testCase: TestCase, model: ApiModel, ctx: ExecutionContext, fetcher: ReturnType<typeof disciplinedFetch>): Promise<CaseResult> {
+  const started = Date.now();
+  try {
+    return await runCase(testCase, {
+      fetch: fetcher,
+      baseUrl: ctx.baseUrl,
+      identities: ctx.identities,
+      defaultIdentity: ctx.defaultIdentity,
+      model,
+      config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
+    });
+  } catch (error) {
+    return {
+      caseId: testCase.id,
+      agent: testCase.agent,
+      operationId: testCase.operationId,
+      status: "errored",
+      reason: `executor error: ${errorText(error)}`,
+      exchanges: [],
+      checks: [],
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+async function recordCase(
+  env: Env,
+  ctx: ExecutionContext,
+  task: TaskMessage,
+  testCase: TestCase,
+  model: ApiModel,
+  result: CaseResult,
+  summary: TaskSummary,
+): Promise<void> {
+  let findings: Finding[] = [];
+  if (result.status === "failed") {
+    try {
+      findings = buildFindings(result, testCase, model);
+    } catch (error) {
+      log("error", "building findings failed", { runId: task.runId, caseId: testCase.id, error: errorText(error) });
+    }
+  }
+  let bodiesKey: string | null = null;
+  if (truncateExchanges(result.exchanges).cut) {
+    bodiesKey = `runs/${ctx.orgId}/${task.runId}/exchanges/${encodeURIComponent(result.caseId)}.json`;
+    await env.BLOBS.put(bodiesKey, JSON.stringify(result.exchanges), { httpMetadata: { contentType: "application/json" } });
+  }
+  const written = await writeCaseOutcome(env.DB, { orgId: ctx.orgId, runId: task.runId, result, findings, bodiesKey });
+  if (!written) return;
+  summary.requests += result.exchanges.length;
+  summary[result.status] += 1;
+}
+
+async function targetRefusal(env: Env, ctx: ExecutionContext): Promise<string | undefined> {
+  const org = await getOrg(env, ctx.orgId);
+  const verdict = checkAddress(ctx.baseUrl, {
+    allowLoopback: env.SENTINEL_ALLOW_LOOPBACK === "true",
+    allowPrivate: env.SENTINEL_ALLOW_PRIVATE === "true",
+    allowlist: org?.targetAllowlist ?? [],
+  });
+  return verdict.ok ? undefined : verdict.reason;
+}
+
+/** A body that does not validate cannot run; settle whatever cases it names so the run does not wait for its deadline. */
+async function settleUnreadable(body: unknown, env: Env, reason: string): Promise<void> {
+  const ref = looseTaskRef(body);
+  log("error", "unreadable task message", { runId: ref?.runId, taskId: ref?.taskId, reason });
+  if (!ref) return;
+  await settleTask(env, ref.runId, ref.taskId, ref.caseIds.map((id) => ({ id, agent: "unknown", operationId: "unknown" })), reason);
+}
+
+async function settleTask(env: Env, runId: string, taskId: string, cases: CaseStub[], reason: string): Promise<void> {
+  const run = runStub(env, runId);
+  const ctx = (await run.getExecutionContext()) as ExecutionContext | null;
+  if (!ctx) return;
+  const summary = emptySummary();
+  summary.errored = await writeUnrunResults(env.DB, ctx.orgId, runId, cases, "errored", reason);
+  await run.taskDone(taskId, summary);
+}
+
+/**
+ * Messages that failed every retry: each case they carry is recorded as errored ("delivery
+ * failed") — unless a result exists already — and the task is reported so the run can end.
+ */
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  void env;
-  batch.ackAll();
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        const parsed = parseTaskMessage(message.body);
+        if (parsed.ok) {
+          await settleTask(env, parsed.message.runId, parsed.message.taskId, parsed.message.cases.map(stub), DELIVERY_FAILED_REASON);
+        } else {
+          await settleUnreadable(message.body, env, DELIVERY_FAILED_REASON);
+        }
+        message.ack();
+      } catch (error) {
+        log("error", "dead-letter message failed; retrying", { messageId: message.id, error: errorText(error) });
+        message.retry();
+      }
+    }),
+  );
 }

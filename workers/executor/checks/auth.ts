@@ -1,0 +1,152 @@
+/**
+ * Authentication and authorisation. A failure always means "a 2xx where the spec or the identity
+ * model says access must be refused"; refusals (401/403), hiding (404) and redirects to a sign-in
+ * page pass; 5xx is left to not_a_server_error; anything inconclusive skips.
+ * Operations whose security is empty or lists `{}` as an alternative (anonymous allowed) are
+ * never judged by ignored_auth / jwt_weakness.
+ */
+import type { Operation } from "../../model";
+import { credentialLocations, header, isClientError, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
+import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
+
+function label(ctx: CheckContext): string {
+  return operationLabel(ctx.request.method, ctx.step.request.path);
+}
+
+function securedOperation(ctx: CheckContext): Operation | undefined {
+  const op = ctx.operation ?? ctx.caseOperation;
+  return op && requiresAuth(op) ? op : undefined;
+}
+
+/** Credentials the request still carries at the places the operation's schemes read them. */
+function carriedCredentials(ctx: CheckContext, op: Operation): string[] {
+  const carried: string[] = [];
+  const url = new URL(ctx.request.url);
+  const cookies = header(ctx.request.headers, "cookie") ?? "";
+  for (const location of credentialLocations(ctx.model, op)) {
+    if (location.in === "header" && header(ctx.request.headers, location.name) !== undefined) carried.push(location.name);
+    if (location.in === "query" && url.searchParams.has(location.name)) carried.push(`?${location.name}`);
+    if (location.in === "cookie" && cookies.split(";").some((c) => c.trim().startsWith(`${location.name}=`))) carried.push(`cookie ${location.name}`);
+  }
+  return [...new Set(carried)];
+}
+
+function refusalVerdict(ctx: CheckContext, what: string): CheckResult | undefined {
+  const { status } = ctx.response;
+  if (status === 401 || status === 403) return pass(`${what} refused with ${status}`);
+  if (isRedirect(status)) return pass(`${what} redirected (${status}), not served`);
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (isClientError(status)) return pass(`${what} not served (${status})`);
+  return undefined;
+}
+
+/**
+ * params: { variant?: "none" | "invalid" | "malformed" | "expired" | "wrong-scheme" | string }.
+ * "none" (the default when the step sends no identity) additionally requires that the request
+ * really carries no credential where the operation's security schemes look for one.
+ */
+export function ignored_auth(ctx: CheckContext): CheckResult {
+  const op = securedOperation(ctx);
+  if (!op) return skip("the operation does not require authentication");
+  const variant = paramString(ctx, "variant") ?? (ctx.request.identity === null ? "none" : "invalid");
+  if (variant === "none") {
+    const carried = carriedCredentials(ctx, op);
+    if (carried.length > 0) return skip(`the request still carried credentials (${carried.join(", ")})`);
+  }
+  const what = variant === "none" ? "request without credentials" : `request with ${variant} credentials`;
+  const verdict = refusalVerdict(ctx, what);
+  if (verdict) return verdict;
+  if (isSuccess(ctx.response.status)) return fail(`${label(ctx)} requires authentication but answered ${ctx.response.status} to a ${what}`, `accepted:${variant}`);
+  return skip(`${ctx.response.status}: no verdict`);
+}
+
+/**
+ * params: { variant: "alg-none" | "wrong-key" | "expired" | "tampered" | ..., baselineStep? }.
+ * The step carries a forged bearer token; accepting it is the weakness. When `baselineStep`
+ * (the same request without credentials) also succeeded, auth is not enforced at all: that is
+ * ignored_auth's finding, so this check skips.
+ */
+export function jwt_weakness(ctx: CheckContext): CheckResult {
+  const op = securedOperation(ctx);
+  if (!op) return skip("the operation does not require authentication");
+  const authorization = header(ctx.request.headers, "authorization");
+  if (!authorization) return skip("the request carries no Authorization header");
+  const variant = paramString(ctx, "variant") ?? "forged";
+  if (variant === "alg-none") {
+    const alg = jwtHeader(authorization)?.alg;
+    if (typeof alg !== "string" || alg.toLowerCase() !== "none") return skip("the token sent is not an alg=none token");
+  }
+  const baseline = stepRecord(ctx, paramString(ctx, "baselineStep"));
+  if (baseline?.exchange.response && isSuccess(baseline.exchange.response.status)) return skip("the operation answers 2xx without any credentials (ignored_auth)");
+  const verdict = refusalVerdict(ctx, `${variant} token`);
+  if (verdict) return verdict;
+  if (isSuccess(ctx.response.status)) return fail(`${label(ctx)} accepted a ${variant} JWT (${ctx.response.status})`, `accepted:${variant}`);
+  return skip(`${ctx.response.status}: no verdict`);
+}
+
+export function jwtHeader(authorization: string): Record<string, unknown> | undefined {
+  const token = authorization.replace(/^\s*bearer\s+/i, "").trim();
+  const [head] = token.split(".");
+  if (!head) return undefined;
+  try {
+    const base64 = head.replace(/-/g, "+").replace(/_/g, "/");
+    const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
+    const parsed = JSON.parse(atob(padded));
+    return parsed && typeof parsed === "object" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isEmptyPayload(ctx: CheckContext): boolean {
+  if (ctx.response.body.trim() === "") return true;
+  const value = jsonValue(ctx.response);
+  return value === null || (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === "object" && Object.keys(value).length === 0);
+}
+
+function publicAccess(ctx: CheckContext): StepRecord | undefined {
+  const anonymous = stepRecord(ctx, paramString(ctx, "anonymousStep"));
+  return anonymous?.exchange.response && isSuccess(anonymous.exchange.response.status) ? anonymous : undefined;
+}
+
+/**
+ * params: { ownerStep (the owner's create), action?: "read" | "update" | "delete",
+ *           anonymousStep? (same request without credentials), verifyStep? (owner's read after) }.
+ * The current step is another identity touching the owner's resource.
+ */
+export function bola(ctx: CheckContext): CheckResult {
+  const ownerId = paramString(ctx, "ownerStep");
+  const owner = stepRecord(ctx, ownerId);
+  if (!owner) return skip("params.ownerStep names no executed step");
+  if (!owner.exchange.response || !isSuccess(owner.exchange.response.status)) return skip(`the owner's step (${ownerId}) did not succeed`);
+  if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
+  if (ctx.request.identity === owner.request.identity) return skip("the request was made by the owner itself");
+  const action = paramString(ctx, "action") ?? (ctx.request.method === "DELETE" ? "delete" : ["GET", "HEAD"].includes(ctx.request.method) ? "read" : "update");
+  const { status } = ctx.response;
+  const who = `identity "${ctx.request.identity}"`;
+  if (status === 401 || status === 403 || status === 404 || status === 410) return pass(`${who} refused (${status})`);
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (!isSuccess(status)) return skip(`${status}: inconclusive`);
+  if (publicAccess(ctx)) return skip("the resource is public: anonymous access succeeds too");
+  if (action === "read" && isEmptyPayload(ctx)) return skip("the response reveals nothing");
+  const verify = stepRecord(ctx, paramString(ctx, "verifyStep"));
+  if (verify?.exchange.response && action === "delete" && isSuccess(verify.exchange.response.status)) {
+    return pass(`${who}'s DELETE answered ${status} but the owner still reads the resource`);
+  }
+  return fail(`${who} could ${action} a resource "${owner.request.identity ?? "anonymous"}" created (${label(ctx)} → ${status})`, action);
+}
+
+/**
+ * params: { anonymousStep? (same request without credentials) }. The current step is an
+ * unprivileged identity calling a privileged operation.
+ */
+export function bfla(ctx: CheckContext): CheckResult {
+  if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
+  const { status } = ctx.response;
+  const who = `identity "${ctx.request.identity}"`;
+  if (status === 401 || status === 403 || status === 404 || status === 405) return pass(`${who} refused (${status})`);
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (!isSuccess(status)) return skip(`${status}: inconclusive`);
+  if (publicAccess(ctx)) return skip("the operation is public: anonymous access succeeds too");
+  return fail(`unprivileged ${who} executed privileged ${label(ctx)} (${status})`, `${ctx.request.method}:executed`);
+}

@@ -1,0 +1,144 @@
+/**
+ * Conformance: does the response match what the spec documents for this operation?
+ * Every check skips (never fails) when the step hit no documented operation, and when the
+ * spec documents nothing to compare against: absence of documentation is not a bug here.
+ */
+import type { JsonSchema } from "../../model";
+import { generalisePath, validateSchema } from "./schema-validator";
+import {
+  findResponseSpec,
+  header,
+  isJsonMediaType,
+  isServerError,
+  mediaTypeMatches,
+  operationLabel,
+  parseMediaType,
+  resolveSchema,
+  responseJson,
+  responseSchemaFor,
+  truncate,
+} from "./support";
+import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
+
+const NO_BODY_STATUSES = new Set([204, 205, 304]);
+
+function label(ctx: CheckContext): string {
+  return operationLabel(ctx.request.method, ctx.step.request.path);
+}
+
+function hasNoBody(ctx: CheckContext): boolean {
+  return NO_BODY_STATUSES.has(ctx.response.status) || ctx.request.method === "HEAD" || (ctx.response.bodySize === 0 && !ctx.response.bodyTruncated);
+}
+
+export function not_a_server_error(ctx: CheckContext): CheckResult {
+  const { status } = ctx.response;
+  if (!isServerError(status)) return pass(`${status} is not a server error`);
+  // 501 is the RFC 9110 answer for a method the server does not implement at all
+  if (status === 501 && !ctx.operation) return pass(`501 for the undocumented method ${ctx.request.method}`);
+  const detail = ctx.response.body ? `: ${truncate(ctx.response.body, 100)}` : "";
+  return fail(`${label(ctx)} answered ${status}${detail}`, `status:${status}`);
+}
+
+export function status_code_conformance(ctx: CheckContext): CheckResult {
+  const op = ctx.operation;
+  if (!op) return skip(`no documented operation for ${label(ctx)}`);
+  if (op.responses.length === 0) return skip("the operation documents no responses");
+  if (op.responses.some((r) => r.status.trim().toLowerCase() === "default")) return pass("a default response covers every status");
+  const { status } = ctx.response;
+  const spec = findResponseSpec(op, status);
+  if (spec) return pass(`${status} is documented (${spec.status})`);
+  const documented = op.responses.map((r) => r.status).join(", ");
+  return fail(`${label(ctx)} answered ${status}, which is not documented (documented: ${documented})`, `status:${status}`);
+}
+
+export function content_type_conformance(ctx: CheckContext): CheckResult {
+  const op = ctx.operation;
+  if (!op) return skip(`no documented operation for ${label(ctx)}`);
+  const spec = findResponseSpec(op, ctx.response.status);
+  if (!spec) return skip(`status ${ctx.response.status} is not documented`);
+  if (spec.content.length === 0) return skip(`no media type documented for ${spec.status}`);
+  if (hasNoBody(ctx)) return skip("the response has no body");
+  const documented = spec.content.map((m) => m.contentType);
+  const received = header(ctx.response.headers, "content-type");
+  if (!received) return fail(`${label(ctx)} answered ${ctx.response.status} with a body but no Content-Type (documented: ${documented.join(", ")})`, "content-type:missing");
+  if (!parseMediaType(received)) return fail(`${label(ctx)} answered with a malformed Content-Type ${JSON.stringify(received)}`, "content-type:malformed");
+  if (documented.some((d) => mediaTypeMatches(d, received))) return pass(`${received} is documented`);
+  const essence = received.split(";")[0].trim().toLowerCase();
+  return fail(`${label(ctx)} answered ${ctx.response.status} with ${essence}, documented: ${documented.join(", ")}`, `content-type:${essence}`);
+}
+
+export function response_schema_conformance(ctx: CheckContext): CheckResult {
+  const op = ctx.operation;
+  if (!op) return skip(`no documented operation for ${label(ctx)}`);
+  const { spec, schema, contentType } = responseSchemaFor(op, ctx.response);
+  if (!spec) return skip(`status ${ctx.response.status} is not documented`);
+  if (schema === undefined || !contentType) return skip(`no schema documented for ${spec.status}`);
+  if (!isJsonMediaType(contentType)) return skip(`documented media type ${contentType} is not JSON`);
+  const received = header(ctx.response.headers, "content-type");
+  // a body declared as another type is content_type_conformance's finding, not a schema one
+  if (received && parseMediaType(received) && !isJsonMediaType(received)) return skip(`response is ${received}, not JSON`);
+  if (NO_BODY_STATUSES.has(ctx.response.status) || ctx.request.method === "HEAD") return skip("the response has no body");
+  if (ctx.response.bodyTruncated) return skip(`body truncated at ${ctx.response.bodySize} bytes: cannot validate`);
+  const parsed = responseJson(ctx.response);
+  if (!parsed.ok) {
+    const what = parsed.error === "empty body" ? "an empty body" : `a body that is not JSON (${truncate(parsed.error, 80)})`;
+    return fail(`${label(ctx)} answered ${ctx.response.status} with ${what} where JSON is documented`, parsed.error === "empty body" ? "json:empty" : "json:invalid");
+  }
+  const verdict = validateSchema(ctx.model, schema, parsed.value, "response");
+  if (verdict.valid === "unknown") return skip(`schema cannot be evaluated: ${verdict.reason}`);
+  if (verdict.valid) return pass(`body matches the schema documented for ${spec.status}`);
+  const [first, ...rest] = verdict.violations;
+  const where = first.instancePath || "/";
+  const more = rest.length > 0 ? ` (+${rest.length} more)` : "";
+  return fail(`${label(ctx)} ${ctx.response.status} body violates the schema at ${where}: ${first.message}${more}`, `${first.keyword}:${generalisePath(first.instancePath) || "/"}`);
+}
+
+export function response_headers_conformance(ctx: CheckContext): CheckResult {
+  const op = ctx.operation;
+  if (!op) return skip(`no documented operation for ${label(ctx)}`);
+  const spec = findResponseSpec(op, ctx.response.status);
+  if (!spec) return skip(`status ${ctx.response.status} is not documented`);
+  // OpenAPI: a Content-Type response header definition is ignored
+  const documented = spec.headers.filter((h) => h.name.toLowerCase() !== "content-type");
+  if (documented.length === 0) return skip(`no headers documented for ${spec.status}`);
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  for (const definition of documented) {
+    const value = header(ctx.response.headers, definition.name);
+    if (value === undefined) {
+      if (definition.required) missing.push(definition.name);
+      continue;
+    }
+    const verdict = validateSchema(ctx.model, definition.schema, coerceHeader(ctx, value, definition.schema), "response");
+    if (verdict.valid === false) invalid.push(`${definition.name}=${JSON.stringify(truncate(value, 40))} (${verdict.violations[0].message})`);
+  }
+  if (missing.length === 0 && invalid.length === 0) return pass("documented headers present and valid");
+  const parts: string[] = [];
+  if (missing.length) parts.push(`missing required header${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+  if (invalid.length) parts.push(`invalid ${invalid.join("; ")}`);
+  const signature = missing.length
+    ? `missing:${missing.map((h) => h.toLowerCase()).sort().join(",")}`
+    : `invalid:${invalid.map((h) => h.split("=")[0].toLowerCase()).sort().join(",")}`;
+  return fail(`${label(ctx)} ${ctx.response.status}: ${parts.join("; ")}`, signature);
+}
+
+/** Header values are text; read them as the schema's type before validating (as Schemathesis does). */
+function coerceHeader(ctx: CheckContext, value: string, schema: JsonSchema): unknown {
+  const resolved = resolveSchema(ctx.model, schema);
+  const type = resolved && typeof resolved === "object" ? resolved.type : undefined;
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes("string")) return value;
+  const text = value.trim();
+  if ((types.includes("integer") || types.includes("number")) && text !== "" && Number.isFinite(Number(text))) return Number(text);
+  if (types.includes("boolean") && /^(true|false)$/i.test(text)) return text.toLowerCase() === "true";
+  if (types.includes("array")) return text === "" ? [] : text.split(",").map((item) => coerceItem(item.trim(), resolved));
+  return value;
+}
+
+function coerceItem(item: string, schema: JsonSchema | undefined): unknown {
+  const items = schema && typeof schema === "object" ? (schema.items as { type?: unknown } | undefined) : undefined;
+  const type = items?.type;
+  if ((type === "integer" || type === "number") && item !== "" && Number.isFinite(Number(item))) return Number(item);
+  if (type === "boolean" && /^(true|false)$/i.test(item)) return item.toLowerCase() === "true";
+  return item;
+}

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CHECK_NAMES, SEVERITIES } from "../../model";
+import { CHECKS, runCheck } from "./index";
+import { ctx } from "./test-support";
+
+describe("check registry", () => {
+  it("maps every vocabulary name to a function, a severity and a title", () => {
+    expect(Object.keys(CHECKS).sort()).toEqual([...CHECK_NAMES].sort());
+    for (const name of CHECK_NAMES) {
+      expect(typeof CHECKS[name].run).toBe("function");
+      expect(SEVERITIES).toContain(CHECKS[name].severity);
+      expect(CHECKS[name].title.length).toBeGreaterThan(3);
+    }
+  });
+
+  it("has a failing and a passing test for every check name", () => {
+    const dir = fileURLToPath(new URL(".", import.meta.url));
+    const tests = readdirSync(dir)
+      .filter((f) => f.endsWith(".test.ts") && f !== "index.test.ts")
+      .map((f) => readFileSync(dir + f, "utf8"))
+      .join("\n");
+    for (const name of CHECK_NAMES) {
+      expect(tests, `${name} has a describe block`).toContain(`describe("${name}"`);
+    }
+  });
+
+  it("fills severity and signature on failures, and survives crashing or unknown checks", () => {
+    const failed = runCheck({ name: "not_a_server_error" }, ctx({ status: 500 }));
+    expect(failed).toMatchObject({ check: "not_a_server_error", stepId: "s1", status: "failed", severity: "high", signature: "status:500" });
+    const unknown = runCheck({ name: "nope" as never }, ctx({ status: 200 }));
+    expect(unknown.status).toBe("skipped");
+    const broken = ctx({ status: 200 });
+    (broken as { request: unknown }).request = undefined;
+    expect(runCheck({ name: "unsupported_method" }, broken)).toMatchObject({ status: "skipped" });
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { command_injection, expectedProduct, nosql_injection, path_traversal, sql_injection, ssrf, template_injection } from "./injection";
+import { ctx, record } from "./test-support";
+
+const search = (query: string) => ({ method: "GET", path: "/pets", query, headers: { "content-type": "text/plain" } });
+
+describe("sql_injection", () => {
+  const errors = [
+    "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version",
+    'ERROR: unterminated quoted string at or near "\'"',
+    "Unclosed quotation mark after the character string ''.",
+    "ORA-01756: quoted string not properly terminated",
+    'sqlite3.OperationalError: near "\'": syntax error',
+    "SequelizeDatabaseError: syntax error",
+  ];
+  it("fails on database error messages of many engines", () => {
+    for (const body of errors) expect(sql_injection(ctx({ ...search("q=%27"), status: 500, body })).status).toBe("failed");
+    expect(sql_injection(ctx({ ...search("q=%27"), status: 500, body: errors[0] })).signature).toBe("error:mysql");
+  });
+  it("passes on clean answers; ignores errors also present in the baseline", () => {
+    expect(sql_injection(ctx({ ...search("q=%27"), status: 400, body: "invalid query" })).status).toBe("passed");
+    const baseline = record({ id: "base", ...search("q=a"), status: 500, body: errors[1] });
+    expect(sql_injection(ctx({ id: "probe", ...search("q=%27"), status: 500, body: errors[1] }, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("passed");
+  });
+  it("judges time-based payloads against a baseline", () => {
+    const baseline = record({ id: "base", ...search("q=a"), durationMs: 40 });
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } }))).toMatchObject({ status: "failed", signature: "time-based" });
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 60 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("passed");
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { params: { delayMs: 5000 } })).status).toBe("passed");
+  });
+});
+
+describe("nosql_injection", () => {
+  it("fails on Mongo errors and on an operator login bypass", () => {
+    expect(nosql_injection(ctx({ method: "POST", path: "/login", status: 500, body: "MongoServerError: unknown operator: $foo" })).status).toBe("failed");
+    const baseline = record({ id: "base", method: "POST", path: "/login", status: 401 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 200, body: { token: "t" } }, { others: [baseline], params: { baselineStep: "base" } }))).toMatchObject({ status: "failed", signature: "behaviour:bypass" });
+  });
+  it("fails on more results only when a control proves the filter is not just ignored", () => {
+    const baseline = record({ id: "base", ...search("name=zz"), body: [] });
+    const control = record({ id: "control", ...search("name[x]=zz"), body: [] });
+    expect(nosql_injection(ctx({ id: "probe", ...search("name[$ne]=zz"), body: [{ id: 1 }, { id: 2 }] }, { others: [baseline, control], params: { baselineStep: "base", controlStep: "control" } })).status).toBe("failed");
+    const ignored = record({ id: "control", ...search("name[x]=zz"), body: [{ id: 1 }, { id: 2 }] });
+    expect(nosql_injection(ctx({ id: "probe", ...search("name[$ne]=zz"), body: [{ id: 1 }, { id: 2 }] }, { others: [baseline, ignored], params: { baselineStep: "base", controlStep: "control" } })).status).toBe("skipped");
+  });
+  it("passes when the payload changes nothing", () => {
+    const baseline = record({ id: "base", method: "POST", path: "/login", status: 401 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 401 }, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("passed");
+  });
+});
+
+describe("command_injection", () => {
+  it("fails on id output or a computed marker", () => {
+    expect(command_injection(ctx({ ...search("host=x;id"), body: "uid=33(www-data) gid=33(www-data) groups=33(www-data)" }))).toMatchObject({ status: "failed", signature: "output:id-output" });
+    expect(command_injection(ctx({ ...search("host=x;echo%20$((7191*7))"), body: "PING 50337" }, { params: { expect: "50337" } }))).toMatchObject({ status: "failed", signature: "marker" });
+  });
+  it("passes when the marker is only reflected from the request", () => {
+    expect(command_injection(ctx({ ...search("host=50337"), body: "unknown host 50337" }, { params: { expect: "50337" } })).status).toBe("passed");
+    expect(command_injection(ctx({ ...search("host=x"), body: "ok" })).status).toBe("passed");
+  });
+});
+
+describe("path_traversal", () => {
+  it("fails on /etc/passwd and win.ini content", () => {
+    expect(path_traversal(ctx({ ...search("file=..%2F..%2Fetc%2Fpasswd"), body: "root:x:0:0:root:/root:/bin/bash\n" }))).toMatchObject({ status: "failed", signature: "file:etc-passwd" });
+    expect(path_traversal(ctx({ ...search("file=win.ini"), body: "; for 16-bit app support\n[fonts]\n[extensions]" })).status).toBe("failed");
+  });
+  it("passes on ordinary answers and on a reflected payload", () => {
+    expect(path_traversal(ctx({ ...search("file=a"), status: 404, body: "not found" })).status).toBe("passed");
+    expect(path_traversal(ctx({ ...search("q=root:x:0:0:"), body: "no results for root:x:0:0:" })).status).toBe("passed");
+  });
+});
+
+describe("ssrf", () => {
+  it("fails on canary content and cloud metadata", () => {
+    expect(ssrf(ctx({ ...search("url=http://canary.test/c1"), body: "sentinel-canary-7f3a" }, { params: { canaryMarker: "sentinel-canary-7f3a" } }))).toMatchObject({ status: "failed", signature: "canary" });
+    expect(ssrf(ctx({ ...search("url=http://169.254.169.254/latest/meta-data/"), body: "ami-id\nami-launch-index\nhostname\ninstance-id\n" }))).toMatchObject({ status: "failed", signature: "internal:aws-metadata", severity: "critical" });
+  });
+  it("passes when nothing was fetched", () => {
+    expect(ssrf(ctx({ ...search("url=http://169.254.169.254/"), status: 400, body: "url not allowed" }, { params: { canaryMarker: "sentinel-canary-7f3a" } })).status).toBe("passed");
+  });
+});
+
+describe("template_injection", () => {
+  it("fails when the arithmetic payload is evaluated", () => {
+    expect(template_injection(ctx({ ...search("name=%7B%7B7*7191%7D%7D"), body: "Hello 50337" }))).toMatchObject({ status: "failed", signature: "evaluated" });
+  });
+  it("passes on reflection of the raw payload; skips when the baseline has the number", () => {
+    expect(template_injection(ctx({ ...search("name=%7B%7B7*7191%7D%7D"), body: "Hello {{7*7191}}" })).status).toBe("passed");
+    const baseline = record({ id: "base", ...search("name=a"), body: "id 50337" });
+    expect(template_injection(ctx({ id: "probe", ...search("name=%7B%7B7*7191%7D%7D"), body: "id 50337" }, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("skipped");
+    expect(template_injection(ctx({ ...search("name=%7B%7B7*7191%7D%7D"), body: "order 503370" })).status).toBe("passed");
+  });
+  it("computes the expected product", () => {
+    expect(expectedProduct("${7*7191}")).toBe("50337");
+    expect(expectedProduct("<%= 13 * 37 %>")).toBe("481");
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { missing_required_header, negative_data_rejection, positive_data_acceptance, unsupported_method } from "./negative";
+import { ctx } from "./test-support";
+
+const create = { method: "POST", path: "/pets" };
+
+describe("negative_data_rejection", () => {
+  it("fails when invalid data gets 2xx, signature names the invalid part", () => {
+    const result = negative_data_rejection(ctx({ ...create, status: 201 }, { kind: "negative", params: { location: "body", parameter: "name", description: "wrong type" } }));
+    expect(result).toMatchObject({ status: "failed", signature: "accepted:body:name" });
+    expect(result.message).toContain("wrong type");
+  });
+  it("passes on any 4xx, leaves 5xx and 429 alone", () => {
+    for (const status of [400, 404, 409, 415, 422]) expect(negative_data_rejection(ctx({ ...create, status }, { kind: "negative" })).status).toBe("passed");
+    expect(negative_data_rejection(ctx({ ...create, status: 500 }, { kind: "negative" })).status).toBe("skipped");
+    expect(negative_data_rejection(ctx({ ...create, status: 429 }, { kind: "negative" })).status).toBe("skipped");
+  });
+  it("honours expectedStatuses and skips positive cases", () => {
+    expect(negative_data_rejection(ctx({ ...create, status: 404 }, { kind: "negative", params: { expectedStatuses: [400, 422] } })).status).toBe("failed");
+    expect(negative_data_rejection(ctx({ ...create, status: 201 }, { kind: "positive" })).status).toBe("skipped");
+  });
+});
+
+describe("positive_data_acceptance", () => {
+  it("fails when schema-valid data gets 400/422", () => {
+    expect(positive_data_acceptance(ctx({ ...create, status: 422, body: { message: "bad" } }))).toMatchObject({ status: "failed", signature: "rejected:422" });
+  });
+  it("passes on 2xx and skips statuses that are not about data", () => {
+    expect(positive_data_acceptance(ctx({ ...create, status: 201 })).status).toBe("passed");
+    for (const status of [401, 403, 404, 409, 413, 429, 500]) expect(positive_data_acceptance(ctx({ ...create, status })).status).toBe("skipped");
+  });
+  it("tolerates credential endpoints rejecting unknown credentials, and steps marked invalid", () => {
+    expect(positive_data_acceptance(ctx({ method: "POST", path: "/login", status: 400 })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ ...create, status: 400 }, { params: { valid: false } })).status).toBe("skipped");
+  });
+});
+
+describe("missing_required_header", () => {
+  it("fails when the request without the header succeeds", () => {
+    expect(missing_required_header(ctx({ ...create, status: 201 }, { params: { header: "X-Request-Id" } }))).toMatchObject({ status: "failed", signature: "header:x-request-id" });
+  });
+  it("passes on 4xx and skips when the header was actually sent", () => {
+    expect(missing_required_header(ctx({ ...create, status: 400 }, { params: { header: "X-Request-Id" } })).status).toBe("passed");
+    expect(missing_required_header(ctx({ ...create, status: 201, requestHeaders: { "x-request-id": "1" } }, { params: { header: "X-Request-Id" } })).status).toBe("skipped");
+  });
+});
+
+describe("unsupported_method", () => {
+  it("fails when an undocumented method is executed or answered with a wrong status", () => {
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 200 }))).toMatchObject({ status: "failed", signature: "PATCH:executed", severity: "medium" });
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 404 }))).toMatchObject({ status: "failed", signature: "PATCH:404" });
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 405 }))).toMatchObject({ status: "failed", signature: "405-without-allow", severity: "info" });
+  });
+  it("passes 405 with Allow and 501", () => {
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 405, headers: { allow: "GET, POST" } })).status).toBe("passed");
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 501 })).status).toBe("passed");
+  });
+  it("skips what proves nothing: documented methods, 404 on parameterised paths, 401 on secured paths", () => {
+    expect(unsupported_method(ctx({ method: "GET", path: "/pets", status: 200 })).status).toBe("skipped");
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/1", status: 404 })).status).toBe("skipped");
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/1", status: 401 })).status).toBe("skipped");
+    expect(unsupported_method(ctx({ method: "HEAD", path: "/pets", status: 200 })).status).toBe("skipped");
+  });
+});

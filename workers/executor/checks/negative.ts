@@ -1,0 +1,100 @@
+/**
+ * Input handling: invalid data must be rejected, valid data accepted, required headers enforced,
+ * undeclared methods refused. Each check fails only on the status that proves the bug and
+ * skips the statuses that say nothing about it (5xx is not_a_server_error's; 429 is throttling).
+ */
+import { credentialLocations, grantsCredentials, header, isClientError, isRedirect, isServerError, isSuccess, operationLabel, operationsOnPath, requiresAuth } from "./support";
+import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
+
+function label(ctx: CheckContext): string {
+  return operationLabel(ctx.request.method, ctx.step.request.path);
+}
+
+/** `expectedStatuses: [400, "4XX"]` in params overrides the default judgement. */
+function expectedStatuses(ctx: CheckContext): ((status: number) => boolean) | undefined {
+  const raw = ctx.params.expectedStatuses;
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const keys = raw.map((s) => String(s).toUpperCase());
+  return (status) => keys.some((key) => key === String(status) || (/^[1-5]XX$/.test(key) && key[0] === String(status)[0]));
+}
+
+function describeInvalid(ctx: CheckContext): string {
+  const { location, parameter, description } = ctx.params as { location?: string; parameter?: string; description?: string };
+  const where = [parameter ? `${location ?? "parameter"} ${parameter}` : location, description].filter(Boolean).join(": ");
+  return where ? ` (${where})` : "";
+}
+
+export function negative_data_rejection(ctx: CheckContext): CheckResult {
+  if (ctx.params.invalid === false) return skip("step marked as valid data");
+  if (ctx.testCase.kind !== "negative" && ctx.params.invalid !== true) return skip("not a negative case");
+  const { status } = ctx.response;
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (status === 429) return skip("rate limited: no verdict");
+  const expected = expectedStatuses(ctx);
+  const { location, parameter } = ctx.params as { location?: string; parameter?: string };
+  const signature = ["accepted", location, parameter].filter(Boolean).join(":");
+  if (expected) return expected(status) ? pass(`${status} is an expected rejection`) : fail(`${label(ctx)} answered ${status} to invalid data${describeInvalid(ctx)}; expected ${String(ctx.params.expectedStatuses)}`, signature);
+  if (isClientError(status)) return pass(`invalid data rejected with ${status}`);
+  if (isRedirect(status)) return skip(`${status} redirect says nothing about validation`);
+  return fail(`${label(ctx)} accepted invalid data with ${status}${describeInvalid(ctx)}`, signature);
+}
+
+export function positive_data_acceptance(ctx: CheckContext): CheckResult {
+  if (ctx.params.valid === false) return skip("step marked as invalid data");
+  if (ctx.testCase.kind !== "positive" && ctx.params.valid !== true) return skip("not a positive case");
+  const { status } = ctx.response;
+  const expected = expectedStatuses(ctx);
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (expected) return expected(status) ? pass(`${status} is expected`) : fail(`${label(ctx)} rejected schema-valid data with ${status}`, `rejected:${status}`);
+  if (isSuccess(status) || isRedirect(status)) return pass(`valid data accepted with ${status}`);
+  // statuses about credentials, existence, state, throttling or size limits, not about data validity
+  if (status === 401 || status === 403) return skip(`${status}: credentials, not data`);
+  if (status === 404 || status === 410) return skip(`${status}: the addressed resource may not exist`);
+  if (status === 409 || status === 412 || status === 428) return skip(`${status}: resource state, not data`);
+  if (status === 408 || status === 429) return skip(`${status}: throttled or slow`);
+  if (status === 413 || status === 414 || status === 431) return skip(`${status}: size limit not expressed in the schema`);
+  if ((status === 400 || status === 422) && grantsCredentials(ctx.step.request.path)) return skip(`${status} from a credential endpoint: unknown credentials are rejected as data`);
+  return fail(`${label(ctx)} rejected schema-valid data with ${status}: ${ctx.response.body.slice(0, 100).replace(/\s+/g, " ")}`, `rejected:${status}`);
+}
+
+export function missing_required_header(ctx: CheckContext): CheckResult {
+  const name = typeof ctx.params.header === "string" ? ctx.params.header : undefined;
+  if (!name) return skip("params.header names no header");
+  if (header(ctx.request.headers, name) !== undefined) return skip(`the request still carried ${name}`);
+  const { status } = ctx.response;
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (isSuccess(status)) return fail(`${label(ctx)} answered ${status} without the required header ${name}`, `header:${name.toLowerCase()}`);
+  if (isClientError(status)) return pass(`missing ${name} rejected with ${status}`);
+  return skip(`${status} says nothing about the header`);
+}
+
+/**
+ * RFC 9110: a method the resource does not support gets 405 with an Allow header; 501 when the
+ * server does not implement the method at all. Tolerated without verdict (as Schemathesis
+ * does): 404 when the path has parameters (the drawn resource may not exist, routing runs
+ * before method dispatch), 401/403 when the path is secured (auth runs before routing), 429.
+ * Failures: 2xx (the undeclared method did something: medium), other statuses (low),
+ * 405 without Allow (info: a protocol nit, not a risk).
+ */
+export function unsupported_method(ctx: CheckContext): CheckResult {
+  const method = ctx.request.method.toUpperCase();
+  const path = ctx.step.request.path;
+  const declared = operationsOnPath(ctx.model, path).map((op) => op.method.toUpperCase());
+  if (declared.includes(method)) return skip(`${method} is documented for ${path}`);
+  if (method === "OPTIONS") return skip("OPTIONS is answered by frameworks and CORS layers");
+  if (method === "HEAD" && declared.includes("GET")) return skip("HEAD is implied by GET");
+  const { status } = ctx.response;
+  if (status === 405) {
+    if (header(ctx.response.headers, "allow") === undefined) return fail(`${method} ${path} answered 405 without the Allow header RFC 9110 requires`, "405-without-allow", "info");
+    return pass("405 with Allow");
+  }
+  if (status === 501) return pass("501: method not implemented");
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (status === 429) return skip("rate limited: no verdict");
+  if (isRedirect(status)) return skip(`${status} redirect: no verdict`);
+  const secured = operationsOnPath(ctx.model, path).some((op) => requiresAuth(op) || credentialLocations(ctx.model, op).length > 0);
+  if ((status === 401 || status === 403) && secured) return skip(`${status}: authentication runs before method dispatch`);
+  if (status === 404 && path.includes("{") && ctx.params.resourceExists !== true) return skip("404: the addressed resource may not exist");
+  if (isSuccess(status)) return fail(`undocumented method ${method} on ${path} was executed (${status}) instead of 405`, `${method}:executed`, "medium");
+  return fail(`undocumented method ${method} on ${path} answered ${status}, expected 405`, `${method}:${status}`);
+}

@@ -1,0 +1,288 @@
+/**
+ * Stateful chains (create → read → update → delete → read). Each check names the step it relates
+ * to in params (e.g. `deleteStep`, `createStep`, `compareWith`, `expectFrom`) or falls back to the
+ * most recent matching step. A check only judges when its precondition step succeeded and the
+ * current request provably addresses the same resource; otherwise it skips.
+ */
+import { generalisePath } from "./schema-validator";
+import { response_schema_conformance } from "./conformance";
+import {
+  header,
+  isPlainObject,
+  isRedirect,
+  isServerError,
+  isSuccess,
+  getByPointer,
+  jsonValue,
+  objectShape,
+  operationLabel,
+  paramString,
+  previousStep,
+  resolveSchema,
+  stepRecord,
+  stepsBetween,
+} from "./support";
+import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
+
+const READ_LIKE = new Set(["GET", "HEAD", "PATCH", "OPTIONS"]);
+
+function label(ctx: CheckContext): string {
+  return operationLabel(ctx.request.method, ctx.step.request.path);
+}
+
+function pathOf(url: string): string {
+  return new URL(url).pathname.replace(/\/+$/, "");
+}
+
+function succeeded(record: StepRecord | undefined): record is StepRecord & { exchange: { response: NonNullable<StepRecord["exchange"]["response"]> } } {
+  const status = record?.exchange.response?.status;
+  return status !== undefined && isSuccess(status);
+}
+
+/** Shared caches can serve the pre-write state: say so in the message. */
+function cacheHint(ctx: CheckContext): string {
+  const age = header(ctx.response.headers, "age");
+  if (age && /^\d+$/.test(age) && Number(age) > 0) return ` (served from a cache: Age ${age})`;
+  const xCache = header(ctx.response.headers, "x-cache");
+  return xCache && /hit/i.test(xCache) ? ` (served from a cache: X-Cache ${xCache})` : "";
+}
+
+export function use_after_free(ctx: CheckContext): CheckResult {
+  const method = ctx.request.method;
+  if (!READ_LIKE.has(method)) return skip(`${method} may re-create the resource: not a use`);
+  const deletion = stepRecord(ctx, paramString(ctx, "deleteStep")) ?? previousStep(ctx, (r) => r.request.method === "DELETE");
+  if (!deletion) return skip("no DELETE step before this one");
+  if (!succeeded(deletion)) return skip(`the DELETE (${deletion.step.id}) did not succeed`);
+  if (!deletion.step.request.path.includes("{")) return skip("the DELETE addressed a collection, not one resource");
+  const deletedPath = pathOf(deletion.request.url);
+  const usedPath = pathOf(ctx.request.url);
+  if (usedPath !== deletedPath && !usedPath.startsWith(deletedPath + "/")) return skip("this request does not address the deleted resource");
+  const recreated = stepsBetween(ctx, deletion.step.id).some(
+    (r) => !READ_LIKE.has(r.request.method) && r.request.method !== "DELETE" && succeeded(r) && deletedPath.startsWith(pathOf(r.request.url)),
+  );
+  if (recreated) return skip("the resource was re-created after the DELETE");
+  const { status } = ctx.response;
+  if (status === 404 || status === 410) return pass(`deleted resource answers ${status}`);
+  if (isSuccess(status) || isRedirect(status)) {
+    return fail(`${label(ctx)} answered ${status} for a resource deleted by ${deletion.request.method} ${deletion.step.request.path} (${deletion.step.id})${cacheHint(ctx)}`, `${method}:${Math.floor(status / 100)}xx`);
+  }
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  return pass(`deleted resource not served (${status})`);
+}
+
+export function ensure_resource_availability(ctx: CheckContext): CheckResult {
+  const creation = stepRecord(ctx, paramString(ctx, "createStep")) ?? previousStep(ctx, (r) => r.request.method === "POST" || r.request.method === "PUT");
+  if (!creation) return skip("no create step before this one");
+  const createStatus = creation.exchange.response?.status;
+  if (createStatus === undefined || !(isSuccess(createStatus) || isRedirect(createStatus))) return skip(`the create (${creation.step.id}) did not succeed`);
+  if (!addressesCreated(ctx, creation)) return skip("this request does not use a value from the create response");
+  const deleted = stepsBetween(ctx, creation.step.id).some((r) => r.request.method === "DELETE" && succeeded(r));
+  if (deleted) return skip("the resource was deleted in between");
+  const { status } = ctx.response;
+  if (isSuccess(status)) return pass(`created resource is available (${status})`);
+  if (status === 404 || status === 410) {
+    return fail(`${label(ctx)} answered ${status} for the resource just created by ${creation.request.method} ${creation.step.request.path} (${createStatus})${cacheHint(ctx)}`, `${status}`);
+  }
+  return skip(`${status} is not about availability`);
+}
+
+/** The read uses a variable the create step extracted, or the very same URL path (PUT-create). */
+function addressesCreated(ctx: CheckContext, creation: StepRecord): boolean {
+  const extracted = Object.keys(creation.step.extract ?? {});
+  const template = JSON.stringify([ctx.step.request.path, ctx.step.request.pathParams, ctx.step.request.query]);
+  if (extracted.some((name) => new RegExp(`\\{\\{\\s*${escapeRegex(name)}\\s*\\}\\}`).test(template))) return true;
+  return pathOf(ctx.request.url) === pathOf(creation.request.url) && creation.request.method === "PUT";
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// ---------- idempotency ----------
+
+/** Keys whose values legitimately change between identical requests. */
+const VOLATILE_KEY = /(^|[_-])(at|time|timestamp|date|etag|version|revision|rev|nonce)$|(At|Time|Timestamp|Date|Etag|ETag|Version|Revision|On)$|^(created|updated|modified|last[_-]?modified|lastModified|expires|expiry|timestamp|etag|version|revision|request[_-]?id|requestId|trace[_-]?id|traceId|correlation[_-]?id|correlationId|nonce)$/;
+
+export function isVolatileKey(key: string): boolean {
+  return VOLATILE_KEY.test(key);
+}
+
+/** First differing JSON path, ignoring volatile keys; undefined when equal. */
+export function firstDifference(a: unknown, b: unknown, path = ""): string | undefined {
+  if (a === b) return undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return path || "/";
+    for (let i = 0; i < a.length; i++) {
+      const diff = firstDifference(a[i], b[i], `${path}/${i}`);
+      if (diff !== undefined) return diff;
+    }
+    return undefined;
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      if (isVolatileKey(key)) continue;
+      const diff = firstDifference(a[key], b[key], `${path}/${key}`);
+      if (diff !== undefined) return diff;
+    }
+    return undefined;
+  }
+  return path || "/";
+}
+
+export function idempotency(ctx: CheckContext): CheckResult {
+  const otherId = paramString(ctx, "compareWith");
+  const other = stepRecord(ctx, otherId);
+  if (!other?.exchange.response) return skip(`no response of step ${otherId ?? "(params.compareWith missing)"} to compare with`);
+  const first = other.exchange.response;
+  if (!isSuccess(first.status)) return skip(`the first request (${other.step.id}) did not succeed (${first.status})`);
+  const method = ctx.request.method;
+  const comparingReads = ctx.params.mode === "read";
+  if (!comparingReads && (method === "POST" || method === "PATCH") && header(ctx.request.headers, "idempotency-key") === undefined) {
+    return skip(`${method} without Idempotency-Key is not idempotent by definition`);
+  }
+  const { status } = ctx.response;
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (method === "DELETE" && !comparingReads) {
+    return isSuccess(status) || status === 404 || status === 410 ? pass(`repeated DELETE answered ${status}`) : skip(`repeated DELETE answered ${status}`);
+  }
+  if (status === 409 || status === 412 || status === 428 || status === 429) return skip(`${status}: concurrency control or throttling, not a state change`);
+  if (!isSuccess(status)) {
+    return fail(`repeating ${label(ctx)} answered ${status} where the first answered ${first.status}`, `status:${first.status}->${Math.floor(status / 100)}xx`);
+  }
+  const a = jsonValue(first);
+  const b = jsonValue(ctx.response);
+  if (a === undefined || b === undefined) return pass(`both answered 2xx (${first.status}, ${status}); bodies not JSON, not compared`);
+  const diff = firstDifference(a, b);
+  if (diff === undefined) return pass("same outcome apart from volatile fields");
+  const what = comparingReads ? "reads after repeating the request differ" : `repeating ${label(ctx)} changed the response`;
+  return fail(`${what} at ${diff}: ${short(getByPointer(a, diff === "/" ? "" : diff))} vs ${short(getByPointer(b, diff === "/" ? "" : diff))}`, `body:${generalisePath(diff)}`);
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 40 ? text.slice(0, 39) + "…" : text;
+}
+
+// ---------- Location ----------
+
+export function location_header(ctx: CheckContext): CheckResult {
+  const createId = paramString(ctx, "createStep");
+  if (createId === undefined) return judgeLocationValue(ctx);
+  const creation = stepRecord(ctx, createId);
+  const location = creation?.exchange.response && header(creation.exchange.response.headers, "location");
+  if (!creation || !location) return skip(`step ${createId} returned no Location to follow`);
+  let target: URL;
+  try {
+    target = new URL(location, creation.request.url);
+  } catch {
+    return skip(`Location ${JSON.stringify(location)} is malformed (judged on ${createId})`);
+  }
+  if (pathOf(ctx.request.url) !== target.pathname.replace(/\/+$/, "")) return skip("this step does not request the Location target");
+  const { status } = ctx.response;
+  if (isSuccess(status)) return pass(`Location ${location} answers ${status}`);
+  if (status === 404 || status === 410) return fail(`Location ${location} returned by ${creation.request.method} ${creation.step.request.path} answers ${status}`, `target:${status}`);
+  return skip(`${status} says nothing about the Location target`);
+}
+
+function judgeLocationValue(ctx: CheckContext): CheckResult {
+  const { status } = ctx.response;
+  if (!isSuccess(status) && !isRedirect(status)) return skip(`${status}: nothing was created`);
+  const location = header(ctx.response.headers, "location");
+  if (location === undefined) {
+    return status === 201 ? pass("201 without Location: the request URI identifies the resource (RFC 9110)") : skip("no Location header");
+  }
+  let target: URL;
+  try {
+    target = new URL(location, ctx.request.url);
+  } catch {
+    return fail(`${label(ctx)} returned an unparseable Location ${JSON.stringify(location)}`, "malformed");
+  }
+  const decoded = safeDecode(target.pathname);
+  if (/[{}]/.test(decoded)) return fail(`${label(ctx)} returned a Location with an unfilled template: ${location}`, "unfilled-template");
+  if (/\/(undefined|null|NaN|None|nil|\[object%20Object\]|\[object Object\])(\/|$)/.test(decoded)) return fail(`${label(ctx)} returned a Location with a placeholder segment: ${location}`, "placeholder-segment");
+  return pass(`Location ${location} is a valid URI`);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// ---------- invariants ----------
+
+/**
+ * With `expectFrom` (an update step): the fields that update sent must read back with the values
+ * sent — fields the read does not return, readOnly/writeOnly fields, and server normalisations
+ * (trimmed text, e-mail case, equal instants in another format) are not mismatches.
+ * Without it: the read must still match its documented schema (signature prefixed `schema:`).
+ */
+export function stateful_invariant(ctx: CheckContext): CheckResult {
+  const fromId = paramString(ctx, "expectFrom");
+  if (fromId === undefined) {
+    const result = response_schema_conformance(ctx);
+    return result.status === "failed" ? { ...result, message: `after the chain, ${result.message}`, signature: `schema:${result.signature}` } : result;
+  }
+  const update = stepRecord(ctx, fromId);
+  if (!succeeded(update)) return skip(`the update (${fromId}) did not succeed`);
+  if (!isSuccess(ctx.response.status)) return skip(`the read answered ${ctx.response.status}`);
+  const sent = update.request.resolved.body?.value;
+  if (!isPlainObject(sent)) return skip("the update sent no JSON object");
+  const pointer = paramString(ctx, "pointer") ?? "";
+  const read = getByPointer(jsonValue(ctx.response), pointer);
+  if (!isPlainObject(read)) return skip("the read returned no JSON object to compare");
+  const requestSchema = update.operation?.requestBody?.content.find((m) => m.contentType.includes("json"))?.schema;
+  const properties = objectShape(ctx.model, requestSchema).properties;
+  const fields = Array.isArray(ctx.params.fields) ? ctx.params.fields.filter((f): f is string => typeof f === "string") : Object.keys(sent);
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const field of fields) {
+    if (!(field in sent) || !(field in read)) continue;
+    const schema = resolveSchema(ctx.model, properties[field]);
+    if (schema && typeof schema === "object" && (schema.readOnly === true || schema.writeOnly === true)) continue;
+    compared++;
+    if (!sameValue(sent[field], read[field])) mismatches.push(field);
+  }
+  if (compared === 0) return skip("the read returns none of the updated fields");
+  if (mismatches.length === 0) return pass(`${compared} updated field(s) read back as sent`);
+  const field = mismatches[0];
+  return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(sent[field])}, ${label(ctx)} returns ${short(read[field])}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([Tt ][\d:.]+([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Equality that tolerates the normalisations servers legitimately apply. */
+export function sameValue(sent: unknown, got: unknown): boolean {
+  if (sent === got) return true;
+  if (typeof sent === "string" && typeof got === "string") {
+    if (sent.trim() === got.trim()) return true;
+    if (sent.includes("@") && sent.toLowerCase() === got.toLowerCase()) return true;
+    if (ISO_DATE.test(sent) && ISO_DATE.test(got)) {
+      const a = Date.parse(sent);
+      const b = Date.parse(got);
+      if (Number.isFinite(a) && a === b) return true;
+      if (sent.length === 10 && got.startsWith(sent)) return true; // date sent, date-time returned
+    }
+    return false;
+  }
+  if ((typeof sent === "number" && typeof got === "string") || (typeof sent === "string" && typeof got === "number")) {
+    return String(sent).trim() !== "" && Number(sent) === Number(got);
+  }
+  if (Array.isArray(sent) && Array.isArray(got)) {
+    if (sent.length !== got.length) return false;
+    const remaining = [...got];
+    return sent.every((item) => {
+      const index = remaining.findIndex((candidate) => sameValue(item, candidate));
+      if (index < 0) return false;
+      remaining.splice(index, 1);
+      return true;
+    });
+  }
+  if (isPlainObject(sent) && isPlainObject(got)) {
+    return Object.keys(sent).every((key) => !(key in got) || sameValue(sent[key], got[key]));
+  }
+  return false;
+}

@@ -1,0 +1,285 @@
+/** Small helpers shared by the check families: statuses, media types, JSON, $ref, steps, security. */
+import type { ApiModel, JsonSchema, Operation, ReceivedResponse, ResponseSpec } from "../../model";
+import type { CheckContext, StepRecord } from "./types";
+
+// ---------- statuses ----------
+
+export const isSuccess = (status: number) => status >= 200 && status < 300;
+export const isRedirect = (status: number) => status >= 300 && status < 400;
+export const isClientError = (status: number) => status >= 400 && status < 500;
+export const isServerError = (status: number) => status >= 500 && status < 600;
+export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
+
+/** Does a documented status key ("200", "2XX", "default") cover `status`? "default" is not matched here. */
+export function statusKeyMatches(key: string, status: number): boolean {
+  const code = String(status);
+  const normalised = key.trim().toUpperCase();
+  if (!/^[1-5][0-9X]{2}$/.test(normalised)) return false;
+  return [...normalised].every((ch, i) => ch === "X" || ch === code[i]);
+}
+
+/** The response documented for a status: exact code first, then range (4XX), then default. */
+export function findResponseSpec(operation: Operation, status: number): ResponseSpec | undefined {
+  const exact = operation.responses.find((r) => r.status.trim() === String(status));
+  if (exact) return exact;
+  const range = operation.responses.find((r) => /X/i.test(r.status) && statusKeyMatches(r.status, status));
+  if (range) return range;
+  return operation.responses.find((r) => r.status.trim().toLowerCase() === "default");
+}
+
+// ---------- operations ----------
+
+export function findOperation(model: ApiModel, method: string, path: string): Operation | undefined {
+  const m = method.toLowerCase();
+  return model.operations.find((op) => op.method === m && op.path === path);
+}
+
+export function operationsOnPath(model: ApiModel, path: string): Operation[] {
+  return model.operations.filter((op) => op.path === path);
+}
+
+export function operationLabel(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+// ---------- headers & media types ----------
+
+export function header(headers: Record<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+export interface MediaTypeParts {
+  type: string;
+  subtype: string;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function parseMediaType(value: string): MediaTypeParts | undefined {
+  const essence = value.split(";")[0].trim().toLowerCase();
+  const [type, subtype, extra] = essence.split("/");
+  if (extra !== undefined || !type || !subtype || !TOKEN.test(type) || !TOKEN.test(subtype)) return undefined;
+  return { type, subtype };
+}
+
+/** `documented` may use wildcards (`*\/*`, `application/*`); parameters are ignored on both sides. */
+export function mediaTypeMatches(documented: string, received: string): boolean {
+  const d = parseMediaType(documented);
+  const r = parseMediaType(received);
+  if (!d || !r) return false;
+  return (d.type === "*" || d.type === r.type) && (d.subtype === "*" || d.subtype === r.subtype);
+}
+
+export function isJsonMediaType(value: string): boolean {
+  const parts = parseMediaType(value);
+  if (!parts) return false;
+  return (parts.type === "application" && parts.subtype === "json") || parts.subtype.endsWith("+json") || (parts.type === "text" && parts.subtype === "json");
+}
+
+// ---------- JSON ----------
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; error: string };
+
+const parseCache = new WeakMap<ReceivedResponse, JsonParse>();
+
+export function parseJson(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The response body as JSON, parsed once per response. */
+export function responseJson(response: ReceivedResponse): JsonParse {
+  let parsed = parseCache.get(response);
+  if (!parsed) {
+    parsed = response.body.trim() === "" ? { ok: false, error: "empty body" } : parseJson(response.body);
+    parseCache.set(response, parsed);
+  }
+  return parsed;
+}
+
+export function jsonValue(response: ReceivedResponse | undefined): unknown {
+  if (!response) return undefined;
+  const parsed = responseJson(response);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** RFC 6901 pointer lookup; "" is the whole document. undefined when absent. */
+export function getByPointer(document: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "#") return document;
+  const path = pointer.startsWith("#") ? decodeURIComponent(pointer.slice(1)) : pointer;
+  if (!path.startsWith("/")) return getByPointer(document, "/" + path);
+  let current: unknown = document;
+  for (const raw of path.slice(1).split("/")) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current)) {
+      if (!/^\d+$/.test(token)) return undefined;
+      current = current[Number(token)];
+    } else if (current !== null && typeof current === "object") {
+      if (!Object.prototype.hasOwnProperty.call(current, token)) return undefined;
+      current = (current as Record<string, unknown>)[token];
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((item, i) => deepEqual(item, bb[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+// ---------- schemas ----------
+
+const COMPONENT_REF = /^#\/components\/schemas\/([^/]+)$/;
+
+/** Follows `$ref`s to model.schemas (cycle-safe). Returns the schema itself when it has none. */
+export function resolveSchema(model: ApiModel, schema: JsonSchema | undefined): JsonSchema | undefined {
+  let current = schema;
+  const seen = new Set<string>();
+  while (current && typeof current === "object" && typeof current.$ref === "string") {
+    const match = COMPONENT_REF.exec(current.$ref);
+    if (!match || seen.has(match[1])) return current;
+    seen.add(match[1]);
+    const name = decodeURIComponent(match[1].replace(/~1/g, "/").replace(/~0/g, "~"));
+    current = model.schemas[name] ?? model.schemas[match[1]];
+  }
+  return current;
+}
+
+export interface ObjectShape {
+  /** property name → its (unresolved) schema */
+  properties: Record<string, JsonSchema>;
+  /** true when undocumented properties are forbidden (additionalProperties/unevaluatedProperties false) */
+  closed: boolean;
+  /** patternProperties / additionalProperties schemas make any name documented */
+  open: boolean;
+}
+
+/** Merges properties across allOf/anyOf/oneOf so a property documented in any branch counts. */
+export function objectShape(model: ApiModel, schema: JsonSchema | undefined, depth = 0): ObjectShape {
+  const shape: ObjectShape = { properties: {}, closed: false, open: false };
+  const resolved = resolveSchema(model, schema);
+  if (!resolved || typeof resolved !== "object" || depth > 20) {
+    shape.open = resolved !== false;
+    return shape;
+  }
+  if (isPlainObject(resolved.properties)) Object.assign(shape.properties, resolved.properties);
+  if (isPlainObject(resolved.patternProperties) && Object.keys(resolved.patternProperties).length > 0) shape.open = true;
+  const additional = resolved.additionalProperties;
+  if (additional === false || resolved.unevaluatedProperties === false) shape.closed = true;
+  else if (additional !== undefined && additional !== true) shape.open = true;
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const branches = resolved[keyword];
+    if (!Array.isArray(branches)) continue;
+    for (const branch of branches) {
+      const sub = objectShape(model, branch as JsonSchema, depth + 1);
+      Object.assign(shape.properties, sub.properties);
+      shape.open ||= sub.open;
+      if (keyword === "allOf") shape.closed ||= sub.closed;
+    }
+  }
+  // a closed schema with pattern/additional schemas still admits those names
+  if (shape.open) shape.closed = false;
+  return shape;
+}
+
+/** The schema documented for a response with this status and content type. */
+export function responseSchemaFor(operation: Operation, response: ReceivedResponse): { spec?: ResponseSpec; schema?: JsonSchema; contentType?: string } {
+  const spec = findResponseSpec(operation, response.status);
+  if (!spec) return {};
+  const received = header(response.headers, "content-type") ?? "";
+  const media =
+    spec.content.find((m) => received && mediaTypeMatches(m.contentType, received)) ??
+    (spec.content.length === 1 ? spec.content[0] : spec.content.find((m) => isJsonMediaType(m.contentType)));
+  return { spec, schema: media?.schema, contentType: media?.contentType };
+}
+
+// ---------- steps & params ----------
+
+export function paramString(ctx: CheckContext, name: string): string | undefined {
+  const value = ctx.params[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+export function paramNumber(ctx: CheckContext, name: string): number | undefined {
+  const value = ctx.params[name];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+export function stepRecord(ctx: CheckContext, id: string | undefined): StepRecord | undefined {
+  return id === undefined ? undefined : ctx.steps[id];
+}
+
+/** The most recent executed step before the current one matching `predicate`. */
+export function previousStep(ctx: CheckContext, predicate: (record: StepRecord) => boolean): StepRecord | undefined {
+  const index = ctx.order.indexOf(ctx.step.id);
+  for (let i = (index < 0 ? ctx.order.length : index) - 1; i >= 0; i--) {
+    const record = ctx.steps[ctx.order[i]];
+    if (record && predicate(record)) return record;
+  }
+  return undefined;
+}
+
+/** Step ids executed strictly between `fromId` and the current step. */
+export function stepsBetween(ctx: CheckContext, fromId: string): StepRecord[] {
+  const start = ctx.order.indexOf(fromId);
+  const end = ctx.order.indexOf(ctx.step.id);
+  if (start < 0 || end < 0) return [];
+  return ctx.order.slice(start + 1, end).map((id) => ctx.steps[id]).filter(Boolean);
+}
+
+// ---------- security ----------
+
+/** Secured = at least one requirement and none of the alternatives is `{}` (anonymous allowed). */
+export function requiresAuth(operation: Operation | undefined): boolean {
+  if (!operation || operation.security.length === 0) return false;
+  return !operation.security.some((alternative) => Object.keys(alternative).length === 0);
+}
+
+export interface CredentialLocation {
+  in: "header" | "query" | "cookie";
+  name: string;
+}
+
+/** Where the operation's security schemes put credentials (Authorization for http schemes). */
+export function credentialLocations(model: ApiModel, operation: Operation): CredentialLocation[] {
+  const out: CredentialLocation[] = [];
+  for (const alternative of operation.security) {
+    for (const schemeName of Object.keys(alternative)) {
+      const scheme = model.securitySchemes[schemeName];
+      if (!scheme) continue;
+      if (scheme.type === "apiKey" && scheme.in && scheme.paramName) out.push({ in: scheme.in, name: scheme.paramName });
+      else if (scheme.type === "http" || scheme.type === "oauth2" || scheme.type === "openIdConnect") out.push({ in: "header", name: "Authorization" });
+    }
+  }
+  return out;
+}
+
+/** Login/token endpoints legitimately answer 400/401/422 to well-formed but unknown credentials. */
+export function grantsCredentials(path: string): boolean {
+  return /(^|\/)(login|logon|signin|sign-in|sign_in|token|tokens|oauth2?|auth|authenticate|session|sessions)(\/|$|\.)/i.test(path);
+}
+
+export function truncate(text: string, max = 120): string {
+  const single = text.replace(/\s+/g, " ").trim();
+  return single.length > max ? single.slice(0, max - 1) + "…" : single;
+}

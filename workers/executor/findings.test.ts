@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { CaseResult, TestCase } from "../model";
+import { model } from "./checks/test-support";
+import { buildFindings, dedupeFindings, findingId, findingsFromCase, fnv1a64 } from "./findings";
+
+const testCase: TestCase = {
+  id: "c1",
+  agent: "functional-negative",
+  operationId: "createPet",
+  kind: "negative",
+  title: "t",
+  steps: [
+    { id: "a", request: { method: "post", path: "/pets", pathParams: {}, query: {}, headers: {} }, checks: [] },
+    { id: "b", request: { method: "patch", path: "/pets", pathParams: {}, query: {}, headers: {} }, checks: [] },
+  ],
+};
+
+const result: CaseResult = {
+  caseId: "c1",
+  agent: "functional-negative",
+  operationId: "createPet",
+  status: "failed",
+  durationMs: 5,
+  exchanges: [
+    { stepId: "a", request: { method: "POST", url: "http://api.test/pets", headers: { Authorization: "Bearer $SENTINEL_AUTHORIZATION" }, body: "{}" }, response: { status: 500, headers: {}, body: "x".repeat(10_000), bodySize: 10_000, durationMs: 3 } },
+    { stepId: "b", request: { method: "PATCH", url: "http://api.test/pets", headers: {} }, response: { status: 200, headers: {}, body: "", bodySize: 0, durationMs: 2 } },
+  ],
+  checks: [
+    { check: "not_a_server_error", stepId: "a", status: "failed", severity: "high", signature: "status:500", message: "boom" },
+    { check: "negative_data_rejection", stepId: "a", status: "passed" },
+    { check: "unsupported_method", stepId: "b", status: "failed", signature: "PATCH:executed", severity: "medium", message: "executed" },
+  ],
+};
+
+describe("findings", () => {
+  it("hashes stably with FNV-1a 64", () => {
+    expect(fnv1a64("")).toBe("cbf29ce484222325");
+    expect(fnv1a64("a")).toBe("af63dc4c8601ec8c");
+    expect(findingId("createPet", "not_a_server_error", "status:500")).toBe(findingId("createPet", "not_a_server_error", "status:500"));
+    expect(findingId("createPet", "not_a_server_error", "status:500")).not.toBe(findingId("createPet", "not_a_server_error", "status:502"));
+  });
+
+  it("builds one finding per failed outcome with operation, curl and a truncated body", () => {
+    const findings = findingsFromCase(result, testCase, model, { maxBodyChars: 100 });
+    expect(findings).toHaveLength(2);
+    const [server, method] = findings;
+    expect(server).toMatchObject({ check: "not_a_server_error", severity: "high", operation: { method: "post", path: "/pets", operationId: "createPet" }, title: "Server error on POST /pets", message: "boom", caseId: "c1", agent: "functional-negative" });
+    expect(server.response!.body.length).toBeLessThan(120);
+    expect(server.curl).toContain(`-H 'Authorization: Bearer '"$SENTINEL_AUTHORIZATION"`);
+    // an undocumented method keeps the case's operationId and its own method
+    expect(method.operation).toEqual({ method: "patch", path: "/pets", operationId: "createPet" });
+  });
+
+  it("dedupes by operation, check and signature keeping the most severe", () => {
+    const [first] = findingsFromCase(result, testCase, model);
+    const again = { ...first, severity: "critical" as const, caseId: "c2" };
+    const other = { ...first, id: findingId("createPet", "not_a_server_error", "status:502"), signature: "status:502" };
+    const deduped = dedupeFindings([first, again, other]);
+    expect(deduped).toHaveLength(2);
+    expect(deduped[0]).toMatchObject({ caseId: "c2", severity: "critical" });
+    expect(buildFindings(result, testCase, model)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,81 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendRequest, type FetchLike } from "./http-client";
+
+let server: Server;
+let base: string;
+let hits = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    if (req.url === "/trickle") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("first part");
+      return; // the rest never comes
+    }
+    if (req.url === "/unavailable") {
+      res.writeHead(503, { "content-type": "text/plain", "set-cookie": ["a=1", "b=2"] });
+      return res.end("later");
+    }
+    if (req.url === "/redirect") {
+      res.writeHead(302, { location: "/elsewhere" });
+      return res.end();
+    }
+    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    res.end("héllo");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const options = { fetch: globalThis.fetch as FetchLike, timeoutMs: 1000, maxBodyBytes: 1024, retryDelayMs: 5 };
+
+describe("sendRequest", () => {
+  it("returns status, lower-cased headers, decoded body, size and timing", async () => {
+    const result = await sendRequest({ method: "GET", url: `${base}/ok`, headers: {} }, options);
+    expect(result.error).toBeUndefined();
+    expect(result.response).toMatchObject({ status: 200, body: "héllo", bodySize: 6, headers: { "content-type": "text/plain; charset=utf-8" } });
+    expect(result.response!.durationMs).toBeGreaterThan(0);
+    expect(result.response!.bodyTruncated).toBeUndefined();
+  });
+
+  it("never retries an HTTP status and does not follow redirects", async () => {
+    hits = 0;
+    const result = await sendRequest({ method: "GET", url: `${base}/unavailable`, headers: {} }, options);
+    expect(result).toMatchObject({ attempts: 1, response: { status: 503 } });
+    expect(result.response!.headers["set-cookie"]).toBe("a=1, b=2");
+    expect(hits).toBe(1);
+    const redirect = await sendRequest({ method: "GET", url: `${base}/redirect`, headers: {} }, options);
+    expect(redirect.response).toMatchObject({ status: 302, headers: { location: "/elsewhere" } });
+  });
+
+  it("times out a body that never completes, keeping what arrived", async () => {
+    const result = await sendRequest({ method: "GET", url: `${base}/trickle`, headers: {} }, { ...options, timeoutMs: 200 });
+    expect(result.error).toMatch(/^timeout: body not complete within 200 ms/);
+    expect(result.response).toMatchObject({ status: 200, body: "first part", bodyTruncated: true });
+  });
+
+  it("retries a refused connection for any method, bounded", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await sendRequest({ method: "POST", url: `http://127.0.0.1:${port}/`, headers: {}, body: "{}" }, options);
+    expect(result.attempts).toBe(3);
+    expect(result.error).toMatch(/^network error: .*ECONNREFUSED/);
+    const noRetry = await sendRequest({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: {} }, { ...options, retries: 0 });
+    expect(noRetry.attempts).toBe(1);
+  });
+
+  it("cancels HEAD bodies and reports an empty body", async () => {
+    const result = await sendRequest({ method: "HEAD", url: `${base}/ok`, headers: {} }, options);
+    expect(result.response).toMatchObject({ status: 200, body: "", bodySize: 0 });
+  });
+});

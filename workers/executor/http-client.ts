@@ -1,0 +1,209 @@
+/**
+ * Sends one request with an injected fetch (workerd's in the Worker, Node's in tests) and turns
+ * the outcome into a ReceivedResponse or a reason why there is none.
+ *
+ * - One timeout covers headers AND body: a target that never answers, or trickles forever, ends
+ *   in `timeoutMs`.
+ * - The body is streamed and capped at `maxBodyBytes`; the rest is cancelled, never buffered.
+ *   Every body is either read to the end or cancelled, so no connection is left dangling.
+ * - Redirects are not followed: checks judge the target's own answer (201 + Location, 303 ...).
+ * - Retries happen only for network failures before any response, bounded (default 2, backoff
+ *   100 ms then 300 ms). A refused connection never reached the server, so it is retried for
+ *   every method; any other network failure (reset, closed) may have been processed, so it is
+ *   retried only for idempotent methods. Timeouts are NOT retried: a slow target stays slow, a
+ *   retry would multiply the wait, and a timed-out POST may already have been applied.
+ *   HTTP statuses are never retried: they are the verdict under test.
+ */
+import type { ReceivedResponse } from "../model";
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface SendOptions {
+  fetch: FetchLike;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  /** retries after network failures (default 2) */
+  retries?: number;
+  /** first backoff delay; later ones triple (default 100 ms) */
+  retryDelayMs?: number;
+}
+
+export interface SendResult {
+  /** present when a status line arrived; may be partial when `error` says the body failed */
+  response?: ReceivedResponse;
+  error?: string;
+  attempts: number;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const NEVER_REACHED_SERVER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+export function now(): number {
+  return typeof performance !== "undefined" && typeof performance.now === "function" ? performance.now() : Date.now();
+}
+
+export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendResult> {
+  const maxRetries = Math.max(0, options.retries ?? 2);
+  const baseDelay = options.retryDelayMs ?? 100;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const result = await attempt(request, options);
+    if (result.kind === "done") return { ...result.value, attempts };
+    const retryable = result.neverReachedServer || IDEMPOTENT.has(request.method.toUpperCase());
+    if (!retryable || attempts > maxRetries) return { error: result.error, attempts };
+    await sleep(baseDelay * 3 ** (attempts - 1));
+  }
+}
+
+type AttemptResult =
+  | { kind: "done"; value: { response?: ReceivedResponse; error?: string } }
+  | { kind: "network"; error: string; neverReachedServer: boolean };
+
+async function attempt(request: OutgoingRequest, options: SendOptions): Promise<AttemptResult> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const started = now();
+  try {
+    let response: Response;
+    try {
+      response = await options.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (timedOut) return { kind: "done", value: { error: `timeout: no response within ${options.timeoutMs} ms` } };
+      const code = errorCode(error);
+      return { kind: "network", error: `network error: ${describeError(error)}`, neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code) };
+    }
+
+    const headers = collectHeaders(response.headers);
+    const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD");
+    const received: ReceivedResponse = {
+      status: response.status,
+      headers,
+      body: decode(read.bytes, headers["content-type"]),
+      bodySize: read.bytes.byteLength,
+      durationMs: round(now() - started),
+    };
+    if (read.truncated) received.bodyTruncated = true;
+    if (read.error) {
+      const reason = timedOut ? `timeout: body not complete within ${options.timeoutMs} ms` : `body read failed: ${describeError(read.error)}`;
+      return { kind: "done", value: { response: { ...received, bodyTruncated: true }, error: reason } };
+    }
+    return { kind: "done", value: { response: received } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, isHead: boolean): Promise<{ bytes: Uint8Array; truncated: boolean; error?: unknown }> {
+  const stream = response.body;
+  if (!stream) return { bytes: new Uint8Array(0), truncated: false };
+  const reader = stream.getReader();
+  if (isHead) {
+    await reader.cancel().catch(() => undefined);
+    return { bytes: new Uint8Array(0), truncated: false };
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes: concat(chunks, total), truncated: false };
+      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
+      if (total + chunk.byteLength > maxBytes) {
+        const keep = maxBytes - total;
+        if (keep > 0) chunks.push(chunk.subarray(0, keep));
+        total += Math.max(0, keep);
+        await reader.cancel().catch(() => undefined);
+        return { bytes: concat(chunks, total), truncated: true };
+      }
+      chunks.push(chunk);
+      total += chunk.byteLength;
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    return { bytes: concat(chunks, total), truncated: true, error };
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function collectHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    const key = name.toLowerCase();
+    out[key] = key in out ? `${out[key]}, ${value}` : value;
+  });
+  return out;
+}
+
+function decode(bytes: Uint8Array, contentType: string | undefined): string {
+  const charset = /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? "")?.[1];
+  if (charset) {
+    try {
+      return new TextDecoder(charset).decode(bytes);
+    } catch {
+      // unknown label in this runtime: fall back to UTF-8
+    }
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if (current instanceof Error || (typeof current === "object" && current !== null && "message" in current)) {
+      const e = current as { message?: string; code?: string };
+      const text = [e.code, e.message].filter(Boolean).join(" ");
+      if (text && !parts.includes(text)) parts.push(text);
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(": ") || "unknown error";
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { createThrottle, disciplinedFetch, mapWithConcurrency, Semaphore, TargetPolicyError } from "./outbound";
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+describe("Semaphore", () => {
+  it("never lets more than its size through and wakes waiters in order", async () => {
+    const sem = new Semaphore(2);
+    let inside = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 7 }, async (_, i) => {
+        const release = await sem.acquire();
+        inside++;
+        peak = Math.max(peak, inside);
+        await tick();
+        order.push(i);
+        inside--;
+        release();
+        release(); // a second release is harmless
+      }),
+    );
+    expect(peak).toBe(2);
+    expect(order.length).toBe(7);
+  });
+});
+
+describe("createThrottle", () => {
+  it("spaces starts by 1/rps", async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const throttle = createThrottle(4, { now: () => now, sleep: async (ms) => void sleeps.push(ms) });
+    await throttle();
+    await throttle();
+    await throttle();
+    expect(sleeps).toEqual([250, 500]);
+    now = 10_000;
+    await throttle();
+    expect(sleeps).toEqual([250, 500]);
+  });
+  it("does nothing without a ceiling", async () => {
+    await expect(createThrottle(undefined)()).resolves.toBeUndefined();
+  });
+});
+
+describe("disciplinedFetch", () => {
+  it("refuses another origin before sending anything", async () => {
+    let sent = 0;
+    const f = disciplinedFetch(async () => (sent++, new Response("x")), {
+      allowedOrigin: "http://127.0.0.1:9000",
+      semaphore: new Semaphore(1),
+    });
+    await expect(f("http://169.254.169.254/latest")).rejects.toBeInstanceOf(TargetPolicyError);
+    expect(sent).toBe(0);
+  });
+
+  it("holds a slot until the body is read, then frees it", async () => {
+    const sem = new Semaphore(1);
+    const f = disciplinedFetch(async () => new Response("hello"), { allowedOrigin: "http://a.test", semaphore: sem });
+    const first = await f("http://a.test/one");
+    let secondStarted = false;
+    const second = f("http://a.test/two").then((r) => ((secondStarted = true), r));
+    await tick();
+    expect(secondStarted).toBe(false);
+    expect(await first.text()).toBe("hello");
+    const r2 = await second;
+    expect(secondStarted).toBe(true);
+    await r2.body!.cancel();
+    // cancelled body freed the slot too
+    const r3 = await f("http://a.test/three");
+    expect(r3.status).toBe(200);
+  });
+
+  it("frees the slot when the request fails", async () => {
+    const sem = new Semaphore(1);
+    const f = disciplinedFetch(async () => Promise.reject(new TypeError("connection reset")), { allowedOrigin: "http://a.test", semaphore: sem });
+    await expect(f("http://a.test/")).rejects.toThrow("connection reset");
+    await expect(f("http://a.test/")).rejects.toThrow("connection reset");
+  });
+});
+
+describe("mapWithConcurrency", () => {
+  it("keeps order and the limit", async () => {
+    let inside = 0;
+    let peak = 0;
+    const out = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7, 8], 3, async (n) => {
+      inside++;
+      peak = Math.max(peak, inside);
+      await tick();
+      inside--;
+      return n * 2;
+    });
+    expect(out).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(peak).toBe(3);
+    expect(await mapWithConcurrency([], 3, async (n: number) => n)).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Outbound traffic discipline for one executor invocation: at most N requests in flight (Workers
+ * allow 6 simultaneous connections), an optional requests-per-second ceiling, and a guard that
+ * lets requests go only to the run's target origin. Pure: works on any fetch function.
+ */
+
+/** Workers' limit of simultaneous outbound connections per invocation. */
+export const DEFAULT_CONCURRENCY = 6;
+
+export class Semaphore {
+  private available: number;
+  private readonly waiters: (() => void)[] = [];
+  constructor(readonly size: number) {
+    this.available = Math.max(1, Math.floor(size));
+  }
+  async acquire(): Promise<() => void> {
+    if (this.available > 0) this.available--;
+    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.available++;
+    };
+  }
+}
+
+/**
+ * Spaces request starts so that no more than `rps` start per second (a leaky bucket without
+ * bursts: the simplest way to be a polite client).
+ */
+export function createThrottle(
+  rps: number | undefined,
+  clock: { now(): number; sleep(ms: number): Promise<void> } = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  },
+): () => Promise<void> {
+  if (!rps || !Number.isFinite(rps) || rps <= 0) return async () => {};
+  const interval = 1000 / rps;
+  let nextSlot = 0;
+  return async () => {
+    const now = clock.now();
+    const slot = Math.max(now, nextSlot);
+    nextSlot = slot + interval;
+    if (slot > now) await clock.sleep(slot - now);
+  };
+}
+
+export class TargetPolicyError extends Error {
+  override name = "TargetPolicyError";
+}
+
+export interface OutboundOptions {
+  /** requests must stay on this origin (scheme, host and port of the run's base URL) */
+  allowedOrigin: string;
+  semaphore: Semaphore;
+  throttle?: () => Promise<void>;
+  /** give the slot back after this long even if the caller abandons the body without cancelling it */
+  maxHoldMs?: number;
+}
+
+type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Wrap fetch: refuse other origins, wait for a connection slot and the throttle. The slot is held
+ * until the response body has been consumed or cancelled, because an unread body keeps its
+ * connection open.
+ */
+export function disciplinedFetch(base: FetchLike, opts: OutboundOptions): FetchLike {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin !== opts.allowedOrigin) {
+      throw new TargetPolicyError(`request to ${url.origin} refused: the run may only send to ${opts.allowedOrigin}`);
+    }
+    const releaseSlot = await opts.semaphore.acquire();
+    const timer = opts.maxHoldMs ? setTimeout(releaseSlot, opts.maxHoldMs) : undefined;
+    const release = () => {
+      if (timer) clearTimeout(timer);
+      releaseSlot();
+    };
+    try {
+      if (opts.throttle) await opts.throttle();
+      const response = await base(input, init);
+      if (!response.body) {
+        release();
+        return response;
+      }
+      return releaseWhenDone(response, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+}
+
+function releaseWhenDone(response: Response, release: () => void): Response {
+  const reader = response.body!.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      release();
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** Run `fn` over items with at most `limit` running at once; results keep the input order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index], index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

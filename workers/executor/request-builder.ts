@@ -1,0 +1,305 @@
+/**
+ * RequestTemplate (+ base URL, variables, identities) → the concrete request the executor sends.
+ *
+ * Guarantees: no request leaves with a literal `{param}` or an unresolved `{{variable}}` of the
+ * case in its URL; header names/values are ones fetch accepts; the body is serialised by its
+ * content type and recorded as the exact text sent (multipart included, so curl can replay it).
+ */
+import type { RequestTemplate, TemplateValue } from "../model";
+
+export type RequestBuildErrorReason =
+  | "missing-variable" // a variable some step extracts has no value (precondition failed)
+  | "unknown-identity"
+  | "invalid-request"; // the template cannot become a faithful request
+
+export class RequestBuildError extends Error {
+  constructor(
+    message: string,
+    readonly reason: RequestBuildErrorReason,
+  ) {
+    super(message);
+    this.name = "RequestBuildError";
+  }
+}
+
+export interface BuildOptions {
+  baseUrl: string;
+  variables: Record<string, unknown>;
+  /**
+   * Names extracted by some step of the case. A reference to one of them without a value is an
+   * error; a `{{name}}` that is neither known nor declared stays literal text (payloads such as
+   * template-injection probes legitimately contain braces).
+   */
+  declaredVariables?: Iterable<string>;
+  identities?: Record<string, Record<string, string>>;
+  /** identity used when the template leaves `identity` undefined; else the first configured one */
+  defaultIdentity?: string;
+}
+
+/** The template after `{{var}}` substitution, before serialisation: what checks reason about. */
+export interface ResolvedTemplate {
+  pathParams: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  body?: { contentType: string; value?: unknown; raw?: string };
+}
+
+export interface BuiltRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** identity whose credentials were attached, null for none */
+  identity: string | null;
+  /** lower-case names of headers whose values came from the identity (credentials) */
+  identityHeaderNames: string[];
+  resolved: ResolvedTemplate;
+}
+
+const VARIABLE = /\{\{\s*([A-Za-z_$][\w$.-]*)\s*\}\}/g;
+const WHOLE_VARIABLE = /^\{\{\s*([A-Za-z_$][\w$.-]*)\s*\}\}$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** headers fetch manages itself or refuses; setting them would make the record lie */
+const UNSETTABLE_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);
+const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+const UNSENDABLE_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/** Substitutes `{{var}}` references in any template value (strings, arrays, objects). */
+export function substituteVariables(value: TemplateValue, variables: Record<string, unknown>, declared: ReadonlySet<string> = new Set()): unknown {
+  if (typeof value === "string") return substituteString(value, variables, declared);
+  if (Array.isArray(value)) return value.map((item) => substituteVariables(item, variables, declared));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = substituteVariables(item, variables, declared);
+    return out;
+  }
+  return value;
+}
+
+function substituteString(text: string, variables: Record<string, unknown>, declared: ReadonlySet<string>): unknown {
+  const whole = WHOLE_VARIABLE.exec(text);
+  if (whole) {
+    const name = whole[1];
+    if (hasValue(variables, name)) return variables[name];
+    if (declared.has(name)) throw missingVariable(name);
+    return text;
+  }
+  return text.replace(VARIABLE, (match, name: string) => {
+    if (hasValue(variables, name)) return stringify(variables[name]);
+    if (declared.has(name)) throw missingVariable(name);
+    return match;
+  });
+}
+
+function hasValue(variables: Record<string, unknown>, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(variables, name) && variables[name] !== undefined;
+}
+
+function missingVariable(name: string): RequestBuildError {
+  return new RequestBuildError(`variable "${name}" has no value (an earlier extraction found nothing)`, "missing-variable");
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined) return value === null ? "null" : "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Builds the concrete request. Throws RequestBuildError rather than send something unfaithful. */
+export async function buildRequest(template: RequestTemplate, options: BuildOptions): Promise<BuiltRequest> {
+  const declared = new Set(options.declaredVariables ?? []);
+  const vars = options.variables;
+  const sub = (value: unknown) => substituteVariables(value, vars, declared);
+
+  const method = String(template.method).toUpperCase();
+  if (UNSENDABLE_METHODS.has(method)) throw new RequestBuildError(`fetch cannot send ${method} requests`, "invalid-request");
+
+  const resolved: ResolvedTemplate = {
+    pathParams: sub(template.pathParams ?? {}) as Record<string, unknown>,
+    query: sub(template.query ?? {}) as Record<string, unknown>,
+    headers: mapStrings(sub(template.headers ?? {}) as Record<string, unknown>),
+    cookies: mapStrings(sub(template.cookies ?? {}) as Record<string, unknown>),
+  };
+  if (template.body) {
+    resolved.body = { contentType: template.body.contentType };
+    if (template.body.raw !== undefined) resolved.body.raw = stringify(sub(template.body.raw));
+    else if (template.body.value !== undefined) resolved.body.value = sub(template.body.value);
+  }
+
+  const url = buildUrl(options.baseUrl, String(sub(template.path)), resolved.pathParams, resolved.query);
+  const { identity, headers: identityHeaders } = pickIdentity(template, options);
+  const removed = new Set((template.removeHeaders ?? []).map((name) => name.toLowerCase()));
+
+  const headers = new HeaderBag();
+  const identityHeaderNames: string[] = [];
+  for (const [name, value] of Object.entries(identityHeaders)) {
+    if (removed.has(name.toLowerCase())) continue;
+    headers.set(name, value);
+    identityHeaderNames.push(name.toLowerCase());
+  }
+  for (const [name, value] of Object.entries(resolved.headers)) {
+    headers.set(name, value);
+    const index = identityHeaderNames.indexOf(name.toLowerCase());
+    if (index >= 0) identityHeaderNames.splice(index, 1); // the template's value is a probe, not the identity's secret
+  }
+  const cookie = cookieHeader(resolved.cookies);
+  if (cookie) headers.set("Cookie", [headers.get("cookie"), cookie].filter(Boolean).join("; "));
+
+  let body: string | undefined;
+  if (resolved.body && (resolved.body.raw !== undefined || resolved.body.value !== undefined)) {
+    if (BODYLESS_METHODS.has(method)) throw new RequestBuildError(`fetch cannot send a body with ${method}`, "invalid-request");
+    const serialised = await serialiseBody(resolved.body);
+    body = serialised.text;
+    // a generated multipart boundary must win; otherwise an explicit template header wins
+    if (serialised.contentType.startsWith("multipart/") && resolved.body.raw === undefined) headers.set("Content-Type", serialised.contentType);
+    else if (!headers.get("content-type") && serialised.contentType) headers.set("Content-Type", serialised.contentType);
+  }
+
+  const finalHeaders = headers.toRecord();
+  for (const [name, value] of Object.entries(finalHeaders)) validateHeader(name, value);
+  return { method, url, headers: finalHeaders, body, identity, identityHeaderNames, resolved };
+}
+
+function mapStrings(record: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = stringify(value);
+  return out;
+}
+
+function pickIdentity(template: RequestTemplate, options: BuildOptions): { identity: string | null; headers: Record<string, string> } {
+  const identities = options.identities ?? {};
+  if (template.identity === null) return { identity: null, headers: {} };
+  const name = template.identity ?? options.defaultIdentity ?? Object.keys(identities)[0];
+  if (name === undefined) return { identity: null, headers: {} };
+  const headers = identities[name];
+  if (!headers) throw new RequestBuildError(`identity "${name}" is not configured`, "unknown-identity");
+  return { identity: name, headers };
+}
+
+// ---------- URL ----------
+
+function buildUrl(baseUrl: string, path: string, pathParams: Record<string, unknown>, query: Record<string, unknown>): string {
+  const filled = path.replace(/\{([^{}]+)\}/g, (match, name: string) => {
+    if (!Object.prototype.hasOwnProperty.call(pathParams, name) || pathParams[name] === undefined) {
+      throw new RequestBuildError(`path parameter {${name}} in ${path} has no value`, "invalid-request");
+    }
+    return encodePathValue(name, pathParams[name]);
+  });
+  const leftover = /\{[^}]*\}|\{\{|\}\}/.exec(filled);
+  if (leftover) throw new RequestBuildError(`unfilled placeholder "${leftover[0]}" in path ${path}`, "invalid-request");
+
+  let url: URL;
+  if (/^https?:\/\//i.test(filled)) {
+    // absolute URLs come from Location headers; never leave the target's origin
+    url = new URL(filled);
+    if (url.origin !== new URL(baseUrl).origin) throw new RequestBuildError(`refusing to send to ${url.origin}: not the target ${new URL(baseUrl).origin}`, "invalid-request");
+  } else {
+    url = new URL(baseUrl.replace(/\/+$/, "") + (filled.startsWith("/") ? filled : `/${filled}`));
+  }
+  for (const [name, value] of Object.entries(query)) appendQuery(url.searchParams, name, value);
+  return url.toString();
+}
+
+function encodePathValue(name: string, value: unknown): string {
+  const text = Array.isArray(value)
+    ? value.map(stringify).join(",")
+    : value !== null && typeof value === "object"
+      ? Object.entries(value).flatMap(([k, v]) => [k, stringify(v)]).join(",")
+      : stringify(value);
+  // an empty or dot-segment value would silently route the request to another resource
+  if (text === "") throw new RequestBuildError(`path parameter {${name}} is empty: the request would hit a different route`, "invalid-request");
+  if (text === "." || text === "..") throw new RequestBuildError(`path parameter {${name}} is "${text}": URL normalisation would remove it`, "invalid-request");
+  return encodeURIComponent(text);
+}
+
+function appendQuery(params: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const item of value) params.append(name, item === null ? "" : stringify(item));
+  } else if (value !== null && typeof value === "object") {
+    // form style, explode: each property becomes its own key
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) params.append(key, item === null ? "" : stringify(item));
+  } else {
+    params.append(name, value === null ? "" : stringify(value));
+  }
+}
+
+function cookieHeader(cookies: Record<string, string>): string {
+  return Object.entries(cookies)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join("; ");
+}
+
+// ---------- headers ----------
+
+class HeaderBag {
+  private readonly entries = new Map<string, { name: string; value: string }>();
+  set(name: string, value: string): void {
+    this.entries.set(name.toLowerCase(), { name, value });
+  }
+  get(lowerName: string): string | undefined {
+    return this.entries.get(lowerName)?.value;
+  }
+  toRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const { name, value } of this.entries.values()) out[name] = value;
+    return out;
+  }
+}
+
+function validateHeader(name: string, value: string): void {
+  if (!HEADER_NAME.test(name)) throw new RequestBuildError(`header name ${JSON.stringify(name)} is not a valid HTTP token`, "invalid-request");
+  if (UNSETTABLE_HEADERS.has(name.toLowerCase())) throw new RequestBuildError(`header ${name} is managed by fetch and cannot be set`, "invalid-request");
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code === 10 || code === 13 || code > 0xff) {
+      throw new RequestBuildError(`header ${name} has a character fetch cannot send (code ${code})`, "invalid-request");
+    }
+  }
+}
+
+// ---------- body ----------
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0].trim().toLowerCase();
+}
+
+export function isJsonMediaType(contentType: string): boolean {
+  const type = mediaType(contentType);
+  return type === "application/json" || type.endsWith("+json") || type === "text/json";
+}
+
+async function serialiseBody(body: { contentType: string; value?: unknown; raw?: string }): Promise<{ text: string; contentType: string }> {
+  const contentType = body.contentType;
+  if (body.raw !== undefined) return { text: body.raw, contentType };
+  const value = body.value;
+  const type = mediaType(contentType);
+  if (isJsonMediaType(contentType)) return { text: JSON.stringify(value) ?? "null", contentType };
+  if (type === "application/x-www-form-urlencoded") {
+    if (!isPlainObject(value)) return { text: stringify(value), contentType };
+    const params = new URLSearchParams();
+    for (const [name, item] of Object.entries(value)) appendFormValue(name, item, (k, v) => params.append(k, v));
+    return { text: params.toString(), contentType };
+  }
+  if (type === "multipart/form-data") {
+    if (!isPlainObject(value)) return { text: stringify(value), contentType };
+    const form = new FormData();
+    for (const [name, item] of Object.entries(value)) appendFormValue(name, item, (k, v) => form.append(k, v));
+    // serialising through Response yields the exact bytes and boundary fetch would send
+    const response = new Response(form);
+    return { text: await response.text(), contentType: response.headers.get("content-type") ?? contentType };
+  }
+  return { text: stringify(value), contentType };
+}
+
+function appendFormValue(name: string, value: unknown, append: (name: string, value: string) => void): void {
+  if (value === undefined) return;
+  if (Array.isArray(value)) for (const item of value) append(name, item === null ? "" : stringify(item));
+  else append(name, value === null ? "" : stringify(value));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

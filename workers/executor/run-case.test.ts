@@ -1,0 +1,210 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Step, TestCase } from "../model";
+import { model } from "./checks/test-support";
+import { buildFindings } from "./findings";
+import type { FetchLike } from "./http-client";
+import { runCase, type RunEnv } from "./run-case";
+
+// ---------- a small, real target ----------
+
+const pets = new Map<string, { id: number; name: string }>();
+let nextId = 1;
+const hits: Record<string, number> = {};
+const seenAuth: string[] = [];
+let bigBytesWritten = 0;
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, body === undefined ? headers : { "content-type": "application/json", ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const key = `${req.method} ${url.pathname}`;
+  hits[key] = (hits[key] ?? 0) + 1;
+  seenAuth.push(String(req.headers.authorization ?? ""));
+  let raw = "";
+  for await (const chunk of req) raw += chunk;
+
+  if (url.pathname === "/hang") return; // never answers
+  if (url.pathname === "/reset") return req.socket.destroy();
+  if (url.pathname === "/big") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    const total = 50 * 1024 * 1024;
+    const pump = () => {
+      while (bigBytesWritten < total) {
+        bigBytesWritten += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    res.on("close", () => res.removeAllListeners("drain"));
+    return pump();
+  }
+  if (key === "POST /pets") {
+    const body = raw ? JSON.parse(raw) : {};
+    if (typeof body.name !== "string") return send(res, 400, { message: "name required" });
+    const pet = { id: nextId++, name: body.name };
+    pets.set(String(pet.id), pet);
+    return send(res, 201, pet, { location: `/pets/${pet.id}` });
+  }
+  const match = /^\/pets\/([^/]+)$/.exec(url.pathname);
+  if (match) {
+    const pet = pets.get(match[1]);
+    if (req.method === "GET") return pet ? send(res, 200, pet) : send(res, 404, { message: "not found" });
+    if (req.method === "DELETE") {
+      if (url.searchParams.get("keep") !== "1") pets.delete(match[1]); // keep=1: the bug under test
+      return send(res, 204);
+    }
+  }
+  send(res, 404, { message: "no route" });
+}
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  for (const k of Object.keys(hits)) delete hits[k];
+  seenAuth.length = 0;
+});
+
+// ---------- helpers ----------
+
+const SECRET = "Bearer very-secret-alice-token";
+
+function env(overrides: Partial<RunEnv["config"]> = {}): RunEnv {
+  return {
+    fetch: globalThis.fetch as FetchLike,
+    baseUrl,
+    identities: { alice: { Authorization: SECRET } },
+    model,
+    config: { timeoutMs: 2000, maxBodyBytes: 1024 * 1024, retryDelayMs: 10, ...overrides },
+  };
+}
+
+function step(id: string, method: string, path: string, extra: Partial<Step> & { pathParams?: Record<string, unknown>; body?: unknown; query?: Record<string, unknown> } = {}): Step {
+  const { pathParams = {}, body, query = {}, ...rest } = extra;
+  return {
+    id,
+    request: { method, path, pathParams, query, headers: {}, ...(body === undefined ? {} : { body: { contentType: "application/json", value: body } }) },
+    checks: [],
+    ...rest,
+  };
+}
+
+function testCase(steps: Step[], kind: TestCase["kind"] = "stateful"): TestCase {
+  return { id: `case-${Math.random().toString(36).slice(2, 8)}`, agent: "stateful", operationId: "createPet", kind, title: "t", steps };
+}
+
+function crudChain(deleteQuery: Record<string, unknown> = {}): TestCase {
+  return testCase([
+    step("create", "post", "/pets", { body: { name: "Rex" }, requireSuccess: true, extract: { petId: { from: "body", pointer: "/id" }, loc: { from: "header", name: "Location" }, locId: { from: "location-id" } }, checks: [{ name: "not_a_server_error" }, { name: "location_header" }] }),
+    step("read", "get", "/pets/{petId}", { pathParams: { petId: "{{petId}}" }, checks: [{ name: "ensure_resource_availability", params: { createStep: "create" } }, { name: "response_schema_conformance" }] }),
+    step("follow", "get", "{{loc}}", { checks: [{ name: "location_header", params: { createStep: "create" } }] }),
+    step("delete", "delete", "/pets/{petId}", { pathParams: { petId: "{{locId}}" }, query: deleteQuery, checks: [{ name: "not_a_server_error" }] }),
+    step("reread", "get", "/pets/{petId}", { pathParams: { petId: "{{petId}}" }, checks: [{ name: "use_after_free", params: { deleteStep: "delete" } }] }),
+  ]);
+}
+
+// ---------- tests ----------
+
+describe("runCase against a real server", () => {
+  it("runs an extraction chain (body pointer, Location header, location-id) and passes", async () => {
+    const result = await runCase(crudChain(), env());
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe("passed");
+    expect(result.exchanges.map((e) => e.response?.status)).toEqual([201, 200, 200, 204, 404]);
+    const id = JSON.parse(result.exchanges[0].response!.body).id;
+    expect(result.exchanges[2].request.url).toBe(`${baseUrl}/pets/${id}`);
+    expect(result.exchanges[3].request.url).toBe(`${baseUrl}/pets/${id}`);
+    expect(result.checks.filter((c) => c.status === "failed")).toEqual([]);
+    expect(result.checks.find((c) => c.check === "use_after_free")?.status).toBe("passed");
+    expect(result.checks.find((c) => c.check === "ensure_resource_availability")?.status).toBe("passed");
+  });
+
+  it("fails the case on a real bug and builds a deduplicated, reproducible finding", async () => {
+    const chain = crudChain({ keep: 1 });
+    const result = await runCase(chain, env());
+    expect(result.status).toBe("failed");
+    const failed = result.checks.filter((c) => c.status === "failed");
+    expect(failed).toMatchObject([{ check: "use_after_free", stepId: "reread", severity: "high" }]);
+    const findings = buildFindings(result, chain, model);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ check: "use_after_free", operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" }, caseId: chain.id });
+    expect(findings[0].id).toMatch(/^f_[0-9a-f]{16}$/);
+    expect(findings[0].curl).toContain(`curl -X 'GET' '${baseUrl}/pets/`);
+  });
+
+  it("sends real credentials but records only placeholders", async () => {
+    const result = await runCase(crudChain(), env());
+    expect(seenAuth).toContain(SECRET);
+    expect(JSON.stringify(result)).not.toContain("very-secret-alice-token");
+    expect(result.exchanges[0].request.headers.Authorization).toBe("Bearer $SENTINEL_AUTHORIZATION");
+  });
+
+  it("skips the rest of the chain when a requireSuccess step fails", async () => {
+    const chain = crudChain();
+    chain.steps[0].request.body = { contentType: "application/json", value: { nope: true } };
+    const result = await runCase(chain, env());
+    expect(result.status).toBe("skipped");
+    expect(result.reason).toContain("step create (precondition) answered 400");
+    expect(result.exchanges).toHaveLength(1);
+    expect(hits["GET /pets/undefined"]).toBeUndefined();
+  });
+
+  it("refuses to send a request with an unfilled {param}", async () => {
+    const result = await runCase(testCase([step("read", "get", "/pets/{petId}", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(result.status).toBe("errored");
+    expect(result.reason).toContain("{petId}");
+    expect(result.exchanges).toEqual([]);
+    expect(Object.keys(hits)).toEqual([]);
+  });
+
+  it("ends a never-answering request at the timeout", async () => {
+    const started = Date.now();
+    const result = await runCase(testCase([step("hang", "get", "/hang", { checks: [{ name: "not_a_server_error" }] })]), env({ timeoutMs: 300 }));
+    const elapsed = Date.now() - started;
+    expect(result.status).toBe("errored");
+    expect(result.reason).toContain("timeout");
+    expect(elapsed).toBeLessThan(2000);
+    expect(hits["GET /hang"]).toBe(1); // timeouts are not retried
+    expect(result.checks).toMatchObject([{ check: "not_a_server_error", status: "skipped" }]);
+  });
+
+  it("caps a 50 MB streamed body at maxBodyBytes and cancels the rest", async () => {
+    bigBytesWritten = 0;
+    const result = await runCase(testCase([step("big", "get", "/big", { checks: [{ name: "not_a_server_error" }] })]), env({ maxBodyBytes: 1024 * 1024 }));
+    expect(result.status).toBe("passed");
+    const response = result.exchanges[0].response!;
+    expect(response.bodyTruncated).toBe(true);
+    expect(response.bodySize).toBe(1024 * 1024);
+    expect(response.body.length).toBe(1024 * 1024);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bigBytesWritten).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it("reports a connection reset as an error with the reason, after bounded retries", async () => {
+    const result = await runCase(testCase([step("reset", "get", "/reset", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(result.status).toBe("errored");
+    expect(result.reason).toMatch(/network error/);
+    expect(hits["GET /reset"]).toBe(3); // GET is idempotent: 1 + 2 retries
+
+    const post = await runCase(testCase([step("reset", "post", "/reset", { body: {}, checks: [] })]), env());
+    expect(post.status).toBe("errored");
+    expect(hits["POST /reset"]).toBe(1); // a reset POST may have been applied: never retried
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * Executes one TestCase: its steps in order (extracting variables for later steps), then every
+ * step's checks. Pure apart from the injected fetch, so it runs in workerd and in Node alike.
+ *
+ * Case status: `failed` when any check failed (even if the chain stopped later); otherwise
+ * `errored` when a request could not complete (network error, timeout) or could not be built
+ * faithfully (e.g. an unfilled `{param}`: nothing is sent); `skipped` when a precondition
+ * failed (a requireSuccess step answered >= 400 or its extraction found nothing, or a later
+ * step needs a variable that was never extracted); else `passed`. Steps after a stop are not
+ * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
+ */
+import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, Exchange, Extraction, ReceivedResponse, TestCase } from "../model";
+import { runCheck, type StepRecord } from "./checks";
+import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
+import { now, sendRequest, type FetchLike } from "./http-client";
+import { collectSecrets, redactRequest, redactResponse } from "./redact";
+import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
+
+export interface RunConfig {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  maxResponseTimeMs?: number;
+  /** network-failure retries per request (default 2, see http-client) */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+export interface RunEnv {
+  fetch: FetchLike;
+  baseUrl: string;
+  /** identity name → headers sent as that identity */
+  identities: Record<string, Record<string, string>>;
+  defaultIdentity?: string;
+  model: ApiModel;
+  config: RunConfig;
+  /** variables known before the first step (e.g. seeded ids) */
+  variables?: Record<string, unknown>;
+}
+
+interface Stop {
+  status: Exclude<CaseStatus, "passed" | "failed">;
+  reason: string;
+}
+
+export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResult> {
+  const started = now();
+  const variables: Record<string, unknown> = { ...(env.variables ?? {}) };
+  const declared = new Set(testCase.steps.flatMap((step) => Object.keys(step.extract ?? {})));
+  const records: Record<string, StepRecord> = {};
+  const order: string[] = [];
+  let stop: Stop | undefined;
+
+  for (const step of testCase.steps) {
+    let built: BuiltRequest;
+    try {
+      built = await buildRequest(step.request, {
+        baseUrl: env.baseUrl,
+        variables,
+        declaredVariables: declared,
+        identities: env.identities,
+        defaultIdentity: env.defaultIdentity,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const precondition = error instanceof RequestBuildError && error.reason === "missing-variable";
+      stop = { status: precondition ? "skipped" : "errored", reason: `step ${step.id}: request not sent: ${message}` };
+      break;
+    }
+
+    const sent = await sendRequest(built, {
+      fetch: env.fetch,
+      timeoutMs: env.config.timeoutMs,
+      maxBodyBytes: env.config.maxBodyBytes,
+      retries: env.config.retries,
+      retryDelayMs: env.config.retryDelayMs,
+    });
+    const exchange: Exchange = { stepId: step.id, request: { method: built.method, url: built.url, headers: built.headers, body: built.body } };
+    if (built.body === undefined) delete exchange.request.body;
+    if (sent.response) exchange.response = sent.response;
+    if (sent.error) exchange.error = sent.error;
+    records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
+    order.push(step.id);
+
+    if (sent.error || !sent.response) {
+      stop = { status: "errored", reason: `step ${step.id}: ${sent.error ?? "no response"}` };
+      break;
+    }
+    const missing = extractVariables(step.extract ?? {}, built, sent.response, variables);
+    if (step.requireSuccess) {
+      if (sent.response.status >= 400) {
+        stop = { status: "skipped", reason: `step ${step.id} (precondition) answered ${sent.response.status}` };
+        break;
+      }
+      if (missing.length > 0) {
+        stop = { status: "skipped", reason: `step ${step.id} (precondition): nothing to extract for ${missing.join(", ")}` };
+        break;
+      }
+    }
+  }
+
+  const caseOperation = env.model.operations.find((op) => op.operationId === testCase.operationId);
+  const checks: CheckOutcome[] = [];
+  for (const id of order) {
+    const record = records[id];
+    const response = record.exchange.response;
+    for (const spec of record.step.checks) {
+      if (!response || record.exchange.error) {
+        checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
+        continue;
+      }
+      checks.push(
+        runCheck(spec, {
+          model: env.model,
+          testCase,
+          caseOperation,
+          step: record.step,
+          operation: record.operation,
+          params: spec.params ?? {},
+          request: record.request,
+          exchange: record.exchange,
+          response,
+          steps: records,
+          order,
+          variables,
+          config: { maxResponseTimeMs: env.config.maxResponseTimeMs },
+        }),
+      );
+    }
+  }
+
+  const secrets = collectSecrets(env.identities);
+  const exchanges = order.map((id) => {
+    const raw = records[id].exchange;
+    const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };
+    if (raw.response) redacted.response = redactResponse(raw.response, secrets);
+    if (raw.error) redacted.error = raw.error;
+    return redacted;
+  });
+
+  const failed = checks.some((c) => c.status === "failed");
+  const result: CaseResult = {
+    caseId: testCase.id,
+    agent: testCase.agent,
+    operationId: testCase.operationId,
+    status: failed ? "failed" : (stop?.status ?? "passed"),
+    exchanges,
+    checks,
+    durationMs: Math.round((now() - started) * 100) / 100,
+  };
+  if (stop) result.reason = stop.reason;
+  return result;
+}
+
+/** Stores extracted values in `variables`; returns the names that found nothing. */
+function extractVariables(extract: Record<string, Extraction>, request: BuiltRequest, response: ReceivedResponse, variables: Record<string, unknown>): string[] {
+  const missing: string[] = [];
+  for (const [name, extraction] of Object.entries(extract)) {
+    const value = extractValue(extraction, request, response);
+    if (value === undefined || value === null || value === "") missing.push(name);
+    else variables[name] = value;
+  }
+  return missing;
+}
+
+export function extractValue(extraction: Extraction, request: { url: string }, response: ReceivedResponse): unknown {
+  switch (extraction.from) {
+    case "body":
+      return getByPointer(jsonValue(response), extraction.pointer);
+    case "status":
+      return response.status;
+    case "header": {
+      const value = header(response.headers, extraction.name);
+      // Location is relative to the request URL (RFC 9110): store it resolved, ready to request
+      if (value !== undefined && extraction.name.toLowerCase() === "location") return resolveUrl(value, request.url) ?? value;
+      return value;
+    }
+    case "location-id": {
+      const location = header(response.headers, "location");
+      const resolved = location === undefined ? undefined : resolveUrl(location, request.url);
+      if (!resolved) return undefined;
+      const segment = new URL(resolved).pathname.split("/").filter(Boolean).pop();
+      if (segment === undefined) return undefined;
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    }
+    default:
+      return undefined;
+  }
+}
+
+function resolveUrl(value: string, base: string): string | undefined {
+  try {
+    return new URL(value, base).toString();
+  } catch {
+    return undefined;
+  }
+}

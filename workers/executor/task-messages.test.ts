@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { TestCase } from "../model";
+import {
+  chunkForSendBatch,
+  jsonBytes,
+  looseTaskRef,
+  MAX_MESSAGE_BYTES,
+  packTasks,
+  parseTaskMessage,
+  taskId,
+} from "./task-messages";
+
+function makeCase(id: string, bodySize = 0): TestCase {
+  return {
+    id,
+    agent: "functional-positive",
+    operationId: "getItem",
+    kind: "positive",
+    title: `case ${id}`,
+    steps: [
+      {
+        id: "s1",
+        request: {
+          method: "post",
+          path: "/items",
+          pathParams: {},
+          query: {},
+          headers: {},
+          body: { contentType: "application/json", raw: "x".repeat(bodySize) },
+        },
+        checks: [{ name: "not_a_server_error" }],
+      },
+    ],
+  };
+}
+
+describe("packTasks", () => {
+  it("keeps every case exactly once, in order, within the count limit", () => {
+    const cases = Array.from({ length: 50 }, (_, i) => makeCase(`c${i}`));
+    const { tasks, oversized } = packTasks("run1", cases, { maxCasesPerMessage: 16 });
+    expect(oversized).toEqual([]);
+    expect(tasks.map((t) => t.cases.length)).toEqual([16, 16, 16, 2]);
+    expect(tasks.flatMap((t) => t.cases.map((c) => c.id))).toEqual(cases.map((c) => c.id));
+    expect(tasks.map((t) => t.taskId)).toEqual([0, 1, 2, 3].map((i) => taskId("run1", i)));
+    expect(new Set(tasks.map((t) => t.taskId)).size).toBe(4);
+  });
+
+  it("keeps each message under the byte limit and sets aside a case that cannot fit", () => {
+    const cases = [makeCase("a", 50_000), makeCase("b", 50_000), makeCase("c", 50_000), makeCase("huge", 200_000), makeCase("d", 10)];
+    const { tasks, oversized } = packTasks("run1", cases);
+    expect(oversized.map((c) => c.id)).toEqual(["huge"]);
+    for (const task of tasks) expect(jsonBytes(task)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(tasks.flatMap((t) => t.cases.map((c) => c.id))).toEqual(["a", "b", "c", "d"]);
+    expect(tasks.length).toBe(2);
+  });
+
+  it("produces messages that validate", () => {
+    const { tasks } = packTasks("run1", [makeCase("a")]);
+    const parsed = parseTaskMessage(JSON.parse(JSON.stringify(tasks[0])));
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(parsed.message.cases[0].steps[0].request.path).toBe("/items");
+  });
+});
+
+describe("parseTaskMessage", () => {
+  it("rejects a message without cases or with a broken step", () => {
+    expect(parseTaskMessage({ v: 1, runId: "r", taskId: "t", cases: [] }).ok).toBe(false);
+    const broken = { v: 1, runId: "r", taskId: "t", cases: [{ ...makeCase("a"), steps: [{ id: "s1" }] }] };
+    const result = parseTaskMessage(broken);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/request/);
+  });
+
+  it("recovers run, task and case ids from a body that does not validate", () => {
+    expect(looseTaskRef({ runId: "r", taskId: "t", cases: [{ id: "a" }, { nope: 1 }, { id: "b" }] })).toEqual({
+      runId: "r",
+      taskId: "t",
+      caseIds: ["a", "b"],
+    });
+    expect(looseTaskRef("garbage")).toBeUndefined();
+  });
+});
+
+describe("chunkForSendBatch", () => {
+  it("respects the message count and the total size per call", () => {
+    const sizes = Array.from({ length: 250 }, () => 1000);
+    expect(chunkForSendBatch(sizes, (s) => s).map((c) => c.length)).toEqual([100, 100, 50]);
+    const big = [100_000, 100_000, 100_000, 10];
+    expect(chunkForSendBatch(big, (s) => s, { maxBytes: 250_000 }).map((c) => c.length)).toEqual([2, 2]);
+  });
+});

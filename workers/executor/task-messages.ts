@@ -1,0 +1,160 @@
+/**
+ * Queue messages between the TestRun Durable Object and the executor. A message carries a task:
+ * several small cases of one run (a stateful chain is one case, so it is never split). Messages
+ * stay well under the 128 KB Queues limit, and sendBatch calls under 100 messages / 256 KB.
+ * Pure: no Cloudflare API here, so the packing is testable in Node.
+ */
+import { z } from "zod";
+import type { TestCase } from "../model";
+
+/** Cloudflare Queues: one message ≤ 128 KB; keep headroom for the envelope the runtime adds. */
+export const MAX_MESSAGE_BYTES = 120 * 1024;
+/** sendBatch: at most 100 messages and 256 KB in total per call. */
+export const MAX_BATCH_MESSAGES = 100;
+export const MAX_BATCH_BYTES = 250 * 1024;
+/**
+ * Cases per message: a consumer invocation gets up to max_batch_size messages and runs them with
+ * 6 requests in flight; 16 cases × 10 messages keeps one invocation within its subrequest budget.
+ */
+export const DEFAULT_CASES_PER_MESSAGE = 16;
+
+const headers = z.record(z.string(), z.string());
+
+const RequestTemplateSchema = z.looseObject({
+  method: z.string().min(1),
+  path: z.string(),
+  pathParams: z.record(z.string(), z.unknown()).default({}),
+  query: z.record(z.string(), z.unknown()).default({}),
+  headers: headers.default({}),
+  cookies: headers.optional(),
+  body: z
+    .looseObject({ contentType: z.string(), value: z.unknown().optional(), raw: z.string().optional() })
+    .optional(),
+  identity: z.string().nullable().optional(),
+  removeHeaders: z.array(z.string()).optional(),
+});
+
+const StepSchema = z.looseObject({
+  id: z.string().min(1),
+  request: RequestTemplateSchema,
+  extract: z.record(z.string(), z.looseObject({ from: z.string() })).optional(),
+  checks: z.array(z.looseObject({ name: z.string().min(1), params: z.record(z.string(), z.unknown()).optional() })),
+  requireSuccess: z.boolean().optional(),
+});
+
+/** Structural validation of a TestCase arriving from the queue: enough that the executor never trips on it. */
+export const TestCaseSchema = z.looseObject({
+  id: z.string().min(1),
+  agent: z.string().min(1),
+  operationId: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  steps: z.array(StepSchema).min(1),
+  tags: z.array(z.string()).optional(),
+});
+
+export const TaskMessageSchema = z.object({
+  v: z.literal(1),
+  runId: z.string().min(1),
+  taskId: z.string().min(1),
+  cases: z.array(TestCaseSchema).min(1),
+});
+
+export interface TaskMessage {
+  v: 1;
+  runId: string;
+  taskId: string;
+  cases: TestCase[];
+}
+
+/** The case ids of a message body, even when the body does not validate as a whole (DLQ bookkeeping). */
+export function looseTaskRef(body: unknown): { runId: string; taskId: string; caseIds: string[] } | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { runId, taskId, cases } = body as Record<string, unknown>;
+  if (typeof runId !== "string" || typeof taskId !== "string" || !Array.isArray(cases)) return undefined;
+  const caseIds = cases
+    .map((c) => (typeof c === "object" && c !== null ? (c as { id?: unknown }).id : undefined))
+    .filter((id): id is string => typeof id === "string" && id.length > 0);
+  return { runId, taskId, caseIds };
+}
+
+export function parseTaskMessage(body: unknown): { ok: true; message: TaskMessage } | { ok: false; error: string } {
+  const parsed = TaskMessageSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: z.prettifyError(parsed.error).slice(0, 500) };
+  return { ok: true, message: parsed.data as unknown as TaskMessage };
+}
+
+const encoder = new TextEncoder();
+export function jsonBytes(value: unknown): number {
+  return encoder.encode(JSON.stringify(value)).byteLength;
+}
+
+export interface PackOptions {
+  maxMessageBytes?: number;
+  maxCasesPerMessage?: number;
+}
+
+export interface PackedTasks {
+  tasks: TaskMessage[];
+  /** cases that alone exceed a message: recorded as errored by the caller, never silently dropped */
+  oversized: TestCase[];
+}
+
+/** The task id of the n-th task of a run: deterministic, so a re-planned run re-creates the same ids. */
+export function taskId(runId: string, index: number): string {
+  return `${runId}.t${String(index).padStart(5, "0")}`;
+}
+
+/** Pack cases, in order, into as few messages as the size and count limits allow. */
+export function packTasks(runId: string, cases: readonly TestCase[], opts: PackOptions = {}): PackedTasks {
+  const maxBytes = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const maxCases = Math.max(1, opts.maxCasesPerMessage ?? DEFAULT_CASES_PER_MESSAGE);
+  const envelope = jsonBytes({ v: 1, runId, taskId: taskId(runId, 99999), cases: [] });
+  const tasks: TaskMessage[] = [];
+  const oversized: TestCase[] = [];
+  let current: TestCase[] = [];
+  let currentBytes = envelope;
+  const flush = () => {
+    if (current.length === 0) return;
+    tasks.push({ v: 1, runId, taskId: taskId(runId, tasks.length), cases: current });
+    current = [];
+    currentBytes = envelope;
+  };
+  for (const testCase of cases) {
+    const size = jsonBytes(testCase) + 1; // + the comma between array items
+    if (envelope + size > maxBytes) {
+      oversized.push(testCase);
+      continue;
+    }
+    if (current.length >= maxCases || currentBytes + size > maxBytes) flush();
+    current.push(testCase);
+    currentBytes += size;
+  }
+  flush();
+  return { tasks, oversized };
+}
+
+/** Split serialised messages into sendBatch calls within the per-call count and size limits. */
+export function chunkForSendBatch<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  limits: { maxMessages?: number; maxBytes?: number } = {},
+): T[][] {
+  const maxMessages = limits.maxMessages ?? MAX_BATCH_MESSAGES;
+  const maxBytes = limits.maxBytes ?? MAX_BATCH_BYTES;
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && (current.length >= maxMessages || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
