@@ -1,0 +1,143 @@
+/**
+ * The compact, JSON-only view of the ApiModel that wasm agents receive (agents-wasm/README.md).
+ * Wasm agents get no JSON Schema engine: the host resolves $refs, picks one type per input and
+ * a valid-looking example for every parameter, and flattens JSON bodies to their top-level
+ * properties plus a "base" body that already satisfies the required ones.
+ */
+import type { ApiModel, JsonSchema, Operation, Parameter } from "../../model";
+import { sampleValue, resolveSchema, schemaType, objectShape } from "./sample";
+
+export interface WasmParamView {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required: boolean;
+  /** string | integer | number | boolean | array | object */
+  type: string;
+  /** a valid-looking value: the spec's example, default, const, enum[0] or one derived from the schema */
+  example?: unknown;
+  enum?: unknown[];
+}
+
+export interface WasmPropView {
+  name: string;
+  type: string;
+  example?: unknown;
+  enum?: unknown[];
+}
+
+export interface WasmBodyView {
+  contentType: string;
+  /** names of the required top-level properties */
+  required: string[];
+  stringProps: WasmPropView[];
+  /** integer and number properties; `type` says which */
+  numberProps: WasmPropView[];
+  /** a valid-looking body (required properties filled); agents replace one property at a time */
+  base: unknown;
+}
+
+export interface WasmOperationView {
+  operationId: string;
+  method: string;
+  path: string;
+  params: WasmParamView[];
+  body?: WasmBodyView;
+}
+
+export interface WasmInput {
+  /** the name the host registered the agent under; cases must carry it as `agent` */
+  agent: string;
+  /** unsigned 32-bit */
+  seed: number;
+  maxCasesPerOperation: number;
+  operations: WasmOperationView[];
+}
+
+/** OpenAPI ignores header parameters with these names (they are governed elsewhere). */
+const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
+const MAX_ENUM = 50;
+
+export function toWasmInput(model: ApiModel, opts: { agent: string; seed: number; maxCasesPerOperation: number }): WasmInput {
+  return {
+    agent: opts.agent,
+    seed: opts.seed >>> 0,
+    maxCasesPerOperation: Math.max(0, Math.floor(opts.maxCasesPerOperation)),
+    operations: model.operations.map((op) => operationView(op, model.schemas)),
+  };
+}
+
+function operationView(op: Operation, schemas: ApiModel["schemas"]): WasmOperationView {
+  const params = op.parameters
+    .filter((p) => !(p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())))
+    .map((p) => paramView(p, schemas));
+  // A template variable the spec forgot to declare must still be filled: never send `{x}`.
+  for (const name of pathTemplateNames(op.path)) {
+    if (!params.some((p) => p.in === "path" && p.name === name)) {
+      params.push({ name, in: "path", required: true, type: "string", example: "1" });
+    }
+  }
+  const view: WasmOperationView = { operationId: op.operationId, method: op.method, path: op.path, params };
+  const body = bodyView(op, schemas);
+  if (body) view.body = body;
+  return view;
+}
+
+export function pathTemplateNames(path: string): string[] {
+  return [...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
+}
+
+function paramView(p: Parameter, schemas: ApiModel["schemas"]): WasmParamView {
+  const schema = resolveSchema(p.schema, schemas);
+  const view: WasmParamView = {
+    name: p.name,
+    in: p.in,
+    required: p.in === "path" ? true : p.required,
+    // Parameters without a declared type travel as text.
+    type: schemaType(schema, schemas) ?? "string",
+    example: p.example !== undefined ? p.example : p.examples && p.examples.length > 0 ? p.examples[0] : sampleValue(p.schema, schemas),
+  };
+  const enumValues = scalarEnum(schema);
+  if (enumValues) view.enum = enumValues;
+  return view;
+}
+
+function scalarEnum(schema: JsonSchema): unknown[] | undefined {
+  if (typeof schema !== "object" || !Array.isArray(schema.enum)) return undefined;
+  const values = schema.enum.filter((v) => v === null || typeof v !== "object").slice(0, MAX_ENUM);
+  return values.length > 0 ? values : undefined;
+}
+
+function isJsonMediaType(contentType: string): boolean {
+  const base = contentType.split(";")[0].trim().toLowerCase();
+  return base === "application/json" || base.endsWith("+json") || base === "text/json";
+}
+
+/** fetch cannot send a body with these methods, so their request bodies are left out. */
+const BODYLESS_METHODS = new Set(["get", "head"]);
+
+function bodyView(op: Operation, schemas: ApiModel["schemas"]): WasmBodyView | undefined {
+  if (BODYLESS_METHODS.has(op.method)) return undefined;
+  const media = op.requestBody?.content.find((m) => isJsonMediaType(m.contentType));
+  if (!media) return undefined;
+  const base = media.example !== undefined && isPlainObject(media.example) ? media.example : sampleValue(media.schema, schemas);
+  const view: WasmBodyView = { contentType: media.contentType, required: [], stringProps: [], numberProps: [], base };
+  const shape = objectShape(media.schema, schemas);
+  if (!shape) return view;
+  view.required = shape.required;
+  for (const [name, raw] of Object.entries(shape.properties)) {
+    const prop = resolveSchema(raw, schemas);
+    // readOnly properties are not part of a request.
+    if (typeof prop === "object" && prop.readOnly === true) continue;
+    const type = schemaType(prop, schemas);
+    if (type !== "string" && type !== "integer" && type !== "number") continue;
+    const propView: WasmPropView = { name, type, example: sampleValue(raw, schemas) };
+    const enumValues = scalarEnum(prop);
+    if (enumValues) propView.enum = enumValues;
+    (type === "string" ? view.stringProps : view.numberProps).push(propView);
+  }
+  return view;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
