@@ -11,6 +11,14 @@ export interface PlanConfig {
   maxCasesPerOperation: number;
   /** names of identities considered unprivileged for BFLA probes (default: all but the first? see agent) */
   unprivilegedIdentities?: string[];
+  /**
+   * Optional credential values per identity (e.g. "Bearer eyJ…", "Token eyJ…"). security-auth only
+   * reads the claims and the scheme prefix of a JWT from them to forge look-alike tokens (expired,
+   * alg=none, wrong key); a credential is never copied into a case unchanged.
+   */
+  identityTokens?: Record<string, string>;
+  /** cap on the number of cases of the whole plan (planRun; default 20,000) */
+  maxTotalCases?: number;
 }
 
 export interface AgentContext {

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import type { CheckSpec, Step, TestCase } from "../../model";
+import { dataExposure } from "./data-exposure";
+import { functionalNegative } from "./functional-negative";
+import { functionalPositive } from "./functional-positive";
+import { AGENTS, getAgent } from "./index";
+import { forgeTokens, parseJwtCredential } from "./jwt";
+import { Rng } from "./random";
+import { securityAuth } from "./security-auth";
+import { securityInjection } from "./security-injection";
+import { stateful } from "./stateful";
+import { petstoreModel } from "./test-fixtures";
+import type { Agent, PlanConfig } from "./types";
+import { ModelValidator } from "./validation";
+
+const model = petstoreModel();
+const validator = new ModelValidator(model);
+const twoIdentities: PlanConfig = { identities: ["alice", "bob"], maxCasesPerOperation: 50 };
+const oneIdentity: PlanConfig = { identities: ["alice"], maxCasesPerOperation: 50 };
+
+async function run(agent: Agent, config = twoIdentities, seed = 1): Promise<TestCase[]> {
+  return agent.generate({ model, seed, config });
+}
+
+function checksOf(step: Step, name: string): CheckSpec[] {
+  return step.checks.filter((c) => c.name === name);
+}
+
+function lastStep(c: TestCase): Step {
+  return c.steps[c.steps.length - 1];
+}
+
+function operation(id: string) {
+  return model.operations.find((o) => o.operationId === id)!;
+}
+
+describe("registry", () => {
+  it("names every agent once", () => {
+    expect(AGENTS.map((a) => a.name)).toEqual(["functional-positive", "functional-negative", "stateful", "security-auth", "security-injection", "data-exposure"]);
+    expect(getAgent("stateful")).toBe(stateful);
+  });
+});
+
+describe("functional-positive", () => {
+  it("claims acceptance only for valid requests without guessed ids", async () => {
+    const cases = await run(functionalPositive);
+    expect(cases.length).toBeGreaterThan(10);
+    for (const c of cases) {
+      const main = lastStep(c);
+      if (checksOf(main, "positive_data_acceptance").length === 0) continue;
+      const op = model.operations.find((o) => o.method === main.request.method && o.path === main.request.path)!;
+      if (main.request.body?.value !== undefined) expect(validator.check(main.request.body.value, op.requestBody!.content[0].schema), c.id).toBe("valid");
+      for (const value of Object.values(main.request.pathParams)) expect(String(value)).toMatch(/^\{\{\w+\}\}$/);
+    }
+    // /files/{fileName} can only be guessed: no acceptance verdict there
+    const files = cases.filter((c) => c.operationId === "getFile");
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((c) => checksOf(lastStep(c), "positive_data_acceptance").length === 0)).toBe(true);
+  });
+
+  it("uses spec examples first and fills ids from a create chain", async () => {
+    const cases = await run(functionalPositive);
+    const first = cases.find((c) => c.operationId === "createPet")!;
+    expect(first.tags).toContain("examples");
+    expect(lastStep(first).request.body?.value).toEqual({ name: "Rex", status: "available" });
+    const order = cases.find((c) => c.operationId === "getOrder")!;
+    expect(order.steps.map((s) => s.id)).toEqual(["setup-petId", "setup-orderId", "request"]);
+    expect(order.steps[1].request.pathParams).toEqual({ petId: "{{petId}}" });
+    expect(order.steps[1].extract).toEqual({ orderId: { from: "body", pointer: "/orderId" } });
+    expect(order.steps.slice(0, 2).every((s) => s.requireSuccess)).toBe(true);
+  });
+
+  it("covers each oneOf branch of a body", async () => {
+    const cases = (await run(functionalPositive)).filter((c) => c.operationId === "searchPets");
+    const kinds = new Set(cases.map((c) => (lastStep(c).request.body?.value as { petType: string }).petType));
+    expect(kinds).toEqual(new Set(["cat", "dog"]));
+  });
+});
+
+describe("functional-negative", () => {
+  it("sends only requests the validator rejects when it judges rejection", async () => {
+    const cases = await run(functionalNegative);
+    let judged = 0;
+    for (const c of cases) {
+      expect(c.kind).toBe("negative");
+      const main = lastStep(c);
+      const rejection = checksOf(main, "negative_data_rejection")[0];
+      if (!rejection || rejection.params?.location !== "body" || main.request.body?.value === undefined) continue;
+      const op = model.operations.find((o) => o.method === main.request.method && o.path === main.request.path)!;
+      expect(validator.check(main.request.body.value, op.requestBody!.content[0].schema), `${c.id} ${c.title}`).toBe("invalid");
+      judged++;
+    }
+    expect(judged).toBeGreaterThan(5);
+  });
+
+  it("covers missing headers, malformed JSON, wrong content type, boundaries and undeclared methods", async () => {
+    const cases = await run(functionalNegative);
+    const titles = cases.map((c) => c.title);
+    expect(cases.some((c) => checksOf(lastStep(c), "missing_required_header")[0]?.params?.header === "X-Request-Id")).toBe(true);
+    expect(titles).toContain("POST /pets: malformed JSON body");
+    expect(titles).toContain("POST /pets: undeclared Content-Type text/plain");
+    expect(titles).toContain("POST /pets/{petId}/orders: body maximum+1 at /quantity");
+    const limit = cases.find((c) => c.title === "GET /pets: query limit maximum+1")!;
+    expect(lastStep(limit).request.query.limit).toBe("101");
+    const methods = cases.filter((c) => c.tags?.includes("unsupported-method"));
+    expect(methods.map((c) => `${lastStep(c).request.method} ${lastStep(c).request.path}`).sort()).toEqual(
+      ["patch /admin/stats", "patch /files/{fileName}", "patch /pets", "patch /pets/{petId}", "patch /pets/{petId}/orders", "patch /pets/{petId}/orders/{orderId}", "patch /search"].sort(),
+    );
+  });
+
+  it("never judges rejection of weak (format) mutations", async () => {
+    const cases = await run(functionalNegative);
+    const weak = cases.filter((c) => c.tags?.includes("weak"));
+    expect(weak.length).toBeGreaterThan(0);
+    for (const c of weak) expect(checksOf(lastStep(c), "negative_data_rejection")).toEqual([]);
+  });
+
+  it("keeps id path parameters real when another field is mutated", async () => {
+    const cases = await run(functionalNegative);
+    const order = cases.find((c) => c.title.startsWith("POST /pets/{petId}/orders: body maximum+1"))!;
+    expect(order.steps[0].id).toBe("setup-petId");
+    expect(lastStep(order).request.pathParams.petId).toBe("{{petId}}");
+  });
+});
+
+describe("stateful", () => {
+  it("builds create → read → update → read → update-again with the check parameters the checks expect", async () => {
+    const cases = await run(stateful);
+    const lifecycle = cases.find((c) => c.tags?.includes("lifecycle") && c.operationId === "createPet")!;
+    expect(lifecycle.steps.map((s) => s.id)).toEqual(["create", "read-created", "update", "read-updated", "update-again"]);
+    const [create, read, update, reread, again] = lifecycle.steps;
+    expect(create.requireSuccess).toBe(true);
+    expect(create.extract).toEqual({ petId: { from: "body", pointer: "/id" } });
+    expect(checksOf(read, "ensure_resource_availability")[0].params).toEqual({ createStep: "create" });
+    expect(update.requireSuccess).toBe(true);
+    const invariant = checksOf(reread, "stateful_invariant")[0];
+    expect(invariant.params?.expectFrom).toBe("update");
+    expect(invariant.params?.fields).toContain("name");
+    expect(invariant.params?.fields).not.toContain("email"); // formats are normalised by servers
+    expect(checksOf(again, "idempotency")[0].params).toEqual({ compareWith: "update" });
+    expect(again.request).toEqual(update.request);
+  });
+
+  it("checks use after delete and follows the Location header", async () => {
+    const cases = await run(stateful);
+    const del = cases.find((c) => c.tags?.includes("delete") && c.operationId === "createPet")!;
+    expect(del.steps.map((s) => s.id)).toEqual(["create", "delete", "read-deleted"]);
+    expect(checksOf(del.steps[2], "use_after_free")[0].params).toEqual({ deleteStep: "delete" });
+    const location = cases.find((c) => c.tags?.includes("location"))!;
+    expect(location.steps[0].extract).toEqual({ location: { from: "header", name: "location" } });
+    expect(lastStep(location).request.path).toBe("{{location}}");
+    expect(checksOf(lastStep(location), "location_header")[0].params).toEqual({ createStep: "create" });
+  });
+
+  it("creates parents first for nested resources", async () => {
+    const cases = await run(stateful);
+    const nested = cases.find((c) => c.operationId === "createOrder")!;
+    expect(nested.steps[0]).toMatchObject({ id: "setup-petId", requireSuccess: true });
+    expect(nested.steps[1].id).toBe("create");
+    expect(nested.steps[2].request.pathParams).toEqual({ petId: "{{petId}}", orderId: "{{orderId}}" });
+  });
+});
+
+describe("security-auth", () => {
+  it("probes secured operations only, with the check variants the checks read", async () => {
+    const cases = (await run(securityAuth, oneIdentity)).filter((c) => c.tags?.includes("auth"));
+    const ops = new Set(cases.map((c) => c.operationId));
+    expect(ops.has("listPets")).toBe(false); // security [{}]: anonymous allowed
+    expect(ops.has("getFile")).toBe(false); // security []
+    const create = cases.filter((c) => c.operationId === "createPet");
+    const variants = create.flatMap((c) => lastStep(c).checks.filter((k) => k.name === "ignored_auth" || k.name === "jwt_weakness").map((k) => `${k.name}:${k.params?.variant}`));
+    expect(variants.sort()).toEqual(["ignored_auth:expired", "ignored_auth:malformed", "ignored_auth:none", "ignored_auth:wrong-scheme", "jwt_weakness:alg-none", "jwt_weakness:wrong-key"]);
+    for (const c of create) expect(lastStep(c).request.identity).toBeNull();
+    const algNone = create.find((c) => c.tags?.includes("alg-none"))!;
+    const token = String(lastStep(algNone).request.headers.Authorization);
+    expect(parseJwtCredential(token)?.header.alg).toBe("none");
+    expect(checksOf(lastStep(algNone), "jwt_weakness")[0].params?.baselineStep).toBe("anonymous");
+    expect(algNone.steps.find((s) => s.id === "anonymous")?.request.identity).toBeNull();
+  });
+
+  it("copies the configured identity's claims into forged tokens", async () => {
+    const claims = { sub: "user-42", role: "user" };
+    const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const credential = `Bearer ${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}.c2ln`;
+    const cases = await run(securityAuth, { ...oneIdentity, identityTokens: { alice: credential } });
+    const expired = cases.find((c) => c.operationId === "getPet" && c.tags?.includes("expired"))!;
+    const forged = parseJwtCredential(String(lastStep(expired).request.headers.Authorization))!;
+    expect(forged.claims.sub).toBe("user-42");
+    expect(forged.claims.exp as number).toBeLessThan(Date.UTC(2001, 0, 1) / 1000);
+    expect(String(lastStep(expired).request.headers.Authorization)).not.toBe(credential);
+    const forgedAgain = forgeTokens(parseJwtCredential(credential), new Rng(1));
+    expect(forgedAgain.wrongKey.split(".")[2]).not.toBe("c2ln");
+  });
+
+  it("chains BOLA across identities and BFLA on privileged operations", async () => {
+    const cases = await run(securityAuth);
+    const bola = cases.find((c) => c.tags?.includes("bola") && c.id.includes("createPet@/pets/{petId}"))!;
+    expect(bola.steps.map((s) => `${s.id}:${s.request.identity}`)).toEqual(["create:alice", "anonymous-read:null", "attacker-read:bob", "attacker-update:bob", "attacker-delete:bob", "owner-read:alice"]);
+    expect(checksOf(bola.steps[2], "bola")[0].params).toMatchObject({ ownerStep: "create", action: "read", anonymousStep: "anonymous-read" });
+    expect(checksOf(bola.steps[4], "bola")[0].params).toMatchObject({ action: "delete", verifyStep: "owner-read" });
+    const bfla = cases.filter((c) => c.tags?.includes("bfla"));
+    expect(bfla.map((c) => c.operationId)).toEqual(["adminStats"]);
+    expect(lastStep(bfla[0]).request.identity).toBe("bob");
+    // a single identity: no cross-identity chains
+    const single = await run(securityAuth, oneIdentity);
+    expect(single.some((c) => c.tags?.includes("bola") || c.tags?.includes("bfla"))).toBe(false);
+  });
+});
+
+describe("security-injection", () => {
+  it("sends a baseline then the payload with the family's check", async () => {
+    const cases = await run(securityInjection);
+    expect(cases.length).toBeGreaterThan(5);
+    for (const c of cases) {
+      const payload = lastStep(c);
+      expect(payload.id).toBe("payload");
+      const injection = payload.checks.find((k) => k.name !== "not_a_server_error");
+      if (!injection) {
+        expect(c.tags).toContain("prompt");
+        continue;
+      }
+      expect(injection.params).toMatchObject({ location: expect.stringMatching(/^(query|path|header|body)\./), payload: expect.any(String) });
+      if (c.steps.some((s) => s.id === "baseline")) expect(injection.params?.baselineStep).toBe("baseline");
+    }
+    const traversal = cases.find((c) => c.operationId === "getFile" && c.tags?.includes("path_traversal"))!;
+    expect(String(lastStep(traversal).request.pathParams.fileName)).toMatch(/\.\./);
+    expect(cases.some((c) => c.tags?.includes("sql") && c.title.includes("body.name"))).toBe(true);
+  });
+
+  it("respects maxCasesPerOperation", async () => {
+    const cases = await run(securityInjection, { ...twoIdentities, maxCasesPerOperation: 2 });
+    const perOp = new Map<string, number>();
+    for (const c of cases) perOp.set(c.operationId, (perOp.get(c.operationId) ?? 0) + 1);
+    expect(Math.max(...perOp.values())).toBeLessThanOrEqual(2);
+    // families interleave: a cap of 2 still gets two different families
+    const create = cases.filter((c) => c.operationId === "createPet").map((c) => c.tags![1]);
+    expect(new Set(create).size).toBe(2);
+  });
+});
+
+describe("data-exposure", () => {
+  it("injects server-controlled and privileged properties and reads them back", async () => {
+    const cases = await run(dataExposure);
+    const mass = cases.find((c) => c.tags?.includes("mass-assignment") && c.title.startsWith("POST /pets "))!;
+    const body = mass.steps[0].request.body?.value as Record<string, unknown>;
+    expect(body).toMatchObject({ name: "Rex", role: "admin", isAdmin: true, id: 987654 });
+    const read = lastStep(mass);
+    expect(read.request.method).toBe("get");
+    const properties = checksOf(read, "mass_assignment").map((k) => k.params?.property);
+    expect(properties).toEqual(expect.arrayContaining(["role", "isAdmin", "id"]));
+    expect(checksOf(read, "mass_assignment")[0].params?.createdBy).toBe("create");
+    // declared writable properties are never "injected"
+    expect(properties).not.toContain("name");
+    const reads = cases.filter((c) => c.tags?.includes("exposure"));
+    expect(new Set(reads.map((c) => c.operationId))).toEqual(new Set(["listPets", "getPet", "getOrder", "adminStats", "getFile"]));
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Assembling cases: stable ids (`${agent}:${operationId}:${n}`), dedupe of identical requests,
+ * and a per-operation cap that keeps variety (round-robin over the families of cases).
+ */
+import type { CaseKind, CheckSpec, Step, TestCase } from "../../model";
+
+export interface CaseDraft {
+  kind: CaseKind;
+  title: string;
+  steps: Step[];
+  tags?: string[];
+}
+
+/** Interleave groups (one per family) so a cap keeps some of each. */
+export function roundRobin<T>(groups: T[][]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...groups.map((g) => g.length));
+  for (let i = 0; i < longest; i++) for (const group of groups) if (i < group.length) out.push(group[i]);
+  return out;
+}
+
+/** Number the drafts of one operation into cases, dropping exact duplicates, up to `cap`. */
+export function finishCases(agent: string, operationId: string, drafts: CaseDraft[], cap: number, idKey = operationId): TestCase[] {
+  const seen = new Set<string>();
+  const out: TestCase[] = [];
+  for (const draft of drafts) {
+    if (out.length >= cap) break;
+    const key = JSON.stringify(draft.steps);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const testCase: TestCase = { id: `${agent}:${idKey}:${out.length}`, agent, operationId, kind: draft.kind, title: draft.title, steps: draft.steps };
+    if (draft.tags && draft.tags.length > 0) testCase.tags = draft.tags;
+    out.push(testCase);
+  }
+  return out;
+}
+
+export function check(name: CheckSpec["name"], params?: Record<string, unknown>): CheckSpec {
+  return params ? { name, params } : { name };
+}
+
+/** "get /pets/{petId}" for titles */
+export function opLabel(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}

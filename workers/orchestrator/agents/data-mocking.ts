@@ -1,0 +1,562 @@
+/**
+ * The value generator every agent shares.
+ *
+ * generateValid(schema, ctx): a value that satisfies a JSON Schema 2020-12 schema of the operation
+ * model (`$ref`s resolved against ApiModel.schemas, recursion bounded), realistic where the schema
+ * or the property name says what it holds. Best effort: agents confirm validity with the
+ * ModelValidator before claiming it.
+ *
+ * generateInvalid(schema, ctx): mutations of a valid value that violate the schema, each with a
+ * reason. Only mutations that are certainly invalid are returned (checked by the validator when
+ * one is given); format violations are `weak` because many servers do not enforce formats.
+ */
+import type { JsonSchema } from "../../model";
+import { formatValue, invalidFormatValue, valueForName } from "./formats";
+import type { Rng } from "./random";
+import { compilePattern, generateFromPattern } from "./regex-gen";
+import { admittedTypes, deref, flattenAllOf, inferType, isObject, mergeSchemas, resolve, type SchemaMap, type SchemaObject } from "./schema";
+import type { ModelValidator } from "./validation";
+
+export interface GenContext {
+  schemas: SchemaMap;
+  rng: Rng;
+  /** request: readOnly properties are left out; response: writeOnly ones are */
+  mode?: "request" | "response";
+  /** oneOf/anyOf branch to take at the first union met (later unions pick at random) */
+  branch?: number;
+  /** which optional properties to include (default: random) */
+  optional?: "all" | "required" | "random";
+  /** use schema-level example/default values for scalars when they fit (default true) */
+  useExamples?: boolean;
+  /** object nesting below which only required properties are generated (default 5) */
+  maxDepth?: number;
+  /** property or parameter name, for name heuristics at the top level */
+  name?: string;
+  /** the value travels in a URL or header: plain non-empty ASCII strings */
+  wire?: boolean;
+}
+
+interface State {
+  ctx: GenContext;
+  branchUsed: boolean;
+}
+
+const HARD_DEPTH = 14;
+
+export function generateValid(schema: JsonSchema, ctx: GenContext): unknown {
+  const state: State = { ctx, branchUsed: false };
+  return gen(schema, state, 0, ctx.name);
+}
+
+/** Number of oneOf/anyOf alternatives at the top of a schema (0 when it is not a union). */
+export function unionBranchCount(schema: JsonSchema, schemas: SchemaMap): number {
+  const s = flattenAllOf(schema, schemas);
+  if (!isObject(s)) return 0;
+  if (Array.isArray(s.oneOf)) return s.oneOf.length;
+  if (Array.isArray(s.anyOf)) return s.anyOf.length;
+  return 0;
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function gen(schema: JsonSchema, state: State, depth: number, name?: string): unknown {
+  const { ctx } = state;
+  if (schema === false) return undefined;
+  if (schema === true || depth > HARD_DEPTH) return ctx.wire ? "sentinel" : "sentinel";
+  const { schema: target, name: refName } = deref(schema, ctx.schemas);
+  const s = flattenAllOf(target, ctx.schemas);
+  if (!isObject(s)) return "sentinel";
+
+  if (s.const !== undefined) return clone(s.const);
+  if (Array.isArray(s.enum) && s.enum.length > 0) return clone(pickEnum(s, state));
+
+  const unionKey = Array.isArray(s.oneOf) ? "oneOf" : Array.isArray(s.anyOf) ? "anyOf" : undefined;
+  if (unionKey) return genUnion(s, unionKey, state, depth, name);
+
+  const examples = ctx.useExamples === false ? [] : scalarExamples(s);
+  for (const example of examples) if (scalarFits(example, s, ctx)) return example;
+
+  const type = chooseType(s, state);
+  switch (type) {
+    case "string":
+      return genString(s, state, name);
+    case "integer":
+      return genNumber(s, state, true);
+    case "number":
+      return genNumber(s, state, false);
+    case "boolean":
+      return state.ctx.rng.bool();
+    case "null":
+      return null;
+    case "array":
+      return genArray(s, state, depth);
+    case "object":
+      return genObject(s, state, depth, refName);
+    default:
+      return name ? (valueForName(name, ctx.rng) ?? "sentinel") : "sentinel";
+  }
+}
+
+function pickEnum(s: SchemaObject, state: State): unknown {
+  const values = (s.enum as unknown[]).filter((v) => v !== null);
+  const pool = values.length > 0 ? values : (s.enum as unknown[]);
+  const examples = state.ctx.useExamples === false ? [] : scalarExamples(s).filter((e) => pool.some((v) => JSON.stringify(v) === JSON.stringify(e)));
+  if (examples.length > 0) return examples[0];
+  return state.ctx.rng.pick(pool);
+}
+
+function chooseType(s: SchemaObject, state: State): string | undefined {
+  if (Array.isArray(s.type)) {
+    const nonNull = (s.type as string[]).filter((t) => t !== "null");
+    if (nonNull.length === 0) return "null";
+    return nonNull.length === 1 ? nonNull[0] : state.ctx.rng.pick(nonNull);
+  }
+  return inferType(s);
+}
+
+function genUnion(s: SchemaObject, key: "oneOf" | "anyOf", state: State, depth: number, name?: string): unknown {
+  const branches = s[key] as JsonSchema[];
+  let index: number;
+  if (!state.branchUsed && state.ctx.branch !== undefined) {
+    index = ((state.ctx.branch % branches.length) + branches.length) % branches.length;
+    state.branchUsed = true;
+  } else {
+    // prefer a non-null alternative: null is rarely what a test wants to send
+    const nonNull = branches.map((b, i) => [b, i] as const).filter(([b]) => {
+      const r = resolve(b, state.ctx.schemas);
+      return !(isObject(r) && r.type === "null");
+    });
+    index = nonNull.length > 0 ? state.ctx.rng.pick(nonNull)[1] : 0;
+  }
+  const { [key]: _drop, discriminator, ...base } = s;
+  void _drop;
+  const branch = branches[index];
+  const merged = Object.keys(base).length > 0 ? mergeSchemas(base, branch, state.ctx.schemas) : branch;
+  const value = gen(merged, state, depth, name);
+  if (isObject(discriminator) && typeof discriminator.propertyName === "string" && isObject(value)) {
+    const tag = discriminatorValue(discriminator as SchemaObject, branch);
+    if (tag !== undefined) value[discriminator.propertyName] = tag;
+  }
+  return value;
+}
+
+/** The discriminator value naming `branch`: the mapping key pointing at it, else its schema name. */
+function discriminatorValue(discriminator: SchemaObject, branch: JsonSchema): string | undefined {
+  const ref = isObject(branch) && typeof branch.$ref === "string" ? branch.$ref : undefined;
+  if (!ref) return undefined;
+  const mapping = isObject(discriminator.mapping) ? (discriminator.mapping as Record<string, string>) : {};
+  const short = ref.split("/").pop()!;
+  for (const [key, target] of Object.entries(mapping)) if (target === ref || target === short) return key;
+  return short;
+}
+
+function scalarExamples(s: SchemaObject): unknown[] {
+  const out: unknown[] = [];
+  if (s.example !== undefined) out.push(s.example);
+  if (Array.isArray(s.examples)) out.push(...s.examples);
+  if (s.default !== undefined) out.push(s.default);
+  return out.filter((v) => v === null || ["string", "number", "boolean"].includes(typeof v));
+}
+
+/** A cheap local check that a scalar example respects the schema's own keywords. */
+function scalarFits(value: unknown, s: SchemaObject, ctx: GenContext): boolean {
+  const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === "string" ? [s.type] : undefined;
+  if (value === null) return false; // never send null when something else is allowed
+  if (typeof value === "string") {
+    if (types && !types.includes("string")) return false;
+    if (ctx.wire && (value.length === 0 || /[\u0000-\u001f\u007f-\uffff]/.test(value))) return false;
+    if (value.includes("{{")) return false;
+    const length = [...value].length;
+    if (typeof s.minLength === "number" && length < s.minLength) return false;
+    if (typeof s.maxLength === "number" && length > s.maxLength) return false;
+    if (typeof s.pattern === "string") {
+      const re = compilePattern(s.pattern);
+      if (!re || !re.test(value)) return false;
+    }
+    return true;
+  }
+  if (typeof value === "number") {
+    if (types && !types.includes("number") && !(types.includes("integer") && Number.isInteger(value))) return false;
+    return numberFits(value, s);
+  }
+  if (typeof value === "boolean") return !types || types.includes("boolean");
+  return false;
+}
+
+function numberFits(value: number, s: SchemaObject): boolean {
+  if (typeof s.minimum === "number" && value < s.minimum) return false;
+  if (typeof s.maximum === "number" && value > s.maximum) return false;
+  if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum) return false;
+  if (typeof s.exclusiveMaximum === "number" && value >= s.exclusiveMaximum) return false;
+  if (typeof s.multipleOf === "number" && s.multipleOf > 0) {
+    const q = value / s.multipleOf;
+    if (Math.abs(q - Math.round(q)) > 1e-9) return false;
+  }
+  return true;
+}
+
+function lengthFits(text: string, s: SchemaObject): boolean {
+  const length = [...text].length;
+  if (typeof s.minLength === "number" && length < s.minLength) return false;
+  if (typeof s.maxLength === "number" && length > s.maxLength) return false;
+  return true;
+}
+
+function genString(s: SchemaObject, state: State, name?: string): string {
+  const { rng } = state.ctx;
+  const minLength = Math.max(typeof s.minLength === "number" ? s.minLength : 0, state.ctx.wire ? 1 : 0);
+  const maxLength = typeof s.maxLength === "number" ? s.maxLength : Infinity;
+  const pattern = typeof s.pattern === "string" ? s.pattern : undefined;
+  const regex = pattern ? compilePattern(pattern) : undefined;
+  const fits = (text: string | undefined): text is string =>
+    text !== undefined && lengthFits(text, { minLength, maxLength }) && (!regex || regex.test(text));
+
+  if (typeof s.format === "string") {
+    const value = formatValue(s.format, rng);
+    if (fits(value)) return value;
+  }
+  if (pattern) {
+    const value = generateFromPattern(pattern, rng, { minLength, maxLength });
+    if (value !== undefined && (!state.ctx.wire || /^[\x21-\x7e]+$/.test(value))) return value;
+  }
+  const named = valueForName(name, rng);
+  if (fits(named) && (!state.ctx.wire || /^[\x21-\x7e]+$/.test(named))) return named;
+  // generic: "sentinel" followed by random letters, cut to the allowed length
+  const wanted = Math.min(Math.max(8 + rng.int(0, 4), minLength), maxLength);
+  if (wanted <= 0) return "";
+  const text = ("sentinel" + rng.alnum(Math.max(wanted, 1))).slice(0, wanted);
+  return text;
+}
+
+function decimals(n: number): number {
+  const text = String(n);
+  if (text.includes("e-")) return Number(text.split("e-")[1]);
+  const dot = text.indexOf(".");
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+function genNumber(s: SchemaObject, state: State, integer: boolean): number {
+  const { rng } = state.ctx;
+  const format = typeof s.format === "string" ? s.format : undefined;
+  let lo = -Infinity;
+  let hi = Infinity;
+  let loOpen = false;
+  let hiOpen = false;
+  if (typeof s.minimum === "number") lo = s.minimum;
+  if (typeof s.exclusiveMinimum === "number" && s.exclusiveMinimum >= lo) [lo, loOpen] = [s.exclusiveMinimum, true];
+  if (typeof s.maximum === "number") hi = s.maximum;
+  if (typeof s.exclusiveMaximum === "number" && s.exclusiveMaximum <= hi) [hi, hiOpen] = [s.exclusiveMaximum, true];
+  // friendly default range: small positive numbers, like real ids and quantities
+  if (!Number.isFinite(lo) && !Number.isFinite(hi)) [lo, hi] = [1, 100];
+  else if (!Number.isFinite(lo)) lo = hi >= 100 ? Math.max(1, hi - 100) : hi - 100;
+  else if (!Number.isFinite(hi)) hi = lo + 100;
+  if (format === "int32") [lo, hi] = [Math.max(lo, -2147483648), Math.min(hi, 2147483647)];
+  if (format === "int64" || integer) [lo, hi] = [Math.max(lo, Number.MIN_SAFE_INTEGER), Math.min(hi, Number.MAX_SAFE_INTEGER)];
+
+  const multipleOf = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : integer ? 1 : undefined;
+  if (multipleOf !== undefined) {
+    const step = integer && !Number.isInteger(multipleOf) ? multipleOf : multipleOf;
+    let kLo = Math.ceil(lo / step);
+    let kHi = Math.floor(hi / step);
+    if (loOpen && kLo * step <= lo) kLo++;
+    if (hiOpen && kHi * step >= hi) kHi--;
+    if (kLo > kHi) return lo; // unsatisfiable here; the validator will say so
+    const k = rng.int(kLo, Math.min(kHi, kLo + 100));
+    const value = Number((k * step).toFixed(Math.min(20, decimals(step))));
+    return Object.is(value, -0) ? 0 : value;
+  }
+  // plain number: an integer when one fits strictly inside, else the midpoint
+  const iLo = loOpen ? Math.floor(lo) + 1 : Math.ceil(lo);
+  const iHi = hiOpen ? Math.ceil(hi) - 1 : Math.floor(hi);
+  if (iLo <= iHi) {
+    const base = rng.int(iLo, Math.min(iHi, iLo + 100));
+    return base + 0.5 < (hiOpen ? hi : hi + 1e-12) && rng.bool(0.5) && base + 0.5 <= hi ? base + 0.5 : base;
+  }
+  return (lo + hi) / 2;
+}
+
+function genArray(s: SchemaObject, state: State, depth: number): unknown[] {
+  const { rng, optional } = state.ctx;
+  const minItems = typeof s.minItems === "number" ? s.minItems : 0;
+  const maxItems = typeof s.maxItems === "number" ? s.maxItems : Infinity;
+  const deep = depth >= (state.ctx.maxDepth ?? 5);
+  let count = deep || optional === "required" ? minItems : Math.max(minItems, rng.int(1, 2));
+  count = Math.min(count, maxItems, Math.max(minItems, 50));
+  const prefix = Array.isArray(s.prefixItems) ? (s.prefixItems as JsonSchema[]) : [];
+  const itemSchema: JsonSchema = s.items === undefined ? true : (s.items as JsonSchema);
+  const out: unknown[] = [];
+  const seen = new Set<string>();
+  let attempts = 0;
+  while (out.length < count && attempts < count * 6 + 6) {
+    attempts++;
+    const i = out.length;
+    const value = gen(i < prefix.length ? prefix[i] : itemSchema, state, depth + 1);
+    if (value === undefined) break;
+    if (s.uniqueItems === true) {
+      const key = JSON.stringify(value);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(value);
+  }
+  return out;
+}
+
+function isReadOnly(schema: JsonSchema, schemas: SchemaMap): boolean {
+  const r = resolve(schema, schemas);
+  return isObject(r) && r.readOnly === true;
+}
+
+function isWriteOnly(schema: JsonSchema, schemas: SchemaMap): boolean {
+  const r = resolve(schema, schemas);
+  return isObject(r) && r.writeOnly === true;
+}
+
+function genObject(s: SchemaObject, state: State, depth: number, refName?: string): Record<string, unknown> {
+  const { rng, schemas, mode = "request", optional = "random" } = state.ctx;
+  const properties = isObject(s.properties) ? (s.properties as Record<string, JsonSchema>) : {};
+  const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+  const deep = depth >= (state.ctx.maxDepth ?? 5);
+  const out: Record<string, unknown> = {};
+  const skipped: string[] = [];
+  for (const [name, sub] of Object.entries(properties)) {
+    if (mode === "request" && isReadOnly(sub, schemas)) continue;
+    if (mode === "response" && isWriteOnly(sub, schemas)) continue;
+    const include = required.has(name) || (!deep && (optional === "all" || (optional === "random" && rng.bool(0.5))));
+    if (!include) {
+      skipped.push(name);
+      continue;
+    }
+    const value = gen(sub, state, depth + 1, name);
+    if (value !== undefined) out[name] = value;
+  }
+  const minProperties = typeof s.minProperties === "number" ? s.minProperties : 0;
+  for (const name of skipped) {
+    if (Object.keys(out).length >= minProperties) break;
+    const value = gen(properties[name], state, depth + 1, name);
+    if (value !== undefined) out[name] = value;
+  }
+  // maps (additionalProperties: {schema}) get one entry so the value is not trivially empty
+  const extra = s.additionalProperties;
+  const wantsEntry = Object.keys(properties).length === 0 && isObject(extra) && !deep && optional !== "required";
+  let n = 1;
+  while ((wantsEntry && n === 1) || (Object.keys(out).length < minProperties && extra !== false && n < 50)) {
+    const key = `key${n++}`;
+    if (key in out) continue;
+    out[key] = gen(isObject(extra) ? (extra as JsonSchema) : true, state, depth + 1, key);
+  }
+  // polymorphism through allOf: a subtype reached by $ref names itself in the discriminator
+  if (isObject(s.discriminator) && typeof s.discriminator.propertyName === "string" && refName) {
+    const prop = s.discriminator.propertyName;
+    const mapping = isObject(s.discriminator.mapping) ? (s.discriminator.mapping as Record<string, string>) : {};
+    const tag = Object.entries(mapping).find(([, target]) => target.split("/").pop() === refName)?.[0] ?? refName;
+    const propSchema = flattenAllOf(properties[prop] ?? true, schemas);
+    const allowed = !isObject(propSchema) || !Array.isArray(propSchema.enum) || propSchema.enum.includes(tag);
+    if (allowed) out[prop] = tag;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid values
+
+export interface Mutation {
+  /** the whole mutated value (the root document for bodies, the string for wire parameters) */
+  value: unknown;
+  /** what was broken, e.g. "maximum+1 at /quantity" */
+  reason: string;
+  /** JSON pointer of the broken spot ("" for the root) */
+  path: string;
+  /** a family tag: boundary, type, null, enum, format, pattern, required, additional, items */
+  kind: string;
+  /** invalid per the spec but commonly not enforced (formats): do not judge rejection on it */
+  weak?: boolean;
+}
+
+export interface InvalidContext {
+  schemas: SchemaMap;
+  /** a valid value to mutate (objects and arrays need one to stay valid elsewhere) */
+  base?: unknown;
+  /** when given, every non-weak mutation must be reported invalid by the validator */
+  validator?: ModelValidator;
+  /** the value is sent as text (path, query, header): only mutations that survive stringification */
+  wire?: boolean;
+  /** how deep into nested properties to mutate (default 3) */
+  maxDepth?: number;
+  /** cap on the number of mutations (default 200) */
+  limit?: number;
+}
+
+/** Text on the wire as a server would read it back, for validating wire mutations. */
+export function coerceWire(text: string, schema: JsonSchema, schemas: SchemaMap): unknown {
+  const types = admittedTypes(schema, schemas);
+  if (!types || types.includes("string")) return text;
+  if ((types.includes("number") || types.includes("integer")) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if (types.includes("boolean") && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
+function setAt(root: unknown, path: string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = clone(root) as Record<string, unknown> | unknown[];
+  let node: Record<string, unknown> | unknown[] = copy;
+  for (let i = 0; i < path.length - 1; i++) node = (node as Record<string, unknown>)[path[i]] as Record<string, unknown>;
+  (node as Record<string, unknown>)[path[path.length - 1]] = value;
+  return copy;
+}
+
+function deleteAt(root: unknown, path: string[]): unknown {
+  const copy = clone(root) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  for (let i = 0; i < path.length - 1; i++) node = node[path[i]] as Record<string, unknown>;
+  delete node[path[path.length - 1]];
+  return copy;
+}
+
+function pointer(path: string[]): string {
+  return path.map((p) => "/" + p.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+export function generateInvalid(schema: JsonSchema, ctx: InvalidContext): Mutation[] {
+  const out: Mutation[] = [];
+  const limit = ctx.limit ?? 200;
+  collect(schema, ctx.base, [], 0, ctx, out, limit);
+  const seen = new Set<string>();
+  return out.filter((m) => {
+    const key = JSON.stringify(m.value) + "|" + m.path;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (!ctx.validator) return true;
+    const instance = ctx.wire && typeof m.value === "string" ? coerceWire(m.value, schema, ctx.schemas) : m.value;
+    const verdict = ctx.validator.check(instance, schema);
+    // a weak mutation the validator cannot see (unknown format) is kept, still weak
+    return m.weak ? verdict !== "unknown" : verdict === "invalid";
+  });
+}
+
+function collect(schema: JsonSchema, base: unknown, path: string[], depth: number, ctx: InvalidContext, out: Mutation[], limit: number): void {
+  if (out.length >= limit) return;
+  const s = flattenAllOf(schema, ctx.schemas);
+  if (!isObject(s)) return;
+  const at = path.length === 0 ? "" : ` at ${pointer(path)}`;
+  const push = (value: unknown, kind: string, reason: string, weak = false) => {
+    if (out.length >= limit) return;
+    out.push({ value: ctx.wire ? value : setAt(ctx.base, path, value), reason: `${reason}${at}`, path: pointer(path), kind, weak: weak || undefined });
+  };
+  const types = admittedTypes(s, ctx.schemas);
+  const hasUnion = Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
+  const wire = ctx.wire === true;
+
+  // enum / const: anything outside the list
+  if (Array.isArray(s.enum) && s.enum.length > 0 && !hasUnion) {
+    const listed = new Set((s.enum as unknown[]).map((v) => (wire ? String(v) : JSON.stringify(v))));
+    const candidate = "sentinel_not_in_enum";
+    if (!listed.has(wire ? candidate : JSON.stringify(candidate))) push(candidate, "enum", "value outside enum");
+  } else if (s.const !== undefined && !hasUnion) {
+    const candidate = "sentinel_not_const";
+    if (JSON.stringify(s.const) !== JSON.stringify(candidate)) push(candidate, "enum", "value other than const");
+  }
+
+  if (types !== undefined && types.length > 0) {
+    const numeric = types.includes("number") || types.includes("integer");
+    if (wire) {
+      if (!types.includes("string")) {
+        if (numeric) push("sentinel-nan", "type", "non-numeric text for a number");
+        else if (types.includes("boolean")) push("sentinel-notbool", "type", "non-boolean text for a boolean");
+        if (types.includes("integer") && !types.includes("number")) push("1.5", "type", "fraction for an integer");
+      }
+    } else {
+      const candidates: [string, unknown][] = [
+        ["string", "sentinel-wrong-type"],
+        ["integer", 12345],
+        ["boolean", true],
+        ["object", { sentinel: 1 }],
+        ["array", ["sentinel"]],
+      ];
+      const wrong = candidates.find(([t]) => !types.includes(t) && !(t === "integer" && types.includes("number")));
+      if (wrong) push(wrong[1], "type", `wrong type (${wrong[0]})`);
+      if (types.includes("integer") && !types.includes("number")) push(1.5, "type", "fraction for an integer");
+      if (!types.includes("null") && !(Array.isArray(s.enum) && s.enum.includes(null))) push(null, "null", "null where not nullable");
+    }
+
+    if (numeric && !(wire && types.includes("string"))) {
+      const integer = types.includes("integer") && !types.includes("number");
+      const show = (n: number) => (wire ? String(n) : n);
+      if (typeof s.minimum === "number") push(show(integer ? Math.ceil(s.minimum) - 1 : s.minimum - 1), "boundary", "minimum-1");
+      if (typeof s.exclusiveMinimum === "number") push(show(integer ? Math.floor(s.exclusiveMinimum) : s.exclusiveMinimum), "boundary", "exclusiveMinimum");
+      if (typeof s.maximum === "number") push(show(integer ? Math.floor(s.maximum) + 1 : s.maximum + 1), "boundary", "maximum+1");
+      if (typeof s.exclusiveMaximum === "number") push(show(integer ? Math.ceil(s.exclusiveMaximum) : s.exclusiveMaximum), "boundary", "exclusiveMaximum");
+      if (typeof s.multipleOf === "number" && Number.isInteger(s.multipleOf) && s.multipleOf >= 2) {
+        const lo = typeof s.minimum === "number" ? s.minimum : 0;
+        const valid = Math.ceil(lo / s.multipleOf) * s.multipleOf;
+        push(show(valid + 1), "boundary", `not a multiple of ${s.multipleOf}`);
+      }
+      if (s.format === "int32" && typeof s.maximum !== "number") push(show(2147483648), "format", "int32 overflow", true);
+    }
+
+    if (types.includes("string")) {
+      if (typeof s.minLength === "number" && s.minLength >= (wire ? 2 : 1)) push("a".repeat(s.minLength - 1), "boundary", "minLength-1");
+      if (typeof s.maxLength === "number" && s.maxLength < 5000) push("a".repeat(s.maxLength + 1), "boundary", "maxLength+1");
+      if (typeof s.pattern === "string") {
+        const re = compilePattern(s.pattern);
+        const candidate = re ? ["sentinel invalid value!", "!!", "~", "0", "A"].find((c) => !re.test(c)) : undefined;
+        if (candidate !== undefined) push(candidate, "pattern", "value not matching pattern");
+      }
+      if (typeof s.format === "string") {
+        const bad = invalidFormatValue(s.format);
+        if (bad !== undefined) push(bad, "format", `invalid ${s.format}`, true);
+      }
+    }
+  }
+
+  if (wire) return;
+
+  if (Array.isArray(base) && types?.includes("array")) {
+    if (typeof s.minItems === "number" && s.minItems >= 1) push(base.slice(0, s.minItems - 1), "items", "minItems-1");
+    if (typeof s.maxItems === "number" && s.maxItems < 1000 && base.length > 0) {
+      const grown = [...base];
+      let i = 0;
+      while (grown.length <= s.maxItems) grown.push(s.uniqueItems === true ? variant(base[0], i++) : base[0]);
+      push(grown, "items", "maxItems+1");
+    }
+    if (s.uniqueItems === true && base.length > 0) push([base[0], base[0], ...base.slice(1)], "items", "duplicate items with uniqueItems");
+    if (base.length > 0 && depth < (ctx.maxDepth ?? 3)) {
+      const itemSchema = Array.isArray(s.prefixItems) && s.prefixItems.length > 0 ? (s.prefixItems[0] as JsonSchema) : s.items;
+      if (itemSchema !== undefined) collect(itemSchema as JsonSchema, base[0], [...path, "0"], depth + 1, ctx, out, limit);
+    }
+  }
+
+  if (isObject(base) && types?.includes("object")) {
+    const properties = isObject(s.properties) ? (s.properties as Record<string, JsonSchema>) : {};
+    for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
+      if (!(name in base)) continue;
+      if (properties[name] !== undefined && isReadOnly(properties[name], ctx.schemas)) continue;
+      if (out.length < limit) out.push({ value: deleteAt(ctx.base, [...path, name]), reason: `missing required property "${name}"${at}`, path: pointer([...path, name]), kind: "required" });
+    }
+    if ((s.additionalProperties === false || s.unevaluatedProperties === false) && !isObject(s.patternProperties)) {
+      const extra = { ...base, sentinelUnexpected: "sentinel" };
+      push(extra, "additional", "unexpected additional property");
+    }
+    if (typeof s.maxProperties === "number" && s.additionalProperties !== false) {
+      const grown: Record<string, unknown> = { ...base };
+      for (let i = 0; Object.keys(grown).length <= s.maxProperties; i++) grown[`sentinelExtra${i}`] = "x";
+      push(grown, "boundary", "maxProperties+1");
+    }
+    if (depth < (ctx.maxDepth ?? 3)) {
+      for (const [name, value] of Object.entries(base)) {
+        if (properties[name] === undefined) continue;
+        collect(properties[name], value, [...path, name], depth + 1, ctx, out, limit);
+      }
+    }
+  }
+}
+
+/** a distinct variant of a sample item (for growing unique arrays) */
+function variant(sample: unknown, i: number): unknown {
+  if (typeof sample === "string") return `${sample}${i}`;
+  if (typeof sample === "number") return sample + i + 1;
+  if (isObject(sample)) return { ...sample, sentinelVariant: i };
+  return [sample, i];
+}

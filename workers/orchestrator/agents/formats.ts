@@ -1,0 +1,152 @@
+/**
+ * Realistic values for string formats and for property/parameter names that say what they hold
+ * (email, phone, country ...), plus deliberately malformed values per format for negative tests.
+ */
+import type { Rng } from "./random";
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+export function uuidV4(rng: Rng): string {
+  const h = rng.hex(32).split("");
+  h[12] = "4";
+  h[16] = "89ab"[rng.int(0, 3)];
+  const s = h.join("");
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+function date(rng: Rng): string {
+  return `${rng.int(2020, 2025)}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
+}
+
+function time(rng: Rng): string {
+  return `${pad(rng.int(0, 23))}:${pad(rng.int(0, 59))}:${pad(rng.int(0, 59))}Z`;
+}
+
+function base64(text: string): string {
+  return btoa(text);
+}
+
+/** A valid value for a string format, or undefined for formats we do not know. */
+export function formatValue(format: string, rng: Rng): string | undefined {
+  switch (format.toLowerCase()) {
+    case "email":
+    case "idn-email":
+      return `sentinel.${rng.alnum(6)}@example.com`;
+    case "uuid":
+    case "guid":
+      return uuidV4(rng);
+    case "date":
+      return date(rng);
+    case "date-time":
+    case "datetime":
+      return `${date(rng)}T${time(rng)}`;
+    case "time":
+      return time(rng);
+    case "uri":
+    case "url":
+    case "iri":
+      return `https://example.com/sentinel/${rng.alnum(6)}`;
+    case "uri-reference":
+    case "iri-reference":
+      return `/sentinel/${rng.alnum(6)}`;
+    case "hostname":
+    case "idn-hostname":
+      return `sentinel-${rng.alnum(6)}.example.com`;
+    case "ipv4":
+      return `192.0.2.${rng.int(1, 254)}`;
+    case "ipv6":
+      return `2001:db8::${rng.hex(4)}`;
+    case "byte":
+      return base64(`sentinel-${rng.alnum(6)}`);
+    case "binary":
+      return `sentinel-binary-${rng.alnum(6)}`;
+    case "password":
+      return `S3ntinel!${rng.alnum(6)}`;
+    case "duration":
+      return `P${rng.int(1, 9)}D`;
+    case "regex":
+      return "^[a-z]+$";
+    case "json-pointer":
+      return `/sentinel/${rng.int(0, 9)}`;
+    case "phone":
+    case "tel":
+      return `+1415555${pad(rng.int(0, 9999), 4)}`;
+    case "country-code":
+      return "US";
+    case "currency":
+      return "USD";
+    default:
+      return undefined;
+  }
+}
+
+
+
+
+/** A value that violates the format, for negative tests (always `weak`: servers often do not check). */
+export function invalidFormatValue(format: string): string | undefined {
+  switch (format.toLowerCase()) {
+    case "email":
+      return "not-an-email";
+    case "uuid":
+      return "not-a-uuid";
+    case "date":
+      return "2024-13-45";
+    case "date-time":
+      return "not-a-date-time";
+    case "time":
+      return "25:61:61";
+    case "uri":
+    case "url":
+      return "not a uri";
+    case "hostname":
+      return "-invalid-host-";
+    case "ipv4":
+      return "999.999.999.999";
+    case "ipv6":
+      return "not:an:ipv6";
+    case "byte":
+      return "@@not base64@@";
+    case "duration":
+      return "one day";
+    default:
+      return undefined;
+  }
+}
+
+type Heuristic = [RegExp, (rng: Rng) => string];
+
+/** Name → realistic value; order matters ("emailAddress" is an email before an address). */
+const NAME_HEURISTICS: Heuristic[] = [
+  [/e-?mail/, (r) => `sentinel.${r.alnum(6)}@example.com`],
+  [/(phone|mobile|msisdn|^tel$|telephone)/, (r) => `+1415555${pad(r.int(0, 9999), 4)}`],
+  [/(uuid|guid)$/, (r) => uuidV4(r)],
+  [/(url|uri|website|homepage|href|link|callback|webhook|endpoint)$/, (r) => `https://example.com/sentinel/${r.alnum(6)}`],
+  [/country/, () => "US"],
+  [/currency/, () => "USD"],
+  [/(first_?name|given_?name|forename)/, () => "Ada"],
+  [/(last_?name|surname|family_?name)/, () => "Lovelace"],
+  [/(user_?name|login|handle|nickname)/, (r) => `sentinel_${r.alnum(6)}`],
+  [/password|passwd|secret/, (r) => `S3ntinel!${r.alnum(6)}`],
+  [/city|town/, () => "Paris"],
+  [/(zip|postal|postcode)/, () => "94105"],
+  [/(street|address)/, () => "1 Main Street"],
+  [/(^lang|language|locale)/, () => "en"],
+  [/(timezone|time_?zone|^tz$)/, () => "UTC"],
+  [/colou?r/, () => "blue"],
+  [/(^ip$|ip_?address)/, (r) => `192.0.2.${r.int(1, 254)}`],
+  [/slug/, (r) => `sentinel-${r.alnum(6)}`],
+  [/(description|summary|comment|note|content|message|text|bio)$/, (r) => `Sentinel generated text ${r.alnum(4)}`],
+  [/title$/, (r) => `Sentinel title ${r.alnum(4)}`],
+  [/name$/, (r) => `Sentinel ${r.alnum(5)}`],
+  [/(^id$|_id$|id$)/, (r) => r.alnum(12)],
+];
+
+export function valueForName(name: string | undefined, rng: Rng): string | undefined {
+  if (!name) return undefined;
+  const lower = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  for (const [pattern, make] of NAME_HEURISTICS) if (pattern.test(lower)) return make(rng);
+  return undefined;
+}

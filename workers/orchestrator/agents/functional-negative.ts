@@ -1,0 +1,182 @@
+/**
+ * functional-negative: requests that break the spec in exactly one place, on top of a valid-ish
+ * base request (examples first, id path parameters from setup steps so the rejection is about the
+ * broken value, not about a missing resource). Every mutation is confirmed invalid by the
+ * validator; format violations (`weak`) get no negative_data_rejection since many servers do not
+ * enforce formats. Also: missing required parts, malformed JSON, an undeclared Content-Type,
+ * missing required headers, and one undeclared method per path.
+ */
+import type { HttpMethod, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
+import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
+import { coerceWire, generateInvalid, type Mutation } from "./data-mocking";
+import { agentEnv, buildRequest, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { isObject } from "./schema";
+import type { Agent, AgentContext } from "./types";
+
+const NAME = "functional-negative";
+/** undeclared methods to probe, least destructive first; never TRACE/CONNECT */
+const PROBE_METHODS: HttpMethod[] = ["patch", "put", "post", "delete"];
+
+function negativeStep(request: RequestTemplate, params: Record<string, unknown>, weak = false): Step {
+  const checks = [check("not_a_server_error")];
+  if (!weak) checks.push(check("negative_data_rejection", { invalid: true, ...params }));
+  return { id: "request", request, checks };
+}
+
+function wireText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const token of pointer.split("/").slice(1)) {
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) node = node[Number(key)];
+    else if (isObject(node)) node = node[key];
+    else return undefined;
+  }
+  return node;
+}
+
+/** Mutations of one non-body parameter, sent as text. */
+function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter, title: string): CaseDraft[] {
+  const mutations = generateInvalid(param.schema, { schemas: env.model.schemas, validator: env.validator, wire: true, limit: 12 });
+  const drafts: CaseDraft[] = [];
+  for (const m of mutations) {
+    const text = wireText(m.value);
+    if (param.in === "path" && (text === "" || text === "." || text === "..")) continue;
+    if (param.in !== "path" && param.in !== "query" && /[^\x20-\x7e]/.test(text)) continue;
+    // validated as the server would read the text back
+    if (!m.weak && env.validator.check(coerceWire(text, param.schema, env.model.schemas), param.schema) !== "invalid") continue;
+    const request = copy(base.request);
+    if (param.in === "path") request.pathParams[param.name] = text;
+    else if (param.in === "query") request.query[param.name] = text;
+    else if (param.in === "header") request.headers[param.name] = text;
+    else request.cookies = { ...(request.cookies ?? {}), [param.name]: text };
+    drafts.push({
+      kind: "negative",
+      title: `${title}: ${param.in} ${param.name} ${m.reason}`,
+      steps: [...base.setup, negativeStep(request, { location: param.in, parameter: param.name, description: m.reason }, m.weak)],
+      tags: [m.kind, ...(m.weak ? ["weak"] : [])],
+    });
+  }
+  return drafts;
+}
+
+function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string): CaseDraft[] {
+  const body = base.body;
+  if (!body || !base.request.body || base.request.body.raw !== undefined) return [];
+  const form = !isJsonMedia(body.media.contentType);
+  const mutations: Mutation[] = generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 });
+  const drafts: CaseDraft[] = [];
+  for (const m of mutations) {
+    // a form field is text on the wire: a number or null mutation would read back as valid text
+    if (form && (m.kind === "type" || m.kind === "null") && typeof valueAt(m.value, m.path) !== "string") continue;
+    if (form && m.path === "") continue;
+    const request = copy(base.request);
+    request.body = { contentType: request.body!.contentType, value: m.value };
+    drafts.push({
+      kind: "negative",
+      title: `${title}: body ${m.reason}`,
+      steps: [...base.setup, negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, m.weak)],
+      tags: [m.kind, ...(m.weak ? ["weak"] : [])],
+    });
+  }
+  return drafts;
+}
+
+function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: string): CaseDraft[] {
+  const drafts: CaseDraft[] = [];
+  for (const param of settableParams(env, op)) {
+    if (!param.required) continue;
+    const request = copy(base.request);
+    if (param.in === "header") {
+      const name = Object.keys(request.headers).find((h) => h.toLowerCase() === param.name.toLowerCase());
+      if (name) delete request.headers[name];
+      drafts.push({
+        kind: "negative",
+        title: `${title}: without required header ${param.name}`,
+        steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error"), check("missing_required_header", { header: param.name })] }],
+        tags: ["missing-header"],
+      });
+      continue;
+    }
+    if (param.in === "query") delete request.query[param.name];
+    else if (param.in === "cookie" && request.cookies) delete request.cookies[param.name];
+    drafts.push({
+      kind: "negative",
+      title: `${title}: without required ${param.in} parameter ${param.name}`,
+      steps: [...base.setup, negativeStep(request, { location: param.in, parameter: param.name, description: "required parameter missing" })],
+      tags: ["required"],
+    });
+  }
+  const body = base.request.body;
+  if (op.requestBody?.required && body && base.body) {
+    const without = copy(base.request);
+    delete without.body;
+    drafts.push({ kind: "negative", title: `${title}: without the required body`, steps: [...base.setup, negativeStep(without, { location: "body", description: "required body missing" })], tags: ["required"] });
+    if (isJsonMedia(base.body.media.contentType)) {
+      const malformed = copy(base.request);
+      malformed.body = { contentType: body.contentType, raw: '{"sentinel": "unterminated' };
+      drafts.push({ kind: "negative", title: `${title}: malformed JSON body`, steps: [...base.setup, negativeStep(malformed, { location: "body", description: "malformed JSON" })], tags: ["malformed"] });
+      const declared = (op.requestBody.content ?? []).map((m) => m.contentType.toLowerCase());
+      if (!declared.some((c) => c.startsWith("text/") || c.includes("*"))) {
+        const wrongType = copy(base.request);
+        wrongType.body = { contentType: "text/plain", raw: JSON.stringify(base.body.value) };
+        drafts.push({
+          kind: "negative",
+          title: `${title}: undeclared Content-Type text/plain`,
+          steps: [...base.setup, negativeStep(wrongType, { location: "header", parameter: "Content-Type", description: "Content-Type text/plain is not declared" })],
+          tags: ["content-type"],
+        });
+      }
+    }
+  }
+  return drafts;
+}
+
+/** One case per path: a method the path does not declare. Attached to the first operation of the path. */
+function unsupportedMethod(env: AgentEnv, op: Operation, base: BuiltRequest): CaseDraft[] {
+  const onPath = env.model.operations.filter((o) => o.path === op.path);
+  if (onPath[0] !== op) return [];
+  const declared = new Set(onPath.map((o) => o.method));
+  const method = PROBE_METHODS.find((m) => !declared.has(m));
+  if (!method) return [];
+  const request: RequestTemplate = { method, path: op.path, pathParams: copy(base.request.pathParams), query: {}, headers: {} };
+  const chained = Object.values(base.pathSources).some((s) => s === "chain");
+  return [
+    {
+      kind: "negative",
+      title: `${method.toUpperCase()} ${op.path} (undeclared method)`,
+      steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error"), check("unsupported_method", { method: method.toUpperCase(), ...(chained ? { resourceExists: true } : {}) })] }],
+      tags: ["unsupported-method"],
+    },
+  ];
+}
+
+export function negativeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  const rng = opRng(env, NAME, op.operationId);
+  const base = buildRequest(env, op, rng, { useExamples: true, optional: "required", includeBody: true });
+  const title = opLabel(op.method, op.path);
+  const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => parameterMutations(env, base, p, title));
+  const strong = (drafts: CaseDraft[]) => drafts.filter((d) => !d.tags?.includes("weak"));
+  const weak = (drafts: CaseDraft[]) => drafts.filter((d) => d.tags?.includes("weak"));
+  const body = bodyMutations(env, base, title);
+  const groups = [unsupportedMethod(env, op, base), missingParts(env, op, base, title), strong(body), ...paramGroups.map(strong)];
+  // weak (format) cases come last: they only look for server errors
+  return [...roundRobin(groups), ...roundRobin([weak(body), ...paramGroups.map(weak)])];
+}
+
+export const functionalNegative: Agent = {
+  name: NAME,
+  description: "Invalid requests: boundaries, wrong types, missing required parts, bad enums, extra properties, malformed JSON, undeclared methods",
+  generate(ctx: AgentContext): TestCase[] {
+    const env = agentEnv(ctx);
+    const out: TestCase[] = [];
+    for (const op of ctx.model.operations) {
+      if (op.method === "trace") continue;
+      out.push(...finishCases(NAME, op.operationId, negativeDrafts(env, op), ctx.config.maxCasesPerOperation));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,290 @@
+/**
+ * Building request templates for an operation: parameter values (examples first, then generated),
+ * the request body in the preferred media type, and path parameters filled from setup steps that
+ * create the resource (see resources.ts) so that no request ever carries a guessed id when a real
+ * one can be had. Also records how sure we are that the request is valid, which decides whether an
+ * agent may attach positive_data_acceptance.
+ */
+import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, SecurityScheme, Step } from "../../model";
+import { generateValid } from "./data-mocking";
+import { deriveSeed, Rng } from "./random";
+import { pathPlaceholders, ResourceGraph } from "./resources";
+import { flattenAllOf, isIdLikeName, isObject } from "./schema";
+import type { AgentContext, PlanConfig } from "./types";
+import { ModelValidator } from "./validation";
+
+export interface AgentEnv {
+  model: ApiModel;
+  config: PlanConfig;
+  seed: number;
+  validator: ModelValidator;
+  graph: ResourceGraph;
+}
+
+const envCache = new WeakMap<ApiModel, { validator: ModelValidator; graph: ResourceGraph }>();
+
+/** Shared per-model helpers (validator, resource graph), built once per model object. */
+export function agentEnv(ctx: AgentContext): AgentEnv {
+  let cached = envCache.get(ctx.model);
+  if (!cached) {
+    cached = { validator: new ModelValidator(ctx.model), graph: new ResourceGraph(ctx.model) };
+    envCache.set(ctx.model, cached);
+  }
+  return { model: ctx.model, config: ctx.config, seed: ctx.seed, ...cached };
+}
+
+/** The random stream of one agent for one operation (independent of the other operations). */
+export function opRng(env: AgentEnv, agent: string, key: string): Rng {
+  return new Rng(deriveSeed(env.seed, agent, key));
+}
+
+/** Checks every single-request step carries (CHECK_PARAMS.md). */
+export function conformanceChecks(): CheckSpec[] {
+  return [
+    { name: "not_a_server_error" },
+    { name: "status_code_conformance" },
+    { name: "content_type_conformance" },
+    { name: "response_schema_conformance" },
+    { name: "response_headers_conformance" },
+    { name: "max_response_time" },
+  ];
+}
+
+export type ValueSource = "chain" | "example" | "enum" | "generated";
+
+export interface BuildOptions {
+  /** spec examples for parameters and body (default false) */
+  useExamples?: boolean;
+  /** which optional parameters/properties to send (default "random") */
+  optional?: "all" | "required" | "random";
+  /** oneOf/anyOf branch of the body */
+  branch?: number;
+  /** identity of the main request and of its setup steps */
+  identity?: string | null;
+  /** fill id path parameters from setup steps creating the resource (default true) */
+  chain?: boolean;
+  /** path parameter → "{{var}}" already produced by earlier steps */
+  known?: Record<string, string>;
+  /** send the body even when it is optional (default: when optional !== "required") */
+  includeBody?: boolean;
+  /** depth of nested setup chains (internal) */
+  depth?: number;
+}
+
+export interface BuiltBody {
+  media: MediaType;
+  schema: JsonSchema;
+  value: unknown;
+  fromExample: boolean;
+}
+
+export interface BuiltParam {
+  param: Parameter;
+  value: unknown;
+  source: ValueSource;
+}
+
+export interface BuiltRequest {
+  setup: Step[];
+  request: RequestTemplate;
+  /** path parameter → how its value was obtained */
+  pathSources: Record<string, ValueSource>;
+  params: BuiltParam[];
+  body?: BuiltBody;
+  /** every value is schema-valid per the validator */
+  valid: boolean;
+  /** valid, no guessed id anywhere, serialisation unambiguous: acceptance may be judged */
+  certain: boolean;
+  /** variables made by the setup steps: path parameter name → variable name */
+  vars: Record<string, string>;
+}
+
+const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
+
+/** Parameters the identity supplies (apiKey schemes): never generated, never mutated. */
+export function credentialParamNames(model: ApiModel): Set<string> {
+  const names = new Set<string>();
+  for (const scheme of Object.values(model.securitySchemes ?? {}) as SecurityScheme[]) {
+    if (scheme.type === "apiKey" && scheme.paramName) names.add(`${scheme.in}:${scheme.paramName.toLowerCase()}`);
+  }
+  return names;
+}
+
+/** Parameters an agent may set: not path, not credentials, not headers OpenAPI says to ignore. */
+export function settableParams(env: AgentEnv, op: Operation): Parameter[] {
+  const credentials = credentialParamNames(env.model);
+  return op.parameters.filter((p) => {
+    if (p.in === "path") return false;
+    if (credentials.has(`${p.in}:${p.name.toLowerCase()}`)) return false;
+    if (p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())) return false;
+    return true;
+  });
+}
+
+const MEDIA_PREFERENCE: RegExp[] = [/^application\/json\b/i, /\+json\b/i, /json/i, /^application\/x-www-form-urlencoded/i, /^multipart\/form-data/i, /^text\/plain/i, /\*\/\*/];
+
+/** The media type we send: JSON first, then form, multipart, text. */
+export function preferredMedia(op: Operation): MediaType | undefined {
+  const content = op.requestBody?.content ?? [];
+  for (const pattern of MEDIA_PREFERENCE) {
+    const found = content.find((m) => pattern.test(m.contentType));
+    if (found) return found;
+  }
+  return content[0];
+}
+
+export function isJsonMedia(contentType: string): boolean {
+  return /json/i.test(contentType) || contentType === "*/*" || /^application\/\*$/.test(contentType);
+}
+
+/** Content type to put on the wire for a declared media range. */
+export function wireContentType(contentType: string): string {
+  return contentType.includes("*") ? "application/json" : contentType;
+}
+
+function firstExample(holder: { example?: unknown; examples?: unknown[] }): unknown {
+  if (holder.example !== undefined) return holder.example;
+  if (Array.isArray(holder.examples) && holder.examples.length > 0) return holder.examples[0];
+  return undefined;
+}
+
+/** A value for a non-body parameter: example, enum/const or generated (plain wire text). */
+export function parameterValue(env: AgentEnv, param: Parameter, rng: Rng, useExamples: boolean): { value: unknown; source: ValueSource } {
+  if (useExamples) {
+    const example = firstExample(param);
+    if (example !== undefined && env.validator.check(example, param.schema) === "valid") return { value: example, source: "example" };
+  }
+  const flat = flattenAllOf(param.schema, env.model.schemas);
+  const enumLike = isObject(flat) && (flat.const !== undefined || Array.isArray(flat.enum));
+  const value = generateValid(param.schema, { schemas: env.model.schemas, rng, wire: true, name: param.name, mode: "request", useExamples: true });
+  return { value, source: enumLike ? "enum" : "generated" };
+}
+
+function headerText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.every((v) => typeof v !== "object" || v === null) ? value.map(String).join(",") : undefined;
+  if (typeof value === "object") return undefined;
+  return String(value);
+}
+
+/** Does the body hold a generated reference to another resource (ownerId, category_id...)? */
+function hasGuessedReference(value: unknown, depth = 0): boolean {
+  if (Array.isArray(value)) return value.some((v) => hasGuessedReference(v, depth + 1));
+  if (!isObject(value)) return false;
+  return Object.entries(value).some(([key, v]) => (isIdLikeName(key) && !(depth === 0 && key === "id")) || hasGuessedReference(v, depth + 1));
+}
+
+/** Form bodies with nested values depend on serialisation conventions (deepObject ...). */
+function flatForm(value: unknown): boolean {
+  return isObject(value) && Object.values(value).every((v) => v === null || typeof v !== "object" || (Array.isArray(v) && v.every((i) => typeof i !== "object")));
+}
+
+export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: BuildOptions = {}): BuiltRequest {
+  const useExamples = options.useExamples ?? false;
+  const optional = options.optional ?? "random";
+  let valid = true;
+  let certain = true;
+
+  // path parameters: real ids from setup steps when a producer exists, else examples or generated
+  const setup: Step[] = [];
+  const pathParams: Record<string, unknown> = {};
+  const pathSources: Record<string, ValueSource> = {};
+  const vars: Record<string, string> = {};
+  const known: Record<string, string> = { ...(options.known ?? {}) };
+  for (const name of pathPlaceholders(op.path)) {
+    if (known[name] !== undefined) {
+      pathParams[name] = known[name];
+      pathSources[name] = "chain";
+      continue;
+    }
+    const producer = options.chain === false || (options.depth ?? 0) >= 3 ? undefined : env.graph.producerFor(op, name);
+    if (producer) {
+      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true });
+      setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
+      Object.assign(known, parent.vars);
+      const variable = name; // one variable per path parameter name: unique within a path
+      const step: Step = {
+        id: `setup-${name}`,
+        request: parent.request,
+        extract: { [variable]: producer.extract },
+        checks: [],
+        requireSuccess: true,
+      };
+      setup.push(step);
+      known[name] = `{{${variable}}}`;
+      vars[name] = variable;
+      pathParams[name] = known[name];
+      pathSources[name] = "chain";
+      continue;
+    }
+    const param = op.parameters.find((p) => p.in === "path" && p.name === name) ?? { name, in: "path" as const, required: true, schema: { type: "string", minLength: 1 } };
+    const { value, source } = parameterValue(env, param, rng, true);
+    pathParams[name] = value;
+    pathSources[name] = source;
+    if (source === "generated") certain = false; // a guessed id legitimately gives 404
+    if (env.validator.check(value, param.schema) !== "valid") valid = false;
+  }
+  for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
+
+  // query, header, cookie parameters
+  const query: Record<string, unknown> = {};
+  const headers: Record<string, string> = {};
+  const cookies: Record<string, string> = {};
+  const params: BuiltParam[] = [];
+  for (const param of settableParams(env, op)) {
+    const include = param.required || (useExamples && firstExample(param) !== undefined) || optional === "all" || (optional === "random" && rng.bool(0.5));
+    if (!include) continue;
+    const { value, source } = parameterValue(env, param, rng, useExamples);
+    if (value === undefined) continue;
+    params.push({ param, value, source });
+    if (env.validator.check(value, param.schema) !== "valid") valid = false;
+    if (source === "generated" && isIdLikeName(param.name)) certain = false;
+    if (param.in === "query") {
+      if (isObject(value)) certain = false;
+      if (Array.isArray(value) && ((param.style && param.style !== "form") || param.explode === false)) certain = false;
+      query[param.name] = value;
+    } else {
+      const text = headerText(value);
+      if (text === undefined) {
+        certain = false;
+        continue;
+      }
+      if (param.in === "header") headers[param.name] = text;
+      else cookies[param.name] = text;
+    }
+  }
+
+  // body
+  let body: BuiltBody | undefined;
+  const media = preferredMedia(op);
+  const sendBody = media !== undefined && (op.requestBody?.required || (options.includeBody ?? optional !== "required"));
+  const request: RequestTemplate = { method: op.method, path: op.path, pathParams, query, headers };
+  if (Object.keys(cookies).length > 0) request.cookies = cookies;
+  if (options.identity !== undefined) request.identity = options.identity;
+  if (sendBody && media) {
+    const example = useExamples ? firstExample(media) : undefined;
+    const exampleOk = example !== undefined && env.validator.check(example, media.schema) === "valid";
+    const value = exampleOk
+      ? example
+      : generateValid(media.schema, { schemas: env.model.schemas, rng, mode: "request", optional, branch: options.branch, useExamples: true });
+    body = { media, schema: media.schema, value, fromExample: exampleOk };
+    const contentType = wireContentType(media.contentType);
+    if (isJsonMedia(media.contentType) || /x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) {
+      request.body = { contentType, value };
+      if (env.validator.check(value, media.schema) !== "valid") valid = false;
+      if (!exampleOk && hasGuessedReference(value)) certain = false;
+      if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
+      if (/multipart/i.test(contentType) && JSON.stringify(media.schema).includes('"binary"')) certain = false;
+    } else {
+      // XML, binary, text: sent as raw text; we cannot vouch for its acceptance
+      request.body = { contentType, raw: typeof value === "string" ? value : JSON.stringify(value ?? "sentinel") };
+      certain = false;
+    }
+  }
+  return { setup, request, pathSources, params, body, valid, certain: certain && valid, vars };
+}
+
+/** Deep copy (templates are plain JSON). */
+export function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

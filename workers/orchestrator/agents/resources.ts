@@ -1,0 +1,176 @@
+/**
+ * Producer → consumer links between operations: which operation creates the resource whose id
+ * fills a path parameter. A POST (or PUT) on the collection `/items` whose 2xx response carries an
+ * id-like property (or a Location header) produces `{itemId}` of `/items/{itemId}`; explicit
+ * OpenAPI links win over the heuristic.
+ */
+import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
+import { admittedTypes, flattenAllOf, isObject, singular, type SchemaMap } from "./schema";
+
+export interface Producer {
+  op: Operation;
+  /** where the new resource's id is read in the producer's response */
+  extract: Extraction;
+  /** the response property holding the id (body extractions) */
+  property?: string;
+  via: "link" | "heuristic" | "location";
+}
+
+/** Placeholders of a path template in order: "/a/{x}/b/{y}" → ["x", "y"]. */
+export function pathPlaceholders(path: string): string[] {
+  const withoutVars = path.replace(/\{\{[^{}]*\}\}/g, "");
+  return [...withoutVars.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
+}
+
+function successResponses(op: Operation) {
+  const rank = (status: string) => (status === "201" ? 0 : status === "200" ? 1 : /^2/.test(status) ? 2 : 9);
+  return op.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => rank(a.status) - rank(b.status));
+}
+
+function jsonSchemaOf(op: Operation): JsonSchema | undefined {
+  for (const response of successResponses(op)) {
+    const media = response.content.find((m) => /json/i.test(m.contentType)) ?? response.content.find((m) => m.contentType === "*/*");
+    if (media) return media.schema;
+  }
+  return undefined;
+}
+
+export function hasLocationHeader(op: Operation): boolean {
+  return successResponses(op).some((r) => r.headers.some((h) => h.name.toLowerCase() === "location"));
+}
+
+function typesCompatible(paramSchema: JsonSchema, propSchema: JsonSchema, schemas: SchemaMap): boolean {
+  const paramTypes = admittedTypes(paramSchema, schemas);
+  const propTypes = admittedTypes(propSchema, schemas);
+  if (!paramTypes || !propTypes) return true;
+  if (paramTypes.some((t) => propTypes.includes(t))) return true;
+  // an integer id fills a free-form string path parameter fine
+  const p = flattenAllOf(paramSchema, schemas);
+  const free = isObject(p) && p.format === undefined && p.pattern === undefined && p.enum === undefined;
+  return paramTypes.includes("string") && free && (propTypes.includes("integer") || propTypes.includes("number"));
+}
+
+/** Names a response property may carry for path parameter `param` of collection `collection`. */
+function candidateNames(param: string, collection: string): string[] {
+  const segments = collection.split("/").filter((s) => s && !s.startsWith("{"));
+  const resource = singular(segments[segments.length - 1] ?? "");
+  const names = [param, "id", `${resource}Id`, `${resource}_id`, `${resource}ID`, "uuid", "_id"];
+  if (/name$/i.test(param)) names.push("name");
+  if (/(slug|key|code|login|username)$/i.test(param)) names.push(param.replace(/^.*?(slug|key|code|login|username)$/i, "$1").toLowerCase());
+  return [...new Set(names)];
+}
+
+/** Find the id property in a response schema, looking one level into a wrapper ("data", "item"...). */
+function findIdPointer(schema: JsonSchema, param: string, paramSchema: JsonSchema, collection: string, schemas: SchemaMap): { pointer: string; property: string } | undefined {
+  const names = candidateNames(param, collection);
+  const search = (s: JsonSchema, prefix: string, depth: number): { pointer: string; property: string } | undefined => {
+    const flat = flattenAllOf(s, schemas);
+    if (!isObject(flat) || !isObject(flat.properties)) return undefined;
+    const props = flat.properties as Record<string, JsonSchema>;
+    const keys = Object.keys(props);
+    for (const name of names) {
+      const key = keys.find((k) => k === name) ?? keys.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (key && typesCompatible(paramSchema, props[key], schemas)) return { pointer: `${prefix}/${escape(key)}`, property: key };
+    }
+    if (depth > 0) return undefined;
+    const resource = singular(collection.split("/").filter(Boolean).pop() ?? "");
+    for (const wrapper of ["data", "item", "result", resource]) {
+      if (props[wrapper] !== undefined) {
+        const found = search(props[wrapper], `${prefix}/${escape(wrapper)}`, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return search(schema, "", 0);
+}
+
+function escape(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function linkExtraction(expression: string): Extraction | undefined {
+  const body = /^\$response\.body#(.*)$/.exec(expression.trim());
+  if (body) return { from: "body", pointer: decodeURIComponent(body[1]) };
+  const header = /^\$response\.header\.(.+)$/.exec(expression.trim());
+  if (header) return { from: "header", name: header[1].toLowerCase() };
+  return undefined;
+}
+
+export class ResourceGraph {
+  private readonly byKey = new Map<string, Operation>();
+  private readonly linksTo = new Map<string, { producer: Operation; parameters: Record<string, string> }[]>();
+  private readonly memo = new Map<string, Producer | null>();
+
+  constructor(private readonly model: ApiModel) {
+    const byId = new Map(model.operations.map((op) => [op.operationId, op]));
+    for (const op of model.operations) {
+      this.byKey.set(`${op.method} ${op.path}`, op);
+      for (const response of op.responses) {
+        if (!/^2/.test(response.status)) continue;
+        for (const link of response.links ?? []) {
+          let target = link.operationId;
+          if (!target && link.operationRef) {
+            // "#/paths/~1items~1{itemId}/get"
+            const m = /#\/paths\/(.+)\/(\w+)$/.exec(link.operationRef);
+            if (m) target = this.byKey.get(`${m[2]} ${m[1].replace(/~1/g, "/").replace(/~0/g, "~")}`)?.operationId;
+          }
+          if (!target || !byId.has(target)) continue;
+          const list = this.linksTo.get(target) ?? [];
+          list.push({ producer: op, parameters: link.parameters ?? {} });
+          this.linksTo.set(target, list);
+        }
+      }
+    }
+  }
+
+  operation(method: string, path: string): Operation | undefined {
+    return this.byKey.get(`${method} ${path}`);
+  }
+
+  /** Operations on a path, in a stable order. */
+  operationsOn(path: string): Operation[] {
+    return this.model.operations.filter((op) => op.path === path);
+  }
+
+  /** The operation creating the resource that path parameter `param` of `consumer` names. */
+  producerFor(consumer: Operation, param: string): Producer | undefined {
+    const key = `${consumer.operationId}\u0000${param}`;
+    if (this.memo.has(key)) return this.memo.get(key) ?? undefined;
+    const found = this.findProducer(consumer, param);
+    this.memo.set(key, found ?? null);
+    return found;
+  }
+
+  /** The producer for the item path `/collection/{param}` itself (used by lifecycle agents). */
+  producerForCollection(collection: string, param: string, paramSchema: JsonSchema): Producer | undefined {
+    for (const method of ["post", "put"] as const) {
+      const op = this.byKey.get(`${method} ${collection}`);
+      if (!op) continue;
+      const schema = jsonSchemaOf(op);
+      const found = schema !== undefined ? findIdPointer(schema, param, paramSchema, collection, this.model.schemas) : undefined;
+      if (found) return { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" };
+      if (hasLocationHeader(op)) return { op, extract: { from: "location-id" }, via: "location" };
+    }
+    return undefined;
+  }
+
+  private findProducer(consumer: Operation, param: string): Producer | undefined {
+    for (const { producer, parameters } of this.linksTo.get(consumer.operationId) ?? []) {
+      const expression = parameters[param] ?? parameters[`path.${param}`];
+      const extract = expression ? linkExtraction(expression) : undefined;
+      if (extract && producer !== consumer) {
+        const property = extract.from === "body" ? extract.pointer.split("/").pop() : undefined;
+        return { op: producer, extract, property, via: "link" };
+      }
+    }
+    const segments = consumer.path.split("/");
+    const index = segments.indexOf(`{${param}}`);
+    if (index <= 0) return undefined;
+    const collection = segments.slice(0, index).join("/");
+    if (!collection) return undefined;
+    const paramSchema = consumer.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
+    const producer = this.producerForCollection(collection, param, paramSchema);
+    return producer && producer.op !== consumer ? producer : undefined;
+  }
+}

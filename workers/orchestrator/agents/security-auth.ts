@@ -1,0 +1,183 @@
+/**
+ * security-auth: authentication probes on every operation that requires credentials (security
+ * non-empty, no anonymous `{}` alternative): no credentials, malformed / invalid credentials, a
+ * wrong scheme, and for bearer tokens expired, alg=none and wrong-signature JWTs. With two or more
+ * identities: BOLA chains (A creates, B reads / updates / deletes, A verifies) and BFLA (an
+ * unprivileged identity calls operations marked privileged).
+ */
+import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
+import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
+import { forgeTokens, parseJwtCredential } from "./jwt";
+import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
+import { createResource, itemRequest, resourceTargets } from "./stateful";
+import type { Agent, AgentContext } from "./types";
+
+const NAME = "security-auth";
+
+export function requiresAuth(op: Operation): boolean {
+  return op.security.length > 0 && !op.security.some((alternative) => Object.keys(alternative).length === 0);
+}
+
+/** Where a credential of the operation's first security alternative goes. */
+interface CredentialSlot {
+  in: "header" | "query" | "cookie";
+  name: string;
+  /** bearer-like: JWT probes make sense */
+  bearer: boolean;
+  basic: boolean;
+  /** prefix before the token ("Bearer ", "Token ", "") */
+  prefix: string;
+}
+
+function credentialSlot(model: ApiModel, op: Operation, config: AgentContext["config"]): CredentialSlot | undefined {
+  for (const schemeName of Object.keys(op.security[0] ?? {})) {
+    const scheme: SecurityScheme | undefined = model.securitySchemes[schemeName];
+    if (!scheme) continue;
+    if (scheme.type === "http") {
+      const basic = (scheme.scheme ?? "").toLowerCase() === "basic";
+      const bearer = (scheme.scheme ?? "").toLowerCase() === "bearer";
+      if (!basic && !bearer) continue;
+      return { in: "header", name: "Authorization", bearer, basic, prefix: bearer ? "Bearer " : "Basic " };
+    }
+    if (scheme.type === "oauth2" || scheme.type === "openIdConnect") return { in: "header", name: "Authorization", bearer: true, basic: false, prefix: "Bearer " };
+    if (scheme.type === "apiKey" && scheme.in && scheme.paramName) {
+      const token = parseJwtCredential(config.identityTokens?.[config.identities[0]]);
+      const isAuthorization = scheme.in === "header" && scheme.paramName.toLowerCase() === "authorization";
+      return { in: scheme.in, name: scheme.paramName, bearer: isAuthorization && token !== undefined, basic: false, prefix: isAuthorization && token ? token.prefix : "" };
+    }
+  }
+  return undefined;
+}
+
+function withCredential(request: RequestTemplate, slot: CredentialSlot, value: string): RequestTemplate {
+  const out = copy(request);
+  out.identity = null;
+  if (slot.in === "header") out.headers[slot.name] = value;
+  else if (slot.in === "query") out.query[slot.name] = value;
+  else out.cookies = { ...(out.cookies ?? {}), [slot.name]: value };
+  return out;
+}
+
+function authDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  if (!requiresAuth(op)) return [];
+  const rng = opRng(env, NAME, op.operationId);
+  const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "required", includeBody: true });
+  const label = opLabel(op.method, op.path);
+  const drafts: CaseDraft[] = [];
+  const probe = (title: string, request: RequestTemplate, checks: Step["checks"], extra: Step[] = [], tags: string[] = []) =>
+    drafts.push({ kind: "security", title: `${label} ${title}`, steps: [...base.setup, ...extra, { id: "probe", request, checks: [check("not_a_server_error"), ...checks] }], tags: ["auth", ...tags] });
+
+  const anonymous: RequestTemplate = { ...copy(base.request), identity: null };
+  probe("without credentials", anonymous, [check("ignored_auth", { variant: "none" })], [], ["none"]);
+
+  const slot = credentialSlot(env.model, op, env.config);
+  if (!slot) return drafts;
+  if (slot.basic) {
+    probe("with malformed Basic credentials", withCredential(base.request, slot, "Basic !!!sentinel"), [check("ignored_auth", { variant: "malformed" })], [], ["malformed"]);
+    probe("with wrong Basic credentials", withCredential(base.request, slot, `Basic ${btoa("sentinel:wrong-password")}`), [check("ignored_auth", { variant: "invalid" })], [], ["invalid"]);
+    return drafts;
+  }
+  if (!slot.bearer) {
+    probe(`with an invalid ${slot.name}`, withCredential(base.request, slot, `${slot.prefix}sentinel-invalid-credential`), [check("ignored_auth", { variant: "invalid" })], [], ["invalid"]);
+    return drafts;
+  }
+  const tokens = forgeTokens(parseJwtCredential(env.config.identityTokens?.[env.config.identities[0]]), rng.fork("jwt"));
+  probe("with a malformed token", withCredential(base.request, slot, `${slot.prefix}${tokens.malformed}`), [check("ignored_auth", { variant: "malformed" })], [], ["malformed"]);
+  probe("with an expired JWT", withCredential(base.request, slot, `${slot.prefix}${tokens.expired}`), [check("ignored_auth", { variant: "expired" })], [], ["expired"]);
+  if (slot.prefix === "Bearer ") {
+    probe("with the wrong scheme", withCredential(base.request, slot, `Basic ${btoa("sentinel:sentinel")}`), [check("ignored_auth", { variant: "wrong-scheme" })], [], ["wrong-scheme"]);
+  }
+  // JWT weakness probes carry a baseline without credentials: if that succeeds too, it is ignored_auth's finding
+  const baseline: Step = { id: "anonymous", request: anonymous, checks: [] };
+  probe("with an alg=none JWT", withCredential(base.request, slot, `${slot.prefix}${tokens.algNone}`), [check("jwt_weakness", { variant: "alg-none", baselineStep: "anonymous" })], [baseline], ["alg-none"]);
+  probe("with a wrongly signed JWT", withCredential(base.request, slot, `${slot.prefix}${tokens.wrongKey}`), [check("jwt_weakness", { variant: "wrong-key", baselineStep: "anonymous" })], [baseline], ["wrong-key"]);
+  return drafts;
+}
+
+/** Operations an unprivileged identity must not call. */
+export function isPrivileged(op: Operation, config: AgentContext["config"]): boolean {
+  const extensions = (op as unknown as { extensions?: Record<string, unknown> }).extensions ?? {};
+  const marked = (op as unknown as Record<string, unknown>)["x-sentinel-privileged"] ?? extensions["x-sentinel-privileged"];
+  if (marked === true) return true;
+  if (marked === false) return false;
+  const adminWord = /(^|[^a-z])admin|superuser|(^|[^a-z])staff([^a-z]|$)/i;
+  if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /admin/i.test(op.operationId)) return true;
+  const scopes = op.security.flatMap((alternative) => Object.values(alternative).flat());
+  if (scopes.some((s) => /admin/i.test(s))) return true;
+  // "write" scopes only mean privileged when the user says which identities are unprivileged
+  return config.unprivilegedIdentities !== undefined && scopes.length > 0 && scopes.every((s) => /write|manage|delete/i.test(s));
+}
+
+function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
+  const [owner, ...others] = env.config.identities;
+  if (!owner || others.length === 0) return [];
+  const out: { opId: string; idKey: string; drafts: CaseDraft[] }[] = [];
+  for (const target of resourceTargets(env)) {
+    if (!target.read && !target.put && !target.patch && !target.del) continue;
+    const rng = opRng(env, `${NAME}:bola`, `${target.producer.op.operationId}:${target.itemPath}`);
+    const drafts: CaseDraft[] = [];
+    for (const attacker of others.slice(0, 3)) {
+      const created = createResource(env, target, rng.fork(attacker), { identity: owner });
+      const steps: Step[] = [...created.steps];
+      const idProperty = target.producer.property;
+      if (target.read) {
+        steps.push({ id: "anonymous-read", request: itemRequest(env, target.read, rng.fork("anon"), created.known, null).request, checks: [] });
+        steps.push({
+          id: "attacker-read",
+          request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request,
+          checks: [check("bola", { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker })],
+        });
+      }
+      const update = target.put ?? target.patch;
+      if (update) {
+        steps.push({ id: "attacker-update", request: itemRequest(env, update, rng.fork("update"), created.known, attacker, idProperty).request, checks: [check("bola", { ownerStep: "create", action: "update", owner, attacker })] });
+      }
+      if (target.del) {
+        steps.push({ id: "attacker-delete", request: itemRequest(env, target.del, rng.fork("delete"), created.known, attacker).request, checks: [check("bola", { ownerStep: "create", action: "delete", verifyStep: "owner-read", owner, attacker })] });
+      }
+      if (target.read) {
+        steps.push({ id: "owner-read", request: itemRequest(env, target.read, rng.fork("verify"), created.known, owner).request, checks: [check("ensure_resource_availability", { createStep: "create" })] });
+      }
+      drafts.push({ kind: "security", title: `${attacker} touches a ${target.itemPath} resource ${owner} created`, steps, tags: ["bola"] });
+    }
+    out.push({ opId: target.read?.operationId ?? target.producer.op.operationId, idKey: `bola:${target.producer.op.operationId}@${target.itemPath}`, drafts });
+  }
+  return out;
+}
+
+function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  const [owner, ...others] = env.config.identities;
+  const attackers = (env.config.unprivilegedIdentities ?? others).filter((name) => name !== owner || env.config.unprivilegedIdentities !== undefined);
+  if (!owner || attackers.length === 0 || !isPrivileged(op, env.config)) return [];
+  const rng = opRng(env, `${NAME}:bfla`, op.operationId);
+  const drafts: CaseDraft[] = [];
+  for (const attacker of attackers.slice(0, 3)) {
+    // resources the privileged call needs are created by the privileged identity
+    const built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner });
+    const steps: Step[] = [...built.setup];
+    const params: Record<string, unknown> = { attacker };
+    if (op.method === "get" || op.method === "head") {
+      steps.push({ id: "anonymous", request: { ...copy(built.request), identity: null }, checks: [] });
+      params.anonymousStep = "anonymous";
+    }
+    steps.push({ id: "attacker-call", request: { ...copy(built.request), identity: attacker }, checks: [check("not_a_server_error"), check("bfla", params)] });
+    drafts.push({ kind: "security", title: `${attacker} calls privileged ${opLabel(op.method, op.path)}`, steps, tags: ["bfla"] });
+  }
+  return drafts;
+}
+
+export const securityAuth: Agent = {
+  name: NAME,
+  description: "Authentication probes (no/malformed/expired credentials, forged JWTs), BOLA chains and BFLA across identities",
+  generate(ctx: AgentContext): TestCase[] {
+    const env = agentEnv(ctx);
+    const cap = ctx.config.maxCasesPerOperation;
+    const out: TestCase[] = [];
+    for (const op of ctx.model.operations) {
+      if (op.method === "trace") continue;
+      out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op)], cap));
+    }
+    for (const { opId, idKey, drafts } of bolaDrafts(env)) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
+    return out;
+  },
+};

@@ -1,0 +1,143 @@
+/**
+ * security-injection: SQL, NoSQL, command, path traversal, SSRF, template and prompt injection
+ * payloads in every free-form string input (query, path, header, body). Each case sends a baseline
+ * (the same valid request) then the payload, so checks can compare timing and content; the
+ * payload step carries the family's check with { payload, location, baselineStep, evidence }.
+ * Bounded by maxCasesPerOperation, families interleaved so a small cap still covers them.
+ */
+import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step, type TestCase } from "../../model";
+import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
+import { familiesFor, FAMILY_CHECK, PAYLOADS, type Payload, type PayloadFamily } from "./payloads";
+import { agentEnv, buildRequest, copy, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { admittedTypes, flattenAllOf, isObject, type SchemaObject } from "./schema";
+import type { Rng } from "./random";
+import type { Agent, AgentContext } from "./types";
+
+const NAME = "security-injection";
+
+interface Field {
+  location: "query" | "path" | "header" | "body";
+  /** parameter name, or JSON pointer tokens for body fields */
+  name: string;
+  tokens?: string[];
+  format?: string;
+}
+
+/** A string input a payload may replace: no enum, no pattern, no format other than URIs. */
+function freeForm(schema: JsonSchema, env: AgentEnv): { ok: boolean; format?: string } {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat)) return { ok: flat === true };
+  const types = admittedTypes(flat, env.model.schemas);
+  if (types && !types.includes("string")) return { ok: false };
+  if (flat.enum !== undefined || flat.const !== undefined || flat.pattern !== undefined) return { ok: false };
+  const format = typeof flat.format === "string" ? flat.format : undefined;
+  if (format && !["uri", "url", "hostname", "password"].includes(format)) return { ok: false };
+  return { ok: true, format };
+}
+
+function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: string[], out: Field[], depth = 0): void {
+  if (depth > 4 || out.length > 40) return;
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (typeof value === "string") {
+    const { ok, format } = freeForm(flat, env);
+    if (ok && tokens.length > 0) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format });
+    return;
+  }
+  if (!isObject(flat)) return;
+  if (Array.isArray(value) && value.length > 0) {
+    bodyFields(env, (flat as SchemaObject).items as JsonSchema ?? true, value[0], [...tokens, "0"], out, depth + 1);
+  } else if (isObject(value)) {
+    const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    for (const [key, item] of Object.entries(value)) if (props[key] !== undefined) bodyFields(env, props[key], item, [...tokens, key], out, depth + 1);
+  }
+}
+
+function fieldsOf(env: AgentEnv, op: Operation, base: BuiltRequest): Field[] {
+  const fields: Field[] = [];
+  for (const param of op.parameters.filter((p) => p.in === "path")) {
+    const { ok, format } = freeForm(param.schema, env);
+    if (ok) fields.push({ location: "path", name: param.name, format });
+  }
+  for (const param of settableParams(env, op)) {
+    if (param.in === "cookie") continue;
+    const { ok, format } = freeForm(param.schema, env);
+    if (ok) fields.push({ location: param.in as "query" | "header", name: param.name, format });
+  }
+  if (base.body && base.request.body?.value !== undefined) bodyFields(env, base.body.schema, base.body.value, [], fields);
+  return fields;
+}
+
+function setBodyValue(root: unknown, tokens: string[], value: unknown): unknown {
+  const out = copy(root) as Record<string, unknown>;
+  let node: Record<string, unknown> = out;
+  for (const token of tokens.slice(0, -1)) node = node[token] as Record<string, unknown>;
+  node[tokens[tokens.length - 1]] = value;
+  return out;
+}
+
+function locationLabel(field: Field): string {
+  return field.location === "body" ? `body.${(field.tokens ?? []).join(".")}` : `${field.location}.${field.name}`;
+}
+
+function injectionCheck(family: PayloadFamily): CheckSpec["name"] | undefined {
+  const direct = FAMILY_CHECK[family];
+  if (direct) return direct;
+  // prompt injection gets its oracle as soon as the vocabulary has one
+  return family === "prompt" && isCheckName("prompt_injection") ? ("prompt_injection" as CheckSpec["name"]) : undefined;
+}
+
+function payloadDraft(env: AgentEnv, op: Operation, base: BuiltRequest, field: Field, payload: Payload): CaseDraft | undefined {
+  const text = typeof payload.value === "string" ? payload.value : undefined;
+  if (field.location !== "body" && text === undefined) return undefined; // operator objects only fit JSON bodies
+  if (field.location === "header" && text !== undefined && /[^\x20-\x7e]/.test(text)) return undefined;
+  const request = copy(base.request);
+  if (field.location === "path") request.pathParams[field.name] = text;
+  else if (field.location === "query") request.query[field.name] = text;
+  else if (field.location === "header") request.headers[field.name] = text!;
+  else if (request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, payload.value) };
+  const location = locationLabel(field);
+  const name = injectionCheck(payload.family);
+  // a DELETE baseline would remove the resource the payload step then addresses
+  const withBaseline = op.method !== "delete";
+  const params: Record<string, unknown> = { payload: typeof payload.value === "string" ? payload.value : JSON.stringify(payload.value), location, family: payload.family };
+  if (withBaseline) params.baselineStep = "baseline";
+  if (payload.evidence) params.evidence = payload.evidence;
+  const checks = [check("not_a_server_error")];
+  if (name) checks.push(check(name, params));
+  const steps: Step[] = [...base.setup];
+  if (withBaseline) steps.push({ id: "baseline", request: copy(base.request), checks: [] });
+  steps.push({ id: "payload", request, checks });
+  return { kind: "security", title: `${opLabel(op.method, op.path)}: ${payload.family} payload in ${location}`, steps, tags: ["injection", payload.family] };
+}
+
+export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): CaseDraft[] {
+  const rng: Rng = opRng(env, NAME, op.operationId);
+  const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" });
+  const fields = fieldsOf(env, op, base);
+  if (fields.length === 0) return [];
+  // one group per family, each walking the fields with a payload drawn per (field, family)
+  const byFamily = new Map<PayloadFamily, CaseDraft[]>();
+  for (const field of fields) {
+    for (const family of familiesFor(field.location, field.name, field.format)) {
+      const list = PAYLOADS[family];
+      const draft = payloadDraft(env, op, base, field, list[rng.int(0, list.length - 1)]) ?? payloadDraft(env, op, base, field, list.find((p) => typeof p.value === "string")!);
+      if (!draft) continue;
+      byFamily.set(family, [...(byFamily.get(family) ?? []), draft]);
+    }
+  }
+  return roundRobin([...byFamily.values()]).slice(0, Math.max(cap, 0));
+}
+
+export const securityInjection: Agent = {
+  name: NAME,
+  description: "SQL, NoSQL, command, path traversal, SSRF, template and prompt injection payloads in every free-form string input",
+  generate(ctx: AgentContext): TestCase[] {
+    const env = agentEnv(ctx);
+    const out: TestCase[] = [];
+    for (const op of ctx.model.operations) {
+      if (op.method === "trace") continue;
+      out.push(...finishCases(NAME, op.operationId, injectionDrafts(env, op, ctx.config.maxCasesPerOperation), ctx.config.maxCasesPerOperation));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * Planning: spec model + config → the run's test cases. Deterministic for a given seed (every
+ * agent draws from its own seeded stream), with stable case ids (`${agent}:${operationId}:${n}`),
+ * a per-operation cap inside each agent and a total cap that keeps every operation represented.
+ * A case whose path would leave a `{param}` unfilled is dropped with a warning: no request is ever
+ * sent with a literal placeholder.
+ */
+import type { ApiModel, TestCase } from "../model";
+import { AGENTS, getAgent } from "./agents";
+import { pathPlaceholders } from "./agents/resources";
+import type { Agent, PlanConfig } from "./agents/types";
+
+export interface PlanInput {
+  model: ApiModel;
+  seed: number;
+  /** agent names to run (default: all TypeScript agents) */
+  agents?: string[];
+  config: PlanConfig;
+  /** more agents (e.g. wasm agents loaded by the caller), selectable by name like the others */
+  extraAgents?: Agent[];
+}
+
+export interface PlanResult {
+  cases: TestCase[];
+  warnings: string[];
+}
+
+const DEFAULT_TOTAL_CAP = 20_000;
+
+/** Steps whose path still has a `{param}` without a value. */
+export function unfilledPlaceholders(testCase: TestCase): string[] {
+  const problems: string[] = [];
+  for (const step of testCase.steps) {
+    for (const name of pathPlaceholders(step.request.path)) {
+      const value = step.request.pathParams?.[name];
+      if (value === undefined || value === null || value === "") problems.push(`${step.id}: {${name}}`);
+    }
+  }
+  return problems;
+}
+
+/** Keep at most `cap` cases, taking the n-th case of every (agent, operation) before any (n+1)-th. */
+export function capFairly(cases: TestCase[], cap: number): TestCase[] {
+  if (cases.length <= cap) return cases;
+  const groups = new Map<string, TestCase[]>();
+  for (const c of cases) {
+    const key = `${c.agent}\u0000${c.operationId}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const keep = new Set<TestCase>();
+  for (let round = 0; keep.size < cap; round++) {
+    let added = false;
+    for (const group of groups.values()) {
+      if (round < group.length && keep.size < cap) {
+        keep.add(group[round]);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return cases.filter((c) => keep.has(c)); // original order
+}
+
+export async function planRun(input: PlanInput): Promise<PlanResult> {
+  const warnings: string[] = [];
+  const config: PlanConfig = { ...input.config, maxCasesPerOperation: Math.max(1, Math.floor(input.config.maxCasesPerOperation || 1)) };
+  const available = new Map<string, Agent>(AGENTS.map((a) => [a.name, a]));
+  for (const agent of input.extraAgents ?? []) available.set(agent.name, agent);
+  const names = input.agents && input.agents.length > 0 ? input.agents : AGENTS.map((a) => a.name);
+  const selected: Agent[] = [];
+  for (const name of names) {
+    const agent = available.get(name) ?? getAgent(name);
+    if (!agent) warnings.push(`unknown agent "${name}" ignored`);
+    else if (!selected.includes(agent)) selected.push(agent);
+  }
+
+  const cases: TestCase[] = [];
+  const ids = new Set<string>();
+  for (const agent of selected) {
+    let produced: TestCase[];
+    try {
+      produced = await agent.generate({ model: input.model, seed: input.seed, config });
+    } catch (error) {
+      warnings.push(`agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    for (const testCase of produced) {
+      const unfilled = unfilledPlaceholders(testCase);
+      if (unfilled.length > 0) {
+        warnings.push(`case ${testCase.id} dropped: unfilled path placeholder ${unfilled.join(", ")}`);
+        continue;
+      }
+      let id = testCase.id;
+      for (let n = 2; ids.has(id); n++) id = `${testCase.id}~${n}`;
+      ids.add(id);
+      cases.push(id === testCase.id ? testCase : { ...testCase, id });
+    }
+  }
+
+  const totalCap = config.maxTotalCases ?? DEFAULT_TOTAL_CAP;
+  const kept = capFairly(cases, totalCap);
+  if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
+  return { cases: kept, warnings };
+}
