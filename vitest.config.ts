@@ -35,6 +35,8 @@ export default defineConfig({
           include: ["test/workerd/**/*.test.ts", "**/*.workerd.test.ts"],
           exclude: ["**/node_modules/**"],
           setupFiles: ["./test/workerd/apply-migrations.ts"],
+          // a local target API (loopback) for the executor: inject("targetUrl")
+          globalSetup: ["./test/workerd/global-setup.ts"],
           testTimeout: 60_000,
         },
       },

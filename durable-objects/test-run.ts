@@ -1,4 +1,512 @@
-// Placeholder replaced by the run-pipeline work (issue 3).
+/**
+ * TestRun: one Durable Object per run. It plans the run, hands cases to the executor through the
+ * TASKS queue, counts what comes back, enforces the deadline and settles the final status.
+ *
+ * Everything it knows is in its own SQLite storage (tables `meta` and `tasks`), so an eviction or
+ * restart loses nothing: the alarm is the engine, each step is idempotent, and every entry point
+ * re-arms the alarm if it is missing. Target credentials are kept here only, encrypted.
+ */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
-export class TestRun extends DurableObject<Env> {}
+import type { ApiModel, TestCase } from "../workers/model";
+import { planRun } from "../workers/orchestrator/plan";
+import {
+  canMove,
+  capCases,
+  CANCELLED_REASON,
+  DEADLINE_REASON,
+  finalStatus,
+  isTerminal,
+  OVERSIZED_REASON,
+  type RunLimits,
+} from "../workers/orchestrator/run-lifecycle";
+import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/executor/task-messages";
+import { countFindings } from "../workers/storage/findings-repo";
+import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
+import { updateRun, type RunStats } from "../workers/storage/runs-repo";
+import type { RunStatus } from "../workers/storage/schema";
+import { decryptJson, encryptJson } from "../workers/shared/secret-box";
+import { log } from "../workers/shared/log";
+import { newId } from "../workers/shared/encoding";
+
+export type Identities = Record<string, Record<string, string>>;
+
+/** What the gateway hands over when it creates a run. */
+export interface RunInit {
+  runId: string;
+  orgId: string;
+  specId: string;
+  /** R2 key of the ApiModel JSON */
+  modelKey: string;
+  baseUrl: string;
+  identities: Identities;
+  agents?: string[];
+  seed: number;
+  limits: RunLimits;
+  notify?: string[];
+  /**
+   * Cases planned elsewhere (a replay of an earlier run's cases, a plan made by the CLI): when
+   * present the planner is skipped. The REST API never sets it; it always plans with planRun.
+   */
+  plannedCases?: TestCase[];
+}
+
+/** What the executor needs to run a task; `active: false` means: do not run, the run is over. */
+export interface ExecutionContext {
+  active: boolean;
+  status: RunStatus;
+  runId: string;
+  orgId: string;
+  specId: string;
+  modelKey: string;
+  baseUrl: string;
+  identities: Identities;
+  defaultIdentity?: string;
+  limits: RunLimits;
+}
+
+export interface TaskSummary {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  requests: number;
+}
+
+export interface RunProgress {
+  id: string;
+  status: RunStatus;
+  /** cases planned (known once planning is over) */
+  cases: number;
+  /** cases reported back by the executor (or settled by deadline / cancel) */
+  done: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  tasks: { total: number; sent: number; done: number };
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  deadlineAt: number;
+  error: string | null;
+  warnings: string[];
+  stats: RunStats | null;
+}
+
+interface StoredInit extends Omit<RunInit, "identities"> {
+  identitiesEnc: string;
+  identityNames: string[];
+}
+
+interface RunState {
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  deadlineAt: number;
+  cases: number;
+  error: string | null;
+  warnings: string[];
+  stats: RunStats | null;
+}
+
+/** Per operation and agent: keeps big specs plannable while leaving room for every probe family. */
+const MAX_CASES_PER_OPERATION = 50;
+
+/** While a step is under way the alarm is pushed this far out, so a crash mid-step resumes soon. */
+const WATCHDOG_MS = 15_000;
+
+export class TestRun extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private identitiesCache: Identities | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS tasks (
+         id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL, cases INTEGER NOT NULL,
+         sent INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, summary TEXT)`,
+    );
+  }
+
+  // ---------------------------------------------------------------- RPC: gateway
+
+  /** Idempotent: a second start of the same run returns its progress and changes nothing. */
+  async start(init: RunInit): Promise<RunProgress> {
+    const existing = this.readState();
+    if (existing) return this.progress();
+    const identitiesEnc = await encryptJson(this.env, this.purpose(init.runId), init.identities);
+    const { identities, plannedCases, ...rest } = init;
+    const stored: StoredInit = { ...rest, identitiesEnc, identityNames: Object.keys(identities) };
+    const now = Date.now();
+    const state: RunState = {
+      status: "queued",
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      deadlineAt: now + init.limits.deadlineMs,
+      cases: 0,
+      error: null,
+      warnings: [],
+      stats: null,
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.writeMeta("init", stored);
+      if (plannedCases) this.writeMeta("plannedCases", plannedCases);
+      this.writeState(state);
+    });
+    await this.ctx.storage.setAlarm(now);
+    return this.progress();
+  }
+
+  async getProgress(): Promise<RunProgress | null> {
+    if (!this.readState()) return null;
+    await this.ensureAlarm();
+    return this.progress();
+  }
+
+  /** Stops sending, settles every case not yet reported as skipped, and ends the run as cancelled. */
+  async cancel(): Promise<RunProgress | null> {
+    const state = this.readState();
+    if (!state) return null;
+    if (isTerminal(state.status)) return this.progress();
+    this.writeState({ ...state, status: "cancelled" });
+    // if this call fails half-way, the alarm finishes the cancel
+    await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+    await this.finishCancel();
+    log("info", "run cancelled", { runId: this.readInit().runId });
+    return this.progress();
+  }
+
+  /** A cancelled run is concluded once its unfinished cases are recorded and the runs row says so (stats set). */
+  private async finishCancel(): Promise<void> {
+    await this.settleOutstanding("skipped", CANCELLED_REASON);
+    await this.conclude("cancelled", null);
+  }
+
+  // ---------------------------------------------------------------- RPC: executor
+
+  async getExecutionContext(): Promise<ExecutionContext | null> {
+    const state = this.readState();
+    if (!state) return null;
+    const init = this.readInit();
+    await this.ensureAlarm();
+    const active = state.status === "running";
+    return {
+      active,
+      status: state.status,
+      runId: init.runId,
+      orgId: init.orgId,
+      specId: init.specId,
+      modelKey: init.modelKey,
+      baseUrl: init.baseUrl,
+      identities: active ? await this.identities(init) : {},
+      defaultIdentity: init.identityNames[0],
+      limits: init.limits,
+    };
+  }
+
+  /** Idempotent: the first report of a task counts, later ones are ignored. */
+  async taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }> {
+    const state = this.readState();
+    if (!state) return { accepted: false };
+    const accepted =
+      this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0 RETURNING id`, JSON.stringify(summary), taskId).toArray().length > 0;
+    if (accepted && state.status === "running" && this.outstandingTasks() === 0) {
+      await this.ctx.storage.setAlarm(Date.now());
+    }
+    return { accepted };
+  }
+
+  // ---------------------------------------------------------------- the engine
+
+  override async alarm(): Promise<void> {
+    let state = this.readState();
+    if (!state) return;
+    if (isTerminal(state.status)) {
+      if (state.status === "cancelled" && state.stats === null) await this.finishCancel();
+      return;
+    }
+    await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+    if (Date.now() >= state.deadlineAt && state.status !== "finalizing") {
+      await this.expire();
+      return;
+    }
+    if (state.status === "queued" || state.status === "planning") {
+      await this.plan();
+      state = this.readState()!;
+    }
+    if (state.status === "running") {
+      await this.sendPending();
+      state = this.readState()!;
+      if (state.status === "running") {
+        if (this.outstandingTasks() > 0) {
+          await this.ctx.storage.setAlarm(state.deadlineAt);
+          return;
+        }
+        this.move("finalizing");
+      }
+    }
+    if (this.readState()!.status === "finalizing") await this.finalize();
+  }
+
+  private async plan(): Promise<void> {
+    const init = this.readInit();
+    if (this.readState()!.status === "queued") {
+      const startedAt = Date.now();
+      this.move("planning", { startedAt });
+      await updateRun(this.env.DB, init.runId, { status: "planning", startedAt });
+    }
+    // a restart mid-planning finds the tasks already stored: planning is done
+    if (this.taskCount() > 0) {
+      this.move("running");
+      await updateRun(this.env.DB, init.runId, { status: "running" });
+      return;
+    }
+    let cases: TestCase[];
+    let warnings: string[] = [];
+    try {
+      const preplanned = this.readMeta<TestCase[]>("plannedCases");
+      const model = preplanned ? undefined : await this.loadModel(init.modelKey);
+      const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[] } : await planRun({
+        model: model!,
+        seed: init.seed,
+        agents: init.agents,
+        config: {
+          identities: init.identityNames,
+          maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
+          maxTotalCases: init.limits.maxCases,
+          identityTokens: authorizationValues(await this.identities(init)),
+        },
+      });
+      cases = capCases(plan.cases, init.limits.maxCases);
+      warnings = (plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w))).slice(0, 100);
+      if (plan.cases.length > cases.length) warnings.push(`planned ${plan.cases.length} cases, kept ${cases.length} (limits.maxCases)`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log("error", "planning failed", { runId: init.runId, error: message });
+      if (this.readState()!.status !== "planning") return; // cancelled meanwhile
+      await this.conclude("errored", `planning failed: ${message}`);
+      return;
+    }
+    if (this.readState()!.status !== "planning") return; // cancelled while planning
+
+    const { tasks, oversized } = packTasks(init.runId, cases);
+    if (oversized.length > 0) {
+      await writeUnrunResults(this.env.DB, init.orgId, init.runId, oversized.map(stub), "errored", OVERSIZED_REASON);
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(`DELETE FROM meta WHERE k = 'plannedCases'`);
+      tasks.forEach((task, seq) => {
+        this.sql.exec(`INSERT OR IGNORE INTO tasks (id, seq, body, cases) VALUES (?, ?, ?, ?)`, task.taskId, seq, JSON.stringify(task), task.cases.length);
+      });
+      const state = this.readState()!;
+      this.writeState({ ...state, cases: cases.length, warnings });
+      this.move("running");
+    });
+    await updateRun(this.env.DB, init.runId, { status: "running" });
+  }
+
+  /** Send every task not sent yet; a crash between send and mark re-sends, which the executor tolerates. */
+  private async sendPending(): Promise<void> {
+    const pending = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq`).toArray();
+    const encoder = new TextEncoder();
+    const batches = chunkForSendBatch(pending, (t) => encoder.encode(t.body).byteLength + 64);
+    for (const batch of batches) {
+      if (this.readState()!.status !== "running") return; // cancelled or expired: stop sending
+      await this.env.TASKS.sendBatch(batch.map((t) => ({ body: JSON.parse(t.body) as TaskMessage, contentType: "json" as const })));
+      const ids = batch.map((t) => t.id);
+      this.sql.exec(`UPDATE tasks SET sent = 1 WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
+    }
+  }
+
+  /** The deadline passed: whatever never came back is errored, then the run ends. */
+  private async expire(): Promise<void> {
+    const init = this.readInit();
+    const state = this.readState()!;
+    if (state.status === "queued" || state.status === "planning") {
+      await this.conclude("errored", `${DEADLINE_REASON} before planning finished`);
+      return;
+    }
+    const settled = await this.settleOutstanding("errored", DEADLINE_REASON);
+    log("warn", "run deadline exceeded", { runId: init.runId, settledCases: settled });
+    if (this.readState()!.status === "running") this.move("finalizing");
+    await this.finalize(settled > 0 ? `${DEADLINE_REASON}: ${settled} cases never came back` : null);
+  }
+
+  /** Record every case of every unfinished task as `status` (existing results win) and mark the tasks done. */
+  private async settleOutstanding(status: "errored" | "skipped", reason: string): Promise<number> {
+    const init = this.readInit();
+    const open = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE done = 0 ORDER BY seq`).toArray();
+    let settled = 0;
+    for (const task of open) {
+      const message = JSON.parse(task.body) as TaskMessage;
+      settled += await writeUnrunResults(this.env.DB, init.orgId, init.runId, message.cases.map(stub), status, reason);
+      this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0`, JSON.stringify({ settled: status, reason }), task.id);
+    }
+    return settled;
+  }
+
+  private async finalize(error: string | null = null): Promise<void> {
+    const init = this.readInit();
+    const state = this.readState()!;
+    if (state.status !== "finalizing") return;
+    await this.fillMissingResults(init);
+    const counts = await countResults(this.env.DB, init.runId);
+    const findings = await countFindings(this.env.DB, init.runId);
+    const verdict = finalStatus(counts, findings);
+    await this.conclude(verdict.status, error ?? verdict.error ?? null, { ...counts, findings });
+  }
+
+  /** Never lose a case: one without a result row after every task is done gets an errored row. */
+  private async fillMissingResults(init: StoredInit): Promise<void> {
+    const planned = this.readState()!.cases;
+    const counts = await countResults(this.env.DB, init.runId);
+    if (counts.cases >= planned) return;
+    const all = this.sql
+      .exec<{ body: string }>(`SELECT body FROM tasks ORDER BY seq`)
+      .toArray()
+      .flatMap((t) => (JSON.parse(t.body) as TaskMessage).cases.map(stub));
+    const existing = await existingCaseIds(this.env.DB, init.runId, all.map((c) => c.id));
+    const missing = all.filter((c) => !existing.has(c.id));
+    if (missing.length > 0) await writeUnrunResults(this.env.DB, init.orgId, init.runId, missing, "errored", "no result was reported for this case");
+  }
+
+  /** Terminal: stats from D1, the runs row, notifications; the alarm is no longer needed. */
+  private async conclude(status: "passed" | "failed" | "errored" | "cancelled", error: string | null, stats?: RunStats): Promise<void> {
+    const init = this.readInit();
+    const finalStats = stats ?? { ...(await countResults(this.env.DB, init.runId)), findings: await countFindings(this.env.DB, init.runId) };
+    const finishedAt = Date.now();
+    const state = this.readState()!;
+    const startedAt = state.startedAt ?? finishedAt;
+    await updateRun(this.env.DB, init.runId, { status, stats: finalStats, error, startedAt, finishedAt });
+    const notify = init.notify ?? [];
+    if (notify.length > 0) {
+      await this.env.DB.batch(
+        notify.map((url) =>
+          this.env.DB.prepare(`INSERT INTO notifications (id, org_id, run_id, url, next_at) VALUES (?, ?, ?, ?, ?)`).bind(newId("ntf"), init.orgId, init.runId, url, finishedAt),
+        ),
+      );
+    }
+    this.writeState({ ...this.readState()!, status, error, stats: finalStats, startedAt, finishedAt });
+    // the credentials are no longer needed once nothing will run
+    this.sql.exec(`UPDATE meta SET v = json_set(v, '$.identitiesEnc', '') WHERE k = 'init'`);
+    this.identitiesCache = undefined;
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  // ---------------------------------------------------------------- storage helpers
+
+  private progress(): RunProgress {
+    const state = this.readState()!;
+    const init = this.readInit();
+    const row = this.sql
+      .exec<{ total: number; sent: number; done: number; doneCases: number; passed: number; failed: number; errored: number; skipped: number }>(
+        `SELECT COUNT(*) AS total, COALESCE(SUM(sent), 0) AS sent, COALESCE(SUM(done), 0) AS done,
+                COALESCE(SUM(CASE WHEN done = 1 THEN cases ELSE 0 END), 0) AS doneCases,
+                COALESCE(SUM(json_extract(summary, '$.passed')), 0) AS passed,
+                COALESCE(SUM(json_extract(summary, '$.failed')), 0) AS failed,
+                COALESCE(SUM(json_extract(summary, '$.errored')), 0) AS errored,
+                COALESCE(SUM(json_extract(summary, '$.skipped')), 0) AS skipped
+         FROM tasks`,
+      )
+      .one();
+    const final = state.stats;
+    return {
+      id: init.runId,
+      status: state.status,
+      cases: state.cases,
+      done: final ? final.cases : row.doneCases,
+      passed: final ? final.passed : row.passed,
+      failed: final ? final.failed : row.failed,
+      errored: final ? final.errored : row.errored,
+      skipped: final ? final.skipped : row.skipped,
+      tasks: { total: row.total, sent: row.sent, done: row.done },
+      createdAt: state.createdAt,
+      startedAt: state.startedAt,
+      finishedAt: state.finishedAt,
+      deadlineAt: state.deadlineAt,
+      error: state.error,
+      warnings: state.warnings,
+      stats: state.stats,
+    };
+  }
+
+  /** After a restart the alarm may be gone (or never set): any live call puts it back. */
+  private async ensureAlarm(): Promise<void> {
+    const state = this.readState();
+    if (!state || (isTerminal(state.status) && state.stats !== null)) return;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+
+  private move(to: RunStatus, patch: Partial<RunState> = {}): void {
+    const state = this.readState()!;
+    if (!canMove(state.status, to)) throw new Error(`run cannot move from ${state.status} to ${to}`);
+    this.writeState({ ...state, ...patch, status: to });
+  }
+
+  private readMeta<T>(key: string): T | undefined {
+    const rows = this.sql.exec<{ v: string }>(`SELECT v FROM meta WHERE k = ?`, key).toArray();
+    return rows.length ? (JSON.parse(rows[0].v) as T) : undefined;
+  }
+
+  private writeMeta(key: string, value: unknown): void {
+    this.sql.exec(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, key, JSON.stringify(value));
+  }
+
+  private readState(): RunState | undefined {
+    return this.readMeta<RunState>("state");
+  }
+
+  private writeState(state: RunState): void {
+    this.writeMeta("state", state);
+  }
+
+  private readInit(): StoredInit {
+    const init = this.readMeta<StoredInit>("init");
+    if (!init) throw new Error("run not initialised");
+    return init;
+  }
+
+  private outstandingTasks(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE done = 0`).one().n;
+  }
+
+  private taskCount(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks`).one().n;
+  }
+
+  private purpose(runId: string): string {
+    return `run-identities:${runId}`;
+  }
+
+  private async identities(init: StoredInit): Promise<Identities> {
+    if (!this.identitiesCache) {
+      this.identitiesCache = init.identitiesEnc ? await decryptJson<Identities>(this.env, this.purpose(init.runId), init.identitiesEnc) : {};
+    }
+    return this.identitiesCache;
+  }
+
+  private async loadModel(modelKey: string): Promise<ApiModel> {
+    const object = await this.env.BLOBS.get(modelKey);
+    if (!object) throw new Error(`the spec's operation model is missing (${modelKey})`);
+    return (await object.json()) as ApiModel;
+  }
+}
+
+/** The Authorization value of each identity: security-auth forges look-alike tokens from its claims. */
+function authorizationValues(identities: Identities): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, headers] of Object.entries(identities)) {
+    const entry = Object.entries(headers).find(([header]) => header.toLowerCase() === "authorization");
+    if (entry) out[name] = entry[1];
+  }
+  return out;
+}
+
+function stub(c: TestCase): CaseStub {
+  return { id: c.id, agent: c.agent, operationId: c.operationId };
+}

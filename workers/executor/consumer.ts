@@ -52,14 +52,24 @@ function emptySummary(): TaskSummary {
 interface Invocation {
   cases: Semaphore;
   connections: Semaphore;
-  contexts: Map<string, Promise<ExecutionContext | null>>;
+  runs: Map<string, Promise<RunSetup | null>>;
+}
+
+/** What the messages of one run share within an invocation: its context, model, slots and throttle. */
+interface RunSetup {
+  ctx: ExecutionContext;
+  model: ApiModel | null;
+  /** why the target may not be tested, if it may not */
+  refusal?: string;
+  slots: Semaphore;
+  fetch: ReturnType<typeof disciplinedFetch>;
 }
 
 export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const invocation: Invocation = {
     cases: new Semaphore(DEFAULT_CONCURRENCY),
     connections: new Semaphore(DEFAULT_CONCURRENCY),
-    contexts: new Map(),
+    runs: new Map(),
   };
   await Promise.all(
     batch.messages.map(async (message) => {
@@ -74,14 +84,34 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
   );
 }
 
-function executionContext(env: Env, invocation: Invocation, runId: string): Promise<ExecutionContext | null> {
-  let ctx = invocation.contexts.get(runId);
-  if (!ctx) {
-    ctx = runStub(env, runId).getExecutionContext() as Promise<ExecutionContext | null>;
-    ctx.catch(() => invocation.contexts.delete(runId));
-    invocation.contexts.set(runId, ctx);
+function runSetup(env: Env, invocation: Invocation, runId: string): Promise<RunSetup | null> {
+  let setup = invocation.runs.get(runId);
+  if (!setup) {
+    setup = prepareRun(env, invocation, runId);
+    setup.catch(() => invocation.runs.delete(runId));
+    invocation.runs.set(runId, setup);
   }
-  return ctx;
+  return setup;
+}
+
+async function prepareRun(env: Env, invocation: Invocation, runId: string): Promise<RunSetup | null> {
+  const ctx = (await runStub(env, runId).getExecutionContext()) as ExecutionContext | null;
+  if (!ctx) return null;
+  const setup: RunSetup = {
+    ctx,
+    model: null,
+    slots: new Semaphore(ctx.limits.concurrency),
+    fetch: disciplinedFetch((input, init) => fetch(input, init), {
+      allowedOrigin: new URL(ctx.baseUrl).origin,
+      semaphore: invocation.connections,
+      throttle: createThrottle(ctx.limits.rps),
+      maxHoldMs: ctx.limits.timeoutMs + 5000,
+    }),
+  };
+  if (!ctx.active) return setup;
+  setup.model = await loadModel(env, ctx.modelKey);
+  setup.refusal = await targetRefusal(env, ctx);
+  return setup;
 }
 
 async function processMessage(body: unknown, env: Env, invocation: Invocation): Promise<void> {
@@ -91,11 +121,12 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
     return;
   }
   const task = parsed.message;
-  const ctx = await executionContext(env, invocation, task.runId);
-  if (!ctx) {
+  const setup = await runSetup(env, invocation, task.runId);
+  if (!setup) {
     log("warn", "task for an unknown run dropped", { runId: task.runId, taskId: task.taskId });
     return;
   }
+  const { ctx, model } = setup;
   if (!ctx.active) return; // cancelled or over: the run settled these cases itself
 
   const summary = emptySummary();
@@ -103,28 +134,17 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
     summary.errored += await writeUnrunResults(env.DB, ctx.orgId, task.runId, task.cases.map(stub), "errored", reason);
     await runStub(env, task.runId).taskDone(task.taskId, summary);
   };
-
-  const model = await loadModel(env, ctx.modelKey);
   if (!model) return settle(`the spec's operation model is missing (${ctx.modelKey})`);
-  const refusal = await targetRefusal(env, ctx);
-  if (refusal) return settle(`target not allowed: ${refusal}`);
+  if (setup.refusal) return settle(`target not allowed: ${setup.refusal}`);
 
   const done = await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
-  const runSlots = new Semaphore(ctx.limits.concurrency);
-  const fetcher = disciplinedFetch((input, init) => fetch(input, init), {
-    allowedOrigin: new URL(ctx.baseUrl).origin,
-    semaphore: invocation.connections,
-    throttle: createThrottle(ctx.limits.rps),
-    maxHoldMs: ctx.limits.timeoutMs + 5000,
-  });
-
   await mapWithConcurrency(pending, pending.length, async (testCase) => {
-    const releaseRun = await runSlots.acquire();
+    const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult;
     try {
-      result = await executeCase(testCase, model, ctx, fetcher);
+      result = await executeCase(testCase, model, ctx, setup.fetch);
     } finally {
       releaseCase();
       releaseRun();

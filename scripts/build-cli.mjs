@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * Bundles the `sentinel` CLI (cli/src/main.ts and the pure modules it imports from workers/)
+ * into one ES module, cli/dist/sentinel.mjs, so the CLI starts without a TypeScript loader.
+ * Runs as the package's `prepare` script and on the fly from cli/bin/sentinel.mjs.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const CLI_ENTRY = path.join(root, "cli/src/main.ts");
+export const CLI_OUTFILE = path.join(root, "cli/dist/sentinel.mjs");
+
+/**
+ * `sentinel:optional-spec-bundler`: the spec module that exports `bundleDocument` (multi-file
+ * specs), or an empty module while no such module exists — the CLI then uploads files as is.
+ */
+const optionalSpecBundler = {
+  name: "optional-spec-bundler",
+  setup(build) {
+    build.onResolve({ filter: /^sentinel:optional-spec-bundler$/ }, () => ({ path: "optional-spec-bundler", namespace: "sentinel" }));
+    build.onLoad({ filter: /.*/, namespace: "sentinel" }, () => {
+      const dir = path.join(root, "workers/orchestrator/spec");
+      const candidates = ["index.ts", "bundle.ts", "bundle-document.ts"].map((f) => path.join(dir, f));
+      const found = candidates.find((f) => existsSync(f) && /export\s+(async\s+)?function\s+bundleDocument|export\s*\{[^}]*\bbundleDocument\b|export\s+\*\s+from/.test(readFileSync(f, "utf8")));
+      return { contents: found ? `export * from ${JSON.stringify(found)};` : "export {};", resolveDir: root, loader: "ts" };
+    });
+  },
+};
+
+export async function buildCli({ quiet = false } = {}) {
+  const esbuild = await import("esbuild");
+  const result = await esbuild.build({
+    write: false,
+    entryPoints: [CLI_ENTRY],
+    outfile: CLI_OUTFILE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "linked",
+    plugins: [optionalSpecBundler],
+    logLevel: quiet ? "error" : "warning",
+    // Bundled CommonJS dependencies may call require(); give them one in ESM output.
+    banner: { js: "import { createRequire as __sentinelRequire } from 'node:module'; const require = __sentinelRequire(import.meta.url);" },
+  });
+  // Write-then-rename: a CLI started while another process rebuilds never reads half a file.
+  for (const file of result.outputFiles) {
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+  }
+  return CLI_OUTFILE;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const out = await buildCli();
+    console.log(`built ${path.relative(root, out)}`);
+  } catch (err) {
+    // `prepare` also runs on installs without devDependencies: the launcher builds later then.
+    if (err && err.code === "ERR_MODULE_NOT_FOUND") console.warn("esbuild not installed; skipping the CLI build");
+    else {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/// <reference types="node" />
+/**
+ * End to end, as a user runs it: the demo API on loopback, `sentinel run` in local mode (which
+ * starts wrangler dev with local D1/R2/Queues/DOs and stops it again), every report written.
+ */
+import { Validator } from "@cfworker/json-schema";
+import sarifSchema from "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
+import { demoTokens } from "../../examples/demo-api/tokens.mjs";
+import { buildCli } from "../../scripts/build-cli.mjs";
+import { ReportSchema } from "../../workers/reports/types";
+import { ROOT, runCli } from "./cli-helpers";
+
+const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
+const RUN_TIMEOUT_MS = 240_000;
+
+describe("sentinel run in local mode against the demo API", () => {
+  let api: DemoApi;
+  let dir: string;
+
+  beforeAll(async () => {
+    await buildCli({ quiet: true });
+    api = await startDemoApi({ port: 0, variant: "buggy" });
+    dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-e2e-"));
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it(
+    "finds the seeded bugs, exits 1 and writes every report",
+    async () => {
+      const tokens = demoTokens();
+      // Identities come from a config file with ${ENV} substitution; report paths and the rest from flags.
+      writeFileSync(
+        path.join(dir, "e2e.sentinel.yaml"),
+        ["identities:", "  alice:", "    Authorization: Bearer ${ALICE_TOKEN}", "  bob:", "    Authorization: Bearer ${BOB_TOKEN}", "seed: 7", ""].join("\n"),
+      );
+      const out = (name: string) => path.join(dir, "out", name);
+      const result = await runCli(
+        [
+          "run",
+          "--config", path.join(dir, "e2e.sentinel.yaml"),
+          "--spec", DEMO_SPEC,
+          "--target", api.url,
+          "--report-json", out("report.json"),
+          "--junit", out("junit.xml"),
+          "--sarif", out("sentinel.sarif"),
+          "--html", out("report.html"),
+          "--markdown", out("summary.md"),
+          "--har", out("requests.har"),
+        ],
+        { cwd: dir, env: { ALICE_TOKEN: tokens.alice, BOB_TOKEN: tokens.bob }, timeoutMs: RUN_TIMEOUT_MS },
+      );
+      const context = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+      expect(result.code, context).toBe(1);
+      expect(result.stdout).toMatch(/Result: FAIL — \d+ findings? at or above low/);
+      expect(result.stdout).toMatch(/SEVERITY\s+CHECK\s+OPERATION\s+TITLE/);
+
+      for (const name of ["report.json", "junit.xml", "sentinel.sarif", "report.html", "summary.md", "requests.har"]) {
+        expect(existsSync(out(name)), name).toBe(true);
+      }
+
+      const report = ReportSchema.parse(JSON.parse(readFileSync(out("report.json"), "utf8")));
+      expect(report.run.target).toBe(api.url);
+      expect(report.run.seed).toBe(7);
+      expect(report.run.status).toBe("failed");
+      expect(report.findings.length).toBeGreaterThan(0);
+      expect(report.findings.every((f) => f.curl.startsWith("curl"))).toBe(true);
+
+      const xml = readFileSync(out("junit.xml"), "utf8");
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => n === "testsuite" || n === "testcase" }).parse(xml);
+      const testcases = junit.testsuites.testsuite.flatMap((s: { testcase: unknown[] }) => s.testcase);
+      expect(testcases.length).toBe(report.run.stats.cases);
+      expect(Number(junit.testsuites["@failures"])).toBeGreaterThan(0);
+
+      const sarif = JSON.parse(readFileSync(out("sentinel.sarif"), "utf8"));
+      const validation = new Validator(sarifSchema as object, "4", false).validate(sarif);
+      expect(validation.errors.slice(0, 5), "SARIF schema").toEqual([]);
+      expect(sarif.runs[0].results).toHaveLength(report.findings.length);
+      expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(path.relative(dir, DEMO_SPEC).split(path.sep).join("/"));
+
+      const html = readFileSync(out("report.html"), "utf8");
+      expect(html).toMatch(/^<!DOCTYPE html>/);
+      for (const tag of html.matchAll(/<[a-zA-Z][^>]*>/g)) expect(tag[0], "no external reference").not.toMatch(/\s(src|href)\s*=\s*["']?(https?:)?\/\//i);
+
+      expect(readFileSync(out("summary.md"), "utf8")).toContain("| Cases passed |");
+
+      const har = JSON.parse(readFileSync(out("requests.har"), "utf8"));
+      expect(har.log.version).toBe("1.2");
+      expect(har.log.entries.length).toBe(report.run.stats.requests);
+      expect(har.log.entries.some((e: { request: { url: string } }) => e.request.url.startsWith(api.url))).toBe(true);
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
+
+  it(
+    "exits 0 with --fail-on none and leaves no platform running",
+    async () => {
+      const result = await runCli(["run", "--spec", DEMO_SPEC, "--target", api.url, "--fail-on", "none", "--agents", "functional-positive", "--quiet"], {
+        cwd: dir,
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(0);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toContain("Result: PASS (--fail-on none)");
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
+});

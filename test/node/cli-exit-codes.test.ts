@@ -1,0 +1,84 @@
+/// <reference types="node" />
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCli } from "../../scripts/build-cli.mjs";
+import { ROOT, runCli } from "./cli-helpers";
+
+const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
+
+/** A loopback port nothing listens on (bound, then closed). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  // Test the CLI as built from the current sources.
+  await buildCli({ quiet: true });
+});
+
+describe("sentinel exit codes", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-cli-"));
+  });
+
+  it("exits 0 for --help and prints the flags", async () => {
+    const result = await runCli(["run", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("--fail-on severity");
+    expect(result.stdout).toContain("--identity");
+  });
+
+  it("exits 2 for usage errors", async () => {
+    const result = await runCli(["run", "--spec", DEMO_SPEC]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--target is required");
+    expect((await runCli(["run", "--spec", DEMO_SPEC, "--target", "http://127.0.0.1:1", "--bogus"])).code).toBe(2);
+  });
+
+  it("exits 2 for a missing spec file", async () => {
+    const result = await runCli(["run", "--spec", path.join(dir, "nope.yaml"), "--target", "http://127.0.0.1:1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot read spec .*nope\.yaml: no such file/);
+  });
+
+  it("exits 2 for an invalid spec and prints each problem with pointer and line", async () => {
+    const spec = path.join(dir, "bad.yaml");
+    writeFileSync(spec, ["openapi: 3.0.3", "info:", "  title: Bad", "  version: '1'", "paths:", "  /pets:", "    get:", "      responses: 5", ""].join("\n"));
+    const result = await runCli(["run", "--spec", spec, "--target", "http://127.0.0.1:1"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("spec error");
+    expect(result.stderr).toMatch(/bad\.yaml:8:\d+\s+\/paths\/~1pets\/get\/responses\s+\S/);
+  });
+
+  it("exits 2 for a spec that is not YAML at all", async () => {
+    const spec = path.join(dir, "broken.yaml");
+    writeFileSync(spec, "openapi: 3.0.3\ninfo: [\n");
+    const result = await runCli(["run", "--spec", spec, "--target", "http://127.0.0.1:1"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+/);
+  });
+
+  it("exits 2 when --server is unreachable", async () => {
+    const port = await closedPort();
+    const result = await runCli(["run", "--spec", DEMO_SPEC, "--target", "http://127.0.0.1:1", "--server", `http://127.0.0.1:${port}`, "--token", "sk_test_0000000000000000000000"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot reach Sentinel at http://127.0.0.1:${port}`);
+  });
+
+  it("exits 2 when a config file names a variable that is not set", async () => {
+    const config = path.join(dir, "sentinel.yaml");
+    writeFileSync(config, `spec: ${DEMO_SPEC}\ntarget: http://127.0.0.1:1\ntoken: \${SENTINEL_TEST_UNSET_VARIABLE}\n`);
+    const result = await runCli(["run", "--config", config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("environment variable SENTINEL_TEST_UNSET_VARIABLE is not set");
+  });
+});

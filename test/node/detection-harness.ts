@@ -1,0 +1,110 @@
+/**
+ * End-to-end detection harness (Node): spec → planRun (every agent, the wasm one compiled in
+ * Node) → runCase against a live target with Node's fetch, 6 requests in flight like the
+ * executor → deduplicated findings. Used by the detection*.test.ts files.
+ */
+import type { ApiModel, CaseResult, Finding, TestCase } from "../../workers/model";
+import { AGENTS } from "../../workers/orchestrator/agents";
+import type { Agent } from "../../workers/orchestrator/agents/types";
+import { planRun } from "../../workers/orchestrator/plan";
+import { parseSpec } from "../../workers/orchestrator/spec";
+import { createWasmAgent, WASM_AGENT_DESCRIPTIONS } from "../../workers/orchestrator/wasm";
+import { loadBuiltWasm } from "../../workers/orchestrator/wasm/testing/load-built";
+import { dedupeFindings, findingsFromCase } from "../../workers/executor/findings";
+import { runCase, type RunEnv } from "../../workers/executor/run-case";
+
+export interface Identity {
+  name: string;
+  /** header name → value, as `--identity "name:Header: value"` gives them */
+  headers: Record<string, string>;
+}
+
+export interface DetectionRun {
+  cases: TestCase[];
+  results: CaseResult[];
+  findings: Finding[];
+  warnings: string[];
+  requests: number;
+  durationMs: number;
+}
+
+export interface DetectionOptions {
+  model: ApiModel;
+  baseUrl: string;
+  seed: number;
+  identities: Identity[];
+  extraAgents?: Agent[];
+  maxCasesPerOperation?: number;
+  maxResponseTimeMs?: number;
+  concurrency?: number;
+}
+
+export function parseModel(text: string): ApiModel {
+  const parsed = parseSpec(text);
+  if (!parsed.model) throw new Error(`spec did not parse: ${JSON.stringify(parsed.problems).slice(0, 500)}`);
+  return parsed.model;
+}
+
+/** The wasm robustness fuzzer, compiled in Node (Workers import it precompiled). */
+export async function wasmAgents(): Promise<Agent[]> {
+  const name = "robustness-fuzzer";
+  return [createWasmAgent(name, await loadBuiltWasm(name), WASM_AGENT_DESCRIPTIONS[name])];
+}
+
+/** Runs `items` through `worker` with at most `limit` in flight, keeping the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await worker(items[index]);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+export async function planAndRun(options: DetectionOptions): Promise<DetectionRun> {
+  const started = performance.now();
+  const extra = options.extraAgents ?? [];
+  const identityTokens: Record<string, string> = {};
+  for (const identity of options.identities) {
+    const authorization = Object.entries(identity.headers).find(([h]) => h.toLowerCase() === "authorization");
+    if (authorization) identityTokens[identity.name] = authorization[1];
+  }
+  const plan = await planRun({
+    model: options.model,
+    seed: options.seed,
+    agents: [...AGENTS.map((a) => a.name), ...extra.map((a) => a.name)],
+    extraAgents: extra,
+    config: {
+      identities: options.identities.map((i) => i.name),
+      maxCasesPerOperation: options.maxCasesPerOperation ?? 50,
+      identityTokens,
+    },
+  });
+  const env: RunEnv = {
+    fetch: (input, init) => fetch(input, init),
+    baseUrl: options.baseUrl,
+    identities: Object.fromEntries(options.identities.map((i) => [i.name, i.headers])),
+    defaultIdentity: options.identities[0]?.name,
+    model: options.model,
+    config: { timeoutMs: 15_000, maxBodyBytes: 1024 * 1024, maxResponseTimeMs: options.maxResponseTimeMs },
+  };
+  const results = await mapLimit(plan.cases, options.concurrency ?? 6, (testCase) => runCase(testCase, env));
+  const all = results.flatMap((result, i) => findingsFromCase(result, plan.cases[i], options.model));
+  return {
+    cases: plan.cases,
+    results,
+    findings: dedupeFindings(all),
+    warnings: plan.warnings,
+    requests: results.reduce((n, r) => n + r.exchanges.length, 0),
+    durationMs: performance.now() - started,
+  };
+}
+
+/** "check METHOD /path: message" lines, for assertion messages. */
+export function describeFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path} [${f.signature}] (${f.caseId}): ${f.message}`).join("\n");
+}

@@ -1,0 +1,89 @@
+/**
+ * Sentinel's core promise, end to end: from examples/demo-api/openapi.yaml alone, with the
+ * identities a user would pass (`--identity alice:… --identity bob:…`, both regular users), every
+ * seeded fault of FAULTS.md is found by its check on its operation against the buggy server, and
+ * the clean server — which follows its spec — yields no finding at all, whatever the seed.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiModel, Finding } from "../../workers/model";
+import type { Agent } from "../../workers/orchestrator/agents/types";
+import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
+import { demoTokens } from "../../examples/demo-api/tokens.mjs";
+import { describeFindings, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+
+const demoDir = fileURLToPath(new URL("../../examples/demo-api/", import.meta.url));
+const SEED = 20240601;
+const MAX_RESPONSE_TIME_MS = 1000;
+
+interface FaultRow {
+  id: string;
+  operation: string;
+  check: string;
+}
+
+/** The fault table of FAULTS.md: | `id` | `METHOD /path` | `check` | bug | */
+function faultTable(): FaultRow[] {
+  const rows: FaultRow[] = [];
+  for (const line of readFileSync(`${demoDir}FAULTS.md`, "utf8").split("\n")) {
+    const m = /^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line);
+    if (m) rows.push({ id: m[1], operation: m[2], check: m[3] });
+  }
+  return rows;
+}
+
+const tokens = demoTokens();
+const identities: Identity[] = [
+  { name: "alice", headers: { Authorization: `Bearer ${tokens.alice}` } },
+  { name: "bob", headers: { Authorization: `Bearer ${tokens.bob}` } },
+];
+
+const opLabel = (f: Finding) => `${f.operation.method.toUpperCase()} ${f.operation.path}`;
+
+let model: ApiModel;
+let extraAgents: Agent[];
+
+async function runAgainst(variant: "clean" | "buggy", seed: number): Promise<DetectionRun> {
+  const api: DemoApi = await startDemoApi({ port: 0, variant });
+  try {
+    return await planAndRun({ model, baseUrl: api.url, seed, identities, extraAgents, maxResponseTimeMs: MAX_RESPONSE_TIME_MS });
+  } finally {
+    await api.close();
+  }
+}
+
+beforeAll(async () => {
+  model = parseModel(readFileSync(`${demoDir}openapi.yaml`, "utf8"));
+  extraAgents = await wasmAgents();
+});
+
+describe("detection on the demo API", () => {
+  const faults = faultTable();
+  let buggy: DetectionRun;
+
+  beforeAll(async () => {
+    buggy = await runAgainst("buggy", SEED);
+  }, 60_000);
+
+  it("reads all 25 faults from FAULTS.md", () => {
+    expect(faults).toHaveLength(25);
+  });
+
+  it("finds every seeded fault with its check on its operation (buggy variant)", () => {
+    const missed = faults.filter((fault) => !buggy.findings.some((f) => f.check === fault.check && opLabel(f) === fault.operation));
+    expect(missed.map((f) => `${f.id}: ${f.check} on ${f.operation}`), `findings:\n${describeFindings(buggy.findings)}`).toEqual([]);
+    expect(buggy.results.filter((r) => r.status === "errored").map((r) => `${r.caseId}: ${r.reason}`)).toEqual([]);
+  });
+
+  it.each([SEED, 7, 99991])("raises no finding against the clean variant (seed %i)", async (seed) => {
+    const clean = await runAgainst("clean", seed);
+    expect(clean.findings.length, describeFindings(clean.findings)).toBe(0);
+    expect(clean.results.filter((r) => r.status === "errored").map((r) => `${r.caseId}: ${r.reason}`)).toEqual([]);
+    expect(clean.cases.length).toBeGreaterThan(200);
+  }, 60_000);
+
+  afterAll(() => {
+    if (buggy) console.info(`detection: ${buggy.cases.length} cases, ${buggy.requests} requests, ${Math.round(buggy.durationMs)} ms (buggy)`);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * vitest globalSetup (runs in Node, outside workerd): a target API on 127.0.0.1 for the executor,
+ * with the misbehaviours the run pipeline must survive. Its URL reaches tests as inject("targetUrl").
+ *
+ *   /ok/...        200 {"ok":true,...}          (?delay=ms waits first)
+ *   /error/...     500 text/plain
+ *   /hang/...      never answers
+ *   /slow/...      answers after ?ms= (default 12 s)
+ *   /huge/...      streams ?mb= megabytes (default 50)
+ *   /reset/...     destroys the connection
+ *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    targetUrl: string;
+  }
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const path = url.pathname;
+  if (path === "/__hits") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Object.fromEntries(hits)));
+    return;
+  }
+  if (path === "/__reset") {
+    hits.clear();
+    res.writeHead(204).end();
+    return;
+  }
+  hits.set(path, (hits.get(path) ?? 0) + 1);
+  const [, kind] = path.split("/");
+  switch (kind) {
+    case "ok": {
+      const delay = Number(url.searchParams.get("delay") ?? 0);
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, path, method: req.method }));
+      }, delay);
+      return;
+    }
+    case "error":
+      res.writeHead(500, { "content-type": "text/plain" }).end("internal failure");
+      return;
+    case "hang":
+      return; // the socket stays open; teardown destroys it
+    case "slow": {
+      const ms = Number(url.searchParams.get("ms") ?? 12_000);
+      const timer = setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'), ms);
+      res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    case "huge": {
+      const total = Number(url.searchParams.get("mb") ?? 50) * 1024 * 1024;
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(total) });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          const piece = sent + chunk.length <= total ? chunk : chunk.subarray(0, total - sent);
+          sent += piece.length;
+          if (!res.write(piece)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on("close", () => (sent = total));
+      pump();
+      return;
+    }
+    case "reset":
+      req.socket.destroy();
+      return;
+    default:
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const hits = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => handle(req, res, hits));
+  server.keepAliveTimeout = 1000;
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("target server has no port");
+  project.provide("targetUrl", `http://127.0.0.1:${address.port}`);
+  return async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Hostile targets: one that never answers, one that answers after the timeout, one that sends
+ * 50 MB, one that resets connections. Every run must end on time with each case recorded and a
+ * reason saying what went wrong.
+ */
+import { describe, expect, it } from "vitest";
+import { resultRows, simpleCases, startRunWithCases, waitForTerminal } from "./runs-helpers";
+
+async function runAgainst(kind: string, count: number, limits: Parameters<typeof startRunWithCases>[1], query: Record<string, string> = {}) {
+  const started = Date.now();
+  const { runId } = await startRunWithCases(simpleCases(count, kind, query), limits);
+  const run = await waitForTerminal(runId, 45_000);
+  return { run, rows: await resultRows(runId), elapsedMs: Date.now() - started };
+}
+
+describe("runs against misbehaving targets", () => {
+  it("a target that never answers: each request times out, the run ends errored on time", async () => {
+    const { run, rows, elapsedMs } = await runAgainst("hang", 12, { timeoutMs: 1000 });
+    expect(run.status).toBe("errored");
+    expect(rows.length).toBe(12);
+    for (const row of rows) {
+      expect(row.status).toBe("errored");
+      expect(row.reason).toMatch(/timeout: no response within 1000 ms/);
+    }
+    // 12 cases, 6 in flight, 1 s each: about 2 s plus queue latency
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+
+  it("a target that answers after 12 s with a 1.5 s timeout: errored with the timeout", async () => {
+    const { run, rows, elapsedMs } = await runAgainst("slow", 6, { timeoutMs: 1500 }, { ms: "12000" });
+    expect(run.status).toBe("errored");
+    expect(rows.every((r) => r.status === "errored" && /timeout/.test(r.reason ?? ""))).toBe(true);
+    expect(elapsedMs).toBeLessThan(11_000);
+  });
+
+  it("a target that sends 50 MB: the body is cut at the limit, nothing is buffered whole", async () => {
+    const { run, rows, elapsedMs } = await runAgainst("huge", 3, { timeoutMs: 10_000 });
+    expect(["passed", "errored"]).toContain(run.status);
+    expect(rows.length).toBe(3);
+    for (const row of rows) {
+      const [exchange] = JSON.parse(row.exchanges) as { response?: { bodyTruncated?: boolean; bodySize: number; body: string }; error?: string }[];
+      if (row.status === "errored") expect(row.reason).toBeTruthy();
+      else {
+        expect(exchange.response?.bodyTruncated).toBe(true);
+        expect(exchange.response!.bodySize).toBeLessThanOrEqual(1024 * 1024);
+        // the D1 row keeps 8 KB of it
+        expect(exchange.response!.body.length).toBeLessThanOrEqual(8 * 1024);
+      }
+    }
+    expect(elapsedMs).toBeLessThan(20_000);
+  });
+
+  it("a target that resets connections: errored with the network error", async () => {
+    const { run, rows, elapsedMs } = await runAgainst("reset", 6, { timeoutMs: 2000 });
+    expect(run.status).toBe("errored");
+    expect(rows.length).toBe(6);
+    expect(rows.every((r) => r.status === "errored" && /network error/.test(r.reason ?? ""))).toBe(true);
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+
+  it("the run deadline settles what never came back as errored (deadline exceeded)", async () => {
+    const { run, rows, elapsedMs } = await runAgainst("hang", 6, { timeoutMs: 60_000, deadlineMs: 3000 });
+    expect(run.status).toBe("errored");
+    expect(run.error).toMatch(/deadline exceeded/);
+    expect(rows.length).toBe(6);
+    expect(rows.every((r) => r.status === "errored" && r.reason === "deadline exceeded")).toBe(true);
+    expect(elapsedMs).toBeLessThan(10_000);
+  });
+});

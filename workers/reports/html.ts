@@ -1,0 +1,149 @@
+/**
+ * A self-contained HTML report: one file with inline CSS and a few lines of inline script,
+ * no external asset, readable offline or as a CI artifact. Every value from the run (response
+ * bodies are attacker-controlled in a security tool) is escaped, and a CSP forbids loading
+ * anything from elsewhere should an escape ever be missed.
+ */
+import { SEVERITIES, type CaseResult } from "../model";
+import { checkDoc } from "./check-docs";
+import { escapeHtml as e, truncate } from "./escape";
+import { countBySeverity, operationLabel, sortFindings } from "./severity";
+import type { ReportFinding, ReportInput } from "./types";
+
+/** Longest body shown inline; the JSON report and R2 keep the rest. */
+const BODY_LIMIT = 20_000;
+
+export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const CSS = `
+:root{--fg:#1d2330;--muted:#5b6475;--bg:#f6f7f9;--card:#fff;--line:#dde1e8;--critical:#7a0019;--high:#c62828;--medium:#e65100;--low:#1565c0;--info:#546e7a;--ok:#2e7d32}
+*{box-sizing:border-box}body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
+.meta{color:var(--muted);margin:0 0 16px}.meta code{color:var(--fg)}
+.cards{display:flex;flex-wrap:wrap;gap:10px}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:110px}
+.card b{display:block;font-size:20px}.card span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.sev{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}
+.sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
+.status-passed{color:var(--ok)}.status-failed,.status-errored{color:var(--high)}
+details{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:8px 0}
+summary{cursor:pointer;padding:10px 14px;list-style-position:inside}summary code{font-size:13px}
+.finding{padding:0 14px 14px}.finding p{margin:6px 0}.help{color:var(--muted)}
+pre{background:#0f1420;color:#e6e9ef;border-radius:6px;padding:10px;overflow:auto;max-height:420px;white-space:pre-wrap;word-break:break-all;margin:6px 0;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.curl{position:relative}.curl pre{padding-right:70px}.curl button{position:absolute;top:6px;right:6px;font:12px system-ui;padding:3px 8px;border-radius:4px;border:1px solid #889;background:#fff;cursor:pointer}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}@media(max-width:800px){.cols{grid-template-columns:1fr}}
+table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line)}th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}th{background:#eef0f4;font-weight:600}
+.empty{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px;color:var(--ok)}
+footer{color:var(--muted);font-size:12px;margin-top:32px}
+`;
+
+/** Copy buttons: copies the text of the <pre> beside the button; falls back to selecting it. */
+const SCRIPT = `
+document.addEventListener("click",function(ev){var b=ev.target;if(!b||!b.matches||!b.matches("button[data-copy]"))return;
+var pre=b.parentNode.querySelector("pre");var text=pre.textContent;
+function sel(){var r=document.createRange();r.selectNodeContents(pre);var s=getSelection();s.removeAllRanges();s.addRange(r);}
+if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(text).then(function(){b.textContent="Copied";setTimeout(function(){b.textContent="Copy"},1500)},sel)}else{sel()}});
+`;
+
+export interface HtmlOptions {
+  toolVersion?: string;
+}
+
+export function toHtml(input: ReportInput, options: HtmlOptions = {}): string {
+  const { run, findings } = input.report;
+  const counts = countBySeverity(findings);
+  const title = `Sentinel report — ${run.spec.title || "API"} ${run.spec.version}`.trim();
+  const sorted = sortFindings(findings);
+
+  const sections = SEVERITIES.filter((s) => counts[s] > 0).map(
+    (severity) =>
+      `<h2><span class="sev sev-${severity}">${severity}</span> ${counts[severity]} finding${counts[severity] === 1 ? "" : "s"}</h2>\n` +
+      sorted
+        .filter((f) => f.severity === severity)
+        .map(findingHtml)
+        .join("\n"),
+  );
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>${e(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>${e(title)}</h1>
+<p class="meta">Target <code>${e(run.target)}</code> · run <code>${e(run.id)}</code> · status <b class="status-${e(run.status)}">${e(run.status)}</b> · seed <code>${run.seed}</code>${run.startedAt ? ` · started ${e(run.startedAt)}` : ""}${run.durationMs !== null ? ` · ${formatDuration(run.durationMs)}` : ""}</p>
+<div class="cards">
+${card("operations", run.spec.operations)}${card("cases", run.stats.cases)}${card("passed", run.stats.passed)}${card("failed", run.stats.failed)}${card("errored", run.stats.errored)}${card("requests", run.stats.requests)}
+</div>
+<div class="cards" style="margin-top:10px">
+${SEVERITIES.map((s) => `<div class="card"><b>${counts[s]}</b><span class="sev sev-${s}">${s}</span></div>`).join("")}
+</div>
+${findings.length === 0 ? `<h2>Findings</h2>\n<p class="empty">No findings.</p>` : sections.join("\n")}
+${input.cases ? operationsTable(input.cases, findings) : ""}
+<footer>Generated by Sentinel${options.toolVersion ? ` ${e(options.toolVersion)}` : ""}. Every request can be replayed with its curl line; secrets in headers are redacted.</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function card(label: string, value: number): string {
+  return `<div class="card"><b>${value}</b><span>${e(label)}</span></div>`;
+}
+
+function findingHtml(f: ReportFinding): string {
+  const doc = checkDoc(f.check);
+  const req = f.request;
+  const requestText = [`${req.method.toUpperCase()} ${req.url}`, ...headerLines(req.headers), ...(req.body ? ["", truncate(req.body, BODY_LIMIT)] : [])].join("\n");
+  const responseText = f.response
+    ? [`HTTP ${f.response.status} (${f.response.durationMs} ms)`, ...headerLines(f.response.headers), "", truncate(f.response.body, BODY_LIMIT)].join("\n")
+    : "No response (network error or timeout).";
+  return `<details id="finding-${e(f.id)}">
+<summary><span class="sev sev-${f.severity}">${f.severity}</span> <code>${e(f.check)}</code> · <code>${e(operationLabel(f.operation))}</code> · ${e(f.title)}</summary>
+<div class="finding">
+<p>${e(f.message)}</p>
+<p class="help">${e(doc.help)}</p>
+<p>Operation <code>${e(f.operation.operationId)}</code> · agent <code>${e(f.agent)}</code> · finding <code>${e(f.id)}</code></p>
+<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(f.curl)}</pre></div>
+<div class="cols"><div><b>Request</b><pre>${e(requestText)}</pre></div><div><b>Response</b><pre>${e(responseText)}</pre></div></div>
+</div>
+</details>`;
+}
+
+function headerLines(headers: Record<string, string>): string[] {
+  return Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+}
+
+function operationsTable(cases: CaseResult[], findings: ReportFinding[]): string {
+  const rows = new Map<string, { label: string; passed: number; failed: number; errored: number; skipped: number }>();
+  const labels = new Map(findings.map((f) => [f.operation.operationId, operationLabel(f.operation)]));
+  for (const c of cases) {
+    const row = rows.get(c.operationId) ?? { label: labels.get(c.operationId) ?? "", passed: 0, failed: 0, errored: 0, skipped: 0 };
+    row[c.status]++;
+    rows.set(c.operationId, row);
+  }
+  const body = [...rows.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([id, r]) =>
+        `<tr><td><code>${e(id)}</code></td><td><code>${e(r.label)}</code></td><td>${r.passed}</td><td>${r.failed}</td><td>${r.errored}</td><td>${r.skipped}</td></tr>`,
+    )
+    .join("\n");
+  return `<h2>Cases per operation</h2>
+<table><thead><tr><th>Operation</th><th>Method and path</th><th>Passed</th><th>Failed</th><th>Errored</th><th>Skipped</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>`;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { Finding } from "../model";
+import { buildRunReport } from "./run-report";
+import { ReportSchema } from "./types";
+
+function finding(id: string, severity: Finding["severity"], extra: Partial<Finding> = {}): Finding {
+  return {
+    id,
+    check: "not_a_server_error",
+    severity,
+    operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" },
+    agent: "functional-positive",
+    caseId: `case-${id}`,
+    title: `title ${id}`,
+    message: "500 Internal Server Error",
+    signature: "5xx",
+    request: { method: "GET", url: "http://127.0.0.1:9/pets/1", headers: { authorization: "[redacted]" } },
+    response: { status: 500, headers: { "content-type": "text/plain" }, body: "boom", durationMs: 7 },
+    curl: "curl -sS -X GET 'http://127.0.0.1:9/pets/1'",
+    ...extra,
+  };
+}
+
+const run = {
+  id: "run_1",
+  status: "failed",
+  targetUrl: "http://127.0.0.1:9",
+  seed: 42,
+  config: { spec: { title: "Pets", version: "1.2.0", operations: 3 }, identities: ["a"], limits: {} },
+  stats: { cases: 10, passed: 7, failed: 2, errored: 1, skipped: 0, requests: 14, findings: 2 },
+  startedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+  finishedAt: Date.UTC(2026, 0, 2, 3, 4, 7, 500),
+};
+
+describe("buildRunReport", () => {
+  it("follows the contract exactly", () => {
+    const report = buildRunReport(run, [
+      { severity: "low", occurrences: 1, data: finding("f-low", "low", { response: undefined }) },
+      { severity: "critical", occurrences: 1, data: finding("f-crit", "critical", { check: "bola", request: { method: "POST", url: "http://127.0.0.1:9/pets", headers: {}, body: "{}" } }) },
+    ]);
+    expect(ReportSchema.strict().parse(report)).toEqual(report);
+    expect(report.run).toEqual({
+      id: "run_1",
+      status: "failed",
+      target: "http://127.0.0.1:9",
+      spec: { title: "Pets", version: "1.2.0", operations: 3 },
+      startedAt: "2026-01-02T03:04:05.000Z",
+      finishedAt: "2026-01-02T03:04:07.500Z",
+      durationMs: 2500,
+      seed: 42,
+      stats: { cases: 10, passed: 7, failed: 2, errored: 1, requests: 14 },
+    });
+    expect(report.findings.map((f) => f.id)).toEqual(["f-crit", "f-low"]);
+    // exactly the contract's keys: no caseId, signature or occurrences leak into it
+    expect(Object.keys(report.findings[0]).sort()).toEqual(
+      ["agent", "check", "curl", "id", "message", "operation", "request", "response", "severity", "title"].sort(),
+    );
+    expect(report.findings[0].request.body).toBe("{}");
+    expect(report.findings[1].response).toBeUndefined();
+    expect("body" in report.findings[1].request).toBe(false);
+  });
+
+  it("reports a run that has not finished with nulls and zero stats", () => {
+    const report = buildRunReport({ ...run, status: "running", stats: null, finishedAt: null }, []);
+    expect(report.run.finishedAt).toBeNull();
+    expect(report.run.durationMs).toBeNull();
+    expect(report.run.stats).toEqual({ cases: 0, passed: 0, failed: 0, errored: 0, requests: 0 });
+    expect(ReportSchema.parse(report)).toEqual(report);
+  });
+
+  it("orders equal severities by occurrences", () => {
+    const report = buildRunReport(run, [
+      { severity: "high", occurrences: 1, data: finding("a", "high") },
+      { severity: "high", occurrences: 5, data: finding("b", "high") },
+    ]);
+    expect(report.findings.map((f) => f.id)).toEqual(["b", "a"]);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The Report JSON contract (DESIGN.md) built from stored rows: a pure function, so the gateway,
+ * the CLI and tests produce byte-identical reports from the same data.
+ */
+import type { Finding, Severity } from "../model";
+import { SEVERITY_RANK } from "../model";
+import type { Report, ReportFinding } from "./types";
+import { RUN_STATUS_VALUES } from "./types";
+
+export interface ReportRunInput {
+  id: string;
+  status: string;
+  targetUrl: string;
+  seed: number;
+  /** runs.config as stored; only `spec` is read */
+  config: unknown;
+  /** runs.stats as stored (null before the run finished) */
+  stats: unknown;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface ReportFindingInput {
+  severity: string;
+  occurrences?: number;
+  data: Finding;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
+}
+
+function specOf(config: unknown): Report["run"]["spec"] {
+  const spec = (config as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+  return {
+    title: typeof spec.title === "string" ? spec.title : "",
+    version: typeof spec.version === "string" ? spec.version : "",
+    operations: count(spec.operations),
+  };
+}
+
+function statusOf(status: string): Report["run"]["status"] {
+  return (RUN_STATUS_VALUES as readonly string[]).includes(status) ? (status as Report["run"]["status"]) : "errored";
+}
+
+export function reportFinding(finding: Finding): ReportFinding {
+  const out: ReportFinding = {
+    id: finding.id,
+    check: finding.check,
+    severity: finding.severity,
+    operation: { method: String(finding.operation.method), path: finding.operation.path, operationId: finding.operation.operationId },
+    agent: finding.agent,
+    title: finding.title,
+    message: finding.message,
+    request: {
+      method: finding.request.method,
+      url: finding.request.url,
+      headers: finding.request.headers,
+      ...(finding.request.body !== undefined ? { body: finding.request.body } : {}),
+    },
+    curl: finding.curl,
+  };
+  if (finding.response) {
+    out.response = {
+      status: finding.response.status,
+      headers: finding.response.headers,
+      body: finding.response.body,
+      durationMs: Math.max(0, finding.response.durationMs),
+    };
+  }
+  return out;
+}
+
+/** Worst severity first, then the most frequent, then by id for a stable order. */
+function compareFindings(a: ReportFindingInput, b: ReportFindingInput): number {
+  const rank = (s: string) => SEVERITY_RANK[s as Severity] ?? -1;
+  return rank(b.severity) - rank(a.severity) || (b.occurrences ?? 1) - (a.occurrences ?? 1) || (a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0);
+}
+
+export function buildRunReport(run: ReportRunInput, findings: readonly ReportFindingInput[]): Report {
+  const stats = (run.stats ?? {}) as Record<string, unknown>;
+  const durationMs = run.startedAt !== null && run.finishedAt !== null ? Math.max(0, run.finishedAt - run.startedAt) : null;
+  return {
+    run: {
+      id: run.id,
+      status: statusOf(run.status),
+      target: run.targetUrl,
+      spec: specOf(run.config),
+      startedAt: iso(run.startedAt),
+      finishedAt: iso(run.finishedAt),
+      durationMs,
+      seed: Math.trunc(run.seed),
+      stats: {
+        cases: count(stats.cases),
+        passed: count(stats.passed),
+        failed: count(stats.failed),
+        errored: count(stats.errored),
+        requests: count(stats.requests),
+      },
+    },
+    findings: [...findings].sort(compareFindings).map((f) => reportFinding(f.data)),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * A hostile but realistic report for the builder tests: bodies with markup, quotes, control
+ * characters and script tags, a finding without a response, every severity.
+ */
+import type { CaseResult } from "../model";
+import type { Report, ReportFinding } from "./types";
+
+const EVIL = `<script>alert("x")</script> & ' " ]]> \u0001\u0007 <img src="http://evil.example/x.png">`;
+
+function finding(partial: Partial<ReportFinding> & Pick<ReportFinding, "id" | "check" | "severity">): ReportFinding {
+  return {
+    operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" },
+    agent: "functional-positive",
+    title: "Server error on GET /pets/{petId}",
+    message: "500 Internal Server Error",
+    request: { method: "GET", url: "http://127.0.0.1:8787/pets/1", headers: { accept: "application/json", authorization: "[redacted]" } },
+    response: { status: 500, headers: { "content-type": "text/html" }, body: EVIL, durationMs: 12 },
+    curl: "curl -sS -X GET 'http://127.0.0.1:8787/pets/1' -H 'accept: application/json'",
+    ...partial,
+  };
+}
+
+export const SAMPLE_FINDINGS: ReportFinding[] = [
+  finding({ id: "f-bola", check: "bola", severity: "critical", agent: "security-auth", title: `BOLA: user B read pet of user A ${EVIL}`, operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" } }),
+  finding({ id: "f-500", check: "not_a_server_error", severity: "high" }),
+  finding({
+    id: "f-neg",
+    check: "negative_data_rejection",
+    severity: "medium",
+    agent: "functional-negative",
+    operation: { method: "post", path: "/pets", operationId: "createPet" },
+    title: "Invalid body accepted | with pipe `and backticks`",
+    message: "quantity=-1 accepted with 201",
+    request: { method: "POST", url: "http://127.0.0.1:8787/pets?x=1&y=%3Cz%3E", headers: { "content-type": "application/json" }, body: '{"name":"a\'b","quantity":-1}' },
+    response: { status: 201, headers: { "content-type": "application/json", location: "/pets/9" }, body: '{"id":9}', durationMs: 5 },
+    curl: "curl -sS -X POST 'http://127.0.0.1:8787/pets?x=1&y=%3Cz%3E' --data-raw '{\"name\":\"a'\\''b\",\"quantity\":-1}'",
+  }),
+  finding({ id: "f-slow", check: "max_response_time", severity: "low", operation: { method: "get", path: "/pets", operationId: "listPets" }, response: undefined, title: "Timed out" }),
+  finding({ id: "f-info", check: "status_code_conformance", severity: "info", operation: { method: "get", path: "/pets", operationId: "listPets" } }),
+];
+
+export function sampleReport(findings: ReportFinding[] = SAMPLE_FINDINGS): Report {
+  return {
+    run: {
+      id: "run_01",
+      status: findings.length ? "failed" : "passed",
+      target: "http://127.0.0.1:8787",
+      spec: { title: "Pet <Store> & Co", version: "1.0.0", operations: 3 },
+      startedAt: "2026-01-02T03:04:05.000Z",
+      finishedAt: "2026-01-02T03:04:07.500Z",
+      durationMs: 2500,
+      seed: 42,
+      stats: { cases: 4, passed: 1, failed: 2, errored: 1, requests: 6 },
+    },
+    findings,
+  };
+}
+
+export const SAMPLE_CASES: CaseResult[] = [
+  {
+    caseId: "c1",
+    agent: "functional-positive",
+    operationId: "listPets",
+    status: "passed",
+    exchanges: [
+      {
+        stepId: "s1",
+        request: { method: "GET", url: "http://127.0.0.1:8787/pets?limit=2", headers: { accept: "application/json" } },
+        response: { status: 200, headers: { "content-type": "application/json" }, body: "[]", bodySize: 2, durationMs: 3 },
+      },
+    ],
+    checks: [{ check: "not_a_server_error", stepId: "s1", status: "passed" }],
+    durationMs: 4,
+  },
+  {
+    caseId: "c2",
+    agent: "functional-positive",
+    operationId: "getPet",
+    status: "failed",
+    exchanges: [
+      {
+        stepId: "s1",
+        request: { method: "GET", url: "http://127.0.0.1:8787/pets/1", headers: { accept: "application/json" } },
+        response: { status: 500, headers: { "content-type": "text/html" }, body: EVIL, bodySize: 90, durationMs: 12 },
+      },
+    ],
+    checks: [
+      { check: "not_a_server_error", stepId: "s1", status: "failed", severity: "high", message: `500 returned ${EVIL}` },
+      { check: "status_code_conformance", stepId: "s1", status: "failed", severity: "info", message: "500 not documented" },
+    ],
+    durationMs: 13,
+  },
+  {
+    caseId: "c3",
+    agent: "functional-negative",
+    operationId: "createPet",
+    status: "errored",
+    reason: "connection refused",
+    exchanges: [{ stepId: "s1", request: { method: "POST", url: "http://127.0.0.1:8787/pets", headers: { "content-type": "application/json" }, body: "{}" }, error: "ECONNREFUSED" }],
+    checks: [],
+    durationMs: 1,
+  },
+  {
+    caseId: "c4",
+    agent: "stateful",
+    operationId: "createPet",
+    status: "skipped",
+    reason: "create returned 400",
+    exchanges: [],
+    checks: [],
+    durationMs: 0,
+  },
+];

@@ -1,0 +1,96 @@
+/**
+ * The Report JSON contract of DESIGN.md ("Contracts other tools rely on"): what
+ * GET /api/v1/runs/{id}/report returns and what `sentinel run --report-json` writes.
+ * Every other report format (JUnit, SARIF, HTML, Markdown, HAR) is derived from it.
+ * `ReportSchema` is the executable form of the contract; tests check producers against it.
+ */
+import { z } from "zod";
+import type { CaseResult } from "../model";
+import { SEVERITIES } from "../model";
+
+const headers = z.record(z.string(), z.string());
+
+export const ReportFindingSchema = z.object({
+  id: z.string().min(1),
+  /** a name of the check vocabulary (workers/model/checks.ts); open so that new checks never break old readers */
+  check: z.string().min(1),
+  severity: z.enum(SEVERITIES),
+  operation: z.object({
+    method: z.string().min(1),
+    /** the OpenAPI path template, e.g. /pets/{petId} */
+    path: z.string(),
+    operationId: z.string(),
+  }),
+  agent: z.string(),
+  title: z.string(),
+  message: z.string(),
+  request: z.object({
+    method: z.string().min(1),
+    url: z.string(),
+    headers,
+    body: z.string().optional(),
+  }),
+  /** absent when no response arrived (network error, timeout) */
+  response: z
+    .object({
+      status: z.number().int(),
+      headers,
+      body: z.string(),
+      durationMs: z.number().nonnegative(),
+    })
+    .optional(),
+  curl: z.string(),
+});
+
+export const ReportStatsSchema = z.object({
+  cases: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  errored: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+});
+
+export const RUN_STATUS_VALUES = ["queued", "planning", "running", "finalizing", "passed", "failed", "errored", "cancelled"] as const;
+export const TERMINAL_RUN_STATUSES = ["passed", "failed", "errored", "cancelled"] as const;
+
+export const ReportRunSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(RUN_STATUS_VALUES),
+  /** base URL of the API under test */
+  target: z.string(),
+  spec: z.object({
+    title: z.string(),
+    version: z.string(),
+    /** number of operations in the spec */
+    operations: z.number().int().nonnegative(),
+  }),
+  /** ISO 8601 timestamps; null while the run has not started / finished */
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nonnegative().nullable(),
+  seed: z.number().int(),
+  stats: ReportStatsSchema,
+});
+
+export const ReportSchema = z.object({
+  run: ReportRunSchema,
+  findings: z.array(ReportFindingSchema),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+export type ReportRun = z.infer<typeof ReportRunSchema>;
+export type ReportFinding = z.infer<typeof ReportFindingSchema>;
+export type ReportStats = z.infer<typeof ReportStatsSchema>;
+
+/**
+ * What every format builder takes: the report plus, when available, the per-case results
+ * (JUnit needs one testcase per case; HAR needs every exchange, not only the failing ones).
+ */
+export interface ReportInput {
+  report: Report;
+  cases?: CaseResult[];
+}
+
+/** The formats served at /api/v1/runs/{id}/report.{format} and written by the CLI. */
+export const REPORT_FORMATS = ["junit", "sarif", "html", "md", "har"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,0 +1,87 @@
+/**
+ * The findings table: one row per (run, finding id). A finding id names (operation, check,
+ * signature), so equal failures from many cases share a row whose `occurrences` counts them.
+ */
+import type { Finding } from "../model";
+import { SEVERITIES } from "../model";
+
+/** Bodies kept in the finding row (the whole exchange is in R2 beside the result). */
+export const FINDING_BODY_LIMIT = 8 * 1024;
+
+export function compactFinding(finding: Finding, limit = FINDING_BODY_LIMIT): Finding {
+  const copy: Finding = { ...finding, request: { ...finding.request } };
+  if (copy.request.body !== undefined && copy.request.body.length > limit) copy.request.body = copy.request.body.slice(0, limit);
+  if (finding.response) {
+    copy.response = { ...finding.response };
+    if (copy.response.body.length > limit) copy.response.body = copy.response.body.slice(0, limit);
+  }
+  return copy;
+}
+
+/**
+ * Insert the finding or count one more occurrence — but only while the case's result row does
+ * not exist yet. It runs in the same D1 batch (one transaction) just before the result insert,
+ * which makes a redelivered case a no-op for findings too.
+ */
+export function findingUpsertIfCaseNew(db: D1Database, orgId: string, runId: string, caseId: string, finding: Finding): D1PreparedStatement {
+  const data = compactFinding(finding);
+  return db
+    .prepare(
+      `INSERT INTO findings (id, run_id, org_id, "check", severity, operation_id, method, path, signature, title, data, occurrences)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1
+       WHERE NOT EXISTS (SELECT 1 FROM results WHERE run_id = ? AND case_id = ?)
+       ON CONFLICT (run_id, id) DO UPDATE SET occurrences = occurrences + 1`,
+    )
+    .bind(
+      finding.id,
+      runId,
+      orgId,
+      finding.check,
+      finding.severity,
+      finding.operation.operationId,
+      String(finding.operation.method),
+      finding.operation.path,
+      finding.signature,
+      finding.title,
+      JSON.stringify(data),
+      runId,
+      caseId,
+    );
+}
+
+export interface FindingRow {
+  id: string;
+  check: string;
+  severity: string;
+  operationId: string;
+  occurrences: number;
+  createdAt: number;
+  data: Finding;
+}
+
+const SEVERITY_ORDER = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} ELSE ${SEVERITIES.length} END`;
+
+/** All findings of a run, worst first, then the most frequent. */
+export async function listFindings(db: D1Database, orgId: string, runId: string, opts: { limit?: number } = {}): Promise<FindingRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, "check", severity, operation_id, occurrences, created_at, data FROM findings
+       WHERE run_id = ? AND org_id = ? ORDER BY ${SEVERITY_ORDER}, occurrences DESC, created_at, id LIMIT ?`,
+    )
+    .bind(runId, orgId, opts.limit ?? 10_000)
+    .all<Record<string, unknown>>();
+  return results.map((row) => ({
+    id: row.id as string,
+    check: row.check as string,
+    severity: row.severity as string,
+    operationId: row.operation_id as string,
+    occurrences: row.occurrences as number,
+    createdAt: row.created_at as number,
+    data: JSON.parse(row.data as string) as Finding,
+  }));
+}
+
+export async function countFindings(db: D1Database, runId: string): Promise<number> {
+  const row = await db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE run_id = ?`).bind(runId).first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -1,0 +1,194 @@
+/**
+ * The results table: one row per (run, case), written exactly once. Queue messages may arrive
+ * twice and a run's deadline may race a late executor, so every write is
+ * INSERT … ON CONFLICT DO NOTHING and the first writer wins.
+ */
+import type { CaseResult, CaseStatus, Exchange, Finding } from "../model";
+import { findingUpsertIfCaseNew } from "./findings-repo";
+
+/** Bodies in a D1 row are cut here; the whole exchanges go to R2 when anything was cut. */
+export const ROW_BODY_LIMIT = 8 * 1024;
+/** D1 binds at most 100 parameters per statement. */
+const IN_CHUNK = 90;
+
+export function truncateText(text: string | undefined, limit: number): { text: string | undefined; cut: boolean } {
+  if (text === undefined || text.length <= limit) return { text, cut: false };
+  return { text: text.slice(0, limit), cut: true };
+}
+
+/** Exchanges with request and response bodies cut to `limit` characters; `cut` says whether any was. */
+export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BODY_LIMIT): { exchanges: Exchange[]; cut: boolean } {
+  let cut = false;
+  const out = exchanges.map((exchange) => {
+    const request = truncateText(exchange.request.body, limit);
+    cut ||= request.cut;
+    const copy: Exchange = { ...exchange, request: { ...exchange.request } };
+    if (request.text !== undefined) copy.request.body = request.text;
+    if (exchange.response) {
+      const response = truncateText(exchange.response.body, limit);
+      cut ||= response.cut;
+      copy.response = { ...exchange.response, body: response.text ?? "", ...(response.cut ? { bodyTruncated: true } : {}) };
+    }
+    return copy;
+  });
+  return { exchanges: out, cut };
+}
+
+export function requestCount(result: Pick<CaseResult, "exchanges">): number {
+  return result.exchanges.length;
+}
+
+function resultInsert(db: D1Database, orgId: string, runId: string, result: CaseResult, bodiesKey: string | null): D1PreparedStatement {
+  const { exchanges } = truncateExchanges(result.exchanges);
+  return db
+    .prepare(
+      `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, case_id) DO NOTHING`,
+    )
+    .bind(
+      runId,
+      result.caseId,
+      orgId,
+      result.agent,
+      result.operationId,
+      result.status,
+      result.reason ?? null,
+      JSON.stringify(result.checks),
+      JSON.stringify(exchanges),
+      bodiesKey,
+      Math.max(0, Math.round(result.durationMs)),
+    );
+}
+
+/**
+ * Write a case's result and its findings in one D1 transaction. Findings are upserted only when
+ * the result row is new, so a duplicate delivery neither adds a second row nor counts the same
+ * occurrence twice. Returns whether this call wrote the result.
+ */
+export async function writeCaseOutcome(
+  db: D1Database,
+  input: { orgId: string; runId: string; result: CaseResult; findings: readonly Finding[]; bodiesKey: string | null },
+): Promise<boolean> {
+  const { orgId, runId, result } = input;
+  const statements = input.findings.map((finding) => findingUpsertIfCaseNew(db, orgId, runId, result.caseId, finding));
+  statements.push(resultInsert(db, orgId, runId, result, input.bodiesKey));
+  const outcomes = await db.batch(statements);
+  return (outcomes[outcomes.length - 1].meta.changes ?? 0) > 0;
+}
+
+export interface CaseStub {
+  id: string;
+  agent: string;
+  operationId: string;
+}
+
+/** Record cases that will never run (deadline, delivery failure, cancel) without touching those that did. */
+export async function writeUnrunResults(
+  db: D1Database,
+  orgId: string,
+  runId: string,
+  cases: readonly CaseStub[],
+  status: Extract<CaseStatus, "errored" | "skipped">,
+  reason: string,
+): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < cases.length; i += 50) {
+    const statements = cases.slice(i, i + 50).map((c) =>
+      resultInsert(db, orgId, runId, { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 }, null),
+    );
+    const outcomes = await db.batch(statements);
+    written += outcomes.reduce((n, o) => n + (o.meta.changes ?? 0), 0);
+  }
+  return written;
+}
+
+export async function existingCaseIds(db: D1Database, runId: string, caseIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
+    const chunk = caseIds.slice(i, i + IN_CHUNK);
+    const { results } = await db
+      .prepare(`SELECT case_id FROM results WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(runId, ...chunk)
+      .all<{ case_id: string }>();
+    for (const row of results) found.add(row.case_id);
+  }
+  return found;
+}
+
+export interface ResultCounts {
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  requests: number;
+}
+
+export async function countResults(db: D1Database, runId: string): Promise<ResultCounts> {
+  const { results } = await db
+    .prepare(`SELECT status, COUNT(*) AS n, SUM(json_array_length(exchanges)) AS requests FROM results WHERE run_id = ? GROUP BY status`)
+    .bind(runId)
+    .all<{ status: string; n: number; requests: number | null }>();
+  const counts: ResultCounts = { cases: 0, passed: 0, failed: 0, errored: 0, skipped: 0, requests: 0 };
+  for (const row of results) {
+    counts.cases += row.n;
+    counts.requests += row.requests ?? 0;
+    if (row.status === "passed" || row.status === "failed" || row.status === "errored" || row.status === "skipped") counts[row.status] += row.n;
+  }
+  return counts;
+}
+
+export interface ResultRow {
+  caseId: string;
+  agent: string;
+  operationId: string;
+  status: CaseStatus;
+  reason: string | null;
+  checks: CaseResult["checks"];
+  exchanges: Exchange[];
+  bodiesKey: string | null;
+  durationMs: number;
+  createdAt: number;
+}
+
+export interface ResultFilter {
+  status?: CaseStatus;
+  /** results in which this check was applied */
+  check?: string;
+  operation?: string;
+}
+
+/** A page of a run's results ordered by case id; the cursor is the last case id of the page. */
+export async function listResults(
+  db: D1Database,
+  orgId: string,
+  runId: string,
+  page: { limit: number; cursor?: string } & ResultFilter,
+): Promise<{ items: ResultRow[]; nextCursor: string | null }> {
+  const where = ["run_id = ?", "org_id = ?"];
+  const params: unknown[] = [runId, orgId];
+  if (page.cursor) (where.push("case_id > ?"), params.push(page.cursor));
+  if (page.status) (where.push("status = ?"), params.push(page.status));
+  if (page.operation) (where.push("operation_id = ?"), params.push(page.operation));
+  if (page.check) (where.push("EXISTS (SELECT 1 FROM json_each(results.checks) WHERE json_extract(value, '$.check') = ?)"), params.push(page.check));
+  const { results } = await db
+    .prepare(
+      `SELECT case_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms, created_at
+       FROM results WHERE ${where.join(" AND ")} ORDER BY case_id LIMIT ?`,
+    )
+    .bind(...params, page.limit + 1)
+    .all<Record<string, unknown>>();
+  const items: ResultRow[] = results.slice(0, page.limit).map((row) => ({
+    caseId: row.case_id as string,
+    agent: row.agent as string,
+    operationId: row.operation_id as string,
+    status: row.status as CaseStatus,
+    reason: (row.reason as string | null) ?? null,
+    checks: JSON.parse(row.checks as string),
+    exchanges: JSON.parse(row.exchanges as string),
+    bodiesKey: (row.bodies_key as string | null) ?? null,
+    durationMs: row.duration_ms as number,
+    createdAt: row.created_at as number,
+  }));
+  return { items, nextCursor: results.length > page.limit ? items[items.length - 1].caseId : null };
+}

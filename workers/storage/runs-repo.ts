@@ -1,0 +1,108 @@
+/**
+ * The runs table: one row per run, scoped by organisation. The row holds what can be shown to
+ * any member of the org (no target credentials: those live only in the run's Durable Object).
+ */
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { RunLimits } from "../orchestrator/run-lifecycle";
+import { runs, type RunStatus } from "./schema";
+
+export type RunRow = typeof runs.$inferSelect;
+
+/** What runs.config holds: the run's inputs minus secrets. */
+export interface RunConfig {
+  spec: { title: string; version: string; operations: number };
+  target: { id?: string; url: string };
+  /** identity names only, never their header values */
+  identities: string[];
+  agents?: string[];
+  limits: RunLimits;
+  notify: string[];
+  inlineSpec?: boolean;
+}
+
+export interface RunStats {
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  requests: number;
+  findings: number;
+}
+
+export interface NewRun {
+  id: string;
+  orgId: string;
+  specId: string;
+  targetId: string | null;
+  targetUrl: string;
+  seed: number;
+  config: RunConfig;
+  trigger?: string;
+  createdBy: string | null;
+}
+
+export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
+  await drizzle(db)
+    .insert(runs)
+    .values({ ...run, status: "queued", trigger: run.trigger ?? "api" });
+}
+
+export async function getRun(db: D1Database, orgId: string, runId: string): Promise<RunRow | undefined> {
+  const rows = await drizzle(db)
+    .select()
+    .from(runs)
+    .where(and(eq(runs.orgId, orgId), eq(runs.id, runId)))
+    .limit(1);
+  return rows[0];
+}
+
+export interface RunPatch {
+  status?: RunStatus;
+  stats?: RunStats;
+  error?: string | null;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export async function updateRun(db: D1Database, runId: string, patch: RunPatch): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
+  await drizzle(db).update(runs).set(patch).where(eq(runs.id, runId));
+}
+
+/** Opaque page cursor over (created_at, id), newest first. */
+export function encodeRunCursor(row: { createdAt: number; id: string }): string {
+  return btoa(`${row.createdAt}:${row.id}`).replace(/=+$/, "");
+}
+
+export function decodeRunCursor(cursor: string): { createdAt: number; id: string } | undefined {
+  try {
+    const text = atob(cursor);
+    const colon = text.indexOf(":");
+    const createdAt = Number(text.slice(0, colon));
+    if (colon < 1 || !Number.isFinite(createdAt)) return undefined;
+    return { createdAt, id: text.slice(colon + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listRuns(
+  db: D1Database,
+  orgId: string,
+  page: { limit: number; cursor?: { createdAt: number; id: string } },
+): Promise<{ items: RunRow[]; nextCursor: string | null }> {
+  const after = page.cursor
+    ? or(lt(runs.createdAt, page.cursor.createdAt), and(eq(runs.createdAt, page.cursor.createdAt), lt(runs.id, page.cursor.id)))
+    : undefined;
+  const rows = await drizzle(db)
+    .select()
+    .from(runs)
+    .where(and(eq(runs.orgId, orgId), after))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(page.limit + 1);
+  const items = rows.slice(0, page.limit);
+  const nextCursor = rows.length > page.limit ? encodeRunCursor(items[items.length - 1]) : null;
+  return { items, nextCursor };
+}
