@@ -1,0 +1,156 @@
+/**
+ * Platform benchmarks against the Worker as a user runs it (`npm start`: wrangler dev, workerd,
+ * local D1/R2/Queues/DOs). Run: npm run bench -- platform
+ *  1. spec upload (parse + store) time and workerd peak RSS for the largest real spec and a
+ *     generated 5,000-operation spec;
+ *  2. end-to-end cases per second for a 1,000-case run against a fast local target, beside
+ *     autocannon's requests per second against the same target (ratio);
+ *  3. wall time from POST /runs to the first stored result.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { generateSyntheticSpec } from "../workers/orchestrator/spec";
+
+const ROOT = join(import.meta.dirname, "..");
+const PORT = 8797;
+const BASE = `http://127.0.0.1:${PORT}`;
+const KEY = "sk_bench_admin_key_000000000000000000";
+const auth = { authorization: `Bearer ${KEY}` };
+
+function startPlatform(): ChildProcess {
+  const state = mkdtempSync(join(tmpdir(), "sentinel-bench-"));
+  return spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORT), SENTINEL_STATE_DIR: state, SENTINEL_BOOTSTRAP_KEY: KEY },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+}
+
+async function waitHealthy(timeoutMs = 90_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("platform did not start");
+}
+
+/** workerd's resident memory, current and peak (VmHWM), in MB. */
+function workerdMemory(): { rssMB: number; peakMB: number } {
+  const out = spawnSyncText("pgrep", ["-n", "workerd"]).trim();
+  const status = readFileSync(`/proc/${out}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMB: Math.round(kb("VmRSS") / 1024), peakMB: Math.round(kb("VmHWM") / 1024) };
+}
+
+import { spawnSync } from "node:child_process";
+function spawnSyncText(cmd: string, args: string[]): string {
+  return spawnSync(cmd, args, { encoding: "utf8" }).stdout;
+}
+
+async function uploadSpec(name: string, body: Uint8Array | string, contentType: string) {
+  const start = performance.now();
+  const res = await fetch(`${BASE}/api/v1/specs?name=${name}`, { method: "POST", headers: { ...auth, "content-type": contentType }, body });
+  const ms = performance.now() - start;
+  const json = (await res.json()) as { id?: string; operations?: number; title?: string };
+  if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${JSON.stringify(json)}`);
+  return { ms: Math.round(ms), id: json.id!, operations: json.operations };
+}
+
+function startFastTarget(): Promise<{ url: string; close: () => void }> {
+  const body = JSON.stringify({ ok: true });
+  const server = createServer((_req, res) => {
+    _req.resume();
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+    res.end(body);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+    }),
+  );
+}
+
+async function runBench(specId: string, target: string, cases: number) {
+  const t0 = performance.now();
+  const res = await fetch(`${BASE}/api/v1/runs`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ spec: { id: specId }, target: { url: target }, agents: ["functional-positive", "functional-negative"], seed: 1, limits: { maxCases: cases } }),
+  });
+  const run = (await res.json()) as { id: string };
+  if (res.status !== 202) throw new Error(`run: ${res.status} ${JSON.stringify(run)}`);
+  let firstResultMs: number | null = null;
+  for (;;) {
+    if (firstResultMs === null) {
+      const r = (await (await fetch(`${BASE}/api/v1/runs/${run.id}/results?limit=1`, { headers: auth })).json()) as { items?: unknown[]; results?: unknown[] };
+      if ((r.items ?? r.results ?? []).length > 0) firstResultMs = performance.now() - t0;
+    }
+    const s = (await (await fetch(`${BASE}/api/v1/runs/${run.id}`, { headers: auth })).json()) as { status: string; stats?: { cases?: number; requests?: number } };
+    if (["passed", "failed", "errored", "cancelled"].includes(s.status)) {
+      const seconds = (performance.now() - t0) / 1000;
+      return { status: s.status, cases: s.stats?.cases, requests: s.stats?.requests, seconds: +seconds.toFixed(2), firstResultMs: Math.round(firstResultMs ?? -1) };
+    }
+    await new Promise((r) => setTimeout(r, firstResultMs === null ? 20 : 200));
+  }
+}
+
+async function main() {
+  const platform = startPlatform();
+  const stop = () => {
+    try {
+      process.kill(-platform.pid!, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on("exit", stop);
+  try {
+    await waitHealthy();
+    const idle = workerdMemory();
+    console.log(JSON.stringify({ bench: "workerd-idle", ...idle }));
+
+    const kube = readFileSync(join(ROOT, "../shared/specs/real/kubernetes-v1.36.json"));
+    const up1 = await uploadSpec("kubernetes", kube, "application/json");
+    console.log(JSON.stringify({ bench: "spec-upload", spec: "kubernetes-v1.36.json (largest real, 4.1 MB)", ...up1, ...workerdMemory() }));
+    const synthetic = JSON.stringify(generateSyntheticSpec(5000));
+    const up2 = await uploadSpec("synthetic5000", synthetic, "application/json");
+    console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...workerdMemory() }));
+
+    const target = await startFastTarget();
+    const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(100)), "application/json");
+    const run = await runBench(small.id, target.url, 1000);
+    console.log(JSON.stringify({ bench: "run-1000", ...run, casesPerSecond: run.cases ? +(run.cases / run.seconds).toFixed(1) : null }));
+
+    const ac = await autocannon({ url: `${target.url}/items`, connections: 6, duration: 10 });
+    const rps = ac.requests.average;
+    console.log(JSON.stringify({ bench: "autocannon", connections: 6, durationS: 10, requestsPerSecond: rps }));
+    const requestsPerSecond = run.requests ? run.requests / run.seconds : null;
+    console.log(
+      JSON.stringify({
+        bench: "ratio",
+        sentinelRequestsPerSecond: requestsPerSecond && +requestsPerSecond.toFixed(1),
+        sentinelCasesPerSecond: run.cases && +(run.cases / run.seconds).toFixed(1),
+        autocannonRequestsPerSecond: rps,
+        ratio: requestsPerSecond && +(requestsPerSecond / rps).toFixed(4),
+      }),
+    );
+    target.close();
+  } finally {
+    stop();
+  }
+}
+
+await main();
+process.exit(0);
