@@ -28,6 +28,7 @@ import type { RunStatus } from "../workers/storage/schema";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
+import { sendDueNotifications } from "../workers/hooks/send-notifications";
 
 export type Identities = Record<string, Record<string, string>>;
 
@@ -388,6 +389,12 @@ export class TestRun extends DurableObject<Env> {
       await this.env.DB.batch(
         notify.map((url) =>
           this.env.DB.prepare(`INSERT INTO notifications (id, org_id, run_id, url, next_at) VALUES (?, ?, ?, ?, ?)`).bind(newId("ntf"), init.orgId, init.runId, url, finishedAt),
+        ),
+      );
+      // first attempt right away; the cron handler retries what fails
+      this.ctx.waitUntil(
+        sendDueNotifications(this.env, { runId: init.runId }).catch((err) =>
+          log("warn", "notifications not sent yet", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }),
         ),
       );
     }

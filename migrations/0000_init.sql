@@ -132,6 +132,8 @@ CREATE TABLE `schedule_slots` (
 	`schedule_id` text NOT NULL,
 	`slot` integer NOT NULL,
 	`run_id` text,
+	`error` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	PRIMARY KEY(`schedule_id`, `slot`)
 );
 --> statement-breakpoint

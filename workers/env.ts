@@ -23,6 +23,8 @@ export interface Env {
   SENTINEL_JWT_SECRET?: string;
   /** secret: base64 32-byte key for AES-GCM encryption of target credentials and hook secrets */
   SENTINEL_ENCRYPTION_KEY?: string;
+  /** secret: HMAC key that signs run-finished notifications (X-Sentinel-Signature); a fixed development key is used when missing locally */
+  SENTINEL_NOTIFY_SECRET?: string;
   /** requests per minute per API key (default 600) */
   SENTINEL_RATE_LIMIT?: string;
   /** tests only: D1 migrations to apply */

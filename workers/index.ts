@@ -2,6 +2,8 @@
 import type { Env } from "./env";
 import { handleDeadLetterBatch, handleTaskBatch } from "./executor/consumer";
 import { createApp } from "./gateway/app";
+import { sendDueNotifications } from "./hooks/send-notifications";
+import { runDueSchedules } from "./schedules/run-due-schedules";
 import { log } from "./shared/log";
 
 export { TestRun } from "../durable-objects/test-run";
@@ -17,8 +19,18 @@ export default {
     if (batch.queue.endsWith("-dlq")) return handleDeadLetterBatch(batch, env);
     return handleTaskBatch(batch, env);
   },
-  async scheduled(controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {
-    // Due schedules start runs here once the schedules module exists; the tick is logged meanwhile.
-    log("debug", "cron tick", { cron: controller.cron, scheduledTime: controller.scheduledTime });
+  /** Every minute: start the runs of due schedules, and send (or retry) due run notifications. */
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    const [schedules, notifications] = await Promise.allSettled([runDueSchedules(env, controller.scheduledTime), sendDueNotifications(env)]);
+    log("info", "cron tick", {
+      cron: controller.cron,
+      scheduledTime: controller.scheduledTime,
+      runsStarted: schedules.status === "fulfilled" ? schedules.value.started.length : null,
+      scheduleFailures: schedules.status === "fulfilled" ? schedules.value.failed.length : null,
+      notifications: notifications.status === "fulfilled" ? notifications.value : null,
+    });
+    for (const outcome of [schedules, notifications]) {
+      if (outcome.status === "rejected") log("error", "cron task failed", { error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason) });
+    }
   },
 } satisfies ExportedHandler<Env>;

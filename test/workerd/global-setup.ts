@@ -8,7 +8,10 @@
  *   /slow/...      answers after ?ms= (default 12 s)
  *   /huge/...      streams ?mb= megabytes (default 50)
  *   /reset/...     destroys the connection
- *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it
+ *   /record/<name> records the request (method, headers, body) and answers 200 {"recorded":true};
+ *                  ?fail=n answers 500 to the first n requests recorded under that name
+ *   /__records/<name>  JSON array of the requests recorded under <name>
+ *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it (and the records)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -20,15 +23,46 @@ declare module "vitest" {
   }
 }
 
+export interface RecordedRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+}
+
+const records = new Map<string, RecordedRequest[]>();
+
+function record(req: IncomingMessage, res: ServerResponse, name: string, failFirst: number): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const list = records.get(name) ?? [];
+    const status = list.length < failFirst ? 500 : 200;
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+    list.push({ method: req.method ?? "", headers, body: Buffer.concat(chunks).toString("utf8"), status });
+    records.set(name, list);
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ recorded: status === 200 }));
+  });
+}
+
 function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = url.pathname;
+  if (path.startsWith("/__records/")) {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(records.get(path.slice("/__records/".length)) ?? []));
+    return;
+  }
+  if (path.startsWith("/record/")) {
+    record(req, res, path.slice("/record/".length), Number(url.searchParams.get("fail") ?? 0));
+    return;
+  }
   if (path === "/__hits") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Object.fromEntries(hits)));
     return;
   }
   if (path === "/__reset") {
     hits.clear();
+    records.clear();
     res.writeHead(204).end();
     return;
   }

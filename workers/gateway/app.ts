@@ -16,9 +16,11 @@ import { BEARER, jsonContent } from "./openapi-schemas";
 import { ProblemError } from "./problem";
 import { createRouter } from "./router";
 import { authRoutes } from "./routes/auth";
+import { hooksRoutes } from "./routes/hooks";
 import { keysRoutes } from "./routes/keys";
 import { reportsRoutes } from "./routes/reports";
 import { runsRoutes } from "./routes/runs";
+import { schedulesRoutes } from "./routes/schedules";
 import { specsRoutes } from "./routes/specs";
 import { targetsRoutes } from "./routes/targets";
 import { usersRoutes } from "./routes/users";
@@ -78,7 +80,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.openapi(health, (c) => c.json({ status: "ok" as const, service: "sentinel" as const, version: API_VERSION }, 200));
 
-  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, targetsRoutes, runsRoutes, reportsRoutes]) app.route("/api/v1", routes);
+  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes]) {
+    app.route("/api/v1", routes);
+  }
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER, {
     type: "http",
@@ -104,6 +108,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
         { name: "targets" },
         { name: "runs" },
         { name: "reports" },
+        { name: "hooks", description: "Webhooks that start runs (GitHub and generic signed deliveries)" },
+        { name: "schedules", description: "Runs on a cron schedule (UTC)" },
         { name: "meta" },
       ],
     });

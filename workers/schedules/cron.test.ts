@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueSlots, minuteSlot, validateCron } from "./cron";
+import { dueSlots, minuteSlot, nextFireAt, validateCron } from "./cron";
 
 describe("cron schedules", () => {
   it("validates expressions", () => {
@@ -11,5 +11,10 @@ describe("cron schedules", () => {
     const t = Date.UTC(2026, 0, 1, 0, 0);
     expect(dueSlots("*/5 * * * *", t, t + 11 * 60_000)).toEqual([minuteSlot(t) + 5, minuteSlot(t) + 10]);
     expect(dueSlots("0 3 * * *", t, t + 60 * 60_000)).toEqual([]);
+  });
+  it("says when an expression fires next", () => {
+    const t = Date.UTC(2026, 0, 1, 0, 2, 30);
+    expect(nextFireAt("*/5 * * * *", t)).toBe(Date.UTC(2026, 0, 1, 0, 5));
+    expect(nextFireAt("0 3 * * *", t)).toBe(Date.UTC(2026, 0, 1, 3, 0));
   });
 });

@@ -29,3 +29,9 @@ export function dueSlots(expression: string, fromMs: number, toMs: number, maxSl
   }
   return slots;
 }
+
+/** When the expression next fires strictly after `afterMs` (UTC), or null if it never does. */
+export function nextFireAt(expression: string, afterMs: number): number | null {
+  const next = new Cron(expression, { paused: true, timezone: "UTC" }).nextRun(new Date(afterMs));
+  return next ? next.getTime() : null;
+}

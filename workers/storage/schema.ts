@@ -213,6 +213,9 @@ export const scheduleSlots = sqliteTable(
     scheduleId: text("schedule_id").notNull(),
     slot: integer("slot").notNull(),
     runId: text("run_id"),
+    /** why no run was started for this slot (start failed, or a later slot of the same catch-up ran) */
+    error: text("error"),
+    createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.scheduleId, t.slot] })],
 );

@@ -11,8 +11,11 @@ import { verifySession } from "../auth/sessions";
 import type { AppEnv, AuthContext } from "../context";
 import { ProblemError } from "../problem";
 
-/** Routes under /api/v1 that authenticate otherwise (or not at all). */
-const PUBLIC_PATHS = [/^\/api\/v1\/auth\/login\/?$/, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/hooks(\/|$)/];
+/**
+ * Routes under /api/v1 that authenticate otherwise (or not at all). Only the two webhook delivery
+ * endpoints are exempt (they verify signatures); managing hooks needs a bearer token like the rest.
+ */
+const PUBLIC_PATHS = [/^\/api\/v1\/auth\/login\/?$/, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/hooks\/(?:github|generic)\/[^/]+\/?$/];
 
 const TOUCH_EVERY_MS = 60_000;
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="sentinel"' };

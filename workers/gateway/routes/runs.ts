@@ -6,26 +6,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { RunInit, RunProgress } from "../../../durable-objects/test-run";
+import type { RunProgress } from "../../../durable-objects/test-run";
 import type { Env } from "../../env";
 import { AGENT_NAMES, CHECK_NAMES } from "../../model";
-import { isTerminal, LIMIT_BOUNDS, normalizeLimits } from "../../orchestrator/run-lifecycle";
-import { parseSpec } from "../../orchestrator/spec/parse-spec";
-import { MAX_SPEC_BYTES } from "../../orchestrator/spec/limits";
-import { newId } from "../../shared/encoding";
+import { isTerminal, LIMIT_BOUNDS } from "../../orchestrator/run-lifecycle";
 import { log } from "../../shared/log";
 import { listFindings } from "../../storage/findings-repo";
 import { listResults, type ResultRow } from "../../storage/results-repo";
-import { decodeRunCursor, getRun, insertRun, listRuns, updateRun, type RunConfig, type RunRow } from "../../storage/runs-repo";
+import { decodeRunCursor, getRun, listRuns, type RunConfig, type RunRow } from "../../storage/runs-repo";
 import { RUN_STATUSES } from "../../storage/schema";
-import { getSpec, storeSpec } from "../../storage/specs-repo";
-import { getTarget, loadTargetIdentities } from "../../storage/targets-repo";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
-import { assertFetchAllowed, assertTargetAllowed } from "../target-policy";
+import { runLinks as links, runStub, startRun, type RunSource } from "../services/start-run";
 
 // ------------------------------------------------------------------ schemas
 
@@ -105,7 +100,19 @@ const RunView = z
     identities: z.array(z.string()),
     limits: z.record(z.string(), z.number()),
     notify: z.array(z.string()),
-    trigger: z.string(),
+    trigger: z.string().openapi({ description: "api, github:push, github:pull_request, github:deployment_status, generic or schedule" }),
+    source: z
+      .object({
+        hookId: z.string().optional(),
+        deliveryId: z.string().optional(),
+        event: z.string().optional(),
+        ref: z.string().optional(),
+        sha: z.string().optional(),
+        scheduleId: z.string().optional(),
+        slot: z.number().int().optional().openapi({ description: "minutes since the epoch of the schedule's due minute" }),
+      })
+      .nullable()
+      .openapi({ description: "what started the run when a hook or schedule did (null for API runs)" }),
     stats: z.record(z.string(), z.number()).nullable(),
     progress: Progress.nullable(),
     warnings: z.array(z.string()),
@@ -164,17 +171,8 @@ const RunIdParam = IdParam("run", "run_3fK9aZ0q1Lm2Np7R");
 
 // ------------------------------------------------------------------ helpers
 
-function links(id: string) {
-  const self = `/api/v1/runs/${id}`;
-  return { self, events: `${self}/events`, results: `${self}/results`, findings: `${self}/findings`, report: `${self}/report` };
-}
-
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
-}
-
-function runStub(env: Env, runId: string) {
-  return env.TEST_RUN.get(env.TEST_RUN.idFromName(runId));
 }
 
 function progressView(p: RunProgress | null) {
@@ -197,6 +195,7 @@ function runView(row: RunRow, live: RunProgress | null = null): z.infer<typeof R
     limits: { ...config.limits },
     notify: config.notify,
     trigger: row.trigger,
+    source: (config as RunConfig & { source?: RunSource }).source ?? null,
     stats: (row.stats as Record<string, number> | null) ?? null,
     progress: progressView(live),
     warnings: live?.warnings ?? [],
@@ -226,55 +225,6 @@ async function liveProgress(env: Env, row: RunRow): Promise<RunProgress | null> 
     log("warn", "run progress unavailable", { runId: row.id, error: String(error) });
     return null;
   }
-}
-
-interface ResolvedSpec {
-  specId: string;
-  modelKey: string;
-  meta: RunConfig["spec"];
-  inline: boolean;
-}
-
-async function resolveSpec(env: Env, orgId: string, createdBy: string | null, spec: z.infer<typeof CreateRunBody>["spec"]): Promise<ResolvedSpec> {
-  if ("id" in spec) {
-    const row = await getSpec(env, orgId, spec.id);
-    if (!row) throw new ProblemError("not-found", `Spec ${spec.id} not found`);
-    return { specId: row.id, modelKey: row.modelKey, meta: { title: row.title, version: row.apiVersion, operations: row.operationCount }, inline: false };
-  }
-  const text = typeof spec.inline === "string" ? spec.inline : JSON.stringify(spec.inline);
-  const raw = new TextEncoder().encode(text);
-  if (raw.byteLength > MAX_SPEC_BYTES) throw new ProblemError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
-  const parsed = parseSpec(raw);
-  if (parsed.tooLarge) throw new ProblemError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
-  if (!parsed.model) {
-    const errors = parsed.problems.filter((p) => p.severity === "error");
-    throw new ProblemError("invalid-spec", errors[0]?.message ?? "The inline spec could not be read", { errors: parsed.problems.slice(0, 100) });
-  }
-  const name = `inline-${parsed.model.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "spec"}`;
-  const row = await storeSpec(env, {
-    orgId,
-    name,
-    raw,
-    contentType: typeof spec.inline === "string" ? "text/plain" : "application/json",
-    model: parsed.model,
-    warnings: parsed.problems,
-    createdBy,
-  });
-  return { specId: row.id, modelKey: row.modelKey, meta: { title: row.title, version: row.apiVersion, operations: row.operationCount }, inline: true };
-}
-
-async function resolveTarget(
-  env: Env,
-  orgId: string,
-  target: z.infer<typeof CreateRunBody>["target"],
-): Promise<{ id: string | null; url: string; identities: Record<string, Record<string, string>> }> {
-  if ("id" in target) {
-    const row = await getTarget(env, orgId, target.id);
-    if (!row) throw new ProblemError("not-found", `Target ${target.id} not found`);
-    const identities = (await loadTargetIdentities(env, orgId, target.id)) ?? {};
-    return { id: row.id, url: row.baseUrl, identities };
-  }
-  return { id: null, url: target.url, identities: target.identities ?? {} };
 }
 
 // ------------------------------------------------------------------ routes
@@ -369,47 +319,9 @@ const EVENTS_POLL_MS = 1000;
 export const runsRoutes = createRouter()
   .openapi(createRun, async (c) => {
     const auth = c.get("auth");
-    const body = c.req.valid("json");
-    const target = await resolveTarget(c.env, auth.orgId, body.target);
-    const baseUrl = (await assertTargetAllowed(c.env, auth.orgId, target.url)).toString().replace(/\/+$/, "");
-    for (const url of body.notify ?? []) assertFetchAllowed(c.env, url);
-    const spec = await resolveSpec(c.env, auth.orgId, auth.userId, body.spec);
-
-    const id = newId("run");
-    const seed = body.seed ?? crypto.getRandomValues(new Uint32Array(1))[0] % 2 ** 31;
-    const limits = normalizeLimits(body.limits);
-    const config: RunConfig = {
-      spec: spec.meta,
-      target: { ...(target.id ? { id: target.id } : {}), url: baseUrl },
-      identities: Object.keys(target.identities),
-      ...(body.agents ? { agents: body.agents } : {}),
-      limits,
-      notify: body.notify ?? [],
-      ...(spec.inline ? { inlineSpec: true } : {}),
-    };
-    await insertRun(c.env.DB, { id, orgId: auth.orgId, specId: spec.specId, targetId: target.id, targetUrl: baseUrl, seed, config, createdBy: auth.userId });
-    const init: RunInit = {
-      runId: id,
-      orgId: auth.orgId,
-      specId: spec.specId,
-      modelKey: spec.modelKey,
-      baseUrl,
-      identities: target.identities,
-      ...(body.agents ? { agents: body.agents } : {}),
-      seed,
-      limits,
-      notify: body.notify ?? [],
-    };
-    try {
-      await runStub(c.env, id).start(init);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log("error", "run could not start", { runId: id, error: message });
-      await updateRun(c.env.DB, id, { status: "errored", error: `could not start: ${message}`, finishedAt: Date.now() });
-      throw new ProblemError("internal", "The run could not be started", { runId: id });
-    }
-    c.header("Location", links(id).self);
-    return c.json({ id, status: "queued" as const, links: links(id) }, 202);
+    const run = await startRun(c.env, { orgId: auth.orgId, userId: auth.userId }, c.req.valid("json"));
+    c.header("Location", run.links.self);
+    return c.json(run, 202);
   })
   .openapi(listRunsRoute, async (c) => {
     const auth = c.get("auth");

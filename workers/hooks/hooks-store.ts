@@ -1,0 +1,94 @@
+/**
+ * D1 access for webhooks: the hooks (signing secret sealed with AES-GCM, bound to the hook id) and
+ * the deliveries seen, whose primary key (hook_id, delivery_id) makes a replay start nothing.
+ */
+import { and, asc, eq } from "drizzle-orm";
+import { newId, randomBase62 } from "../shared/encoding";
+import { decryptJson, encryptJson, type EncryptionEnv } from "../shared/secret-box";
+import { database } from "../storage/db";
+import { hooks } from "../storage/schema";
+import type { HookConfig } from "./hook-config";
+
+export type HookKind = "github" | "generic";
+export type HookRow = typeof hooks.$inferSelect;
+
+type HookEnv = { DB: D1Database } & EncryptionEnv;
+
+const PURPOSE = "hook-secret";
+
+export function hookUrl(row: { id: string; kind: HookKind }): string {
+  return `/api/v1/hooks/${row.kind}/${row.id}`;
+}
+
+export async function createHook(env: HookEnv, orgId: string, kind: HookKind, config: HookConfig): Promise<{ row: HookRow; secret: string }> {
+  const id = newId("hook");
+  // 190 bits; the prefix makes a leaked secret easy to recognise in logs and scanners
+  const secret = `whsec_${randomBase62(32)}`;
+  const secretEnc = await encryptJson(env, `${PURPOSE}:${id}`, secret);
+  const [row] = await database(env).insert(hooks).values({ id, orgId, kind, secretEnc, config }).returning();
+  return { row, secret };
+}
+
+/** For deliveries, which carry no org: the id alone finds the hook. */
+export async function findHook(env: { DB: D1Database }, hookId: string): Promise<HookRow | null> {
+  const [row] = await database(env).select().from(hooks).where(eq(hooks.id, hookId)).limit(1);
+  return row ?? null;
+}
+
+export async function getOrgHook(env: { DB: D1Database }, orgId: string, hookId: string): Promise<HookRow | null> {
+  const [row] = await database(env)
+    .select()
+    .from(hooks)
+    .where(and(eq(hooks.orgId, orgId), eq(hooks.id, hookId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listHooks(env: { DB: D1Database }, orgId: string): Promise<HookRow[]> {
+  return database(env).select().from(hooks).where(eq(hooks.orgId, orgId)).orderBy(asc(hooks.createdAt), asc(hooks.id));
+}
+
+/** Deletes the hook; its delivery records go too (a deleted hook's URL answers 404 anyway). */
+export async function deleteHook(env: { DB: D1Database }, orgId: string, hookId: string): Promise<boolean> {
+  const [del] = await env.DB.batch([
+    env.DB.prepare(`DELETE FROM hooks WHERE org_id = ? AND id = ?`).bind(orgId, hookId),
+    env.DB.prepare(`DELETE FROM hook_deliveries WHERE hook_id = ? AND NOT EXISTS (SELECT 1 FROM hooks WHERE id = ?)`).bind(hookId, hookId),
+  ]);
+  return del.meta.changes === 1;
+}
+
+export function hookSecret(env: EncryptionEnv, row: HookRow): Promise<string> {
+  return decryptJson<string>(env, `${PURPOSE}:${row.id}`, row.secretEnc);
+}
+
+export type DeliveryClaim = { claimed: true } | { claimed: false; runId: string | null };
+
+/**
+ * Records a delivery under every key that identifies it (the sender's delivery id, and the
+ * signature, since the delivery-id header is not signed and could be changed in a replay). One
+ * D1 batch is one transaction, so of two concurrent identical deliveries exactly one claims all keys.
+ */
+export async function claimDelivery(env: { DB: D1Database }, hookId: string, keys: readonly string[]): Promise<DeliveryClaim> {
+  const results = await env.DB.batch(keys.map((key) => env.DB.prepare(`INSERT OR IGNORE INTO hook_deliveries (hook_id, delivery_id) VALUES (?, ?)`).bind(hookId, key)));
+  if (results.every((r) => r.meta.changes === 1)) return { claimed: true };
+  const marks = keys.map(() => "?").join(", ");
+  const seen = await env.DB.prepare(`SELECT run_id FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${marks}) AND run_id IS NOT NULL LIMIT 1`)
+    .bind(hookId, ...keys)
+    .first<{ run_id: string }>();
+  return { claimed: false, runId: seen?.run_id ?? null };
+}
+
+export async function recordDeliveryRun(env: { DB: D1Database }, hookId: string, keys: readonly string[], runId: string): Promise<void> {
+  const marks = keys.map(() => "?").join(", ");
+  await env.DB.prepare(`UPDATE hook_deliveries SET run_id = ? WHERE hook_id = ? AND delivery_id IN (${marks})`)
+    .bind(runId, hookId, ...keys)
+    .run();
+}
+
+/** When starting the run failed, the sender's retry of the same delivery must be able to try again. */
+export async function releaseDelivery(env: { DB: D1Database }, hookId: string, keys: readonly string[]): Promise<void> {
+  const marks = keys.map(() => "?").join(", ");
+  await env.DB.prepare(`DELETE FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${marks})`)
+    .bind(hookId, ...keys)
+    .run();
+}

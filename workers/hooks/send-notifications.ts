@@ -1,0 +1,165 @@
+/**
+ * Sends due run-finished notifications (D1 `notifications`, written by the TestRun Durable Object
+ * when a run ends). Called by the run's Durable Object right after the run ends, and every minute
+ * by the cron handler for retries.
+ *
+ * A row is claimed by moving its next_at forward by a lease, guarded by the next_at just read
+ * (`changes === 1` wins): two senders never deliver the same attempt, and a sender that dies
+ * mid-delivery leaves the row due again once the lease is over. Attempts follow notify.ts'
+ * backoff; after MAX_ATTEMPTS, or on a final refusal (4xx), the row is marked failed.
+ */
+import type { Env } from "../env";
+import { deploymentPolicy } from "../gateway/target-policy";
+import { checkAddress } from "../shared/address-policy";
+import { isProduction, log } from "../shared/log";
+import type { RunStats } from "../storage/runs-repo";
+import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type RunFinishedEvent } from "./notify";
+
+export const NOTIFY_BATCH = 50;
+const SEND_CONCURRENCY = 6;
+/** Longer than one delivery attempt can take (deliverNotification times out at 10 s); rows are claimed one by one as they are sent. */
+export const CLAIM_LEASE_MS = 60_000;
+/** Local development only: receivers can verify signatures against this published value. */
+export const DEV_NOTIFY_SECRET = "sentinel-local-development-notify-secret (not a secret)";
+
+let warnedDevSecret = false;
+
+/** The signing secret, or null when it is missing in production (nothing is sent then). */
+export function notifySecret(env: Pick<Env, "SENTINEL_NOTIFY_SECRET" | "SENTINEL_ENV">): string | null {
+  if (env.SENTINEL_NOTIFY_SECRET) return env.SENTINEL_NOTIFY_SECRET;
+  if (isProduction(env)) return null;
+  if (!warnedDevSecret) {
+    warnedDevSecret = true;
+    log("warn", "SENTINEL_NOTIFY_SECRET is not set: notifications are signed with the fixed local development secret");
+  }
+  return DEV_NOTIFY_SECRET;
+}
+
+interface NotificationRow {
+  id: string;
+  org_id: string;
+  run_id: string;
+  url: string;
+  attempts: number;
+  next_at: number;
+}
+
+export interface SendOptions {
+  now?: number;
+  /** only this run's notifications (the Durable Object, when the run has just ended) */
+  runId?: string;
+  fetcher?: typeof fetch;
+}
+
+export interface SendSummary {
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** claimed by another sender meanwhile */
+  lost: number;
+}
+
+async function buildEvent(env: Env, orgId: string, runId: string): Promise<RunFinishedEvent | null> {
+  const run = await env.DB.prepare(`SELECT id, status, target_url, started_at, finished_at, stats FROM runs WHERE org_id = ? AND id = ?`)
+    .bind(orgId, runId)
+    .first<{ id: string; status: string; target_url: string; started_at: number | null; finished_at: number | null; stats: string | null }>();
+  if (!run) return null;
+  const { results } = await env.DB.prepare(`SELECT severity, COUNT(*) AS n FROM findings WHERE run_id = ? AND org_id = ? GROUP BY severity`)
+    .bind(runId, orgId)
+    .all<{ severity: string; n: number }>();
+  const bySeverity = Object.fromEntries(results.map((r) => [r.severity, r.n]));
+  const self = `/api/v1/runs/${run.id}`;
+  return {
+    event: "run.finished",
+    run: {
+      id: run.id,
+      status: run.status,
+      target: run.target_url,
+      startedAt: run.started_at === null ? null : new Date(run.started_at).toISOString(),
+      finishedAt: run.finished_at === null ? null : new Date(run.finished_at).toISOString(),
+      stats: run.stats ? (JSON.parse(run.stats) as RunStats) : null,
+      links: { self, report: `${self}/report` },
+    },
+    findings: { total: results.reduce((sum, r) => sum + r.n, 0), bySeverity },
+  };
+}
+
+async function settle(env: Env, row: NotificationRow, lease: number, patch: { status: "sent" | "failed" | "pending"; lastError: string | null; nextAt: number }): Promise<void> {
+  await env.DB.prepare(`UPDATE notifications SET status = ?, last_error = ?, next_at = ? WHERE id = ? AND next_at = ?`)
+    .bind(patch.status, patch.lastError?.slice(0, 500) ?? null, patch.nextAt, row.id, lease)
+    .run();
+}
+
+export async function sendDueNotifications(env: Env, options: SendOptions = {}): Promise<SendSummary> {
+  const now = options.now ?? Date.now();
+  const fetcher = options.fetcher ?? fetch;
+  const summary: SendSummary = { sent: 0, retrying: 0, failed: 0, lost: 0 };
+  const secret = notifySecret(env);
+  if (secret === null) {
+    log("error", "SENTINEL_NOTIFY_SECRET is not configured: run notifications are not sent");
+    return summary;
+  }
+  const due = options.runId
+    ? env.DB.prepare(`SELECT id, org_id, run_id, url, attempts, next_at FROM notifications WHERE status = 'pending' AND next_at <= ? AND run_id = ? ORDER BY next_at LIMIT ?`).bind(
+        now,
+        options.runId,
+        NOTIFY_BATCH,
+      )
+    : env.DB.prepare(`SELECT id, org_id, run_id, url, attempts, next_at FROM notifications WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`).bind(now, NOTIFY_BATCH);
+  const { results: rows } = await due.all<NotificationRow>();
+
+  const events = new Map<string, Promise<RunFinishedEvent | null>>();
+  const policy = deploymentPolicy(env);
+  await eachWithLimit(rows, SEND_CONCURRENCY, async (row) => {
+    // from the moment of the claim: rows further down the batch are claimed later
+    const lease = Math.max(now, Date.now()) + CLAIM_LEASE_MS;
+    const claim = await env.DB.prepare(`UPDATE notifications SET next_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending' AND next_at = ?`)
+      .bind(lease, row.id, row.next_at)
+      .run();
+    if (claim.meta.changes !== 1) {
+      summary.lost++;
+      return;
+    }
+    const attempts = row.attempts + 1;
+    // checked again at send time: the policy may have been tightened since the run was started
+    const verdict = checkAddress(row.url, policy);
+    if (!verdict.ok) {
+      await settle(env, row, lease, { status: "failed", lastError: `not allowed: ${verdict.reason}`, nextAt: now });
+      summary.failed++;
+      return;
+    }
+    const key = `${row.org_id}/${row.run_id}`;
+    if (!events.has(key)) events.set(key, buildEvent(env, row.org_id, row.run_id));
+    const event = await events.get(key)!;
+    if (!event) {
+      await settle(env, row, lease, { status: "failed", lastError: "the run no longer exists", nextAt: now });
+      summary.failed++;
+      return;
+    }
+    const outcome = await deliverNotification(fetcher, verdict.url.toString(), event, secret, now);
+    if (outcome.ok) {
+      await settle(env, row, lease, { status: "sent", lastError: null, nextAt: now });
+      summary.sent++;
+      return;
+    }
+    const next = outcome.retry && attempts < MAX_ATTEMPTS ? nextAttemptAt(attempts, now) : null;
+    if (next === null) {
+      await settle(env, row, lease, { status: "failed", lastError: outcome.error, nextAt: now });
+      summary.failed++;
+      log("warn", "notification given up", { notificationId: row.id, runId: row.run_id, attempts, error: outcome.error });
+    } else {
+      await settle(env, row, lease, { status: "pending", lastError: outcome.error, nextAt: next });
+      summary.retrying++;
+    }
+  });
+  return summary;
+}
+
+/** Runs `fn` over items with at most `limit` in flight (a Worker has 6 outbound connections). */
+async function eachWithLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
