@@ -14,7 +14,7 @@ import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 import { buildCli } from "../../scripts/build-cli.mjs";
 import { ReportSchema } from "../../workers/reports/types";
-import { ROOT, runCli } from "./cli-helpers";
+import { processesMentioning, ROOT, runCli } from "./cli-helpers";
 
 const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
 const RUN_TIMEOUT_MS = 240_000;
@@ -103,13 +103,41 @@ describe("sentinel run in local mode against the demo API", () => {
   it(
     "exits 0 with --fail-on none and leaves no platform running",
     async () => {
-      const result = await runCli(["run", "--spec", DEMO_SPEC, "--target", api.url, "--fail-on", "none", "--agents", "functional-positive", "--quiet"], {
-        cwd: dir,
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
+      const stateDir = path.join(dir, "state-a");
+      const result = await runCli(
+        ["run", "--spec", DEMO_SPEC, "--target", api.url, "--fail-on", "none", "--agents", "functional-positive", "--quiet", "--state-dir", stateDir],
+        { cwd: dir, timeoutMs: RUN_TIMEOUT_MS },
+      );
       expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(0);
       expect(result.stderr).toBe("");
       expect(result.stdout).toContain("Result: PASS (--fail-on none)");
+      expect(processesMentioning(stateDir)).toEqual([]);
+      // --state-dir keeps the data (D1 lives there)
+      expect(existsSync(stateDir)).toBe(true);
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
+
+  it(
+    "stops the local platform on Ctrl-C",
+    async () => {
+      const stateDir = path.join(dir, "state-b");
+      let interrupted = false;
+      const result = await runCli(["run", "--spec", DEMO_SPEC, "--target", api.url, "--state-dir", stateDir], {
+        cwd: dir,
+        timeoutMs: RUN_TIMEOUT_MS,
+        onStderr: (stderr, child) => {
+          // interrupt once the platform is up and the run has started
+          if (!interrupted && /run \S+ started/.test(stderr)) {
+            interrupted = true;
+            child.kill("SIGINT");
+          }
+        },
+      });
+      expect(interrupted, result.stderr).toBe(true);
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain("interrupted; stopping");
+      expect(processesMentioning(stateDir)).toEqual([]);
     },
     RUN_TIMEOUT_MS + 10_000,
   );

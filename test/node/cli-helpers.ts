@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /** Runs the `sentinel` CLI the way a user does: `node cli/bin/sentinel.mjs …` in a child process. */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +13,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** called with stderr so far whenever it grows; may signal the child */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
+}
+
+export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
@@ -23,7 +31,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      opts.onStderr?.(stderr, child);
+    });
     const timer = setTimeout(() => {
       child.kill("SIGINT");
       reject(new Error(`sentinel did not finish in ${opts.timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
@@ -34,4 +45,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Command lines of running processes that mention `text` (Linux/macOS `ps`). */
+export function processesMentioning(text: string): string[] {
+  const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
+  return out.split("\n").filter((line) => line.includes(text) && !line.includes("ps -eo"));
 }

@@ -47,8 +47,10 @@ describe("findings", () => {
     expect(server).toMatchObject({ check: "not_a_server_error", severity: "high", operation: { method: "post", path: "/pets", operationId: "createPet" }, title: "Server error on POST /pets", message: "boom", caseId: "c1", agent: "functional-negative" });
     expect(server.response!.body.length).toBeLessThan(120);
     expect(server.curl).toContain(`-H 'Authorization: Bearer '"$SENTINEL_AUTHORIZATION"`);
-    // an undocumented method keeps the case's operationId and its own method
-    expect(method.operation).toEqual({ method: "patch", path: "/pets", operationId: "createPet" });
+    // an undocumented method is reported on the documented operation of its path
+    expect(method.operation).toEqual({ method: "post", path: "/pets", operationId: "createPet" });
+    expect(method.title).toBe("Undocumented method not refused with 405: PATCH /pets");
+    expect(method.request.method).toBe("PATCH");
   });
 
   it("dedupes by operation, check and signature keeping the most severe", () => {
@@ -59,5 +61,41 @@ describe("findings", () => {
     expect(deduped).toHaveLength(2);
     expect(deduped[0]).toMatchObject({ caseId: "c2", severity: "critical" });
     expect(buildFindings(result, testCase, model)).toHaveLength(2);
+  });
+
+  it("reports a chain check on the operation whose behaviour is wrong, with the proving exchange", () => {
+    const get = (id: string, path: string, checks: TestCase["steps"][number]["checks"]) => ({ id, request: { method: "get", path, pathParams: {}, query: {}, headers: {} }, checks });
+    const chain: TestCase = {
+      id: "c2",
+      agent: "stateful",
+      operationId: "createPet",
+      kind: "stateful",
+      title: "t",
+      steps: [
+        { id: "create", request: { method: "post", path: "/pets", pathParams: {}, query: {}, headers: {} }, checks: [] },
+        get("follow", "{{location}}", [{ name: "location_header", params: { createStep: "create" } }]),
+        { id: "delete", request: { method: "delete", path: "/pets/{petId}", pathParams: { petId: "{{petId}}" }, query: {}, headers: {} }, checks: [] },
+        get("reread", "/pets/{petId}", [{ name: "use_after_free", params: { deleteStep: "delete" } }]),
+      ],
+    };
+    const exchange = (stepId: string, method: string, url: string, status: number) => ({ stepId, request: { method, url, headers: {} }, response: { status, headers: {}, body: "", bodySize: 0, durationMs: 1 } });
+    const outcome: CaseResult = {
+      caseId: "c2",
+      agent: "stateful",
+      operationId: "createPet",
+      status: "failed",
+      durationMs: 1,
+      exchanges: [exchange("create", "POST", "http://api.test/pets", 201), exchange("follow", "GET", "http://api.test/pet/1", 404), exchange("delete", "DELETE", "http://api.test/pets/1", 204), exchange("reread", "GET", "http://api.test/pets/1", 200)],
+      checks: [
+        { check: "location_header", stepId: "follow", status: "failed", signature: "target:404", message: "m" },
+        { check: "use_after_free", stepId: "reread", status: "failed", signature: "GET:2xx", message: "m" },
+      ],
+    };
+    const [location, deleted] = findingsFromCase(outcome, chain, model);
+    expect(location.operation).toEqual({ method: "post", path: "/pets", operationId: "createPet" });
+    expect(location.request.url).toBe("http://api.test/pet/1");
+    expect(deleted.operation).toEqual({ method: "delete", path: "/pets/{petId}", operationId: "deletePet" });
+    expect(deleted.title).toBe("Deleted resource still served on DELETE /pets/{petId}");
+    expect(deleted.curl).toContain("'GET' 'http://api.test/pets/1'");
   });
 });

@@ -1,16 +1,23 @@
 /**
  * Failed CheckOutcomes → Findings, deduplicated by (operationId, check, signature).
  *
- * The operation of a finding is the one the failing step hit (a chain's GET fails as the GET,
- * not as the case's POST); a step with an undocumented method keeps the case's operationId and
- * its own method + path template. The id is a 64-bit FNV-1a hash of the dedupe key: stable
+ * The operation of a finding is the operation whose behaviour is wrong:
+ *  - by default the one the failing step hit (a negative POST fails as the POST);
+ *  - for chain checks that judge an earlier write through a later read, the write the check's
+ *    params name (SUBJECT_PARAMS): a deleted item still served is the DELETE's bug, a created
+ *    resource that cannot be read or a broken Location is the create's, a lost update the
+ *    update's — the finding still shows the request/response that proves it;
+ *  - a step with an undocumented method (unsupported_method probes) is reported on the
+ *    documented operation of that path (the case's when it is on the path), so operationId,
+ *    method and path always describe one documented operation.
+ * The id is a 64-bit FNV-1a hash of the dedupe key: stable
  * across runs, so the same bug keeps its id. Response bodies are cut to `maxBodyChars` in the
  * row (the whole body goes to R2 elsewhere).
  */
-import type { ApiModel, CaseResult, CheckName, Finding, TestCase } from "../model";
+import type { ApiModel, CaseResult, CheckName, Finding, Operation, Step, TestCase } from "../model";
 import { SEVERITY_RANK } from "../model";
 import { CHECKS } from "./checks";
-import { findOperation } from "./checks/support";
+import { findOperation, operationsOnPath } from "./checks/support";
 import { toCurl } from "./curl";
 
 export interface FindingOptions {
@@ -36,6 +43,33 @@ export function findingId(operationId: string, check: CheckName | string, signat
   return `f_${fnv1a64(`${operationId}\n${check}\n${signature}`)}`;
 }
 
+/** Chain checks: the params naming the step whose operation the failure is about, in order of preference. */
+export const SUBJECT_PARAMS: Partial<Record<CheckName, string[]>> = {
+  use_after_free: ["deleteStep"],
+  ensure_resource_availability: ["createStep"],
+  location_header: ["createStep"],
+  stateful_invariant: ["expectFrom"],
+};
+
+/** The step whose operation a failed check of `step` is about (itself unless SUBJECT_PARAMS says otherwise). */
+function subjectStep(testCase: TestCase, step: Step, check: CheckName): Step {
+  const spec = step.checks.find((c) => c.name === check);
+  for (const param of SUBJECT_PARAMS[check] ?? []) {
+    const id = spec?.params?.[param];
+    const subject = typeof id === "string" ? testCase.steps.find((s) => s.id === id) : undefined;
+    if (subject) return subject;
+  }
+  return step;
+}
+
+/** The documented operation a step stands for: its own, else (undocumented method) its path's. */
+function documentedOperation(model: ApiModel, testCase: TestCase, step: Step): Operation | undefined {
+  const own = findOperation(model, String(step.request.method), step.request.path);
+  if (own) return own;
+  const onPath = operationsOnPath(model, step.request.path);
+  return onPath.find((op) => op.operationId === testCase.operationId) ?? onPath[0];
+}
+
 export function findingsFromCase(result: CaseResult, testCase: TestCase, model: ApiModel, options: FindingOptions = {}): Finding[] {
   const maxBody = options.maxBodyChars ?? 4096;
   const findings: Finding[] = [];
@@ -44,11 +78,11 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
     const step = testCase.steps.find((s) => s.id === outcome.stepId);
     const exchange = result.exchanges.find((e) => e.stepId === outcome.stepId);
     if (!step || !exchange) continue;
-    const method = exchange.request.method.toLowerCase();
-    const documented = findOperation(model, method, step.request.path);
+    const subject = subjectStep(testCase, step, outcome.check);
+    const documented = documentedOperation(model, testCase, subject);
     const operation = {
-      method: documented?.method ?? method,
-      path: step.request.path,
+      method: documented?.method ?? String(subject.request.method).toLowerCase(),
+      path: documented?.path ?? subject.request.path,
       operationId: documented?.operationId ?? testCase.operationId,
     };
     const signature = outcome.signature ?? outcome.check;
@@ -60,7 +94,10 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
       operation,
       agent: result.agent,
       caseId: result.caseId,
-      title: `${definition?.title ?? outcome.check} on ${operation.method.toUpperCase()} ${operation.path}`,
+      title:
+        outcome.check === "unsupported_method"
+          ? `${definition?.title ?? outcome.check}: ${exchange.request.method.toUpperCase()} ${operation.path}`
+          : `${definition?.title ?? outcome.check} on ${operation.method.toUpperCase()} ${operation.path}`,
       message: outcome.message ?? "",
       signature,
       request: exchange.request,

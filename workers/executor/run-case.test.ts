@@ -144,7 +144,8 @@ describe("runCase against a real server", () => {
     expect(failed).toMatchObject([{ check: "use_after_free", stepId: "reread", severity: "high" }]);
     const findings = buildFindings(result, chain, model);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ check: "use_after_free", operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" }, caseId: chain.id });
+    // the bug is the DELETE's (it did not delete); the finding shows the read that proves it
+    expect(findings[0]).toMatchObject({ check: "use_after_free", operation: { method: "delete", path: "/pets/{petId}", operationId: "deletePet" }, caseId: chain.id });
     expect(findings[0].id).toMatch(/^f_[0-9a-f]{16}$/);
     expect(findings[0].curl).toContain(`curl -X 'GET' '${baseUrl}/pets/`);
   });

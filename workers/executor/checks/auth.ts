@@ -6,7 +6,7 @@
  * never judged by ignored_auth / jwt_weakness.
  */
 import type { Operation } from "../../model";
-import { credentialLocations, header, isClientError, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
+import { credentialLocations, findResponseSpec, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
 
 function label(ctx: CheckContext): string {
@@ -37,7 +37,21 @@ function refusalVerdict(ctx: CheckContext, what: string): CheckResult | undefine
   if (isRedirect(status)) return pass(`${what} redirected (${status}), not served`);
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
   if (isClientError(status)) return pass(`${what} not served (${status})`);
+  if (isSuccess(status) && servesSignInPage(ctx)) return pass(`${what} answered ${status} with an HTML page where the operation documents no HTML: a sign-in page, not the resource`);
   return undefined;
+}
+
+/**
+ * Web stacks often answer an unauthenticated request with 200 and their sign-in page. An HTML
+ * body from an operation that documents no HTML for this status is not the protected resource.
+ */
+export function servesSignInPage(ctx: CheckContext): boolean {
+  const received = header(ctx.response.headers, "content-type") ?? "";
+  const html = /^\s*(text\/html|application\/xhtml\+xml)/i.test(received) || (!received && /^\s*<(!doctype html|html)/i.test(ctx.response.body));
+  if (!html) return false;
+  const op = ctx.operation ?? ctx.caseOperation;
+  const documented = op ? (findResponseSpec(op, ctx.response.status)?.content ?? []).map((m) => m.contentType) : [];
+  return !documented.some((type) => /html|\*\/\*|^text\/\*/i.test(type));
 }
 
 /**
@@ -111,8 +125,15 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
 
 /**
  * params: { ownerStep (the owner's create), action?: "read" | "update" | "delete",
- *           anonymousStep? (same request without credentials), verifyStep? (owner's read after) }.
- * The current step is another identity touching the owner's resource.
+ *           anonymousStep? (same request without credentials), verifyStep? (owner's read after),
+ *           idVariable? (variable holding the created id), idProperty? (its property name),
+ *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing) }.
+ * The current step is another identity touching the owner's resource. Reads are not judged when
+ * the resource is shared by design: readable anonymously, or listed to the attacker by the
+ * collection itself (a directory every signed-in user browses); with the owner's listing, only
+ * when it shows the resource the attacker's does not (private, proven) — a listing that shows it
+ * to neither (pagination) leaves the read unjudged. A 2xx that carries another id than the
+ * owner's (the server answered with the caller's own resource) is no leak either.
  */
 export function bola(ctx: CheckContext): CheckResult {
   const ownerId = paramString(ctx, "ownerStep");
@@ -128,7 +149,18 @@ export function bola(ctx: CheckContext): CheckResult {
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
   if (!isSuccess(status)) return skip(`${status}: inconclusive`);
   if (publicAccess(ctx)) return skip("the resource is public: anonymous access succeeds too");
+  if (servesSignInPage(ctx)) return pass(`${who} got an HTML page, not the resource`);
   if (action === "read" && isEmptyPayload(ctx)) return skip("the response reveals nothing");
+  const id = createdId(ctx);
+  const idProperty = paramString(ctx, "idProperty") ?? "id";
+  const body = jsonValue(ctx.response);
+  if (action === "read" && id !== undefined && isPlainObject(body) && idProperty in body && String(body[idProperty]) !== id) {
+    return pass(`${who} got a resource with another ${idProperty} (${String(body[idProperty])}), not the owner's ${id}`);
+  }
+  if (action === "read" && id !== undefined && listedTo(ctx, "listStep", id, idProperty)) return skip(`the collection lists the resource to ${who}: shared by design`);
+  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty)) {
+    return skip("the owner's listing does not show the resource either: privacy not established");
+  }
   const verify = stepRecord(ctx, paramString(ctx, "verifyStep"));
   if (verify?.exchange.response && action === "delete" && isSuccess(verify.exchange.response.status)) {
     return pass(`${who}'s DELETE answered ${status} but the owner still reads the resource`);
@@ -140,6 +172,28 @@ export function bola(ctx: CheckContext): CheckResult {
  * params: { anonymousStep? (same request without credentials) }. The current step is an
  * unprivileged identity calling a privileged operation.
  */
+function createdId(ctx: CheckContext): string | undefined {
+  const name = paramString(ctx, "idVariable");
+  const value = name === undefined ? undefined : ctx.variables[name];
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+/** Does the listing named by params[stepParam] contain an object whose idProperty is `id`? */
+function listedTo(ctx: CheckContext, stepParam: string, id: string, idProperty: string): boolean {
+  const list = stepRecord(ctx, paramString(ctx, stepParam))?.exchange.response;
+  if (!list || !isSuccess(list.status)) return false;
+  let budget = 20_000;
+  const walk = (node: unknown, depth: number): boolean => {
+    if (budget-- <= 0 || depth > 8) return false;
+    if (Array.isArray(node)) return node.some((item) => walk(item, depth + 1));
+    if (!isPlainObject(node)) return false;
+    const value = node[idProperty];
+    if ((typeof value === "string" || typeof value === "number") && String(value) === id) return true;
+    return Object.values(node).some((child) => typeof child === "object" && child !== null && walk(child, depth + 1));
+  };
+  return walk(jsonValue(list), 0);
+}
+
 export function bfla(ctx: CheckContext): CheckResult {
   if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
   const { status } = ctx.response;
@@ -148,5 +202,8 @@ export function bfla(ctx: CheckContext): CheckResult {
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
   if (!isSuccess(status)) return skip(`${status}: inconclusive`);
   if (publicAccess(ctx)) return skip("the operation is public: anonymous access succeeds too");
+  if (servesSignInPage(ctx)) return pass(`${who} got an HTML page, not the operation's result`);
+  // an empty answer (no users, {}): the operation may filter to what the caller may see
+  if (ctx.request.method === "GET" && isEmptyPayload(ctx)) return skip("the response reveals nothing");
   return fail(`unprivileged ${who} executed privileged ${label(ctx)} (${status})`, `${ctx.request.method}:executed`);
 }

@@ -35,8 +35,33 @@ export function not_a_server_error(ctx: CheckContext): CheckResult {
   if (!isServerError(status)) return pass(`${status} is not a server error`);
   // 501 is the RFC 9110 answer for a method the server does not implement at all
   if (status === 501 && !ctx.operation) return pass(`501 for the undocumented method ${ctx.request.method}`);
+  // RFC 9110: 503 + Retry-After announces a temporary overload or maintenance, not a failure to handle the request
+  if (status === 503 && header(ctx.response.headers, "retry-after") !== undefined) return skip("503 with Retry-After: temporarily unavailable, no verdict");
   const detail = ctx.response.body ? `: ${truncate(ctx.response.body, 100)}` : "";
   return fail(`${label(ctx)} answered ${status}${detail}`, `status:${status}`);
+}
+
+/**
+ * Statuses any HTTP server may answer for reasons outside the operation's contract, so an
+ * undocumented one is no finding: refusals of the configured identity (401/403/407: they depend
+ * on who calls, not on the API), throttling (429), overload (503 + Retry-After), and 404/410 for
+ * a path whose ids were not obtained from the API itself (an example or generated id need not exist).
+ */
+function outsideContract(ctx: CheckContext, status: number): string | undefined {
+  if (status === 401 || status === 403 || status === 407) return `${status} refuses the identity used, it says nothing about the contract`;
+  if (status === 429) return "429: throttled";
+  if (status === 503 && header(ctx.response.headers, "retry-after") !== undefined) return "503 with Retry-After: temporarily unavailable";
+  if ((status === 404 || status === 410) && addressesUnknownId(ctx)) return `${status} for an id that was not obtained from the API`;
+  return undefined;
+}
+
+/** The path has parameters and at least one was not filled from a variable an earlier step extracted. */
+function addressesUnknownId(ctx: CheckContext): boolean {
+  const names = [...ctx.step.request.path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
+  return names.some((name) => {
+    const value = ctx.step.request.pathParams?.[name];
+    return !(typeof value === "string" && /\{\{\s*[\w$.-]+\s*\}\}/.test(value));
+  });
 }
 
 export function status_code_conformance(ctx: CheckContext): CheckResult {
@@ -47,6 +72,8 @@ export function status_code_conformance(ctx: CheckContext): CheckResult {
   const { status } = ctx.response;
   const spec = findResponseSpec(op, status);
   if (spec) return pass(`${status} is documented (${spec.status})`);
+  const outside = outsideContract(ctx, status);
+  if (outside) return skip(outside);
   const documented = op.responses.map((r) => r.status).join(", ");
   return fail(`${label(ctx)} answered ${status}, which is not documented (documented: ${documented})`, `status:${status}`);
 }
@@ -63,6 +90,8 @@ export function content_type_conformance(ctx: CheckContext): CheckResult {
   if (!received) return fail(`${label(ctx)} answered ${ctx.response.status} with a body but no Content-Type (documented: ${documented.join(", ")})`, "content-type:missing");
   if (!parseMediaType(received)) return fail(`${label(ctx)} answered with a malformed Content-Type ${JSON.stringify(received)}`, "content-type:malformed");
   if (documented.some((d) => mediaTypeMatches(d, received))) return pass(`${received} is documented`);
+  // JSON is JSON: application/problem+json (RFC 9457) for a documented application/json, or the reverse
+  if (isJsonMediaType(received) && documented.some((d) => isJsonMediaType(d))) return pass(`${received} is JSON like the documented ${documented.filter((d) => isJsonMediaType(d)).join(", ")}`);
   const essence = received.split(";")[0].trim().toLowerCase();
   return fail(`${label(ctx)} answered ${ctx.response.status} with ${essence}, documented: ${documented.join(", ")}`, `content-type:${essence}`);
 }

@@ -80,7 +80,7 @@ function hasSecretValue(value: unknown): boolean {
 
 interface Exposure {
   path: string;
-  kind: "secret" | "writeOnly" | "undocumented";
+  kind: "secret" | "writeOnly";
 }
 
 const MAX_NODES = 5000;
@@ -89,9 +89,9 @@ const MAX_NODES = 5000;
  * Walks the 2xx JSON body against the documented response schema. Failed for:
  *  - a secret-looking property (password, token, apiKey, ssn, cardNumber, ...) with a real value
  *    that the schema does not document (token-like names are expected from credential endpoints);
- *  - a documented writeOnly property that is returned with a value;
- *  - any undocumented property where the schema is closed (additionalProperties: false).
- * Open schemas with ordinary extra properties are fine: extra fields are legal JSON Schema.
+ *  - a documented writeOnly property that is returned with a value.
+ * Ordinary undocumented properties are not exposure: in an open schema they are legal, in a
+ * closed one (additionalProperties: false) response_schema_conformance reports them.
  */
 export function excessive_data_exposure(ctx: CheckContext): CheckResult {
   if (!isSuccess(ctx.response.status)) return skip(`${ctx.response.status}: only successful responses are examined`);
@@ -122,7 +122,6 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
       } else if (!documented) {
         const tokenExpected = credentialEndpoint && TOKEN_NAMES.has(normaliseName(key));
         if (looksSecret(key) && hasSecretValue(child) && !tokenExpected) found.push({ path: childPath, kind: "secret" });
-        else if (shape?.closed) found.push({ path: childPath, kind: "undocumented" });
       }
       walk(child, documentedSchema, childPath, depth + 1);
     }
@@ -130,12 +129,11 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
   walk(body, schema, "", 0);
 
   if (found.length === 0) return pass(schema === undefined ? "no secret-looking properties" : "no undocumented or secret properties exposed");
-  const worst = found.find((f) => f.kind === "secret") ?? found.find((f) => f.kind === "writeOnly") ?? found[0];
-  const describe = (f: Exposure) => (f.kind === "secret" ? `secret-looking ${f.path}` : f.kind === "writeOnly" ? `writeOnly ${f.path}` : `undocumented ${f.path}`);
+  const worst = found.find((f) => f.kind === "secret") ?? found[0];
+  const describe = (f: Exposure) => (f.kind === "secret" ? `secret-looking ${f.path}` : `writeOnly ${f.path}`);
   const generic = worst.path.replace(/\/\d+(?=\/|$)/g, "/*");
   return fail(
     `${label(ctx)} exposes ${found.slice(0, 3).map(describe).join(", ")}${found.length > 3 ? ` (+${found.length - 3} more)` : ""}`,
     `${worst.kind}:${generic}`,
-    worst.kind === "undocumented" ? "medium" : "high",
   );
 }

@@ -34,7 +34,18 @@ describe("nosql_injection", () => {
   it("fails on Mongo errors and on an operator login bypass", () => {
     expect(nosql_injection(ctx({ method: "POST", path: "/login", status: 500, body: "MongoServerError: unknown operator: $foo" })).status).toBe("failed");
     const baseline = record({ id: "base", method: "POST", path: "/login", status: 401 });
-    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 200, body: { token: "t" } }, { others: [baseline], params: { baselineStep: "base" } }))).toMatchObject({ status: "failed", signature: "behaviour:bypass" });
+    const control = record({ id: "control", method: "POST", path: "/login", status: 401 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 200, body: { token: "t" } }, { others: [baseline, control], params: { baselineStep: "base", controlStep: "control" } }))).toMatchObject({ status: "failed", signature: "behaviour:bypass" });
+  });
+  it("needs a control before calling a refusal turned into 2xx a bypass (a dropped value looks the same)", () => {
+    const baseline = record({ id: "base", method: "POST", path: "/orders", status: 422 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/orders", status: 201, body: { id: 1 } }, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("skipped");
+    const dropped = record({ id: "control", method: "POST", path: "/orders", status: 201 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/orders", status: 201, body: { id: 1 } }, { others: [baseline, dropped], params: { baselineStep: "base", controlStep: "control" } })).status).toBe("skipped");
+  });
+  it("does not take a JSON.parse error for JavaScript injection", () => {
+    expect(nosql_injection(ctx({ ...search("filter=x"), status: 400, body: { error: "SyntaxError: Unexpected token ' in JSON at position 0" } })).status).toBe("passed");
+    expect(nosql_injection(ctx({ ...search("filter=x"), status: 400, body: { error: "SyntaxError: Unexpected token 'return'" } })).status).toBe("failed");
   });
   it("fails on more results only when a control proves the filter is not just ignored", () => {
     const baseline = record({ id: "base", ...search("name=zz"), body: [] });

@@ -46,7 +46,8 @@ const NOSQL_ERRORS: Signature[] = [
   { name: "mongodb", pattern: /\$where (?:is not allowed|clause)|cannot apply \$\w+|BadValue|errmsg.{0,40}\$(?:ne|gt|regex|where)/i },
   { name: "mongoose", pattern: /CastError: Cast to \w+ failed for value/ },
   { name: "couchdb", pattern: /"error"\s*:\s*"(?:query_parse_error|invalid_selector)"/ },
-  { name: "javascript", pattern: /SyntaxError: (?:Unexpected token|unterminated string literal|missing \) after)/ },
+  // not JSON.parse errors ("Unexpected token ' in JSON at position 0"): a server parsing a JSON-typed input reports those honestly
+  { name: "javascript", pattern: /SyntaxError: (?:Unexpected token|unterminated string literal|missing \) after)(?!.{0,120}(?:JSON|position \d))/ },
 ];
 
 const COMMAND_OUTPUT: Signature[] = [
@@ -54,6 +55,8 @@ const COMMAND_OUTPUT: Signature[] = [
   { name: "windows-dir", pattern: /Volume Serial Number is [0-9A-F]{4}-[0-9A-F]{4}|Directory of [A-Z]:\\/ },
   { name: "windows-ipconfig", pattern: /Windows IP Configuration/ },
   { name: "uname", pattern: /\bLinux \S+ \d+\.\d+\.\d+\S* #\d+ SMP\b/ },
+  // `; cat /etc/passwd` prints the file: its lines are command output too
+  { name: "etc-passwd", pattern: /\broot:[x*!]?:0:0:/ },
 ];
 
 const FILE_CONTENT: Signature[] = [
@@ -142,8 +145,10 @@ export function nosql_injection(ctx: CheckContext): CheckResult {
   const control = stepRecord(ctx, paramString(ctx, "controlStep"))?.exchange.response;
   const status = ctx.response.status;
   if (!isSuccess(baseline.status) && isSuccess(status)) {
-    if (control && isSuccess(control.status)) return skip("a non-operator control value is accepted too");
-    return fail(`operator payload turned ${baseline.status} into ${status}`, "behaviour:bypass");
+    // without a control, a server that drops a value of the wrong type would look the same
+    if (!control) return skip(`operator payload turned ${baseline.status} into ${status}, but no control step tells a dropped value from an injected one`);
+    if (isSuccess(control.status)) return skip("a non-operator control value is accepted too");
+    return fail(`operator payload turned ${baseline.status} into ${status} where a plain object got ${control.status}`, "behaviour:bypass");
   }
   const before = jsonValue(baseline);
   const after = jsonValue(ctx.response);

@@ -46,9 +46,11 @@ describe("missing_required_header", () => {
 });
 
 describe("unsupported_method", () => {
-  it("fails when an undocumented method is executed or answered with a wrong status", () => {
+  it("fails when an undocumented method is executed, or refused with 405 but no Allow", () => {
     expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 200 }))).toMatchObject({ status: "failed", signature: "PATCH:executed", severity: "medium" });
-    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 404 }))).toMatchObject({ status: "failed", signature: "PATCH:404" });
+    // routers matching method and path together (Express, Rails) answer 404: refused all the same
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 404 })).status).toBe("skipped");
+    expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 400 })).status).toBe("skipped");
     expect(unsupported_method(ctx({ method: "PATCH", path: "/pets", status: 405 }))).toMatchObject({ status: "failed", signature: "405-without-allow", severity: "info" });
   });
   it("passes 405 with Allow and 501", () => {

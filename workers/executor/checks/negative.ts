@@ -3,7 +3,7 @@
  * undeclared methods refused. Each check fails only on the status that proves the bug and
  * skips the statuses that say nothing about it (5xx is not_a_server_error's; 429 is throttling).
  */
-import { credentialLocations, grantsCredentials, header, isClientError, isRedirect, isServerError, isSuccess, operationLabel, operationsOnPath, requiresAuth } from "./support";
+import { grantsCredentials, header, isClientError, isRedirect, isServerError, isSuccess, operationLabel, operationsOnPath } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 
 function label(ctx: CheckContext): string {
@@ -39,12 +39,23 @@ export function negative_data_rejection(ctx: CheckContext): CheckResult {
   return fail(`${label(ctx)} accepted invalid data with ${status}${describeInvalid(ctx)}`, signature);
 }
 
+/**
+ * params: { valid?, expectedStatuses?, baselineStep?, location?, description? }.
+ * With `baselineStep` (the same request with ordinary values, sent just before) the verdict is
+ * differential: a refusal only counts when the baseline was accepted, so what is refused is the
+ * one value that differs (e.g. a string at its documented maxLength), not the rest of the data.
+ */
 export function positive_data_acceptance(ctx: CheckContext): CheckResult {
   if (ctx.params.valid === false) return skip("step marked as invalid data");
   if (ctx.testCase.kind !== "positive" && ctx.params.valid !== true) return skip("not a positive case");
   const { status } = ctx.response;
   const expected = expectedStatuses(ctx);
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  const baselineId = typeof ctx.params.baselineStep === "string" ? ctx.params.baselineStep : undefined;
+  if (baselineId !== undefined) {
+    const baseline = ctx.steps[baselineId]?.exchange.response;
+    if (!baseline || !isSuccess(baseline.status)) return skip(`the baseline (${baselineId}) was not accepted: nothing to compare with`);
+  }
   if (expected) return expected(status) ? pass(`${status} is expected`) : fail(`${label(ctx)} rejected schema-valid data with ${status}`, `rejected:${status}`);
   if (isSuccess(status) || isRedirect(status)) return pass(`valid data accepted with ${status}`);
   // statuses about credentials, existence, state, throttling or size limits, not about data validity
@@ -54,7 +65,13 @@ export function positive_data_acceptance(ctx: CheckContext): CheckResult {
   if (status === 408 || status === 429) return skip(`${status}: throttled or slow`);
   if (status === 413 || status === 414 || status === 431) return skip(`${status}: size limit not expressed in the schema`);
   if ((status === 400 || status === 422) && grantsCredentials(ctx.step.request.path)) return skip(`${status} from a credential endpoint: unknown credentials are rejected as data`);
-  return fail(`${label(ctx)} rejected schema-valid data with ${status}: ${ctx.response.body.slice(0, 100).replace(/\s+/g, " ")}`, `rejected:${status}`);
+  const body = ctx.response.body.slice(0, 100).replace(/\s+/g, " ");
+  if (baselineId === undefined) return fail(`${label(ctx)} rejected schema-valid data with ${status}: ${body}`, `rejected:${status}`);
+  const detail = [ctx.params.location, ctx.params.description].filter((p): p is string => typeof p === "string");
+  return fail(
+    `${label(ctx)} rejected schema-valid data${describeInvalid(ctx)} with ${status} although the same request with ordinary values was accepted: ${body}`,
+    ["rejected", status, ...detail].join(":"),
+  );
 }
 
 export function missing_required_header(ctx: CheckContext): CheckResult {
@@ -70,11 +87,11 @@ export function missing_required_header(ctx: CheckContext): CheckResult {
 
 /**
  * RFC 9110: a method the resource does not support gets 405 with an Allow header; 501 when the
- * server does not implement the method at all. Tolerated without verdict (as Schemathesis
- * does): 404 when the path has parameters (the drawn resource may not exist, routing runs
- * before method dispatch), 401/403 when the path is secured (auth runs before routing), 429.
- * Failures: 2xx (the undeclared method did something: medium), other statuses (low),
- * 405 without Allow (info: a protocol nit, not a risk).
+ * server does not implement the method at all. Failures: 2xx (the undeclared method did
+ * something: medium) and 405 without Allow (info: a protocol nit, not a risk).
+ * Any other 4xx refused the method all the same — routers that match method and path together
+ * answer 404 (Express, Rails), auth may run before routing (401/403), some answer 400 — so
+ * it gets no verdict; neither do 429, redirects and 5xx (not_a_server_error's).
  */
 export function unsupported_method(ctx: CheckContext): CheckResult {
   const method = ctx.request.method.toUpperCase();
@@ -92,9 +109,7 @@ export function unsupported_method(ctx: CheckContext): CheckResult {
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
   if (status === 429) return skip("rate limited: no verdict");
   if (isRedirect(status)) return skip(`${status} redirect: no verdict`);
-  const secured = operationsOnPath(ctx.model, path).some((op) => requiresAuth(op) || credentialLocations(ctx.model, op).length > 0);
-  if ((status === 401 || status === 403) && secured) return skip(`${status}: authentication runs before method dispatch`);
-  if (status === 404 && path.includes("{") && ctx.params.resourceExists !== true) return skip("404: the addressed resource may not exist");
   if (isSuccess(status)) return fail(`undocumented method ${method} on ${path} was executed (${status}) instead of 405`, `${method}:executed`, "medium");
-  return fail(`undocumented method ${method} on ${path} answered ${status}, expected 405`, `${method}:${status}`);
+  if (isClientError(status)) return skip(`${status}: the method was refused, though not with 405`);
+  return skip(`${status}: no verdict`);
 }

@@ -11,6 +11,8 @@
  *    rejects private hosts and localhost), `regex` (dialects differ); unknown formats are
  *    ignored by the library anyway;
  *  - `pattern`s that are not valid ECMAScript (`u` flag) are dropped rather than crash;
+ *  - for responses, `oneOf` is read as `anyOf`: a body matching two overlapping branches
+ *    (oneOf [Cat, Dog] of open objects) is an ambiguity of the spec, not a server bug;
  *  - example/examples/x-* annotations are not copied.
  * Validators are cached per model and schema object.
  */
@@ -140,7 +142,8 @@ function prepare(model: ApiModel, schema: unknown, purpose: Purpose, refs: Set<s
       }
       out[key] = map;
     } else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
-      out[key] = value.map((sub) => prepare(model, sub, purpose, refs, depth + 1));
+      const target = key === "oneOf" && purpose === "response" && !Array.isArray(source.anyOf) ? "anyOf" : key;
+      out[target] = value.map((sub) => prepare(model, sub, purpose, refs, depth + 1));
     } else if (SCHEMA_KEYWORDS.has(key) && (typeof value === "object" || typeof value === "boolean")) {
       out[key] = Array.isArray(value) ? value.map((sub) => prepare(model, sub, purpose, refs, depth + 1)) : prepare(model, value, purpose, refs, depth + 1);
     } else if (key === "format" && typeof value === "string" && DROPPED_FORMATS.has(value)) {

@@ -53,6 +53,8 @@ export function use_after_free(ctx: CheckContext): CheckResult {
   const deletion = stepRecord(ctx, paramString(ctx, "deleteStep")) ?? previousStep(ctx, (r) => r.request.method === "DELETE");
   if (!deletion) return skip("no DELETE step before this one");
   if (!succeeded(deletion)) return skip(`the DELETE (${deletion.step.id}) did not succeed`);
+  // 202 Accepted: deletion is queued (RFC 9110), the resource may legitimately live on a while
+  if (deletion.exchange.response.status === 202) return skip("the DELETE was only accepted (202): deletion may be asynchronous");
   if (!deletion.step.request.path.includes("{")) return skip("the DELETE addressed a collection, not one resource");
   const deletedPath = pathOf(deletion.request.url);
   const usedPath = pathOf(ctx.request.url);
@@ -63,6 +65,7 @@ export function use_after_free(ctx: CheckContext): CheckResult {
   if (recreated) return skip("the resource was re-created after the DELETE");
   const { status } = ctx.response;
   if (status === 404 || status === 410) return pass(`deleted resource answers ${status}`);
+  if (isSuccess(status) && isTombstone(jsonValue(ctx.response))) return pass(`deleted resource answers ${status} with a tombstone (marked deleted)`);
   if (isSuccess(status) || isRedirect(status)) {
     return fail(`${label(ctx)} answered ${status} for a resource deleted by ${deletion.request.method} ${deletion.step.request.path} (${deletion.step.id})${cacheHint(ctx)}`, `${method}:${Math.floor(status / 100)}xx`);
   }
@@ -70,11 +73,28 @@ export function use_after_free(ctx: CheckContext): CheckResult {
   return pass(`deleted resource not served (${status})`);
 }
 
+/**
+ * A representation that says the resource is gone: `deleted: true` (Stripe-style), `deletedAt`
+ * set, or a status/state of deleted/removed/archived. Soft-deleting APIs legitimately serve it.
+ */
+export function isTombstone(body: unknown): boolean {
+  if (!isPlainObject(body)) return false;
+  for (const [key, value] of Object.entries(body)) {
+    const k = key.toLowerCase().replace(/[^a-z]/g, "");
+    if ((k === "deleted" || k === "isdeleted" || k === "archived" || k === "isarchived" || k === "removed") && value === true) return true;
+    if ((k === "deletedat" || k === "deletedon" || k === "archivedat" || k === "removedat") && value !== null && value !== undefined && value !== "") return true;
+    if ((k === "status" || k === "state" || k === "lifecyclestate") && typeof value === "string" && /^(deleted|removed|archived|deleting|pending[_-]?deletion|trashed|destroyed)$/i.test(value)) return true;
+  }
+  return false;
+}
+
 export function ensure_resource_availability(ctx: CheckContext): CheckResult {
   const creation = stepRecord(ctx, paramString(ctx, "createStep")) ?? previousStep(ctx, (r) => r.request.method === "POST" || r.request.method === "PUT");
   if (!creation) return skip("no create step before this one");
   const createStatus = creation.exchange.response?.status;
   if (createStatus === undefined || !(isSuccess(createStatus) || isRedirect(createStatus))) return skip(`the create (${creation.step.id}) did not succeed`);
+  // 202 Accepted: creation is queued, the resource may appear later
+  if (createStatus === 202) return skip(`the create (${creation.step.id}) was only accepted (202): creation may be asynchronous`);
   if (!addressesCreated(ctx, creation)) return skip("this request does not use a value from the create response");
   const deleted = stepsBetween(ctx, creation.step.id).some((r) => r.request.method === "DELETE" && succeeded(r));
   if (deleted) return skip("the resource was deleted in between");
@@ -252,6 +272,18 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
   return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(sent[field])}, ${label(ctx)} returns ${short(read[field])}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
 }
 
+/**
+ * Numbers stored with less precision (DECIMAL(10,2), float32) read back rounded: 19.999 → 20,
+ * 0.1 + 0.2 → 0.3. Equal when the sent value, rounded to the decimals the server returned, is
+ * the returned value (or they agree to float32 precision).
+ */
+function sameNumber(sent: number, got: number): boolean {
+  if (sent === got) return true;
+  const decimals = (String(got).split(".")[1] ?? "").length;
+  if (!Number.isInteger(sent) && decimals < (String(sent).split(".")[1] ?? "").length && Math.abs(Number(sent.toFixed(decimals)) - got) < 1e-9) return true;
+  return Math.abs(sent - got) <= Math.abs(sent) * 1e-7;
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([Tt ][\d:.]+([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Equality that tolerates the normalisations servers legitimately apply. */
@@ -268,8 +300,9 @@ export function sameValue(sent: unknown, got: unknown): boolean {
     }
     return false;
   }
+  if (typeof sent === "number" && typeof got === "number") return sameNumber(sent, got);
   if ((typeof sent === "number" && typeof got === "string") || (typeof sent === "string" && typeof got === "number")) {
-    return String(sent).trim() !== "" && Number(sent) === Number(got);
+    return String(sent).trim() !== "" && Number.isFinite(Number(sent)) && Number.isFinite(Number(got)) && sameNumber(Number(sent), Number(got));
   }
   if (Array.isArray(sent) && Array.isArray(got)) {
     if (sent.length !== got.length) return false;

@@ -195,9 +195,11 @@ describe("security-auth", () => {
   it("chains BOLA across identities and BFLA on privileged operations", async () => {
     const cases = await run(securityAuth);
     const bola = cases.find((c) => c.tags?.includes("bola") && c.id.includes("createPet@/pets/{petId}"))!;
-    expect(bola.steps.map((s) => `${s.id}:${s.request.identity}`)).toEqual(["create:alice", "anonymous-read:null", "attacker-read:bob", "attacker-update:bob", "attacker-delete:bob", "owner-read:alice"]);
-    expect(checksOf(bola.steps[2], "bola")[0].params).toMatchObject({ ownerStep: "create", action: "read", anonymousStep: "anonymous-read" });
-    expect(checksOf(bola.steps[4], "bola")[0].params).toMatchObject({ action: "delete", verifyStep: "owner-read" });
+    expect(bola.steps.map((s) => `${s.id}:${s.request.identity}`)).toEqual(["create:alice", "anonymous-read:null", "owner-list:alice", "attacker-list:bob", "attacker-read:bob", "attacker-update:bob", "attacker-delete:bob", "owner-read:alice"]);
+    // both listings tell a resource shared by design (listed to bob) from a private one (only to alice)
+    expect(bola.steps[3].request).toMatchObject({ method: "get", path: "/pets" });
+    expect(checksOf(bola.steps[4], "bola")[0].params).toMatchObject({ ownerStep: "create", action: "read", anonymousStep: "anonymous-read", listStep: "attacker-list", ownerListStep: "owner-list", idVariable: "petId", idProperty: "id" });
+    expect(checksOf(bola.steps[6], "bola")[0].params).toMatchObject({ action: "delete", verifyStep: "owner-read" });
     const bfla = cases.filter((c) => c.tags?.includes("bfla"));
     expect(bfla.map((c) => c.operationId)).toEqual(["adminStats"]);
     expect(lastStep(bfla[0]).request.identity).toBe("bob");
@@ -242,13 +244,16 @@ describe("data-exposure", () => {
   it("injects server-controlled and privileged properties and reads them back", async () => {
     const cases = await run(dataExposure);
     const mass = cases.find((c) => c.tags?.includes("mass-assignment") && c.title.startsWith("POST /pets "))!;
-    const body = mass.steps[0].request.body?.value as Record<string, unknown>;
-    expect(body).toMatchObject({ name: "Rex", role: "admin", isAdmin: true, id: 987654 });
-    const read = lastStep(mass);
-    expect(read.request.method).toBe("get");
-    const properties = checksOf(read, "mass_assignment").map((k) => k.params?.property);
+    expect(mass.steps.map((s) => s.id)).toEqual(["baseline-create", "create", "read-back"]);
+    // the baseline create sends no injection: it shows the server's defaults
+    expect(mass.steps[0].request.body?.value).not.toHaveProperty("role");
+    const write = mass.steps[1];
+    expect(write.request.body?.value).toMatchObject({ name: "Rex", role: "admin", isAdmin: true, id: 987654 });
+    expect(lastStep(mass).request.method).toBe("get");
+    // the check sits on the write (it reads the write's schema and status) and names the read-back
+    const properties = checksOf(write, "mass_assignment").map((k) => k.params?.property);
     expect(properties).toEqual(expect.arrayContaining(["role", "isAdmin", "id"]));
-    expect(checksOf(read, "mass_assignment")[0].params?.createdBy).toBe("create");
+    expect(checksOf(write, "mass_assignment")[0].params).toMatchObject({ readStep: "read-back", baselineStep: "baseline-create" });
     // declared writable properties are never "injected"
     expect(properties).not.toContain("name");
     const reads = cases.filter((c) => c.tags?.includes("exposure"));

@@ -1,15 +1,19 @@
 /**
  * data-exposure: mass assignment and excessive data exposure.
- *   - create (and update) requests that also send readOnly properties and privileged-looking
- *     extras (role=admin, isAdmin=true) with distinctive values, then read the resource back:
- *     mass_assignment { property, injected, createdBy } on the step that shows what was stored.
+ *   - create and update requests (and writes readable on their own path, PATCH /users/me) that
+ *     also send readOnly properties and privileged-looking extras (role=admin, isAdmin=true) with
+ *     distinctive values: mass_assignment { property, injected, readStep, baselineStep } on the
+ *     write, where readStep reads the resource back and baselineStep shows the value without
+ *     the injection (a plain create, or a read before the update).
  *     Properties the request schema declares writable are never injected (setting them is legal).
  *   - every successful read is checked for excessive_data_exposure.
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
-import { agentEnv, buildRequest, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
-import { createResource, itemRequest, resourceTargets, type ResourceTarget } from "./stateful";
+import type { Rng } from "./random";
+import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
+import { PRIVILEGED_IDENTITY } from "./security-auth";
+import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful";
 import { flattenAllOf, isObject, type SchemaObject } from "./schema";
 import type { Agent, AgentContext } from "./types";
 
@@ -62,9 +66,16 @@ export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv
   }
 }
 
+/** additionalProperties/unevaluatedProperties false: undeclared properties only earn a 400. */
+function isClosed(flat: SchemaObject): boolean {
+  return (flat.additionalProperties === false || flat.unevaluatedProperties === false) && !isObject(flat.patternProperties);
+}
+
 /**
  * Properties to inject into a body of `schema`: readOnly ones, server-controlled ones (returned by
  * `responseSchema` but not accepted by the request schema), and undeclared privileged extras.
+ * Undeclared names are only injected when the request schema is open: a closed schema makes the
+ * server refuse the whole write, which would hide the readOnly probes.
  */
 export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: JsonSchema): [string, unknown][] {
   const flat = flattenAllOf(schema, env.model.schemas);
@@ -79,6 +90,7 @@ export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: J
     const value = distinctiveValue(name, sub, env);
     if (value !== undefined) out.push([name, value]);
   }
+  if (isClosed(flat)) return out.slice(0, 6);
   const declared = new Set(Object.keys(props).map((k) => k.toLowerCase()));
   const response = responseSchema !== undefined ? flattenAllOf(responseSchema, env.model.schemas) : undefined;
   if (isObject(response) && isObject(response.properties)) {
@@ -103,12 +115,27 @@ function successSchema(op: Operation): JsonSchema | undefined {
   return undefined;
 }
 
-function massChecks(injected: [string, unknown][], createdBy?: string): Step["checks"] {
-  return injected.map(([property, value]) => check("mass_assignment", { property, injected: value, ...(createdBy ? { createdBy, createStep: createdBy } : {}) }));
+/**
+ * mass_assignment goes on the write itself (the check reads the write's request schema and
+ * status), naming the read that shows what was stored and the step that shows the value the
+ * server had or defaults to without the injection.
+ */
+function massChecks(injected: [string, unknown][], readStep: string | undefined, baselineStep: string): Step["checks"] {
+  return injected.map(([property, value]) => check("mass_assignment", { property, injected: value, baselineStep, ...(readStep ? { readStep } : {}) }));
 }
 
 function withInjections(body: unknown, injected: [string, unknown][]): unknown {
   return isObject(body) ? { ...body, ...Object.fromEntries(injected) } : body;
+}
+
+/**
+ * Who sends the injections: the first identity not named like a privileged role (an admin
+ * already has role=admin, so the escalation would not show); the default identity otherwise.
+ */
+export function probeIdentity(env: AgentEnv): string | undefined {
+  const [first, ...rest] = env.config.identities;
+  if (first === undefined || !PRIVILEGED_IDENTITY.test(first)) return undefined;
+  return rest.find((name) => !PRIVILEGED_IDENTITY.test(name));
 }
 
 function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
@@ -117,36 +144,66 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
   const media = preferredMedia(target.producer.op);
   if (media && isJsonMedia(media.contentType)) {
     const injected = injections(env, media.schema, successSchema(target.producer.op));
-    const created = createResource(env, target, rng.fork("create"));
+    const created = createResource(env, target, rng.fork("create"), { identity: probeIdentity(env) });
     const createStep = created.steps[created.steps.length - 1];
     if (injected.length > 0 && createStep.request.body && isObject(createStep.request.body.value)) {
+      // the same create without the injection shows the server's defaults
+      const baseline: Step = { id: "baseline-create", request: copy(createStep.request), checks: [] };
       createStep.request.body.value = withInjections(createStep.request.body.value, injected);
-      const steps = [...created.steps];
-      if (target.read) {
-        steps.push({ id: "read-back", request: itemRequest(env, target.read, rng.fork("read"), created.known).request, checks: [...massChecks(injected, "create"), check("excessive_data_exposure")] });
-      } else {
-        createStep.checks.push(...massChecks(injected));
-      }
+      createStep.checks.push(...massChecks(injected, target.read ? "read-back" : undefined, "baseline-create"));
+      const steps = [...created.steps.slice(0, -1), baseline, createStep];
+      if (target.read) steps.push({ id: "read-back", request: itemRequest(env, target.read, rng.fork("read"), created.known, probeIdentity(env)).request, checks: [check("excessive_data_exposure")] });
       drafts.push({ kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] });
     }
   }
   const update = target.put ?? target.patch;
-  const updateMedia = update ? preferredMedia(update) : undefined;
-  if (update && updateMedia && isJsonMedia(updateMedia.contentType) && target.read) {
-    const injected = injections(env, updateMedia.schema, successSchema(update));
-    const created = createResource(env, target, rng.fork("update-chain"));
-    const built = itemRequest(env, update, rng.fork("update"), created.known, undefined, target.producer.property);
-    if (injected.length > 0 && built.request.body && isObject(built.request.body.value)) {
-      built.request.body.value = withInjections(built.request.body.value, injected);
-      const steps: Step[] = [
-        ...created.steps,
-        { id: "update", request: built.request, checks: [check("not_a_server_error")], requireSuccess: true },
-        { id: "read-back", request: itemRequest(env, target.read, rng.fork("read2"), created.known).request, checks: massChecks(injected, "update") },
-      ];
-      drafts.push({ kind: "security", title: `${opLabel(update.method, update.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] });
-    }
+  if (update && target.read) {
+    const created = createResource(env, target, rng.fork("update-chain"), { identity: probeIdentity(env) });
+    const draft = updateDraft(env, update, target.read, rng.fork("update"), created.known, created.steps, target.producer.property);
+    if (draft) drafts.push(draft);
   }
   return drafts;
+}
+
+/** read → write with injected properties → read back, on a resource that exists (setup steps). */
+function updateDraft(env: AgentEnv, update: Operation, read: Operation, rng: Rng, known: Record<string, string>, setup: Step[], idProperty?: string): CaseDraft | undefined {
+  const media = preferredMedia(update);
+  if (!media || !isJsonMedia(media.contentType)) return undefined;
+  const injected = injections(env, media.schema, successSchema(update));
+  const identity = probeIdentity(env);
+  const built = itemRequest(env, update, rng.fork("write"), known, identity, idProperty, updateOptional(env, update));
+  if (injected.length === 0 || !built.request.body || !isObject(built.request.body.value)) return undefined;
+  built.request.body.value = withInjections(built.request.body.value, injected);
+  const readRequest = () => itemRequest(env, read, rng.fork("read"), known, identity).request;
+  const steps: Step[] = [
+    ...setup,
+    { id: "read-before", request: readRequest(), checks: [], requireSuccess: true },
+    { id: "update", request: built.request, checks: [check("not_a_server_error"), ...massChecks(injected, "read-back", "read-before")], requireSuccess: true },
+    { id: "read-back", request: readRequest(), checks: [check("excessive_data_exposure")] },
+  ];
+  return { kind: "security", title: `${opLabel(update.method, update.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] };
+}
+
+/**
+ * Writes that are not part of a collection lifecycle but can be read back on the same path
+ * (PATCH /users/me + GET /users/me, PUT /settings + GET /settings).
+ */
+function selfUpdateDrafts(env: AgentEnv, targets: ResourceTarget[]): { op: Operation; drafts: CaseDraft[] }[] {
+  const covered = new Set(targets.map((t) => t.itemPath));
+  const out: { op: Operation; drafts: CaseDraft[] }[] = [];
+  for (const op of env.model.operations) {
+    if ((op.method !== "put" && op.method !== "patch") || covered.has(op.path)) continue;
+    const read = env.model.operations.find((o) => o.path === op.path && o.method === "get");
+    if (!read) continue;
+    const rng = opRng(env, NAME, `self:${op.operationId}`);
+    // path parameters (if any) come from setup steps creating their resources
+    const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "required", includeBody: true, identity: probeIdentity(env) });
+    const known: Record<string, string> = {};
+    for (const [name, value] of Object.entries(base.request.pathParams)) if (typeof value === "string" || typeof value === "number") known[name] = String(value);
+    const draft = updateDraft(env, op, read, rng, known, base.setup);
+    if (draft) out.push({ op, drafts: [draft] });
+  }
+  return out;
 }
 
 function readDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
@@ -170,10 +227,12 @@ export const dataExposure: Agent = {
     const cap = ctx.config.maxCasesPerOperation;
     const out: TestCase[] = [];
     for (const op of ctx.model.operations) out.push(...finishCases(NAME, op.operationId, readDrafts(env, op), cap));
-    for (const target of resourceTargets(env)) {
+    const targets = resourceTargets(env);
+    for (const target of targets) {
       const opId = target.producer.op.operationId;
       out.push(...finishCases(NAME, opId, targetDrafts(env, target), cap, `${opId}@${target.itemPath}`));
     }
+    for (const { op, drafts } of selfUpdateDrafts(env, targets)) out.push(...finishCases(NAME, op.operationId, drafts, cap, `self:${op.operationId}`));
     return out;
   },
 };

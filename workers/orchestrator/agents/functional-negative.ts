@@ -2,9 +2,17 @@
  * functional-negative: requests that break the spec in exactly one place, on top of a valid-ish
  * base request (examples first, id path parameters from setup steps so the rejection is about the
  * broken value, not about a missing resource). Every mutation is confirmed invalid by the
- * validator; format violations (`weak`) get no negative_data_rejection since many servers do not
- * enforce formats. Also: missing required parts, malformed JSON, an undeclared Content-Type,
- * missing required headers, and one undeclared method per path.
+ * validator. Some violations are `weak`: only not_a_server_error judges them, because servers
+ * that follow their spec commonly tolerate them (the robustness principle), so accepting them
+ * is no bug:
+ *  - format violations (many servers do not enforce formats);
+ *  - invalid values of OPTIONAL query/header/cookie parameters (ignored, defaulted or clamped:
+ *    `limit=101` served as 100);
+ *  - undeclared properties in a closed body schema (ignored by lenient deserialisers);
+ *  - a missing required body when `{}` would be a valid one (read as an empty object);
+ *  - JSON sent as text/plain (parsed regardless of the label).
+ * Also: missing required parts, malformed JSON, missing required headers, and one undeclared
+ * method per path.
  */
 import type { HttpMethod, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
@@ -53,11 +61,12 @@ function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter,
     else if (param.in === "query") request.query[param.name] = text;
     else if (param.in === "header") request.headers[param.name] = text;
     else request.cookies = { ...(request.cookies ?? {}), [param.name]: text };
+    const weak = m.weak || (param.in !== "path" && !param.required);
     drafts.push({
       kind: "negative",
       title: `${title}: ${param.in} ${param.name} ${m.reason}`,
-      steps: [...base.setup, negativeStep(request, { location: param.in, parameter: param.name, description: m.reason }, m.weak)],
-      tags: [m.kind, ...(m.weak ? ["weak"] : [])],
+      steps: [...base.setup, negativeStep(request, { location: param.in, parameter: param.name, description: m.reason }, weak)],
+      tags: [m.kind, ...(weak ? ["weak"] : [])],
     });
   }
   return drafts;
@@ -75,11 +84,12 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string): CaseDr
     if (form && m.path === "") continue;
     const request = copy(base.request);
     request.body = { contentType: request.body!.contentType, value: m.value };
+    const weak = m.weak || m.kind === "additional";
     drafts.push({
       kind: "negative",
       title: `${title}: body ${m.reason}`,
-      steps: [...base.setup, negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, m.weak)],
-      tags: [m.kind, ...(m.weak ? ["weak"] : [])],
+      steps: [...base.setup, negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak)],
+      tags: [m.kind, ...(weak ? ["weak"] : [])],
     });
   }
   return drafts;
@@ -114,7 +124,8 @@ function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: s
   if (op.requestBody?.required && body && base.body) {
     const without = copy(base.request);
     delete without.body;
-    drafts.push({ kind: "negative", title: `${title}: without the required body`, steps: [...base.setup, negativeStep(without, { location: "body", description: "required body missing" })], tags: ["required"] });
+    const emptyIsValid = env.validator.check({}, base.body.schema) !== "invalid";
+    drafts.push({ kind: "negative", title: `${title}: without the required body`, steps: [...base.setup, negativeStep(without, { location: "body", description: "required body missing" }, emptyIsValid)], tags: ["required", ...(emptyIsValid ? ["weak"] : [])] });
     if (isJsonMedia(base.body.media.contentType)) {
       const malformed = copy(base.request);
       malformed.body = { contentType: body.contentType, raw: '{"sentinel": "unterminated' };
@@ -126,8 +137,8 @@ function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: s
         drafts.push({
           kind: "negative",
           title: `${title}: undeclared Content-Type text/plain`,
-          steps: [...base.setup, negativeStep(wrongType, { location: "header", parameter: "Content-Type", description: "Content-Type text/plain is not declared" })],
-          tags: ["content-type"],
+          steps: [...base.setup, negativeStep(wrongType, { location: "header", parameter: "Content-Type", description: "Content-Type text/plain is not declared" }, true)],
+          tags: ["content-type", "weak"],
         });
       }
     }
@@ -143,12 +154,11 @@ function unsupportedMethod(env: AgentEnv, op: Operation, base: BuiltRequest): Ca
   const method = PROBE_METHODS.find((m) => !declared.has(m));
   if (!method) return [];
   const request: RequestTemplate = { method, path: op.path, pathParams: copy(base.request.pathParams), query: {}, headers: {} };
-  const chained = Object.values(base.pathSources).some((s) => s === "chain");
   return [
     {
       kind: "negative",
       title: `${method.toUpperCase()} ${op.path} (undeclared method)`,
-      steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error"), check("unsupported_method", { method: method.toUpperCase(), ...(chained ? { resourceExists: true } : {}) })] }],
+      steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error"), check("unsupported_method", { method: method.toUpperCase() })] }],
       tags: ["unsupported-method"],
     },
   ];

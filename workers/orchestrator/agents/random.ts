@@ -51,6 +51,16 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)];
   }
 
+  /** a shuffled copy (Fisher-Yates) */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
   /** a fresh stream derived from this one (stable for the same call order) */
   fork(label: string): Rng {
     return new Rng(hashString(label, (this.next() * 4294967296) >>> 0));

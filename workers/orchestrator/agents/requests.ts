@@ -93,8 +93,16 @@ export interface BuiltRequest {
   body?: BuiltBody;
   /** every value is schema-valid per the validator */
   valid: boolean;
-  /** valid, no guessed id anywhere, serialisation unambiguous: acceptance may be judged */
+  /** valid, no guessed id anywhere, serialisation unambiguous */
   certain: boolean;
+  /**
+   * Every value comes from the spec itself (examples, enum/const values) or from earlier
+   * responses — nothing generated. Only then may a lone request be judged by
+   * positive_data_acceptance: a generated value a server refuses can be a business rule the
+   * schema does not express (an unknown coupon code, `to` before `from`, a quantity over the
+   * stock), which is no bug. Generated requests are judged differentially instead.
+   */
+  fromSpec: boolean;
   /** variables made by the setup steps: path parameter name → variable name */
   vars: Record<string, string>;
 }
@@ -184,6 +192,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   const optional = options.optional ?? "random";
   let valid = true;
   let certain = true;
+  let fromSpec = true;
 
   // path parameters: real ids from setup steps when a producer exists, else examples or generated
   const setup: Step[] = [];
@@ -222,6 +231,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     pathParams[name] = value;
     pathSources[name] = source;
     if (source === "generated") certain = false; // a guessed id legitimately gives 404
+    if (source !== "example" && source !== "enum") fromSpec = false;
     if (env.validator.check(value, param.schema) !== "valid") valid = false;
   }
   for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
@@ -238,6 +248,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     if (value === undefined) continue;
     params.push({ param, value, source });
     if (env.validator.check(value, param.schema) !== "valid") valid = false;
+    if (source === "generated") fromSpec = false;
     if (source === "generated" && isIdLikeName(param.name)) certain = false;
     if (param.in === "query") {
       if (isObject(value)) certain = false;
@@ -268,6 +279,8 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       ? example
       : generateValid(media.schema, { schemas: env.model.schemas, rng, mode: "request", optional, branch: options.branch, useExamples: true });
     body = { media, schema: media.schema, value, fromExample: exampleOk };
+    // an example's references (itemId: 1) name resources the target need not have
+    if (!exampleOk || hasGuessedReference(value)) fromSpec = false;
     const contentType = wireContentType(media.contentType);
     if (isJsonMedia(media.contentType) || /x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) {
       request.body = { contentType, value };
@@ -281,7 +294,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       certain = false;
     }
   }
-  return { setup, request, pathSources, params, body, valid, certain: certain && valid, vars };
+  return { setup, request, pathSources, params, body, valid, certain: certain && valid, fromSpec: fromSpec && certain && valid, vars };
 }
 
 /** Deep copy (templates are plain JSON). */

@@ -94,18 +94,37 @@ function authDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   return drafts;
 }
 
+/** Identity names that say "privileged": admin, root, superuser, staff, owner, ops, sysadmin ... */
+export const PRIVILEGED_IDENTITY = /(admin|root|super|staff|owner|operator|moderator|privileged|elevated|manager|(^|[^a-z])ops([^a-z]|$))/i;
+
 /** Operations an unprivileged identity must not call. */
 export function isPrivileged(op: Operation, config: AgentContext["config"]): boolean {
   const extensions = (op as unknown as { extensions?: Record<string, unknown> }).extensions ?? {};
   const marked = (op as unknown as Record<string, unknown>)["x-sentinel-privileged"] ?? extensions["x-sentinel-privileged"];
   if (marked === true) return true;
   if (marked === false) return false;
-  const adminWord = /(^|[^a-z])admin|superuser|(^|[^a-z])staff([^a-z]|$)/i;
-  if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /admin/i.test(op.operationId)) return true;
+  // whole words only: /admin/users, tag "Admin", adminListUsers — not /administrative-areas
+  const adminWord = /(^|[^a-z])(admin|admins|superusers?|staff)(?![a-z])/i;
+  if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /(^|[^A-Za-z])admins?(?![a-z])|Admins?(?![a-z])|ADMIN/.test(op.operationId)) return true;
   const scopes = op.security.flatMap((alternative) => Object.values(alternative).flat());
   if (scopes.some((s) => /admin/i.test(s))) return true;
   // "write" scopes only mean privileged when the user says which identities are unprivileged
   return config.unprivilegedIdentities !== undefined && scopes.length > 0 && scopes.every((s) => /write|manage|delete/i.test(s));
+}
+
+const PAGE_SIZE = /^(limit|per_?page|page_?size|size|count|max_?results|max|top|first)$/i;
+
+/** A listing of the collection as `identity`, with the largest page the spec allows. */
+function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRng>, known: Record<string, string>, identity: string): RequestTemplate {
+  const request = buildRequest(env, list, rng, { known, optional: "required", chain: false, identity }).request;
+  for (const param of list.parameters) {
+    if (param.in !== "query" || !PAGE_SIZE.test(param.name)) continue;
+    const schema = param.schema as { type?: unknown; maximum?: unknown };
+    if (schema.type !== "integer" && schema.type !== "number") continue;
+    const size = typeof schema.maximum === "number" ? Math.floor(schema.maximum) : 100;
+    if (env.validator.check(size, param.schema) === "valid") request.query[param.name] = size;
+  }
+  return request;
 }
 
 function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
@@ -120,13 +139,21 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
       const created = createResource(env, target, rng.fork(attacker), { identity: owner });
       const steps: Step[] = [...created.steps];
       const idProperty = target.producer.property;
+      const identify = { idVariable: target.param, ...(idProperty && !idProperty.includes("/") ? { idProperty } : {}) };
       if (target.read) {
         steps.push({ id: "anonymous-read", request: itemRequest(env, target.read, rng.fork("anon"), created.known, null).request, checks: [] });
-        steps.push({
-          id: "attacker-read",
-          request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request,
-          checks: [check("bola", { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker })],
-        });
+        // what the collection shows each side: listed to the attacker = shared by design;
+        // listed to the owner but not to the attacker = private
+        const collection = target.itemPath.slice(0, target.itemPath.lastIndexOf("/"));
+        const list = env.graph.operation("get", collection);
+        const readParams: Record<string, unknown> = { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker, ...identify };
+        if (list) {
+          steps.push({ id: "owner-list", request: listRequest(env, list, rng.fork("owner-list"), created.known, owner), checks: [] });
+          steps.push({ id: "attacker-list", request: listRequest(env, list, rng.fork("list"), created.known, attacker), checks: [] });
+          readParams.listStep = "attacker-list";
+          readParams.ownerListStep = "owner-list";
+        }
+        steps.push({ id: "attacker-read", request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request, checks: [check("bola", readParams)] });
       }
       const update = target.put ?? target.patch;
       if (update) {
@@ -147,7 +174,8 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
 
 function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const [owner, ...others] = env.config.identities;
-  const attackers = (env.config.unprivilegedIdentities ?? others).filter((name) => name !== owner || env.config.unprivilegedIdentities !== undefined);
+  // without an explicit list, identities named like privileged roles are not taken as attackers
+  const attackers = env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name));
   if (!owner || attackers.length === 0 || !isPrivileged(op, env.config)) return [];
   const rng = opRng(env, `${NAME}:bfla`, op.operationId);
   const drafts: CaseDraft[] = [];

@@ -17,30 +17,36 @@ const NAME = "security-injection";
 
 interface Field {
   location: "query" | "path" | "header" | "body";
+  /** pattern or format the server may enforce: tried after the free-form fields */
+  constrained?: boolean;
   /** parameter name, or JSON pointer tokens for body fields */
   name: string;
   tokens?: string[];
   format?: string;
 }
 
-/** A string input a payload may replace: no enum, no pattern, no format other than URIs. */
-function freeForm(schema: JsonSchema, env: AgentEnv): { ok: boolean; format?: string } {
+/**
+ * A string input a payload may replace: any string but enums/consts. Fields with a pattern or a
+ * format are included too (after the free-form ones): a server that enforces them answers 400,
+ * which is no evidence, and one that does not is exactly where injections get through.
+ */
+function freeForm(schema: JsonSchema, env: AgentEnv): { ok: boolean; format?: string; constrained?: boolean } {
   const flat = flattenAllOf(schema, env.model.schemas);
   if (!isObject(flat)) return { ok: flat === true };
   const types = admittedTypes(flat, env.model.schemas);
   if (types && !types.includes("string")) return { ok: false };
-  if (flat.enum !== undefined || flat.const !== undefined || flat.pattern !== undefined) return { ok: false };
+  if (flat.enum !== undefined || flat.const !== undefined) return { ok: false };
   const format = typeof flat.format === "string" ? flat.format : undefined;
-  if (format && !["uri", "url", "hostname", "password"].includes(format)) return { ok: false };
-  return { ok: true, format };
+  const constrained = flat.pattern !== undefined || (format !== undefined && !["uri", "url", "hostname", "password"].includes(format));
+  return { ok: true, format, constrained };
 }
 
 function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: string[], out: Field[], depth = 0): void {
   if (depth > 4 || out.length > 40) return;
   const flat = flattenAllOf(schema, env.model.schemas);
   if (typeof value === "string") {
-    const { ok, format } = freeForm(flat, env);
-    if (ok && tokens.length > 0) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format });
+    const { ok, format, constrained } = freeForm(flat, env);
+    if (ok && tokens.length > 0) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format, constrained });
     return;
   }
   if (!isObject(flat)) return;
@@ -55,16 +61,16 @@ function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: s
 function fieldsOf(env: AgentEnv, op: Operation, base: BuiltRequest): Field[] {
   const fields: Field[] = [];
   for (const param of op.parameters.filter((p) => p.in === "path")) {
-    const { ok, format } = freeForm(param.schema, env);
-    if (ok) fields.push({ location: "path", name: param.name, format });
+    const { ok, format, constrained } = freeForm(param.schema, env);
+    if (ok) fields.push({ location: "path", name: param.name, format, constrained });
   }
   for (const param of settableParams(env, op)) {
     if (param.in === "cookie") continue;
-    const { ok, format } = freeForm(param.schema, env);
-    if (ok) fields.push({ location: param.in as "query" | "header", name: param.name, format });
+    const { ok, format, constrained } = freeForm(param.schema, env);
+    if (ok) fields.push({ location: param.in as "query" | "header", name: param.name, format, constrained });
   }
   if (base.body && base.request.body?.value !== undefined) bodyFields(env, base.body.schema, base.body.value, [], fields);
-  return fields;
+  return [...fields.filter((f) => !f.constrained), ...fields.filter((f) => f.constrained)];
 }
 
 function setBodyValue(root: unknown, tokens: string[], value: unknown): unknown {
@@ -106,6 +112,14 @@ function payloadDraft(env: AgentEnv, op: Operation, base: BuiltRequest, field: F
   if (name) checks.push(check(name, params));
   const steps: Step[] = [...base.setup];
   if (withBaseline) steps.push({ id: "baseline", request: copy(base.request), checks: [] });
+  if (withBaseline && field.location === "body" && text === undefined && request.body) {
+    // an operator object's control: a plain object in the same place tells "a value of the
+    // wrong type was dropped" from "the operator was interpreted"
+    const control = copy(base.request);
+    control.body = { contentType: request.body.contentType, value: setBodyValue(base.request.body!.value, field.tokens!, { sentinel: "control" }) };
+    steps.push({ id: "control", request: control, checks: [] });
+    params.controlStep = "control";
+  }
   steps.push({ id: "payload", request, checks });
   return { kind: "security", title: `${opLabel(op.method, op.path)}: ${payload.family} payload in ${location}`, steps, tags: ["injection", payload.family] };
 }
@@ -115,17 +129,19 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
   const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" });
   const fields = fieldsOf(env, op, base);
   if (fields.length === 0) return [];
-  // one group per family, each walking the fields with a payload drawn per (field, family)
-  const byFamily = new Map<PayloadFamily, CaseDraft[]>();
+  // one group per family; inside it every field gets its first payload before any gets a second
+  const byFamily = new Map<PayloadFamily, CaseDraft[][]>();
   for (const field of fields) {
     for (const family of familiesFor(field.location, field.name, field.format)) {
-      const list = PAYLOADS[family];
-      const draft = payloadDraft(env, op, base, field, list[rng.int(0, list.length - 1)]) ?? payloadDraft(env, op, base, field, list.find((p) => typeof p.value === "string")!);
-      if (!draft) continue;
-      byFamily.set(family, [...(byFamily.get(family) ?? []), draft]);
+      const drafts = rng
+        .fork(`${locationLabel(field)}:${family}`)
+        .shuffle(PAYLOADS[family])
+        .map((payload) => payloadDraft(env, op, base, field, payload))
+        .filter((d): d is CaseDraft => d !== undefined);
+      if (drafts.length > 0) byFamily.set(family, [...(byFamily.get(family) ?? []), drafts]);
     }
   }
-  return roundRobin([...byFamily.values()]).slice(0, Math.max(cap, 0));
+  return roundRobin([...byFamily.values()].map((perField) => roundRobin(perField))).slice(0, Math.max(cap, 0));
 }
 
 export const securityInjection: Agent = {

@@ -57,7 +57,7 @@ export interface CreatedResource {
 export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, options: { identity?: string | null; createId?: string; checks?: boolean } = {}): CreatedResource {
   const create = buildRequest(env, target.producer.op, rng, { useExamples: true, optional: "required", includeBody: true, identity: options.identity });
   const checks = options.checks ? conformanceChecks() : [];
-  if (options.checks && create.certain) checks.push(check("positive_data_acceptance", { valid: true }));
+  if (options.checks && create.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
   const createStep: Step = {
     id: options.createId ?? "create",
     request: create.request,
@@ -82,6 +82,17 @@ export function itemRequest(env: AgentEnv, op: Operation, rng: Rng, known: Recor
     if (built.request.body) built.request.body.value = value;
   }
   return built;
+}
+
+/**
+ * Which optional body parts an update sends: only the required ones when there are some (an
+ * optional field can trip a business rule — an unknown coupon — and block the whole lifecycle),
+ * all of them when nothing is required (a PATCH body of optional fields).
+ */
+export function updateOptional(env: AgentEnv, op: Operation): "all" | "required" {
+  const media = op.requestBody?.content.find((m) => isJsonMedia(m.contentType));
+  const flat = media ? flattenAllOf(media.schema, env.model.schemas) : undefined;
+  return isObject(flat) && Array.isArray(flat.required) && flat.required.length > 0 ? "required" : "all";
 }
 
 function bodyHasProperty(env: AgentEnv, schema: JsonSchema, name: string): boolean {
@@ -150,9 +161,9 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft
     }
     const updateOp = target.put ?? target.patch;
     if (updateOp) {
-      const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, "all");
+      const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
       const checks = conformanceChecks();
-      if (update.certain) checks.push(check("positive_data_acceptance", { valid: true }));
+      if (update.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
       steps.push(step("update", update.request, checks, true));
       if (target.read && update.body) {
         const fields = comparableFields(env, update.body.value, update.body.schema, target.read);

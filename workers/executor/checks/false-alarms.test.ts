@@ -1,0 +1,107 @@
+/**
+ * Behaviours of real servers that follow their spec and must not raise a finding, one per rule
+ * the checks apply (the end-to-end counterpart is test/node/detection-false-alarms.test.ts).
+ */
+import { describe, expect, it } from "vitest";
+import { bfla, bola, ignored_auth } from "./auth";
+import { content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance } from "./conformance";
+import { positive_data_acceptance } from "./negative";
+import { ensure_resource_availability, sameValue, use_after_free } from "./stateful";
+import { ctx, record } from "./test-support";
+import type { CheckContext } from "./types";
+
+const read = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7" };
+
+describe("status codes outside the contract", () => {
+  it("does not judge refusals of the identity, throttling or announced overload", () => {
+    // GET /pets/{petId} documents 200 and 404 only
+    for (const status of [401, 403, 429]) expect(status_code_conformance(ctx({ ...read, status, body: { message: "no" } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...read, status: 503, headers: { "retry-after": "30" } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...read, status: 503 })).status).toBe("failed");
+    expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 503, headers: { "retry-after": "30" } })).status).toBe("skipped");
+    expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 503 })).status).toBe("failed");
+  });
+  it("takes an undocumented 404 as a finding only for an id the API itself issued", () => {
+    const deletePet = { method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 404 };
+    expect(status_code_conformance(ctx({ ...deletePet, pathParams: { petId: 7 } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...deletePet, pathParams: { petId: "{{petId}}" } })).status).toBe("failed");
+  });
+});
+
+describe("JSON media types and schemas", () => {
+  it("accepts application/problem+json where application/json is documented", () => {
+    const problem = { method: "POST", path: "/pets", status: 400, headers: { "content-type": "application/problem+json" }, body: { message: "bad" } };
+    expect(content_type_conformance(ctx(problem)).status).toBe("passed");
+    expect(content_type_conformance(ctx({ ...problem, headers: { "content-type": "text/html" } })).status).toBe("failed");
+  });
+  it("reads oneOf as anyOf in responses: overlapping branches are the spec's ambiguity", () => {
+    const c = ctx({ method: "GET", path: "/public/items", status: 200, body: { name: "Tom" } });
+    const op = structuredClone(c.operation!);
+    op.responses = [{ status: "200", content: [{ contentType: "application/json", schema: { oneOf: [{ type: "object", properties: { meows: { type: "boolean" } } }, { type: "object", properties: { barks: { type: "boolean" } } }] } }], headers: [], links: [] }];
+    expect(response_schema_conformance({ ...c, operation: op }).status).toBe("passed");
+  });
+});
+
+describe("positive_data_acceptance with a baseline", () => {
+  const baselineOk = record({ id: "baseline", method: "POST", path: "/pets", status: 201, body: { id: 1, name: "x" } });
+  const baselineRefused = record({ id: "baseline", method: "POST", path: "/pets", status: 422, body: { message: "unknown coupon" } });
+  const params = { valid: true, baselineStep: "baseline", location: "body name", description: "string at maxLength 64" };
+  it("fails only when the same request with ordinary values was accepted", () => {
+    expect(positive_data_acceptance(ctx({ id: "request", method: "POST", path: "/pets", status: 400 }, { others: [baselineOk], params }))).toMatchObject({ status: "failed", signature: "rejected:400:body name:string at maxLength 64" });
+    expect(positive_data_acceptance(ctx({ id: "request", method: "POST", path: "/pets", status: 400 }, { others: [baselineRefused], params })).status).toBe("skipped");
+  });
+});
+
+describe("lifecycles that are legitimately slow or soft", () => {
+  const created = record({ id: "create", method: "POST", path: "/pets", status: 202, body: { id: 7 }, extract: { petId: { from: "body", pointer: "/id" } } });
+  it("does not expect a resource accepted with 202 to be readable yet", () => {
+    expect(ensure_resource_availability(ctx({ ...read, id: "read", status: 404, pathParams: { petId: "{{petId}}" } }, { others: [created], params: { createStep: "create" } })).status).toBe("skipped");
+  });
+  it("does not expect a deletion accepted with 202 to be done, and accepts tombstones", () => {
+    const accepted = record({ id: "delete", method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 202 });
+    expect(use_after_free(ctx({ ...read, id: "reread", status: 200, body: { id: 7 } }, { others: [accepted], params: { deleteStep: "delete" } })).status).toBe("skipped");
+    const deleted = record({ id: "delete", method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 204 });
+    for (const body of [{ id: 7, deleted: true }, { id: 7, status: "archived" }, { id: 7, deletedAt: "2024-01-01T00:00:00Z" }]) {
+      expect(use_after_free(ctx({ ...read, id: "reread", status: 200, body }, { others: [deleted], params: { deleteStep: "delete" } })).status).toBe("passed");
+    }
+    expect(use_after_free(ctx({ ...read, id: "reread", status: 200, body: { id: 7, deleted: false } }, { others: [deleted], params: { deleteStep: "delete" } })).status).toBe("failed");
+  });
+  it("tolerates numbers stored with less precision", () => {
+    expect(sameValue(12.3456, 12.35)).toBe(true);
+    expect(sameValue(19.999, 20)).toBe(true);
+    expect(sameValue(0.30000000000000004, 0.3)).toBe(true);
+    expect(sameValue(57, 148)).toBe(false);
+    expect(sameValue(12.3456, 12.4)).toBe(false);
+  });
+});
+
+describe("authorisation on shared resources and sign-in pages", () => {
+  const create = record({ id: "create", method: "POST", path: "/pets", status: 201, body: { id: 7 } });
+  const listing = (id: string, identity: string, ids: number[]) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: ids.map((n) => ({ id: n, name: "x" })) });
+  const bolaCtx = (others: ReturnType<typeof record>[], body: unknown = { id: 7, name: "Rex" }): CheckContext => {
+    const c = ctx({ ...read, id: "attacker-read", identity: "bob", status: 200, body }, { others: [create, ...others], params: { ownerStep: "create", action: "read", idVariable: "petId", listStep: "attacker-list", ownerListStep: "owner-list" } });
+    c.variables.petId = 7;
+    return c;
+  };
+  it("skips a read of a resource the collection lists to the attacker too (shared by design)", () => {
+    expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3, 7])])).status).toBe("skipped");
+  });
+  it("skips when the owner's listing does not show it either (pagination: privacy unknown)", () => {
+    expect(bola(bolaCtx([listing("owner-list", "alice", [1, 2]), listing("attacker-list", "bob", [3])])).status).toBe("skipped");
+  });
+  it("fails when only the owner's listing shows it", () => {
+    expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3])])).status).toBe("failed");
+  });
+  it("passes when the attacker got a resource with another id (their own)", () => {
+    expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3])], { id: 3, name: "Bob's" })).status).toBe("passed");
+  });
+  it("takes an HTML page from a JSON operation for a sign-in page, not the resource", () => {
+    const page = { ...read, identity: null, status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!doctype html><form>Sign in</form>" };
+    expect(ignored_auth(ctx(page)).status).toBe("passed");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, headers: { "content-type": "text/html" }, body: "<html>login</html>" })).status).toBe("passed");
+  });
+  it("does not call an empty answer of a privileged read a leak", () => {
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: {} })).status).toBe("skipped");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: { users: 3 } })).status).toBe("failed");
+  });
+});

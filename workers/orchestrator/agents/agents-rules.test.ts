@@ -1,0 +1,131 @@
+/**
+ * The general rules the agents follow so that their verdicts hold for any API that follows its
+ * spec (no special case of any demo): what a lone request may be judged on, differential boundary
+ * cases, which violations a lenient server may accept, mass assignment on writes read back on
+ * their own path, and who counts as unprivileged.
+ */
+import { describe, expect, it } from "vitest";
+import type { ApiModel, CheckSpec, Operation, Step, TestCase } from "../../model";
+import { dataExposure } from "./data-exposure";
+import { functionalNegative } from "./functional-negative";
+import { functionalPositive } from "./functional-positive";
+import { isPrivileged, securityAuth } from "./security-auth";
+import { securityInjection } from "./security-injection";
+import { petstoreModel } from "./test-fixtures";
+import type { PlanConfig } from "./types";
+
+const config: PlanConfig = { identities: ["alice", "bob"], maxCasesPerOperation: 50 };
+const checksOf = (step: Step, name: string): CheckSpec[] => step.checks.filter((c) => c.name === name);
+const last = (c: TestCase) => c.steps[c.steps.length - 1];
+
+function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
+  return { tags: [], deprecated: false, parameters: [], responses: [], security: [{ bearer: [] }], pointer: "#", ...partial };
+}
+
+const json = (schema: unknown) => [{ contentType: "application/json", schema: schema as never }];
+
+/** Profiles: a self resource (/me) with a readOnly role, and a closed create schema. */
+const profileModel: ApiModel = {
+  sourceVersion: "3.0.3",
+  title: "profiles",
+  version: "1",
+  servers: [],
+  securitySchemes: { bearer: { name: "bearer", type: "http", scheme: "bearer" } },
+  schemas: {
+    Me: { type: "object", properties: { id: { type: "string", readOnly: true }, name: { type: "string", maxLength: 30 }, role: { type: "string", enum: ["user", "admin"], readOnly: true } } },
+    MeUpdate: { type: "object", additionalProperties: false, minProperties: 1, properties: { name: { type: "string", minLength: 1, maxLength: 30 }, role: { type: "string", enum: ["user", "admin"], readOnly: true } } },
+  },
+  operations: [
+    op({ operationId: "getMe", method: "get", path: "/me", responses: [{ status: "200", content: json({ $ref: "#/components/schemas/Me" }), headers: [], links: [] }] }),
+    op({ operationId: "updateMe", method: "patch", path: "/me", requestBody: { required: true, content: json({ $ref: "#/components/schemas/MeUpdate" }) }, responses: [{ status: "200", content: json({ $ref: "#/components/schemas/Me" }), headers: [], links: [] }] }),
+    op({ operationId: "getAdministrativeAreas", method: "get", path: "/geo/administrative-areas", responses: [{ status: "200", content: json({ type: "array" }), headers: [], links: [] }] }),
+  ],
+};
+
+describe("positive_data_acceptance", () => {
+  it("judges a lone request only when every value comes from the spec", async () => {
+    const cases = await functionalPositive.generate({ model: petstoreModel(), seed: 3, config });
+    const lone = cases.filter((c) => !c.steps.some((s) => s.id === "baseline") && checksOf(last(c), "positive_data_acceptance").length > 0);
+    // bodies only from the spec's example; path ids only from create chains; no generated query values
+    const bodies = lone.map((c) => last(c).request.body?.value).filter((v) => v !== undefined);
+    expect(bodies).toEqual([{ name: "Rex", status: "available" }]);
+    for (const c of lone) {
+      for (const value of Object.values(last(c).request.pathParams)) expect(String(value)).toMatch(/^\{\{\w+\}\}$/);
+      expect(last(c).request.query).toEqual({});
+    }
+    // a generated body is never judged alone
+    expect(cases.some((c) => c.operationId === "updatePet" && !c.tags?.includes("boundary") && checksOf(last(c), "positive_data_acceptance").length > 0)).toBe(false);
+  });
+
+  it("moves one made-up string to its length limits against an accepted baseline", async () => {
+    const cases = await functionalPositive.generate({ model: petstoreModel(), seed: 3, config });
+    // the create's example name "Rex" means something: no boundary there; the generated update name is made up
+    expect(cases.some((c) => c.operationId === "createPet" && c.tags?.includes("boundary"))).toBe(false);
+    const boundary = cases.filter((c) => c.operationId === "updatePet" && c.tags?.includes("boundary"));
+    expect(boundary.map((c) => c.title)).toEqual(["PUT /pets/{petId} with body name at its maxLength 50", "PUT /pets/{petId} with body name at its minLength 1"]);
+    const [max] = boundary;
+    expect(max.steps.map((s) => s.id)).toEqual(["setup-petId", "baseline", "request"]);
+    expect(max.steps[1].requireSuccess).toBe(true);
+    const sent = max.steps[2].request.body?.value as Record<string, unknown>;
+    const baseline = max.steps[1].request.body?.value as Record<string, unknown>;
+    expect(String(sent.name)).toHaveLength(50);
+    // exactly one value differs from the baseline
+    expect({ ...sent, name: baseline.name }).toEqual(baseline);
+    expect(checksOf(max.steps[2], "positive_data_acceptance")[0].params).toMatchObject({ valid: true, baselineStep: "baseline" });
+  });
+});
+
+describe("negative_data_rejection", () => {
+  it("leaves to not_a_server_error what lenient servers legitimately accept", async () => {
+    const cases = await functionalNegative.generate({ model: petstoreModel(), seed: 3, config });
+    const judged = (c: TestCase) => checksOf(last(c), "negative_data_rejection").length > 0;
+    // optional query parameter `limit` out of range: clamping is fine
+    const limit = cases.filter((c) => c.operationId === "listPets" && c.title.includes("query limit"));
+    expect(limit.length).toBeGreaterThan(0);
+    expect(limit.some(judged)).toBe(false);
+    // JSON labelled text/plain
+    expect(cases.filter((c) => c.tags?.includes("content-type")).some(judged)).toBe(false);
+    // an invalid body value stays judged
+    expect(cases.some((c) => c.operationId === "createPet" && c.title.includes("maxLength+1 at /name") && judged(c))).toBe(true);
+  });
+});
+
+describe("mass assignment", () => {
+  it("probes a write read back on its own path (PATCH /me + GET /me), from the write itself", async () => {
+    const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });
+    const mass = cases.find((c) => c.tags?.includes("mass-assignment"))!;
+    expect(mass.steps.map((s) => `${s.request.method} ${s.id}`)).toEqual(["get read-before", "patch update", "get read-back"]);
+    const write = mass.steps[1];
+    // the closed schema gets only its declared readOnly property: undeclared extras would earn a 400
+    expect(Object.keys(write.request.body?.value as object)).toContain("role");
+    expect(write.request.body?.value).not.toHaveProperty("isAdmin");
+    expect(checksOf(write, "mass_assignment")).toEqual([{ name: "mass_assignment", params: { property: "role", injected: "admin", baselineStep: "read-before", readStep: "read-back" } }]);
+  });
+  it("sends the probes as an identity not named like a privileged role", async () => {
+    const cases = await dataExposure.generate({ model: profileModel, seed: 1, config: { ...config, identities: ["admin", "alice"] } });
+    const mass = cases.find((c) => c.tags?.includes("mass-assignment"))!;
+    expect(mass.steps.every((s) => s.request.identity === "alice")).toBe(true);
+  });
+});
+
+describe("privilege", () => {
+  it("recognises admin words as words, not inside other words", () => {
+    expect(isPrivileged(profileModel.operations[2], config)).toBe(false);
+    expect(isPrivileged(op({ operationId: "adminListUsers", method: "get", path: "/users" }), config)).toBe(true);
+    expect(isPrivileged(op({ operationId: "getBadminton", method: "get", path: "/sports" }), config)).toBe(false);
+    expect(isPrivileged(op({ operationId: "x", method: "get", path: "/admin/users" }), config)).toBe(true);
+  });
+  it("never takes an identity named like a privileged role for the BFLA attacker", async () => {
+    const cases = await securityAuth.generate({ model: petstoreModel(), seed: 1, config: { ...config, identities: ["alice", "bob", "admin"] } });
+    const attackers = cases.filter((c) => c.tags?.includes("bfla")).map((c) => last(c).request.identity);
+    expect(attackers).toEqual(["bob"]);
+  });
+});
+
+describe("injection", () => {
+  it("also tries fields with a pattern or format, after the free-form ones", async () => {
+    const model: ApiModel = { ...profileModel, operations: [op({ operationId: "ping", method: "get", path: "/ping", parameters: [{ name: "host", in: "query", required: true, schema: { type: "string", pattern: "^[a-z.]+$" } }] })] };
+    const cases = await securityInjection.generate({ model, seed: 1, config });
+    expect(cases.some((c) => c.tags?.includes("command") && String(last(c).request.query.host).includes("id"))).toBe(true);
+  });
+});
