@@ -153,3 +153,12 @@ describe("planRun", () => {
     expect(seconds).toBeLessThan(30);
   });
 });
+
+describe("plan size on big specs", () => {
+  it("shrinks the per-operation budget so generation stays near the total cap", async () => {
+    const { model } = parseSpec(JSON.stringify(generateSyntheticSpec(2000)));
+    const { cases } = await planRun({ model: model!, seed: 1, config: { identities: ["a"], maxCasesPerOperation: 50, maxTotalCases: 1000 } });
+    expect(cases.length).toBeLessThanOrEqual(1000);
+    expect(cases.length).toBeGreaterThan(500);
+  });
+});

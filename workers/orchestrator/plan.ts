@@ -74,6 +74,14 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
     else if (!selected.includes(agent)) selected.push(agent);
   }
 
+  // Memory: generating far more cases than the total cap and trimming afterwards would not fit a
+  // Worker (128 MB) on specs with thousands of operations, so the per-operation budget shrinks
+  // with the spec: about twice the cap in all, leaving capFairly room to choose.
+  const totalCap = config.maxTotalCases ?? DEFAULT_TOTAL_CAP;
+  const operations = Math.max(1, input.model.operations.length);
+  const perOperationBudget = Math.max(1, Math.floor((2 * totalCap) / (operations * Math.max(1, selected.length))));
+  config.maxCasesPerOperation = Math.min(config.maxCasesPerOperation, perOperationBudget);
+
   const cases: TestCase[] = [];
   const ids = new Set<string>();
   for (const agent of selected) {
@@ -97,7 +105,6 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
     }
   }
 
-  const totalCap = config.maxTotalCases ?? DEFAULT_TOTAL_CAP;
   const kept = capFairly(cases, totalCap);
   if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
   return { cases: kept, warnings };

@@ -92,10 +92,14 @@ function injectionCheck(family: PayloadFamily): CheckSpec["name"] | undefined {
   return family === "prompt" && isCheckName("prompt_injection") ? ("prompt_injection" as CheckSpec["name"]) : undefined;
 }
 
-function payloadDraft(env: AgentEnv, op: Operation, base: BuiltRequest, field: Field, payload: Payload): CaseDraft | undefined {
+function payloadFits(field: Field, payload: Payload): boolean {
   const text = typeof payload.value === "string" ? payload.value : undefined;
-  if (field.location !== "body" && text === undefined) return undefined; // operator objects only fit JSON bodies
-  if (field.location === "header" && text !== undefined && /[^\x20-\x7e]/.test(text)) return undefined;
+  if (field.location !== "body" && text === undefined) return false; // operator objects only fit JSON bodies
+  return !(field.location === "header" && text !== undefined && /[^\x20-\x7e]/.test(text));
+}
+
+function payloadDraft(op: Operation, base: BuiltRequest, field: Field, payload: Payload): CaseDraft {
+  const text = typeof payload.value === "string" ? payload.value : undefined;
   const request = copy(base.request);
   if (field.location === "path") request.pathParams[field.name] = text;
   else if (field.location === "query") request.query[field.name] = text;
@@ -129,19 +133,23 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
   const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" });
   const fields = fieldsOf(env, op, base);
   if (fields.length === 0) return [];
-  // one group per family; inside it every field gets its first payload before any gets a second
-  const byFamily = new Map<PayloadFamily, CaseDraft[][]>();
+  // one group per family; inside it every field gets its first payload before any gets a second.
+  // Choose (field, payload) pairs first and build only the chosen drafts: copying big request
+  // bodies for every pair would dominate planning time on large specs.
+  const byFamily = new Map<PayloadFamily, { field: Field; payload: Payload }[][]>();
   for (const field of fields) {
     for (const family of familiesFor(field.location, field.name, field.format)) {
-      const drafts = rng
+      const pairs = rng
         .fork(`${locationLabel(field)}:${family}`)
         .shuffle(PAYLOADS[family])
-        .map((payload) => payloadDraft(env, op, base, field, payload))
-        .filter((d): d is CaseDraft => d !== undefined);
-      if (drafts.length > 0) byFamily.set(family, [...(byFamily.get(family) ?? []), drafts]);
+        .filter((payload) => payloadFits(field, payload))
+        .map((payload) => ({ field, payload }));
+      if (pairs.length > 0) byFamily.set(family, [...(byFamily.get(family) ?? []), pairs]);
     }
   }
-  return roundRobin([...byFamily.values()].map((perField) => roundRobin(perField))).slice(0, Math.max(cap, 0));
+  return roundRobin([...byFamily.values()].map((perField) => roundRobin(perField)))
+    .slice(0, Math.max(cap, 0))
+    .map(({ field, payload }) => payloadDraft(op, base, field, payload));
 }
 
 export const securityInjection: Agent = {
