@@ -10,6 +10,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import type { ApiModel, TestCase } from "../workers/model";
 import { planRun } from "../workers/orchestrator/plan";
+import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import {
   canMove,
   capCases,
@@ -276,6 +277,7 @@ export class TestRun extends DurableObject<Env> {
         model: model!,
         seed: init.seed,
         agents: init.agents,
+        extraAgents: wasmAgents,
         config: {
           identities: init.identityNames,
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),

@@ -66,7 +66,7 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
   const config: PlanConfig = { ...input.config, maxCasesPerOperation: Math.max(1, Math.floor(input.config.maxCasesPerOperation || 1)) };
   const available = new Map<string, Agent>(AGENTS.map((a) => [a.name, a]));
   for (const agent of input.extraAgents ?? []) available.set(agent.name, agent);
-  const names = input.agents && input.agents.length > 0 ? input.agents : AGENTS.map((a) => a.name);
+  const names = input.agents && input.agents.length > 0 ? input.agents : [...available.keys()];
   const selected: Agent[] = [];
   for (const name of names) {
     const agent = available.get(name) ?? getAgent(name);
