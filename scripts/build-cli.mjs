@@ -4,30 +4,13 @@
  * into one ES module, cli/dist/sentinel.mjs, so the CLI starts without a TypeScript loader.
  * Runs as the package's `prepare` script and on the fly from cli/bin/sentinel.mjs.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI_ENTRY = path.join(root, "cli/src/main.ts");
 export const CLI_OUTFILE = path.join(root, "cli/dist/sentinel.mjs");
-
-/**
- * `sentinel:optional-spec-bundler`: the spec module that exports `bundleDocument` (multi-file
- * specs), or an empty module while no such module exists — the CLI then uploads files as is.
- */
-const optionalSpecBundler = {
-  name: "optional-spec-bundler",
-  setup(build) {
-    build.onResolve({ filter: /^sentinel:optional-spec-bundler$/ }, () => ({ path: "optional-spec-bundler", namespace: "sentinel" }));
-    build.onLoad({ filter: /.*/, namespace: "sentinel" }, () => {
-      const dir = path.join(root, "workers/orchestrator/spec");
-      const candidates = ["index.ts", "bundle.ts", "bundle-document.ts"].map((f) => path.join(dir, f));
-      const found = candidates.find((f) => existsSync(f) && /export\s+(async\s+)?function\s+bundleDocument|export\s*\{[^}]*\bbundleDocument\b|export\s+\*\s+from/.test(readFileSync(f, "utf8")));
-      return { contents: found ? `export * from ${JSON.stringify(found)};` : "export {};", resolveDir: root, loader: "ts" };
-    });
-  },
-};
 
 export async function buildCli({ quiet = false } = {}) {
   const esbuild = await import("esbuild");
@@ -40,7 +23,6 @@ export async function buildCli({ quiet = false } = {}) {
     format: "esm",
     target: "node20",
     sourcemap: "linked",
-    plugins: [optionalSpecBundler],
     logLevel: quiet ? "error" : "warning",
     // Bundled CommonJS dependencies may call require(); give them one in ESM output.
     banner: { js: "import { createRequire as __sentinelRequire } from 'node:module'; const require = __sentinelRequire(import.meta.url);" },

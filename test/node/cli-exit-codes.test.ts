@@ -1,11 +1,12 @@
 /// <reference types="node" />
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../scripts/build-cli.mjs";
-import { ROOT, runCli } from "./cli-helpers";
+import { CLI, ROOT, runCli } from "./cli-helpers";
 
 const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
 
@@ -80,5 +81,20 @@ describe("sentinel exit codes", () => {
     const result = await runCli(["run", "--config", config]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("environment variable SENTINEL_TEST_UNSET_VARIABLE is not set");
+  });
+});
+
+describe("sentinel on an older Node", () => {
+  it("runs on node 22 or later whichever node starts it", async () => {
+    // The first `node` on PATH outside node_modules: the machine's own (Node 20 on this project's machines).
+    const systemNode = (process.env.PATH ?? "")
+      .split(path.delimiter)
+      .filter((dir) => dir && !dir.includes("node_modules"))
+      .map((dir) => path.join(dir, "node"))
+      .find((file) => existsSync(file));
+    expect(systemNode, "a node binary on PATH").toBeDefined();
+    const out = execFileSync(systemNode!, [CLI, "version"], { encoding: "utf8", env: { ...process.env, SENTINEL_NODE22_REEXEC: "" } });
+    const major = Number(/\(node v(\d+)\./.exec(out)?.[1]);
+    expect(major, out).toBeGreaterThanOrEqual(22);
   });
 });

@@ -1,0 +1,181 @@
+/**
+ * The Sentinel REST API as the CLI uses it (DESIGN.md contract): upload a spec, start a run,
+ * follow it, fetch its reports. Errors are RFC 9457 problem documents; they become CliErrors
+ * whose kind decides nothing but the wording (every one exits 2).
+ */
+import type { SpecProblem } from "../../workers/model";
+import type { Identities } from "./identities";
+import { CliError } from "./exit-codes";
+import type { RunLimitsRequest } from "./settings";
+import { causeOf, specError } from "./spec-source";
+
+export interface SpecUploaded {
+  id: string;
+  version?: number;
+  operations?: number;
+  [key: string]: unknown;
+}
+
+export interface RunCreated {
+  id: string;
+  links?: Record<string, string>;
+}
+
+export interface RunRequest {
+  spec: { id: string };
+  target: { url: string; identities?: Identities };
+  agents?: string[];
+  seed?: number;
+  limits?: RunLimitsRequest;
+}
+
+/** GET /runs/{id}: only what the CLI reads, everything else passes through. */
+export interface RunState {
+  id: string;
+  status: string;
+  [key: string]: unknown;
+}
+
+export const TERMINAL = new Set(["passed", "failed", "errored", "cancelled"]);
+
+export interface ClientOptions {
+  server: string;
+  token: string;
+  /** per HTTP call */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem?: Record<string, unknown>,
+  ) {
+    super(message, "infrastructure");
+  }
+}
+
+export class SentinelClient {
+  private readonly base: string;
+  constructor(private readonly options: ClientOptions) {
+    this.base = `${options.server.replace(/\/+$/, "")}/api/v1`;
+  }
+
+  async uploadSpec(name: string, text: string, contentType: string, display: string): Promise<SpecUploaded> {
+    const response = await this.call("POST", `/specs?name=${encodeURIComponent(name)}`, { body: text, contentType });
+    if (response.status === 422 || response.status === 400 || response.status === 413) {
+      const problem = await readProblem(response);
+      const problems = problemsOf(problem);
+      if (problems.length > 0) throw specError(display, problems);
+      throw new CliError(`the server rejected the spec ${display}: ${describeProblem(problem, response.status)}`, "spec");
+    }
+    return this.expectJson<SpecUploaded>(response, "upload the spec", [200, 201]);
+  }
+
+  async createRun(request: RunRequest): Promise<RunCreated> {
+    const response = await this.call("POST", "/runs", { body: JSON.stringify(request), contentType: "application/json" });
+    if (response.status === 400 || response.status === 422) {
+      const problem = await readProblem(response);
+      throw new CliError(`the server refused the run: ${describeProblem(problem, response.status)}`, "usage", problemDetails(problem));
+    }
+    return this.expectJson<RunCreated>(response, "start the run", [200, 201, 202]);
+  }
+
+  async getRun(id: string): Promise<RunState> {
+    return this.expectJson<RunState>(await this.call("GET", `/runs/${encodeURIComponent(id)}`), "read the run", [200]);
+  }
+
+  /** Best effort: a run the CLI gives up on should not go on running. */
+  async cancelRun(id: string): Promise<void> {
+    try {
+      await this.call("POST", `/runs/${encodeURIComponent(id)}/cancel`, { timeoutMs: 5_000 });
+    } catch {
+      // nothing more to do
+    }
+  }
+
+  async getReport(id: string): Promise<unknown> {
+    return this.expectJson<unknown>(await this.call("GET", `/runs/${encodeURIComponent(id)}/report`), "read the report", [200]);
+  }
+
+  /** GET /runs/{id}/report.{format}; undefined when the server does not offer the format. */
+  async getReportFormat(id: string, format: string): Promise<string | undefined> {
+    const response = await this.call("GET", `/runs/${encodeURIComponent(id)}/report.${format}`);
+    if (response.status === 404 || response.status === 406 || response.status === 501) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) throw new ApiError(`cannot read the ${format} report: ${describeProblem(await readProblem(response), response.status)}`, response.status);
+    return response.text();
+  }
+
+  private async call(method: string, pathAndQuery: string, opts: { body?: string; contentType?: string; timeoutMs?: number } = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.token}`,
+      accept: "application/json, application/problem+json;q=0.9, */*;q=0.1",
+      "user-agent": this.options.userAgent ?? "sentinel-cli",
+    };
+    if (opts.contentType) headers["content-type"] = opts.contentType;
+    try {
+      return await fetch(this.base + pathAndQuery, {
+        method,
+        headers,
+        body: opts.body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 60_000),
+      });
+    } catch (err) {
+      throw new CliError(`cannot reach Sentinel at ${this.options.server}: ${causeOf(err)}`, "infrastructure");
+    }
+  }
+
+  private async expectJson<T>(response: Response, what: string, ok: number[]): Promise<T> {
+    if (!ok.includes(response.status)) {
+      const problem = await readProblem(response);
+      const hint = response.status === 401 ? " (check --token)" : response.status === 403 ? " (the key's role is not allowed to)" : "";
+      throw new ApiError(`cannot ${what}: ${describeProblem(problem, response.status)}${hint}`, response.status, problem);
+    }
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError(`cannot ${what}: the server's answer is not JSON`, response.status);
+    }
+  }
+}
+
+async function readProblem(response: Response): Promise<Record<string, unknown> | undefined> {
+  const text = await response.text().catch(() => "");
+  try {
+    const body = JSON.parse(text);
+    return body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return text ? { detail: text.slice(0, 300) } : undefined;
+  }
+}
+
+function describeProblem(problem: Record<string, unknown> | undefined, status: number): string {
+  if (!problem) return `HTTP ${status}`;
+  const title = typeof problem.title === "string" ? problem.title : `HTTP ${status}`;
+  const detail = typeof problem.detail === "string" && problem.detail !== title ? `: ${problem.detail}` : "";
+  return `${title}${detail} (HTTP ${status})`;
+}
+
+/** Spec problems in a problem document: `problems`, `errors` or `issues`, each with pointer/line/message. */
+export function problemsOf(problem: Record<string, unknown> | undefined): SpecProblem[] {
+  if (!problem) return [];
+  const list = [problem.problems, problem.errors, problem.issues].find(Array.isArray) as unknown[] | undefined;
+  if (!list) return [];
+  return list
+    .filter((p): p is Record<string, unknown> => !!p && typeof p === "object")
+    .map((p) => ({
+      severity: p.severity === "warning" ? "warning" : "error",
+      pointer: typeof p.pointer === "string" ? p.pointer : Array.isArray(p.path) ? `/${p.path.join("/")}` : "",
+      line: typeof p.line === "number" ? p.line : undefined,
+      column: typeof p.column === "number" ? p.column : undefined,
+      message: typeof p.message === "string" ? p.message : JSON.stringify(p),
+    }));
+}
+
+function problemDetails(problem: Record<string, unknown> | undefined): string[] {
+  return problemsOf(problem).map((p) => `  ${p.pointer || "/"}  ${p.message}`);
+}

@@ -1,0 +1,188 @@
+/**
+ * sentinel.yaml: every `sentinel run` flag as a YAML key (kebab-case or camelCase), identities
+ * and headers as maps, report files under `reports:`. `${ENV_VAR}` (or `${ENV_VAR:-default}`)
+ * in any string value is replaced after parsing, so a variable can never inject YAML structure;
+ * `$${` stands for a literal `${`. Relative paths are relative to the config file.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { CliError } from "./exit-codes";
+import type { Identities } from "./identities";
+import { parseFailOn, parseInteger, parseList, parseNumber, type ReportPaths, type RunFlags } from "./options";
+
+export interface LoadedConfig {
+  flags: RunFlags;
+  /** identity name → header → value */
+  identities?: Identities;
+  /** headers for every identity */
+  headers?: Record<string, string>;
+}
+
+const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Replaces ${VAR} / ${VAR:-default} in one string; a missing variable without default is an error. */
+export function substituteEnv(text: string, env: Record<string, string | undefined>, where: string): string {
+  return text.replace(ENV_REF, (match, name: string | undefined, fallback: string | undefined) => {
+    if (match === "$${") return "${";
+    const value = env[name!];
+    if (value !== undefined && value !== "") return value;
+    if (fallback !== undefined) return fallback;
+    throw new CliError(`${where}: environment variable ${name} is not set`, "usage");
+  });
+}
+
+function substituteDeep(value: unknown, env: Record<string, string | undefined>, where: string): unknown {
+  if (typeof value === "string") return substituteEnv(value, env, where);
+  if (Array.isArray(value)) return value.map((v, i) => substituteDeep(v, env, `${where}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteDeep(v, env, `${where}.${k}`)]));
+  }
+  return value;
+}
+
+const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const REPORT_KEYS: Record<string, keyof ReportPaths> = {
+  json: "json", reportJson: "json", junit: "junit", sarif: "sarif", html: "html", markdown: "markdown", md: "markdown", har: "har",
+};
+
+export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "usage");
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 50 });
+  } catch (err) {
+    throw new CliError(`config ${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, "usage");
+  }
+  if (raw === null || raw === undefined) return { flags: {} };
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new CliError(`config ${file}: expected a mapping of settings at the top level`, "usage");
+  return configFromObject(raw as Record<string, unknown>, path.dirname(path.resolve(file)), env, path.basename(file));
+}
+
+export function configFromObject(raw: Record<string, unknown>, baseDir: string, env: Record<string, string | undefined>, where = "config"): LoadedConfig {
+  const data = substituteDeep(raw, env, where) as Record<string, unknown>;
+  const flags: RunFlags = {};
+  const out: LoadedConfig = { flags };
+  const rel = (p: string) => (path.isAbsolute(p) ? p : path.resolve(baseDir, p));
+  const str = (v: unknown, key: string): string => {
+    if (typeof v === "string" && v !== "") return v;
+    if (typeof v === "number") return String(v);
+    throw new CliError(`${where}: "${key}" must be a non-empty string`, "usage");
+  };
+  const bool = (v: unknown, key: string): boolean => {
+    if (typeof v === "boolean") return v;
+    throw new CliError(`${where}: "${key}" must be true or false`, "usage");
+  };
+
+  for (const [rawKey, value] of Object.entries(data)) {
+    if (value === null || value === undefined) continue;
+    const key = camel(rawKey);
+    const what = `${where}: ${rawKey}`;
+    switch (key) {
+      case "spec": {
+        const s = str(value, rawKey);
+        flags.spec = /^https?:\/\//i.test(s) ? s : rel(s);
+        break;
+      }
+      case "target":
+      case "server":
+      case "token":
+      case "name":
+        flags[key] = str(value, rawKey);
+        break;
+      case "stateDir":
+        flags.stateDir = rel(str(value, rawKey));
+        break;
+      case "seed":
+        flags.seed = parseInteger(value, what);
+        break;
+      case "maxResponseTime":
+      case "maxResponseTimeMs":
+        flags.maxResponseTimeMs = parseInteger(value, what);
+        break;
+      case "timeout":
+      case "timeoutMs":
+        flags.timeoutMs = parseInteger(value, what);
+        break;
+      case "deadline":
+      case "deadlineMs":
+        flags.deadlineMs = parseInteger(value, what);
+        break;
+      case "concurrency":
+        flags.concurrency = parseInteger(value, what);
+        break;
+      case "maxCases":
+        flags.maxCases = parseInteger(value, what);
+        break;
+      case "rps":
+        flags.rps = parseNumber(value, what);
+        break;
+      case "agents":
+        flags.agents = parseList(value, what);
+        break;
+      case "failOn":
+        flags.failOn = parseFailOn(value, what);
+        break;
+      case "keepState":
+        flags.keepState = bool(value, rawKey);
+        break;
+      case "quiet":
+        flags.quiet = bool(value, rawKey);
+        break;
+      case "headers":
+      case "header":
+        out.headers = { ...out.headers, ...headerMap(value, what) };
+        break;
+      case "identities":
+      case "identity":
+        out.identities = identityMap(value, what);
+        break;
+      case "reports": {
+        if (typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must map formats to files`, "usage");
+        for (const [format, file] of Object.entries(value as Record<string, unknown>)) {
+          const slot = REPORT_KEYS[camel(format)];
+          if (!slot) throw new CliError(`${what}: unknown format "${format}" (json, junit, sarif, html, markdown, har)`, "usage");
+          flags.reports = { ...flags.reports, [slot]: rel(str(file, `reports.${format}`)) };
+        }
+        break;
+      }
+      default: {
+        const slot = REPORT_KEYS[key];
+        if (slot && key !== "json" && key !== "md") {
+          flags.reports = { ...flags.reports, [slot]: rel(str(value, rawKey)) };
+          break;
+        }
+        throw new CliError(`${where}: unknown setting "${rawKey}"`, "usage");
+      }
+    }
+  }
+  return out;
+}
+
+/** `{ X-Env: ci }` or `["X-Env: ci"]` */
+function headerMap(value: unknown, what: string): Record<string, string> {
+  if (Array.isArray(value)) {
+    const out: Record<string, string> = {};
+    for (const item of value) {
+      const text = String(item);
+      const colon = text.indexOf(":");
+      if (colon <= 0) throw new CliError(`${what}: "${text}" is not "Name: value"`, "usage");
+      out[text.slice(0, colon).trim()] = text.slice(colon + 1).trim();
+    }
+    return out;
+  }
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  throw new CliError(`${what} must be a map of header names to values`, "usage");
+}
+
+/** `{ alice: { Authorization: Bearer … } }` */
+function identityMap(value: unknown, what: string): Identities {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must map identity names to header maps`, "usage");
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, headers]) => [name, headerMap(headers, `${what}.${name}`)]));
+}

@@ -1,0 +1,71 @@
+/**
+ * --header "Name: value" and --identity "name:Name: value" → the run's identities
+ * ({ [identity]: { [header]: value } }). --header values apply to every identity, or form the
+ * "default" identity when there is none.
+ */
+import { CliError } from "./exit-codes";
+
+export type Identities = Record<string, Record<string, string>>;
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const IDENTITY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+export const DEFAULT_IDENTITY = "default";
+
+/** "Name: value" → [name, value]; the value may itself contain colons (URLs, tokens). */
+export function parseHeader(text: string, flag = "--header"): [string, string] {
+  const colon = text.indexOf(":");
+  if (colon <= 0) throw new CliError(`${flag} "${text}": expected "Name: value"`, "usage");
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).trim();
+  if (!HEADER_NAME.test(name)) throw new CliError(`${flag} "${text}": "${name}" is not a valid header name`, "usage");
+  if (/[\r\n\0]/.test(value)) throw new CliError(`${flag} ${name}: the value may not contain line breaks`, "usage");
+  return [name, value];
+}
+
+/** "alice:Authorization: Bearer x" → ["alice", "Authorization", "Bearer x"] */
+export function parseIdentity(text: string): [string, string, string] {
+  const colon = text.indexOf(":");
+  if (colon <= 0) throw new CliError(`--identity "${redact(text)}": expected "name:Header-Name: value"`, "usage");
+  const name = text.slice(0, colon).trim();
+  if (!IDENTITY_NAME.test(name)) throw new CliError(`--identity: "${name}" is not a valid identity name (letters, digits, _ . -)`, "usage");
+  const [header, value] = parseHeader(text.slice(colon + 1), `--identity ${name}`);
+  return [name, header, value];
+}
+
+/** Never echo a secret back in an error message. */
+function redact(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 20)}…` : text;
+}
+
+/**
+ * Merges, in order: identities from the config file, --identity flags, then --header flags
+ * (added to every identity). Later values win for the same identity and header (case-insensitive).
+ */
+export function buildIdentities(opts: { configIdentities?: Identities; configHeaders?: Record<string, string>; identityFlags?: string[]; headerFlags?: string[] }): Identities | undefined {
+  const identities: Identities = {};
+  const set = (identity: string, header: string, value: string) => {
+    const headers = (identities[identity] ??= {});
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === header.toLowerCase()) delete headers[existing];
+    headers[header] = value;
+  };
+  for (const [name, headers] of Object.entries(opts.configIdentities ?? {})) {
+    if (!IDENTITY_NAME.test(name)) throw new CliError(`config identities: "${name}" is not a valid identity name`, "usage");
+    identities[name] ??= {};
+    for (const [header, value] of Object.entries(headers)) set(name, ...parseHeader(`${header}: ${value}`, `identity ${name}`));
+  }
+  for (const flag of opts.identityFlags ?? []) set(...parseIdentity(flag));
+
+  const common: [string, string][] = [
+    ...Object.entries(opts.configHeaders ?? {}).map(([k, v]) => parseHeader(`${k}: ${v}`, "config headers")),
+    ...(opts.headerFlags ?? []).map((h) => parseHeader(h)),
+  ];
+  if (common.length > 0 && Object.keys(identities).length === 0) identities[DEFAULT_IDENTITY] = {};
+  for (const name of Object.keys(identities)) {
+    // Identity-specific values win over common ones: apply common first, then re-apply the identity's own.
+    const own = identities[name];
+    identities[name] = {};
+    for (const [header, value] of common) set(name, header, value);
+    for (const [header, value] of Object.entries(own)) set(name, header, value);
+  }
+  return Object.keys(identities).length > 0 ? identities : undefined;
+}

@@ -1,0 +1,270 @@
+/**
+ * The embedded local platform: `wrangler dev` of the Sentinel Worker on a free loopback port,
+ * with local D1/R2/Queues/Durable Objects persisted in a state directory (temporary unless
+ * kept), D1 migrations applied first, and a random bootstrap API key. Wrangler runs in its own
+ * process group so that stopping it also stops workerd.
+ *
+ * The Worker is bundled once up front (`wrangler deploy --dry-run --outdir`) and served with
+ * `--no-bundle`: `wrangler dev` has no switch to stop watching sources, and a source edit
+ * during a run would restart the Worker and strand the run's queued work.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { CliError } from "./exit-codes";
+import { bundledNodeBinary, MIN_NODE_MAJOR, nodeMajor } from "./node22";
+
+export interface LocalPlatform {
+  url: string;
+  token: string;
+  stateDir: string;
+  /** the last lines wrangler printed, for error messages */
+  recentLogs(): string[];
+  stop(): Promise<void>;
+  /** synchronous last resort for process "exit" handlers */
+  killNow(): void;
+}
+
+export interface LocalPlatformOptions {
+  packageRoot: string;
+  /** keep data here; default: a temporary directory removed on stop */
+  stateDir?: string;
+  /** progress lines (stderr) */
+  log?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+const LOG_LINES = 200;
+
+/** Kill switches of everything started here and still alive: a Ctrl-C during start-up must not leak wrangler. */
+const live = new Set<() => void>();
+
+/** Stops at once every wrangler process this module started (signal and exit handlers). */
+export function killLocalPlatforms(): void {
+  for (const kill of [...live]) kill();
+}
+
+/** A free TCP port on loopback (closed again before wrangler binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** `sk_` + 40 base62 characters, the API key format the gateway accepts. */
+export function randomApiKey(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let key = "sk_local_";
+  while (key.length < 49) {
+    for (const byte of randomBytes(48)) {
+      // 248 = 4 × 62: rejecting the rest keeps every character equally likely
+      if (byte < 248 && key.length < 49) key += alphabet[byte % 62];
+    }
+  }
+  return key;
+}
+
+function wranglerScript(root: string): string {
+  const pkgFile = path.join(root, "node_modules", "wrangler", "package.json");
+  try {
+    const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { bin?: string | Record<string, string> };
+    const bin = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin?.wrangler ?? "bin/wrangler.js");
+    return path.join(path.dirname(pkgFile), bin);
+  } catch {
+    throw new CliError(`wrangler is not installed in ${root} (run npm install there)`, "infrastructure");
+  }
+}
+
+function nodeForWrangler(root: string): string {
+  if (nodeMajor() >= MIN_NODE_MAJOR) return process.execPath;
+  const bundled = bundledNodeBinary(root);
+  if (bundled) return bundled;
+  throw new CliError(`the local platform needs Node ${MIN_NODE_MAJOR}+ (this is ${process.version}); install dependencies in ${root} or use --server`, "infrastructure");
+}
+
+function wranglerEnv(stateDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    // no fetch of Cloudflare's request.cf data: works offline, no warning
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_LOG_PATH: path.join(stateDir, "logs"),
+    FORCE_COLOR: "0",
+    NO_COLOR: "1",
+  };
+}
+
+/** Runs a wrangler command to completion; fails with its last output lines. */
+function runWrangler(node: string, script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [script, ...args], { cwd, env: { ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    const kill = () => child.kill("SIGKILL");
+    live.add(kill);
+    child.on("exit", () => live.delete(kill));
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", (err) => reject(new CliError(`cannot run wrangler (${what}): ${err.message}`, "infrastructure")));
+    child.on("exit", (code) => {
+      if (code === 0) resolve(output);
+      else reject(new CliError(`wrangler ${what} failed (exit ${code})`, "infrastructure", lastLines(output, 15)));
+    });
+  });
+}
+
+const lastLines = (text: string, n: number) =>
+  text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(-n)
+    .map((l) => `  ${l}`);
+
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const root = options.packageRoot;
+  const log = options.log ?? (() => {});
+  const temporary = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), "sentinel-state-"));
+  mkdirSync(stateDir, { recursive: true });
+  const removeState = () => {
+    if (temporary) rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  const node = nodeForWrangler(root);
+  const script = wranglerScript(root);
+  const config = path.join(root, "wrangler.toml");
+  const env = wranglerEnv(stateDir);
+  const token = randomApiKey();
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), "sentinel-worker-"));
+  const cleanup = () => {
+    rmSync(bundleDir, { recursive: true, force: true });
+    removeState();
+  };
+
+  let entry: string;
+  try {
+    log("building the Worker");
+    await runWrangler(node, script, ["deploy", "--dry-run", "--outdir", bundleDir, "--config", config], root, env, "deploy --dry-run (bundle)");
+    entry = path.join(bundleDir, "index.js");
+    if (!existsSync(entry)) throw new CliError(`wrangler produced no ${entry}`, "infrastructure");
+    log("applying D1 migrations");
+    await runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply");
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const args = [
+    script, "dev", entry,
+    "--no-bundle",
+    "--config", config,
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--inspector-port", String(inspectorPort),
+    "--persist-to", stateDir,
+    "--show-interactive-dev-session=false",
+    "--log-level", "warn",
+    "--var", `SENTINEL_BOOTSTRAP_KEY:${token}`,
+    // The user's own machine: its loopback and private networks (CI service containers) are fair targets.
+    "--var", "SENTINEL_ALLOW_LOOPBACK:true",
+    "--var", "SENTINEL_ALLOW_PRIVATE:true",
+  ];
+  log(`starting the local platform on 127.0.0.1:${port}`);
+  const child: ChildProcess = spawn(node, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const logs: string[] = [];
+  // SENTINEL_DEBUG=1 streams the platform's own log (wrangler, workerd, console.* of the Worker) to stderr.
+  const debug = process.env.SENTINEL_DEBUG === "1";
+  const collect = (chunk: Buffer) => {
+    if (debug) process.stderr.write(chunk);
+    for (const line of chunk.toString("utf8").split(/\r?\n/)) {
+      if (!line.trim()) continue;
+      logs.push(line);
+      if (logs.length > LOG_LINES) logs.shift();
+    }
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  let exited: number | null | undefined;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.on("exit", (code, signal) => {
+      exited = code ?? (signal ? -1 : null);
+      resolve();
+    }),
+  );
+  child.on("error", (err) => logs.push(`spawn error: ${err.message}`));
+
+  const killGroup = (signal: NodeJS.Signals) => {
+    if (exited !== undefined || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const killSwitch = () => {
+    killGroup("SIGKILL");
+    cleanup();
+  };
+  live.add(killSwitch);
+  let stopped = false;
+  const platform: LocalPlatform = {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    stateDir,
+    recentLogs: () => [...logs],
+    killNow: () => {
+      live.delete(killSwitch);
+      killSwitch();
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      live.delete(killSwitch);
+      killGroup("SIGTERM");
+      const timer = setTimeout(() => killGroup("SIGKILL"), 5_000);
+      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 6_000))]);
+      clearTimeout(timer);
+      killGroup("SIGKILL");
+      cleanup();
+    },
+  };
+
+  try {
+    await waitForHealth(platform.url, options.startTimeoutMs ?? 120_000, () => exited !== undefined);
+  } catch (err) {
+    const details = lastLines(logs.join("\n"), 20);
+    await platform.stop();
+    throw new CliError(`the local platform did not start: ${(err as Error).message}`, "infrastructure", details);
+  }
+  return platform;
+}
+
+async function waitForHealth(url: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error("wrangler exited");
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no answer from ${url}/health within ${Math.round(timeoutMs / 1000)} s`);
+}

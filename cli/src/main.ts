@@ -1,0 +1,53 @@
+/**
+ * Entry of the `sentinel` CLI (bundled to cli/dist/sentinel.mjs, started by cli/bin/sentinel.mjs,
+ * which has already moved to node@22 when it could). Dispatches the command.
+ * Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/spec/infrastructure error.
+ */
+import { CliError, EXIT_ERROR, EXIT_OK } from "./exit-codes";
+import { mainHelp, parseCommandLine, runHelp } from "./options";
+import { findPackageRoot, packageVersion } from "./package-root";
+import { runCommand } from "./run-command";
+import { resolveSettings } from "./settings";
+
+async function main(argv: string[]): Promise<number> {
+  const packageRoot = findPackageRoot(import.meta.url);
+
+  const version = packageVersion(packageRoot);
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed.command === "help") {
+      process.stdout.write(mainHelp());
+      return EXIT_OK;
+    }
+    if (parsed.command === "version") {
+      process.stdout.write(`sentinel ${version} (node ${process.version})\n`);
+      return EXIT_OK;
+    }
+    if (parsed.help) {
+      process.stdout.write(runHelp() + "\n");
+      return EXIT_OK;
+    }
+    const settings = resolveSettings(parsed.flags);
+    return await runCommand(settings, { stdout: process.stdout, stderr: process.stderr, packageRoot, version });
+  } catch (err) {
+    if (err instanceof CliError) {
+      const label = err.kind === "usage" ? "usage error" : err.kind === "spec" ? "spec error" : "error";
+      process.stderr.write(`sentinel: ${label}: ${err.message}\n`);
+      for (const line of err.details) process.stderr.write(`${line}\n`);
+      if (err.kind === "usage") process.stderr.write("Run `sentinel run --help` for the flags.\n");
+      return EXIT_ERROR;
+    }
+    process.stderr.write(`sentinel: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`sentinel: ${String(err)}\n`);
+    process.exitCode = EXIT_ERROR;
+  },
+);

@@ -1,0 +1,210 @@
+/**
+ * Command-line parsing for `sentinel run`: a table of flags, `--flag value` and `--flag=value`
+ * forms, repeatable flags, and one error message per mistake (exit 2). No dependency: the
+ * flag set is small and the messages matter more than generality.
+ */
+import { SEVERITIES, type Severity } from "../../workers/model";
+import { CliError } from "./exit-codes";
+
+export type FailOn = Severity | "none";
+export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, "none"];
+
+export interface ReportPaths {
+  json?: string;
+  junit?: string;
+  sarif?: string;
+  html?: string;
+  markdown?: string;
+  har?: string;
+}
+
+/** What flags (and the config file) can set; everything optional until merged. */
+export interface RunFlags {
+  spec?: string;
+  target?: string;
+  headers?: string[];
+  identities?: string[];
+  agents?: string[];
+  seed?: number;
+  maxResponseTimeMs?: number;
+  timeoutMs?: number;
+  deadlineMs?: number;
+  concurrency?: number;
+  maxCases?: number;
+  rps?: number;
+  reports?: ReportPaths;
+  failOn?: FailOn;
+  server?: string;
+  token?: string;
+  config?: string;
+  name?: string;
+  keepState?: boolean;
+  stateDir?: string;
+  quiet?: boolean;
+}
+
+type Kind = "string" | "int" | "number" | "list" | "repeat" | "bool" | "severity" | "report";
+
+interface FlagDef {
+  key: keyof RunFlags | `reports.${keyof ReportPaths}`;
+  kind: Kind;
+  arg?: string;
+  help: string;
+}
+
+export const RUN_FLAGS: Record<string, FlagDef> = {
+  spec: { key: "spec", kind: "string", arg: "file|url", help: "OpenAPI 3.x / Swagger 2.0 document (JSON or YAML)" },
+  target: { key: "target", kind: "string", arg: "url", help: "base URL of the API under test" },
+  header: { key: "headers", kind: "repeat", arg: '"Name: value"', help: "header sent with every request (every identity); repeatable" },
+  identity: { key: "identities", kind: "repeat", arg: '"name:Name: value"', help: "a header of a named identity; two identities enable BOLA/BFLA probes; repeatable" },
+  agents: { key: "agents", kind: "list", arg: "a,b,…", help: "agents to run (default: all)" },
+  seed: { key: "seed", kind: "int", arg: "n", help: "seed for reproducible cases" },
+  "max-response-time": { key: "maxResponseTimeMs", kind: "int", arg: "ms", help: "responses slower than this are findings (max_response_time)" },
+  timeout: { key: "timeoutMs", kind: "int", arg: "ms", help: "timeout of each request sent to the target" },
+  deadline: { key: "deadlineMs", kind: "int", arg: "ms", help: "time limit of the whole run" },
+  concurrency: { key: "concurrency", kind: "int", arg: "n", help: "requests in flight per executor (1-6)" },
+  "max-cases": { key: "maxCases", kind: "int", arg: "n", help: "at most this many cases" },
+  rps: { key: "rps", kind: "number", arg: "n", help: "requests per second cap" },
+  "report-json": { key: "reports.json", kind: "report", arg: "file", help: "write the JSON report" },
+  junit: { key: "reports.junit", kind: "report", arg: "file", help: "write JUnit XML" },
+  sarif: { key: "reports.sarif", kind: "report", arg: "file", help: "write SARIF 2.1.0" },
+  html: { key: "reports.html", kind: "report", arg: "file", help: "write a self-contained HTML report" },
+  markdown: { key: "reports.markdown", kind: "report", arg: "file", help: "write a Markdown summary (PR comment)" },
+  har: { key: "reports.har", kind: "report", arg: "file", help: "write a HAR 1.2 archive of the requests" },
+  "fail-on": { key: "failOn", kind: "severity", arg: "severity", help: `exit 1 when a finding is at or above it: ${FAIL_ON_VALUES.join("|")} (default low)` },
+  server: { key: "server", kind: "string", arg: "url", help: "use a running Sentinel instead of the embedded local platform (env SENTINEL_SERVER)" },
+  token: { key: "token", kind: "string", arg: "key", help: "API key for --server (env SENTINEL_TOKEN)" },
+  config: { key: "config", kind: "string", arg: "file", help: "sentinel.yaml with any of these settings; ${ENV_VAR} is substituted; flags win" },
+  name: { key: "name", kind: "string", arg: "name", help: "spec name on the server (default: the spec's title)" },
+  "keep-state": { key: "keepState", kind: "bool", help: "local mode: keep the platform's data in .sentinel/ (default: a temporary directory)" },
+  "state-dir": { key: "stateDir", kind: "string", arg: "dir", help: "local mode: keep the platform's data in this directory" },
+  quiet: { key: "quiet", kind: "bool", help: "no progress or log lines on stderr" },
+};
+
+export interface ParsedCommand {
+  command: "run" | "help" | "version";
+  flags: RunFlags;
+  /** `sentinel run --help` */
+  help?: boolean;
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help", flags: {} };
+  if (command === "version" || command === "--version" || command === "-v") return { command: "version", flags: {} };
+  if (command !== "run") throw new CliError(`unknown command "${command}" (try: sentinel run --help)`, "usage");
+  if (rest.includes("--help") || rest.includes("-h")) return { command: "run", flags: {}, help: true };
+  return { command: "run", flags: parseRunFlags(rest) };
+}
+
+export function parseRunFlags(args: readonly string[]): RunFlags {
+  const flags: RunFlags = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--")) throw new CliError(`unexpected argument "${arg}" (flags start with --)`, "usage");
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const negated = name.startsWith("no-") && RUN_FLAGS[name.slice(3)]?.kind === "bool";
+    const def = RUN_FLAGS[negated ? name.slice(3) : name];
+    if (!def) throw new CliError(`unknown flag --${name}${suggest(name)}`, "usage");
+    let value: string | undefined;
+    if (def.kind === "bool") {
+      if (eq >= 0) throw new CliError(`--${name} takes no value`, "usage");
+      value = negated ? "false" : "true";
+    } else if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      value = args[++i];
+      if (value === undefined || (value.startsWith("--") && RUN_FLAGS[value.slice(2).split("=")[0]])) throw new CliError(`--${name} needs a value (${def.arg})`, "usage");
+    }
+    assign(flags, def, name, value);
+  }
+  return flags;
+}
+
+function assign(flags: RunFlags, def: FlagDef, name: string, value: string): void {
+  const target = flags as Record<string, unknown>;
+  switch (def.kind) {
+    case "string":
+      if (value === "") throw new CliError(`--${name} may not be empty`, "usage");
+      target[def.key] = value;
+      return;
+    case "int":
+      target[def.key] = parseInteger(value, `--${name}`);
+      return;
+    case "number":
+      target[def.key] = parseNumber(value, `--${name}`);
+      return;
+    case "list":
+      target[def.key] = parseList(value, `--${name}`);
+      return;
+    case "repeat": {
+      const list = (target[def.key] as string[] | undefined) ?? [];
+      list.push(value);
+      target[def.key] = list;
+      return;
+    }
+    case "bool":
+      target[def.key] = value === "true";
+      return;
+    case "severity":
+      target[def.key] = parseFailOn(value, `--${name}`);
+      return;
+    case "report": {
+      if (value === "") throw new CliError(`--${name} needs a file name`, "usage");
+      const key = def.key.slice("reports.".length) as keyof ReportPaths;
+      flags.reports = { ...flags.reports, [key]: value };
+      return;
+    }
+  }
+}
+
+export function parseInteger(value: unknown, what: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${what}: expected a whole number ≥ 0, got "${String(value)}"`, "usage");
+  return n;
+}
+
+export function parseNumber(value: unknown, what: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${what}: expected a positive number, got "${String(value)}"`, "usage");
+  return n;
+}
+
+export function parseList(value: unknown, what: string): string[] {
+  const items = Array.isArray(value) ? value.map(String) : typeof value === "string" ? value.split(",") : [];
+  const list = items.map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new CliError(`${what}: expected a comma-separated list`, "usage");
+  return list;
+}
+
+export function parseFailOn(value: unknown, what: string): FailOn {
+  const v = String(value).trim().toLowerCase();
+  if (!(FAIL_ON_VALUES as readonly string[]).includes(v)) throw new CliError(`${what}: expected one of ${FAIL_ON_VALUES.join(", ")}, got "${String(value)}"`, "usage");
+  return v as FailOn;
+}
+
+function suggest(name: string): string {
+  const close = Object.keys(RUN_FLAGS).find((flag) => flag.startsWith(name.slice(0, 3)) || name.startsWith(flag));
+  return close ? ` (did you mean --${close}?)` : "";
+}
+
+export function runHelp(): string {
+  const rows = Object.entries(RUN_FLAGS).map(([flag, def]) => [`--${flag}${def.arg ? ` ${def.arg}` : ""}`, def.help]);
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    "Usage: sentinel run --spec <file|url> --target <url> [options]",
+    "",
+    "Tests an HTTP API from its OpenAPI description. Without --server it starts the embedded",
+    "local platform (wrangler dev on loopback) and stops it afterwards.",
+    "",
+    ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),
+    "",
+    "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,",
+    "            2 usage, spec or infrastructure error.",
+  ].join("\n");
+}
+
+export function mainHelp(): string {
+  return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)", "  version   print the version", ""].join("\n");
+}

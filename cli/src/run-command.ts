@@ -1,0 +1,189 @@
+/**
+ * `sentinel run`: check the spec locally, start (or reach) the platform, upload the spec,
+ * start the run, follow it, write the reports, print the summary, and pick the exit code.
+ * The local platform is stopped on every way out: success, error, Ctrl-C.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { SEVERITY_RANK } from "../../workers/model";
+import { renderReport } from "../../workers/reports/render";
+import type { ReportFormat } from "../../workers/reports/types";
+import { ReportSchema, type Report } from "../../workers/reports/types";
+import { SentinelClient, TERMINAL, type RunState } from "./client";
+import { CliError, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./exit-codes";
+import { killLocalPlatforms, startLocalPlatform, type LocalPlatform } from "./local-platform";
+import type { ReportPaths } from "./options";
+import { createProgress, snapshotOf, type ProgressReporter } from "./progress";
+import type { RunSettings } from "./settings";
+import { loadSpec, type SpecSource } from "./spec-source";
+import { formatSummary } from "./summary";
+
+export interface RunIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  packageRoot: string;
+  version: string;
+  cwd?: string;
+}
+
+/** How long the CLI waits for a run beyond its own deadline before it gives up. */
+const WAIT_GRACE_MS = 120_000;
+const DEFAULT_DEADLINE_MS = 30 * 60_000;
+const MAX_POLL_FAILURES = 5;
+
+export async function runCommand(settings: RunSettings, io: RunIo): Promise<number> {
+  const progress = createProgress(io.stderr, { quiet: settings.quiet });
+  const cwd = io.cwd ?? process.cwd();
+  let platform: LocalPlatform | undefined;
+  let client: SentinelClient | undefined;
+  let runId: string | undefined;
+
+  const onExit = () => killLocalPlatforms();
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal (terminal and parent both forward Ctrl-C) must not cut the clean-up short.
+    if (stopping) return;
+    stopping = true;
+    progress.done();
+    io.stderr.write(`sentinel: ${signal === "SIGINT" ? "interrupted" : signal}; stopping\n`);
+    const finish = async () => {
+      if (client && runId) await client.cancelRun(runId);
+      if (platform) await platform.stop();
+      killLocalPlatforms(); // anything still starting up
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    void finish();
+  };
+  process.on("exit", onExit);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+
+  try {
+    const spec = await loadSpec(settings.spec, cwd);
+    progress.log(`spec ${spec.display}: ${spec.model.title} ${spec.model.version}, ${spec.model.operations.length} operations${spec.bundled ? " (bundled from several files)" : ""}${spec.warnings.length ? `, ${spec.warnings.length} warnings` : ""}`);
+
+    if (settings.server) {
+      client = new SentinelClient({ server: settings.server, token: settings.token!, userAgent: `sentinel-cli/${io.version}` });
+    } else {
+      platform = await startLocalPlatform({ packageRoot: io.packageRoot, stateDir: settings.stateDir, log: (line) => progress.log(line) });
+      client = new SentinelClient({ server: platform.url, token: platform.token, userAgent: `sentinel-cli/${io.version}` });
+    }
+
+    const name = settings.name ?? specName(spec);
+    const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
+    const created = await client.createRun({
+      spec: { id: uploaded.id },
+      target: { url: settings.target, ...(settings.identities ? { identities: settings.identities } : {}) },
+      ...(settings.agents ? { agents: settings.agents } : {}),
+      ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+      ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
+    });
+    runId = created.id;
+    progress.log(`run ${runId} started against ${settings.target}`);
+
+    const final = await follow(client, runId, settings, progress, platform ? 400 : 1_000);
+    progress.done();
+
+    const raw = await client.getReport(runId);
+    const parsed = ReportSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new CliError(
+        "the server's report does not match the report contract",
+        "infrastructure",
+        parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join(".") || "/"}: ${i.message}`),
+      );
+    }
+    const report = parsed.data;
+    const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
+
+    const failing = settings.failOn === "none" ? 0 : report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.failOn as keyof typeof SEVERITY_RANK]).length;
+    io.stdout.write(formatSummary(report, { failOn: settings.failOn, failing, written }));
+
+    if (report.run.status === "errored" || report.run.status === "cancelled") {
+      const reason = typeof final.error === "string" && final.error ? `: ${final.error}` : "";
+      io.stderr.write(`sentinel: the run ${report.run.status}${reason}\n`);
+      return EXIT_ERROR;
+    }
+    return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
+  } catch (err) {
+    // In local mode the platform's own log usually says why: show its last lines.
+    if (platform && err instanceof CliError && err.kind === "infrastructure") {
+      const logs = platform.recentLogs().slice(-15);
+      if (logs.length > 0) throw new CliError(err.message, err.kind, [...err.details, "local platform log (last lines):", ...logs.map((l) => `  ${l}`)]);
+    }
+    throw err;
+  } finally {
+    progress.done();
+    process.off("exit", onExit);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
+    await platform?.stop();
+  }
+}
+
+async function follow(client: SentinelClient, runId: string, settings: RunSettings, progress: ProgressReporter, intervalMs: number): Promise<RunState> {
+  const giveUpAt = Date.now() + (settings.limits.deadlineMs ?? DEFAULT_DEADLINE_MS) + WAIT_GRACE_MS;
+  let failures = 0;
+  for (;;) {
+    let state: RunState | undefined;
+    try {
+      state = await client.getRun(runId);
+      failures = 0;
+    } catch (err) {
+      if (++failures >= MAX_POLL_FAILURES) throw err;
+    }
+    if (state) {
+      progress.update(snapshotOf(state));
+      if (TERMINAL.has(state.status)) return state;
+    }
+    if (Date.now() > giveUpAt) {
+      await client.cancelRun(runId);
+      throw new CliError(`run ${runId} did not finish in time (status ${state?.status ?? "unknown"}); cancelled`, "infrastructure");
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+const FORMAT_OF: Record<keyof ReportPaths, ReportFormat | "json"> = { json: "json", junit: "junit", sarif: "sarif", html: "html", markdown: "md", har: "har" };
+
+/**
+ * JSON, SARIF and Markdown are rendered here from the report (SARIF then points at the spec
+ * file in the repository); JUnit, HTML and HAR come from the server, which has every case —
+ * or, from an older server without them, are rendered here from the findings.
+ */
+async function writeReports(report: Report, paths: ReportPaths, spec: SpecSource, client: SentinelClient, runId: string, io: RunIo, cwd: string, progress: ProgressReporter): Promise<string[]> {
+  const written: string[] = [];
+  for (const [slot, file] of Object.entries(paths) as [keyof ReportPaths, string | undefined][]) {
+    if (!file) continue;
+    const format = FORMAT_OF[slot];
+    let text: string | undefined;
+    if (format === "junit" || format === "html" || format === "har") {
+      text = await client.getReportFormat(runId, format);
+      if (text === undefined) progress.log(`the server has no ${format} report; rendering it from the findings`);
+    }
+    text ??= renderReport(format, { report }, {
+      toolVersion: io.version,
+      sarif: spec.relativePath ? { specUri: spec.relativePath, operationLine: (op) => spec.operationLines.get(`${op.method.toUpperCase()} ${op.path}`) } : undefined,
+    });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    } catch (err) {
+      throw new CliError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "infrastructure");
+    }
+    written.push(path.relative(cwd, file) || file);
+  }
+  return written;
+}
+
+/** The name the spec is stored under: its title as a slug, else the file name. */
+export function specName(spec: Pick<SpecSource, "model" | "display">): string {
+  const slug = spec.model.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 64);
+  return slug || path.basename(spec.display).replace(/\.[^.]+$/, "") || "spec";
+}

@@ -1,0 +1,45 @@
+/** The run summary printed on stdout: counts, then a findings table (severity, check, METHOD path, title). */
+import { countBySeverity, operationLabel, sortFindings } from "../../workers/reports/severity";
+import type { Report } from "../../workers/reports/types";
+import type { FailOn } from "./options";
+
+const MAX_ROWS = 50;
+
+export function formatSummary(report: Report, opts: { failOn: FailOn; failing: number; written: string[]; color?: boolean }): string {
+  const { run, findings } = report;
+  const counts = countBySeverity(findings);
+  const out: string[] = [];
+  const seconds = run.durationMs !== null ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : "";
+  out.push(`Sentinel: ${run.spec.title || "API"} ${run.spec.version} — run ${run.id} ${run.status}${seconds}`);
+  out.push(`Target ${run.target} · ${run.spec.operations} operations · ${run.stats.cases} cases (${run.stats.passed} passed, ${run.stats.failed} failed, ${run.stats.errored} errored) · ${run.stats.requests} requests · seed ${run.seed}`);
+  out.push(`Findings: ${findings.length} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")})`);
+
+  if (findings.length > 0) {
+    const rows = sortFindings(findings)
+      .slice(0, MAX_ROWS)
+      .map((f) => [f.severity.toUpperCase(), f.check, operationLabel(f.operation), oneLine(f.title)]);
+    const header = ["SEVERITY", "CHECK", "OPERATION", "TITLE"];
+    const widths = header.map((h, i) => Math.min(i === 2 ? 48 : 32, Math.max(h.length, ...rows.map((r) => r[i].length))));
+    const fmt = (cells: string[]) =>
+      cells
+        .map((c, i) => (i === cells.length - 1 ? c : clip(c, widths[i]).padEnd(widths[i])))
+        .join("  ")
+        .trimEnd();
+    out.push("");
+    out.push(fmt(header));
+    for (const row of rows) out.push(fmt(row));
+    if (findings.length > MAX_ROWS) out.push(`… and ${findings.length - MAX_ROWS} more (see the reports)`);
+  }
+  if (opts.written.length > 0) {
+    out.push("");
+    out.push(`Reports: ${opts.written.join(", ")}`);
+  }
+  out.push("");
+  if (opts.failOn === "none") out.push("Result: PASS (--fail-on none)");
+  else if (opts.failing > 0) out.push(`Result: FAIL — ${opts.failing} finding${opts.failing === 1 ? "" : "s"} at or above ${opts.failOn}`);
+  else out.push(`Result: PASS — no finding at or above ${opts.failOn}`);
+  return out.join("\n") + "\n";
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+const clip = (s: string, width: number) => (s.length <= width ? s : `${s.slice(0, width - 1)}…`);
