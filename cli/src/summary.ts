@@ -11,7 +11,7 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
   const out: string[] = [];
   const seconds = run.durationMs !== null ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : "";
   out.push(`Sentinel: ${run.spec.title || "API"} ${run.spec.version} — run ${run.id} ${run.status}${seconds}`);
-  out.push(`Target ${run.target} · ${run.spec.operations} operations · ${run.stats.cases} cases (${run.stats.passed} passed, ${run.stats.failed} failed, ${run.stats.errored} errored) · ${run.stats.requests} requests · seed ${run.seed}`);
+  out.push(`Target ${run.target} · ${run.spec.operations} operations · ${run.stats.cases} cases (${run.stats.passed} passed, ${run.stats.failed} failed, ${run.stats.errored} errored, ${run.stats.cases - run.stats.passed - run.stats.failed - run.stats.errored} skipped) · ${run.stats.requests} requests · seed ${run.seed}`);
   out.push(`Findings: ${findings.length} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")})`);
 
   if (findings.length > 0) {

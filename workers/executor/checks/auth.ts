@@ -70,7 +70,8 @@ export function ignored_auth(ctx: CheckContext): CheckResult {
   const what = variant === "none" ? "request without credentials" : `request with ${variant} credentials`;
   const verdict = refusalVerdict(ctx, what);
   if (verdict) return verdict;
-  if (isSuccess(ctx.response.status)) return fail(`${label(ctx)} requires authentication but answered ${ctx.response.status} to a ${what}`, `accepted:${variant}`);
+  // one finding per operation: accepting no credentials and accepting broken ones are the same hole
+  if (isSuccess(ctx.response.status)) return fail(`${label(ctx)} requires authentication but answered ${ctx.response.status} to a ${what}`, "accepted");
   return skip(`${ctx.response.status}: no verdict`);
 }
 
