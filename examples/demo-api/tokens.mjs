@@ -24,7 +24,10 @@ export function identityArgs(names = ["alice", "bob"]) {
   return names.flatMap((name) => ["--identity", `${name}:Authorization: Bearer ${tokens[name]}`]);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes("--exports")) {
+  // `eval "$(node examples/demo-api/tokens.mjs --exports)"` sets ALICE_TOKEN, BOB_TOKEN, ADMIN_TOKEN
+  for (const [name, token] of Object.entries(demoTokens())) console.log(`export ${name.toUpperCase()}_TOKEN=${token}`);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const [name, token] of Object.entries(demoTokens())) {
     console.log(`${name}\t${token}`);
   }
