@@ -51,7 +51,7 @@ export async function loadSpec(spec: string, cwd = process.cwd()): Promise<SpecS
     return { text: JSON.stringify(document), contentType: "application/json", display, relativePath: toPosix(path.relative(cwd, spec)), ...checked, operationLines: new Map(), bundled: true };
   }
 
-  const parsed = parseDocument(text, { contentType });
+  const parsed = parseDocument(text, { contentType, maxYamlBytes: Number.POSITIVE_INFINITY });
   if (!parsed.document) throw specError(display, parsed.problems);
   const checked = check(parsed.document, parsed.locator, parsed.problems, display);
   const lines = new Map<string, number>();
@@ -65,8 +65,9 @@ export async function loadSpec(spec: string, cwd = process.cwd()): Promise<SpecS
     // lines are a nicety for SARIF; a locator failure must not stop the run
   }
   return {
-    text,
-    contentType: parsed.format === "json" ? "application/json" : "application/yaml",
+    // uploaded as JSON: parsing YAML in the Worker costs far more memory than JSON
+    text: parsed.format === "json" ? text : JSON.stringify(parsed.document),
+    contentType: "application/json",
     display,
     relativePath: isUrl ? undefined : toPosix(path.relative(cwd, spec)),
     ...checked,

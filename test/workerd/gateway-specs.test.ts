@@ -2,7 +2,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import type { ApiModel } from "../../workers/model";
-import { MAX_SPEC_BYTES } from "../../workers/orchestrator/spec/limits";
+import { MAX_SPEC_BYTES, MAX_YAML_BYTES } from "../../workers/orchestrator/spec/limits";
+import { generateSyntheticSpec } from "../../workers/orchestrator/spec/synthetic";
+import { stringify as stringifyYaml } from "yaml";
 import { DEFAULT_ORG_ID } from "../../workers/storage/orgs-repo";
 import { loadSpecModel } from "../../workers/storage/specs-repo";
 import { PETSTORE_JSON, PETSTORE_YAML, SWAGGER2, api, keyWithRole, newOrgWithKey, postJson, problem } from "./gateway-helpers";
@@ -152,6 +154,17 @@ describe("spec upload refusals", () => {
     const streamed = await upload("huge", stream);
     expect(streamed.status).toBe(413);
     expect(sent).toBeLessThan(MAX_SPEC_BYTES * 3);
+  });
+
+  it("answers 413 for YAML over the YAML limit, advising JSON, and accepts the same document as JSON", async () => {
+    const doc = generateSyntheticSpec(4000);
+    const yamlText = stringifyYaml(doc);
+    expect(yamlText.length).toBeGreaterThan(MAX_YAML_BYTES);
+    const asYaml = await upload("big-yaml", yamlText, "application/yaml");
+    expect(asYaml.status).toBe(413);
+    expect((await problem(asYaml)).detail).toMatch(/send it as JSON/);
+    const asJson = await upload("big-yaml", JSON.stringify(doc), "application/json");
+    expect(asJson.status).toBe(201);
   });
 
   it("refuses a YAML alias bomb quickly with 422", async () => {

@@ -4,7 +4,7 @@
  */
 import type { Env } from "../env";
 import type { SpecProblem } from "../model";
-import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
+import { MAX_SPEC_BYTES, MAX_YAML_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
 import { storeSpec, type SpecRow } from "../storage/specs-repo";
 import { ProblemError } from "./problem";
@@ -60,7 +60,11 @@ export async function ingestSpec(
 ): Promise<SpecRow> {
   const hint = input.contentType && /json|yaml|yml/i.test(input.contentType) ? input.contentType : undefined;
   const result = parseSpec(input.bytes, { contentType: hint, maxBytes: MAX_SPEC_BYTES });
-  if (result.tooLarge) throw tooLarge(input.bytes.byteLength);
+  if (result.tooLarge) {
+    // the parser's message says which limit (the YAML one advises sending JSON)
+    const reason = result.problems.find((p) => p.severity === "error")?.message;
+    throw new ProblemError("spec-too-large", reason ?? tooLarge(input.bytes.byteLength).message, { limitBytes: MAX_SPEC_BYTES, yamlLimitBytes: MAX_YAML_BYTES });
+  }
   const errors = result.problems.filter((p) => p.severity === "error");
   if (!result.model || errors.length > 0) {
     const first = errors[0];

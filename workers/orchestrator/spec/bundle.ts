@@ -129,7 +129,8 @@ class Loader {
       entry.error = `the files together exceed ${this.maxTotalBytes} bytes`;
       return [];
     }
-    const parsed = parseDocument(text, { contentType: contentTypeFor(path), anyValue: true });
+    // bundling runs where the files are (the CLI, in Node): no Worker memory limit to protect
+    const parsed = parseDocument(text, { contentType: contentTypeFor(path), anyValue: true, maxYamlBytes: Number.POSITIVE_INFINITY });
     entry.problems = parsed.problems;
     if (parsed.problems.some((p) => p.severity === "error")) {
       entry.error = parsed.problems.find((p) => p.severity === "error")!.message;

@@ -2,6 +2,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { HTTP_METHODS, type ApiModel, type JsonSchema } from "../../model";
 import { bundleDocument } from "./bundle";
+import { MAX_YAML_BYTES } from "./limits";
 import { modelFromDocument, parseSpec } from "./parse-spec";
 
 /** Every spec of the shared corpus parses into a consistent model (the multi-file ones through bundleDocument). */
@@ -78,7 +79,14 @@ describe("spec corpus", async () => {
         result = modelFromDocument(bundled.document);
         expectedOps = countOperations(bundled.document!);
       } else {
-        result = parseSpec(new Uint8Array(await readFile(file)));
+        const bytes = new Uint8Array(await readFile(file));
+        // as the CLI reads it (no YAML size cap in Node); the Worker's own cap is checked below
+        result = parseSpec(bytes, { maxYamlBytes: Number.POSITIVE_INFINITY });
+        if (/\.ya?ml$/.test(file) && bytes.byteLength > MAX_YAML_BYTES) {
+          const inWorker = parseSpec(bytes);
+          expect(inWorker.tooLarge).toBe(true);
+          expect(inWorker.problems[0].message).toMatch(/send it as JSON/);
+        }
         expectedOps = countOperations(result.document as Record<string, unknown>);
       }
       expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);

@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument as parseYamlDocument } from "yaml";
 import type { SpecProblem } from "../../model";
 import { jsonDepthExceeds, jsonLocator } from "./json-locator";
-import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./limits";
+import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_SPEC_BYTES, MAX_YAML_BYTES } from "./limits";
 import { LineIndex, NO_LOCATOR, type SourceLocator } from "./text-position";
 import { yamlLocator } from "./yaml-locator";
 
@@ -10,6 +10,8 @@ export interface ParseDocumentOptions {
   contentType?: string;
   /** Size limit in bytes of UTF-8 (default MAX_SPEC_BYTES). */
   maxBytes?: number;
+  /** Size limit for YAML text (default MAX_YAML_BYTES; Node callers with memory to spare lift it). */
+  maxYamlBytes?: number;
   /** Accept any JSON value at the top (files reached by `$ref` may hold a bare string or list). */
   anyValue?: boolean;
 }
@@ -135,13 +137,26 @@ export function parseDocument(input: string | Uint8Array, opts: ParseDocumentOpt
     } catch (err) {
       const explicitJson = (opts.contentType ?? "").toLowerCase().includes("json");
       if (!explicitJson) {
-        const asYaml = parseYaml(text, opts.anyValue);
+        const asYaml = parseYamlWithinLimit(text, opts);
         if (asYaml.document) return asYaml;
       }
       const m = /position (\d+)/.exec(String((err as Error).message));
       const pos = m ? new LineIndex(text).position(Number(m[1])) : undefined;
       return fail("json", `invalid JSON: ${(err as Error).message}`, pos ? { line: pos.line, column: pos.column } : {});
     }
+  }
+  return parseYamlWithinLimit(text, opts);
+}
+
+function parseYamlWithinLimit(text: string, opts: ParseDocumentOptions): ParsedDocument {
+  const maxYamlBytes = opts.maxYamlBytes ?? MAX_YAML_BYTES;
+  if (text.length > maxYamlBytes / 3 && utf8Length(text) > maxYamlBytes) {
+    return fail(
+      "yaml",
+      `YAML spec is larger than the ${maxYamlBytes}-byte YAML limit: send it as JSON (the sentinel CLI converts it for you), which is accepted up to ${opts.maxBytes ?? MAX_SPEC_BYTES} bytes`,
+      {},
+      true,
+    );
   }
   return parseYaml(text, opts.anyValue);
 }
