@@ -129,7 +129,7 @@ async function main() {
     console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...workerdMemory() }));
 
     const target = await startFastTarget();
-    const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(100)), "application/json");
+    const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(200)), "application/json");
     const run = await runBench(small.id, target.url, 1000);
     console.log(JSON.stringify({ bench: "run-1000", ...run, casesPerSecond: run.cases ? +(run.cases / run.seconds).toFixed(1) : null }));
 
