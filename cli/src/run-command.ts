@@ -8,6 +8,7 @@ import path from "node:path";
 import { SEVERITY_RANK } from "../../workers/model";
 import { renderReport } from "../../workers/reports/render";
 import type { ReportFormat } from "../../workers/reports/types";
+import { targetWithSpecBasePath } from "./base-path";
 import { ReportSchema, type Report } from "../../workers/reports/types";
 import { SentinelClient, TERMINAL, type RunState } from "./client";
 import { CliError, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./exit-codes";
@@ -70,17 +71,20 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       client = new SentinelClient({ server: platform.url, token: platform.token, userAgent: `sentinel-cli/${io.version}` });
     }
 
+    const target = targetWithSpecBasePath(settings.target, spec.model.servers);
+    if (target.basePath) progress.log(`base path ${target.basePath} from the spec's servers appended: target ${target.url} (give --target with a path to choose another)`);
+
     const name = settings.name ?? specName(spec);
     const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
     const created = await client.createRun({
       spec: { id: uploaded.id },
-      target: { url: settings.target, ...(settings.identities ? { identities: settings.identities } : {}) },
+      target: { url: target.url, ...(settings.identities ? { identities: settings.identities } : {}) },
       ...(settings.agents ? { agents: settings.agents } : {}),
       ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
       ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
     });
     runId = created.id;
-    progress.log(`run ${runId} started against ${settings.target}`);
+    progress.log(`run ${runId} started against ${target.url}`);
 
     const final = await follow(client, runId, settings, progress, platform ? 400 : 1_000);
     progress.done();
