@@ -189,7 +189,8 @@ describe("runCase against a real server", () => {
   it("caps a 50 MB streamed body at maxBodyBytes and cancels the rest", async () => {
     bigBytesWritten = 0;
     const result = await runCase(testCase([step("big", "get", "/big", { checks: [{ name: "not_a_server_error" }] })]), env({ maxBodyBytes: 1024 * 1024 }));
-    expect(result.status).toBe("passed");
+    expect(result.status).toBe("errored");
+    expect(result.reason).toMatch(/larger than 1048576 bytes/);
     const response = result.exchanges[0].response!;
     expect(response.bodyTruncated).toBe(true);
     expect(response.bodySize).toBe(1024 * 1024);

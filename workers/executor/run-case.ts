@@ -138,6 +138,14 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   });
 
   const failed = checks.some((c) => c.status === "failed");
+  // A body cut at the size cap cannot be fully judged: unless a check already proved a bug, the
+  // case is errored with the reason rather than passed on half the evidence.
+  if (!failed && !stop) {
+    const cut = order.find((id) => records[id].exchange.response?.bodyTruncated);
+    if (cut) {
+      stop = { status: "errored", reason: `step ${cut}: response body larger than ${env.config.maxBodyBytes} bytes; read that much, cancelled the rest, not judged` };
+    }
+  }
   const result: CaseResult = {
     caseId: testCase.id,
     agent: testCase.agent,
