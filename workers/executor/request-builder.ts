@@ -34,6 +34,12 @@ export interface BuildOptions {
   identities?: Record<string, Record<string, string>>;
   /** identity used when the template leaves `identity` undefined; else the first configured one */
   defaultIdentity?: string;
+  /**
+   * Where the chosen identity's credentials go for this request's operation (see
+   * identity-credentials.ts): some headers may become query parameters or cookies. Values the
+   * template sets itself win over them.
+   */
+  placeCredentials?: (identityHeaders: Record<string, string>) => { headers: Record<string, string>; query: Record<string, string>; cookies: Record<string, string> };
 }
 
 /** The template after `{{var}}` substitution, before serialisation: what checks reason about. */
@@ -128,9 +134,12 @@ export async function buildRequest(template: RequestTemplate, options: BuildOpti
     else if (template.body.value !== undefined) resolved.body.value = sub(template.body.value);
   }
 
-  const url = buildUrl(options.baseUrl, String(sub(template.path)), resolved.pathParams, resolved.query);
-  const { identity, headers: identityHeaders } = pickIdentity(template, options);
+  const { identity, headers: pickedHeaders } = pickIdentity(template, options);
   const removed = new Set((template.removeHeaders ?? []).map((name) => name.toLowerCase()));
+  const kept = Object.fromEntries(Object.entries(pickedHeaders).filter(([name]) => !removed.has(name.toLowerCase())));
+  const placed = identity !== null && options.placeCredentials ? options.placeCredentials(kept) : { headers: kept, query: {}, cookies: {} };
+  const identityHeaders = placed.headers;
+  const url = buildUrl(options.baseUrl, String(sub(template.path)), resolved.pathParams, { ...placed.query, ...resolved.query }, template.queryStyles ?? {});
 
   const headers = new HeaderBag();
   const identityHeaderNames: string[] = [];
@@ -144,7 +153,7 @@ export async function buildRequest(template: RequestTemplate, options: BuildOpti
     const index = identityHeaderNames.indexOf(name.toLowerCase());
     if (index >= 0) identityHeaderNames.splice(index, 1); // the template's value is a probe, not the identity's secret
   }
-  const cookie = cookieHeader(resolved.cookies);
+  const cookie = cookieHeader({ ...placed.cookies, ...resolved.cookies });
   if (cookie) headers.set("Cookie", [headers.get("cookie"), cookie].filter(Boolean).join("; "));
 
   let body: string | undefined;
@@ -180,7 +189,7 @@ function pickIdentity(template: RequestTemplate, options: BuildOptions): { ident
 
 // ---------- URL ----------
 
-function buildUrl(baseUrl: string, path: string, pathParams: Record<string, unknown>, query: Record<string, unknown>): string {
+function buildUrl(baseUrl: string, path: string, pathParams: Record<string, unknown>, query: Record<string, unknown>, styles: NonNullable<RequestTemplate["queryStyles"]>): string {
   const filled = path.replace(/\{([^{}]+)\}/g, (match, name: string) => {
     if (!Object.prototype.hasOwnProperty.call(pathParams, name) || pathParams[name] === undefined) {
       throw new RequestBuildError(`path parameter {${name}} in ${path} has no value`, "invalid-request");
@@ -198,7 +207,7 @@ function buildUrl(baseUrl: string, path: string, pathParams: Record<string, unkn
   } else {
     url = new URL(baseUrl.replace(/\/+$/, "") + (filled.startsWith("/") ? filled : `/${filled}`));
   }
-  for (const [name, value] of Object.entries(query)) appendQuery(url.searchParams, name, value);
+  for (const [name, value] of Object.entries(query)) appendQuery(url.searchParams, name, value, styles[name]);
   return url.toString();
 }
 
@@ -214,8 +223,22 @@ function encodePathValue(name: string, value: unknown): string {
   return encodeURIComponent(text);
 }
 
-function appendQuery(params: URLSearchParams, name: string, value: unknown): void {
+const DELIMITERS: Record<string, string> = { form: ",", spaceDelimited: " ", pipeDelimited: "|" };
+
+/** OpenAPI query serialisation: form/explode by default, else the parameter's style. */
+function appendQuery(params: URLSearchParams, name: string, value: unknown, serialisation?: { style?: string; explode?: boolean }): void {
   if (value === undefined) return;
+  const style = serialisation?.style ?? "form";
+  const explode = serialisation?.explode ?? style === "form";
+  if (style === "deepObject" && value !== null && typeof value === "object") {
+    appendBracketed(name, value, (k, v) => params.append(k, v));
+    return;
+  }
+  if (!explode && DELIMITERS[style] !== undefined && value !== null && typeof value === "object") {
+    const items = Array.isArray(value) ? value : Object.entries(value).flat();
+    params.append(name, items.map((item) => (item === null ? "" : stringify(item))).join(DELIMITERS[style]));
+    return;
+  }
   if (Array.isArray(value)) {
     for (const item of value) params.append(name, item === null ? "" : stringify(item));
   } else if (value !== null && typeof value === "object") {
@@ -286,7 +309,7 @@ async function serialiseBody(body: { contentType: string; value?: unknown; raw?:
   if (type === "multipart/form-data") {
     if (!isPlainObject(value)) return { text: stringify(value), contentType };
     const form = new FormData();
-    for (const [name, item] of Object.entries(value)) appendFormValue(name, item, (k, v) => form.append(k, v));
+    for (const [name, item] of Object.entries(value)) appendFormValue(name, item, (k, v) => form.append(k, v), "json");
     // serialising through Response yields the exact bytes and boundary fetch would send
     const response = new Response(form);
     return { text: await response.text(), contentType: response.headers.get("content-type") ?? contentType };
@@ -294,10 +317,29 @@ async function serialiseBody(body: { contentType: string; value?: unknown; raw?:
   return { text: stringify(value), contentType };
 }
 
-function appendFormValue(name: string, value: unknown, append: (name: string, value: string) => void): void {
+/**
+ * Form fields: arrays of scalars as repeated keys (form, explode). Nested values: bracket notation
+ * in urlencoded bodies, JSON text in multipart parts (OpenAPI's default for object parts).
+ */
+function appendFormValue(name: string, value: unknown, append: (name: string, value: string) => void, nested: "brackets" | "json" = "brackets"): void {
   if (value === undefined) return;
-  if (Array.isArray(value)) for (const item of value) append(name, item === null ? "" : stringify(item));
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) for (const item of value) append(name, item === null ? "" : stringify(item));
+  else if (value !== null && typeof value === "object") {
+    if (nested === "json") append(name, stringify(value));
+    else appendBracketed(name, value, append);
+  }
   else append(name, value === null ? "" : stringify(value));
+}
+
+/** name[key][0]=v: the deepObject / bracket convention (Rails, PHP, Stripe) for nested values. */
+function appendBracketed(prefix: string, value: unknown, append: (name: string, value: string) => void, depth = 0): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== "object" || depth > 16) {
+    append(prefix, value === null ? "" : stringify(value));
+    return;
+  }
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+  for (const [key, item] of entries) appendBracketed(`${prefix}[${key}]`, item, append, depth + 1);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

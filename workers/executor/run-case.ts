@@ -14,6 +14,7 @@ import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FetchLike } from "./http-client";
 import { collectSecrets, redactRequest, redactResponse } from "./redact";
+import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
 
 export interface RunConfig {
@@ -59,6 +60,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         declaredVariables: declared,
         identities: env.identities,
         defaultIdentity: env.defaultIdentity,
+        placeCredentials: (headers) => placeCredentials(env.model, findOperation(env.model, String(step.request.method), step.request.path), headers),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -38,8 +38,13 @@ export interface RequestTemplate {
   /** OpenAPI path template; every {param} must be filled from pathParams before sending */
   path: string;
   pathParams: Record<string, TemplateValue>;
-  /** arrays are sent as repeated keys (form, explode) */
+  /** arrays are sent as repeated keys (form, explode) unless queryStyles says otherwise */
   query: Record<string, TemplateValue>;
+  /**
+   * OpenAPI serialisation of query parameters whose value is an array or an object, when it is not
+   * the default (style form, explode true): e.g. { filter: { style: "deepObject", explode: true } }.
+   */
+  queryStyles?: Record<string, { style?: string; explode?: boolean }>;
   headers: Record<string, string>;
   cookies?: Record<string, string>;
   body?: RequestBodyTemplate;

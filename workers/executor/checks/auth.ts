@@ -143,6 +143,9 @@ export function bola(ctx: CheckContext): CheckResult {
   if (!owner.exchange.response || !isSuccess(owner.exchange.response.status)) return skip(`the owner's step (${ownerId}) did not succeed`);
   if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
   if (ctx.request.identity === owner.request.identity) return skip("the request was made by the owner itself");
+  // without required credentials the server cannot tell identities apart: no ownership to break
+  const op = ctx.operation ?? ctx.caseOperation;
+  if (op && !requiresAuth(op)) return skip(`${label(ctx)} requires no authentication: identities are indistinguishable to it`);
   const action = paramString(ctx, "action") ?? (ctx.request.method === "DELETE" ? "delete" : ["GET", "HEAD"].includes(ctx.request.method) ? "read" : "update");
   const { status } = ctx.response;
   const who = `identity "${ctx.request.identity}"`;
@@ -197,6 +200,8 @@ function listedTo(ctx: CheckContext, stepParam: string, id: string, idProperty: 
 
 export function bfla(ctx: CheckContext): CheckResult {
   if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
+  const op = ctx.operation ?? ctx.caseOperation;
+  if (op && !requiresAuth(op)) return skip(`${label(ctx)} requires no authentication: the spec makes it public`);
   const { status } = ctx.response;
   const who = `identity "${ctx.request.identity}"`;
   if (status === 401 || status === 403 || status === 404 || status === 405) return pass(`${who} refused (${status})`);

@@ -54,6 +54,17 @@ describe("nosql_injection", () => {
     const ignored = record({ id: "control", ...search("name[x]=zz"), body: [{ id: 1 }, { id: 2 }] });
     expect(nosql_injection(ctx({ id: "probe", ...search("name[$ne]=zz"), body: [{ id: 1 }, { id: 2 }] }, { others: [baseline, ignored], params: { baselineStep: "base", controlStep: "control" } })).status).toBe("skipped");
   });
+  it("counts the results of a wrapper ({ items, total }); a refused plain-object control proves the operator was read", () => {
+    const post = (id: string, status: number, body: unknown) => record({ id, method: "POST", path: "/pets", status, body });
+    const baseline = post("base", 200, { items: [], total: 0 });
+    const widened = { id: "probe", method: "POST", path: "/pets", status: 200, body: { items: [{ id: 1 }, { id: 2 }], total: 2 } };
+    const params = { baselineStep: "base", controlStep: "control" };
+    expect(nosql_injection(ctx(widened, { others: [baseline, post("control", 400, { message: "title must be a string" })], params }))).toMatchObject({ status: "failed", signature: "behaviour:more-results" });
+    expect(nosql_injection(ctx(widened, { others: [baseline, post("control", 200, { items: [], total: 0 })], params })).status).toBe("failed");
+    // the server ignores a value of the wrong type: the control widens the results as much
+    expect(nosql_injection(ctx(widened, { others: [baseline, post("control", 200, { items: [{ id: 1 }, { id: 2 }], total: 2 })], params })).status).toBe("skipped");
+    expect(nosql_injection(ctx(widened, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("skipped");
+  });
   it("passes when the payload changes nothing", () => {
     const baseline = record({ id: "base", method: "POST", path: "/login", status: 401 });
     expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 401 }, { others: [baseline], params: { baselineStep: "base" } })).status).toBe("passed");

@@ -8,7 +8,7 @@
  * Time-based evidence (`params.delayMs`) is only judged against a baseline: the payload response
  * must take at least 90% of the delay, and the baseline less than half of it.
  */
-import { isSuccess, jsonValue, paramNumber, paramString, stepRecord } from "./support";
+import { isClientError, isSuccess, jsonValue, paramNumber, paramString, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 
 interface Signature {
@@ -134,7 +134,8 @@ export function sql_injection(ctx: CheckContext): CheckResult {
 /**
  * Besides error signatures, behaviour: with `baselineStep` (same request, harmless literal),
  * an operator payload that turns a refusal into a 2xx (login bypass) fails; one that returns
- * more items fails only when `controlStep` (a non-operator object in the same place) did not
+ * more items (a bare array, or the results array of a wrapper such as { items, total }) fails
+ * only when `controlStep` (a non-operator object in the same place) was refused or did not
  * return as many — otherwise the server simply ignores malformed filters.
  */
 export function nosql_injection(ctx: CheckContext): CheckResult {
@@ -150,15 +151,34 @@ export function nosql_injection(ctx: CheckContext): CheckResult {
     if (isSuccess(control.status)) return skip("a non-operator control value is accepted too");
     return fail(`operator payload turned ${baseline.status} into ${status} where a plain object got ${control.status}`, "behaviour:bypass");
   }
-  const before = jsonValue(baseline);
-  const after = jsonValue(ctx.response);
+  const key = resultsKey(jsonValue(baseline));
+  const before = results(jsonValue(baseline), key);
+  const after = results(jsonValue(ctx.response), key);
   if (isSuccess(status) && Array.isArray(before) && Array.isArray(after) && after.length > before.length) {
-    const controlled = control ? jsonValue(control) : undefined;
+    const controlled = control ? results(jsonValue(control), key) : undefined;
+    // a plain object refused where the operator object was accepted: the operator was read as one
+    if (control && isClientError(control.status)) return fail(`operator payload returned ${after.length} items where the literal returned ${before.length}, and a plain object in its place was refused (${control.status})`, "behaviour:more-results");
     if (!Array.isArray(controlled)) return skip(`payload returned ${after.length} items vs ${before.length}, but no control step tells an ignored filter from an injected one`);
     if (controlled.length >= after.length) return skip("the control value returns as many items: the filter is ignored, not injected");
     return fail(`operator payload returned ${after.length} items where the literal returned ${before.length} and a control value ${controlled.length}`, "behaviour:more-results");
   }
   return pass("the operator payload changed nothing");
+}
+
+/**
+ * Where a listing keeps its results: the body itself when it is an array, else the one array-valued
+ * property of a wrapper ({ items: [...], total }), or the conventional name when there are several.
+ */
+function resultsKey(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const arrays = Object.entries(body).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
+  if (arrays.length === 1) return arrays[0];
+  return arrays.find((k) => /^(items|data|results|records|entries|hits|rows|content|list)$/i.test(k));
+}
+
+function results(body: unknown, key: string | undefined): unknown {
+  if (key === undefined || body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  return (body as Record<string, unknown>)[key];
 }
 
 /** params: { expect?: text only the executed command produces, payload?, baselineStep?, delayMs? } */

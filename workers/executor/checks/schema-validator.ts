@@ -10,7 +10,8 @@
  *  - formats whose checkers disagree with common practice are dropped: `url` (the library
  *    rejects private hosts and localhost), `regex` (dialects differ); unknown formats are
  *    ignored by the library anyway;
- *  - `pattern`s that are not valid ECMAScript (`u` flag) are dropped rather than crash;
+ *  - `pattern`s that are not valid ECMAScript (`u` flag) are dropped rather than crash, and one
+ *    written as a regex literal (`/^[a-z]+$/`, a common slip) is read as its body;
  *  - for responses, `oneOf` is read as `anyOf`: a body matching two overlapping branches
  *    (oneOf [Cat, Dog] of open objects) is an ambiguity of the spec, not a server bug;
  *  - example/examples/x-* annotations are not copied.
@@ -148,8 +149,10 @@ function prepare(model: ApiModel, schema: unknown, purpose: Purpose, refs: Set<s
       out[key] = Array.isArray(value) ? value.map((sub) => prepare(model, sub, purpose, refs, depth + 1)) : prepare(model, value, purpose, refs, depth + 1);
     } else if (key === "format" && typeof value === "string" && DROPPED_FORMATS.has(value)) {
       continue;
-    } else if (key === "pattern" && typeof value === "string" && !isValidPattern(value)) {
-      continue;
+    } else if (key === "pattern" && typeof value === "string") {
+      // a pattern written as a regex literal ("/^[a-z]+$/") means its body; invalid ones are dropped
+      const body = /^\/(\^.*\$)\/[dgimsuy]*$/.exec(value)?.[1] ?? value;
+      if (isValidPattern(body)) out[key] = body;
     } else {
       out[key] = cloneJson(value);
     }

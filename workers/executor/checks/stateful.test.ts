@@ -96,6 +96,19 @@ describe("stateful_invariant", () => {
     const result = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: " Max ", tag: "good", updatedAt: "2024-05-01T10:00:00.000Z" } }, { others: [update], params: { expectFrom: "update" } }));
     expect(result.status).toBe("passed");
   });
+  it("with unchangedFrom, fails when a partial update changed a field it did not send", () => {
+    const patch = record({ id: "patch", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: { name: "Max" } });
+    const before = record({ id: "read-before", ...item, status: 200, body: { id: 7, name: "Rex", tag: "good", updatedAt: "2024-05-01T10:00:00Z" } });
+    const params = { expectFrom: "patch", fields: ["name"], unchangedFrom: "read-before", unchanged: ["tag", "updatedAt", "owner"] };
+    const wiped = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", tag: null, updatedAt: "2024-05-02T10:00:00Z" } }, { others: [before, patch], params }));
+    expect(wiped).toMatchObject({ status: "failed", signature: "unchanged:tag" });
+    // kept values and volatile fields (updatedAt) pass; a field that had no value says nothing
+    const kept = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", tag: "good", updatedAt: "2024-05-02T10:00:00Z", owner: { name: "x" } } }, { others: [before, patch], params }));
+    expect(kept.status).toBe("passed");
+    // the sent field itself is still judged first
+    const lost = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Rex", tag: null } }, { others: [before, patch], params }));
+    expect(lost).toMatchObject({ status: "failed", signature: "field:name" });
+  });
   it("without expectFrom, validates the read against its schema", () => {
     expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: "seven", name: "Max" } })).status).toBe("failed");
     expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max" } })).status).toBe("passed");

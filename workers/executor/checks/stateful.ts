@@ -7,6 +7,7 @@
 import { generalisePath } from "./schema-validator";
 import { response_schema_conformance } from "./conformance";
 import {
+  deepEqual,
   header,
   isPlainObject,
   isRedirect,
@@ -237,7 +238,8 @@ function safeDecode(text: string): string {
 /**
  * With `expectFrom` (an update step): the fields that update sent must read back with the values
  * sent — fields the read does not return, readOnly/writeOnly fields, and server normalisations
- * (trimmed text, e-mail case, equal instants in another format) are not mismatches.
+ * (trimmed text, e-mail case, equal instants in another format) are not mismatches. With
+ * `unchangedFrom` + `unchanged` as well, the fields the update left out must keep their values.
  * Without it: the read must still match its documented schema (signature prefixed `schema:`).
  */
 export function stateful_invariant(ctx: CheckContext): CheckResult {
@@ -266,10 +268,35 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
     compared++;
     if (!sameValue(sent[field], read[field])) mismatches.push(field);
   }
-  if (compared === 0) return skip("the read returns none of the updated fields");
+  const changed = changedWithoutBeingSent(ctx, sent, read, pointer);
+  if (compared === 0 && changed.length === 0) return skip("the read returns none of the updated fields");
+  if (mismatches.length === 0 && changed.length > 0) {
+    const { field, before } = changed[0];
+    return fail(
+      `${update.request.method} ${update.step.request.path} (${fromId}) did not send ${field}, yet ${label(ctx)} returns ${short(read[field])} where it returned ${short(before)} before${changed.length > 1 ? ` (+${changed.length - 1} more fields)` : ""}`,
+      `unchanged:${field}`,
+    );
+  }
   if (mismatches.length === 0) return pass(`${compared} updated field(s) read back as sent`);
   const field = mismatches[0];
   return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(sent[field])}, ${label(ctx)} returns ${short(read[field])}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
+}
+
+/**
+ * params.unchangedFrom (a read before the update) and params.unchanged (writable fields): a partial
+ * update (PATCH, merge semantics) leaves the fields it did not send as they were. Fields that had
+ * a value before and read back different after are reported; volatile ones (updatedAt, version)
+ * are not compared.
+ */
+function changedWithoutBeingSent(ctx: CheckContext, sent: Record<string, unknown>, read: Record<string, unknown>, pointer: string): { field: string; before: unknown }[] {
+  const before = stepRecord(ctx, paramString(ctx, "unchangedFrom"));
+  const names = Array.isArray(ctx.params.unchanged) ? ctx.params.unchanged.filter((f): f is string => typeof f === "string") : [];
+  if (!succeeded(before) || names.length === 0) return [];
+  const prior = getByPointer(jsonValue(before.exchange.response), pointer);
+  if (!isPlainObject(prior)) return [];
+  return names
+    .filter((name) => !(name in sent) && !isVolatileKey(name) && prior[name] !== undefined && prior[name] !== null && !deepEqual(prior[name], read[name]))
+    .map((name) => ({ field: name, before: prior[name] }));
 }
 
 /**

@@ -192,7 +192,11 @@ export function objectShape(model: ApiModel, schema: JsonSchema | undefined, dep
     if (!Array.isArray(branches)) continue;
     for (const branch of branches) {
       const sub = objectShape(model, branch as JsonSchema, depth + 1);
-      Object.assign(shape.properties, sub.properties);
+      // a property several branches declare differently admits each of their schemas
+      for (const [name, schema] of Object.entries(sub.properties)) {
+        const existing = shape.properties[name];
+        shape.properties[name] = existing === undefined || existing === schema ? schema : keyword === "allOf" ? { allOf: [existing, schema] } : { anyOf: [existing, schema] };
+      }
       shape.open ||= sub.open;
       if (keyword === "allOf") shape.closed ||= sub.closed;
     }

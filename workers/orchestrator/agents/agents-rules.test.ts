@@ -61,7 +61,7 @@ describe("positive_data_acceptance", () => {
     const cases = await functionalPositive.generate({ model: petstoreModel(), seed: 3, config });
     // the create's example name "Rex" means something: no boundary there; the generated update name is made up
     expect(cases.some((c) => c.operationId === "createPet" && c.tags?.includes("boundary"))).toBe(false);
-    const boundary = cases.filter((c) => c.operationId === "updatePet" && c.tags?.includes("boundary"));
+    const boundary = cases.filter((c) => c.operationId === "updatePet" && c.tags?.includes("boundary") && c.title.includes("body name"));
     expect(boundary.map((c) => c.title)).toEqual(["PUT /pets/{petId} with body name at its maxLength 50", "PUT /pets/{petId} with body name at its minLength 1"]);
     const [max] = boundary;
     expect(max.steps.map((s) => s.id)).toEqual(["setup-petId", "baseline", "request"]);
@@ -72,6 +72,20 @@ describe("positive_data_acceptance", () => {
     // exactly one value differs from the baseline
     expect({ ...sent, name: baseline.name }).toEqual(baseline);
     expect(checksOf(max.steps[2], "positive_data_acceptance")[0].params).toMatchObject({ valid: true, baselineStep: "baseline" });
+  });
+
+  it("moves a generated number to its inclusive limits against a baseline one step inside", async () => {
+    const cases = await functionalPositive.generate({ model: petstoreModel(), seed: 3, config });
+    const titles = cases.filter((c) => c.tags?.includes("boundary")).map((c) => c.title);
+    expect(titles).toEqual(expect.arrayContaining(["PUT /pets/{petId} with body age at its maximum 30", "PUT /pets/{petId} with body age at its minimum 0", "GET /pets with query limit at its maximum 100"]));
+    const max = cases.find((c) => c.title === "PUT /pets/{petId} with body age at its maximum 30")!;
+    const [baseline, request] = max.steps.slice(-2).map((s) => s.request.body?.value as Record<string, unknown>);
+    // the baseline differs in that one number only, one step inside the limit: a business rule refuses both
+    expect([baseline.age, request.age]).toEqual([29, 30]);
+    expect({ ...request, age: 29 }).toEqual(baseline);
+    expect(checksOf(max.steps[max.steps.length - 1], "positive_data_acceptance")[0].params).toMatchObject({ valid: true, baselineStep: "baseline", description: "number at maximum 30" });
+    const limit = cases.find((c) => c.title === "GET /pets with query limit at its maximum 100")!;
+    expect(limit.steps.slice(-2).map((s) => s.request.query.limit)).toEqual([99, 100]);
   });
 });
 

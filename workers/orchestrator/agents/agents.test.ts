@@ -115,6 +115,18 @@ describe("functional-negative", () => {
     for (const c of weak) expect(checksOf(lastStep(c), "negative_data_rejection")).toEqual([]);
   });
 
+  it("reads an id that was never created and judges the answer's conformance only", async () => {
+    const cases = await run(functionalNegative);
+    const unknown = cases.filter((c) => c.tags?.includes("unknown-id"));
+    expect(unknown.map((c) => c.operationId).sort()).toEqual(["getFile", "getOrder", "getPet"]);
+    const order = unknown.find((c) => c.operationId === "getOrder")!;
+    const request = lastStep(order).request;
+    expect(request.pathParams.petId).toBe("{{petId}}"); // the parent is real
+    expect(validator.check(request.pathParams.orderId, { type: "string", format: "uuid" })).toBe("valid");
+    expect(lastStep(order).checks.map((c) => c.name)).toEqual(expect.arrayContaining(["status_code_conformance", "content_type_conformance", "response_schema_conformance"]));
+    expect(checksOf(lastStep(order), "negative_data_rejection")).toEqual([]);
+  });
+
   it("keeps id path parameters real when another field is mutated", async () => {
     const cases = await run(functionalNegative);
     const order = cases.find((c) => c.title.startsWith("POST /pets/{petId}/orders: body maximum+1"))!;
@@ -127,8 +139,11 @@ describe("stateful", () => {
   it("builds create → read → update → read → update-again with the check parameters the checks expect", async () => {
     const cases = await run(stateful);
     const lifecycle = cases.find((c) => c.tags?.includes("lifecycle") && c.operationId === "createPet")!;
-    expect(lifecycle.steps.map((s) => s.id)).toEqual(["create", "read-created", "update", "read-updated", "update-again"]);
-    const [create, read, update, reread, again] = lifecycle.steps;
+    expect(lifecycle.steps.map((s) => s.id)).toEqual(["create", "read-created", "list-after-create", "update", "read-updated", "update-again"]);
+    const [create, read, list, update, reread, again] = lifecycle.steps;
+    // the collection is listed while it holds the new item, for conformance
+    expect(list.request).toMatchObject({ method: "get", path: "/pets" });
+    expect(list.checks.map((c) => c.name)).toContain("response_schema_conformance");
     expect(create.requireSuccess).toBe(true);
     expect(create.extract).toEqual({ petId: { from: "body", pointer: "/id" } });
     expect(checksOf(read, "ensure_resource_availability")[0].params).toEqual({ createStep: "create" });
@@ -150,6 +165,37 @@ describe("stateful", () => {
     expect(location.steps[0].extract).toEqual({ location: { from: "header", name: "location" } });
     expect(lastStep(location).request.path).toBe("{{location}}");
     expect(checksOf(lastStep(location), "location_header")[0].params).toEqual({ createStep: "create" });
+  });
+
+  it("reads a child after deleting its parent", async () => {
+    const cases = await run(stateful);
+    const nested = cases.find((c) => c.tags?.includes("nested"))!;
+    expect(nested.steps.map((s) => s.id)).toEqual(["setup-petId", "create", "delete-parent", "read-child"]);
+    const [, , del, read] = nested.steps;
+    expect(del.request).toMatchObject({ method: "delete", path: "/pets/{petId}", pathParams: { petId: "{{petId}}" } });
+    expect(del.requireSuccess).toBe(true);
+    expect(read.request).toMatchObject({ method: "get", path: "/pets/{petId}/orders/{orderId}", pathParams: { petId: "{{petId}}", orderId: "{{orderId}}" } });
+    expect(checksOf(read, "use_after_free")[0].params).toEqual({ deleteStep: "delete-parent" });
+  });
+
+  it("patches one field of a fully created resource and expects the others unchanged", async () => {
+    const withPatch = petstoreModel();
+    withPatch.schemas.PetPatch = { type: "object", properties: { name: { type: "string", minLength: 1, maxLength: 50 }, status: { type: "string", enum: ["available", "pending", "sold"] }, age: { type: "integer", minimum: 0, maximum: 30 } } };
+    withPatch.operations.push({ ...operation("updatePet"), operationId: "patchPet", method: "patch", requestBody: { required: true, content: [{ contentType: "application/merge-patch+json", schema: { $ref: "#/components/schemas/PetPatch" } }] } });
+    const cases = await stateful.generate({ model: withPatch, seed: 1, config: twoIdentities });
+    const merge = cases.find((c) => c.tags?.includes("merge-patch"))!;
+    expect(merge.steps.map((s) => s.id)).toEqual(["create", "read-before", "patch", "read-after"]);
+    const [create, , patch, read] = merge.steps;
+    // every optional field is set at creation, so a wiped one shows
+    expect(Object.keys(create.request.body?.value as object)).toEqual(expect.arrayContaining(["name", "status", "age", "email"]));
+    const sent = Object.keys(patch.request.body?.value as object);
+    expect(sent).toHaveLength(1);
+    expect(patch.request.body?.contentType).toBe("application/merge-patch+json");
+    const params = checksOf(read, "stateful_invariant")[0].params!;
+    expect(params).toMatchObject({ expectFrom: "patch", fields: sent, unchangedFrom: "read-before" });
+    expect(params.unchanged).toEqual(["name", "status", "age"].filter((f) => f !== sent[0]));
+    // no such chain without a PATCH, nor for a PATCH with required fields
+    expect((await run(stateful)).some((c) => c.tags?.includes("merge-patch"))).toBe(false);
   });
 
   it("creates parents first for nested resources", async () => {
@@ -227,6 +273,12 @@ describe("security-injection", () => {
     const traversal = cases.find((c) => c.operationId === "getFile" && c.tags?.includes("path_traversal"))!;
     expect(String(lastStep(traversal).request.pathParams.fileName)).toMatch(/\.\./);
     expect(cases.some((c) => c.tags?.includes("sql") && c.title.includes("body.name"))).toBe(true);
+  });
+
+  it("finds the string fields of a oneOf body in the branch its value belongs to", async () => {
+    const cases = await run(securityInjection);
+    const inBody = cases.filter((c) => c.operationId === "searchPets" && c.title.includes("in body."));
+    expect(inBody.map((c) => c.title)).toEqual(expect.arrayContaining([expect.stringContaining("payload in body.petType")]));
   });
 
   it("respects maxCasesPerOperation", async () => {

@@ -137,7 +137,11 @@ function genUnion(s: SchemaObject, key: "oneOf" | "anyOf", state: State, depth: 
   const value = gen(merged, state, depth, name);
   if (isObject(discriminator) && typeof discriminator.propertyName === "string" && isObject(value)) {
     const tag = discriminatorValue(discriminator as SchemaObject, branch);
-    if (tag !== undefined) value[discriminator.propertyName] = tag;
+    // without a mapping the tag defaults to the schema name, unless the branch pins the value itself
+    const flat = flattenAllOf(branch, state.ctx.schemas);
+    const pinned = isObject(flat) && isObject(flat.properties) ? flattenAllOf((flat.properties as Record<string, JsonSchema>)[discriminator.propertyName] ?? true, state.ctx.schemas) : true;
+    const allowed = !isObject(pinned) || ((!Array.isArray(pinned.enum) || pinned.enum.includes(tag)) && (pinned.const === undefined || pinned.const === tag));
+    if (tag !== undefined && allowed) value[discriminator.propertyName] = tag;
   }
   return value;
 }
@@ -330,6 +334,14 @@ function genObject(s: SchemaObject, state: State, depth: number, refName?: strin
       continue;
     }
     const value = gen(sub, state, depth + 1, name);
+    if (value !== undefined) out[name] = value;
+  }
+  // a required name the schema never declares (a spec slip: required [key], property blob_key)
+  // still has to be present for the value to be valid
+  for (const name of required) {
+    if (name in out || name in properties || s.additionalProperties === false) continue;
+    const extra = isObject(s.additionalProperties) ? (s.additionalProperties as JsonSchema) : true;
+    const value = gen(extra, state, depth + 1, name);
     if (value !== undefined) out[name] = value;
   }
   const minProperties = typeof s.minProperties === "number" ? s.minProperties : 0;

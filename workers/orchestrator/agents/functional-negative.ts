@@ -11,14 +11,15 @@
  *  - undeclared properties in a closed body schema (ignored by lenient deserialisers);
  *  - a missing required body when `{}` would be a valid one (read as an empty object);
  *  - JSON sent as text/plain (parsed regardless of the label).
- * Also: missing required parts, malformed JSON, missing required headers, and one undeclared
- * method per path.
+ * Also: missing required parts, malformed JSON, missing required headers, one undeclared
+ * method per path, and reads of an id that was never created.
  */
 import type { HttpMethod, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
-import { coerceWire, generateInvalid, type Mutation } from "./data-mocking";
-import { agentEnv, buildRequest, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
-import { isObject } from "./schema";
+import { coerceWire, generateInvalid, generateValid, type Mutation } from "./data-mocking";
+import type { Rng } from "./random";
+import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { flattenAllOf, isObject } from "./schema";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "functional-negative";
@@ -72,7 +73,7 @@ function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter,
   return drafts;
 }
 
-function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string): CaseDraft[] {
+function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRequired: boolean): CaseDraft[] {
   const body = base.body;
   if (!body || !base.request.body || base.request.body.raw !== undefined) return [];
   const form = !isJsonMedia(body.media.contentType);
@@ -82,9 +83,11 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string): CaseDr
     // a form field is text on the wire: a number or null mutation would read back as valid text
     if (form && (m.kind === "type" || m.kind === "null") && typeof valueAt(m.value, m.path) !== "string") continue;
     if (form && m.path === "") continue;
+    // an empty form serialises to no body at all, which an optional body allows
+    const emptyForm = form && isObject(m.value) && Object.keys(m.value).length === 0 && !bodyRequired;
     const request = copy(base.request);
     request.body = { contentType: request.body!.contentType, value: m.value };
-    const weak = m.weak || m.kind === "additional";
+    const weak = m.weak || m.kind === "additional" || emptyForm;
     drafts.push({
       kind: "negative",
       title: `${title}: body ${m.reason}`,
@@ -164,6 +167,29 @@ function unsupportedMethod(env: AgentEnv, op: Operation, base: BuiltRequest): Ca
   ];
 }
 
+/**
+ * A well-formed id that was never created: the last path parameter of a read replaced by a fresh
+ * value of its schema (the largest allowed integer, a random uuid ...). The answer (a 404, as a
+ * rule) is judged for conformance: error responses are documented too, and are otherwise never
+ * seen because every other request addresses resources that exist.
+ */
+function unknownResource(env: AgentEnv, op: Operation, base: BuiltRequest, rng: Rng): CaseDraft[] {
+  const last = /\{([^{}]+)\}$/.exec(op.path)?.[1];
+  const param = last === undefined ? undefined : op.parameters.find((p) => p.in === "path" && p.name === last);
+  if (op.method !== "get" || !param) return [];
+  const flat = flattenAllOf(param.schema, env.model.schemas);
+  if (!isObject(flat) || flat.enum !== undefined || flat.const !== undefined) return [];
+  const candidates: unknown[] = [];
+  if ((flat.type === "integer" || flat.type === "number") && typeof flat.maximum === "number" && flat.maximum <= Number.MAX_SAFE_INTEGER) candidates.push(flat.maximum);
+  if (flat.type === "string" && flat.format === undefined && flat.pattern === undefined) candidates.push(`sentinel-unknown-${rng.alnum(8)}`);
+  candidates.push(generateValid(param.schema, { schemas: env.model.schemas, rng: rng.fork("unknown-id"), wire: true, name: param.name, mode: "request" }));
+  const value = candidates.find((v) => v !== undefined && env.validator.check(coerceWire(String(v), param.schema, env.model.schemas), param.schema) === "valid");
+  if (value === undefined || value === base.request.pathParams[param.name]) return [];
+  const request = copy(base.request);
+  request.pathParams[param.name] = String(value);
+  return [{ kind: "negative", title: `${opLabel(op.method, op.path)} for a ${param.name} that was never created`, steps: [...base.setup, { id: "request", request, checks: conformanceChecks() }], tags: ["unknown-id"] }];
+}
+
 export function negativeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const rng = opRng(env, NAME, op.operationId);
   const base = buildRequest(env, op, rng, { useExamples: true, optional: "required", includeBody: true });
@@ -171,8 +197,8 @@ export function negativeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => parameterMutations(env, base, p, title));
   const strong = (drafts: CaseDraft[]) => drafts.filter((d) => !d.tags?.includes("weak"));
   const weak = (drafts: CaseDraft[]) => drafts.filter((d) => d.tags?.includes("weak"));
-  const body = bodyMutations(env, base, title);
-  const groups = [unsupportedMethod(env, op, base), missingParts(env, op, base, title), strong(body), ...paramGroups.map(strong)];
+  const body = bodyMutations(env, base, title, op.requestBody?.required === true);
+  const groups = [unsupportedMethod(env, op, base), unknownResource(env, op, base, rng.fork("unknown")), missingParts(env, op, base, title), strong(body), ...paramGroups.map(strong)];
   // weak (format) cases come last: they only look for server errors
   return [...roundRobin(groups), ...roundRobin([weak(body), ...paramGroups.map(weak)])];
 }

@@ -8,8 +8,11 @@
  * with one plain string moved to its documented length limit (maxLength / minLength). Only
  * strings whose baseline value is made-up text ("Sentinel title x7k2") are moved: the server
  * accepted meaningless text there, so length is all that differs (an example or an e-mail-like
- * value carries meaning filler would lose). When the baseline is accepted and the boundary value
- * is refused, the server's limit differs from the spec's — an off-by-one.
+ * value carries meaning filler would lose). Generated numbers are moved to their documented
+ * inclusive minimum / maximum, against a baseline one step inside it (maximum-1 / minimum+1), so
+ * a business rule that refuses large values refuses the baseline too. When the baseline is
+ * accepted and the boundary value is refused, the server's limit differs from the spec's — an
+ * off-by-one.
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
@@ -41,7 +44,7 @@ export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const boundaries = boundaryDrafts(env, op, buildRequest(env, op, rng.fork("boundary"), { useExamples: true, optional: "all", includeBody: true }));
   variants.forEach((variant, i) => {
     const built = buildRequest(env, op, rng.fork(`variant${i}`), variant.options);
-    const checks = conformanceChecks();
+    const checks = conformanceChecks(built.valid);
     if (built.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
     const main: Step = { id: "request", request: built.request, checks };
     drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags });
@@ -67,15 +70,38 @@ function lengthBoundaries(schema: JsonSchema, env: AgentEnv): { text: string; re
 const MADE_UP_TEXT = /^sentinel[\w -]*$/i;
 
 /**
+ * The values at the documented limits of a made-up value: a string at maxLength / minLength, or
+ * a number at minimum / maximum (inclusive bounds: the spec says the limit itself is valid).
+ * Numbers count as made up when they are none of the schema's example, default or enum values.
+ * A number's baseline is the value one step inside the limit (`inner`): a business rule (a
+ * quantity over the stock) refuses that one too, an off-by-one only the limit itself.
+ */
+function boundaryValues(schema: JsonSchema, value: unknown, env: AgentEnv): { value: unknown; inner?: number; reason: string; what: string }[] {
+  if (typeof value === "string") return MADE_UP_TEXT.test(value) ? lengthBoundaries(schema, env).map((b) => ({ value: b.text, reason: b.reason, what: "string" })) : [];
+  if (typeof value !== "number") return [];
+  const s = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(s) || s.enum !== undefined || s.const !== undefined) return [];
+  const known = [s.example, s.default, ...(Array.isArray(s.examples) ? s.examples : [])];
+  if (known.includes(value)) return [];
+  const out: { value: unknown; inner?: number; reason: string; what: string }[] = [];
+  for (const keyword of ["maximum", "minimum"] as const) {
+    const limit = s[keyword];
+    const inner = typeof limit === "number" ? (keyword === "maximum" ? limit - 1 : limit + 1) : undefined;
+    if (typeof limit === "number" && limit !== value && Math.abs(limit) < Number.MAX_SAFE_INTEGER) out.push({ value: limit, inner, reason: `${keyword} ${limit}`, what: "number" });
+  }
+  return out;
+}
+
+/**
  * Differential boundary cases, each differing from its baseline in one value: the baseline has
  * the required parts plus the field under test with its generated value, the boundary case the
- * same with that field at a length limit.
+ * same with that field at a documented limit (length, minimum, maximum).
  */
 function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseDraft[] {
   if (!base.certain || op.method === "delete" || op.method === "head") return [];
   const drafts: CaseDraft[] = [];
-  const add = (baseline: BuiltRequest["request"], request: BuiltRequest["request"], where: string, reason: string) => {
-    const checks = [...conformanceChecks(), check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `string at ${reason}` })];
+  const add = (baseline: BuiltRequest["request"], request: BuiltRequest["request"], where: string, reason: string, what = "string") => {
+    const checks = [...conformanceChecks(), check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `${what} at ${reason}` })];
     drafts.push({
       kind: "positive",
       title: `${opLabel(op.method, op.path)} with ${where} at its ${reason}`,
@@ -105,23 +131,32 @@ function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseD
 
   for (const param of params) {
     const value = base.request.query[param.name];
-    if (param.in !== "query" || typeof value !== "string" || !MADE_UP_TEXT.test(value)) continue;
-    const baseline = withParts(onlyRequiredQuery(param.name), onlyRequiredBody(""));
-    for (const { text, reason } of lengthBoundaries(param.schema, env)) {
-      if (env.validator.check(text, param.schema) !== "valid") continue;
-      add(baseline, withParts({ ...baseline.query, [param.name]: text }, baseline.body?.value), `query ${param.name}`, reason);
+    if (param.in !== "query") continue;
+    const limits = boundaryValues(param.schema, value, env);
+    if (limits.length === 0) continue;
+    const plain = withParts(onlyRequiredQuery(param.name), onlyRequiredBody(""));
+    for (const limit of limits) {
+      if (env.validator.check(limit.value, param.schema) !== "valid") continue;
+      const baseline = limit.inner === undefined ? plain : withParts({ ...plain.query, [param.name]: limit.inner }, plain.body?.value);
+      if (limit.inner !== undefined && env.validator.check(limit.inner, param.schema) !== "valid") continue;
+      add(baseline, withParts({ ...plain.query, [param.name]: limit.value }, plain.body?.value), `query ${param.name}`, limit.reason, limit.what);
     }
   }
   if (bodyValue && body) {
     const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
     for (const [name, value] of Object.entries(bodyValue)) {
-      if (typeof value !== "string" || !MADE_UP_TEXT.test(value) || props[name] === undefined) continue;
+      if (props[name] === undefined) continue;
+      const limits = boundaryValues(props[name], value, env);
+      if (limits.length === 0) continue;
       const baseValue = onlyRequiredBody(name) as Record<string, unknown>;
-      const baseline = withParts(onlyRequiredQuery(""), baseValue);
-      for (const { text, reason } of lengthBoundaries(props[name], env)) {
-        const next = { ...baseValue, [name]: text };
+      const plain = withParts(onlyRequiredQuery(""), baseValue);
+      for (const limit of limits) {
+        const next = { ...baseValue, [name]: limit.value };
         if (env.validator.check(next, body.schema) !== "valid") continue;
-        add(baseline, withParts(baseline.query, next), `body ${name}`, reason);
+        const innerValue = limit.inner === undefined ? undefined : { ...baseValue, [name]: limit.inner };
+        if (innerValue !== undefined && env.validator.check(innerValue, body.schema) !== "valid") continue;
+        const baseline = innerValue === undefined ? plain : withParts(plain.query, innerValue);
+        add(baseline, withParts(plain.query, next), `body ${name}`, limit.reason, limit.what);
       }
     }
   }

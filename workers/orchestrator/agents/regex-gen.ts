@@ -233,9 +233,18 @@ function parsePattern(pattern: string): Node | null {
   return node;
 }
 
+/**
+ * A pattern written as a JavaScript regex literal ("/^[a-z0-9._]+$/") is a common spec slip; taken
+ * literally it demands the slashes no server's own validation requires. Read it as its body.
+ */
+export function normalisePattern(pattern: string): string {
+  const literal = /^\/(\^.*\$)\/[dgimsuy]*$/.exec(pattern);
+  return literal ? literal[1] : pattern;
+}
+
 export function compilePattern(pattern: string): RegExp | undefined {
   try {
-    return new RegExp(pattern, "u");
+    return new RegExp(normalisePattern(pattern), "u");
   } catch {
     return undefined;
   }
@@ -244,7 +253,7 @@ export function compilePattern(pattern: string): RegExp | undefined {
 /** A string matching `pattern` within the length bounds, or undefined when none was found. */
 export function generateFromPattern(pattern: string, rng: Rng, options: PatternOptions = {}): string | undefined {
   const regex = compilePattern(pattern);
-  const node = parsePattern(pattern);
+  const node = parsePattern(normalisePattern(pattern));
   if (!regex || !node) return undefined;
   const minLength = options.minLength ?? 0;
   const maxLength = options.maxLength ?? Infinity;

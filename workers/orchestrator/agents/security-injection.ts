@@ -46,10 +46,17 @@ function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: s
   const flat = flattenAllOf(schema, env.model.schemas);
   if (typeof value === "string") {
     const { ok, format, constrained } = freeForm(flat, env);
-    if (ok && tokens.length > 0) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format, constrained });
+    const seen = out.some((f) => f.location === "body" && f.tokens?.join("/") === tokens.join("/"));
+    if (ok && tokens.length > 0 && !seen) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format, constrained });
     return;
   }
   if (!isObject(flat)) return;
+  // a oneOf/anyOf body: the fields are those of the branch the value belongs to
+  const union = Array.isArray(flat.oneOf) ? flat.oneOf : Array.isArray(flat.anyOf) ? flat.anyOf : undefined;
+  if (union && (isObject(value) || Array.isArray(value))) {
+    const branch = (union as JsonSchema[]).find((b) => env.validator.check(value, b) === "valid");
+    if (branch !== undefined) bodyFields(env, branch, value, tokens, out, depth + 1);
+  }
   if (Array.isArray(value) && value.length > 0) {
     bodyFields(env, (flat as SchemaObject).items as JsonSchema ?? true, value[0], [...tokens, "0"], out, depth + 1);
   } else if (isObject(value)) {
@@ -98,8 +105,26 @@ function payloadFits(field: Field, payload: Payload): boolean {
   return !(field.location === "header" && text !== undefined && /[^\x20-\x7e]/.test(text));
 }
 
-function payloadDraft(op: Operation, base: BuiltRequest, field: Field, payload: Payload): CaseDraft {
+/**
+ * The base for an operator-object probe of a top-level body field: the body with only its
+ * required properties and that field, when still valid. Other optional filters would narrow the
+ * results an interpreted operator widens ({"title": {"$ne": null}} next to an unmatched genre).
+ */
+function operatorBase(env: AgentEnv, base: BuiltRequest, field: Field): BuiltRequest {
+  const value = base.request.body?.value;
+  if (!base.body || !isObject(value) || field.tokens?.length !== 1) return base;
+  const flat = flattenAllOf(base.body.schema, env.model.schemas);
+  const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => required.has(key) || key === field.tokens![0]));
+  if (Object.keys(trimmed).length === Object.keys(value).length || env.validator.check(trimmed, base.body.schema) !== "valid") return base;
+  const request = copy(base.request);
+  request.body = { contentType: request.body!.contentType, value: trimmed };
+  return { ...base, request };
+}
+
+function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field, payload: Payload): CaseDraft {
   const text = typeof payload.value === "string" ? payload.value : undefined;
+  const base = text === undefined && field.location === "body" ? operatorBase(env, full, field) : full;
   const request = copy(base.request);
   if (field.location === "path") request.pathParams[field.name] = text;
   else if (field.location === "query") request.query[field.name] = text;
@@ -149,7 +174,7 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
   }
   return roundRobin([...byFamily.values()].map((perField) => roundRobin(perField)))
     .slice(0, Math.max(cap, 0))
-    .map(({ field, payload }) => payloadDraft(op, base, field, payload));
+    .map(({ field, payload }) => payloadDraft(env, op, base, field, payload));
 }
 
 export const securityInjection: Agent = {

@@ -4,6 +4,8 @@
  *          → the same PUT again (idempotency)
  *   create → delete → read (use_after_free)
  *   create → GET the Location header (location_header), when the create declares one
+ *   plus (stateful-chains.ts) the collection listed after the create, PATCH merge semantics and
+ *   children gone with their deleted parent.
  * Nested resources create their parents first. Setup steps (and the steps a later verdict depends
  * on) use requireSuccess, so a failed precondition skips the chain instead of raising an alarm.
  */
@@ -12,6 +14,7 @@ import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { agentEnv, buildRequest, conformanceChecks, isJsonMedia, opRng, type AgentEnv, type BuiltRequest } from "./requests";
 import type { Rng } from "./random";
 import { hasLocationHeader, pathPlaceholders, type Producer } from "./resources";
+import { collectionListStep, mergePatchDraft, parentDeleteDrafts } from "./stateful-chains";
 import { flattenAllOf, isIdLikeName, isObject, resolve } from "./schema";
 import type { Agent, AgentContext } from "./types";
 
@@ -54,9 +57,9 @@ export interface CreatedResource {
 }
 
 /** Steps creating the resource of `target` (parents first); the create step is `createId`. */
-export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, options: { identity?: string | null; createId?: string; checks?: boolean } = {}): CreatedResource {
-  const create = buildRequest(env, target.producer.op, rng, { useExamples: true, optional: "required", includeBody: true, identity: options.identity });
-  const checks = options.checks ? conformanceChecks() : [];
+export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, options: { identity?: string | null; createId?: string; checks?: boolean; optional?: "all" | "required"; useExamples?: boolean } = {}): CreatedResource {
+  const create = buildRequest(env, target.producer.op, rng, { useExamples: options.useExamples ?? true, optional: options.optional ?? "required", includeBody: true, identity: options.identity });
+  const checks = options.checks ? conformanceChecks(create.valid) : [];
   if (options.checks && create.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
   const createStep: Step = {
     id: options.createId ?? "create",
@@ -145,7 +148,7 @@ function step(id: string, request: RequestTemplate, checks: Step["checks"], requ
   return out;
 }
 
-export function statefulDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
+export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: ResourceTarget[] = []): CaseDraft[] {
   const rng = opRng(env, NAME, `${target.producer.op.operationId}:${target.itemPath}`);
   const drafts: CaseDraft[] = [];
   const label = opLabel(target.producer.op.method, target.producer.op.path);
@@ -157,23 +160,25 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft
     const steps = [...created.steps];
     if (target.read) {
       const read = itemRequest(env, target.read, rng.fork("read1"), created.known);
-      steps.push(step("read-created", read.request, [...conformanceChecks(), check("ensure_resource_availability", { createStep: "create" })]));
+      steps.push(step("read-created", read.request, [...conformanceChecks(read.valid), check("ensure_resource_availability", { createStep: "create" })]));
     }
+    const list = collectionListStep(env, target, rng.fork("list"), created.known);
+    if (list) steps.push(list);
     const updateOp = target.put ?? target.patch;
     if (updateOp) {
       const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
-      const checks = conformanceChecks();
+      const checks = conformanceChecks(update.valid);
       if (update.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
       steps.push(step("update", update.request, checks, true));
       if (target.read && update.body) {
         const fields = comparableFields(env, update.body.value, update.body.schema, target.read);
         const read = itemRequest(env, target.read, rng.fork("read2"), created.known);
-        const readChecks = conformanceChecks();
+        const readChecks = conformanceChecks(read.valid);
         if (fields.length > 0) readChecks.push(check("stateful_invariant", { expectFrom: "update", fields }));
         steps.push(step("read-updated", read.request, readChecks));
       }
       if (updateOp.method === "put") {
-        steps.push(step("update-again", update.request, [...conformanceChecks(), check("idempotency", { compareWith: "update" })]));
+        steps.push(step("update-again", update.request, [...conformanceChecks(update.valid), check("idempotency", { compareWith: "update" })]));
       }
     }
     if (steps.length > created.steps.length) drafts.push({ kind: "stateful", title: `${label} then read and update ${target.itemPath}`, steps, tags: ["lifecycle"] });
@@ -183,13 +188,18 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft
   if (target.del) {
     const created = createResource(env, target, rng.fork("delete-chain"));
     const del = itemRequest(env, target.del, rng.fork("delete"), created.known);
-    const steps = [...created.steps, step("delete", del.request, conformanceChecks(), true)];
+    const steps = [...created.steps, step("delete", del.request, conformanceChecks(del.valid), true)];
     if (target.read) {
       const read = itemRequest(env, target.read, rng.fork("read-deleted"), created.known);
       steps.push(step("read-deleted", read.request, [check("not_a_server_error"), check("use_after_free", { deleteStep: "delete" })]));
     }
     drafts.push({ kind: "stateful", title: `${label} then delete ${target.itemPath}`, steps, tags: ["delete"] });
   }
+
+  // PATCH one field → the others unchanged; delete a parent → its children gone
+  const merge = mergePatchDraft(env, target, rng.fork("merge-patch"));
+  if (merge) drafts.push(merge);
+  drafts.push(...parentDeleteDrafts(env, target, targets, rng.fork("parent-delete")));
 
   // create → follow Location
   if (hasLocationHeader(target.producer.op)) {
@@ -209,11 +219,12 @@ export const stateful: Agent = {
   generate(ctx: AgentContext): TestCase[] {
     const env = agentEnv(ctx);
     const out: TestCase[] = [];
-    for (const target of resourceTargets(env)) {
+    const targets = resourceTargets(env);
+    for (const target of targets) {
       const opId = target.producer.op.operationId;
       // one producer may create several item paths: keep case ids unique
       const idKey = out.some((c) => c.operationId === opId) ? `${opId}@${target.itemPath}` : opId;
-      out.push(...finishCases(NAME, opId, statefulDrafts(env, target), ctx.config.maxCasesPerOperation, idKey));
+      out.push(...finishCases(NAME, opId, statefulDrafts(env, target, targets), ctx.config.maxCasesPerOperation, idKey));
     }
     return out;
   },

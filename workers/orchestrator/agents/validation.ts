@@ -9,6 +9,7 @@
  */
 import { validate as cfValidate, type Schema } from "@cfworker/json-schema";
 import type { ApiModel, JsonSchema } from "../../model";
+import { normalisePattern } from "./regex-gen";
 import { isObject, lookupRef, type SchemaObject } from "./schema";
 
 /** keywords that carry data rather than schemas: dropped so the validator never walks them */
@@ -30,6 +31,8 @@ export function requestView(schema: JsonSchema, depth = 0): JsonSchema {
       out[key] = value.map((sub) => requestView(sub as JsonSchema, depth + 1));
     } else if (isObject(value) && ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems"].includes(key)) {
       out[key] = requestView(value, depth + 1);
+    } else if (key === "pattern" && typeof value === "string") {
+      out[key] = normalisePattern(value);
     } else {
       out[key] = value;
     }

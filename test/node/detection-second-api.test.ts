@@ -1,0 +1,92 @@
+/**
+ * Generality: a second target designed independently of the demo (examples/second-api: OpenAPI
+ * 3.1, nested resources, integer and uuid ids, API keys in a header and in the query, roles, a
+ * form endpoint, merge patch, oneOf body). From its openapi.json alone, with the two keys a user
+ * would pass (`--identity "editor:X-API-Key: …" --identity "reader:X-API-Key: …"`), every seeded
+ * fault of its FAULTS.md is found by its check on its operation, and the clean server yields no
+ * finding at all, whatever the seed.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiModel, Finding } from "../../workers/model";
+import type { Agent } from "../../workers/orchestrator/agents/types";
+import { API_KEYS } from "../../examples/second-api/keys.mjs";
+import { startSecondApi, type SecondApi } from "../../examples/second-api/server.mjs";
+import { describeFindings, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+
+const apiDir = fileURLToPath(new URL("../../examples/second-api/", import.meta.url));
+const SEED = 20240601;
+const MAX_RESPONSE_TIME_MS = 1000;
+
+interface FaultRow {
+  id: string;
+  operation: string;
+  check: string;
+}
+
+/** The fault table of FAULTS.md: | `id` | `METHOD /path` | `check` | bug | */
+function faultTable(): FaultRow[] {
+  const rows: FaultRow[] = [];
+  for (const line of readFileSync(`${apiDir}FAULTS.md`, "utf8").split("\n")) {
+    const m = /^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line);
+    if (m) rows.push({ id: m[1], operation: m[2], check: m[3] });
+  }
+  return rows;
+}
+
+// editor first: it is the identity that can create, so it is the natural default
+const identities: Identity[] = [
+  { name: "editor", headers: { "X-API-Key": API_KEYS.editor.key } },
+  { name: "reader", headers: { "X-API-Key": API_KEYS.reader.key } },
+];
+
+const opLabel = (f: Finding) => `${f.operation.method.toUpperCase()} ${f.operation.path}`;
+
+let model: ApiModel;
+let extraAgents: Agent[];
+
+async function runAgainst(variant: "clean" | "buggy", seed: number): Promise<DetectionRun> {
+  const api: SecondApi = await startSecondApi({ port: 0, variant });
+  try {
+    return await planAndRun({ model, baseUrl: api.url, seed, identities, extraAgents, maxResponseTimeMs: MAX_RESPONSE_TIME_MS });
+  } finally {
+    await api.close();
+  }
+}
+
+beforeAll(async () => {
+  model = parseModel(readFileSync(`${apiDir}openapi.json`, "utf8"));
+  extraAgents = await wasmAgents();
+});
+
+describe("detection on the second (library) API", () => {
+  const faults = faultTable();
+  let buggy: DetectionRun;
+
+  beforeAll(async () => {
+    buggy = await runAgainst("buggy", SEED);
+  }, 60_000);
+
+  it("reads every fault from FAULTS.md", () => {
+    expect(faults.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(faults.map((f) => f.id)).size).toBe(faults.length);
+  });
+
+  it("finds every seeded fault with its check on its operation (buggy variant)", () => {
+    const missed = faults.filter((fault) => !buggy.findings.some((f) => f.check === fault.check && opLabel(f) === fault.operation));
+    expect(missed.map((f) => `${f.id}: ${f.check} on ${f.operation}`), `findings:\n${describeFindings(buggy.findings)}`).toEqual([]);
+    expect(buggy.results.filter((r) => r.status === "errored").map((r) => `${r.caseId}: ${r.reason}`)).toEqual([]);
+  });
+
+  it.each([SEED, 7, 99991])("raises no finding against the clean variant (seed %i)", async (seed) => {
+    const clean = await runAgainst("clean", seed);
+    expect(clean.findings.length, describeFindings(clean.findings)).toBe(0);
+    expect(clean.results.filter((r) => r.status === "errored").map((r) => `${r.caseId}: ${r.reason}`)).toEqual([]);
+    expect(clean.cases.length).toBeGreaterThan(200);
+  }, 60_000);
+
+  afterAll(() => {
+    if (buggy) console.info(`detection (second api): ${buggy.cases.length} cases, ${buggy.requests} requests, ${Math.round(buggy.durationMs)} ms (buggy)`);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Rules learnt from running Sentinel against spec-faithful mocks of real specs
+ * (test/node/real-specs-false-alarms.test.ts): each guards one false alarm seen there.
+ */
+import { describe, expect, it } from "vitest";
+import type { ApiModel } from "../../model";
+import { bfla, bola } from "./auth";
+import { status_code_conformance } from "./conformance";
+import { validateSchema } from "./schema-validator";
+import { objectShape } from "./support";
+import { ctx, record } from "./test-support";
+
+describe("status_code_conformance and requests the agent could not make valid", () => {
+  it("skips a 4xx when the step says the request is not known to be valid, judges it otherwise", () => {
+    const step = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/1", status: 400 };
+    expect(status_code_conformance(ctx(step, { params: { requestValid: false } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx(step)).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...step, status: 418 }, { params: { requestValid: false } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...step, status: 302 }, { params: { requestValid: false } })).status).toBe("failed");
+  });
+});
+
+describe("bola and bfla on operations that require no authentication", () => {
+  it("skips: a server that reads no credentials cannot tell identities apart", () => {
+    const owner = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: "alice" });
+    const publicRead = record({ id: "attacker", method: "GET", path: "/things/{id}", urlPath: "/things/1", status: 200, body: { id: 1 }, identity: "bob" });
+    expect(bola(ctx(publicRead, { others: [owner], params: { ownerStep: "create" } })).status).toBe("skipped");
+    expect(bfla(ctx(publicRead)).status).toBe("skipped");
+    const securedRead = record({ id: "attacker", method: "GET", path: "/pets/{petId}", urlPath: "/pets/1", status: 200, body: { id: 1, name: "Rex" }, identity: "bob" });
+    expect(bola(ctx(securedRead, { others: [owner], params: { ownerStep: "create" } })).status).toBe("failed");
+  });
+});
+
+const model = (schemas: ApiModel["schemas"]): ApiModel => ({ sourceVersion: "3.0.3", title: "t", version: "1", servers: [], operations: [], securitySchemes: {}, schemas });
+
+describe("objectShape over union branches", () => {
+  it("keeps every branch's schema of a property the branches declare differently", () => {
+    const m = model({
+      Card: { type: "object", properties: { customer: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Customer" }] } } },
+      Source: { type: "object", properties: { customer: { type: "string" } } },
+      Customer: { type: "object", properties: { client_secret: { type: "string" } } },
+    });
+    const shape = objectShape(m, { anyOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Source" }] });
+    expect(objectShape(m, shape.properties.customer).properties).toHaveProperty("client_secret");
+  });
+});
+
+describe("schema-validator: patterns written as regex literals", () => {
+  it("reads /^…$/ as its body", () => {
+    const m = model({});
+    const schema = { type: "string", pattern: "/^[a-z0-9._]+$/" };
+    expect(validateSchema(m, schema, "chocobozzz", "request").valid).toBe(true);
+    expect(validateSchema(m, schema, "Not Valid!", "response").valid).toBe(false);
+  });
+});
