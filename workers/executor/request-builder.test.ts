@@ -131,3 +131,29 @@ describe("buildRequest: bodies", () => {
     await buildError(buildRequest(template({ body: { contentType: "application/json", value: {} } }), { baseUrl: base, variables: {} }));
   });
 });
+
+describe("buildRequest: OpenAPI serialisation styles", () => {
+  it("sends deepObject query values in bracket notation and explode: false ones comma-joined", async () => {
+    const req = await buildRequest(
+      template({
+        query: { filter: { status: "open", tags: ["a", "b"] }, ids: [1, 2], pipes: ["x", "y"], plain: [3, 4] },
+        queryStyles: { filter: { style: "deepObject", explode: true }, ids: { style: "form", explode: false }, pipes: { style: "pipeDelimited", explode: false } },
+      }),
+      { baseUrl: base, variables: {} },
+    );
+    const params = new URL(req.url).searchParams;
+    expect(params.get("filter[status]")).toBe("open");
+    expect(params.get("filter[tags][1]")).toBe("b");
+    expect(params.get("ids")).toBe("1,2");
+    expect(params.get("pipes")).toBe("x|y");
+    expect(params.getAll("plain")).toEqual(["3", "4"]);
+  });
+
+  it("sends nested form fields in bracket notation, scalar arrays as repeated keys", async () => {
+    const req = await buildRequest(template({ method: "post", body: { contentType: "application/x-www-form-urlencoded", value: { card: { number: "4242", exp: { month: 1 } }, expand: ["a", "b"] } } }), { baseUrl: base, variables: {} });
+    const form = new URLSearchParams(req.body);
+    expect(form.get("card[number]")).toBe("4242");
+    expect(form.get("card[exp][month]")).toBe("1");
+    expect(form.getAll("expand")).toEqual(["a", "b"]);
+  });
+});
