@@ -112,7 +112,7 @@ export interface BuiltRequest {
 }
 
 /** OpenAPI ignores the first three; the HTTP client sets the others itself (fetch refuses them) */
-const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);
+export const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);
 
 /** Parameters the identity supplies (apiKey schemes): never generated, never mutated. */
 export function credentialParamNames(model: ApiModel): Set<string> {

@@ -6,6 +6,7 @@
  */
 import type { ApiModel, JsonSchema, Operation, Parameter } from "../../model";
 import { sampleValue, resolveSchema, schemaType, objectShape } from "./sample";
+import { IGNORED_HEADERS } from "../agents/requests";
 
 export interface WasmParamView {
   name: string;
@@ -54,7 +55,6 @@ export interface WasmInput {
 }
 
 /** OpenAPI ignores header parameters with these names (they are governed elsewhere). */
-const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
 const MAX_ENUM = 50;
 
 export function toWasmInput(model: ApiModel, opts: { agent: string; seed: number; maxCasesPerOperation: number }): WasmInput {
