@@ -19,6 +19,7 @@
  */
 import { Validator } from "@cfworker/json-schema";
 import type { ApiModel, JsonSchema } from "../../model";
+import { decodeRefToken } from "../../orchestrator/spec/pointer";
 
 export type Purpose = "response" | "request";
 
@@ -129,7 +130,7 @@ function prepare(model: ApiModel, schema: unknown, purpose: Purpose, refs: Set<s
     if (key === "$ref" && typeof value === "string") {
       const match = COMPONENT_REF.exec(value);
       if (match) {
-        const name = decodePointerToken(match[1]);
+        const name = decodeRefToken(match[1]);
         refs.add(name);
         out.$ref = BASE + encodeURIComponent(name) + (match[2] ? "#" + match[2] : "");
       } else {
@@ -172,7 +173,7 @@ function hasFlag(model: ApiModel, schema: unknown, flag: string): boolean {
     if (record[flag] === true) return true;
     const ref = typeof record.$ref === "string" ? COMPONENT_REF.exec(record.$ref) : null;
     if (!ref || ref[2]) return false;
-    current = model.schemas[decodePointerToken(ref[1])];
+    current = model.schemas[decodeRefToken(ref[1])];
   }
   return false;
 }
@@ -186,15 +187,6 @@ function isValidPattern(pattern: string): boolean {
   }
 }
 
-function decodePointerToken(token: string): string {
-  let text = token;
-  try {
-    text = decodeURIComponent(token);
-  } catch {
-    // keep as written
-  }
-  return text.replace(/~1/g, "/").replace(/~0/g, "~");
-}
 
 function cloneJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(cloneJson);

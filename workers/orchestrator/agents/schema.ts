@@ -4,6 +4,7 @@
  * of their own (callers are cheap enough).
  */
 import type { JsonSchema } from "../../model";
+import { decodeRefToken } from "../spec/pointer";
 
 export type SchemaObject = { [keyword: string]: unknown };
 export type SchemaMap = Record<string, JsonSchema>;
@@ -14,22 +15,13 @@ export function isObject(value: unknown): value is SchemaObject {
 
 const REF_PREFIXES = ["#/components/schemas/", "#/definitions/", "#/$defs/"];
 
-function decodePointerToken(token: string): string {
-  let text = token;
-  try {
-    text = decodeURIComponent(token);
-  } catch {
-    // not percent-encoded after all
-  }
-  return text.replace(/~1/g, "/").replace(/~0/g, "~");
-}
 
 /** The name a `$ref` points at ("#/components/schemas/Pet" → "Pet"), if it is a component ref. */
 export function refName(ref: string): string | undefined {
   for (const prefix of REF_PREFIXES) {
     if (ref.startsWith(prefix)) {
       const rest = ref.slice(prefix.length).split("/");
-      if (rest.length === 1) return decodePointerToken(rest[0]);
+      if (rest.length === 1) return decodeRefToken(rest[0]);
     }
   }
   return undefined;
@@ -39,7 +31,7 @@ export function refName(ref: string): string | undefined {
 export function lookupRef(ref: string, schemas: SchemaMap): JsonSchema | undefined {
   for (const prefix of REF_PREFIXES) {
     if (!ref.startsWith(prefix)) continue;
-    const tokens = ref.slice(prefix.length).split("/").map((t) => decodePointerToken(t));
+    const tokens = ref.slice(prefix.length).split("/").map((t) => decodeRefToken(t));
     let node: unknown = schemas[tokens[0]];
     for (const token of tokens.slice(1)) {
       if (Array.isArray(node)) node = node[Number(token)];

@@ -8,6 +8,17 @@ export function unescapeSegment(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
+/** A token of a `$ref` fragment: percent-decoded (URI fragment), then unescaped (JSON pointer). */
+export function decodeRefToken(token: string): string {
+  let text = token;
+  try {
+    text = decodeURIComponent(token);
+  } catch {
+    // not percent-encoded after all
+  }
+  return unescapeSegment(text);
+}
+
 /** Appends segments to a pointer: join("/paths", "/pets") === "/paths/~1pets". */
 export function joinPointer(base: string, ...segments: (string | number)[]): string {
   let out = base;
