@@ -10,6 +10,8 @@ import { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
 import { agentEnv, buildRequest, settableParams } from "./requests";
 import { ModelValidator } from "./validation";
+import { parseSpec } from "../spec";
+import { planRun } from "../plan";
 
 function model(operations: Operation[], schemas: ApiModel["schemas"] = {}): ApiModel {
   return { sourceVersion: "3.0.3", title: "t", version: "1", servers: [], securitySchemes: {}, schemas, operations };
@@ -82,5 +84,35 @@ describe("functional-negative on optional form bodies", () => {
     const emptied = cases.filter((c) => /missing required property "Sid"/.test(c.title));
     expect(emptied.length).toBeGreaterThan(0);
     for (const c of emptied) expect(c.steps.at(-1)!.checks.map((k) => k.name)).toEqual(["not_a_server_error"]);
+  });
+});
+
+describe("ids for attribute-named path parameters", () => {
+  it("fills pull_number from number and team_slug from slug, never from an id beside them", async () => {
+    const item = (extra: Record<string, unknown>) => ({
+      type: "object",
+      required: ["id"],
+      properties: { id: { type: "integer" }, ...extra },
+    });
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/pulls": { post: { responses: { "201": { description: "", content: { "application/json": { schema: item({ number: { type: "integer" } }) } } } } } },
+        "/pulls/{pull_number}": {
+          get: { parameters: [{ name: "pull_number", in: "path", required: true, schema: { type: "integer" } }], responses: { "200": { description: "" } } },
+        },
+        "/teams": { post: { responses: { "201": { description: "", content: { "application/json": { schema: item({ slug: { type: "string" } }) } } } } } },
+        "/teams/{team_slug}": {
+          get: { parameters: [{ name: "team_slug", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "" } } },
+        },
+      },
+    };
+    const { model } = parseSpec(JSON.stringify(doc));
+    const { cases } = await planRun({ model: model!, seed: 1, agents: ["stateful"], config: { identities: ["a"], maxCasesPerOperation: 5 } });
+    const pointers = new Set(cases.flatMap((c) => c.steps.flatMap((s) => Object.values(s.extract ?? {}).map((e) => ("pointer" in e ? e.pointer : "")))));
+    expect(pointers.has("/number")).toBe(true);
+    expect(pointers.has("/slug")).toBe(true);
+    expect(pointers.has("/id")).toBe(false);
   });
 });

@@ -39,6 +39,12 @@ export function hasLocationHeader(op: Operation): boolean {
   return successResponses(op).some((r) => r.headers.some((h) => h.name.toLowerCase() === "location"));
 }
 
+function sameTypes(paramSchema: JsonSchema, propSchema: JsonSchema, schemas: SchemaMap): boolean {
+  const paramTypes = admittedTypes(paramSchema, schemas);
+  const propTypes = admittedTypes(propSchema, schemas);
+  return !!paramTypes && !!propTypes && paramTypes.some((t) => t !== "null" && propTypes.includes(t));
+}
+
 function typesCompatible(paramSchema: JsonSchema, propSchema: JsonSchema, schemas: SchemaMap): boolean {
   const paramTypes = admittedTypes(paramSchema, schemas);
   const propTypes = admittedTypes(propSchema, schemas);
@@ -50,14 +56,38 @@ function typesCompatible(paramSchema: JsonSchema, propSchema: JsonSchema, schema
   return paramTypes.includes("string") && free && (propTypes.includes("integer") || propTypes.includes("number"));
 }
 
-/** Names a response property may carry for path parameter `param` of collection `collection`. */
+const ID_WORDS = new Set(["id", "uuid", "guid"]);
+
+/** The words of a parameter name: pull_number → [pull, number], teamSlug → [team, slug]. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+/** Whether path parameter `param` names an identifier (petId, item_id, uuid) rather than an attribute (pull_number, team_slug, repo). */
+function namesAnId(param: string): boolean {
+  const all = words(param);
+  return all.length > 0 && ID_WORDS.has(all[all.length - 1]);
+}
+
+/**
+ * Names a response property may carry for path parameter `param` of collection `collection`, best
+ * first. A parameter named after an attribute (pull_number, tag_sha, team_slug) is filled from
+ * that attribute (number, sha, slug), never from an `id` that happens to be there: the API
+ * addresses those resources by the attribute, and reading them back by id would be a false alarm.
+ */
 function candidateNames(param: string, collection: string): string[] {
   const segments = collection.split("/").filter((s) => s && !s.startsWith("{"));
   const resource = singular(segments[segments.length - 1] ?? "");
-  const names = [param, "id", `${resource}Id`, `${resource}_id`, `${resource}ID`, "uuid", "_id"];
-  if (/name$/i.test(param)) names.push("name");
-  if (/(slug|key|code|login|username)$/i.test(param)) names.push(param.replace(/^.*?(slug|key|code|login|username)$/i, "$1").toLowerCase());
-  return [...new Set(names)];
+  if (!namesAnId(param)) {
+    // `id` comes last, and only where the attribute is absent and the types agree exactly (see findIdPointer)
+    const last = words(param).pop() ?? param;
+    return [...new Set([param, last, ...(/name$/i.test(param) ? ["name"] : []), "id"])];
+  }
+  return [...new Set([param, "id", `${resource}Id`, `${resource}_id`, `${resource}ID`, "uuid", "_id"])];
 }
 
 /** Find the id property in a response schema, looking one level into a wrapper ("data", "item"...). */
@@ -70,7 +100,10 @@ function findIdPointer(schema: JsonSchema, param: string, paramSchema: JsonSchem
     const keys = Object.keys(props);
     for (const name of names) {
       const key = keys.find((k) => k === name) ?? keys.find((k) => k.toLowerCase() === name.toLowerCase());
-      if (key && typesCompatible(paramSchema, props[key], schemas)) return { pointer: `${prefix}/${escape(key)}`, property: key };
+      if (!key) continue;
+      // a bare `id` for a parameter not named as an id: only when both are plainly the same type
+      const strict = name === "id" && !namesAnId(param);
+      if (strict ? sameTypes(paramSchema, props[key], schemas) : typesCompatible(paramSchema, props[key], schemas)) return { pointer: `${prefix}/${escape(key)}`, property: key };
     }
     if (depth > 0) return undefined;
     const resource = singular(collection.split("/").filter(Boolean).pop() ?? "");
