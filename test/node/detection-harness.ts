@@ -3,6 +3,7 @@
  * Node) → runCase against a live target with Node's fetch, 6 requests in flight like the
  * executor → deduplicated findings. Used by the detection*.test.ts files.
  */
+import { readFileSync } from "node:fs";
 import type { ApiModel, CaseResult, Finding, TestCase } from "../../workers/model";
 import { AGENTS } from "../../workers/orchestrator/agents";
 import type { Agent } from "../../workers/orchestrator/agents/types";
@@ -108,3 +109,22 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
 export function describeFindings(findings: readonly Finding[]): string {
   return findings.map((f) => `${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path} [${f.signature}] (${f.caseId}): ${f.message}`).join("\n");
 }
+
+export interface FaultRow {
+  id: string;
+  operation: string;
+  check: string;
+}
+
+/** The fault table of a FAULTS.md: | `id` | `METHOD /path` | `check` | bug | */
+export function faultTable(file: string): FaultRow[] {
+  const rows: FaultRow[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line);
+    if (m) rows.push({ id: m[1], operation: m[2], check: m[3] });
+  }
+  return rows;
+}
+
+/** "METHOD /path" of a finding, as FAULTS.md writes operations. */
+export const opLabel = (f: Finding): string => `${f.operation.method.toUpperCase()} ${f.operation.path}`;

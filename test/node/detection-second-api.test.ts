@@ -13,27 +13,12 @@ import type { ApiModel, Finding } from "../../workers/model";
 import type { Agent } from "../../workers/orchestrator/agents/types";
 import { API_KEYS } from "../../examples/second-api/keys.mjs";
 import { startSecondApi, type SecondApi } from "../../examples/second-api/server.mjs";
-import { describeFindings, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+import { describeFindings, faultTable, opLabel, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
 
 const apiDir = fileURLToPath(new URL("../../examples/second-api/", import.meta.url));
 const SEED = 20240601;
 const MAX_RESPONSE_TIME_MS = 1000;
 
-interface FaultRow {
-  id: string;
-  operation: string;
-  check: string;
-}
-
-/** The fault table of FAULTS.md: | `id` | `METHOD /path` | `check` | bug | */
-function faultTable(): FaultRow[] {
-  const rows: FaultRow[] = [];
-  for (const line of readFileSync(`${apiDir}FAULTS.md`, "utf8").split("\n")) {
-    const m = /^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line);
-    if (m) rows.push({ id: m[1], operation: m[2], check: m[3] });
-  }
-  return rows;
-}
 
 // editor first: it is the identity that can create, so it is the natural default
 const identities: Identity[] = [
@@ -41,7 +26,6 @@ const identities: Identity[] = [
   { name: "reader", headers: { "X-API-Key": API_KEYS.reader.key } },
 ];
 
-const opLabel = (f: Finding) => `${f.operation.method.toUpperCase()} ${f.operation.path}`;
 
 let model: ApiModel;
 let extraAgents: Agent[];
@@ -61,7 +45,7 @@ beforeAll(async () => {
 });
 
 describe("detection on the second (library) API", () => {
-  const faults = faultTable();
+  const faults = faultTable(`${apiDir}FAULTS.md`);
   let buggy: DetectionRun;
 
   beforeAll(async () => {

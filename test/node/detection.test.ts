@@ -11,27 +11,12 @@ import type { ApiModel, Finding } from "../../workers/model";
 import type { Agent } from "../../workers/orchestrator/agents/types";
 import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
-import { describeFindings, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+import { describeFindings, faultTable, opLabel, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
 
 const demoDir = fileURLToPath(new URL("../../examples/demo-api/", import.meta.url));
 const SEED = 20240601;
 const MAX_RESPONSE_TIME_MS = 1000;
 
-interface FaultRow {
-  id: string;
-  operation: string;
-  check: string;
-}
-
-/** The fault table of FAULTS.md: | `id` | `METHOD /path` | `check` | bug | */
-function faultTable(): FaultRow[] {
-  const rows: FaultRow[] = [];
-  for (const line of readFileSync(`${demoDir}FAULTS.md`, "utf8").split("\n")) {
-    const m = /^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line);
-    if (m) rows.push({ id: m[1], operation: m[2], check: m[3] });
-  }
-  return rows;
-}
 
 const tokens = demoTokens();
 const identities: Identity[] = [
@@ -39,7 +24,6 @@ const identities: Identity[] = [
   { name: "bob", headers: { Authorization: `Bearer ${tokens.bob}` } },
 ];
 
-const opLabel = (f: Finding) => `${f.operation.method.toUpperCase()} ${f.operation.path}`;
 
 let model: ApiModel;
 let extraAgents: Agent[];
@@ -59,7 +43,7 @@ beforeAll(async () => {
 });
 
 describe("detection on the demo API", () => {
-  const faults = faultTable();
+  const faults = faultTable(`${demoDir}FAULTS.md`);
   let buggy: DetectionRun;
 
   beforeAll(async () => {
