@@ -95,6 +95,21 @@ export class SentinelClient {
     }
   }
 
+  /** Best effort: why some cases errored (distinct reasons of the first errored results). */
+  async erroredReasons(id: string, limit = 20): Promise<string[]> {
+    try {
+      const response = await this.call("GET", `/runs/${encodeURIComponent(id)}/results?status=errored&limit=${limit}`, { timeoutMs: 10_000 });
+      if (!response.ok) {
+        await response.body?.cancel();
+        return [];
+      }
+      const body = (await response.json()) as { items?: { reason?: string | null }[] };
+      return [...new Set((body.items ?? []).map((r) => r.reason).filter((r): r is string => typeof r === "string" && r !== ""))];
+    } catch {
+      return [];
+    }
+  }
+
   async getReport(id: string): Promise<unknown> {
     return this.expectJson<unknown>(await this.call("GET", `/runs/${encodeURIComponent(id)}/report`), "read the report", [200]);
   }

@@ -107,7 +107,12 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     if (report.run.status === "errored" || report.run.status === "cancelled") {
       const reason = typeof final.error === "string" && final.error ? `: ${final.error}` : "";
       io.stderr.write(`sentinel: the run ${report.run.status}${reason}\n`);
+      for (const why of (await client.erroredReasons(runId)).slice(0, 5)) io.stderr.write(`  errored: ${why}\n`);
       return EXIT_ERROR;
+    }
+    if (report.run.stats.errored > 0) {
+      const reasons = (await client.erroredReasons(runId)).slice(0, 3);
+      io.stderr.write(`sentinel: ${report.run.stats.errored} of ${report.run.stats.cases} cases errored${reasons.length ? `, e.g. ${reasons.join("; ")}` : ""}\n`);
     }
     return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (err) {

@@ -35,7 +35,9 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
     out.push(`Reports: ${opts.written.join(", ")}`);
   }
   out.push("");
-  if (opts.failOn === "none") out.push("Result: PASS (--fail-on none)");
+  if (report.run.status === "errored" || report.run.status === "cancelled") {
+    out.push(`Result: ERROR — the run ${report.run.status} (${report.run.stats.errored} of ${report.run.stats.cases} cases errored); findings so far: ${report.findings.length}`);
+  } else if (opts.failOn === "none") out.push("Result: PASS (--fail-on none)");
   else if (opts.failing > 0) out.push(`Result: FAIL — ${opts.failing} finding${opts.failing === 1 ? "" : "s"} at or above ${opts.failOn}`);
   else out.push(`Result: PASS — no finding at or above ${opts.failOn}`);
   return out.join("\n") + "\n";

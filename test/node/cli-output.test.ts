@@ -29,6 +29,15 @@ describe("summary on stdout", () => {
 });
 
 describe("progress on stderr", () => {
+  it("says ERROR, never PASS, when the run errored", () => {
+    const report = sampleReport([]);
+    report.run.status = "errored";
+    report.run.stats.errored = report.run.stats.cases;
+    const text = formatSummary(report, { failOn: "low", failing: 0, written: [] });
+    expect(text).toContain("Result: ERROR — the run errored");
+    expect(text).not.toContain("PASS");
+  });
+
   it("draws one rewritten line on a terminal", () => {
     const { chunks, stream } = fakeStream(true);
     const progress = createProgress(stream);
