@@ -9,7 +9,7 @@ import type { ExecutionContext, TaskSummary } from "../../durable-objects/test-r
 import type { ApiModel, CaseResult, Finding, TestCase } from "../model";
 import { DELIVERY_FAILED_REASON } from "../orchestrator/run-lifecycle";
 import { getOrg } from "../storage/orgs-repo";
-import { existingCaseIds, truncateExchanges, writeCaseOutcome, writeUnrunResults, type CaseStub } from "../storage/results-repo";
+import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { buildFindings } from "./findings";
@@ -139,6 +139,7 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
 
   const done = await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
+  const outcomes: CaseOutcome[] = [];
   await mapWithConcurrency(pending, pending.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
@@ -149,7 +150,14 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
       releaseCase();
       releaseRun();
     }
-    await recordCase(env, ctx, task, testCase, model, result, summary);
+    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
+  });
+  // one D1 round trip for the whole message; a redelivery finds the rows and writes nothing twice
+  const written = await writeCaseOutcomes(env.DB, outcomes);
+  outcomes.forEach(({ result }, i) => {
+    if (!written[i]) return;
+    summary.requests += result.exchanges.length;
+    summary[result.status] += 1;
   });
   await runStub(env, task.runId).taskDone(task.taskId, summary);
 }
@@ -179,15 +187,8 @@ async function executeCase(testCase: TestCase, model: ApiModel, ctx: ExecutionCo
   }
 }
 
-async function recordCase(
-  env: Env,
-  ctx: ExecutionContext,
-  task: TaskMessage,
-  testCase: TestCase,
-  model: ApiModel,
-  result: CaseResult,
-  summary: TaskSummary,
-): Promise<void> {
+/** The rows a case leaves: its result and findings (whole exchanges to R2 when a body had to be cut). */
+async function caseOutcome(env: Env, ctx: ExecutionContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult): Promise<CaseOutcome> {
   let findings: Finding[] = [];
   if (result.status === "failed") {
     try {
@@ -201,10 +202,7 @@ async function recordCase(
     bodiesKey = `runs/${ctx.orgId}/${task.runId}/exchanges/${encodeURIComponent(result.caseId)}.json`;
     await env.BLOBS.put(bodiesKey, JSON.stringify(result.exchanges), { httpMetadata: { contentType: "application/json" } });
   }
-  const written = await writeCaseOutcome(env.DB, { orgId: ctx.orgId, runId: task.runId, result, findings, bodiesKey });
-  if (!written) return;
-  summary.requests += result.exchanges.length;
-  summary[result.status] += 1;
+  return { orgId: ctx.orgId, runId: task.runId, result, findings, bodiesKey };
 }
 
 async function targetRefusal(env: Env, ctx: ExecutionContext): Promise<string | undefined> {

@@ -60,20 +60,35 @@ function resultInsert(db: D1Database, orgId: string, runId: string, result: Case
     );
 }
 
+/** Write one case's result and findings in one D1 batch; whether this call wrote it. */
+export async function writeCaseOutcome(db: D1Database, input: CaseOutcome): Promise<boolean> {
+  return (await writeCaseOutcomes(db, [input]))[0];
+}
+
+export interface CaseOutcome {
+  orgId: string;
+  runId: string;
+  result: CaseResult;
+  findings: readonly Finding[];
+  bodiesKey: string | null;
+}
+
 /**
- * Write a case's result and its findings in one D1 transaction. Findings are upserted only when
- * the result row is new, so a duplicate delivery neither adds a second row nor counts the same
- * occurrence twice. Returns whether this call wrote the result.
+ * Write several cases' results and findings in one D1 batch (one round trip per queue message
+ * instead of one per case). Per case the findings come before the result row, so each finding
+ * upsert still sees whether its case is new. Returns, per case, whether this call wrote it.
  */
-export async function writeCaseOutcome(
-  db: D1Database,
-  input: { orgId: string; runId: string; result: CaseResult; findings: readonly Finding[]; bodiesKey: string | null },
-): Promise<boolean> {
-  const { orgId, runId, result } = input;
-  const statements = input.findings.map((finding) => findingUpsertIfCaseNew(db, orgId, runId, result.caseId, finding));
-  statements.push(resultInsert(db, orgId, runId, result, input.bodiesKey));
-  const outcomes = await db.batch(statements);
-  return (outcomes[outcomes.length - 1].meta.changes ?? 0) > 0;
+export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[]): Promise<boolean[]> {
+  if (outcomes.length === 0) return [];
+  const statements: D1PreparedStatement[] = [];
+  const resultIndexes: number[] = [];
+  for (const { orgId, runId, result, findings, bodiesKey } of outcomes) {
+    for (const finding of findings) statements.push(findingUpsertIfCaseNew(db, orgId, runId, result.caseId, finding));
+    resultIndexes.push(statements.length);
+    statements.push(resultInsert(db, orgId, runId, result, bodiesKey));
+  }
+  const written = await db.batch(statements);
+  return resultIndexes.map((i) => (written[i].meta.changes ?? 0) > 0);
 }
 
 export interface CaseStub {
