@@ -128,3 +128,31 @@ export function faultTable(file: string): FaultRow[] {
 
 /** "METHOD /path" of a finding, as FAULTS.md writes operations. */
 export const opLabel = (f: Finding): string => `${f.operation.method.toUpperCase()} ${f.operation.path}`;
+
+export interface DetectionTarget {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A runner for one API under test: parses its spec and loads the wasm agents once, then each call
+ * starts a fresh target of the given variant, plans and runs every case against it, and stops it.
+ */
+export function detectionRunner(options: {
+  specFile: string;
+  identities: Identity[];
+  start: (variant: "clean" | "buggy") => Promise<DetectionTarget>;
+  maxResponseTimeMs: number;
+}): (variant: "clean" | "buggy", seed: number) => Promise<DetectionRun> {
+  let prepared: Promise<{ model: ApiModel; extraAgents: Agent[] }> | undefined;
+  return async (variant, seed) => {
+    prepared ??= wasmAgents().then((extraAgents) => ({ model: parseModel(readFileSync(options.specFile, "utf8")), extraAgents }));
+    const { model, extraAgents } = await prepared;
+    const api = await options.start(variant);
+    try {
+      return await planAndRun({ model, baseUrl: api.url, seed, identities: options.identities, extraAgents, maxResponseTimeMs: options.maxResponseTimeMs });
+    } finally {
+      await api.close();
+    }
+  };
+}

@@ -6,14 +6,11 @@
  * fault of its FAULTS.md is found by its check on its operation, and the clean server yields no
  * finding at all, whatever the seed.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiModel, Finding } from "../../workers/model";
-import type { Agent } from "../../workers/orchestrator/agents/types";
 import { API_KEYS } from "../../examples/second-api/keys.mjs";
-import { startSecondApi, type SecondApi } from "../../examples/second-api/server.mjs";
-import { describeFindings, faultTable, opLabel, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+import { startSecondApi } from "../../examples/second-api/server.mjs";
+import { describeFindings, faultTable, opLabel, detectionRunner, type DetectionRun, type Identity } from "./detection-harness";
 
 const apiDir = fileURLToPath(new URL("../../examples/second-api/", import.meta.url));
 const SEED = 20240601;
@@ -27,21 +24,11 @@ const identities: Identity[] = [
 ];
 
 
-let model: ApiModel;
-let extraAgents: Agent[];
-
-async function runAgainst(variant: "clean" | "buggy", seed: number): Promise<DetectionRun> {
-  const api: SecondApi = await startSecondApi({ port: 0, variant });
-  try {
-    return await planAndRun({ model, baseUrl: api.url, seed, identities, extraAgents, maxResponseTimeMs: MAX_RESPONSE_TIME_MS });
-  } finally {
-    await api.close();
-  }
-}
-
-beforeAll(async () => {
-  model = parseModel(readFileSync(`${apiDir}openapi.json`, "utf8"));
-  extraAgents = await wasmAgents();
+const runAgainst = detectionRunner({
+  specFile: `${apiDir}openapi.json`,
+  identities,
+  start: (variant) => startSecondApi({ port: 0, variant }),
+  maxResponseTimeMs: MAX_RESPONSE_TIME_MS,
 });
 
 describe("detection on the second (library) API", () => {

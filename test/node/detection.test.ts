@@ -4,14 +4,11 @@
  * seeded fault of FAULTS.md is found by its check on its operation against the buggy server, and
  * the clean server — which follows its spec — yields no finding at all, whatever the seed.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiModel, Finding } from "../../workers/model";
-import type { Agent } from "../../workers/orchestrator/agents/types";
-import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
+import { startDemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
-import { describeFindings, faultTable, opLabel, parseModel, planAndRun, wasmAgents, type DetectionRun, type Identity } from "./detection-harness";
+import { describeFindings, faultTable, opLabel, detectionRunner, type DetectionRun, type Identity } from "./detection-harness";
 
 const demoDir = fileURLToPath(new URL("../../examples/demo-api/", import.meta.url));
 const SEED = 20240601;
@@ -25,21 +22,11 @@ const identities: Identity[] = [
 ];
 
 
-let model: ApiModel;
-let extraAgents: Agent[];
-
-async function runAgainst(variant: "clean" | "buggy", seed: number): Promise<DetectionRun> {
-  const api: DemoApi = await startDemoApi({ port: 0, variant });
-  try {
-    return await planAndRun({ model, baseUrl: api.url, seed, identities, extraAgents, maxResponseTimeMs: MAX_RESPONSE_TIME_MS });
-  } finally {
-    await api.close();
-  }
-}
-
-beforeAll(async () => {
-  model = parseModel(readFileSync(`${demoDir}openapi.yaml`, "utf8"));
-  extraAgents = await wasmAgents();
+const runAgainst = detectionRunner({
+  specFile: `${demoDir}openapi.yaml`,
+  identities,
+  start: (variant) => startDemoApi({ port: 0, variant }),
+  maxResponseTimeMs: MAX_RESPONSE_TIME_MS,
 });
 
 describe("detection on the demo API", () => {
