@@ -15,8 +15,7 @@
  * row (the whole body goes to R2 elsewhere).
  */
 import type { ApiModel, CaseResult, CheckName, Finding, Operation, Step, TestCase } from "../model";
-import { SEVERITY_RANK } from "../model";
-import { CHECKS } from "./checks";
+import { checkInfo, SEVERITY_RANK } from "../model";
 import { findOperation, operationsOnPath } from "./checks/support";
 import { toCurl } from "./curl";
 
@@ -86,18 +85,18 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
       operationId: documented?.operationId ?? testCase.operationId,
     };
     const signature = outcome.signature ?? outcome.check;
-    const definition = CHECKS[outcome.check];
+    const definition = checkInfo(outcome.check);
     const finding: Finding = {
       id: findingId(operation.operationId, outcome.check, signature),
       check: outcome.check,
-      severity: outcome.severity ?? definition?.severity ?? "medium",
+      severity: outcome.severity ?? definition.severity,
       operation,
       agent: result.agent,
       caseId: result.caseId,
       title:
         outcome.check === "unsupported_method"
-          ? `${definition?.title ?? outcome.check}: ${exchange.request.method.toUpperCase()} ${operation.path}`
-          : `${definition?.title ?? outcome.check} on ${operation.method.toUpperCase()} ${operation.path}`,
+          ? `${definition.title}: ${exchange.request.method.toUpperCase()} ${operation.path}`
+          : `${definition.title} on ${operation.method.toUpperCase()} ${operation.path}`,
       message: outcome.message ?? "",
       signature,
       request: exchange.request,

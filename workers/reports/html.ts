@@ -4,8 +4,7 @@
  * bodies are attacker-controlled in a security tool) is escaped, and a CSP forbids loading
  * anything from elsewhere should an escape ever be missed.
  */
-import { SEVERITIES, type CaseResult } from "../model";
-import { checkDoc } from "./check-docs";
+import { checkInfo, SEVERITIES, type CaseResult } from "../model";
 import { escapeHtml as e, truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import type { ReportFinding, ReportInput } from "./types";
@@ -98,7 +97,7 @@ function card(label: string, value: number): string {
 }
 
 function findingHtml(f: ReportFinding): string {
-  const doc = checkDoc(f.check);
+  const doc = checkInfo(f.check);
   const req = f.request;
   const requestText = [`${req.method.toUpperCase()} ${req.url}`, ...headerLines(req.headers), ...(req.body ? ["", truncate(req.body, BODY_LIMIT)] : [])].join("\n");
   const responseText = f.response

@@ -6,6 +6,5 @@ export { toHtml, HTML_CSP } from "./html";
 export { toMarkdown, type MarkdownOptions } from "./markdown";
 export { toHar, type HarLog } from "./har";
 export { curlCommand, shellQuote } from "./curl";
-export { checkDoc, CHECK_DOCS } from "./check-docs";
 export { countBySeverity, hasFindingAtOrAbove, isSeverity, operationLabel, sortFindings } from "./severity";
 export { renderReport, REPORT_MEDIA_TYPES, REPORT_FILE_EXTENSIONS } from "./render";

@@ -4,8 +4,7 @@
  * lines, so each result has a logical location (the operation); when the caller knows the
  * spec file (the CLI does) it adds a physical location pointing at the operation in it.
  */
-import { SEVERITY_RANK, type Severity } from "../model";
-import { checkDoc } from "./check-docs";
+import { checkInfo, SEVERITY_RANK, type Severity } from "../model";
 import { operationLabel, sortFindings } from "./severity";
 import type { ReportFinding, ReportInput } from "./types";
 
@@ -45,7 +44,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
   }
   const ruleIds = [...worst.keys()].sort();
   const rules = ruleIds.map((id) => {
-    const doc = checkDoc(id);
+    const doc = checkInfo(id);
     const severity = worst.get(id)!;
     return {
       id,
