@@ -14,10 +14,11 @@ export const DEFAULT_IDENTITY = "default";
 /** "Name: value" → [name, value]; the value may itself contain colons (URLs, tokens). */
 export function parseHeader(text: string, flag = "--header"): [string, string] {
   const colon = text.indexOf(":");
-  if (colon <= 0) throw new CliError(`${flag} "${text}": expected "Name: value"`, "usage");
+  // error messages name the header at most, never the value: it may be a secret
+  if (colon <= 0) throw new CliError(`${flag}: expected "Name: value" (got ${text.length} characters without a colon)`, "usage");
   const name = text.slice(0, colon).trim();
   const value = text.slice(colon + 1).trim();
-  if (!HEADER_NAME.test(name)) throw new CliError(`${flag} "${text}": "${name}" is not a valid header name`, "usage");
+  if (!HEADER_NAME.test(name)) throw new CliError(`${flag}: "${name.slice(0, 40)}" is not a valid header name`, "usage");
   if (/[\r\n\0]/.test(value)) throw new CliError(`${flag} ${name}: the value may not contain line breaks`, "usage");
   return [name, value];
 }
@@ -25,23 +26,23 @@ export function parseHeader(text: string, flag = "--header"): [string, string] {
 /** "alice:Authorization: Bearer x" → ["alice", "Authorization", "Bearer x"] */
 export function parseIdentity(text: string): [string, string, string] {
   const colon = text.indexOf(":");
-  if (colon <= 0) throw new CliError(`--identity "${redact(text)}": expected "name:Header-Name: value"`, "usage");
+  // the text may be a bare secret (a token pasted without a name): never echo it
+  if (colon <= 0) throw new CliError(`--identity: expected "name:Header-Name: value" (got ${text.length} characters without a name)`, "usage");
   const name = text.slice(0, colon).trim();
-  if (!IDENTITY_NAME.test(name)) throw new CliError(`--identity: "${name}" is not a valid identity name (letters, digits, _ . -)`, "usage");
+  if (!IDENTITY_NAME.test(name)) throw new CliError(`--identity: "${name.slice(0, 40)}" is not a valid identity name (letters, digits, _ . -)`, "usage");
   const [header, value] = parseHeader(text.slice(colon + 1), `--identity ${name}`);
   return [name, header, value];
 }
 
-/** Never echo a secret back in an error message. */
-function redact(text: string): string {
-  return text.length > 24 ? `${text.slice(0, 20)}…` : text;
-}
 
 /**
  * Merges, in order: identities from the config file, --identity flags, then --header flags
  * (added to every identity). Later values win for the same identity and header (case-insensitive).
  */
-export function buildIdentities(opts: { configIdentities?: Identities; configHeaders?: Record<string, string>; identityFlags?: string[]; headerFlags?: string[] }): Identities | undefined {
+export function buildIdentities(
+  opts: { configIdentities?: Identities; configHeaders?: Record<string, string>; identityFlags?: string[]; headerFlags?: string[] },
+  warn: (line: string) => void = () => {},
+): Identities | undefined {
   const identities: Identities = {};
   const set = (identity: string, header: string, value: string) => {
     const headers = (identities[identity] ??= {});
@@ -60,6 +61,16 @@ export function buildIdentities(opts: { configIdentities?: Identities; configHea
     ...(opts.headerFlags ?? []).map((h) => parseHeader(h)),
   ];
   if (common.length > 0 && Object.keys(identities).length === 0) identities[DEFAULT_IDENTITY] = {};
+  for (const header of new Set(common.map(([name]) => name))) {
+    const lower = header.toLowerCase();
+    const own = Object.keys(identities).filter((name) => Object.keys(identities[name]).some((h) => h.toLowerCase() === lower));
+    if (own.length === 0) continue;
+    const rest = Object.keys(identities).filter((name) => !own.includes(name));
+    warn(
+      `--header ${header} is also given by --identity ${own.join(", ")}: the identity's value wins for ${own.join(", ")}` +
+        (rest.length > 0 ? `; ${rest.join(", ")} send${rest.length === 1 ? "s" : ""} the --header value` : ""),
+    );
+  }
   for (const name of Object.keys(identities)) {
     // Identity-specific values win over common ones: apply common first, then re-apply the identity's own.
     const own = identities[name];

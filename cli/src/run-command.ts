@@ -60,6 +60,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
 
+  for (const warning of settings.warnings) io.stderr.write(`sentinel: warning: ${warning}\n`);
   try {
     const spec = await loadSpec(settings.spec, cwd);
     progress.log(`spec ${spec.display}: ${spec.model.title} ${spec.model.version}, ${spec.model.operations.length} operations${spec.bundled ? " (bundled from several files)" : ""}${spec.warnings.length ? `, ${spec.warnings.length} warnings` : ""}`);

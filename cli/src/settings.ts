@@ -39,6 +39,8 @@ export interface RunSettings {
   quiet: boolean;
   /** the config file that was read, if any */
   configFile?: string;
+  /** things the user should know before the run starts (printed on stderr) */
+  warnings: string[];
 }
 
 export const DEFAULT_CONFIG_NAMES = ["sentinel.yaml", "sentinel.yml"];
@@ -98,12 +100,16 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
   // the API takes 31-bit seeds
   checkRange(seed, [0, 2 ** 31 - 1], "--seed");
 
-  const identities = buildIdentities({
-    configIdentities: config.identities,
-    configHeaders: config.headers,
-    identityFlags: flags.identities,
-    headerFlags: flags.headers,
-  });
+  const warnings: string[] = [];
+  const identities = buildIdentities(
+    {
+      configIdentities: config.identities,
+      configHeaders: config.headers,
+      identityFlags: flags.identities,
+      headerFlags: flags.headers,
+    },
+    (line) => warnings.push(line),
+  );
 
   const keepState = pick("keepState") ?? false;
   const stateDir = pick("stateDir") ?? (keepState ? path.join(cwd, ".sentinel") : undefined);
@@ -123,5 +129,6 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     stateDir,
     quiet: pick("quiet") ?? false,
     configFile,
+    warnings,
   };
 }

@@ -94,6 +94,21 @@ describe("headers and identities", () => {
     });
   });
 
+  it("warns, naming the winner, when --header and --identity set the same header", () => {
+    const warnings: string[] = [];
+    const identities = buildIdentities({ identityFlags: ["alice:Authorization: Bearer a", "bob:X-Api-Key: k"], headerFlags: ["authorization: Bearer h", "X-Env: ci"] }, (w) => warnings.push(w));
+    expect(identities).toEqual({ alice: { "X-Env": "ci", Authorization: "Bearer a" }, bob: { authorization: "Bearer h", "X-Env": "ci", "X-Api-Key": "k" } });
+    expect(warnings).toEqual(["--header authorization is also given by --identity alice: the identity's value wins for alice; bob sends the --header value"]);
+    const none: string[] = [];
+    buildIdentities({ identityFlags: ["alice:Authorization: Bearer a"], headerFlags: ["X-Env: ci"] }, (w) => none.push(w));
+    expect(none).toEqual([]);
+  });
+
+  it("never echoes a credential in an error message", () => {
+    usageError(() => parseIdentity("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2VjcmV0c2lnbmF0dXJl"), /^(?!.*eyJ)/);
+    usageError(() => parseHeader("sk_live_0123456789abcdef"), /^(?!.*sk_live)/);
+  });
+
   it("makes --header the default identity when there is no --identity", () => {
     expect(buildIdentities({ headerFlags: ["Authorization: Bearer t"] })).toEqual({ default: { Authorization: "Bearer t" } });
     expect(buildIdentities({})).toBeUndefined();

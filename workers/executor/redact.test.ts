@@ -37,4 +37,10 @@ describe("redaction", () => {
     expect(out.headers["set-cookie"]).toBe("sid=[redacted]; Path=/; HttpOnly, other=[redacted]");
     expect(out.body).toBe("you sent $SENTINEL_ALICE_COOKIE");
   });
+
+  it("redacts a JWT's signature segment on its own (echoed or spliced into another token)", () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.k3Jd8s_Zq1xPqv0aAbCdEfGhIjKlMnOpQrStUv";
+    const out = redactResponse({ status: 200, headers: {}, body: `sig=k3Jd8s_Zq1xPqv0aAbCdEfGhIjKlMnOpQrStUv full=${jwt}`, bodySize: 1, durationMs: 1 }, collectSecrets({ alice: { Authorization: `Bearer ${jwt}` } }));
+    expect(out.body).toBe("sig=[redacted] full=$SENTINEL_AUTHORIZATION");
+  });
 });

@@ -46,6 +46,9 @@ export function collectSecrets(identities: Record<string, Record<string, string>
       } else {
         secrets.push({ value, placeholder });
       }
+      // a JWT's signature is what makes it valid: not even that part may be echoed on its own
+      const jwt = /^(?:[A-Za-z]+\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/.exec(value.trim());
+      if (jwt) secrets.push({ value: jwt[1], placeholder: "[redacted]" });
       if (header.toLowerCase() === "cookie") {
         // individual cookie values may be echoed on their own
         for (const pair of value.split(";")) {

@@ -4,7 +4,8 @@ import { dataExposure } from "./data-exposure";
 import { functionalNegative } from "./functional-negative";
 import { functionalPositive } from "./functional-positive";
 import { AGENTS, getAgent } from "./index";
-import { forgeTokens, parseJwtCredential } from "./jwt";
+import { SignJWT, jwtVerify } from "jose";
+import { forgeTokens, parseJwtCredential, probeKey } from "./jwt";
 import { Rng } from "./random";
 import { securityAuth } from "./security-auth";
 import { securityInjection } from "./security-injection";
@@ -234,8 +235,26 @@ describe("security-auth", () => {
     expect(forged.claims.sub).toBe("user-42");
     expect(forged.claims.exp as number).toBeLessThan(Date.UTC(2001, 0, 1) / 1000);
     expect(String(lastStep(expired).request.headers.Authorization)).not.toBe(credential);
-    const forgedAgain = forgeTokens(parseJwtCredential(credential), new Rng(1));
+    const forgedAgain = await forgeTokens(parseJwtCredential(credential), probeKey(1));
     expect(forgedAgain.wrongKey.split(".")[2]).not.toBe("c2ln");
+  });
+
+  it("never reuses the real token's signature: forged tokens verify under the run's probe key only", async () => {
+    const realSecret = new TextEncoder().encode("the-target's-own-secret-0123456789");
+    const real = await new SignJWT({ sub: "alice", exp: 4102444800 }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(realSecret);
+    const cases = await run(securityAuth, { ...oneIdentity, identityTokens: { alice: `Bearer ${real}` } });
+    const sent = cases.flatMap((c) => c.steps.map((s) => JSON.stringify(s.request)));
+    expect(sent.filter((text) => text.includes(real.split(".")[2]))).toEqual([]);
+    const token = (tag: string) => String(lastStep(cases.find((c) => c.operationId === "getPet" && c.tags?.includes(tag))!).request.headers.Authorization).replace(/^Bearer /, "");
+    for (const tag of ["expired", "wrong-key"]) {
+      const forged = token(tag);
+      await expect(jwtVerify(forged, realSecret)).rejects.toThrow(/signature/);
+      const verified = await jwtVerify(forged, probeKey(1), { currentDate: new Date(Date.UTC(1999, 0, 1)) });
+      expect(verified.payload.sub).toBe("alice");
+    }
+    // the same seed forges the same tokens (plans are reproducible); the real signature never appears
+    const again = await run(securityAuth, { ...oneIdentity, identityTokens: { alice: `Bearer ${real}` } });
+    expect(String(lastStep(again.find((c) => c.operationId === "getPet" && c.tags?.includes("expired"))!).request.headers.Authorization)).toBe(`Bearer ${token("expired")}`);
   });
 
   it("chains BOLA across identities and BFLA on privileged operations", async () => {

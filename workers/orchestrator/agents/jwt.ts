@@ -1,9 +1,10 @@
 /**
- * Forged JSON Web Tokens for authentication probes, built by hand (base64url of JSON), so they
- * are deterministic and need no key: expired, alg=none and wrong-signature variants that copy the
- * claims of a configured identity's token when there is one.
+ * Forged JSON Web Tokens for authentication probes: expired, alg=none and wrong-key variants that
+ * copy the claims of a configured identity's token when there is one. A forged token never carries
+ * a real token's signature: a HAR or report reader must not be able to rebuild a valid token.
  */
-import type { Rng } from "./random";
+import { SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { Rng } from "./random";
 
 const FAR_FUTURE = 4102444800; // 2100-01-01
 const LONG_AGO = 946684800; // 2000-01-01
@@ -49,12 +50,6 @@ function syntheticClaims(): Record<string, unknown> {
   return { sub: "sentinel-probe", iss: "sentinel", iat: LONG_AGO, exp: FAR_FUTURE };
 }
 
-function randomSignature(rng: Rng): string {
-  let binary = "";
-  for (let i = 0; i < 32; i++) binary += String.fromCharCode(rng.int(0, 255));
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 export interface ForgedTokens {
   expired: string;
   algNone: string;
@@ -62,18 +57,39 @@ export interface ForgedTokens {
   malformed: string;
 }
 
-export function forgeTokens(base: ParsedCredential | undefined, rng: Rng): ForgedTokens {
+/**
+ * The run's probe key: 32 bytes from the run's seed (so a plan is reproducible from `--seed`),
+ * never from a configured credential. The target cannot know it, so a token it signs is "signed
+ * with the wrong key" by construction.
+ */
+export function probeKey(seed: number): Uint8Array {
+  const rng = new Rng(seed).fork("jwt-probe-key");
+  return Uint8Array.from({ length: 32 }, () => rng.int(0, 255));
+}
+
+const HMAC_ALGS = new Set(["HS256", "HS384", "HS512"]);
+
+/**
+ * Look-alike tokens for the auth probes. They copy the configured token's header and claims
+ * (not secret: base64 anyone can read) but never its signature: the expired and wrong-key tokens
+ * are signed with the run's probe key (HS256/384/512 as the original says; HS256 in place of an
+ * asymmetric algorithm, whose private key we do not have), alg=none carries no signature.
+ */
+export async function forgeTokens(base: ParsedCredential | undefined, key: Uint8Array): Promise<ForgedTokens> {
   const claims = base ? { ...base.claims } : syntheticClaims();
-  const alg = typeof base?.header.alg === "string" && base.header.alg.toLowerCase() !== "none" ? base.header.alg : "HS256";
-  const header = { ...(base?.header ?? {}), alg, typ: "JWT" };
+  const original = typeof base?.header.alg === "string" ? base.header.alg.toUpperCase() : "";
+  const alg = HMAC_ALGS.has(original) ? original : "HS256";
+  // only plain header fields: crit/b64/jku/x5u would change how (or whether) a verifier reads it
+  const kid = base?.header.kid;
+  const header: JWTHeaderParameters = { alg, typ: "JWT", ...(typeof kid === "string" ? { kid } : {}) };
   const expiredClaims: Record<string, unknown> = { ...claims, iat: LONG_AGO - 3600, exp: LONG_AGO };
   delete expiredClaims.nbf;
   const liveClaims = { ...claims, exp: FAR_FUTURE };
+  const sign = (payload: Record<string, unknown>) => new SignJWT(payload as JWTPayload).setProtectedHeader(header).sign(key);
   return {
-    // the original signature no longer matches: a server verifying signatures rejects it anyway
-    expired: `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(expiredClaims))}.${base?.signature || randomSignature(rng)}`,
+    expired: await sign(expiredClaims),
     algNone: `${base64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${base64url(JSON.stringify(liveClaims))}.`,
-    wrongKey: `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(liveClaims))}.${randomSignature(rng)}`,
+    wrongKey: await sign(liveClaims),
     malformed: "sentinel.not-a.jwt",
   };
 }

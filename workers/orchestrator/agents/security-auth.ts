@@ -7,7 +7,7 @@
  */
 import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
-import { forgeTokens, parseJwtCredential } from "./jwt";
+import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
 import { createResource, itemRequest, resourceTargets } from "./stateful";
 import type { Agent, AgentContext } from "./types";
@@ -58,7 +58,7 @@ function withCredential(request: RequestTemplate, slot: CredentialSlot, value: s
   return out;
 }
 
-function authDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+function authDrafts(env: AgentEnv, op: Operation, tokens: ForgedTokens): CaseDraft[] {
   if (!requiresAuth(op)) return [];
   const rng = opRng(env, NAME, op.operationId);
   const base = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "required", includeBody: true });
@@ -81,7 +81,6 @@ function authDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
     probe(`with an invalid ${slot.name}`, withCredential(base.request, slot, `${slot.prefix}sentinel-invalid-credential`), [check("ignored_auth", { variant: "invalid" })], [], ["invalid"]);
     return drafts;
   }
-  const tokens = forgeTokens(parseJwtCredential(env.config.identityTokens?.[env.config.identities[0]]), rng.fork("jwt"));
   probe("with a malformed token", withCredential(base.request, slot, `${slot.prefix}${tokens.malformed}`), [check("ignored_auth", { variant: "malformed" })], [], ["malformed"]);
   probe("with an expired JWT", withCredential(base.request, slot, `${slot.prefix}${tokens.expired}`), [check("ignored_auth", { variant: "expired" })], [], ["expired"]);
   if (slot.prefix === "Bearer ") {
@@ -197,13 +196,14 @@ function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
 export const securityAuth: Agent = {
   name: NAME,
   description: "Authentication probes (no/malformed/expired credentials, forged JWTs), BOLA chains and BFLA across identities",
-  generate(ctx: AgentContext): TestCase[] {
+  async generate(ctx: AgentContext): Promise<TestCase[]> {
     const env = agentEnv(ctx);
+    const tokens = await forgeTokens(parseJwtCredential(ctx.config.identityTokens?.[ctx.config.identities[0]]), probeKey(ctx.seed));
     const cap = ctx.config.maxCasesPerOperation;
     const out: TestCase[] = [];
     for (const op of ctx.model.operations) {
       if (op.method === "trace") continue;
-      out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op)], cap));
+      out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op, tokens)], cap));
     }
     for (const { opId, idKey, drafts } of bolaDrafts(env)) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
     return out;
