@@ -4,7 +4,7 @@
  * into one ES module, cli/dist/sentinel.mjs, so the CLI starts without a TypeScript loader.
  * Runs as the package's `prepare` script and on the fly from cli/bin/sentinel.mjs.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -28,7 +28,9 @@ export async function buildCli({ quiet = false } = {}) {
     banner: { js: "import { createRequire as __sentinelRequire } from 'node:module'; const require = __sentinelRequire(import.meta.url);" },
   });
   // Write-then-rename: a CLI started while another process rebuilds never reads half a file.
+  // An unchanged file is not rewritten: `npx sentinel` runs this on every start (npm's prepare).
   for (const file of result.outputFiles) {
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
     mkdirSync(path.dirname(file.path), { recursive: true });
     const temp = `${file.path}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temp, file.contents);
