@@ -1,0 +1,70 @@
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { decodeHistogram, encodeHistogram, HDR_CONFIG, mergeHistograms, newHistogram, recordMs, summarize } from "./histogram";
+
+function seeded(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe("HDR histograms", () => {
+  it("merging per-window histograms equals one histogram over all samples", () => {
+    const rand = seeded(7);
+    const all = newHistogram();
+    const parts = Array.from({ length: 13 }, () => newHistogram());
+    for (let i = 0; i < 50_000; i++) {
+      // a long-tailed mix: most fast, some slow, a few very slow
+      const r = rand();
+      const ms = r < 0.9 ? 5 + rand() * 10 : r < 0.99 ? 40 + rand() * 30 : 200 + rand() * 2000;
+      recordMs(all, ms);
+      recordMs(parts[i % parts.length], ms);
+    }
+    // through the wire format, as windows travel
+    const merged = mergeHistograms(parts.map(encodeHistogram));
+    expect(merged.totalCount).toBe(all.totalCount);
+    expect(summarize(merged)).toEqual(summarize(all));
+    for (const p of [1, 25, 50, 75, 90, 99, 99.9, 99.99]) expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
+  });
+
+  it("averaging percentiles would be wrong where merging is right", () => {
+    const fast = newHistogram();
+    const slow = newHistogram();
+    for (let i = 0; i < 990; i++) recordMs(fast, 10);
+    for (let i = 0; i < 10; i++) recordMs(slow, 1000);
+    const merged = summarize(mergeHistograms([fast, slow]));
+    expect(merged.p99).toBeCloseTo(10, 1);
+    expect(merged.p999).toBeGreaterThan(990);
+    expect((summarize(fast).p99 + summarize(slow).p99) / 2).toBeGreaterThan(500);
+  });
+
+  it("round-trips through compressed base64 and keeps the fleet-wide configuration", () => {
+    const h = newHistogram();
+    for (const ms of [0.2, 1, 12.5, 300, 119_000, 500_000]) recordMs(h, ms);
+    const back = decodeHistogram(encodeHistogram(h));
+    expect(back.totalCount).toBe(6);
+    expect(summarize(back)).toEqual(summarize(h));
+    expect(summarize(back).max).toBeLessThanOrEqual((HDR_CONFIG.highestUs / 1000) * 1.001); // clamped, not thrown
+    expect(() => decodeHistogram("not a histogram")).toThrow();
+  });
+
+  it("keeps 3 significant digits (0.1%)", () => {
+    const h = newHistogram();
+    recordMs(h, 123.456);
+    expect(Math.abs(summarize(h).p50 - 123.456) / 123.456).toBeLessThan(0.001);
+  });
+
+  it("bundles for Workers without the WebAssembly build of hdr-histogram-js", async () => {
+    const out = await build({
+      entryPoints: [new URL("./histogram.ts", import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "browser",
+      logLevel: "silent",
+    });
+    const code = out.outputFiles[0].text;
+    expect(code).not.toContain("WebAssembly");
+    expect(code).not.toContain("generated-wasm");
+    expect(code).toContain("encodeIntoCompressedBase64");
+  });
+});
