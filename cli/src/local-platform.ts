@@ -44,7 +44,8 @@ const live = new Set<() => void>();
 
 /** Stops at once every wrangler process this module started (signal and exit handlers). */
 export function killLocalPlatforms(): void {
-  for (const kill of [...live]) kill();
+  // newest first: a running wrangler is killed before the files it writes are removed
+  for (const kill of [...live].reverse()) kill();
 }
 
 /** A free TCP port on loopback (closed again before wrangler binds it). */
@@ -91,9 +92,13 @@ function nodeForWrangler(root: string): string {
   throw new CliError(`the local platform needs Node ${MIN_NODE_MAJOR}+ (this is ${process.version}); install dependencies in ${root} or use --server`, "infrastructure");
 }
 
-function wranglerEnv(stateDir: string): NodeJS.ProcessEnv {
+function wranglerEnv(stateDir: string, tmpDir: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    // wrangler's and Miniflare's own temporary files land in our scratch directory, removed with it
+    TMPDIR: tmpDir,
+    TMP: tmpDir,
+    TEMP: tmpDir,
     WRANGLER_SEND_METRICS: "false",
     // no fetch of Cloudflare's request.cf data: works offline, no warning
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -103,11 +108,25 @@ function wranglerEnv(stateDir: string): NodeJS.ProcessEnv {
   };
 }
 
+/** Stops a child and everything it started (workerd under wrangler): it leads its own process group. */
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Runs a wrangler command to completion; fails with its last output lines. */
 function runWrangler(node: string, script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [script, ...args], { cwd, env: { ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
-    const kill = () => child.kill("SIGKILL");
+    const child = spawn(node, [script, ...args], { cwd, env: { ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const kill = () => killTree(child, "SIGKILL");
     live.add(kill);
     child.on("exit", () => live.delete(kill));
     let output = "";
@@ -131,23 +150,22 @@ const lastLines = (text: string, n: number) =>
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const root = options.packageRoot;
   const log = options.log ?? (() => {});
-  const temporary = options.stateDir === undefined;
-  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), "sentinel-state-"));
-  mkdirSync(stateDir, { recursive: true });
-  const removeState = () => {
-    if (temporary) rmSync(stateDir, { recursive: true, force: true });
-  };
-
   const node = nodeForWrangler(root);
   const script = wranglerScript(root);
+  // One scratch directory holds the bundle, the state (unless kept elsewhere) and every temporary
+  // file of wrangler and Miniflare: removing it leaves nothing behind, even after a Ctrl-C.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "sentinel-"));
+  const stateDir = options.stateDir ?? path.join(scratch, "state");
+  const bundleDir = path.join(scratch, "worker");
+  const tmpDir = path.join(scratch, "tmp");
+  for (const dir of [stateDir, bundleDir, tmpDir]) mkdirSync(dir, { recursive: true });
+  const cleanup = () => rmSync(scratch, { recursive: true, force: true });
+  // Ctrl-C while wrangler bundles or migrates: runWrangler's own kill switch stops the child; this one removes the files.
+  live.add(cleanup);
+
   const config = path.join(root, "wrangler.toml");
-  const env = wranglerEnv(stateDir);
+  const env = wranglerEnv(stateDir, tmpDir);
   const token = randomApiKey();
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), "sentinel-worker-"));
-  const cleanup = () => {
-    rmSync(bundleDir, { recursive: true, force: true });
-    removeState();
-  };
 
   let entry: string;
   try {
@@ -158,6 +176,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     log("applying D1 migrations");
     await runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply");
   } catch (err) {
+    live.delete(cleanup);
     cleanup();
     throw err;
   }
@@ -204,21 +223,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   child.on("error", (err) => logs.push(`spawn error: ${err.message}`));
 
   const killGroup = (signal: NodeJS.Signals) => {
-    if (exited !== undefined || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      try {
-        child.kill(signal);
-      } catch {
-        // already gone
-      }
-    }
+    if (exited === undefined) killTree(child, signal);
   };
   const killSwitch = () => {
     killGroup("SIGKILL");
     cleanup();
   };
+  live.delete(cleanup);
   live.add(killSwitch);
   let stopped = false;
   const platform: LocalPlatform = {
