@@ -102,6 +102,7 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
       request: exchange.request,
       curl: toCurl(exchange.request),
     };
+    Object.assign(finding, provenance(testCase, step, outcome.check));
     if (exchange.response) {
       const { status, headers, body, durationMs } = exchange.response;
       finding.response = { status, headers, body: body.length > maxBody ? body.slice(0, maxBody) + "…[truncated]" : body, durationMs };
@@ -109,6 +110,18 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
     findings.push(finding);
   }
   return findings;
+}
+
+/** LLM-made cases and oracles, and inferred invariants, say so (with the oracle's sentence and a lower confidence). */
+function provenance(testCase: TestCase, step: Step, check: string): Partial<Finding> {
+  const oracle = step.checks.find((c) => c.name === check)?.params?.oracle as { id?: string; sentence?: string; status?: string } | undefined;
+  if (check === "llm_oracle" && oracle?.id) {
+    const accepted = oracle.status === "accepted";
+    return { source: "llm", oracle: { id: oracle.id, ...(oracle.sentence ? { sentence: oracle.sentence } : {}), status: accepted ? "accepted" : "proposed" }, confidence: accepted ? 0.9 : 0.5 };
+  }
+  if (check === "inferred_invariant") return { source: "inferred", confidence: 0.7 };
+  if (testCase.agent === "llm") return { source: "llm", confidence: 0.8 };
+  return {};
 }
 
 /** One finding per id (= operation, check, signature); the most severe occurrence wins, then the first. */

@@ -31,6 +31,8 @@ export const CHECK_NAMES = [
   "ssrf",
   "template_injection",
   "max_response_time",
+  "llm_oracle",
+  "inferred_invariant",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];
@@ -224,6 +226,18 @@ export const CHECK_CATALOG: Record<CheckName, CheckInfo> = {
     title: "Response time over budget",
     help: "The response took longer than the configured --max-response-time.",
     tags: ["performance"],
+  },
+  llm_oracle: {
+    severity: "medium",
+    title: "Documented business rule broken",
+    help: "A rule the API description states in prose (read by the LLM layer, quoted in the finding) does not hold. Until a user accepts the oracle its findings are low severity and low confidence.",
+    tags: ["functional", "llm"],
+  },
+  inferred_invariant: {
+    severity: "low",
+    title: "Observed invariant broken",
+    help: "A property every earlier response of this operation satisfied (e.g. size(items) <= limit, id equals the path id) no longer holds.",
+    tags: ["functional", "regression"],
   },
 };
 

@@ -73,4 +73,24 @@ export interface Finding {
   request: SentRequest;
   response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
   curl: string;
+  /** who made the case or the oracle: absent = the deterministic agents and checks */
+  source?: FindingSource;
+  /** LLM oracles: the spec sentence and whether a user accepted it */
+  oracle?: { id: string; sentence?: string; status: "proposed" | "accepted" };
+  /** 0..1; below 1 for LLM-made oracles and cases until accepted */
+  confidence?: number;
+  /** memory across runs (set when the run is finalized) */
+  firstSeen?: string;
+  seenInRuns?: number;
+  similar?: SimilarFinding[];
+}
+
+export type FindingSource = "deterministic" | "llm" | "inferred";
+
+/** A finding of an earlier run (same org) that looks like this one, by embedding similarity. */
+export interface SimilarFinding {
+  findingId: string;
+  runId: string;
+  title: string;
+  score: number;
 }

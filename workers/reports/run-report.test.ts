@@ -53,7 +53,7 @@ describe("buildRunReport", () => {
     expect(report.findings.map((f) => f.id)).toEqual(["f-crit", "f-low"]);
     // exactly the contract's keys: no caseId, signature or occurrences leak into it
     expect(Object.keys(report.findings[0]).sort()).toEqual(
-      ["agent", "check", "curl", "id", "message", "operation", "request", "response", "severity", "title"].sort(),
+      ["agent", "check", "curl", "id", "message", "operation", "request", "response", "severity", "source", "title"].sort(),
     );
     expect(report.findings[0].request.body).toBe("{}");
     expect(report.findings[1].response).toBeUndefined();

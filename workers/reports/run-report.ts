@@ -5,7 +5,7 @@
 import type { Finding, Severity } from "../model";
 import { SEVERITY_RANK } from "../model";
 import type { Report, ReportFinding } from "./types";
-import { RUN_STATUS_VALUES } from "./types";
+import { ReportLlmSchema, RUN_STATUS_VALUES } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -63,7 +63,13 @@ export function reportFinding(finding: Finding): ReportFinding {
       ...(finding.request.body !== undefined ? { body: finding.request.body } : {}),
     },
     curl: finding.curl,
+    source: finding.source ?? "deterministic",
   };
+  if (finding.oracle) out.oracle = finding.oracle;
+  if (finding.confidence !== undefined) out.confidence = finding.confidence;
+  if (finding.firstSeen !== undefined) out.firstSeen = finding.firstSeen;
+  if (finding.seenInRuns !== undefined) out.seenInRuns = finding.seenInRuns;
+  if (finding.similar !== undefined) out.similar = finding.similar;
   if (finding.response) {
     out.response = {
       status: finding.response.status,
@@ -103,5 +109,12 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
       },
     },
     findings: [...findings].sort(compareFindings).map((f) => reportFinding(f.data)),
+    ...llmOf(run.config),
   };
+}
+
+/** The run's `llm` account, kept in runs.config by the planner (absent when the run used no LLM). */
+function llmOf(config: unknown): Pick<Report, "llm"> {
+  const parsed = ReportLlmSchema.safeParse((config as { llm?: unknown } | null)?.llm);
+  return parsed.success ? { llm: parsed.data } : {};
 }

@@ -40,6 +40,34 @@ export const ReportFindingSchema = z.object({
     })
     .optional(),
   curl: z.string(),
+  /** who made the case or oracle behind the finding */
+  source: z.enum(["deterministic", "llm", "inferred"]).optional(),
+  /** LLM oracles: the spec sentence the rule came from; findings are lower confidence until accepted */
+  oracle: z.object({ id: z.string(), sentence: z.string().optional(), status: z.enum(["proposed", "accepted"]) }).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  /** memory across runs of the org: when this finding was first seen, in how many runs, and look-alikes */
+  firstSeen: z.string().optional(),
+  seenInRuns: z.number().int().nonnegative().optional(),
+  similar: z.array(z.object({ findingId: z.string(), runId: z.string(), title: z.string(), score: z.number() })).optional(),
+});
+
+/** The AI layer's account of a run (issue 11 contract). */
+export const ReportLlmSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  calls: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  cached: z.number().int().nonnegative(),
+  casesProposed: z.number().int().nonnegative(),
+  casesAccepted: z.number().int().nonnegative(),
+  casesRejected: z.number().int().nonnegative(),
+  oraclesProposed: z.number().int().nonnegative(),
+  oraclesAccepted: z.number().int().nonnegative(),
+  degraded: z.boolean(),
+  reason: z.string().nullable(),
 });
 
 export const ReportStatsSchema = z.object({
@@ -75,6 +103,7 @@ export const ReportRunSchema = z.object({
 export const ReportSchema = z.object({
   run: ReportRunSchema,
   findings: z.array(ReportFindingSchema),
+  llm: ReportLlmSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

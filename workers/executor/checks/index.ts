@@ -9,6 +9,7 @@ import { content_type_conformance, not_a_server_error, response_headers_conforma
 import { excessive_data_exposure, mass_assignment } from "./exposure";
 import { command_injection, nosql_injection, path_traversal, sql_injection, ssrf, template_injection } from "./injection";
 import { missing_required_header, negative_data_rejection, positive_data_acceptance, unsupported_method } from "./negative";
+import { inferred_invariant, llm_oracle } from "./oracles";
 import { max_response_time } from "./performance";
 import { ensure_resource_availability, idempotency, location_header, stateful_invariant, use_after_free } from "./stateful";
 import type { CheckContext, CheckFunction } from "./types";
@@ -44,6 +45,8 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
   ssrf,
   template_injection,
   max_response_time,
+  llm_oracle,
+  inferred_invariant,
 };
 
 export function runCheck(spec: CheckSpec, ctx: CheckContext): CheckOutcome {
