@@ -24,6 +24,7 @@ import { schedulesRoutes } from "./routes/schedules";
 import { specsRoutes } from "./routes/specs";
 import { targetsRoutes } from "./routes/targets";
 import { usersRoutes } from "./routes/users";
+import { dashboard } from "./ui";
 
 export const API_VERSION = "0.1.0";
 /** JSON bodies of our own routes. Spec uploads stream against MAX_SPEC_BYTES themselves. */
@@ -115,6 +116,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     });
     return c.json(document as { openapi: string }, 200);
   });
+
+  // The dashboard (/ and /app): pages that call the routes above in-process.
+  app.route("/", dashboard((request, env, ctx) => app.fetch(request, env, ctx)) as never);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

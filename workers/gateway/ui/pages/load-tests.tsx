@@ -1,0 +1,195 @@
+/**
+ * Load tests (the /api/v1/load-tests API): latency over time per region, percentiles per region,
+ * thresholds, and which colo each region's hint landed in. Reads the report JSON contract.
+ */
+import type { Hono } from "hono";
+import { ApiError } from "../api-client";
+import { LineChart, SERIES_COLORS, type Series } from "../charts";
+import type { UiContext, UiEnv } from "../context";
+import { Badge, Flash, Layout, formatTime } from "../layout";
+
+interface Latency {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+interface RegionRow {
+  region: string;
+  colo: string;
+  requests: number;
+  errors: { byStatus?: Record<string, number>; byKind?: Record<string, number> };
+  rps: number;
+  late?: number;
+  dropped?: number;
+  latency: Latency;
+}
+
+export interface LoadReport {
+  load: {
+    asked?: { rate?: number; duration?: number | string; regions?: string[] };
+    regions: RegionRow[];
+    overall: Omit<RegionRow, "region" | "colo"> & { region?: string; colo?: string };
+    windows: { t: number; region: string; requests: number; errors: number; p50: number; p95: number; p99: number }[];
+    thresholds: { expression: string; region?: string; value: number; ok: boolean }[];
+  };
+}
+
+interface LoadTestSummary {
+  id: string;
+  status?: string;
+  target?: string | { url?: string };
+  createdAt?: string | number;
+  startedAt?: string | number | null;
+}
+
+function errorCount(e: RegionRow["errors"]): number {
+  return Object.values(e.byKind ?? {}).reduce((a, b) => a + b, 0) + Object.values(e.byStatus ?? {}).reduce((a, b) => a + b, 0);
+}
+
+/** Windows → one series per region of the chosen percentile, x in seconds from the first window. */
+export function latencySeries(windows: LoadReport["load"]["windows"], key: "p50" | "p95" | "p99"): Series[] {
+  const t0 = Math.min(...windows.map((w) => w.t));
+  const regions = [...new Set(windows.map((w) => w.region))].sort();
+  return regions.map((region, i) => ({
+    name: `${region} ${key}`,
+    color: SERIES_COLORS[i % SERIES_COLORS.length],
+    points: windows
+      .filter((w) => w.region === region)
+      .sort((a, b) => a.t - b.t)
+      .map((w) => ({ x: (w.t - t0) / (w.t > 1e11 ? 1000 : 1), y: w[key] })),
+  }));
+}
+
+function fmt(ms: number | undefined): string {
+  return typeof ms === "number" && Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : "—";
+}
+
+function LoadListPage(props: { c: UiContext; items: LoadTestSummary[] | null }) {
+  const { c } = props;
+  return (
+    <Layout title="Load tests" nonce={c.get("nonce")} viewer={c.get("viewer")} section="load">
+      {props.items === null ? (
+        <p class="muted">This server has no load-test API.</p>
+      ) : props.items.length === 0 ? (
+        <p class="muted">No load tests yet. Start one with `sentinel load` or POST /api/v1/load-tests.</p>
+      ) : (
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Load test</th>
+                <th scope="col">Status</th>
+                <th scope="col">Target</th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((t) => (
+                <tr>
+                  <td>
+                    <a href={`/app/load-tests/${encodeURIComponent(t.id)}`}>{t.id}</a>
+                  </td>
+                  <td>{t.status ? <Badge kind="st" value={t.status} /> : "—"}</td>
+                  <td>
+                    <code>{typeof t.target === "string" ? t.target : t.target?.url ?? "—"}</code>
+                  </td>
+                  <td>{formatTime(t.startedAt ?? t.createdAt ?? null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+function LoadPage(props: { c: UiContext; id: string; report: LoadReport }) {
+  const { c } = props;
+  const load = props.report.load;
+  const rows = [...load.regions, { ...load.overall, region: "overall", colo: "—" } as RegionRow];
+  const failed = load.thresholds.filter((t) => !t.ok).length;
+  return (
+    <Layout title={`Load test ${props.id}`} nonce={c.get("nonce")} viewer={c.get("viewer")} section="load">
+      <Flash error={failed ? `${failed} of ${load.thresholds.length} thresholds failed.` : null} ok={!failed && load.thresholds.length ? "All thresholds hold." : null} />
+      <h2>Thresholds</h2>
+      {load.thresholds.length === 0 ? (
+        <p class="muted">No thresholds were set.</p>
+      ) : (
+        <ul>
+          {load.thresholds.map((t) => (
+            <li>
+              <span class={`badge ${t.ok ? "st-passed" : "st-failed"}`}>{t.ok ? "pass" : "fail"}</span> <code>{t.expression}</code>
+              {t.region ? ` in ${t.region}` : ""}: {fmt(t.value)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Latency over time (p95, ms)</h2>
+      <LineChart series={latencySeries(load.windows, "p95")} label="p95 latency per region over time" xLabel="seconds" yLabel="ms" />
+      <h2>Latency over time (p99, ms)</h2>
+      <LineChart series={latencySeries(load.windows, "p99")} label="p99 latency per region over time" xLabel="seconds" yLabel="ms" />
+      <h2>Percentiles per region (ms)</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Region hint</th>
+              <th scope="col">Colo</th>
+              <th scope="col">Requests</th>
+              <th scope="col">Errors</th>
+              <th scope="col">rps</th>
+              <th scope="col">p50</th>
+              <th scope="col">p90</th>
+              <th scope="col">p95</th>
+              <th scope="col">p99</th>
+              <th scope="col">max</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <th scope="row">{r.region}</th>
+                <td>{r.colo}</td>
+                <td>{r.requests}</td>
+                <td>{errorCount(r.errors ?? {})}</td>
+                <td>{fmt(r.rps)}</td>
+                <td>{fmt(r.latency?.p50)}</td>
+                <td>{fmt(r.latency?.p90)}</td>
+                <td>{fmt(r.latency?.p95)}</td>
+                <td>{fmt(r.latency?.p99)}</td>
+                <td>{fmt(r.latency?.max)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Layout>
+  );
+}
+
+export function registerLoadTests(app: Hono<UiEnv>): void {
+  app.get("/app/load-tests", async (c) => {
+    let items: LoadTestSummary[] | null;
+    try {
+      const res = await c.get("api").get<{ items?: LoadTestSummary[] }>("/api/v1/load-tests");
+      items = res.items ?? [];
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) items = null;
+      else throw error;
+    }
+    return c.html(<LoadListPage c={c} items={items} />);
+  });
+
+  app.get("/app/load-tests/:id", async (c) => {
+    const id = c.req.param("id");
+    const report = await c.get("api").get<LoadReport>(`/api/v1/load-tests/${encodeURIComponent(id)}/report`);
+    return c.html(<LoadPage c={c} id={id} report={report} />);
+  });
+}
