@@ -8,6 +8,7 @@
  *   /slow/...      answers after ?ms= (default 12 s)
  *   /huge/...      streams ?mb= megabytes (default 50)
  *   /reset/...     destroys the connection
+ *   /reset-once/<name>  destroys the connection of the first request under <name>, then 200
  *   /record/<name> records the request (method, headers, body) and answers 200 {"recorded":true};
  *                  ?fail=n answers 500 to the first n requests recorded under that name
  *   /__records/<name>  JSON array of the requests recorded under <name>
@@ -110,6 +111,16 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
     case "reset":
       req.socket.destroy();
       return;
+    case "reset-once": {
+      if ((hits.get(`once:${path}`) ?? 0) === 0) {
+        hits.set(`once:${path}`, 1);
+        req.socket.destroy();
+        return;
+      }
+      req.resume();
+      res.writeHead(201, { "content-type": "application/json" }).end('{"created":true}');
+      return;
+    }
     default:
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
   }

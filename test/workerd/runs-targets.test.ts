@@ -4,7 +4,7 @@
  * reason saying what went wrong.
  */
 import { describe, expect, it } from "vitest";
-import { resultRows, simpleCases, startRunWithCases, waitForTerminal } from "./runs-helpers";
+import { resultRows, simpleCases, startRunWithCases, targetHits, waitForTerminal } from "./runs-helpers";
 
 async function runAgainst(kind: string, count: number, limits: Parameters<typeof startRunWithCases>[1], query: Record<string, string> = {}) {
   const started = Date.now();
@@ -55,6 +55,24 @@ describe("runs against misbehaving targets", () => {
     expect(rows.length).toBe(6);
     expect(rows.every((r) => r.status === "errored" && /network error/.test(r.reason ?? ""))).toBe(true);
     expect(elapsedMs).toBeLessThan(15_000);
+  });
+
+  it("a connection lost once on a healthy target is retried, also for a POST: the case passes", async () => {
+    const name = `fluke-${Date.now()}`;
+    const [template] = simpleCases(1, "ok");
+    const post = {
+      ...template,
+      id: "post-fluke",
+      title: "POST once reset",
+      steps: [{ ...template.steps[0], request: { method: "post", path: `/reset-once/${name}`, pathParams: {}, query: {}, headers: {}, body: { contentType: "application/json", value: { a: 1 } } } }],
+    };
+    const { runId } = await startRunWithCases([post], { timeoutMs: 2000 });
+    const run = await waitForTerminal(runId, 20_000);
+    const rows = await resultRows(runId);
+    expect(rows.map((r) => [r.status, r.reason])).toEqual([["passed", null]]);
+    expect(run.status).toBe("passed");
+    const hits = await targetHits();
+    expect(hits[`/reset-once/${name}`]).toBe(2);
   });
 
   it("the run deadline settles what never came back as errored (deadline exceeded)", async () => {

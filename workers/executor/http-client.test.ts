@@ -1,15 +1,26 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendRequest, type FetchLike } from "./http-client";
+import { classifyFailure, sendRequest, type FetchLike } from "./http-client";
 
 let server: Server;
 let base: string;
 let hits = 0;
+/** /reset-once/<name>: the first request under a name has its connection destroyed, later ones get 200 */
+const resetOnce = new Set<string>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits++;
+    if (req.url?.startsWith("/reset-once/")) {
+      if (!resetOnce.has(req.url)) {
+        resetOnce.add(req.url);
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(201, { "content-type": "application/json" });
+      return res.end('{"created":true}');
+    }
     if (req.url === "/trickle") {
       res.writeHead(200, { "content-type": "text/plain" });
       res.write("first part");
@@ -70,8 +81,42 @@ describe("sendRequest", () => {
     const result = await sendRequest({ method: "POST", url: `http://127.0.0.1:${port}/`, headers: {}, body: "{}" }, options);
     expect(result.attempts).toBe(3);
     expect(result.error).toMatch(/^network error: .*ECONNREFUSED/);
+    expect(result.failure).toBe("refused");
     const noRetry = await sendRequest({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: {} }, { ...options, retries: 0 });
     expect(noRetry.attempts).toBe(1);
+  });
+
+  it("retries a connection lost without an answer once for a POST, so one fluke does not error the case", async () => {
+    hits = 0;
+    const result = await sendRequest({ method: "POST", url: `${base}/reset-once/a`, headers: {}, body: "{}" }, options);
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ attempts: 2, response: { status: 201 } });
+    expect(hits).toBe(2);
+  });
+
+  it("gives up on a POST whose connection is lost twice, saying which kind of failure it was", async () => {
+    const reset = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => reset.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(reset.address() as AddressInfo).port}/`;
+    const post = await sendRequest({ method: "POST", url, headers: {}, body: "{}" }, options);
+    expect(post).toMatchObject({ attempts: 2, failure: "reset" });
+    expect(post.error).toMatch(/^network error: /);
+    const get = await sendRequest({ method: "GET", url, headers: {} }, options);
+    expect(get).toMatchObject({ attempts: 3, failure: "reset" });
+    await new Promise((resolve) => reset.close(resolve));
+  });
+
+  it("tells the kinds of connection failure apart (Node codes, workerd messages)", () => {
+    expect(classifyFailure("ECONNREFUSED", "")).toBe("refused");
+    expect(classifyFailure("ECONNRESET", "")).toBe("reset");
+    expect(classifyFailure("UND_ERR_SOCKET", "other side closed")).toBe("reset");
+    expect(classifyFailure("ENOTFOUND", "")).toBe("dns");
+    expect(classifyFailure("DEPTH_ZERO_SELF_SIGNED_CERT", "")).toBe("tls");
+    expect(classifyFailure("ERR_SSL_WRONG_VERSION_NUMBER", "")).toBe("tls");
+    expect(classifyFailure(undefined, "Network connection lost.")).toBe("lost");
+    expect(classifyFailure(undefined, "TLS handshake failed: received corrupt message")).toBe("tls");
+    expect(classifyFailure(undefined, "failed to lookup address information: Name or service not known")).toBe("dns");
+    expect(classifyFailure(undefined, "internal error; reference = abc")).toBe("unknown");
   });
 
   it("cancels HEAD bodies and reports an empty body", async () => {

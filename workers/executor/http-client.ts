@@ -9,10 +9,14 @@
  * - Redirects are not followed: checks judge the target's own answer (201 + Location, 303 ...).
  * - Retries happen only for network failures before any response, bounded (default 2, backoff
  *   100 ms then 300 ms). A refused connection never reached the server, so it is retried for
- *   every method; any other network failure (reset, closed) may have been processed, so it is
- *   retried only for idempotent methods. Timeouts are NOT retried: a slow target stays slow, a
- *   retry would multiply the wait, and a timed-out POST may already have been applied.
- *   HTTP statuses are never retried: they are the verdict under test.
+ *   every method; any other network failure (reset, "Network connection lost") is retried fully
+ *   for idempotent methods and once for the others: such a fluke on a healthy target (a
+ *   keep-alive connection closed as it was reused) must not error a case, and a request that got
+ *   no answer at all is far more often unprocessed than applied. Timeouts are NOT retried: a slow
+ *   target stays slow, a retry would multiply the wait, and a timed-out POST may already have
+ *   been applied. HTTP statuses are never retried: they are the verdict under test.
+ * - A request that got no response says which kind of failure it was (`failure`), so that a run
+ *   can tell a dead target (refused, DNS, TLS, timeouts) from a bug and stop early.
  */
 import type { ReceivedResponse } from "../model";
 
@@ -35,10 +39,19 @@ export interface SendOptions {
   retryDelayMs?: number;
 }
 
+/**
+ * Why no response came. `lost` is workerd's "Network connection lost." (a refused or a reset
+ * connection look alike there) and `unknown` its "internal error" (DNS or TLS); a probe of the
+ * target tells them apart (target-probe.ts).
+ */
+export type FailureKind = "timeout" | "refused" | "reset" | "dns" | "tls" | "lost" | "unknown";
+
 export interface SendResult {
   /** present when a status line arrived; may be partial when `error` says the body failed */
   response?: ReceivedResponse;
   error?: string;
+  /** set when nothing at all came back (no status line) */
+  failure?: FailureKind;
   attempts: number;
 }
 
@@ -57,15 +70,15 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     attempts++;
     const result = await attempt(request, options);
     if (result.kind === "done") return { ...result.value, attempts };
-    const retryable = result.neverReachedServer || IDEMPOTENT.has(request.method.toUpperCase());
-    if (!retryable || attempts > maxRetries) return { error: result.error, attempts };
+    const allowed = result.neverReachedServer || IDEMPOTENT.has(request.method.toUpperCase()) ? maxRetries : Math.min(1, maxRetries);
+    if (attempts > allowed) return { error: result.error, failure: result.failure, attempts };
     await sleep(baseDelay * 3 ** (attempts - 1));
   }
 }
 
 type AttemptResult =
-  | { kind: "done"; value: { response?: ReceivedResponse; error?: string } }
-  | { kind: "network"; error: string; neverReachedServer: boolean };
+  | { kind: "done"; value: { response?: ReceivedResponse; error?: string; failure?: FailureKind } }
+  | { kind: "network"; error: string; failure: FailureKind; neverReachedServer: boolean };
 
 async function attempt(request: OutgoingRequest, options: SendOptions): Promise<AttemptResult> {
   const controller = new AbortController();
@@ -86,9 +99,15 @@ async function attempt(request: OutgoingRequest, options: SendOptions): Promise<
         signal: controller.signal,
       });
     } catch (error) {
-      if (timedOut) return { kind: "done", value: { error: `timeout: no response within ${options.timeoutMs} ms` } };
+      if (timedOut) return { kind: "done", value: { error: `timeout: no response within ${options.timeoutMs} ms`, failure: "timeout" } };
       const code = errorCode(error);
-      return { kind: "network", error: `network error: ${describeError(error)}`, neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code) };
+      const description = describeError(error);
+      return {
+        kind: "network",
+        error: `network error: ${description}`,
+        failure: classifyFailure(code, description),
+        neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code),
+      };
     }
 
     const headers = collectHeaders(response.headers);
@@ -171,6 +190,23 @@ function decode(bytes: Uint8Array, contentType: string | undefined): string {
     }
   }
   return new TextDecoder().decode(bytes);
+}
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|ERR_OSSL)/;
+
+/** The kind of a fetch failure, from Node's error codes or workerd's messages. */
+export function classifyFailure(code: string | undefined, message: string): FailureKind {
+  if (code === "ECONNREFUSED") return "refused";
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || code === "ECONNABORTED") return "reset";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
+  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT") return "timeout";
+  if (code !== undefined && TLS_CODE.test(code)) return "tls";
+  if (/\b(tls|ssl|certificate|handshake)\b/i.test(message)) return "tls";
+  if (/lookup address|name or service not known|getaddrinfo|dns/i.test(message)) return "dns";
+  if (/connection refused/i.test(message)) return "refused";
+  if (/connection reset|socket hang up|other side closed/i.test(message)) return "reset";
+  if (/network connection lost/i.test(message)) return "lost";
+  return "unknown";
 }
 
 function errorCode(error: unknown): string | undefined {
