@@ -14,6 +14,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { TERMINAL_STATUSES } from "../workers/model";
 import { generateSyntheticSpec } from "../workers/orchestrator/spec";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -98,7 +99,7 @@ async function runBench(specId: string, target: string, cases: number) {
       if ((r.items ?? r.results ?? []).length > 0) firstResultMs = performance.now() - t0;
     }
     const s = (await (await fetch(`${BASE}/api/v1/runs/${run.id}`, { headers: auth })).json()) as { status: string; stats?: { cases?: number; requests?: number } };
-    if (["passed", "failed", "errored", "cancelled"].includes(s.status)) {
+    if ((TERMINAL_STATUSES as readonly string[]).includes(s.status)) {
       const seconds = (performance.now() - t0) / 1000;
       return { status: s.status, cases: s.stats?.cases, requests: s.stats?.requests, seconds: +seconds.toFixed(2), firstResultMs: Math.round(firstResultMs ?? -1) };
     }

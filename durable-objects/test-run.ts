@@ -8,93 +8,33 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
-import type { ApiModel, TestCase } from "../workers/model";
-import { planRun } from "../workers/orchestrator/plan";
-import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import {
-  canMove,
-  capCases,
   CANCELLED_REASON,
   DEADLINE_REASON,
-  finalStatus,
-  isTerminal,
   OVERSIZED_REASON,
-  type RunLimits,
-} from "../workers/orchestrator/run-lifecycle";
+  type ApiModel,
+  type Identities,
+  type RunContext,
+  type RunInit,
+  type RunProgress,
+  type RunStats,
+  type RunStatus,
+  type TaskSummary,
+  type TerminalStatus,
+  type TestCase,
+  type TestRunRpc,
+} from "../workers/model";
+import { planRun } from "../workers/orchestrator/plan";
+import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
+import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
 import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/executor/task-messages";
 import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
-import { updateRun, type RunStats } from "../workers/storage/runs-repo";
-import type { RunStatus } from "../workers/storage/schema";
+import { updateRun } from "../workers/storage/runs-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
 import { sendDueNotifications } from "../workers/hooks/send-notifications";
-
-export type Identities = Record<string, Record<string, string>>;
-
-/** What the gateway hands over when it creates a run. */
-export interface RunInit {
-  runId: string;
-  orgId: string;
-  specId: string;
-  /** R2 key of the ApiModel JSON */
-  modelKey: string;
-  baseUrl: string;
-  identities: Identities;
-  agents?: string[];
-  seed: number;
-  limits: RunLimits;
-  notify?: string[];
-  /**
-   * Cases planned elsewhere (a replay of an earlier run's cases, a plan made by the CLI): when
-   * present the planner is skipped. The REST API never sets it; it always plans with planRun.
-   */
-  plannedCases?: TestCase[];
-}
-
-/** What the executor needs to run a task; `active: false` means: do not run, the run is over. */
-export interface ExecutionContext {
-  active: boolean;
-  status: RunStatus;
-  runId: string;
-  orgId: string;
-  specId: string;
-  modelKey: string;
-  baseUrl: string;
-  identities: Identities;
-  defaultIdentity?: string;
-  limits: RunLimits;
-}
-
-export interface TaskSummary {
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  requests: number;
-}
-
-export interface RunProgress {
-  id: string;
-  status: RunStatus;
-  /** cases planned (known once planning is over) */
-  cases: number;
-  /** cases reported back by the executor (or settled by deadline / cancel) */
-  done: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  tasks: { total: number; sent: number; done: number };
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  deadlineAt: number;
-  error: string | null;
-  warnings: string[];
-  stats: RunStats | null;
-}
 
 interface StoredInit extends Omit<RunInit, "identities"> {
   identitiesEnc: string;
@@ -119,7 +59,7 @@ const MAX_CASES_PER_OPERATION = 50;
 /** While a step is under way the alarm is pushed this far out, so a crash mid-step resumes soon. */
 const WATCHDOG_MS = 15_000;
 
-export class TestRun extends DurableObject<Env> {
+export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private readonly sql: SqlStorage;
   private identitiesCache: Identities | undefined;
 
@@ -191,7 +131,7 @@ export class TestRun extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- RPC: executor
 
-  async getExecutionContext(): Promise<ExecutionContext | null> {
+  async getRunContext(): Promise<RunContext | null> {
     const state = this.readState();
     if (!state) return null;
     const init = this.readInit();
@@ -379,7 +319,7 @@ export class TestRun extends DurableObject<Env> {
   }
 
   /** Terminal: stats from D1, the runs row, notifications; the alarm is no longer needed. */
-  private async conclude(status: "passed" | "failed" | "errored" | "cancelled", error: string | null, stats?: RunStats): Promise<void> {
+  private async conclude(status: TerminalStatus, error: string | null, stats?: RunStats): Promise<void> {
     const init = this.readInit();
     const finalStats = stats ?? { ...(await countResults(this.env.DB, init.runId)), findings: await countFindings(this.env.DB, init.runId) };
     const finishedAt = Date.now();

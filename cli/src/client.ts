@@ -3,7 +3,7 @@
  * follow it, fetch its reports. Errors are RFC 9457 problem documents; they become CliErrors
  * whose kind decides nothing but the wording (every one exits 2).
  */
-import type { SpecProblem } from "../../workers/model";
+import { TERMINAL_STATUSES, type SpecProblem } from "../../workers/model";
 import type { Identities } from "./identities";
 import { CliError } from "./exit-codes";
 import type { RunLimitsRequest } from "./settings";
@@ -36,7 +36,7 @@ export interface RunState {
   [key: string]: unknown;
 }
 
-export const TERMINAL = new Set(["passed", "failed", "errored", "cancelled"]);
+export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 export interface ClientOptions {
   server: string;

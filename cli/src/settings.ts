@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { LIMIT_BOUNDS } from "../../workers/orchestrator/run-lifecycle";
+import { LIMIT_BOUNDS } from "../../workers/model";
 import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
 import { buildIdentities, type Identities } from "./identities";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "../../workers/gateway/problem";
-import { assertTargetAllowed } from "../../workers/gateway/target-policy";
+import { RunError } from "../../workers/runs/errors";
+import { assertTargetAllowed } from "../../workers/runs/target-policy";
 import { DEFAULT_ORG_ID, setTargetAllowlist } from "../../workers/storage/orgs-repo";
 import { loadTargetIdentities } from "../../workers/storage/targets-repo";
 import { api, keyWithRole, newOrgWithKey, postJson, problem } from "./gateway-helpers";
@@ -49,7 +49,7 @@ describe("targets", () => {
 
     const strictEnv = { ...env, SENTINEL_ALLOW_LOOPBACK: "false", SENTINEL_ALLOW_PRIVATE: "false" };
     for (const url of ["http://127.0.0.1:3000", "http://localhost/", "http://[::1]/", "http://10.0.0.5/", "http://192.168.0.1/"]) {
-      await expect(assertTargetAllowed(strictEnv, { targetAllowlist: [] }, url), url).rejects.toBeInstanceOf(ProblemError);
+      await expect(assertTargetAllowed(strictEnv, { targetAllowlist: [] }, url), url).rejects.toBeInstanceOf(RunError);
     }
     await expect(assertTargetAllowed(strictEnv, { targetAllowlist: [] }, "https://api.example.com")).resolves.toBeInstanceOf(URL);
   });

@@ -1,9 +1,8 @@
 /** Shared by the runs-*.test.ts files: hand-made cases, a run started at its Durable Object, polling. */
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import type { RunInit } from "../../durable-objects/test-run";
-import type { ApiModel, TestCase } from "../../workers/model";
-import { normalizeLimits, TERMINAL_STATUSES, type RunLimitsInput } from "../../workers/orchestrator/run-lifecycle";
+import { TERMINAL_STATUSES, type ApiModel, type RunInit, type RunLimitsInput, type TestCase } from "../../workers/model";
+import { normalizeLimits } from "../../workers/runs/lifecycle";
 import { ensureOrg } from "../../workers/storage/orgs-repo";
 import { getRun, insertRun, type RunRow } from "../../workers/storage/runs-repo";
 

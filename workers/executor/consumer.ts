@@ -1,13 +1,12 @@
 /**
  * The executor: the TASKS queue consumer and its dead-letter consumer. For each task message it
- * asks the run's Durable Object for the execution context, runs the cases not yet recorded, writes
+ * asks the run's Durable Object for its RunContext, runs the cases not yet recorded, writes
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
 import type { Env } from "../env";
-import type { ExecutionContext, TaskSummary } from "../../durable-objects/test-run";
-import type { ApiModel, CaseResult, Finding, TestCase } from "../model";
-import { DELIVERY_FAILED_REASON } from "../orchestrator/run-lifecycle";
+import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type Finding, type RunContext, type TaskSummary, type TestCase } from "../model";
+import { runStub } from "../runs/stub";
 import { getOrg } from "../storage/orgs-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
@@ -32,10 +31,6 @@ function loadModel(env: Env, key: string): Promise<ApiModel | null> {
   return entry;
 }
 
-function runStub(env: Env, runId: string) {
-  return env.TEST_RUN.get(env.TEST_RUN.idFromName(runId));
-}
-
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
 }
@@ -57,7 +52,7 @@ interface Invocation {
 
 /** What the messages of one run share within an invocation: its context, model, slots and throttle. */
 interface RunSetup {
-  ctx: ExecutionContext;
+  ctx: RunContext;
   model: ApiModel | null;
   /** why the target may not be tested, if it may not */
   refusal?: string;
@@ -95,7 +90,7 @@ function runSetup(env: Env, invocation: Invocation, runId: string): Promise<RunS
 }
 
 async function prepareRun(env: Env, invocation: Invocation, runId: string): Promise<RunSetup | null> {
-  const ctx = (await runStub(env, runId).getExecutionContext()) as ExecutionContext | null;
+  const ctx = await runStub(env, runId).getRunContext();
   if (!ctx) return null;
   const setup: RunSetup = {
     ctx,
@@ -162,7 +157,7 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   await runStub(env, task.runId).taskDone(task.taskId, summary);
 }
 
-async function executeCase(testCase: TestCase, model: ApiModel, ctx: ExecutionContext, fetcher: ReturnType<typeof disciplinedFetch>): Promise<CaseResult> {
+async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>): Promise<CaseResult> {
   const started = Date.now();
   try {
     return await runCase(testCase, {
@@ -188,7 +183,7 @@ async function executeCase(testCase: TestCase, model: ApiModel, ctx: ExecutionCo
 }
 
 /** The rows a case leaves: its result and findings (whole exchanges to R2 when a body had to be cut). */
-async function caseOutcome(env: Env, ctx: ExecutionContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult): Promise<CaseOutcome> {
+async function caseOutcome(env: Env, ctx: RunContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult): Promise<CaseOutcome> {
   let findings: Finding[] = [];
   if (result.status === "failed") {
     try {
@@ -205,7 +200,7 @@ async function caseOutcome(env: Env, ctx: ExecutionContext, task: TaskMessage, t
   return { orgId: ctx.orgId, runId: task.runId, result, findings, bodiesKey };
 }
 
-async function targetRefusal(env: Env, ctx: ExecutionContext): Promise<string | undefined> {
+async function targetRefusal(env: Env, ctx: RunContext): Promise<string | undefined> {
   const org = await getOrg(env, ctx.orgId);
   const verdict = checkAddress(ctx.baseUrl, {
     allowLoopback: env.SENTINEL_ALLOW_LOOPBACK === "true",
@@ -225,7 +220,7 @@ async function settleUnreadable(body: unknown, env: Env, reason: string): Promis
 
 async function settleTask(env: Env, runId: string, taskId: string, cases: CaseStub[], reason: string): Promise<void> {
   const run = runStub(env, runId);
-  const ctx = (await run.getExecutionContext()) as ExecutionContext | null;
+  const ctx = await run.getRunContext();
   if (!ctx) return;
   const summary = emptySummary();
   summary.errored = await writeUnrunResults(env.DB, ctx.orgId, runId, cases, "errored", reason);

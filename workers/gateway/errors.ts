@@ -5,6 +5,7 @@ import { EncryptionKeyError } from "../shared/secret-box";
 import { log } from "../shared/log";
 import { MissingSecretError } from "./auth/sessions";
 import type { AppEnv } from "./context";
+import { RunError } from "../runs/errors";
 import { ProblemError, problemResponse, type ProblemType } from "./problem";
 
 const BY_STATUS: Record<number, ProblemType> = {
@@ -22,6 +23,9 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId");
   if (err instanceof ProblemError) {
     return problemResponse(err.problemType, err.message, { ...err.extensions, requestId }, err.headers);
+  }
+  if (err instanceof RunError) {
+    return problemResponse(err.kind, err.message, { ...err.details, requestId });
   }
   if (err instanceof HTTPException && BY_STATUS[err.status]) {
     return problemResponse(BY_STATUS[err.status], err.message, { requestId });

@@ -5,7 +5,7 @@
 import type { Env } from "../env";
 import { ProblemError } from "./problem";
 import { readSpecBody } from "./spec-upload";
-import { assertFetchAllowed } from "./target-policy";
+import { assertFetchAllowed } from "../runs/target-policy";
 
 const MAX_REDIRECTS = 5;
 const TIMEOUT_MS = 20_000;

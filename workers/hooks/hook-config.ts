@@ -1,6 +1,6 @@
 /** What a webhook does when it fires: which spec and target a run uses, and which events start one. */
 import { z } from "zod";
-import { LIMIT_BOUNDS } from "../orchestrator/run-lifecycle";
+import { LIMIT_BOUNDS } from "../model";
 
 export const GITHUB_EVENTS = ["push", "pull_request", "deployment_status"] as const;
 

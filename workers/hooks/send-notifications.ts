@@ -9,10 +9,10 @@
  * backoff; after MAX_ATTEMPTS, or on a final refusal (4xx), the row is marked failed.
  */
 import type { Env } from "../env";
-import { deploymentPolicy } from "../gateway/target-policy";
+import { deploymentPolicy } from "../runs/target-policy";
 import { checkAddress } from "../shared/address-policy";
 import { isProduction, log } from "../shared/log";
-import type { RunStats } from "../storage/runs-repo";
+import type { RunStats } from "../model";
 import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type RunFinishedEvent } from "./notify";
 
 export const NOTIFY_BATCH = 50;

@@ -2,10 +2,8 @@
  * The Report JSON contract (DESIGN.md) built from stored rows: a pure function, so the gateway,
  * the CLI and tests produce byte-identical reports from the same data.
  */
-import type { Finding, Severity } from "../model";
-import { SEVERITY_RANK } from "../model";
-import type { Report, ReportFinding } from "./types";
-import { ReportLlmSchema, RUN_STATUS_VALUES } from "./types";
+import { RUN_STATUSES, SEVERITY_RANK, type Finding, type Severity } from "../model";
+import { ReportLlmSchema, type Report, type ReportFinding } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -44,7 +42,7 @@ function specOf(config: unknown): Report["run"]["spec"] {
 }
 
 function statusOf(status: string): Report["run"]["status"] {
-  return (RUN_STATUS_VALUES as readonly string[]).includes(status) ? (status as Report["run"]["status"]) : "errored";
+  return (RUN_STATUSES as readonly string[]).includes(status) ? (status as Report["run"]["status"]) : "errored";
 }
 
 export function reportFinding(finding: Finding): ReportFinding {

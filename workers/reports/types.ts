@@ -5,8 +5,7 @@
  * `ReportSchema` is the executable form of the contract; tests check producers against it.
  */
 import { z } from "zod";
-import type { CaseResult } from "../model";
-import { SEVERITIES } from "../model";
+import { RUN_STATUSES, SEVERITIES, type CaseResult } from "../model";
 
 const headers = z.record(z.string(), z.string());
 
@@ -78,12 +77,10 @@ export const ReportStatsSchema = z.object({
   requests: z.number().int().nonnegative(),
 });
 
-export const RUN_STATUS_VALUES = ["queued", "planning", "running", "finalizing", "passed", "failed", "errored", "cancelled"] as const;
-export const TERMINAL_RUN_STATUSES = ["passed", "failed", "errored", "cancelled"] as const;
 
 export const ReportRunSchema = z.object({
   id: z.string().min(1),
-  status: z.enum(RUN_STATUS_VALUES),
+  status: z.enum(RUN_STATUSES),
   /** base URL of the API under test */
   target: z.string(),
   spec: z.object({

@@ -5,8 +5,8 @@
  * at once: the newest starts a run, the older ones are recorded as skipped (one run, not a burst).
  */
 import type { Env } from "../env";
-import { ProblemError } from "../gateway/problem";
-import { startRun } from "../gateway/services/start-run";
+import { RunError } from "../runs/errors";
+import { startRun } from "../runs/start-run";
 import { log } from "../shared/log";
 import { dueSlots } from "./cron";
 import { claimSlots, listEnabledSchedules, markSlot, type ScheduleRow, type ScheduleRunConfig } from "./schedules-store";
@@ -20,7 +20,7 @@ export interface ScheduleTickResult {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ProblemError) return `${error.problemType}: ${error.message}`;
+  if (error instanceof RunError) return `${error.kind}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -3,7 +3,7 @@
  * whoever inserts it owns that minute and starts its run, so overlapping cron events start one.
  */
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { RunLimitsInput } from "../orchestrator/run-lifecycle";
+import type { RunLimitsInput } from "../model";
 import { newId } from "../shared/encoding";
 import { database } from "../storage/db";
 import { scheduleSlots, schedules } from "../storage/schema";

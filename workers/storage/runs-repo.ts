@@ -4,8 +4,8 @@
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { RunLimits } from "../orchestrator/run-lifecycle";
-import { runs, type RunStatus } from "./schema";
+import type { RunLimits, RunStats, RunStatus } from "../model";
+import { runs } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -19,16 +19,6 @@ export interface RunConfig {
   limits: RunLimits;
   notify: string[];
   inlineSpec?: boolean;
-}
-
-export interface RunStats {
-  cases: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  requests: number;
-  findings: number;
 }
 
 export interface NewRun {

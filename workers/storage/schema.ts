@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { RunStatus } from "../model/run";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -105,8 +106,6 @@ export const targets = sqliteTable(
   (t) => [uniqueIndex("targets_org_name").on(t.orgId, t.name)],
 );
 
-export const RUN_STATUSES = ["queued", "planning", "running", "finalizing", "passed", "failed", "errored", "cancelled"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runs = sqliteTable(
   "runs",

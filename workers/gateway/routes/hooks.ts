@@ -31,12 +31,13 @@ import type { AppEnv } from "../context";
 import { takeRateLimit, throwIfLimited } from "../middleware/rate-limit";
 import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
+import { RunError } from "../../runs/errors";
 import { ProblemError } from "../problem";
 import { parseRateLimit } from "../rate-limit";
 import { readLimited } from "../read-limited";
 import { createRouter } from "../router";
-import { startRun, type RunInput, type RunSource, type StartedRun } from "../services/start-run";
-import { assertFetchAllowed, assertTargetAllowed } from "../target-policy";
+import { startRun, type RunInput, type RunSource, type StartedRun } from "../../runs/start-run";
+import { assertFetchAllowed, assertTargetAllowed } from "../../runs/target-policy";
 import { validationProblem } from "../validation";
 
 /** GitHub caps payloads at 25 MB but real ones are far smaller; ours are refused above 1 MB. */
@@ -186,7 +187,7 @@ async function startFromDelivery(
     run = await startRun(c.env, { orgId: hook.orgId, userId: null }, made, { trigger, source });
   } catch (error) {
     await releaseDelivery(c.env, hook.id, keys);
-    if (error instanceof ProblemError && error.problemType === "not-found") {
+    if (error instanceof RunError && error.kind === "not-found") {
       throw new ProblemError("conflict", `The hook's template no longer resolves: ${error.message}`, { hookId: hook.id });
     }
     throw error;

@@ -9,7 +9,7 @@ import { api, newOrgWithKey, problem } from "../../../test/workerd/gateway-helpe
 import { generateApiKey } from "../auth/api-keys";
 import { insertApiKey } from "../../storage/keys-repo";
 import type { CaseResult, Finding } from "../../model";
-import { normalizeLimits } from "../../orchestrator/run-lifecycle";
+import { normalizeLimits } from "../../runs/lifecycle";
 import { writeCaseOutcome } from "../../storage/results-repo";
 import { insertRun, updateRun } from "../../storage/runs-repo";
 import { ReportSchema } from "../../reports/types";

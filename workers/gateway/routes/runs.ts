@@ -6,21 +6,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { RunProgress } from "../../../durable-objects/test-run";
 import type { Env } from "../../env";
-import { AGENT_NAMES, CHECK_NAMES } from "../../model";
-import { isTerminal, LIMIT_BOUNDS } from "../../orchestrator/run-lifecycle";
+import { AGENT_NAMES, CHECK_NAMES, LIMIT_BOUNDS, RUN_STATUSES, type RunProgress } from "../../model";
+import { isTerminal } from "../../runs/lifecycle";
+import { runLinks as links, startRun, type RunSource } from "../../runs/start-run";
+import { runStub } from "../../runs/stub";
 import { log } from "../../shared/log";
 import { listFindings } from "../../storage/findings-repo";
 import { listResults, type ResultRow } from "../../storage/results-repo";
 import { decodeRunCursor, getRun, listRuns, type RunConfig, type RunRow } from "../../storage/runs-repo";
-import { RUN_STATUSES } from "../../storage/schema";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
-import { runLinks as links, runStub, startRun, type RunSource } from "../services/start-run";
 
 // ------------------------------------------------------------------ schemas
 

@@ -24,7 +24,7 @@ import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
-import { assertFetchAllowed, assertTargetAllowed } from "../target-policy";
+import { assertFetchAllowed, assertTargetAllowed } from "../../runs/target-policy";
 
 const Cron = z
   .string()

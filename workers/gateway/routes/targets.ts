@@ -9,7 +9,7 @@ import { requirePermission } from "../middleware/require-permission";
 import { IdParam, SECURED, jsonContent, problemResponses } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
-import { assertTargetAllowed } from "../target-policy";
+import { assertTargetAllowed } from "../../runs/target-policy";
 
 export const MASK = "••••";
 const MAX_IDENTITIES = 10;

@@ -1,22 +1,21 @@
 /**
  * Starting a run, shared by POST /runs, the webhook endpoints and the schedules: resolve the spec
  * and target within the org, apply the address policy, record the run row and hand the run to its
- * TestRun Durable Object. Failures are ProblemErrors, so routes can let them through.
+ * TestRun Durable Object. Failures are RunErrors, which the gateway renders as problem+json.
  */
-import type { RunInit } from "../../../durable-objects/test-run";
-import type { Env } from "../../env";
-import { normalizeLimits, type RunLimitsInput } from "../../orchestrator/run-lifecycle";
-import { MAX_SPEC_BYTES } from "../../orchestrator/spec/limits";
-import { parseSpec } from "../../orchestrator/spec/parse-spec";
-import { newId } from "../../shared/encoding";
-import { log } from "../../shared/log";
-import { insertRun, updateRun, type RunConfig } from "../../storage/runs-repo";
-import { getSpec, storeSpec } from "../../storage/specs-repo";
-import { getTarget, loadTargetIdentities } from "../../storage/targets-repo";
-import { ProblemError } from "../problem";
-import { assertFetchAllowed, assertTargetAllowed } from "../target-policy";
-
-export type Identities = Record<string, Record<string, string>>;
+import type { Env } from "../env";
+import type { Identities, RunInit, RunLimitsInput } from "../model";
+import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
+import { parseSpec } from "../orchestrator/spec/parse-spec";
+import { newId } from "../shared/encoding";
+import { log } from "../shared/log";
+import { insertRun, updateRun, type RunConfig } from "../storage/runs-repo";
+import { getSpec, storeSpec } from "../storage/specs-repo";
+import { getTarget, loadTargetIdentities } from "../storage/targets-repo";
+import { RunError } from "./errors";
+import { normalizeLimits } from "./lifecycle";
+import { runStub } from "./stub";
+import { assertFetchAllowed, assertTargetAllowed } from "./target-policy";
 
 /** What a run is started from: the body of POST /runs, or a hook's or schedule's template. */
 export interface RunInput {
@@ -70,10 +69,6 @@ export function runLinks(id: string): RunLinks {
   return { self, events: `${self}/events`, results: `${self}/results`, findings: `${self}/findings`, report: `${self}/report` };
 }
 
-export function runStub(env: Env, runId: string) {
-  return env.TEST_RUN.get(env.TEST_RUN.idFromName(runId));
-}
-
 interface ResolvedSpec {
   specId: string;
   modelKey: string;
@@ -84,17 +79,17 @@ interface ResolvedSpec {
 async function resolveSpec(env: Env, orgId: string, createdBy: string | null, spec: RunInput["spec"]): Promise<ResolvedSpec> {
   if ("id" in spec) {
     const row = await getSpec(env, orgId, spec.id);
-    if (!row) throw new ProblemError("not-found", `Spec ${spec.id} not found`);
+    if (!row) throw new RunError("not-found", `Spec ${spec.id} not found`);
     return { specId: row.id, modelKey: row.modelKey, meta: { title: row.title, version: row.apiVersion, operations: row.operationCount }, inline: false };
   }
   const text = typeof spec.inline === "string" ? spec.inline : JSON.stringify(spec.inline);
   const raw = new TextEncoder().encode(text);
-  if (raw.byteLength > MAX_SPEC_BYTES) throw new ProblemError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
+  if (raw.byteLength > MAX_SPEC_BYTES) throw new RunError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
   const parsed = parseSpec(raw);
-  if (parsed.tooLarge) throw new ProblemError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
+  if (parsed.tooLarge) throw new RunError("spec-too-large", `The inline spec is larger than ${MAX_SPEC_BYTES} bytes`);
   if (!parsed.model) {
     const errors = parsed.problems.filter((p) => p.severity === "error");
-    throw new ProblemError("invalid-spec", errors[0]?.message ?? "The inline spec could not be read", { errors: parsed.problems.slice(0, 100) });
+    throw new RunError("invalid-spec", errors[0]?.message ?? "The inline spec could not be read", { errors: parsed.problems.slice(0, 100) });
   }
   const name = `inline-${parsed.model.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "spec"}`;
   const row = await storeSpec(env, {
@@ -112,7 +107,7 @@ async function resolveSpec(env: Env, orgId: string, createdBy: string | null, sp
 async function resolveTarget(env: Env, orgId: string, target: RunInput["target"]): Promise<{ id: string | null; url: string; identities: Identities }> {
   if ("id" in target) {
     const row = await getTarget(env, orgId, target.id);
-    if (!row) throw new ProblemError("not-found", `Target ${target.id} not found`);
+    if (!row) throw new RunError("not-found", `Target ${target.id} not found`);
     const identities = (await loadTargetIdentities(env, orgId, target.id)) ?? {};
     return { id: row.id, url: row.baseUrl, identities };
   }
@@ -170,7 +165,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     const message = error instanceof Error ? error.message : String(error);
     log("error", "run could not start", { runId: id, error: message });
     await updateRun(env.DB, id, { status: "errored", error: `could not start: ${message}`, finishedAt: Date.now() });
-    throw new ProblemError("internal", "The run could not be started", { runId: id });
+    throw new RunError("internal", "The run could not be started", { runId: id });
   }
   return { id, status: "queued", links: runLinks(id) };
 }

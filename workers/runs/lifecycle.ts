@@ -1,14 +1,12 @@
 /**
- * The life of a run, as pure data and rules: limits with their defaults and bounds, the status
- * machine, and how the final status follows from the counts. The TestRun Durable Object applies
- * these; nothing here touches storage.
+ * The life of a run as pure rules over the contract in model/run.ts: the status machine, limits
+ * clamped to their bounds, how the final status follows from the counts, and the case cap. The
+ * TestRun Durable Object applies these; nothing here touches storage.
  */
-import type { RunStatus } from "../storage/schema";
-
-export const TERMINAL_STATUSES: readonly RunStatus[] = ["passed", "failed", "errored", "cancelled"];
+import { DEFAULT_LIMITS, LIMIT_BOUNDS, TERMINAL_STATUSES, type CaseCounts, type RunLimits, type RunLimitsInput, type RunStatus } from "../model";
 
 export function isTerminal(status: RunStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+  return (TERMINAL_STATUSES as readonly RunStatus[]).includes(status);
 }
 
 /** Allowed forward moves; anything may end as errored or cancelled. */
@@ -29,46 +27,6 @@ export function canMove(from: RunStatus, to: RunStatus): boolean {
   return NEXT[from].includes(to);
 }
 
-export interface RunLimitsInput {
-  maxCases?: number;
-  timeoutMs?: number;
-  concurrency?: number;
-  rps?: number;
-  maxResponseTimeMs?: number;
-  deadlineMs?: number;
-}
-
-export interface RunLimits {
-  maxCases: number;
-  /** per request */
-  timeoutMs: number;
-  /** requests in flight per executor invocation */
-  concurrency: number;
-  rps?: number;
-  maxResponseTimeMs?: number;
-  /** the whole run, from its start */
-  deadlineMs: number;
-  /** bytes of a response body read at most */
-  maxBodyBytes: number;
-}
-
-export const DEFAULT_LIMITS: RunLimits = {
-  maxCases: 5000,
-  timeoutMs: 10_000,
-  concurrency: 6,
-  deadlineMs: 30 * 60_000,
-  maxBodyBytes: 1024 * 1024,
-};
-
-export const LIMIT_BOUNDS = {
-  maxCases: [1, 20_000],
-  timeoutMs: [100, 120_000],
-  concurrency: [1, 6],
-  rps: [0.1, 1000],
-  maxResponseTimeMs: [1, 600_000],
-  deadlineMs: [1000, 24 * 3_600_000],
-} as const;
-
 function clamp(value: number, [min, max]: readonly [number, number]): number {
   return Math.min(max, Math.max(min, value));
 }
@@ -87,14 +45,6 @@ export function normalizeLimits(input: RunLimitsInput = {}): RunLimits {
   return limits;
 }
 
-export interface CaseCounts {
-  cases: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-}
-
 /**
  * failed when anything was found; errored when nothing could be judged (no case, or every case
  * errored: the infrastructure or the target failed, not the API's behaviour); passed otherwise.
@@ -105,11 +55,6 @@ export function finalStatus(counts: CaseCounts, findings: number): { status: "pa
   if (counts.errored === counts.cases) return { status: "errored", error: `all ${counts.cases} cases errored` };
   return { status: "passed" };
 }
-
-export const DEADLINE_REASON = "deadline exceeded";
-export const DELIVERY_FAILED_REASON = "delivery failed";
-export const CANCELLED_REASON = "run cancelled";
-export const OVERSIZED_REASON = "case too large for a queue message (128 KB)";
 
 /**
  * Keep at most `max` cases, taking them round-robin across operations so that a cap never

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canMove, finalStatus, isTerminal, normalizeLimits } from "./run-lifecycle";
+import { canMove, finalStatus, isTerminal, normalizeLimits } from "./lifecycle";
 
 describe("status machine", () => {
   it("moves forward only, and never out of a terminal status", () => {
@@ -43,7 +43,7 @@ describe("finalStatus", () => {
 
 describe("capCases", () => {
   it("keeps every operation represented and the original order", async () => {
-    const { capCases } = await import("./run-lifecycle");
+    const { capCases } = await import("./lifecycle");
     const cases = [
       ...Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, operationId: "a" })),
       ...Array.from({ length: 2 }, (_, i) => ({ id: `b${i}`, operationId: "b" })),

@@ -1,0 +1,154 @@
+/**
+ * The contract of a run: statuses, limits, stats, identities and the TestRun Durable Object's RPC.
+ * Types and constants only. The gateway, the executor, the schedules and the Durable Object all
+ * speak this; none of them imports another to learn it.
+ */
+import type { TestCase } from "./cases";
+
+export const RUN_STATUSES = ["queued", "planning", "running", "finalizing", "passed", "failed", "errored", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run in one of these never changes again. */
+export const TERMINAL_STATUSES = ["passed", "failed", "errored", "cancelled"] as const satisfies readonly RunStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+/** Limits as a caller gives them (POST /runs, hooks, schedules, the CLI); missing ones get defaults. */
+export interface RunLimitsInput {
+  maxCases?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+  rps?: number;
+  maxResponseTimeMs?: number;
+  deadlineMs?: number;
+}
+
+export interface RunLimits {
+  maxCases: number;
+  /** per request */
+  timeoutMs: number;
+  /** requests in flight per executor invocation */
+  concurrency: number;
+  rps?: number;
+  maxResponseTimeMs?: number;
+  /** the whole run, from its start */
+  deadlineMs: number;
+  /** bytes of a response body read at most */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: RunLimits = {
+  maxCases: 5000,
+  timeoutMs: 10_000,
+  concurrency: 6,
+  deadlineMs: 30 * 60_000,
+  maxBodyBytes: 1024 * 1024,
+};
+
+/** [min, max] of every limit a caller may set; the API refuses numbers outside them. */
+export const LIMIT_BOUNDS = {
+  maxCases: [1, 20_000],
+  timeoutMs: [100, 120_000],
+  concurrency: [1, 6],
+  rps: [0.1, 1000],
+  maxResponseTimeMs: [1, 600_000],
+  deadlineMs: [1000, 24 * 3_600_000],
+} as const;
+
+export interface CaseCounts {
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+}
+
+/** Final figures of a run (runs.stats): cases = passed + failed + errored + skipped. */
+export interface RunStats extends CaseCounts {
+  requests: number;
+  findings: number;
+}
+
+/** Headers per identity name: `{ alice: { Authorization: "Bearer …" } }`. Secret: never stored in clear. */
+export type Identities = Record<string, Record<string, string>>;
+
+/** Reasons written on results the executor never produced. */
+export const DEADLINE_REASON = "deadline exceeded";
+export const DELIVERY_FAILED_REASON = "delivery failed";
+export const CANCELLED_REASON = "run cancelled";
+export const OVERSIZED_REASON = "case too large for a queue message (128 KB)";
+
+/** What starting a run hands to its TestRun. */
+export interface RunInit {
+  runId: string;
+  orgId: string;
+  specId: string;
+  /** R2 key of the ApiModel JSON */
+  modelKey: string;
+  baseUrl: string;
+  identities: Identities;
+  agents?: string[];
+  seed: number;
+  limits: RunLimits;
+  notify?: string[];
+  /**
+   * Cases planned elsewhere (a replay of an earlier run's cases, a plan made by the CLI): when
+   * present the planner is skipped. The REST API never sets it; it always plans with planRun.
+   */
+  plannedCases?: TestCase[];
+}
+
+/** What the TestRun hands out to run a task; `active: false` means: do not run, the run is over. */
+export interface RunContext {
+  active: boolean;
+  status: RunStatus;
+  runId: string;
+  orgId: string;
+  specId: string;
+  modelKey: string;
+  baseUrl: string;
+  identities: Identities;
+  defaultIdentity?: string;
+  limits: RunLimits;
+}
+
+/** What the executor reports for one task (a queue message of cases). */
+export interface TaskSummary {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  requests: number;
+}
+
+export interface RunProgress {
+  id: string;
+  status: RunStatus;
+  /** cases planned (known once planning is over) */
+  cases: number;
+  /** cases reported back by the executor (or settled by deadline / cancel) */
+  done: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  tasks: { total: number; sent: number; done: number };
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  deadlineAt: number;
+  error: string | null;
+  warnings: string[];
+  stats: RunStats | null;
+}
+
+/** The TestRun Durable Object's RPC, as its callers (gateway, runs, executor) see it. */
+export interface TestRunRpc {
+  /** Idempotent: a second start of the same run returns its progress and changes nothing. */
+  start(init: RunInit): Promise<RunProgress>;
+  getProgress(): Promise<RunProgress | null>;
+  /** Stops sending, settles every case not yet reported as skipped, ends the run as cancelled. */
+  cancel(): Promise<RunProgress | null>;
+  getRunContext(): Promise<RunContext | null>;
+  /** Idempotent: the first report of a task counts, later ones are ignored. */
+  taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }>;
+}
