@@ -46,7 +46,8 @@ export interface CheckOutcome {
   signature?: string;
 }
 
-export type CaseStatus = "passed" | "failed" | "errored" | "skipped";
+export const CASE_STATUSES = ["passed", "failed", "errored", "skipped"] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseResult {
   caseId: string;

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { Env } from "../../env";
-import { AGENT_NAMES, CHECK_NAMES, LIMIT_BOUNDS, RUN_STATUSES, type RunProgress } from "../../model";
+import { AGENT_NAMES, CASE_STATUSES, CHECK_NAMES, LIMIT_BOUNDS, RUN_STATUSES, type RunProgress } from "../../model";
 import { isTerminal } from "../../runs/lifecycle";
 import { runLinks as links, startRun, type RunSource } from "../../runs/start-run";
 import { runStub } from "../../runs/stub";
@@ -130,7 +130,7 @@ const ResultView = z
     caseId: z.string(),
     agent: z.string(),
     operationId: z.string(),
-    status: z.enum(["passed", "failed", "errored", "skipped"]),
+    status: z.enum(CASE_STATUSES),
     reason: z.string().nullable(),
     checks: z.array(z.object({ check: z.string(), stepId: z.string(), status: z.string(), message: z.string().optional() })),
     exchanges: z.array(z.object({ stepId: z.string(), error: z.string().optional() })).openapi({ description: "Exchange objects: request, response (bodies cut at 8 KB), error" }),
@@ -161,7 +161,7 @@ const PageQuery = z.object({
 });
 
 const ResultsQuery = PageQuery.extend({
-  status: z.enum(["passed", "failed", "errored", "skipped"]).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
   check: z.enum(CHECK_NAMES).optional().openapi({ description: "results in which this check was applied" }),
   operation: z.string().max(200).optional().openapi({ description: "operationId" }),
 });
