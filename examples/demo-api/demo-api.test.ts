@@ -5,7 +5,7 @@ import { Validator } from "@cfworker/json-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CHECK_NAMES } from "../../workers/model/checks";
-import { FAULTS, FAULT_IDS, simulateShell } from "./faults.mjs";
+import { FAULTS, FAULT_IDS, PROSE_FAULTS, PROSE_FAULT_IDS, simulateShell } from "./faults.mjs";
 import { routes } from "./handlers.mjs";
 import { signJwt, verifyJwt } from "./jwt.mjs";
 import { schemas } from "./schemas.mjs";
@@ -195,7 +195,7 @@ describe("seeded faults", () => {
   });
 
   it("the buggy variant enables every fault by default, the clean one none", async () => {
-    expect((await start({ variant: "buggy" })).faults.sort()).toEqual([...FAULT_IDS].sort());
+    expect((await start({ variant: "buggy" })).faults.sort()).toEqual([...FAULT_IDS, ...PROSE_FAULT_IDS].sort());
     expect((await start({ variant: "clean" })).faults).toEqual([]);
   });
 
@@ -208,6 +208,17 @@ describe("seeded faults", () => {
       expect(await probe(await start({ variant: "clean" })), "clean").toBe(false);
     });
   }
+
+  it("search-limit-off-by-one (prose rule): more than `limit` results only when enabled, the documented rule stated in the spec", async () => {
+    const tooMany = async (api: DemoApi) => ((await call(api, "GET", "/search?q=a&limit=1")).json as { results: unknown[] }).results.length > 1;
+    expect(PROSE_FAULT_IDS).toEqual(["search-limit-off-by-one"]);
+    expect(await tooMany(await start({ variant: "buggy", faults: ["search-limit-off-by-one"] }))).toBe(true);
+    expect(await tooMany(await start({ variant: "buggy" }))).toBe(true);
+    expect(await tooMany(await start({ variant: "buggy", faults: FAULT_IDS }))).toBe(false);
+    expect(await tooMany(await start({ variant: "clean" }))).toBe(false);
+    expect(spec.paths["/search"].get.description).toContain("Returns at most `limit` results.");
+    expect(readFileSync(here("FAULTS.md"), "utf8")).toContain(`| \`search-limit-off-by-one\` | ${PROSE_FAULTS["search-limit-off-by-one"].operation} | llm_oracle |`);
+  });
 });
 
 // ---------------------------------------------------------------- spec helpers

@@ -7,6 +7,8 @@ export interface FaultDescription {
 }
 export const FAULTS: Record<string, FaultDescription>;
 export const FAULT_IDS: string[];
+export const PROSE_FAULTS: Record<string, FaultDescription>;
+export const PROSE_FAULT_IDS: string[];
 export const SIMULATED_PASSWD: string;
 export const SIMULATED_FS: Record<string, string>;
 export function simulateShell(host: string, count: number): { output: string; sleepMs: number; injected: boolean };

@@ -33,6 +33,16 @@ export const FAULTS = {
 export const FAULT_IDS = Object.keys(FAULTS);
 
 /**
+ * Business-rule faults: the rule is stated only in the operation's prose, so no schema-driven check
+ * can see the bug; an LLM oracle read from the description finds it (FAULTS.md, second table).
+ */
+export const PROSE_FAULTS = {
+  "search-limit-off-by-one": { operation: "GET /search", check: "llm_oracle", bug: "returns `limit` + 1 results when more match, though the description says \"Returns at most `limit` results\"" },
+};
+
+export const PROSE_FAULT_IDS = Object.keys(PROSE_FAULTS);
+
+/**
  * Applies the faults that change the declared contract the server enforces (validation rules,
  * required headers, auth level, method routing). Behavioural faults are checked in the handlers.
  */

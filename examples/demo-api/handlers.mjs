@@ -145,7 +145,7 @@ export const routes = [
       const needle = q.toLowerCase();
       const results = [...ctx.store.items.values()]
         .filter((i) => !i.deleted && (i.name.toLowerCase().includes(needle) || i.tags.some((t) => t.toLowerCase().includes(needle))))
-        .slice(0, limit)
+        .slice(0, ctx.fault("search-limit-off-by-one") ? limit + 1 : limit)
         .map(({ id, name, price }) => ({ id, name, price }));
       return json(200, { query: q, results });
     },

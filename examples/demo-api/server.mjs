@@ -2,7 +2,7 @@
 //   node examples/demo-api/server.mjs --port 4010 --variant buggy [--faults id,id]
 import http from "node:http";
 import { pathToFileURL } from "node:url";
-import { applyFaults, FAULT_IDS } from "./faults.mjs";
+import { applyFaults, FAULT_IDS, PROSE_FAULT_IDS } from "./faults.mjs";
 import { problem, routes as cleanRoutes } from "./handlers.mjs";
 import { verifyJwt } from "./jwt.mjs";
 import { compileRoutes, matchRoute } from "./router.mjs";
@@ -149,8 +149,9 @@ function createApp(enabled) {
  */
 export async function startDemoApi({ port = 0, host = "127.0.0.1", variant = "clean", faults } = {}) {
   if (variant !== "clean" && variant !== "buggy") throw new Error(`unknown variant ${variant}: use clean or buggy`);
-  const list = faults ?? (variant === "buggy" ? FAULT_IDS : []);
-  const unknown = list.filter((id) => !FAULT_IDS.includes(id));
+  const all = [...FAULT_IDS, ...PROSE_FAULT_IDS];
+  const list = faults ?? (variant === "buggy" ? all : []);
+  const unknown = list.filter((id) => !all.includes(id));
   if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(", ")}`);
   const enabled = new Set(list);
   const server = http.createServer({ maxHeaderSize: 1024 * 1024 }, createApp(enabled));

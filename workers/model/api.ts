@@ -30,6 +30,8 @@ export interface Parameter {
   deprecated?: boolean;
   example?: unknown;
   examples?: unknown[];
+  /** prose of the spec (read by the AI layer: value domains, dependencies, business rules) */
+  description?: string;
 }
 
 export interface MediaType {
@@ -91,6 +93,8 @@ export interface Operation {
   /** OpenAPI path template, e.g. /pets/{petId} (fragments such as #foo removed from the URL part) */
   path: string;
   summary?: string;
+  /** prose of the spec (read by the AI layer: business rules become oracles) */
+  description?: string;
   tags: string[];
   deprecated: boolean;
   /** path-level and operation-level parameters merged, operation winning */

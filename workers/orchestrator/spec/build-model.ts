@@ -219,6 +219,7 @@ class ModelBuilder {
       pointer,
     };
     if (typeof op.summary === "string") result.summary = op.summary;
+    if (typeof op.description === "string" && op.description.trim() !== "") result.description = op.description.slice(0, 4000);
     const extensions = Object.entries(op).filter(([key]) => key.startsWith("x-"));
     if (extensions.length > 0) result.extensions = Object.fromEntries(extensions);
     if (op.requestBody !== undefined) {
@@ -273,6 +274,7 @@ class ModelBuilder {
       if (typeof p.style === "string") result.style = p.style;
       if (typeof p.explode === "boolean") result.explode = p.explode;
       if (p.deprecated === true) result.deprecated = true;
+      if (typeof p.description === "string" && p.description.trim() !== "") result.description = p.description.slice(0, 1000);
       if (p.example !== undefined) result.example = p.example;
       const examples = this.exampleValues(p.examples, joinPointer(r.pointer, "examples"));
       if (examples) result.examples = examples;
