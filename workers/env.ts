@@ -1,12 +1,14 @@
 /** Bindings and variables of the one Sentinel Worker (wrangler.toml). */
 import type { TestRun } from "../durable-objects/test-run";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { LoadGenerator } from "../durable-objects/load-generator";
 
 export interface Env {
   DB: D1Database;
   BLOBS: R2Bucket;
   TEST_RUN: DurableObjectNamespace<TestRun>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  LOAD_GENERATOR: DurableObjectNamespace<LoadGenerator>;
   TASKS: Queue<unknown>;
   DEAD_TASKS: Queue<unknown>;
   /** Vectorize: absent or non-functional locally; the local D1 implementation is used then. */
@@ -37,7 +39,7 @@ declare global {
     interface Env extends SentinelEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "TestRun" | "RateLimiter";
+      durableNamespaces: "TestRun" | "RateLimiter" | "LoadGenerator";
     }
   }
 }

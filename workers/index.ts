@@ -8,6 +8,7 @@ import { log } from "./shared/log";
 
 export { TestRun } from "../durable-objects/test-run";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { LoadGenerator } from "../durable-objects/load-generator";
 
 const app = createApp();
 

@@ -18,6 +18,7 @@ import { createRouter } from "./router";
 import { authRoutes } from "./routes/auth";
 import { hooksRoutes } from "./routes/hooks";
 import { keysRoutes } from "./routes/keys";
+import { loadTestsRoutes } from "./routes/load-tests";
 import { reportsRoutes } from "./routes/reports";
 import { runsRoutes } from "./routes/runs";
 import { schedulesRoutes } from "./routes/schedules";
@@ -81,7 +82,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.openapi(health, (c) => c.json({ status: "ok" as const, service: "sentinel" as const, version: API_VERSION }, 200));
 
-  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes]) {
+  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes, loadTestsRoutes]) {
     app.route("/api/v1", routes);
   }
 
@@ -111,6 +112,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
         { name: "reports" },
         { name: "hooks", description: "Webhooks that start runs (GitHub and generic signed deliveries)" },
         { name: "schedules", description: "Runs on a cron schedule (UTC)" },
+        { name: "load-tests", description: "Load and latency tests from Cloudflare regions (LoadGenerator Durable Objects)" },
         { name: "meta" },
       ],
     });

@@ -76,7 +76,7 @@ interface ResolvedSpec {
   inline: boolean;
 }
 
-async function resolveSpec(env: Env, orgId: string, createdBy: string | null, spec: RunInput["spec"]): Promise<ResolvedSpec> {
+export async function resolveSpec(env: Env, orgId: string, createdBy: string | null, spec: RunInput["spec"]): Promise<ResolvedSpec> {
   if ("id" in spec) {
     const row = await getSpec(env, orgId, spec.id);
     if (!row) throw new RunError("not-found", `Spec ${spec.id} not found`);
@@ -104,7 +104,7 @@ async function resolveSpec(env: Env, orgId: string, createdBy: string | null, sp
   return { specId: row.id, modelKey: row.modelKey, meta: { title: row.title, version: row.apiVersion, operations: row.operationCount }, inline: true };
 }
 
-async function resolveTarget(env: Env, orgId: string, target: RunInput["target"]): Promise<{ id: string | null; url: string; identities: Identities }> {
+export async function resolveTarget(env: Env, orgId: string, target: RunInput["target"]): Promise<{ id: string | null; url: string; identities: Identities }> {
   if ("id" in target) {
     const row = await getTarget(env, orgId, target.id);
     if (!row) throw new RunError("not-found", `Target ${target.id} not found`);

@@ -247,3 +247,60 @@ export const embeddings = sqliteTable(
   },
   (t) => [index("embeddings_org_kind").on(t.orgId, t.kind)],
 );
+
+export const LOAD_STATUSES = ["queued", "running", "passed", "failed", "aborted", "errored"] as const;
+
+/** Load tests (issue 10): one row per test; its windows and regions below. Config holds no secrets. */
+export const loadTests = sqliteTable(
+  "load_tests",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    specId: text("spec_id").notNull(),
+    targetUrl: text("target_url").notNull(),
+    status: text("status").$type<(typeof LOAD_STATUSES)[number]>().notNull(),
+    /** profile, rate, duration, regions, operations, thresholds, limits (no credentials) */
+    config: text("config", { mode: "json" }).notNull(),
+    /** overall figures and threshold results once finished */
+    summary: text("summary", { mode: "json" }),
+    abortReason: text("abort_reason"),
+    error: text("error"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("load_tests_org_created").on(t.orgId, t.createdAt)],
+);
+
+/** One generator per (test, region): the colo it really ran in and whether it is done. */
+export const loadRegions = sqliteTable(
+  "load_regions",
+  {
+    testId: text("test_id").notNull(),
+    region: text("region").notNull(),
+    colo: text("colo"),
+    done: integer("done", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.testId, t.region] })],
+);
+
+/** Each generator's finished time windows: counts and HDR histograms (compressed base64). */
+export const loadWindows = sqliteTable(
+  "load_windows",
+  {
+    testId: text("test_id").notNull(),
+    region: text("region").notNull(),
+    window: integer("window").notNull(),
+    colo: text("colo").notNull(),
+    startMs: integer("start_ms").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    requests: integer("requests").notNull(),
+    errors: text("errors", { mode: "json" }).notNull(),
+    late: integer("late").notNull(),
+    dropped: integer("dropped").notNull(),
+    hdr: text("hdr").notNull(),
+    hdrUncorrected: text("hdr_uncorrected").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.testId, t.region, t.window] })],
+);
