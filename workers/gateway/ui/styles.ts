@@ -34,7 +34,8 @@ input,select,textarea{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;
 input[type=checkbox]{width:auto}
 fieldset{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem}
 legend{font-weight:600;padding:0 .3rem}
-.checks{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+.checks{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.3rem 0}
+.trend{display:flex;gap:.5rem;align-items:center}
 .checks label{font-weight:400;display:flex;gap:.3rem;align-items:center}
 button,.button{font:inherit;cursor:pointer;background:var(--accent);color:var(--accent-fg);border:0;border-radius:4px;padding:.45rem .9rem;text-decoration:none;display:inline-block}
 button.secondary{background:#fff;color:var(--accent);border:1px solid var(--accent)}

@@ -87,7 +87,13 @@ function RunsPage(props: { c: UiContext; runs: Run[]; nextCursor: string | null 
                     <code>{t.target}</code>
                   </td>
                   <td>
-                    <Sparkline values={t.failures} label={`Findings per run for ${t.spec}: ${t.failures.join(", ") || "none finished"}`} />
+                    <span class="trend">
+                      <Sparkline values={t.failures} label={`Findings per run for ${t.spec}: ${t.failures.join(", ") || "none finished"}`} />
+                      <span>
+                        {t.failures.length ? `${t.failures[t.failures.length - 1]} latest` : ""}
+                        <span class="muted"> · {t.total} runs</span>
+                      </span>
+                    </span>
                   </td>
                   <td>
                     <a href={`/app/runs/${t.last.id}`}>
