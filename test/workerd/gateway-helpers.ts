@@ -21,6 +21,11 @@ export function postJson(path: string, body: unknown, token: string | null = BOO
 }
 
 /** A second tenant with its own admin key (written to D1 directly, as an operator would). */
+/** POST /api/v1/specs?name=… with the document as the raw body. */
+export function uploadSpec(name: string, body: BodyInit, contentType = "application/json", token?: string): Promise<Response> {
+  return api(`/api/v1/specs?name=${encodeURIComponent(name)}`, { method: "POST", body, headers: { "content-type": contentType }, ...(token ? { token } : {}) });
+}
+
 export async function newOrgWithKey(role: Role = "admin", name = "other"): Promise<{ orgId: string; key: string; keyId: string }> {
   const org = await createOrg(env, { name });
   const secret = await generateApiKey();

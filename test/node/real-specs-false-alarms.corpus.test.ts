@@ -1,5 +1,5 @@
 /**
- * No false alarms on real-world specs: each spec of /work/shared/specs is served by a
+ * No false alarms on real-world specs: each spec of the corpus (shared/specs beside the clone) is served by a
  * spec-faithful mock (spec-mock-server.ts), planned with every agent (the wasm one included) for
  * two regular identities whose credentials match the spec's security scheme, run with 6 requests
  * in flight, and must yield ZERO findings — a server that follows its spec has no bugs to find.
@@ -17,8 +17,9 @@ import { planRun } from "../../workers/orchestrator/plan";
 import { parseSpec } from "../../workers/orchestrator/spec";
 import { describeFindings, mapLimit, wasmAgents, type Identity } from "./detection-harness";
 import { startSpecMock, type SpecMock } from "./spec-mock-server";
+import { corpusPath } from "../corpus";
 
-const SPECS = "/work/shared/specs";
+const SPECS = corpusPath().replace(/\/$/, "");
 
 interface SpecRun {
   name: string;
@@ -201,7 +202,7 @@ describe("no false alarms on real specs served by a spec-faithful mock", () => {
     expect(outcome.findings.length, describeFindings(outcome.findings)).toBe(0);
     const lost = (errored.length + skipped.length) / Math.max(1, outcome.cases.length);
     expect(lost, `errored ${errored.length} / skipped ${skipped.length} of ${outcome.cases.length}: ${[...errored, ...skipped].slice(0, 5).map((r) => `${r.caseId}: ${r.reason}`).join("; ")}`).toBeLessThanOrEqual(run.maxLostShare ?? 0.5);
-  }, 60_000);
+  });
 
   it("judged every risky oracle somewhere", () => {
     const risky = ["bola", "bfla", "ignored_auth", "jwt_weakness", "mass_assignment", "excessive_data_exposure", "use_after_free", "ensure_resource_availability", "stateful_invariant", "idempotency", "negative_data_rejection", "positive_data_acceptance", "response_schema_conformance", "response_headers_conformance", "unsupported_method", "missing_required_header"];

@@ -4,9 +4,10 @@ import { HTTP_METHODS, type ApiModel, type JsonSchema } from "../../model";
 import { bundleDocument } from "./bundle";
 import { MAX_YAML_BYTES } from "./limits";
 import { modelFromDocument, parseSpec } from "./parse-spec";
+import { corpusPath } from "../../../test/corpus";
 
 /** Every spec of the shared corpus parses into a consistent model (the multi-file ones through bundleDocument). */
-const specsDir = new URL("../../../../shared/specs/", import.meta.url).pathname;
+const specsDir = corpusPath();
 const MULTI_FILE_ROOTS: Record<string, string> = {
   "digitalocean-2026-08-07": "DigitalOcean-public.v2.yaml",
   "surevoip-9dcb0dc8": "openapi.yaml",
