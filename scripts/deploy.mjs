@@ -15,7 +15,7 @@ function run(cmd, args) {
 run(process.execPath, ["scripts/setup-cloudflare.mjs", ...(dryRun ? ["--dry-run"] : [])]);
 if (dryRun) {
   run("npx", ["wrangler", "deploy", "--env", "production", "--dry-run", "--outdir", "dist/worker"]);
-  console.log("[dry-run] wrangler d1 migrations apply DB --remote --env production");
+  console.log("[dry-run] would run: wrangler d1 migrations apply DB --remote --env production");
 } else {
   run("npx", ["wrangler", "deploy", "--env", "production"]);
   run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--remote", "--env", "production"]);

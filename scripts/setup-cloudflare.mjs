@@ -14,16 +14,17 @@ export const RESOURCES = [
 ];
 
 function wrangler(args) {
-  if (dryRun) {
-    console.log(`[dry-run] wrangler ${args.join(" ")}`);
-    return { status: 0, output: "" };
-  }
   const result = spawnSync("npx", ["wrangler", ...args], { encoding: "utf8", shell: false });
   return { status: result.status ?? 1, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
-export function setup() {
+export function setup({ dryRun: dry = dryRun } = {}) {
   for (const args of RESOURCES) {
+    // a dry run touches nothing, so it cannot know whether the resource exists: it says what it would do
+    if (dry) {
+      console.log(`[dry-run] would create unless it exists: wrangler ${args.join(" ")}`);
+      continue;
+    }
     const { status, output } = wrangler(args);
     if (status === 0) console.log(`created: ${args.slice(0, 3).join(" ")}`);
     else if (/already exists|already taken|duplicate/i.test(output)) console.log(`exists:  ${args.slice(0, 3).join(" ")}`);

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { whileWaiting } from "../../scripts/elapsed.mjs";
 import { CliError } from "./exit-codes";
 import { bundledNodeBinary, MIN_NODE_MAJOR, nodeMajor } from "./node22";
 
@@ -169,12 +170,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   let entry: string;
   try {
-    log("building the Worker");
-    await runWrangler(node, script, ["deploy", "--dry-run", "--outdir", bundleDir, "--config", config], root, env, "deploy --dry-run (bundle)");
+    await whileWaiting("building the Worker", runWrangler(node, script, ["deploy", "--dry-run", "--outdir", bundleDir, "--config", config], root, env, "deploy --dry-run (bundle)"), log);
     entry = path.join(bundleDir, "index.js");
     if (!existsSync(entry)) throw new CliError(`wrangler produced no ${entry}`, "infrastructure");
-    log("applying D1 migrations");
-    await runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply");
+    await whileWaiting("applying D1 migrations", runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply"), log);
   } catch (err) {
     live.delete(cleanup);
     cleanup();
@@ -198,7 +197,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     "--var", "SENTINEL_ALLOW_LOOPBACK:true",
     "--var", "SENTINEL_ALLOW_PRIVATE:true",
   ];
-  log(`starting the local platform on 127.0.0.1:${port}`);
   const child: ChildProcess = spawn(node, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const logs: string[] = [];
   // SENTINEL_DEBUG=1 streams the platform's own log (wrangler, workerd, console.* of the Worker) to stderr.
@@ -255,7 +253,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   };
 
   try {
-    await waitForHealth(platform.url, options.startTimeoutMs ?? 120_000, () => exited !== undefined);
+    const ready = waitForHealth(platform.url, options.startTimeoutMs ?? 120_000, () => exited !== undefined);
+    await whileWaiting(`starting the local platform on 127.0.0.1:${port}`, ready, log);
   } catch (err) {
     const details = lastLines(logs.join("\n"), 20);
     await platform.stop();

@@ -64,6 +64,9 @@ describe("sentinel run in local mode against the demo API", () => {
       expect(result.code, context).toBe(1);
       expect(result.stdout).toMatch(/Result: FAIL — \d+ findings? at or above low/);
       expect(result.stdout).toMatch(/SEVERITY\s+CHECK\s+OPERATION\s+TITLE/);
+      // local start-up shows the seconds it waited
+      expect(result.stderr).toMatch(/building the Worker: done in \d+\.\d s/);
+      expect(result.stderr).toMatch(/starting the local platform on 127\.0\.0\.1:\d+: done in \d+\.\d s/);
 
       for (const name of ["report.json", "junit.xml", "sentinel.sarif", "report.html", "summary.md", "requests.har"]) {
         expect(existsSync(out(name)), name).toBe(true);
