@@ -2,15 +2,20 @@
 /**
  * `npm start`: the whole platform on this machine. Applies the local D1 migrations, then runs
  * `wrangler dev` on 127.0.0.1:8787 with local D1/R2/Queues/Durable Objects persisted under
- * .wrangler/state, and a bootstrap admin API key (printed below).
+ * .wrangler/state, and a bootstrap admin API key (printed below). wrangler dev never fires cron
+ * triggers, so this script does, every minute (scripts/cron-ticker.mjs): schedules run locally.
  *
  * Environment: PORT (8787), SENTINEL_STATE_DIR (.wrangler/state), SENTINEL_BOOTSTRAP_KEY
- * (default: the fixed local development key below — local use only).
+ * (default: the fixed local development key below — local use only), SENTINEL_CRON_TICK_MS
+ * (default: at each minute), SENTINEL_RATE_LIMIT and SENTINEL_ALLOW_PRIVATE (passed to the Worker
+ * when set).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startCronTicker } from "./cron-ticker.mjs";
+import { whileWaiting } from "./elapsed.mjs";
 import { ensureNode22 } from "./node22.mjs";
 
 await ensureNode22();
@@ -45,26 +50,58 @@ function exited(child) {
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-const migrate = await exited(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]));
+const say = (line) => console.log(`[sentinel] ${line}`);
+const migrate = await whileWaiting("applying the local D1 migrations", exited(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir])), say);
 if (migrate !== 0) {
   console.error(`Applying the local D1 migrations failed (exit ${migrate}).`);
   process.exit(migrate);
 }
 
-console.log(
-  [
-    "",
-    `  Sentinel is starting on http://127.0.0.1:${port}`,
-    `  API key (admin, local):  ${bootstrapKey}`,
-    `  Try:  curl -H "Authorization: Bearer ${bootstrapKey}" http://127.0.0.1:${port}/api/v1/specs`,
-    `  API document: http://127.0.0.1:${port}/api/v1/openapi.json`,
-    "",
-  ].join("\n"),
-);
-
+const passVars = ["SENTINEL_RATE_LIMIT", "SENTINEL_ALLOW_PRIVATE"].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
 const dev = run(
-  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", stateDir, "--var", `SENTINEL_BOOTSTRAP_KEY:${bootstrapKey}`, "--show-interactive-dev-session=false"],
+  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", stateDir, "--var", `SENTINEL_BOOTSTRAP_KEY:${bootstrapKey}`, ...passVars, "--show-interactive-dev-session=false"],
   { stdin: "inherit" },
 );
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => dev.kill(signal));
-process.exit(await exited(dev));
+const devExited = exited(dev);
+let stopTicker = () => {};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    stopTicker();
+    dev.kill(signal);
+  });
+}
+
+const baseUrl = `http://127.0.0.1:${port}`;
+const ready = await whileWaiting(`starting wrangler dev on ${baseUrl}`, Promise.race([untilHealthy(baseUrl), devExited.then(() => false)]), say);
+if (ready) {
+  console.log(
+    [
+      "",
+      `  Sentinel is ready on ${baseUrl}`,
+      `  API key (admin, local):  ${bootstrapKey}`,
+      `  Try:  curl -H "Authorization: Bearer ${bootstrapKey}" ${baseUrl}/api/v1/specs`,
+      `  API document: ${baseUrl}/api/v1/openapi.json`,
+      "  Schedules: the cron trigger fires every minute while this runs.",
+      "",
+    ].join("\n"),
+  );
+  const tickMs = Number(process.env.SENTINEL_CRON_TICK_MS) || undefined;
+  stopTicker = startCronTicker(baseUrl, { intervalMs: tickMs, log: say });
+}
+const code = await devExited;
+stopTicker();
+process.exit(code);
+
+/** Resolves true once GET /health answers 200 (wrangler dev is up and the Worker loaded). */
+async function untilHealthy(url) {
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
