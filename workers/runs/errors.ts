@@ -3,7 +3,7 @@
  * in workers/runs; the gateway renders a RunError as problem+json (gateway/errors.ts) with the
  * `kind` as its problem type, a schedule records `kind: message`.
  */
-export type RunErrorKind = "not-found" | "invalid-spec" | "spec-too-large" | "target-not-allowed" | "internal";
+export type RunErrorKind = "not-found" | "invalid-spec" | "spec-too-large" | "target-not-allowed" | "validation-error" | "internal";
 
 export class RunError extends Error {
   override readonly name = "RunError";

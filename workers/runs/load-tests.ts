@@ -8,9 +8,6 @@ import type { Env } from "../env";
 import { buildRequest } from "../executor/request-builder";
 import { findOperation as findSpecOperation } from "../executor/checks/support";
 import { placeCredentials } from "../executor/identity-credentials";
-import { ProblemError } from "../gateway/problem";
-import { resolveSpec, resolveTarget, type RunInput } from "../gateway/services/start-run";
-import { assertTargetAllowed } from "../gateway/target-policy";
 import { errorTotal } from "../load/aggregate";
 import type { LoadRequest } from "../load/engine";
 import { DEFAULT_DISTRESS_RATIO } from "../load/guard";
@@ -23,6 +20,9 @@ import type { LoadProfile, LoadReport, LoadStatus } from "../load/types";
 import type { ApiModel } from "../model";
 import { newId } from "../shared/encoding";
 import { log } from "../shared/log";
+import { RunError } from "./errors";
+import { resolveSpec, resolveTarget, type RunInput } from "./start-run";
+import { assertTargetAllowed } from "./target-policy";
 import {
   getLoadTestById,
   insertLoadTest,
@@ -79,7 +79,7 @@ export function generatorStub(env: Env, testId: string, region: string) {
 }
 
 const invalid = (field: string, message: string, extra: Record<string, unknown> = {}) =>
-  new ProblemError("validation-error", `${field}: ${message}`, { errors: [{ field, message, ...extra }] });
+  new RunError("validation-error", `${field}: ${message}`, { errors: [{ field, message, ...extra }] });
 
 export function parseRegions(list: string[] | undefined): { region: string; weight?: number }[] {
   if (!list?.length) return [{ region: NEAREST }];
@@ -97,7 +97,7 @@ export function parseRegions(list: string[] | undefined): { region: string; weig
 
 async function loadModel(env: Env, modelKey: string): Promise<ApiModel> {
   const object = await env.BLOBS.get(modelKey);
-  if (!object) throw new ProblemError("internal", "the spec's model is missing");
+  if (!object) throw new RunError("internal", "the spec's model is missing");
   return (await object.json()) as ApiModel;
 }
 
@@ -199,7 +199,7 @@ export async function startLoadTest(env: Env, principal: { orgId: string; userId
     const message = error instanceof Error ? error.message : String(error);
     log("error", "load test could not start", { testId: id, error: message });
     await updateLoadTest(env.DB, id, { status: "errored", error: `could not start: ${message}`, finishedAt: Date.now() });
-    throw new ProblemError("internal", "The load test could not be started", { testId: id });
+    throw new RunError("internal", "The load test could not be started", { testId: id });
   }
   return { id, status: "queued", links: loadLinks(id) };
 }
