@@ -1,9 +1,16 @@
-/** The run summary printed on stdout: counts, then a findings table (severity, check, METHOD path, title). */
+/**
+ * The run summary printed on stdout: counts and a k6-style timing line, a findings table
+ * (severity, check, METHOD path, title), then per finding what came back (status, a body
+ * excerpt) and the curl line that reproduces it, as Schemathesis prints them.
+ */
 import { countBySeverity, operationLabel, sortFindings } from "../../workers/reports/severity";
 import type { Report } from "../../workers/reports/types";
 import type { FailOn } from "./options";
 
 const MAX_ROWS = 50;
+/** findings shown with their response and curl line */
+const MAX_DETAILS = 20;
+const BODY_EXCERPT = 200;
 
 export function formatSummary(report: Report, opts: { failOn: FailOn; failing: number; written: string[]; color?: boolean }): string {
   const { run, findings } = report;
@@ -11,7 +18,11 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
   const out: string[] = [];
   const seconds = run.durationMs !== null ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : "";
   out.push(`Sentinel: ${run.spec.title || "API"} ${run.spec.version} — run ${run.id} ${run.status}${seconds}`);
-  out.push(`Target ${run.target} · ${run.spec.operations} operations · ${run.stats.cases} cases (${run.stats.passed} passed, ${run.stats.failed} failed, ${run.stats.errored} errored, ${run.stats.cases - run.stats.passed - run.stats.failed - run.stats.errored} skipped) · ${run.stats.requests} requests · seed ${run.seed}`);
+  out.push(`Target ${run.target} · ${run.spec.operations} operations · ${run.stats.cases} cases (${run.stats.passed} passed, ${run.stats.failed} failed, ${run.stats.errored} errored, ${run.stats.skipped} skipped) · ${run.stats.requests} requests · seed ${run.seed}`);
+  if (run.timing) {
+    const t = run.timing;
+    out.push(`Timing: ${t.requests} requests · p50 ${t.p50Ms} ms · p95 ${t.p95Ms} ms · p99 ${t.p99Ms} ms · max ${t.maxMs} ms · ${t.rps} req/s`);
+  }
   out.push(`Findings: ${findings.length} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")})`);
 
   if (findings.length > 0) {
@@ -29,6 +40,11 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
     out.push(fmt(header));
     for (const row of rows) out.push(fmt(row));
     if (findings.length > MAX_ROWS) out.push(`… and ${findings.length - MAX_ROWS} more (see the reports)`);
+    out.push("");
+    sortFindings(findings)
+      .slice(0, MAX_DETAILS)
+      .forEach((f, i) => out.push(...findingDetail(f, i + 1)));
+    if (findings.length > MAX_DETAILS) out.push(`… ${findings.length - MAX_DETAILS} more findings with their curl lines in the reports`);
   }
   if (opts.written.length > 0) {
     out.push("");
@@ -41,6 +57,25 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
   else if (opts.failing > 0) out.push(`Result: FAIL — ${opts.failing} finding${opts.failing === 1 ? "" : "s"} at or above ${opts.failOn}`);
   else out.push(`Result: PASS — no finding at or above ${opts.failOn}`);
   return out.join("\n") + "\n";
+}
+
+/** "1. [HIGH] check · GET /x · title", then the response, a body excerpt and the curl line. */
+function findingDetail(f: Report["findings"][number], n: number): string[] {
+  const lines = [`${n}. [${f.severity.toUpperCase()}] ${f.check} · ${operationLabel(f.operation)} · ${oneLine(f.title)}`];
+  if (f.message) lines.push(`   ${oneLine(f.message)}`);
+  if (f.response) {
+    lines.push(`   Received: HTTP ${f.response.status} in ${Math.round(f.response.durationMs)} ms`);
+    const body = oneLine(f.response.body);
+    if (body) lines.push(`   Body: ${body.length > BODY_EXCERPT ? `${body.slice(0, BODY_EXCERPT)}…` : body}`);
+  } else {
+    lines.push("   Received: no response");
+  }
+  if (f.steps.length > 1) {
+    lines.push(`   Steps: ${f.steps.map((s) => `${s.id} ${s.response?.status ?? "—"}${s.finding ? " ←" : ""}`).join(" → ")} (the reports hold a script of every step)`);
+  }
+  lines.push(`   Reproduce: ${f.curl}`);
+  lines.push("");
+  return lines;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();

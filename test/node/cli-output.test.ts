@@ -14,11 +14,20 @@ describe("summary on stdout", () => {
     const text = formatSummary(sampleReport(), { failOn: "medium", failing: 3, written: ["out/report.json"] });
     const lines = text.split("\n");
     expect(lines[0]).toBe("Sentinel: Pet <Store> & Co 1.0.0 — run run_01 failed in 2.5 s");
-    expect(text).toContain("Findings: 5 (1 critical, 1 high, 1 medium, 1 low, 1 info)");
+    expect(text).toContain("Findings: 6 (1 critical, 2 high, 1 medium, 1 low, 1 info)");
+    expect(text).toContain("4 cases (1 passed, 1 failed, 1 errored, 1 skipped)");
+    expect(text).toContain("Timing: 6 requests · p50 4 ms · p95 12 ms · p99 12 ms · max 12 ms · 2.4 req/s");
     const header = lines.findIndex((l) => /^SEVERITY\s+CHECK\s+OPERATION\s+TITLE$/.test(l));
     expect(header).toBeGreaterThan(0);
     expect(lines[header + 1]).toMatch(/^CRITICAL\s+bola\s+GET \/pets\/\{petId\}\s+BOLA/);
-    expect(lines[header + 5]).toMatch(/^INFO\s+status_code_conformance\s+GET \/pets\s/);
+    expect(lines[header + 6]).toMatch(/^INFO\s+status_code_conformance\s+GET \/pets\s/);
+    // per finding, as Schemathesis prints it: what came back, a body excerpt, the curl line
+    const first = lines.findIndex((l) => l.startsWith("1. [CRITICAL] bola · GET /pets/{petId}"));
+    expect(first).toBeGreaterThan(header);
+    expect(lines[first + 2]).toBe("   Received: HTTP 500 in 12 ms");
+    expect(lines[first + 3]).toMatch(/^ {3}Body: <script>alert\("x"\)<\/script>/);
+    expect(lines[first + 4]).toBe("   Reproduce: curl -sS -X GET 'http://127.0.0.1:8787/pets/1' -H 'accept: application/json'");
+    expect(text).toContain("   Steps: create 201 → delete 204 → read-after-delete 200 ← (the reports hold a script of every step)");
     expect(text).toContain("Reports: out/report.json");
     expect(text).toContain("Result: FAIL — 3 findings at or above medium");
   });

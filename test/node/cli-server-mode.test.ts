@@ -99,7 +99,7 @@ describe("sentinel run --server", () => {
       { cwd: dir },
     );
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toContain("Result: FAIL — 2 findings at or above high");
+    expect(result.stdout).toContain("Result: FAIL — 3 findings at or above high");
 
     const upload = recorded.find((r) => r.url.startsWith("/api/v1/specs"))!;
     expect(upload.url).toBe("/api/v1/specs?name=multi-file");

@@ -38,6 +38,8 @@ export interface DetectionOptions {
   maxCasesPerOperation?: number;
   maxResponseTimeMs?: number;
   concurrency?: number;
+  /** agent names to plan with (default: every agent) */
+  agentNames?: string[];
 }
 
 export function parseModel(text: string): ApiModel {
@@ -77,7 +79,7 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
   const plan = await planRun({
     model: options.model,
     seed: options.seed,
-    agents: [...AGENTS.map((a) => a.name), ...extra.map((a) => a.name)],
+    agents: options.agentNames ?? [...AGENTS.map((a) => a.name), ...extra.map((a) => a.name)],
     extraAgents: extra,
     config: {
       identities: options.identities.map((i) => i.name),

@@ -14,14 +14,63 @@
  * across runs, so the same bug keeps its id. Response bodies are cut to `maxBodyChars` in the
  * row (the whole body goes to R2 elsewhere).
  */
-import type { ApiModel, CaseResult, CheckName, Finding, Operation, Step, TestCase } from "../model";
+import type { ApiModel, CaseResult, CheckName, Finding, FindingStep, Operation, Step, TestCase } from "../model";
 import { checkInfo, SEVERITY_RANK } from "../model";
 import { findOperation, operationsOnPath } from "./checks/support";
 import { toCurl } from "./curl";
+import { extractValue } from "./run-case";
 
 export interface FindingOptions {
   /** response body characters kept in the finding (default 4096) */
   maxBodyChars?: number;
+  /** response body characters kept per chain step (default 2048) */
+  maxStepBodyChars?: number;
+}
+
+const cut = (body: string, max: number) => (body.length > max ? body.slice(0, max) + "…[truncated]" : body);
+
+const VARIABLE_REF = /\{\{([A-Za-z_][A-Za-z0-9_.-]*)\}\}/g;
+
+/** Names of the `{{variables}}` a request template refers to. */
+function referencedVariables(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === "string") for (const m of value.matchAll(VARIABLE_REF)) into.add(m[1]);
+  else if (Array.isArray(value)) for (const item of value) referencedVariables(item, into);
+  else if (value !== null && typeof value === "object") for (const item of Object.values(value)) referencedVariables(item, into);
+  return into;
+}
+
+/**
+ * Every executed step of a chain, redacted as recorded, with what each step extracted and which
+ * of those values later requests used: enough to rebuild the chain as a script.
+ * Values are re-read from the recorded (redacted) responses, so no secret can enter here.
+ */
+function chainSteps(result: CaseResult, testCase: TestCase, findingStepId: string, maxBody: number): FindingStep[] {
+  const values: Record<string, string> = {};
+  const steps: FindingStep[] = [];
+  for (const exchange of result.exchanges) {
+    const step = testCase.steps.find((s) => s.id === exchange.stepId);
+    if (!step) continue;
+    const out: FindingStep = { id: step.id, request: exchange.request };
+    if (step.request.identity !== undefined) out.identity = step.request.identity;
+    const uses: Record<string, string> = {};
+    for (const name of referencedVariables(step.request)) if (values[name] !== undefined) uses[name] = values[name];
+    if (Object.keys(uses).length > 0) out.uses = uses;
+    if (exchange.response) {
+      const { status, headers, body, durationMs } = exchange.response;
+      out.response = { status, headers, body: cut(body, maxBody), durationMs };
+      if (step.extract && Object.keys(step.extract).length > 0) {
+        out.extract = step.extract;
+        for (const [name, extraction] of Object.entries(step.extract)) {
+          const value = extractValue(extraction, exchange.request, exchange.response);
+          if (value !== undefined && value !== null && value !== "") values[name] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+      }
+    }
+    if (exchange.error) out.error = exchange.error;
+    if (exchange.stepId === findingStepId) out.finding = true;
+    steps.push(out);
+  }
+  return steps;
 }
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
@@ -105,8 +154,9 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
     Object.assign(finding, provenance(testCase, step, outcome.check));
     if (exchange.response) {
       const { status, headers, body, durationMs } = exchange.response;
-      finding.response = { status, headers, body: body.length > maxBody ? body.slice(0, maxBody) + "…[truncated]" : body, durationMs };
+      finding.response = { status, headers, body: cut(body, maxBody), durationMs };
     }
+    if (testCase.steps.length > 1) finding.steps = chainSteps(result, testCase, outcome.stepId, options.maxStepBodyChars ?? 2048);
     findings.push(finding);
   }
   return findings;

@@ -4,6 +4,7 @@
  */
 import type { CheckName, Severity } from "./checks";
 import type { HttpMethod } from "./api";
+import type { Extraction } from "./cases";
 
 export interface SentRequest {
   method: string;
@@ -61,6 +62,25 @@ export interface CaseResult {
   durationMs: number;
 }
 
+/**
+ * One step of the chain a finding came from (stateful, BOLA, idempotency, auth probes with a
+ * baseline): what was sent and received, already redacted, in order.
+ */
+export interface FindingStep {
+  id: string;
+  /** identity the step ran as (null: no credentials) */
+  identity?: string | null;
+  request: SentRequest;
+  response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
+  error?: string;
+  /** variables this step's response provided to later steps */
+  extract?: Record<string, Extraction>;
+  /** variables this step's request used, with the value they had (from earlier redacted responses) */
+  uses?: Record<string, string>;
+  /** the step whose check failed: the finding's request and response */
+  finding?: boolean;
+}
+
 export interface Finding {
   id: string;
   check: CheckName;
@@ -84,6 +104,8 @@ export interface Finding {
   firstSeen?: string;
   seenInRuns?: number;
   similar?: SimilarFinding[];
+  /** every step of a multi-step case, in order (absent for single-request cases) */
+  steps?: FindingStep[];
 }
 
 export type FindingSource = "deterministic" | "llm" | "inferred";

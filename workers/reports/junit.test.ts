@@ -38,8 +38,14 @@ describe("toJUnit", () => {
     const report = sampleReport();
     const suites = parse(toJUnit({ report }));
     const all = suites.testsuite.flatMap((s: { testcase: unknown[] }) => s.testcase);
-    expect(all).toHaveLength(report.findings.length);
+    expect(all).toHaveLength(report.findings.length + report.skipped.length);
     expect(suites["@failures"]).toBe(String(report.findings.length));
+    expect(suites["@skipped"]).toBe(String(report.skipped.length));
+    const skipped = all.find((t: { skipped?: unknown }) => t.skipped) as { skipped: { "@message": string } };
+    expect(skipped.skipped["@message"]).toBe("create returned 400");
+    const uaf = all.find((t: { "@name": string }) => t["@name"].startsWith("use_after_free")) as { failure: { "#text": string } };
+    expect(uaf.failure["#text"]).toContain("steps:\n1. create (as alice): POST http://127.0.0.1:8787/pets → 201");
+    expect(uaf.failure["#text"]).toContain("SENTINEL_VAR_PETID=$(jq -r");
     const createPet = suites.testsuite.find((s: { "@name": string }) => s["@name"] === "POST /pets (createPet)");
     expect(createPet.testcase[0].failure["#text"]).toContain("reproduce: curl -sS -X POST");
   });

@@ -7,7 +7,8 @@ import type { CaseResult, CheckOutcome, Exchange } from "../model";
 import { curlCommand } from "./curl";
 import { escapeXml, escapeXmlAttribute, truncate } from "./escape";
 import { operationLabel, sortFindings } from "./severity";
-import type { ReportFinding, ReportInput } from "./types";
+import { findingScript, stepLines } from "./script";
+import type { ReportFinding, ReportInput, ReportSkipped } from "./types";
 
 interface TestcaseXml {
   name: string;
@@ -26,8 +27,8 @@ const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
 export function toJUnit(input: ReportInput): string {
   const { report } = input;
-  const labels = operationLabels(report.findings);
-  const suites = input.cases ? suitesFromCases(input.cases, labels) : suitesFromFindings(report.findings);
+  const labels = operationLabels(report.findings, input.operations);
+  const suites = input.cases ? suitesFromCases(input.cases, labels, report.findings) : suitesFromFindings(report.findings, report.skipped);
   if (report.run.status === "errored" || report.run.status === "cancelled") {
     suites.push({
       name: "sentinel",
@@ -78,14 +79,19 @@ function testcaseXml(tc: TestcaseXml): string {
   return `${open}>\n      ${inner}\n    </testcase>`;
 }
 
-/** operationId -> "GET /pets/{petId}", from whatever the findings tell. */
-function operationLabels(findings: ReportFinding[]): Map<string, string> {
+/** operationId -> "GET /pets/{petId}": every operation of the spec, else what the findings tell. */
+function operationLabels(findings: ReportFinding[], operations: ReportInput["operations"]): Map<string, string> {
   const labels = new Map<string, string>();
   for (const f of findings) labels.set(f.operation.operationId, operationLabel(f.operation));
+  for (const [id, op] of Object.entries(operations ?? {})) labels.set(id, operationLabel(op));
   return labels;
 }
 
-function suitesFromCases(cases: CaseResult[], labels: Map<string, string>): SuiteXml[] {
+function suitesFromCases(cases: CaseResult[], labels: Map<string, string>, findings: ReportFinding[]): SuiteXml[] {
+  const chains = findings.filter((f) => f.steps.length > 1);
+  // a chain finding belongs to the case whose exchanges are its steps
+  const findingsOf = (c: CaseResult) =>
+    c.exchanges.length < 2 ? [] : chains.filter((f) => f.steps.length === c.exchanges.length && f.steps.every((s, i) => s.id === c.exchanges[i].stepId && s.request.url === c.exchanges[i].request.url));
   const byOperation = new Map<string, SuiteXml>();
   for (const c of cases) {
     let suite = byOperation.get(c.operationId);
@@ -94,12 +100,12 @@ function suitesFromCases(cases: CaseResult[], labels: Map<string, string>): Suit
       suite = { name: label ? `${label} (${c.operationId})` : c.operationId, operationId: c.operationId, cases: [] };
       byOperation.set(c.operationId, suite);
     }
-    suite.cases.push({ name: `${c.caseId} [${c.agent}]`, classname: c.operationId, timeMs: c.durationMs, outcome: caseOutcome(c) });
+    suite.cases.push({ name: `${c.caseId} [${c.agent}]`, classname: c.operationId, timeMs: c.durationMs, outcome: caseOutcome(c, findingsOf(c)) });
   }
   return [...byOperation.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function caseOutcome(c: CaseResult): TestcaseXml["outcome"] {
+function caseOutcome(c: CaseResult, findings: ReportFinding[]): TestcaseXml["outcome"] {
   if (c.status === "skipped") return { kind: "skipped", message: c.reason ?? "skipped" };
   if (c.status === "errored") {
     const errors = c.exchanges.filter((e) => e.error).map((e) => `${e.stepId}: ${e.error}\n${curlCommand(e.request)}`);
@@ -112,8 +118,19 @@ function caseOutcome(c: CaseResult): TestcaseXml["outcome"] {
     kind: "failure",
     type: first?.check ?? "failed",
     message: first ? `${first.check}: ${first.message ?? "failed"}` : (c.reason ?? "failed"),
-    text: failed.map((o) => failureText(o, c.exchanges)).join("\n\n") || c.reason,
+    text: [failed.map((o) => failureText(o, c.exchanges)).join("\n\n") || c.reason, ...chainText(c, findings)].filter(Boolean).join("\n\n"),
   };
+}
+
+/** For a chain: every step in order, and each finding's reproduction script. */
+function chainText(c: CaseResult, findings: ReportFinding[]): string[] {
+  if (c.exchanges.length < 2) return [];
+  const steps = c.exchanges.map((e, i) => `${i + 1}. ${e.stepId}: ${e.request.method.toUpperCase()} ${e.request.url} → ${e.response ? e.response.status : `no response${e.error ? `: ${e.error}` : ""}`}`);
+  const scripts = findings.flatMap((f) => {
+    const script = findingScript(f);
+    return script ? [`reproduce ${f.check} (all steps, bash + curl + jq):\n${script}`] : [];
+  });
+  return [`steps:\n${steps.join("\n")}`, ...scripts];
 }
 
 function failureText(outcome: CheckOutcome, exchanges: Exchange[]): string {
@@ -128,7 +145,7 @@ function failureText(outcome: CheckOutcome, exchanges: Exchange[]): string {
   return lines.join("\n");
 }
 
-function suitesFromFindings(findings: ReportFinding[]): SuiteXml[] {
+function suitesFromFindings(findings: ReportFinding[], skipped: ReportSkipped[]): SuiteXml[] {
   const byOperation = new Map<string, SuiteXml>();
   for (const f of sortFindings(findings)) {
     const key = f.operation.operationId || operationLabel(f.operation);
@@ -142,6 +159,8 @@ function suitesFromFindings(findings: ReportFinding[]): SuiteXml[] {
       `request: ${f.request.method.toUpperCase()} ${f.request.url}`,
       f.response ? `response: ${f.response.status} in ${f.response.durationMs} ms: ${truncate(f.response.body, 500)}` : "response: none",
       `reproduce: ${f.curl}`,
+      ...(f.steps.length > 1 ? ["steps:", ...stepLines(f.steps)] : []),
+      ...(findingScript(f) ? [`reproduce all steps (bash + curl + jq):\n${findingScript(f)}`] : []),
     ].join("\n");
     suite.cases.push({
       name: `${f.check}: ${f.title}`,
@@ -149,6 +168,15 @@ function suitesFromFindings(findings: ReportFinding[]): SuiteXml[] {
       timeMs: f.response?.durationMs ?? 0,
       outcome: { kind: "failure", type: f.check, message: `[${f.severity}] ${f.check}: ${f.title}`, text },
     });
+  }
+  for (const s of skipped) {
+    const key = s.operation.operationId;
+    let suite = byOperation.get(key);
+    if (!suite) {
+      suite = { name: s.operation.method ? `${operationLabel(s.operation)} (${key})` : key, operationId: key, cases: [] };
+      byOperation.set(key, suite);
+    }
+    suite.cases.push({ name: `${s.caseId} [${s.agent}]`, classname: key, timeMs: 0, outcome: { kind: "skipped", message: s.reason } });
   }
   return [...byOperation.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

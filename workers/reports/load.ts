@@ -5,13 +5,16 @@
  */
 import type { CaseResult } from "../model";
 import { listFindings } from "../storage/findings-repo";
-import { listResults } from "../storage/results-repo";
+import { listLatencies, listResults, listSkipped } from "../storage/results-repo";
 import { getRun } from "../storage/runs-repo";
+import { listOperations } from "../storage/specs-repo";
 import { buildRunReport } from "./run-report";
 import type { ReportInput } from "./types";
 
 /** Beyond this many cases a report lists the first ones only (memory: 128 MB per invocation). */
 export const REPORT_MAX_CASES = 5_000;
+/** Latencies read for the timing line (percentiles over at most this many requests). */
+const MAX_LATENCIES = 100_000;
 const PAGE = 500;
 
 export interface LoadOptions {
@@ -24,6 +27,10 @@ export async function loadReportInput(db: D1Database, orgId: string, runId: stri
   const run = await getRun(db, orgId, runId);
   if (!run) return undefined;
   const findings = await listFindings(db, orgId, runId);
+  const operations: Record<string, { method: string; path: string }> = {};
+  for (const op of await listOperations({ DB: db }, orgId, run.specId)) operations[op.operationId] = { method: op.method, path: op.path };
+  const skipped = await listSkipped(db, orgId, runId, options.maxCases ?? REPORT_MAX_CASES);
+  const latenciesMs = await listLatencies(db, orgId, runId, MAX_LATENCIES);
   const report = buildRunReport(
     {
       id: run.id,
@@ -36,9 +43,18 @@ export async function loadReportInput(db: D1Database, orgId: string, runId: stri
       finishedAt: run.finishedAt,
     },
     findings.map((f) => ({ severity: f.severity, occurrences: f.occurrences, data: f.data })),
+    {
+      latenciesMs,
+      skipped: skipped.map((s) => ({
+        caseId: s.caseId,
+        agent: s.agent,
+        operation: { method: operations[s.operationId]?.method ?? "", path: operations[s.operationId]?.path ?? "", operationId: s.operationId },
+        reason: s.reason ?? "skipped",
+      })),
+    },
   );
-  if (!options.cases) return { report };
-  return { report, cases: await loadCases(db, orgId, runId, options.maxCases ?? REPORT_MAX_CASES) };
+  if (!options.cases) return { report, operations };
+  return { report, operations, cases: await loadCases(db, orgId, runId, options.maxCases ?? REPORT_MAX_CASES) };
 }
 
 async function loadCases(db: D1Database, orgId: string, runId: string, max: number): Promise<CaseResult[]> {

@@ -9,7 +9,8 @@ describe("toMarkdown", () => {
     const lines = md.split("\n");
     const header = lines.findIndex((l) => l.startsWith("| Cases passed"));
     expect(header).toBeGreaterThan(0);
-    expect(lines[header + 2]).toBe("| 1 | 2 | 1 | 1 | 1 | 1 | 1 | 1 |");
+    // passed, failed, errored, skipped, then one number per severity
+    expect(lines[header + 2]).toBe("| 1 | 1 | 1 | 1 | 1 | 2 | 1 | 1 | 1 |");
   });
 
   it("lists top findings worst first without breaking the table", () => {
@@ -24,9 +25,17 @@ describe("toMarkdown", () => {
 
   it("limits the list and folds the curl lines", () => {
     const short = toMarkdown({ report: sampleReport() }, { top: 2 });
-    expect(short).toContain("(2 of 5)");
+    expect(short).toContain("(2 of 6)");
     expect(short).toContain("<details><summary>Reproduce</summary>");
     expect(short.match(/```sh/g)).toHaveLength(2);
+  });
+
+  it("shows a chain finding's steps and its script, and the skipped cases with their reason", () => {
+    expect(md).toContain("Steps (in order):");
+    expect(md).toMatch(/1\. create \(as alice\): POST http:\/\/127\.0\.0\.1:8787\/pets → 201/);
+    expect(md).toContain("```bash\n#!/usr/bin/env bash");
+    expect(md).toContain("<details><summary>Skipped: 1 case</summary>");
+    expect(md).toContain("| 1 | create returned 400 |");
   });
 
   it("reports a clean run", () => {

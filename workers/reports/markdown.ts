@@ -6,6 +6,7 @@
 import { SEVERITIES, type Severity } from "../model";
 import { escapeMarkdown as md, markdownCode, truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
+import { findingScript, stepLines } from "./script";
 import type { ReportInput } from "./types";
 
 const SEVERITY_ICON: Record<Severity, string> = { critical: "🟥", high: "🔴", medium: "🟠", low: "🔵", info: "⚪" };
@@ -31,10 +32,14 @@ export function toMarkdown(input: ReportInput, options: MarkdownOptions = {}): s
     `Target ${markdownCode(run.target)} · ${run.spec.operations} operations · ${run.stats.cases} cases · ${run.stats.requests} requests · seed ${markdownCode(String(run.seed))}${run.durationMs !== null ? ` · ${(run.durationMs / 1000).toFixed(1)} s` : ""}`,
   );
   out.push("");
-  out.push("| Cases passed | failed | errored | " + SEVERITIES.map((s) => `${SEVERITY_ICON[s]} ${s}`).join(" | ") + " |");
-  out.push("|---:|---:|---:|" + SEVERITIES.map(() => "---:").join("|") + "|");
-  out.push(`| ${run.stats.passed} | ${run.stats.failed} | ${run.stats.errored} | ` + SEVERITIES.map((s) => String(counts[s])).join(" | ") + " |");
+  out.push("| Cases passed | failed | errored | skipped | " + SEVERITIES.map((s) => `${SEVERITY_ICON[s]} ${s}`).join(" | ") + " |");
+  out.push("|---:|---:|---:|---:|" + SEVERITIES.map(() => "---:").join("|") + "|");
+  out.push(`| ${run.stats.passed} | ${run.stats.failed} | ${run.stats.errored} | ${run.stats.skipped} | ` + SEVERITIES.map((s) => String(counts[s])).join(" | ") + " |");
   out.push("");
+  if (run.timing) {
+    out.push(`Timing: ${run.timing.requests} requests · p50 ${run.timing.p50Ms} ms · p95 ${run.timing.p95Ms} ms · p99 ${run.timing.p99Ms} ms · ${run.timing.rps} req/s`);
+    out.push("");
+  }
 
   if (findings.length === 0) {
     out.push("No findings.");
@@ -52,9 +57,30 @@ export function toMarkdown(input: ReportInput, options: MarkdownOptions = {}): s
     for (const f of sorted.slice(0, top)) {
       out.push(`**${md(f.check)}** ${markdownCode(operationLabel(f.operation))}: ${md(truncate(f.message, 300))}`);
       out.push("");
-      out.push(fencedBlock(f.curl, "sh"));
+      const script = findingScript(f);
+      if (f.steps.length > 1) {
+        out.push(`Steps (in order):`);
+        out.push("");
+        out.push(fencedBlock(stepLines(f.steps).map((line) => truncate(line, 300)).join("\n"), "text"));
+        out.push("");
+      }
+      out.push(fencedBlock(script ?? f.curl, script ? "bash" : "sh"));
       out.push("");
     }
+    out.push("</details>");
+  }
+  if (run.stats.skipped > 0) {
+    const byReason = new Map<string, number>();
+    for (const s of input.report.skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+    out.push("");
+    out.push(`<details><summary>Skipped: ${run.stats.skipped} case${run.stats.skipped === 1 ? "" : "s"}</summary>`);
+    out.push("");
+    out.push("| Cases | Reason |");
+    out.push("|---:|---|");
+    for (const [reason, n] of [...byReason.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) out.push(`| ${n} | ${md(truncate(reason, 200))} |`);
+    if (byReason.size > 30) out.push(`| … | ${byReason.size - 30} more reasons (see the JSON report) |`);
+    if (input.report.skipped.length < run.stats.skipped) out.push(`| ${run.stats.skipped - input.report.skipped.length} | not listed (report limit) |`);
+    out.push("");
     out.push("</details>");
   }
   if (options.reportUrl) {

@@ -48,12 +48,12 @@ describe("buildRunReport", () => {
       finishedAt: "2026-01-02T03:04:07.500Z",
       durationMs: 2500,
       seed: 42,
-      stats: { cases: 10, passed: 7, failed: 2, errored: 1, requests: 14 },
+      stats: { cases: 10, passed: 7, failed: 2, errored: 1, skipped: 0, requests: 14 },
     });
     expect(report.findings.map((f) => f.id)).toEqual(["f-crit", "f-low"]);
     // exactly the contract's keys: no caseId, signature or occurrences leak into it
     expect(Object.keys(report.findings[0]).sort()).toEqual(
-      ["agent", "check", "curl", "id", "message", "operation", "request", "response", "severity", "source", "title"].sort(),
+      ["agent", "check", "curl", "id", "message", "operation", "request", "response", "severity", "source", "steps", "title"].sort(),
     );
     expect(report.findings[0].request.body).toBe("{}");
     expect(report.findings[1].response).toBeUndefined();
@@ -64,7 +64,7 @@ describe("buildRunReport", () => {
     const report = buildRunReport({ ...run, status: "running", stats: null, finishedAt: null }, []);
     expect(report.run.finishedAt).toBeNull();
     expect(report.run.durationMs).toBeNull();
-    expect(report.run.stats).toEqual({ cases: 0, passed: 0, failed: 0, errored: 0, requests: 0 });
+    expect(report.run.stats).toEqual({ cases: 0, passed: 0, failed: 0, errored: 0, skipped: 0, requests: 0 });
     expect(ReportSchema.parse(report)).toEqual(report);
   });
 
@@ -74,5 +74,31 @@ describe("buildRunReport", () => {
       { severity: "high", occurrences: 5, data: finding("b", "high") },
     ]);
     expect(report.findings.map((f) => f.id)).toEqual(["b", "a"]);
+  });
+
+  it("adds up: cases = passed + failed + errored + skipped, skipped cases listed with their reason", () => {
+    // the 1,300-case run of issue 9: 134 skipped cases were in the stats row but not in the report
+    const stats = { cases: 1300, passed: 1131, failed: 35, errored: 0, skipped: 134, requests: 2000, findings: 12 };
+    const skipped = [{ caseId: "c1", agent: "stateful", operation: { method: "post", path: "/pets", operationId: "createPet" }, reason: "step create (precondition) answered 400" }];
+    const report = buildRunReport({ ...run, stats }, [], { skipped });
+    const s = report.run.stats;
+    expect(s.passed + s.failed + s.errored + s.skipped).toBe(s.cases);
+    expect(s.skipped).toBe(134);
+    expect(report.skipped).toEqual(skipped);
+    // rows written before skipped was counted: the remainder is what was skipped
+    const legacy = buildRunReport({ ...run, stats: { cases: 10, passed: 6, failed: 2, errored: 1, requests: 3 } }, []);
+    expect(legacy.run.stats.skipped).toBe(1);
+  });
+
+  it("gives a chain finding every step and a script; timing percentiles over every response", () => {
+    const steps = [
+      { id: "create", request: { method: "POST", url: "http://127.0.0.1:9/pets", headers: {} }, response: { status: 201, headers: {}, body: '{"id":5}', durationMs: 3 }, extract: { petId: { from: "body" as const, pointer: "/id" } } },
+      { id: "read", request: { method: "GET", url: "http://127.0.0.1:9/pets/5", headers: {} }, response: { status: 200, headers: {}, body: "{}", durationMs: 2 }, uses: { petId: "5" }, finding: true },
+    ];
+    const report = buildRunReport(run, [{ severity: "high", data: finding("chain", "high", { steps }) }], { latenciesMs: Array.from({ length: 100 }, (_, i) => i + 1) });
+    expect(report.findings[0].steps.map((s) => s.id)).toEqual(["create", "read"]);
+    expect(report.findings[0].script).toContain("jq -r 'getpath([\"id\"])'");
+    expect(report.run.timing).toEqual({ requests: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100, rps: 40 });
+    expect(ReportSchema.strict().parse(report)).toEqual(report);
   });
 });

@@ -3,7 +3,8 @@
  * the CLI and tests produce byte-identical reports from the same data.
  */
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type Severity } from "../model";
-import { ReportLlmSchema, type Report, type ReportFinding } from "./types";
+import { reproductionScript } from "./script";
+import { ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -61,8 +62,19 @@ export function reportFinding(finding: Finding): ReportFinding {
       ...(finding.request.body !== undefined ? { body: finding.request.body } : {}),
     },
     curl: finding.curl,
+    steps: (finding.steps ?? []).map((step) => {
+      const out: ReportStep = { id: step.id, request: step.request };
+      if (step.identity !== undefined) out.identity = step.identity;
+      if (step.response) out.response = { ...step.response, durationMs: Math.max(0, step.response.durationMs) };
+      if (step.error) out.error = step.error;
+      if (step.extract) out.extract = step.extract;
+      if (step.uses) out.uses = step.uses;
+      if (step.finding) out.finding = true;
+      return out;
+    }),
     source: finding.source ?? "deterministic",
   };
+  if (out.steps.length > 1) out.script = reproductionScript(out.steps, `${finding.title} (${finding.id})`);
   if (finding.oracle) out.oracle = finding.oracle;
   if (finding.confidence !== undefined) out.confidence = finding.confidence;
   if (finding.firstSeen !== undefined) out.firstSeen = finding.firstSeen;
@@ -85,9 +97,43 @@ function compareFindings(a: ReportFindingInput, b: ReportFindingInput): number {
   return rank(b.severity) - rank(a.severity) || (b.occurrences ?? 1) - (a.occurrences ?? 1) || (a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0);
 }
 
-export function buildRunReport(run: ReportRunInput, findings: readonly ReportFindingInput[]): Report {
+export interface ReportExtras {
+  /** the skipped cases with their reason */
+  skipped?: ReportSkipped[];
+  /** latencies of every response received (ms), for the timing line */
+  latenciesMs?: number[];
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function timingOf(latenciesMs: readonly number[], durationMs: number | null): ReportTiming | undefined {
+  if (latenciesMs.length === 0) return undefined;
+  const sorted = [...latenciesMs].map((n) => Math.max(0, n)).sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    requests: sorted.length,
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1]),
+    rps: durationMs && durationMs > 0 ? round(sorted.length / (durationMs / 1000)) : 0,
+  };
+}
+
+export function buildRunReport(run: ReportRunInput, findings: readonly ReportFindingInput[], extras: ReportExtras = {}): Report {
   const stats = (run.stats ?? {}) as Record<string, unknown>;
   const durationMs = run.startedAt !== null && run.finishedAt !== null ? Math.max(0, run.finishedAt - run.startedAt) : null;
+  const timing = timingOf(extras.latenciesMs ?? [], durationMs);
+  const cases = count(stats.cases);
+  const passed = count(stats.passed);
+  const failed = count(stats.failed);
+  const errored = count(stats.errored);
+  // older rows have no skipped count: what is not otherwise accounted for was skipped
+  const skipped = typeof stats.skipped === "number" ? count(stats.skipped) : Math.max(0, cases - passed - failed - errored);
   return {
     run: {
       id: run.id,
@@ -98,16 +144,12 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
       finishedAt: iso(run.finishedAt),
       durationMs,
       seed: Math.trunc(run.seed),
-      stats: {
-        cases: count(stats.cases),
-        passed: count(stats.passed),
-        failed: count(stats.failed),
-        errored: count(stats.errored),
-        requests: count(stats.requests),
-      },
+      stats: { cases, passed, failed, errored, skipped, requests: count(stats.requests) },
+      ...(timing ? { timing } : {}),
     },
     findings: [...findings].sort(compareFindings).map((f) => reportFinding(f.data)),
     ...llmOf(run.config),
+    skipped: extras.skipped ?? [],
   };
 }
 

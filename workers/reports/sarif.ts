@@ -6,6 +6,7 @@
  */
 import { checkInfo, SEVERITY_RANK, type Severity } from "../model";
 import { operationLabel, sortFindings } from "./severity";
+import { findingScript, stepLines } from "./script";
 import type { ReportFinding, ReportInput } from "./types";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -71,12 +72,14 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
         ...(line && line > 0 ? { region: { startLine: line } } : {}),
       };
     }
+    const script = findingScript(f);
+    const chain = f.steps.length > 1 ? `\nSteps:\n${stepLines(f.steps).join("\n")}` : "";
     return {
       ruleId: f.check,
       ruleIndex: ruleIds.indexOf(f.check),
       level: sarifLevel(f.severity),
       message: {
-        text: `${f.title} — ${operationLabel(f.operation)}: ${f.message}\nReproduce: ${f.curl}`,
+        text: `${f.title} — ${operationLabel(f.operation)}: ${f.message}${chain}\nReproduce: ${script ? `the script in properties.script (every step), or the last step: ${f.curl}` : f.curl}`,
       },
       locations: [location],
       partialFingerprints: { "sentinelFinding/v1": f.id },
@@ -89,6 +92,8 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
         url: f.request.url,
         status: f.response?.status ?? null,
         curl: f.curl,
+        ...(f.steps.length > 1 ? { steps: f.steps.map((st) => ({ id: st.id, method: st.request.method.toUpperCase(), url: st.request.url, status: st.response?.status ?? null, ...(st.finding ? { finding: true } : {}) })) } : {}),
+        ...(script ? { script } : {}),
       },
     };
   });

@@ -16,6 +16,7 @@ function finding(partial: Partial<ReportFinding> & Pick<ReportFinding, "id" | "c
     request: { method: "GET", url: "http://127.0.0.1:8787/pets/1", headers: { accept: "application/json", authorization: "[redacted]" } },
     response: { status: 500, headers: { "content-type": "text/html" }, body: EVIL, durationMs: 12 },
     curl: "curl -sS -X GET 'http://127.0.0.1:8787/pets/1' -H 'accept: application/json'",
+    steps: [],
     ...partial,
   };
 }
@@ -35,6 +36,35 @@ export const SAMPLE_FINDINGS: ReportFinding[] = [
     response: { status: 201, headers: { "content-type": "application/json", location: "/pets/9" }, body: '{"id":9}', durationMs: 5 },
     curl: "curl -sS -X POST 'http://127.0.0.1:8787/pets?x=1&y=%3Cz%3E' --data-raw '{\"name\":\"a'\\''b\",\"quantity\":-1}'",
   }),
+  finding({
+    id: "f-uaf",
+    check: "use_after_free",
+    severity: "high",
+    agent: "stateful",
+    operation: { method: "delete", path: "/pets/{petId}", operationId: "deletePet" },
+    title: "Deleted resource still served on DELETE /pets/{petId}",
+    message: "GET after DELETE answered 200",
+    request: { method: "GET", url: "http://127.0.0.1:8787/pets/9", headers: { authorization: "Bearer $SENTINEL_AUTHORIZATION" } },
+    response: { status: 200, headers: { "content-type": "application/json" }, body: '{"id":9}', durationMs: 3 },
+    curl: "curl -X GET 'http://127.0.0.1:8787/pets/9' -H 'authorization: Bearer '\"$SENTINEL_AUTHORIZATION\"",
+    steps: [
+      {
+        id: "create",
+        identity: "alice",
+        request: { method: "POST", url: "http://127.0.0.1:8787/pets", headers: { "content-type": "application/json", authorization: "Bearer $SENTINEL_AUTHORIZATION" }, body: '{"name":"Rex"}' },
+        response: { status: 201, headers: { "content-type": "application/json" }, body: '{"id":9,"name":"Rex"}', durationMs: 4 },
+        extract: { petId: { from: "body", pointer: "/id" } },
+      },
+      { id: "delete", request: { method: "DELETE", url: "http://127.0.0.1:8787/pets/9", headers: { authorization: "Bearer $SENTINEL_AUTHORIZATION" } }, response: { status: 204, headers: {}, body: "", durationMs: 2 }, uses: { petId: "9" } },
+      {
+        id: "read-after-delete",
+        request: { method: "GET", url: "http://127.0.0.1:8787/pets/9", headers: { authorization: "Bearer $SENTINEL_AUTHORIZATION" } },
+        response: { status: 200, headers: { "content-type": "application/json" }, body: '{"id":9}', durationMs: 3 },
+        uses: { petId: "9" },
+        finding: true,
+      },
+    ],
+  }),
   finding({ id: "f-slow", check: "max_response_time", severity: "low", operation: { method: "get", path: "/pets", operationId: "listPets" }, response: undefined, title: "Timed out" }),
   finding({ id: "f-info", check: "status_code_conformance", severity: "info", operation: { method: "get", path: "/pets", operationId: "listPets" } }),
 ];
@@ -50,9 +80,11 @@ export function sampleReport(findings: ReportFinding[] = SAMPLE_FINDINGS): Repor
       finishedAt: "2026-01-02T03:04:07.500Z",
       durationMs: 2500,
       seed: 42,
-      stats: { cases: 4, passed: 1, failed: 2, errored: 1, requests: 6 },
+      stats: { cases: 4, passed: 1, failed: 1, errored: 1, skipped: 1, requests: 6 },
+      timing: { requests: 6, p50Ms: 4, p95Ms: 12, p99Ms: 12, maxMs: 12, rps: 2.4 },
     },
     findings,
+    skipped: [{ caseId: "c4", agent: "stateful", operation: { method: "post", path: "/pets", operationId: "createPet" }, reason: "create returned 400" }],
   };
 }
 

@@ -9,6 +9,63 @@ import { RUN_STATUSES, SEVERITIES, type CaseResult } from "../model";
 
 const headers = z.record(z.string(), z.string());
 
+const RequestSchema = z.object({
+  method: z.string().min(1),
+  url: z.string(),
+  headers,
+  body: z.string().optional(),
+});
+
+const ResponseSchema = z.object({
+  status: z.number().int(),
+  headers,
+  body: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+
+const OperationRefSchema = z.object({
+  /** empty when the operation is no longer in the spec */
+  method: z.string(),
+  /** the OpenAPI path template, e.g. /pets/{petId} */
+  path: z.string(),
+  operationId: z.string(),
+});
+
+/** One step of a chain finding (create → delete → read, A creates → B reads, …), in order. */
+export const ReportStepSchema = z.object({
+  id: z.string().min(1),
+  /** identity the step ran as; null = no credentials */
+  identity: z.string().nullable().optional(),
+  request: RequestSchema,
+  response: ResponseSchema.optional(),
+  error: z.string().optional(),
+  /** variable → where this step's response provides it (JSON pointer, header, Location id) */
+  extract: z.record(z.string(), z.unknown()).optional(),
+  /** variable → the value this step's request used */
+  uses: z.record(z.string(), z.string()).optional(),
+  /** the step whose check failed */
+  finding: z.boolean().optional(),
+});
+
+/** A case that did not run, and why (a precondition failed, the run was cancelled, the target was unreachable, …). */
+export const ReportSkippedSchema = z.object({
+  caseId: z.string(),
+  agent: z.string(),
+  operation: OperationRefSchema,
+  reason: z.string(),
+});
+
+/** Request latency over the run (every response received), k6-style. */
+export const ReportTimingSchema = z.object({
+  requests: z.number().int().nonnegative(),
+  p50Ms: z.number().nonnegative(),
+  p95Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  maxMs: z.number().nonnegative(),
+  /** requests per second over the run's duration */
+  rps: z.number().nonnegative(),
+});
+
 export const ReportFindingSchema = z.object({
   id: z.string().min(1),
   /** a name of the check vocabulary (workers/model/checks.ts); open so that new checks never break old readers */
@@ -48,6 +105,10 @@ export const ReportFindingSchema = z.object({
   firstSeen: z.string().optional(),
   seenInRuns: z.number().int().nonnegative().optional(),
   similar: z.array(z.object({ findingId: z.string(), runId: z.string(), title: z.string(), score: z.number() })).optional(),
+  /** every step of a multi-step case in order; empty for a single request */
+  steps: z.array(ReportStepSchema).default([]),
+  /** for a chain: a bash script (curl + jq) replaying every step up to the failing one */
+  script: z.string().optional(),
 });
 
 /** The AI layer's account of a run (issue 11 contract). */
@@ -74,6 +135,7 @@ export const ReportStatsSchema = z.object({
   passed: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   errored: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
   requests: z.number().int().nonnegative(),
 });
 
@@ -94,19 +156,26 @@ export const ReportRunSchema = z.object({
   finishedAt: z.string().nullable(),
   durationMs: z.number().nonnegative().nullable(),
   seed: z.number().int(),
+  /** cases = passed + failed + errored + skipped, always */
   stats: ReportStatsSchema,
+  timing: ReportTimingSchema.optional(),
 });
 
 export const ReportSchema = z.object({
   run: ReportRunSchema,
   findings: z.array(ReportFindingSchema),
   llm: ReportLlmSchema.optional(),
+  /** the skipped cases with their reason (the first REPORT_MAX_CASES) */
+  skipped: z.array(ReportSkippedSchema).default([]),
 });
 
 export type Report = z.infer<typeof ReportSchema>;
 export type ReportRun = z.infer<typeof ReportRunSchema>;
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 export type ReportStats = z.infer<typeof ReportStatsSchema>;
+export type ReportStep = z.infer<typeof ReportStepSchema>;
+export type ReportSkipped = z.infer<typeof ReportSkippedSchema>;
+export type ReportTiming = z.infer<typeof ReportTimingSchema>;
 
 /**
  * What every format builder takes: the report plus, when available, the per-case results
@@ -115,6 +184,8 @@ export type ReportStats = z.infer<typeof ReportStatsSchema>;
 export interface ReportInput {
   report: Report;
   cases?: CaseResult[];
+  /** operationId → method and path of every operation of the spec (labels for cases without findings) */
+  operations?: Record<string, { method: string; path: string }>;
 }
 
 /** The formats served at /api/v1/runs/{id}/report.{format} and written by the CLI. */

@@ -207,3 +207,31 @@ export async function listResults(
   }));
   return { items, nextCursor: results.length > page.limit ? items[items.length - 1].caseId : null };
 }
+
+export interface SkippedRow {
+  caseId: string;
+  agent: string;
+  operationId: string;
+  reason: string | null;
+}
+
+/** The skipped cases of a run with their reason, by case id (at most `limit`). */
+export async function listSkipped(db: D1Database, orgId: string, runId: string, limit: number): Promise<SkippedRow[]> {
+  const { results } = await db
+    .prepare(`SELECT case_id, agent, operation_id, reason FROM results WHERE run_id = ? AND org_id = ? AND status = 'skipped' ORDER BY case_id LIMIT ?`)
+    .bind(runId, orgId, limit)
+    .all<{ case_id: string; agent: string; operation_id: string; reason: string | null }>();
+  return results.map((r) => ({ caseId: r.case_id, agent: r.agent, operationId: r.operation_id, reason: r.reason }));
+}
+
+/** Response times (ms) of every exchange of a run that got a response (at most `limit`). */
+export async function listLatencies(db: D1Database, orgId: string, runId: string, limit: number): Promise<number[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT json_extract(e.value, '$.response.durationMs') AS ms FROM results r, json_each(r.exchanges) e
+       WHERE r.run_id = ? AND r.org_id = ? AND json_extract(e.value, '$.response.durationMs') IS NOT NULL LIMIT ?`,
+    )
+    .bind(runId, orgId, limit)
+    .all<{ ms: number }>();
+  return results.map((r) => Number(r.ms)).filter((n) => Number.isFinite(n));
+}

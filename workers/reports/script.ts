@@ -1,0 +1,147 @@
+/**
+ * The reproduction of a chain finding: a bash script (curl + jq) that sends every step in order
+ * up to the failing one, reads each value a later step needs from the earlier response (jq for
+ * JSON bodies, the headers for Location), and prints each step's status. Credentials stay
+ * `$SENTINEL_*` placeholders the user exports first; the script stops with a clear message when
+ * one is missing.
+ */
+import { toCurl } from "../executor/curl";
+import type { ReportStep } from "./types";
+
+const PLACEHOLDER = /\$SENTINEL_[A-Z0-9_]+/g;
+
+/** `itemId` → `SENTINEL_VAR_ITEMID` (a name the curl quoting lets the shell expand). */
+export function scriptVariable(name: string): string {
+  return `SENTINEL_VAR_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
+}
+
+/** JSON pointer → jq `getpath([...])` (digits index arrays). */
+function jqPath(pointer: string): string {
+  if (pointer === "" || pointer === "/") return ".";
+  const tokens = pointer
+    .replace(/^\//, "")
+    .split("/")
+    .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((t) => (/^(0|[1-9][0-9]*)$/.test(t) ? t : JSON.stringify(t)));
+  return `getpath([${tokens.join(",")}])`;
+}
+
+const single = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The step's request with every value an earlier step provided replaced by its shell variable. */
+function templated(step: ReportStep): ReportStep["request"] {
+  const request = { ...step.request, headers: { ...step.request.headers } };
+  for (const [name, value] of Object.entries(step.uses ?? {})) {
+    if (!value) continue;
+    const ref = `$${scriptVariable(name)}`;
+    if (request.url === value) {
+      request.url = ref;
+    } else {
+      const [pathPart, ...rest] = request.url.split("?");
+      const encoded = encodeURIComponent(value);
+      const path = pathPart.split("/").map((seg, i) => (i > 2 && (seg === value || seg === encoded) ? ref : seg)).join("/");
+      const query = rest.join("?");
+      const newQuery = query
+        ? query
+            .split("&")
+            .map((pair) => {
+              const eq = pair.indexOf("=");
+              if (eq < 0) return pair;
+              let decoded: string;
+              try {
+                decoded = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, " "));
+              } catch {
+                decoded = pair.slice(eq + 1);
+              }
+              return decoded === value ? `${pair.slice(0, eq + 1)}${ref}` : pair;
+            })
+            .join("&")
+        : "";
+      request.url = newQuery ? `${path}?${newQuery}` : rest.length ? `${path}?` : path;
+    }
+    for (const [header, text] of Object.entries(request.headers)) if (text === value) request.headers[header] = ref;
+    if (request.body !== undefined) {
+      let body = request.body.split(JSON.stringify(value)).join(`"${ref}"`);
+      // a numeric id sent as a JSON number
+      if (/^-?\d+(\.\d+)?$/.test(value)) body = body.replace(new RegExp(`(?<=[:\\[,]\\s*)${escapeRegExp(value)}(?=\\s*[,\\]}])`, "g"), ref);
+      request.body = body;
+    }
+  }
+  return request;
+}
+
+function extractLine(variable: string, extraction: unknown, files: { body: string; headers: string }, requestUrl: string, statusVar: string): string {
+  const e = (extraction ?? {}) as { from?: string; pointer?: string; name?: string };
+  const headerValue = (name: string) => `grep -i ${single(`^${name}:`)} "${files.headers}" | tail -n 1 | sed 's/^[^:]*:[[:space:]]*//' | tr -d '\\r'`;
+  const origin = /^https?:\/\/[^/]+/.exec(requestUrl)?.[0] ?? "";
+  switch (e.from) {
+    case "body":
+      return `${variable}=$(jq -r ${single(jqPath(e.pointer ?? ""))} "${files.body}")`;
+    case "status":
+      return `${variable}=$${statusVar}`;
+    case "header": {
+      const lines = [`${variable}=$(${headerValue(e.name ?? "location")})`];
+      // Location may be relative to the request: resolve it as the run did
+      if ((e.name ?? "").toLowerCase() === "location") lines.push(`case "$${variable}" in /*) ${variable}=${single(origin)}"$${variable}" ;; esac`);
+      return lines.join("\n");
+    }
+    case "location-id":
+      return [`${variable}=$(${headerValue("location")})`, `${variable}=\${${variable}%%\\?*}; ${variable}=\${${variable}%/}; ${variable}=\${${variable}##*/}`].join("\n");
+    default:
+      return `# ${variable}: unknown extraction ${JSON.stringify(extraction)}`;
+  }
+}
+
+/** The bash script replaying `steps` in order up to the finding's step (all of them when none is marked). */
+export function reproductionScript(steps: readonly ReportStep[], title = "Sentinel finding"): string {
+  const last = steps.findIndex((s) => s.finding);
+  const run = last >= 0 ? steps.slice(0, last + 1) : [...steps];
+  const requests = run.map(templated);
+  const credentials = new Set<string>();
+  for (const request of requests) {
+    for (const text of [request.url, ...Object.values(request.headers), request.body ?? ""]) {
+      for (const m of text.matchAll(PLACEHOLDER)) if (!m[0].startsWith("$SENTINEL_VAR_")) credentials.add(m[0].slice(1));
+    }
+  }
+  const out = [
+    "#!/usr/bin/env bash",
+    `# Sentinel reproduction: ${title.replace(/[\r\n]+/g, " ")}`,
+    `# Sends the ${run.length} steps of the chain in order; values later steps need are read from earlier responses with jq.`,
+    "# Needs bash, curl and jq.",
+    "set -euo pipefail",
+    ...[...credentials].sort().map((name) => `: "\${${name}:?export ${name}=<the credential it stands for> first}"`),
+    `SENTINEL_DIR=$(mktemp -d); trap 'rm -rf "$SENTINEL_DIR"' EXIT`,
+  ];
+  run.forEach((step, i) => {
+    const request = requests[i];
+    const files = { body: `$SENTINEL_DIR/${i + 1}.body`, headers: `$SENTINEL_DIR/${i + 1}.headers` };
+    const who = step.identity === null ? " without credentials" : step.identity ? ` as ${step.identity}` : "";
+    const expected = step.response ? `HTTP ${step.response.status} in the run` : `no response in the run${step.error ? ` (${step.error})` : ""}`;
+    out.push("");
+    out.push(`# step ${i + 1}: ${step.id}${step.finding ? " (the finding)" : ""} — ${step.request.method.toUpperCase()} ${step.request.url}${who}; ${expected}`.replace(/[\r\n]+/g, " "));
+    const curl = toCurl(request).replace(/^curl /, "");
+    out.push(`SENTINEL_STATUS=$(curl -sS -o "${files.body}" -D "${files.headers}" -w '%{http_code}' ${curl})`);
+    out.push(`echo "step ${step.id}: HTTP $SENTINEL_STATUS"`);
+    for (const [name, extraction] of Object.entries(step.extract ?? {})) {
+      out.push(extractLine(scriptVariable(name), extraction, files, step.request.url, "SENTINEL_STATUS"));
+    }
+    if (i === run.length - 1) out.push(`cat "${files.body}"; echo`);
+  });
+  return out.join("\n") + "\n";
+}
+
+/** A finding's reproduction script: the one in the report, or built from its steps (chains only). */
+export function findingScript(f: { script?: string; steps?: readonly ReportStep[]; title: string; id: string }): string | undefined {
+  if (f.script) return f.script;
+  return f.steps && f.steps.length > 1 ? reproductionScript(f.steps, `${f.title} (${f.id})`) : undefined;
+}
+
+/** "create: POST http://…/pets → 201" lines, one per step, the failing one marked. */
+export function stepLines(steps: readonly ReportStep[]): string[] {
+  return steps.map((s, i) => {
+    const who = s.identity === null ? " (no credentials)" : s.identity ? ` (as ${s.identity})` : "";
+    const outcome = s.response ? `${s.response.status}` : `no response${s.error ? `: ${s.error}` : ""}`;
+    return `${i + 1}. ${s.id}${who}: ${s.request.method.toUpperCase()} ${s.request.url} → ${outcome}${s.finding ? "  ← finding" : ""}`;
+  });
+}
