@@ -6,6 +6,7 @@
  * stderr), the platform's log (SENTINEL_DEBUG=1 and wrangler's log files) and the REST API
  * (run, results, findings, every report format) of the kept state, served again afterwards.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
@@ -15,6 +16,8 @@ import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 import { buildCli } from "../../scripts/build-cli.mjs";
 import { startLocalPlatform, type LocalPlatform } from "../../cli/src/local-platform";
+import { XMLParser } from "fast-xml-parser";
+import { ReportSchema } from "../../workers/reports/types";
 import { ROOT, runCli } from "./cli-helpers";
 
 const RUN_TIMEOUT_MS = 300_000;
@@ -117,6 +120,41 @@ describe("secrets in every output of a local run", () => {
       }
       expect(hits).toEqual([]);
       expect(Object.keys(outputs).length).toBeGreaterThan(14);
+
+      // The same run's reports add up in every format and list the skipped cases with their reason.
+      const report = ReportSchema.parse(JSON.parse(outputs["report.json"]));
+      const stats = report.run.stats;
+      expect(stats.passed + stats.failed + stats.errored + stats.skipped).toBe(stats.cases);
+      expect(report.skipped).toHaveLength(stats.skipped);
+      for (const skipped of report.skipped) expect(skipped.reason.length, skipped.caseId).toBeGreaterThan(0);
+      const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(outputs["junit.xml"]).testsuites;
+      expect([Number(junit["@tests"]), Number(junit["@skipped"]), Number(junit["@errors"])]).toEqual([stats.cases, stats.skipped, stats.errored]);
+      expect(outputs["report.html"]).toContain(`<b>${stats.skipped}</b><span>skipped</span>`);
+      expect(outputs["summary.md"]).toContain(`| ${stats.passed} | ${stats.failed} | ${stats.errored} | ${stats.skipped} |`);
+      expect(result.stdout).toContain(`${stats.cases} cases (${stats.passed} passed, ${stats.failed} failed, ${stats.errored} errored, ${stats.skipped} skipped)`);
+      expect(result.stdout).toMatch(/Timing: \d+ requests · p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms · [\d.]+ req\/s/);
+      expect(result.stdout).toMatch(/\n {3}Received: HTTP \d{3} in \d+ ms\n {3}Body: /);
+      // every operation row of the HTML table names its method and path
+      const table = outputs["report.html"].slice(outputs["report.html"].indexOf("<h2>Cases per operation</h2>"));
+      const rows = [...table.matchAll(/<tr><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)<\/code>/g)];
+      expect(rows.length).toBeGreaterThan(10);
+      expect(rows.filter((r) => !/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \//.test(r[2])).map((r) => r[1])).toEqual([]);
+
+      // A chain finding, through D1 and the report route, replays as its script against the demo API.
+      const chain = report.findings.find((f) => f.check === "use_after_free")!;
+      expect(chain.steps.length).toBeGreaterThan(1);
+      for (const format of ["junit.xml", "sentinel.sarif", "report.html", "summary.md"]) expect(outputs[format], format).toContain("SENTINEL_VAR_");
+      const ran = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          "bash",
+          ["-c", chain.script!],
+          { timeout: 30_000, env: { ...process.env, SENTINEL_ALICE_AUTHORIZATION: jwt, SENTINEL_ALICE_X_TENANT_SECRET: headerSecret } },
+          (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+      expect(ran.code, `${chain.script}\n${ran.stdout}\n${ran.stderr}`).toBe(0);
+      const statuses = [...ran.stdout.matchAll(/^step \S+: HTTP (\d{3})$/gm)].map((m) => Number(m[1]));
+      expect(statuses.at(-1)).toBe(chain.response!.status);
     },
     RUN_TIMEOUT_MS + 120_000,
   );
