@@ -6,7 +6,6 @@
  * restart resumes at the first unfinished window. The last generator to finish settles the test.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../workers/env";
 import { runWindows, ENGINE_DEFAULTS, type LoadRequest } from "../workers/load/engine";
 import { distressReason, thresholdAbortReason, ABORT_EVAL_MIN_WINDOWS } from "../workers/load/guard";
 import { evaluate } from "../workers/load/report";

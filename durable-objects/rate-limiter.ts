@@ -5,7 +5,6 @@
  * side of letting a client through.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../workers/env";
 import { takeTokens, type Bucket, type TakeResult } from "../workers/gateway/rate-limit";
 
 export class RateLimiter extends DurableObject<Env> {

@@ -7,7 +7,6 @@
  * re-arms the alarm if it is missing. Target credentials are kept here only, encrypted.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../workers/env";
 import {
   CANCELLED_REASON,
   DEADLINE_REASON,

@@ -1,5 +1,4 @@
 /** The one Sentinel Worker: gateway (fetch), executor (queue), schedules (scheduled), Durable Objects. */
-import type { Env } from "./env";
 import { handleDeadLetterBatch, handleTaskBatch } from "./executor/consumer";
 import { createApp } from "./gateway/app";
 import { sendDueNotifications } from "./hooks/send-notifications";

@@ -4,7 +4,6 @@
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
-import type { Env } from "../env";
 import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type Finding, type RunContext, type TaskSummary, type TestCase } from "../model";
 import { runStub } from "../runs/stub";
 import { getOrg } from "../storage/orgs-repo";

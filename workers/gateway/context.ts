@@ -1,5 +1,4 @@
 /** Types every gateway module shares: the Hono environment and the authenticated principal. */
-import type { Env } from "../env";
 import type { Role } from "../storage/schema";
 
 export interface AuthContext {

@@ -2,7 +2,6 @@
  * Fetches a remote document (spec import) under the address policy: every redirect hop is checked
  * again, the size limit applies while streaming, and failures become 502 upstream-error problems.
  */
-import type { Env } from "../env";
 import { ProblemError } from "./problem";
 import { readSpecBody } from "./spec-upload";
 import { assertFetchAllowed } from "../runs/target-policy";

@@ -2,7 +2,6 @@
  * Turning an uploaded or fetched spec body into a stored spec: content-type and size rules,
  * parsing, the 413/415/422 problems, storage. Shared by POST /specs and POST /specs/import.
  */
-import type { Env } from "../env";
 import type { SpecProblem } from "../model";
 import { MAX_SPEC_BYTES, MAX_YAML_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";

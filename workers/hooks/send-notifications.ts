@@ -8,7 +8,6 @@
  * mid-delivery leaves the row due again once the lease is over. Attempts follow notify.ts'
  * backoff; after MAX_ATTEMPTS, or on a final refusal (4xx), the row is marked failed.
  */
-import type { Env } from "../env";
 import { deploymentPolicy } from "../runs/target-policy";
 import { checkAddress } from "../shared/address-policy";
 import { isProduction, log } from "../shared/log";

@@ -4,7 +4,6 @@
  * report from the stored windows, report live progress, and settle it when every region is done.
  */
 import type { GeneratorInit } from "../../durable-objects/load-generator";
-import type { Env } from "../env";
 import { buildRequest } from "../executor/request-builder";
 import { findOperation as findSpecOperation } from "../executor/checks/support";
 import { placeCredentials } from "../executor/identity-credentials";

@@ -3,7 +3,6 @@
  * and target within the org, apply the address policy, record the run row and hand the run to its
  * TestRun Durable Object. Failures are RunErrors, which the gateway renders as problem+json.
  */
-import type { Env } from "../env";
 import type { Identities, RunInit, RunLimitsInput } from "../model";
 import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";

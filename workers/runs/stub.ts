@@ -1,5 +1,4 @@
 /** The run's TestRun Durable Object, seen only through its contract (model/run.ts). */
-import type { Env } from "../env";
 import type { TestRunRpc } from "../model";
 
 export function runStub(env: Pick<Env, "TEST_RUN">, runId: string): TestRunRpc {

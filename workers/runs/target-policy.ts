@@ -3,7 +3,6 @@
  * Used by the targets and spec-import routes, webhooks, notifications and starting a run, before
  * any traffic. A refusal is a RunError "target-not-allowed" (422 problem+json at the gateway).
  */
-import type { Env } from "../env";
 import { checkAddress, type AddressPolicy } from "../shared/address-policy";
 import { getOrg } from "../storage/orgs-repo";
 import { RunError } from "./errors";

@@ -4,7 +4,6 @@
  * that inserted a slot starts its run. After an outage several slots of one schedule may be due
  * at once: the newest starts a run, the older ones are recorded as skipped (one run, not a burst).
  */
-import type { Env } from "../env";
 import { RunError } from "../runs/errors";
 import { startRun } from "../runs/start-run";
 import { log } from "../shared/log";

@@ -4,7 +4,6 @@
  * safe, and a revoked bootstrap key stays revoked. Refused in production unless
  * SENTINEL_ALLOW_BOOTSTRAP="true", because a key in configuration is a weak secret.
  */
-import type { Env } from "../../env";
 import { isProduction, log } from "../../shared/log";
 import { ensureApiKey } from "../../storage/keys-repo";
 import { DEFAULT_ORG_ID, ensureOrg } from "../../storage/orgs-repo";

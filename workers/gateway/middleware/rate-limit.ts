@@ -4,7 +4,6 @@
  * request goes through: limiting protects the service, it must not take it down.
  */
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "../../env";
 import { log } from "../../shared/log";
 import type { AppEnv } from "../context";
 import { ProblemError } from "../problem";

@@ -7,7 +7,6 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Env } from "../../env";
 import { decideGithubEvent } from "../../hooks/github-events";
 import { HookConfigSchema, HookRunTemplateSchema, type HookConfig, type HookRunTemplate } from "../../hooks/hook-config";
 import {

@@ -6,7 +6,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { Env } from "../../env";
 import { LOAD_PROFILES } from "../../load/plan";
 import { renderLoadHtml, renderLoadJunit } from "../../reports/load-report";
 import { HTML_CSP } from "../../reports";

@@ -6,7 +6,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { Env } from "../../env";
 import { AGENT_NAMES, CASE_STATUSES, CHECK_NAMES, LIMIT_BOUNDS, RUN_STATUSES, type RunProgress } from "../../model";
 import { isTerminal } from "../../runs/lifecycle";
 import { runLinks as links, startRun, type RunSource } from "../../runs/start-run";

@@ -4,7 +4,6 @@
  * starts the runs; GET /schedules/{id} shows the latest slots and the runs they started.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Env } from "../../env";
 import { HookRunTemplateSchema } from "../../hooks/hook-config";
 import { nextFireAt, validateCron } from "../../schedules/cron";
 import {

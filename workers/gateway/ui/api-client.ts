@@ -3,7 +3,6 @@
  * no network hop): validation, RBAC, org scoping, rate limits and errors are the API's own, so a
  * page can never show or do what the signed-in key could not do with curl.
  */
-import type { Env } from "../../env";
 
 export type ApiFetch = (request: Request, env: Env, ctx: ExecutionContext | undefined) => Response | Promise<Response>;
 

@@ -1,0 +1,23 @@
+/**
+ * What wrangler.toml cannot declare, so `wrangler types` cannot generate: secrets
+ * (`wrangler secret put`) and optional variables (`--var`, .dev.vars). Merged into the generated
+ * Env (worker-configuration.d.ts); every one may be missing, and the code says what happens then.
+ */
+interface SentinelSecrets {
+  /** creates this admin API key in a default org at start (local/test; refused when deployed unless SENTINEL_ALLOW_BOOTSTRAP) */
+  SENTINEL_BOOTSTRAP_KEY?: string;
+  SENTINEL_ALLOW_BOOTSTRAP?: string;
+  /** secret: signs session JWTs (HS256); a per-process random key is used when missing locally */
+  SENTINEL_JWT_SECRET?: string;
+  /** secret: base64 32-byte key for AES-GCM encryption of target credentials and hook secrets */
+  SENTINEL_ENCRYPTION_KEY?: string;
+  /** secret: HMAC key that signs run-finished notifications (X-Sentinel-Signature); a fixed development key is used when missing locally */
+  SENTINEL_NOTIFY_SECRET?: string;
+  /** requests per minute per API key (default 600) */
+  SENTINEL_RATE_LIMIT?: string;
+}
+
+interface Env extends SentinelSecrets {}
+declare namespace Cloudflare {
+  interface Env extends SentinelSecrets {}
+}
