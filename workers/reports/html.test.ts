@@ -53,6 +53,10 @@ describe("toHtml", () => {
     const table = page.slice(page.indexOf("<h2>Cases per operation</h2>"));
     const rows = [...table.matchAll(/<tr><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)<\/code>/g)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual([["createPet", "POST /pets"], ["getPet", "GET /pets/{petId}"], ["listPets", "GET /pets"]]);
+    // without the spec's operations: from the findings, else from the request the case sent
+    const bare = toHtml({ report: sampleReport([]), cases: SAMPLE_CASES });
+    const named = [...bare.slice(bare.indexOf("<h2>Cases per operation</h2>")).matchAll(/<tr><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)<\/code>/g)].map((m) => m[2]);
+    expect(named.every((label) => /^(GET|POST) \//.test(label))).toBe(true);
   });
 
   it("lists skipped cases with their reason and counts them beside the others", () => {
