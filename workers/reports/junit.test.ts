@@ -50,6 +50,18 @@ describe("toJUnit", () => {
     expect(createPet.testcase[0].failure["#text"]).toContain("reproduce: curl -sS -X POST");
   });
 
+  it("has exactly one testcase per case, skipped ones with their reason, also when the run errored", () => {
+    const report = sampleReport();
+    report.run.status = "errored";
+    const suites = parse(toJUnit({ report, cases: SAMPLE_CASES }));
+    expect([suites["@tests"], suites["@failures"], suites["@errors"], suites["@skipped"]].map(Number)).toEqual([report.run.stats.cases, report.run.stats.failed, report.run.stats.errored, report.run.stats.skipped]);
+    const skipped = suites.testsuite.flatMap((s: { testcase: { skipped?: { "@message": string } }[] }) => s.testcase).filter((t: { skipped?: unknown }) => t.skipped);
+    expect(skipped.map((t: { skipped: { "@message": string } }) => t.skipped["@message"])).toEqual(["create returned 400"]);
+    // a run that errored before any case ran still fails in CI
+    const empty = parse(toJUnit({ report: { ...sampleReport([]), skipped: [], run: { ...report.run, stats: { ...report.run.stats, cases: 0 } } } }));
+    expect(empty["@errors"]).toBe("1");
+  });
+
   it("reports a clean run as one passing testcase", () => {
     const suites = parse(toJUnit({ report: sampleReport([]) }));
     expect(suites["@tests"]).toBe("1");

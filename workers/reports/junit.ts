@@ -29,7 +29,8 @@ export function toJUnit(input: ReportInput): string {
   const { report } = input;
   const labels = operationLabels(report.findings, input.operations);
   const suites = input.cases ? suitesFromCases(input.cases, labels, report.findings) : suitesFromFindings(report.findings, report.skipped);
-  if (report.run.status === "errored" || report.run.status === "cancelled") {
+  // The run's own failure is a testcase only when no case stands for it: testcases = cases, always.
+  if ((report.run.status === "errored" || report.run.status === "cancelled") && suites.length === 0) {
     suites.push({
       name: "sentinel",
       operationId: "",
@@ -52,6 +53,7 @@ export function toJUnit(input: ReportInput): string {
     lines.push(`    <properties>`);
     lines.push(`      <property name="target" value="${escapeXmlAttribute(report.run.target)}"/>`);
     lines.push(`      <property name="seed" value="${report.run.seed}"/>`);
+    lines.push(`      <property name="run.status" value="${escapeXmlAttribute(report.run.status)}"/>`);
     if (suite.operationId) lines.push(`      <property name="operationId" value="${escapeXmlAttribute(suite.operationId)}"/>`);
     lines.push(`    </properties>`);
     for (const tc of suite.cases) lines.push(testcaseXml(tc));
