@@ -125,6 +125,36 @@ export class SentinelClient {
     return response.text();
   }
 
+  // ------------------------------------------------------------ load tests (sentinel load)
+
+  async createLoadTest(request: Record<string, unknown>): Promise<{ id: string; links: { self: string; events: string; report: string } }> {
+    const response = await this.call("POST", "/load-tests", { body: JSON.stringify(request), contentType: "application/json" });
+    if (response.status === 400 || response.status === 422) {
+      const problem = await readProblem(response);
+      throw new CliError(`the server refused the load test: ${describeProblem(problem, response.status)}`, "usage", problemDetails(problem));
+    }
+    return this.expectJson(response, "start the load test", [202]);
+  }
+
+  async getLoadTest(id: string): Promise<{ status: string; error: string | null; abortReason: string | null }> {
+    return this.expectJson(await this.call("GET", `/load-tests/${encodeURIComponent(id)}`), "read the load test", [200]);
+  }
+
+  async getLoadReport(id: string, format?: "html" | "junit"): Promise<unknown> {
+    const response = await this.call("GET", `/load-tests/${encodeURIComponent(id)}/report${format ? `.${format}` : ""}`);
+    if (!format) return this.expectJson<unknown>(response, "read the load report", [200]);
+    if (!response.ok) throw new ApiError(`cannot read the ${format} load report: ${describeProblem(await readProblem(response), response.status)}`, response.status);
+    return response.text();
+  }
+
+  /** The live progress stream (Server-Sent Events) of a load test. */
+  async loadEvents(id: string, signal: AbortSignal): Promise<Response> {
+    return fetch(`${this.base}/load-tests/${encodeURIComponent(id)}/events`, {
+      headers: { authorization: `Bearer ${this.options.token}`, accept: "text/event-stream", "user-agent": this.options.userAgent ?? "sentinel-cli" },
+      signal,
+    });
+  }
+
   private async call(method: string, pathAndQuery: string, opts: { body?: string; contentType?: string; timeoutMs?: number } = {}): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.token}`,

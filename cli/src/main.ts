@@ -4,6 +4,8 @@
  * Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/spec/infrastructure error.
  */
 import { CliError, EXIT_ERROR, EXIT_OK } from "./exit-codes";
+import { loadCommand } from "./load-command";
+import { loadHelp, parseLoadFlags } from "./load-options";
 import { mainHelp, parseCommandLine, runHelp } from "./options";
 import { findPackageRoot, packageVersion } from "./package-root";
 import { runCommand } from "./run-command";
@@ -14,6 +16,13 @@ async function main(argv: string[]): Promise<number> {
 
   const version = packageVersion(packageRoot);
   try {
+    if (argv[0] === "load") {
+      if (argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(loadHelp() + "\n");
+        return EXIT_OK;
+      }
+      return await loadCommand(parseLoadFlags(argv.slice(1)), { stdout: process.stdout, stderr: process.stderr, packageRoot, version });
+    }
     const parsed = parseCommandLine(argv);
     if (parsed.command === "help") {
       process.stdout.write(mainHelp());
@@ -34,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
       const label = err.kind === "usage" ? "usage error" : err.kind === "spec" ? "spec error" : "error";
       process.stderr.write(`sentinel: ${label}: ${err.message}\n`);
       for (const line of err.details) process.stderr.write(`${line}\n`);
-      if (err.kind === "usage") process.stderr.write("Run `sentinel run --help` for the flags.\n");
+      if (err.kind === "usage") process.stderr.write(`Run \`sentinel ${argv[0] === "load" ? "load" : "run"} --help\` for the flags.\n`);
       return EXIT_ERROR;
     }
     process.stderr.write(`sentinel: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -206,5 +206,6 @@ export function runHelp(): string {
 }
 
 export function mainHelp(): string {
-  return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)", "  version   print the version", ""].join("\n");
+  return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)",
+    "  load      load and latency test from one or more regions (sentinel load --help)", "  version   print the version", ""].join("\n");
 }

@@ -1,4 +1,8 @@
 import { build } from "esbuild";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { decodeHistogram, encodeHistogram, HDR_CONFIG, mergeHistograms, newHistogram, recordMs, summarize } from "./histogram";
 
@@ -66,5 +70,12 @@ describe("HDR histograms", () => {
     expect(code).not.toContain("WebAssembly");
     expect(code).not.toContain("generated-wasm");
     expect(code).toContain("encodeIntoCompressedBase64");
+    // and the bundle works (esbuild's CommonJS interop differs from Vite's)
+    const dir = mkdtempSync(path.join(tmpdir(), "hdr-"));
+    writeFileSync(path.join(dir, "h.mjs"), code);
+    const mod = (await import(pathToFileURL(path.join(dir, "h.mjs")).href)) as typeof import("./histogram");
+    const h = mod.newHistogram();
+    mod.recordMs(h, 12);
+    expect(mod.summarize(mod.decodeHistogram(mod.encodeHistogram(h))).p50).toBeCloseTo(12, 1);
   });
 });

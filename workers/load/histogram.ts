@@ -4,13 +4,19 @@
  * in milliseconds. Imports the pure-JS classes of hdr-histogram-js directly: the package root also
  * loads its WebAssembly build, and Workers forbid compiling wasm at run time.
  */
-import Int32Histogram from "hdr-histogram-js/dist/Int32Histogram";
+import * as int32Module from "hdr-histogram-js/dist/Int32Histogram";
 import type { JsHistogram } from "hdr-histogram-js/dist/JsHistogram";
 // this module also installs encodeIntoCompressedBase64 on JsHistogram.prototype
 import { decompress, doDecode } from "hdr-histogram-js/dist/JsHistogram.encoding";
 import { base64ToBytes } from "../shared/encoding";
 
 export type Histogram = JsHistogram;
+
+type Int32HistogramClass = new (lowest: number, highest: number, digits: number) => JsHistogram;
+// CommonJS interop differs between bundlers: Vite hands over exports.default, esbuild in Node mode
+// (package type "module") hands over module.exports itself, whose .default is the class.
+const interop = int32Module as unknown as { default: Int32HistogramClass | { default: Int32HistogramClass } };
+const Int32Histogram: Int32HistogramClass = "default" in interop.default ? interop.default.default : interop.default;
 
 /** 1 µs … 120 s at 3 significant digits: 0.1% resolution; slower samples are clamped to the top. */
 export const HDR_CONFIG = { lowestUs: 1, highestUs: 120_000_000, significantDigits: 3 } as const;

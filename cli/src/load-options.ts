@@ -1,0 +1,150 @@
+/**
+ * Flags of `sentinel load` (issue 10's contract): parsed into LoadSettings. Thresholds are
+ * checked here, before anything starts, so a malformed one exits 2 with its position at once.
+ */
+import { parseThreshold, ThresholdError } from "../../workers/load/thresholds";
+import { CliError } from "./exit-codes";
+import { buildIdentities, type Identities } from "./identities";
+import { parseInteger, parseList, parseNumber } from "./options";
+
+export const LOAD_PROFILES = ["load", "stress", "spike", "soak"] as const;
+
+export interface LoadSettings {
+  spec: string;
+  target: string;
+  operations: string[];
+  profile: (typeof LOAD_PROFILES)[number];
+  rate?: number;
+  durationS?: number;
+  rampS?: number;
+  maxInFlight?: number;
+  regions?: string[];
+  thresholds: string[];
+  abortOnFail: boolean;
+  allowWrites: boolean;
+  identities?: Identities;
+  timeoutMs?: number;
+  reports: { json?: string; html?: string; junit?: string };
+  server?: string;
+  token?: string;
+  stateDir?: string;
+  quiet: boolean;
+}
+
+type Kind = "string" | "int" | "number" | "duration" | "list" | "repeat" | "bool";
+interface Def {
+  kind: Kind;
+  arg?: string;
+  help: string;
+}
+
+export const LOAD_FLAGS: Record<string, Def> = {
+  spec: { kind: "string", arg: "file|url", help: "OpenAPI 3.x / Swagger 2.0 document" },
+  target: { kind: "string", arg: "url", help: "base URL of the API under test" },
+  operation: { kind: "repeat", arg: '"GET /items"|operationId', help: "operation to load; repeatable (default: the read operations the planner picks)" },
+  profile: { kind: "string", arg: "load|stress|spike|soak", help: "load (default); stress finds the breaking point; spike measures recovery; soak runs long" },
+  rate: { kind: "number", arg: "n", help: "arrivals per second, total over all regions (open model; default 10)" },
+  duration: { kind: "duration", arg: "30s", help: "how long (default 30s; soak 10m); s, m, ms or seconds" },
+  ramp: { kind: "duration", arg: "10s", help: "ramp from 0 to the rate at the start (part of the duration)" },
+  "max-in-flight": { kind: "int", arg: "n", help: "requests in flight per generator (default 6, the edge's limit)" },
+  regions: { kind: "list", arg: "wnam,weur", help: "regions (locationHints), optionally weighted as weur:70,wnam:30 (default: the nearest)" },
+  threshold: { kind: "repeat", arg: '"p(95)<300"', help: 'k6-style threshold: p(N), avg, min, max, med, http_req_failed, rps, http_reqs; "weur:" prefix for one region; repeatable' },
+  "abort-on-fail": { kind: "bool", help: "stop as soon as a latency or error threshold fails" },
+  "allow-writes": { kind: "bool", help: "allow loading POST/PUT/PATCH/DELETE operations" },
+  identity: { kind: "repeat", arg: '"name:Name: value"', help: "credentials (the first identity is used); repeatable" },
+  header: { kind: "repeat", arg: '"Name: value"', help: "header sent with every request; repeatable" },
+  timeout: { kind: "int", arg: "ms", help: "timeout of each request (default 10000)" },
+  "report-json": { kind: "string", arg: "file", help: "write the JSON report" },
+  html: { kind: "string", arg: "file", help: "write the HTML report (charts, percentile table)" },
+  junit: { kind: "string", arg: "file", help: "write JUnit XML (each threshold a testcase)" },
+  server: { kind: "string", arg: "url", help: "a running Sentinel instead of the embedded local platform (env SENTINEL_SERVER)" },
+  token: { kind: "string", arg: "key", help: "API key for --server (env SENTINEL_TOKEN)" },
+  "state-dir": { kind: "string", arg: "dir", help: "local mode: keep the platform's data here" },
+  quiet: { kind: "bool", help: "no progress lines on stderr" },
+};
+
+/** "30s", "2m", "500ms", "1h" or a number of seconds → seconds. */
+export function parseDuration(value: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  if (!m) throw new CliError(`${what}: expected a duration such as 30s, 2m or 500ms, got "${value}"`, "usage");
+  const n = Number(m[1]);
+  const seconds = m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
+  return seconds;
+}
+
+export function parseLoadFlags(args: readonly string[], env: Record<string, string | undefined> = process.env): LoadSettings {
+  const raw: Record<string, string | string[] | boolean> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--")) throw new CliError(`unexpected argument "${arg}" (flags start with --)`, "usage");
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const def = LOAD_FLAGS[name];
+    if (!def) throw new CliError(`unknown flag --${name} for sentinel load`, "usage");
+    if (def.kind === "bool") {
+      raw[name] = true;
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || (eq < 0 && value.startsWith("--") && LOAD_FLAGS[value.slice(2).split("=")[0]])) throw new CliError(`--${name} needs a value (${def.arg})`, "usage");
+    if (def.kind === "repeat") raw[name] = [...((raw[name] as string[] | undefined) ?? []), value];
+    else raw[name] = value;
+  }
+  const str = (name: string) => raw[name] as string | undefined;
+  const spec = str("spec");
+  const target = str("target");
+  if (!spec) throw new CliError("--spec is required", "usage");
+  if (!target) throw new CliError("--target is required", "usage");
+  const profile = (str("profile") ?? "load") as LoadSettings["profile"];
+  if (!LOAD_PROFILES.includes(profile)) throw new CliError(`--profile: expected one of ${LOAD_PROFILES.join(", ")}, got "${profile}"`, "usage");
+  const thresholds = (raw.threshold as string[] | undefined) ?? [];
+  for (const expression of thresholds) {
+    try {
+      parseThreshold(expression);
+    } catch (error) {
+      if (error instanceof ThresholdError) throw new CliError(`--threshold ${error.message}`, "usage", [`  ${expression}`, `  ${" ".repeat(error.position - 1)}^`]);
+      throw error;
+    }
+  }
+  const server = str("server") ?? (env.SENTINEL_SERVER || undefined);
+  const token = str("token") ?? (env.SENTINEL_TOKEN || undefined);
+  if (server && !token) throw new CliError("--server needs --token (or SENTINEL_TOKEN)", "usage");
+  const identities = buildIdentities({ identityFlags: raw.identity as string[] | undefined, headerFlags: raw.header as string[] | undefined });
+  return {
+    spec,
+    target,
+    operations: (raw.operation as string[] | undefined) ?? [],
+    profile,
+    ...(str("rate") !== undefined ? { rate: parseNumber(str("rate"), "--rate") } : {}),
+    ...(str("duration") !== undefined ? { durationS: parseDuration(str("duration")!, "--duration") } : {}),
+    ...(str("ramp") !== undefined ? { rampS: parseDuration(str("ramp")!, "--ramp") } : {}),
+    ...(str("max-in-flight") !== undefined ? { maxInFlight: parseInteger(str("max-in-flight"), "--max-in-flight") } : {}),
+    ...(str("regions") !== undefined ? { regions: parseList(str("regions"), "--regions") } : {}),
+    ...(str("timeout") !== undefined ? { timeoutMs: parseInteger(str("timeout"), "--timeout") } : {}),
+    thresholds,
+    abortOnFail: raw["abort-on-fail"] === true,
+    allowWrites: raw["allow-writes"] === true,
+    ...(identities ? { identities } : {}),
+    reports: { json: str("report-json"), html: str("html"), junit: str("junit") },
+    ...(server ? { server, token } : {}),
+    ...(str("state-dir") ? { stateDir: str("state-dir") } : {}),
+    quiet: raw.quiet === true,
+  };
+}
+
+export function loadHelp(): string {
+  const rows = Object.entries(LOAD_FLAGS).map(([flag, def]) => [`--${flag}${def.arg ? ` ${def.arg}` : ""}`, def.help]);
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    "Usage: sentinel load --spec <file|url> --target <url> [options]",
+    "",
+    "Load and latency test: open-model arrivals at --rate, from one or more regions, latency measured",
+    "from each request's intended send time (corrected for coordinated omission), thresholds judged on",
+    "merged HDR histograms. Without --server it starts the embedded local platform.",
+    "",
+    ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),
+    "",
+    "Exit codes: 0 every threshold holds, 1 a threshold failed (or the target went into distress),",
+    "            2 usage, spec or infrastructure error.",
+  ].join("\n");
+}
