@@ -39,6 +39,18 @@ function referencedVariables(value: unknown, into = new Set<string>()): Set<stri
   return into;
 }
 
+/** Where each used variable sits in the path: `/users/{userId}/orders/{orderId}` with orderId = {{id}} → { id: 1 }. */
+function pathSegmentsOf(step: Step, uses: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const segments = step.request.path.split("/").filter(Boolean);
+  for (const [param, value] of Object.entries(step.request.pathParams ?? {})) {
+    const name = typeof value === "string" ? /^\{\{([A-Za-z_][A-Za-z0-9_.-]*)\}\}$/.exec(value)?.[1] : undefined;
+    const index = segments.indexOf(`{${param}}`);
+    if (name && uses[name] !== undefined && index >= 0) out[name] = segments.length - index;
+  }
+  return out;
+}
+
 /**
  * Every executed step of a chain, redacted as recorded, with what each step extracted and which
  * of those values later requests used: enough to rebuild the chain as a script.
@@ -55,6 +67,8 @@ function chainSteps(result: CaseResult, testCase: TestCase, findingStepId: strin
     const uses: Record<string, string> = {};
     for (const name of referencedVariables(step.request)) if (values[name] !== undefined) uses[name] = values[name];
     if (Object.keys(uses).length > 0) out.uses = uses;
+    const segments = pathSegmentsOf(step, uses);
+    if (Object.keys(segments).length > 0) out.pathSegments = segments;
     if (exchange.response) {
       const { status, headers, body, durationMs } = exchange.response;
       out.response = { status, headers, body: cut(body, maxBody), durationMs };

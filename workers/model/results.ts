@@ -77,6 +77,8 @@ export interface FindingStep {
   extract?: Record<string, Extraction>;
   /** variables this step's request used, with the value they had (from earlier redacted responses) */
   uses?: Record<string, string>;
+  /** variable → its path segment in the request URL, counted from the end (1 = last segment) */
+  pathSegments?: Record<string, number>;
   /** the step whose check failed: the finding's request and response */
   finding?: boolean;
 }

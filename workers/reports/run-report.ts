@@ -69,6 +69,7 @@ export function reportFinding(finding: Finding): ReportFinding {
       if (step.error) out.error = step.error;
       if (step.extract) out.extract = step.extract;
       if (step.uses) out.uses = step.uses;
+      if (step.pathSegments) out.pathSegments = step.pathSegments;
       if (step.finding) out.finding = true;
       return out;
     }),

@@ -40,7 +40,16 @@ function templated(step: ReportStep): ReportStep["request"] {
     } else {
       const [pathPart, ...rest] = request.url.split("?");
       const encoded = encodeURIComponent(value);
-      const path = pathPart.split("/").map((seg, i) => (i > 2 && (seg === value || seg === encoded) ? ref : seg)).join("/");
+      const parts = pathPart.split("/");
+      const at = step.pathSegments?.[name];
+      // the segment the template put it in when known; else every segment holding the value
+      const path = parts
+        .map((seg, i) => {
+          const fromEnd = (parts[parts.length - 1] === "" ? parts.length - 1 : parts.length) - i;
+          const hit = at !== undefined ? fromEnd === at : i > 2;
+          return hit && (seg === value || seg === encoded) ? ref : seg;
+        })
+        .join("/");
       const query = rest.join("?");
       const newQuery = query
         ? query
@@ -58,7 +67,9 @@ function templated(step: ReportStep): ReportStep["request"] {
             })
             .join("&")
         : "";
-      request.url = newQuery ? `${path}?${newQuery}` : rest.length ? `${path}?` : path;
+      request.url = newQuery && at === undefined ? `${path}?${newQuery}` : rest.length ? `${path}?${query}` : path;
+      // placed by the template in the path: nowhere else
+      if (at !== undefined) continue;
     }
     for (const [header, text] of Object.entries(request.headers)) if (text === value) request.headers[header] = ref;
     if (request.body !== undefined) {

@@ -43,6 +43,8 @@ export const ReportStepSchema = z.object({
   extract: z.record(z.string(), z.unknown()).optional(),
   /** variable → the value this step's request used */
   uses: z.record(z.string(), z.string()).optional(),
+  /** variable → its path segment in the URL, counted from the end (1 = last) */
+  pathSegments: z.record(z.string(), z.number().int().positive()).optional(),
   /** the step whose check failed */
   finding: z.boolean().optional(),
 });
