@@ -147,6 +147,12 @@ async function audit(page: Page, name: string): Promise<string[]> {
   return serious;
 }
 
+/** Follows a link of the main navigation and waits for its page. */
+async function nav(page: Page, name: string, path: string): Promise<void> {
+  await page.getByRole("link", { name, exact: true }).click();
+  await page.waitForURL(`${base}${path}`);
+}
+
 async function signIn(page: Page, key: string): Promise<void> {
   await page.goto(`${base}/`);
   await expect.poll(() => page.url()).toContain("/app/sign-in");
@@ -166,16 +172,34 @@ describe("dashboard in Chromium", () => {
     expect(await audit(page, "runs-empty")).toEqual([]);
 
     // upload the demo spec
-    await page.getByRole("link", { name: "Specs" }).click();
+    await nav(page, "Specs", "/app/specs");
     await page.getByLabel("Name").first().fill("demo");
     await page.setInputFiles("#upload-file", path.join(ROOT, "examples/demo-api/openapi.yaml"));
     await page.getByRole("button", { name: "Upload" }).click();
     await page.waitForURL(/\/app\/specs\/spec_/);
     await expect.poll(() => page.textContent("main")).toContain("Spec stored.");
     expect(await audit(page, "spec")).toEqual([]);
+    const specId = page.url().split("/").pop()!.split("?")[0];
+
+    // a short load test through the REST API (as a CI job would), to look at in the dashboard later
+    const load = await fetch(`${base}/api/v1/load-tests`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        spec: { id: specId },
+        target: { url: demoUrl, identities: { alice: { Authorization: `Bearer ${demoToken("alice")}` } } },
+        operations: ["GET /items"],
+        rate: 20,
+        duration: 2,
+        thresholds: ["p(95)<2000", "http_req_failed<0.5"],
+      }),
+    });
+    expect(load.status, await load.clone().text()).toBe(202);
+    const loadId = ((await load.json()) as { id: string }).id;
 
     // start a run against the demo API as alice and bob
     await page.getByRole("link", { name: "Start a run with this spec" }).click();
+    await page.waitForURL(/\/app\/runs\/new/);
     await page.getByLabel("Base URL").fill(demoUrl);
     await page.getByLabel(/^Identities/).fill(`alice:Authorization: Bearer ${demoToken("alice")}\nbob:Authorization: Bearer ${demoToken("bob")}`);
     for (const agent of ["functional-positive", "stateful", "security-injection", "data-exposure"]) await page.getByLabel(agent).uncheck();
@@ -195,6 +219,7 @@ describe("dashboard in Chromium", () => {
 
     // findings, grouped; filter by severity; open one and copy its curl
     await page.getByRole("link", { name: /Open the \d+ findings/ }).click();
+    await page.waitForURL(/\/findings$/);
     expect(await audit(page, "findings")).toEqual([]);
     await page.getByLabel("Show severity at least").selectOption("high");
     await page.getByRole("button", { name: "Filter" }).click();
@@ -211,25 +236,32 @@ describe("dashboard in Chromium", () => {
     expect(await page.evaluate("navigator.clipboard.readText()")).toBe(curl);
 
     // the run appears in the list with its trend
-    await page.getByRole("link", { name: "Runs", exact: true }).click();
+    await nav(page, "Runs", "/app/runs");
     expect(await page.locator(`a[href="/app/runs/${runId}"]`).count()).toBeGreaterThan(0);
     expect(await page.locator("svg[role=img]").count()).toBeGreaterThan(0);
     expect(await audit(page, "runs")).toEqual([]);
 
     // a viewer key for the next test, shown once
-    await page.getByRole("link", { name: "API keys" }).click();
+    await nav(page, "API keys", "/app/keys");
     await page.getByLabel("Name").fill("dashboard-viewer");
     await page.getByLabel("Role").selectOption("viewer");
     await page.getByRole("button", { name: "Create key" }).click();
+    await page.waitForSelector("#new-key");
     const viewerKey = (await page.textContent("#new-key"))!.trim();
     expect(viewerKey).toMatch(/^sk_/);
     expect(await audit(page, "keys")).toEqual([]);
+    // the load test's page (its figures and charts are checked on a finished test in dashboard-pages.test.ts)
+    await nav(page, "Load tests", "/app/load-tests");
+    await page.getByRole("link", { name: loadId }).click();
+    await page.waitForURL(`${base}/app/load-tests/${loadId}`);
+    expect(await page.textContent("main")).toContain("p(95)<2000");
+    expect(await audit(page, "load-test")).toEqual([]);
     for (const [link, name] of [
       ["Schedules", "schedules"],
       ["Webhooks", "hooks"],
       ["Load tests", "load-tests"],
     ] as const) {
-      await page.getByRole("link", { name: link, exact: true }).click();
+      await nav(page, link, `/app/${name}`);
       expect(await audit(page, name), name).toEqual([]);
     }
     process.env.DASHBOARD_VIEWER_KEY = viewerKey;

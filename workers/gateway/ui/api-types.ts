@@ -45,6 +45,16 @@ export interface Exchange {
   error?: string;
 }
 
+export interface FindingStep {
+  id: string;
+  identity?: string | null;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
+  error?: string;
+  /** the step whose check failed */
+  finding?: boolean;
+}
+
 export interface Finding {
   id: string;
   check: string;
@@ -59,11 +69,12 @@ export interface Finding {
   response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
   curl: string;
   occurrences: number;
-  steps?: unknown[];
-  /** from the AI/embeddings layer when present */
-  firstSeen?: string | { runId?: string; at?: string } | null;
-  seenInRuns?: number | string[] | null;
-  similar?: { id?: string; runId?: string; title?: string; check?: string; score?: number }[] | null;
+  /** every step of a multi-step case, in order */
+  steps?: FindingStep[];
+  /** memory across runs, when the run was finalized with it */
+  firstSeen?: string;
+  seenInRuns?: number;
+  similar?: { findingId: string; runId: string; title: string; score: number }[];
 }
 
 export interface CaseResult {

@@ -42,7 +42,7 @@ button.secondary{background:#fff;color:var(--accent);border:1px solid var(--acce
 button.danger{background:var(--bad)}
 .badge{display:inline-block;border-radius:999px;padding:.05rem .55rem;font-size:.8rem;font-weight:600;color:#fff;white-space:nowrap}
 .sev-critical{background:#7f1d1d}.sev-high{background:#9a3412}.sev-medium{background:#854d0e}.sev-low{background:#1e40af}.sev-info{background:#374151}
-.st-passed{background:var(--ok)}.st-failed,.st-errored{background:var(--bad)}.st-cancelled{background:#374151}.st-queued,.st-planning,.st-running,.st-finalizing{background:#1e40af}
+.st-passed{background:var(--ok)}.st-failed,.st-errored{background:var(--bad)}.st-cancelled,.st-aborted{background:#374151}.st-queued,.st-planning,.st-running,.st-finalizing{background:#1e40af}
 .tag{display:inline-block;border:1px solid var(--line);border-radius:4px;padding:0 .35rem;font-size:.8rem;background:#fff;color:var(--fg)}
 .tag.new{border-color:#9a3412;color:#9a3412;font-weight:600}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}

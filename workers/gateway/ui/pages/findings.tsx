@@ -32,14 +32,17 @@ export function groupFindings(findings: Finding[]): { check: string; worst: stri
   return groups.sort((a, b) => rank(b.worst) - rank(a.worst) || a.check.localeCompare(b.check));
 }
 
-/** "new" or "seen before" when the findings carry history (firstSeen / seenInRuns); null when they don't. */
-export function novelty(f: Finding, runId: string): { label: string; isNew: boolean } | null {
-  const seen = Array.isArray(f.seenInRuns) ? f.seenInRuns.length : typeof f.seenInRuns === "number" ? f.seenInRuns : null;
-  const firstRun = typeof f.firstSeen === "object" && f.firstSeen ? f.firstSeen.runId : undefined;
-  if (seen === null && firstRun === undefined && (f.firstSeen === undefined || f.firstSeen === null)) return null;
-  const isNew = firstRun !== undefined ? firstRun === runId : seen !== null ? seen <= 1 : false;
+/**
+ * "new" or "seen before" when the finding carries its history across runs (firstSeen: the run it
+ * was first seen in, or when; seenInRuns: how many runs had it); null when it carries none.
+ */
+export function novelty(f: Pick<Finding, "firstSeen" | "seenInRuns">, runId: string): { label: string; isNew: boolean } | null {
+  const seen = typeof f.seenInRuns === "number" ? f.seenInRuns : null;
+  const firstRun = typeof f.firstSeen === "string" && f.firstSeen.startsWith("run_") ? f.firstSeen : null;
+  if (seen === null && firstRun === null) return null;
+  const isNew = firstRun !== null ? firstRun === runId : (seen ?? 0) <= 1;
   if (isNew) return { label: "new", isNew: true };
-  return { label: seen !== null && seen > 1 ? `seen before (${seen} runs)` : "seen before", isNew: false };
+  return { label: seen !== null && seen > 1 ? `seen before (in ${seen} runs)` : "seen before", isNew: false };
 }
 
 function Novelty(props: { f: Finding; runId: string }) {
@@ -103,12 +106,31 @@ function Headers(props: { headers: Record<string, string> }) {
   return <>{Object.entries(props.headers).map(([k, v]) => `${k}: ${v}\n`)}</>;
 }
 
-function ExchangeView(props: { x: Exchange; index: number; total: number; id: string }) {
+/** A step of a chain, from the finding's own steps or from its case's exchanges. */
+interface StepView {
+  id: string;
+  identity?: string | null;
+  request?: Exchange["request"];
+  response?: { status: number; headers: Record<string, string>; body?: string };
+  error?: string;
+  finding?: boolean;
+}
+
+export function stepsOf(f: Finding, exchanges: Exchange[] | null): StepView[] {
+  if (f.steps?.length) return f.steps;
+  return (exchanges ?? []).map((x) => ({ id: x.stepId, request: x.request, response: x.response, error: x.error }));
+}
+
+function ExchangeView(props: { x: StepView; index: number; total: number; id: string }) {
   const { x } = props;
+  const open = x.finding ?? props.index === props.total - 1;
   return (
-    <details open={props.index === props.total - 1}>
+    <details open={open}>
       <summary>
-        Step {props.index + 1}: {x.request ? `${x.request.method} ${x.request.url}` : x.stepId} → {x.response ? x.response.status : x.error ?? "no response"}
+        Step {props.index + 1}
+        {x.identity ? ` as ${x.identity}` : x.identity === null ? " without credentials" : ""}: {x.request ? `${x.request.method} ${x.request.url}` : x.id} →{" "}
+        {x.response ? x.response.status : x.error ?? "no response"}
+        {x.finding ? " (the failing step)" : ""}
       </summary>
       <div>
         {x.request ? <CopyBlock id={`${props.id}-curl`} label={`curl of step ${props.index + 1}`} text={toCurl(x.request as never)} /> : null}
@@ -124,7 +146,7 @@ function ExchangeView(props: { x: Exchange; index: number; total: number; id: st
   );
 }
 
-function FindingPage(props: { c: UiContext; run: Run; finding: Finding; steps: Exchange[] | null }) {
+function FindingPage(props: { c: UiContext; run: Run; finding: Finding; steps: StepView[] }) {
   const { c, run, finding: f } = props;
   return (
     <Layout title={f.title} nonce={c.get("nonce")} viewer={c.get("viewer")} section="runs">
@@ -155,11 +177,11 @@ function FindingPage(props: { c: UiContext; run: Run; finding: Finding; steps: E
       ) : (
         <p class="muted">No response was received.</p>
       )}
-      {props.steps && props.steps.length > 1 ? (
+      {props.steps.length > 1 ? (
         <>
           <h2>Chain steps</h2>
           {props.steps.map((x, i) => (
-            <ExchangeView x={x} index={i} total={props.steps!.length} id={`step-${i + 1}`} />
+            <ExchangeView x={x} index={i} total={props.steps.length} id={`step-${i + 1}`} />
           ))}
         </>
       ) : null}
@@ -169,8 +191,7 @@ function FindingPage(props: { c: UiContext; run: Run; finding: Finding; steps: E
           <ul>
             {f.similar.map((s) => (
               <li>
-                {s.runId && s.id ? <a href={`/app/runs/${encodeURIComponent(s.runId)}/findings/${encodeURIComponent(s.id)}`}>{s.title ?? s.id}</a> : s.title ?? s.id}
-                {s.check ? <> · {s.check}</> : null}
+                <a href={`/app/runs/${encodeURIComponent(s.runId)}/findings/${encodeURIComponent(s.findingId)}`}>{s.title}</a> <span class="muted">in {s.runId}</span>
                 {typeof s.score === "number" ? <span class="muted"> ({Math.round(s.score * 100)}% similar)</span> : null}
               </li>
             ))}
@@ -216,7 +237,7 @@ export function registerFindings(app: Hono<UiEnv>): void {
     ]);
     const finding = findings.items.find((f) => f.id === c.req.param("findingId"));
     if (!finding) return notFoundPage(c);
-    const steps = Array.isArray(finding.steps) && finding.steps.length ? (finding.steps as Exchange[]) : await caseSteps(c, run.id, finding);
+    const steps = stepsOf(finding, finding.steps?.length ? null : await caseSteps(c, run.id, finding));
     return c.html(<FindingPage c={c} run={run} finding={finding} steps={steps} />);
   });
 }

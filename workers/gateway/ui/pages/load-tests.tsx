@@ -20,6 +20,8 @@ interface Latency {
 }
 
 interface RegionRow {
+  latencyUncorrected?: Latency;
+  generatorLimited?: boolean;
   region: string;
   colo: string;
   requests: number;
@@ -37,15 +39,28 @@ export interface LoadReport {
     overall: Omit<RegionRow, "region" | "colo"> & { region?: string; colo?: string };
     windows: { t: number; region: string; requests: number; errors: number; p50: number; p95: number; p99: number }[];
     thresholds: { expression: string; region?: string; value: number; ok: boolean }[];
+    breakingPoint?: { t: number; rate: number; p95: number; errorRate: number } | null;
+    recovery?: Record<string, unknown> | null;
   };
 }
 
-interface LoadTestSummary {
+/** GET /api/v1/load-tests items (the fields shown). */
+interface LoadTest {
   id: string;
-  status?: string;
-  target?: string | { url?: string };
-  createdAt?: string | number;
-  startedAt?: string | number | null;
+  status: string;
+  target: string;
+  profile: string;
+  rate: number;
+  duration: number;
+  regions: string[];
+  operations: string[];
+  thresholds: string[];
+  summary: { overall: RegionRow; thresholds: { expression: string; region?: string; value: number; ok: boolean }[] } | null;
+  abortReason: string | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 function errorCount(e: RegionRow["errors"]): number {
@@ -70,14 +85,20 @@ function fmt(ms: number | undefined): string {
   return typeof ms === "number" && Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : "—";
 }
 
-function LoadListPage(props: { c: UiContext; items: LoadTestSummary[] | null }) {
+function thresholdVerdict(t: LoadTest): string {
+  if (!t.summary || t.summary.thresholds.length === 0) return "—";
+  const failed = t.summary.thresholds.filter((x) => !x.ok).length;
+  return failed ? `${failed} of ${t.summary.thresholds.length} failed` : `all ${t.summary.thresholds.length} hold`;
+}
+
+function LoadListPage(props: { c: UiContext; items: LoadTest[] | null; nextCursor: string | null }) {
   const { c } = props;
   return (
     <Layout title="Load tests" nonce={c.get("nonce")} viewer={c.get("viewer")} section="load">
       {props.items === null ? (
         <p class="muted">This server has no load-test API.</p>
       ) : props.items.length === 0 ? (
-        <p class="muted">No load tests yet. Start one with `sentinel load` or POST /api/v1/load-tests.</p>
+        <p class="muted">No load tests yet. Start one with sentinel load or POST /api/v1/load-tests.</p>
       ) : (
         <div class="scroll">
           <table>
@@ -85,8 +106,14 @@ function LoadListPage(props: { c: UiContext; items: LoadTestSummary[] | null }) 
               <tr>
                 <th scope="col">Load test</th>
                 <th scope="col">Status</th>
-                <th scope="col">Target</th>
-                <th scope="col">Started</th>
+                <th scope="col">Profile</th>
+                <th scope="col">Rate × duration</th>
+                <th scope="col">Regions</th>
+                <th scope="col">p95 (ms)</th>
+                <th scope="col">Thresholds</th>
+                <th scope="col" class="hide-sm">
+                  Started
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -95,29 +122,55 @@ function LoadListPage(props: { c: UiContext; items: LoadTestSummary[] | null }) 
                   <td>
                     <a href={`/app/load-tests/${encodeURIComponent(t.id)}`}>{t.id}</a>
                   </td>
-                  <td>{t.status ? <Badge kind="st" value={t.status} /> : "—"}</td>
                   <td>
-                    <code>{typeof t.target === "string" ? t.target : t.target?.url ?? "—"}</code>
+                    <Badge kind="st" value={t.status} />
                   </td>
-                  <td>{formatTime(t.startedAt ?? t.createdAt ?? null)}</td>
+                  <td>{t.profile}</td>
+                  <td>
+                    {t.rate}/s × {t.duration} s
+                  </td>
+                  <td>{t.regions.join(", ")}</td>
+                  <td>{fmt(t.summary?.overall.latency?.p95)}</td>
+                  <td>{thresholdVerdict(t)}</td>
+                  <td class="hide-sm">{formatTime(t.startedAt ?? t.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {props.nextCursor ? (
+        <p>
+          <a href={`/app/load-tests?cursor=${encodeURIComponent(props.nextCursor)}`}>Older load tests</a>
+        </p>
+      ) : null}
     </Layout>
   );
 }
 
-function LoadPage(props: { c: UiContext; id: string; report: LoadReport }) {
-  const { c } = props;
+function LoadPage(props: { c: UiContext; test: LoadTest; report: LoadReport }) {
+  const { c, test } = props;
   const load = props.report.load;
+  const live = test.status === "queued" || test.status === "running";
   const rows = [...load.regions, { ...load.overall, region: "overall", colo: "—" } as RegionRow];
   const failed = load.thresholds.filter((t) => !t.ok).length;
   return (
-    <Layout title={`Load test ${props.id}`} nonce={c.get("nonce")} viewer={c.get("viewer")} section="load">
-      <Flash error={failed ? `${failed} of ${load.thresholds.length} thresholds failed.` : null} ok={!failed && load.thresholds.length ? "All thresholds hold." : null} />
+    <Layout title={`Load test ${test.id}`} nonce={c.get("nonce")} viewer={c.get("viewer")} section="load">
+      <Flash
+        error={test.error ?? test.abortReason ?? (failed ? `${failed} of ${load.thresholds.length} thresholds failed.` : null)}
+        ok={!failed && load.thresholds.length && !live ? "All thresholds hold." : null}
+      />
+      <p>
+        <Badge kind="st" value={test.status} /> {test.profile} profile, {test.rate} requests/s for {test.duration} s against <code>{test.target}</code>
+        {live ? " — figures so far; reload for more." : ""}
+      </p>
+      <p>Operations: {test.operations.map((o) => <code>{o} </code>)}</p>
+      {load.breakingPoint ? (
+        <p>
+          Breaking point: {fmt(load.breakingPoint.rate)} requests/s at {fmt(load.breakingPoint.t)} s (p95 {fmt(load.breakingPoint.p95)} ms, errors{" "}
+          {(load.breakingPoint.errorRate * 100).toFixed(1)}%).
+        </p>
+      ) : null}
       <h2>Thresholds</h2>
       {load.thresholds.length === 0 ? (
         <p class="muted">No thresholds were set.</p>
@@ -149,7 +202,9 @@ function LoadPage(props: { c: UiContext; id: string; report: LoadReport }) {
               <th scope="col">p90</th>
               <th scope="col">p95</th>
               <th scope="col">p99</th>
+              <th scope="col">p99 uncorrected</th>
               <th scope="col">max</th>
+              <th scope="col">Late / dropped</th>
             </tr>
           </thead>
           <tbody>
@@ -164,7 +219,12 @@ function LoadPage(props: { c: UiContext; id: string; report: LoadReport }) {
                 <td>{fmt(r.latency?.p90)}</td>
                 <td>{fmt(r.latency?.p95)}</td>
                 <td>{fmt(r.latency?.p99)}</td>
+                <td>{fmt(r.latencyUncorrected?.p99)}</td>
                 <td>{fmt(r.latency?.max)}</td>
+                <td>
+                  {r.late ?? 0} / {r.dropped ?? 0}
+                  {r.generatorLimited ? " (generator was the limit)" : ""}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -176,20 +236,22 @@ function LoadPage(props: { c: UiContext; id: string; report: LoadReport }) {
 
 export function registerLoadTests(app: Hono<UiEnv>): void {
   app.get("/app/load-tests", async (c) => {
-    let items: LoadTestSummary[] | null;
+    const cursor = c.req.query("cursor");
     try {
-      const res = await c.get("api").get<{ items?: LoadTestSummary[] }>("/api/v1/load-tests");
-      items = res.items ?? [];
+      const page = await c.get("api").get<{ items: LoadTest[]; nextCursor: string | null }>(`/api/v1/load-tests?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      return c.html(<LoadListPage c={c} items={page.items} nextCursor={page.nextCursor} />);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) items = null;
-      else throw error;
+      if (error instanceof ApiError && error.status === 404) return c.html(<LoadListPage c={c} items={null} nextCursor={null} />);
+      throw error;
     }
-    return c.html(<LoadListPage c={c} items={items} />);
   });
 
   app.get("/app/load-tests/:id", async (c) => {
-    const id = c.req.param("id");
-    const report = await c.get("api").get<LoadReport>(`/api/v1/load-tests/${encodeURIComponent(id)}/report`);
-    return c.html(<LoadPage c={c} id={id} report={report} />);
+    const id = encodeURIComponent(c.req.param("id"));
+    const [test, report] = await Promise.all([
+      c.get("api").get<LoadTest>(`/api/v1/load-tests/${id}`),
+      c.get("api").get<LoadReport>(`/api/v1/load-tests/${id}/report`),
+    ]);
+    return c.html(<LoadPage c={c} test={test} report={report} />);
   });
 }
