@@ -264,7 +264,6 @@ describe("dashboard in Chromium", () => {
       await nav(page, link, `/app/${name}`);
       expect(await audit(page, name), name).toEqual([]);
     }
-    process.env.DASHBOARD_VIEWER_KEY = viewerKey;
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/app\/sign-in/);
@@ -277,7 +276,12 @@ describe("dashboard in Chromium", () => {
     expect(runId).not.toBe("");
     const context = await newContext();
     const page = await context.newPage();
-    await signIn(page, process.env.DASHBOARD_VIEWER_KEY!);
+    const made = await fetch(`${base}/api/v1/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "viewer", role: "viewer" }),
+    });
+    await signIn(page, ((await made.json()) as { key: string }).key);
     await page.goto(`${base}/app/runs/${runId}`);
     expect(await page.textContent("h1")).toContain(runId);
     await page.goto(`${base}/app/runs`);

@@ -148,7 +148,10 @@ function LoadListPage(props: { c: UiContext; items: LoadTest[] | null; nextCurso
   );
 }
 
-function LoadPage(props: { c: UiContext; test: LoadTest; report: LoadReport }) {
+const NO_FIGURES = { requests: 0, errors: {}, rps: 0, latency: undefined as unknown as Latency };
+const EMPTY_REPORT: LoadReport = { load: { regions: [], overall: NO_FIGURES, windows: [], thresholds: [] } };
+
+function LoadPage(props: { c: UiContext; test: LoadTest; report: LoadReport; reportError?: string }) {
   const { c, test } = props;
   const load = props.report.load;
   const live = test.status === "queued" || test.status === "running";
@@ -165,6 +168,11 @@ function LoadPage(props: { c: UiContext; test: LoadTest; report: LoadReport }) {
         {live ? " — figures so far; reload for more." : ""}
       </p>
       <p>Operations: {test.operations.map((o) => <code>{o} </code>)}</p>
+      {props.reportError ? (
+        <div class="flash error" role="alert">
+          The report could not be built: {props.reportError}
+        </div>
+      ) : null}
       {load.breakingPoint ? (
         <p>
           Breaking point: {fmt(load.breakingPoint.rate)} requests/s at {fmt(load.breakingPoint.t)} s (p95 {fmt(load.breakingPoint.p95)} ms, errors{" "}
@@ -173,7 +181,17 @@ function LoadPage(props: { c: UiContext; test: LoadTest; report: LoadReport }) {
       ) : null}
       <h2>Thresholds</h2>
       {load.thresholds.length === 0 ? (
-        <p class="muted">No thresholds were set.</p>
+        test.thresholds.length ? (
+          <ul>
+            {test.thresholds.map((t) => (
+              <li>
+                <code>{t}</code> <span class="muted">not evaluated yet</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">No thresholds were set.</p>
+        )
       ) : (
         <ul>
           {load.thresholds.map((t) => (
@@ -250,8 +268,13 @@ export function registerLoadTests(app: Hono<UiEnv>): void {
     const id = encodeURIComponent(c.req.param("id"));
     const [test, report] = await Promise.all([
       c.get("api").get<LoadTest>(`/api/v1/load-tests/${id}`),
-      c.get("api").get<LoadReport>(`/api/v1/load-tests/${id}/report`),
+      // the test's own row still shows when its report cannot be built
+      c.get("api").get<LoadReport>(`/api/v1/load-tests/${id}/report`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status >= 500) return error;
+        throw error;
+      }),
     ]);
+    if (report instanceof ApiError) return c.html(<LoadPage c={c} test={test} report={EMPTY_REPORT} reportError={report.message} />);
     return c.html(<LoadPage c={c} test={test} report={report} />);
   });
 }
