@@ -7,9 +7,11 @@
  * re-arms the alarm if it is missing. Target credentials are kept here only, encrypted.
  */
 import { DurableObject } from "cloudflare:workers";
+import { connect } from "cloudflare:sockets";
 import {
   CANCELLED_REASON,
   DEADLINE_REASON,
+  DEFAULT_LIMITS,
   OVERSIZED_REASON,
   type ApiModel,
   type Identities,
@@ -18,6 +20,7 @@ import {
   type RunProgress,
   type RunStats,
   type RunStatus,
+  type TargetReport,
   type TaskSummary,
   type TerminalStatus,
   type TestCase,
@@ -27,6 +30,18 @@ import { planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
 import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/executor/task-messages";
+import { probeTarget, type TcpCheck } from "../workers/executor/target-probe";
+import {
+  afterProbe,
+  closedCircuit,
+  MAX_PROBE_TIMEOUT_MS,
+  recordFailure,
+  recordSuccess,
+  viewOf,
+  type Circuit,
+  type CircuitFailure,
+  type CircuitView,
+} from "../workers/orchestrator/circuit";
 import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
 import { updateRun } from "../workers/storage/runs-repo";
@@ -147,7 +162,28 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       identities: active ? await this.identities(init) : {},
       defaultIdentity: init.identityNames[0],
       limits: init.limits,
+      circuit: viewOf(this.readCircuit()),
     };
+  }
+
+  /** Run-wide consecutive connection failures: the threshold opens the circuit, and the alarm probes the target. */
+  async reportTarget(report: TargetReport): Promise<CircuitView> {
+    const state = this.readState();
+    if (!state || state.status !== "running") return viewOf(this.readCircuit());
+    const before = this.readCircuit();
+    const threshold = this.readInit().limits.circuitBreaker ?? DEFAULT_LIMITS.circuitBreaker;
+    const after = "failure" in report ? recordFailure(before, report.failure, threshold, Date.now()) : recordSuccess(before);
+    if (after !== before) this.writeMeta("circuit", after);
+    if (before.state === "closed" && after.state === "open") {
+      log("warn", "target circuit open", { runId: this.readInit().runId, failures: after.failures, last: after.last?.message });
+      await this.alarmNoLaterThan(after.probeAt!);
+    }
+    return viewOf(after);
+  }
+
+  async circuitState(): Promise<CircuitView> {
+    await this.ensureAlarm();
+    return viewOf(this.readCircuit());
   }
 
   /** Idempotent: the first report of a task counts, later ones are ignored. */
@@ -182,10 +218,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     if (state.status === "running") {
       await this.sendPending();
+      if (await this.probeIfDue()) return; // the circuit tripped: the run is over
       state = this.readState()!;
       if (state.status === "running") {
         if (this.outstandingTasks() > 0) {
-          await this.ctx.storage.setAlarm(state.deadlineAt);
+          await this.ctx.storage.setAlarm(Math.min(state.deadlineAt, this.readCircuit().probeAt ?? Infinity));
           return;
         }
         this.move("finalizing");
@@ -263,6 +300,36 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       const ids = batch.map((t) => t.id);
       this.sql.exec(`UPDATE tasks SET sent = 1 WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
     }
+  }
+
+  /**
+   * An open circuit whose probe is due: probe the target (half-open). Alive closes the circuit and
+   * the held cases go on; after the last failed probe the circuit trips: every case not reported
+   * yet is skipped with the reason and the run ends errored. Returns whether the run ended.
+   */
+  private async probeIfDue(): Promise<boolean> {
+    const circuit = this.readCircuit();
+    if (circuit.state !== "open" || (circuit.probeAt ?? 0) > Date.now()) return false;
+    const init = this.readInit();
+    const timeoutMs = Math.min(init.limits.timeoutMs, MAX_PROBE_TIMEOUT_MS);
+    const probe = await probeTarget(init.baseUrl, { fetch: (url, req) => fetch(url, req), tcp: tcpCheck, timeoutMs });
+    const after = afterProbe(this.readCircuit(), probe, Date.now(), new URL(init.baseUrl).origin);
+    this.writeMeta("circuit", after);
+    log(probe.alive ? "info" : "warn", "target probed", { runId: init.runId, alive: probe.alive, circuit: after.state });
+    if (after.state !== "tripped" || this.readState()!.status !== "running") return false;
+    const skipped = await this.settleOutstanding("skipped", after.reason!);
+    this.move("finalizing");
+    await this.conclude("errored", `${after.reason}; ${skipped} cases skipped`);
+    return true;
+  }
+
+  private readCircuit(): Circuit {
+    return this.readMeta<Circuit>("circuit") ?? closedCircuit();
+  }
+
+  private async alarmNoLaterThan(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** The deadline passed: whatever never came back is errored, then the run ends. */
@@ -454,6 +521,16 @@ function authorizationValues(identities: Identities): Record<string, string> {
   }
   return out;
 }
+
+/** A bare TCP connection to the target (probe.ts tells refused from reset, DNS from TLS with it). */
+const tcpCheck: TcpCheck = async (hostname, port, timeoutMs) => {
+  const socket = connect({ hostname, port });
+  try {
+    return await Promise.race([socket.opened.then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
+  } finally {
+    socket.close().catch(() => undefined);
+  }
+};
 
 function stub(c: TestCase): CaseStub {
   return { id: c.id, agent: c.agent, operationId: c.operationId };

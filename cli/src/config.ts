@@ -117,6 +117,9 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "concurrency":
         flags.concurrency = parseInteger(value, what);
         break;
+      case "circuitBreaker":
+        flags.circuitBreaker = parseInteger(value, what);
+        break;
       case "maxCases":
         flags.maxCases = parseInteger(value, what);
         break;

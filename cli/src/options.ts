@@ -32,6 +32,7 @@ export interface RunFlags {
   concurrency?: number;
   maxCases?: number;
   rps?: number;
+  circuitBreaker?: number;
   reports?: ReportPaths;
   failOn?: FailOn;
   server?: string;
@@ -65,6 +66,7 @@ export const RUN_FLAGS: Record<string, FlagDef> = {
   concurrency: { key: "concurrency", kind: "int", arg: "n", help: "requests in flight per executor (1-6)" },
   "max-cases": { key: "maxCases", kind: "int", arg: "n", help: "at most this many cases" },
   rps: { key: "rps", kind: "number", arg: "n", help: "requests per second cap" },
+  "circuit-breaker": { key: "circuitBreaker", kind: "int", arg: "n", help: "stop the run after n connection failures or timeouts in a row when probes find the target dead (default 5, 0 = never)" },
   "report-json": { key: "reports.json", kind: "report", arg: "file", help: "write the JSON report" },
   junit: { key: "reports.junit", kind: "report", arg: "file", help: "write JUnit XML" },
   sarif: { key: "reports.sarif", kind: "report", arg: "file", help: "write SARIF 2.1.0" },

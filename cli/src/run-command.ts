@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SEVERITY_RANK } from "../../workers/model";
+import { UNREACHABLE_PREFIX } from "../../workers/orchestrator/circuit";
 import { renderReport } from "../../workers/reports/render";
 import type { ReportFormat } from "../../workers/reports/types";
 import { targetWithSpecBasePath } from "./base-path";
@@ -105,6 +106,11 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const failing = settings.failOn === "none" ? 0 : report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.failOn as keyof typeof SEVERITY_RANK]).length;
     io.stdout.write(formatSummary(report, { failOn: settings.failOn, failing, written }));
 
+    if (report.run.status === "errored" && typeof final.error === "string" && final.error.startsWith(UNREACHABLE_PREFIX)) {
+      // the circuit tripped: one line says what happened to the target (refused, reset, timeout, DNS, TLS)
+      io.stderr.write(`sentinel: ${final.error}\n`);
+      return EXIT_ERROR;
+    }
     if (report.run.status === "errored" || report.run.status === "cancelled") {
       const reason = typeof final.error === "string" && final.error ? `: ${final.error}` : "";
       io.stderr.write(`sentinel: the run ${report.run.status}${reason}\n`);

@@ -18,6 +18,7 @@ export interface RunLimitsRequest {
   concurrency?: number;
   maxCases?: number;
   rps?: number;
+  circuitBreaker?: number;
 }
 
 export interface RunSettings {
@@ -85,7 +86,7 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
   if (server !== undefined && !token) throw new CliError("--server needs --token (or SENTINEL_TOKEN): an API key of that Sentinel", "usage");
 
   const limits: RunLimitsRequest = {};
-  for (const key of ["maxResponseTimeMs", "timeoutMs", "deadlineMs", "concurrency", "maxCases", "rps"] as const) {
+  for (const key of ["maxResponseTimeMs", "timeoutMs", "deadlineMs", "concurrency", "maxCases", "rps", "circuitBreaker"] as const) {
     const value = pick(key);
     if (value !== undefined) limits[key] = value;
   }
@@ -95,6 +96,7 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
   checkRange(limits.maxCases, LIMIT_BOUNDS.maxCases, "--max-cases");
   checkRange(limits.maxResponseTimeMs, LIMIT_BOUNDS.maxResponseTimeMs, "--max-response-time");
   checkRange(limits.rps, LIMIT_BOUNDS.rps, "--rps");
+  checkRange(limits.circuitBreaker, LIMIT_BOUNDS.circuitBreaker, "--circuit-breaker");
 
   const seed = pick("seed");
   // the API takes 31-bit seeds

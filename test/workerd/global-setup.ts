@@ -13,14 +13,21 @@
  *                  ?fail=n answers 500 to the first n requests recorded under that name
  *   /__records/<name>  JSON array of the requests recorded under <name>
  *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it (and the records)
+ *   /__phoenix?downMs=n  the "phoenix" server resets every connection for n ms from its next request
+ *
+ * Beside it: inject("deadUrl") accepts connections and never answers, inject("closedUrl") is a
+ * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { createServer as createNetServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
   export interface ProvidedContext {
     targetUrl: string;
+    deadUrl: string;
+    closedUrl: string;
+    phoenixUrl: string;
   }
 }
 
@@ -46,9 +53,17 @@ function record(req: IncomingMessage, res: ServerResponse, name: string, failFir
   });
 }
 
+/** Takes the phoenix server down for `ms`; set by setup(). */
+let phoenixDown: (ms: number) => void = () => undefined;
+
 function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = url.pathname;
+  if (path === "/__phoenix") {
+    phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
+    res.writeHead(204).end();
+    return;
+  }
   if (path.startsWith("/__records/")) {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(records.get(path.slice("/__records/".length)) ?? []));
     return;
@@ -126,6 +141,13 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
   }
 }
 
+async function listen(server: { listen(port: number, host: string, cb: () => void): unknown; address(): unknown }): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number } | null;
+  if (!address || typeof address !== "object") throw new Error("server has no port");
+  return address.port;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const hits = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -135,12 +157,37 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("target server has no port");
-  project.provide("targetUrl", `http://127.0.0.1:${address.port}`);
+  const port = await listen(server);
+  project.provide("targetUrl", `http://127.0.0.1:${port}`);
+
+  // accepts every connection and never answers
+  const dead = createNetServer((socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
+  project.provide("deadUrl", `http://127.0.0.1:${await listen(dead)}`);
+
+  // a port nothing listens on (taken, then released)
+  const closed = createNetServer();
+  project.provide("closedUrl", `http://127.0.0.1:${await listen(closed)}`);
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+  // an outage that starts with the first request after arming (so it is hit whatever the queue's latency)
+  let outage: { ms: number; until?: number } | undefined;
+  const phoenix = createServer((req, res) => {
+    if (outage) {
+      outage.until ??= Date.now() + outage.ms;
+      if (Date.now() < outage.until) {
+        req.socket.destroy();
+        return;
+      }
+      outage = undefined;
+    }
+    handle(req, res, hits);
+  });
+  phoenix.on("connection", (socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
+  project.provide("phoenixUrl", `http://127.0.0.1:${await listen(phoenix)}`);
+  phoenixDown = (ms) => (outage = { ms });
+
   return async () => {
     for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([server, dead, phoenix].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   };
 }

@@ -4,7 +4,7 @@
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
-import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type Finding, type RunContext, type TaskSummary, type TestCase } from "../model";
+import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitView, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
 import { runStub } from "../runs/stub";
 import { getOrg } from "../storage/orgs-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
@@ -57,7 +57,16 @@ interface RunSetup {
   refusal?: string;
   slots: Semaphore;
   fetch: ReturnType<typeof disciplinedFetch>;
+  /** the target's circuit as last heard from the run (updated on every report and poll) */
+  circuit: CircuitView;
+  /** one poll loop per invocation while the circuit is open; every held case awaits it */
+  verdict?: Promise<void>;
 }
+
+/** While the circuit is open, held cases ask the run this often whether the probes decided. */
+const CIRCUIT_POLL_MS = 250;
+/** A hold never outlasts this (the probes take ~25 s at most): then the case is sent anyway. */
+const CIRCUIT_MAX_HOLD_MS = 60_000;
 
 export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const invocation: Invocation = {
@@ -101,6 +110,7 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
       throttle: createThrottle(ctx.limits.rps),
       maxHoldMs: ctx.limits.timeoutMs + 5000,
     }),
+    circuit: ctx.circuit ?? { state: "closed", failures: 0, opened: 0 },
   };
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
@@ -137,13 +147,16 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   await mapWithConcurrency(pending, pending.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
-    let result: CaseResult;
+    let result: CaseResult | undefined;
     try {
-      result = await executeCase(testCase, model, ctx, setup.fetch);
+      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch);
     } finally {
       releaseCase();
       releaseRun();
     }
+    // the circuit tripped: the run has recorded this case as skipped (target unreachable)
+    if (!result) return;
+    await reportTarget(env, task.runId, setup, result);
     outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
   });
   // one D1 round trip for the whole message; a redelivery finds the rows and writes nothing twice
@@ -154,6 +167,39 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
     summary[result.status] += 1;
   });
   await runStub(env, task.runId).taskDone(task.taskId, summary);
+}
+
+/** Whether a case may be sent: at once when the circuit is closed; after the probes' verdict when it is open; never once it tripped. */
+async function circuitAllows(env: Env, runId: string, setup: RunSetup): Promise<boolean> {
+  if (setup.circuit.state === "open") {
+    setup.verdict ??= (async () => {
+      const until = Date.now() + CIRCUIT_MAX_HOLD_MS;
+      while (setup.circuit.state === "open" && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, CIRCUIT_POLL_MS));
+        try {
+          setup.circuit = await runStub(env, runId).circuitState();
+        } catch (error) {
+          log("warn", "circuit state unavailable", { runId, error: errorText(error) });
+        }
+      }
+    })().finally(() => (setup.verdict = undefined));
+    await setup.verdict;
+  }
+  return setup.circuit.state !== "tripped";
+}
+
+/** Tell the run about the target: a request without any answer counts toward its circuit; an answer ends a streak. */
+async function reportTarget(env: Env, runId: string, setup: RunSetup, result: CaseResult): Promise<void> {
+  const last = result.exchanges[result.exchanges.length - 1];
+  let report: TargetReport | undefined;
+  if (last?.failure && !last.response) report = { failure: { kind: last.failure, message: last.error ?? "no response" } };
+  else if (last?.response && setup.circuit.failures > 0) report = { ok: true };
+  if (!report) return;
+  try {
+    setup.circuit = await runStub(env, runId).reportTarget(report);
+  } catch (error) {
+    log("warn", "target report not delivered", { runId, error: errorText(error) });
+  }
 }
 
 async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>): Promise<CaseResult> {

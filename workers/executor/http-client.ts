@@ -18,7 +18,9 @@
  * - A request that got no response says which kind of failure it was (`failure`), so that a run
  *   can tell a dead target (refused, DNS, TLS, timeouts) from a bug and stop early.
  */
-import type { ReceivedResponse } from "../model";
+import type { FailureKind, ReceivedResponse } from "../model";
+
+export type { FailureKind };
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -39,12 +41,6 @@ export interface SendOptions {
   retryDelayMs?: number;
 }
 
-/**
- * Why no response came. `lost` is workerd's "Network connection lost." (a refused or a reset
- * connection look alike there) and `unknown` its "internal error" (DNS or TLS); a probe of the
- * target tells them apart (target-probe.ts).
- */
-export type FailureKind = "timeout" | "refused" | "reset" | "dns" | "tls" | "lost" | "unknown";
 
 export interface SendResult {
   /** present when a status line arrived; may be partial when `error` says the body failed */

@@ -80,6 +80,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     if (built.body === undefined) delete exchange.request.body;
     if (sent.response) exchange.response = sent.response;
     if (sent.error) exchange.error = sent.error;
+    if (sent.failure) exchange.failure = sent.failure;
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
     order.push(step.id);
 
@@ -136,6 +137,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };
     if (raw.response) redacted.response = redactResponse(raw.response, secrets);
     if (raw.error) redacted.error = raw.error;
+    if (raw.failure) redacted.failure = raw.failure;
     return redacted;
   });
 

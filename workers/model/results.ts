@@ -26,12 +26,21 @@ export interface ReceivedResponse {
   durationMs: number;
 }
 
+/**
+ * Why a request got no response at all. `lost` is workerd's "Network connection lost." (a refused
+ * and a reset connection look alike there), `unknown` its "internal error" (DNS or TLS); a probe
+ * of the target tells them apart.
+ */
+export type FailureKind = "timeout" | "refused" | "reset" | "dns" | "tls" | "lost" | "unknown";
+
 export interface Exchange {
   stepId: string;
   request: SentRequest;
   response?: ReceivedResponse;
   /** network failure, timeout, body too large: why there is no (complete) response */
   error?: string;
+  /** set when no status line came back: the kind of connection failure */
+  failure?: FailureKind;
 }
 
 export type CheckStatus = "passed" | "failed" | "skipped";

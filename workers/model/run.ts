@@ -4,6 +4,7 @@
  * speak this; none of them imports another to learn it.
  */
 import type { TestCase } from "./cases";
+import type { FailureKind } from "./results";
 
 export const RUN_STATUSES = ["queued", "planning", "running", "finalizing", "passed", "failed", "errored", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -20,6 +21,7 @@ export interface RunLimitsInput {
   rps?: number;
   maxResponseTimeMs?: number;
   deadlineMs?: number;
+  circuitBreaker?: number;
 }
 
 export interface RunLimits {
@@ -34,6 +36,8 @@ export interface RunLimits {
   deadlineMs: number;
   /** bytes of a response body read at most */
   maxBodyBytes: number;
+  /** connection failures or timeouts in a row that open the target's circuit (0: never); see orchestrator/circuit.ts */
+  circuitBreaker: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -42,6 +46,7 @@ export const DEFAULT_LIMITS: RunLimits = {
   concurrency: 6,
   deadlineMs: 30 * 60_000,
   maxBodyBytes: 1024 * 1024,
+  circuitBreaker: 5,
 };
 
 /** [min, max] of every limit a caller may set; the API refuses numbers outside them. */
@@ -52,6 +57,7 @@ export const LIMIT_BOUNDS = {
   rps: [0.1, 1000],
   maxResponseTimeMs: [1, 600_000],
   deadlineMs: [1000, 24 * 3_600_000],
+  circuitBreaker: [0, 1000],
 } as const;
 
 export interface CaseCounts {
@@ -109,7 +115,35 @@ export interface RunContext {
   identities: Identities;
   defaultIdentity?: string;
   limits: RunLimits;
+  /** the target's circuit as the run knows it now (orchestrator/circuit.ts) */
+  circuit: CircuitView;
 }
+
+/**
+ * The target's circuit, run-wide: closed (cases go), open (N connection failures in a row; cases
+ * wait while the run probes the target), tripped (the probes found it dead; the run ends).
+ */
+export type CircuitState = "closed" | "open" | "tripped";
+
+export interface CircuitFailure {
+  kind: FailureKind;
+  /** the executor's error text, e.g. "timeout: no response within 10000 ms" */
+  message: string;
+}
+
+/** What executors see of the circuit. */
+export interface CircuitView {
+  state: CircuitState;
+  /** connection failures in a row */
+  failures: number;
+  /** how many times it opened in this run (outages noticed) */
+  opened: number;
+  /** once tripped: why the run stopped ("target unreachable: …") */
+  reason?: string;
+}
+
+/** What an executor tells the run after a case: a request got no answer at all, or an answer came after failures. */
+export type TargetReport = { failure: CircuitFailure } | { ok: true };
 
 /** What the executor reports for one task (a queue message of cases). */
 export interface TaskSummary {
@@ -151,4 +185,7 @@ export interface TestRunRpc {
   getRunContext(): Promise<RunContext | null>;
   /** Idempotent: the first report of a task counts, later ones are ignored. */
   taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }>;
+  /** Connection failures and recoveries of the target; answers the circuit as it is now. */
+  reportTarget(report: TargetReport): Promise<CircuitView>;
+  circuitState(): Promise<CircuitView>;
 }

@@ -19,7 +19,7 @@ describe("status machine", () => {
 
 describe("normalizeLimits", () => {
   it("fills defaults", () => {
-    expect(normalizeLimits()).toEqual({ maxCases: 5000, timeoutMs: 10_000, concurrency: 6, deadlineMs: 1_800_000, maxBodyBytes: 1_048_576 });
+    expect(normalizeLimits()).toEqual({ maxCases: 5000, timeoutMs: 10_000, concurrency: 6, deadlineMs: 1_800_000, maxBodyBytes: 1_048_576, circuitBreaker: 5 });
   });
   it("clamps into bounds and keeps optional ceilings", () => {
     const limits = normalizeLimits({ concurrency: 50, timeoutMs: 1, rps: 5, maxResponseTimeMs: 300, deadlineMs: 5000, maxCases: 0 });

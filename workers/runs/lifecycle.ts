@@ -39,6 +39,7 @@ export function normalizeLimits(input: RunLimitsInput = {}): RunLimits {
     concurrency: Math.floor(clamp(input.concurrency ?? DEFAULT_LIMITS.concurrency, LIMIT_BOUNDS.concurrency)),
     deadlineMs: Math.floor(clamp(input.deadlineMs ?? DEFAULT_LIMITS.deadlineMs, LIMIT_BOUNDS.deadlineMs)),
     maxBodyBytes: DEFAULT_LIMITS.maxBodyBytes,
+    circuitBreaker: Math.floor(clamp(input.circuitBreaker ?? DEFAULT_LIMITS.circuitBreaker, LIMIT_BOUNDS.circuitBreaker)),
   };
   if (input.rps !== undefined) limits.rps = clamp(input.rps, LIMIT_BOUNDS.rps);
   if (input.maxResponseTimeMs !== undefined) limits.maxResponseTimeMs = Math.floor(clamp(input.maxResponseTimeMs, LIMIT_BOUNDS.maxResponseTimeMs));

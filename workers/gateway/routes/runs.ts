@@ -42,6 +42,9 @@ const LimitsSchema = z
     rps: bounded("rps", false).openapi({ description: "requests per second ceiling per executor" }),
     maxResponseTimeMs: bounded("maxResponseTimeMs").openapi({ description: "slower responses fail max_response_time" }),
     deadlineMs: bounded("deadlineMs").openapi({ description: "the whole run (default 30 min); what has not come back then is errored" }),
+    circuitBreaker: bounded("circuitBreaker").openapi({
+      description: "connection failures or timeouts in a row that open the target's circuit (default 5; 0 = never); when the probes that follow find the target dead, the remaining cases are skipped and the run ends errored (target unreachable)",
+    }),
   })
   .openapi("RunLimits");
 

@@ -1,0 +1,78 @@
+/**
+ * The target's circuit breaker, run-wide across parallel executor invocations: a dead target
+ * (refused port, or a server that accepts and never answers) ends the run within seconds with
+ * the remaining cases skipped and one reason that names the kind of failure; a target that comes
+ * back while the circuit is open is probed (half-open) and the run completes.
+ */
+
+import { inject } from "vitest";
+import { describe, expect, it } from "vitest";
+import { resultRows, simpleCases, startRunWithCases, waitForTerminal } from "./runs-helpers";
+
+async function runAgainst(base: string, count: number, limits: Parameters<typeof startRunWithCases>[1]) {
+  const started = Date.now();
+  const { runId, stub } = await startRunWithCases(simpleCases(count, "ok"), limits, base);
+  const run = await waitForTerminal(runId, 55_000);
+  return { run, rows: await resultRows(runId), elapsedMs: Date.now() - started, stub };
+}
+
+function byStatus(rows: { status: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) out[row.status] = (out[row.status] ?? 0) + 1;
+  return out;
+}
+
+describe("target circuit breaker", () => {
+  it("a refused port: the circuit opens after 5 failures, probes fail, the rest is skipped and the run ends in seconds", async () => {
+    const base = inject("closedUrl");
+    const { run, rows, elapsedMs } = await runAgainst(base, 200, {});
+    expect(run.status).toBe("errored");
+    expect(run.error).toMatch(new RegExp(`^target unreachable: connection refused at ${base.replace(/[.]/g, "\\.")} \\(\\d+ requests failed in a row, then 3 probes\\); \\d+ cases skipped$`));
+    expect(rows.length).toBe(200);
+    const counts = byStatus(rows);
+    expect(counts.skipped).toBeGreaterThan(150);
+    expect((counts.errored ?? 0) + counts.skipped).toBe(200);
+    for (const row of rows.filter((r) => r.status === "skipped")) expect(row.reason).toMatch(/^target unreachable: connection refused at /);
+    expect(run.stats).toMatchObject({ cases: 200 });
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+
+  it("a server that accepts connections and never answers: timeouts open the circuit, told apart from refusals", async () => {
+    const base = inject("deadUrl");
+    const { run, rows, elapsedMs } = await runAgainst(base, 120, { timeoutMs: 2000 });
+    expect(run.status).toBe("errored");
+    expect(run.error).toMatch(/^target unreachable: no response \(timeout\) within 2000 ms at http:\/\/127\.0\.0\.1:\d+ /);
+    const counts = byStatus(rows);
+    expect(rows.length).toBe(120);
+    expect(counts.skipped).toBeGreaterThan(90);
+    // before the breaker: 120 cases × 2 s / 6 in flight = 40 s
+    expect(elapsedMs).toBeLessThan(20_000);
+  });
+
+  it("a target that comes back while the circuit is open is probed and the run completes", async () => {
+    const base = inject("phoenixUrl");
+    // every connection reset for 1.2 s from the first request: the first cases fail, the probes find it back
+    await fetch(`${inject("targetUrl")}/__phoenix?downMs=1200`);
+    const { run, rows, stub } = await runAgainst(base, 60, {});
+    expect(rows.length).toBe(60);
+    const counts = byStatus(rows);
+    expect(counts.skipped ?? 0).toBe(0);
+    expect(counts.passed).toBeGreaterThanOrEqual(40);
+    expect(run.status).toBe("passed");
+    const progress = await stub.getProgress();
+    expect(progress?.status).toBe("passed");
+    // the circuit did open (the outage was noticed) and closed again
+    const circuit = await stub.circuitState();
+    expect(circuit).toMatchObject({ state: "closed", opened: 1 });
+    expect(counts.errored ?? 0).toBeGreaterThanOrEqual(5);
+  });
+
+  it("limits.circuitBreaker 0 turns the breaker off: every case is tried", async () => {
+    const { run, rows } = await runAgainst(inject("closedUrl"), 24, { circuitBreaker: 0 });
+    expect(run.status).toBe("errored");
+    expect(byStatus(rows)).toEqual({ errored: 24 });
+    expect(rows.every((r) => /network error/.test(r.reason ?? ""))).toBe(true);
+  });
+});
+
+
