@@ -139,8 +139,17 @@ describe("spec upload refusals", () => {
     expect(sent).toBeLessThan(MAX_SPEC_BYTES * 3);
   });
 
+  it("accepts a YAML spec of nearly 8 MB (the YAML limit) with 201", async () => {
+    const yamlText = stringifyYaml(generateSyntheticSpec(9000));
+    expect(yamlText.length).toBeGreaterThan(7.5 * 1024 * 1024);
+    expect(yamlText.length).toBeLessThanOrEqual(MAX_YAML_BYTES);
+    const res = await upload("almost-8mb-yaml", yamlText, "application/yaml");
+    expect(res.status, res.status === 201 ? "" : await res.clone().text()).toBe(201);
+    expect(((await res.json()) as SpecSummary).operations).toBe(9000);
+  });
+
   it("answers 413 for YAML over the YAML limit, advising JSON, and accepts the same document as JSON", async () => {
-    const doc = generateSyntheticSpec(4000);
+    const doc = generateSyntheticSpec(10_000);
     const yamlText = stringifyYaml(doc);
     expect(yamlText.length).toBeGreaterThan(MAX_YAML_BYTES);
     const asYaml = await upload("big-yaml", yamlText, "application/yaml");

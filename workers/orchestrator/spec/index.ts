@@ -10,4 +10,4 @@ export { validateDocument } from "./validate";
 export { generateSyntheticSpec } from "./synthetic";
 export { escapeSegment, joinPointer, resolvePointer, splitPointer, splitRef, unescapeSegment } from "./pointer";
 export type { SourceLocator, SourcePosition } from "./text-position";
-export { MAX_SPEC_BYTES, MAX_NESTING_DEPTH, MAX_ALIAS_COUNT, MAX_PROBLEMS, MAX_REF_CHAIN } from "./limits";
+export { MAX_SPEC_BYTES, MAX_NESTING_DEPTH, MAX_ALIAS_EXPANSION, MAX_PROBLEMS, MAX_REF_CHAIN } from "./limits";

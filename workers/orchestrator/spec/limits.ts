@@ -4,18 +4,21 @@
 export const MAX_SPEC_BYTES = 10 * 1024 * 1024;
 
 /**
- * Largest accepted YAML text. Parsing YAML costs about 35 times its size in memory (the yaml
- * package's syntax tree: a 4 MB spec peaks near 145 MB), which a Worker (128 MB) cannot afford;
- * JSON costs a few times its size. Bigger YAML is refused with advice to send JSON (the CLI
- * converts before uploading). Node callers (the CLI) lift this limit.
+ * Largest accepted YAML text. YAML is parsed from js-yaml's event stream (yaml-events.ts), which
+ * peaks near 10 times the text in heap (bench/RESULTS.md, "YAML parser heap"), so 8 MB fits a
+ * Worker's 128 MB; bigger YAML is refused with advice to send JSON (the CLI converts before
+ * uploading). Node callers (the CLI) lift this limit.
  */
-export const MAX_YAML_BYTES = 2 * 1024 * 1024;
+export const MAX_YAML_BYTES = 8 * 1024 * 1024;
 
 /** Deepest accepted nesting of objects/arrays; real specs stay far below 64. */
 export const MAX_NESTING_DEPTH = 256;
 
-/** YAML alias expansions allowed before the document counts as an alias bomb. */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes that YAML aliases may add when expanded (each alias counts its anchor's whole subtree)
+ * before the document counts as an alias bomb; also caps the keys merged by `<<`.
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
 
 /** Problems kept per parse; the rest are summarised in one last warning. */
 export const MAX_PROBLEMS = 500;

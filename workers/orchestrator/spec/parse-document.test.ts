@@ -79,6 +79,28 @@ describe("parseDocument", () => {
     expect(r.document).toEqual({ base: { type: "string" }, x: { type: "string", format: "uuid" }, y: { type: "string" } });
   });
 
+  it("refuses a wide alias bomb (few aliases, each expanding to a huge list) and names its line", () => {
+    const big = `big: &big [${Array(5000).fill("x").join(",")}]`;
+    const uses = Array.from({ length: 40 }, (_, i) => `u${i}: *big`);
+    const r = parseDocument([big, ...uses].join("\n"));
+    expect(r.document).toBeUndefined();
+    // the 20th use (line 21) passes 100,000 extra nodes
+    expect(errors(r)[0]).toMatchObject({ message: expect.stringMatching(/alias bomb/), line: 21 });
+  });
+
+  it("accepts many small aliases (a real spec may reuse anchors often)", () => {
+    const r = parseDocument(["s: &s {type: string}", ...Array.from({ length: 500 }, (_, i) => `p${i}: *s`)].join("\n"));
+    expect(errors(r)).toEqual([]);
+    expect((r.document as Record<string, unknown>).p499).toEqual({ type: "string" });
+  });
+
+  it("locates quoted keys and flow collections in YAML text", () => {
+    const text = "paths:\n  '/a/{id}':\n    get: {responses: {'200': {description: ok}}}\n";
+    const pos = parseDocument(text).locator.locate(["/paths/~1a~1{id}", "/paths/~1a~1{id}/get/responses/200/description"]);
+    expect(pos.get("/paths/~1a~1{id}")).toEqual({ line: 2, column: 3 });
+    expect(pos.get("/paths/~1a~1{id}/get/responses/200/description")).toEqual({ line: 3, column: 31 });
+  });
+
   it("refuses a YAML alias that contains itself", () => {
     const r = parseDocument("a: &a\n  b: *a\n");
     expect(r.document).toBeUndefined();

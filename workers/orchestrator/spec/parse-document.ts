@@ -1,8 +1,9 @@
-import { LineCounter, parseDocument as parseYamlDocument } from "yaml";
+import { constructFromEvents, CORE_SCHEMA, mergeTag, YAMLException } from "js-yaml";
 import type { SpecProblem } from "../../model";
 import { jsonDepthExceeds, jsonLocator } from "./json-locator";
-import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_SPEC_BYTES, MAX_YAML_BYTES } from "./limits";
+import { MAX_ALIAS_EXPANSION, MAX_NESTING_DEPTH, MAX_SPEC_BYTES, MAX_YAML_BYTES } from "./limits";
 import { LineIndex, NO_LOCATOR, type SourceLocator } from "./text-position";
+import { checkAliases, yamlEvents } from "./yaml-events";
 import { yamlLocator } from "./yaml-locator";
 
 export interface ParseDocumentOptions {
@@ -161,34 +162,56 @@ function parseYamlWithinLimit(text: string, opts: ParseDocumentOptions): ParsedD
   return parseYaml(text, opts.anyValue);
 }
 
+/** YAML 1.2 core schema plus merge keys (`<<: *base`), which real specs use. */
+const YAML_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+/** Line of the marker that starts a second document (`---` or `...` after content). */
+function secondDocumentLine(text: string): number | undefined {
+  const lines = text.split("\n");
+  let content = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+      if (content) return i + 1;
+      content = /^---\s+\S/.test(line) && !/^---\s+#/.test(line);
+    } else if (line.trim() !== "" && !line.startsWith("#") && !line.startsWith("%")) content = true;
+  }
+  return undefined;
+}
+
+function yamlProblem(err: unknown, text: string): ParsedDocument {
+  if (err instanceof YAMLException) {
+    const at = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {};
+    if (/maxDepth/.test(err.reason)) return fail("yaml", `spec nests deeper than ${MAX_NESTING_DEPTH} levels`, at);
+    if (/single document/.test(err.reason)) return fail("yaml", "spec holds more than one YAML document", { line: secondDocumentLine(text) });
+    return fail("yaml", `invalid YAML: ${err.reason}`, at);
+  }
+  if (err instanceof RangeError) return fail("yaml", `spec nests too deeply (limit ${MAX_NESTING_DEPTH} levels)`);
+  return fail("yaml", `invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 function parseYaml(text: string, anyValue = false): ParsedDocument {
-  const lineCounter = new LineCounter();
   const problems: SpecProblem[] = [];
-  const at = (offset: number) => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
   let value: unknown;
   try {
-    const doc = parseYamlDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      merge: true,
-      uniqueKeys: true,
-    });
-    for (const e of doc.errors) {
-      const message = e.code === "MULTIPLE_DOCS" ? "spec holds more than one YAML document" : `invalid YAML: ${e.message}`;
-      // Duplicate keys: JSON.parse accepts them (last wins), so YAML is not stricter here.
-      problems.push({ severity: e.code === "DUPLICATE_KEY" ? "warning" : "error", pointer: "", message, ...at(e.pos[0]) });
+    const events = yamlEvents(text, MAX_NESTING_DEPTH);
+    const aliases = checkAliases(text, events, MAX_ALIAS_EXPANSION);
+    if (aliases.documents > 1) return fail("yaml", "spec holds more than one YAML document", { line: secondDocumentLine(text) });
+    if (aliases.problem) {
+      const at = aliases.offset === undefined ? {} : new LineIndex(text).position(aliases.offset);
+      return fail("yaml", aliases.problem, at);
     }
-    for (const w of doc.warnings) problems.push({ severity: "warning", pointer: "", message: `YAML: ${w.message}`, ...at(w.pos[0]) });
-    if (problems.some((p) => p.severity === "error")) return { format: "yaml", locator: NO_LOCATOR, tooLarge: false, problems };
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const options = { source: text, schema: YAML_SCHEMA, maxAliases: -1, maxTotalMergeKeys: MAX_ALIAS_EXPANSION };
+    try {
+      value = constructFromEvents(events, options)[0];
+    } catch (err) {
+      // JSON.parse accepts duplicate keys (last wins), so YAML is not stricter: a warning, then again leniently
+      if (!(err instanceof YAMLException && /duplicated mapping key/.test(err.reason))) throw err;
+      problems.push({ severity: "warning", pointer: "", message: `YAML: ${err.reason} (the last one wins)`, ...(err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {}) });
+      value = constructFromEvents(events, { ...options, json: true })[0];
+    }
   } catch (err) {
-    const msg = String((err as Error)?.message ?? err);
-    if (/alias/i.test(msg)) return fail("yaml", `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses): refused as an alias bomb`);
-    if (err instanceof RangeError) return fail("yaml", `spec nests too deeply (limit ${MAX_NESTING_DEPTH} levels)`);
-    return fail("yaml", `invalid YAML: ${msg}`);
+    return yamlProblem(err, text);
   }
   return finish(value, "yaml", yamlLocator(text), problems, anyValue);
 }
