@@ -2,7 +2,7 @@
  * Heap a YAML spec needs, per MB of text: the smallest V8 old-space limit (--max-old-space-size,
  * bisected in fresh processes) under which parsing still succeeds, for the old parser (the `yaml`
  * package's Document + toJS) and Sentinel's (js-yaml events, workers/orchestrator/spec), on the
- * Stripe spec (4 MB) and a synthetic 8 MB spec. Run: npm run bench -- yaml-heap
+ * Stripe spec (4 MB) and a synthetic 8 MB spec. Run: npm run bench -- yaml-heap [parser...]
  * (needs the corpus beside the clone for Stripe; the synthetic spec is generated).
  */
 import { spawnSync } from "node:child_process";
@@ -81,7 +81,8 @@ try {
 
   for (const input of inputs) {
     const mb = readFileSync(input.file).byteLength / (1024 * 1024);
-    for (const parser of ["yaml-package", "sentinel-document", "sentinel-parseSpec"] as Parser[]) {
+    const wanted = process.argv.slice(2);
+    for (const parser of (["yaml-package", "sentinel-document", "sentinel-parseSpec"] as Parser[]).filter((p) => wanted.length === 0 || wanted.includes(p))) {
       const { mb: heap, ms } = minimalHeap(parser, input.file);
       console.log(JSON.stringify({ spec: input.label, textMB: Number(mb.toFixed(2)), parser, minOldSpaceMB: heap, heapPerTextMB: Number((heap / mb).toFixed(1)), ms }));
     }
