@@ -37,6 +37,12 @@ export function not_a_server_error(ctx: CheckContext): CheckResult {
   if (status === 501 && !ctx.operation) return pass(`501 for the undocumented method ${ctx.request.method}`);
   // RFC 9110: 503 + Retry-After announces a temporary overload or maintenance, not a failure to handle the request
   if (status === 503 && header(ctx.response.headers, "retry-after") !== undefined) return skip("503 with Retry-After: temporarily unavailable, no verdict");
+  // RFC 9110: 502/504 say the server, acting as a gateway, got no valid answer from a server it
+  // called on the request's behalf (e.g. an import from a URL); the operation documenting exactly
+  // that status makes it the contract's answer to a failing upstream, not a crash of this server
+  if ((status === 502 || status === 504) && ctx.operation?.responses.some((r) => r.status === String(status))) {
+    return skip(`${status} is documented: an upstream server the operation called failed, no verdict`);
+  }
   const detail = ctx.response.body ? `: ${truncate(ctx.response.body, 100)}` : "";
   return fail(`${label(ctx)} answered ${status}${detail}`, `status:${status}`);
 }

@@ -20,6 +20,15 @@ describe("status codes outside the contract", () => {
     expect(status_code_conformance(ctx({ ...read, status: 503 })).status).toBe("failed");
     expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 503, headers: { "retry-after": "30" } })).status).toBe("skipped");
     expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 503 })).status).toBe("failed");
+    // a gateway status the operation documents (its upstream failed, e.g. a spec import) is its contract
+    const gateway = (status: number, documented: string[]) => {
+      const c = ctx({ method: "GET", path: "/pets", status, body: "upstream failed" });
+      return not_a_server_error({ ...c, operation: { ...c.operation!, responses: [...c.operation!.responses, ...documented.map((s) => ({ status: s, content: [], headers: [], links: [] }))] } }).status;
+    };
+    expect(gateway(502, ["502"])).toBe("skipped");
+    expect(gateway(504, ["504"])).toBe("skipped");
+    expect(gateway(502, [])).toBe("failed");
+    expect(gateway(500, ["500"])).toBe("failed");
   });
   it("takes an undocumented 404 as a finding only for an id the API itself issued", () => {
     const deletePet = { method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 404 };
