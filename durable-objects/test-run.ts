@@ -42,6 +42,7 @@ import {
   type CircuitFailure,
   type CircuitView,
 } from "../workers/orchestrator/circuit";
+import { mayTake, tasksToResend, WATCHDOG_CHECK_MS } from "../workers/runs/watchdog";
 import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
 import { updateRun } from "../workers/storage/runs-repo";
@@ -86,6 +87,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
          id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL, cases INTEGER NOT NULL,
          sent INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, summary TEXT)`,
     );
+    // watchdog columns (runs stored before them get them here): when sent, who runs it, its last beat
+    const columns = new Set(this.sql.exec<{ name: string }>(`PRAGMA table_info(tasks)`).toArray().map((c) => c.name));
+    for (const [name, type] of [["sent_at", "INTEGER"], ["lease", "TEXT"], ["beat_at", "INTEGER"], ["sends", "INTEGER NOT NULL DEFAULT 0"]]) {
+      if (!columns.has(name)) this.sql.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
+    }
   }
 
   // ---------------------------------------------------------------- RPC: gateway
@@ -187,9 +193,35 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   }
 
   /** Idempotent: the first report of a task counts, later ones are ignored. */
+  /**
+   * An executor is about to run a task: it gets the task's lease unless a live executor holds it
+   * (a duplicate delivery) or the task is done. `go: false` means: drop this delivery.
+   */
+  async taskStarted(taskId: string, lease: string): Promise<{ go: boolean }> {
+    const state = this.readState();
+    if (!state || state.status !== "running") return { go: false };
+    const rows = this.sql.exec<{ lease: string | null; beat_at: number | null; done: number }>(`SELECT lease, beat_at, done FROM tasks WHERE id = ?`, taskId).toArray();
+    if (rows.length === 0 || rows[0].done === 1) return { go: false };
+    const now = Date.now();
+    if (!mayTake({ lease: rows[0].lease, beatAt: rows[0].beat_at }, lease, now)) return { go: false };
+    this.sql.exec(`UPDATE tasks SET lease = ?, beat_at = ? WHERE id = ?`, lease, now, taskId);
+    this.writeMeta("lifeAt", now);
+    await this.ensureAlarm();
+    return { go: true };
+  }
+
+  /** An executor still works on these tasks under its lease. */
+  async taskBeat(taskIds: string[], lease: string): Promise<void> {
+    if (taskIds.length === 0) return;
+    const now = Date.now();
+    this.sql.exec(`UPDATE tasks SET beat_at = ? WHERE lease = ? AND done = 0 AND id IN (${taskIds.map(() => "?").join(",")})`, now, lease, ...taskIds);
+    this.writeMeta("lifeAt", now);
+  }
+
   async taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }> {
     const state = this.readState();
     if (!state) return { accepted: false };
+    this.writeMeta("lifeAt", Date.now());
     const accepted =
       this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0 RETURNING id`, JSON.stringify(summary), taskId).toArray().length > 0;
     if (accepted && state.status === "running" && this.outstandingTasks() === 0) {
@@ -222,7 +254,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       state = this.readState()!;
       if (state.status === "running") {
         if (this.outstandingTasks() > 0) {
-          await this.ctx.storage.setAlarm(Math.min(state.deadlineAt, this.readCircuit().probeAt ?? Infinity));
+          if (this.resendDeadWork() > 0) await this.sendPending();
+          await this.ctx.storage.setAlarm(Math.min(state.deadlineAt, this.readCircuit().probeAt ?? Infinity, Date.now() + WATCHDOG_CHECK_MS));
           return;
         }
         this.move("finalizing");
@@ -298,7 +331,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       if (this.readState()!.status !== "running") return; // cancelled or expired: stop sending
       await this.env.TASKS.sendBatch(batch.map((t) => ({ body: JSON.parse(t.body) as TaskMessage, contentType: "json" as const })));
       const ids = batch.map((t) => t.id);
-      this.sql.exec(`UPDATE tasks SET sent = 1 WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
+      this.sql.exec(`UPDATE tasks SET sent = 1, sent_at = ?, sends = sends + 1 WHERE id IN (${ids.map(() => "?").join(",")})`, Date.now(), ...ids);
     }
   }
 
@@ -321,6 +354,26 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.move("finalizing");
     await this.conclude("errored", `${after.reason}; ${skipped} cases skipped`);
     return true;
+  }
+
+  /**
+   * The watchdog (runs/watchdog.ts): tasks whose executor died (lease without beats) or whose
+   * message was lost (never started while the run is silent) are marked to be sent again.
+   */
+  private resendDeadWork(): number {
+    const init = this.readInit();
+    const now = Date.now();
+    const open = this.sql
+      .exec<{ id: string; sent_at: number | null; lease: string | null; beat_at: number | null }>(`SELECT id, sent_at, lease, beat_at FROM tasks WHERE sent = 1 AND done = 0`)
+      .toArray()
+      .map((t) => ({ id: t.id, sentAt: t.sent_at, lease: t.lease, beatAt: t.beat_at }));
+    const lifeAt = Math.max(this.readMeta<number>("lifeAt") ?? 0, this.readState()!.startedAt ?? 0);
+    const ids = tasksToResend(open, lifeAt, now, init.limits.timeoutMs);
+    if (ids.length === 0) return 0;
+    this.sql.exec(`UPDATE tasks SET sent = 0, lease = NULL, beat_at = NULL WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
+    this.writeMeta("lifeAt", now);
+    log("warn", "tasks sent again (no progress)", { runId: init.runId, tasks: ids.length });
+    return ids.length;
   }
 
   private readCircuit(): Circuit {

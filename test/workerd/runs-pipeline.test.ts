@@ -100,6 +100,43 @@ describe("run pipeline", () => {
     expect(run.stats).toMatchObject({ cases: 300, passed: 300 });
   });
 
+  it("survives a reload mid-run: work of a killed executor and a lost queue message are sent again, every case counted once", async () => {
+    const cases = simpleCases(240, "ok", { delay: "15" });
+    const lost = simpleCases(8, "ok").map((c) => ({ ...c, id: `lost-${c.id}` }));
+    const { runId, stub } = await startRunWithCases(cases, { timeoutMs: 2000, deadlineMs: 55_000 });
+    let bodies: { taskId: string }[] = [];
+    for (let i = 0; i < 100 && bodies.length === 0; i++) {
+      bodies = (await storedTaskBodies(stub)) as { taskId: string }[];
+      if (bodies.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    // a queue message lost in a reload: its task is recorded as sent, the queue never delivers it
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      const task = { v: 1, runId, taskId: `${runId}.lost`, cases: lost };
+      sql.exec(`INSERT INTO tasks (id, seq, body, cases, sent, sent_at) VALUES (?, 99999, ?, ?, 1, ?)`, task.taskId, JSON.stringify(task), lost.length, Date.now());
+      const row = sql.exec<{ v: string }>(`SELECT v FROM meta WHERE k = 'state'`).one();
+      const runState = JSON.parse(row.v) as { cases: number };
+      sql.exec(`UPDATE meta SET v = ? WHERE k = 'state'`, JSON.stringify({ ...runState, cases: runState.cases + lost.length }));
+    });
+    // an executor that took the last tasks and was killed by the reload: it holds their leases and never beats
+    const taken = [];
+    for (const { taskId } of bodies.slice(-3)) taken.push((await stub.taskStarted(taskId, "killed-invocation")).go);
+    expect(taken.some(Boolean)).toBe(true);
+    // and the Durable Object itself restarts
+    await abortAllDurableObjects();
+    const run = await waitForTerminal(runId, 50_000);
+    expect(run.status).toBe("passed");
+    expectEachCaseOnce(await resultRows(runId), 248);
+    expect(run.stats).toMatchObject({ cases: 248, passed: 248, errored: 0 });
+    // the stub from before the restart is dead: a fresh one
+    const fresh = env.TEST_RUN.get(env.TEST_RUN.idFromName(runId));
+    const sends = await runInDurableObject(fresh, (_i, state) =>
+      state.storage.sql.exec<{ id: string; sends: number }>(`SELECT id, sends FROM tasks WHERE id = ?`, `${runId}.lost`).one(),
+    );
+    // the lost task was sent by the watchdog (it was never sent before)
+    expect(sends.sends).toBeGreaterThanOrEqual(1);
+  });
+
   it("does not lose cases whose messages could not be delivered (dead-letter queue)", async () => {
     const cases = simpleCases(5, "ok");
     const { runId, stub } = await startRunWithCases(cases);

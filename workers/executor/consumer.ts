@@ -6,6 +6,7 @@
  */
 import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitView, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
 import { runStub } from "../runs/stub";
+import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
@@ -47,6 +48,8 @@ interface Invocation {
   cases: Semaphore;
   connections: Semaphore;
   runs: Map<string, Promise<RunSetup | null>>;
+  /** this invocation's lease on the tasks it runs (runs/watchdog.ts) */
+  lease: string;
 }
 
 /** What the messages of one run share within an invocation: its context, model, slots and throttle. */
@@ -73,6 +76,7 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
     cases: new Semaphore(DEFAULT_CONCURRENCY),
     connections: new Semaphore(DEFAULT_CONCURRENCY),
     runs: new Map(),
+    lease: crypto.randomUUID(),
   };
   await Promise.all(
     batch.messages.map(async (message) => {
@@ -133,6 +137,22 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   const { ctx, model } = setup;
   if (!ctx.active) return; // cancelled or over: the run settled these cases itself
 
+  // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy
+  const run = runStub(env, task.runId);
+  if (!(await run.taskStarted(task.taskId, invocation.lease)).go) return;
+  // renew the lease while the task runs: a reload that kills this invocation lets the run send the task again
+  const beat = setInterval(() => {
+    run.taskBeat([task.taskId], invocation.lease).catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
+  }, BEAT_MS);
+  try {
+    await runTask(env, invocation, setup, task);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage): Promise<void> {
+  const { ctx, model } = setup;
   const summary = emptySummary();
   const settle = async (reason: string) => {
     summary.errored += await writeUnrunResults(env.DB, ctx.orgId, task.runId, task.cases.map(stub), "errored", reason);

@@ -187,5 +187,9 @@ export interface TestRunRpc {
   taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }>;
   /** Connection failures and recoveries of the target; answers the circuit as it is now. */
   reportTarget(report: TargetReport): Promise<CircuitView>;
+  /** An executor takes a task's lease before running it; `go: false`: drop this delivery (done, or a live executor has it). */
+  taskStarted(taskId: string, lease: string): Promise<{ go: boolean }>;
+  /** The executor holding `lease` still works on these tasks (runs/watchdog.ts). */
+  taskBeat(taskIds: string[], lease: string): Promise<void>;
   circuitState(): Promise<CircuitView>;
 }
