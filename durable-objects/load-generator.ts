@@ -9,29 +9,13 @@ import { DurableObject } from "cloudflare:workers";
 import { runWindows, ENGINE_DEFAULTS, type LoadRequest } from "../workers/load/engine";
 import { distressReason, thresholdAbortReason, ABORT_EVAL_MIN_WINDOWS } from "../workers/load/guard";
 import { evaluate } from "../workers/load/report";
-import { ArrivalPlan, type Schedule } from "../workers/load/schedule";
+import { ArrivalPlan } from "../workers/load/schedule";
 import { parseThreshold } from "../workers/load/thresholds";
-import type { LoadWindow } from "../workers/load/types";
+import type { GeneratorInit, LoadWindow } from "../workers/load/types";
 import { finalizeLoadTest } from "../workers/runs/load-tests";
 import { log } from "../workers/shared/log";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { getLoadTestById, listWindows, requestAbort, storeWindow, updateLoadTest, updateRegion } from "../workers/storage/load-tests-repo";
-
-/** What the gateway hands a generator. `requests` carry credentials: stored encrypted. */
-export interface GeneratorInit {
-  testId: string;
-  region: string;
-  /** every region of the test (for thresholds judged mid-test) */
-  regions: string[];
-  schedule: Schedule;
-  requests: LoadRequest[];
-  maxInFlight: number;
-  timeoutMs: number;
-  startAt: number;
-  thresholds: string[];
-  abortOnFail: boolean;
-  distressRatio: number;
-}
 
 type StoredInit = Omit<GeneratorInit, "requests"> & { requestsEnc: string };
 

@@ -5,7 +5,7 @@
  * side of letting a client through.
  */
 import { DurableObject } from "cloudflare:workers";
-import { takeTokens, type Bucket, type TakeResult } from "../workers/gateway/rate-limit";
+import { takeTokens, type Bucket, type TakeResult } from "../workers/shared/token-bucket";
 
 export class RateLimiter extends DurableObject<Env> {
   private bucket: Bucket | undefined;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseRateLimit } from "../../workers/gateway/rate-limit";
+import { parseRateLimit } from "../../workers/shared/token-bucket";
 import { api, keyWithRole, newOrgWithKey, problem } from "./gateway-helpers";
 
 describe("RateLimiter Durable Object", () => {

@@ -25,6 +25,7 @@ export interface BlobStore {
   put(key: string, value: string, options?: unknown): Promise<unknown>;
 }
 
+/** @public the R2-backed cache, wired in by the AI layer */
 export function r2Cache(bucket: BlobStore, scope: string): CompletionCache {
   const path = (key: string) => `llm-cache/${scope}/${key}.json`;
   return {

@@ -10,14 +10,9 @@
  */
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from "./histogram";
 import { ArrivalPlan } from "./schedule";
-import type { ErrorCounts, LoadWindow } from "./types";
+import type { ErrorCounts, LoadRequest, LoadWindow } from "./types";
 
-export interface LoadRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-}
+export type { LoadRequest } from "./types";
 
 export interface EngineConfig {
   plan: ArrivalPlan;

@@ -1,5 +1,6 @@
 /** Shapes shared by the load engine, the generators, storage and the report (no logic here). */
 import type { LatencySummary } from "./histogram";
+import type { Schedule } from "./schedule";
 import type { ThresholdResult } from "./thresholds";
 
 /** Failed requests by HTTP status (4xx/5xx) and by kind: `http`, `timeout`, `network`. */
@@ -80,4 +81,28 @@ export interface LoadReport {
     recovery?: { baselineP95: number; recoveryMs: number | null } | null;
     abort?: { reason: string } | null;
   };
+}
+
+/** One request a generator cycles through (credentials already placed). */
+export interface LoadRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What starting a load test (workers/runs/load-tests.ts) hands each LoadGenerator Durable Object. `requests` carry credentials: stored encrypted. */
+export interface GeneratorInit {
+  testId: string;
+  region: string;
+  /** every region of the test (for thresholds judged mid-test) */
+  regions: string[];
+  schedule: Schedule;
+  requests: LoadRequest[];
+  maxInFlight: number;
+  timeoutMs: number;
+  startAt: number;
+  thresholds: string[];
+  abortOnFail: boolean;
+  distressRatio: number;
 }

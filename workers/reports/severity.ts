@@ -2,10 +2,6 @@
 import { SEVERITIES, SEVERITY_RANK, type Severity } from "../model";
 import type { ReportFinding } from "./types";
 
-export function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}
-
 /** Findings worst first; ties keep a stable order by check, then operation. */
 export function sortFindings<T extends Pick<ReportFinding, "severity" | "check" | "operation">>(findings: readonly T[]): T[] {
   return [...findings].sort(
@@ -24,10 +20,6 @@ export function countBySeverity(findings: readonly Pick<ReportFinding, "severity
   return counts;
 }
 
-/** True when some finding is at or above `threshold`. */
-export function hasFindingAtOrAbove(findings: readonly Pick<ReportFinding, "severity">[], threshold: Severity): boolean {
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
-}
 
 /** "GET /pets/{petId}" */
 export function operationLabel(op: { method: string; path: string }): string {

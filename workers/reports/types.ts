@@ -172,9 +172,9 @@ export const ReportSchema = z.object({
 });
 
 export type Report = z.infer<typeof ReportSchema>;
-export type ReportRun = z.infer<typeof ReportRunSchema>;
+type ReportRun = z.infer<typeof ReportRunSchema>;
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
-export type ReportStats = z.infer<typeof ReportStatsSchema>;
+type ReportStats = z.infer<typeof ReportStatsSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportSkipped = z.infer<typeof ReportSkippedSchema>;
 export type ReportTiming = z.infer<typeof ReportTimingSchema>;

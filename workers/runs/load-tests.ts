@@ -3,7 +3,6 @@
  * LoadGenerator per region, placed with locationHint under a fresh test-scoped name), build its
  * report from the stored windows, report live progress, and settle it when every region is done.
  */
-import type { GeneratorInit } from "../../durable-objects/load-generator";
 import { buildRequest } from "../executor/request-builder";
 import { findOperation as findSpecOperation } from "../executor/checks/support";
 import { placeCredentials } from "../executor/identity-credentials";
@@ -15,7 +14,7 @@ import { planLoad, PlanError, profileShape } from "../load/plan";
 import { buildLoadReport } from "../load/report";
 import { regionShares, scaleSchedule } from "../load/schedule";
 import { LOAD_REGIONS, parseThreshold, ThresholdError } from "../load/thresholds";
-import type { LoadProfile, LoadReport, LoadStatus } from "../load/types";
+import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus } from "../load/types";
 import type { ApiModel } from "../model";
 import { newId } from "../shared/encoding";
 import { log } from "../shared/log";

@@ -6,7 +6,7 @@ export function database(env: { DB: D1Database }) {
   return drizzle(env.DB, { schema });
 }
 
-export type Database = ReturnType<typeof database>;
+type Database = ReturnType<typeof database>;
 
 /** D1 allows at most 100 bound parameters per statement. */
 export const D1_MAX_PARAMS = 100;

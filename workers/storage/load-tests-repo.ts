@@ -137,4 +137,4 @@ export async function updateRegion(db: D1Database, testId: string, region: strin
   await drizzle(db).update(loadRegions).set(patch).where(and(eq(loadRegions.testId, testId), eq(loadRegions.region, region)));
 }
 
-export type { LoadStatus };
+;

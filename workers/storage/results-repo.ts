@@ -34,10 +34,6 @@ export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BO
   return { exchanges: out, cut };
 }
 
-export function requestCount(result: Pick<CaseResult, "exchanges">): number {
-  return result.exchanges.length;
-}
-
 function resultInsert(db: D1Database, orgId: string, runId: string, result: CaseResult, bodiesKey: string | null): D1PreparedStatement {
   const { exchanges } = truncateExchanges(result.exchanges);
   return db

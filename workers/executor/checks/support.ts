@@ -8,7 +8,6 @@ export const isSuccess = (status: number) => status >= 200 && status < 300;
 export const isRedirect = (status: number) => status >= 300 && status < 400;
 export const isClientError = (status: number) => status >= 400 && status < 500;
 export const isServerError = (status: number) => status >= 500 && status < 600;
-export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
 /** Does a documented status key ("200", "2XX", "default") cover `status`? "default" is not matched here. */
 export function statusKeyMatches(key: string, status: number): boolean {

@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { log } from "../../shared/log";
 import type { AppEnv } from "../context";
 import { ProblemError } from "../problem";
-import { parseRateLimit, type TakeResult } from "../rate-limit";
+import { parseRateLimit, type TakeResult } from "../../shared/token-bucket";
 
 export function limiterName(auth: { keyId: string | null; userId: string | null }): string {
   return auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`;

@@ -32,7 +32,7 @@ import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
 import { RunError } from "../../runs/errors";
 import { ProblemError } from "../problem";
-import { parseRateLimit } from "../rate-limit";
+import { parseRateLimit } from "../../shared/token-bucket";
 import { readLimited } from "../read-limited";
 import { createRouter } from "../router";
 import { startRun, type RunInput, type RunSource, type StartedRun } from "../../runs/start-run";

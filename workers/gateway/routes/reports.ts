@@ -10,7 +10,7 @@ import { requirePermission } from "../middleware/require-permission";
 import { IdParam, problemResponses, SECURED } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
-import { loadReportInput } from "../../reports/load";
+import { loadReportInput } from "../../runs/report-input";
 import { HTML_CSP, renderReport, REPORT_FILE_EXTENSIONS, REPORT_FORMATS, REPORT_MEDIA_TYPES, ReportSchema, type ReportFormat } from "../../reports";
 
 /** Formats that list every case (JUnit testcases, HAR entries, the HTML per-operation table). */

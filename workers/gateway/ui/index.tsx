@@ -7,12 +7,12 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../context";
 import { ApiError, apiClient, type ApiFetch } from "./api-client";
 import type { Me } from "./api-types";
 import type { UiContext, UiEnv } from "./context";
 import { text, type FormBody } from "./form";
-import { Document, Flash, Layout } from "./layout";
+import { ErrorPage, notFoundPage } from "./error-page";
+import { Document, Flash } from "./layout";
 import { registerFindings } from "./pages/findings";
 import { registerKeys } from "./pages/keys";
 import { registerHooks } from "./pages/hooks";
@@ -66,34 +66,6 @@ function SignInPage(props: { nonce: string; token: string; next: string; error?:
       </main>
     </Document>
   );
-}
-
-export function ErrorPage(props: { c: UiContext; status: number; title: string; detail: string }) {
-  const viewer = props.c.get("viewer");
-  const body = (
-    <>
-      <Flash error={props.detail} />
-      <p>
-        <a href="/app/runs">Back to runs</a>
-      </p>
-    </>
-  );
-  return viewer ? (
-    <Layout title={props.title} nonce={props.c.get("nonce")} viewer={viewer} section="none">
-      {body}
-    </Layout>
-  ) : (
-    <Document title={props.title} nonce={props.c.get("nonce")}>
-      <main id="main">
-        <h1>{props.title}</h1>
-        {body}
-      </main>
-    </Document>
-  );
-}
-
-export function notFoundPage(c: UiContext): Response | Promise<Response> {
-  return c.html(<ErrorPage c={c} status={404} title="Not found" detail={`There is no page at ${c.req.path}.`} />, 404);
 }
 
 const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 413: "Too large", 422: "Not accepted", 429: "Slow down" };
@@ -216,5 +188,3 @@ function executionCtx(c: UiContext): ExecutionContext | undefined {
     return undefined;
   }
 }
-
-export type { AppEnv };

@@ -13,7 +13,7 @@ import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "./random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
-import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful";
+import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import { flattenAllOf, isObject, type SchemaObject } from "./schema";
 import type { Agent, AgentContext } from "./types";
 

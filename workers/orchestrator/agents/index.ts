@@ -18,5 +18,4 @@ export function getAgent(name: string): Agent | undefined {
   return AGENT_REGISTRY.get(name);
 }
 
-export type { Agent, AgentContext, PlanConfig } from "./types";
-export { generateValid, generateInvalid, type GenContext, type InvalidContext, type Mutation } from "./data-mocking";
+export type { Agent } from "./types";

@@ -9,7 +9,7 @@ import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCa
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
-import { createResource, itemRequest, resourceTargets } from "./stateful";
+import { createResource, itemRequest, resourceTargets } from "./stateful-resources";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "security-auth";

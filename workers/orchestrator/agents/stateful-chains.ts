@@ -12,7 +12,7 @@ import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "./random";
 import { buildRequest, conformanceChecks, copy, isJsonMedia, type AgentEnv } from "./requests";
 import { flattenAllOf, isObject, resolve } from "./schema";
-import { comparableFields, createResource, itemRequest, updateOptional, type ResourceTarget } from "./stateful";
+import { comparableFields, createResource, itemRequest, updateOptional, type ResourceTarget } from "./stateful-resources";
 
 function step(id: string, request: Step["request"], checks: Step["checks"], requireSuccess = false): Step {
   return requireSuccess ? { id, request, checks, requireSuccess } : { id, request, checks };

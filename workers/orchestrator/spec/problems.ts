@@ -37,7 +37,3 @@ export class ProblemList {
     return [...this.items, { severity: "warning", pointer: "", message: `${this.dropped} more problems not listed` }];
   }
 }
-
-export function hasErrors(problems: readonly SpecProblem[]): boolean {
-  return problems.some((p) => p.severity === "error");
-}

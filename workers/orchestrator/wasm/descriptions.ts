@@ -6,4 +6,4 @@ export const WASM_AGENT_DESCRIPTIONS = {
     "AssemblyScript compiled to WebAssembly.",
 } as const;
 
-export type WasmAgentName = keyof typeof WASM_AGENT_DESCRIPTIONS;
+type WasmAgentName = keyof typeof WASM_AGENT_DESCRIPTIONS;

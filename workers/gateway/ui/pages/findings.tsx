@@ -8,7 +8,7 @@ import { toCurl } from "../../../executor/curl";
 import { SEVERITIES, SEVERITY_RANK, type Severity } from "../../../model";
 import type { CaseResult, Exchange, Finding, Run } from "../api-types";
 import type { UiContext, UiEnv } from "../context";
-import { notFoundPage } from "../index";
+import { notFoundPage } from "../error-page";
 import { Badge, CopyBlock, Layout } from "../layout";
 
 function rank(s: string): number {

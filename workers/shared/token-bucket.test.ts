@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE_LIMIT, parseRateLimit, takeTokens, type Bucket } from "./rate-limit";
+import { DEFAULT_RATE_LIMIT, parseRateLimit, takeTokens, type Bucket } from "./token-bucket";
 
 describe("token bucket", () => {
   it("allows a full burst then refuses with a retry delay", () => {

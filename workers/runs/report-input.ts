@@ -8,8 +8,8 @@ import { listFindings } from "../storage/findings-repo";
 import { listLatencies, listResults, listSkipped } from "../storage/results-repo";
 import { getRun } from "../storage/runs-repo";
 import { listOperations } from "../storage/specs-repo";
-import { buildRunReport } from "./run-report";
-import type { ReportInput } from "./types";
+import { buildRunReport } from "../reports/run-report";
+import type { ReportInput } from "../reports/types";
 
 /** Beyond this many cases a report lists the first ones only (memory: 128 MB per invocation). */
 export const REPORT_MAX_CASES = 5_000;

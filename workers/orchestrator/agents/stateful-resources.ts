@@ -1,0 +1,132 @@
+/**
+ * Resources the stateful agents work on: the collection/item pairs with the operation that creates
+ * them, requests that create and address one, and which of its fields a read-back can compare.
+ * Shared by stateful.ts, stateful-chains.ts, security-auth.ts and data-exposure.ts.
+ */
+import type { JsonSchema, Operation, Step } from "../../model";
+import { check } from "./case-helpers";
+import { buildRequest, conformanceChecks, isJsonMedia, type AgentEnv, type BuiltRequest } from "./requests";
+import type { Rng } from "./random";
+import { pathPlaceholders, type Producer } from "./resources";
+import { flattenAllOf, isIdLikeName, isObject, resolve } from "./schema";
+
+/** A resource reachable at `itemPath` = `collection/{param}` and the operation that creates it. */
+export interface ResourceTarget {
+  itemPath: string;
+  param: string;
+  producer: Producer;
+  read?: Operation;
+  put?: Operation;
+  patch?: Operation;
+  del?: Operation;
+}
+
+export function resourceTargets(env: AgentEnv): ResourceTarget[] {
+  const byPath = new Map<string, Operation[]>();
+  for (const op of env.model.operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
+  const out: ResourceTarget[] = [];
+  for (const [path, ops] of byPath) {
+    const last = path.split("/").pop() ?? "";
+    const m = /^\{([^{}]+)\}$/.exec(last);
+    if (!m) continue;
+    const param = m[1];
+    const producer = ops.map((op) => env.graph.producerFor(op, param)).find((p) => p !== undefined);
+    if (!producer) continue;
+    const find = (method: string) => ops.find((op) => op.method === method);
+    out.push({ itemPath: path, param, producer, read: find("get"), put: find("put"), patch: find("patch"), del: find("delete") });
+  }
+  return out;
+}
+
+export interface CreatedResource {
+  /** parent setup steps followed by the create step (id "create") */
+  steps: Step[];
+  create: BuiltRequest;
+  /** path parameters later requests on the item path reuse: parents and the new id as "{{var}}" */
+  known: Record<string, string>;
+}
+
+/** Steps creating the resource of `target` (parents first); the create step is `createId`. */
+export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, options: { identity?: string | null; createId?: string; checks?: boolean; optional?: "all" | "required"; useExamples?: boolean } = {}): CreatedResource {
+  const create = buildRequest(env, target.producer.op, rng, { useExamples: options.useExamples ?? true, optional: options.optional ?? "required", includeBody: true, identity: options.identity });
+  const checks = options.checks ? conformanceChecks(create.valid) : [];
+  if (options.checks && create.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
+  const createStep: Step = {
+    id: options.createId ?? "create",
+    request: create.request,
+    extract: { [target.param]: target.producer.extract },
+    checks,
+    requireSuccess: true,
+  };
+  const known: Record<string, string> = {};
+  for (const [name, value] of Object.entries(create.request.pathParams)) if (typeof value === "string") known[name] = value;
+  known[target.param] = `{{${target.param}}}`;
+  return { steps: [...create.setup, createStep], create, known };
+}
+
+/** A request on the item path addressing the created resource. */
+export function itemRequest(env: AgentEnv, op: Operation, rng: Rng, known: Record<string, string>, identity?: string | null, idProperty?: string, optional: "all" | "required" = "required"): BuiltRequest {
+  const built = buildRequest(env, op, rng, { known, optional, includeBody: true, chain: false, identity });
+  // the body names the same resource as the URL (PUT /pets/{id} with { id, ... })
+  const value = built.body?.value;
+  const param = pathPlaceholders(op.path).pop();
+  if (idProperty && param && isObject(value) && bodyHasProperty(env, built.body!.schema, idProperty)) {
+    value[idProperty] = known[param];
+    if (built.request.body) built.request.body.value = value;
+  }
+  return built;
+}
+
+/**
+ * Which optional body parts an update sends: only the required ones when there are some (an
+ * optional field can trip a business rule — an unknown coupon — and block the whole lifecycle),
+ * all of them when nothing is required (a PATCH body of optional fields).
+ */
+export function updateOptional(env: AgentEnv, op: Operation): "all" | "required" {
+  const media = op.requestBody?.content.find((m) => isJsonMedia(m.contentType));
+  const flat = media ? flattenAllOf(media.schema, env.model.schemas) : undefined;
+  return isObject(flat) && Array.isArray(flat.required) && flat.required.length > 0 ? "required" : "all";
+}
+
+function bodyHasProperty(env: AgentEnv, schema: JsonSchema, name: string): boolean {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties)) return false;
+  const prop = (flat.properties as Record<string, JsonSchema>)[name];
+  if (prop === undefined) return false;
+  const r = resolve(prop, env.model.schemas);
+  return !(isObject(r) && r.readOnly === true);
+}
+
+function responseProperties(env: AgentEnv, op: Operation | undefined): Record<string, JsonSchema> {
+  if (!op) return {};
+  for (const response of op.responses.filter((r) => /^2/.test(r.status))) {
+    const media = response.content.find((m) => isJsonMedia(m.contentType));
+    if (!media) continue;
+    const flat = flattenAllOf(media.schema, env.model.schemas);
+    if (isObject(flat) && isObject(flat.properties)) return flat.properties as Record<string, JsonSchema>;
+  }
+  return {};
+}
+
+/**
+ * Fields of an update body whose read-back must equal what was sent: plain scalars the read
+ * returns, no formats (servers normalise dates, URIs), no ids, no secrets.
+ */
+export function comparableFields(env: AgentEnv, body: unknown, bodySchema: JsonSchema, read: Operation | undefined): string[] {
+  if (!isObject(body)) return [];
+  const readProps = responseProperties(env, read);
+  const flat = flattenAllOf(bodySchema, env.model.schemas);
+  const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+  return Object.entries(body)
+    .filter(([key, value]) => {
+      if (!(key in readProps) || props[key] === undefined) return false;
+      if (!["string", "number", "boolean"].includes(typeof value)) return false;
+      if (typeof value === "string" && value.includes("{{")) return false;
+      if (isIdLikeName(key) || /pass|secret|token|key$/i.test(key)) return false;
+      const s = flattenAllOf(props[key], env.model.schemas);
+      const r = flattenAllOf(readProps[key], env.model.schemas);
+      if (!isObject(s) || s.readOnly === true || s.writeOnly === true || s.format !== undefined) return false;
+      return !(isObject(r) && (r.writeOnly === true || r.format !== undefined));
+    })
+    .map(([key]) => key);
+}
