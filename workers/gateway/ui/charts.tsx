@@ -55,7 +55,10 @@ export function LineChart(props: { series: Series[]; label: string; xLabel: stri
           </g>
         ))}
         <text x={pad.l} y={h - 8} font-size="11" fill="#374151">
-          {props.xLabel}
+          {`${Math.round(minX)} ${props.xLabel}`}
+        </text>
+        <text x={w - pad.r} y={h - 8} font-size="11" fill="#374151" text-anchor="end">
+          {`${Math.round(maxX)} ${props.xLabel}`}
         </text>
         <text x={12} y={pad.t + 10} font-size="11" fill="#374151">
           {props.yLabel}

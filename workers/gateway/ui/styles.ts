@@ -56,6 +56,7 @@ pre{background:#0f172a;color:#e2e8f0;padding:.7rem;border-radius:6px;overflow-x:
 .secret{font-family:ui-monospace,monospace;background:#fff;border:1px dashed var(--ok);padding:.3rem;word-break:break-all}
 progress{width:100%;height:1.1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:.6rem}
+form .grid>div{display:flex;flex-direction:column;justify-content:flex-end}
 .stat{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem}
 .stat b{display:block;font-size:1.3rem}
 details{border:1px solid var(--line);border-radius:6px;margin:.4rem 0;background:#fff}
