@@ -1,8 +1,8 @@
 /**
- * YAML through js-yaml's flat event stream (offsets into the text, no syntax tree): about 10x
- * the text in heap where the `yaml` package's Document needed ~35x, so an 8 MB spec fits a
- * Worker's 128 MB. The same events give alias-bomb and cycle checks before anything is built,
- * and line numbers for JSON pointers.
+ * YAML through js-yaml's flat event stream (offsets into the text, no syntax tree): 13-21x the
+ * text in heap where the `yaml` package's Document needed 34-56x (bench/RESULTS.md). The same
+ * events give alias-bomb and cycle checks before anything is built, and line numbers for JSON
+ * pointers.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from "js-yaml";
 import { escapeSegment } from "./pointer";
