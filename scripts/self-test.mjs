@@ -101,12 +101,12 @@ async function skipReasons(url, token, runId) {
     if (!res.ok) return [];
     const page = await res.json();
     for (const item of page.items) {
-      const reason = `${item.agent}: ${(item.reason ?? "").replace(/\b\w+_[A-Za-z0-9]{8,}\b/g, "<id>").replace(/\d+/g, "N").slice(0, 160)}`;
+      const reason = `${item.operationId} (${item.agent}): ${(item.reason ?? "").replace(/\b\w+_[A-Za-z0-9]{8,}\b/g, "<id>").replace(/\d{5,}/g, "N").slice(0, 160)}`;
       counts.set(reason, (counts.get(reason) ?? 0) + 1);
     }
     cursor = page.nextCursor ?? "";
   } while (cursor);
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20);
 }
 
 // Three organizations, each with its own admin (A, B) or tester (runner) key, written straight

@@ -70,11 +70,31 @@ function summary(row: SpecRow) {
   };
 }
 
+/** A minimal valid document: the example a client (or an API tester) can send as it is. */
+const EXAMPLE_SPEC = {
+  openapi: "3.0.3",
+  info: { title: "Pets", version: "1.0.0" },
+  paths: { "/pets": { get: { operationId: "listPets", responses: { "200": { description: "The pets" } } } } },
+};
+const EXAMPLE_SPEC_YAML = [
+  "openapi: 3.0.3",
+  "info: {title: Pets, version: 1.0.0}",
+  "paths:",
+  "  /pets:",
+  "    get:",
+  "      operationId: listPets",
+  "      responses: {'200': {description: The pets}}",
+  "",
+].join("\n");
+
 const rawBody = {
   required: true,
   description: "The OpenAPI 3.x or Swagger 2.0 document as the raw body",
   content: Object.fromEntries(
-    SPEC_CONTENT_TYPES.map((type) => [type, { schema: type === "application/json" ? { type: "object" as const } : { type: "string" as const } }]),
+    SPEC_CONTENT_TYPES.map((type) => [
+      type,
+      type === "application/json" ? { schema: { type: "object" as const }, example: EXAMPLE_SPEC } : { schema: { type: "string" as const }, example: EXAMPLE_SPEC_YAML },
+    ]),
   ),
 };
 
