@@ -25,6 +25,7 @@ import {
   type TerminalStatus,
   type TestCase,
   type TestRunRpc,
+  type LlmRunRequest,
 } from "../workers/model";
 import { planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
@@ -50,10 +51,14 @@ import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
 import { sendDueNotifications } from "../workers/hooks/send-notifications";
+import { rememberFindings } from "../workers/runs/finding-memory";
+import { applyAiLayer } from "../workers/runs/llm-planning";
 
-interface StoredInit extends Omit<RunInit, "identities"> {
+interface StoredInit extends Omit<RunInit, "identities" | "llm"> {
   identitiesEnc: string;
   identityNames: string[];
+  /** the LLM settings with their keys, encrypted like the identities */
+  llmEnc?: string;
 }
 
 interface RunState {
@@ -101,8 +106,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const existing = this.readState();
     if (existing) return this.progress();
     const identitiesEnc = await encryptJson(this.env, this.purpose(init.runId), init.identities);
-    const { identities, plannedCases, ...rest } = init;
+    const { identities, plannedCases, llm, ...rest } = init;
     const stored: StoredInit = { ...rest, identitiesEnc, identityNames: Object.keys(identities) };
+    if (llm) stored.llmEnc = await encryptJson(this.env, this.purpose(init.runId, "llm"), llm);
     const now = Date.now();
     const state: RunState = {
       status: "queued",
@@ -297,6 +303,13 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       cases = capCases(plan.cases, init.limits.maxCases);
       warnings = (plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w))).slice(0, 100);
       if (plan.cases.length > cases.length) warnings.push(`planned ${plan.cases.length} cases, kept ${cases.length} (limits.maxCases)`);
+      if (model) {
+        // the AI layer: LLM cases (bounded by the run's LLM settings) and stored/new oracles as checks
+        const llm = init.llmEnc ? await decryptJson<LlmRunRequest>(this.env, this.purpose(init.runId, "llm"), init.llmEnc) : undefined;
+        const ai = await applyAiLayer(this.env, { runId: init.runId, orgId: init.orgId, specId: init.specId, model, cases, llm, identities: await this.identities(init) });
+        cases = ai.cases;
+        warnings.push(...ai.warnings);
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log("error", "planning failed", { runId: init.runId, error: message });
@@ -417,6 +430,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const state = this.readState()!;
     if (state.status !== "finalizing") return;
     await this.fillMissingResults(init);
+    // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
+    await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId });
     const counts = await countResults(this.env.DB, init.runId);
     const findings = await countFindings(this.env.DB, init.runId);
     const verdict = finalStatus(counts, findings);
@@ -461,7 +476,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     this.writeState({ ...this.readState()!, status, error, stats: finalStats, startedAt, finishedAt });
     // the credentials are no longer needed once nothing will run
-    this.sql.exec(`UPDATE meta SET v = json_set(v, '$.identitiesEnc', '') WHERE k = 'init'`);
+    this.sql.exec(`UPDATE meta SET v = json_set(v, '$.identitiesEnc', '', '$.llmEnc', '') WHERE k = 'init'`);
     this.identitiesCache = undefined;
     await this.ctx.storage.deleteAlarm();
   }
@@ -547,8 +562,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks`).one().n;
   }
 
-  private purpose(runId: string): string {
-    return `run-identities:${runId}`;
+  private purpose(runId: string, what: "identities" | "llm" = "identities"): string {
+    return `run-${what}:${runId}`;
   }
 
   private async identities(init: StoredInit): Promise<Identities> {

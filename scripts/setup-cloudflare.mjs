@@ -11,6 +11,9 @@ export const RESOURCES = [
   ["queues", "create", "sentinel-tasks-dlq"],
   // bge-base-en-v1.5 embeddings (Workers AI) have 768 dimensions
   ["vectorize", "create", "sentinel-findings", "--dimensions=768", "--metric=cosine"],
+  // queries filter on these (org isolation, one embedder per comparison)
+  ["vectorize", "create-metadata-index", "sentinel-findings", "--property-name=orgId", "--type=string"],
+  ["vectorize", "create-metadata-index", "sentinel-findings", "--property-name=embedder", "--type=string"],
 ];
 
 function wrangler(args) {

@@ -3,7 +3,7 @@
  * follow it, fetch its reports. Errors are RFC 9457 problem documents; they become CliErrors
  * whose kind decides nothing but the wording (every one exits 2).
  */
-import { TERMINAL_STATUSES, type SpecProblem } from "../../workers/model";
+import { TERMINAL_STATUSES, type LlmRunRequest, type SpecProblem } from "../../workers/model";
 import type { Identities } from "./identities";
 import { CliError } from "./exit-codes";
 import type { RunLimitsRequest } from "./settings";
@@ -27,6 +27,7 @@ export interface RunRequest {
   agents?: string[];
   seed?: number;
   limits?: RunLimitsRequest;
+  llm?: LlmRunRequest;
 }
 
 /** GET /runs/{id}: only what the CLI reads, everything else passes through. */

@@ -138,6 +138,9 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "quiet":
         flags.quiet = bool(value, rawKey);
         break;
+      case "llm":
+        Object.assign(flags, llmSection(value, what, rel));
+        break;
       case "headers":
       case "header":
         out.headers = { ...out.headers, ...headerMap(value, what) };
@@ -165,6 +168,32 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       }
     }
   }
+  return out;
+}
+
+/**
+ * `llm: openai:gpt-4o-mini` or
+ * `llm: { model: openai-compatible:llama3.1, base-url: …, fallback: [anthropic:claude-haiku-4-5], budget-tokens: 100000, budget-usd: 0.5 }`
+ * (`provider` + `model` apart work too). Keys never live here: they come from the environment.
+ */
+function llmSection(value: unknown, what: string, _rel: (p: string) => string): Partial<RunFlags> {
+  if (typeof value === "string") return { llm: value };
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must be PROVIDER:MODEL or a map`, "usage");
+  const out: Partial<RunFlags> = {};
+  const entries = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [camel(k), v]));
+  for (const key of Object.keys(entries)) {
+    if (!["provider", "model", "baseUrl", "fallback", "budgetTokens", "budgetUsd", "enabled", "apiKey", "apiKeys"].includes(key)) throw new CliError(`${what}: unknown setting "${key}"`, "usage");
+  }
+  if (entries.apiKey !== undefined || entries.apiKeys !== undefined) {
+    throw new CliError(`${what}: keys do not belong in sentinel.yaml; set ANTHROPIC_API_KEY, OPENAI_API_KEY or SENTINEL_LLM_API_KEY`, "usage");
+  }
+  const model = entries.model === undefined ? undefined : String(entries.model);
+  if (model !== undefined) out.llm = entries.provider !== undefined && !model.startsWith(`${String(entries.provider)}:`) ? `${String(entries.provider)}:${model}` : model;
+  if (entries.baseUrl !== undefined) out.llmBaseUrl = String(entries.baseUrl);
+  if (entries.fallback !== undefined) out.llmFallback = (Array.isArray(entries.fallback) ? entries.fallback : [entries.fallback]).map(String);
+  if (entries.budgetTokens !== undefined) out.llmBudgetTokens = parseInteger(entries.budgetTokens, `${what}.budget-tokens`);
+  if (entries.budgetUsd !== undefined) out.llmBudgetUsd = parseNumber(entries.budgetUsd, `${what}.budget-usd`);
+  if (entries.enabled === false) out.noLlm = true;
   return out;
 }
 

@@ -8,6 +8,7 @@ import { loadCommand } from "./load-command";
 import { loadHelp, parseLoadFlags } from "./load-options";
 import { mainHelp, parseCommandLine, runHelp } from "./options";
 import { findPackageRoot, packageVersion } from "./package-root";
+import { llmCommand } from "./llm-command";
 import { runCommand } from "./run-command";
 import { resolveSettings } from "./settings";
 
@@ -31,6 +32,9 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.command === "version") {
       process.stdout.write(`sentinel ${version} (node ${process.version})\n`);
       return EXIT_OK;
+    }
+    if (parsed.command === "llm" && parsed.llm) {
+      return await llmCommand(parsed.llm.action, parsed.llm.args, { stdout: process.stdout });
     }
     if (parsed.help) {
       process.stdout.write(runHelp() + "\n");

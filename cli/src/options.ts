@@ -42,6 +42,13 @@ export interface RunFlags {
   keepState?: boolean;
   stateDir?: string;
   quiet?: boolean;
+  /** AI layer: PROVIDER:MODEL, base URL, fallbacks, budgets; --no-llm turns it off */
+  llm?: string;
+  llmBaseUrl?: string;
+  llmFallback?: string[];
+  llmBudgetTokens?: number;
+  llmBudgetUsd?: number;
+  noLlm?: boolean;
 }
 
 type Kind = "string" | "int" | "number" | "list" | "repeat" | "bool" | "severity" | "report";
@@ -81,10 +88,18 @@ export const RUN_FLAGS: Record<string, FlagDef> = {
   "keep-state": { key: "keepState", kind: "bool", help: "local mode: keep the platform's data in .sentinel/ (default: a temporary directory)" },
   "state-dir": { key: "stateDir", kind: "string", arg: "dir", help: "local mode: keep the platform's data in this directory" },
   quiet: { key: "quiet", kind: "bool", help: "no progress or log lines on stderr" },
+  llm: { key: "llm", kind: "string", arg: "provider:model", help: "AI layer: anthropic | openai | openai-compatible | workers-ai, e.g. openai:gpt-4o-mini (keys from ANTHROPIC_API_KEY, OPENAI_API_KEY or SENTINEL_LLM_API_KEY)" },
+  "llm-base-url": { key: "llmBaseUrl", kind: "string", arg: "url", help: "base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq …)" },
+  "llm-fallback": { key: "llmFallback", kind: "repeat", arg: "provider:model", help: "model tried when the previous one fails; repeatable" },
+  "llm-budget-tokens": { key: "llmBudgetTokens", kind: "int", arg: "n", help: "the run's LLM budget in tokens (default 200000)" },
+  "llm-budget-usd": { key: "llmBudgetUsd", kind: "number", arg: "x", help: "the run's LLM budget in USD (price table per model)" },
+  "no-llm": { key: "noLlm", kind: "bool", help: "no LLM for this run, even if sentinel.yaml sets one" },
 };
 
 export interface ParsedCommand {
-  command: "run" | "help" | "version";
+  command: "run" | "help" | "version" | "llm";
+  /** `sentinel llm use|check …`: the subcommand and its arguments */
+  llm?: { action: string; args: string[] };
   flags: RunFlags;
   /** `sentinel run --help` */
   help?: boolean;
@@ -94,6 +109,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help", flags: {} };
   if (command === "version" || command === "--version" || command === "-v") return { command: "version", flags: {} };
+  if (command === "llm") {
+    const [action = "", ...args] = rest;
+    if (action !== "use" && action !== "check") throw new CliError(`sentinel llm: expected "use PROVIDER:MODEL" or "check" (got "${action}")`, "usage");
+    return { command: "llm", flags: {}, llm: { action, args } };
+  }
   if (command !== "run") throw new CliError(`unknown command "${command}" (try: sentinel run --help)`, "usage");
   if (rest.includes("--help") || rest.includes("-h")) return { command: "run", flags: {}, help: true };
   return { command: "run", flags: parseRunFlags(rest) };
@@ -209,5 +229,7 @@ export function runHelp(): string {
 
 export function mainHelp(): string {
   return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)",
-    "  load      load and latency test from one or more regions (sentinel load --help)", "  version   print the version", ""].join("\n");
+    "  load      load and latency test from one or more regions (sentinel load --help)",
+    "  llm use PROVIDER:MODEL [--llm-base-url url]   write the AI layer's model into sentinel.yaml",
+    "  llm check [--llm PROVIDER:MODEL]              one tiny structured call: model, latency, structured output ok", "  version   print the version", ""].join("\n");
 }

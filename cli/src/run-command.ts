@@ -84,6 +84,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       ...(settings.agents ? { agents: settings.agents } : {}),
       ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
       ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
+      ...(settings.llm ? { llm: settings.llm } : {}),
     });
     runId = created.id;
     progress.log(`run ${runId} started against ${target.url}`);

@@ -10,6 +10,49 @@ import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
 import { buildIdentities, type Identities } from "./identities";
 import type { FailOn, ReportPaths, RunFlags } from "./options";
+import type { LlmRunRequest } from "../../workers/model";
+import { keysFromEnv, KEY_VARIABLES, parseModelRef } from "../../workers/ai/config";
+
+/** --llm & co. (flags over sentinel.yaml) → the run's LLM settings; keys only from the environment. */
+export function resolveLlm(pick: <K extends keyof RunFlags>(key: K) => RunFlags[K], env: Record<string, string | undefined>): LlmRunRequest | undefined {
+  if (pick("noLlm")) return undefined;
+  const spec = pick("llm");
+  if (!spec) {
+    for (const flag of ["llmBaseUrl", "llmFallback", "llmBudgetTokens", "llmBudgetUsd"] as const) {
+      if (pick(flag) !== undefined) throw new CliError("--llm-base-url, --llm-fallback and --llm-budget-* need --llm PROVIDER:MODEL", "usage");
+    }
+    return undefined;
+  }
+  const ref = (text: string, flag: string) => {
+    try {
+      return parseModelRef(text);
+    } catch (error) {
+      throw new CliError(`${flag}: ${(error as Error).message}`, "usage");
+    }
+  };
+  const primary = ref(spec, "--llm");
+  const baseUrl = pick("llmBaseUrl");
+  if (baseUrl !== undefined && !isHttpUrl(baseUrl)) throw new CliError(`--llm-base-url "${baseUrl}" is not an http(s) URL`, "usage");
+  if (primary.provider === "openai-compatible" && !baseUrl) throw new CliError("--llm openai-compatible:… needs --llm-base-url (e.g. http://127.0.0.1:11434/v1 for Ollama)", "usage");
+  const fallback = (pick("llmFallback") ?? []).map((f) => ref(f, "--llm-fallback"));
+  const chain = [primary, ...fallback];
+  const apiKeys = keysFromEnv(chain.map((r) => r.provider), env);
+  for (const r of chain) {
+    if ((r.provider === "anthropic" || r.provider === "openai") && !apiKeys[r.provider]) {
+      throw new CliError(`--llm ${r.provider}:${r.model} needs ${KEY_VARIABLES[r.provider].join(" or ")} in the environment (keys are never flags)`, "usage");
+    }
+  }
+  const budgetTokens = pick("llmBudgetTokens");
+  const budgetUsd = pick("llmBudgetUsd");
+  return {
+    ...primary,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(fallback.length > 0 ? { fallback } : {}),
+    ...(budgetTokens !== undefined ? { budgetTokens } : {}),
+    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+    ...(Object.keys(apiKeys).length > 0 ? { apiKeys } : {}),
+  };
+}
 
 export interface RunLimitsRequest {
   maxResponseTimeMs?: number;
@@ -42,6 +85,8 @@ export interface RunSettings {
   configFile?: string;
   /** things the user should know before the run starts (printed on stderr) */
   warnings: string[];
+  /** the AI layer's settings with keys from the environment (undefined: no LLM) */
+  llm?: LlmRunRequest;
 }
 
 export const DEFAULT_CONFIG_NAMES = ["sentinel.yaml", "sentinel.yml"];
@@ -116,7 +161,10 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
   const keepState = pick("keepState") ?? false;
   const stateDir = pick("stateDir") ?? (keepState ? path.join(cwd, ".sentinel") : undefined);
 
+  const llm = resolveLlm(pick, env);
+
   return {
+    llm,
     spec,
     target,
     identities,

@@ -19,6 +19,7 @@ import { authRoutes } from "./routes/auth";
 import { hooksRoutes } from "./routes/hooks";
 import { keysRoutes } from "./routes/keys";
 import { loadTestsRoutes } from "./routes/load-tests";
+import { oraclesRoutes } from "./routes/oracles";
 import { reportsRoutes } from "./routes/reports";
 import { runsRoutes } from "./routes/runs";
 import { schedulesRoutes } from "./routes/schedules";
@@ -82,7 +83,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.openapi(health, (c) => c.json({ status: "ok" as const, service: "sentinel" as const, version: API_VERSION }, 200));
 
-  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes, loadTestsRoutes]) {
+  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, oraclesRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes, loadTestsRoutes]) {
     app.route("/api/v1", routes);
   }
 

@@ -83,6 +83,23 @@ export const DELIVERY_FAILED_REASON = "delivery failed";
 export const CANCELLED_REASON = "run cancelled";
 export const OVERSIZED_REASON = "case too large for a queue message (128 KB)";
 
+/** A model of the AI layer: provider kind (anthropic, openai, openai-compatible, workers-ai) and name. */
+export interface LlmModelChoice {
+  provider: "anthropic" | "openai" | "openai-compatible" | "workers-ai";
+  model: string;
+  baseUrl?: string;
+}
+
+/** The LLM settings of a run (REST API `llm`, CLI `--llm…`, sentinel.yaml `llm:`). */
+export interface LlmRunRequest extends LlmModelChoice {
+  fallback?: LlmModelChoice[];
+  budgetTokens?: number;
+  budgetUsd?: number;
+  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
+  apiKeys?: Partial<Record<LlmModelChoice["provider"], string>>;
+  maxCases?: number;
+}
+
 /** What starting a run hands to its TestRun. */
 export interface RunInit {
   runId: string;
@@ -96,6 +113,8 @@ export interface RunInit {
   seed: number;
   limits: RunLimits;
   notify?: string[];
+  /** the AI layer's settings (keys inside: encrypted by the TestRun, never stored in clear) */
+  llm?: LlmRunRequest;
   /**
    * Cases planned elsewhere (a replay of an earlier run's cases, a plan made by the CLI): when
    * present the planner is skipped. The REST API never sets it; it always plans with planRun.

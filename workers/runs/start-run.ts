@@ -3,7 +3,7 @@
  * and target within the org, apply the address policy, record the run row and hand the run to its
  * TestRun Durable Object. Failures are RunErrors, which the gateway renders as problem+json.
  */
-import type { Identities, RunInit, RunLimitsInput } from "../model";
+import type { Identities, LlmRunRequest, RunInit, RunLimitsInput } from "../model";
 import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
 import { newId } from "../shared/encoding";
@@ -24,6 +24,8 @@ export interface RunInput {
   seed?: number;
   limits?: RunLimitsInput;
   notify?: string[];
+  /** the AI layer's settings; keys inside go to the run's Durable Object only (encrypted) */
+  llm?: LlmRunRequest;
 }
 
 /** Who starts the run: an authenticated caller, or the org of a hook / schedule (userId null). */
@@ -157,6 +159,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     seed,
     limits,
     notify,
+    ...(input.llm ? { llm: input.llm } : {}),
   };
   try {
     await runStub(env, id).start(init);

@@ -85,3 +85,33 @@ export async function countFindings(db: D1Database, runId: string): Promise<numb
   const row = await db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE run_id = ?`).bind(runId).first<{ n: number }>();
   return row?.n ?? 0;
 }
+
+/** Per finding id: when the org first saw it (earliest run) and in how many runs. */
+export async function findingHistory(db: D1Database, orgId: string, ids: readonly string[]): Promise<Map<string, { firstSeen: number; runs: number }>> {
+  const out = new Map<string, { firstSeen: number; runs: number }>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const slice = ids.slice(i, i + 90);
+    const { results } = await db
+      .prepare(
+        `SELECT f.id AS id, MIN(r.created_at) AS firstSeen, COUNT(DISTINCT f.run_id) AS runs
+         FROM findings f JOIN runs r ON r.id = f.run_id
+         WHERE f.org_id = ? AND f.id IN (${slice.map(() => "?").join(",")}) GROUP BY f.id`,
+      )
+      .bind(orgId, ...slice)
+      .all<{ id: string; firstSeen: number; runs: number }>();
+    for (const row of results) out.set(row.id, { firstSeen: row.firstSeen, runs: row.runs });
+  }
+  return out;
+}
+
+/** Adds the memory fields (firstSeen, seenInRuns, similar) to the stored findings of a run. */
+export async function setFindingMemory(db: D1Database, orgId: string, runId: string, memory: ReadonlyMap<string, { firstSeen: string; seenInRuns: number; similar: unknown[] }>): Promise<void> {
+  if (memory.size === 0) return;
+  await db.batch(
+    [...memory].map(([id, m]) =>
+      db
+        .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?)) WHERE org_id = ? AND run_id = ? AND id = ?`)
+        .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), orgId, runId, id),
+    ),
+  );
+}

@@ -96,3 +96,8 @@ export async function listRuns(
   const nextCursor = rows.length > page.limit ? encodeRunCursor(items[items.length - 1]) : null;
   return { items, nextCursor };
 }
+
+/** The AI layer's account of the run (report `llm`), kept in runs.config beside the run's settings. */
+export async function setRunLlm(db: D1Database, runId: string, llm: unknown): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.llm', json(?)) WHERE id = ?`).bind(JSON.stringify(llm), runId).run();
+}

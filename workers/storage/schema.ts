@@ -304,3 +304,29 @@ export const loadWindows = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.testId, t.region, t.window] })],
 );
+
+/**
+ * Oracles per spec (by org and spec name, so they outlive re-uploads): LLM oracles with the spec
+ * sentence they came from, and invariants inferred from observed responses. Users accept or
+ * reject them; rejected ones are never checked again.
+ */
+export const oracles = sqliteTable(
+  "oracles",
+  {
+    orgId: text("org_id").notNull(),
+    specName: text("spec_name").notNull(),
+    id: text("id").notNull(),
+    operationId: text("operation_id").notNull(),
+    /** "llm" | "inferred" */
+    source: text("source").notNull(),
+    sentence: text("sentence").notNull(),
+    /** the DSL assertion (workers/ai/oracles/dsl.ts) */
+    assertion: text("assertion", { mode: "json" }).notNull(),
+    /** "proposed" | "accepted" | "rejected" */
+    status: text("status").notNull().default("proposed"),
+    observations: integer("observations"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.specName, t.id] })],
+);

@@ -51,7 +51,7 @@ describe("planWithLlm on the demo API", () => {
     expect(client.summary()).toMatchObject({ casesAccepted: llmCases.length, oraclesProposed: 1, oraclesAccepted: 1, degraded: false });
   });
 
-  it("a rejected oracle is never attached; a stored one is attached without asking the LLM again", async () => {
+  it("a rejected oracle is never attached (even when proposed again); a stored one is attached without an LLM", async () => {
     const model = demoModel();
     const { client } = fakeClient();
     const first = await planWithLlm({ model, cases: [], client, stored: [], maxLlmCases: 10 });

@@ -1,6 +1,6 @@
 /**
- * The AI layer's part of planning, after the deterministic agents: LLM cases, LLM oracles for
- * operations that have none stored yet, and every stored (not rejected) oracle and invariant
+ * The AI layer's part of planning, after the deterministic agents: LLM cases, LLM oracles not
+ * stored yet, and every stored (not rejected) oracle and invariant
  * attached as checks. The deterministic cases are never removed or changed except by gaining
  * oracle checks; without a client (no LLM, --no-llm) only stored oracles are attached.
  */
@@ -36,8 +36,9 @@ export async function planWithLlm(input: LlmPlanInput): Promise<LlmPlanResult> {
   let newOracles: StoredOracle[] = [];
   if (input.client && input.maxLlmCases > 0) {
     llmCases = await proposeCases(input.client, input.model, operations, input.maxLlmCases);
-    const known = new Set(input.stored.filter((o) => o.source === "llm").map((o) => o.operationId));
-    const fresh = await proposeOracles(input.client, input.model, operations.filter((op) => !known.has(op.operationId)));
+    // the same batches every run: a rerun is answered by the cache (free and reproducible), and an
+    // oracle proposed again keeps the verdict stored for its id
+    const fresh = await proposeOracles(input.client, input.model, operations);
     const storedIds = new Set(input.stored.map((o) => o.id));
     newOracles = fresh.filter((o) => !storedIds.has(o.id));
   }

@@ -8,7 +8,8 @@ import { createWorkersAI } from "workers-ai-provider";
 import { LlmError } from "../errors";
 import type { LlmModelRef, LlmProvider, RawCompletion, StructuredCall } from "../types";
 
-export type WorkersAiAccess = { binding: Ai } | { accountId: string; apiKey: string; fetch?: typeof fetch };
+/** the AI binding (deployed) or REST credentials (tests, `sentinel llm check`) — workers-ai-provider's own settings type */
+export type WorkersAiAccess = Parameters<typeof createWorkersAI>[0];
 
 export function workersAiProvider(ref: LlmModelRef, access: WorkersAiAccess | undefined): LlmProvider {
   if (!access) {

@@ -88,7 +88,7 @@ export function fakeModelAnswer(schemaName: string, prompt: string): string {
   if (INJECTION_MARKER.test(prompt)) return JSON.stringify(hostile(schemaName, ops));
   if (schemaName === "proposed_cases") return JSON.stringify(cases(ops));
   if (schemaName === "proposed_oracles") return JSON.stringify(oracles(ops));
-  return JSON.stringify({ ok: true, model: "fake" });
+  return JSON.stringify({ ok: true, word: "pong" });
 }
 
 /** An OpenAI chat.completions response for a request body (usage ≈ 1 token per 4 characters). */

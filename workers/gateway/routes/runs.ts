@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { LlmRunRequestSchema } from "../../ai/config";
 import { AGENT_NAMES, CASE_STATUSES, CHECK_NAMES, LIMIT_BOUNDS, RUN_STATUSES, type RunProgress } from "../../model";
 import { isTerminal } from "../../runs/lifecycle";
 import { runLinks as links, startRun, type RunSource } from "../../runs/start-run";
@@ -71,6 +72,10 @@ const CreateRunBody = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     limits: LimitsSchema.optional(),
     notify: z.array(z.string().url().max(2048)).max(10).optional().openapi({ description: "URLs that receive a POST when the run ends" }),
+    llm: LlmRunRequestSchema.optional().openapi({
+      description:
+        "The AI layer: a model (provider anthropic | openai | openai-compatible | workers-ai), fallbacks, a budget in tokens and/or USD; apiKeys are write-only (encrypted by the run, never stored in clear or returned)",
+    }),
   })
   .openapi("CreateRun");
 
