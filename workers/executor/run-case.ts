@@ -9,13 +9,15 @@
  * step needs a variable that was never extracted); else `passed`. Steps after a stop are not
  * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
  */
-import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, Exchange, Extraction, ReceivedResponse, TestCase } from "../model";
+import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, Exchange, Extraction, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FetchLike } from "./http-client";
 import { collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
+import { deriveSeed, Rng } from "../orchestrator/agents/random";
+import { ALREADY_TAKEN, reroll } from "../orchestrator/agents/unique";
 
 export interface RunConfig {
   timeoutMs: number;
@@ -50,18 +52,26 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   const records: Record<string, StepRecord> = {};
   const order: string[] = [];
   let stop: Stop | undefined;
+  // a step that repeats an earlier one (idempotency, replays) must stay identical: never re-rolled
+  const sentTemplates = new Set<string>();
 
   for (const step of testCase.steps) {
+    const templateKey = JSON.stringify(step.request);
+    const repeat = sentTemplates.has(templateKey);
+    sentTemplates.add(templateKey);
     let built: BuiltRequest;
+    let sent: Awaited<ReturnType<typeof sendRequest>>;
     try {
-      built = await buildRequest(step.request, {
-        baseUrl: env.baseUrl,
-        variables,
-        declaredVariables: declared,
-        identities: env.identities,
-        defaultIdentity: env.defaultIdentity,
-        placeCredentials: (headers) => placeCredentials(env.model, findOperation(env.model, String(step.request.method), step.request.path), headers),
-      });
+      built = await build(step.request, step, env, variables, declared);
+      sent = await send(built, env);
+      // a unique field (e-mail, slug, SKU …) already taken: once more with fresh values
+      if (!repeat && sent.response && isConflict(sent.response) && (step.request.unique?.length ?? 0) > 0) {
+        const fresh = rerollUnique(step.request, new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
+        if (fresh) {
+          built = await build(fresh, step, env, variables, declared);
+          sent = await send(built, env);
+        }
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const precondition = error instanceof RequestBuildError && error.reason === "missing-variable";
@@ -69,13 +79,6 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       break;
     }
 
-    const sent = await sendRequest(built, {
-      fetch: env.fetch,
-      timeoutMs: env.config.timeoutMs,
-      maxBodyBytes: env.config.maxBodyBytes,
-      retries: env.config.retries,
-      retryDelayMs: env.config.retryDelayMs,
-    });
     const exchange: Exchange = { stepId: step.id, request: { method: built.method, url: built.url, headers: built.headers, body: built.body } };
     if (built.body === undefined) delete exchange.request.body;
     if (sent.response) exchange.response = sent.response;
@@ -161,6 +164,52 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   };
   if (stop) result.reason = stop.reason;
   return result;
+}
+
+function build(template: TestCase["steps"][number]["request"], step: TestCase["steps"][number], env: RunEnv, variables: Record<string, unknown>, declared: Set<string>): Promise<BuiltRequest> {
+  return buildRequest(template, {
+    baseUrl: env.baseUrl,
+    variables,
+    declaredVariables: declared,
+    identities: env.identities,
+    defaultIdentity: env.defaultIdentity,
+    placeCredentials: (headers) => placeCredentials(env.model, findOperation(env.model, String(step.request.method), step.request.path), headers),
+  });
+}
+
+function send(built: BuiltRequest, env: RunEnv) {
+  return sendRequest(built, {
+    fetch: env.fetch,
+    timeoutMs: env.config.timeoutMs,
+    maxBodyBytes: env.config.maxBodyBytes,
+    retries: env.config.retries,
+    retryDelayMs: env.config.retryDelayMs,
+  });
+}
+
+/** 409, or a 400/422 whose body says a value is already taken. */
+export function isConflict(response: ReceivedResponse): boolean {
+  if (response.status === 409) return true;
+  return (response.status === 400 || response.status === 422) && ALREADY_TAKEN.test(response.body.slice(0, 2000));
+}
+
+/** The template with its unique body strings re-rolled; undefined when none could be. */
+export function rerollUnique(template: RequestTemplate, rng: Rng): RequestTemplate | undefined {
+  const value = template.body?.value;
+  if (value === undefined || value === null || typeof value !== "object" || !template.unique) return undefined;
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  let changed = false;
+  for (const pointer of template.unique) {
+    const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+    let node: unknown = copy;
+    for (const token of tokens.slice(0, -1)) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[token] : undefined;
+    const last = tokens[tokens.length - 1];
+    if (node === null || typeof node !== "object" || typeof (node as Record<string, unknown>)[last] !== "string") continue;
+    const holder = node as Record<string, unknown>;
+    holder[last] = reroll(holder[last] as string, rng);
+    changed = true;
+  }
+  return changed ? { ...template, body: { ...template.body!, value: copy } } : undefined;
 }
 
 /** Stores extracted values in `variables`; returns the names that found nothing. */

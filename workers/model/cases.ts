@@ -55,6 +55,11 @@ export interface RequestTemplate {
   identity?: string | null;
   /** header names whose identity-supplied values are removed (e.g. to drop auth) */
   removeHeaders?: string[];
+  /**
+   * JSON pointers of body strings that must be unique (e-mails, usernames, slugs, SKUs …): on a
+   * conflict (409, or 400/422 saying "already exists") the executor re-rolls them and sends once more.
+   */
+  unique?: string[];
 }
 
 export type Extraction =

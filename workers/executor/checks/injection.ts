@@ -8,7 +8,8 @@
  * Time-based evidence (`params.delayMs`) is only judged against a baseline: the payload response
  * must take at least 90% of the delay, and the baseline less than half of it.
  */
-import { isClientError, isSuccess, jsonValue, paramNumber, paramString, stepRecord } from "./support";
+import type { ReceivedResponse } from "../../model";
+import { isClientError, isSuccess, jsonValue, listResults, paramNumber, paramString, resultsKey, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 
 interface Signature {
@@ -123,7 +124,30 @@ function quoted(text: string): string {
   return JSON.stringify(single.length > 80 ? single.slice(0, 79) + "…" : single);
 }
 
+/**
+ * The boolean-pair verdict (params falseStep, controlStep, baselineStep): the tautology returned
+ * more records than the benign value, the falsehood and the unquoted control all did.
+ */
+function booleanPair(ctx: CheckContext): CheckResult | undefined {
+  const falseStep = paramString(ctx, "falseStep");
+  if (falseStep === undefined) return undefined;
+  const count = (response: ReceivedResponse | undefined) => (response && isSuccess(response.status) ? listResults(jsonValue(response))?.length : undefined);
+  const truthy = count(ctx.response);
+  const others = [baselineResponse(ctx), stepRecord(ctx, falseStep)?.exchange.response, stepRecord(ctx, paramString(ctx, "controlStep"))?.exchange.response].map(count);
+  if (truthy === undefined || others.some((n) => n === undefined)) return skip("the pair did not answer with listings: no comparison");
+  const [benign, falsy, control] = others as number[];
+  if (truthy > Math.max(benign, falsy, control)) {
+    return fail(
+      `the tautology ${quoted(paramString(ctx, "payload") ?? "")} in ${paramString(ctx, "location") ?? "the input"} returned ${truthy} records where the benign value returned ${benign}, its falsehood ${falsy} and the unquoted control ${control}: the input is interpreted as SQL`,
+      "behaviour:boolean-pair",
+    );
+  }
+  return pass(`the tautology returned ${truthy} records, no more than the benign value (${benign}), the falsehood (${falsy}) or the control (${control})`);
+}
+
 export function sql_injection(ctx: CheckContext): CheckResult {
+  const pair = booleanPair(ctx);
+  if (pair && pair.status === "failed") return pair;
   const evidence = findEvidence(ctx, SQL_ERRORS);
   if (evidence) return fail(`SQL error from ${evidence.name} after an injection payload: ${quoted(evidence.text)}`, `error:${evidence.name}`);
   const delay = delayEvidence(ctx);
@@ -163,17 +187,6 @@ export function nosql_injection(ctx: CheckContext): CheckResult {
     return fail(`operator payload returned ${after.length} items where the literal returned ${before.length} and a control value ${controlled.length}`, "behaviour:more-results");
   }
   return pass("the operator payload changed nothing");
-}
-
-/**
- * Where a listing keeps its results: the body itself when it is an array, else the one array-valued
- * property of a wrapper ({ items: [...], total }), or the conventional name when there are several.
- */
-function resultsKey(body: unknown): string | undefined {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
-  const arrays = Object.entries(body).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
-  if (arrays.length === 1) return arrays[0];
-  return arrays.find((k) => /^(items|data|results|records|entries|hits|rows|content|list)$/i.test(k));
 }
 
 function results(body: unknown, key: string | undefined): unknown {

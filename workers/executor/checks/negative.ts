@@ -3,8 +3,10 @@
  * undeclared methods refused. Each check fails only on the status that proves the bug and
  * skips the statuses that say nothing about it (5xx is not_a_server_error's; 429 is throttling).
  */
-import { grantsCredentials, header, isClientError, isRedirect, isServerError, isSuccess, operationLabel, operationsOnPath } from "./support";
+import type { ReceivedResponse } from "../../model";
+import { grantsCredentials, recordIdentity, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listResults, operationLabel, operationsOnPath, paramString, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
+import { ALREADY_TAKEN } from "../../orchestrator/agents/unique";
 
 function label(ctx: CheckContext): string {
   return operationLabel(ctx.request.method, ctx.step.request.path);
@@ -36,7 +38,56 @@ export function negative_data_rejection(ctx: CheckContext): CheckResult {
   if (expected) return expected(status) ? pass(`${status} is an expected rejection`) : fail(`${label(ctx)} answered ${status} to invalid data${describeInvalid(ctx)}; expected ${String(ctx.params.expectedStatuses)}`, signature);
   if (isClientError(status)) return pass(`invalid data rejected with ${status}`);
   if (isRedirect(status)) return skip(`${status} redirect says nothing about validation`);
+  const lenient = lenientVerdict(ctx);
+  if (lenient) return lenient;
   return fail(`${label(ctx)} accepted invalid data with ${status}${describeInvalid(ctx)}`, signature);
+}
+
+/**
+ * A value a server may tolerate (robustness principle) is judged by what it did with it, against
+ * the same request without it (`ignoredStep`) and with the nearest valid value (`clampedStep`):
+ * answering like either means the value was ignored or clamped — no bug; answering with other
+ * records means the server used a value its spec forbids (`limit=-1` returning all but the last).
+ * `echoProperty`: an undeclared property of a closed schema that comes back in the response was
+ * stored, not ignored.
+ */
+function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
+  const echo = paramString(ctx, "echoProperty");
+  if (echo !== undefined) {
+    const body = jsonValue(ctx.response);
+    const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
+    if (holders.some((h) => Object.prototype.hasOwnProperty.call(h, echo))) return fail(`${label(ctx)} accepted and stored the undeclared property "${echo}" of a closed schema (additionalProperties: false): the response returns it`, `stored:${echo}`);
+    return pass(`the undeclared property "${echo}" was ignored`);
+  }
+  const ignoredId = paramString(ctx, "ignoredStep");
+  const clampedId = paramString(ctx, "clampedStep");
+  if (ignoredId === undefined && clampedId === undefined) return undefined;
+  const ids = (response: ReceivedResponse | undefined) => {
+    const list = response && isSuccess(response.status) ? listResults(jsonValue(response)) : undefined;
+    return list?.map(recordIdentity);
+  };
+  const mine = ids(ctx.response);
+  const before = ids(stepRecord(ctx, ignoredId)?.exchange.response);
+  const after = ids(stepRecord(ctx, paramString(ctx, "ignoredAgainStep"))?.exchange.response) ?? before;
+  const clamped = ids(stepRecord(ctx, clampedId)?.exchange.response);
+  if (!mine || !before || !after || !clamped) return skip("no listing to compare: a tolerated value cannot be told from a used one");
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+  if (same(mine, before) || same(mine, clamped)) return pass("the invalid value was ignored or clamped to the nearest valid one");
+  if (!same(before, after)) {
+    // other requests in flight changed the collection: only plain growth still allows a verdict
+    const grown = new Set(after);
+    if (!(after.length > before.length && before.every((id) => grown.has(id)))) return skip("the collection changed while probing (other requests in flight): no verdict");
+    const had = new Set(mine);
+    if (before.every((id) => had.has(id)) && mine.every((id) => grown.has(id))) return pass("the invalid value was ignored (the collection grew meanwhile)");
+    if (mine.length === clamped.length) return skip("as many records as the nearest valid value, while the collection grew: no verdict");
+  }
+  if (same(before, clamped)) return skip("omitting the value and its nearest valid one answer alike: nothing to tell apart");
+  if (mine.length === clamped.length) return skip("as many records as the nearest valid value: no verdict");
+  const count = listResults(jsonValue(ctx.response))?.length ?? 0;
+  return fail(
+    `${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and used it: ${count} records, unlike both the request without it and with the nearest valid value`,
+    ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"),
+  );
 }
 
 /**
@@ -65,6 +116,7 @@ export function positive_data_acceptance(ctx: CheckContext): CheckResult {
   if (status === 408 || status === 429) return skip(`${status}: throttled or slow`);
   if (status === 413 || status === 414 || status === 431) return skip(`${status}: size limit not expressed in the schema`);
   if ((status === 400 || status === 422) && grantsCredentials(ctx.step.request.path)) return skip(`${status} from a credential endpoint: unknown credentials are rejected as data`);
+  if ((status === 400 || status === 422) && ALREADY_TAKEN.test(ctx.response.body.slice(0, 2000))) return skip(`${status} says a value is already taken: resource state, not data`);
   const body = ctx.response.body.slice(0, 100).replace(/\s+/g, " ");
   if (baselineId === undefined) return fail(`${label(ctx)} rejected schema-valid data with ${status}: ${body}`, `rejected:${status}`);
   const detail = [ctx.params.location, ctx.params.description].filter((p): p is string => typeof p === "string");

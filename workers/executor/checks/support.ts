@@ -286,3 +286,39 @@ export function truncate(text: string, max = 120): string {
   const single = text.replace(/\s+/g, " ").trim();
   return single.length > max ? single.slice(0, max - 1) + "…" : single;
 }
+
+/**
+ * Where a listing keeps its results: the body itself when it is an array, else the one array-valued
+ * property of a wrapper ({ items: [...], total }), or the conventional name when there are several.
+ */
+export function resultsKey(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const arrays = Object.entries(body).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
+  if (arrays.length === 1) return arrays[0];
+  return arrays.find((k) => /^(items|data|results|records|entries|hits|rows|content|list)$/i.test(k));
+}
+
+/** The results array of a listing (see resultsKey), or undefined when the body holds none. */
+export function listResults(body: unknown): unknown[] | undefined {
+  if (Array.isArray(body)) return body;
+  const key = resultsKey(body);
+  const list = key === undefined ? undefined : (body as Record<string, unknown>)[key];
+  return Array.isArray(list) ? list : undefined;
+}
+
+/** The identity of a listed record: its id-like field, else the whole record. */
+export function recordIdentity(item: unknown): string {
+  if (isPlainObject(item)) {
+    const key = Object.keys(item).find((k) => /^(id|uuid|key|slug|sku|code|name|number)$/i.test(k) || /(Id|_id|Key|_key)$/.test(k));
+    if (key !== undefined && (typeof item[key] === "string" || typeof item[key] === "number")) return `${key}=${String(item[key])}`;
+  }
+  return JSON.stringify(item);
+}
+
+/** Status and the identities of the listed records: what a filter or a page size decides. */
+export function listFingerprint(response: ReceivedResponse | undefined): string | undefined {
+  if (!response) return undefined;
+  const list = listResults(jsonValue(response));
+  if (!list) return undefined;
+  return `${response.status}|${list.length}|${list.map(recordIdentity).join(",")}`;
+}

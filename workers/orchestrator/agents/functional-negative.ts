@@ -47,6 +47,13 @@ function valueAt(root: unknown, pointer: string): unknown {
   return node;
 }
 
+/** The one key `after` has that `before` lacks (an added undeclared property). */
+function addedProperty(before: unknown, after: unknown): string | undefined {
+  if (!isObject(before) || !isObject(after)) return undefined;
+  const added = Object.keys(after).filter((k) => !(k in before));
+  return added.length === 1 ? added[0] : undefined;
+}
+
 /** Mutations of one non-body parameter, sent as text. */
 function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter, title: string): CaseDraft[] {
   const mutations = generateInvalid(param.schema, { schemas: env.model.schemas, validator: env.validator, wire: true, limit: 12 });
@@ -63,6 +70,11 @@ function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter,
     else if (param.in === "header") request.headers[param.name] = text;
     else request.cookies = { ...(request.cookies ?? {}), [param.name]: text };
     const weak = m.weak || (param.in !== "path" && !param.required);
+    const differential = weak && !m.weak && m.kind === "boundary" ? toleratedValueDraft(env, base, param, request, text, `${title}: ${param.in} ${param.name} ${m.reason}`, m.reason) : undefined;
+    if (differential) {
+      drafts.push(differential);
+      continue;
+    }
     drafts.push({
       kind: "negative",
       title: `${title}: ${param.in} ${param.name} ${m.reason}`,
@@ -71,6 +83,48 @@ function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter,
     });
   }
   return drafts;
+}
+
+/** The nearest valid number to `value` under the schema's bounds (undefined when not numeric). */
+function nearestValid(env: AgentEnv, param: Parameter, value: number): number | undefined {
+  const s = flattenAllOf(param.schema, env.model.schemas);
+  if (!isObject(s)) return undefined;
+  const integer = s.type === "integer";
+  const step = integer ? 1 : 1e-9;
+  let out = value;
+  if (typeof s.minimum === "number") out = Math.max(out, s.minimum);
+  if (typeof s.exclusiveMinimum === "number" && out <= s.exclusiveMinimum) out = integer ? Math.floor(s.exclusiveMinimum) + 1 : s.exclusiveMinimum + step;
+  if (typeof s.maximum === "number") out = Math.min(out, s.maximum);
+  if (typeof s.exclusiveMaximum === "number" && out >= s.exclusiveMaximum) out = integer ? Math.ceil(s.exclusiveMaximum) - 1 : s.exclusiveMaximum - step;
+  return out !== value && env.validator.check(out, param.schema) === "valid" ? out : undefined;
+}
+
+/**
+ * An out-of-range value of an optional query parameter of a read: servers may ignore or clamp it
+ * (no bug), so it is judged against the same request without it and with the nearest valid value,
+ * both sent before it; the request without it is sent again after, to see the collection held still.
+ */
+function toleratedValueDraft(env: AgentEnv, base: BuiltRequest, param: Parameter, request: RequestTemplate, text: string, title: string, reason: string): CaseDraft | undefined {
+  if (param.in !== "query" || (base.request.method !== "get" && base.request.method !== "head") || !/^-?\d+(\.\d+)?$/.test(text)) return undefined;
+  const clamped = nearestValid(env, param, Number(text));
+  if (clamped === undefined) return undefined;
+  const absent = copy(base.request);
+  delete absent.query[param.name];
+  const near = copy(base.request);
+  near.query[param.name] = String(clamped);
+  const params = { invalid: true, location: param.in, parameter: param.name, description: reason, ignoredStep: "absent", clampedStep: "clamped", ignoredAgainStep: "absent-again" };
+  return {
+    kind: "negative",
+    title: `${title} (judged against omitting it and ${clamped})`,
+    steps: [
+      ...base.setup,
+      { id: "absent", request: absent, checks: [] },
+      { id: "clamped", request: near, checks: [] },
+      { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] },
+      { id: "absent-again", request: copy(absent), checks: [] },
+    ],
+    tags: ["boundary", "tolerated"],
+  };
 }
 
 function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRequired: boolean): CaseDraft[] {
@@ -88,11 +142,14 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyReq
     const request = copy(base.request);
     request.body = { contentType: request.body!.contentType, value: m.value };
     const weak = m.weak || m.kind === "additional" || emptyForm;
+    // an undeclared property may be ignored (no bug), but not stored: judged by its echo
+    const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(base.request.body.value, m.path), valueAt(m.value, m.path)) : undefined;
+    const step = echo ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, echoProperty: echo })] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak);
     drafts.push({
       kind: "negative",
       title: `${title}: body ${m.reason}`,
-      steps: [...base.setup, negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak)],
-      tags: [m.kind, ...(weak ? ["weak"] : [])],
+      steps: [...base.setup, step],
+      tags: [m.kind, ...(weak && !echo ? ["weak"] : [])],
     });
   }
   return drafts;

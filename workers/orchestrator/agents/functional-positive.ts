@@ -16,9 +16,10 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
-import { unionBranchCount } from "./data-mocking";
+import { generateValid, unionBranchCount } from "./data-mocking";
+import type { Rng } from "./random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
-import { flattenAllOf, isObject } from "./schema";
+import { flattenAllOf, isIdLikeName, isObject } from "./schema";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "functional-positive";
@@ -30,7 +31,7 @@ function hasExamples(op: Operation): boolean {
 export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const rng = opRng(env, NAME, op.operationId);
   const variants: { options: BuildOptions; label: string; tags: string[] }[] = [];
-  if (hasExamples(op)) variants.push({ options: { useExamples: true, optional: "required", includeBody: true }, label: "spec examples", tags: ["examples"] });
+  if (hasExamples(op)) variants.push({ options: { useExamples: true, optional: "required", includeBody: true, varyUnique: false }, label: "spec examples", tags: ["examples"] });
   variants.push({ options: { optional: "required", includeBody: true }, label: "required parts only", tags: ["required-only"] });
   variants.push({ options: { optional: "all" }, label: "all optional parts", tags: ["all-optional"] });
   const media = preferredMedia(op);
@@ -49,7 +50,95 @@ export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
     const main: Step = { id: "request", request: built.request, checks };
     drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags });
   });
-  return roundRobin([drafts, boundaries]);
+  const isolated = isolationDrafts(env, op, buildRequest(env, op, rng.fork("isolation"), { useExamples: true, optional: "all", includeBody: true }), rng.fork("isolated"));
+  return roundRobin([drafts, isolated, boundaries]);
+}
+
+/** Is a value one the spec itself names for this schema (example, default, enum, const) or a boolean? */
+function specValue(schema: JsonSchema, value: unknown, env: AgentEnv): boolean {
+  if (typeof value === "boolean") return true;
+  const s = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(s)) return false;
+  const known = [s.example, s.default, s.const, ...(Array.isArray(s.examples) ? s.examples : []), ...(Array.isArray(s.enum) ? s.enum : [])].filter((v) => v !== undefined);
+  const text = JSON.stringify(value);
+  return known.some((k) => JSON.stringify(k) === text);
+}
+
+/** Wire values of an optional query/header parameter worth sending alone: each enum value, both booleans. */
+function isolatedValues(env: AgentEnv, schema: JsonSchema, value: unknown): unknown[] {
+  const s = flattenAllOf(schema, env.model.schemas);
+  if (isObject(s) && Array.isArray(s.enum)) return (s.enum as unknown[]).filter((v) => v !== null && typeof v !== "object").slice(0, 8);
+  if (isObject(s) && (s.type === "boolean" || typeof value === "boolean")) return [true, false];
+  return [value];
+}
+
+/**
+ * One bad field must not spoil a request: a baseline with the required parts only, then the same
+ * request with one optional parameter or body property added (each enum value and both booleans of
+ * an optional parameter on their own). A refusal is then attributable to that one value; it is
+ * judged (positive_data_acceptance against the accepted baseline) when the value comes from the
+ * spec itself — an example, a default, an enum member, a boolean — since a made-up value may
+ * break a business rule the schema cannot express.
+ */
+function isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng): CaseDraft[] {
+  if (op.method === "delete" || op.method === "head" || op.method === "options") return [];
+  const params = settableParams(env, op);
+  const requiredNames = new Set(params.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
+  const baseline = copy(full.request);
+  baseline.query = Object.fromEntries(Object.entries(full.request.query).filter(([name]) => requiredNames.has(`query:${name}`)));
+  baseline.headers = Object.fromEntries(Object.entries(full.request.headers).filter(([name]) => requiredNames.has(`header:${name}`)));
+  if (baseline.cookies) baseline.cookies = Object.fromEntries(Object.entries(baseline.cookies).filter(([name]) => requiredNames.has(`cookie:${name}`)));
+  const body = full.body;
+  const flat = body ? flattenAllOf(body.schema, env.model.schemas) : undefined;
+  const requiredProps = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const fromExample = new Set<string>();
+  let bodyValue = body && full.request.body?.value !== undefined && isJsonMedia(body.media.contentType) && isObject(body.value) ? body.value : undefined;
+  if (bodyValue && body) {
+    // an example rarely shows every optional property: the missing ones are generated
+    const generated = generateValid(body.schema, { schemas: env.model.schemas, rng: rng.fork("optional"), mode: "request", optional: "all", useExamples: true });
+    if (full.body?.fromExample) for (const name of Object.keys(bodyValue)) fromExample.add(name);
+    if (isObject(generated)) bodyValue = { ...Object.fromEntries(Object.entries(generated).filter(([name]) => !requiredProps.has(name))), ...bodyValue };
+    const trimmed = Object.fromEntries(Object.entries(bodyValue).filter(([name]) => requiredProps.has(name)));
+    if (env.validator.check(trimmed, body.schema) !== "valid") return [];
+    baseline.body = { contentType: full.request.body!.contentType, value: trimmed };
+  }
+  const drafts: CaseDraft[] = [];
+  const add = (request: BuiltRequest["request"], where: string, judged: boolean, value: unknown) => {
+    const checks = conformanceChecks();
+    if (judged && full.certain) checks.push(check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `optional ${where} = ${JSON.stringify(value)} on its own` }));
+    drafts.push({
+      kind: "positive",
+      title: `${opLabel(op.method, op.path)} with only optional ${where} = ${JSON.stringify(value).slice(0, 40)}`,
+      steps: [...full.setup, { id: "baseline", request: copy(baseline), checks: [] }, { id: "request", request, checks }],
+      tags: ["isolated"],
+    });
+  };
+  for (const built of full.params) {
+    const { param } = built;
+    if (param.required || (param.in !== "query" && param.in !== "header")) continue;
+    for (const value of isolatedValues(env, param.schema, built.value)) {
+      if (env.validator.check(value, param.schema) !== "valid") continue;
+      const request = copy(baseline);
+      if (param.in === "query") request.query[param.name] = value;
+      else request.headers[param.name] = String(value);
+      add(request, `${param.in} ${param.name}`, !isIdLikeName(param.name) && (built.source !== "generated" || typeof value === "boolean" || value !== built.value), value);
+    }
+  }
+  if (bodyValue && body && isObject(flat) && isObject(flat.properties)) {
+    const props = flat.properties as Record<string, JsonSchema>;
+    const trimmed = baseline.body!.value as Record<string, unknown>;
+    for (const [name, value] of Object.entries(bodyValue)) {
+      if (requiredProps.has(name) || props[name] === undefined) continue;
+      const next = { ...trimmed, [name]: value };
+      if (env.validator.check(next, body.schema) !== "valid") continue;
+      const request = copy(baseline);
+      request.body = { contentType: baseline.body!.contentType, value: next };
+      // an example's reference (categoryId: 3) names a resource the target need not have
+      const judged = !isIdLikeName(name) && (specValue(props[name], value, env) || (fromExample.has(name) && !isObject(value)));
+      add(request, `body ${name}`, judged, value);
+    }
+  }
+  return drafts;
 }
 
 /** Length boundaries of a plain string (no format, pattern, enum): the texts that are exactly at them. */

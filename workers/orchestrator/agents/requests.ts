@@ -11,6 +11,7 @@ import { deriveSeed, Rng } from "./random";
 import { pathPlaceholders, ResourceGraph } from "./resources";
 import { flattenAllOf, isIdLikeName, isObject } from "./schema";
 import type { AgentContext, PlanConfig } from "./types";
+import { freshenUnique } from "./unique";
 import { ModelValidator } from "./validation";
 
 export interface AgentEnv {
@@ -73,6 +74,10 @@ export interface BuildOptions {
   includeBody?: boolean;
   /** depth of nested setup chains (internal) */
   depth?: number;
+  /** give unique-looking body fields fresh values (default true; the spec-examples case keeps them) */
+  varyUnique?: boolean;
+  /** of a body example, keep only the required properties when that is still valid (setup steps) */
+  exampleParts?: "all" | "required";
 }
 
 export interface BuiltBody {
@@ -225,7 +230,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
     const producer = options.chain === false || (options.depth ?? 0) >= 3 ? undefined : env.graph.producerFor(op, name);
     if (producer) {
-      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true });
+      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required" });
       setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
       Object.assign(known, parent.vars);
       const variable = name; // one variable per path parameter name: unique within a path
@@ -297,11 +302,21 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   if (Object.keys(queryStyles).length > 0) request.queryStyles = queryStyles;
   if (options.identity !== undefined) request.identity = options.identity;
   if (sendBody && media) {
-    const example = useExamples ? firstExample(media) : undefined;
+    const rawExample = useExamples ? firstExample(media) : undefined;
+    const example = options.exampleParts === "required" && rawExample !== undefined ? requiredPart(env, rawExample, media.schema) : rawExample;
     const exampleOk = example !== undefined && env.validator.check(example, media.schema) === "valid";
-    const value = exampleOk
+    let value = exampleOk
       ? example
       : validGenerated(env, media.schema, rng, (r) => generateValid(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
+    // unique-looking fields of a create get values of their own: examples resent collide (409)
+    if (options.varyUnique !== false && op.method !== "get" && op.method !== "delete" && isJsonMedia(media.contentType)) {
+      const fresh = freshenUnique(value, media.schema, rng.fork("unique"), env.model.schemas, env.validator);
+      if (fresh.pointers.length > 0) {
+        value = fresh.value;
+        request.unique = fresh.pointers;
+        if (exampleOk) fromSpec = false;
+      }
+    }
     body = { media, schema: media.schema, value, fromExample: exampleOk };
     // an example's references (itemId: 1) name resources the target need not have
     if (!exampleOk || hasGuessedReference(value)) fromSpec = false;
@@ -319,6 +334,15 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
   }
   return { setup, request, pathSources, params, body, valid, certain: certain && valid, fromSpec: fromSpec && certain && valid, vars };
+}
+
+/** An object example with only its required properties, when that is still valid (else as is). */
+function requiredPart(env: AgentEnv, example: unknown, schema: JsonSchema): unknown {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(example) || !isObject(flat) || !Array.isArray(flat.required)) return example;
+  const required = new Set(flat.required as string[]);
+  const trimmed = Object.fromEntries(Object.entries(example).filter(([key]) => required.has(key)));
+  return env.validator.check(trimmed, schema) === "valid" ? trimmed : example;
 }
 
 /** Deep copy (templates are plain JSON). */

@@ -1,0 +1,123 @@
+/**
+ * Fields that look unique (an e-mail, a username, a slug, a SKU, a code, a name, a title …) get
+ * a value of their own in every request that creates something. A spec's example resent by every
+ * case collides with the first one (409), so nothing downstream of the create would ever run.
+ *
+ * A value is varied by re-rolling its trailing letters and digits, each by its class (digit for
+ * digit, upper for upper, lower for lower): the shape, length and usually the pattern survive
+ * ("HAM-0001" → "HAM-4821", "ada@example.com" → "q3k@example.com"). The validator confirms the
+ * result; a pattern it breaks is regenerated from the pattern instead.
+ */
+import type { JsonSchema } from "../../model";
+import type { Rng } from "./random";
+import { generateFromPattern } from "./regex-gen";
+import { flattenAllOf, isObject, type SchemaMap } from "./schema";
+import type { ModelValidator } from "./validation";
+
+/** Name endings of fields whose values tend to be unique per resource. */
+const UNIQUE_ENDINGS = ["email", "mail", "username", "login", "handle", "nickname", "slug", "sku", "code", "name", "title", "key", "identifier", "isbn", "serial", "domain", "hostname", "alias", "label", "number", "ref", "reference"];
+/** Values from a fixed real-world set: a fresh one would be meaningless. */
+const FIXED_SET = /(country|currency|lang|language|locale|timezone|zip|postal|area|dial|color|colour|status|type|kind|state|region|mime|media|content|http|error|response|result|reason|first|last|middle|given|family|sur|phone|house|street|card|account|routing|tax|vat|coupon|promo|discount|voucher|invite|referral|verification|otp|auth|reset|access|api|secret|private|public|sort|order|file|host|path)(code|name|key|number|label|ref)?$/;
+
+function normalised(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** Does a property name (or `format: email`) say the value is probably unique? */
+export function looksUnique(name: string, schema: JsonSchema, schemas: SchemaMap): boolean {
+  const flat = flattenAllOf(schema, schemas);
+  if (!isObject(flat) || flat.enum !== undefined || flat.const !== undefined) return false;
+  const types = Array.isArray(flat.type) ? flat.type : [flat.type ?? "string"];
+  if (!types.includes("string")) return false;
+  if (flat.format === "email" || flat.format === "idn-email") return true;
+  if (flat.format !== undefined && flat.format !== "hostname") return false;
+  const n = normalised(name);
+  if (FIXED_SET.test(n)) return false;
+  return UNIQUE_ENDINGS.some((end) => n.endsWith(end));
+}
+
+/** An error body saying a value is taken: a conflict reported as 400/422. */
+export const ALREADY_TAKEN = /already (?:exists?|taken|registered|in use|used)|duplicate|not unique|must be unique|unique constraint|is taken|conflict/i;
+
+const DIGITS = "0123456789";
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = LOWER.toUpperCase();
+
+/** Re-rolls up to `count` trailing letters/digits of `text` (of the part before "@" for e-mails). */
+export function reroll(text: string, rng: Rng, count = 6): string {
+  const at = text.indexOf("@");
+  const head = at > 0 ? text.slice(0, at) : text;
+  const tail = at > 0 ? text.slice(at) : "";
+  const chars = [...head];
+  let left = count;
+  for (let i = chars.length - 1; i >= 0 && left > 0; i--) {
+    const c = chars[i];
+    const pool = DIGITS.includes(c) ? DIGITS : LOWER.includes(c) ? LOWER : UPPER.includes(c) ? UPPER : undefined;
+    if (!pool) continue;
+    chars[i] = pool[rng.int(0, pool.length - 1)];
+    left--;
+  }
+  return chars.join("") + tail;
+}
+
+/** A fresh value for one unique-looking string, valid for its schema; undefined when none is found. */
+export function freshValue(value: string, schema: JsonSchema, rng: Rng, schemas: SchemaMap, validator: ModelValidator): string | undefined {
+  const flat = flattenAllOf(schema, schemas);
+  const valid = (v: string | undefined): v is string => v !== undefined && v !== value && validator.check(v, schema) === "valid";
+  const maxLength = isObject(flat) && typeof flat.maxLength === "number" ? flat.maxLength : Infinity;
+  // short values have few letters to re-roll: grow them when the schema allows
+  const base = [...value.replace(/[^A-Za-z0-9]/g, "")].length < 6 && !(isObject(flat) && flat.pattern !== undefined) && value.length + 4 <= maxLength && !value.includes("@") ? `${value}${/[A-Z]/.test(value) && !/[a-z]/.test(value) ? "XXXX" : "xxxx"}` : value;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const candidate = reroll(base, rng);
+    if (valid(candidate)) return candidate;
+  }
+  if (isObject(flat) && typeof flat.pattern === "string") {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const candidate = generateFromPattern(flat.pattern, rng, { minLength: typeof flat.minLength === "number" ? flat.minLength : 0, maxLength });
+      if (valid(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The body with every unique-looking string property (top level and nested objects, not the
+ * names listed in `keep`) given a fresh value. Returns the new body and the JSON pointers changed.
+ */
+export function freshenUnique(
+  value: unknown,
+  schema: JsonSchema,
+  rng: Rng,
+  schemas: SchemaMap,
+  validator: ModelValidator,
+  keep: ReadonlySet<string> = new Set(),
+): { value: unknown; pointers: string[] } {
+  const pointers: string[] = [];
+  const walk = (node: unknown, sub: JsonSchema, path: string[], depth: number): unknown => {
+    if (depth > 3 || !isObject(node)) return node;
+    const flat = flattenAllOf(sub, schemas);
+    const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    const out: Record<string, unknown> = { ...node };
+    for (const [key, item] of Object.entries(node)) {
+      const propSchema = props[key];
+      if (propSchema === undefined) continue;
+      const pointer = [...path, key].map((t) => "/" + t.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+      if (keep.has(pointer)) continue;
+      // the generator's own made-up text ("sentinel…") is random already
+      if (typeof item === "string" && !/^sentinel/i.test(item) && looksUnique(key, propSchema, schemas)) {
+        const fresh = freshValue(item, propSchema, rng, schemas, validator);
+        if (fresh !== undefined) {
+          out[key] = fresh;
+          pointers.push(pointer);
+        }
+      } else if (isObject(item)) {
+        out[key] = walk(item, propSchema, [...path, key], depth + 1);
+      }
+    }
+    return out;
+  };
+  const next = walk(value, schema, [], 0);
+  if (pointers.length === 0) return { value, pointers };
+  // a change must not break the whole value (dependencies between fields)
+  return validator.check(next, schema) === "invalid" ? { value, pointers: [] } : { value: next, pointers };
+}
