@@ -9,7 +9,7 @@
  * step needs a variable that was never extracted); else `passed`. Steps after a stop are not
  * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
  */
-import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, Exchange, Extraction, ReceivedResponse, RequestTemplate, TestCase } from "../model";
+import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FetchLike } from "./http-client";
@@ -109,7 +109,9 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   for (const id of order) {
     const record = records[id];
     const response = record.exchange.response;
-    for (const spec of record.step.checks) {
+    // every documented success is held to its schema, whoever sent the request (the fuzzer's too)
+    const implicit = response && response.status >= 200 && response.status < 300 && !record.step.checks.some((c) => c.name === "response_schema_conformance") ? [{ name: "response_schema_conformance" } as CheckSpec] : [];
+    for (const spec of [...record.step.checks, ...implicit]) {
       if (!response || record.exchange.error) {
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
         continue;

@@ -8,7 +8,7 @@
 import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step, type TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
 import { familiesFor, FAMILY_CHECK, PAYLOADS, type Payload, type PayloadFamily } from "./payloads";
-import { agentEnv, buildRequest, copy, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { agentEnv, buildRequest, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { admittedTypes, flattenAllOf, isObject, type SchemaObject } from "./schema";
 import type { Rng } from "./random";
 import type { Agent, AgentContext } from "./types";
@@ -164,7 +164,8 @@ function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, field: Fiel
   request.query = Object.fromEntries(Object.entries(request.query).filter(([name]) => keep("query", name)));
   request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep("header", name)));
   const value = request.body?.value;
-  if (full.body && isObject(value)) {
+  // JSON bodies only: a form body trimmed to nothing is no body at all
+  if (full.body && isObject(value) && isJsonMedia(full.body.media.contentType)) {
     const flat = flattenAllOf(full.body.schema, env.model.schemas);
     const props = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
     const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => props.has(key) || (field.location === "body" && field.tokens?.[0] === key)));

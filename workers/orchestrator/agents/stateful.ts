@@ -36,15 +36,18 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
   {
     const created = createResource(env, target, rng.fork("lifecycle"), { checks: true });
     const steps = [...created.steps];
+    const updateOp = target.put ?? target.patch;
+    // a validator the server produced goes back to it: the read's ETag becomes the update's If-Match
+    const ifMatch = updateOp?.parameters.find((p) => p.in === "header" && p.name.toLowerCase() === "if-match");
     if (target.read) {
       const read = itemRequest(env, target.read, rng.fork("read1"), created.known);
-      steps.push(step("read-created", read.request, [...conformanceChecks(read.valid), check("ensure_resource_availability", { createStep: "create" })]));
+      steps.push(step("read-created", read.request, [...conformanceChecks(read.valid), check("ensure_resource_availability", { createStep: "create" })], false, ifMatch ? { etag: { from: "header", name: "etag" } } : undefined));
     }
     const list = collectionListStep(env, target, rng.fork("list"), created.known);
     if (list) steps.push(list);
-    const updateOp = target.put ?? target.patch;
     if (updateOp) {
       const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
+      if (ifMatch && target.read) update.request.headers[ifMatch.name] = "{{etag}}";
       const checks = conformanceChecks(update.valid);
       if (update.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
       steps.push(step("update", update.request, checks, true));
