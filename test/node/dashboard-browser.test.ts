@@ -93,7 +93,7 @@ beforeAll(async () => {
   if (!exe) throw new Error("Chromium is missing: apt-get install -y chromium (.ci/run installs it)");
   [browser] = await Promise.all([
     chromium.launch({ executablePath: exe, args: ["--no-sandbox", "--disable-dev-shm-usage"] }),
-    waitFor(`${base}/health`, 90_000, platform, () => platformLog),
+    waitFor(`${base}/health`, 150_000, platform, () => platformLog),
   ]);
 
   // A second organization with its own key, made the way an operator would (SQL on the local D1);
@@ -115,7 +115,7 @@ beforeAll(async () => {
     { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   ).then(() => undefined);
   otherOrg.catch(() => {}); // reported where it is awaited
-}, 150_000);
+}, 200_000);
 
 function exited(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
