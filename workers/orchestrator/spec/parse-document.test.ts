@@ -101,6 +101,12 @@ describe("parseDocument", () => {
     expect(pos.get("/paths/~1a~1{id}/get/responses/200/description")).toEqual({ line: 3, column: 31 });
   });
 
+  it("reads a flow mapping closed at its key's indentation (as in Docker's spec), which js-yaml refuses", () => {
+    const r = parseDocument("a:\n  example: {\n    \"80/tcp\": {}\n  }\n  type: object\n");
+    expect(errors(r)).toEqual([]);
+    expect(r.document).toEqual({ a: { example: { "80/tcp": {} }, type: "object" } });
+  });
+
   it("refuses a YAML alias that contains itself", () => {
     const r = parseDocument("a: &a\n  b: *a\n");
     expect(r.document).toBeUndefined();

@@ -1,4 +1,5 @@
 import { constructFromEvents, CORE_SCHEMA, mergeTag, YAMLException } from "js-yaml";
+import { parseDocument as parseLenientYaml } from "yaml";
 import type { SpecProblem } from "../../model";
 import { jsonDepthExceeds, jsonLocator } from "./json-locator";
 import { MAX_ALIAS_EXPANSION, MAX_NESTING_DEPTH, MAX_SPEC_BYTES, MAX_YAML_BYTES } from "./limits";
@@ -211,9 +212,33 @@ function parseYaml(text: string, anyValue = false): ParsedDocument {
       value = constructFromEvents(events, { ...options, json: true })[0];
     }
   } catch (err) {
-    return yamlProblem(err, text);
+    const lenient = isSyntaxError(err) && text.length <= LENIENT_YAML_CHARS ? parseLenient(text) : undefined;
+    if (lenient === undefined) return yamlProblem(err, text);
+    value = lenient;
   }
   return finish(value, "yaml", yamlLocator(text), problems, anyValue);
+}
+
+/**
+ * js-yaml is strict where the `yaml` package is lenient, e.g. a flow mapping whose closing `}`
+ * sits at its key's indentation (Docker's engine spec). Such text, when small enough for that
+ * parser's memory appetite (~35x the text), is read by it instead; bigger text gets js-yaml's error.
+ */
+const LENIENT_YAML_CHARS = 2 * 1024 * 1024;
+const LENIENT_MAX_ALIASES = 100;
+
+function isSyntaxError(err: unknown): boolean {
+  return err instanceof YAMLException && !/maxDepth|single document|alias/.test(err.reason);
+}
+
+function parseLenient(text: string): unknown {
+  try {
+    const doc = parseLenientYaml(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+    if (doc.errors.length > 0) return undefined;
+    return doc.toJS({ maxAliasCount: LENIENT_MAX_ALIASES });
+  } catch {
+    return undefined;
+  }
 }
 
 function finish(value: unknown, format: "json" | "yaml", locator: SourceLocator, problems: SpecProblem[], anyValue = false): ParsedDocument {
