@@ -27,7 +27,7 @@ module.exports = {
       severity: "error",
       comment: "The pure core runs in plain Node and the CLI: no storage, gateway, services, Durable Objects or entry points.",
       from: { path: PURE_CORE, pathNot: TESTS },
-      to: { path: "^(workers/(storage|gateway|runs|webhooks|notifications|schedules|hooks|executor/consumer)|durable-objects)/?" },
+      to: { path: "^(workers/(storage|gateway|runs|webhooks|notifications|schedules|executor/consumer)|durable-objects)/?" },
     },
     {
       name: "pure-core-no-cloudflare",
@@ -62,7 +62,7 @@ module.exports = {
       severity: "error",
       comment: "Storage holds SQL and rows; it knows nothing of HTTP, runs, the executor, the agents or the Durable Objects.",
       from: { path: "^workers/storage/", pathNot: TESTS },
-      to: { path: "^(workers/(gateway|runs|executor|orchestrator|webhooks|notifications|schedules|hooks)|durable-objects)/" },
+      to: { path: "^(workers/(gateway|runs|executor|orchestrator|webhooks|notifications|schedules)|durable-objects)/" },
     },
     {
       name: "storage-reads-core-types-only",

@@ -50,7 +50,7 @@ import { updateRun } from "../workers/storage/runs-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
-import { sendDueNotifications } from "../workers/hooks/send-notifications";
+import { sendDueNotifications } from "../workers/notifications/send-notifications";
 import { rememberFindings } from "../workers/runs/finding-memory";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 

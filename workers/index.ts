@@ -1,7 +1,7 @@
 /** The one Sentinel Worker: gateway (fetch), executor (queue), schedules (scheduled), Durable Objects. */
 import { handleDeadLetterBatch, handleTaskBatch } from "./executor/consumer";
 import { createApp } from "./gateway/app";
-import { sendDueNotifications } from "./hooks/send-notifications";
+import { sendDueNotifications } from "./notifications/send-notifications";
 import { runDueSchedules } from "./schedules/run-due-schedules";
 import { log } from "./shared/log";
 

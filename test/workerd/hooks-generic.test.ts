@@ -4,7 +4,7 @@
  * an optional JSON body that overrides the target URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signGeneric } from "../../workers/hooks/signature";
+import { signGeneric } from "../../workers/shared/signature";
 import { api, problem } from "./gateway-helpers";
 import { createHook, deliver, FAST, runCount, runRow, settle, specAndTarget, type CreatedHook } from "./hooks-helpers";
 import { targetUrl } from "./runs-helpers";

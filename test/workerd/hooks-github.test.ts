@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signGithub } from "../../workers/hooks/signature";
+import { signGithub } from "../../workers/shared/signature";
 import { api, keyWithRole, newOrgWithKey, postJson, problem } from "./gateway-helpers";
 import { createHook, deliver, FAST, runCount, runRow, settle, specAndTarget, type CreatedHook } from "./hooks-helpers";
 import { targetUrl } from "./runs-helpers";

@@ -7,10 +7,10 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import type { RunFinishedEvent } from "../../workers/hooks/notify";
-import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../workers/hooks/notify";
-import { DEV_NOTIFY_SECRET, sendDueNotifications } from "../../workers/hooks/send-notifications";
-import { verifyGenericSignature } from "../../workers/hooks/signature";
+import type { RunFinishedEvent } from "../../workers/notifications/notify";
+import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../workers/notifications/notify";
+import { DEV_NOTIFY_SECRET, sendDueNotifications } from "../../workers/notifications/send-notifications";
+import { verifyGenericSignature } from "../../workers/shared/signature";
 import { postJson } from "./gateway-helpers";
 import { FAST, OK_SPEC } from "./hooks-helpers";
 import { ORG, targetUrl, waitForTerminal } from "./runs-helpers";

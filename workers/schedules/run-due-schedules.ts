@@ -8,7 +8,7 @@ import { RunError } from "../runs/errors";
 import { startRun } from "../runs/start-run";
 import { log } from "../shared/log";
 import { dueSlots } from "./cron";
-import { claimSlots, listEnabledSchedules, markSlot, type ScheduleRow, type ScheduleRunConfig } from "./schedules-store";
+import { claimSlots, listEnabledSchedules, markSlot, type ScheduleRow, type ScheduleRunConfig } from "../storage/schedules-repo";
 
 export const CATCH_UP_MS = 5 * 60_000;
 

@@ -7,8 +7,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { decideGithubEvent } from "../../hooks/github-events";
-import { HookConfigSchema, HookRunTemplateSchema, type HookConfig, type HookRunTemplate } from "../../hooks/hook-config";
+import { decideGithubEvent } from "../../webhooks/github-events";
+import { HookConfigSchema, HookRunTemplateSchema, type HookConfig, type HookRunTemplate } from "../../webhooks/hook-config";
 import {
   claimDelivery,
   createHook,
@@ -22,8 +22,8 @@ import {
   releaseDelivery,
   type HookKind,
   type HookRow,
-} from "../../hooks/hooks-store";
-import { GENERIC_TOLERANCE_SECONDS, verifyGenericSignature, verifyGithubSignature } from "../../hooks/signature";
+} from "../../storage/hooks-repo";
+import { GENERIC_TOLERANCE_SECONDS, verifyGenericSignature, verifyGithubSignature } from "../../shared/signature";
 import { getSpec } from "../../storage/specs-repo";
 import { getTarget } from "../../storage/targets-repo";
 import type { AppEnv } from "../context";

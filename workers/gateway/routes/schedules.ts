@@ -4,7 +4,7 @@
  * starts the runs; GET /schedules/{id} shows the latest slots and the runs they started.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { HookRunTemplateSchema } from "../../hooks/hook-config";
+import { HookRunTemplateSchema } from "../../webhooks/hook-config";
 import { nextFireAt, validateCron } from "../../schedules/cron";
 import {
   createSchedule,
@@ -16,7 +16,7 @@ import {
   type ScheduleRow,
   type ScheduleRunConfig,
   type SlotRow,
-} from "../../schedules/schedules-store";
+} from "../../storage/schedules-repo";
 import { getSpec } from "../../storage/specs-repo";
 import { getTarget } from "../../storage/targets-repo";
 import { requirePermission } from "../middleware/require-permission";

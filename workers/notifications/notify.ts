@@ -2,7 +2,7 @@
  * Run-finished notifications: a signed JSON POST to each configured URL, retried with
  * exponential backoff. Pure: the caller persists attempts (D1 `notifications`) and schedules them.
  */
-import { signGeneric } from "./signature";
+import { signGeneric } from "../shared/signature";
 
 export interface RunFinishedEvent {
   event: "run.finished";

@@ -5,8 +5,8 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { RunLimitsInput } from "../model";
 import { newId } from "../shared/encoding";
-import { database } from "../storage/db";
-import { scheduleSlots, schedules } from "../storage/schema";
+import { database } from "./db";
+import { scheduleSlots, schedules } from "./schema";
 
 export type ScheduleRow = typeof schedules.$inferSelect;
 export type SlotRow = typeof scheduleSlots.$inferSelect;

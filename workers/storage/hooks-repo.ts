@@ -5,10 +5,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import { newId, randomBase62 } from "../shared/encoding";
 import { decryptJson, encryptJson, type EncryptionEnv } from "../shared/secret-box";
-import { database } from "../storage/db";
-import { hooks } from "../storage/schema";
-import type { HookConfig } from "./hook-config";
-
+import { database } from "./db";
+import { hooks } from "./schema";
 export type HookKind = "github" | "generic";
 export type HookRow = typeof hooks.$inferSelect;
 
@@ -20,7 +18,7 @@ export function hookUrl(row: { id: string; kind: HookKind }): string {
   return `/api/v1/hooks/${row.kind}/${row.id}`;
 }
 
-export async function createHook(env: HookEnv, orgId: string, kind: HookKind, config: HookConfig): Promise<{ row: HookRow; secret: string }> {
+export async function createHook(env: HookEnv, orgId: string, kind: HookKind, config: object): Promise<{ row: HookRow; secret: string }> {
   const id = newId("hook");
   // 190 bits; the prefix makes a leaked secret easy to recognise in logs and scanners
   const secret = `whsec_${randomBase62(32)}`;

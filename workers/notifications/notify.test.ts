@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type RunFinishedEvent } from "./notify";
-import { verifyGenericSignature } from "./signature";
+import { verifyGenericSignature } from "../shared/signature";
 
 const event: RunFinishedEvent = {
   event: "run.finished",
