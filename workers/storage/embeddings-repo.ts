@@ -2,7 +2,7 @@
  * The local stand-in for Vectorize: vectors in the D1 table `embeddings`, searched by exact cosine
  * within one org and one embedder (the SQL filter is the isolation: another org's rows are never read).
  */
-import { cosine } from "../ai/embeddings/embedder";
+import { cosine } from "../shared/cosine";
 import type { VectorIndex, VectorMatch, VectorMetadata } from "../ai/embeddings/memory";
 
 /** Newest vectors of an org considered per query (exact search stays cheap; older ones age out). */

@@ -70,7 +70,7 @@ export function workersAiEmbedder(ai: AiLike, model = WORKERS_AI_EMBEDDING_MODEL
   };
 }
 
-export function openaiEmbedder(options: { model: string; baseUrl?: string; apiKey?: string; fetch?: typeof fetch }): Embedder {
+function openaiEmbedder(options: { model: string; baseUrl?: string; apiKey?: string; fetch?: typeof fetch }): Embedder {
   const client = new OpenAI({ apiKey: options.apiKey || "none", maxRetries: 1, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   return {
     id: `openai:${options.model}`,
@@ -79,17 +79,4 @@ export function openaiEmbedder(options: { model: string; baseUrl?: string; apiKe
       return response.data.sort((a, b) => a.index - b.index).map((d) => d.embedding);
     },
   };
-}
-
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length || a.length === 0) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }

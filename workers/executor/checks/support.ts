@@ -316,7 +316,7 @@ export function recordIdentity(item: unknown): string {
 }
 
 /** Status and the identities of the listed records: what a filter or a page size decides. */
-export function listFingerprint(response: ReceivedResponse | undefined): string | undefined {
+function listFingerprint(response: ReceivedResponse | undefined): string | undefined {
   if (!response) return undefined;
   const list = listResults(jsonValue(response));
   if (!list) return undefined;
