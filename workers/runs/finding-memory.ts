@@ -31,11 +31,15 @@ export function memoryBackend(env: Env): { embedder: Embedder; index: VectorInde
   return { embedder: lexicalEmbedder(), index: d1VectorIndex(env.DB) };
 }
 
+/** Findings per run embedded and linked (bounds the finalize step's CPU on huge runs). */
+const MAX_REMEMBERED = 300;
+
 export async function rememberFindings(env: Env, input: { orgId: string; specId: string; runId: string }): Promise<void> {
   try {
     const rows = await listFindings(env.DB, input.orgId, input.runId);
     if (rows.length === 0) return;
-    const findings = rows.map((r) => r.data);
+    // the worst first (listFindings' order); a run with more findings than this keeps the rest without links
+    const findings = rows.slice(0, MAX_REMEMBERED).map((r) => r.data);
     const history = await findingHistory(env.DB, input.orgId, findings.map((f) => f.id));
     const { embedder, index } = memoryBackend(env);
     const similar = await similarFindings(index, embedder, { ...input, findings });
