@@ -46,7 +46,7 @@ import {
 import { mayTake, tasksToResend, WATCHDOG_CHECK_MS } from "../workers/runs/watchdog";
 import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
-import { updateRun } from "../workers/storage/runs-repo";
+import { recordHeldBack, updateRun } from "../workers/storage/runs-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
@@ -230,7 +230,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.writeMeta("lifeAt", Date.now());
     const accepted =
       this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0 RETURNING id`, JSON.stringify(summary), taskId).toArray().length > 0;
-    if (accepted && state.status === "running" && this.outstandingTasks() === 0) {
+    // nothing in flight: either the run is over or a held-back (destructive) task may go now
+    if (accepted && state.status === "running" && this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE sent = 1 AND done = 0`).one().n === 0) {
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { accepted };
@@ -285,14 +286,16 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     let cases: TestCase[];
     let warnings: string[] = [];
+    let destructiveCases = 0;
     try {
       const preplanned = this.readMeta<TestCase[]>("plannedCases");
       const model = preplanned ? undefined : await this.loadModel(init.modelKey);
-      const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[] } : await planRun({
+      const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
         model: model!,
         seed: init.seed,
         agents: init.agents,
         extraAgents: wasmAgents,
+        selection: { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive },
         config: {
           identities: init.identityNames,
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
@@ -300,7 +303,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
           identityTokens: authorizationValues(await this.identities(init)),
         },
       });
+      if (plan.unmatchedFilters.length > 0) throw new Error(`filter ${plan.unmatchedFilters.map((f) => `"${f}"`).join(", ")} matches no operation of the spec`);
+      if (plan.heldBack.length > 0) await recordHeldBack(this.env.DB, init.runId, plan.heldBack);
       cases = capCases(plan.cases, init.limits.maxCases);
+      // capCases keeps the planner's order: the destructive cases are still the last ones
+      const last = new Set(plan.cases.slice(plan.cases.length - plan.destructiveCases));
+      destructiveCases = cases.filter((c) => last.has(c)).length;
       warnings = (plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w))).slice(0, 100);
       if (plan.cases.length > cases.length) warnings.push(`planned ${plan.cases.length} cases, kept ${cases.length} (limits.maxCases)`);
       if (model) {
@@ -319,12 +327,17 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     if (this.readState()!.status !== "planning") return; // cancelled while planning
 
-    const { tasks, oversized } = packTasks(init.runId, cases);
+    // destructive cases run alone: one case per task, each sent once everything before it is done
+    const ordinary = packTasks(init.runId, cases.slice(0, cases.length - destructiveCases));
+    const alone = cases.slice(cases.length - destructiveCases).map((c, n) => packTasks(init.runId, [c], { firstTaskIndex: ordinary.tasks.length + n }));
+    const tasks = [...ordinary.tasks, ...alone.flatMap((p) => p.tasks)];
+    const oversized = [...ordinary.oversized, ...alone.flatMap((p) => p.oversized)];
     if (oversized.length > 0) {
       await writeUnrunResults(this.env.DB, init.orgId, init.runId, oversized.map(stub), "errored", OVERSIZED_REASON);
     }
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(`DELETE FROM meta WHERE k = 'plannedCases'`);
+      if (destructiveCases > 0) this.writeMeta("aloneFromSeq", ordinary.tasks.length);
       tasks.forEach((task, seq) => {
         this.sql.exec(`INSERT OR IGNORE INTO tasks (id, seq, body, cases) VALUES (?, ?, ?, ?)`, task.taskId, seq, JSON.stringify(task), task.cases.length);
       });
@@ -337,7 +350,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
 
   /** Send every task not sent yet; a crash between send and mark re-sends, which the executor tolerates. */
   private async sendPending(): Promise<void> {
-    const pending = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq`).toArray();
+    const pending = this.sendable();
     const encoder = new TextEncoder();
     const batches = chunkForSendBatch(pending, (t) => encoder.encode(t.body).byteLength + 64);
     for (const batch of batches) {
@@ -346,6 +359,19 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       const ids = batch.map((t) => t.id);
       this.sql.exec(`UPDATE tasks SET sent = 1, sent_at = ?, sends = sends + 1 WHERE id IN (${ids.map(() => "?").join(",")})`, Date.now(), ...ids);
     }
+  }
+
+  /**
+   * The tasks to send now. Tasks from seq `aloneFromSeq` on (destructive cases) wait until every
+   * earlier task is done, and then go one at a time, each after the previous one came back.
+   */
+  private sendable(): { id: string; body: string }[] {
+    const aloneFrom = this.readMeta<number>("aloneFromSeq");
+    if (aloneFrom === undefined) return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq`).toArray();
+    const before = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 AND seq < ? ORDER BY seq`, aloneFrom).toArray();
+    if (before.length > 0) return before;
+    if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE sent = 1 AND done = 0`).one().n > 0) return [];
+    return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq LIMIT 1`).toArray();
   }
 
   /**

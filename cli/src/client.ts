@@ -28,6 +28,9 @@ export interface RunRequest {
   seed?: number;
   limits?: RunLimitsRequest;
   llm?: LlmRunRequest;
+  include?: string[];
+  exclude?: string[];
+  allowDestructive?: boolean;
 }
 
 /** GET /runs/{id}: only what the CLI reads, everything else passes through. */

@@ -129,6 +129,13 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "agents":
         flags.agents = parseList(value, what);
         break;
+      case "include":
+      case "exclude":
+        flags[key] = filterList(value, what);
+        break;
+      case "allowDestructive":
+        flags.allowDestructive = bool(value, rawKey);
+        break;
       case "failOn":
         flags.failOn = parseFailOn(value, what);
         break;
@@ -195,6 +202,13 @@ function llmSection(value: unknown, what: string, _rel: (p: string) => string): 
   if (entries.budgetUsd !== undefined) out.llmBudgetUsd = parseNumber(entries.budgetUsd, `${what}.budget-usd`);
   if (entries.enabled === false) out.noLlm = true;
   return out;
+}
+
+/** A list of operation filters (or one filter as a string); commas may be part of a filter, so no splitting. */
+function filterList(value: unknown, what: string): string[] {
+  const items = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === "string" || typeof v === "number" ? String(v).trim() : ""));
+  if (items.length === 0 || items.some((v) => v === "")) throw new CliError(`${what}: expected a list of filters (operationId, METHOD, "METHOD /path", /path or tag:name)`, "usage");
+  return items;
 }
 
 /** `{ X-Env: ci }` or `["X-Env: ci"]` */

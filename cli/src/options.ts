@@ -25,6 +25,9 @@ export interface RunFlags {
   headers?: string[];
   identities?: string[];
   agents?: string[];
+  include?: string[];
+  exclude?: string[];
+  allowDestructive?: boolean;
   seed?: number;
   maxResponseTimeMs?: number;
   timeoutMs?: number;
@@ -66,6 +69,9 @@ export const RUN_FLAGS: Record<string, FlagDef> = {
   header: { key: "headers", kind: "repeat", arg: '"Name: value"', help: "header sent with every request (every identity); repeatable" },
   identity: { key: "identities", kind: "repeat", arg: '"name:Name: value"', help: "a header of a named identity; two identities enable BOLA/BFLA probes; repeatable" },
   agents: { key: "agents", kind: "list", arg: "a,b,…", help: "agents to run (default: all)" },
+  include: { key: "include", kind: "repeat", arg: "filter", help: 'test only matching operations: operationId, METHOD, "METHOD /path/glob*", /path/glob* or tag:name; repeatable' },
+  exclude: { key: "exclude", kind: "repeat", arg: "filter", help: "skip matching operations (same forms as --include; exclude wins); repeatable" },
+  "allow-destructive": { key: "allowDestructive", kind: "bool", help: "also test destructive operations (reset, seed, purge, DELETE on a collection …): alone, after every other case" },
   seed: { key: "seed", kind: "int", arg: "n", help: "seed for reproducible cases" },
   "max-response-time": { key: "maxResponseTimeMs", kind: "int", arg: "ms", help: "responses slower than this are findings (max_response_time)" },
   timeout: { key: "timeoutMs", kind: "int", arg: "ms", help: "timeout of each request sent to the target" },

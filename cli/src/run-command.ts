@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { SEVERITY_RANK } from "../../workers/model";
+import { SEVERITY_RANK, type Operation } from "../../workers/model";
+import { selectOperations } from "../../workers/orchestrator/operation-filter";
 import { UNREACHABLE_PREFIX } from "../../workers/orchestrator/circuit";
 import { renderReport } from "../../workers/reports/render";
 import type { ReportFormat } from "../../workers/reports/types";
@@ -64,6 +65,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
   for (const warning of settings.warnings) io.stderr.write(`sentinel: warning: ${warning}\n`);
   try {
     const spec = await loadSpec(settings.spec, cwd);
+    checkFilters(spec.model.operations, settings);
     progress.log(`spec ${spec.display}: ${spec.model.title} ${spec.model.version}, ${spec.model.operations.length} operations${spec.bundled ? " (bundled from several files)" : ""}${spec.warnings.length ? `, ${spec.warnings.length} warnings` : ""}`);
 
     if (settings.server) {
@@ -82,6 +84,9 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       spec: { id: uploaded.id },
       target: { url: target.url, ...(settings.identities ? { identities: settings.identities } : {}) },
       ...(settings.agents ? { agents: settings.agents } : {}),
+      ...(settings.include ? { include: settings.include } : {}),
+      ...(settings.exclude ? { exclude: settings.exclude } : {}),
+      ...(settings.allowDestructive ? { allowDestructive: true } : {}),
       ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
       ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
       ...(settings.llm ? { llm: settings.llm } : {}),
@@ -137,6 +142,19 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
     await platform?.stop();
+  }
+}
+
+/** A malformed filter, or one that matches no operation of the spec, is a usage error naming it. */
+export function checkFilters(operations: readonly Operation[], settings: Pick<RunSettings, "include" | "exclude">): void {
+  let unmatched: string[];
+  try {
+    unmatched = selectOperations(operations, { include: settings.include, exclude: settings.exclude, allowDestructive: true }).unmatched;
+  } catch (err) {
+    throw new CliError(`--include/--exclude: ${(err as Error).message}`, "usage");
+  }
+  if (unmatched.length > 0) {
+    throw new CliError(`${unmatched.map((f) => `filter "${f}"`).join(", ")} matches no operation of the spec (forms: operationId, METHOD, "METHOD /path/glob*", /path/glob*, tag:name)`, "usage");
   }
 }
 

@@ -70,6 +70,10 @@ export interface RunSettings {
   target: string;
   identities?: Identities;
   agents?: string[];
+  /** operation filters (flags replace the config file's list) */
+  include?: string[];
+  exclude?: string[];
+  allowDestructive: boolean;
   seed?: number;
   limits: RunLimitsRequest;
   /** absolute paths */
@@ -169,6 +173,9 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     target,
     identities,
     agents: pick("agents"),
+    include: pick("include"),
+    exclude: pick("exclude"),
+    allowDestructive: pick("allowDestructive") ?? false,
     seed,
     limits,
     reports: { ...config.flags.reports, ...fromFlags.reports },

@@ -7,7 +7,9 @@ import { configFromObject, loadConfigFile, substituteEnv } from "../../cli/src/c
 import { CliError } from "../../cli/src/exit-codes";
 import { buildIdentities, parseHeader, parseIdentity } from "../../cli/src/identities";
 import { parseCommandLine, parseRunFlags, RUN_FLAGS } from "../../cli/src/options";
+import { checkFilters } from "../../cli/src/run-command";
 import { resolveSettings } from "../../cli/src/settings";
+import { petstoreModel } from "../../workers/orchestrator/agents/test-fixtures";
 
 const usageError = (fn: () => unknown, pattern: RegExp) => {
   try {
@@ -212,5 +214,38 @@ describe("config file", () => {
     const fromEnv = resolveSettings({ spec: "a.yaml", target: "http://x" }, cwd, { SENTINEL_SERVER: "http://s/", SENTINEL_TOKEN: "sk_t" });
     expect(fromEnv).toMatchObject({ server: "http://s", token: "sk_t", failOn: "low", stateDir: undefined });
     expect(resolveSettings({ spec: "a.yaml", target: "http://x", keepState: true }, cwd, {}).stateDir).toBe(path.join(cwd, ".sentinel"));
+  });
+});
+
+describe("operation filters and destructive operations", () => {
+  const ops = petstoreModel().operations;
+
+  it("reads repeatable --include/--exclude and --allow-destructive, from flags and from sentinel.yaml", () => {
+    const flags = parseRunFlags(["--include", "tag:pets", "--include=GET /users/*", "--exclude", "deletePet", "--allow-destructive"]);
+    expect(flags).toEqual({ include: ["tag:pets", "GET /users/*"], exclude: ["deletePet"], allowDestructive: true });
+    expect(parseRunFlags(["--no-allow-destructive"]).allowDestructive).toBe(false);
+    usageError(() => parseRunFlags(["--allow-destructive=yes"]), /takes no value/);
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-filters-"));
+    writeFileSync(path.join(dir, "sentinel.yaml"), 'spec: a.yaml\ntarget: http://127.0.0.1:1\ninclude:\n  - "POST /pets, the store"\n  - listPets\nexclude: DELETE\nallow-destructive: true\n');
+    const fromConfig = resolveSettings({}, dir, {});
+    // a comma may be part of a filter: lists are YAML lists, not split
+    expect(fromConfig).toMatchObject({ include: ["POST /pets, the store", "listPets"], exclude: ["DELETE"], allowDestructive: true });
+    const overridden = resolveSettings({ include: ["getPet"], allowDestructive: false }, dir, {});
+    expect(overridden).toMatchObject({ include: ["getPet"], exclude: ["DELETE"], allowDestructive: false });
+    expect(resolveSettings({ spec: "a.yaml", target: "http://x" }, mkdtempSync(path.join(os.tmpdir(), "sentinel-empty-")), {}).allowDestructive).toBe(false);
+    usageError(() => configFromObject({ include: ["getPet", ""] }, "/tmp", {}), /include: expected a list of filters/);
+    usageError(() => configFromObject({ "allow-destructive": "yes" }, "/tmp", {}), /"allow-destructive" must be true or false/);
+  });
+
+  it("names a filter that matches no operation, or a malformed one, as a usage error (exit 2)", () => {
+    expect(() => checkFilters(ops, { include: ["tag:admin", "GET /pets*"], exclude: ["deletePet"] })).not.toThrow();
+    usageError(() => checkFilters(ops, { include: ["getPet", "getPets"] }), /filter "getPets" matches no operation of the spec/);
+    usageError(() => checkFilters(ops, { exclude: ["tag:nope"] }), /filter "tag:nope" matches no operation/);
+    usageError(() => checkFilters(ops, { include: ["POST pets"] }), /must start with \//);
+  });
+
+  it("lists the flags in sentinel run --help", () => {
+    for (const flag of ["include", "exclude", "allow-destructive"]) expect(RUN_FLAGS[flag]).toBeDefined();
   });
 });

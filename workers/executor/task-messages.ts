@@ -92,6 +92,8 @@ export function jsonBytes(value: unknown): number {
 export interface PackOptions {
   maxMessageBytes?: number;
   maxCasesPerMessage?: number;
+  /** number the tasks from here (tasks packed in several calls keep distinct ids) */
+  firstTaskIndex?: number;
 }
 
 export interface PackedTasks {
@@ -116,7 +118,7 @@ export function packTasks(runId: string, cases: readonly TestCase[], opts: PackO
   let currentBytes = envelope;
   const flush = () => {
     if (current.length === 0) return;
-    tasks.push({ v: 1, runId, taskId: taskId(runId, tasks.length), cases: current });
+    tasks.push({ v: 1, runId, taskId: taskId(runId, (opts.firstTaskIndex ?? 0) + tasks.length), cases: current });
     current = [];
     currentBytes = envelope;
   };

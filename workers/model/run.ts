@@ -100,6 +100,14 @@ export interface LlmRunRequest extends LlmModelChoice {
   maxCases?: number;
 }
 
+/** An operation the run did not test by default (destructive), and why: "destructive: operationId says reset". */
+export interface HeldBackOperation {
+  operationId: string;
+  method: string;
+  path: string;
+  reason: string;
+}
+
 /** What starting a run hands to its TestRun. */
 export interface RunInit {
   runId: string;
@@ -120,6 +128,11 @@ export interface RunInit {
    * present the planner is skipped. The REST API never sets it; it always plans with planRun.
    */
   plannedCases?: TestCase[];
+  /** operation filters (operationId, METHOD, "METHOD /glob", /glob, tag:name); exclude wins */
+  include?: string[];
+  exclude?: string[];
+  /** run destructive operations (reset, purge, DELETE on a collection …): alone, after every other case */
+  allowDestructive?: boolean;
 }
 
 /** What the TestRun hands out to run a task; `active: false` means: do not run, the run is over. */

@@ -65,6 +65,42 @@ describe("planRun", () => {
     expect(capFairly(total.cases, 100)).toBe(total.cases);
   });
 
+  it("holds destructive operations back from every agent by default, and runs them last when allowed", async () => {
+    const model = petstoreModel();
+    const base = model.operations.find((o) => o.operationId === "createPet")!;
+    model.operations.push(
+      { ...base, operationId: "resetStore", method: "post", path: "/admin/reset", requestBody: undefined, parameters: [] },
+      { ...base, operationId: "removePets", method: "delete", path: "/pets", requestBody: undefined, parameters: [] },
+    );
+    const isDestructive = (c: TestCase) => c.steps.some((s) => (s.request.method === "post" && s.request.path === "/admin/reset") || (s.request.method === "delete" && s.request.path === "/pets"));
+
+    const held = await planRun({ model, seed: 4, config });
+    expect(held.cases.length).toBeGreaterThan(0);
+    expect(held.cases.filter(isDestructive)).toEqual([]);
+    expect(held.destructiveCases).toBe(0);
+    expect(held.heldBack.map((o) => `${o.operationId}: ${o.reason}`)).toEqual([
+      "resetStore: destructive: operationId says reset",
+      "removePets: destructive: DELETE on the collection /pets",
+    ]);
+    expect(held.warnings).toContain("POST /admin/reset (resetStore) not tested: destructive: operationId says reset (--allow-destructive runs it)");
+
+    const allowed = await planRun({ model, seed: 4, config, selection: { allowDestructive: true } });
+    const flags = allowed.cases.map(isDestructive);
+    expect(allowed.destructiveCases).toBeGreaterThan(0);
+    expect(flags.filter(Boolean)).toHaveLength(allowed.destructiveCases);
+    // every destructive case comes after every other case
+    expect(flags.indexOf(true)).toBe(allowed.cases.length - allowed.destructiveCases);
+    expect(new Set(allowed.cases.filter(isDestructive).map((c) => c.agent)).size).toBeGreaterThan(1);
+    expect(allowed.heldBack).toEqual([]);
+  });
+
+  it("plans only the operations the include/exclude filters select, and reports filters that match nothing", async () => {
+    const { cases, unmatchedFilters } = await planRun({ model: petstoreModel(), seed: 2, config, selection: { include: ["/pets*"], exclude: ["DELETE", "getOrder", "tag:nothing"] } });
+    expect(new Set(cases.map((c) => c.operationId)).has("getPet")).toBe(true);
+    expect(cases.some((c) => c.operationId === "adminStats" || c.operationId === "getOrder" || c.operationId === "deletePet")).toBe(false);
+    expect(unmatchedFilters).toEqual(["tag:nothing"]);
+  });
+
   it("plans the example specs without broken cases, and positive bodies are schema-valid", async () => {
     for (const path of EXAMPLE_SPECS) await assertPlansCleanly(path, config);
   });

@@ -3,9 +3,12 @@
  * agent draws from its own seeded stream), with stable case ids (`${agent}:${operationId}:${n}`),
  * a per-operation cap inside each agent and a total cap that keeps every operation represented.
  * A case whose path would leave a `{param}` unfilled is dropped with a warning: no request is ever
- * sent with a literal placeholder.
+ * sent with a literal placeholder. This is also the one place where operations are chosen for every
+ * agent: `--include`/`--exclude` filters, and destructive operations held back unless allowed —
+ * then their cases come last, to be run alone after every other case.
  */
 import type { ApiModel, TestCase } from "../model";
+import { operationKey, selectOperations, type HeldBackOperation, type OperationSelection } from "./operation-filter";
 import { AGENTS, getAgent } from "./agents";
 import { pathPlaceholders } from "./agents/resources";
 import type { Agent, PlanConfig } from "./agents/types";
@@ -18,11 +21,19 @@ export interface PlanInput {
   config: PlanConfig;
   /** more agents (e.g. wasm agents loaded by the caller), selectable by name like the others */
   extraAgents?: Agent[];
+  /** include/exclude filters and the destructive-operation opt-in */
+  selection?: OperationSelection;
 }
 
 export interface PlanResult {
   cases: TestCase[];
   warnings: string[];
+  /** operations not tested because they are destructive (and not allowed) */
+  heldBack: HeldBackOperation[];
+  /** the last `destructiveCases` of `cases` touch a destructive operation: run them alone, after the rest */
+  destructiveCases: number;
+  /** include/exclude filters that matched no operation */
+  unmatchedFilters: string[];
 }
 
 const DEFAULT_TOTAL_CAP = 20_000;
@@ -77,8 +88,12 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
   // Memory: generating far more cases than the total cap and trimming afterwards would not fit a
   // Worker (128 MB) on specs with thousands of operations, so the per-operation budget shrinks
   // with the spec: about twice the cap in all, leaving capFairly room to choose.
+  const chosen = selectOperations(input.model.operations, input.selection);
+  const model: ApiModel = { ...input.model, operations: chosen.operations };
+  const touchesDestructive = (c: TestCase) => c.steps.some((step) => chosen.destructive.has(operationKey(step.request.method, step.request.path)));
+
   const totalCap = config.maxTotalCases ?? DEFAULT_TOTAL_CAP;
-  const operations = Math.max(1, input.model.operations.length);
+  const operations = Math.max(1, model.operations.length);
   const perOperationBudget = Math.max(1, Math.floor((2 * totalCap) / (operations * Math.max(1, selected.length))));
   config.maxCasesPerOperation = Math.min(config.maxCasesPerOperation, perOperationBudget);
 
@@ -87,7 +102,7 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
   for (const agent of selected) {
     let produced: TestCase[];
     try {
-      produced = await agent.generate({ model: input.model, seed: input.seed, config });
+      produced = await agent.generate({ model, seed: input.seed, config });
     } catch (error) {
       warnings.push(`agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`);
       continue;
@@ -107,5 +122,8 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
 
   const kept = capFairly(cases, totalCap);
   if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
-  return { cases: kept, warnings };
+  const ordinary = kept.filter((c) => !touchesDestructive(c));
+  const destructive = kept.filter(touchesDestructive);
+  for (const op of chosen.heldBack) warnings.push(`${op.method} ${op.path} (${op.operationId}) not tested: ${op.reason} (--allow-destructive runs it)`);
+  return { cases: [...ordinary, ...destructive], warnings, heldBack: chosen.heldBack, destructiveCases: destructive.length, unmatchedFilters: chosen.unmatched };
 }

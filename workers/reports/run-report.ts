@@ -4,7 +4,7 @@
  */
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type Severity } from "../model";
 import { reproductionScript } from "./script";
-import { ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming } from "./types";
+import { ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -151,7 +151,14 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
     findings: [...findings].sort(compareFindings).map((f) => reportFinding(f.data)),
     ...llmOf(run.config),
     skipped: extras.skipped ?? [],
+    heldBack: heldBackOf(run.config),
   };
+}
+
+/** Destructive operations the planner did not test (kept in runs.config once planning is done). */
+function heldBackOf(config: unknown): Report["heldBack"] {
+  const parsed = ReportHeldBackSchema.array().safeParse((config as { heldBack?: unknown } | null)?.heldBack);
+  return parsed.success ? parsed.data : [];
 }
 
 /** The run's `llm` account, kept in runs.config by the planner (absent when the run used no LLM). */

@@ -85,6 +85,7 @@ export function sampleReport(findings: ReportFinding[] = SAMPLE_FINDINGS): Repor
     },
     findings,
     skipped: [{ caseId: "c4", agent: "stateful", operation: { method: "post", path: "/pets", operationId: "createPet" }, reason: "create returned 400" }],
+    heldBack: [],
   };
 }
 

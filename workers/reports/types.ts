@@ -57,6 +57,15 @@ export const ReportSkippedSchema = z.object({
   reason: z.string(),
 });
 
+/** An operation the run did not test because it is destructive (run it with --allow-destructive). */
+export const ReportHeldBackSchema = z.object({
+  operationId: z.string(),
+  method: z.string(),
+  path: z.string(),
+  /** "destructive: operationId says reset" */
+  reason: z.string(),
+});
+
 /** Request latency over the run (every response received), k6-style. */
 export const ReportTimingSchema = z.object({
   requests: z.number().int().nonnegative(),
@@ -169,6 +178,8 @@ export const ReportSchema = z.object({
   llm: ReportLlmSchema.optional(),
   /** the skipped cases with their reason (the first REPORT_MAX_CASES) */
   skipped: z.array(ReportSkippedSchema).default([]),
+  /** destructive operations held back (not tested) and why */
+  heldBack: z.array(ReportHeldBackSchema).default([]),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

@@ -26,6 +26,9 @@ export interface RunInput {
   notify?: string[];
   /** the AI layer's settings; keys inside go to the run's Durable Object only (encrypted) */
   llm?: LlmRunRequest;
+  include?: string[];
+  exclude?: string[];
+  allowDestructive?: boolean;
 }
 
 /** Who starts the run: an authenticated caller, or the org of a hook / schedule (userId null). */
@@ -115,6 +118,15 @@ export async function resolveTarget(env: Env, orgId: string, target: RunInput["t
   return { id: null, url: target.url, identities: target.identities ?? {} };
 }
 
+/** The operation filters and the destructive opt-in, only when given. */
+function selectionOf(input: RunInput): Pick<RunInit, "include" | "exclude" | "allowDestructive"> {
+  return {
+    ...(input.include?.length ? { include: input.include } : {}),
+    ...(input.exclude?.length ? { exclude: input.exclude } : {}),
+    ...(input.allowDestructive ? { allowDestructive: true } : {}),
+  };
+}
+
 export async function startRun(env: Env, principal: RunPrincipal, input: RunInput, options: StartRunOptions = {}): Promise<StartedRun> {
   const { orgId, userId } = principal;
   const target = await resolveTarget(env, orgId, input.target);
@@ -131,6 +143,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     target: { ...(target.id ? { id: target.id } : {}), url: baseUrl },
     identities: Object.keys(target.identities),
     ...(input.agents ? { agents: input.agents } : {}),
+    ...selectionOf(input),
     limits,
     notify,
     ...(spec.inline ? { inlineSpec: true } : {}),
@@ -156,6 +169,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     baseUrl,
     identities: target.identities,
     ...(input.agents ? { agents: input.agents } : {}),
+    ...selectionOf(input),
     seed,
     limits,
     notify,

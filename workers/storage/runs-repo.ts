@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { RunLimits, RunStats, RunStatus } from "../model";
+import type { HeldBackOperation, RunLimits, RunStats, RunStatus } from "../model";
 import { runs } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -19,6 +19,12 @@ export interface RunConfig {
   limits: RunLimits;
   notify: string[];
   inlineSpec?: boolean;
+  /** operation filters and the destructive opt-in the run was started with */
+  include?: string[];
+  exclude?: string[];
+  allowDestructive?: boolean;
+  /** destructive operations the run did not test, and why (written once planning is done) */
+  heldBack?: HeldBackOperation[];
 }
 
 export interface NewRun {
@@ -54,6 +60,11 @@ export interface RunPatch {
   error?: string | null;
   startedAt?: number;
   finishedAt?: number;
+}
+
+/** Planning held these operations back: the report says which and why. */
+export async function recordHeldBack(db: D1Database, runId: string, heldBack: readonly HeldBackOperation[]): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.heldBack', json(?)) WHERE id = ?`).bind(JSON.stringify(heldBack), runId).run();
 }
 
 export async function updateRun(db: D1Database, runId: string, patch: RunPatch): Promise<void> {

@@ -49,6 +49,8 @@ const LimitsSchema = z
   })
   .openapi("RunLimits");
 
+const OperationFilters = z.array(z.string().trim().min(1).max(300)).min(1).max(100);
+
 const CreateRunBody = z
   .strictObject({
     spec: z.union([
@@ -70,6 +72,14 @@ const CreateRunBody = z
       .optional()
       .openapi({ example: [...AGENT_NAMES.slice(0, 2)] }),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    include: OperationFilters.optional().openapi({
+      description: "test only the operations matching one of these: operationId, METHOD, \"METHOD /path/glob*\", /path/glob*, tag:name",
+      example: ["tag:pets", "GET /users/*"],
+    }),
+    exclude: OperationFilters.optional().openapi({ description: "skip the operations matching one of these (same forms as include; exclude wins)" }),
+    allowDestructive: z.boolean().optional().openapi({
+      description: "also test destructive operations (reset, seed, purge, DELETE on a collection, x-sentinel-destructive: true); their cases run alone, after every other case. Default false: they are held back and the report says why",
+    }),
     limits: LimitsSchema.optional(),
     notify: z.array(z.string().url().max(2048)).max(10).optional().openapi({ description: "URLs that receive a POST when the run ends" }),
     llm: LlmRunRequestSchema.optional().openapi({
