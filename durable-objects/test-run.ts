@@ -27,7 +27,7 @@ import {
   type TestRunRpc,
   type LlmRunRequest,
 } from "../workers/model";
-import { planRun } from "../workers/orchestrator/plan";
+import { guardDestructive, planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
 import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/executor/task-messages";
@@ -290,12 +290,13 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     try {
       const preplanned = this.readMeta<TestCase[]>("plannedCases");
       const model = preplanned ? undefined : await this.loadModel(init.modelKey);
+      const selection = { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive };
       const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
         model: model!,
         seed: init.seed,
         agents: init.agents,
         extraAgents: wasmAgents,
-        selection: { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive },
+        selection,
         config: {
           identities: init.identityNames,
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
@@ -306,9 +307,6 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       if (plan.unmatchedFilters.length > 0) throw new Error(`filter ${plan.unmatchedFilters.map((f) => `"${f}"`).join(", ")} matches no operation of the spec`);
       if (plan.heldBack.length > 0) await recordHeldBack(this.env.DB, init.runId, plan.heldBack);
       cases = capCases(plan.cases, init.limits.maxCases);
-      // capCases keeps the planner's order: the destructive cases are still the last ones
-      const last = new Set(plan.cases.slice(plan.cases.length - plan.destructiveCases));
-      destructiveCases = cases.filter((c) => last.has(c)).length;
       warnings = (plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w))).slice(0, 100);
       if (plan.cases.length > cases.length) warnings.push(`planned ${plan.cases.length} cases, kept ${cases.length} (limits.maxCases)`);
       if (model) {
@@ -318,6 +316,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
         cases = ai.cases;
         warnings.push(...ai.warnings);
       }
+      // whatever added cases, held-back operations stay untested and destructive cases go last
+      if (model) ({ cases, destructiveCases } = guardDestructive(model, selection, cases));
+      else destructiveCases = 0;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log("error", "planning failed", { runId: init.runId, error: message });

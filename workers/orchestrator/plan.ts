@@ -90,7 +90,6 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
   // with the spec: about twice the cap in all, leaving capFairly room to choose.
   const chosen = selectOperations(input.model.operations, input.selection);
   const model: ApiModel = { ...input.model, operations: chosen.operations };
-  const touchesDestructive = (c: TestCase) => c.steps.some((step) => chosen.destructive.has(operationKey(step.request.method, step.request.path)));
 
   const totalCap = config.maxTotalCases ?? DEFAULT_TOTAL_CAP;
   const operations = Math.max(1, model.operations.length);
@@ -122,8 +121,27 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
 
   const kept = capFairly(cases, totalCap);
   if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
-  const ordinary = kept.filter((c) => !touchesDestructive(c));
-  const destructive = kept.filter(touchesDestructive);
+  const guarded = guardDestructive(input.model, input.selection, kept);
   for (const op of chosen.heldBack) warnings.push(`${op.method} ${op.path} (${op.operationId}) not tested: ${op.reason} (--allow-destructive runs it)`);
-  return { cases: [...ordinary, ...destructive], warnings, heldBack: chosen.heldBack, destructiveCases: destructive.length, unmatchedFilters: chosen.unmatched };
+  return { ...guarded, warnings, heldBack: chosen.heldBack, unmatchedFilters: chosen.unmatched };
+}
+
+/**
+ * The last word on destructive operations for any list of cases (the planner's, or with cases
+ * added later, e.g. by the AI layer): a case with a step on an operation the selection does not
+ * test is dropped, and the cases touching an allowed destructive operation move to the end.
+ */
+export function guardDestructive(model: ApiModel, selection: OperationSelection | undefined, cases: readonly TestCase[]): { cases: TestCase[]; destructiveCases: number } {
+  const chosen = selectOperations(model.operations, selection);
+  const tested = new Set(chosen.operations.map((op) => operationKey(op.method, op.path)));
+  const known = new Set(model.operations.map((op) => operationKey(op.method, op.path)));
+  const ordinary: TestCase[] = [];
+  const destructive: TestCase[] = [];
+  for (const c of cases) {
+    const keys = c.steps.map((step) => operationKey(step.request.method, step.request.path));
+    // a step outside the spec's operations (an agent's own probe URL) is not the selection's business
+    if (keys.some((key) => known.has(key) && !tested.has(key))) continue;
+    (keys.some((key) => chosen.destructive.has(key)) ? destructive : ordinary).push(c);
+  }
+  return { cases: [...ordinary, ...destructive], destructiveCases: destructive.length };
 }
