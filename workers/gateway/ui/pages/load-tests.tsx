@@ -6,18 +6,9 @@ import type { Hono } from "hono";
 import { ApiError } from "../api-client";
 import { LineChart, SERIES_COLORS, type Series } from "../charts";
 import type { UiContext, UiEnv } from "../context";
+import type { LatencySummary as Latency } from "../../../load/histogram";
 import { Badge, Flash, Layout, formatTime } from "../layout";
 
-interface Latency {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
 
 interface RegionRow {
   latencyUncorrected?: Latency;
