@@ -72,6 +72,13 @@ module.exports = {
       to: { path: "^workers/(load|ai|reports|jsonschema)/", dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "jsonschema-is-a-kernel",
+      severity: "error",
+      comment: "workers/jsonschema is what every reader of schemas shares (parser, agents, checks, wasm sampler); it depends on model at most.",
+      from: { path: "^workers/jsonschema/", pathNot: TESTS },
+      to: { path: "^(workers/(?!jsonschema/|model/)|durable-objects/)" },
+    },
+    {
       name: "shared-is-a-leaf",
       severity: "error",
       comment: "workers/shared holds small utilities (encoding, logs, crypto, address policy) that depend on model at most.",

@@ -13,7 +13,7 @@
  *    privileged (the agents' isPrivileged) are refused with 403 to every identity but the first;
  *  - validation: path/query/header/cookie parameters (coerced from text by their schema and
  *    style, deepObject included) and the body (JSON, form, multipart; other media accepted as
- *    is) are validated with @cfworker/json-schema through the executor's schema-validator in
+ *    is) are validated with @cfworker/json-schema through workers/jsonschema/validate.ts in
  *    request view (readOnly properties allowed, not required, and never stored). Invalid → 400,
  *    or 422 when the operation documents 422 but not 400; an undeclared Content-Type → 415;
  *    malformed JSON → 400. A spec that documents no 4xx still gets 400: real servers do that,
@@ -35,11 +35,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiModel, JsonSchema, MediaType, Operation, Parameter, ResponseSpec, SecurityScheme } from "../../workers/model";
-import { validateSchema } from "../../workers/executor/checks/schema-validator";
+import { validateSchema } from "../../workers/jsonschema/validate";
 import { findResponseSpec, isJsonMediaType, mediaTypeMatches, requiresAuth } from "../../workers/executor/checks/support";
-import { generateValid } from "../../workers/orchestrator/agents/data-mocking";
-import { deriveSeed, Rng } from "../../workers/orchestrator/agents/random";
-import { admittedTypes, flattenAllOf, isIdLikeName, isObject, resolve } from "../../workers/orchestrator/agents/schema";
+import { generateValid } from "../../workers/orchestrator/generate/data-mocking";
+import { deriveSeed, Rng } from "../../workers/orchestrator/generate/random";
+import { admittedTypes, flattenAllOf, resolve } from "../../workers/jsonschema/shape";
+import { isIdLikeName } from "../../workers/orchestrator/agents/names";
+import { isObject } from "../../workers/jsonschema/types";
 import { isPrivileged } from "../../workers/orchestrator/agents/security-auth";
 
 export interface MockIdentity {

@@ -16,8 +16,8 @@ import { now, sendRequest, type FetchLike } from "./http-client";
 import { collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
-import { deriveSeed, Rng } from "../orchestrator/agents/random";
-import { ALREADY_TAKEN, reroll } from "../orchestrator/agents/unique";
+import { deriveSeed, Rng } from "../orchestrator/generate/random";
+import { ALREADY_TAKEN, reroll } from "../orchestrator/generate/unique";
 
 export interface RunConfig {
   timeoutMs: number;

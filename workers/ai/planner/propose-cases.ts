@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { ApiModel, CheckSpec, JsonSchema, Operation, TestCase } from "../../model";
-import { validateSchema } from "../../executor/checks/schema-validator";
+import { validateSchema } from "../../jsonschema/validate";
 import type { LlmClient } from "../client";
 import { digestOperation } from "./digest";
 

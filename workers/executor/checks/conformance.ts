@@ -4,7 +4,7 @@
  * spec documents nothing to compare against: absence of documentation is not a bug here.
  */
 import type { JsonSchema } from "../../model";
-import { generalisePath, validateSchema } from "./schema-validator";
+import { generalisePath, validateSchema } from "../../jsonschema/validate";
 import {
   findResponseSpec,
   header,

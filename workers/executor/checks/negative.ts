@@ -6,7 +6,7 @@
 import type { ReceivedResponse } from "../../model";
 import { grantsCredentials, recordIdentity, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listResults, operationLabel, operationsOnPath, paramString, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
-import { ALREADY_TAKEN } from "../../orchestrator/agents/unique";
+import { ALREADY_TAKEN } from "../../orchestrator/generate/unique";
 
 function label(ctx: CheckContext): string {
   return operationLabel(ctx.request.method, ctx.step.request.path);

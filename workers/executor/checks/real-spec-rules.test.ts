@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiModel } from "../../model";
 import { bfla, bola } from "./auth";
 import { status_code_conformance } from "./conformance";
-import { validateSchema } from "./schema-validator";
+import { validateSchema } from "../../jsonschema/validate";
 import { objectShape } from "./support";
 import { ctx, record } from "./test-support";
 

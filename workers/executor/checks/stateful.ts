@@ -4,7 +4,7 @@
  * most recent matching step. A check only judges when its precondition step succeeded and the
  * current request provably addresses the same resource; otherwise it skips.
  */
-import { generalisePath } from "./schema-validator";
+import { generalisePath } from "../../jsonschema/validate";
 import { response_schema_conformance } from "./conformance";
 import {
   deepEqual,

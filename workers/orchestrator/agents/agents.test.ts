@@ -6,13 +6,13 @@ import { functionalPositive } from "./functional-positive";
 import { AGENTS, getAgent } from "./index";
 import { SignJWT, jwtVerify } from "jose";
 import { forgeTokens, parseJwtCredential, probeKey } from "./jwt";
-import { Rng } from "./random";
+import { Rng } from "../generate/random";
 import { securityAuth } from "./security-auth";
 import { securityInjection } from "./security-injection";
 import { stateful } from "./stateful";
 import { petstoreModel } from "./test-fixtures";
 import type { Agent, PlanConfig } from "./types";
-import { ModelValidator } from "./validation";
+import { ModelValidator } from "../../jsonschema/request-validator";
 
 const model = petstoreModel();
 const validator = new ModelValidator(model);

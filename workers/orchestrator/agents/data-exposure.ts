@@ -10,11 +10,12 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
-import type { Rng } from "./random";
+import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
 import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
-import { flattenAllOf, isObject, type SchemaObject } from "./schema";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject, type SchemaObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "data-exposure";

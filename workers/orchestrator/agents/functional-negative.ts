@@ -16,10 +16,11 @@
  */
 import type { HttpMethod, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
-import { coerceWire, generateInvalid, generateValid, type Mutation } from "./data-mocking";
-import type { Rng } from "./random";
+import { coerceWire, generateInvalid, generateValid, type Mutation } from "../generate/data-mocking";
+import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
-import { flattenAllOf, isObject } from "./schema";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "functional-negative";

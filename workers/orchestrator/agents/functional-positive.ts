@@ -16,10 +16,12 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
-import { generateValid, unionBranchCount } from "./data-mocking";
-import type { Rng } from "./random";
+import { generateValid, unionBranchCount } from "../generate/data-mocking";
+import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
-import { flattenAllOf, isIdLikeName, isObject } from "./schema";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isIdLikeName } from "./names";
+import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "functional-positive";

@@ -4,7 +4,7 @@
  * a real token's signature: a HAR or report reader must not be able to rebuild a valid token.
  */
 import { SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
-import { Rng } from "./random";
+import { Rng } from "../generate/random";
 
 const FAR_FUTURE = 4102444800; // 2100-01-01
 const LONG_AGO = 946684800; // 2000-01-01

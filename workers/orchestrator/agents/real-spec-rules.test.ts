@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation } from "../../model";
-import { generateValid } from "./data-mocking";
+import { generateValid } from "../generate/data-mocking";
 import { functionalNegative } from "./functional-negative";
-import { Rng } from "./random";
-import { generateFromPattern } from "./regex-gen";
+import { Rng } from "../generate/random";
+import { generateFromPattern } from "../generate/regex-gen";
 import { agentEnv, buildRequest, settableParams } from "./requests";
-import { ModelValidator } from "./validation";
+import { ModelValidator } from "../../jsonschema/request-validator";
 import { parseSpec } from "../spec";
 import { planRun } from "../plan";
 

@@ -6,13 +6,15 @@
  * agent may attach positive_data_acceptance.
  */
 import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, SecurityScheme, Step } from "../../model";
-import { generateValid } from "./data-mocking";
-import { deriveSeed, Rng } from "./random";
+import { generateValid } from "../generate/data-mocking";
+import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph } from "./resources";
-import { flattenAllOf, isIdLikeName, isObject } from "./schema";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isIdLikeName } from "./names";
+import { isObject } from "../../jsonschema/types";
 import type { AgentContext, PlanConfig } from "./types";
-import { freshenUnique } from "./unique";
-import { ModelValidator } from "./validation";
+import { freshenUnique } from "../generate/unique";
+import { ModelValidator } from "../../jsonschema/request-validator";
 
 export interface AgentEnv {
   model: ApiModel;

@@ -5,7 +5,9 @@
  * OpenAPI links win over the heuristic.
  */
 import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
-import { admittedTypes, flattenAllOf, isObject, singular, type SchemaMap } from "./schema";
+import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
+import { isObject, type SchemaMap } from "../../jsonschema/types";
+import { singular } from "./names";
 
 export interface Producer {
   op: Operation;

@@ -9,8 +9,9 @@ import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
 import { familiesFor, FAMILY_CHECK, PAYLOADS, type Payload, type PayloadFamily } from "./payloads";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
-import { admittedTypes, flattenAllOf, isObject, type SchemaObject } from "./schema";
-import type { Rng } from "./random";
+import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
+import { isObject, type SchemaObject } from "../../jsonschema/types";
+import type { Rng } from "../generate/random";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "security-injection";

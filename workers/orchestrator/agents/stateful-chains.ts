@@ -9,9 +9,10 @@
  */
 import type { JsonSchema, Step } from "../../model";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
-import type { Rng } from "./random";
+import type { Rng } from "../generate/random";
 import { buildRequest, conformanceChecks, copy, isJsonMedia, type AgentEnv } from "./requests";
-import { flattenAllOf, isObject, resolve } from "./schema";
+import { flattenAllOf, resolve } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
 import { comparableFields, createResource, itemRequest, updateOptional, type ResourceTarget } from "./stateful-resources";
 
 function step(id: string, request: Step["request"], checks: Step["checks"], requireSuccess = false): Step {

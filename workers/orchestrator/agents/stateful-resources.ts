@@ -6,9 +6,11 @@
 import type { JsonSchema, Operation, Step } from "../../model";
 import { check } from "./case-helpers";
 import { buildRequest, conformanceChecks, isJsonMedia, type AgentEnv, type BuiltRequest } from "./requests";
-import type { Rng } from "./random";
+import type { Rng } from "../generate/random";
 import { pathPlaceholders, type Producer } from "./resources";
-import { flattenAllOf, isIdLikeName, isObject, resolve } from "./schema";
+import { flattenAllOf, resolve } from "../../jsonschema/shape";
+import { isIdLikeName } from "./names";
+import { isObject } from "../../jsonschema/types";
 
 /** A resource reachable at `itemPath` = `collection/{param}` and the operation that creates it. */
 export interface ResourceTarget {

@@ -16,7 +16,8 @@ import {
   type SpecProblem,
 } from "../../model";
 import type { Dialect } from "./dialect";
-import { escapeSegment, isObject, joinPointer, resolvePointer, splitPointer, splitRef } from "./pointer";
+import { escapeSegment, joinPointer, resolvePointer, splitPointer, splitRef } from "../../jsonschema/pointer";
+import { isObject } from "../../jsonschema/types";
 import { ProblemList } from "./problems";
 import { RefResolver } from "./refs";
 import { Normaliser } from "./schema";

@@ -1,7 +1,8 @@
 import { HTTP_METHODS, type SpecProblem } from "../../model";
 import { MAX_SPEC_BYTES } from "./limits";
 import { parseDocument } from "./parse-document";
-import { escapeSegment, isObject, joinPointer, refOf, resolvePointer, splitRef } from "./pointer";
+import { escapeSegment, joinPointer, refOf, resolvePointer, splitRef } from "../../jsonschema/pointer";
+import { isObject } from "../../jsonschema/types";
 import type { SourceLocator } from "./text-position";
 
 export interface BundleOptions {

@@ -1,5 +1,5 @@
 import { LineIndex, type SourceLocator, type SourcePosition } from "./text-position";
-import { splitPointer } from "./pointer";
+import { splitPointer } from "../../jsonschema/pointer";
 
 /**
  * Positions in JSON text without building a second tree: one scan over the text that descends

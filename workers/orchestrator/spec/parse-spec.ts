@@ -2,7 +2,7 @@ import type { ApiModel, SpecProblem } from "../../model";
 import { buildApiModel } from "./build-model";
 import { detectDialect } from "./dialect";
 import { parseDocument, type ParseDocumentOptions } from "./parse-document";
-import { isObject } from "./pointer";
+import { isObject } from "../../jsonschema/types";
 import { ProblemList } from "./problems";
 import { convertSwagger2 } from "./swagger2";
 import { NO_LOCATOR, type SourceLocator } from "./text-position";

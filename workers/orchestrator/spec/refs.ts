@@ -1,5 +1,6 @@
 import { MAX_REF_CHAIN } from "./limits";
-import { isObject, joinPointer, refOf, resolvePointer, splitRef } from "./pointer";
+import { isObject } from "../../jsonschema/types";
+import { joinPointer, refOf, resolvePointer, splitRef } from "../../jsonschema/pointer";
 import type { ProblemList } from "./problems";
 
 export interface Resolved {

@@ -1,6 +1,7 @@
 import type { JsonSchema } from "../../model";
 import { MAX_NESTING_DEPTH } from "./limits";
-import { isObject, joinPointer } from "./pointer";
+import { isObject } from "../../jsonschema/types";
+import { joinPointer } from "../../jsonschema/pointer";
 import type { ProblemList } from "./problems";
 
 export interface SchemaContext {

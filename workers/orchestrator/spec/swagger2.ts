@@ -1,6 +1,7 @@
 import { HTTP_METHODS, type SpecProblem } from "../../model";
 import { MAX_REF_CHAIN } from "./limits";
-import { isObject, joinPointer, refOf, resolvePointer, splitRef } from "./pointer";
+import { isObject } from "../../jsonschema/types";
+import { joinPointer, refOf, resolvePointer, splitRef } from "../../jsonschema/pointer";
 import { ProblemList } from "./problems";
 
 /**

@@ -1,6 +1,7 @@
 import { HTTP_METHODS, type SpecProblem } from "../../model";
 import type { Dialect } from "./dialect";
-import { isObject, joinPointer } from "./pointer";
+import { isObject } from "../../jsonschema/types";
+import { joinPointer } from "../../jsonschema/pointer";
 import { ProblemList } from "./problems";
 
 /**

@@ -5,7 +5,7 @@
  * pointers.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from "js-yaml";
-import { escapeSegment } from "./pointer";
+import { escapeSegment } from "../../jsonschema/pointer";
 
 /** Start offset of a node's text (a quoted scalar starts at its quote, an alias at its `*`). */
 function nodeStart(event: Event): number {

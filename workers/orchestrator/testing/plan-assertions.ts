@@ -2,9 +2,9 @@
 import { readFile } from "node:fs/promises";
 import { expect } from "vitest";
 import { isCheckName, type ApiModel, type TestCase } from "../../model";
-import { generateValid } from "../agents/data-mocking";
-import { Rng } from "../agents/random";
-import { ModelValidator } from "../agents/validation";
+import { generateValid } from "../generate/data-mocking";
+import { Rng } from "../generate/random";
+import { ModelValidator } from "../../jsonschema/request-validator";
 import type { PlanConfig } from "../agents/types";
 import { planRun, unfilledPlaceholders } from "../plan";
 import { parseSpec } from "../spec";

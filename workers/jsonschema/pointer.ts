@@ -1,4 +1,5 @@
 /** JSON Pointer (RFC 6901) helpers and `$ref` splitting. */
+import { isObject } from "./types";
 
 export function escapeSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -76,10 +77,6 @@ export function splitRef(ref: string): SplitRef {
   const file = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? "" : percentDecode(ref.slice(hash + 1));
   return { file, pointer: fragment, anchor: fragment !== "" && !fragment.startsWith("/") };
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** A `{ "$ref": "..." }` object (siblings allowed). */

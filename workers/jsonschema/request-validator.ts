@@ -8,9 +8,10 @@
  * removed from `required` (OpenAPI: readOnly properties are not expected in requests).
  */
 import { validate as cfValidate, type Schema } from "@cfworker/json-schema";
-import type { ApiModel, JsonSchema } from "../../model";
-import { normalisePattern } from "./regex-gen";
-import { isObject, lookupRef, type SchemaObject } from "./schema";
+import type { ApiModel, JsonSchema } from "../model";
+import { normalisePattern } from "./pattern";
+import { isObject, type SchemaObject } from "./types";
+import { lookupRef } from "./refs";
 
 /** keywords that carry data rather than schemas: dropped so the validator never walks them */
 const ANNOTATIONS = new Set(["example", "examples", "default", "xml", "externalDocs", "discriminator", "description", "title"]);

@@ -14,8 +14,9 @@ import type { JsonSchema } from "../../model";
 import { formatValue, invalidFormatValue, valueForName } from "./formats";
 import type { Rng } from "./random";
 import { compilePattern, generateFromPattern } from "./regex-gen";
-import { admittedTypes, deref, flattenAllOf, inferType, isObject, mergeSchemas, resolve, type SchemaMap, type SchemaObject } from "./schema";
-import type { ModelValidator } from "./validation";
+import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
+import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/types";
+import type { ModelValidator } from "../../jsonschema/request-validator";
 
 export interface GenContext {
   schemas: SchemaMap;

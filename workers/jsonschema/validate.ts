@@ -18,8 +18,8 @@
  * Validators are cached per model and schema object.
  */
 import { Validator } from "@cfworker/json-schema";
-import type { ApiModel, JsonSchema } from "../../model";
-import { decodeRefToken } from "../../orchestrator/spec/pointer";
+import type { ApiModel, JsonSchema } from "../model";
+import { decodeRefToken } from "./pointer";
 
 export type Purpose = "response" | "request";
 

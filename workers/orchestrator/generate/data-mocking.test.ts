@@ -4,8 +4,8 @@ import type { JsonSchema } from "../../model";
 import { coerceWire, generateInvalid, generateValid } from "./data-mocking";
 import { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
-import { petstoreModel } from "./test-fixtures";
-import { ModelValidator } from "./validation";
+import { petstoreModel } from "../agents/test-fixtures";
+import { ModelValidator } from "../../jsonschema/request-validator";
 
 const model = petstoreModel();
 const schemas = model.schemas;

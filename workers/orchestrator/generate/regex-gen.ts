@@ -4,6 +4,7 @@
  * alternation and quantifiers. Lookarounds and backreferences are not supported: the caller then
  * falls back to examples. Every result is checked with RegExp(pattern, "u") before it is returned.
  */
+import { normalisePattern } from "../../jsonschema/pattern";
 import type { Rng } from "./random";
 
 type Node =
@@ -231,15 +232,6 @@ function parsePattern(pattern: string): Node | null {
   if (parsedCache.size > 5000) parsedCache.clear();
   parsedCache.set(pattern, node);
   return node;
-}
-
-/**
- * A pattern written as a JavaScript regex literal ("/^[a-z0-9._]+$/") is a common spec slip; taken
- * literally it demands the slashes no server's own validation requires. Read it as its body.
- */
-export function normalisePattern(pattern: string): string {
-  const literal = /^\/(\^.*\$)\/[dgimsuy]*$/.exec(pattern);
-  return literal ? literal[1] : pattern;
 }
 
 export function compilePattern(pattern: string): RegExp | undefined {

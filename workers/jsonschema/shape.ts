@@ -1,47 +1,11 @@
 /**
- * Small helpers over the normalised JSON Schema of the operation model: `$ref` resolution against
- * ApiModel.schemas, allOf merging, the set of types a schema admits. Pure functions, no caching
- * of their own (callers are cheap enough).
+ * Shapes of the normalised JSON Schema of the operation model: `$ref` following (siblings
+ * merged), allOf merging and flattening, the set of types a schema admits, the type a schema
+ * implies. Pure functions, no caching of their own (callers are cheap enough).
  */
-import type { JsonSchema } from "../../model";
-import { decodeRefToken } from "../spec/pointer";
-
-export type SchemaObject = { [keyword: string]: unknown };
-export type SchemaMap = Record<string, JsonSchema>;
-
-export function isObject(value: unknown): value is SchemaObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-const REF_PREFIXES = ["#/components/schemas/", "#/definitions/", "#/$defs/"];
-
-
-/** The name a `$ref` points at ("#/components/schemas/Pet" → "Pet"), if it is a component ref. */
-export function refName(ref: string): string | undefined {
-  for (const prefix of REF_PREFIXES) {
-    if (ref.startsWith(prefix)) {
-      const rest = ref.slice(prefix.length).split("/");
-      if (rest.length === 1) return decodeRefToken(rest[0]);
-    }
-  }
-  return undefined;
-}
-
-/** Resolve one `$ref` (component name plus an optional deeper pointer); undefined when dangling. */
-export function lookupRef(ref: string, schemas: SchemaMap): JsonSchema | undefined {
-  for (const prefix of REF_PREFIXES) {
-    if (!ref.startsWith(prefix)) continue;
-    const tokens = ref.slice(prefix.length).split("/").map((t) => decodeRefToken(t));
-    let node: unknown = schemas[tokens[0]];
-    for (const token of tokens.slice(1)) {
-      if (Array.isArray(node)) node = node[Number(token)];
-      else if (isObject(node)) node = node[token];
-      else return undefined;
-    }
-    return node === undefined ? undefined : (node as JsonSchema);
-  }
-  return undefined;
-}
+import type { JsonSchema } from "../model";
+import { isObject, type SchemaMap, type SchemaObject } from "./types";
+import { lookupRef, refName } from "./refs";
 
 /**
  * Follow `$ref` chains (bounded) and return the target; sibling keywords of a `$ref` (allowed in
@@ -221,17 +185,4 @@ export function inferType(s: SchemaObject): string | undefined {
   if (s.minLength !== undefined || s.maxLength !== undefined || s.pattern || s.format) return "string";
   if (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf !== undefined) return "number";
   return undefined;
-}
-
-/** Does a name look like a resource identifier (id, petId, pet_id, uuid)? */
-export function isIdLikeName(name: string): boolean {
-  return /^(id|uuid|guid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID)$/.test(name) || /_(id|uuid)$/i.test(name);
-}
-
-/** Naive singular of a path segment: "orders" → "order", "categories" → "category". */
-export function singular(word: string): string {
-  if (/ies$/i.test(word)) return word.slice(0, -3) + "y";
-  if (/(ss|sh|ch|x)es$/i.test(word)) return word.slice(0, -2);
-  if (/s$/i.test(word) && !/ss$/i.test(word)) return word.slice(0, -1);
-  return word;
 }

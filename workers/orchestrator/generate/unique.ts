@@ -11,8 +11,9 @@
 import type { JsonSchema } from "../../model";
 import type { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
-import { flattenAllOf, isObject, type SchemaMap } from "./schema";
-import type { ModelValidator } from "./validation";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject, type SchemaMap } from "../../jsonschema/types";
+import type { ModelValidator } from "../../jsonschema/request-validator";
 
 /** Name endings of fields whose values tend to be unique per resource. */
 const UNIQUE_ENDINGS = ["email", "mail", "username", "login", "handle", "nickname", "slug", "sku", "code", "name", "title", "key", "identifier", "isbn", "serial", "domain", "hostname", "alias", "label", "number", "ref", "reference"];
