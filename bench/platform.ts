@@ -8,20 +8,32 @@
  *  3. wall time from POST /runs to the first stored result.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createServer as createNetServer } from "node:net";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { TERMINAL_STATUSES } from "../workers/model";
 import { generateSyntheticSpec } from "../workers/orchestrator/spec";
 
 const ROOT = join(import.meta.dirname, "..");
-const PORT = 8797;
+const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 const KEY = "sk_bench_admin_key_000000000000000000";
 const auth = { authorization: `Bearer ${KEY}` };
+
+/** A port nobody listens on now: other sessions on this machine run their own platforms. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function startPlatform(): ChildProcess {
   const state = mkdtempSync(join(tmpdir(), "sentinel-bench-"));
@@ -46,17 +58,36 @@ async function waitHealthy(timeoutMs = 90_000) {
   throw new Error("platform did not start");
 }
 
-/** workerd's resident memory, current and peak (VmHWM), in MB. */
-function workerdMemory(): { rssMB: number; peakMB: number } {
-  const out = spawnSyncText("pgrep", ["-n", "workerd"]).trim();
-  const status = readFileSync(`/proc/${out}/status`, "utf8");
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMB: Math.round(kb("VmRSS") / 1024), peakMB: Math.round(kb("VmHWM") / 1024) };
+/** The workerd process started by our platform (not another session's): a descendant of `root`. */
+function workerdOf(root: number): number {
+  const parent = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(entry), ppid);
+      names.set(Number(entry), name);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const descends = (pid: number) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
+    return false;
+  };
+  const pid = [...names].find(([p, name]) => name === "workerd" && descends(p))?.[0];
+  if (pid === undefined) throw new Error("workerd of this platform not found");
+  return pid;
 }
 
-import { spawnSync } from "node:child_process";
-function spawnSyncText(cmd: string, args: string[]): string {
-  return spawnSync(cmd, args, { encoding: "utf8" }).stdout;
+/** workerd's resident memory, current and peak (VmRSS / VmHWM), in MB. */
+function workerdMemory(pid: number): { rssMB: number; peakMB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMB: Math.round(kb("VmRSS") / 1024), peakMB: Math.round(kb("VmHWM") / 1024) };
 }
 
 async function uploadSpec(name: string, body: Uint8Array | string, contentType: string) {
@@ -119,15 +150,18 @@ async function main() {
   process.on("exit", stop);
   try {
     await waitHealthy();
-    const idle = workerdMemory();
+    const workerd = workerdOf(platform.pid!);
+    const memory = () => workerdMemory(workerd);
+    console.log(JSON.stringify({ bench: "machine", cores: availableParallelism(), loadAverage: loadavg().map((l) => +l.toFixed(2)) }));
+    const idle = memory();
     console.log(JSON.stringify({ bench: "workerd-idle", ...idle }));
 
     const kube = readFileSync(join(ROOT, "../shared/specs/real/kubernetes-v1.36.json"));
     const up1 = await uploadSpec("kubernetes", kube, "application/json");
-    console.log(JSON.stringify({ bench: "spec-upload", spec: "kubernetes-v1.36.json (largest real, 4.1 MB)", ...up1, ...workerdMemory() }));
+    console.log(JSON.stringify({ bench: "spec-upload", spec: "kubernetes-v1.36.json (largest real, 4.1 MB)", ...up1, ...memory() }));
     const synthetic = JSON.stringify(generateSyntheticSpec(5000));
     const up2 = await uploadSpec("synthetic5000", synthetic, "application/json");
-    console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...workerdMemory() }));
+    console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...memory() }));
 
     const target = await startFastTarget();
     const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(200)), "application/json");

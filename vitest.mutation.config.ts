@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// `npm run test:mutation` (Stryker): only the checks' own node tests, so each mutant of
+// workers/executor/checks must be killed by an expectation that sits beside the check.
+export default defineConfig({
+  test: {
+    name: "checks",
+    environment: "node",
+    isolate: false,
+    include: ["workers/executor/checks/**/*.test.ts"],
+    exclude: ["**/*.workerd.test.ts", "**/*.corpus.test.ts", "**/node_modules/**"],
+  },
+});
