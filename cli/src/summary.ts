@@ -4,6 +4,7 @@
  * excerpt) and the curl line that reproduces it, as Schemathesis prints them.
  */
 import { countBySeverity, operationLabel, sortFindings } from "../../workers/reports/severity";
+import { otherTriggers, triggerLabel } from "../../workers/reports/triggers";
 import type { Report } from "../../workers/reports/types";
 import type { FailOn } from "./options";
 
@@ -11,6 +12,8 @@ const MAX_ROWS = 50;
 /** findings shown with their response and curl line */
 const MAX_DETAILS = 20;
 const BODY_EXCERPT = 200;
+/** other triggers printed per finding (the reports list them all) */
+const MAX_TRIGGERS = 5;
 
 export function formatSummary(report: Report, opts: { failOn: FailOn; failing: number; written: string[]; color?: boolean }): string {
   const { run, findings } = report;
@@ -75,6 +78,16 @@ function findingDetail(f: Report["findings"][number], n: number): string[] {
     lines.push(`   Steps: ${f.steps.map((s) => `${s.id} ${s.response?.status ?? "—"}${s.finding ? " ←" : ""}`).join(" → ")} (the reports hold a script of every step)`);
   }
   lines.push(`   Reproduce: ${f.curl}`);
+  const others = otherTriggers(f);
+  if (others.length > 0) {
+    lines.push(`   Also triggered by (${others.length} more distinct trigger${others.length === 1 ? "" : "s"}):`);
+    for (const t of others.slice(0, MAX_TRIGGERS)) {
+      lines.push(`   - ${oneLine(triggerLabel(t))}`);
+      if (t.chain) lines.push(`     Steps: ${t.chain.join(" → ")}`);
+      lines.push(`     ${t.curl}`);
+    }
+    if (others.length > MAX_TRIGGERS) lines.push(`   … ${others.length - MAX_TRIGGERS} more in the reports`);
+  }
   lines.push("");
   return lines;
 }

@@ -98,4 +98,32 @@ describe("findings", () => {
     expect(deleted.title).toBe("Deleted resource still served on DELETE /pets/{petId}");
     expect(deleted.curl).toContain("'GET' 'http://api.test/pets/1'");
   });
+
+  it("records the distinct trigger of each finding: the varied parameter, agent and kind, a curl, a chain's steps", () => {
+    const focused: TestCase = {
+      ...testCase,
+      steps: [
+        { ...testCase.steps[0], checks: [{ name: "negative_data_rejection", params: { location: "body", parameter: "/quantity" } }] },
+        testCase.steps[1],
+      ],
+    };
+    const [server] = findingsFromCase(result, focused, model);
+    expect(server.kind).toBe("negative");
+    expect(server.triggers).toHaveLength(1);
+    const [trigger] = server.triggers!;
+    expect(trigger).toMatchObject({ key: "functional-negative|negative|body /quantity", parameter: "body /quantity", status: 500, caseId: "c1", count: 1 });
+    expect(trigger.curl).toContain("'http://api.test/pets'");
+    // the failing step is the first: the chain stops there
+    expect(trigger.chain).toEqual(["a: POST /pets → 500"]);
+    // without a varied parameter the case's tags tell triggers apart; `focus` wins over check params
+    const tagged = findingsFromCase(result, { ...testCase, tags: ["lifecycle"] }, model)[0].triggers![0];
+    expect(tagged.key).toBe("functional-negative|negative|lifecycle");
+    expect(tagged.parameter).toBeUndefined();
+    expect(findingsFromCase(result, { ...focused, focus: "query inStock" }, model)[0].triggers![0].parameter).toBe("query inStock");
+    // big bodies are cut in a trigger's curl, and it says so
+    const big: CaseResult = { ...result, exchanges: [{ ...result.exchanges[0], request: { ...result.exchanges[0].request, body: "y".repeat(5000) } }, result.exchanges[1]] };
+    const cut = findingsFromCase(big, testCase, model)[0].triggers![0];
+    expect(cut.bodyCut).toBe(true);
+    expect(cut.curl.length).toBeLessThan(2500);
+  });
 });

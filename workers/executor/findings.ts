@@ -14,7 +14,7 @@
  * across runs, so the same bug keeps its id. Response bodies are cut to `maxBodyChars` in the
  * row (the whole body goes to R2 elsewhere).
  */
-import type { ApiModel, CaseResult, CheckName, Finding, FindingStep, Operation, Step, TestCase } from "../model";
+import type { ApiModel, CaseResult, CheckName, Exchange, Finding, FindingStep, FindingTrigger, Operation, Step, TestCase } from "../model";
 import { checkInfo, SEVERITY_RANK } from "../model";
 import { findOperation, operationsOnPath } from "./checks/support";
 import { toCurl } from "./curl";
@@ -171,9 +171,68 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
       finding.response = { status, headers, body: cut(body, maxBody), durationMs };
     }
     if (testCase.steps.length > 1) finding.steps = chainSteps(result, testCase, outcome.stepId, options.maxStepBodyChars ?? 2048);
+    finding.kind = testCase.kind;
+    finding.triggers = [findingTrigger(result, testCase, step, exchange)];
     findings.push(finding);
   }
   return findings;
+}
+
+/** Request bodies kept in a trigger's curl (the finding's own request keeps more). */
+const TRIGGER_BODY_CHARS = 2048;
+/** Steps listed in a trigger's chain. */
+const TRIGGER_CHAIN_STEPS = 8;
+
+/**
+ * The part of the request a case varied: its `focus`, else what the failing step's checks say
+ * they judge (`location` + `parameter` params of negative, acceptance and injection checks).
+ */
+export function triggerParameter(testCase: TestCase, step: Step): string | undefined {
+  if (testCase.focus) return testCase.focus;
+  for (const spec of step.checks) {
+    const location = typeof spec.params?.location === "string" ? spec.params.location : undefined;
+    const parameter = typeof spec.params?.parameter === "string" ? spec.params.parameter : undefined;
+    if (location && parameter) return `${location} ${parameter}`;
+    if (location) return location;
+  }
+  return undefined;
+}
+
+function pathAndQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+/** The trigger of one failing step: what distinguishes it from other ways to the same finding, with a curl. */
+export function findingTrigger(result: CaseResult, testCase: TestCase, step: Step, exchange: Exchange): FindingTrigger {
+  const parameter = triggerParameter(testCase, step);
+  const body = exchange.request.body;
+  const bodyCut = body !== undefined && body.length > TRIGGER_BODY_CHARS;
+  const request = bodyCut ? { ...exchange.request, body: body.slice(0, TRIGGER_BODY_CHARS) } : exchange.request;
+  const trigger: FindingTrigger = {
+    key: [result.agent, testCase.kind, parameter ?? (testCase.tags ?? []).join(",")].join("|"),
+    agent: result.agent,
+    kind: testCase.kind,
+    caseId: result.caseId,
+    title: testCase.title,
+    curl: toCurl(request),
+    count: 1,
+  };
+  if (parameter) trigger.parameter = parameter;
+  if (exchange.response) trigger.status = exchange.response.status;
+  if (bodyCut) trigger.bodyCut = true;
+  if (result.exchanges.length > 1) {
+    const upTo = result.exchanges.indexOf(exchange);
+    trigger.chain = result.exchanges
+      .slice(0, upTo >= 0 ? upTo + 1 : undefined)
+      .slice(-TRIGGER_CHAIN_STEPS)
+      .map((e) => `${e.stepId}: ${e.request.method.toUpperCase()} ${pathAndQuery(e.request.url)} → ${e.response ? e.response.status : (e.failure ?? "no response")}`);
+  }
+  return trigger;
 }
 
 /** LLM-made cases and oracles, and inferred invariants, say so (with the oracle's sentence and a lower confidence). */

@@ -97,4 +97,9 @@ export interface TestCase {
   steps: Step[];
   /** free-form tags for reports, e.g. "boundary", "oneOf[1]" */
   tags?: string[];
+  /**
+   * The one part of the request this case varies, when it varies one ("query inStock",
+   * "body /items/0/quantity"): a finding lists its distinct triggers by it.
+   */
+  focus?: string;
 }

@@ -117,6 +117,36 @@ export interface Finding {
   similar?: SimilarFinding[];
   /** every step of a multi-step case, in order (absent for single-request cases) */
   steps?: FindingStep[];
+  /** the case kind of the first occurrence (positive, negative, stateful, security, …) */
+  kind?: string;
+  /**
+   * The distinct ways this finding was triggered (per parameter, per agent and case kind), the
+   * first occurrence first, each with a curl: three parameters causing the same 500 are three
+   * triggers of one finding, not one example hiding two.
+   */
+  triggers?: FindingTrigger[];
+}
+
+/** One distinct trigger of a finding. */
+export interface FindingTrigger {
+  /** what makes it distinct: agent, case kind and the varied parameter (or the case's tags) */
+  key: string;
+  agent: string;
+  kind: string;
+  caseId: string;
+  /** the case title */
+  title: string;
+  /** the part of the request the case varied, when known ("query inStock", "body /quantity") */
+  parameter?: string;
+  /** status of the failing response (absent when none came) */
+  status?: number;
+  /** the failing request (its body cut at a few KB: `bodyCut` says so) */
+  curl: string;
+  bodyCut?: boolean;
+  /** a chain's steps: "delete: DELETE /items/7 → 204" */
+  chain?: string[];
+  /** how many failing cases had this trigger */
+  count: number;
 }
 
 export type FindingSource = "deterministic" | "llm" | "inferred";

@@ -8,6 +8,7 @@ import { checkInfo, SEVERITIES, type CaseResult } from "../model";
 import { escapeHtml as e, truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
+import { otherTriggers, triggerLabel } from "./triggers";
 import type { ReportFinding, ReportInput, ReportSkipped } from "./types";
 
 /** Longest body shown inline; the JSON report and R2 keep the rest. */
@@ -23,7 +24,7 @@ main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4p
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:110px}
 .card b{display:block;font-size:20px}.card>span{font-size:12px;text-transform:uppercase;letter-spacing:.04em}.card>span:not(.sev){color:var(--muted)}
 .sev{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}
-.steps{margin:6px 0 6px 18px;padding:0}.steps li{margin:2px 0}.steps .hit{font-weight:600}
+.steps{margin:6px 0 6px 18px;padding:0}.steps li{margin:2px 0}.steps .hit{font-weight:600}.triggers{margin:6px 0;padding-left:18px}.triggers li{margin:6px 0}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
 .status-passed{color:var(--ok)}.status-failed,.status-errored{color:var(--high)}
 details{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:8px 0}
@@ -115,8 +116,21 @@ function findingHtml(f: ReportFinding): string {
 <p>Operation <code>${e(f.operation.operationId)}</code> · agent <code>${e(f.agent)}</code> · finding <code>${e(f.id)}</code></p>
 ${stepsHtml(f)}<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(f.curl)}</pre></div>
 <div class="cols"><div><b>Request</b><pre>${e(requestText)}</pre></div><div><b>Response</b><pre>${e(responseText)}</pre></div></div>
-</div>
+${triggersHtml(f)}</div>
 </details>`;
+}
+
+/** The other distinct triggers of a finding, each with its curl (and a chain's steps). */
+function triggersHtml(f: ReportFinding): string {
+  const others = otherTriggers(f);
+  if (others.length === 0) return "";
+  const items = others.map(
+    (t) =>
+      `<li>${e(triggerLabel(t))} · case <code>${e(t.caseId)}</code>${t.chain ? `<br><code>${e(t.chain.join(" → "))}</code>` : ""}<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(t.curl)}</pre></div></li>`,
+  );
+  return `<p><b>Also triggered by</b> ${others.length} more distinct trigger${others.length === 1 ? "" : "s"}</p>
+<ul class="triggers">${items.join("")}</ul>
+`;
 }
 
 function headerLines(headers: Record<string, string>): string[] {

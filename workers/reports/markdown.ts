@@ -7,6 +7,7 @@ import { SEVERITIES, type Severity } from "../model";
 import { escapeMarkdown as md, markdownCode, truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
+import { otherTriggers, triggerLabel } from "./triggers";
 import type { ReportInput } from "./types";
 
 const SEVERITY_ICON: Record<Severity, string> = { critical: "🟥", high: "🔴", medium: "🟠", low: "🔵", info: "⚪" };
@@ -66,6 +67,16 @@ export function toMarkdown(input: ReportInput, options: MarkdownOptions = {}): s
       }
       out.push(fencedBlock(script ?? f.curl, script ? "bash" : "sh"));
       out.push("");
+      const others = otherTriggers(f);
+      if (others.length > 0) {
+        out.push(`Also triggered by ${others.length} more distinct trigger${others.length === 1 ? "" : "s"}:`);
+        out.push("");
+        for (const t of others.slice(0, 5)) out.push(`- ${md(truncate(triggerLabel(t), 200))}${t.chain ? ` (steps: ${md(truncate(t.chain.join(" → "), 300))})` : ""}`);
+        if (others.length > 5) out.push(`- … ${others.length - 5} more (see the JSON or HTML report)`);
+        out.push("");
+        out.push(fencedBlock(others.slice(0, 5).map((t) => t.curl).join("\n"), "sh"));
+        out.push("");
+      }
     }
     out.push("</details>");
   }

@@ -2,9 +2,9 @@
  * The Report JSON contract (DESIGN.md) built from stored rows: a pure function, so the gateway,
  * the CLI and tests produce byte-identical reports from the same data.
  */
-import { RUN_STATUSES, SEVERITY_RANK, type Finding, type Severity } from "../model";
+import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
-import { ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming } from "./types";
+import { ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -81,6 +81,8 @@ export function reportFinding(finding: Finding): ReportFinding {
   if (finding.firstSeen !== undefined) out.firstSeen = finding.firstSeen;
   if (finding.seenInRuns !== undefined) out.seenInRuns = finding.seenInRuns;
   if (finding.similar !== undefined) out.similar = finding.similar;
+  if (finding.kind !== undefined) out.kind = finding.kind;
+  if (finding.triggers && finding.triggers.length > 0) out.triggers = finding.triggers.map(reportTrigger);
   if (finding.response) {
     out.response = {
       status: finding.response.status,
@@ -89,6 +91,15 @@ export function reportFinding(finding: Finding): ReportFinding {
       durationMs: Math.max(0, finding.response.durationMs),
     };
   }
+  return out;
+}
+
+function reportTrigger(t: FindingTrigger): ReportTrigger {
+  const out: ReportTrigger = { agent: t.agent, kind: t.kind, caseId: t.caseId, title: t.title, curl: t.curl, count: Math.max(1, Math.floor(t.count || 1)) };
+  if (t.parameter !== undefined) out.parameter = t.parameter;
+  if (t.status !== undefined) out.status = t.status;
+  if (t.bodyCut) out.bodyCut = true;
+  if (t.chain && t.chain.length > 0) out.chain = t.chain;
   return out;
 }
 

@@ -7,6 +7,7 @@
 import { checkInfo, SEVERITY_RANK, type Severity } from "../model";
 import { operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
+import { otherTriggers, triggerLabel } from "./triggers";
 import type { ReportFinding, ReportInput } from "./types";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -74,12 +75,14 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
     }
     const script = findingScript(f);
     const chain = f.steps.length > 1 ? `\nSteps:\n${stepLines(f.steps).join("\n")}` : "";
+    const others = otherTriggers(f);
+    const alsoText = others.length > 0 ? `\nAlso triggered by:\n${others.map((t) => `- ${triggerLabel(t)}: ${t.curl}`).join("\n")}` : "";
     return {
       ruleId: f.check,
       ruleIndex: ruleIds.indexOf(f.check),
       level: sarifLevel(f.severity),
       message: {
-        text: `${f.title} — ${operationLabel(f.operation)}: ${f.message}${chain}\nReproduce: ${script ? `the script in properties.script (every step), or the last step: ${f.curl}` : f.curl}`,
+        text: `${f.title} — ${operationLabel(f.operation)}: ${f.message}${chain}\nReproduce: ${script ? `the script in properties.script (every step), or the last step: ${f.curl}` : f.curl}${alsoText}`,
       },
       locations: [location],
       partialFingerprints: { "sentinelFinding/v1": f.id },
@@ -94,6 +97,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
         curl: f.curl,
         ...(f.steps.length > 1 ? { steps: f.steps.map((st) => ({ id: st.id, method: st.request.method.toUpperCase(), url: st.request.url, status: st.response?.status ?? null, ...(st.finding ? { finding: true } : {}) })) } : {}),
         ...(script ? { script } : {}),
+        ...(f.triggers && f.triggers.length > 1 ? { triggers: f.triggers } : {}),
       },
     };
   });

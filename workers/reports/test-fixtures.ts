@@ -23,7 +23,18 @@ function finding(partial: Partial<ReportFinding> & Pick<ReportFinding, "id" | "c
 
 export const SAMPLE_FINDINGS: ReportFinding[] = [
   finding({ id: "f-bola", check: "bola", severity: "critical", agent: "security-auth", title: `BOLA: user B read pet of user A ${EVIL}`, operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" } }),
-  finding({ id: "f-500", check: "not_a_server_error", severity: "high" }),
+  finding({
+    id: "f-500",
+    check: "not_a_server_error",
+    severity: "high",
+    kind: "positive",
+    // three distinct ways to the same 500: two parameters and a stateful chain
+    triggers: [
+      { agent: "functional-positive", kind: "positive", caseId: "functional-positive:getPet:0", title: "GET /pets/{petId} with required parts only", status: 500, curl: "curl -sS -X GET 'http://127.0.0.1:8787/pets/1' -H 'accept: application/json'", count: 1 },
+      { agent: "functional-positive", kind: "positive", caseId: "functional-positive:getPet:4", title: "GET /pets/{petId} with only optional query verbose = false", parameter: "query verbose", status: 500, curl: "curl -X 'GET' 'http://127.0.0.1:8787/pets/1?verbose=false'", count: 3 },
+      { agent: "stateful", kind: "stateful", caseId: "stateful:createPet:1", title: `POST /pets then delete ${EVIL}`, status: 500, curl: "curl -X 'GET' 'http://127.0.0.1:8787/pets/9'", chain: ["create: POST /pets → 201", "delete: DELETE /pets/9 → 204", "read-deleted: GET /pets/9 → 500"], count: 1 },
+    ],
+  }),
   finding({
     id: "f-neg",
     check: "negative_data_rejection",

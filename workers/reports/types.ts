@@ -77,6 +77,25 @@ export const ReportTimingSchema = z.object({
   rps: z.number().nonnegative(),
 });
 
+/** One distinct way a finding was triggered (per parameter, per agent and case kind), with its curl. */
+export const ReportTriggerSchema = z.object({
+  agent: z.string(),
+  /** the case kind: positive, negative, stateful, security, … */
+  kind: z.string(),
+  caseId: z.string(),
+  title: z.string(),
+  /** the part of the request the case varied, when known ("query inStock", "body /quantity") */
+  parameter: z.string().optional(),
+  status: z.number().int().optional(),
+  curl: z.string(),
+  /** the request body in the curl was cut (the case's result holds it whole) */
+  bodyCut: z.boolean().optional(),
+  /** a chain's steps up to the failing one: "delete: DELETE /items/7 → 204" */
+  chain: z.array(z.string()).optional(),
+  /** failing cases with this trigger */
+  count: z.number().int().positive(),
+});
+
 export const ReportFindingSchema = z.object({
   id: z.string().min(1),
   /** a name of the check vocabulary (workers/model/checks.ts); open so that new checks never break old readers */
@@ -120,6 +139,10 @@ export const ReportFindingSchema = z.object({
   steps: z.array(ReportStepSchema).default([]),
   /** for a chain: a bash script (curl + jq) replaying every step up to the failing one */
   script: z.string().optional(),
+  /** the case kind of the first occurrence (positive, negative, stateful, security, …) */
+  kind: z.string().optional(),
+  /** the distinct triggers, the finding's own first (at most 12; `occurrences` counts every failing case) */
+  triggers: z.array(ReportTriggerSchema).optional(),
 });
 
 /** The AI layer's account of a run (issue 11 contract). */
@@ -187,6 +210,7 @@ type ReportRun = z.infer<typeof ReportRunSchema>;
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 type ReportStats = z.infer<typeof ReportStatsSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
+export type ReportTrigger = z.infer<typeof ReportTriggerSchema>;
 export type ReportSkipped = z.infer<typeof ReportSkippedSchema>;
 export type ReportTiming = z.infer<typeof ReportTimingSchema>;
 

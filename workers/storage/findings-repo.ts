@@ -18,19 +18,35 @@ export function compactFinding(finding: Finding, limit = FINDING_BODY_LIMIT): Fi
   return copy;
 }
 
+/** Distinct triggers kept per finding (the first ones; later ones only count as occurrences). */
+export const MAX_TRIGGERS = 12;
+
+/** The row's trigger whose key is the bound one (its array index), for the upsert below. */
+const TRIGGER_INDEX = `(SELECT j.key FROM json_each(findings.data, '$.triggers') j WHERE json_extract(j.value, '$.key') = ?)`;
+
 /**
  * Insert the finding or count one more occurrence — but only while the case's result row does
  * not exist yet. It runs in the same D1 batch (one transaction) just before the result insert,
- * which makes a redelivered case a no-op for findings too.
+ * which makes a redelivered case a no-op for findings too. Another occurrence adds its trigger
+ * to the row's `triggers` when that trigger is new (up to MAX_TRIGGERS) or counts it: the same
+ * statement, no extra write.
  */
 export function findingUpsertIfCaseNew(db: D1Database, orgId: string, runId: string, caseId: string, finding: Finding): D1PreparedStatement {
   const data = compactFinding(finding);
+  const trigger = finding.triggers?.[0];
   return db
     .prepare(
       `INSERT INTO findings (id, run_id, org_id, "check", severity, operation_id, method, path, signature, title, data, occurrences)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1
        WHERE NOT EXISTS (SELECT 1 FROM results WHERE run_id = ? AND case_id = ?)
-       ON CONFLICT (run_id, id) DO UPDATE SET occurrences = occurrences + 1`,
+       ON CONFLICT (run_id, id) DO UPDATE SET occurrences = occurrences + 1,
+         data = CASE
+           WHEN ? IS NULL THEN findings.data
+           WHEN ${TRIGGER_INDEX} IS NOT NULL THEN json_set(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count',
+             COALESCE(json_extract(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count'), 1) + 1)
+           WHEN COALESCE(json_array_length(findings.data, '$.triggers'), 0) < ${MAX_TRIGGERS} THEN json_set(findings.data, '$.triggers', json(json_insert(COALESCE(json_extract(findings.data, '$.triggers'), '[]'), '$[#]', json(?))))
+           ELSE findings.data
+         END`,
     )
     .bind(
       finding.id,
@@ -46,6 +62,9 @@ export function findingUpsertIfCaseNew(db: D1Database, orgId: string, runId: str
       JSON.stringify(data),
       runId,
       caseId,
+      // the key: once for "no trigger", three times for TRIGGER_INDEX
+      ...Array<string | null>(4).fill(trigger?.key ?? null),
+      trigger ? JSON.stringify(trigger) : null,
     );
 }
 

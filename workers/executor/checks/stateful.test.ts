@@ -22,6 +22,16 @@ describe("use_after_free", () => {
     expect(use_after_free(ctx({ id: "read", ...item, status: 200 }, { others: [created, deleted, recreate] })).status).toBe("skipped");
     expect(use_after_free(ctx({ id: "read", ...item, urlPath: "/pets/8", status: 200 }, { others: [created, deleted] })).status).toBe("skipped");
   });
+  it("a read that crashes after the DELETE, when it answered before it, is a use after free, not just a server error", () => {
+    const readBefore = record({ id: "read-before-delete", ...item, status: 200, body: { id: 7 } });
+    const crash = use_after_free(ctx({ id: "read", ...item, status: 500 }, { others: [created, readBefore, deleted], params: { deleteStep: "delete" } }));
+    expect(crash).toMatchObject({ status: "failed", signature: "GET:5xx" });
+    expect(crash.message).toContain("answered 200 before the delete");
+    // without a good read before, a 5xx is any server error's (the read may always crash)
+    expect(use_after_free(ctx({ id: "read", ...item, status: 500 }, { others: [created, deleted] })).status).toBe("skipped");
+    const failedRead = record({ id: "read-before-delete", ...item, status: 500 });
+    expect(use_after_free(ctx({ id: "read", ...item, status: 500 }, { others: [created, failedRead, deleted] })).status).toBe("skipped");
+  });
 });
 
 describe("ensure_resource_availability", () => {

@@ -70,7 +70,15 @@ export function use_after_free(ctx: CheckContext): CheckResult {
   if (isSuccess(status) || isRedirect(status)) {
     return fail(`${label(ctx)} answered ${status} for a resource deleted by ${deletion.request.method} ${deletion.step.request.path} (${deletion.step.id})${cacheHint(ctx)}`, `${method}:${Math.floor(status / 100)}xx`);
   }
-  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (isServerError(status)) {
+    // the same resource was read fine before the DELETE: the crash is what the delete left behind
+    const readBefore = ctx.order.slice(0, Math.max(0, ctx.order.indexOf(deletion.step.id))).map((id) => ctx.steps[id]).find((r) => r !== undefined && READ_LIKE.has(r.request.method) && pathOf(r.request.url) === usedPath && succeeded(r));
+    if (!readBefore) return skip(`${status} is judged by not_a_server_error`);
+    return fail(
+      `${label(ctx)} answered ${status} for a resource deleted by ${deletion.request.method} ${deletion.step.request.path} (${deletion.step.id}); it answered ${readBefore.exchange.response!.status} before the delete (${readBefore.step.id})`,
+      `${method}:5xx`,
+    );
+  }
   return pass(`deleted resource not served (${status})`);
 }
 

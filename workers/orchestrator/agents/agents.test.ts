@@ -164,8 +164,8 @@ describe("stateful", () => {
   it("checks use after delete and follows the Location header", async () => {
     const cases = await run(stateful);
     const del = cases.find((c) => c.tags?.includes("delete") && c.operationId === "createPet")!;
-    expect(del.steps.map((s) => s.id)).toEqual(["create", "delete", "read-deleted"]);
-    expect(checksOf(del.steps[2], "use_after_free")[0].params).toEqual({ deleteStep: "delete" });
+    expect(del.steps.map((s) => s.id)).toEqual(["create", "read-before-delete", "delete", "read-deleted"]);
+    expect(checksOf(del.steps[3], "use_after_free")[0].params).toEqual({ deleteStep: "delete" });
     const location = cases.find((c) => c.tags?.includes("location"))!;
     expect(location.steps[0].extract).toEqual({ location: { from: "header", name: "location" } });
     expect(lastStep(location).request.path).toBe("{{location}}");

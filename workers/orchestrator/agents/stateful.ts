@@ -69,7 +69,10 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
   if (target.del) {
     const created = createResource(env, target, rng.fork("delete-chain"));
     const del = itemRequest(env, target.del, rng.fork("delete"), created.known);
-    const steps = [...created.steps, step("delete", del.request, conformanceChecks(del.valid), true)];
+    const steps = [...created.steps];
+    // a read before the delete: a read after it that crashes (5xx) is then the delete's doing
+    if (target.read) steps.push(step("read-before-delete", itemRequest(env, target.read, rng.fork("read-before-delete"), created.known).request, []));
+    steps.push(step("delete", del.request, conformanceChecks(del.valid), true));
     if (target.read) {
       const read = itemRequest(env, target.read, rng.fork("read-deleted"), created.known);
       steps.push(step("read-deleted", read.request, [check("not_a_server_error"), check("use_after_free", { deleteStep: "delete" })]));
