@@ -17,6 +17,7 @@ export const CHECK_NAMES = [
   "ensure_resource_availability",
   "idempotency",
   "location_header",
+  "optimistic_concurrency",
   "stateful_invariant",
   "ignored_auth",
   "jwt_weakness",
@@ -141,6 +142,12 @@ export const CHECK_CATALOG: Record<CheckName, CheckInfo> = {
     severity: "low",
     title: "Broken Location header",
     help: "The Location header returned by a create does not point at a readable resource.",
+    tags: ["stateful"],
+  },
+  optimistic_concurrency: {
+    severity: "medium",
+    title: "Stale write accepted",
+    help: "An update carrying If-Match with an ETag that an earlier update had already made outdated was applied instead of refused with 412: concurrent clients silently overwrite each other's changes.",
     tags: ["stateful"],
   },
   stateful_invariant: {

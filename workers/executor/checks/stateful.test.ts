@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensure_resource_availability, firstDifference, idempotency, location_header, sameValue, stateful_invariant, use_after_free } from "./stateful";
+import { ensure_resource_availability, firstDifference, idempotency, location_header, optimistic_concurrency, sameValue, stateful_invariant, use_after_free } from "./stateful";
 import { ctx, record } from "./test-support";
 
 const item = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7", pathParams: { petId: "{{petId}}" } };
@@ -130,5 +130,27 @@ describe("stateful_invariant", () => {
     expect(sameValue({ a: 1 }, { a: 1, b: 2 })).toBe(true);
     expect(sameValue("Max", "Rex")).toBe(false);
     expect(sameValue(5, 6)).toBe(false);
+  });
+});
+
+describe("optimistic_concurrency", () => {
+  const patch = { method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7" };
+  const before = record({ id: "read-created", ...item, status: 200, headers: { etag: '"v1"' } });
+  const update = record({ id: "update", ...patch, status: 200 });
+  const after = record({ id: "read-updated", ...item, status: 200, headers: { etag: '"v2"' } });
+  const params = { updateStep: "update", staleStep: "read-created", freshStep: "read-updated" };
+  const stale = (status: number, others = [before, update, after], ifMatch = '"v1"') => optimistic_concurrency(ctx({ id: "update-stale", ...patch, status, requestHeaders: { "If-Match": ifMatch } }, { others, params }));
+  it("fails when a write with the outdated ETag is applied", () => {
+    expect(stale(200)).toMatchObject({ status: "failed", signature: "stale-etag-accepted" });
+  });
+  it("passes on 412 or another refusal", () => {
+    expect(stale(412).status).toBe("passed");
+    expect(stale(409).status).toBe("passed");
+  });
+  it("skips when the ETag did not change, the update failed, or the request carries another value", () => {
+    expect(stale(200, [before, update, record({ id: "read-updated", ...item, status: 200, headers: { etag: '"v1"' } })]).status).toBe("skipped");
+    expect(stale(200, [before, record({ id: "update", ...patch, status: 400 }), after]).status).toBe("skipped");
+    expect(stale(200, [before, update, after], '"v2"').status).toBe("skipped");
+    expect(stale(500).status).toBe("skipped");
   });
 });

@@ -354,3 +354,32 @@ export function sameValue(sent: unknown, got: unknown): boolean {
   }
   return false;
 }
+
+// ---------- optimistic concurrency ----------
+
+/**
+ * A write conditioned on an outdated validator (If-Match with the ETag read before an earlier
+ * update changed the resource) must be refused (412, RFC 9110 §13.1.1). Judged only when the
+ * earlier update succeeded and the resource's ETag provably changed since (`staleStep` → `freshStep`).
+ */
+export function optimistic_concurrency(ctx: CheckContext): CheckResult {
+  const update = stepRecord(ctx, paramString(ctx, "updateStep"));
+  if (!succeeded(update)) return skip(`the first update (${paramString(ctx, "updateStep") ?? "params.updateStep missing"}) did not succeed`);
+  const stale = etagOf(stepRecord(ctx, paramString(ctx, "staleStep")));
+  const fresh = etagOf(stepRecord(ctx, paramString(ctx, "freshStep")));
+  if (stale === undefined || fresh === undefined) return skip("no ETag before and after the update to compare");
+  if (stale === fresh) return skip(`the ETag did not change with the update (${stale}): the old one is not stale`);
+  const sent = header(ctx.request.headers, "if-match");
+  if (sent !== stale) return skip("this request does not carry the outdated ETag in If-Match");
+  const { status } = ctx.response;
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (status === 412) return pass("a write with the outdated ETag was refused (412)");
+  if (!isSuccess(status)) return pass(`a write with the outdated ETag was refused (${status})`);
+  return fail(`${label(ctx)} accepted If-Match ${stale} (${status}) although ${update.step.id} had already changed the resource (ETag now ${fresh}): concurrent writers overwrite each other`, "stale-etag-accepted");
+}
+
+function etagOf(record: StepRecord | undefined): string | undefined {
+  if (!succeeded(record)) return undefined;
+  const value = header(record.exchange.response.headers, "etag");
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}

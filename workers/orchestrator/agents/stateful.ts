@@ -2,6 +2,7 @@
  * stateful: resource lifecycles inferred from producer → consumer links (resources.ts).
  *   create → read (ensure_resource_availability) → update → read (stateful_invariant)
  *          → the same PUT again (idempotency)
+ *          → with If-Match: the same update again, now with an outdated ETag (optimistic_concurrency)
  *   create → delete → read (use_after_free)
  *   create → GET the Location header (location_header), when the create declares one
  *   plus (stateful-chains.ts) the collection listed after the create, PATCH merge semantics and
@@ -51,15 +52,20 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
       const checks = conformanceChecks(update.valid);
       if (update.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
       steps.push(step("update", update.request, checks, true));
-      if (target.read && update.body) {
-        const fields = comparableFields(env, update.body.value, update.body.schema, target.read);
+      const etagged = ifMatch !== undefined && target.read !== undefined;
+      if (target.read && (update.body || etagged)) {
+        const fields = update.body ? comparableFields(env, update.body.value, update.body.schema, target.read) : [];
         const read = itemRequest(env, target.read, rng.fork("read2"), created.known);
         const readChecks = conformanceChecks(read.valid);
         if (fields.length > 0) readChecks.push(check("stateful_invariant", { expectFrom: "update", fields }));
         steps.push(step("read-updated", read.request, readChecks));
       }
+      // the same update again: a PUT must be idempotent; with If-Match it now carries an outdated ETag
+      const stale = etagged ? [check("optimistic_concurrency", { updateStep: "update", staleStep: "read-created", freshStep: "read-updated" })] : [];
       if (updateOp.method === "put") {
-        steps.push(step("update-again", update.request, [...conformanceChecks(update.valid), check("idempotency", { compareWith: "update" })]));
+        steps.push(step("update-again", update.request, [...conformanceChecks(update.valid), check("idempotency", { compareWith: "update" }), ...stale]));
+      } else if (stale.length > 0) {
+        steps.push(step("update-stale", update.request, [...conformanceChecks(update.valid), ...stale]));
       }
     }
     if (steps.length > created.steps.length) drafts.push({ kind: "stateful", title: `${label} then read and update ${target.itemPath}`, steps, tags: ["lifecycle"] });
