@@ -1,5 +1,5 @@
 /**
- * Run-finished notifications: a signed JSON POST to each configured URL, retried with
+ * Run-finished (and load-finished) notifications: a signed JSON POST to each configured URL, retried with
  * exponential backoff. Pure: the caller persists attempts (D1 `notifications`) and schedules them.
  */
 import { signGeneric } from "../shared/signature";
@@ -17,6 +17,30 @@ export interface RunFinishedEvent {
   };
   findings: { total: number; bySeverity: Record<string, number> };
 }
+
+/**
+ * A load test (scheduled latency monitoring, or any load test given notify URLs) that did not
+ * pass: a threshold breached, or stopped because the target was in distress.
+ */
+export interface LoadFinishedEvent {
+  event: "load.finished";
+  load: {
+    id: string;
+    status: string;
+    target: string;
+    profile: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    abortReason: string | null;
+    error: string | null;
+    schedule: { id: string; slot: number } | null;
+    overall: { requests: number; rps: number; errors: number; p95: number; p99: number } | null;
+    thresholds: { expression: string; region?: string; value: number; ok: boolean }[];
+    links: { self: string; report: string };
+  };
+}
+
+export type NotificationEvent = RunFinishedEvent | LoadFinishedEvent;
 
 /** Delays after attempt 1, 2, …: 30 s, 2 min, 10 min, 1 h, 6 h; then the notification is given up. */
 export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 21_600_000];
@@ -36,7 +60,7 @@ export type DeliveryOutcome = { ok: true; status: number } | { ok: false; error:
 export async function deliverNotification(
   fetcher: typeof fetch,
   url: string,
-  event: RunFinishedEvent,
+  event: NotificationEvent,
   secret: string,
   nowMs: number,
   timeoutMs = 10_000,

@@ -1,6 +1,6 @@
 /**
  * Sends due run-finished notifications (D1 `notifications`, written by the TestRun Durable Object
- * when a run ends). Called by the run's Durable Object right after the run ends, and every minute
+ * when a run ends, and by a load test that ends without passing). Called by the run's Durable Object right after the run ends, and every minute
  * by the cron handler for retries.
  *
  * A row is claimed by moving its next_at forward by a lease, guarded by the next_at just read
@@ -12,7 +12,12 @@ import { deploymentPolicy } from "../runs/target-policy";
 import { checkAddress } from "../shared/address-policy";
 import { isProduction, log } from "../shared/log";
 import type { RunStats } from "../model";
-import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type RunFinishedEvent } from "./notify";
+import { errorTotal } from "../load/aggregate";
+import { getLoadTestById } from "../storage/load-tests-repo";
+import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type LoadFinishedEvent, type NotificationEvent } from "./notify";
+
+/** Notification rows of load tests carry the load test's id (newId("load")) in run_id. */
+const LOAD_ID_PREFIX = "load_";
 
 export const NOTIFY_BATCH = 50;
 const SEND_CONCURRENCY = 6;
@@ -58,7 +63,36 @@ export interface SendSummary {
   lost: number;
 }
 
-async function buildEvent(env: Env, orgId: string, runId: string): Promise<RunFinishedEvent | null> {
+/** A load test's notification (its row's run_id holds the load test id). */
+async function buildLoadEvent(env: Env, orgId: string, testId: string): Promise<LoadFinishedEvent | null> {
+  const row = await getLoadTestById(env.DB, testId);
+  if (!row || row.orgId !== orgId) return null;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const overall = row.summary?.overall;
+  const self = `/api/v1/load-tests/${row.id}`;
+  return {
+    event: "load.finished",
+    load: {
+      id: row.id,
+      status: row.status,
+      target: row.targetUrl,
+      profile: row.config.profile,
+      startedAt: iso(row.startedAt),
+      finishedAt: iso(row.finishedAt),
+      abortReason: row.abortReason,
+      error: row.error,
+      schedule: row.config.source ? { id: row.config.source.scheduleId, slot: row.config.source.slot } : null,
+      overall: overall
+        ? { requests: overall.requests, rps: overall.rps, errors: errorTotal(overall.errors), p95: overall.latency.p95, p99: overall.latency.p99 }
+        : null,
+      thresholds: row.summary?.thresholds ?? [],
+      links: { self, report: `${self}/report` },
+    },
+  };
+}
+
+async function buildEvent(env: Env, orgId: string, runId: string): Promise<NotificationEvent | null> {
+  if (runId.startsWith(LOAD_ID_PREFIX)) return buildLoadEvent(env, orgId, runId);
   const run = await env.DB.prepare(`SELECT id, status, target_url, started_at, finished_at, stats FROM runs WHERE org_id = ? AND id = ?`)
     .bind(orgId, runId)
     .first<{ id: string; status: string; target_url: string; started_at: number | null; finished_at: number | null; stats: string | null }>();
@@ -107,7 +141,7 @@ export async function sendDueNotifications(env: Env, options: SendOptions = {}):
     : env.DB.prepare(`SELECT id, org_id, run_id, url, attempts, next_at FROM notifications WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`).bind(now, NOTIFY_BATCH);
   const { results: rows } = await due.all<NotificationRow>();
 
-  const events = new Map<string, Promise<RunFinishedEvent | null>>();
+  const events = new Map<string, Promise<NotificationEvent | null>>();
   const policy = deploymentPolicy(env);
   await eachWithLimit(rows, SEND_CONCURRENCY, async (row) => {
     // from the moment of the claim: rows further down the batch are claimed later

@@ -12,20 +12,23 @@ import { DEFAULT_DISTRESS_RATIO } from "../load/guard";
 import { decodeHistogram, percentileMs } from "../load/histogram";
 import { planLoad, PlanError, profileShape } from "../load/plan";
 import { buildLoadReport } from "../load/report";
-import { regionShares, scaleSchedule } from "../load/schedule";
+import { regionShares, scaleSchedule, type Schedule } from "../load/schedule";
 import { LOAD_REGIONS, parseThreshold, ThresholdError } from "../load/thresholds";
 import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus } from "../load/types";
 import type { ApiModel } from "../model";
+import { sendDueNotifications } from "../notifications/send-notifications";
 import { newId } from "../shared/encoding";
 import { log } from "../shared/log";
 import { RunError } from "./errors";
 import { resolveSpec, resolveTarget, type RunInput } from "./start-run";
-import { assertTargetAllowed } from "./target-policy";
+import { assertFetchAllowed, assertTargetAllowed } from "./target-policy";
 import {
   getLoadTestById,
   insertLoadTest,
   listRegions,
   listWindows,
+  queueLoadNotifications,
+  settleLoadTest,
   updateLoadTest,
   type LoadTestConfig,
   type LoadTestRow,
@@ -58,6 +61,10 @@ export interface LoadTestInput {
   distressRatio?: number;
   seed?: number;
   stress?: { p95Ms?: number; errorRate?: number };
+  /** URLs that get a signed `load.finished` POST when the test does not pass (a breached threshold) */
+  notify?: string[];
+  /** the schedule (and minute) that started it */
+  source?: { scheduleId: string; slot: number };
 }
 
 export interface StartedLoadTest {
@@ -99,7 +106,20 @@ async function loadModel(env: Env, modelKey: string): Promise<ApiModel> {
   return (await object.json()) as ApiModel;
 }
 
-export async function startLoadTest(env: Env, principal: { orgId: string; userId: string | null }, input: LoadTestInput): Promise<StartedLoadTest> {
+/** A checked and planned load test, ready to launch (nothing stored yet). */
+export interface PreparedLoadTest {
+  specId: string;
+  baseUrl: string;
+  config: LoadTestConfig;
+  schedule: Schedule;
+  requests: LoadRequest[];
+}
+
+/**
+ * Everything short of starting: options checked, target allowed, spec resolved and planned,
+ * requests built with credentials. Schedules call it when created, so a bad template fails then.
+ */
+export async function prepareLoadTest(env: Env, principal: { orgId: string; userId: string | null }, input: LoadTestInput): Promise<PreparedLoadTest> {
   const profile = input.profile ?? "load";
   const rate = input.rate ?? 10;
   const durationMs = Math.round((input.duration ?? (profile === "soak" ? 600 : 30)) * 1000);
@@ -149,9 +169,9 @@ export async function startLoadTest(env: Env, principal: { orgId: string; userId
     requests.push({ method: built.method, url: built.url, headers: built.headers, ...(built.body !== undefined ? { body: built.body } : {}) });
   }
 
+  for (const url of input.notify ?? []) assertFetchAllowed(env, url);
+
   const shape = profileShape(profile, rate, durationMs, rampMs);
-  const id = newId("load");
-  const startAt = Date.now() + 1000 + regions.length * 100;
   const config: LoadTestConfig = {
     spec: spec.meta,
     profile,
@@ -170,9 +190,21 @@ export async function startLoadTest(env: Env, principal: { orgId: string; userId
     identities: identityNames,
     ...(profile === "stress" ? { stress: { p95Ms: input.stress?.p95Ms ?? 1000, errorRate: input.stress?.errorRate ?? 0.05 } } : {}),
     ...(shape.spike ? { spike: shape.spike } : {}),
-    startAt,
+    ...(input.notify?.length ? { notify: input.notify } : {}),
+    ...(input.source ? { source: input.source } : {}),
+    startAt: 0,
   };
-  await insertLoadTest(env.DB, { id, orgId: principal.orgId, specId: spec.specId, targetUrl: baseUrl, config, createdBy: principal.userId });
+  return { specId: spec.specId, baseUrl, config, schedule: shape.schedule, requests };
+}
+
+export async function startLoadTest(env: Env, principal: { orgId: string; userId: string | null }, input: LoadTestInput): Promise<StartedLoadTest> {
+  const prepared = await prepareLoadTest(env, principal, input);
+  const { regions, maxInFlight } = prepared.config;
+  const id = newId("load");
+  const startAt = Date.now() + 1000 + regions.length * 100;
+  const config: LoadTestConfig = { ...prepared.config, startAt };
+  const requests = prepared.requests;
+  await insertLoadTest(env.DB, { id, orgId: principal.orgId, specId: prepared.specId, targetUrl: prepared.baseUrl, config, createdBy: principal.userId });
   const shares = regionShares(regions);
   try {
     await Promise.all(
@@ -181,7 +213,7 @@ export async function startLoadTest(env: Env, principal: { orgId: string; userId
           testId: id,
           region: r.region,
           regions: regions.map((x) => x.region),
-          schedule: scaleSchedule(shape.schedule, shares.get(r.region) ?? 1),
+          schedule: scaleSchedule(prepared.schedule, shares.get(r.region) ?? 1),
           requests,
           maxInFlight,
           timeoutMs: config.timeoutMs,
@@ -236,12 +268,18 @@ export async function finalizeLoadTest(env: Env, testId: string): Promise<void> 
   const thresholdFailed = report.load.thresholds.some((t) => !t.ok);
   const distress = row.abortReason !== null && !row.abortReason.startsWith("threshold");
   const status: LoadStatus = distress ? "aborted" : thresholdFailed || row.abortReason ? "failed" : "passed";
-  await updateLoadTest(env.DB, testId, {
+  const finishedAt = Date.now();
+  const settled = await settleLoadTest(env.DB, testId, {
     status,
     summary: { overall: report.load.overall, thresholds: report.load.thresholds },
-    finishedAt: Date.now(),
-    ...(row.startedAt ? {} : { startedAt: Date.now() }),
+    finishedAt,
+    ...(row.startedAt ? {} : { startedAt: finishedAt }),
   });
+  // only the settler tells, and only when it did not pass: a monitor that pages on every pass is noise
+  const notify = row.config.notify ?? [];
+  if (!settled || status === "passed" || notify.length === 0) return;
+  await queueLoadNotifications(env.DB, row.orgId, testId, notify, finishedAt);
+  await sendDueNotifications(env, { runId: testId }).catch((error) => log("warn", "load notifications not sent yet", { testId, error: error instanceof Error ? error.message : String(error) }));
 }
 
 export interface LoadProgress {

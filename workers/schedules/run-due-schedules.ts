@@ -3,11 +3,14 @@
  * catch-up window (scheduledTime - 5 min, scheduledTime] are claimed in D1; only the invocation
  * that inserted a slot starts its run. After an outage several slots of one schedule may be due
  * at once: the newest starts a run, the older ones are recorded as skipped (one run, not a burst).
+ * A schedule of kind "load" starts a load test instead (its id is the slot's runId).
  */
 import { RunError } from "../runs/errors";
+import { startLoadTest } from "../runs/load-tests";
 import { startRun } from "../runs/start-run";
 import { log } from "../shared/log";
 import { dueSlots } from "./cron";
+import { activeScheduledLoad } from "../storage/load-tests-repo";
 import { claimSlots, listEnabledSchedules, markSlot, type ScheduleRow, type ScheduleRunConfig } from "../storage/schedules-repo";
 
 export const CATCH_UP_MS = 5 * 60_000;
@@ -35,8 +38,16 @@ async function runSchedule(env: Env, schedule: ScheduleRow, scheduledTime: numbe
     result.skipped++;
   }
   const config = schedule.config as ScheduleRunConfig;
+  if (config.kind === "load") {
+    const active = await activeScheduledLoad(env.DB, schedule.id);
+    if (active) {
+      await markSlot(env, schedule.id, newest, { error: `skipped: load test ${active} of this schedule is still running` });
+      result.skipped++;
+      return;
+    }
+  }
   try {
-    const run = await startRun(
+    const run = config.kind === "load" ? await startScheduledLoad(env, schedule, config, newest) : await startRun(
       env,
       { orgId: schedule.orgId, userId: null },
       {
@@ -57,6 +68,21 @@ async function runSchedule(env: Env, schedule: ScheduleRow, scheduledTime: numbe
     await markSlot(env, schedule.id, newest, { error: message });
     result.failed.push({ scheduleId: schedule.id, slot: newest, error: message });
   }
+}
+
+/** A load schedule's test: its options, the saved spec and target, and notify on a breach. */
+function startScheduledLoad(env: Env, schedule: ScheduleRow, config: ScheduleRunConfig, slot: number): Promise<{ id: string }> {
+  return startLoadTest(
+    env,
+    { orgId: schedule.orgId, userId: null },
+    {
+      ...config.load,
+      spec: { id: schedule.specId },
+      target: { id: schedule.targetId },
+      ...(config.notify ? { notify: config.notify } : {}),
+      source: { scheduleId: schedule.id, slot },
+    },
+  );
 }
 
 export async function runDueSchedules(env: Env, scheduledTime: number): Promise<ScheduleTickResult> {

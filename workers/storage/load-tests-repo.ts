@@ -3,10 +3,11 @@
  * window re-run after a restart replaces itself), so any reader (the gateway, the last
  * generator to finish) merges the same data.
  */
-import { and, asc, desc, eq, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LoadProfile, LoadStatus, LoadWindow, RegionFigures } from "../load/types";
 import type { ThresholdResult } from "../load/thresholds";
+import { newId } from "../shared/encoding";
 import { loadRegions, loadTests, loadWindows } from "./schema";
 
 export type LoadTestRow = typeof loadTests.$inferSelect & { config: LoadTestConfig; summary: LoadTestSummary | null };
@@ -31,6 +32,10 @@ export interface LoadTestConfig {
   identities: string[];
   stress?: { p95Ms: number; errorRate: number };
   spike?: { startMs: number; endMs: number };
+  /** URLs told (signed POST) when the test ends without passing */
+  notify?: string[];
+  /** the schedule and minute that started it */
+  source?: { scheduleId: string; slot: number };
   /** epoch ms of t = 0 for every generator */
   startAt: number;
 }
@@ -85,6 +90,19 @@ export async function updateLoadTest(db: D1Database, id: string, patch: Partial<
   await drizzle(db).update(loadTests).set(patch).where(eq(loadTests.id, id));
 }
 
+/**
+ * Moves a test to its terminal status once: true only for the caller whose update did it (several
+ * generators and readers may settle the same test at the same moment).
+ */
+export async function settleLoadTest(db: D1Database, id: string, patch: Pick<LoadTestRow, "status" | "summary" | "finishedAt"> & { startedAt?: number }): Promise<boolean> {
+  const result = await drizzle(db)
+    .update(loadTests)
+    .set(patch)
+    .where(and(eq(loadTests.id, id), inArray(loadTests.status, ["queued", "running"])))
+    .run();
+  return result.meta.changes === 1;
+}
+
 /** Sets the abort reason once (the first reason wins); generators see it at their next window. */
 export async function requestAbort(db: D1Database, id: string, reason: string): Promise<void> {
   await db.prepare("UPDATE load_tests SET abort_reason = ?1 WHERE id = ?2 AND abort_reason IS NULL").bind(reason, id).run();
@@ -137,4 +155,18 @@ export async function updateRegion(db: D1Database, testId: string, region: strin
   await drizzle(db).update(loadRegions).set(patch).where(and(eq(loadRegions.testId, testId), eq(loadRegions.region, region)));
 }
 
-;
+
+/** One pending notification per URL for a finished load test (sent by workers/notifications). */
+export async function queueLoadNotifications(db: D1Database, orgId: string, testId: string, urls: readonly string[], at: number): Promise<void> {
+  if (!urls.length) return;
+  await db.batch(urls.map((url) => db.prepare(`INSERT INTO notifications (id, org_id, run_id, url, next_at) VALUES (?, ?, ?, ?, ?)`).bind(newId("ntf"), orgId, testId, url, at)));
+}
+
+/** A load test a schedule started that is still queued or running (its next slot must not pile load on top). */
+export async function activeScheduledLoad(db: D1Database, scheduleId: string): Promise<string | null> {
+  const row = await db
+    .prepare(`SELECT id FROM load_tests WHERE status IN ('queued', 'running') AND json_extract(config, '$.source.scheduleId') = ? LIMIT 1`)
+    .bind(scheduleId)
+    .first<{ id: string }>();
+  return row?.id ?? null;
+}

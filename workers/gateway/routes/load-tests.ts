@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { LOAD_PROFILES } from "../../load/plan";
+import type { LoadProfile } from "../../load/types";
 import { renderLoadHtml, renderLoadJunit } from "../../reports/load-report";
 import { HTML_CSP } from "../../reports";
 import { finalizeLoadTest, loadLinks, loadProgress, loadTestReport, startLoadTest, TERMINAL_LOAD } from "../../runs/load-tests";
@@ -21,18 +22,11 @@ import { createRouter } from "../router";
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const Headers = z.record(z.string().min(1).max(256).regex(HEADER_NAME, "not a valid header name"), z.string().max(8192));
 
-const CreateLoadTest = z
+/** What a load test does, apart from spec and target (shared with load schedules). */
+export const LoadOptions = z
   .strictObject({
-    spec: z.union([
-      z.strictObject({ id: z.string().min(1).max(100) }),
-      z.strictObject({ inline: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).openapi({ description: "the OpenAPI/Swagger document (text or object)" }) }),
-    ]),
-    target: z.union([
-      z.strictObject({ id: z.string().min(1).max(100) }),
-      z.strictObject({ url: z.string().min(1).max(2048), identities: z.record(z.string().min(1).max(64), Headers).optional() }),
-    ]),
     operations: z.array(z.string().min(1).max(300)).max(20).optional().openapi({ description: '"GET /items" or operationIds; default: the read operations the planner picks', example: ["GET /items"] }),
-    profile: z.enum(LOAD_PROFILES as [string, ...string[]]).optional().openapi({ description: "load (default), stress (reports the breaking point), spike (measures recovery), soak" }),
+    profile: z.enum(LOAD_PROFILES as [LoadProfile, ...LoadProfile[]]).optional().openapi({ description: "load (default), stress (reports the breaking point), spike (measures recovery), soak" }),
     rate: z.number().min(0.1).max(20_000).optional().openapi({ description: "arrivals per second, the total over all regions (default 10)" }),
     duration: z.number().min(1).max(6 * 3600).optional().openapi({ description: "seconds (default 30; soak 600)" }),
     ramp: z.number().min(0).max(3600).optional().openapi({ description: "seconds of linear ramp from 0 at the start (part of the duration)" }),
@@ -41,13 +35,25 @@ const CreateLoadTest = z
     thresholds: z.array(z.string().min(1).max(200)).max(50).optional().openapi({ example: ["p(95)<300", "http_req_failed<0.01", "weur:p(99)<500"] }),
     abortOnFail: z.boolean().optional(),
     allowWrites: z.boolean().optional().openapi({ description: "load POST/PUT/PATCH/DELETE operations too (default false)" }),
-    headers: Headers.optional().openapi({ description: "sent with every request" }),
     timeoutMs: z.number().int().min(100).max(60_000).optional(),
     distressRatio: z.number().min(0).max(1).optional().openapi({ description: "5xx + 429 share of a window that stops the test (default 0.5)" }),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     stress: z.strictObject({ p95Ms: z.number().positive().optional(), errorRate: z.number().min(0).max(1).optional() }).optional().openapi({ description: "stress: where it breaks (default p95 1000 ms, errors 5%)" }),
   })
-  .openapi("CreateLoadTest");
+  .openapi("LoadOptions");
+
+const CreateLoadTest = LoadOptions.extend({
+  spec: z.union([
+    z.strictObject({ id: z.string().min(1).max(100) }),
+    z.strictObject({ inline: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).openapi({ description: "the OpenAPI/Swagger document (text or object)" }) }),
+  ]),
+  target: z.union([
+    z.strictObject({ id: z.string().min(1).max(100) }),
+    z.strictObject({ url: z.string().min(1).max(2048), identities: z.record(z.string().min(1).max(64), Headers).optional() }),
+  ]),
+  headers: Headers.optional().openapi({ description: "sent with every request" }),
+  notify: z.array(z.url().max(2048)).max(10).optional().openapi({ description: "URLs that get a signed load.finished POST when the test does not pass (threshold breached, or stopped)" }),
+}).openapi("CreateLoadTest");
 
 const Links = z.object({ self: z.string(), events: z.string(), report: z.string() });
 const Created = z.object({ id: z.string(), status: z.enum(LOAD_STATUSES), links: Links }).openapi("CreatedLoadTest");
@@ -198,7 +204,7 @@ export const loadTestsRoutes = createRouter()
   .openapi(createRouteDef, async (c) => {
     const auth = c.get("auth");
     const body = c.req.valid("json");
-    const started = await startLoadTest(c.env, { orgId: auth.orgId, userId: auth.userId }, { ...body, profile: body.profile as never });
+    const started = await startLoadTest(c.env, { orgId: auth.orgId, userId: auth.userId }, body);
     c.header("Location", started.links.self);
     return c.json(started, 202);
   })

@@ -1,6 +1,7 @@
 /**
  * Schedules (schedules:manage, org-scoped): a cron expression (UTC, five fields) and a run template
- * of a saved spec and target. The Worker's cron trigger (workers/schedules/run-due-schedules.ts)
+ * of a saved spec and target, or (kind "load") a load test's options: synthetic latency monitoring
+ * whose breached thresholds notify. The Worker's cron trigger (workers/schedules/run-due-schedules.ts)
  * starts the runs; GET /schedules/{id} shows the latest slots and the runs they started.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -14,6 +15,7 @@ import {
   recentSlots,
   setScheduleEnabled,
   type ScheduleRow,
+  type ScheduleLoadConfig,
   type ScheduleRunConfig,
   type SlotRow,
 } from "../../storage/schedules-repo";
@@ -23,7 +25,9 @@ import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
 import { ProblemError } from "../problem";
 import { createRouter } from "../router";
+import { prepareLoadTest } from "../../runs/load-tests";
 import { assertFetchAllowed, assertTargetAllowed } from "../../runs/target-policy";
+import { LoadOptions } from "./load-tests";
 
 const Cron = z
   .string()
@@ -41,8 +45,15 @@ const CreateSchedule = z
     specId: z.string().min(1).max(100),
     targetId: z.string().min(1).max(100),
     enabled: z.boolean().default(true),
+    kind: z.enum(["run", "load"]).default("run").openapi({ description: "run: a test run (agents, limits); load: a load test with `load` (synthetic latency monitoring; notify is told when it does not pass)" }),
+    load: LoadOptions.optional().openapi({ description: "kind load: the load test's options (as POST /load-tests)", example: { rate: 5, duration: 20, thresholds: ["p(95)<300"] } }),
   })
   .extend(HookRunTemplateSchema.pick({ agents: true, seed: true, limits: true, notify: true }).shape)
+  .superRefine((body, ctx) => {
+    if (body.kind === "load" && !body.load) ctx.addIssue({ code: "custom", path: ["load"], message: "a load schedule needs its load options (at least {})" });
+    if (body.kind === "load") for (const key of ["agents", "limits"] as const) if (body[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "belongs to run schedules, not load ones" });
+    if (body.kind === "run" && body.load) ctx.addIssue({ code: "custom", path: ["load"], message: 'only with kind "load"' });
+  })
   .openapi("CreateSchedule");
 
 const UpdateSchedule = z.strictObject({ enabled: z.boolean() }).openapi("UpdateSchedule");
@@ -64,6 +75,8 @@ const ScheduleView = z
     seed: z.number().int().nullable(),
     limits: z.record(z.string(), z.number()),
     notify: z.array(z.string()),
+    kind: z.enum(["run", "load"]),
+    load: z.record(z.string(), z.unknown()).nullable().openapi({ description: "kind load: the load test's options" }),
     enabled: z.boolean(),
     nextRunAt: z.string().nullable().openapi({ description: "the next minute it fires (when enabled)" }),
     createdAt: z.string(),
@@ -88,6 +101,8 @@ function scheduleView(row: ScheduleRow, now = Date.now()): z.infer<typeof Schedu
     seed: config.seed ?? null,
     limits: { ...(config.limits ?? {}) } as Record<string, number>,
     notify: config.notify ?? [],
+    kind: config.kind ?? "run",
+    load: config.load ? { ...config.load } : null,
     enabled: row.enabled,
     nextRunAt: next === null ? null : new Date(next).toISOString(),
     createdAt: new Date(row.createdAt).toISOString(),
@@ -104,6 +119,8 @@ async function checkTemplate(env: Env, orgId: string, body: z.infer<typeof Creat
   if (!target) throw new ProblemError("not-found", `Target ${body.targetId} not found`);
   await assertTargetAllowed(env, orgId, target.baseUrl);
   for (const url of body.notify ?? []) assertFetchAllowed(env, url);
+  // a load template is planned now (regions, thresholds, operations): a bad one fails here, not every minute
+  if (body.kind === "load") await prepareLoadTest(env, { orgId, userId: null }, { ...body.load, spec: { id: body.specId }, target: { id: body.targetId } });
 }
 
 const idParam = IdParam("schedule", "sch_3fK9aZ0q1Lm2Np7R");
@@ -168,6 +185,7 @@ export const schedulesRoutes = createRouter()
     const body = c.req.valid("json");
     await checkTemplate(c.env, orgId, body);
     const config: ScheduleRunConfig = {
+      ...(body.kind === "load" ? { kind: "load" as const, load: body.load as ScheduleLoadConfig } : {}),
       ...(body.agents ? { agents: body.agents } : {}),
       ...(body.seed !== undefined ? { seed: body.seed } : {}),
       ...(body.limits ? { limits: body.limits } : {}),
