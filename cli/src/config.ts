@@ -1,6 +1,6 @@
 /**
  * sentinel.yaml: every `sentinel run` flag as a YAML key (kebab-case or camelCase), identities
- * and headers as maps, report files under `reports:`. `${ENV_VAR}` (or `${ENV_VAR:-default}`)
+ * and headers as maps, report files under `reports:`, `sentinel load`'s settings under `load:`. `${ENV_VAR}` (or `${ENV_VAR:-default}`)
  * in any string value is replaced after parsing, so a variable can never inject YAML structure;
  * `$${` stands for a literal `${`. Relative paths are relative to the config file.
  */
@@ -9,6 +9,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CliError } from "./exit-codes";
 import type { Identities } from "./identities";
+import { loadSection, type LoadConfig } from "./load-config";
 import { parseFailOn, parseInteger, parseList, parseNumber, type ReportPaths, type RunFlags } from "./options";
 
 export interface LoadedConfig {
@@ -17,6 +18,8 @@ export interface LoadedConfig {
   identities?: Identities;
   /** headers for every identity */
   headers?: Record<string, string>;
+  /** `load:`: the settings of `sentinel load` (ignored by `sentinel run`) */
+  load?: LoadConfig;
 }
 
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -147,6 +150,9 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
         break;
       case "llm":
         Object.assign(flags, llmSection(value, what, rel));
+        break;
+      case "load":
+        out.load = loadSection(value, where, rel);
         break;
       case "headers":
       case "header":

@@ -1,13 +1,17 @@
 /**
- * Flags of `sentinel load` (issue 10's contract): parsed into LoadSettings. Thresholds are
- * checked here, before anything starts, so a malformed one exits 2 with its position at once.
+ * Flags of `sentinel load` (issue 10's contract) over sentinel.yaml (its `load:` section, and the
+ * top-level spec, target, identities, headers, server, token, state-dir) → LoadSettings.
+ * Thresholds are checked here, before anything starts, so a malformed one exits 2 with its
+ * position at once.
  */
-import { parseThreshold, ThresholdError } from "../../workers/load/thresholds";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
 import { buildIdentities, type Identities } from "./identities";
+import { checkThreshold, LOAD_PROFILES, parseDuration } from "./load-config";
 import { parseInteger, parseList, parseNumber } from "./options";
-
-export const LOAD_PROFILES = ["load", "stress", "spike", "soak"] as const;
+import { DEFAULT_CONFIG_NAMES } from "./settings";
 
 export interface LoadSettings {
   spec: string;
@@ -29,6 +33,8 @@ export interface LoadSettings {
   token?: string;
   stateDir?: string;
   quiet: boolean;
+  /** the config file that was read, if any */
+  configFile?: string;
 }
 
 type Kind = "string" | "int" | "number" | "duration" | "list" | "repeat" | "bool";
@@ -60,19 +66,17 @@ export const LOAD_FLAGS: Record<string, Def> = {
   server: { kind: "string", arg: "url", help: "a running Sentinel instead of the embedded local platform (env SENTINEL_SERVER)" },
   token: { kind: "string", arg: "key", help: "API key for --server (env SENTINEL_TOKEN)" },
   "state-dir": { kind: "string", arg: "dir", help: "local mode: keep the platform's data here" },
+  config: { kind: "string", arg: "file", help: "sentinel.yaml to read (default ./sentinel.yaml if present; its load: section, flags win)" },
   quiet: { kind: "bool", help: "no progress lines on stderr" },
 };
 
-/** "30s", "2m", "500ms", "1h" or a number of seconds → seconds. */
-export function parseDuration(value: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-  if (!m) throw new CliError(`${what}: expected a duration such as 30s, 2m or 500ms, got "${value}"`, "usage");
-  const n = Number(m[1]);
-  const seconds = m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
-  return seconds;
+function readConfig(file: string | undefined, cwd: string, env: Record<string, string | undefined>): { config: LoadedConfig; file?: string } {
+  const found = file ? path.resolve(cwd, file) : DEFAULT_CONFIG_NAMES.map((n) => path.join(cwd, n)).find((f) => existsSync(f));
+  if (file && !existsSync(found!)) throw new CliError(`config file ${file} not found`, "usage");
+  return found ? { config: loadConfigFile(found, env), file: found } : { config: { flags: {} } };
 }
 
-export function parseLoadFlags(args: readonly string[], env: Record<string, string | undefined> = process.env): LoadSettings {
+export function parseLoadFlags(args: readonly string[], env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): LoadSettings {
   const raw: Record<string, string | string[] | boolean> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -91,44 +95,58 @@ export function parseLoadFlags(args: readonly string[], env: Record<string, stri
     else raw[name] = value;
   }
   const str = (name: string) => raw[name] as string | undefined;
-  const spec = str("spec");
-  const target = str("target");
-  if (!spec) throw new CliError("--spec is required", "usage");
-  if (!target) throw new CliError("--target is required", "usage");
-  const profile = (str("profile") ?? "load") as LoadSettings["profile"];
+  const { config, file: configFile } = readConfig(str("config"), cwd, env);
+  const top = config.flags;
+  const load = config.load ?? {};
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(cwd, p));
+
+  const specFlag = str("spec");
+  const spec = specFlag !== undefined ? (/^https?:\/\//i.test(specFlag) ? specFlag : abs(specFlag)) : top.spec;
+  const target = str("target") ?? top.target;
+  if (!spec) throw new CliError("--spec is required (or spec: in sentinel.yaml)", "usage");
+  if (!target) throw new CliError("--target is required (or target: in sentinel.yaml)", "usage");
+  const profile = (str("profile") ?? load.profile ?? "load") as LoadSettings["profile"];
   if (!LOAD_PROFILES.includes(profile)) throw new CliError(`--profile: expected one of ${LOAD_PROFILES.join(", ")}, got "${profile}"`, "usage");
-  const thresholds = (raw.threshold as string[] | undefined) ?? [];
-  for (const expression of thresholds) {
-    try {
-      parseThreshold(expression);
-    } catch (error) {
-      if (error instanceof ThresholdError) throw new CliError(`--threshold ${error.message}`, "usage", [`  ${expression}`, `  ${" ".repeat(error.position - 1)}^`]);
-      throw error;
-    }
-  }
-  const server = str("server") ?? (env.SENTINEL_SERVER || undefined);
-  const token = str("token") ?? (env.SENTINEL_TOKEN || undefined);
+  const flagThresholds = raw.threshold as string[] | undefined;
+  for (const expression of flagThresholds ?? []) checkThreshold(expression, "--threshold");
+  const server = str("server") ?? top.server ?? (env.SENTINEL_SERVER || undefined);
+  const token = str("token") ?? top.token ?? (env.SENTINEL_TOKEN || undefined);
   if (server && !token) throw new CliError("--server needs --token (or SENTINEL_TOKEN)", "usage");
-  const identities = buildIdentities({ identityFlags: raw.identity as string[] | undefined, headerFlags: raw.header as string[] | undefined });
+  const identities = buildIdentities({
+    configIdentities: config.identities,
+    configHeaders: config.headers,
+    identityFlags: raw.identity as string[] | undefined,
+    headerFlags: raw.header as string[] | undefined,
+  });
+  // flags win over load:, which wins over the top level (timeout and quiet are shared with run)
+  const pick = <T>(flag: string, parse: (v: string) => T, fromConfig: T | undefined): T | undefined => (str(flag) !== undefined ? parse(str(flag)!) : fromConfig);
+  const rate = pick("rate", (v) => parseNumber(v, "--rate"), load.rate);
+  const durationS = pick("duration", (v) => parseDuration(v, "--duration"), load.durationS);
+  const rampS = pick("ramp", (v) => parseDuration(v, "--ramp"), load.rampS);
+  const maxInFlight = pick("max-in-flight", (v) => parseInteger(v, "--max-in-flight"), load.maxInFlight);
+  const regions = pick("regions", (v) => parseList(v, "--regions"), load.regions);
+  const timeoutMs = pick("timeout", (v) => parseInteger(v, "--timeout"), load.timeoutMs ?? top.timeoutMs);
+  const stateDir = abs(str("state-dir")) ?? top.stateDir;
   return {
     spec,
     target,
-    operations: (raw.operation as string[] | undefined) ?? [],
+    operations: (raw.operation as string[] | undefined) ?? load.operations ?? [],
     profile,
-    ...(str("rate") !== undefined ? { rate: parseNumber(str("rate"), "--rate") } : {}),
-    ...(str("duration") !== undefined ? { durationS: parseDuration(str("duration")!, "--duration") } : {}),
-    ...(str("ramp") !== undefined ? { rampS: parseDuration(str("ramp")!, "--ramp") } : {}),
-    ...(str("max-in-flight") !== undefined ? { maxInFlight: parseInteger(str("max-in-flight"), "--max-in-flight") } : {}),
-    ...(str("regions") !== undefined ? { regions: parseList(str("regions"), "--regions") } : {}),
-    ...(str("timeout") !== undefined ? { timeoutMs: parseInteger(str("timeout"), "--timeout") } : {}),
-    thresholds,
-    abortOnFail: raw["abort-on-fail"] === true,
-    allowWrites: raw["allow-writes"] === true,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(durationS !== undefined ? { durationS } : {}),
+    ...(rampS !== undefined ? { rampS } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    ...(regions !== undefined ? { regions } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    thresholds: flagThresholds ?? load.thresholds ?? [],
+    abortOnFail: raw["abort-on-fail"] === true || (load.abortOnFail ?? false),
+    allowWrites: raw["allow-writes"] === true || (load.allowWrites ?? false),
     ...(identities ? { identities } : {}),
-    reports: { json: str("report-json"), html: str("html"), junit: str("junit") },
+    reports: { json: abs(str("report-json")) ?? load.reports?.json, html: abs(str("html")) ?? load.reports?.html, junit: abs(str("junit")) ?? load.reports?.junit },
     ...(server ? { server, token } : {}),
-    ...(str("state-dir") ? { stateDir: str("state-dir") } : {}),
-    quiet: raw.quiet === true,
+    ...(stateDir ? { stateDir } : {}),
+    quiet: raw.quiet === true || (top.quiet ?? false),
+    ...(configFile ? { configFile } : {}),
   };
 }
 

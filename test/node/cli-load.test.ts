@@ -83,6 +83,24 @@ describe("sentinel load", () => {
     expect(r.stdout).toContain("FAILED");
   }, 120_000);
 
+  it("reads sentinel.yaml's load: section; a flag replaces its thresholds; an unknown key exits 2 with its path", async () => {
+    await target.reset();
+    const project = mkdtempSync(path.join(os.tmpdir(), "sentinel-load-yaml-"));
+    const yaml = (load: string) => `spec: ${specFile}\ntarget: ${target.url}\nload:\n${load}`;
+    writeFileSync(path.join(project, "sentinel.yaml"), yaml(`  rate: 10\n  duration: 2s\n  thresholds: ["p(50)<1"]\n  operations: ["GET /items"]\n  reports: { json: out/load.json }\n`));
+    const r = await runCli(["load", ...server(), "--threshold", "p(95)<60000"], { cwd: project, timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const { load } = JSON.parse(readFileSync(path.join(project, "out/load.json"), "utf8")) as LoadReport;
+    expect(load.asked).toMatchObject({ rate: 10, duration: 2 });
+    expect(load.thresholds.map((t) => t.expression)).toEqual(["p(95)<60000"]);
+    expect(load.overall.requests + load.overall.dropped).toBe(20);
+
+    writeFileSync(path.join(project, "sentinel.yaml"), yaml("  rate: 10\n  rampp: 5s\n"));
+    const bad = await runCli(["load", ...server()], { cwd: project });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("sentinel.yaml: load.rampp: unknown setting (known: operations, profile, rate, duration, ramp,");
+  }, 120_000);
+
   it("refuses to load a write without --allow-writes (exit 2)", async () => {
     const r = await runCli(["load", ...server(), "--spec", specFile, "--target", target.url, "--operation", "DELETE /items/{id}", "--duration", "1s"], { timeoutMs: 60_000 });
     expect(r.code).toBe(2);

@@ -22,7 +22,9 @@ function spec(path: string) {
 }
 
 async function hits(path: string): Promise<number> {
-  const all = (await (await fetch(`${target}/__hits`)).json()) as Record<string, number>;
+  // the target closes idle keep-alive sockets after 1 s: a pooled one can be lost as it is reused
+  const read = () => fetch(`${target}/__hits`);
+  const all = (await (await read().catch(read)).json()) as Record<string, number>;
   return all[path] ?? 0;
 }
 
