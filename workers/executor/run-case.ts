@@ -117,7 +117,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         continue;
       }
       checks.push(
-        runCheck(spec, {
+        await runCheck(spec, {
           model: env.model,
           testCase,
           caseOperation,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { excessive_data_exposure, looksSecret, mass_assignment } from "./exposure";
+import type { Operation } from "../../model";
 import { ctx, record } from "./test-support";
 
 const create = { method: "POST", path: "/pets", status: 201 };
@@ -29,7 +30,7 @@ describe("mass_assignment", () => {
 describe("excessive_data_exposure", () => {
   it("fails on an undocumented secret-looking property with a value", () => {
     const result = excessive_data_exposure(ctx({ method: "GET", path: "/pets", body: [{ id: 1, name: "Rex", passwordHash: "$2b$10$abc" }] }));
-    expect(result).toMatchObject({ status: "failed", signature: "secret:/*/passwordHash" });
+    expect(result).toMatchObject({ status: "failed", signature: "password:/*/passwordHash" });
   });
   it("fails on a documented writeOnly property returned", () => {
     expect(excessive_data_exposure(ctx({ method: "GET", path: "/pets/{petId}", urlPath: "/pets/1", body: { id: 1, name: "Rex", password: "hunter2" } }))).toMatchObject({ status: "failed", signature: "writeOnly:/password" });
@@ -47,5 +48,43 @@ describe("excessive_data_exposure", () => {
   it("recognises secret names", () => {
     for (const name of ["password", "password_hash", "client_secret", "API-Key", "ssn", "creditCardNumber", "newPassword"]) expect(looksSecret(name)).toBe(true);
     for (const name of ["passwordPolicy", "tokenType", "secretary", "pageToken", "name"]) expect(looksSecret(name)).toBe(false);
+  });
+});
+
+describe("excessive_data_exposure: passwords and other users' secrets, documented or not", () => {
+  const profile = { id: "users", method: "GET", path: "/things/{id}", urlPath: "/things/1" };
+  it("fails on a password hash or a plaintext password, and tells them apart", () => {
+    const bcrypt = "$2b$10$" + "a".repeat(53);
+    const hashed = excessive_data_exposure(ctx({ ...profile, body: { id: 1, passwordHash: bcrypt } }));
+    expect(hashed).toMatchObject({ status: "failed", signature: "password:/passwordHash" });
+    expect(hashed.message).toContain("bcrypt hash");
+    expect(hashed.severity).toBeUndefined();
+    const scrypt = excessive_data_exposure(ctx({ ...profile, body: { id: 1, password_hash: "scrypt$salt-x$0a1b" } }));
+    expect(scrypt.message).toContain("scrypt hash");
+    const plain = excessive_data_exposure(ctx({ ...profile, body: { id: 1, password: "hunter22" } }));
+    expect(plain).toMatchObject({ status: "failed", severity: "critical" });
+    expect(plain.message).toContain("plaintext");
+  });
+  it("fails on a password the open response schema documents (GET /pets documents Pet's fields)", () => {
+    // Owner documents no password; the listing's open item schema lets any name through
+    const result = excessive_data_exposure(ctx({ method: "GET", path: "/pets", body: [{ id: 1, name: "Rex", hashedPassword: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8" }] }));
+    expect(result.message).toContain("SHA-256 hex digest");
+  });
+  it("fails on documented tokens of several user records in a list, not on one own token", () => {
+    const documented: Operation = {
+      operationId: "listUsers", method: "get", path: "/users", tags: [], deprecated: false, parameters: [], security: [], pointer: "#/paths/~1users/get",
+      responses: [{ status: "200", headers: [], links: [], content: [{ contentType: "application/json", schema: { type: "array", items: { type: "object", properties: { username: { type: "string" }, name: { type: "string" }, token: { type: "string" } } } } }] }],
+    };
+    const list = (body: unknown) => excessive_data_exposure({ ...ctx({ method: "GET", path: "/users", body }), operation: documented });
+    const users = [{ username: "anna", token: "tok-anna-1" }, { username: "ben", token: "tok-ben-2" }];
+    expect(list(users)).toMatchObject({ status: "failed", signature: "others-secret:/*/token" });
+    expect(list([users[0]]).status).toBe("passed");
+    expect(list([{ username: "anna", token: "****" }, { username: "ben", token: "****" }]).status).toBe("passed");
+    // records that are not users are not judged
+    expect(list([{ name: "a", token: "x-1" }, { name: "b", token: "y-2" }]).status).toBe("passed");
+  });
+  it("passes on password policy fields and masked or empty values", () => {
+    expect(excessive_data_exposure(ctx({ ...profile, body: { id: 1, passwordPolicy: "min 8", passwordChangedAt: "2020-01-01", password: "" } })).status).toBe("passed");
+    expect(excessive_data_exposure(ctx({ ...profile, body: { id: 1, password: "********" } })).status).toBe("passed");
   });
 });

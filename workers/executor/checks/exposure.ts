@@ -78,9 +78,37 @@ function hasSecretValue(value: unknown): boolean {
   return text.length > 0 && !MASKED.test(text);
 }
 
+/** Names of a password or its derivative: never a client's business, documented or not. */
+const PASSWORD_NAMES = /^(password|passwd|passphrase|passwordhash|hashedpassword|passworddigest|encryptedpassword|passwordsalt|passwordencrypted|userpassword|pwdhash|passhash)$/;
+/** Fields that identify a user record in a list (other users' records). */
+const USER_KEYS = /^(username|user_?name|login|email|e_?mail|handle|user_?id|userid)$/i;
+
+export function isPasswordName(name: string): boolean {
+  const n = normaliseName(name);
+  return PASSWORD_NAMES.test(n) || (n.endsWith("password") && !/(policy|rules?|length|expir|reset|changed|set|hint|required|strength)/.test(n)) || n.endsWith("passwordhash");
+}
+
+/** What a stored password looks like: the shape of a known hash format, or plaintext. */
+export function passwordForm(value: string): string {
+  const v = value.trim();
+  if (/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(v)) return "a bcrypt hash";
+  if (/^\$argon2(id|i|d)\$/.test(v)) return "an Argon2 hash";
+  if (/^\$?scrypt[$:]/i.test(v) || /^\$7\$/.test(v)) return "an scrypt hash";
+  if (/^(\$pbkdf2|pbkdf2[_$:])/i.test(v)) return "a PBKDF2 hash";
+  if (/^\$(1|5|6)\$/.test(v)) return "a crypt(3) hash";
+  if (/^(\{(SHA|SSHA|MD5|SMD5)\})/i.test(v)) return "an LDAP hash";
+  if (/^[a-f0-9]{32}$/i.test(v)) return "an MD5-sized hex digest";
+  if (/^[a-f0-9]{40}$/i.test(v)) return "a SHA-1 hex digest";
+  if (/^[a-f0-9]{64}$/i.test(v)) return "a SHA-256 hex digest";
+  if (/^[a-f0-9]{96}$|^[a-f0-9]{128}$/i.test(v)) return "a SHA-384/512 hex digest";
+  return "plaintext";
+}
+
 interface Exposure {
   path: string;
-  kind: "secret" | "writeOnly";
+  kind: "secret" | "writeOnly" | "password" | "others-secret";
+  /** for passwords: hash format or plaintext */
+  form?: string;
 }
 
 const MAX_NODES = 5000;
@@ -102,12 +130,13 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
   const found: Exposure[] = [];
   let visited = 0;
 
-  const walk = (value: unknown, nodeSchema: JsonSchema | undefined, path: string, depth: number) => {
+  const walk = (value: unknown, nodeSchema: JsonSchema | undefined, path: string, depth: number, shared: ReadonlySet<string> = NONE) => {
     if (visited++ > MAX_NODES || depth > 12 || found.length >= 10) return;
     const resolved = resolveSchema(ctx.model, nodeSchema);
     if (Array.isArray(value)) {
       const items = resolved && typeof resolved === "object" ? (resolved.items as JsonSchema | undefined) : undefined;
-      value.slice(0, 200).forEach((item, i) => walk(item, items, `${path}/${i}`, depth + 1));
+      const others = othersSecrets(value);
+      value.slice(0, 200).forEach((item, i) => walk(item, items, `${path}/${i}`, depth + 1, others));
       return;
     }
     if (!isPlainObject(value)) return;
@@ -116,9 +145,14 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
       const childPath = `${path}/${key}`;
       const documentedSchema = shape?.properties[key];
       const documented = shape !== undefined && (documentedSchema !== undefined || shape.open);
-      if (documentedSchema !== undefined) {
-        const property = resolveSchema(ctx.model, documentedSchema);
-        if (property && typeof property === "object" && property.writeOnly === true && hasSecretValue(child)) found.push({ path: childPath, kind: "writeOnly" });
+      const property = resolveSchema(ctx.model, documentedSchema);
+      if (property && typeof property === "object" && property.writeOnly === true && hasSecretValue(child)) {
+        found.push({ path: childPath, kind: "writeOnly" });
+      } else if (isPasswordName(key) && typeof child === "string" && hasSecretValue(child)) {
+        // a password or its hash has no reader outside the server, whatever the schema says
+        found.push({ path: childPath, kind: "password", form: passwordForm(child) });
+      } else if (documentedSchema !== undefined) {
+        if (shared.has(key)) found.push({ path: childPath, kind: "others-secret" });
       } else if (!documented) {
         const tokenExpected = credentialEndpoint && TOKEN_NAMES.has(normaliseName(key));
         if (looksSecret(key) && hasSecretValue(child) && !tokenExpected) found.push({ path: childPath, kind: "secret" });
@@ -129,11 +163,35 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
   walk(body, schema, "", 0);
 
   if (found.length === 0) return pass(schema === undefined ? "no secret-looking properties" : "no undocumented or secret properties exposed");
-  const worst = found.find((f) => f.kind === "secret") ?? found[0];
-  const describe = (f: Exposure) => (f.kind === "secret" ? `secret-looking ${f.path}` : `writeOnly ${f.path}`);
+  const worst = found.find((f) => f.kind === "password") ?? found.find((f) => f.kind === "others-secret") ?? found.find((f) => f.kind === "secret") ?? found[0];
+  const describe = (f: Exposure) =>
+    f.kind === "password" ? `password field ${f.path} (${f.form})` : f.kind === "others-secret" ? `other users' ${f.path}` : f.kind === "secret" ? `secret-looking ${f.path}` : `writeOnly ${f.path}`;
   const generic = worst.path.replace(/\/\d+(?=\/|$)/g, "/*");
+  const anonymous = ctx.request.identity === null || (ctx.operation !== undefined && ctx.operation.security.length === 0);
+  const plaintext = worst.kind === "password" && worst.form === "plaintext";
   return fail(
-    `${label(ctx)} exposes ${found.slice(0, 3).map(describe).join(", ")}${found.length > 3 ? ` (+${found.length - 3} more)` : ""}`,
+    `${label(ctx)} exposes ${found.slice(0, 3).map(describe).join(", ")}${found.length > 3 ? ` (+${found.length - 3} more)` : ""}${anonymous && worst.kind !== "writeOnly" ? " to a caller without credentials" : ""}`,
     `${worst.kind}:${generic}`,
+    plaintext ? "critical" : undefined,
   );
 }
+
+/**
+ * Secret-looking keys (token, apiKey …) of a list of user records with at least two distinct real
+ * values: the listing hands out other users' credentials, documented or not. The caller's own
+ * record alone (or a token issued to it) is never judged here.
+ */
+function othersSecrets(list: unknown[]): ReadonlySet<string> {
+  const records = list.slice(0, 200).filter(isPlainObject);
+  if (records.length < 2 || !records.some((r) => Object.keys(r).some((k) => USER_KEYS.test(k)))) return NONE;
+  const values = new Map<string, Set<string>>();
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record)) {
+      if (!looksSecret(key) || typeof value !== "string" || !hasSecretValue(value)) continue;
+      values.set(key, (values.get(key) ?? new Set()).add(value));
+    }
+  }
+  return new Set([...values].filter(([, distinct]) => distinct.size >= 2).map(([key]) => key));
+}
+
+const NONE: ReadonlySet<string> = new Set();

@@ -26,13 +26,13 @@ describe("check registry", () => {
     }
   });
 
-  it("fills severity and signature on failures, and survives crashing or unknown checks", () => {
-    const failed = runCheck({ name: "not_a_server_error" }, ctx({ status: 500 }));
+  it("fills severity and signature on failures, and survives crashing or unknown checks", async () => {
+    const failed = await runCheck({ name: "not_a_server_error" }, ctx({ status: 500 }));
     expect(failed).toMatchObject({ check: "not_a_server_error", stepId: "s1", status: "failed", severity: "high", signature: "status:500" });
-    const unknown = runCheck({ name: "nope" as never }, ctx({ status: 200 }));
+    const unknown = await runCheck({ name: "nope" as never }, ctx({ status: 200 }));
     expect(unknown.status).toBe("skipped");
     const broken = ctx({ status: 200 });
     (broken as { request: unknown }).request = undefined;
-    expect(runCheck({ name: "unsupported_method" }, broken)).toMatchObject({ status: "skipped" });
+    expect(await runCheck({ name: "unsupported_method" }, broken)).toMatchObject({ status: "skipped" });
   });
 });

@@ -4,6 +4,7 @@
  * into a CheckOutcome and never throws: a crashing check is reported as skipped with the reason.
  */
 import { CHECK_CATALOG, isCheckName, type CheckName, type CheckOutcome, type CheckSpec } from "../../model";
+import { auth_rate_limit, user_enumeration, weak_jwt_secret } from "./abuse";
 import { bfla, bola, ignored_auth, jwt_weakness } from "./auth";
 import { content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance, status_code_conformance } from "./conformance";
 import { excessive_data_exposure, mass_assignment } from "./exposure";
@@ -39,6 +40,9 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
   bfla,
   mass_assignment,
   excessive_data_exposure,
+  user_enumeration,
+  auth_rate_limit,
+  weak_jwt_secret,
   sql_injection,
   nosql_injection,
   command_injection,
@@ -50,12 +54,12 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
   inferred_invariant,
 };
 
-export function runCheck(spec: CheckSpec, ctx: CheckContext): CheckOutcome {
+export async function runCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
   const run = isCheckName(spec.name) ? CHECK_FUNCTIONS[spec.name] : undefined;
   const stepId = ctx.step.id;
   if (!run) return { check: spec.name, stepId, status: "skipped", message: `unknown check "${spec.name}"` };
   try {
-    const result = run(ctx);
+    const result = await run(ctx);
     const outcome: CheckOutcome = { check: spec.name, stepId, status: result.status, message: result.message };
     if (result.status === "failed") {
       outcome.severity = result.severity ?? CHECK_CATALOG[spec.name].severity;

@@ -53,7 +53,8 @@ export interface CheckResult {
   severity?: Severity;
 }
 
-export type CheckFunction = (ctx: CheckContext) => CheckResult;
+/** Most checks are synchronous; one that needs WebCrypto (weak_jwt_secret) returns a promise. */
+export type CheckFunction = (ctx: CheckContext) => CheckResult | Promise<CheckResult>;
 
 export const pass = (message: string): CheckResult => ({ status: "passed", message });
 export const skip = (message: string): CheckResult => ({ status: "skipped", message });
