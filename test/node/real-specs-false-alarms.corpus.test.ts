@@ -32,12 +32,18 @@ interface SpecRun {
   maxCases?: number;
   /** share of errored + skipped cases tolerated */
   maxLostShare?: number;
+  /**
+   * Findings the spec itself mandates ("check METHOD /path"): a faithful server has them. Only a
+   * deliberately vulnerable API's own documentation earns an entry, with the reason beside it.
+   */
+  documentedFaults?: string[];
 }
 
 const RUNS: SpecRun[] = [
   { name: "restler-demo-server", file: `${SPECS}/real/restler-demo-server-0.1.0.json`, perOperation: 12 },
   { name: "realworld-conduit", file: `${SPECS}/real/realworld-conduit-1.1.0.yaml`, perOperation: 8 },
-  { name: "vampi", file: `${SPECS}/real/vampi-0.1.yaml`, perOperation: 8 },
+  // VAmPI is vulnerable on purpose: its spec documents a debug operation listing every user with a plaintext password
+  { name: "vampi", file: `${SPECS}/real/vampi-0.1.yaml`, perOperation: 8, documentedFaults: ["excessive_data_exposure GET /users/v1/_debug"] },
   { name: "redocly-museum", file: `${SPECS}/real/redocly-museum-1.2.1.yaml`, perOperation: 10 },
   { name: "nytimes-article-search", file: `${SPECS}/real/nytimes-article-search-1.0.0.json`, perOperation: 12 },
   { name: "nytimes-top-stories", file: `${SPECS}/real/nytimes-top-stories-2.0.0.yaml`, perOperation: 12 },
@@ -199,7 +205,9 @@ describe("no false alarms on real specs served by a spec-faithful mock", () => {
     }
     expect(outcome.warnings.filter((w) => /failed/.test(w)), "agent crashes").toEqual([]);
     expect(mock.invalidGenerated, "response bodies generateValid could not make valid").toEqual([]);
-    expect(outcome.findings.length, describeFindings(outcome.findings)).toBe(0);
+    const documented = new Set(run.documentedFaults ?? []);
+    const findings = outcome.findings.filter((f) => !documented.has(`${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path}`));
+    expect(findings.length, describeFindings(findings)).toBe(0);
     const lost = (errored.length + skipped.length) / Math.max(1, outcome.cases.length);
     expect(lost, `errored ${errored.length} / skipped ${skipped.length} of ${outcome.cases.length}: ${[...errored, ...skipped].slice(0, 5).map((r) => `${r.caseId}: ${r.reason}`).join("; ")}`).toBeLessThanOrEqual(run.maxLostShare ?? 0.5);
   });

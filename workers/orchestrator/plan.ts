@@ -10,6 +10,7 @@
 import type { ApiModel, TestCase } from "../model";
 import { operationKey, selectOperations, type HeldBackOperation, type OperationSelection } from "./operation-filter";
 import { AGENTS, getAgent } from "./agents";
+import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { pathPlaceholders } from "./agents/resources";
 import type { Agent, PlanConfig } from "./agents/types";
 
@@ -30,7 +31,7 @@ export interface PlanResult {
   warnings: string[];
   /** operations not tested because they are destructive (and not allowed) */
   heldBack: HeldBackOperation[];
-  /** the last `destructiveCases` of `cases` touch a destructive operation: run them alone, after the rest */
+  /** the last `destructiveCases` of `cases` run alone, after the rest: bursts tagged run-last, then destructive ones */
   destructiveCases: number;
   /** include/exclude filters that matched no operation */
   unmatchedFilters: string[];
@@ -136,12 +137,14 @@ export function guardDestructive(model: ApiModel, selection: OperationSelection 
   const tested = new Set(chosen.operations.map((op) => operationKey(op.method, op.path)));
   const known = new Set(model.operations.map((op) => operationKey(op.method, op.path)));
   const ordinary: TestCase[] = [];
+  const last: TestCase[] = [];
   const destructive: TestCase[] = [];
   for (const c of cases) {
     const keys = c.steps.map((step) => operationKey(step.request.method, step.request.path));
     // a step outside the spec's operations (an agent's own probe URL) is not the selection's business
     if (keys.some((key) => known.has(key) && !tested.has(key))) continue;
-    (keys.some((key) => chosen.destructive.has(key)) ? destructive : ordinary).push(c);
+    // a burst that may trip a throttle or a lockout goes after the others too, alone
+    (keys.some((key) => chosen.destructive.has(key)) ? destructive : c.tags?.includes(RUN_LAST_TAG) ? last : ordinary).push(c);
   }
-  return { cases: [...ordinary, ...destructive], destructiveCases: destructive.length };
+  return { cases: [...ordinary, ...last, ...destructive], destructiveCases: last.length + destructive.length };
 }

@@ -6,6 +6,7 @@
  * unprivileged identity calls operations marked privileged).
  */
 import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
+import { signInAbuseDrafts, weakSecretDrafts } from "./auth-abuse";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
@@ -195,7 +196,7 @@ function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
 
 export const securityAuth: Agent = {
   name: NAME,
-  description: "Authentication probes (no/malformed/expired credentials, forged JWTs), BOLA chains and BFLA across identities",
+  description: "Authentication probes (no/malformed/expired credentials, forged JWTs, common JWT secrets, user enumeration, sign-in rate limit), BOLA chains and BFLA across identities",
   async generate(ctx: AgentContext): Promise<TestCase[]> {
     const env = agentEnv(ctx);
     const tokens = await forgeTokens(parseJwtCredential(ctx.config.identityTokens?.[ctx.config.identities[0]]), probeKey(ctx.seed));
@@ -206,6 +207,9 @@ export const securityAuth: Agent = {
       out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op, tokens)], cap));
     }
     for (const { opId, idKey, drafts } of bolaDrafts(env)) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
+    for (const abuse of [weakSecretDrafts(env), signInAbuseDrafts(env)]) {
+      if (abuse) out.push(...finishCases(NAME, abuse.op.operationId, abuse.drafts, cap, `abuse:${abuse.op.operationId}`));
+    }
     return out;
   },
 };

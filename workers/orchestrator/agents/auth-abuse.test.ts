@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { ApiModel, TestCase } from "../../model";
+import { parseSpec } from "../spec";
+import { BURST_SIZE, RUN_LAST_TAG } from "./auth-abuse";
+import { securityAuth } from "./security-auth";
+
+/** An API with a wrapped sign-up, a sign-in that issues a token and one secured read. */
+function accountsApi(extra: Record<string, unknown> = {}): ApiModel {
+  const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+  const doc = {
+    openapi: "3.1.0",
+    info: { title: "Accounts", version: "1" },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths: {
+      "/accounts/register": {
+        post: {
+          operationId: "register",
+          security: [],
+          requestBody: { required: true, ...json({ type: "object", required: ["account"], properties: { account: { type: "object", required: ["handle", "password"], properties: { handle: { type: "string", pattern: "^[a-z0-9_]{3,20}$" }, password: { type: "string", minLength: 8 } } } } }) },
+          responses: { "201": { description: "made", ...json({ type: "object", properties: { handle: { type: "string" } } }) } },
+        },
+      },
+      "/session": {
+        post: {
+          operationId: "openSession",
+          security: [],
+          requestBody: { required: true, ...json({ type: "object", required: ["handle", "password"], properties: { handle: { type: "string", maxLength: 20 }, password: { type: "string" } } }) },
+          responses: { "200": { description: "ok", ...json({ type: "object", properties: { token: { type: "string" } } }) }, "401": { description: "no" } },
+        },
+      },
+      "/notes": { get: { operationId: "listNotes", security: [{ bearer: [] }], responses: { "200": { description: "ok", ...json({ type: "array" }) } } } },
+      ...extra,
+    },
+  };
+  const { model } = parseSpec(JSON.stringify(doc));
+  return model!;
+}
+
+const plan = async (model: ApiModel, config: Partial<Parameters<typeof securityAuth.generate>[0]["config"]> = {}): Promise<TestCase[]> =>
+  securityAuth.generate({ model, seed: 7, config: { identities: ["alice", "bob"], maxCasesPerOperation: 50, ...config } });
+
+describe("auth abuse cases", () => {
+  it("compares an unknown account with a wrong password for an account the case registers itself", async () => {
+    const cases = await plan(accountsApi());
+    const enumeration = cases.find((c) => c.tags?.includes("user-enumeration"))!;
+    expect(enumeration.steps.map((s) => s.id)).toEqual(["setup-account", "known", "unknown", "known-again"]);
+    const body = (id: string) => enumeration.steps.find((s) => s.id === id)!.request.body!.value as Record<string, string>;
+    const registered = (body("setup-account").account as unknown as Record<string, string>).handle;
+    expect(registered).toMatch(/^[a-z0-9_]{3,20}$/);
+    expect(body("known").handle).toBe(registered);
+    expect(body("known-again").handle).toBe(registered);
+    expect(body("unknown").handle).not.toBe(registered);
+    expect(body("known").password).not.toBe((body("setup-account").account as unknown as Record<string, string>).password);
+    expect(enumeration.steps.find((s) => s.id === "unknown")!.checks.map((c) => c.name)).toContain("user_enumeration");
+  });
+
+  it("plans a bounded burst of failed sign-ins, to run last, unless opted out", async () => {
+    const burst = (await plan(accountsApi())).find((c) => c.tags?.includes("rate-limit"))!;
+    expect(burst.tags).toContain(RUN_LAST_TAG);
+    const attempts = burst.steps.filter((s) => s.id.startsWith("attempt-"));
+    expect(attempts.length).toBe(BURST_SIZE);
+    expect(BURST_SIZE).toBeLessThanOrEqual(50);
+    expect(attempts.every((s) => s.request.path === "/session" && s.request.identity === null)).toBe(true);
+    expect(attempts[attempts.length - 1].checks.map((c) => c.name)).toContain("auth_rate_limit");
+    expect((await plan(accountsApi(), { authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
+  });
+
+  it("never bursts or compares on operations that are no sign-in", async () => {
+    const cases = await plan(accountsApi());
+    for (const c of cases.filter((c) => c.tags?.includes("rate-limit") || c.tags?.includes("user-enumeration"))) {
+      expect(c.steps.filter((s) => s.id !== "setup-account").every((s) => s.request.method === "post" && s.request.path === "/session")).toBe(true);
+    }
+    const noSignIn = accountsApi();
+    noSignIn.operations = noSignIn.operations.filter((op) => op.operationId !== "openSession");
+    expect((await plan(noSignIn)).some((c) => c.tags?.includes("rate-limit") || c.tags?.includes("user-enumeration"))).toBe(false);
+  });
+
+  it("checks each identity's token for a common secret on a secured read, skipping credentials that are no HS* JWT", async () => {
+    const weak = (cases: TestCase[]) => cases.filter((c) => c.tags?.includes("weak-secret"));
+    expect(weak(await plan(accountsApi())).map((c) => c.steps[c.steps.length - 1].request.identity)).toEqual(["alice", "bob"]);
+    const tokens = { alice: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln", bob: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiIn0.c2ln" };
+    const planned = weak(await plan(accountsApi(), { identityTokens: tokens }));
+    expect(planned.map((c) => c.steps[c.steps.length - 1].request.identity)).toEqual(["bob"]);
+    expect(JSON.stringify(planned)).not.toContain("eyJ");
+  });
+});

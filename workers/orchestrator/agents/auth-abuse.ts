@@ -1,0 +1,90 @@
+/**
+ * Abuse of authentication, planned for security-auth:
+ *  - weak_jwt_secret: one authenticated request per identity (the tokens it carries are tested
+ *    offline against common secrets);
+ *  - user_enumeration: on the sign-in operation, a wrong password for an account that exists (one
+ *    the case signs up itself) next to the same attempt for an account that does not, and the
+ *    first attempt repeated (what varies between identical requests);
+ *  - auth_rate_limit: a bounded burst of failed sign-ins for that account, tagged to run last and
+ *    alone (a throttle it trips must not turn other cases' sign-ins into 429s). `authBurst: false`
+ *    in the plan config opts out.
+ */
+import type { Operation, Step } from "../../model";
+import { check, opLabel, type CaseDraft } from "./case-helpers";
+import { parseJwtCredential } from "./jwt";
+import { opRng, buildRequest, copy, type AgentEnv } from "./requests";
+import { pathPlaceholders } from "./resources";
+import { isPublic, signInFlow, type SignInFlow } from "./sign-in";
+
+/** Failed sign-ins in the burst: enough to meet any sane limit, few enough to stay polite. */
+export const BURST_SIZE = 40;
+/** Cases with this tag run after every other case, one at a time (see plan.ts). */
+export const RUN_LAST_TAG = "run-last";
+
+/** The cheapest authenticated request: a secured GET without path parameters, else any secured GET. */
+function cheapestSecured(env: AgentEnv): Operation | undefined {
+  const secured = env.model.operations.filter((op) => !isPublic(op) && op.method === "get");
+  return secured.find((op) => pathPlaceholders(op.path).length === 0) ?? secured[0];
+}
+
+export function weakSecretDrafts(env: AgentEnv): { op: Operation; drafts: CaseDraft[] } | undefined {
+  const op = cheapestSecured(env);
+  if (!op) return undefined;
+  const names: (string | undefined)[] = env.config.identities.length > 0 ? env.config.identities.slice(0, 3) : [undefined];
+  const drafts: CaseDraft[] = [];
+  for (const identity of names) {
+    const known = identity === undefined ? undefined : env.config.identityTokens?.[identity];
+    // a credential known not to be an HMAC-signed JWT has nothing to test
+    if (known !== undefined && !/^HS/i.test(String(parseJwtCredential(known)?.header.alg ?? ""))) continue;
+    const built = buildRequest(env, op, opRng(env, "security-auth:weak-secret", `${op.operationId}:${identity ?? ""}`), { useExamples: true, optional: "required", identity });
+    drafts.push({
+      kind: "security",
+      title: `the JWT ${identity ? `identity ${identity}` : "the default identity"} sends is not signed with a common secret`,
+      steps: [...built.setup, { id: "authenticated", request: built.request, checks: [check("weak_jwt_secret")] }],
+      tags: ["jwt", "weak-secret"],
+    });
+  }
+  return drafts.length > 0 ? { op, drafts } : undefined;
+}
+
+function attempt(flow: SignInFlow, id: string, account: string, password: string): Step {
+  const request = copy(flow.loginRequest);
+  request.body = { contentType: request.body?.contentType ?? "application/json", value: flow.credentials(account, password) };
+  return { id, request, checks: [check("not_a_server_error")] };
+}
+
+/** The sign-up of the account the attempts are about; its username is known to the case. */
+function accountSetup(flow: SignInFlow, account: string): Step[] {
+  return flow.signupStep ? [flow.signupStep(account, "setup-account")] : [];
+}
+
+export function signInAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseDraft[] } | undefined {
+  const flow = signInFlow(env);
+  if (!flow?.signupStep) return undefined;
+  const rng = opRng(env, "security-auth:sign-in", flow.login.operationId);
+  const account = flow.freshAccount(rng.fork("known"));
+  const stranger = flow.freshAccount(rng.fork("unknown"));
+  const label = opLabel(flow.login.method, flow.login.path);
+  const drafts: CaseDraft[] = [
+    {
+      kind: "security",
+      title: `${label} answers an unknown account like a wrong password`,
+      steps: [
+        ...accountSetup(flow, account),
+        attempt(flow, "known", account, "Sentinel-wrong-1"),
+        { ...attempt(flow, "unknown", stranger, "Sentinel-wrong-1"), checks: [check("not_a_server_error"), check("user_enumeration", { knownStep: "known", repeatStep: "known-again" })] },
+        attempt(flow, "known-again", account, "Sentinel-wrong-1"),
+      ],
+      tags: ["user-enumeration"],
+    },
+  ];
+  if (env.config.authBurst !== false) {
+    const burstAccount = flow.freshAccount(rng.fork("burst"));
+    const steps: Step[] = [...accountSetup(flow, burstAccount)];
+    for (let n = 0; n < BURST_SIZE; n++) steps.push(attempt(flow, `attempt-${n}`, burstAccount, `Sentinel-wrong-${n}`));
+    steps[steps.length - 1].checks.push(check("auth_rate_limit"));
+    drafts.push({ kind: "security", title: `${label} slows down ${BURST_SIZE} failed sign-ins`, steps, tags: ["rate-limit", RUN_LAST_TAG] });
+  }
+  return { op: env.model.operations.find((o) => o.operationId === flow.login.operationId)!, drafts };
+}
+

@@ -1,0 +1,130 @@
+/**
+ * The spec's sign-in and sign-up, as far as the abuse probes need them: a public POST whose body
+ * carries an account name (username, login, e-mail …) and a password and whose name or answer says
+ * it signs in (a token in the 2xx body, login/signin/token/session words); a public POST that takes
+ * the same kind of account name and a password to register one. General rules only: names and
+ * formats of fields, words of paths and operationIds.
+ */
+import type { JsonSchema, Operation, RequestTemplate, Step } from "../../model";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
+import type { Rng } from "../generate/random";
+import { freshValue } from "../generate/unique";
+import { check } from "./case-helpers";
+import { buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
+
+type Role = "password" | "email" | "username";
+
+const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+function role(name: string, schema: JsonSchema, env: AgentEnv): Role | undefined {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat) || (flat.type !== undefined && flat.type !== "string")) return undefined;
+  const n = squash(name);
+  if (flat.format === "password" || /^(password|passwd|passphrase|pass|pwd|currentpassword|userpassword)$/.test(n)) return "password";
+  if (flat.format === "email" || /^(email|emailaddress|mail|useremail)$/.test(n)) return "email";
+  if (/^(username|user|login|loginname|handle|nickname|accountname|userid)$/.test(n)) return "username";
+  return undefined;
+}
+
+/** Where the account name and the password sit in a body: top level or one wrapper down ({ user: {…} }). */
+interface CredentialFields {
+  wrapper?: string;
+  account: { name: string; role: Role; schema: JsonSchema };
+  password: string;
+}
+
+function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): CredentialFields | undefined {
+  const search = (s: JsonSchema, wrapper?: string): CredentialFields | undefined => {
+    const flat = flattenAllOf(s, env.model.schemas);
+    if (!isObject(flat) || !isObject(flat.properties)) return undefined;
+    const props = flat.properties as Record<string, JsonSchema>;
+    const roles = Object.entries(props).map(([name, sub]) => ({ name, schema: sub, role: role(name, sub, env) }));
+    const password = roles.find((r) => r.role === "password");
+    const accounts = roles.filter((r): r is { name: string; schema: JsonSchema; role: Role } => r.role === "username" || r.role === "email");
+    const account = accounts.find((a) => a.role === prefer) ?? accounts.find((a) => a.role === "username") ?? accounts[0];
+    if (password && account) return { ...(wrapper ? { wrapper } : {}), account, password: password.name };
+    if (wrapper !== undefined) return undefined;
+    // one object-valued property that holds the record: { user: { username, password } }
+    const objects = Object.entries(props).filter(([, sub]) => {
+      const f = flattenAllOf(sub, env.model.schemas);
+      return isObject(f) && isObject(f.properties);
+    });
+    return objects.length === 1 ? search(objects[0][1], objects[0][0]) : undefined;
+  };
+  return search(schema);
+}
+
+/** Anyone may call it: no security requirement, or `{}` among the alternatives. */
+export const isPublic = (op: Operation) => op.security.length === 0 || op.security.some((alternative) => Object.keys(alternative).length === 0);
+const words = (op: Operation) => `${op.path} ${op.operationId}`.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+const SIGN_IN = /\b(log[_-]?in|logon|sign[_-]?in|signin|login|tokens?|sessions?|authenticate)\b/;
+const SIGN_UP = /\b(sign[_-]?up|signup|register|registration|join|users?|accounts?|members?)\b/;
+const NOT_ACCOUNT = /\b(reset|forgot|recover|change|verify|confirm|refresh|logout|password)\b/;
+
+function jsonBody(op: Operation): JsonSchema | undefined {
+  const media = preferredMedia(op);
+  return media && isJsonMedia(media.contentType) ? media.schema : undefined;
+}
+
+function issuesToken(op: Operation): boolean {
+  return op.responses.some((r) => /^2/.test(r.status) && (r.headers.some((h) => /^set-cookie$/i.test(h.name)) || r.content.some((m) => JSON.stringify(m.schema ?? {}).match(/"(access_?token|token|jwt|id_?token)"/i))));
+}
+
+export interface SignInFlow {
+  login: Operation;
+  /** the sign-in request without credentials in its body */
+  loginRequest: RequestTemplate;
+  /** a sign-in body for this account name and password */
+  credentials(account: string, password: string): unknown;
+  /** a sign-up step registering this account name (its password is never used) */
+  signupStep?: (account: string, id: string) => Step;
+  /** an account name no one has: valid for both bodies */
+  freshAccount(rng: Rng): string;
+}
+
+function place(fields: CredentialFields, body: Record<string, unknown>, values: Record<string, unknown>): unknown {
+  if (!fields.wrapper) return { ...body, ...values };
+  const inner = isObject(body[fields.wrapper]) ? (body[fields.wrapper] as Record<string, unknown>) : {};
+  return { ...body, [fields.wrapper]: { ...inner, ...values } };
+}
+
+export function signInFlow(env: AgentEnv): SignInFlow | undefined {
+  const candidates = env.model.operations.filter((op) => op.method === "post" && isPublic(op) && !NOT_ACCOUNT.test(words(op)) && !/\{/.test(op.path));
+  const withFields = candidates.map((op) => ({ op, schema: jsonBody(op) })).filter((c): c is { op: Operation; schema: JsonSchema } => c.schema !== undefined).map((c) => ({ ...c, fields: credentialFields(env, c.schema) })).filter((c) => c.fields !== undefined);
+  const login = withFields.find((c) => SIGN_IN.test(words(c.op)) && !SIGN_UP.test(words(c.op).replace(/\b(users?|accounts?|members?)\b/g, ""))) ?? withFields.find((c) => issuesToken(c.op) && !SIGN_UP.test(words(c.op)));
+  if (!login?.fields) return undefined;
+  const loginFields = login.fields;
+  const signup = withFields.find((c) => c.op !== login.op && SIGN_UP.test(words(c.op)) && !SIGN_IN.test(words(c.op)));
+  const signupFields = signup ? credentialFields(env, signup.schema, loginFields.account.role) : undefined;
+  const built = buildRequest(env, login.op, opRng(env, "sign-in", login.op.operationId), { useExamples: true, optional: "required", includeBody: true, identity: null });
+  const loginRequest = { ...copy(built.request), identity: null, unique: [] };
+  const base = isObject(built.request.body?.value) ? (built.request.body!.value as Record<string, unknown>) : {};
+  const flow: SignInFlow = {
+    login: login.op,
+    loginRequest,
+    credentials: (account, password) => place(loginFields, base, { [loginFields.account.name]: account, [loginFields.password]: password }),
+    freshAccount: (rng) => freshAccount(env, [loginFields.account.schema, ...(signupFields && signupFields.account.role === loginFields.account.role ? [signupFields.account.schema] : [])], loginFields.account.role, rng),
+  };
+  if (signup && signupFields && signupFields.account.role === loginFields.account.role) {
+    flow.signupStep = (account, id) => {
+      const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null });
+      const request = { ...copy(made.request), identity: null };
+      const body = isObject(request.body?.value) ? (request.body!.value as Record<string, unknown>) : {};
+      if (request.body) request.body.value = place(signupFields, body, { [signupFields.account.name]: account });
+      // the account name must stay what the later attempts use: never re-rolled
+      const pointer = `${signupFields.wrapper ? `/${signupFields.wrapper}` : ""}/${signupFields.account.name}`;
+      if (request.unique) request.unique = request.unique.filter((p) => p !== pointer);
+      return { id, request, checks: [check("not_a_server_error")], requireSuccess: true };
+    };
+  }
+  return flow;
+}
+
+/** A fresh account name valid for every schema given (the sign-in's and the sign-up's). */
+function freshAccount(env: AgentEnv, schemas: JsonSchema[], kind: Role, rng: Rng): string {
+  const valid = (v: string) => schemas.every((s) => env.validator.check(v, s) === "valid");
+  const letters = () => rng.alnum(8).toLowerCase().replace(/[^a-z0-9]/g, "x");
+  const candidates = kind === "email" ? [`sentinel-${letters()}@example.com`] : [`sentinel_${letters()}`, `sn${letters()}`, `sentinel-${letters()}`, `Sentinel${letters()}`];
+  return candidates.find(valid) ?? freshValue(candidates[0], schemas[0], rng, env.model.schemas, env.validator) ?? candidates[0];
+}
