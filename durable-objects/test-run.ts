@@ -52,6 +52,7 @@ import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
 import { sendDueNotifications } from "../workers/notifications/send-notifications";
 import { rememberFindings } from "../workers/runs/finding-memory";
+import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 
 interface StoredInit extends Omit<RunInit, "identities" | "llm"> {
@@ -459,6 +460,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     await this.fillMissingResults(init);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId });
+    // what every successful response agreed on becomes an invariant the next run checks
+    await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, modelKey: init.modelKey });
     const counts = await countResults(this.env.DB, init.runId);
     const findings = await countFindings(this.env.DB, init.runId);
     const verdict = finalStatus(counts, findings);

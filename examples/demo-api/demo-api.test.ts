@@ -5,7 +5,7 @@ import { Validator } from "@cfworker/json-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CHECK_NAMES } from "../../workers/model/checks";
-import { FAULTS, FAULT_IDS, PROSE_FAULTS, PROSE_FAULT_IDS, simulateShell } from "./faults.mjs";
+import { FAULTS, FAULT_IDS, PROSE_FAULTS, PROSE_FAULT_IDS, REGRESSION_FAULTS, REGRESSION_FAULT_IDS, simulateShell } from "./faults.mjs";
 import { routes } from "./handlers.mjs";
 import { signJwt, verifyJwt } from "./jwt.mjs";
 import { schemas } from "./schemas.mjs";
@@ -218,6 +218,15 @@ describe("seeded faults", () => {
     expect(await tooMany(await start({ variant: "clean" }))).toBe(false);
     expect(spec.paths["/search"].get.description).toContain("Returns at most `limit` results.");
     expect(readFileSync(here("FAULTS.md"), "utf8")).toContain(`| \`search-limit-off-by-one\` | ${PROSE_FAULTS["search-limit-off-by-one"].operation} | llm_oracle |`);
+  });
+
+  it("items-page-offset-reset (regression): the page's offset says 0 only when named, never in the plain buggy variant", async () => {
+    const reported = async (api: DemoApi) => ((await call(api, "GET", "/items?offset=1")).json as { offset: number }).offset;
+    expect(REGRESSION_FAULT_IDS).toEqual(["items-page-offset-reset"]);
+    expect(await reported(await start({ variant: "buggy", faults: ["items-page-offset-reset"] }))).toBe(0);
+    expect(await reported(await start({ variant: "buggy" }))).toBe(1);
+    expect(await reported(await start({ variant: "clean" }))).toBe(1);
+    expect(readFileSync(here("FAULTS.md"), "utf8")).toContain(`| \`items-page-offset-reset\` | ${REGRESSION_FAULTS["items-page-offset-reset"].operation} | inferred_invariant |`);
   });
 });
 

@@ -9,6 +9,8 @@ export const FAULTS: Record<string, FaultDescription>;
 export const FAULT_IDS: string[];
 export const PROSE_FAULTS: Record<string, FaultDescription>;
 export const PROSE_FAULT_IDS: string[];
+export const REGRESSION_FAULTS: Record<string, FaultDescription>;
+export const REGRESSION_FAULT_IDS: string[];
 export const SIMULATED_PASSWD: string;
 export const SIMULATED_FS: Record<string, string>;
 export function simulateShell(host: string, count: number): { output: string; sleepMs: number; injected: boolean };

@@ -43,6 +43,17 @@ export const PROSE_FAULTS = {
 export const PROSE_FAULT_IDS = Object.keys(PROSE_FAULTS);
 
 /**
+ * Regression faults: nothing in the spec states the rule, so no single run can see the bug; an
+ * invariant inferred from an earlier run against the correct API does (FAULTS.md, third table).
+ * Enabled only when named (`faults: [...]`), never by the plain buggy variant.
+ */
+export const REGRESSION_FAULTS = {
+  "items-page-offset-reset": { operation: "GET /items", check: "inferred_invariant", bug: "the page's `offset` field says 0 whatever `offset` was asked (the items are still the right ones)" },
+};
+
+export const REGRESSION_FAULT_IDS = Object.keys(REGRESSION_FAULTS);
+
+/**
  * Applies the faults that change the declared contract the server enforces (validation rules,
  * required headers, auth level, method routing). Behavioural faults are checked in the handlers.
  */

@@ -83,7 +83,7 @@ export const routes = [
       const { limit = 20, offset = 0, category } = ctx.params;
       const all = [...ctx.store.items.values()].filter((i) => !i.deleted && (!category || i.category === category));
       const headers = ctx.fault("items-list-missing-total-header") ? {} : { "X-Total-Count": String(all.length) };
-      return json(200, { items: all.slice(offset, offset + limit).map(presentItem), limit, offset }, headers);
+      return json(200, { items: all.slice(offset, offset + limit).map(presentItem), limit, offset: ctx.fault("items-page-offset-reset") ? 0 : offset }, headers);
     },
   },
   {

@@ -2,7 +2,7 @@
 //   node examples/demo-api/server.mjs --port 4010 --variant buggy [--faults id,id]
 import http from "node:http";
 import { pathToFileURL } from "node:url";
-import { applyFaults, FAULT_IDS, PROSE_FAULT_IDS } from "./faults.mjs";
+import { applyFaults, FAULT_IDS, PROSE_FAULT_IDS, REGRESSION_FAULT_IDS } from "./faults.mjs";
 import { problem, routes as cleanRoutes } from "./handlers.mjs";
 import { verifyJwt } from "./jwt.mjs";
 import { compileRoutes, matchRoute } from "./router.mjs";
@@ -143,7 +143,7 @@ function createApp(enabled) {
 }
 
 /**
- * Starts the demo API. `variant: "buggy"` enables every seeded fault unless `faults` names some;
+ * Starts the demo API. `variant: "buggy"` enables every seeded fault (but the regression faults) unless `faults` names some;
  * `faults` always wins when given.
  * @returns {Promise<{ url: string, close: () => Promise<void>, faults: string[] }>}
  */
@@ -151,7 +151,7 @@ export async function startDemoApi({ port = 0, host = "127.0.0.1", variant = "cl
   if (variant !== "clean" && variant !== "buggy") throw new Error(`unknown variant ${variant}: use clean or buggy`);
   const all = [...FAULT_IDS, ...PROSE_FAULT_IDS];
   const list = faults ?? (variant === "buggy" ? all : []);
-  const unknown = list.filter((id) => !all.includes(id));
+  const unknown = list.filter((id) => !all.includes(id) && !REGRESSION_FAULT_IDS.includes(id));
   if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(", ")}`);
   const enabled = new Set(list);
   const server = http.createServer({ maxHeaderSize: 1024 * 1024 }, createApp(enabled));

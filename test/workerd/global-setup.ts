@@ -20,7 +20,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
+import { startDemoApi } from "../../examples/demo-api/server.mjs";
+import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,6 +31,11 @@ declare module "vitest" {
     deadUrl: string;
     closedUrl: string;
     phoenixUrl: string;
+    /** the demo API (examples/demo-api): clean, and with only the regression fault items-page-offset-reset; its spec text */
+    demoUrl: string;
+    demoRegressionUrl: string;
+    demoSpec: string;
+    demoToken: string;
   }
 }
 
@@ -186,7 +194,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("phoenixUrl", `http://127.0.0.1:${await listen(phoenix)}`);
   phoenixDown = (ms) => (outage = { ms });
 
+  const demo = await startDemoApi({ port: 0, variant: "clean" });
+  const demoRegression = await startDemoApi({ port: 0, variant: "buggy", faults: ["items-page-offset-reset"] });
+  project.provide("demoUrl", demo.url);
+  project.provide("demoRegressionUrl", demoRegression.url);
+  project.provide("demoSpec", readFileSync(new URL("../../examples/demo-api/openapi.yaml", import.meta.url), "utf8"));
+  project.provide("demoToken", demoTokens().alice);
+
   return async () => {
+    await Promise.all([demo.close(), demoRegression.close()]);
     for (const socket of sockets) socket.destroy();
     await Promise.all([server, dead, phoenix].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   };

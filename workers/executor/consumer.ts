@@ -8,10 +8,12 @@ import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitVie
 import { runStub } from "../runs/stub";
 import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
+import { insertObservations } from "../storage/observations-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { buildFindings } from "./findings";
+import { observationCollector, type ObservationCollector } from "./observations";
 import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { runCase } from "./run-case";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "./task-messages";
@@ -164,12 +166,13 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   const done = await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
   const outcomes: CaseOutcome[] = [];
+  const observations = observationCollector(ctx.identities);
   await mapWithConcurrency(pending, pending.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult | undefined;
     try {
-      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch);
+      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch, observations);
     } finally {
       releaseCase();
       releaseRun();
@@ -181,6 +184,10 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   });
   // one D1 round trip for the whole message; a redelivery finds the rows and writes nothing twice
   const written = await writeCaseOutcomes(env.DB, outcomes);
+  // invariant inference is a bonus: losing these observations must never fail or retry the task
+  await insertObservations(env.DB, ctx.orgId, task.runId, observations.rows()).catch((error: unknown) =>
+    log("warn", "observations not stored", { runId: task.runId, error: errorText(error) }),
+  );
   outcomes.forEach(({ result }, i) => {
     if (!written[i]) return;
     summary.requests += result.exchanges.length;
@@ -222,7 +229,7 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
   }
 }
 
-async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>): Promise<CaseResult> {
+async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>, observations: ObservationCollector): Promise<CaseResult> {
   const started = Date.now();
   try {
     return await runCase(testCase, {
@@ -232,6 +239,7 @@ async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext,
       defaultIdentity: ctx.defaultIdentity,
       model,
       config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
+      onSuccess: observations.onSuccess,
     });
   } catch (error) {
     return {

@@ -242,7 +242,10 @@ function provenance(testCase: TestCase, step: Step, check: string): Partial<Find
     const accepted = oracle.status === "accepted";
     return { source: "llm", oracle: { id: oracle.id, ...(oracle.sentence ? { sentence: oracle.sentence } : {}), status: accepted ? "accepted" : "proposed" }, confidence: accepted ? 0.9 : 0.5 };
   }
-  if (check === "inferred_invariant") return { source: "inferred", confidence: 0.7 };
+  if (check === "inferred_invariant" && oracle?.id) {
+    const accepted = oracle.status === "accepted";
+    return { source: "inferred", oracle: { id: oracle.id, ...(oracle.sentence ? { sentence: oracle.sentence } : {}), status: accepted ? "accepted" : "proposed" }, confidence: accepted ? 0.9 : 0.6 };
+  }
   if (testCase.agent === "llm") return { source: "llm", confidence: 0.8 };
   return {};
 }

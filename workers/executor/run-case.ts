@@ -38,6 +38,8 @@ export interface RunEnv {
   config: RunConfig;
   /** variables known before the first step (e.g. seeded ids) */
   variables?: Record<string, unknown>;
+  /** told of every successful (2xx) step on a documented operation: invariant inference's observations */
+  onSuccess?: (record: { operationId: string; request: BuiltRequest; response: ReceivedResponse }) => void;
 }
 
 interface Stop {
@@ -133,6 +135,16 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           config: { maxResponseTimeMs: env.config.maxResponseTimeMs },
         }),
       );
+    }
+  }
+
+  if (env.onSuccess) {
+    for (const id of order) {
+      const { operation, request, exchange } = records[id];
+      const response = exchange.response;
+      if (operation && response && !exchange.error && !response.bodyTruncated && response.status >= 200 && response.status < 300) {
+        env.onSuccess({ operationId: operation.operationId, request, response });
+      }
     }
   }
 

@@ -43,7 +43,7 @@ export async function insertOracles(db: D1Database, orgId: string, specName: str
 }
 
 /** Inferred invariants are refreshed from each run's observations (their status is kept). */
-async function upsertInvariants(db: D1Database, orgId: string, specName: string, invariants: readonly StoredOracle[]): Promise<void> {
+export async function upsertInvariants(db: D1Database, orgId: string, specName: string, invariants: readonly StoredOracle[]): Promise<void> {
   if (invariants.length === 0) return;
   await db.batch(
     invariants.map((o) =>

@@ -330,3 +330,21 @@ export const oracles = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.specName, t.id] })],
 );
+
+/**
+ * What a run saw of its successful responses (workers/ai/invariants/observe.ts), kept until the
+ * run's finalize infers invariants from them, then deleted. The id is a hash of the data: a
+ * redelivered message or a repeated exchange is one row.
+ */
+export const observations = sqliteTable(
+  "observations",
+  {
+    runId: text("run_id").notNull(),
+    id: text("id").notNull(),
+    orgId: text("org_id").notNull(),
+    operationId: text("operation_id").notNull(),
+    data: text("data", { mode: "json" }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.id] })],
+);

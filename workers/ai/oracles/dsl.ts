@@ -133,8 +133,11 @@ function compare(op: (typeof COMPARATORS)[number], a: unknown, b: unknown): bool
     const equal = JSON.stringify(a) === JSON.stringify(b) || (a !== null && b !== null && String(a) === String(b) && typeof a !== "object");
     return op === "==" ? equal : !equal;
   }
-  const x = typeof a === "string" && typeof b === "string" ? a : typeof a === "number" && typeof b === "number" ? a : undefined;
-  const y = typeof a === "string" && typeof b === "string" ? b : typeof a === "number" && typeof b === "number" ? b : undefined;
+  // timestamps compare by time, not text ("…00Z" is before "…00.5Z" though it sorts after it)
+  const dates = typeof a === "string" && typeof b === "string" ? [sortKey(a), sortKey(b)] : [];
+  const byTime = typeof dates[0] === "number" && typeof dates[1] === "number";
+  const x = byTime ? dates[0] : typeof a === "string" && typeof b === "string" ? a : typeof a === "number" && typeof b === "number" ? a : undefined;
+  const y = byTime ? dates[1] : typeof a === "string" && typeof b === "string" ? b : typeof a === "number" && typeof b === "number" ? b : undefined;
   if (x === undefined || y === undefined) return undefined;
   switch (op) {
     case "<":

@@ -63,5 +63,10 @@ export function inferred_invariant(ctx: CheckContext): CheckResult {
   const { params, verdict } = judged;
   if (verdict.status === "skipped") return skip(verdict.detail);
   if (verdict.status === "passed") return pass(`invariant ${params.id} holds`);
-  return fail(`Invariant that held in ${params.observations ?? "every"} earlier observations broken: ${verdict.detail}`, `invariant:${params.id}`);
+  const rule = params.sentence ? `"${params.sentence}"` : params.id;
+  const accepted = params.status === "accepted";
+  return fail(
+    `Invariant ${rule}, which held in ${params.observations ?? "every"} earlier observations, is broken: ${verdict.detail}${accepted ? "" : " (inferred from observed responses, not yet accepted: lower confidence)"}`,
+    `invariant:${params.id}`,
+  );
 }
