@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { CliError } from "./exit-codes";
 import type { Identities } from "./identities";
 import { loadSection, type LoadConfig } from "./load-config";
+import type { AuthConfig } from "./preflight";
 import { parseFailOn, parseInteger, parseList, parseNumber, type ReportPaths, type RunFlags } from "./options";
 
 export interface LoadedConfig {
@@ -20,14 +21,19 @@ export interface LoadedConfig {
   headers?: Record<string, string>;
   /** `load:`: the settings of `sentinel load` (ignored by `sentinel run`) */
   load?: LoadConfig;
+  /** how to make users (signup/login) when no identity is given */
+  auth?: AuthConfig;
 }
 
+const AUTH_PLACEHOLDERS = new Set(["random", "username", "email", "password", "token"]);
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Replaces ${VAR} / ${VAR:-default} in one string; a missing variable without default is an error. */
 export function substituteEnv(text: string, env: Record<string, string | undefined>, where: string): string {
   return text.replace(ENV_REF, (match, name: string | undefined, fallback: string | undefined) => {
     if (match === "$${") return "${";
+    // per-user values of the auth: flow, filled by Sentinel, not by the environment
+    if (name !== undefined && AUTH_PLACEHOLDERS.has(name)) return match;
     const value = env[name!];
     if (value !== undefined && value !== "") return value;
     if (fallback !== undefined) return fallback;
@@ -162,6 +168,9 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "identity":
         out.identities = identityMap(value, what);
         break;
+      case "auth":
+        out.auth = authSection(value, what);
+        break;
       case "reports": {
         if (typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must map formats to files`, "usage");
         for (const [format, file] of Object.entries(value as Record<string, unknown>)) {
@@ -237,4 +246,33 @@ function headerMap(value: unknown, what: string): Record<string, string> {
 function identityMap(value: unknown, what: string): Identities {
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must map identity names to header maps`, "usage");
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, headers]) => [name, headerMap(headers, `${what}.${name}`)]));
+}
+
+/**
+ * `auth: { signup: { operation, body }, login: { operation, body, token }, header, users }`:
+ * `${random}` in a body is one run-unique value per user; a login body may name the signup's
+ * `${username}`, `${email}`, `${password}`; `token` is a JSON pointer ("/token") or a header name.
+ */
+function authSection(value: unknown, what: string): AuthConfig {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must be a map (signup, login, header, users)`, "usage");
+  const entries = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [camel(k), v]));
+  const out: AuthConfig = {};
+  for (const [key, v] of Object.entries(entries)) {
+    if (key === "signup" || key === "login") {
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new CliError(`${what}.${key} must be a map (operation, body${key === "login" ? ", token" : ""})`, "usage");
+      const step = v as Record<string, unknown>;
+      for (const k of Object.keys(step)) if (!["operation", "body", ...(key === "login" ? ["token"] : [])].includes(k)) throw new CliError(`${what}.${key}: unknown setting "${k}"`, "usage");
+      if (typeof step.operation !== "string" || step.operation === "") throw new CliError(`${what}.${key}.operation must name an operation (operationId or "METHOD /path")`, "usage");
+      if (step.token !== undefined && typeof step.token !== "string") throw new CliError(`${what}.login.token must be a JSON pointer ("/token") or a header name`, "usage");
+      out[key] = { operation: step.operation, ...(step.body !== undefined ? { body: step.body } : {}), ...(typeof step.token === "string" ? { token: step.token } : {}) };
+    } else if (key === "header") {
+      if (typeof v !== "string" || !v.includes("${token}")) throw new CliError(`${what}.header must be "Header-Name: [prefix ]\${token}"`, "usage");
+      out.header = v;
+    } else if (key === "users") {
+      out.users = parseInteger(v, `${what}.users`);
+      if (out.users < 1 || out.users > 5) throw new CliError(`${what}.users must be between 1 and 5`, "usage");
+    } else throw new CliError(`${what}: unknown setting "${key}" (signup, login, header, users)`, "usage");
+  }
+  if (!out.signup && !out.login) throw new CliError(`${what} needs signup, login or both`, "usage");
+  return out;
 }

@@ -20,6 +20,7 @@ import { createProgress, snapshotOf, type ProgressReporter } from "./progress";
 import type { RunSettings } from "./settings";
 import { loadSpec, type SpecSource } from "./spec-source";
 import { formatSummary } from "./summary";
+import { runPreflight } from "./preflight";
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
@@ -78,11 +79,15 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const target = targetWithSpecBasePath(settings.target, spec.model.servers);
     if (target.basePath) progress.log(`base path ${target.basePath} from the spec's servers appended: target ${target.url} (give --target with a path to choose another)`);
 
+    const preflight = await runPreflight({ model: spec.model, target: target.url, identities: settings.identities, auth: settings.auth, timeoutMs: settings.limits.timeoutMs });
+    for (const line of preflight.lines) progress.log(`identities: ${line}`);
+    const identities = preflight.identities;
+
     const name = settings.name ?? specName(spec);
     const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
     const created = await client.createRun({
       spec: { id: uploaded.id },
-      target: { url: target.url, ...(settings.identities ? { identities: settings.identities } : {}) },
+      target: { url: target.url, ...(identities ? { identities } : {}) },
       ...(settings.agents ? { agents: settings.agents } : {}),
       ...(settings.include ? { include: settings.include } : {}),
       ...(settings.exclude ? { exclude: settings.exclude } : {}),
@@ -106,7 +111,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
         parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join(".") || "/"}: ${i.message}`),
       );
     }
-    const report = parsed.data;
+    const report = { ...parsed.data, preflight: preflight.report };
     const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
 
     const failing = settings.failOn === "none" ? 0 : report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.failOn as keyof typeof SEVERITY_RANK]).length;

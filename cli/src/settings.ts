@@ -9,6 +9,7 @@ import { LIMIT_BOUNDS } from "../../workers/model";
 import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
 import { buildIdentities, type Identities } from "./identities";
+import type { AuthConfig } from "./preflight";
 import type { FailOn, ReportPaths, RunFlags } from "./options";
 import type { LlmRunRequest } from "../../workers/model";
 import { keysFromEnv, KEY_VARIABLES, parseModelRef } from "../../workers/ai/config";
@@ -69,6 +70,8 @@ export interface RunSettings {
   spec: string;
   target: string;
   identities?: Identities;
+  /** sentinel.yaml auth: users to provision when no identity is given */
+  auth?: AuthConfig;
   agents?: string[];
   /** operation filters (flags replace the config file's list) */
   include?: string[];
@@ -172,6 +175,7 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     spec,
     target,
     identities,
+    ...(config.auth ? { auth: config.auth } : {}),
     agents: pick("agents"),
     include: pick("include"),
     exclude: pick("exclude"),

@@ -26,6 +26,10 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
     const t = run.timing;
     out.push(`Timing: ${t.requests} requests · p50 ${t.p50Ms} ms · p95 ${t.p95Ms} ms · p99 ${t.p99Ms} ms · max ${t.maxMs} ms · ${t.rps} req/s`);
   }
+  for (const identity of report.preflight?.identities ?? []) {
+    out.push(`Identity ${identity.name}: ${identity.ok ? "works" : "does not work"} (${identity.source === "given" ? "given" : identity.how}${identity.detail ? `; ${identity.detail}` : ""})`);
+  }
+  if (report.preflight?.authorization) out.push(`Coverage: ${report.preflight.authorization}`);
   for (const op of report.heldBack ?? []) out.push(`Held back: ${op.method} ${op.path} (${op.operationId}) — ${op.reason}; --allow-destructive runs it`);
   out.push(`Findings: ${findings.length} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")})`);
 

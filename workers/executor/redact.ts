@@ -11,7 +11,8 @@
  * secrets, and stay visible so findings stay reproducible. Response Set-Cookie values are always
  * redacted (sessions minted by the target during the run).
  */
-import type { ReceivedResponse, SentRequest } from "../model";
+import type { ReceivedResponse, RequestTemplate, SentRequest } from "../model";
+import { findToken, readPointer } from "../orchestrator/auth/fields";
 
 export interface Secret {
   value: string;
@@ -92,4 +93,33 @@ export function redactResponse(response: ReceivedResponse, secrets: readonly Sec
 /** `sid=abc; Path=/, theme=x` → `sid=[redacted]; Path=/, theme=[redacted]` (attributes stay readable). */
 function redactSetCookie(value: string): string {
   return value.replace(/(^|,\s*)([^=;,\s]+)=([^;,]*)/g, (_m, lead: string, name: string) => `${lead}${name}=[redacted]`);
+}
+
+/**
+ * Secrets Sentinel chose or obtained inside a case: the body values a step marks as secret (a
+ * password it signed a user up with) and any token the answer to such a step hands out.
+ */
+export function chosenSecrets(records: readonly { step: { request: RequestTemplate }; request: { resolved: { body?: { value?: unknown } } }; exchange: { response?: { body: string } } }[]): Secret[] {
+  const out: Secret[] = [];
+  for (const record of records) {
+    const pointers = record.step.request.secrets ?? [];
+    if (pointers.length === 0) continue;
+    for (const pointer of pointers) {
+      const value = readPointer(record.request.resolved.body?.value, pointer);
+      if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) out.push({ value, placeholder: "[redacted]" });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(record.exchange.response?.body ?? "");
+    } catch {
+      body = undefined;
+    }
+    const token = findToken(body);
+    if (token) {
+      out.push({ value: token.value, placeholder: "[redacted]" });
+      const signature = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/.exec(token.value);
+      if (signature) out.push({ value: signature[1], placeholder: "[redacted]" });
+    }
+  }
+  return out.sort((a, b) => b.value.length - a.value.length);
 }

@@ -13,7 +13,7 @@ import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchang
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FetchLike } from "./http-client";
-import { collectSecrets, redactRequest, redactResponse } from "./redact";
+import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
 import { deriveSeed, Rng } from "../orchestrator/generate/random";
@@ -148,7 +148,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     }
   }
 
-  const secrets = collectSecrets(env.identities);
+  // longest first, so that no secret is replaced inside another
+  const secrets = [...collectSecrets(env.identities), ...chosenSecrets(order.map((id) => records[id]))].sort((a, b) => b.value.length - a.value.length);
   const exchanges = order.map((id) => {
     const raw = records[id].exchange;
     const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };

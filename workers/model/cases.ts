@@ -60,6 +60,11 @@ export interface RequestTemplate {
    * conflict (409, or 400/422 saying "already exists") the executor re-rolls them and sends once more.
    */
   unique?: string[];
+  /**
+   * JSON pointers of body values that are secrets Sentinel chose (the password of a user it signs
+   * up): redacted from everything recorded, as is any token the response to this request carries.
+   */
+  secrets?: string[];
 }
 
 export type Extraction =

@@ -66,6 +66,26 @@ export const ReportHeldBackSchema = z.object({
   reason: z.string(),
 });
 
+/**
+ * The pre-flight of identities: which ones work and how they were obtained (given by the user,
+ * or provisioned through the spec's signup/login); the one line on why authorization between
+ * users was not tested when fewer than two work. Never holds a credential.
+ */
+export const ReportIdentitySchema = z.object({
+  name: z.string(),
+  source: z.enum(["given", "provisioned"]),
+  ok: z.boolean(),
+  how: z.string(),
+  detail: z.string().optional(),
+  account: z.record(z.string(), z.string()).optional(),
+});
+
+export const ReportPreflightSchema = z.object({
+  identities: z.array(ReportIdentitySchema),
+  /** why BOLA/BFLA between users did not run, when they did not */
+  authorization: z.string().optional(),
+});
+
 /** Request latency over the run (every response received), k6-style. */
 export const ReportTimingSchema = z.object({
   requests: z.number().int().nonnegative(),
@@ -203,6 +223,8 @@ export const ReportSchema = z.object({
   skipped: z.array(ReportSkippedSchema).default([]),
   /** destructive operations held back (not tested) and why */
   heldBack: z.array(ReportHeldBackSchema).default([]),
+  /** identities checked before the run (the CLI's pre-flight) */
+  preflight: ReportPreflightSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;
@@ -228,3 +250,4 @@ export interface ReportInput {
 /** The formats served at /api/v1/runs/{id}/report.{format} and written by the CLI. */
 export const REPORT_FORMATS = ["junit", "sarif", "html", "md", "har"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type ReportPreflight = z.infer<typeof ReportPreflightSchema>;

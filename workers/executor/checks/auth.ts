@@ -128,7 +128,8 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  * params: { ownerStep (the owner's create), action?: "read" | "update" | "delete",
  *           anonymousStep? (same request without credentials), verifyStep? (owner's read after),
  *           idVariable? (variable holding the created id), idProperty? (its property name),
- *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing) }.
+ *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing),
+ *           confirmStep? (a later step that succeeds only if the write took effect), owner? (its name) }.
  * The current step is another identity touching the owner's resource. Reads are not judged when
  * the resource is shared by design: readable anonymously, or listed to the attacker by the
  * collection itself (a directory every signed-in user browses); with the owner's listing, only
@@ -165,11 +166,20 @@ export function bola(ctx: CheckContext): CheckResult {
   if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty)) {
     return skip("the owner's listing does not show the resource either: privacy not established");
   }
+  // a write proven by its effect: the owner's later step (a login with the password the attacker set) must succeed
+  const confirmId = paramString(ctx, "confirmStep");
+  if (confirmId !== undefined) {
+    const confirm = stepRecord(ctx, confirmId)?.exchange.response;
+    if (!confirm) return skip(`the confirming step (${confirmId}) did not run`);
+    if (!isSuccess(confirm.status)) return pass(`${who}'s ${ctx.request.method} answered ${status}, but it took no effect (${confirmId} → ${confirm.status})`);
+  }
   const verify = stepRecord(ctx, paramString(ctx, "verifyStep"));
   if (verify?.exchange.response && action === "delete" && isSuccess(verify.exchange.response.status)) {
     return pass(`${who}'s DELETE answered ${status} but the owner still reads the resource`);
   }
-  return fail(`${who} could ${action} a resource "${owner.request.identity ?? "anonymous"}" created (${label(ctx)} → ${status})`, action);
+  const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
+  if (confirmId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${confirmId} succeeded)`, `${action}:account`);
+  return fail(`${who} could ${action} a resource "${ownerName}" created (${label(ctx)} → ${status})`, action);
 }
 
 /**

@@ -1,0 +1,144 @@
+/**
+ * Account takeover (BOLA on user records): a signed-in identity calls the password change of
+ * another user's account. The victim is a user the case signs up itself through the spec's own
+ * signup (so no identity of the run is ever damaged); the attacker sets a new password on the
+ * victim's identifier (username, e-mail or id — whatever the path uses), and the victim's login
+ * with that new password is the evidence that the change took effect. Passwords Sentinel chose
+ * are marked secret (never recorded in clear).
+ */
+import type { JsonSchema, Operation, RequestTemplate, Step } from "../../model";
+import { fieldRole, fieldsOf, readPointer, withRole, writePointer, type Field } from "../auth/fields";
+import { findOperation, inferAuthFlow, isPublic } from "../auth/infer";
+import { check, opLabel, type CaseDraft } from "./case-helpers";
+import type { Rng } from "../generate/random";
+import { buildRequest, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
+import { pathPlaceholders } from "./resources";
+
+const NAME = "security-auth:account";
+
+/** The response field of the signup that fills path parameter `param`: same name, else same role, else the id of a user path. */
+function victimField(env: AgentEnv, signup: Operation, param: string, path: string): Field | undefined {
+  const schemas = signup.responses.filter((r) => /^2/.test(r.status)).flatMap((r) => r.content.map((m) => m.schema));
+  const fields = schemas.flatMap((s) => fieldsOf(s, env.model.schemas, 3));
+  const lower = param.toLowerCase();
+  const byName = fields.find((f) => f.name.toLowerCase() === lower);
+  if (byName) return byName;
+  const role = fieldRole(param, { type: "string" }, {});
+  if (role === "username" || role === "email") return withRole(fields, role)[0];
+  const userPath = new RegExp(`/(users?|accounts?|members?|profiles?|people|persons?)/\\{${param.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\}`, "i").test(path);
+  if (userPath && /^(user_?|account_?|member_?)?(id|uuid)$/i.test(param)) return fields.find((f) => /^(id|uuid)$/i.test(f.name));
+  return undefined;
+}
+
+/** A password change: a write whose body carries a password, addressing one user by a path parameter. */
+function passwordWrites(env: AgentEnv): Operation[] {
+  return env.model.operations.filter((op) => {
+    if (!["put", "patch", "post"].includes(op.method) || isPublic(op)) return false;
+    if (pathPlaceholders(op.path).length !== 1) return false;
+    const media = preferredMedia(op);
+    return withRole(fieldsOf(media?.schema, env.model.schemas), "password").length > 0;
+  });
+}
+
+function setPasswords(value: unknown, schema: JsonSchema | undefined, env: AgentEnv, password: string): string[] {
+  const fields = withRole(fieldsOf(schema, env.model.schemas), "password");
+  const present = fields.filter((f) => readPointer(value, f.pointer) !== undefined);
+  const chosen = present.length > 0 ? present : fields.slice(0, 1);
+  if (value !== null && typeof value === "object") for (const f of chosen) writePointer(value as Record<string, unknown>, f.pointer, password);
+  return chosen.map((f) => f.pointer);
+}
+
+function password(rng: Rng): string {
+  const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  let core = "";
+  for (let i = 0; i < 14; i++) core += alphabet[rng.int(0, alphabet.length - 1)];
+  return `Sn${core}7!`;
+}
+
+/** Cases where the run's identity changes the password of a user the case signed up. */
+export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
+  const identities = env.config.identities;
+  const attacker = identities[1] ?? identities[0];
+  if (!attacker) return [];
+  const inferred = inferAuthFlow(env.model);
+  const flow = inferred.flow;
+  if (!flow?.signup || !flow.login) return [];
+  const signup = findOperation(env.model, flow.signup.op);
+  const login = findOperation(env.model, flow.login.op);
+  if (!signup || !login) return [];
+  const out: { opId: string; idKey: string; drafts: CaseDraft[] }[] = [];
+  for (const op of passwordWrites(env)) {
+    const param = pathPlaceholders(op.path)[0];
+    const field = victimField(env, signup, param, op.path);
+    if (!field) continue;
+    const rng = opRng(env, NAME, op.operationId);
+
+    // 1. the victim signs up (anonymous), with a password of Sentinel's choosing
+    const created = buildRequest(env, signup, rng.fork("signup"), { useExamples: true, optional: "required", includeBody: true, identity: null, chain: false });
+    const oldPassword = password(rng.fork("old"));
+    const signupSecrets = setPasswords(created.request.body?.value, created.body?.schema, env, oldPassword);
+    if (signupSecrets.length === 0) continue;
+    const signupRequest: RequestTemplate = { ...created.request, secrets: signupSecrets };
+    // the victim's username / e-mail as the target stored them (a taken name is re-rolled on the way)
+    const account: Record<string, string> = {};
+    const extract: NonNullable<Step["extract"]> = { victim: { from: "body", pointer: field.pointer } };
+    const answered = signup.responses.filter((r) => /^2/.test(r.status)).flatMap((r) => r.content.map((m) => m.schema)).flatMap((s) => fieldsOf(s, env.model.schemas, 3));
+    for (const role of ["username", "email"] as const) {
+      const sent = withRole(fieldsOf(created.body?.schema, env.model.schemas), role)[0];
+      const back = withRole(answered, role)[0];
+      const value = sent ? readPointer(created.request.body?.value, sent.pointer) : undefined;
+      if (back) {
+        extract[`victim_${role}`] = { from: "body", pointer: back.pointer };
+        account[role] = `{{victim_${role}}}`;
+      } else if (typeof value === "string") account[role] = value;
+    }
+
+    // 2. the attacker sets a new password on the victim's identifier
+    const change = buildRequest(env, op, rng.fork("change"), { useExamples: false, optional: "required", includeBody: true, identity: attacker, known: { [param]: "{{victim}}" }, chain: false });
+    const newPassword = password(rng.fork("new"));
+    const changeSecrets = setPasswords(change.request.body?.value, change.body?.schema, env, newPassword);
+    const changeRequest: RequestTemplate = { ...change.request, secrets: changeSecrets };
+    delete changeRequest.unique;
+
+    // 3. the victim logs in with the attacker's password: success proves the takeover
+    const loginMedia = preferredMedia(login);
+    const loginFields = fieldsOf(loginMedia?.schema, env.model.schemas);
+    const loginBody: Record<string, unknown> = {};
+    for (const f of loginFields) {
+      if (f.role === "password") writePointer(loginBody, f.pointer, newPassword);
+      else if (f.role === "username" && account.username !== undefined) writePointer(loginBody, f.pointer, account.username);
+      else if (f.role === "email" && account.email !== undefined) writePointer(loginBody, f.pointer, account.email);
+    }
+    if (!Object.keys(loginBody).length || !loginFields.some((f) => f.role === "password")) continue;
+    const loginRequest: RequestTemplate = {
+      method: login.method,
+      path: login.path,
+      pathParams: {},
+      query: {},
+      headers: {},
+      identity: null,
+      body: { contentType: wireContentType(loginMedia?.contentType ?? "application/json"), value: loginBody },
+      secrets: loginFields.filter((f) => f.role === "password").map((f) => f.pointer),
+    };
+    // the victim's own login before the change: the account works (else nothing is proven)
+    const before: RequestTemplate = { ...structuredClone(loginRequest) };
+    setPasswords(before.body!.value, loginMedia?.schema, env, oldPassword);
+
+    const steps: Step[] = [
+      { id: "create", request: signupRequest, extract, checks: [], requireSuccess: true },
+      { id: "victim-login", request: before, checks: [], requireSuccess: true },
+      {
+        id: "attacker-update",
+        request: changeRequest,
+        checks: [check("not_a_server_error"), check("bola", { ownerStep: "create", action: "update", confirmStep: "victim-login-new", owner: "a user Sentinel signed up", attacker })],
+      },
+      { id: "victim-login-new", request: loginRequest, checks: [] },
+    ];
+    out.push({
+      opId: op.operationId,
+      idKey: `account:${op.operationId}`,
+      drafts: [{ kind: "security", title: `${attacker} changes the password of another user's account (${opLabel(op.method, op.path)})`, steps, tags: ["bola", "account"] }],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { ApiModel, Operation } from "../../model";
+import { inferAuthFlow } from "./infer";
+import { provisionIdentities, type Fetch } from "./provision";
+
+const json = "application/json";
+function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
+  return { tags: [], deprecated: false, parameters: [], responses: [], security: [{ bearer: [] }], pointer: "#", ...partial };
+}
+const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({ type: "object", required, properties });
+const model: ApiModel = {
+  sourceVersion: "3.1.0", title: "t", version: "1", servers: [], schemas: {},
+  securitySchemes: { bearer: { name: "bearer", type: "http", scheme: "bearer" } },
+  operations: [
+    op({ operationId: "register", method: "post", path: "/users", security: [], requestBody: { required: true, content: [{ contentType: json, schema: obj({ username: { type: "string", pattern: "^[a-z0-9_]{3,20}$", example: "ada_l" }, password: { type: "string", minLength: 12 } }) }] }, responses: [{ status: "201", content: [{ contentType: json, schema: obj({ username: { type: "string" } }) }], headers: [], links: [] }] }),
+    op({ operationId: "login", method: "post", path: "/login", security: [], requestBody: { required: true, content: [{ contentType: json, schema: obj({ username: { type: "string" }, password: { type: "string" } }) }] }, responses: [{ status: "200", content: [{ contentType: json, schema: obj({ token: { type: "string" } }) }], headers: [], links: [] }] }),
+    op({ operationId: "me", method: "get", path: "/me", responses: [{ status: "200", content: [{ contentType: json, schema: obj({ username: { type: "string" } }) }], headers: [], links: [] }] }),
+  ],
+} as ApiModel;
+
+/** A small target behind the injected fetch: users, one taken name, tokens, /me. */
+function target(opts: { takenFirst?: boolean; loginStatus?: number } = {}): { fetch: Fetch; users: Map<string, string>; calls: string[] } {
+  const users = new Map<string, string>();
+  const tokens = new Map<string, string>();
+  const calls: string[] = [];
+  let refusedOnce = false;
+  const fetch: Fetch = async (url, init) => {
+    const path = new URL(url).pathname;
+    calls.push(`${init.method} ${path}`);
+    const body = init.body ? JSON.parse(String(init.body)) : {};
+    const reply = (status: number, value?: unknown) => new Response(value === undefined ? null : JSON.stringify(value), { status, headers: { "content-type": json } });
+    if (path === "/users") {
+      if (opts.takenFirst && !refusedOnce) return (refusedOnce = true), reply(409, { error: "username already taken" });
+      if (body.password.length < 12) return reply(400, { error: "weak password" });
+      users.set(body.username, body.password);
+      return reply(201, { username: body.username });
+    }
+    if (path === "/login") {
+      if (opts.loginStatus) return reply(opts.loginStatus, { error: `no luck for ${body.username} with ${body.password}` });
+      if (users.get(body.username) !== body.password) return reply(401, { error: "wrong" });
+      const token = `tok-${body.username}-${Math.random().toString(36).slice(2)}`;
+      tokens.set(token, body.username);
+      return reply(200, { token });
+    }
+    if (path === "/me") {
+      const who = tokens.get(String((init.headers as Record<string, string>).Authorization ?? "").replace("Bearer ", ""));
+      return who ? reply(200, { username: who }) : reply(401, {});
+    }
+    return reply(404);
+  };
+  return { fetch, users, calls };
+}
+
+describe("provisionIdentities", () => {
+  const flow = inferAuthFlow(model).flow!;
+
+  it("signs up and logs in two distinct users, proves them with /me, and returns every password and token as a secret", async () => {
+    const t = target({ takenFirst: true });
+    const result = await provisionIdentities({ model, flow, baseUrl: "http://target.test", fetch: t.fetch, seed: 7 });
+    expect(result.statuses.map((s) => [s.name, s.ok, s.detail])).toEqual([["user1", true, "GET /me → 200"], ["user2", true, "GET /me → 200"]]);
+    expect(t.users.size).toBe(2);
+    // the taken name was re-rolled and sent again
+    expect(t.calls.filter((c) => c === "POST /users")).toHaveLength(3);
+    const [a, b] = [result.statuses[0].account!.username, result.statuses[1].account!.username];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[a-z0-9_]{3,20}$/);
+    for (const [name, headers] of Object.entries(result.identities)) {
+      expect(headers.Authorization).toMatch(/^Bearer tok-/);
+      expect(result.secrets).toContain(headers.Authorization.slice("Bearer ".length));
+      expect(result.secrets).toContain(t.users.get(result.statuses.find((s) => s.name === name)!.account!.username));
+    }
+    for (const password of t.users.values()) expect(password.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("says which step failed, with the target's answer, never the password it chose", async () => {
+    const t = target({ loginStatus: 403 });
+    const result = await provisionIdentities({ model, flow, baseUrl: "http://target.test", fetch: t.fetch, names: ["solo"], seed: 3 });
+    expect(result.identities).toEqual({});
+    expect(result.statuses[0]).toMatchObject({ name: "solo", ok: false, how: "signed up with POST /users, logged in with POST /login" });
+    expect(result.statuses[0].detail).toMatch(/^login POST \/login answered 403: /);
+    const password = [...t.users.values()][0];
+    expect(result.statuses[0].detail).not.toContain(password);
+    expect(result.statuses[0].detail).toContain("[redacted]");
+  });
+
+  it("a declared flow: ${random} is one value per user, the login names the signup's values", async () => {
+    const t = target();
+    const declared = { ...flow, source: "config" as const, signup: { op: flow.signup!.op, body: { username: "qa_${random}", password: "Declared-${random}-pw" } }, login: { op: flow.login!.op, body: { username: "${username}", password: "${password}" } } };
+    const result = await provisionIdentities({ model, flow: declared, baseUrl: "http://target.test", fetch: t.fetch, seed: 5 });
+    expect(result.statuses.every((s) => s.ok)).toBe(true);
+    const names = [...t.users.keys()];
+    expect(names).toHaveLength(2);
+    expect(names[0]).not.toBe(names[1]);
+    for (const [name, password] of t.users) expect(password).toBe(`Declared-${name.slice(3)}-pw`);
+  });
+});
