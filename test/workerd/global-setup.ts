@@ -3,6 +3,7 @@
  * with the misbehaviours the run pipeline must survive. Its URL reaches tests as inject("targetUrl").
  *
  *   /ok/...        200 {"ok":true,...}          (?delay=ms waits first)
+ *   /list/<name>   200 {"items":[{"id":"<name>-1"},…,{"id":"<name>-3"}]} (so is /list/<name>/<id>)
  *   /error/...     500 text/plain
  *   /hang/...      never answers
  *   /slow/...      answers after ?ms= (default 12 s)
@@ -98,6 +99,12 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
       setTimeout(() => {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, path, method: req.method }));
       }, delay);
+      return;
+    }
+    case "list": {
+      // /list/<name>: a collection of three items with ids <name>-1 … <name>-3 (and /list/<name>/<id> answers too)
+      const name = path.split("/")[2] ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items: [1, 2, 3].map((n) => ({ id: `${name}-${n}`, name: `item ${n}` })) }));
       return;
     }
     case "error":

@@ -134,6 +134,31 @@ describe("load tests API", () => {
     expect(load.overall.errors.byStatus).toEqual({ 500: load.overall.requests });
   });
 
+  it("loads GET /items/{id} with ids read from GET /items (no 404s on made-up ids), one list read before the test", async () => {
+    const item = { get: { operationId: "getOne", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } };
+    const doc = (name: string) => ({
+      openapi: "3.0.3",
+      info: { title: "Harvest", version: "1" },
+      paths: { [`/${name}`]: { get: { operationId: "listAll", responses: { "200": { description: "ok" } } } }, [`/${name}/{id}`]: item },
+    });
+    const res = await postJson("/api/v1/load-tests", { spec: { inline: doc("list/harvest") }, target: { url: target }, operations: ["GET /list/harvest/{id}"], rate: 12, duration: 1 });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect((await waitDone(id)).status).toBe("passed");
+    const load = await report(id);
+    expect(load.operations).toEqual(["GET /list/harvest/{id} (3 ids from GET /list/harvest)"]);
+    expect(load.overall.requests + load.overall.dropped).toBe(12);
+    expect(await hits("/list/harvest")).toBe(1);
+    const perId = await Promise.all([1, 2, 3].map((n) => hits(`/list/harvest/harvest-${n}`)));
+    expect(perId.reduce((a, b) => a + b, 0)).toBe(load.overall.requests);
+    expect(perId.every((n) => n >= 3)).toBe(true);
+
+    // a list without ids: nothing to load it with, said per operation
+    const none = await postJson("/api/v1/load-tests", { spec: { inline: doc("ok/harvest-none") }, target: { url: target }, operations: ["GET /ok/harvest-none/{id}"], duration: 1 });
+    expect(none.status).toBe(400);
+    expect((await problem(none)).detail).toContain("GET /ok/harvest-none/{id}: no ids for {id}: GET /ok/harvest-none returned no ids");
+  });
+
   it("refuses a malformed threshold with its position, writes without allowWrites, unknown regions", async () => {
     const bad = await postJson("/api/v1/load-tests", { spec: { inline: spec("/ok/x") }, target: { url: target }, thresholds: ["p(95)<300", "p(95<300"] });
     expect(bad.status).toBe(400);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
 import { breakingPoint, spikeRecovery } from "./report";
-import { findOperation, planLoad, PlanError, profileShape } from "./plan";
+import { findOperation, harvestIds, interleave, planLoad, PlanError, profileShape } from "./plan";
 import { ArrivalPlan } from "./schedule";
 import { encodeHistogram, newHistogram, recordMs } from "./histogram";
 import type { LoadWindow } from "./types";
@@ -33,6 +33,36 @@ describe("performance planner", () => {
     const plan = planLoad(model, { seed: 1 });
     expect(plan.requests.map((r) => r.label)).toEqual(["GET /items", "GET /items/{id}"]);
     expect(plan.requests[1].template.pathParams).toEqual({ id: 7 });
+  });
+
+  it("an id the spec gives no value for is harvested from the list operation beside it", () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "Shop", version: "1" },
+      paths: {
+        "/users": { get: { operationId: "listUsers", responses: { "200": { description: "ok" } } } },
+        "/users/{userId}": { get: { operationId: "getUser", parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+        "/orphans/{id}": { get: { operationId: "getOrphan", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+      },
+    };
+    const plan = planLoad(parseSpec(new TextEncoder().encode(JSON.stringify(doc))).model!, { seed: 1 });
+    const user = plan.requests.find((r) => r.label === "GET /users/{userId}")!;
+    expect(user.harvest).toMatchObject({ param: "userId", listLabel: "GET /users", list: { method: "get", path: "/users" } });
+    // with an example (the shop's GET /items/{id}) nothing is harvested
+    expect(planLoad(model, { seed: 1 }).requests.every((r) => !r.harvest)).toBe(true);
+    // no list beside it: a made-up id, as before (the planner has nothing better)
+    expect(plan.requests.find((r) => r.label === "GET /orphans/{id}")?.harvest).toBeUndefined();
+  });
+
+  it("reads ids from the usual list shapes", () => {
+    expect(harvestIds([{ id: 1 }, { id: 2 }, { id: 2 }], "id")).toEqual(["1", "2"]);
+    expect(harvestIds({ data: [{ userId: "u1" }, { id: "x" }] }, "userId")).toEqual(["u1", "x"]);
+    expect(harvestIds({ page: 1, things: [{ user_id: "a" }] }, "userId")).toEqual(["a"]);
+    expect(harvestIds({ items: ["s1", "s2", ""] }, "slug")).toEqual(["s1", "s2"]);
+    expect(harvestIds({ ok: true }, "id")).toEqual([]);
+    expect(harvestIds(Array.from({ length: 50 }, (_, i) => ({ id: i })), "id", 20)).toHaveLength(20);
+    // every operation keeps an equal share whatever its number of ids
+    expect(interleave([["list"], ["a", "b", "c"]])).toEqual(["list", "a", "list", "b", "list", "c"]);
   });
 
   it("refuses writes unless allowed, and names unknown operations", () => {

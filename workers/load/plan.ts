@@ -2,9 +2,10 @@
  * The performance planner: which operations a load test sends, with what data, and the shape of
  * the rate over time for each profile. Read operations (GET, HEAD) only unless writes are allowed;
  * request data comes from the functional-positive generator (spec examples first, realistic
- * generated values otherwise), so a load test asks what a real client would.
+ * generated values otherwise), and ids the spec gives no value for come from the list operation
+ * beside the item one (harvested before the test), so a load test asks what a real client would.
  */
-import type { ApiModel, Operation, RequestTemplate } from "../model";
+import type { ApiModel, Operation, Parameter, RequestTemplate } from "../model";
 import { positiveDrafts } from "../orchestrator/agents/functional-positive";
 import { agentEnv } from "../orchestrator/agents/requests";
 import { constantSchedule, type Schedule } from "./schedule";
@@ -20,6 +21,11 @@ export interface PlannedRequest {
   /** "GET /items/{id}" */
   label: string;
   template: RequestTemplate;
+  /**
+   * The path parameter has no value in the spec: real ids are read from this list operation's
+   * response before the test (one GET), and the template is sent once per id.
+   */
+  harvest?: { param: string; list: RequestTemplate; listLabel: string };
 }
 
 export interface LoadPlan {
@@ -69,16 +75,85 @@ export function planLoad(model: ApiModel, options: { operations?: string[]; allo
       skipped.push({ operation: label(op), reason: `more than ${MAX_LOAD_OPERATIONS} operations` });
       continue;
     }
+    const drafts = positiveDrafts(env, op);
+    // a path id the spec gives no value for: real ones from the list operation beside it
+    const harvest = harvestSource(model, env, op, drafts);
+    if (harvest) {
+      requests.push({ operationId: op.operationId, label: label(op), template: harvest.template, harvest: harvest.from });
+      continue;
+    }
     // a single request (no setup chain) that needs no id only a write could make
-    const draft = positiveDrafts(env, op).find((d) => d.steps.length === 1 && !JSON.stringify(d.steps[0].request).includes("{{"));
+    const draft = drafts.find((d) => d.steps.length === 1 && !JSON.stringify(d.steps[0].request).includes("{{"));
     if (!draft) {
-      skipped.push({ operation: label(op), reason: "needs an id that only a create request would make: give the path parameter an example in the spec" });
+      skipped.push({ operation: label(op), reason: "needs an id that only a create request would make and no list operation gives: give the path parameter an example in the spec" });
       continue;
     }
     requests.push({ operationId: op.operationId, label: label(op), template: draft.steps[0].request });
   }
   if (!requests.length) throw new PlanError(chosen.length ? "none of the operations can be loaded without writes (see skipped)" : "the spec has no read operation to load (name operations, or allow writes)");
   return { requests, skipped };
+}
+
+/** A value the spec itself names for a parameter (example, default, enum, const). */
+function specGivesValue(p: Parameter): boolean {
+  const schema = (typeof p.schema === "object" && p.schema !== null ? p.schema : {}) as Record<string, unknown>;
+  return p.example !== undefined || (p.examples?.length ?? 0) > 0 || ["example", "default", "const", "enum", "examples"].some((k) => schema[k] !== undefined);
+}
+
+/**
+ * `GET /items/{id}` whose last path parameter has no value in the spec, beside a `GET /items` that
+ * can be sent alone: the list is read once before the test and the ids it returns fill {id}.
+ */
+function harvestSource(model: ApiModel, env: ReturnType<typeof agentEnv>, op: Operation, drafts: ReturnType<typeof positiveDrafts>): { template: RequestTemplate; from: NonNullable<PlannedRequest["harvest"]> } | undefined {
+  const m = /^(\/.*)\/\{([^}/]+)\}$/.exec(op.path);
+  if (!m || !SAFE_METHODS.has(op.method)) return undefined;
+  const [, listPath, param] = m;
+  const parameter = op.parameters.find((p) => p.in === "path" && p.name === param);
+  if (!parameter || specGivesValue(parameter)) return undefined;
+  const listOp = model.operations.find((o) => o.method === "get" && o.path === listPath);
+  if (!listOp) return undefined;
+  const list = positiveDrafts(env, listOp).find((d) => d.steps.length === 1 && !JSON.stringify(d.steps[0].request).includes("{{"));
+  // the item request itself: its last step, the id left for the harvest; nothing else may wait on a setup step
+  const item = drafts.map((d) => d.steps[d.steps.length - 1].request).find((r) => !JSON.stringify({ ...r, pathParams: { ...r.pathParams, [param]: "" } }).includes("{{"));
+  if (!list || !item) return undefined;
+  return { template: { ...item, pathParams: { ...item.pathParams, [param]: "" } }, from: { param, list: list.steps[0].request, listLabel: label(listOp) } };
+}
+
+const ID_ARRAY_KEYS = ["items", "data", "results", "records", "content", "values", "entries", "list", "rows", "objects"];
+
+/**
+ * Ids from a list response: the array itself, or the array under a usual key (items, data, results
+ * …) or the only array property; from each element the field named like the parameter, else `id`,
+ * else `<singular>Id`; plain strings and numbers are ids themselves. At most `max`, distinct.
+ */
+export function harvestIds(body: unknown, param: string, max = 20): string[] {
+  let array: unknown[] | undefined;
+  if (Array.isArray(body)) array = body;
+  else if (body && typeof body === "object") {
+    const record = body as Record<string, unknown>;
+    const key = ID_ARRAY_KEYS.find((k) => Array.isArray(record[k])) ?? Object.keys(record).filter((k) => Array.isArray(record[k])).at(0);
+    if (key) array = record[key] as unknown[];
+  }
+  const ids = new Set<string>();
+  const stem = param.replace(/[_-]?id$/i, "");
+  for (const element of array ?? []) {
+    if (ids.size >= max) break;
+    let value: unknown = element;
+    if (element && typeof element === "object") {
+      const e = element as Record<string, unknown>;
+      value = e[param] ?? e.id ?? e.ID ?? e._id ?? (stem ? (e[`${stem}Id`] ?? e[`${stem}_id`]) : undefined);
+    }
+    if ((typeof value === "string" && value !== "") || (typeof value === "number" && Number.isFinite(value))) ids.add(String(value));
+  }
+  return [...ids];
+}
+
+/** One request list in which every operation has the same share, each of its variants (ids) in turn. */
+export function interleave<T>(variants: T[][]): T[] {
+  const longest = Math.max(0, ...variants.map((v) => v.length));
+  const out: T[] = [];
+  for (let k = 0; k < longest; k++) for (const v of variants) if (v.length) out.push(v[k % v.length]);
+  return out;
 }
 
 export interface ProfileShape {

@@ -10,12 +10,12 @@ import { errorTotal } from "../load/aggregate";
 import type { LoadRequest } from "../load/engine";
 import { DEFAULT_DISTRESS_RATIO } from "../load/guard";
 import { decodeHistogram, percentileMs } from "../load/histogram";
-import { planLoad, PlanError, profileShape } from "../load/plan";
+import { harvestIds, interleave, planLoad, PlanError, profileShape } from "../load/plan";
 import { buildLoadReport } from "../load/report";
 import { regionShares, scaleSchedule, type Schedule } from "../load/schedule";
 import { LOAD_REGIONS, parseThreshold, ThresholdError } from "../load/thresholds";
 import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus } from "../load/types";
-import type { ApiModel } from "../model";
+import type { ApiModel, RequestTemplate } from "../model";
 import { sendDueNotifications } from "../notifications/send-notifications";
 import { newId } from "../shared/encoding";
 import { log } from "../shared/log";
@@ -157,17 +157,35 @@ export async function prepareLoadTest(env: Env, principal: { orgId: string; user
   // the first identity's credentials (placed where the spec wants them) plus --header values
   const identityNames = Object.keys(target.identities);
   const identities = { default: { ...(identityNames.length ? target.identities[identityNames[0]] : {}), ...(input.headers ?? {}) } };
-  const requests: LoadRequest[] = [];
-  for (const planned of plan.requests) {
-    const built = await buildRequest(planned.template, {
+  const build = async (template: RequestTemplate): Promise<LoadRequest> => {
+    const built = await buildRequest(template, {
       baseUrl,
       variables: {},
       identities,
       defaultIdentity: "default",
-      placeCredentials: (headers) => placeCredentials(model, findSpecOperation(model, String(planned.template.method), planned.template.path), headers),
+      placeCredentials: (headers) => placeCredentials(model, findSpecOperation(model, String(template.method), template.path), headers),
     });
-    requests.push({ method: built.method, url: built.url, headers: built.headers, ...(built.body !== undefined ? { body: built.body } : {}) });
+    return { method: built.method, url: built.url, headers: built.headers, ...(built.body !== undefined ? { body: built.body } : {}) };
+  };
+  const perOperation: LoadRequest[][] = [];
+  const operations: string[] = [];
+  for (const planned of plan.requests) {
+    if (!planned.harvest) {
+      perOperation.push([await build(planned.template)]);
+      operations.push(planned.label);
+      continue;
+    }
+    const { param, list, listLabel } = planned.harvest;
+    const ids = await harvest(await build(list), param);
+    if (typeof ids === "string") {
+      plan.skipped.push({ operation: planned.label, reason: `no ids for {${param}}: ${listLabel} ${ids}` });
+      continue;
+    }
+    perOperation.push(await Promise.all(ids.map((id) => build({ ...planned.template, pathParams: { ...planned.template.pathParams, [param]: id } }))));
+    operations.push(`${planned.label} (${ids.length} ids from ${listLabel})`);
   }
+  if (!perOperation.length) throw invalid("operations", `none of the operations can be loaded: ${plan.skipped.map((s) => `${s.operation}: ${s.reason}`).join("; ")}`);
+  const requests = interleave(perOperation);
 
   for (const url of input.notify ?? []) assertFetchAllowed(env, url);
 
@@ -181,7 +199,7 @@ export async function prepareLoadTest(env: Env, principal: { orgId: string; user
     regions,
     maxInFlight,
     timeoutMs: input.timeoutMs ?? 10_000,
-    operations: plan.requests.map((r) => r.label),
+    operations,
     skipped: plan.skipped,
     thresholds: thresholds.map((t) => t.expression),
     abortOnFail: input.abortOnFail ?? false,
@@ -195,6 +213,26 @@ export async function prepareLoadTest(env: Env, principal: { orgId: string; user
     startAt: 0,
   };
   return { specId: spec.specId, baseUrl, config, schedule: shape.schedule, requests };
+}
+
+const HARVEST_TIMEOUT_MS = 5000;
+const HARVEST_MAX_BYTES = 2 * 1024 * 1024;
+
+/** One GET of a list operation before the test: the ids it returns, or why there are none. */
+async function harvest(list: LoadRequest, param: string): Promise<string[] | string> {
+  try {
+    const res = await fetch(list.url, { method: list.method, headers: list.headers, redirect: "manual", signal: AbortSignal.timeout(HARVEST_TIMEOUT_MS) });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return `answered ${res.status}`;
+    }
+    const text = await res.text();
+    if (text.length > HARVEST_MAX_BYTES) return "answered more than 2 MB";
+    const ids = harvestIds(JSON.parse(text), param);
+    return ids.length ? ids : "returned no ids";
+  } catch (error) {
+    return `could not be read (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 export async function startLoadTest(env: Env, principal: { orgId: string; userId: string | null }, input: LoadTestInput): Promise<StartedLoadTest> {
