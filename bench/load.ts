@@ -1,5 +1,5 @@
 /**
- * Load generator benchmarks (issue 10). Run: npm run bench -- load [soakSeconds]
+ * Load generator benchmarks (issue 10). Run: npm run bench -- load [soakSeconds] [soak]
  *  1. rate accuracy: asked 50, 200, 500 req/s for 10 s (one region, local) → achieved, late, dropped;
  *  2. max sustained rate of `sentinel load` (one region, 6 in flight, the edge's limit): the
  *     ladder goes on (1000, 1500, 2000 …) while the achieved rate stays within 5% of the asked
@@ -55,7 +55,8 @@ async function main() {
     const ac = soakOnly ? undefined : await autocannon({ url: `${target.url}/fast`, connections: 6, duration: 10 });
     if (ac) line({ bench: "load-max", sentinelMaxSustainedRps: best, autocannonRps: Math.round(ac.requests.average), ratio: Math.round((best / ac.requests.average) * 1000) / 1000, connections: 6 });
 
-    // 3: soak memory
+    // 3: soak memory (`npm run bench -- load 0`: the ladder only)
+    if (soakSeconds <= 0) return;
     const port = new URL(platform.url).port;
     const pids = workerdPids(port);
     const samples: { t: number; rssMb: number }[] = [];
@@ -63,6 +64,7 @@ async function main() {
     const sampler = setInterval(() => {
       const rss = rssMb(pids);
       if (rss) samples.push({ t: Math.round((Date.now() - started) / 1000), rssMb: rss });
+      if (rss) console.error(`soak t=${samples[samples.length - 1].t}s rss=${rss} MB`);
     }, 10_000);
     const soak = await loadTest(200, soakSeconds);
     clearInterval(sampler);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { decodeHistogram, encodeHistogram, HDR_CONFIG, mergeHistograms, newHistogram, recordMs, summarize } from "./histogram";
+import { decodeHistogram, encodeHistogram, encodeWindowHistogram, HDR_CONFIG, mergeHistograms, newHistogram, recordMs, summarize } from "./histogram";
 
 function seeded(seed: number) {
   let s = seed >>> 0;
@@ -51,6 +51,26 @@ describe("HDR histograms", () => {
     expect(() => decodeHistogram("not a histogram")).toThrow();
   });
 
+  it("windows travel in the plain V2 encoding: the same counts as the compressed form, decoded alike, merged with it", () => {
+    const rand = seeded(11);
+    const h = newHistogram();
+    for (let i = 0; i < 5_000; i++) recordMs(h, rand() < 0.95 ? 2 + rand() * 20 : 100 + rand() * 5000);
+    const plain = encodeWindowHistogram(h);
+    const back = decodeHistogram(plain);
+    expect(back.totalCount).toBe(h.totalCount);
+    for (const p of [0, 50, 90, 99, 99.9, 100]) expect(back.getValueAtPercentile(p)).toBe(h.getValueAtPercentile(p));
+    // the plain bytes are what the compressed form deflates (same V2 payload, cookie one apart)
+    const compressedBack = decodeHistogram(encodeHistogram(h));
+    expect(summarize(compressedBack)).toEqual(summarize(back));
+    expect(summarize(mergeHistograms([plain, encodeHistogram(h)])).p99).toBe(summarize(h).p99);
+    // small: a window of thousands of samples is a few hundred bytes to a few KB
+    expect(plain.length).toBeLessThan(8_000);
+    // the scratch buffer is reused: an empty histogram after a big one encodes to an empty one
+    const empty = decodeHistogram(encodeWindowHistogram(newHistogram()));
+    expect(empty.totalCount).toBe(0);
+    expect(decodeHistogram(plain).totalCount).toBe(5_000);
+  });
+
   it("keeps 3 significant digits (0.1%)", () => {
     const h = newHistogram();
     recordMs(h, 123.456);
@@ -77,5 +97,6 @@ describe("HDR histograms", () => {
     const h = mod.newHistogram();
     mod.recordMs(h, 12);
     expect(mod.summarize(mod.decodeHistogram(mod.encodeHistogram(h))).p50).toBeCloseTo(12, 1);
+    expect(mod.summarize(mod.decodeHistogram(mod.encodeWindowHistogram(h))).p50).toBeCloseTo(12, 1);
   });
 });
