@@ -13,6 +13,7 @@ import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchang
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FetchLike } from "./http-client";
+import { sendWatched } from "./liveness";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
@@ -26,6 +27,8 @@ export interface RunConfig {
   /** network-failure retries per request (default 2, see http-client) */
   retries?: number;
   retryDelayMs?: number;
+  /** a request in flight this long gets a liveness probe (default 1500; 0 = off), see liveness.ts */
+  stallMs?: number;
 }
 
 export interface RunEnv {
@@ -62,7 +65,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     const repeat = sentTemplates.has(templateKey);
     sentTemplates.add(templateKey);
     let built: BuiltRequest;
-    let sent: Awaited<ReturnType<typeof sendRequest>>;
+    let sent: Awaited<ReturnType<typeof send>>;
+    let startedAt = new Date().toISOString();
     try {
       built = await build(step.request, step, env, variables, declared);
       sent = await send(built, env);
@@ -71,6 +75,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         const fresh = rerollUnique(step.request, new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
+          startedAt = new Date().toISOString();
           sent = await send(built, env);
         }
       }
@@ -81,11 +86,12 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       break;
     }
 
-    const exchange: Exchange = { stepId: step.id, request: { method: built.method, url: built.url, headers: built.headers, body: built.body } };
+    const exchange: Exchange = { stepId: step.id, request: { method: built.method, url: built.url, headers: built.headers, body: built.body }, startedAt };
     if (built.body === undefined) delete exchange.request.body;
     if (sent.response) exchange.response = sent.response;
     if (sent.error) exchange.error = sent.error;
     if (sent.failure) exchange.failure = sent.failure;
+    if (sent.liveness) exchange.liveness = sent.liveness;
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
     order.push(step.id);
 
@@ -113,6 +119,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     const response = record.exchange.response;
     // every documented success is held to its schema, whoever sent the request (the fuzzer's too)
     const implicit = response && response.status >= 200 && response.status < 300 && !record.step.checks.some((c) => c.name === "response_schema_conformance") ? [{ name: "response_schema_conformance" } as CheckSpec] : [];
+    // a request that stopped the whole target is judged whichever agent sent it
+    if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
     for (const spec of [...record.step.checks, ...implicit]) {
       if (!response || record.exchange.error) {
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
@@ -153,6 +161,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   const exchanges = order.map((id) => {
     const raw = records[id].exchange;
     const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };
+    if (raw.startedAt) redacted.startedAt = raw.startedAt;
+    if (raw.liveness) redacted.liveness = raw.liveness;
     if (raw.response) redacted.response = redactResponse(raw.response, secrets);
     if (raw.error) redacted.error = raw.error;
     if (raw.failure) redacted.failure = raw.failure;
@@ -193,13 +203,13 @@ function build(template: TestCase["steps"][number]["request"], step: TestCase["s
 }
 
 function send(built: BuiltRequest, env: RunEnv) {
-  return sendRequest(built, {
-    fetch: env.fetch,
-    timeoutMs: env.config.timeoutMs,
-    maxBodyBytes: env.config.maxBodyBytes,
-    retries: env.config.retries,
-    retryDelayMs: env.config.retryDelayMs,
-  });
+  const options = { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
+  // any answer to a credential-less GET of the base URL shows the target is still serving
+  const probe = async () => {
+    const result = await sendRequest({ method: "GET", url: env.baseUrl, headers: {} }, { ...options, maxBodyBytes: 1024, retries: 0 });
+    return { status: result.response?.status, error: result.error };
+  };
+  return sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */

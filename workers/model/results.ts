@@ -41,6 +41,27 @@ export interface Exchange {
   error?: string;
   /** set when no status line came back: the kind of connection failure */
   failure?: FailureKind;
+  /** wall-clock time the request was sent (ISO 8601) */
+  startedAt?: string;
+  /** set when the request stalled: did the whole target stop answering while it was in flight? */
+  liveness?: LivenessEvidence;
+}
+
+/**
+ * A request still in flight after the stall threshold: a probe of the target (GET of its base
+ * URL, no credentials) was sent meanwhile. `blocked`: the probe got no answer until this request
+ * finished. `confirmed`: the same request, repeated with nothing else in flight, blocked it again.
+ */
+export interface LivenessEvidence {
+  probeUrl: string;
+  /** how long the probe waited, and what it got */
+  probeMs: number;
+  probeStatus?: number;
+  probeError?: string;
+  blocked: boolean;
+  /** the repeat's duration and verdict (only when the first observation was blocked) */
+  repeatMs?: number;
+  confirmed?: boolean;
 }
 
 export type CheckStatus = "passed" | "failed" | "skipped";

@@ -2,7 +2,8 @@
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) of the requests a run sent, for
  * replay in browser devtools, Postman or proxies. Built from the case exchanges when given;
  * otherwise from the findings' request/response pairs, the only exchanges the report holds.
- * Exchanges carry no wall-clock time, so entries are stamped from the run's start in sequence.
+ * An exchange carries the wall-clock time it was sent (`startedAt`); one without it (older runs,
+ * findings) is stamped from the run's start in sequence.
  */
 import type { CaseResult } from "../model";
 import type { ReportInput } from "./types";
@@ -15,6 +16,7 @@ interface HarExchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response?: { status: number; headers: Record<string, string>; body: string; durationMs: number; bodySize?: number; bodyTruncated?: boolean };
   error?: string;
+  startedAt?: string;
   comment: string;
   extra: Record<string, unknown>;
 }
@@ -35,7 +37,8 @@ export function toHar(input: ReportInput, options: HarOptions = {}): HarLog {
   let clock = run.startedAt ? Date.parse(run.startedAt) : 0;
   if (!Number.isFinite(clock)) clock = 0;
   const entries = exchanges.map((x) => {
-    const started = new Date(clock).toISOString();
+    const real = x.startedAt ? Date.parse(x.startedAt) : NaN;
+    const started = new Date(Number.isFinite(real) ? real : clock).toISOString();
     const time = Math.max(0, x.response?.durationMs ?? 0);
     clock += Math.ceil(time);
     return {
@@ -67,6 +70,7 @@ function fromCases(cases: CaseResult[]): HarExchange[] {
       request: x.request,
       response: x.response,
       error: x.error,
+      startedAt: x.startedAt,
       comment: `${c.caseId} ${x.stepId} (${c.agent}, ${c.status})`,
       extra: { _caseId: c.caseId, _stepId: x.stepId, _operationId: c.operationId },
     })),

@@ -1,0 +1,110 @@
+/**
+ * Liveness oracle (denial of service). A request still in flight after `stallMs` may be slow on
+ * its own, or it may have stopped the whole target (catastrophic regex backtracking, a busy loop
+ * on a single-threaded server). Telling them apart: a probe (GET of the base URL, no credentials,
+ * any status counts) is sent meanwhile. A live target answers it in milliseconds; a blocked one
+ * answers only when the request in flight releases it. That observation is repeated once with
+ * nothing else in flight from this isolate (other requests wait at a gate), so a request that was
+ * merely slowed down by another culprit is not named.
+ */
+import type { LivenessEvidence } from "../model";
+import { now, type SendResult } from "./http-client";
+
+/** a request in flight this long gets a probe */
+const DEFAULT_STALL_MS = 1500;
+/** a probe of a live target answers far faster than this */
+const MIN_PROBE_WAIT_MS = 250;
+/** the probe's answer counts as "released by the request" within this margin of its end */
+const RELEASE_SLACK_MS = 30;
+
+export interface ProbeOutcome {
+  status?: number;
+  error?: string;
+}
+
+interface Observation {
+  blocked: boolean;
+  probeMs: number;
+  probeStatus?: number;
+  probeError?: string;
+  durationMs: number;
+}
+
+// ---------- a gate: confirmations run alone ----------
+
+let inFlight = 0;
+let exclusive: Promise<void> | undefined;
+let drained: (() => void) | undefined;
+
+async function enter(): Promise<void> {
+  while (exclusive) await exclusive;
+  inFlight++;
+}
+
+function leave(): void {
+  inFlight--;
+  if (inFlight === 0 && drained) drained();
+}
+
+/** Runs `task` once nothing else of this isolate is in flight; new sends wait until it is done. */
+async function alone<T>(task: () => Promise<T>): Promise<T> {
+  while (exclusive) await exclusive;
+  let release!: () => void;
+  exclusive = new Promise<void>((resolve) => (release = resolve));
+  try {
+    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+    drained = undefined;
+    return await task();
+  } finally {
+    exclusive = undefined;
+    release();
+  }
+}
+
+// ---------- observation ----------
+
+async function observe(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, stallMs: number): Promise<{ sent: SendResult; observation?: Observation }> {
+  const started = now();
+  const request = send().then((sent) => ({ sent, end: now() }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = await Promise.race([request.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), stallMs)))]);
+  clearTimeout(timer);
+  if (!stalled) return { sent: (await request).sent };
+  const probeStart = now();
+  const probed = probe().then((outcome) => ({ outcome, end: now() }));
+  const { sent, end } = await request;
+  const { outcome, end: probeEnd } = await probed;
+  const probeMs = probeEnd - probeStart;
+  // no answer at all, or one that came only when the request in flight let go of the target
+  const released = outcome.status === undefined || probeEnd >= end - RELEASE_SLACK_MS;
+  const observation: Observation = { blocked: released && probeMs >= MIN_PROBE_WAIT_MS, probeMs: Math.round(probeMs), durationMs: Math.round(end - started) };
+  if (outcome.status !== undefined) observation.probeStatus = outcome.status;
+  if (outcome.error !== undefined) observation.probeError = outcome.error;
+  return { sent, observation };
+}
+
+/**
+ * Sends through the gate; when the request stalls and the probe was blocked, repeats it alone to
+ * confirm. Returns the first send's result with the evidence (none when it never stalled).
+ */
+export async function sendWatched(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, probeUrl: string, stallMs = DEFAULT_STALL_MS): Promise<SendResult & { liveness?: LivenessEvidence }> {
+  if (stallMs <= 0) return send();
+  await enter();
+  let first: Awaited<ReturnType<typeof observe>>;
+  try {
+    first = await observe(send, probe, stallMs);
+  } finally {
+    leave();
+  }
+  const seen = first.observation;
+  if (!seen) return first.sent;
+  const liveness: LivenessEvidence = { probeUrl, probeMs: seen.probeMs, blocked: seen.blocked };
+  if (seen.probeStatus !== undefined) liveness.probeStatus = seen.probeStatus;
+  if (seen.probeError !== undefined) liveness.probeError = seen.probeError;
+  if (seen.blocked) {
+    const again = await alone(() => observe(send, probe, stallMs));
+    liveness.repeatMs = again.observation?.durationMs ?? Math.round(again.sent.response?.durationMs ?? 0);
+    liveness.confirmed = again.observation?.blocked === true;
+  }
+  return { ...first.sent, liveness };
+}
