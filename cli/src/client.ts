@@ -33,6 +33,16 @@ export interface RunRequest {
   allowDestructive?: boolean;
 }
 
+/** GET /specs/{id}/oracles items (LLM oracles and inferred invariants). */
+export interface StoredOracleView {
+  id: string;
+  operationId: string;
+  source: "llm" | "inferred";
+  sentence: string;
+  status: "proposed" | "accepted" | "rejected";
+  observations?: number;
+}
+
 /** GET /runs/{id}: only what the CLI reads, everything else passes through. */
 export interface RunState {
   id: string;
@@ -157,6 +167,24 @@ export class SentinelClient {
       headers: { authorization: `Bearer ${this.options.token}`, accept: "text/event-stream", "user-agent": this.options.userAgent ?? "sentinel-cli" },
       signal,
     });
+  }
+
+  /** The latest version of the spec stored under `name`, if any. */
+  async findSpec(name: string): Promise<{ id: string; name: string } | undefined> {
+    const { specs } = await this.expectJson<{ specs: { id: string; name: string }[] }>(await this.call("GET", `/specs?name=${encodeURIComponent(name)}`), "list the specs", [200]);
+    return specs.find((s) => s.name === name);
+  }
+
+  async listOracles(specId: string): Promise<StoredOracleView[]> {
+    return (await this.expectJson<{ items: StoredOracleView[] }>(await this.call("GET", `/specs/${encodeURIComponent(specId)}/oracles`), "list the oracles", [200])).items;
+  }
+
+  async setOracleVerdict(specId: string, oracleId: string, verdict: "accept" | "reject"): Promise<StoredOracleView> {
+    return this.expectJson<StoredOracleView>(
+      await this.call("POST", `/specs/${encodeURIComponent(specId)}/oracles/${encodeURIComponent(oracleId)}/${verdict}`),
+      `${verdict} oracle ${oracleId}`,
+      [200],
+    );
   }
 
   private async call(method: string, pathAndQuery: string, opts: { body?: string; contentType?: string; timeoutMs?: number } = {}): Promise<Response> {

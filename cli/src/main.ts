@@ -9,6 +9,7 @@ import { loadHelp, parseLoadFlags } from "./load-options";
 import { mainHelp, parseCommandLine, runHelp } from "./options";
 import { findPackageRoot, packageVersion } from "./package-root";
 import { llmCommand } from "./llm-command";
+import { oraclesCommand, ORACLES_HELP, parseOraclesArgs } from "./oracles-command";
 import { runCommand } from "./run-command";
 import { resolveSettings } from "./settings";
 
@@ -23,6 +24,13 @@ async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
       }
       return await loadCommand(parseLoadFlags(argv.slice(1)), { stdout: process.stdout, stderr: process.stderr, packageRoot, version });
+    }
+    if (argv[0] === "oracles") {
+      if (argv.includes("--help") || argv.includes("-h") || argv.length === 1) {
+        process.stdout.write(ORACLES_HELP + "\n");
+        return EXIT_OK;
+      }
+      return await oraclesCommand(parseOraclesArgs(argv.slice(1)), { stdout: process.stdout, stderr: process.stderr, packageRoot, version });
     }
     const parsed = parseCommandLine(argv);
     if (parsed.command === "help") {

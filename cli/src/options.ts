@@ -237,5 +237,7 @@ export function mainHelp(): string {
   return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)",
     "  load      load and latency test from one or more regions (sentinel load --help)",
     "  llm use PROVIDER:MODEL [--llm-base-url url]   write the AI layer's model into sentinel.yaml",
-    "  llm check [--llm PROVIDER:MODEL]              one tiny structured call: model, latency, structured output ok", "  version   print the version", ""].join("\n");
+    "  llm check [--llm PROVIDER:MODEL]              one tiny structured call: model, latency, structured output ok",
+    "  oracles list|accept|reject --spec <file|name>  the spec's LLM oracles and inferred invariants (sentinel oracles --help)",
+    "  version   print the version", ""].join("\n");
 }

@@ -1,0 +1,76 @@
+/// <reference types="node" />
+/**
+ * `sentinel oracles list|accept|reject` against a stand-in Sentinel that speaks the REST contract
+ * (GET /specs?name, GET /specs/{id}/oracles, POST …/{oracleId}/accept|reject) and records what it
+ * was sent; the routes themselves are tested in workerd (test/workerd/oracles-api.test.ts).
+ */
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCli } from "../../scripts/build-cli.mjs";
+import { ROOT, runCli } from "./cli-helpers";
+
+const TOKEN = "sk_test_oracles_cli_00000000000000";
+const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
+
+let server: Server;
+let base: string;
+const calls: string[] = [];
+const oracles = [
+  { id: "o_limit", operationId: "searchItems", source: "llm", sentence: "Returns at most `limit` results.", assertion: {}, status: "proposed" },
+  { id: "o_offset", operationId: "listItems", source: "inferred", sentence: "/offset equals the query parameter offset", assertion: {}, status: "proposed", observations: 7 },
+];
+
+beforeAll(async () => {
+  await buildCli({ quiet: true });
+  server = createServer((req, res) => {
+    calls.push(`${req.method} ${req.url}`);
+    const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": status < 300 ? "application/json" : "application/problem+json" }).end(JSON.stringify(body));
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { type: "about:blank", title: "Authentication required", status: 401 });
+    const url = new URL(req.url!, "http://x");
+    if (url.pathname === "/api/v1/specs") return send(200, { specs: url.searchParams.get("name") === "demo-shop-api" ? [{ id: "spec_demo", name: "demo-shop-api" }] : [] });
+    if (url.pathname === "/api/v1/specs/spec_demo/oracles") return send(200, { items: oracles });
+    const verdict = /^\/api\/v1\/specs\/spec_demo\/oracles\/([^/]+)\/(accept|reject)$/.exec(url.pathname);
+    const found = oracles.find((o) => o.id === verdict?.[1]);
+    if (req.method === "POST" && verdict && found) return send(200, { ...found, status: verdict[2] === "accept" ? "accepted" : "rejected" });
+    return send(404, { type: "about:blank", title: "Not found", status: 404, detail: `no ${url.pathname}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("sentinel oracles", () => {
+  it("lists a spec's oracles by its file (stored name = title slug), accepts and rejects them", async () => {
+    const list = await runCli(["oracles", "list", "--spec", DEMO_SPEC, "--server", base, "--token", TOKEN]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain("o_limit  proposed  llm       searchItems: Returns at most `limit` results.");
+    expect(list.stdout).toContain("o_offset  proposed  inferred  listItems: /offset equals the query parameter offset (7 observations)");
+    expect(calls).toContain("GET /api/v1/specs?name=demo-shop-api");
+
+    const json = await runCli(["oracles", "list", "--spec", "demo-shop-api", "--json"], { env: { SENTINEL_SERVER: base, SENTINEL_TOKEN: TOKEN } });
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+
+    const accepted = await runCli(["oracles", "accept", "o_limit", "--spec", "demo-shop-api", "--server", base, "--token", TOKEN]);
+    expect(accepted.stdout).toContain("o_limit  accepted");
+    const rejected = await runCli(["oracles", "reject", "o_offset", "--spec", "demo-shop-api", "--server", base, "--token", TOKEN]);
+    expect(rejected.stdout).toContain("o_offset  rejected");
+    expect(calls).toEqual(expect.arrayContaining(["POST /api/v1/specs/spec_demo/oracles/o_limit/accept", "POST /api/v1/specs/spec_demo/oracles/o_offset/reject"]));
+  });
+
+  it("usage errors exit 2 with the reason; an unknown oracle or spec is an error too", async () => {
+    const noSpec = await runCli(["oracles", "list", "--server", base, "--token", TOKEN]);
+    expect(noSpec.code).toBe(2);
+    expect(noSpec.stderr).toContain("needs --spec");
+    const noIds = await runCli(["oracles", "accept", "--spec", "x", "--server", base, "--token", TOKEN]);
+    expect(noIds.stderr).toContain("needs at least one oracle id");
+    const unknownSpec = await runCli(["oracles", "list", "--spec", "nope", "--server", base, "--token", TOKEN]);
+    expect(unknownSpec.code).toBe(2);
+    expect(unknownSpec.stderr).toContain('no spec named "nope"');
+    const unknownOracle = await runCli(["oracles", "accept", "o_missing", "--spec", "demo-shop-api", "--server", base, "--token", TOKEN]);
+    expect(unknownOracle.code).toBe(2);
+    expect(unknownOracle.stderr).toContain("cannot accept oracle o_missing");
+    const badToken = await runCli(["oracles", "list", "--spec", "demo-shop-api", "--server", base, "--token", "wrong"]);
+    expect(badToken.stderr).toContain("check --token");
+  });
+});
