@@ -47,6 +47,7 @@ import { mayTake, tasksToResend, WATCHDOG_CHECK_MS } from "../workers/runs/watch
 import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
 import { recordHeldBack, updateRun } from "../workers/storage/runs-repo";
+import { recordCoverage } from "../workers/runs/coverage";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { newId } from "../workers/shared/encoding";
@@ -462,6 +463,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId });
     // what every successful response agreed on becomes an invariant the next run checks
     await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, modelKey: init.modelKey });
+    // what the run exercised and what it could not, per operation (read by every report)
+    const model = await this.loadModel(init.modelKey).catch(() => undefined);
+    if (model) await recordCoverage(this.env, { orgId: init.orgId, runId: init.runId, model, identities: init.identityNames.length });
     const counts = await countResults(this.env.DB, init.runId);
     const findings = await countFindings(this.env.DB, init.runId);
     const verdict = finalStatus(counts, findings);

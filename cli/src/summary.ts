@@ -5,6 +5,7 @@
  */
 import { countBySeverity, operationLabel, sortFindings } from "../../workers/reports/severity";
 import { otherTriggers, triggerLabel } from "../../workers/reports/triggers";
+import { coverageGapLines, coverageSummaryLine } from "../../workers/reports/coverage";
 import type { Report } from "../../workers/reports/types";
 import type { FailOn } from "./options";
 
@@ -14,6 +15,8 @@ const MAX_DETAILS = 20;
 const BODY_EXCERPT = 200;
 /** other triggers printed per finding (the reports list them all) */
 const MAX_TRIGGERS = 5;
+/** coverage gaps printed (the reports list them all) */
+const MAX_GAPS = 8;
 
 export function formatSummary(report: Report, opts: { failOn: FailOn; failing: number; written: string[]; color?: boolean }): string {
   const { run, findings } = report;
@@ -53,6 +56,13 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
       .slice(0, MAX_DETAILS)
       .forEach((f, i) => out.push(...findingDetail(f, i + 1)));
     if (findings.length > MAX_DETAILS) out.push(`… ${findings.length - MAX_DETAILS} more findings with their curl lines in the reports`);
+  }
+  if (report.coverage) {
+    const gaps = coverageGapLines(report.coverage);
+    out.push("");
+    out.push(`Coverage: ${coverageSummaryLine(report.coverage)}`);
+    for (const line of gaps.slice(0, MAX_GAPS)) out.push(`  ${line}`);
+    out.push(`  ${gaps.length > MAX_GAPS ? `… ${gaps.length - MAX_GAPS} more; ` : ""}per operation (statuses, parameters, values, checks): "coverage" in --report-json, or --html`);
   }
   if (opts.written.length > 0) {
     out.push("");

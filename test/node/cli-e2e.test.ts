@@ -78,6 +78,16 @@ describe("sentinel run in local mode against the demo API", () => {
       expect(report.run.status).toBe("failed");
       expect(report.findings.length).toBeGreaterThan(0);
       expect(report.findings.every((f) => f.curl.startsWith("curl"))).toBe(true);
+      // distinct triggers: some finding was reached in more than one way, each with its own curl
+      const multi = report.findings.find((f) => (f.triggers?.length ?? 0) > 1);
+      expect(multi, "a finding with several distinct triggers").toBeDefined();
+      expect(new Set(multi!.triggers!.map((t) => t.curl)).size).toBeGreaterThan(1);
+      expect(result.stdout).toContain("Also triggered by");
+      // the coverage section: every operation, statuses seen and not, and a terminal summary
+      expect(report.coverage?.operations.length).toBe(report.run.spec.operations);
+      expect(report.coverage!.summary.reached).toBeGreaterThan(0);
+      expect(report.coverage!.operations.some((op) => op.statusesSeen.length > 0 && Object.keys(op.checks).length > 0)).toBe(true);
+      expect(result.stdout).toMatch(/Coverage: \d+\/\d+ operations reached · documented statuses \d+\/\d+ seen/);
 
       const xml = readFileSync(out("junit.xml"), "utf8");
       expect(XMLValidator.validate(xml)).toBe(true);
@@ -96,6 +106,7 @@ describe("sentinel run in local mode against the demo API", () => {
 
       const html = readFileSync(out("report.html"), "utf8");
       expect(html).toMatch(/^<!DOCTYPE html>/);
+      expect(html).toContain("<h2>Coverage</h2>");
       for (const tag of html.matchAll(/<[a-zA-Z][^>]*>/g)) expect(tag[0], "no external reference").not.toMatch(/\s(src|href)\s*=\s*["']?(https?:)?\/\//i);
 
       expect(readFileSync(out("summary.md"), "utf8")).toContain("| Cases passed |");

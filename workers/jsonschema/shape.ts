@@ -186,3 +186,19 @@ export function inferType(s: SchemaObject): string | undefined {
   if (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf !== undefined) return "number";
   return undefined;
 }
+
+/**
+ * The finite set of values a schema admits, as the text a request carries: an enum's members
+ * (or an array's item enum), both booleans; undefined when the set is open. Coverage reports and
+ * the planner use it to say and to seek "each value at least once".
+ */
+export function finiteDomain(schema: JsonSchema, schemas: SchemaMap): string[] | undefined {
+  const s = flattenAllOf(schema, schemas);
+  if (!isObject(s)) return undefined;
+  if (Array.isArray(s.enum)) return [...new Set((s.enum as unknown[]).filter((v) => v !== null).map((v) => (typeof v === "string" ? v : JSON.stringify(v))))];
+  if (s.const !== undefined) return undefined;
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  if (types.includes("boolean") && types.every((t) => t === "boolean" || t === "null")) return ["true", "false"];
+  if (types.includes("array") && s.items !== undefined) return finiteDomain(s.items as JsonSchema, schemas);
+  return undefined;
+}

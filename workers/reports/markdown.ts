@@ -8,6 +8,7 @@ import { escapeMarkdown as md, markdownCode, truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
 import { otherTriggers, triggerLabel } from "./triggers";
+import { coverageGapLines, coverageSummaryLine } from "./coverage";
 import type { ReportInput } from "./types";
 
 const SEVERITY_ICON: Record<Severity, string> = { critical: "🟥", high: "🔴", medium: "🟠", low: "🔵", info: "⚪" };
@@ -91,6 +92,16 @@ export function toMarkdown(input: ReportInput, options: MarkdownOptions = {}): s
     for (const [reason, n] of [...byReason.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) out.push(`| ${n} | ${md(truncate(reason, 200))} |`);
     if (byReason.size > 30) out.push(`| … | ${byReason.size - 30} more reasons (see the JSON report) |`);
     if (input.report.skipped.length < run.stats.skipped) out.push(`| ${run.stats.skipped - input.report.skipped.length} | not listed (report limit) |`);
+    out.push("");
+    out.push("</details>");
+  }
+  if (input.report.coverage) {
+    const gaps = coverageGapLines(input.report.coverage);
+    out.push("");
+    out.push(`<details><summary>Coverage: ${md(coverageSummaryLine(input.report.coverage))}</summary>`);
+    out.push("");
+    for (const line of gaps.slice(0, 30)) out.push(`- ${md(truncate(line, 300))}`);
+    if (gaps.length > 30) out.push(`- … ${gaps.length - 30} more (see the JSON or HTML report)`);
     out.push("");
     out.push("</details>");
   }

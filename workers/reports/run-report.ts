@@ -4,7 +4,7 @@
  */
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
-import { ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
+import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -163,7 +163,14 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
     ...llmOf(run.config),
     skipped: extras.skipped ?? [],
     heldBack: heldBackOf(run.config),
+    ...coverageOf(run.config),
   };
+}
+
+/** The coverage report, computed when the run was finalized (absent before, and for older runs). */
+function coverageOf(config: unknown): Pick<Report, "coverage"> {
+  const parsed = ReportCoverageSchema.safeParse((config as { coverage?: unknown } | null)?.coverage);
+  return parsed.success ? { coverage: parsed.data } : {};
 }
 
 /** Destructive operations the planner did not test (kept in runs.config once planning is done). */

@@ -215,6 +215,60 @@ export const ReportRunSchema = z.object({
   timing: ReportTimingSchema.optional(),
 });
 
+/** One parameter (or top-level body property) of an operation: how often it was sent, which values of its enum or boolean. */
+export const ReportCoverageParameterSchema = z.object({
+  name: z.string(),
+  in: z.enum(["path", "query", "header", "cookie", "body"]),
+  required: z.boolean(),
+  /** requests that carried it */
+  sent: z.number().int().nonnegative(),
+  /** enum members (or true/false for a boolean) sent at least once, and those never sent */
+  valuesSeen: z.array(z.string()).optional(),
+  valuesNotSeen: z.array(z.string()).optional(),
+});
+
+/** A check family that could not run on an operation, and why. */
+export const ReportCoverageGapSchema = z.object({
+  family: z.string(),
+  /** "no resource created: POST /things answered 409 ×224 — unique fields?", "no second identity", … */
+  reason: z.string(),
+});
+
+export const ReportCoverageOperationSchema = z.object({
+  operationId: z.string(),
+  method: z.string(),
+  path: z.string(),
+  /** requests that reached this operation (any case, any step) */
+  requests: z.number().int().nonnegative(),
+  /** documented statuses ("200", "4XX") answered at least once / never; `default` is not listed */
+  statusesSeen: z.array(z.string()),
+  statusesNotSeen: z.array(z.string()),
+  /** statuses answered that the operation does not document, with counts */
+  undocumented: z.record(z.string(), z.number().int().nonnegative()),
+  parameters: z.array(ReportCoverageParameterSchema),
+  /** check name → outcomes on this operation's requests */
+  checks: z.record(z.string(), z.object({ passed: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() })),
+  /** check families that could not run here, each with why */
+  notRun: z.array(ReportCoverageGapSchema),
+});
+
+/** What the run exercised, per operation, and what it could not (issue 12). */
+export const ReportCoverageSchema = z.object({
+  summary: z.object({
+    operations: z.number().int().nonnegative(),
+    /** operations that received at least one request */
+    reached: z.number().int().nonnegative(),
+    statusesDocumented: z.number().int().nonnegative(),
+    statusesSeen: z.number().int().nonnegative(),
+    /** enum members and boolean values of parameters and top-level body properties */
+    valuesDocumented: z.number().int().nonnegative(),
+    valuesSeen: z.number().int().nonnegative(),
+    /** (operation, family) pairs that could not run */
+    gaps: z.number().int().nonnegative(),
+  }),
+  operations: z.array(ReportCoverageOperationSchema),
+});
+
 export const ReportSchema = z.object({
   run: ReportRunSchema,
   findings: z.array(ReportFindingSchema),
@@ -225,6 +279,8 @@ export const ReportSchema = z.object({
   heldBack: z.array(ReportHeldBackSchema).default([]),
   /** identities checked before the run (the CLI's pre-flight) */
   preflight: ReportPreflightSchema.optional(),
+  /** per operation: statuses, parameters and values exercised, checks run, and why a check family could not run (absent before the run finished) */
+  coverage: ReportCoverageSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;
@@ -233,6 +289,10 @@ export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 type ReportStats = z.infer<typeof ReportStatsSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportTrigger = z.infer<typeof ReportTriggerSchema>;
+export type ReportCoverage = z.infer<typeof ReportCoverageSchema>;
+export type ReportCoverageOperation = z.infer<typeof ReportCoverageOperationSchema>;
+type ReportCoverageParameter = z.infer<typeof ReportCoverageParameterSchema>;
+export type { ReportCoverageParameter };
 export type ReportSkipped = z.infer<typeof ReportSkippedSchema>;
 export type ReportTiming = z.infer<typeof ReportTimingSchema>;
 

@@ -231,3 +231,46 @@ export async function listLatencies(db: D1Database, orgId: string, runId: string
     .all<{ ms: number }>();
   return results.map((r) => Number(r.ms)).filter((n) => Number.isFinite(n));
 }
+
+/** A result as the coverage report reads it: checks and each exchange's request line, headers, body and status — no response body. */
+export interface CoverageResultRow {
+  caseId: string;
+  agent: string;
+  operationId: string;
+  status: CaseStatus;
+  reason: string | null;
+  checks: { check: string; stepId: string; status: "passed" | "failed" | "skipped"; message?: string }[];
+  exchanges: { stepId: string; method: string; url: string; headers?: Record<string, string>; body?: string | null; status?: number | null }[];
+}
+
+/** Request bodies read for coverage (top-level properties and their values; the rest is not needed). */
+const COVERAGE_BODY_CHARS = 4096;
+
+/** A page of a run's results for the coverage report, ordered by case id (the cursor is the last one). */
+export async function listCoverageRows(db: D1Database, runId: string, page: { limit: number; cursor?: string }): Promise<{ items: CoverageResultRow[]; nextCursor: string | null }> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.case_id, r.agent, r.operation_id, r.status, r.reason, r.checks,
+         (SELECT json_group_array(json_object(
+            'stepId', json_extract(e.value, '$.stepId'),
+            'method', json_extract(e.value, '$.request.method'),
+            'url', json_extract(e.value, '$.request.url'),
+            'headers', json(COALESCE(json_extract(e.value, '$.request.headers'), '{}')),
+            'body', substr(json_extract(e.value, '$.request.body'), 1, ${COVERAGE_BODY_CHARS}),
+            'status', json_extract(e.value, '$.response.status')))
+          FROM json_each(r.exchanges) e) AS exchanges
+       FROM results r WHERE r.run_id = ? AND r.case_id > ? ORDER BY r.case_id LIMIT ?`,
+    )
+    .bind(runId, page.cursor ?? "", page.limit + 1)
+    .all<Record<string, unknown>>();
+  const items = results.slice(0, page.limit).map((row) => ({
+    caseId: row.case_id as string,
+    agent: row.agent as string,
+    operationId: row.operation_id as string,
+    status: row.status as CaseStatus,
+    reason: (row.reason as string | null) ?? null,
+    checks: JSON.parse(row.checks as string),
+    exchanges: JSON.parse((row.exchanges as string | null) ?? "[]"),
+  }));
+  return { items, nextCursor: results.length > page.limit ? items[items.length - 1].caseId : null };
+}

@@ -67,6 +67,17 @@ export async function recordHeldBack(db: D1Database, runId: string, heldBack: re
   await db.prepare(`UPDATE runs SET config = json_set(config, '$.heldBack', json(?)) WHERE id = ?`).bind(JSON.stringify(heldBack), runId).run();
 }
 
+/** The run's coverage report (computed once when it is finalized), kept in runs.config beside the run's settings. */
+export async function setRunCoverage(db: D1Database, runId: string, coverage: unknown): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.coverage', json(?)) WHERE id = ?`).bind(JSON.stringify(coverage), runId).run();
+}
+
+/** runs.config as stored (null when there is no such run). */
+export async function getRunConfig(db: D1Database, runId: string): Promise<unknown> {
+  const row = await db.prepare(`SELECT config FROM runs WHERE id = ?`).bind(runId).first<{ config: string }>();
+  return row ? JSON.parse(row.config) : null;
+}
+
 export async function updateRun(db: D1Database, runId: string, patch: RunPatch): Promise<void> {
   if (Object.keys(patch).length === 0) return;
   await drizzle(db).update(runs).set(patch).where(eq(runs.id, runId));
