@@ -88,3 +88,22 @@ describe("excessive_data_exposure: passwords and other users' secrets, documente
     expect(excessive_data_exposure(ctx({ ...profile, body: { id: 1, password: "********" } })).status).toBe("passed");
   });
 });
+
+describe("mass_assignment inside a wrapper object", () => {
+  const signup = { id: "signup", method: "POST", path: "/public/items", status: 201 };
+  const params = { property: "/user/role", injected: "admin", responsePointer: "/role", readStep: "me", readPointer: "/role", baselineStep: "base" };
+  const base = record({ ...signup, id: "base", body: { username: "a", role: "member" } });
+  it("fails when the account's own read shows the injected role", () => {
+    const me = record({ id: "me", method: "GET", path: "/public/items", body: { username: "b", role: "admin" } });
+    const result = mass_assignment(ctx({ ...signup, requestBody: { user: { username: "b", role: "admin" } }, body: { username: "b", role: "admin" } }, { others: [base, me], params }));
+    expect(result).toMatchObject({ status: "failed", signature: "property:/user/role" });
+    expect(result.message).toContain("a later read returns it");
+  });
+  it("passes when the read shows the default, and skips when the default is what was injected", () => {
+    const me = record({ id: "me", method: "GET", path: "/public/items", body: { username: "b", role: "member" } });
+    expect(mass_assignment(ctx({ ...signup, requestBody: { user: { role: "admin" } }, body: { role: "admin" } }, { others: [base, me], params })).status).toBe("passed");
+    const adminByDefault = record({ ...signup, id: "base", body: { role: "admin" } });
+    expect(mass_assignment(ctx({ ...signup, requestBody: { user: { role: "admin" } }, body: { role: "admin" } }, { others: [adminByDefault, me], params })).status).toBe("skipped");
+    expect(mass_assignment(ctx({ ...signup, status: 400, requestBody: { user: { role: "admin" } }, body: { errors: [] } }, { others: [base], params })).status).toBe("passed");
+  });
+});

@@ -14,10 +14,25 @@ function toPointer(property: string): string {
   return property.startsWith("/") ? property : "/" + property.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** The schema a pointer reaches through the properties of `schema` (undefined when undeclared on the way). */
+function documentedAt(ctx: CheckContext, schema: unknown, pointer: string): { schema: unknown; declared: boolean } {
+  let node = schema;
+  for (const raw of pointer.split("/").slice(1)) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const shape = objectShape(ctx.model, node as never);
+    const next = shape.properties[token];
+    if (next === undefined) return { schema: undefined, declared: false };
+    node = resolveSchema(ctx.model, next);
+  }
+  return { schema: node, declared: true };
+}
+
 /**
- * params: { property: "role" | "/profile/isAdmin", injected?: value (default: what the request
- *           sent there), readStep?: a read after the write, baselineStep?: the same write without
- *           the property }.
+ * params: { property: "role" | "/user/role", injected?: value (default: what the request sent
+ *           there), readStep?: a read after the write, baselineStep?: the same write without the
+ *           property, responsePointer? / readPointer?: where the property shows in the write's
+ *           (and baseline's) answer / in the read (default: the property's own pointer; a wrapped
+ *           sign-up `{ user: {…} }` often answers unwrapped) }.
  * Failed when the write succeeded and the injected value shows up in the write's response or —
  * stronger — in the follow-up read. Skipped when the spec documents the property as writable, or
  * when the server's default (baseline) already equals the injected value.
@@ -26,26 +41,26 @@ export function mass_assignment(ctx: CheckContext): CheckResult {
   const property = paramString(ctx, "property");
   if (!property) return skip("params.property names no property");
   const pointer = toPointer(property);
-  const topLevel = pointer.split("/")[1]?.replace(/~1/g, "/").replace(/~0/g, "~");
   const injected = "injected" in ctx.params ? ctx.params.injected : getByPointer(ctx.request.resolved.body?.value, pointer);
   if (injected === undefined) return skip(`the request did not send ${pointer}`);
   const requestSchema = ctx.operation?.requestBody?.content.find((m) => m.contentType.includes("json"))?.schema;
-  if (requestSchema !== undefined && topLevel !== undefined) {
-    const shape = objectShape(ctx.model, requestSchema);
-    const documented = resolveSchema(ctx.model, shape.properties[topLevel]);
-    if (documented !== undefined && !(typeof documented === "object" && documented.readOnly === true)) return skip(`${topLevel} is documented as writable`);
+  if (requestSchema !== undefined) {
+    const documented = documentedAt(ctx, requestSchema, pointer);
+    if (documented.declared && !(typeof documented.schema === "object" && documented.schema !== null && (documented.schema as { readOnly?: unknown }).readOnly === true)) return skip(`${pointer} is documented as writable`);
   }
   if (!isSuccess(ctx.response.status)) return pass(`the write was rejected (${ctx.response.status})`);
+  const answerAt = toPointer(paramString(ctx, "responsePointer") ?? pointer);
+  const readAt = toPointer(paramString(ctx, "readPointer") ?? pointer);
   const baseline = stepRecord(ctx, paramString(ctx, "baselineStep"))?.exchange.response;
-  if (baseline && deepEqual(getByPointer(jsonValue(baseline), pointer), injected)) return skip(`the server default of ${pointer} equals the injected value`);
+  if (baseline && isSuccess(baseline.status) && deepEqual(getByPointer(jsonValue(baseline), answerAt), injected)) return skip(`the server default of ${answerAt} equals the injected value`);
   const read = stepRecord(ctx, paramString(ctx, "readStep"))?.exchange.response;
-  const readValue = read && isSuccess(read.status) ? getByPointer(jsonValue(read), pointer) : undefined;
+  const readValue = read && isSuccess(read.status) ? getByPointer(jsonValue(read), readAt) : undefined;
   const shown = JSON.stringify(injected);
   if (read && isSuccess(read.status) && jsonValue(read) !== undefined) {
     if (deepEqual(readValue, injected)) return fail(`${label(ctx)} stored the client-supplied ${pointer}=${shown}: a later read returns it`, `property:${pointer}`);
     return pass(`${pointer} was not stored (read returns ${JSON.stringify(readValue) ?? "nothing"})`);
   }
-  if (deepEqual(getByPointer(jsonValue(ctx.response), pointer), injected)) return fail(`${label(ctx)} accepted the client-supplied ${pointer}=${shown} (echoed in the ${ctx.response.status} response)`, `property:${pointer}`);
+  if (deepEqual(getByPointer(jsonValue(ctx.response), answerAt), injected)) return fail(`${label(ctx)} accepted the client-supplied ${pointer}=${shown} (echoed in the ${ctx.response.status} response)`, `property:${pointer}`);
   return pass(`${pointer} was not applied`);
 }
 

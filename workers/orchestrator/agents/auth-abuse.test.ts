@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiModel, TestCase } from "../../model";
 import { parseSpec } from "../spec";
 import { BURST_SIZE, RUN_LAST_TAG } from "./auth-abuse";
+import { dataExposure } from "./data-exposure";
 import { securityAuth } from "./security-auth";
 
 /** An API with a wrapped sign-up, a sign-in that issues a token and one secured read. */
@@ -16,8 +17,8 @@ function accountsApi(extra: Record<string, unknown> = {}): ApiModel {
         post: {
           operationId: "register",
           security: [],
-          requestBody: { required: true, ...json({ type: "object", required: ["account"], properties: { account: { type: "object", required: ["handle", "password"], properties: { handle: { type: "string", pattern: "^[a-z0-9_]{3,20}$" }, password: { type: "string", minLength: 8 } } } } }) },
-          responses: { "201": { description: "made", ...json({ type: "object", properties: { handle: { type: "string" } } }) } },
+          requestBody: { required: true, ...json({ type: "object", required: ["account"], properties: { account: { type: "object", additionalProperties: false, required: ["handle", "password"], properties: { handle: { type: "string", pattern: "^[a-z0-9_]{3,20}$" }, password: { type: "string", minLength: 8 } } } } }) },
+          responses: { "201": { description: "made", ...json({ type: "object", properties: { handle: { type: "string" }, role: { type: "string", enum: ["member", "admin"], readOnly: true } } }) } },
         },
       },
       "/session": {
@@ -28,6 +29,7 @@ function accountsApi(extra: Record<string, unknown> = {}): ApiModel {
           responses: { "200": { description: "ok", ...json({ type: "object", properties: { token: { type: "string" } } }) }, "401": { description: "no" } },
         },
       },
+      "/me": { get: { operationId: "me", security: [{ bearer: [] }], responses: { "200": { description: "ok", ...json({ type: "object", properties: { handle: { type: "string" }, role: { type: "string", enum: ["member", "admin"], readOnly: true } } }) } } } },
       "/notes": { get: { operationId: "listNotes", security: [{ bearer: [] }], responses: { "200": { description: "ok", ...json({ type: "array" }) } } } },
       ...extra,
     },
@@ -82,5 +84,24 @@ describe("auth abuse cases", () => {
     const planned = weak(await plan(accountsApi(), { identityTokens: tokens }));
     expect(planned.map((c) => c.steps[c.steps.length - 1].request.identity)).toEqual(["bob"]);
     expect(JSON.stringify(planned)).not.toContain("eyJ");
+  });
+});
+
+describe("mass assignment on sign-up", () => {
+  it("injects privileged properties inside the wrapper and proves them by the new account's own read", async () => {
+    const cases = await dataExposure.generate({ model: accountsApi(), seed: 3, config: { identities: [], maxCasesPerOperation: 50 } });
+    const probe = cases.find((c) => c.tags?.includes("sign-up"))!;
+    expect(probe.steps.map((s) => s.id)).toEqual(["baseline-signup", "signup", "signin", "read-back"]);
+    const write = probe.steps[1];
+    const record = (write.request.body!.value as { account: Record<string, unknown> }).account;
+    expect(record.role).toBe("admin");
+    const checks = write.checks.filter((c) => c.name === "mass_assignment");
+    expect(checks.find((c) => c.params!.property === "/account/role")!.params).toMatchObject({ responsePointer: "/role", readStep: "read-back", readPointer: "/role", baselineStep: "baseline-signup" });
+    const signin = probe.steps[2];
+    expect(signin.request.path).toBe("/session");
+    expect((signin.request.body!.value as Record<string, unknown>).handle).toBe(record.handle);
+    expect((signin.request.body!.value as Record<string, unknown>).password).toBe(record.password);
+    expect(signin.extract).toEqual({ accountToken: { from: "body", pointer: "/token" } });
+    expect(probe.steps[3].request).toMatchObject({ path: "/me", identity: null, headers: { Authorization: "Bearer {{accountToken}}" } });
   });
 });

@@ -6,115 +6,21 @@
  *     write, where readStep reads the resource back and baselineStep shows the value without
  *     the injection (a plain create, or a read before the update).
  *     Properties the request schema declares writable are never injected (setting them is legal).
+ *   - the spec's sign-up with privileged properties in the account record (account-mass-assignment.ts).
  *   - every successful read is checked for excessive_data_exposure.
  */
-import type { JsonSchema, Operation, Step, TestCase } from "../../model";
+import type { Operation, Step, TestCase } from "../../model";
+import { accountMassAssignmentDrafts } from "./account-mass-assignment";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
+import { injections, successSchema } from "./mass-injections";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
 import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
-import { flattenAllOf } from "../../jsonschema/shape";
-import { isObject, type SchemaObject } from "../../jsonschema/types";
+import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "data-exposure";
-const PRIVILEGED_FLAG = /(admin|verified|approved|staff|superuser|premium|privileged|owner)/i;
-
-/** Privileged-looking extras, injected only when the request schema does not declare them. */
-const EXTRAS: [string, unknown][] = [
-  ["role", "admin"],
-  ["isAdmin", true],
-  ["is_admin", true],
-];
-
-/** A value for a readOnly property that a server default would hardly produce; undefined to skip. */
-export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv): unknown {
-  const s = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(s)) return undefined;
-  if (Array.isArray(s.enum)) {
-    const candidates = (s.enum as unknown[]).filter((v) => v !== null && JSON.stringify(v) !== JSON.stringify(s.default));
-    // the first listed value is the usual default even when the spec does not say so
-    return s.enum.length >= 2 && candidates.length > 0 ? candidates[candidates.length - 1] : undefined;
-  }
-  const type = Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== "null") : (s.type as string | undefined);
-  switch (type) {
-    case "boolean":
-      if (typeof s.default === "boolean") return !s.default;
-      return PRIVILEGED_FLAG.test(name) ? true : undefined;
-    case "integer":
-    case "number": {
-      let value = 987654;
-      if (typeof s.maximum === "number" && value > s.maximum) value = Math.floor(s.maximum);
-      if (typeof s.minimum === "number" && value < s.minimum) return undefined;
-      return value === s.default ? undefined : value;
-    }
-    case "string": {
-      if (s.pattern !== undefined) return undefined;
-      const byFormat: Record<string, string> = {
-        "date-time": "2001-02-03T04:05:06Z",
-        date: "2001-02-03",
-        uuid: "5e171e1a-0000-4000-8000-000000000001",
-        email: "sentinel-mass-assignment@example.com",
-        uri: "https://example.com/sentinel-mass-assignment",
-      };
-      if (typeof s.format === "string") return byFormat[s.format];
-      const text = "sentinel-mass-assignment";
-      return typeof s.maxLength === "number" ? (s.maxLength >= 8 ? text.slice(0, s.maxLength) : undefined) : text;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** additionalProperties/unevaluatedProperties false: undeclared properties only earn a 400. */
-function isClosed(flat: SchemaObject): boolean {
-  return (flat.additionalProperties === false || flat.unevaluatedProperties === false) && !isObject(flat.patternProperties);
-}
-
-/**
- * Properties to inject into a body of `schema`: readOnly ones, server-controlled ones (returned by
- * `responseSchema` but not accepted by the request schema), and undeclared privileged extras.
- * Undeclared names are only injected when the request schema is open: a closed schema makes the
- * server refuse the whole write, which would hide the readOnly probes.
- */
-export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: JsonSchema): [string, unknown][] {
-  const flat = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(flat)) return [];
-  const types = flat.type;
-  if (types !== undefined && types !== "object" && !(Array.isArray(types) && types.includes("object"))) return [];
-  const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-  const out: [string, unknown][] = [];
-  for (const [name, sub] of Object.entries(props)) {
-    const r = flattenAllOf(sub, env.model.schemas);
-    if (!isObject(r) || (r as SchemaObject).readOnly !== true) continue;
-    const value = distinctiveValue(name, sub, env);
-    if (value !== undefined) out.push([name, value]);
-  }
-  if (isClosed(flat)) return out.slice(0, 6);
-  const declared = new Set(Object.keys(props).map((k) => k.toLowerCase()));
-  const response = responseSchema !== undefined ? flattenAllOf(responseSchema, env.model.schemas) : undefined;
-  if (isObject(response) && isObject(response.properties)) {
-    for (const [name, sub] of Object.entries(response.properties as Record<string, JsonSchema>)) {
-      if (declared.has(name.toLowerCase()) || out.some(([n]) => n === name)) continue;
-      const value = distinctiveValue(name, sub, env);
-      if (value !== undefined) out.push([name, value]);
-    }
-  }
-  for (const [name, value] of EXTRAS) if (!declared.has(name.toLowerCase())) out.push([name, value]);
-  // privileged extras are the point: keep them when the list is long
-  const extras = out.filter(([n]) => EXTRAS.some(([e]) => e === n));
-  return [...out.filter(([n]) => !EXTRAS.some(([e]) => e === n)).slice(0, 6 - extras.length), ...extras];
-}
-
-function successSchema(op: Operation): JsonSchema | undefined {
-  for (const response of op.responses) {
-    if (!/^2/.test(response.status)) continue;
-    const media = response.content.find((m) => isJsonMedia(m.contentType));
-    if (media) return media.schema;
-  }
-  return undefined;
-}
 
 /**
  * mass_assignment goes on the write itself (the check reads the write's request schema and
@@ -234,6 +140,8 @@ export const dataExposure: Agent = {
       out.push(...finishCases(NAME, opId, targetDrafts(env, target), cap, `${opId}@${target.itemPath}`));
     }
     for (const { op, drafts } of selfUpdateDrafts(env, targets)) out.push(...finishCases(NAME, op.operationId, drafts, cap, `self:${op.operationId}`));
+    const account = accountMassAssignmentDrafts(env);
+    if (account) out.push(...finishCases(NAME, account.opId, account.drafts, cap, `account:${account.opId}`));
     return out;
   },
 };

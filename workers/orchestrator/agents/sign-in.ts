@@ -77,10 +77,57 @@ export interface SignInFlow {
   loginRequest: RequestTemplate;
   /** a sign-in body for this account name and password */
   credentials(account: string, password: string): unknown;
-  /** a sign-up step registering this account name (its password is never used) */
-  signupStep?: (account: string, id: string) => Step;
+  /** a sign-up step registering this account name, with `extra` in the account record */
+  signupStep?: (account: string, id: string, options?: SignupOptions) => Step;
+  /** the sign-up operation and the wrapper property of its account record ({ user: {…} }), if any */
+  signup?: { op: Operation; wrapper?: string; record: JsonSchema };
+  /** where the sign-in's 2xx body carries the token */
+  tokenPointer?: string;
+  /** the caller's own profile (a secured GET without path parameters) and how the token goes there */
+  profile?: { op: Operation; header: string; prefix: string };
   /** an account name no one has: valid for both bodies */
   freshAccount(rng: Rng): string;
+}
+
+export interface SignupOptions {
+  /** the password to sign up with (default: generated); marked secret either way */
+  password?: string;
+  /** more properties of the account record (mass assignment probes) */
+  extra?: Record<string, unknown>;
+}
+
+const TOKEN_NAME = /^(access_?token|token|jwt|id_?token|auth_?token|bearer_?token)$/i;
+
+function tokenPointer(env: AgentEnv, op: Operation): string | undefined {
+  for (const response of op.responses.filter((r) => /^2/.test(r.status))) {
+    for (const media of response.content.filter((m) => isJsonMedia(m.contentType))) {
+      const flat = flattenAllOf(media.schema, env.model.schemas);
+      if (!isObject(flat) || !isObject(flat.properties)) continue;
+      const props = flat.properties as Record<string, JsonSchema>;
+      const direct = Object.keys(props).find((k) => TOKEN_NAME.test(k));
+      if (direct) return `/${direct}`;
+      for (const [key, sub] of Object.entries(props)) {
+        const inner = flattenAllOf(sub, env.model.schemas);
+        const nested = isObject(inner) && isObject(inner.properties) ? Object.keys(inner.properties as object).find((k) => TOKEN_NAME.test(k)) : undefined;
+        if (nested) return `/${key}/${nested}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const PROFILE_WORDS = /\/(me|self|whoami|current|profile|account|user)(\/|$)/i;
+
+function profileOperation(env: AgentEnv): SignInFlow["profile"] {
+  const candidates = env.model.operations.filter((op) => op.method === "get" && !isPublic(op) && !/\{/.test(op.path));
+  const op = candidates.find((o) => PROFILE_WORDS.test(o.path)) ;
+  if (!op) return undefined;
+  for (const name of Object.keys(op.security[0] ?? {})) {
+    const scheme = env.model.securitySchemes[name];
+    if (scheme?.type === "http" && (scheme.scheme ?? "").toLowerCase() === "bearer") return { op, header: "Authorization", prefix: "Bearer " };
+    if (scheme?.type === "apiKey" && scheme.in === "header" && scheme.paramName) return { op, header: scheme.paramName, prefix: "" };
+  }
+  return undefined;
 }
 
 function place(fields: CredentialFields, body: Record<string, unknown>, values: Record<string, unknown>): unknown {
@@ -106,15 +153,23 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
     credentials: (account, password) => place(loginFields, base, { [loginFields.account.name]: account, [loginFields.password]: password }),
     freshAccount: (rng) => freshAccount(env, [loginFields.account.schema, ...(signupFields && signupFields.account.role === loginFields.account.role ? [signupFields.account.schema] : [])], loginFields.account.role, rng),
   };
+  const token = tokenPointer(env, login.op);
+  if (token) flow.tokenPointer = token;
+  const profile = profileOperation(env);
+  if (profile) flow.profile = profile;
   if (signup && signupFields && signupFields.account.role === loginFields.account.role) {
-    flow.signupStep = (account, id) => {
+    const prefix = signupFields.wrapper ? `/${signupFields.wrapper}` : "";
+    const wrapped = signupFields.wrapper ? (flattenAllOf(signup.schema, env.model.schemas) as { properties: Record<string, JsonSchema> }).properties[signupFields.wrapper] : signup.schema;
+    flow.signup = { op: signup.op, record: wrapped, ...(signupFields.wrapper ? { wrapper: signupFields.wrapper } : {}) };
+    flow.signupStep = (account, id, options = {}) => {
       const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null });
       const request = { ...copy(made.request), identity: null };
       const body = isObject(request.body?.value) ? (request.body!.value as Record<string, unknown>) : {};
-      if (request.body) request.body.value = place(signupFields, body, { [signupFields.account.name]: account });
+      const values: Record<string, unknown> = { ...(options.extra ?? {}), [signupFields.account.name]: account };
+      if (options.password !== undefined) values[signupFields.password] = options.password;
+      if (request.body) request.body.value = place(signupFields, body, values);
       // the account name must stay what the later attempts use: never re-rolled
-      const pointer = `${signupFields.wrapper ? `/${signupFields.wrapper}` : ""}/${signupFields.account.name}`;
-      if (request.unique) request.unique = request.unique.filter((p) => p !== pointer);
+      if (request.unique) request.unique = request.unique.filter((p) => p !== `${prefix}/${signupFields.account.name}`);
       return { id, request, checks: [check("not_a_server_error")], requireSuccess: true };
     };
   }
