@@ -10,6 +10,7 @@
  * The platform is started with the CLI's own start-up code (wrangler dev, local D1/DOs).
  */
 import { readFileSync, readdirSync } from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { startLocalPlatform } from "../cli/src/local-platform";
@@ -43,14 +44,17 @@ async function main() {
   const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
   try {
     // 1 + 2: the ladder
+    // 50, 200 and 500 are always measured (the acceptance's steps); above, the ladder goes on while every step held
     let best = 0;
+    let held = true;
     for (const rate of soakOnly ? [] : [50, 200, 500, 1000, 1500, 2000, 3000]) {
+      if (rate > 500 && !held) break;
       const l = await loadTest(rate, 10);
       const o = l.overall;
       const ok = Math.abs(o.rps - rate) / rate <= 0.05 && !o.generatorLimited;
-      line({ bench: "load-rate", asked: rate, achieved: o.rps, requests: o.requests, late: o.late, dropped: o.dropped, generatorLimited: o.generatorLimited, p50: o.latency.p50, p99: o.latency.p99, p99Uncorrected: o.latencyUncorrected.p99, withinFivePercent: ok });
-      if (!ok) break;
-      best = rate;
+      line({ bench: "load-rate", asked: rate, achieved: o.rps, requests: o.requests, late: o.late, dropped: o.dropped, generatorLimited: o.generatorLimited, p50: o.latency.p50, p99: o.latency.p99, p99Uncorrected: o.latencyUncorrected.p99, withinFivePercent: ok, loadAverage: os.loadavg()[0] });
+      held &&= ok;
+      if (held) best = rate;
     }
     const ac = soakOnly ? undefined : await autocannon({ url: `${target.url}/fast`, connections: 6, duration: 10 });
     if (ac) line({ bench: "load-max", sentinelMaxSustainedRps: best, autocannonRps: Math.round(ac.requests.average), ratio: Math.round((best / ac.requests.average) * 1000) / 1000, connections: 6 });
