@@ -76,4 +76,15 @@ describe("bfla", () => {
     const anon = record({ id: "anon", ...admin, identity: null, status: 200 });
     expect(bfla(ctx({ id: "low", ...admin, identity: "bob", status: 200 }, { others: [anon], params: { anonymousStep: "anon" } })).status).toBe("skipped");
   });
+  it("judges other methods too: an empty answer to a non-GET still executed the operation", () => {
+    expect(bfla(ctx({ ...admin, identity: "bob", status: 200, body: {} })).status).toBe("skipped");
+    expect(bfla(ctx({ method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/1", identity: "bob", status: 204 }))).toMatchObject({ status: "failed", signature: "DELETE:executed" });
+    expect(bfla(ctx({ method: "PUT", path: "/pets/{petId}", urlPath: "/pets/1", identity: "bob", status: 200, body: {} }))).toMatchObject({ status: "failed", signature: "PUT:executed" });
+  });
+  it("passes on 404 and 405, skips 5xx, other refusals and requests without identity", () => {
+    for (const status of [401, 404, 405]) expect(bfla(ctx({ ...admin, identity: "bob", status })).status).toBe("passed");
+    for (const status of [400, 409, 500, 302]) expect(bfla(ctx({ ...admin, identity: "bob", status })).status).toBe("skipped");
+    expect(bfla(ctx({ ...admin, identity: null, status: 200, body: { users: 3 } })).status).toBe("skipped");
+    expect(bfla(ctx({ method: "POST", path: "/login", identity: "bob", status: 200, body: { token: "t" } })).status).toBe("skipped");
+  });
 });

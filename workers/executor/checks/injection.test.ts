@@ -27,6 +27,14 @@ describe("sql_injection", () => {
     expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } }))).toMatchObject({ status: "failed", signature: "time-based" });
     expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 60 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("passed");
     expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { params: { delayMs: 5000 } })).status).toBe("passed");
+    // the boundaries: at least 90% of the delay for the payload, under half of it for the baseline
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 4500 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("failed");
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 4499 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("passed");
+    const slowBaseline = (durationMs: number) => record({ id: "base", ...search("q=a"), durationMs });
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [slowBaseline(2500)], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("passed");
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [slowBaseline(2499)], params: { baselineStep: "base", delayMs: 5000 } })).status).toBe("failed");
+    expect(command_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [slowBaseline(4000)], params: { baselineStep: "base", delayMs: 5000 } })).status).not.toBe("failed");
+    expect(command_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } }))).toMatchObject({ status: "failed", signature: "time-based" });
   });
 });
 

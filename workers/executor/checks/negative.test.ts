@@ -33,6 +33,24 @@ describe("positive_data_acceptance", () => {
     expect(positive_data_acceptance(ctx({ method: "POST", path: "/login", status: 400 })).status).toBe("skipped");
     expect(positive_data_acceptance(ctx({ ...create, status: 400 }, { params: { valid: false } })).status).toBe("skipped");
   });
+  it("judges only positive cases or steps marked valid: a negative case's 400 is not a false rejection", () => {
+    expect(positive_data_acceptance(ctx({ ...create, status: 400 }, { kind: "negative" })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ ...create, status: 400 }, { kind: "negative", params: { valid: true } })).status).toBe("failed");
+  });
+  it("skips every status that is about state, throttling or size, passes redirects", () => {
+    for (const status of [408, 410, 412, 428, 414, 431]) expect(positive_data_acceptance(ctx({ ...create, status })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ ...create, status: 302 })).status).toBe("passed");
+    expect(positive_data_acceptance(ctx({ ...create, status: 418 })).status).toBe("failed");
+  });
+  it("honours expectedStatuses, and a baseline that was itself refused", () => {
+    expect(positive_data_acceptance(ctx({ ...create, status: 200 }, { params: { expectedStatuses: [201] } }))).toMatchObject({ status: "failed", signature: "rejected:200" });
+    expect(positive_data_acceptance(ctx({ ...create, status: 201 }, { params: { expectedStatuses: [201] } })).status).toBe("passed");
+    expect(positive_data_acceptance(ctx({ id: "probe", ...create, status: 400 }, { params: { baselineStep: "missing" } })).status).toBe("skipped");
+  });
+  it("skips a 400 that says a value is already taken", () => {
+    expect(positive_data_acceptance(ctx({ ...create, status: 409 })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ ...create, status: 422, body: { message: "name already exists" } })).status).toBe("skipped");
+  });
 });
 
 describe("missing_required_header", () => {

@@ -68,6 +68,17 @@ describe("idempotency", () => {
     const post = record({ id: "p1", method: "POST", path: "/pets", status: 201, body: { id: 1 } });
     expect(idempotency(ctx({ id: "p2", method: "POST", path: "/pets", status: 201, body: { id: 2 } }, { others: [post], params: { compareWith: "p1" } })).status).toBe("skipped");
   });
+  it("skips 409/412/428/429 on the repeat: concurrency control or throttling, not a state change", () => {
+    for (const status of [409, 412, 428, 429]) expect(idempotency(ctx({ id: "put2", ...put, status }, { others: [first], params: { compareWith: "put1" } })).status).toBe("skipped");
+    expect(idempotency(ctx({ id: "put2", ...put, status: 500 }, { others: [first], params: { compareWith: "put1" } })).status).toBe("skipped");
+    expect(idempotency(ctx({ id: "put2", ...put, status: 404 }, { others: [first], params: { compareWith: "put1" } }))).toMatchObject({ status: "failed", signature: "status:200->4xx" });
+  });
+  it("skips when the first request failed, and judges a POST that carries an Idempotency-Key", () => {
+    const refused = record({ id: "put1", ...put, status: 400 });
+    expect(idempotency(ctx({ id: "put2", ...put, status: 200 }, { others: [refused], params: { compareWith: "put1" } })).status).toBe("skipped");
+    const post = record({ id: "p1", method: "POST", path: "/pets", status: 201, body: { id: 1 }, requestHeaders: { "idempotency-key": "k" } });
+    expect(idempotency(ctx({ id: "p2", method: "POST", path: "/pets", status: 201, body: { id: 2 }, requestHeaders: { "Idempotency-Key": "k" } }, { others: [post], params: { compareWith: "p1" } })).status).toBe("failed");
+  });
   it("compares reads in read mode", () => {
     const read1 = record({ id: "r1", ...item, status: 200, body: { id: 7, name: "Rex", tag: "a" } });
     expect(idempotency(ctx({ id: "r2", ...item, status: 200, body: { id: 7, name: "Rex", tag: "a,a" } }, { others: [read1], params: { compareWith: "r1", mode: "read" } })).status).toBe("failed");
@@ -118,6 +129,25 @@ describe("stateful_invariant", () => {
     // the sent field itself is still judged first
     const lost = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Rex", tag: null } }, { others: [before, patch], params }));
     expect(lost).toMatchObject({ status: "failed", signature: "field:name" });
+  });
+  it("never compares readOnly or writeOnly fields, even when they differ", () => {
+    const withReadOnly = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: { name: "Max", id: 99, role: "admin", password: "x" } });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", role: "user", password: "y" } }, { others: [withReadOnly], params: { expectFrom: "update" } })).status).toBe("passed");
+    const onlyReadOnly = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: { id: 99 } });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7 } }, { others: [onlyReadOnly], params: { expectFrom: "update" } })).status).toBe("skipped");
+  });
+  it("compares nested objects field by field", () => {
+    const nested = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: { name: "Max", owner: { name: "Ann" } } });
+    const read = (owner: unknown) => stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", owner } }, { others: [nested], params: { expectFrom: "update" } }));
+    expect(read({ name: "Bob" })).toMatchObject({ status: "failed", signature: "field:owner" });
+    expect(read({ name: "Ann", homepage: "https://a.test" }).status).toBe("passed");
+    expect(read("Ann").status).toBe("failed");
+  });
+  it("skips when the update failed, the read failed or returned no object", () => {
+    const failed = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 400, requestBody: { name: "Max" } });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { name: "Rex" } }, { others: [failed], params: { expectFrom: "update" } })).status).toBe("skipped");
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 404, body: { message: "gone" } }, { others: [update], params: { expectFrom: "update" } })).status).toBe("skipped");
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: [1] }, { others: [update], params: { expectFrom: "update" } })).status).toBe("skipped");
   });
   it("without expectFrom, validates the read against its schema", () => {
     expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: "seven", name: "Max" } })).status).toBe("failed");
