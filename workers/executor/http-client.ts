@@ -19,6 +19,7 @@
  *   can tell a dead target (refused, DNS, TLS, timeouts) from a bug and stop early.
  */
 import type { FailureKind, ReceivedResponse } from "../model";
+import { bodyFinished } from "./outbound";
 
 export type { FailureKind };
 
@@ -107,7 +108,7 @@ async function attempt(request: OutgoingRequest, options: SendOptions): Promise<
     }
 
     const headers = collectHeaders(response.headers);
-    const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD");
+    const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD").finally(() => bodyFinished(response));
     const received: ReceivedResponse = {
       status: response.status,
       headers,

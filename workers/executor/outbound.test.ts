@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createThrottle, disciplinedFetch, mapWithConcurrency, Semaphore, TargetPolicyError } from "./outbound";
+import { bodyFinished, createThrottle, disciplinedFetch, mapWithConcurrency, Semaphore, TargetPolicyError } from "./outbound";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -55,7 +55,7 @@ describe("disciplinedFetch", () => {
     expect(sent).toBe(0);
   });
 
-  it("holds a slot until the body is read, then frees it", async () => {
+  it("holds a slot until the reader says the body is finished, then frees it", async () => {
     const sem = new Semaphore(1);
     const f = disciplinedFetch(async () => new Response("hello"), { allowedOrigin: "http://a.test", semaphore: sem });
     const first = await f("http://a.test/one");
@@ -64,12 +64,34 @@ describe("disciplinedFetch", () => {
     await tick();
     expect(secondStarted).toBe(false);
     expect(await first.text()).toBe("hello");
+    await tick();
+    expect(secondStarted).toBe(false);
+    bodyFinished(first);
     const r2 = await second;
     expect(secondStarted).toBe(true);
-    await r2.body!.cancel();
-    // cancelled body freed the slot too
+    bodyFinished(r2);
+    bodyFinished(r2); // twice is harmless: the slot is not freed twice
     const r3 = await f("http://a.test/three");
     expect(r3.status).toBe(200);
+    let fourthStarted = false;
+    void f("http://a.test/four").then(() => (fourthStarted = true));
+    await tick();
+    expect(fourthStarted).toBe(false);
+  });
+
+  it("frees a slot whose body nobody finishes after maxHoldMs", async () => {
+    const sem = new Semaphore(1);
+    const f = disciplinedFetch(async () => new Response("hello"), { allowedOrigin: "http://a.test", semaphore: sem, maxHoldMs: 5 });
+    await f("http://a.test/one");
+    const second = await f("http://a.test/two");
+    expect(second.status).toBe(200);
+  });
+
+  it("frees the slot at once for a response without a body", async () => {
+    const sem = new Semaphore(1);
+    const f = disciplinedFetch(async () => new Response(null, { status: 204 }), { allowedOrigin: "http://a.test", semaphore: sem });
+    await f("http://a.test/one");
+    expect((await f("http://a.test/two")).status).toBe(204);
   });
 
   it("frees the slot when the request fails", async () => {

@@ -3,8 +3,8 @@
  * any member of the org (no target credentials: those live only in the run's Durable Object).
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import type { HeldBackOperation, RunLimits, RunStats, RunStatus } from "../model";
+import { databaseOf } from "./db";
 import { runs } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -40,13 +40,13 @@ export interface NewRun {
 }
 
 export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
-  await drizzle(db)
+  await databaseOf(db)
     .insert(runs)
     .values({ ...run, status: "queued", trigger: run.trigger ?? "api" });
 }
 
 export async function getRun(db: D1Database, orgId: string, runId: string): Promise<RunRow | undefined> {
-  const rows = await drizzle(db)
+  const rows = await databaseOf(db)
     .select()
     .from(runs)
     .where(and(eq(runs.orgId, orgId), eq(runs.id, runId)))
@@ -80,7 +80,7 @@ export async function getRunConfig(db: D1Database, runId: string): Promise<unkno
 
 export async function updateRun(db: D1Database, runId: string, patch: RunPatch): Promise<void> {
   if (Object.keys(patch).length === 0) return;
-  await drizzle(db).update(runs).set(patch).where(eq(runs.id, runId));
+  await databaseOf(db).update(runs).set(patch).where(eq(runs.id, runId));
 }
 
 /** Opaque page cursor over (created_at, id), newest first. */
@@ -108,7 +108,7 @@ export async function listRuns(
   const after = page.cursor
     ? or(lt(runs.createdAt, page.cursor.createdAt), and(eq(runs.createdAt, page.cursor.createdAt), lt(runs.id, page.cursor.id)))
     : undefined;
-  const rows = await drizzle(db)
+  const rows = await databaseOf(db)
     .select()
     .from(runs)
     .where(and(eq(runs.orgId, orgId), after))
