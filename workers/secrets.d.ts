@@ -13,6 +13,12 @@ interface SentinelSecrets {
   SENTINEL_ENCRYPTION_KEY?: string;
   /** secret: HMAC key that signs run-finished notifications (X-Sentinel-Signature); a fixed development key is used when missing locally */
   SENTINEL_NOTIFY_SECRET?: string;
+  /** an OpenAI-compatible embeddings endpoint for the memory of findings (e.g. http://127.0.0.1:11434/v1); the lexical embedder when unset */
+  SENTINEL_EMBEDDINGS_BASE_URL?: string;
+  /** its model (default text-embedding-3-small) */
+  SENTINEL_EMBEDDINGS_MODEL?: string;
+  /** secret: its API key, when it needs one */
+  SENTINEL_EMBEDDINGS_API_KEY?: string;
   /** requests per minute per API key (default 600) */
   SENTINEL_RATE_LIMIT?: string;
 }

@@ -4,8 +4,9 @@
  * then their vectors are stored for later runs. Vectorize with Workers AI embeddings when deployed,
  * the D1 stand-in with the lexical embedder locally. Never fails the run.
  */
-import { lexicalEmbedder, workersAiEmbedder, type Embedder } from "../ai/embeddings/embedder";
+import { DEFAULT_OPENAI_EMBEDDING_MODEL, lexicalEmbedder, openaiEmbedder, workersAiEmbedder, type Embedder } from "../ai/embeddings/embedder";
 import { similarFindings, type VectorIndex, type VectorMatch, type VectorMetadata } from "../ai/embeddings/memory";
+import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { d1VectorIndex } from "../storage/embeddings-repo";
 import { findingHistory, listFindings, setFindingMemory } from "../storage/findings-repo";
@@ -23,12 +24,33 @@ function vectorizeIndex(binding: VectorizeIndex): VectorIndex {
   };
 }
 
-/** Deployed (Workers AI + Vectorize bound): bge vectors in Vectorize; otherwise lexical vectors in D1. */
+/**
+ * Deployed (Workers AI + Vectorize bound): bge vectors in Vectorize. Otherwise vectors in D1, from
+ * the OpenAI-compatible embeddings endpoint when SENTINEL_EMBEDDINGS_BASE_URL names one the address
+ * policy allows, else from the lexical embedder.
+ */
 export function memoryBackend(env: Env): { embedder: Embedder; index: VectorIndex } {
   if (env.AI && env.VECTORS && env.SENTINEL_ENV === "production") {
     return { embedder: workersAiEmbedder(env.AI as never), index: vectorizeIndex(env.VECTORS) };
   }
+  const baseUrl = env.SENTINEL_EMBEDDINGS_BASE_URL;
+  if (baseUrl) {
+    const verdict = checkAddress(baseUrl, { allowLoopback: env.SENTINEL_ALLOW_LOOPBACK === "true", allowPrivate: env.SENTINEL_ALLOW_PRIVATE === "true", allowlist: [] });
+    if (verdict.ok) {
+      const embedder = openaiEmbedder({ baseUrl, model: env.SENTINEL_EMBEDDINGS_MODEL || DEFAULT_OPENAI_EMBEDDING_MODEL, apiKey: env.SENTINEL_EMBEDDINGS_API_KEY });
+      return { embedder, index: d1VectorIndex(env.DB) };
+    }
+    log("warn", "embeddings endpoint refused; using the lexical embedder", { origin: safeOrigin(baseUrl), reason: verdict.reason });
+  }
   return { embedder: lexicalEmbedder(), index: d1VectorIndex(env.DB) };
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
 }
 
 /** Findings per run embedded and linked (bounds the finalize step's CPU on huge runs). */
@@ -42,7 +64,11 @@ export async function rememberFindings(env: Env, input: { orgId: string; specId:
     const findings = rows.slice(0, MAX_REMEMBERED).map((r) => r.data);
     const history = await findingHistory(env.DB, input.orgId, findings.map((f) => f.id));
     const { embedder, index } = memoryBackend(env);
-    const similar = await similarFindings(index, embedder, { ...input, findings });
+    // an embeddings endpoint that fails costs the `similar` links of this run, never firstSeen/seenInRuns
+    const similar = await similarFindings(index, embedder, { ...input, findings }).catch((error: unknown) => {
+      log("warn", "similar findings not linked", { runId: input.runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
+      return new Map<string, unknown[]>();
+    });
     const memory = new Map<string, { firstSeen: string; seenInRuns: number; similar: unknown[] }>();
     for (const f of findings) {
       const seen = history.get(f.id);

@@ -70,13 +70,18 @@ export function workersAiEmbedder(ai: AiLike, model = WORKERS_AI_EMBEDDING_MODEL
   };
 }
 
-function openaiEmbedder(options: { model: string; baseUrl?: string; apiKey?: string; fetch?: typeof fetch }): Embedder {
-  const client = new OpenAI({ apiKey: options.apiKey || "none", maxRetries: 1, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
+export const DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+
+/** An OpenAI-compatible embeddings endpoint through the `openai` SDK (OpenAI, Ollama, vLLM, LM Studio …). */
+export function openaiEmbedder(options: { model: string; baseUrl?: string; apiKey?: string; fetch?: typeof fetch }): Embedder {
+  const client = new OpenAI({ apiKey: options.apiKey || "none", maxRetries: 1, timeout: 30_000, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   return {
     id: `openai:${options.model}`,
     async embed(texts) {
-      const response = await client.embeddings.create({ model: options.model, input: texts });
-      return response.data.sort((a, b) => a.index - b.index).map((d) => d.embedding);
+      const response = await client.embeddings.create({ model: options.model, input: texts, encoding_format: "float" });
+      const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+      if (vectors.length !== texts.length || vectors.some((v) => !Array.isArray(v) || v.length === 0)) throw new Error(`the embeddings endpoint returned ${vectors.length} vectors for ${texts.length} texts`);
+      return vectors;
     },
   };
 }
