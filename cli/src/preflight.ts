@@ -106,3 +106,24 @@ export async function runPreflight(opts: { model: ApiModel; target: string; iden
     lines: [`no identity given: users provisioned through ${origin}`, ...provisioned.statuses.map(describe), ...(note ? [note] : [])],
   };
 }
+
+/**
+ * After the run: does every identity that worked before still work? One that stopped (a password
+ * changed, a user deleted, a session revoked — by the run itself or the target) is named in the
+ * report, so findings of its later cases can be read as possible consequences, not causes.
+ */
+export async function recheckIdentities(opts: { model: ApiModel; target: string; identities?: Identities; report: ReportPreflight; fetch?: Fetch; timeoutMs?: number }): Promise<string[]> {
+  const profile = profileOperation(opts.model);
+  if (!profile || !opts.identities) return [];
+  const fetchFn: Fetch = opts.fetch ?? ((url, init) => fetch(url, init));
+  const lines: string[] = [];
+  for (const status of opts.report.identities) {
+    const headers = opts.identities[status.name];
+    if (!status.ok || !headers) continue;
+    const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, ref(profile), headers);
+    if (verified.ok) continue;
+    status.afterRun = `stopped working during the run (${verified.detail} afterwards): findings on its later requests may be consequences of that, not faults of their own`;
+    lines.push(`${status.name} ${status.afterRun}`);
+  }
+  return lines;
+}

@@ -20,7 +20,7 @@ import { createProgress, snapshotOf, type ProgressReporter } from "./progress";
 import type { RunSettings } from "./settings";
 import { loadSpec, type SpecSource } from "./spec-source";
 import { formatSummary } from "./summary";
-import { runPreflight } from "./preflight";
+import { recheckIdentities, runPreflight } from "./preflight";
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
@@ -111,6 +111,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
         parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join(".") || "/"}: ${i.message}`),
       );
     }
+    for (const line of await recheckIdentities({ model: spec.model, target: target.url, identities, report: preflight.report, timeoutMs: settings.limits.timeoutMs })) io.stderr.write(`sentinel: warning: identity ${line}\n`);
     const report = { ...parsed.data, preflight: preflight.report };
     const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
 

@@ -30,7 +30,7 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
     out.push(`Timing: ${t.requests} requests · p50 ${t.p50Ms} ms · p95 ${t.p95Ms} ms · p99 ${t.p99Ms} ms · max ${t.maxMs} ms · ${t.rps} req/s`);
   }
   for (const identity of report.preflight?.identities ?? []) {
-    out.push(`Identity ${identity.name}: ${identity.ok ? "works" : "does not work"} (${identity.source === "given" ? "given" : identity.how}${identity.detail ? `; ${identity.detail}` : ""})`);
+    out.push(`Identity ${identity.name}: ${identity.ok ? "works" : "does not work"} (${identity.source === "given" ? "given" : identity.how}${identity.detail ? `; ${identity.detail}` : ""})${identity.afterRun ? `; ${identity.afterRun}` : ""}`);
   }
   if (report.preflight?.authorization) out.push(`Coverage: ${report.preflight.authorization}`);
   for (const op of report.heldBack ?? []) out.push(`Held back: ${op.method} ${op.path} (${op.operationId}) — ${op.reason}; --allow-destructive runs it`);

@@ -78,6 +78,8 @@ export const ReportIdentitySchema = z.object({
   how: z.string(),
   detail: z.string().optional(),
   account: z.record(z.string(), z.string()).optional(),
+  /** set when the identity no longer worked after the run, and why */
+  afterRun: z.string().optional(),
 });
 
 export const ReportPreflightSchema = z.object({

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import type { ApiModel } from "../../workers/model";
+import { configFromObject } from "./config";
+import { flowFromConfig } from "./preflight";
+
+const model = {
+  sourceVersion: "3.1.0", title: "t", version: "1", servers: [], schemas: {},
+  securitySchemes: { key: { name: "key", type: "apiKey", in: "header", paramName: "X-Session" } },
+  operations: [
+    { operationId: "join", method: "post", path: "/join", tags: [], deprecated: false, parameters: [], responses: [], security: [], pointer: "#" },
+    { operationId: "enter", method: "post", path: "/enter", tags: [], deprecated: false, parameters: [], responses: [], security: [], pointer: "#" },
+    { operationId: "notes", method: "get", path: "/notes", tags: [], deprecated: false, parameters: [], responses: [], security: [{ key: [] }], pointer: "#" },
+  ],
+} as unknown as ApiModel;
+
+describe("sentinel.yaml auth:", () => {
+  it("keeps ${random}, ${username}, ${password} for Sentinel while ${ENV} comes from the environment", () => {
+    const loaded = configFromObject(
+      { auth: { signup: { operation: "join", body: { name: "qa_${random}", pass: "${PW_PREFIX}-${random}" } }, login: { operation: "POST /enter", body: { name: "${username}", pass: "${password}" }, token: "/session/id" }, users: 3 } },
+      "/tmp",
+      { PW_PREFIX: "Pw" },
+    );
+    expect(loaded.auth).toEqual({
+      signup: { operation: "join", body: { name: "qa_${random}", pass: "Pw-${random}" } },
+      login: { operation: "POST /enter", body: { name: "${username}", pass: "${password}" }, token: "/session/id" },
+      users: 3,
+    });
+    const flow = flowFromConfig(model, loaded.auth!);
+    expect(flow).toMatchObject({ source: "config", signup: { op: { operationId: "join" } }, login: { op: { operationId: "enter" }, token: "/session/id" }, placement: { in: "header", name: "X-Session", prefix: "" } });
+    expect(flowFromConfig(model, { ...loaded.auth!, header: "Authorization: Token ${token}" }).placement).toEqual({ in: "header", name: "Authorization", prefix: "Token " });
+  });
+
+  it("refuses unknown keys, a missing operation, a header without ${token} and an operation the spec lacks", () => {
+    expect(() => configFromObject({ auth: { signup: { operation: "join" }, refresh: {} } }, "/tmp", {})).toThrow(/unknown setting "refresh"/);
+    expect(() => configFromObject({ auth: { login: { body: {} } } }, "/tmp", {})).toThrow(/login.operation must name an operation/);
+    expect(() => configFromObject({ auth: { login: { operation: "enter" }, header: "X-Session: abc" } }, "/tmp", {})).toThrow(/header must be/);
+    expect(() => configFromObject({ auth: { users: 9, login: { operation: "enter" } } }, "/tmp", {})).toThrow(/between 1 and 5/);
+    expect(() => flowFromConfig(model, { login: { operation: "DELETE /enter" } })).toThrow(/no operation of the spec/);
+  });
+});
