@@ -8,8 +8,7 @@ import { decodeRefToken } from "./pointer";
 import { isObject, type SchemaMap } from "./types";
 
 const REF_PREFIXES = ["#/components/schemas/", "#/definitions/", "#/$defs/"];
-
-
+const MAX_HOPS = 32;
 /** The name a `$ref` points at ("#/components/schemas/Pet" → "Pet"), if it is a component ref. */
 export function refName(ref: string): string | undefined {
   for (const prefix of REF_PREFIXES) {
@@ -35,4 +34,21 @@ export function lookupRef(ref: string, schemas: SchemaMap): JsonSchema | undefin
     return node === undefined ? undefined : (node as JsonSchema);
   }
   return undefined;
+}
+
+/**
+ * Follows `$ref` chains to the components (cycle-safe, bounded) without merging sibling
+ * keywords; a reference that is not a component reference is returned as it is. `undefined`
+ * when a component reference points at nothing.
+ */
+export function followRef(schema: JsonSchema, schemas: SchemaMap): JsonSchema | undefined {
+  let current: JsonSchema | undefined = schema;
+  const seen = new Set<string>();
+  while (isObject(current) && typeof current.$ref === "string" && seen.size < MAX_HOPS) {
+    const ref: string = current.$ref;
+    if (!REF_PREFIXES.some((prefix) => ref.startsWith(prefix)) || seen.has(ref)) return current;
+    seen.add(ref);
+    current = lookupRef(ref, schemas);
+  }
+  return current;
 }

@@ -1,27 +1,15 @@
 /**
- * JSON Schema (2020-12) validation of response bodies and headers with @cfworker/json-schema
- * (no code generation, so it runs in workerd).
- *
- * `#/components/schemas/Name` refs are rewritten to per-component absolute URIs and only the
- * components reachable from the validated schema are registered. Schemas are cloned and
- * adjusted first, so the model is never mutated and known false alarms are avoided:
- *  - `required` names whose property is writeOnly are dropped for responses (OpenAPI: required
- *    applies to requests only for writeOnly properties), readOnly ones for requests;
- *  - formats whose checkers disagree with common practice are dropped: `url` (the library
- *    rejects private hosts and localhost), `regex` (dialects differ); unknown formats are
- *    ignored by the library anyway;
- *  - `pattern`s that are not valid ECMAScript (`u` flag) are dropped rather than crash, and one
- *    written as a regex literal (`/^[a-z]+$/`, a common slip) is read as its body;
- *  - for responses, `oneOf` is read as `anyOf`: a body matching two overlapping branches
- *    (oneOf [Cat, Dog] of open objects) is an ambiguity of the spec, not a server bug;
- *  - example/examples/x-* annotations are not copied.
- * Validators are cached per model and schema object.
+ * The one JSON Schema (2020-12) validation of Sentinel, over @cfworker/json-schema (no code
+ * generation, so it runs in workerd): the checks judge responses with it, the agents and the AI
+ * planner confirm their requests with it, so "valid" means the same everywhere. What is validated
+ * is a request or response view of the schema (views.ts); views are cached per model, purpose
+ * and schema object.
  */
-import { Validator } from "@cfworker/json-schema";
+import { validate as cfValidate, type Schema } from "@cfworker/json-schema";
 import type { ApiModel, JsonSchema } from "../model";
 import { decodeRefToken } from "./pointer";
+import { COMPONENT_BASE, validationView, type Purpose } from "./views";
 
-export type Purpose = "response" | "request";
 
 export interface SchemaViolation {
   keyword: string;
@@ -36,166 +24,111 @@ export type SchemaVerdict =
   /** the schema itself cannot be evaluated (unresolvable $ref, ...): no verdict */
   | { valid: "unknown"; reason: string };
 
-const BASE = "https://sentinel.invalid/components/schemas/";
-const COMPONENT_REF = /^#\/components\/schemas\/([^/#]+)(\/.*)?$/;
-const DROPPED_FORMATS = new Set(["url", "regex"]);
-const SKIPPED_KEYS = new Set(["example", "examples", "xml", "externalDocs", "discriminator"]);
-const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
-const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const SCHEMA_KEYWORDS = new Set(["items", "additionalItems", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames"]);
 /** errors that only say "a subschema failed": the leaf error below them is the useful one */
 const WRAPPER_KEYWORDS = new Set(["false", "properties", "patternProperties", "items", "prefixItems", "$ref", "allOf", "additionalItems", "dependentSchemas", "contains", "if", "then", "else", "unevaluatedItems"]);
 
 interface ModelCache {
-  components: Map<string, { schema: JsonSchema; refs: Set<string> }>;
-  validators: Map<Purpose, WeakMap<object, { validator: Validator } | { error: string }>>;
+  /** views of components by purpose and name, made when a validation first reaches them */
+  lookups: Map<Purpose, Lookup>;
+  /** views of validated schemas by purpose */
+  roots: Map<Purpose, WeakMap<object, JsonSchema>>;
 }
 
-const caches = new WeakMap<ApiModel, ModelCache>();
+type Lookup = Record<string, Schema | boolean>;
+type Model = Pick<ApiModel, "schemas">;
 
-function cacheFor(model: ApiModel): ModelCache {
+const caches = new WeakMap<Model, ModelCache>();
+
+function cacheFor(model: Model): ModelCache {
   let cache = caches.get(model);
   if (!cache) {
-    cache = { components: new Map(), validators: new Map([["response", new WeakMap()], ["request", new WeakMap()]]) };
+    cache = { lookups: new Map(), roots: new Map() };
     caches.set(model, cache);
   }
   return cache;
 }
 
-export function validateSchema(model: ApiModel, schema: JsonSchema, instance: unknown, purpose: Purpose = "response"): SchemaVerdict {
+/**
+ * Validates `instance` against the `purpose` view of `schema`. `firstErrorOnly` stops at the
+ * first error (a verdict without all its violations, for callers that only need valid/invalid).
+ */
+export function validateSchema(model: Model, schema: JsonSchema, instance: unknown, purpose: Purpose = "response", firstErrorOnly = false): SchemaVerdict {
   if (schema === true) return { valid: true };
   if (schema === false) return { valid: false, violations: [{ keyword: "false", instancePath: "", message: "no value is allowed here (schema is false)" }] };
   const cache = cacheFor(model);
-  const perPurpose = cache.validators.get(purpose)!;
-  let entry = perPurpose.get(schema);
-  if (!entry) {
-    try {
-      entry = { validator: buildValidator(model, cache, schema, purpose) };
-    } catch (error) {
-      entry = { error: error instanceof Error ? error.message : String(error) };
-    }
-    perPurpose.set(schema, entry);
-  }
-  if ("error" in entry) return { valid: "unknown", reason: firstLine(entry.error) };
+  let roots = cache.roots.get(purpose);
+  if (!roots) cache.roots.set(purpose, (roots = new WeakMap()));
+  let root = roots.get(schema);
+  if (root === undefined) roots.set(schema, (root = validationView(model, schema, purpose)));
   try {
-    const result = entry.validator.validate(instance);
+    const result = cfValidate(instance, root as Schema, "2020-12", lookupFor(model, cache, purpose), firstErrorOnly);
     if (result.valid) return { valid: true };
     return { valid: false, violations: pickViolations(result.errors) };
   } catch (error) {
+    // an unresolvable $ref or a schema the library cannot evaluate: no verdict
     return { valid: "unknown", reason: firstLine(error instanceof Error ? error.message : String(error)) };
   }
 }
 
-function buildValidator(model: ApiModel, cache: ModelCache, schema: JsonSchema, purpose: Purpose): Validator {
-  const refs = new Set<string>();
-  const root = prepare(model, schema, purpose, refs);
-  const validator = new Validator(root as object, "2020-12", false);
-  const pending = [...refs];
-  const added = new Set<string>();
-  while (pending.length > 0) {
-    const name = pending.pop()!;
-    if (added.has(name)) continue;
-    added.add(name);
-    const component = componentFor(model, cache, name, purpose);
-    if (!component) continue; // left unresolved: validation reports "unknown"
-    validator.addSchema(component.schema as never, BASE + encodeURIComponent(name));
-    for (const ref of component.refs) if (!added.has(ref)) pending.push(ref);
-  }
-  return validator;
-}
-
-function componentFor(model: ApiModel, cache: ModelCache, name: string, purpose: Purpose) {
-  const key = `${purpose}:${name}`;
-  let entry = cache.components.get(key);
-  if (!entry) {
-    const source = model.schemas[name];
-    if (source === undefined) return undefined;
-    const refs = new Set<string>();
-    const schema = prepare(model, source, purpose, refs);
-    // addSchema spreads the object, so booleans are wrapped
-    entry = { schema: typeof schema === "boolean" ? (schema ? {} : { not: {} }) : schema, refs };
-    cache.components.set(key, entry);
-  }
-  return entry;
-}
-
-/** Deep copy of a schema with refs rewritten and false-alarm sources removed. */
-function prepare(model: ApiModel, schema: unknown, purpose: Purpose, refs: Set<string>, depth = 0): JsonSchema {
-  if (typeof schema === "boolean") return schema;
-  if (!schema || typeof schema !== "object" || Array.isArray(schema) || depth > 200) return {};
-  const source = schema as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (SKIPPED_KEYS.has(key) || key.startsWith("x-") || key === "$id" || key === "$schema") continue;
-    if (key === "$ref" && typeof value === "string") {
-      const match = COMPONENT_REF.exec(value);
-      if (match) {
-        const name = decodeRefToken(match[1]);
-        refs.add(name);
-        out.$ref = BASE + encodeURIComponent(name) + (match[2] ? "#" + match[2] : "");
-      } else {
-        out.$ref = value;
-      }
-    } else if (SCHEMA_MAP_KEYWORDS.has(key) && value && typeof value === "object" && !Array.isArray(value)) {
-      const map: Record<string, unknown> = {};
-      for (const [name, sub] of Object.entries(value)) {
-        if (key === "patternProperties" && !isValidPattern(name)) continue;
-        map[name] = prepare(model, sub, purpose, refs, depth + 1);
-      }
-      out[key] = map;
-    } else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
-      const target = key === "oneOf" && purpose === "response" && !Array.isArray(source.anyOf) ? "anyOf" : key;
-      out[target] = value.map((sub) => prepare(model, sub, purpose, refs, depth + 1));
-    } else if (SCHEMA_KEYWORDS.has(key) && (typeof value === "object" || typeof value === "boolean")) {
-      out[key] = Array.isArray(value) ? value.map((sub) => prepare(model, sub, purpose, refs, depth + 1)) : prepare(model, value, purpose, refs, depth + 1);
-    } else if (key === "format" && typeof value === "string" && DROPPED_FORMATS.has(value)) {
-      continue;
-    } else if (key === "pattern" && typeof value === "string") {
-      // a pattern written as a regex literal ("/^[a-z]+$/") means its body; invalid ones are dropped
-      const body = /^\/(\^.*\$)\/[dgimsuy]*$/.exec(value)?.[1] ?? value;
-      if (isValidPattern(body)) out[key] = body;
-    } else {
-      out[key] = cloneJson(value);
+/**
+ * The library looks `$ref`s up by their absolute URI (COMPONENT_BASE + name, with an optional
+ * `#/pointer` into the component): answered lazily and cached, so a big spec's components are
+ * viewed only when a validation reaches them.
+ */
+function lookupFor(model: Model, cache: ModelCache, purpose: Purpose): Lookup {
+  let lookup = cache.lookups.get(purpose);
+  if (lookup) return lookup;
+  const components = new Map<string, JsonSchema | undefined>();
+  const component = (name: string): JsonSchema | undefined => {
+    if (!components.has(name)) {
+      const source = model.schemas[name];
+      components.set(name, source === undefined ? undefined : validationView(model, source, purpose));
     }
-  }
-  if (Array.isArray(out.required) && out.properties && typeof out.properties === "object") {
-    const flag = purpose === "response" ? "writeOnly" : "readOnly";
-    const properties = source.properties as Record<string, unknown>;
-    out.required = (out.required as unknown[]).filter((name) => typeof name !== "string" || !hasFlag(model, properties?.[name], flag));
-  }
-  return out;
+    return components.get(name);
+  };
+  const resolved = new Map<string, Schema | boolean | undefined>();
+  const resolve = (key: string): Schema | boolean | undefined => {
+    if (!key.startsWith(COMPONENT_BASE)) return undefined;
+    const rest = key.slice(COMPONENT_BASE.length);
+    const hash = rest.indexOf("#");
+    const target = component(decodeURIComponent(hash < 0 ? rest : rest.slice(0, hash)));
+    const pointer = hash < 0 ? "" : rest.slice(hash + 1);
+    return (pointer === "" ? target : resolvePointer(target, pointer)) as Schema | boolean | undefined;
+  };
+  lookup = new Proxy(Object.create(null) as Lookup, {
+    get(_target, key) {
+      if (typeof key !== "string") return undefined;
+      if (!resolved.has(key)) resolved.set(key, resolve(key));
+      return resolved.get(key);
+    },
+  });
+  cache.lookups.set(purpose, lookup);
+  return lookup;
 }
 
-function hasFlag(model: ApiModel, schema: unknown, flag: string): boolean {
-  let current = schema;
-  for (let i = 0; i < 10 && current && typeof current === "object"; i++) {
-    const record = current as Record<string, unknown>;
-    if (record[flag] === true) return true;
-    const ref = typeof record.$ref === "string" ? COMPONENT_REF.exec(record.$ref) : null;
-    if (!ref || ref[2]) return false;
-    current = model.schemas[decodeRefToken(ref[1])];
+function resolvePointer(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const token of pointer.split("/").slice(1).map(decodeRefToken)) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[token];
   }
-  return false;
+  return node;
 }
 
-function isValidPattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "u");
-    return true;
-  } catch {
-    return false;
-  }
-}
+export type Verdict = "valid" | "invalid" | "unknown";
 
+/**
+ * The agents' question about a value they built: is it valid in the request view? "unknown"
+ * when the schema cannot be evaluated. Agents claim positive_data_acceptance or
+ * negative_data_rejection only after this agrees: a false alarm costs as much as a missed bug.
+ */
+export class ModelValidator {
+  constructor(private readonly model: Model) {}
 
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneJson);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
-    return out;
+  check(value: unknown, schema: JsonSchema): Verdict {
+    const verdict = validateSchema(this.model, schema, value, "request", true);
+    return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
   }
-  return value;
 }
 
 interface RawError {

@@ -4,15 +4,15 @@
  * instructions: prompts frame it (prompt.ts).
  */
 import type { ApiModel, JsonSchema, Operation } from "../../model";
+import { refName } from "../../jsonschema/refs";
 
 const KEEP = new Set(["type", "enum", "const", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "required", "description", "readOnly", "writeOnly", "default", "example", "nullable"]);
-const REF = /^#\/components\/schemas\/([^/]+)$/;
 
 export function compactSchema(model: ApiModel, schema: JsonSchema | undefined, depth = 0): unknown {
   if (schema === undefined || typeof schema === "boolean") return schema;
   if (depth > 4) return { type: (schema as { type?: unknown }).type ?? "object" };
-  const ref = typeof schema.$ref === "string" ? REF.exec(schema.$ref) : null;
-  if (ref) return compactSchema(model, model.schemas?.[decodeURIComponent(ref[1])] as JsonSchema | undefined, depth + 1);
+  const name = typeof schema.$ref === "string" ? refName(schema.$ref) : undefined;
+  if (name !== undefined) return compactSchema(model, model.schemas?.[name] as JsonSchema | undefined, depth + 1);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
     if (KEEP.has(key)) out[key] = typeof value === "string" ? value.slice(0, 300) : value;

@@ -1,6 +1,7 @@
 /** Small helpers shared by the check families: statuses, media types, JSON, $ref, steps, security. */
 import type { ApiModel, JsonSchema, Operation, ReceivedResponse, ResponseSpec } from "../../model";
 import type { CheckContext, StepRecord } from "./types";
+import { followRef } from "../../jsonschema/refs";
 
 // ---------- statuses ----------
 
@@ -148,20 +149,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 // ---------- schemas ----------
 
-const COMPONENT_REF = /^#\/components\/schemas\/([^/]+)$/;
-
 /** Follows `$ref`s to model.schemas (cycle-safe). Returns the schema itself when it has none. */
 export function resolveSchema(model: ApiModel, schema: JsonSchema | undefined): JsonSchema | undefined {
-  let current = schema;
-  const seen = new Set<string>();
-  while (current && typeof current === "object" && typeof current.$ref === "string") {
-    const match = COMPONENT_REF.exec(current.$ref);
-    if (!match || seen.has(match[1])) return current;
-    seen.add(match[1]);
-    const name = decodeURIComponent(match[1].replace(/~1/g, "/").replace(/~0/g, "~"));
-    current = model.schemas[name] ?? model.schemas[match[1]];
-  }
-  return current;
+  return schema === undefined ? undefined : followRef(schema, model.schemas);
 }
 
 export interface ObjectShape {

@@ -12,7 +12,7 @@ import { securityInjection } from "./security-injection";
 import { stateful } from "./stateful";
 import { petstoreModel } from "./test-fixtures";
 import type { Agent, PlanConfig } from "./types";
-import { ModelValidator } from "../../jsonschema/request-validator";
+import { ModelValidator } from "../../jsonschema/validate";
 
 const model = petstoreModel();
 const validator = new ModelValidator(model);

@@ -9,7 +9,7 @@ import { functionalNegative } from "./functional-negative";
 import { Rng } from "../generate/random";
 import { generateFromPattern } from "../generate/regex-gen";
 import { agentEnv, buildRequest, settableParams } from "./requests";
-import { ModelValidator } from "../../jsonschema/request-validator";
+import { ModelValidator } from "../../jsonschema/validate";
 import { parseSpec } from "../spec";
 import { planRun } from "../plan";
 

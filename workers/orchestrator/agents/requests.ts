@@ -14,7 +14,7 @@ import { isIdLikeName } from "./names";
 import { isObject } from "../../jsonschema/types";
 import type { AgentContext, PlanConfig } from "./types";
 import { freshenUnique } from "../generate/unique";
-import { ModelValidator } from "../../jsonschema/request-validator";
+import { ModelValidator } from "../../jsonschema/validate";
 
 export interface AgentEnv {
   model: ApiModel;

@@ -5,7 +5,7 @@ import { coerceWire, generateInvalid, generateValid } from "./data-mocking";
 import { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
 import { petstoreModel } from "../agents/test-fixtures";
-import { ModelValidator } from "../../jsonschema/request-validator";
+import { ModelValidator } from "../../jsonschema/validate";
 
 const model = petstoreModel();
 const schemas = model.schemas;

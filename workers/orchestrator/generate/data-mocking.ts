@@ -16,7 +16,7 @@ import type { Rng } from "./random";
 import { compilePattern, generateFromPattern } from "./regex-gen";
 import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/types";
-import type { ModelValidator } from "../../jsonschema/request-validator";
+import type { ModelValidator } from "../../jsonschema/validate";
 
 export interface GenContext {
   schemas: SchemaMap;

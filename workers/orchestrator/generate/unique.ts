@@ -13,7 +13,7 @@ import type { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
-import type { ModelValidator } from "../../jsonschema/request-validator";
+import type { ModelValidator } from "../../jsonschema/validate";
 
 /** Name endings of fields whose values tend to be unique per resource. */
 const UNIQUE_ENDINGS = ["email", "mail", "username", "login", "handle", "nickname", "slug", "sku", "code", "name", "title", "key", "identifier", "isbn", "serial", "domain", "hostname", "alias", "label", "number", "ref", "reference"];

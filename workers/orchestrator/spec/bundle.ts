@@ -4,6 +4,7 @@ import { parseDocument } from "./parse-document";
 import { escapeSegment, joinPointer, refOf, resolvePointer, splitRef } from "../../jsonschema/pointer";
 import { isObject } from "../../jsonschema/types";
 import type { SourceLocator } from "./text-position";
+import { SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMA_VALUES } from "../../jsonschema/keywords";
 
 export interface BundleOptions {
   /** total bytes over all files (default 5 × MAX_SPEC_BYTES) */
@@ -185,21 +186,14 @@ const FIELDS: Record<string, Record<string, string>> = {
   link: { parameters: "data", requestBody: "data" },
   securityScheme: {},
 };
-const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
-const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const SCHEMA_VALUES = new Set([
-  "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-  "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema",
-]);
-
 /** The kind of the value under `key` of an object of kind `kind`. */
 function childKind(kind: Kind, key: string): Kind {
   if (kind === "any" || kind === "data") return kind;
   if (kind === "callback") return "pathItem";
   if (kind === "schema") {
-    if (SCHEMA_MAPS.has(key)) return "map:schema";
-    if (SCHEMA_LISTS.has(key)) return "list:schema";
-    if (SCHEMA_VALUES.has(key)) return "schema";
+    if (SUBSCHEMA_MAPS.has(key)) return "map:schema";
+    if (SUBSCHEMA_LISTS.has(key)) return "list:schema";
+    if (SUBSCHEMA_VALUES.has(key)) return "schema";
     return "data";
   }
   return FIELDS[kind]?.[key] ?? "any";

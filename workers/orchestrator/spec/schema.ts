@@ -3,6 +3,7 @@ import { MAX_NESTING_DEPTH } from "./limits";
 import { isObject } from "../../jsonschema/types";
 import { joinPointer } from "../../jsonschema/pointer";
 import type { ProblemList } from "./problems";
+import { COMPOSITION, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMA_VALUES } from "../../jsonschema/keywords";
 
 export interface SchemaContext {
   /**
@@ -12,14 +13,6 @@ export interface SchemaContext {
   mapRef(ref: string, pointer: string): string | undefined;
   problems: ProblemList;
 }
-
-const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_VALUES = [
-  "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-  "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema",
-];
-const COMPOSITION = ["$ref", "allOf", "anyOf", "oneOf", "not"];
 
 /**
  * Normalises one schema of any OpenAPI dialect to JSON Schema 2020-12 (see JsonSchema in
@@ -62,18 +55,18 @@ export class Normaliser {
         if (mapped !== undefined) out.$ref = mapped;
       } else if (key === "nullable" || key === "x-nullable") {
         // applied below
-      } else if (SCHEMA_MAPS.includes(key) && isObject(value)) {
+      } else if (SUBSCHEMA_MAPS.has(key) && isObject(value)) {
         const map: Record<string, JsonSchema> = {};
         for (const [name, sub] of Object.entries(value)) map[name] = this.schema(sub, joinPointer(pointer, key, name), depth + 1);
         out[key] = map;
-      } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
+      } else if (SUBSCHEMA_LISTS.has(key) && Array.isArray(value)) {
         out[key] = value.map((sub, i) => this.schema(sub, joinPointer(pointer, key, i), depth + 1));
       } else if (key === "items") {
         if (Array.isArray(value)) {
           // Tuple form of older drafts is prefixItems in 2020-12.
           out.prefixItems = value.map((sub, i) => this.schema(sub, joinPointer(pointer, key, i), depth + 1));
         } else out.items = this.schema(value, ptr(), depth + 1);
-      } else if (SCHEMA_VALUES.includes(key) && (isObject(value) || typeof value === "boolean")) {
+      } else if (SUBSCHEMA_VALUES.has(key) && (isObject(value) || typeof value === "boolean")) {
         out[key] = this.schema(value, ptr(), depth + 1);
       } else {
         out[key] = value;

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { isCheckName, type ApiModel, type TestCase } from "../../model";
 import { generateValid } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
-import { ModelValidator } from "../../jsonschema/request-validator";
+import { ModelValidator } from "../../jsonschema/validate";
 import type { PlanConfig } from "../agents/types";
 import { planRun, unfilledPlaceholders } from "../plan";
 import { parseSpec } from "../spec";

@@ -5,11 +5,11 @@
  * only need to look plausible, not to explore the schema.
  */
 import type { JsonSchema } from "../../model";
+import { followRef } from "../../jsonschema/refs";
 
 type Schemas = Record<string, JsonSchema>;
 type SchemaObject = { [keyword: string]: unknown };
 
-const MAX_REF_HOPS = 32;
 const MAX_DEPTH = 4;
 
 const FORMAT_SAMPLES: Record<string, string> = {
@@ -26,18 +26,10 @@ const FORMAT_SAMPLES: Record<string, string> = {
   byte: "MQ==",
 };
 
-/** Follows local `#/components/schemas/Name` (and `#/definitions/Name`) refs; unknown refs become `true`. */
+/** Follows component refs; one that cannot be followed (dangling, a cycle, external) becomes `true`. */
 export function resolveSchema(schema: JsonSchema, schemas: Schemas): JsonSchema {
-  let current = schema;
-  for (let hop = 0; hop < MAX_REF_HOPS; hop++) {
-    if (typeof current !== "object" || typeof current.$ref !== "string") return current;
-    const match = /^#\/(?:components\/schemas|definitions)\/(.+)$/.exec(current.$ref);
-    const name = match ? decodeURIComponent(match[1]).replace(/~1/g, "/").replace(/~0/g, "~") : undefined;
-    const target = name !== undefined ? schemas[name] : undefined;
-    if (target === undefined) return true;
-    current = target;
-  }
-  return true;
+  const target = followRef(schema, schemas);
+  return target === undefined || (typeof target === "object" && typeof target.$ref === "string") ? true : target;
 }
 
 function asObject(schema: JsonSchema): SchemaObject | undefined {
