@@ -21,6 +21,8 @@ const ROOT = join(import.meta.dirname, "..");
 const soakSeconds = Number(process.argv[2] ?? 180);
 /** `npm run bench -- load 600 soak`: the soak alone */
 const soakOnly = process.argv[3] === "soak";
+/** `npm run bench -- load 150 soak 100`: the soak's rate (default 200 req/s) */
+const soakRate = Number(process.argv[4] ?? 200);
 
 const spec = { openapi: "3.0.3", info: { title: "bench", version: "1" }, paths: { "/fast": { get: { responses: { "200": { description: "ok" } } } } } };
 
@@ -70,10 +72,10 @@ async function main() {
       if (rss) samples.push({ t: Math.round((Date.now() - started) / 1000), rssMb: rss });
       if (rss) console.error(`soak t=${samples[samples.length - 1].t}s rss=${rss} MB`);
     }, 10_000);
-    const soak = await loadTest(200, soakSeconds);
+    const soak = await loadTest(soakRate, soakSeconds);
     clearInterval(sampler);
     const slope = slopePerMinute(samples.slice(1)); // the first sample includes warm-up
-    line({ bench: "load-soak", workerdProcesses: pids.length, seconds: soakSeconds, rate: 200, requests: soak.overall.requests, windows: soak.windows.length, rssSamplesMb: samples.map((s) => s.rssMb), rssSlopeMbPerMin: Math.round(slope * 100) / 100 });
+    line({ bench: "load-soak", workerdProcesses: pids.length, seconds: soakSeconds, rate: soakRate, requests: soak.overall.requests, windows: soak.windows.length, rssSamplesMb: samples.map((s) => s.rssMb), rssSlopeMbPerMin: Math.round(slope * 100) / 100 });
   } finally {
     await platform.stop();
     await target.close();
