@@ -40,7 +40,8 @@ function probe(env: AgentEnv, flow: SignInFlow, injected: [string, unknown][], k
   const created = successSchema(signup.op);
   let readStep: string | undefined;
   if (flow.tokenPointer && flow.profile) {
-    const login = { ...flow.loginRequest, body: { contentType: flow.loginRequest.body?.contentType ?? "application/json", value: flow.credentials(account, password) } };
+    // the real password: secret, and so is the token the answer hands out
+    const login = { ...flow.loginRequest, body: { contentType: flow.loginRequest.body?.contentType ?? "application/json", value: flow.credentials(account, password) }, secrets: [flow.passwordPointer] };
     steps.push({ id: "signin", request: login, extract: { accountToken: { from: "body", pointer: flow.tokenPointer } }, checks: [], requireSuccess: true });
     const read = buildRequest(env, flow.profile.op, rng.fork("read"), { optional: "required", identity: null, chain: false }).request;
     read.headers[flow.profile.header] = `${flow.profile.prefix}{{accountToken}}`;

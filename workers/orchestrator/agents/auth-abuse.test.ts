@@ -102,6 +102,8 @@ describe("mass assignment on sign-up", () => {
     expect((signin.request.body!.value as Record<string, unknown>).handle).toBe(record.handle);
     expect((signin.request.body!.value as Record<string, unknown>).password).toBe(record.password);
     expect(signin.extract).toEqual({ accountToken: { from: "body", pointer: "/token" } });
+    expect(write.request.secrets).toEqual(["/account/password"]);
+    expect(signin.request.secrets).toEqual(["/password"]);
     expect(probe.steps[3].request).toMatchObject({ path: "/me", identity: null, headers: { Authorization: "Bearer {{accountToken}}" } });
   });
 });

@@ -77,6 +77,8 @@ export interface SignInFlow {
   loginRequest: RequestTemplate;
   /** a sign-in body for this account name and password */
   credentials(account: string, password: string): unknown;
+  /** where the password sits in that body */
+  passwordPointer: string;
   /** a sign-up step registering this account name, with `extra` in the account record */
   signupStep?: (account: string, id: string, options?: SignupOptions) => Step;
   /** the sign-up operation and the wrapper property of its account record ({ user: {…} }), if any */
@@ -151,6 +153,7 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
     login: login.op,
     loginRequest,
     credentials: (account, password) => place(loginFields, base, { [loginFields.account.name]: account, [loginFields.password]: password }),
+    passwordPointer: `${loginFields.wrapper ? `/${loginFields.wrapper}` : ""}/${loginFields.password}`,
     freshAccount: (rng) => freshAccount(env, [loginFields.account.schema, ...(signupFields && signupFields.account.role === loginFields.account.role ? [signupFields.account.schema] : [])], loginFields.account.role, rng),
   };
   const token = tokenPointer(env, login.op);
@@ -170,6 +173,8 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
       if (request.body) request.body.value = place(signupFields, body, values);
       // the account name must stay what the later attempts use: never re-rolled
       if (request.unique) request.unique = request.unique.filter((p) => p !== `${prefix}/${signupFields.account.name}`);
+      // the password is Sentinel's choice: never recorded in clear
+      request.secrets = [`${prefix}/${signupFields.password}`];
       return { id, request, checks: [check("not_a_server_error")], requireSuccess: true };
     };
   }
