@@ -18,6 +18,7 @@ import { createRouter } from "./router";
 import { authRoutes } from "./routes/auth";
 import { hooksRoutes } from "./routes/hooks";
 import { keysRoutes } from "./routes/keys";
+import { llmKeysRoutes } from "./routes/llm-keys";
 import { loadTestsRoutes } from "./routes/load-tests";
 import { oraclesRoutes } from "./routes/oracles";
 import { reportsRoutes } from "./routes/reports";
@@ -83,7 +84,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.openapi(health, (c) => c.json({ status: "ok" as const, service: "sentinel" as const, version: API_VERSION }, 200));
 
-  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, oraclesRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes, loadTestsRoutes]) {
+  for (const routes of [authRoutes, usersRoutes, keysRoutes, specsRoutes, oraclesRoutes, targetsRoutes, runsRoutes, reportsRoutes, hooksRoutes, schedulesRoutes, loadTestsRoutes, llmKeysRoutes]) {
     app.route("/api/v1", routes);
   }
 

@@ -14,6 +14,7 @@ import { planWithLlm } from "../ai/planner/plan-llm";
 import { createProvider } from "../ai/providers";
 import type { LlmModelRef } from "../ai/types";
 import { checkAddress } from "../shared/address-policy";
+import { openOrgLlmKeys } from "./org-llm-keys";
 import { log } from "../shared/log";
 import { insertOracles, listOracles } from "../storage/oracles-repo";
 import { setRunLlm } from "../storage/runs-repo";
@@ -43,7 +44,9 @@ export async function applyAiLayer(env: Env, input: LlmPlanningInput): Promise<{
     if (refusal) {
       await setRunLlm(env.DB, input.runId, { ...disabledSummary(`unavailable: ${refusal}`), provider: input.llm.provider, model: input.llm.model });
     } else {
-      client = buildClient(env, input.orgId, input.llm, input.identities);
+      // a provider the run brought no key for uses the org's stored key (opened in memory only)
+      const orgKeys = await openOrgLlmKeys(env, input.orgId).catch(() => ({}));
+      client = buildClient(env, input.orgId, { ...input.llm, apiKeys: { ...orgKeys, ...definedKeys(input.llm.apiKeys) } }, input.identities);
     }
   }
   const started = Date.now();
@@ -97,6 +100,10 @@ async function refusedBaseUrl(env: Env, llm: LlmRunRequest): Promise<string | nu
     if (!verdict.ok) return `LLM base URL ${new URL(url).origin} refused: ${verdict.reason}`;
   }
   return null;
+}
+
+function definedKeys(keys: LlmRunRequest["apiKeys"]): Record<string, string> {
+  return Object.fromEntries(Object.entries(keys ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].length > 0));
 }
 
 function message(error: unknown): string {

@@ -348,3 +348,19 @@ export const observations = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.id] })],
 );
+
+/**
+ * An organization's LLM provider keys, sealed with AES-GCM (workers/shared/secret-box.ts, purpose
+ * "org-llm-key"): never stored or returned in clear. A run without its own key for a provider uses
+ * the org's.
+ */
+export const orgLlmKeys = sqliteTable(
+  "org_llm_keys",
+  {
+    orgId: text("org_id").notNull(),
+    provider: text("provider").notNull(),
+    sealed: text("sealed").notNull(),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.provider] })],
+);
