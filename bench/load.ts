@@ -23,6 +23,8 @@ const soakSeconds = Number(process.argv[2] ?? 180);
 const soakOnly = process.argv[3] === "soak";
 /** `npm run bench -- load 150 soak 100`: the soak's rate (default 200 req/s) */
 const soakRate = Number(process.argv[4] ?? 200);
+/** how often the bench asks whether a test is over (LOAD_BENCH_POLL_MS; the soak's growth depends on it) */
+const pollMs = Number(process.env.LOAD_BENCH_POLL_MS ?? 500);
 
 const spec = { openapi: "3.0.3", info: { title: "bench", version: "1" }, paths: { "/fast": { get: { responses: { "200": { description: "ok" } } } } } };
 
@@ -38,7 +40,7 @@ async function main() {
     for (;;) {
       const row = (await (await api(`/load-tests/${id}`)).json()) as { status: string };
       if (!["queued", "running"].includes(row.status)) break;
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
     return ((await (await api(`/load-tests/${id}/report`)).json()) as LoadReport).load;
   }
