@@ -14,7 +14,7 @@ let buggy: DetectionRun;
 async function run(variant: "clean" | "buggy", seed: number): Promise<DetectionRun> {
   const api = await startRoundTripsApi(variant);
   try {
-    return await planAndRun({ model, baseUrl: api.url, seed, identities: [], agentNames: ["stateful", "functional-positive"] });
+    return await planAndRun({ model, baseUrl: api.url, seed, identities: [], agentNames: ["stateful", "functional-positive", "functional-negative"] });
   } finally {
     await api.close();
   }
@@ -36,6 +36,9 @@ describe("round trips", () => {
   });
   it("the full example refused is still judged on its own (positive_data_acceptance)", () => {
     expect(found("positive_data_acceptance", "post", "/docs"), describeFindings(buggy.findings)).toBe(true);
+  });
+  it("an optional value violating its format, sent alone and stored as sent, is negative_data_rejection", () => {
+    expect(buggy.findings.some((f) => f.check === "negative_data_rejection" && f.operation.path === "/docs" && /stored:\/due/.test(f.signature)), describeFindings(buggy.findings)).toBe(true);
   });
   it.each([3, 11])("the clean variant draws no finding (seed %i)", async (seed) => {
     const clean = await run("clean", seed);

@@ -7,7 +7,8 @@
  *    a business rule), so an update with every optional field never succeeds;
  *  - stale-etag: `If-Match` is required on PATCH but any value is accepted (clean: 412 unless it
  *    is the current ETag);
- *  - wrong-location: a create's Location misses the collection's path (404).
+ *  - wrong-location: a create's Location misses the collection's path (404);
+ *  - format-stored: the optional `due` (format: date) is not checked: "2026-02-30" is stored.
  */
 import http from "node:http";
 
@@ -49,7 +50,7 @@ export const roundTripsSpec = {
         type: "object",
         additionalProperties: false,
         required: ["title"],
-        properties: { title: { type: "string", minLength: 1, maxLength: 60 }, labels: { type: "array", maxItems: 5, items: { type: "string", pattern: "^[a-z]{1,12}$" } } },
+        properties: { title: { type: "string", minLength: 1, maxLength: 60 }, labels: { type: "array", maxItems: 5, items: { type: "string", pattern: "^[a-z]{1,12}$" } }, due: { type: "string", format: "date" } },
       },
       DocPatch: {
         type: "object",
@@ -60,7 +61,7 @@ export const roundTripsSpec = {
       Doc: {
         type: "object",
         required: ["id", "title", "labels", "version"],
-        properties: { id: { type: "integer" }, title: { type: "string" }, labels: { type: "array", items: { type: "string" } }, ownerId: { type: "integer" }, version: { type: "integer" } },
+        properties: { id: { type: "integer" }, title: { type: "string" }, labels: { type: "array", items: { type: "string" } }, due: { type: "string", format: "date" }, ownerId: { type: "integer" }, version: { type: "integer" } },
       },
     },
   },
@@ -71,6 +72,7 @@ interface Doc {
   title: string;
   labels: string[];
   ownerId?: number;
+  due?: string;
   version: number;
 }
 
@@ -84,6 +86,7 @@ export async function startRoundTripsApi(variant: Variant): Promise<{ url: strin
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
   const bad = (res: http.ServerResponse, detail: string, status = 400) => send(res, status, { title: status === 412 ? "Precondition Failed" : "Bad Request", detail });
+  const realDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
   const validTitle = (t: unknown) => typeof t === "string" && t.length >= 1 && t.length <= 60;
 
   const server = http.createServer((req, res) => {
@@ -103,11 +106,13 @@ export async function startRoundTripsApi(variant: Variant): Promise<{ url: strin
       if (parts[0] !== "docs" || parts.length > 2) return send(res, 404, { title: "Not Found" });
       if (parts.length === 1) {
         if (req.method !== "POST") return send(res, 405, { title: "Method Not Allowed" }, { allow: "POST" });
-        if (Object.keys(body).some((k) => k !== "title" && k !== "labels")) return bad(res, "unknown property");
+        if (Object.keys(body).some((k) => k !== "title" && k !== "labels" && k !== "due")) return bad(res, "unknown property");
+        if (body.due !== undefined && (typeof body.due !== "string" || (!buggy && !realDate(body.due)))) return bad(res, "due invalid");
         if (!validTitle(body.title)) return bad(res, "title invalid");
         const labels = body.labels;
         if (labels !== undefined && (buggy || !Array.isArray(labels) || labels.length > 5 || !labels.every((l) => typeof l === "string" && /^[a-z]{1,12}$/.test(l)))) return bad(res, "labels invalid");
         const doc: Doc = { id: docs.size + 1, title: body.title as string, labels: (labels as string[] | undefined) ?? [], version: 1 };
+        if (body.due !== undefined) doc.due = body.due as string;
         docs.set(doc.id, doc);
         return send(res, 201, doc, { location: buggy ? `/doc/${doc.id}` : `/docs/${doc.id}`, etag: etag(doc) });
       }

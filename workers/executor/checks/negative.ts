@@ -4,7 +4,7 @@
  * skips the statuses that say nothing about it (5xx is not_a_server_error's; 429 is throttling).
  */
 import type { ReceivedResponse } from "../../model";
-import { grantsCredentials, recordIdentity, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listResults, operationLabel, operationsOnPath, paramString, stepRecord } from "./support";
+import { getByPointer, grantsCredentials, recordIdentity, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listResults, operationLabel, operationsOnPath, paramString, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 import { ALREADY_TAKEN } from "../../orchestrator/generate/unique";
 
@@ -58,6 +58,14 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
     const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
     if (holders.some((h) => Object.prototype.hasOwnProperty.call(h, echo))) return fail(`${label(ctx)} accepted and stored the undeclared property "${echo}" of a closed schema (additionalProperties: false): the response returns it`, `stored:${echo}`);
     return pass(`the undeclared property "${echo}" was ignored`);
+  }
+  const echoValue = ctx.params.echoValue;
+  if (isPlainObject(echoValue) && typeof echoValue.pointer === "string") {
+    const body = jsonValue(ctx.response);
+    const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
+    const stored = holders.some((h) => getByPointer(h, echoValue.pointer as string) === echoValue.value);
+    if (stored) return fail(`${label(ctx)} accepted and stored ${JSON.stringify(echoValue.value)} at ${echoValue.pointer}, which violates its format: the response returns it`, `stored:${echoValue.pointer}`);
+    return pass(`the value violating its format at ${echoValue.pointer} was not stored as sent`);
   }
   const ignoredId = paramString(ctx, "ignoredStep");
   const clampedId = paramString(ctx, "clampedStep");

@@ -14,10 +14,10 @@
  * Also: missing required parts, malformed JSON, missing required headers, one undeclared
  * method per path, and reads of an id that was never created.
  */
-import type { HttpMethod, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
+import type { HttpMethod, JsonSchema, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
 import { coerceWire, generateInvalid, generateValid, type Mutation } from "../generate/data-mocking";
-import type { Rng } from "../generate/random";
+import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
@@ -49,6 +49,36 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 /** The one key `after` has that `before` lacks (an added undeclared property). */
+/** Mutations of the optional top-level properties the base leaves out, each added on its own. */
+function absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknown): Mutation[] {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(base) || !isObject(flat) || !isObject(flat.properties)) return [];
+  const full = generateValid(schema, { schemas: env.model.schemas, rng: new Rng(7), mode: "request", optional: "all" });
+  if (!isObject(full)) return [];
+  const out: Mutation[] = [];
+  for (const key of Object.keys(flat.properties).filter((k) => !(k in base) && k in full)) {
+    const withIt = { ...base, [key]: full[key] };
+    const prefix = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    out.push(...generateInvalid(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60 }).filter((m) => m.path === prefix || m.path.startsWith(`${prefix}/`)).slice(0, 8));
+  }
+  return out.slice(0, 40);
+}
+
+/**
+ * The mutation with the other OPTIONAL top-level properties left out: an optional value of the
+ * base (an example's) that the server refuses must not decide the case in place of the mutation.
+ */
+function alone(env: AgentEnv, schema: unknown, m: Mutation): unknown {
+  const flat = flattenAllOf(schema as never, env.model.schemas);
+  const top = m.path.split("/")[1];
+  if (!isObject(m.value) || !isObject(flat) || top === undefined || top === "") return m.value;
+  const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const key = top.replace(/~1/g, "/").replace(/~0/g, "~");
+  const trimmed = Object.fromEntries(Object.entries(m.value).filter(([k]) => required.has(k) || k === key));
+  // still invalid (or a weak mutation the validator cannot see), else keep it as generated
+  return m.weak || env.validator.check(trimmed, schema as never) === "invalid" ? trimmed : m.value;
+}
+
 function addedProperty(before: unknown, after: unknown): string | undefined {
   if (!isObject(before) || !isObject(after)) return undefined;
   const added = Object.keys(after).filter((k) => !(k in before));
@@ -132,7 +162,7 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyReq
   const body = base.body;
   if (!body || !base.request.body || base.request.body.raw !== undefined) return [];
   const form = !isJsonMedia(body.media.contentType);
-  const mutations: Mutation[] = generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 });
+  const mutations: Mutation[] = [...generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 }), ...absentOptionalMutations(env, body.schema, body.value)];
   const drafts: CaseDraft[] = [];
   for (const m of mutations) {
     // a form field is text on the wire: a number or null mutation would read back as valid text
@@ -141,16 +171,19 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyReq
     // an empty form serialises to no body at all, which an optional body allows
     const emptyForm = form && isObject(m.value) && Object.keys(m.value).length === 0 && !bodyRequired;
     const request = copy(base.request);
-    request.body = { contentType: request.body!.contentType, value: m.value };
+    request.body = { contentType: request.body!.contentType, value: alone(env, body.schema, m) };
     const weak = m.weak || m.kind === "additional" || emptyForm;
     // an undeclared property may be ignored (no bug), but not stored: judged by its echo
     const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(base.request.body.value, m.path), valueAt(m.value, m.path)) : undefined;
-    const step = echo ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, echoProperty: echo })] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak);
+    // a format a server may tolerate, but not store: judged by whether the response returns it
+    const echoValue = m.weak && m.kind === "format" && typeof valueAt(m.value, m.path) === "string" ? { pointer: m.path, value: valueAt(m.value, m.path) } : undefined;
+    const params = { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, ...(echo ? { echoProperty: echo } : {}), ...(echoValue ? { echoValue } : {}) };
+    const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak);
     drafts.push({
       kind: "negative",
       title: `${title}: body ${m.reason}`,
       steps: [...base.setup, step],
-      tags: [m.kind, ...(weak && !echo ? ["weak"] : [])],
+      tags: [m.kind, ...(weak && !echo && !echoValue ? ["weak"] : [])],
     });
   }
   return drafts;
