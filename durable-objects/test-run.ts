@@ -48,9 +48,10 @@ import { countFindings } from "../workers/storage/findings-repo";
 import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
 import { recordHeldBack, updateRun } from "../workers/storage/runs-repo";
 import { recordCoverage } from "../workers/runs/coverage";
+import { RunTaskStore } from "../workers/storage/run-tasks-store";
+import { queueNotifications } from "../workers/storage/notifications-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
-import { newId } from "../workers/shared/encoding";
 import { sendDueNotifications } from "../workers/notifications/send-notifications";
 import { rememberFindings } from "../workers/runs/finding-memory";
 import { learnInvariants } from "../workers/runs/invariant-learning";
@@ -82,23 +83,12 @@ const MAX_CASES_PER_OPERATION = 50;
 const WATCHDOG_MS = 15_000;
 
 export class TestRun extends DurableObject<Env> implements TestRunRpc {
-  private readonly sql: SqlStorage;
+  private readonly store: RunTaskStore;
   private identitiesCache: Identities | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
-    this.sql.exec(
-      `CREATE TABLE IF NOT EXISTS tasks (
-         id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL, cases INTEGER NOT NULL,
-         sent INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, summary TEXT)`,
-    );
-    // watchdog columns (runs stored before them get them here): when sent, who runs it, its last beat
-    const columns = new Set(this.sql.exec<{ name: string }>(`PRAGMA table_info(tasks)`).toArray().map((c) => c.name));
-    for (const [name, type] of [["sent_at", "INTEGER"], ["lease", "TEXT"], ["beat_at", "INTEGER"], ["sends", "INTEGER NOT NULL DEFAULT 0"]]) {
-      if (!columns.has(name)) this.sql.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
-    }
+    this.store = new RunTaskStore(ctx.storage.sql);
   }
 
   // ---------------------------------------------------------------- RPC: gateway
@@ -208,11 +198,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   async taskStarted(taskId: string, lease: string): Promise<{ go: boolean }> {
     const state = this.readState();
     if (!state || state.status !== "running") return { go: false };
-    const rows = this.sql.exec<{ lease: string | null; beat_at: number | null; done: number }>(`SELECT lease, beat_at, done FROM tasks WHERE id = ?`, taskId).toArray();
-    if (rows.length === 0 || rows[0].done === 1) return { go: false };
+    const held = this.store.lease(taskId);
+    if (!held || held.done) return { go: false };
     const now = Date.now();
-    if (!mayTake({ lease: rows[0].lease, beatAt: rows[0].beat_at }, lease, now)) return { go: false };
-    this.sql.exec(`UPDATE tasks SET lease = ?, beat_at = ? WHERE id = ?`, lease, now, taskId);
+    if (!mayTake(held, lease, now)) return { go: false };
+    this.store.takeLease(taskId, lease, now);
     this.writeMeta("lifeAt", now);
     await this.ensureAlarm();
     return { go: true };
@@ -222,7 +212,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   async taskBeat(taskIds: string[], lease: string): Promise<void> {
     if (taskIds.length === 0) return;
     const now = Date.now();
-    this.sql.exec(`UPDATE tasks SET beat_at = ? WHERE lease = ? AND done = 0 AND id IN (${taskIds.map(() => "?").join(",")})`, now, lease, ...taskIds);
+    this.store.beat(taskIds, lease, now);
     this.writeMeta("lifeAt", now);
   }
 
@@ -230,10 +220,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const state = this.readState();
     if (!state) return { accepted: false };
     this.writeMeta("lifeAt", Date.now());
-    const accepted =
-      this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0 RETURNING id`, JSON.stringify(summary), taskId).toArray().length > 0;
+    const accepted = this.store.finish(taskId, summary);
     // nothing in flight: either the run is over or a held-back (destructive) task may go now
-    if (accepted && state.status === "running" && this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE sent = 1 AND done = 0`).one().n === 0) {
+    if (accepted && state.status === "running" && this.store.countInFlight() === 0) {
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { accepted };
@@ -339,10 +328,10 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       await writeUnrunResults(this.env.DB, init.orgId, init.runId, oversized.map(stub), "errored", OVERSIZED_REASON);
     }
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec(`DELETE FROM meta WHERE k = 'plannedCases'`);
+      this.store.deleteMeta("plannedCases");
       if (destructiveCases > 0) this.writeMeta("aloneFromSeq", ordinary.tasks.length);
       tasks.forEach((task, seq) => {
-        this.sql.exec(`INSERT OR IGNORE INTO tasks (id, seq, body, cases) VALUES (?, ?, ?, ?)`, task.taskId, seq, JSON.stringify(task), task.cases.length);
+        this.store.insertTask(task.taskId, seq, JSON.stringify(task), task.cases.length);
       });
       const state = this.readState()!;
       this.writeState({ ...state, cases: cases.length, warnings });
@@ -360,7 +349,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       if (this.readState()!.status !== "running") return; // cancelled or expired: stop sending
       await this.env.TASKS.sendBatch(batch.map((t) => ({ body: JSON.parse(t.body) as TaskMessage, contentType: "json" as const })));
       const ids = batch.map((t) => t.id);
-      this.sql.exec(`UPDATE tasks SET sent = 1, sent_at = ?, sends = sends + 1 WHERE id IN (${ids.map(() => "?").join(",")})`, Date.now(), ...ids);
+      this.store.markSent(ids, Date.now());
     }
   }
 
@@ -370,11 +359,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
    */
   private sendable(): { id: string; body: string }[] {
     const aloneFrom = this.readMeta<number>("aloneFromSeq");
-    if (aloneFrom === undefined) return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq`).toArray();
-    const before = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 AND seq < ? ORDER BY seq`, aloneFrom).toArray();
+    if (aloneFrom === undefined) return this.store.unsent();
+    const before = this.store.unsent({ beforeSeq: aloneFrom });
     if (before.length > 0) return before;
-    if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE sent = 1 AND done = 0`).one().n > 0) return [];
-    return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0 ORDER BY seq LIMIT 1`).toArray();
+    if (this.store.countInFlight() > 0) return [];
+    return this.store.unsent({ limit: 1 });
   }
 
   /**
@@ -405,14 +394,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private resendDeadWork(): number {
     const init = this.readInit();
     const now = Date.now();
-    const open = this.sql
-      .exec<{ id: string; sent_at: number | null; lease: string | null; beat_at: number | null }>(`SELECT id, sent_at, lease, beat_at FROM tasks WHERE sent = 1 AND done = 0`)
-      .toArray()
-      .map((t) => ({ id: t.id, sentAt: t.sent_at, lease: t.lease, beatAt: t.beat_at }));
+    const open = this.store.inFlight();
     const lifeAt = Math.max(this.readMeta<number>("lifeAt") ?? 0, this.readState()!.startedAt ?? 0);
     const ids = tasksToResend(open, lifeAt, now, init.limits.timeoutMs);
     if (ids.length === 0) return 0;
-    this.sql.exec(`UPDATE tasks SET sent = 0, lease = NULL, beat_at = NULL WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
+    this.store.markUnsent(ids);
     this.writeMeta("lifeAt", now);
     log("warn", "tasks sent again (no progress)", { runId: init.runId, tasks: ids.length });
     return ids.length;
@@ -444,12 +430,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   /** Record every case of every unfinished task as `status` (existing results win) and mark the tasks done. */
   private async settleOutstanding(status: "errored" | "skipped", reason: string): Promise<number> {
     const init = this.readInit();
-    const open = this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE done = 0 ORDER BY seq`).toArray();
+    const open = this.store.open();
     let settled = 0;
     for (const task of open) {
       const message = JSON.parse(task.body) as TaskMessage;
       settled += await writeUnrunResults(this.env.DB, init.orgId, init.runId, message.cases.map(stub), status, reason);
-      this.sql.exec(`UPDATE tasks SET done = 1, summary = ? WHERE id = ? AND done = 0`, JSON.stringify({ settled: status, reason }), task.id);
+      this.store.settle(task.id, { settled: status, reason });
     }
     return settled;
   }
@@ -477,10 +463,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const planned = this.readState()!.cases;
     const counts = await countResults(this.env.DB, init.runId);
     if (counts.cases >= planned) return;
-    const all = this.sql
-      .exec<{ body: string }>(`SELECT body FROM tasks ORDER BY seq`)
-      .toArray()
-      .flatMap((t) => (JSON.parse(t.body) as TaskMessage).cases.map(stub));
+    const all = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases.map(stub));
     const existing = await existingCaseIds(this.env.DB, init.runId, all.map((c) => c.id));
     const missing = all.filter((c) => !existing.has(c.id));
     if (missing.length > 0) await writeUnrunResults(this.env.DB, init.orgId, init.runId, missing, "errored", "no result was reported for this case");
@@ -496,11 +479,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     await updateRun(this.env.DB, init.runId, { status, stats: finalStats, error, startedAt, finishedAt });
     const notify = init.notify ?? [];
     if (notify.length > 0) {
-      await this.env.DB.batch(
-        notify.map((url) =>
-          this.env.DB.prepare(`INSERT INTO notifications (id, org_id, run_id, url, next_at) VALUES (?, ?, ?, ?, ?)`).bind(newId("ntf"), init.orgId, init.runId, url, finishedAt),
-        ),
-      );
+      await queueNotifications(this.env.DB, { orgId: init.orgId, runId: init.runId, urls: notify, at: finishedAt });
       // first attempt right away; the cron handler retries what fails
       this.ctx.waitUntil(
         sendDueNotifications(this.env, { runId: init.runId }).catch((err) =>
@@ -510,7 +489,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     this.writeState({ ...this.readState()!, status, error, stats: finalStats, startedAt, finishedAt });
     // the credentials are no longer needed once nothing will run
-    this.sql.exec(`UPDATE meta SET v = json_set(v, '$.identitiesEnc', '', '$.llmEnc', '') WHERE k = 'init'`);
+    this.store.blankMetaFields("init", ["identitiesEnc", "llmEnc"]);
     this.identitiesCache = undefined;
     await this.ctx.storage.deleteAlarm();
   }
@@ -520,17 +499,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private progress(): RunProgress {
     const state = this.readState()!;
     const init = this.readInit();
-    const row = this.sql
-      .exec<{ total: number; sent: number; done: number; doneCases: number; passed: number; failed: number; errored: number; skipped: number }>(
-        `SELECT COUNT(*) AS total, COALESCE(SUM(sent), 0) AS sent, COALESCE(SUM(done), 0) AS done,
-                COALESCE(SUM(CASE WHEN done = 1 THEN cases ELSE 0 END), 0) AS doneCases,
-                COALESCE(SUM(json_extract(summary, '$.passed')), 0) AS passed,
-                COALESCE(SUM(json_extract(summary, '$.failed')), 0) AS failed,
-                COALESCE(SUM(json_extract(summary, '$.errored')), 0) AS errored,
-                COALESCE(SUM(json_extract(summary, '$.skipped')), 0) AS skipped
-         FROM tasks`,
-      )
-      .one();
+    const row = this.store.totals();
     const final = state.stats;
     return {
       id: init.runId,
@@ -566,12 +535,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   }
 
   private readMeta<T>(key: string): T | undefined {
-    const rows = this.sql.exec<{ v: string }>(`SELECT v FROM meta WHERE k = ?`, key).toArray();
-    return rows.length ? (JSON.parse(rows[0].v) as T) : undefined;
+    return this.store.readMeta<T>(key);
   }
 
   private writeMeta(key: string, value: unknown): void {
-    this.sql.exec(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, key, JSON.stringify(value));
+    this.store.writeMeta(key, value);
   }
 
   private readState(): RunState | undefined {
@@ -589,11 +557,11 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   }
 
   private outstandingTasks(): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE done = 0`).one().n;
+    return this.store.countOpen();
   }
 
   private taskCount(): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks`).one().n;
+    return this.store.count();
   }
 
   private purpose(runId: string, what: "identities" | "llm" = "identities"): string {

@@ -12,6 +12,9 @@ import { deploymentPolicy } from "../runs/target-policy";
 import { checkAddress } from "../shared/address-policy";
 import { isProduction, log } from "../shared/log";
 import type { RunStats } from "../model";
+import { countFindingsBySeverity } from "../storage/findings-repo";
+import { claimNotification, dueNotifications, settleNotification, type NotificationRow } from "../storage/notifications-repo";
+import { getRun } from "../storage/runs-repo";
 import { errorTotal } from "../load/aggregate";
 import { getLoadTestById } from "../storage/load-tests-repo";
 import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type LoadFinishedEvent, type NotificationEvent } from "./notify";
@@ -37,15 +40,6 @@ export function notifySecret(env: Pick<Env, "SENTINEL_NOTIFY_SECRET" | "SENTINEL
     log("warn", "SENTINEL_NOTIFY_SECRET is not set: notifications are signed with the fixed local development secret");
   }
   return DEV_NOTIFY_SECRET;
-}
-
-interface NotificationRow {
-  id: string;
-  org_id: string;
-  run_id: string;
-  url: string;
-  attempts: number;
-  next_at: number;
 }
 
 export interface SendOptions {
@@ -93,34 +87,27 @@ async function buildLoadEvent(env: Env, orgId: string, testId: string): Promise<
 
 async function buildEvent(env: Env, orgId: string, runId: string): Promise<NotificationEvent | null> {
   if (runId.startsWith(LOAD_ID_PREFIX)) return buildLoadEvent(env, orgId, runId);
-  const run = await env.DB.prepare(`SELECT id, status, target_url, started_at, finished_at, stats FROM runs WHERE org_id = ? AND id = ?`)
-    .bind(orgId, runId)
-    .first<{ id: string; status: string; target_url: string; started_at: number | null; finished_at: number | null; stats: string | null }>();
+  const run = await getRun(env.DB, orgId, runId);
   if (!run) return null;
-  const { results } = await env.DB.prepare(`SELECT severity, COUNT(*) AS n FROM findings WHERE run_id = ? AND org_id = ? GROUP BY severity`)
-    .bind(runId, orgId)
-    .all<{ severity: string; n: number }>();
-  const bySeverity = Object.fromEntries(results.map((r) => [r.severity, r.n]));
+  const bySeverity = await countFindingsBySeverity(env.DB, orgId, runId);
   const self = `/api/v1/runs/${run.id}`;
   return {
     event: "run.finished",
     run: {
       id: run.id,
       status: run.status,
-      target: run.target_url,
-      startedAt: run.started_at === null ? null : new Date(run.started_at).toISOString(),
-      finishedAt: run.finished_at === null ? null : new Date(run.finished_at).toISOString(),
-      stats: run.stats ? (JSON.parse(run.stats) as RunStats) : null,
+      target: run.targetUrl,
+      startedAt: run.startedAt === null ? null : new Date(run.startedAt).toISOString(),
+      finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
+      stats: (run.stats as RunStats | null) ?? null,
       links: { self, report: `${self}/report` },
     },
-    findings: { total: results.reduce((sum, r) => sum + r.n, 0), bySeverity },
+    findings: { total: Object.values(bySeverity).reduce((sum, n) => sum + n, 0), bySeverity },
   };
 }
 
 async function settle(env: Env, row: NotificationRow, lease: number, patch: { status: "sent" | "failed" | "pending"; lastError: string | null; nextAt: number }): Promise<void> {
-  await env.DB.prepare(`UPDATE notifications SET status = ?, last_error = ?, next_at = ? WHERE id = ? AND next_at = ?`)
-    .bind(patch.status, patch.lastError?.slice(0, 500) ?? null, patch.nextAt, row.id, lease)
-    .run();
+  await settleNotification(env.DB, row.id, lease, patch);
 }
 
 export async function sendDueNotifications(env: Env, options: SendOptions = {}): Promise<SendSummary> {
@@ -132,24 +119,14 @@ export async function sendDueNotifications(env: Env, options: SendOptions = {}):
     log("error", "SENTINEL_NOTIFY_SECRET is not configured: run notifications are not sent");
     return summary;
   }
-  const due = options.runId
-    ? env.DB.prepare(`SELECT id, org_id, run_id, url, attempts, next_at FROM notifications WHERE status = 'pending' AND next_at <= ? AND run_id = ? ORDER BY next_at LIMIT ?`).bind(
-        now,
-        options.runId,
-        NOTIFY_BATCH,
-      )
-    : env.DB.prepare(`SELECT id, org_id, run_id, url, attempts, next_at FROM notifications WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`).bind(now, NOTIFY_BATCH);
-  const { results: rows } = await due.all<NotificationRow>();
+  const rows = await dueNotifications(env.DB, { now, limit: NOTIFY_BATCH, runId: options.runId });
 
   const events = new Map<string, Promise<NotificationEvent | null>>();
   const policy = deploymentPolicy(env);
   await eachWithLimit(rows, SEND_CONCURRENCY, async (row) => {
     // from the moment of the claim: rows further down the batch are claimed later
     const lease = Math.max(now, Date.now()) + CLAIM_LEASE_MS;
-    const claim = await env.DB.prepare(`UPDATE notifications SET next_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending' AND next_at = ?`)
-      .bind(lease, row.id, row.next_at)
-      .run();
-    if (claim.meta.changes !== 1) {
+    if (!(await claimNotification(env.DB, row, lease))) {
       summary.lost++;
       return;
     }
@@ -161,8 +138,8 @@ export async function sendDueNotifications(env: Env, options: SendOptions = {}):
       summary.failed++;
       return;
     }
-    const key = `${row.org_id}/${row.run_id}`;
-    if (!events.has(key)) events.set(key, buildEvent(env, row.org_id, row.run_id));
+    const key = `${row.orgId}/${row.runId}`;
+    if (!events.has(key)) events.set(key, buildEvent(env, row.orgId, row.runId));
     const event = await events.get(key)!;
     if (!event) {
       await settle(env, row, lease, { status: "failed", lastError: "the run no longer exists", nextAt: now });
@@ -179,7 +156,7 @@ export async function sendDueNotifications(env: Env, options: SendOptions = {}):
     if (next === null) {
       await settle(env, row, lease, { status: "failed", lastError: outcome.error, nextAt: now });
       summary.failed++;
-      log("warn", "notification given up", { notificationId: row.id, runId: row.run_id, attempts, error: outcome.error });
+      log("warn", "notification given up", { notificationId: row.id, runId: row.runId, attempts, error: outcome.error });
     } else {
       await settle(env, row, lease, { status: "pending", lastError: outcome.error, nextAt: next });
       summary.retrying++;

@@ -105,6 +105,15 @@ export async function countFindings(db: D1Database, runId: string): Promise<numb
   return row?.n ?? 0;
 }
 
+/** Findings of a run by severity. */
+export async function countFindingsBySeverity(db: D1Database, orgId: string, runId: string): Promise<Record<string, number>> {
+  const { results } = await db
+    .prepare(`SELECT severity, COUNT(*) AS n FROM findings WHERE run_id = ? AND org_id = ? GROUP BY severity`)
+    .bind(runId, orgId)
+    .all<{ severity: string; n: number }>();
+  return Object.fromEntries(results.map((r) => [r.severity, r.n]));
+}
+
 /** Per finding id: when the org first saw it (earliest run) and in how many runs. */
 export async function findingHistory(db: D1Database, orgId: string, ids: readonly string[]): Promise<Map<string, { firstSeen: number; runs: number }>> {
   const out = new Map<string, { firstSeen: number; runs: number }>();

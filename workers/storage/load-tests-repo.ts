@@ -7,8 +7,8 @@ import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LoadProfile, LoadStatus, LoadWindow, RegionFigures } from "../load/types";
 import type { ThresholdResult } from "../load/thresholds";
-import { newId } from "../shared/encoding";
 import { loadRegions, loadTests, loadWindows } from "./schema";
+import { queueNotifications } from "./notifications-repo";
 
 export type LoadTestRow = typeof loadTests.$inferSelect & { config: LoadTestConfig; summary: LoadTestSummary | null };
 
@@ -158,8 +158,7 @@ export async function updateRegion(db: D1Database, testId: string, region: strin
 
 /** One pending notification per URL for a finished load test (sent by workers/notifications). */
 export async function queueLoadNotifications(db: D1Database, orgId: string, testId: string, urls: readonly string[], at: number): Promise<void> {
-  if (!urls.length) return;
-  await db.batch(urls.map((url) => db.prepare(`INSERT INTO notifications (id, org_id, run_id, url, next_at) VALUES (?, ?, ?, ?, ?)`).bind(newId("ntf"), orgId, testId, url, at)));
+  await queueNotifications(db, { orgId, runId: testId, urls, at });
 }
 
 /** A load test a schedule started that is still queued or running (its next slot must not pile load on top). */
