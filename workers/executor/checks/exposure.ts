@@ -60,6 +60,7 @@ export function mass_assignment(ctx: CheckContext): CheckResult {
     if (deepEqual(readValue, injected)) return fail(`${label(ctx)} stored the client-supplied ${pointer}=${shown}: a later read returns it`, `property:${pointer}`);
     return pass(`${pointer} was not stored (read returns ${JSON.stringify(readValue) ?? "nothing"})`);
   }
+  if (ctx.params.requireRead === true) return skip(`no successful read to prove ${pointer} was stored`);
   if (deepEqual(getByPointer(jsonValue(ctx.response), answerAt), injected)) return fail(`${label(ctx)} accepted the client-supplied ${pointer}=${shown} (echoed in the ${ctx.response.status} response)`, `property:${pointer}`);
   return pass(`${pointer} was not applied`);
 }

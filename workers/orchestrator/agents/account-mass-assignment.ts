@@ -9,7 +9,7 @@ import type { JsonSchema, Step } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
-import { injections, privilegedExtras, successSchema } from "./mass-injections";
+import { injections, PRIVILEGED_NAME, privilegedExtras, successSchema } from "./mass-injections";
 import { buildRequest, opRng, type AgentEnv } from "./requests";
 import { signInFlow, type SignInFlow } from "./sign-in";
 
@@ -30,6 +30,7 @@ function recordResponseSchema(env: AgentEnv, schema: JsonSchema | undefined, wra
 
 function probe(env: AgentEnv, flow: SignInFlow, injected: [string, unknown][], key: string): CaseDraft | undefined {
   const signup = flow.signup!;
+  if (!flow.tokenPointer || !flow.profile) return undefined;
   const rng = opRng(env, "data-exposure:account", `${signup.op.operationId}:${key}`);
   const password = `Sn${rng.alnum(12)}7!`;
   const account = flow.freshAccount(rng.fork("account"));
@@ -39,12 +40,12 @@ function probe(env: AgentEnv, flow: SignInFlow, injected: [string, unknown][], k
   steps.push(write);
   const created = successSchema(signup.op);
   let readStep: string | undefined;
-  if (flow.tokenPointer && flow.profile) {
+  {
     // the real password: secret, and so is the token the answer hands out
     const login = { ...flow.loginRequest, body: { contentType: flow.loginRequest.body?.contentType ?? "application/json", value: flow.credentials(account, password) }, secrets: [flow.passwordPointer] };
-    steps.push({ id: "signin", request: login, extract: { accountToken: { from: "body", pointer: flow.tokenPointer } }, checks: [], requireSuccess: true });
-    const read = buildRequest(env, flow.profile.op, rng.fork("read"), { optional: "required", identity: null, chain: false }).request;
-    read.headers[flow.profile.header] = `${flow.profile.prefix}{{accountToken}}`;
+    steps.push({ id: "signin", request: login, extract: { accountToken: { from: "body", pointer: flow.tokenPointer! } }, checks: [], requireSuccess: true });
+    const read = buildRequest(env, flow.profile!.op, rng.fork("read"), { optional: "required", identity: null, chain: false }).request;
+    read.headers[flow.profile!.header] = `${flow.profile!.prefix}{{accountToken}}`;
     steps.push({ id: "read-back", request: read, checks: [check("excessive_data_exposure")] });
     readStep = "read-back";
   }
@@ -57,6 +58,8 @@ function probe(env: AgentEnv, flow: SignInFlow, injected: [string, unknown][], k
         baselineStep: "baseline-signup",
         responsePointer: answerPointer(env, created, signup.wrapper, name),
         ...(readStep ? { readStep, readPointer: answerPointer(env, readSchema, signup.wrapper, name) } : {}),
+        // the echo of a sign-up proves nothing: only the new account's own read does
+        requireRead: true,
       }),
     ),
   );
@@ -68,9 +71,12 @@ export function accountMassAssignmentDrafts(env: AgentEnv): { opId: string; draf
   if (!flow?.signup || !flow.signupStep) return undefined;
   const response = recordResponseSchema(env, successSchema(flow.signup.op), flow.signup.wrapper);
   const drafts: CaseDraft[] = [];
-  const open = injections(env, flow.signup.record, response);
-  if (open.length > 0) drafts.push(probe(env, flow, open, "open")!);
+  // on a sign-up only privileges matter: server-issued fields (a token, an id) are no escalation
+  const open = injections(env, flow.signup.record, response).filter(([name]) => PRIVILEGED_NAME.test(name));
   const closed = privilegedExtras(env, flow.signup.record, response);
-  if (closed.length > 0) drafts.push(probe(env, flow, closed, "closed")!);
+  for (const [set, key] of [[open, "open"], [closed, "closed"]] as const) {
+    const draft = set.length > 0 ? probe(env, flow, [...set], key) : undefined;
+    if (draft) drafts.push(draft);
+  }
   return drafts.length > 0 ? { opId: flow.signup.op.operationId, drafts } : undefined;
 }

@@ -96,7 +96,7 @@ describe("mass assignment on sign-up", () => {
     const record = (write.request.body!.value as { account: Record<string, unknown> }).account;
     expect(record.role).toBe("admin");
     const checks = write.checks.filter((c) => c.name === "mass_assignment");
-    expect(checks.find((c) => c.params!.property === "/account/role")!.params).toMatchObject({ responsePointer: "/role", readStep: "read-back", readPointer: "/role", baselineStep: "baseline-signup" });
+    expect(checks.find((c) => c.params!.property === "/account/role")!.params).toMatchObject({ responsePointer: "/role", readStep: "read-back", readPointer: "/role", baselineStep: "baseline-signup", requireRead: true });
     const signin = probe.steps[2];
     expect(signin.request.path).toBe("/session");
     expect((signin.request.body!.value as Record<string, unknown>).handle).toBe(record.handle);

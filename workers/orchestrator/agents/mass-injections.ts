@@ -17,7 +17,7 @@ const EXTRAS: [string, unknown][] = [
   ["is_admin", true],
 ];
 /** Names of properties that grant rights: worth injecting even into a closed schema, on their own. */
-const PRIVILEGED_NAME = /^(roles?|is_?admin|admin|is_?staff|is_?superuser|permissions?|scopes?|groups?|privileges?|access_?level|user_?type|account_?type|tier|plan)$/i;
+export const PRIVILEGED_NAME = /^(roles?|is_?admin|admin|is_?staff|is_?superuser|permissions?|scopes?|groups?|privileges?|access_?level|user_?type|account_?type|tier|plan)$/i;
 
 /**
  * Privilege extras for a closed request schema, sent in a probe of their own (a closed schema
