@@ -74,9 +74,16 @@ export async function runPreflight(opts: { model: ApiModel; target: string; iden
   const profile = profileOperation(opts.model);
   if (opts.identities && Object.keys(opts.identities).length > 0) {
     const statuses: IdentityStatus[] = [];
+    let unreachable = false;
     for (const [name, headers] of Object.entries(opts.identities)) {
+      // a target that does not answer is the circuit breaker's business: one wait is enough
+      if (unreachable) {
+        statuses.push({ name, source: "given", ok: true, how: "given", detail: "not verified (the target did not answer the pre-flight)" });
+        continue;
+      }
       const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, profile ? ref(profile) : undefined, headers);
-      statuses.push({ name, source: "given", ok: verified.ok, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}) });
+      unreachable = / failed: /.test(verified.detail);
+      statuses.push({ name, source: "given", ok: verified.ok || unreachable, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}) });
     }
     const note = authorizationNote(statuses);
     // a given identity that fails its check is still used: the user chose it, the pre-flight only warns

@@ -79,7 +79,9 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const target = targetWithSpecBasePath(settings.target, spec.model.servers);
     if (target.basePath) progress.log(`base path ${target.basePath} from the spec's servers appended: target ${target.url} (give --target with a path to choose another)`);
 
-    const preflight = await runPreflight({ model: spec.model, target: target.url, identities: settings.identities, auth: settings.auth, timeoutMs: settings.limits.timeoutMs });
+    // the pre-flight waits less than a case would: a dead target is the circuit breaker's to report
+    const preflightTimeoutMs = Math.min(settings.limits.timeoutMs ?? 5_000, 5_000);
+    const preflight = await runPreflight({ model: spec.model, target: target.url, identities: settings.identities, auth: settings.auth, timeoutMs: preflightTimeoutMs });
     for (const line of preflight.lines) progress.log(`identities: ${line}`);
     const identities = preflight.identities;
 
@@ -111,7 +113,8 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
         parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join(".") || "/"}: ${i.message}`),
       );
     }
-    for (const line of await recheckIdentities({ model: spec.model, target: target.url, identities, report: preflight.report, timeoutMs: settings.limits.timeoutMs })) io.stderr.write(`sentinel: warning: identity ${line}\n`);
+    const recheck = parsed.data.run.status === "errored" || parsed.data.run.status === "cancelled" ? [] : await recheckIdentities({ model: spec.model, target: target.url, identities, report: preflight.report, timeoutMs: preflightTimeoutMs });
+    for (const line of recheck) io.stderr.write(`sentinel: warning: identity ${line}\n`);
     const report = { ...parsed.data, preflight: preflight.report };
     const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
 
