@@ -115,10 +115,11 @@ describe("findings", () => {
     expect(trigger.curl).toContain("'http://api.test/pets'");
     // the failing step is the first: the chain stops there
     expect(trigger.chain).toEqual(["a: POST /pets → 500"]);
-    // without a varied parameter the case's tags tell triggers apart; `focus` wins over check params
-    const tagged = findingsFromCase(result, { ...testCase, tags: ["lifecycle"] }, model)[0].triggers![0];
-    expect(tagged.key).toBe("functional-negative|negative|lifecycle");
-    expect(tagged.parameter).toBeUndefined();
+    // without a varied parameter a chain's tags tell triggers apart, other variants of an agent are one; `focus` wins over check params
+    const chain = findingsFromCase(result, { ...testCase, kind: "stateful", tags: ["lifecycle"] }, model)[0].triggers![0];
+    expect(chain.key).toBe("functional-negative|stateful|lifecycle");
+    expect(chain.parameter).toBeUndefined();
+    expect(findingsFromCase(result, { ...testCase, tags: ["random"] }, model)[0].triggers![0].key).toBe("functional-negative|negative|");
     expect(findingsFromCase(result, { ...focused, focus: "query inStock" }, model)[0].triggers![0].parameter).toBe("query inStock");
     // big bodies are cut in a trigger's curl, and it says so
     const big: CaseResult = { ...result, exchanges: [{ ...result.exchanges[0], request: { ...result.exchanges[0].request, body: "y".repeat(5000) } }, result.exchanges[1]] };

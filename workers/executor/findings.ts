@@ -214,7 +214,9 @@ export function findingTrigger(result: CaseResult, testCase: TestCase, step: Ste
   const bodyCut = body !== undefined && body.length > TRIGGER_BODY_CHARS;
   const request = bodyCut ? { ...exchange.request, body: body.slice(0, TRIGGER_BODY_CHARS) } : exchange.request;
   const trigger: FindingTrigger = {
-    key: [result.agent, testCase.kind, parameter ?? (testCase.tags ?? []).join(",")].join("|"),
+    // without a varied parameter, variants of one agent (fuzz values, optional-part mixes) are one
+    // trigger; chains stay apart by their tags (a lifecycle is not a delete chain)
+    key: [result.agent, testCase.kind, parameter ?? (testCase.steps.length > 1 && testCase.kind === "stateful" ? (testCase.tags ?? []).join(",") : "")].join("|"),
     agent: result.agent,
     kind: testCase.kind,
     caseId: result.caseId,
