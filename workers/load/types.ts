@@ -57,6 +57,26 @@ export interface WindowFigures {
 }
 
 export type LoadProfile = "load" | "stress" | "spike" | "soak";
+
+/** What a load test asks for besides spec and target: POST /load-tests and a load schedule's template. */
+export interface LoadTestOptions {
+  operations?: string[];
+  profile?: LoadProfile;
+  rate?: number;
+  /** seconds */
+  duration?: number;
+  ramp?: number;
+  /** "weur", or "weur:70" for a weighted share of the rate */
+  regions?: string[];
+  maxInFlight?: number;
+  thresholds?: string[];
+  abortOnFail?: boolean;
+  allowWrites?: boolean;
+  timeoutMs?: number;
+  distressRatio?: number;
+  seed?: number;
+  stress?: { p95Ms?: number; errorRate?: number };
+}
 export type LoadStatus = "queued" | "running" | "passed" | "failed" | "aborted" | "errored";
 
 export interface LoadReport {

@@ -14,7 +14,7 @@ import { harvestIds, interleave, planLoad, PlanError, profileShape } from "../lo
 import { buildLoadReport } from "../load/report";
 import { regionShares, scaleSchedule, type Schedule } from "../load/schedule";
 import { LOAD_REGIONS, parseThreshold, ThresholdError } from "../load/thresholds";
-import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus } from "../load/types";
+import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus, LoadTestOptions } from "../load/types";
 import type { ApiModel, RequestTemplate } from "../model";
 import { sendDueNotifications } from "../notifications/send-notifications";
 import { newId } from "../shared/encoding";
@@ -41,26 +41,10 @@ export const TERMINAL_LOAD: readonly LoadStatus[] = ["passed", "failed", "aborte
 export const EDGE_MAX_IN_FLIGHT = 6;
 const LOCAL_MAX_IN_FLIGHT = 64;
 
-export interface LoadTestInput {
+export interface LoadTestInput extends LoadTestOptions {
   spec: RunInput["spec"];
   target: RunInput["target"];
-  operations?: string[];
-  profile?: LoadProfile;
-  rate?: number;
-  /** seconds */
-  duration?: number;
-  ramp?: number;
-  /** "weur", or "weur:70" for a weighted share of the rate */
-  regions?: string[];
-  maxInFlight?: number;
-  thresholds?: string[];
-  abortOnFail?: boolean;
-  allowWrites?: boolean;
   headers?: Record<string, string>;
-  timeoutMs?: number;
-  distressRatio?: number;
-  seed?: number;
-  stress?: { p95Ms?: number; errorRate?: number };
   /** URLs that get a signed `load.finished` POST when the test does not pass (a breached threshold) */
   notify?: string[];
   /** the schedule (and minute) that started it */

@@ -169,6 +169,19 @@ export interface ResultFilter {
   operation?: string;
 }
 
+/** The columns every result page reads, decoded (checks and exchanges are stored as JSON text). */
+function resultCore(row: Record<string, unknown>) {
+  return {
+    caseId: row.case_id as string,
+    agent: row.agent as string,
+    operationId: row.operation_id as string,
+    status: row.status as CaseStatus,
+    reason: (row.reason as string | null) ?? null,
+    checks: JSON.parse(row.checks as string),
+    exchanges: JSON.parse((row.exchanges as string | null) ?? "[]"),
+  };
+}
+
 /** A page of a run's results ordered by case id; the cursor is the last case id of the page. */
 export async function listResults(
   db: D1Database,
@@ -190,13 +203,7 @@ export async function listResults(
     .bind(...params, page.limit + 1)
     .all<Record<string, unknown>>();
   const items: ResultRow[] = results.slice(0, page.limit).map((row) => ({
-    caseId: row.case_id as string,
-    agent: row.agent as string,
-    operationId: row.operation_id as string,
-    status: row.status as CaseStatus,
-    reason: (row.reason as string | null) ?? null,
-    checks: JSON.parse(row.checks as string),
-    exchanges: JSON.parse(row.exchanges as string),
+    ...resultCore(row),
     bodiesKey: (row.bodies_key as string | null) ?? null,
     durationMs: row.duration_ms as number,
     createdAt: row.created_at as number,
@@ -263,14 +270,6 @@ export async function listCoverageRows(db: D1Database, runId: string, page: { li
     )
     .bind(runId, page.cursor ?? "", page.limit + 1)
     .all<Record<string, unknown>>();
-  const items = results.slice(0, page.limit).map((row) => ({
-    caseId: row.case_id as string,
-    agent: row.agent as string,
-    operationId: row.operation_id as string,
-    status: row.status as CaseStatus,
-    reason: (row.reason as string | null) ?? null,
-    checks: JSON.parse(row.checks as string),
-    exchanges: JSON.parse((row.exchanges as string | null) ?? "[]"),
-  }));
+  const items: CoverageResultRow[] = results.slice(0, page.limit).map(resultCore);
   return { items, nextCursor: results.length > page.limit ? items[items.length - 1].caseId : null };
 }

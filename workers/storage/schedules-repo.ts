@@ -3,7 +3,7 @@
  * whoever inserts it owns that minute and starts its run, so overlapping cron events start one.
  */
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { LoadProfile } from "../load/types";
+import type { LoadTestOptions } from "../load/types";
 import type { RunLimitsInput } from "../model";
 import { newId } from "../shared/encoding";
 import { database } from "./db";
@@ -16,22 +16,7 @@ export type SlotRow = typeof scheduleSlots.$inferSelect;
  * A load schedule's test (synthetic latency monitoring): the options of POST /load-tests besides
  * spec, target and notify. Kept as given; checked when the schedule is created and at each start.
  */
-export interface ScheduleLoadConfig {
-  operations?: string[];
-  profile?: LoadProfile;
-  rate?: number;
-  duration?: number;
-  ramp?: number;
-  regions?: string[];
-  maxInFlight?: number;
-  thresholds?: string[];
-  abortOnFail?: boolean;
-  allowWrites?: boolean;
-  timeoutMs?: number;
-  distressRatio?: number;
-  seed?: number;
-  stress?: { p95Ms?: number; errorRate?: number };
-}
+export type ScheduleLoadConfig = LoadTestOptions;
 
 /** The template besides spec and target (schedules.config): a test run (kind "run", the default) or a load test. */
 export interface ScheduleRunConfig {
