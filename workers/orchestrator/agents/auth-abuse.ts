@@ -14,7 +14,8 @@ import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { parseJwtCredential } from "./jwt";
 import { opRng, buildRequest, copy, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
-import { isPublic, signInFlow, type SignInFlow } from "./sign-in";
+import { isPublic } from "../auth/infer";
+import { signInFlow, type SignInFlow } from "./sign-in";
 
 /** Failed sign-ins in the burst: enough to meet any sane limit, few enough to stay polite. */
 export const BURST_SIZE = 40;

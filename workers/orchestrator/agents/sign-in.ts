@@ -10,21 +10,19 @@ import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";
 import { freshValue } from "../generate/unique";
+import { fieldRole } from "../auth/fields";
+import { isPublic } from "../auth/infer";
 import { check } from "./case-helpers";
 import { buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 
 type Role = "password" | "email" | "username";
 
-const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
-
+/** The account role of a string field, by the one vocabulary of auth/fields (tokens are no credential to send). */
 function role(name: string, schema: JsonSchema, env: AgentEnv): Role | undefined {
   const flat = flattenAllOf(schema, env.model.schemas);
   if (!isObject(flat) || (flat.type !== undefined && flat.type !== "string")) return undefined;
-  const n = squash(name);
-  if (flat.format === "password" || /^(password|passwd|passphrase|pass|pwd|currentpassword|userpassword)$/.test(n)) return "password";
-  if (flat.format === "email" || /^(email|emailaddress|mail|useremail)$/.test(n)) return "email";
-  if (/^(username|user|login|loginname|handle|nickname|accountname|userid)$/.test(n)) return "username";
-  return undefined;
+  const found = fieldRole(name, schema, env.model.schemas);
+  return found === "token" ? undefined : found;
 }
 
 /** Where the account name and the password sit in a body: top level or one wrapper down ({ user: {…} }). */
@@ -55,8 +53,6 @@ function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): Cre
   return search(schema);
 }
 
-/** Anyone may call it: no security requirement, or `{}` among the alternatives. */
-export const isPublic = (op: Operation) => op.security.length === 0 || op.security.some((alternative) => Object.keys(alternative).length === 0);
 const words = (op: Operation) => `${op.path} ${op.operationId}`.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 const SIGN_IN = /\b(log[_-]?in|logon|sign[_-]?in|signin|login|tokens?|sessions?|authenticate)\b/;
 const SIGN_UP = /\b(sign[_-]?up|signup|register|registration|join|users?|accounts?|members?)\b/;
