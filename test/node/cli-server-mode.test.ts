@@ -120,7 +120,11 @@ describe("sentinel run --server", () => {
     expect(readFileSync(path.join(dir, "out/junit.xml"), "utf8")).toBe('<testsuites from-server="yes"/>');
     const sarif = JSON.parse(readFileSync(path.join(dir, "out/s.sarif"), "utf8"));
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe("api/openapi.yaml");
-    expect(JSON.parse(readFileSync(path.join(dir, "out/r.json"), "utf8"))).toEqual(report);
+    // the report is the server's, plus the CLI's identity pre-flight
+    expect(JSON.parse(readFileSync(path.join(dir, "out/r.json"), "utf8"))).toEqual({
+      ...report,
+      preflight: expect.objectContaining({ identities: [expect.objectContaining({ name: "alice", source: "given" })] }),
+    });
     expect(existsSync(path.join(dir, "out/r.html"))).toBe(true);
     expect(readFileSync(path.join(dir, "out/s.md"), "utf8")).toContain("| Cases passed |");
   });
