@@ -101,7 +101,9 @@ export async function sendWatched(send: () => Promise<SendResult>, probe: () => 
   const liveness: LivenessEvidence = { probeUrl, probeMs: seen.probeMs, blocked: seen.blocked };
   if (seen.probeStatus !== undefined) liveness.probeStatus = seen.probeStatus;
   if (seen.probeError !== undefined) liveness.probeError = seen.probeError;
-  if (seen.blocked) {
+  // a request that got no answer at all is the circuit breaker's case (an unreachable or hung
+  // target): repeating it alone would only serialise every other request behind more timeouts
+  if (seen.blocked && first.sent.response !== undefined) {
     const again = await alone(() => observe(send, probe, stallMs));
     liveness.repeatMs = again.observation?.durationMs ?? Math.round(again.sent.response?.durationMs ?? 0);
     liveness.confirmed = again.observation?.blocked === true;
