@@ -86,7 +86,11 @@ export async function startRoundTripsApi(variant: Variant): Promise<{ url: strin
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
   const bad = (res: http.ServerResponse, detail: string, status = 400) => send(res, status, { title: status === 412 ? "Precondition Failed" : "Bad Request", detail });
-  const realDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+  const realDate = (d: string) => {
+    const date = new Date(`${d}T00:00:00Z`);
+    // "2021-13-45" parses to an invalid date, and toISOString() throws on those
+    return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d);
+  };
   const validTitle = (t: unknown) => typeof t === "string" && t.length >= 1 && t.length <= 60;
 
   const server = http.createServer((req, res) => {
