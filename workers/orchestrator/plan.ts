@@ -13,7 +13,6 @@ import { AGENTS, getAgent } from "./agents";
 import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { pathPlaceholders } from "./agents/resources";
 import type { Agent, PlanConfig } from "./agents/types";
-import { seekUncovered } from "./seek-coverage";
 
 export interface PlanInput {
   model: ApiModel;
@@ -118,15 +117,6 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
       for (let n = 2; ids.has(id); n++) id = `${testCase.id}~${n}`;
       ids.add(id);
       cases.push(id === testCase.id ? testCase : { ...testCase, id });
-    }
-  }
-
-  // toward what the agents left uncovered: every enum member and boolean value sent at least once
-  if (selected.some((agent) => agent.name === "functional-positive")) {
-    for (const testCase of seekUncovered(model, cases)) {
-      if (ids.has(testCase.id)) continue;
-      ids.add(testCase.id);
-      cases.push(testCase);
     }
   }
 
