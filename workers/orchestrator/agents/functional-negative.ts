@@ -162,16 +162,18 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyReq
   const body = base.body;
   if (!body || !base.request.body || base.request.body.raw !== undefined) return [];
   const form = !isJsonMedia(body.media.contentType);
-  const mutations: Mutation[] = [...generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 }), ...absentOptionalMutations(env, body.schema, body.value)];
+  // optional properties on their own: JSON only (a form field is text, so most type mutations read back as valid)
+  const mutations: Mutation[] = [...generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 }), ...(form ? [] : absentOptionalMutations(env, body.schema, body.value))];
   const drafts: CaseDraft[] = [];
   for (const m of mutations) {
     // a form field is text on the wire: a number or null mutation would read back as valid text
     if (form && (m.kind === "type" || m.kind === "null") && typeof valueAt(m.value, m.path) !== "string") continue;
     if (form && m.path === "") continue;
     // an empty form serialises to no body at all, which an optional body allows
-    const emptyForm = form && isObject(m.value) && Object.keys(m.value).length === 0 && !bodyRequired;
+    const sent = alone(env, body.schema, m);
+    const emptyForm = form && isObject(sent) && Object.keys(sent).length === 0 && !bodyRequired;
     const request = copy(base.request);
-    request.body = { contentType: request.body!.contentType, value: alone(env, body.schema, m) };
+    request.body = { contentType: request.body!.contentType, value: sent };
     const weak = m.weak || m.kind === "additional" || emptyForm;
     // an undeclared property may be ignored (no bug), but not stored: judged by its echo
     const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(base.request.body.value, m.path), valueAt(m.value, m.path)) : undefined;
