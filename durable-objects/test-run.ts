@@ -293,6 +293,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
           maxTotalCases: init.limits.maxCases,
           identityTokens: authorizationValues(await this.identities(init)),
+          ...(init.authBurst === false ? { authBurst: false } : {}),
         },
       });
       if (plan.unmatchedFilters.length > 0) throw new Error(`filter ${plan.unmatchedFilters.map((f) => `"${f}"`).join(", ")} matches no operation of the spec`);

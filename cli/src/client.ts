@@ -31,6 +31,7 @@ export interface RunRequest {
   include?: string[];
   exclude?: string[];
   allowDestructive?: boolean;
+  authBurst?: boolean;
 }
 
 /** GET /specs/{id}/oracles items (LLM oracles and inferred invariants). */

@@ -145,6 +145,9 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "allowDestructive":
         flags.allowDestructive = bool(value, rawKey);
         break;
+      case "authBurst":
+        flags.authBurst = bool(value, rawKey);
+        break;
       case "failOn":
         flags.failOn = parseFailOn(value, what);
         break;

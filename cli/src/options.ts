@@ -28,6 +28,8 @@ export interface RunFlags {
   include?: string[];
   exclude?: string[];
   allowDestructive?: boolean;
+  /** the burst of failed sign-ins that looks for a missing rate limit (default on) */
+  authBurst?: boolean;
   seed?: number;
   maxResponseTimeMs?: number;
   timeoutMs?: number;
@@ -72,6 +74,7 @@ export const RUN_FLAGS: Record<string, FlagDef> = {
   include: { key: "include", kind: "repeat", arg: "filter", help: 'test only matching operations: operationId, METHOD, "METHOD /path/glob*", /path/glob* or tag:name; repeatable' },
   exclude: { key: "exclude", kind: "repeat", arg: "filter", help: "skip matching operations (same forms as --include; exclude wins); repeatable" },
   "allow-destructive": { key: "allowDestructive", kind: "bool", help: "also test destructive operations (reset, seed, purge, DELETE on a collection …): alone, after every other case" },
+  "auth-burst": { key: "authBurst", kind: "bool", help: "the burst of 40 failed sign-ins (run last, alone) that looks for a missing rate limit on the login; on by default, --no-auth-burst leaves it out" },
   seed: { key: "seed", kind: "int", arg: "n", help: "seed for reproducible cases" },
   "max-response-time": { key: "maxResponseTimeMs", kind: "int", arg: "ms", help: "responses slower than this are findings (max_response_time)" },
   timeout: { key: "timeoutMs", kind: "int", arg: "ms", help: "timeout of each request sent to the target" },

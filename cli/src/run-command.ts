@@ -94,6 +94,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       ...(settings.include ? { include: settings.include } : {}),
       ...(settings.exclude ? { exclude: settings.exclude } : {}),
       ...(settings.allowDestructive ? { allowDestructive: true } : {}),
+      ...(settings.authBurst ? {} : { authBurst: false }),
       ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
       ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
       ...(settings.llm ? { llm: settings.llm } : {}),

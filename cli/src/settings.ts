@@ -77,6 +77,8 @@ export interface RunSettings {
   include?: string[];
   exclude?: string[];
   allowDestructive: boolean;
+  /** false: no burst of failed sign-ins (auth_rate_limit) */
+  authBurst: boolean;
   seed?: number;
   limits: RunLimitsRequest;
   /** absolute paths */
@@ -180,6 +182,7 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     include: pick("include"),
     exclude: pick("exclude"),
     allowDestructive: pick("allowDestructive") ?? false,
+    authBurst: pick("authBurst") ?? true,
     seed,
     limits,
     reports: { ...config.flags.reports, ...fromFlags.reports },

@@ -238,6 +238,16 @@ describe("operation filters and destructive operations", () => {
     usageError(() => configFromObject({ "allow-destructive": "yes" }, "/tmp", {}), /"allow-destructive" must be true or false/);
   });
 
+  it("turns the failed sign-in burst off with --no-auth-burst or auth-burst: false (on by default)", () => {
+    expect(parseRunFlags(["--no-auth-burst"]).authBurst).toBe(false);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-burst-"));
+    expect(resolveSettings({ spec: "a.yaml", target: "http://x" }, dir, {}).authBurst).toBe(true);
+    writeFileSync(path.join(dir, "sentinel.yaml"), "spec: a.yaml\ntarget: http://127.0.0.1:1\nauth-burst: false\n");
+    expect(resolveSettings({}, dir, {}).authBurst).toBe(false);
+    expect(resolveSettings({ authBurst: true }, dir, {}).authBurst).toBe(true);
+    usageError(() => configFromObject({ authBurst: "no" }, "/tmp", {}), /"authBurst" must be true or false/);
+  });
+
   it("names a filter that matches no operation, or a malformed one, as a usage error (exit 2)", () => {
     expect(() => checkFilters(ops, { include: ["tag:admin", "GET /pets*"], exclude: ["deletePet"] })).not.toThrow();
     usageError(() => checkFilters(ops, { include: ["getPet", "getPets"] }), /filter "getPets" matches no operation of the spec/);

@@ -133,6 +133,41 @@ describe("runs API", () => {
     expect(results.some((r) => r.exchanges.includes("top-secret-value-42"))).toBe(false);
   });
 
+  it("leaves out the burst of failed sign-ins when the run says authBurst: false", async () => {
+    const body = (props: string) => `{ required: true, content: { application/json: { schema: { type: object, required: [username, password], properties: { ${props} } } } } }`;
+    const spec = `
+openapi: 3.1.0
+info: { title: Burst API, version: 1.0.0 }
+components: { securitySchemes: { bearer: { type: http, scheme: bearer } } }
+security: [{ bearer: [] }]
+paths:
+  /record/burst-signup:
+    post:
+      operationId: signup
+      security: []
+      requestBody: ${body("username: { type: string }, password: { type: string }, email: { type: string, format: email }")}
+      responses: { "201": { description: made } }
+  /record/burst-login:
+    post:
+      operationId: login
+      security: []
+      requestBody: ${body("username: { type: string }, password: { type: string }")}
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object, properties: { token: { type: string } } } } } } }
+  /ok/me:
+    get:
+      operationId: me
+      responses: { "200": { description: ok } }
+`;
+    const created = await createRun({ spec: { inline: spec }, target: { url: targetUrl() }, agents: ["security-auth"], seed: 3, authBurst: false });
+    await waitDone(created.id);
+    const logins = (await (await fetch(`${targetUrl()}/__records/burst-login`)).json()) as unknown[];
+    // the user-enumeration comparison still signs in a few times; the 40-attempt burst is gone
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.length).toBeLessThan(10);
+    const row = await env.DB.prepare(`SELECT config FROM runs WHERE id = ?`).bind(created.id).first<{ config: string }>();
+    expect(JSON.parse(row!.config).authBurst).toBe(false);
+  });
+
   it("streams progress as Server-Sent Events until the run ends", async () => {
     const created = await createRun({ spec: { inline: SPEC }, target: { url: targetUrl() }, agents: ["functional-positive"] });
     const res = await api("GET", `/runs/${created.id}/events`);

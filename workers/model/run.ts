@@ -133,6 +133,8 @@ export interface RunInit {
   exclude?: string[];
   /** run destructive operations (reset, purge, DELETE on a collection …): alone, after every other case */
   allowDestructive?: boolean;
+  /** false: no burst of failed sign-ins looking for a rate limit (auth_rate_limit) */
+  authBurst?: boolean;
 }
 
 /** What the TestRun hands out to run a task; `active: false` means: do not run, the run is over. */

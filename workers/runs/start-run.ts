@@ -29,6 +29,8 @@ export interface RunInput {
   include?: string[];
   exclude?: string[];
   allowDestructive?: boolean;
+  /** false: no burst of failed sign-ins */
+  authBurst?: boolean;
 }
 
 /** Who starts the run: an authenticated caller, or the org of a hook / schedule (userId null). */
@@ -118,12 +120,13 @@ export async function resolveTarget(env: Env, orgId: string, target: RunInput["t
   return { id: null, url: target.url, identities: target.identities ?? {} };
 }
 
-/** The operation filters and the destructive opt-in, only when given. */
-function selectionOf(input: RunInput): Pick<RunInit, "include" | "exclude" | "allowDestructive"> {
+/** The operation filters, the destructive opt-in and the sign-in burst's opt-out, only when given. */
+function selectionOf(input: RunInput): Pick<RunInit, "include" | "exclude" | "allowDestructive" | "authBurst"> {
   return {
     ...(input.include?.length ? { include: input.include } : {}),
     ...(input.exclude?.length ? { exclude: input.exclude } : {}),
     ...(input.allowDestructive ? { allowDestructive: true } : {}),
+    ...(input.authBurst === false ? { authBurst: false } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface RunConfig {
   include?: string[];
   exclude?: string[];
   allowDestructive?: boolean;
+  /** false when the run left out the burst of failed sign-ins */
+  authBurst?: boolean;
   /** destructive operations the run did not test, and why (written once planning is done) */
   heldBack?: HeldBackOperation[];
 }

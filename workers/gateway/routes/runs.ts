@@ -80,6 +80,9 @@ const CreateRunBody = z
     allowDestructive: z.boolean().optional().openapi({
       description: "also test destructive operations (reset, seed, purge, DELETE on a collection, x-sentinel-destructive: true); their cases run alone, after every other case. Default false: they are held back and the report says why",
     }),
+    authBurst: z.boolean().optional().openapi({
+      description: "the burst of 40 failed sign-ins (run last, alone) that looks for a missing rate limit on the login (auth_rate_limit). Default true; false leaves it out",
+    }),
     limits: LimitsSchema.optional(),
     notify: z.array(z.string().url().max(2048)).max(10).optional().openapi({ description: "URLs that receive a POST when the run ends" }),
     llm: LlmRunRequestSchema.optional().openapi({

@@ -15,6 +15,9 @@ import { isObject } from "../../jsonschema/types";
 import type { AgentContext, PlanConfig } from "./types";
 import { freshenUnique } from "../generate/unique";
 import { ModelValidator } from "../../jsonschema/validate";
+import { isJsonMedia, preferredMedia, wireContentType } from "./media";
+
+export { isJsonMedia, preferredMedia, wireContentType } from "./media";
 
 export interface AgentEnv {
   model: ApiModel;
@@ -139,27 +142,6 @@ export function settableParams(env: AgentEnv, op: Operation): Parameter[] {
     if (p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())) return false;
     return true;
   });
-}
-
-const MEDIA_PREFERENCE: RegExp[] = [/^application\/json\b/i, /\+json\b/i, /json/i, /^application\/x-www-form-urlencoded/i, /^multipart\/form-data/i, /^text\/plain/i, /\*\/\*/];
-
-/** The media type we send: JSON first, then form, multipart, text. */
-export function preferredMedia(op: Operation): MediaType | undefined {
-  const content = op.requestBody?.content ?? [];
-  for (const pattern of MEDIA_PREFERENCE) {
-    const found = content.find((m) => pattern.test(m.contentType));
-    if (found) return found;
-  }
-  return content[0];
-}
-
-export function isJsonMedia(contentType: string): boolean {
-  return /json/i.test(contentType) || contentType === "*/*" || /^application\/\*$/.test(contentType);
-}
-
-/** Content type to put on the wire for a declared media range. */
-export function wireContentType(contentType: string): string {
-  return contentType.includes("*") ? "application/json" : contentType;
 }
 
 function firstExample(holder: { example?: unknown; examples?: unknown[] }): unknown {

@@ -6,7 +6,7 @@
  * profile (`/me`-like). Words in paths, operationIds and summaries only break ties.
  */
 import type { ApiModel, JsonSchema, Operation, SecurityScheme } from "../../model";
-import { isJsonMedia, preferredMedia } from "../agents/requests";
+import { isJsonMedia, preferredMedia } from "../agents/media";
 import { fieldsOf, withRole, type Field } from "./fields";
 
 export interface AuthOperation {
