@@ -16,6 +16,8 @@ import autocannon from "autocannon";
 import { startLocalPlatform } from "../cli/src/local-platform";
 import { startLoadTarget } from "../test/node/load-target";
 import type { LoadReport } from "../workers/load/types";
+import { ENGINE_DEFAULTS } from "../workers/load/engine";
+import { connectIsolateHeap } from "./support/isolate-heap";
 
 const ROOT = join(import.meta.dirname, "..");
 const soakSeconds = Number(process.argv[2] ?? 180);
@@ -55,8 +57,12 @@ async function main() {
       if (rate > 500 && !held) break;
       const l = await loadTest(rate, 10);
       const o = l.overall;
-      const ok = Math.abs(o.rps - rate) / rate <= 0.05 && !o.generatorLimited;
-      line({ bench: "load-rate", asked: rate, achieved: o.rps, requests: o.requests, late: o.late, dropped: o.dropped, generatorLimited: o.generatorLimited, p50: o.latency.p50, p99: o.latency.p99, p99Uncorrected: o.latencyUncorrected.p99, withinFivePercent: ok, loadAverage: os.loadavg()[0] });
+      // Sustained: the asked rate achieved (±5%), nothing dropped, and the median request started on
+      // time (corrected p50 within the late tolerance of the uncorrected one). Late starts beyond that
+      // are reported beside it; their latency already counts from the intended time (wrk2).
+      const onTime = o.latency.p50 - o.latencyUncorrected.p50 <= ENGINE_DEFAULTS.lateToleranceMs;
+      const ok = Math.abs(o.rps - rate) / rate <= 0.05 && o.dropped === 0 && onTime;
+      line({ bench: "load-rate", asked: rate, achieved: o.rps, requests: o.requests, late: o.late, dropped: o.dropped, generatorLimited: o.generatorLimited, p50: o.latency.p50, p99: o.latency.p99, p50Uncorrected: o.latencyUncorrected.p50, p99Uncorrected: o.latencyUncorrected.p99, sustained: ok, loadAverage: os.loadavg()[0] });
       held &&= ok;
       if (held) best = rate;
     }
@@ -67,17 +73,28 @@ async function main() {
     if (soakSeconds <= 0) return;
     const port = new URL(platform.url).port;
     const pids = workerdPids(port);
-    const samples: { t: number; rssMb: number }[] = [];
+    const samples: { t: number; rssMb: number; heapMb: number }[] = [];
+    const heap = await connectIsolateHeap(platform.inspectorPort);
     const started = Date.now();
     const sampler = setInterval(() => {
       const rss = rssMb(pids);
-      if (rss) samples.push({ t: Math.round((Date.now() - started) / 1000), rssMb: rss });
-      if (rss) console.error(`soak t=${samples[samples.length - 1].t}s rss=${rss} MB`);
+      void heap.usedMb().then((heapMb) => {
+        if (!rss) return;
+        samples.push({ t: Math.round((Date.now() - started) / 1000), rssMb: rss, heapMb });
+        console.error(`soak t=${samples[samples.length - 1].t}s rss=${rss} MB worker heap=${heapMb} MB`);
+      });
     }, 10_000);
     const soak = await loadTest(soakRate, soakSeconds);
     clearInterval(sampler);
+    heap.close();
     const slope = slopePerMinute(samples.slice(1)); // the first sample includes warm-up
-    line({ bench: "load-soak", workerdProcesses: pids.length, seconds: soakSeconds, rate: soakRate, requests: soak.overall.requests, windows: soak.windows.length, rssSamplesMb: samples.map((s) => s.rssMb), rssSlopeMbPerMin: Math.round(slope * 100) / 100 });
+    const heapSlope = slopePerMinute(samples.slice(1).map((s) => ({ t: s.t, rssMb: s.heapMb })));
+    line({
+      bench: "load-soak", workerdProcesses: pids.length, seconds: soakSeconds, rate: soakRate, requests: soak.overall.requests, windows: soak.windows.length,
+      rssSamplesMb: samples.map((s) => s.rssMb), rssSlopeMbPerMin: Math.round(slope * 100) / 100,
+      // the Worker isolate's JS heap: what Sentinel's generator and Durable Objects hold
+      workerHeapSamplesMb: samples.map((s) => s.heapMb), workerHeapSlopeMbPerMin: Math.round(heapSlope * 100) / 100,
+    });
   } finally {
     await platform.stop();
     await target.close();

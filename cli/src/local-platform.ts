@@ -22,6 +22,8 @@ export interface LocalPlatform {
   url: string;
   token: string;
   stateDir: string;
+  /** wrangler's DevTools inspector for the Worker (benchmarks read the isolate's heap through it) */
+  inspectorPort: number;
   /** the last lines wrangler printed, for error messages */
   recentLogs(): string[];
   stop(): Promise<void>;
@@ -232,6 +234,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   let stopped = false;
   const platform: LocalPlatform = {
     url: `http://127.0.0.1:${port}`,
+    inspectorPort,
     token,
     stateDir,
     recentLogs: () => [...logs],
