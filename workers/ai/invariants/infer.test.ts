@@ -92,6 +92,21 @@ describe("inferInvariants", () => {
     expect(inferInvariants(model, orders).some((i) => JSON.stringify(i.assertion).includes("oneOf"))).toBe(false);
   });
 
+  it("a value inside a wrapper object echoes only at the same pointer; a count named after its list bounds it", () => {
+    const creates = ["a", "b", "c", "d", "e"].map((email, i) =>
+      obs("createItem", {}, { user: { email, username: `u${i}`, bio: "same" }, total: 1 }, {}, { user: { email, username: `u${i}`, password: "pw-secret" } }),
+    );
+    const found = inferInvariants(model, creates);
+    expect(found.map((i) => i.assertion)).toContainEqual({ cmp: "==", left: { body: "/user/email" }, right: { requestBody: "/user/email" } });
+    expect(sentences(found)).toContain("/user/username equals the request body user.username");
+    expect(JSON.stringify(creates)).not.toMatch(/pw-secret|password/);
+    // a wrapped value never pairs with a same-named field elsewhere
+    const elsewhere = ["a", "b", "c", "d", "e"].map((email) => obs("createItem", {}, { owner: { email } }, {}, { user: { email } }));
+    expect(inferInvariants(model, elsewhere)).toEqual([]);
+    const pages = [1, 2, 3, 4, 5].map((n) => obs("search", { q: `q${n}` }, { articles: items(n), articlesCount: 10 + n }));
+    expect(sentences(inferInvariants(model, pages))).toContain("/articlesCount >= size(/articles)");
+  });
+
   it("an enum value seen only once means the set is incomplete: no rule", () => {
     const list = searches([1, 2, 3, 5, 8, 10, 2, 4], (l) => Math.min(l, 4));
     list.push(obs("search", { q: "rare", limit: 1 }, { total: 1, items: [{ id: 99, status: "deleted" }] }));

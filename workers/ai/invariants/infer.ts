@@ -49,6 +49,12 @@ const NOT_ENUM = /(^|_)(id|ids|uuid|key|name|title|description|summary|text|body
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
 const ISO_DATE = /^\d{4}-\d\d-\d\d/;
 
+/** the names of a count of the list `items`: itemsCount, items_count, totalItems, numItems, itemCount */
+const countOf = (list: string) => {
+  const n = norm(list);
+  const singular = n.replace(/s$/, "");
+  return new Set([`${n}count`, `total${n}`, `num${n}`, `${singular}count`]);
+};
 const lastSegment = (pointer: string) => (pointer.split("/").pop() ?? "").replace(/~1/g, "/").replace(/~0/g, "~");
 const parentOf = (pointer: string) => pointer.slice(0, pointer.lastIndexOf("/"));
 const norm = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
@@ -87,7 +93,8 @@ function paramOperand(key: string): { operand: Operand; words: string } {
   const name = key.slice(dot + 1);
   if (where === "query") return { operand: { query: name }, words: `query parameter ${name}` };
   if (where === "path") return { operand: { path: name }, words: `path parameter ${name}` };
-  return { operand: { requestBody: `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` }, words: `request body ${name}` };
+  // body keys are already pointers without the leading slash (observe.ts)
+  return { operand: { requestBody: `/${name}` }, words: `request body ${name.split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".")}` };
 }
 
 /** The response schema at a pointer (list indexes step into `items`), when the spec says. */
@@ -177,8 +184,11 @@ function inferOperation(model: ApiModel, op: Operation, observations: Observatio
 
   // total >= size(list), the total beside the list (or at the top for a top-level list)
   for (const total of scalarPointers) {
-    if (!TOTAL.test(lastSegment(total))) continue;
+    const generic = TOTAL.test(lastSegment(total));
     for (const list of arrayPointers) {
+      // "total", "count"… beside the list, or a count named after it (articles ↔ articlesCount)
+      const named = list !== "" && parentOf(list) === parentOf(total) && countOf(lastSegment(list)).has(norm(lastSegment(total)));
+      if (!generic && !named) continue;
       if (list === total || (parentOf(list) !== parentOf(total) && list !== "")) continue;
       const tally = new Tally();
       for (const o of observations) {
@@ -191,12 +201,15 @@ function inferOperation(model: ApiModel, op: Operation, observations: Observatio
     }
   }
 
-  // a response field equal to the request parameter of the same name (`id` ↔ path `…Id`)
+  // a response field equal to the request parameter of the same name (`id` ↔ path `…Id`); a body
+  // value inside a wrapper object ({"user": {"email"}}) only to the field at the same pointer
   for (const key of paramKeys) {
     const name = key.slice(key.indexOf(".") + 1);
+    const nested = key.startsWith("body.") && name.includes("/");
+    const bare = key.startsWith("body.") ? lastSegment(`/${name}`) : name;
     for (const field of scalarPointers) {
       const fieldName = lastSegment(field);
-      const named = norm(fieldName) === norm(name) || (key.startsWith("path.") && norm(fieldName) === "id" && /id$/i.test(name) && field.split("/").length <= 3);
+      const named = nested ? field === `/${name}` : norm(fieldName) === norm(bare) || (key.startsWith("path.") && norm(fieldName) === "id" && /id$/i.test(name) && field.split("/").length <= 3);
       if (!named || field.split("/").length > 3) continue;
       const tally = new Tally();
       for (const o of observations) {

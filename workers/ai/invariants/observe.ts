@@ -9,7 +9,7 @@ export type Scalar = string | number | boolean | null;
 
 export interface Observation {
   operationId: string;
-  /** "query.limit", "path.itemId", "body.name" → value sent */
+  /** "query.limit", "path.itemId", "body.name", "body.user/email" (a pointer into the body) → value sent */
   params: Record<string, Scalar>;
   /** JSON pointer → scalar value, objects only (never inside a list) */
   scalars: Record<string, Scalar>;
@@ -37,6 +37,7 @@ const MAX_STRING = 120;
 /** parameter names that carry credentials: never kept */
 const SENSITIVE = /(pass(word)?|secret|token|api[-_]?key|auth|session|cookie|credential|signature|private)/i;
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 function scalar(value: unknown, secrets: readonly string[]): Scalar | undefined {
@@ -86,8 +87,14 @@ export function observe(input: ObserveInput): Observation | undefined {
   const out: Observation = { operationId: input.operationId, params: {}, scalars: {}, arrays: {}, items: {} };
   addParams(out.params, "query", input.query, input.secrets);
   addParams(out.params, "path", input.pathParams, input.secrets);
-  if (input.requestBody && typeof input.requestBody === "object" && !Array.isArray(input.requestBody)) {
-    addParams(out.params, "body", input.requestBody as Record<string, unknown>, input.secrets);
+  if (isRecord(input.requestBody)) {
+    // body keys are JSON pointers without the leading slash: "body.name", and one level inside a
+    // wrapper object ({"user": {"email": …}}) "body.user/email"
+    for (const [name, value] of Object.entries(input.requestBody)) {
+      if (SENSITIVE.test(name)) continue;
+      if (!isRecord(value)) addParams(out.params, "body", { [escape(name)]: value }, input.secrets);
+      else for (const [inner, v] of Object.entries(value)) if (!SENSITIVE.test(inner) && !isRecord(v)) addParams(out.params, "body", { [`${escape(name)}/${escape(inner)}`]: v }, input.secrets);
+    }
   }
   walk(input.body, "", 0, out, input.secrets);
   return out;
