@@ -5,6 +5,7 @@
  *   /ok/...        200 {"ok":true,...}          (?delay=ms waits first)
  *   /list/<name>   200 {"items":[{"id":"<name>-1"},…,{"id":"<name>-3"}]} (so is /list/<name>/<id>)
  *   /error/...     500 text/plain
+ *   /capacity/<rps>/<name>  200 while at most <rps> requests under <name> arrived in the last second, then 503
  *   /hang/...      never answers
  *   /slow/...      answers after ?ms= (default 12 s)
  *   /huge/...      streams ?mb= megabytes (default 50)
@@ -62,6 +63,9 @@ function record(req: IncomingMessage, res: ServerResponse, name: string, failFir
   });
 }
 
+/** arrival times (ms) per /capacity/<rps>/<name> */
+const arrivals = new Map<string, number[]>();
+
 /** Takes the phoenix server down for `ms`; set by setup(). */
 let phoenixDown: (ms: number) => void = () => undefined;
 
@@ -110,6 +114,17 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
     case "error":
       res.writeHead(500, { "content-type": "text/plain" }).end("internal failure");
       return;
+    case "capacity": {
+      // a target with a known capacity: what a stress test must find as its breaking point
+      const [, , rps, name = ""] = path.split("/");
+      const now = Date.now();
+      const recent = (arrivals.get(name) ?? []).filter((t) => t > now - 1000);
+      recent.push(now);
+      arrivals.set(name, recent);
+      const over = recent.length > Number(rps);
+      res.writeHead(over ? 503 : 200, { "content-type": "application/json" }).end(JSON.stringify({ over }));
+      return;
+    }
     case "hang":
       return; // the socket stays open; teardown destroys it
     case "slow": {

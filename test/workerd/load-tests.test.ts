@@ -119,6 +119,27 @@ describe("load tests API", () => {
     expect(load.overall.requests).toBe(await hits(path));
   });
 
+  it("stress climbs until the target breaks and reports that breaking point (rate, p95, errors)", async () => {
+    // the target refuses (503) beyond 20 requests a second; the climb goes from 3 to 60 req/s in 8 s
+    const res = await postJson("/api/v1/load-tests", { spec: { inline: spec("/capacity/20/stress") }, target: { url: target }, profile: "stress", rate: 60, duration: 8,
+      // judged on errors only: on a loaded machine the corrected p95 may cross a latency limit first
+      stress: { p95Ms: 60_000, errorRate: 0.05 } });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    await waitDone(id);
+    const load = await report(id);
+    const broke = load.breakingPoint;
+    expect(broke).toBeTruthy();
+    expect(broke!.errorRate).toBeGreaterThan(0.05);
+    // where it broke: above the capacity's neighbourhood from below, well under the top of the climb
+    expect(broke!.rate).toBeGreaterThan(12);
+    expect(broke!.rate).toBeLessThan(50);
+    // every window before it was clean
+    const before = load.windows.filter((w) => w.t < broke!.t);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((w) => w.errors === 0)).toBe(true);
+  });
+
   it("stops a test whose target is in distress", async () => {
     const res = await postJson("/api/v1/load-tests", {
       spec: { inline: { openapi: "3.0.3", info: { title: "x", version: "1" }, paths: { "/error/load": { get: { responses: { "500": { description: "boom" } } } } } } },
