@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel } from "../../workers/model";
 import type { Fetch } from "../../workers/orchestrator/auth/provision";
-import { recheckIdentities, runPreflight } from "./preflight";
+import { recheckIdentities, refusedIdentities, runPreflight } from "./preflight";
 
 const json = "application/json";
 const model = {
@@ -22,9 +22,9 @@ const target = (valid: Set<string>): Fetch => async (_url, init) => {
 describe("pre-flight of identities", () => {
   it("checks given identities against /me and says why authorization between users cannot run", async () => {
     const result = await runPreflight({ model, target: "http://t.test", identities: { alice: { Authorization: "Bearer a" }, bob: { Authorization: "Bearer b" } }, fetch: target(new Set(["a"])) });
-    expect(result.report.identities.map((i) => [i.name, i.source, i.ok, i.detail])).toEqual([["alice", "given", true, "GET /me → 200"], ["bob", "given", false, "GET /me → 401"]]);
+    expect(result.report.identities.map((i) => [i.name, i.source, i.ok, i.detail])).toEqual([["alice", "given", true, "GET /me → 200"], ["bob", "given", false, "401 on GET /me"]]);
     expect(result.report.identities[0].account).toEqual({ email: "a@example.com" });
-    expect(result.report.authorization).toBe("authorization between users not tested: only alice works (bob: GET /me → 401)");
+    expect(result.report.authorization).toBe("authorization between users not tested: only alice works (bob: 401 on GET /me)");
     expect(result.identities).toEqual({ alice: { Authorization: "Bearer a" }, bob: { Authorization: "Bearer b" } });
   });
 
@@ -41,8 +41,34 @@ describe("pre-flight of identities", () => {
     expect(before.report.authorization).toBeUndefined();
     valid.delete("b");
     const lines = await recheckIdentities({ model, target: "http://t.test", identities, report: before.report, fetch: target(valid) });
-    expect(lines).toEqual(["bob stopped working during the run (GET /me → 401 afterwards): findings on its later requests may be consequences of that, not faults of their own"]);
+    expect(lines).toEqual(["bob stopped working during the run (401 on GET /me afterwards): findings on its later requests may be consequences of that, not faults of their own"]);
     expect(before.report.identities[0].afterRun).toBeUndefined();
     expect(before.report.identities[1].afterRun).toMatch(/^stopped working/);
+  });
+
+  it("verifies given identities with a /me whose answer names no user, else with any secured GET, and says when they are refused", async () => {
+    const op = (path: string, operationId: string, extra: Record<string, unknown> = {}) => ({ operationId, method: "get", path, tags: [], deprecated: false, parameters: [], security: [{ bearer: [] }], pointer: "#",
+      responses: [{ status: "200", content: [{ contentType: json, schema: { type: "object", properties: { clientName: { type: "string" } } } }], headers: [], links: [] }], ...extra });
+    const seen: string[] = [];
+    const recording = (inner: Fetch): Fetch => async (url, init) => (seen.push(`${init.method} ${new URL(url).pathname}`), inner(url, init));
+    const withMe = { ...model, operations: [op("/things", "listThings"), op("/me", "getMe")] } as unknown as ApiModel;
+    const empty = { alice: { Authorization: "Bearer " }, bob: { Authorization: "Bearer " } };
+    const refused = await runPreflight({ model: withMe, target: "http://t.test", identities: empty, fetch: recording(target(new Set(["a"]))) });
+    expect(seen).toEqual(["GET /me", "GET /me"]);
+    expect(refused.lines[0]).toBe("alice: does not work: 401 on GET /me — given");
+    expect(refusedIdentities(refused.report)).toEqual({ fatal: true, message: "error: given identities not accepted by the target: alice (401 on GET /me); bob (401 on GET /me) — no secured operation was tested as a signed-in user" });
+    expect(refused.report.authorization).toBe("authorization between users not tested: no identity works (alice: 401 on GET /me; bob: 401 on GET /me)");
+
+    // no /me at all: a secured list without required parameters; there only a 401 is a refusal
+    const listOnly = { ...model, operations: [op("/things/{id}", "getThing"), op("/things", "listThings", { parameters: [{ name: "q", in: "query", required: true, schema: { type: "string" } }] }), op("/orders", "listOrders")] } as unknown as ApiModel;
+    seen.length = 0;
+    const byList = await runPreflight({ model: listOnly, target: "http://t.test", identities: { alice: { Authorization: "Bearer a" }, bob: { Authorization: "Bearer " } }, fetch: recording(target(new Set(["a"]))) });
+    expect(seen).toEqual(["GET /orders", "GET /orders"]);
+    expect(byList.report.identities.map((i) => [i.name, i.ok, i.detail])).toEqual([["alice", true, "GET /orders → 200"], ["bob", false, "401 on GET /orders"]]);
+    expect(refusedIdentities(byList.report)?.fatal).toBe(false);
+    const forbidden: Fetch = async () => new Response("{}", { status: 403 });
+    const scoped = await runPreflight({ model: listOnly, target: "http://t.test", identities: { alice: { Authorization: "Bearer a" } }, fetch: forbidden });
+    expect(scoped.report.identities.map((i) => [i.ok, i.detail])).toEqual([[true, "not verified (GET /orders → 403)"]]);
+    expect(refusedIdentities(scoped.report)).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
  * as identity headers (which every output redacts).
  */
 import type { ApiModel, Operation } from "../../workers/model";
-import { findOperation, inferAuthFlow, placementFor, profileOperation, ref, type AuthFlow, type AuthOperation, type CredentialPlacement } from "../../workers/orchestrator/auth/infer";
+import { findOperation, inferAuthFlow, placementFor, profileOperation, ref, verificationOperation, type AuthFlow, type AuthOperation, type CredentialPlacement } from "../../workers/orchestrator/auth/infer";
 import { provisionIdentities, verifyIdentity, type Fetch, type IdentityStatus } from "../../workers/orchestrator/auth/provision";
 import type { ReportPreflight } from "../../workers/reports/types";
 import { CliError } from "./exit-codes";
@@ -57,7 +57,22 @@ export function flowFromConfig(model: ApiModel, config: AuthConfig): AuthFlow {
   return flow;
 }
 
-const describe = (s: IdentityStatus) => `${s.name}: ${s.ok ? "works" : "does not work"} — ${s.source === "given" ? "given" : s.how}${s.detail ? ` (${s.detail})` : ""}`;
+const describe = (s: IdentityStatus) =>
+  s.ok ? `${s.name}: works — ${s.source === "given" ? "given" : s.how}${s.detail ? ` (${s.detail})` : ""}` : `${s.name}: does not work: ${s.detail ?? "unverified"} — ${s.source === "given" ? "given" : s.how}`;
+
+/**
+ * Given identities the pre-flight proved refused (a 401 on a secured read): their secured
+ * requests were all anonymous. When every given identity is refused the run tested nothing as a
+ * signed-in user, so it must not pass (fatal); otherwise a warning.
+ */
+export function refusedIdentities(report: ReportPreflight): { message: string; fatal: boolean } | undefined {
+  const given = report.identities.filter((s) => s.source === "given");
+  const refused = given.filter((s) => !s.ok).map((s) => `${s.name} (${s.detail ?? "does not work"})`);
+  if (refused.length === 0) return undefined;
+  const fatal = refused.length === given.length;
+  const what = fatal ? "no secured operation was tested as a signed-in user" : "their requests were sent without working credentials";
+  return { fatal, message: `${fatal ? "error" : "warning"}: given identit${refused.length > 1 ? "ies" : "y"} not accepted by the target: ${refused.join("; ")} — ${what}` };
+}
 
 /** Why BOLA/BFLA between users cannot run, from what the pre-flight found; undefined when two identities work. */
 function authorizationNote(statuses: IdentityStatus[], noFlowReason?: string): string | undefined {
@@ -71,7 +86,7 @@ function authorizationNote(statuses: IdentityStatus[], noFlowReason?: string): s
 
 export async function runPreflight(opts: { model: ApiModel; target: string; identities?: Identities; auth?: AuthConfig; fetch?: Fetch; timeoutMs?: number }): Promise<PreflightResult> {
   const fetchFn: Fetch = opts.fetch ?? ((url, init) => fetch(url, init));
-  const profile = profileOperation(opts.model);
+  const check = verificationOperation(opts.model);
   if (opts.identities && Object.keys(opts.identities).length > 0) {
     const statuses: IdentityStatus[] = [];
     let unreachable = false;
@@ -81,7 +96,7 @@ export async function runPreflight(opts: { model: ApiModel; target: string; iden
         statuses.push({ name, source: "given", ok: true, how: "given", detail: "not verified (the target did not answer the pre-flight)" });
         continue;
       }
-      const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, profile ? ref(profile) : undefined, headers);
+      const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
       unreachable = / failed: /.test(verified.detail);
       statuses.push({ name, source: "given", ok: verified.ok || unreachable, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}) });
     }
@@ -120,14 +135,14 @@ export async function runPreflight(opts: { model: ApiModel; target: string; iden
  * report, so findings of its later cases can be read as possible consequences, not causes.
  */
 export async function recheckIdentities(opts: { model: ApiModel; target: string; identities?: Identities; report: ReportPreflight; fetch?: Fetch; timeoutMs?: number }): Promise<string[]> {
-  const profile = profileOperation(opts.model);
-  if (!profile || !opts.identities) return [];
+  const check = verificationOperation(opts.model);
+  if (!check || !opts.identities) return [];
   const fetchFn: Fetch = opts.fetch ?? ((url, init) => fetch(url, init));
   const lines: string[] = [];
   for (const status of opts.report.identities) {
     const headers = opts.identities[status.name];
     if (!status.ok || !headers) continue;
-    const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, ref(profile), headers);
+    const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, ref(check.op), headers, check.profile);
     if (verified.ok) continue;
     status.afterRun = `stopped working during the run (${verified.detail} afterwards): findings on its later requests may be consequences of that, not faults of their own`;
     lines.push(`${status.name} ${status.afterRun}`);

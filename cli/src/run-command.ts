@@ -20,7 +20,7 @@ import { createProgress, snapshotOf, type ProgressReporter } from "./progress";
 import type { RunSettings } from "./settings";
 import { loadSpec, type SpecSource } from "./spec-source";
 import { formatSummary } from "./summary";
-import { recheckIdentities, runPreflight } from "./preflight";
+import { recheckIdentities, refusedIdentities, runPreflight } from "./preflight";
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
@@ -133,6 +133,10 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       for (const why of (await client.erroredReasons(runId)).slice(0, 5)) io.stderr.write(`  errored: ${why}\n`);
       return EXIT_ERROR;
     }
+    // a refused identity made its secured requests anonymous: never a silent pass
+    const refused = refusedIdentities(preflight.report);
+    if (refused) io.stderr.write(`sentinel: ${refused.message}\n`);
+    if (refused?.fatal) return EXIT_ERROR;
     if (report.run.stats.errored > 0) {
       const reasons = (await client.erroredReasons(runId)).slice(0, 3);
       io.stderr.write(`sentinel: ${report.run.stats.errored} of ${report.run.stats.cases} cases errored${reasons.length ? `, e.g. ${reasons.join("; ")}` : ""}\n`);

@@ -126,6 +126,21 @@ export function profileOperation(model: ApiModel): Operation | undefined {
   );
 }
 
+/**
+ * The safe secured read that proves an identity works: the `/me`-like operation, else any
+ * secured GET at a path of that shape, else any secured GET without path or required
+ * parameters (a list). A 401 on it means the identity's credentials are not accepted.
+ */
+export function verificationOperation(model: ApiModel): { op: Operation; profile: boolean } | undefined {
+  const profile = profileOperation(model);
+  if (profile) return { op: profile, profile: true };
+  const reads = model.operations.filter((op) => op.method === "get" && !isPublic(op) && !op.path.includes("{") && !op.parameters.some((p) => p.required && p.in !== "header"));
+  const own = reads.find((op) => PROFILE_WORDS.test(op.path.replace(/\/+$/, "")) || /^(get)?(me|self|whoami|current[-_]?user|my[-_]?profile)$/i.test(op.operationId));
+  if (own) return { op: own, profile: true };
+  const any = [...reads].sort((a, b) => a.path.split("/").length - b.path.split("/").length)[0];
+  return any ? { op: any, profile: false } : undefined;
+}
+
 /** The spec's signup + login flow, or why there is none. */
 export function inferAuthFlow(model: ApiModel): Inference {
   const placement = placementFor(model);

@@ -206,8 +206,18 @@ function expand(template: unknown, random: string): unknown {
 }
 
 /** Checks an identity against the caller's profile operation: 2xx proves it, and names the account. */
-export async function verifyIdentity(opts: Target & { model: ApiModel }, profile: AuthOperation | undefined, headers: Record<string, string>): Promise<{ ok: boolean; detail: string; account?: Record<string, string> }> {
-  if (!profile) return { ok: true, detail: "not verified (the spec has no /me-like operation)" };
+/**
+ * Does an identity work? One safe secured read with its headers: the `/me`-like operation (any
+ * non-2xx fails), or — `ownRecord: false` — another secured read, where only a 401 proves the
+ * credentials refused (a 403 or 404 there may be the identity's scope or data, not its token).
+ */
+export async function verifyIdentity(
+  opts: Target & { model: ApiModel },
+  profile: AuthOperation | undefined,
+  headers: Record<string, string>,
+  ownRecord = true,
+): Promise<{ ok: boolean; detail: string; account?: Record<string, string> }> {
+  if (!profile) return { ok: true, detail: "not verified (the spec has no secured GET without required parameters)" };
   try {
     const exchange = await send(opts, profile, opts.model, undefined, headers);
     if (exchange.status >= 200 && exchange.status < 300) {
@@ -215,7 +225,8 @@ export async function verifyIdentity(opts: Target & { model: ApiModel }, profile
       const schema = op?.responses.find((r) => /^2/.test(r.status))?.content[0]?.schema;
       return { ok: true, detail: `${label(profile)} → ${exchange.status}`, account: accountOf(exchange.json, fieldsOf(schema, opts.model.schemas)) };
     }
-    return { ok: false, detail: `${label(profile)} → ${exchange.status}` };
+    if (!ownRecord && exchange.status !== 401) return { ok: true, detail: `not verified (${label(profile)} → ${exchange.status})` };
+    return { ok: false, detail: `${exchange.status} on ${label(profile)}` };
   } catch (err) {
     return { ok: false, detail: `${label(profile)} failed: ${(err as Error).message}` };
   }
