@@ -250,8 +250,13 @@ function extractVariables(extract: Record<string, Extraction>, request: BuiltReq
 
 export function extractValue(extraction: Extraction, request: { url: string }, response: ReceivedResponse): unknown {
   switch (extraction.from) {
-    case "body":
-      return getByPointer(jsonValue(response), extraction.pointer);
+    case "body": {
+      const value = getByPointer(jsonValue(response), extraction.pointer);
+      if (!extraction.pick) return value;
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+      const record = value as Record<string, unknown>;
+      return Object.fromEntries(extraction.pick.filter((key) => record[key] !== undefined && record[key] !== null).map((key) => [key, record[key]]));
+    }
     case "status":
       return response.status;
     case "header": {

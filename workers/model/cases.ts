@@ -68,7 +68,11 @@ export interface RequestTemplate {
 }
 
 export type Extraction =
-  | { from: "body"; pointer: string } // JSON pointer into the JSON response body, "" for whole body
+  /**
+   * JSON pointer into the JSON response body, "" for the whole body; with `pick`, the object found
+   * there reduced to those properties (null values left out): a representation to send back
+   */
+  | { from: "body"; pointer: string; pick?: string[] }
   | { from: "header"; name: string }
   | { from: "status" }
   /** last path segment of the Location header (resolved against the request URL) */

@@ -18,6 +18,7 @@ export const CHECK_NAMES = [
   "idempotency",
   "location_header",
   "optimistic_concurrency",
+  "round_trip",
   "stateful_invariant",
   "ignored_auth",
   "jwt_weakness",
@@ -151,6 +152,12 @@ export const CHECK_CATALOG: Record<CheckName, CheckInfo> = {
     severity: "medium",
     title: "Stale write accepted",
     help: "An update carrying If-Match with an ETag that an earlier update had already made outdated was applied instead of refused with 412: concurrent clients silently overwrite each other's changes.",
+    tags: ["stateful"],
+  },
+  round_trip: {
+    severity: "medium",
+    title: "Own representation refused or changed",
+    help: "A resource read and sent back unchanged (PUT/PATCH with its own fields and the values the server produced: version, checksum, ETag) was refused, or a later read showed it changed: clients cannot save what they were given.",
     tags: ["stateful"],
   },
   stateful_invariant: {

@@ -13,6 +13,7 @@ import { AGENTS, getAgent } from "./agents";
 import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { pathPlaceholders } from "./agents/resources";
 import type { Agent, PlanConfig } from "./agents/types";
+import { seekUncovered } from "./seek-coverage";
 
 export interface PlanInput {
   model: ApiModel;
@@ -117,6 +118,15 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
       for (let n = 2; ids.has(id); n++) id = `${testCase.id}~${n}`;
       ids.add(id);
       cases.push(id === testCase.id ? testCase : { ...testCase, id });
+    }
+  }
+
+  // toward what the agents left uncovered: every enum member and boolean sent once, empty lists
+  if (selected.some((agent) => agent.name === "functional-positive")) {
+    for (const testCase of seekUncovered(model, cases, input.seed, config)) {
+      if (ids.has(testCase.id)) continue;
+      ids.add(testCase.id);
+      cases.push(testCase);
     }
   }
 

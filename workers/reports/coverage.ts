@@ -39,7 +39,7 @@ export interface CoverageContext {
 export const CHECK_FAMILIES: Record<string, readonly CheckName[]> = {
   conformance: ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance", "response_headers_conformance"],
   "input validation": ["negative_data_rejection", "positive_data_acceptance", "missing_required_header"],
-  stateful: ["use_after_free", "ensure_resource_availability", "idempotency", "location_header", "stateful_invariant"],
+  stateful: ["use_after_free", "ensure_resource_availability", "idempotency", "location_header", "optimistic_concurrency", "round_trip", "stateful_invariant"],
   authentication: ["ignored_auth", "jwt_weakness"],
   authorization: ["bola", "bfla"],
   injection: ["sql_injection", "nosql_injection", "command_injection", "path_traversal", "ssrf", "template_injection"],

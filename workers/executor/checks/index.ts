@@ -12,6 +12,7 @@ import { command_injection, nosql_injection, path_traversal, sql_injection, ssrf
 import { missing_required_header, negative_data_rejection, positive_data_acceptance, unsupported_method } from "./negative";
 import { inferred_invariant, llm_oracle } from "./oracles";
 import { max_response_time } from "./performance";
+import { round_trip } from "./round-trip";
 import { ensure_resource_availability, idempotency, location_header, optimistic_concurrency, stateful_invariant, use_after_free } from "./stateful";
 import type { CheckContext, CheckFunction } from "./types";
 
@@ -33,6 +34,7 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
   idempotency,
   location_header,
   optimistic_concurrency,
+  round_trip,
   stateful_invariant,
   ignored_auth,
   jwt_weakness,

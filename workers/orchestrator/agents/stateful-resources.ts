@@ -125,7 +125,7 @@ function bodyHasProperty(env: AgentEnv, schema: JsonSchema, name: string): boole
   return !(isObject(r) && r.readOnly === true);
 }
 
-function responseProperties(env: AgentEnv, op: Operation | undefined): Record<string, JsonSchema> {
+export function responseProperties(env: AgentEnv, op: Operation | undefined): Record<string, JsonSchema> {
   if (!op) return {};
   for (const response of op.responses.filter((r) => /^2/.test(r.status))) {
     const media = response.content.find((m) => isJsonMedia(m.contentType));

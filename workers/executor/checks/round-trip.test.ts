@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { round_trip } from "./round-trip";
+import { ctx, record } from "./test-support";
+
+const item = { path: "/pets/{petId}", urlPath: "/pets/7", pathParams: { petId: "{{petId}}" } };
+const readBefore = record({ id: "read-before", method: "GET", ...item, status: 200, body: { id: 7, name: "Rex", tag: "a&b", updatedAt: "2024-01-01T00:00:00Z" }, headers: { etag: '"v1"' } });
+/** a PUT of the read's representation (the spec's Pet requires a password, which a read never returns: one is added) */
+const put = (status: number, requestHeaders: Record<string, string> = {}, requestBody: unknown = { name: "Rex", tag: "a&b", password: "pw" }) =>
+  record({ id: "send-back-put", method: "PUT", ...item, status, requestBody, requestHeaders, body: status < 300 ? { id: 7, name: "Rex" } : { message: "checksum mismatch" } });
+
+describe("round_trip", () => {
+  it("fails when the server refuses its own unchanged representation", () => {
+    for (const status of [400, 409, 422]) {
+      expect(round_trip(ctx(put(status), { others: [readBefore], params: { readStep: "read-before" } }))).toMatchObject({ status: "failed", signature: `refused:${status}` });
+    }
+    // 412 only when the precondition was the read's own ETag
+    expect(round_trip(ctx(put(412, { "If-Match": '"v1"' }), { others: [readBefore], params: { readStep: "read-before" } })).status).toBe("failed");
+    expect(round_trip(ctx(put(412), { others: [readBefore], params: { readStep: "read-before" } })).status).toBe("skipped");
+  });
+  it("passes on 2xx; no verdict on auth, missing resources, 428, 5xx, or a failed read", () => {
+    expect(round_trip(ctx(put(200), { others: [readBefore], params: { readStep: "read-before" } })).status).toBe("passed");
+    for (const status of [401, 403, 404, 428, 500]) expect(round_trip(ctx(put(status), { others: [readBefore], params: { readStep: "read-before" } })).status).toBe("skipped");
+    const failedRead = record({ id: "read-before", method: "GET", ...item, status: 404 });
+    expect(round_trip(ctx(put(409), { others: [failedRead], params: { readStep: "read-before" } })).status).toBe("skipped");
+  });
+  it("a representation the write schema does not admit may be refused: no verdict", () => {
+    // Pet requires the writeOnly password, which no read returns
+    const incomplete = put(400, {}, { name: "Rex" });
+    const result = round_trip(ctx(incomplete, { others: [readBefore], params: { readStep: "read-before" } }));
+    expect(result.status).toBe("skipped");
+    expect(result.message).toContain("not a valid request body");
+  });
+  it("on the read after the write: a field sent back unchanged must read back as before, volatile ones aside", () => {
+    const after = (body: unknown) => record({ id: "read-after-put", method: "GET", ...item, status: 200, body });
+    const params = { readStep: "read-before", writeStep: "send-back-put" };
+    const changed = round_trip(ctx(after({ id: 7, name: "Rex", tag: "a&amp;b" }), { others: [readBefore, put(200)], params }));
+    expect(changed).toMatchObject({ status: "failed", signature: "changed:tag" });
+    expect(changed.message).toContain("a&amp;b");
+    expect(round_trip(ctx(after({ id: 7, name: "Rex", tag: "a&b", updatedAt: "2025-01-01T00:00:00Z" }), { others: [readBefore, put(200)], params })).status).toBe("passed");
+    // a token renewed by the write (checksum, version) is no change
+    const sentChecksum = put(200, {}, { name: "Rex", checksum: "c1", version: 1, password: "pw" });
+    const before = record({ id: "read-before", method: "GET", ...item, status: 200, body: { id: 7, name: "Rex", checksum: "c1", version: 1 } });
+    expect(round_trip(ctx(after({ id: 7, name: "Rex", checksum: "c2", version: 2 }), { others: [before, sentChecksum], params })).status).toBe("passed");
+    // the write was refused: nothing to compare
+    expect(round_trip(ctx(after({ id: 7, name: "Other" }), { others: [readBefore, put(409)], params })).status).toBe("skipped");
+  });
+});

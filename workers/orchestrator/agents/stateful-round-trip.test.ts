@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { ApiModel, Operation, TestCase } from "../../model";
+import { stateful } from "./stateful";
+import { agentEnv } from "./requests";
+import { representationFields } from "./stateful-round-trip";
+import { petstoreModel } from "./test-fixtures";
+
+const config = { identities: [], maxCasesPerOperation: 50 };
+
+function roundTrip(model: ApiModel): TestCase | undefined {
+  return (stateful.generate({ model, seed: 1, config }) as TestCase[]).find((c) => c.tags?.includes("round-trip") && c.operationId === "createPet");
+}
+
+function withUpdate(change: (op: Operation) => void): ApiModel {
+  const model = petstoreModel();
+  change(model.operations.find((o) => o.operationId === "updatePet")!);
+  return model;
+}
+
+describe("round trip chain", () => {
+  it("reads the resource and PUTs back the fields the write takes, then reads it again", () => {
+    const c = roundTrip(petstoreModel())!;
+    expect(c.steps.map((s) => s.id)).toEqual(["create", "read-before", "send-back-put", "read-after-put"]);
+    const [, read, put, after] = c.steps;
+    // writable in the write body and returned by the read: never id/createdAt (readOnly), never code/tags (not returned)
+    expect(read.extract).toEqual({ representation0: { from: "body", pointer: "", pick: ["name", "status", "age", "email"] } });
+    expect(put.request.body?.value).toBe("{{representation0}}");
+    expect(put.request.unique).toBeUndefined();
+    expect(put.checks.find((x) => x.name === "round_trip")?.params).toEqual({ readStep: "read-before" });
+    expect(after.checks.find((x) => x.name === "round_trip")?.params).toEqual({ readStep: "read-before", writeStep: "send-back-put" });
+  });
+
+  it("sends back every value the read produced under a parameter's name: If-Match ← ETag, a header named after a field", () => {
+    const model = withUpdate((op) => {
+      op.parameters = [...op.parameters, { name: "If-Match", in: "header", required: false, schema: { type: "string" } }, { name: "X-Status", in: "header", required: true, schema: { type: "string" } }];
+    });
+    const [, read, put] = roundTrip(model)!.steps;
+    expect(read.extract).toMatchObject({ produced0_0: { from: "header", name: "etag" }, produced0_1: { from: "body", pointer: "/status" } });
+    expect(put.request.headers).toMatchObject({ "If-Match": "{{produced0_0}}", "X-Status": "{{produced0_1}}" });
+  });
+
+  it("no round trip when the read cannot give a complete body, or the write is a JSON Patch", () => {
+    const env = agentEnv({ model: petstoreModel(), seed: 1, config });
+    const op = (id: string) => env.model.operations.find((o) => o.operationId === id)!;
+    expect(representationFields(env, op("getPet"), op("updatePet"))).toEqual(["name", "status", "age", "email"]);
+    // a required property no read returns
+    const required = withUpdate((put) => {
+      put.requestBody = { required: true, content: [{ contentType: "application/json", schema: { type: "object", required: ["name", "code"], properties: { name: { type: "string" }, code: { type: "string" } } } }] };
+    });
+    expect(roundTrip(required)).toBeUndefined();
+    const patch = withUpdate((put) => {
+      put.requestBody = { required: true, content: [{ contentType: "application/json-patch+json", schema: { type: "array", items: { type: "object" } } }] };
+    });
+    expect(roundTrip(patch)).toBeUndefined();
+  });
+});

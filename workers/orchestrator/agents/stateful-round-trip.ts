@@ -1,0 +1,118 @@
+/**
+ * Round trips: values the server produced go back to it. A resource is created and read; its
+ * representation (the read's top-level fields the write body declares writable) is sent back
+ * unchanged with PUT, read again, and — when the item also has a JSON PATCH — sent back once
+ * more with PATCH. Every parameter of the write that names a value the read produced (a header
+ * or a body field of the same name: a version, a checksum, an ETag for If-Match) carries that
+ * value. The server must accept its own representation and change nothing (round_trip): a
+ * checksum or version it refuses to take back, a uniqueness rule that collides with the resource
+ * itself, a field that drifts on every write (units, escaping) are found here and nowhere else.
+ */
+import type { Extraction, JsonSchema, Operation, Step } from "../../model";
+import { check, opLabel, type CaseDraft } from "./case-helpers";
+import type { Rng } from "../generate/random";
+import { conformanceChecks, isJsonMedia, settableParams, type AgentEnv } from "./requests";
+import { flattenAllOf, resolve } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
+import { createResource, itemRequest, responseProperties, type ResourceTarget } from "./stateful-resources";
+
+/** "X-Entity-Version", "entity_version", "entityVersion" → "entityversion": names that mean the same. */
+function nameKey(name: string): string {
+  return name.replace(/^x-/i, "").replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+}
+
+/** A write body the representation can be sent as: JSON (never JSON Patch), an object of properties. */
+function writeBody(env: AgentEnv, op: Operation): { schema: JsonSchema; properties: Record<string, JsonSchema>; required: string[] } | undefined {
+  const media = op.requestBody?.content.find((m) => isJsonMedia(m.contentType) && !/json-patch/i.test(m.contentType));
+  if (!media) return undefined;
+  const flat = flattenAllOf(media.schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties) || flat.oneOf !== undefined || flat.anyOf !== undefined) return undefined;
+  return { schema: media.schema, properties: flat.properties as Record<string, JsonSchema>, required: Array.isArray(flat.required) ? (flat.required as string[]) : [] };
+}
+
+/**
+ * The read's fields the write takes back: declared by both, not readOnly/writeOnly in the write
+ * body. Undefined when a property the write requires is not among them (no complete representation).
+ */
+export function representationFields(env: AgentEnv, read: Operation, write: Operation): string[] | undefined {
+  const body = writeBody(env, write);
+  if (!body) return undefined;
+  const readProps = responseProperties(env, read);
+  const fields = Object.keys(body.properties).filter((name) => {
+    const own = resolve(body.properties[name], env.model.schemas);
+    const returned = readProps[name] === undefined ? undefined : resolve(readProps[name], env.model.schemas);
+    if (returned === undefined || (isObject(returned) && returned.writeOnly === true)) return false;
+    return !(isObject(own) && (own.readOnly === true || own.writeOnly === true));
+  });
+  if (fields.length === 0 || body.required.some((name) => !fields.includes(name))) return undefined;
+  return fields;
+}
+
+/**
+ * Parameters of `write` (headers, query) filled with what `read` produced under the same name: a
+ * response header (If-Match ← ETag, X-Version ← X-Version) or a top-level response field.
+ */
+function producedParameters(env: AgentEnv, read: Operation, write: Operation): { param: string; in: "header" | "query"; extraction: Extraction }[] {
+  const readProps = responseProperties(env, read);
+  const propByKey = new Map(Object.keys(readProps).map((name) => [nameKey(name), name]));
+  const headerByKey = new Map<string, string>();
+  for (const response of read.responses.filter((r) => /^2/.test(r.status))) for (const h of response.headers) headerByKey.set(nameKey(h.name), h.name);
+  const out: { param: string; in: "header" | "query"; extraction: Extraction }[] = [];
+  for (const param of settableParams(env, write)) {
+    if (param.in !== "header" && param.in !== "query") continue;
+    if (param.name.toLowerCase() === "if-match") {
+      out.push({ param: param.name, in: "header", extraction: { from: "header", name: "etag" } });
+      continue;
+    }
+    const key = nameKey(param.name);
+    const header = headerByKey.get(key);
+    const property = propByKey.get(key);
+    if (header !== undefined) out.push({ param: param.name, in: param.in, extraction: { from: "header", name: header.toLowerCase() } });
+    else if (property !== undefined && key !== "id") out.push({ param: param.name, in: param.in, extraction: { from: "body", pointer: `/${property.replace(/~/g, "~0").replace(/\//g, "~1")}` } });
+  }
+  return out;
+}
+
+/** create → read → PUT the read back → read (→ PATCH the read back → read); undefined when no write fits. */
+export function roundTripDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDraft | undefined {
+  const { read } = target;
+  if (!read) return undefined;
+  const writes = [target.put, target.patch].filter((op): op is Operation => op !== undefined).map((op) => ({ op, fields: representationFields(env, read, op) }));
+  const usable = writes.filter((w): w is { op: Operation; fields: string[] } => w.fields !== undefined);
+  if (usable.length === 0) return undefined;
+  const created = createResource(env, target, rng.fork("create"));
+  const steps: Step[] = [...created.steps];
+  const readStep = (id: string, extract: Step["extract"], checks: Step["checks"]): Step => {
+    const request = itemRequest(env, read, rng.fork(id), created.known).request;
+    const out: Step = { id, request, checks, requireSuccess: true };
+    if (extract && Object.keys(extract).length > 0) out.extract = extract;
+    return out;
+  };
+  let previousRead = "read-before";
+  let pending: Step = readStep(previousRead, {}, []);
+  steps.push(pending);
+  usable.forEach(({ op, fields }, i) => {
+    const method = op.method.toLowerCase();
+    const representation = `representation${i}`;
+    const produced = producedParameters(env, read, op);
+    // the read before this write hands over the representation and every produced value
+    pending.extract = { ...(pending.extract ?? {}), [representation]: { from: "body", pointer: "", pick: fields } };
+    produced.forEach((p, j) => (pending.extract![`produced${i}_${j}`] = p.extraction));
+    const write = itemRequest(env, op, rng.fork(`write-${method}`), created.known);
+    const request = write.request;
+    request.body = { contentType: request.body?.contentType ?? "application/json", value: `{{${representation}}}` };
+    delete request.unique;
+    produced.forEach((p, j) => {
+      if (p.in === "header") request.headers[p.param] = `{{produced${i}_${j}}}`;
+      else request.query[p.param] = `{{produced${i}_${j}}}`;
+    });
+    const writeId = `send-back-${method}`;
+    steps.push({ id: writeId, request, checks: [...conformanceChecks(false), check("round_trip", { readStep: previousRead })] });
+    const afterId = `read-after-${method}`;
+    pending = readStep(afterId, {}, [...conformanceChecks(), check("round_trip", { readStep: previousRead, writeStep: writeId })]);
+    steps.push(pending);
+    previousRead = afterId;
+  });
+  const label = usable.map(({ op }) => op.method.toUpperCase()).join(" and ");
+  return { kind: "stateful", title: `${opLabel(read.method, read.path)} then ${label} it back unchanged`, steps, tags: ["round-trip"] };
+}
