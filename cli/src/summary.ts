@@ -1,7 +1,8 @@
 /**
  * The run summary printed on stdout: counts and a k6-style timing line, a findings table
  * (severity, check, METHOD path, title), then per finding what came back (status, a body
- * excerpt) and the curl line that reproduces it, as Schemathesis prints them.
+ * excerpt) and the curl line that reproduces it, as Schemathesis prints them. Findings clustered
+ * by likely root cause are detailed once, by their representative.
  */
 import { countBySeverity, operationLabel, sortFindings } from "../../workers/reports/severity";
 import { otherTriggers, triggerLabel } from "../../workers/reports/triggers";
@@ -52,10 +53,18 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
     for (const row of rows) out.push(fmt(row));
     if (findings.length > MAX_ROWS) out.push(`… and ${findings.length - MAX_ROWS} more (see the reports)`);
     out.push("");
-    sortFindings(findings)
-      .slice(0, MAX_DETAILS)
-      .forEach((f, i) => out.push(...findingDetail(f, i + 1)));
-    if (findings.length > MAX_DETAILS) out.push(`… ${findings.length - MAX_DETAILS} more findings with their curl lines in the reports`);
+    // a cluster (one likely root cause) is detailed once, by its representative
+    const clusters = report.clusters ?? [];
+    const hidden = new Set(clusters.flatMap((c) => c.findings.slice(1)));
+    const byRepresentative = new Map(clusters.map((c) => [c.representative, c]));
+    if (clusters.length > 0) {
+      out.push(`Likely root causes: ${clusters.length} cluster${clusters.length === 1 ? "" : "s"} group ${hidden.size + clusters.length} findings (each detailed once below):`);
+      for (const c of clusters) out.push(`  [${c.severity.toUpperCase()}] ${c.check} × ${c.findings.length}: ${clip(c.operations.join(", "), 140)}`);
+      out.push("");
+    }
+    const detailed = sortFindings(findings).filter((f) => !hidden.has(f.id));
+    detailed.slice(0, MAX_DETAILS).forEach((f, i) => out.push(...findingDetail(f, i + 1, byRepresentative.get(f.id))));
+    if (detailed.length > MAX_DETAILS) out.push(`… ${detailed.length - MAX_DETAILS} more findings with their curl lines in the reports`);
   }
   if (report.coverage) {
     const gaps = coverageGapLines(report.coverage);
@@ -78,9 +87,10 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
 }
 
 /** "1. [HIGH] check · GET /x · title", then the response, a body excerpt and the curl line. */
-function findingDetail(f: Report["findings"][number], n: number): string[] {
+function findingDetail(f: Report["findings"][number], n: number, cluster?: Report["clusters"][number]): string[] {
   const lines = [`${n}. [${f.severity.toUpperCase()}] ${f.check} · ${operationLabel(f.operation)} · ${oneLine(f.title)}`];
   if (f.message) lines.push(`   ${oneLine(f.message)}`);
+  if (cluster) lines.push(`   Same likely cause on ${cluster.findings.length - 1} more operation${cluster.findings.length === 2 ? "" : "s"}: ${clip(cluster.operations.slice(1).join(", "), 160)}`);
   if (f.response) {
     lines.push(`   Received: HTTP ${f.response.status} in ${Math.round(f.response.durationMs)} ms`);
     const body = oneLine(f.response.body);

@@ -83,10 +83,20 @@ describe("sentinel run in local mode against the demo API", () => {
       const multi = report.findings.find((f) => (f.triggers?.length ?? 0) > 1);
       expect(multi, "a finding with several distinct triggers").toBeDefined();
       expect(new Set(multi!.triggers!.map((t) => t.curl)).size).toBeGreaterThan(1);
-      // the terminal details the first findings by severity; those with other triggers list them
-      const detailed = sortFindings(report.findings).slice(0, 20);
+      // the terminal details the first findings by severity, a cluster once; those with other triggers list them
+      const hidden = new Set(report.clusters.flatMap((c) => c.findings.slice(1)));
+      const detailed = sortFindings(report.findings).filter((f) => !hidden.has(f.id)).slice(0, 20);
       if (detailed.some((f) => (f.triggers?.length ?? 0) > 1)) expect(result.stdout).toContain("Also triggered by");
       else expect(result.stdout).not.toContain("Also triggered by");
+      // findings clustered by likely root cause: the demo's one forged-token fault (accepted by every
+      // protected operation) is one cluster, detailed once in the terminal
+      const jwt = report.findings.filter((f) => f.check === "jwt_weakness");
+      const jwtCluster = report.clusters.find((c) => c.check === "jwt_weakness");
+      expect(jwtCluster, JSON.stringify(report.clusters.map((c) => [c.check, c.findings.length]))).toBeDefined();
+      expect(jwtCluster!.findings.length).toBe(jwt.filter((f) => f.cluster === jwtCluster!.id).length);
+      expect(jwtCluster!.findings.length).toBeGreaterThan(jwt.length / 2);
+      expect(result.stdout).toContain("Likely root causes:");
+      for (const c of report.clusters) expect(new Set(c.findings.map((id) => report.findings.find((f) => f.id === id)!.check))).toEqual(new Set([c.check]));
       // the coverage section: every operation, statuses seen and not, and a terminal summary
       expect(report.coverage?.operations.length).toBe(report.run.spec.operations);
       expect(report.coverage!.summary.reached).toBeGreaterThan(0);

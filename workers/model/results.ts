@@ -136,6 +136,8 @@ export interface Finding {
   firstSeen?: string;
   seenInRuns?: number;
   similar?: SimilarFinding[];
+  /** the run's cluster of findings with the same likely root cause (set when the run is finalized) */
+  cluster?: string;
   /** every step of a multi-step case, in order (absent for single-request cases) */
   steps?: FindingStep[];
   /** the case kind of the first occurrence (positive, negative, stateful, security, …) */

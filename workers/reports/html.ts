@@ -10,7 +10,7 @@ import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
 import { otherTriggers, triggerLabel } from "./triggers";
 import { coverageSummaryLine, valuesNotSent } from "./coverage";
-import type { ReportCoverage, ReportFinding, ReportInput, ReportSkipped } from "./types";
+import type { ReportCluster, ReportCoverage, ReportFinding, ReportInput, ReportSkipped } from "./types";
 
 /** Longest body shown inline; the JSON report and R2 keep the rest. */
 const BODY_LIMIT = 20_000;
@@ -87,6 +87,7 @@ ${card("operations", run.spec.operations)}${card("cases", run.stats.cases)}${car
 ${SEVERITIES.map((s) => `<div class="card"><b>${counts[s]}</b><span class="sev sev-${s}">${s}</span></div>`).join("")}
 </div>
 ${run.timing ? `<p class="meta">${run.timing.requests} requests · p50 ${run.timing.p50Ms} ms · p95 ${run.timing.p95Ms} ms · p99 ${run.timing.p99Ms} ms · max ${run.timing.maxMs} ms · ${run.timing.rps} req/s</p>` : ""}
+${clustersSection(input.report.clusters ?? [])}
 ${findings.length === 0 ? `<h2>Findings</h2>\n<p class="empty">No findings.</p>` : sections.join("\n")}
 ${skippedSection(input.report.skipped, run.stats.skipped)}
 ${input.report.coverage ? coverageSection(input.report.coverage) : ""}
@@ -97,6 +98,16 @@ ${input.cases ? operationsTable(input.cases, findings, input.operations) : ""}
 </body>
 </html>
 `;
+}
+
+/** Findings grouped by likely root cause, each pointing at its representative. */
+function clustersSection(clusters: ReportCluster[]): string {
+  if (clusters.length === 0) return "";
+  const items = clusters.map(
+    (c) =>
+      `<li><span class="sev sev-${c.severity}">${c.severity}</span> <code>${e(c.check)}</code> × ${c.findings.length} — <a href="#finding-${e(c.representative)}">representative</a>: ${e(c.explanation)}<br><small>${c.operations.map((o) => `<code>${e(o)}</code>`).join(" ")}</small></li>`,
+  );
+  return `<h2>Likely root causes: ${clusters.length}</h2>\n<ul>${items.join("\n")}</ul>`;
 }
 
 function card(label: string, value: number): string {
@@ -115,7 +126,7 @@ function findingHtml(f: ReportFinding): string {
 <div class="finding">
 <p>${e(f.message)}</p>
 <p class="help">${e(doc.help)}</p>
-<p>Operation <code>${e(f.operation.operationId)}</code> · agent <code>${e(f.agent)}</code> · finding <code>${e(f.id)}</code></p>
+<p>Operation <code>${e(f.operation.operationId)}</code> · agent <code>${e(f.agent)}</code> · finding <code>${e(f.id)}</code></p>${f.cluster ? `\n<p>Cluster <code>${e(f.cluster)}</code>: same likely root cause as the other findings of that cluster.</p>` : ""}
 ${stepsHtml(f)}<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(f.curl)}</pre></div>
 <div class="cols"><div><b>Request</b><pre>${e(requestText)}</pre></div><div><b>Response</b><pre>${e(responseText)}</pre></div></div>
 ${triggersHtml(f)}</div>

@@ -101,4 +101,19 @@ describe("buildRunReport", () => {
     expect(report.run.timing).toEqual({ requests: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100, rps: 40 });
     expect(ReportSchema.strict().parse(report)).toEqual(report);
   });
+
+  it("groups findings of one cluster with the worst as representative; the HTML lists the cluster", async () => {
+    const op = (n: number) => ({ method: "get", path: `/r${n}/{id}`, operationId: `r${n}` });
+    const members = [1, 2, 3].map((n) => ({ severity: n === 2 ? "critical" : "high", occurrences: 1, data: finding(`f${n}`, n === 2 ? "critical" : "high", { check: "jwt_weakness", operation: op(n), cluster: "cl_f2" }) }));
+    const alone = { severity: "low", occurrences: 1, data: finding("f9", "low", { cluster: "cl_f9" }) };
+    const report = buildRunReport(run, [...members, alone]);
+    expect(ReportSchema.parse(report)).toEqual(report);
+    expect(report.clusters).toHaveLength(1);
+    expect(report.clusters[0]).toMatchObject({ id: "cl_f2", check: "jwt_weakness", severity: "critical", representative: "f2", findings: ["f2", "f1", "f3"], operations: ["GET /r2/{id}", "GET /r1/{id}", "GET /r3/{id}"] });
+    expect(report.clusters[0].explanation).toContain("3 jwt_weakness findings on 3 operations fail the same way with the same error");
+    const { toHtml } = await import("./html");
+    const html = toHtml({ report });
+    expect(html).toContain("Likely root causes: 1");
+    expect(html).toContain('href="#finding-f2"');
+  });
 });

@@ -4,7 +4,8 @@
  */
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
-import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
+import { operationLabel } from "./severity";
+import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -81,6 +82,7 @@ export function reportFinding(finding: Finding): ReportFinding {
   if (finding.firstSeen !== undefined) out.firstSeen = finding.firstSeen;
   if (finding.seenInRuns !== undefined) out.seenInRuns = finding.seenInRuns;
   if (finding.similar !== undefined) out.similar = finding.similar;
+  if (finding.cluster !== undefined) out.cluster = finding.cluster;
   if (finding.kind !== undefined) out.kind = finding.kind;
   if (finding.triggers && finding.triggers.length > 0) out.triggers = finding.triggers.map(reportTrigger);
   if (finding.response) {
@@ -146,6 +148,7 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
   const errored = count(stats.errored);
   // older rows have no skipped count: what is not otherwise accounted for was skipped
   const skipped = typeof stats.skipped === "number" ? count(stats.skipped) : Math.max(0, cases - passed - failed - errored);
+  const sorted = [...findings].sort(compareFindings).map((f) => reportFinding(f.data));
   return {
     run: {
       id: run.id,
@@ -159,12 +162,38 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
       stats: { cases, passed, failed, errored, skipped, requests: count(stats.requests) },
       ...(timing ? { timing } : {}),
     },
-    findings: [...findings].sort(compareFindings).map((f) => reportFinding(f.data)),
+    findings: sorted,
+    clusters: clustersOf(sorted),
     ...llmOf(run.config),
     skipped: extras.skipped ?? [],
     heldBack: heldBackOf(run.config),
     ...coverageOf(run.config),
   };
+}
+
+/** The findings' clusters (ids set at finalize), in the findings' order: worst representative first. */
+export function clustersOf(findings: readonly ReportFinding[]): ReportCluster[] {
+  const groups = new Map<string, ReportFinding[]>();
+  for (const f of findings) if (f.cluster) groups.set(f.cluster, [...(groups.get(f.cluster) ?? []), f]);
+  return [...groups]
+    .filter(([, members]) => members.length > 1)
+    .map(([id, members]) => {
+      const first = members[0];
+      const operations = members.map((m) => operationLabel(m.operation));
+      const errorEvidence = first.response !== undefined && first.response.status >= 400;
+      return {
+        id,
+        check: first.check,
+        severity: first.severity,
+        representative: first.id,
+        findings: members.map((m) => m.id),
+        operations,
+        explanation:
+          `${members.length} ${first.check} findings on ${new Set(operations).size} operations fail the same way${errorEvidence ? " with the same error" : ""} ` +
+          `("${first.title}"): likely one cause where these operations meet (shared middleware, handler, validation or serializer). ` +
+          `Fix it once, then rerun; the representative's curl reproduces it.`,
+      };
+    });
 }
 
 /** The coverage report, computed when the run was finalized (absent before, and for older runs). */

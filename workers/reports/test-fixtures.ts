@@ -3,6 +3,7 @@
  * characters and script tags, a finding without a response, every severity.
  */
 import type { CaseResult } from "../model";
+import { clustersOf } from "./run-report";
 import type { Report, ReportFinding } from "./types";
 
 const EVIL = `<script>alert("x")</script> & ' " ]]> \u0001\u0007 <img src="http://evil.example/x.png">`;
@@ -95,6 +96,7 @@ export function sampleReport(findings: ReportFinding[] = SAMPLE_FINDINGS): Repor
       timing: { requests: 6, p50Ms: 4, p95Ms: 12, p99Ms: 12, maxMs: 12, rps: 2.4 },
     },
     findings,
+    clusters: clustersOf(findings),
     skipped: [{ caseId: "c4", agent: "stateful", operation: { method: "post", path: "/pets", operationId: "createPet" }, reason: "create returned 400" }],
     heldBack: [],
   };

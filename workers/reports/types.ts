@@ -157,6 +157,8 @@ export const ReportFindingSchema = z.object({
   firstSeen: z.string().optional(),
   seenInRuns: z.number().int().nonnegative().optional(),
   similar: z.array(z.object({ findingId: z.string(), runId: z.string(), title: z.string(), score: z.number() })).optional(),
+  /** the id of the run's cluster of findings with the same likely root cause (see `clusters`) */
+  cluster: z.string().optional(),
   /** every step of a multi-step case in order; empty for a single request */
   steps: z.array(ReportStepSchema).default([]),
   /** for a chain: a bash script (curl + jq) replaying every step up to the failing one */
@@ -271,9 +273,27 @@ export const ReportCoverageSchema = z.object({
   operations: z.array(ReportCoverageOperationSchema),
 });
 
+/** Findings of one check with the same failure and alike evidence on several operations: one likely root cause. */
+export const ReportClusterSchema = z.object({
+  id: z.string(),
+  check: z.string(),
+  /** the worst severity among its findings */
+  severity: z.enum(SEVERITIES),
+  /** the finding shown for all of them (the worst) */
+  representative: z.string(),
+  /** every member, the representative first */
+  findings: z.array(z.string()).min(2),
+  /** "GET /items/{id}" of each member, in order */
+  operations: z.array(z.string()),
+  /** why they are thought to share a cause and what to do (deterministic text) */
+  explanation: z.string(),
+});
+
 export const ReportSchema = z.object({
   run: ReportRunSchema,
   findings: z.array(ReportFindingSchema),
+  /** findings grouped by likely root cause (groups of two or more; set when the run is finalized) */
+  clusters: z.array(ReportClusterSchema).default([]),
   llm: ReportLlmSchema.optional(),
   /** the skipped cases with their reason (the first REPORT_MAX_CASES) */
   skipped: z.array(ReportSkippedSchema).default([]),
@@ -288,6 +308,7 @@ export const ReportSchema = z.object({
 export type Report = z.infer<typeof ReportSchema>;
 type ReportRun = z.infer<typeof ReportRunSchema>;
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
+export type ReportCluster = z.infer<typeof ReportClusterSchema>;
 type ReportStats = z.infer<typeof ReportStatsSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportTrigger = z.infer<typeof ReportTriggerSchema>;

@@ -1,11 +1,14 @@
 /**
  * When a run is finalized its findings get their memory: `firstSeen` and `seenInRuns` (the same
  * finding id in the org's earlier runs) and `similar` (look-alikes by embedding, same org only);
- * then their vectors are stored for later runs. Vectorize with Workers AI embeddings when deployed,
+ * then their vectors are stored for later runs, and findings of one likely root cause share a
+ * `cluster` (workers/ai/triage/cluster.ts). Vectorize with Workers AI embeddings when deployed,
  * the D1 stand-in with the lexical embedder locally. Never fails the run.
  */
 import { DEFAULT_OPENAI_EMBEDDING_MODEL, lexicalEmbedder, openaiEmbedder, workersAiEmbedder, type Embedder } from "../ai/embeddings/embedder";
 import { similarFindings, type VectorIndex, type VectorMatch, type VectorMetadata } from "../ai/embeddings/memory";
+import { clusterFindings, evidenceText } from "../ai/triage/cluster";
+import type { Finding } from "../model";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { d1VectorIndex } from "../storage/embeddings-repo";
@@ -56,6 +59,18 @@ function safeOrigin(url: string): string {
 /** Findings per run embedded and linked (bounds the finalize step's CPU on huge runs). */
 const MAX_REMEMBERED = 300;
 
+/** Finding id → its cluster (likely root cause) in this run; an embeddings endpoint that fails falls back to the lexical embedder. */
+async function clusterIds(embedder: Embedder, findings: Finding[], runId: string): Promise<Map<string, string>> {
+  const texts = findings.map(evidenceText);
+  const vectors = await embedder.embed(texts).catch(async (error: unknown) => {
+    log("warn", "findings clustered with the lexical embedder", { runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
+    return lexicalEmbedder().embed(texts);
+  });
+  const out = new Map<string, string>();
+  for (const cluster of clusterFindings(findings, vectors)) for (const id of cluster.findings) out.set(id, cluster.id);
+  return out;
+}
+
 export async function rememberFindings(env: Env, input: { orgId: string; specId: string; runId: string }): Promise<void> {
   try {
     const rows = await listFindings(env.DB, input.orgId, input.runId);
@@ -69,10 +84,12 @@ export async function rememberFindings(env: Env, input: { orgId: string; specId:
       log("warn", "similar findings not linked", { runId: input.runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
       return new Map<string, unknown[]>();
     });
-    const memory = new Map<string, { firstSeen: string; seenInRuns: number; similar: unknown[] }>();
+    const clusters = await clusterIds(embedder, findings, input.runId);
+    const memory = new Map<string, { firstSeen: string; seenInRuns: number; similar: unknown[]; cluster?: string }>();
     for (const f of findings) {
       const seen = history.get(f.id);
-      memory.set(f.id, { firstSeen: new Date(seen?.firstSeen ?? Date.now()).toISOString(), seenInRuns: seen?.runs ?? 1, similar: similar.get(f.id) ?? [] });
+      const cluster = clusters.get(f.id);
+      memory.set(f.id, { firstSeen: new Date(seen?.firstSeen ?? Date.now()).toISOString(), seenInRuns: seen?.runs ?? 1, similar: similar.get(f.id) ?? [], ...(cluster ? { cluster } : {}) });
     }
     await setFindingMemory(env.DB, input.orgId, input.runId, memory);
   } catch (error) {

@@ -133,13 +133,17 @@ export async function findingHistory(db: D1Database, orgId: string, ids: readonl
 }
 
 /** Adds the memory fields (firstSeen, seenInRuns, similar) to the stored findings of a run. */
-export async function setFindingMemory(db: D1Database, orgId: string, runId: string, memory: ReadonlyMap<string, { firstSeen: string; seenInRuns: number; similar: unknown[] }>): Promise<void> {
+export async function setFindingMemory(db: D1Database, orgId: string, runId: string, memory: ReadonlyMap<string, { firstSeen: string; seenInRuns: number; similar: unknown[]; cluster?: string }>): Promise<void> {
   if (memory.size === 0) return;
   await db.batch(
     [...memory].map(([id, m]) =>
-      db
-        .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?)) WHERE org_id = ? AND run_id = ? AND id = ?`)
-        .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), orgId, runId, id),
+      m.cluster === undefined
+        ? db
+            .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?)) WHERE org_id = ? AND run_id = ? AND id = ?`)
+            .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), orgId, runId, id)
+        : db
+            .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?), '$.cluster', ?) WHERE org_id = ? AND run_id = ? AND id = ?`)
+            .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), m.cluster, orgId, runId, id),
     ),
   );
 }
