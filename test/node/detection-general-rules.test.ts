@@ -51,6 +51,12 @@ describe("general detection rules", () => {
   it("a SQL tautology returning more records than its falsehood and control is sql_injection", () => {
     expect(found("sql_injection", "get", "/accounts", /boolean-pair/), describeFindings(buggy.findings)).toBe(true);
   });
+  it("an integer id read as SQL (`4 OR 1=1` reads another account) is sql_injection", () => {
+    expect(found("sql_injection", "get", "/accounts/{accountId}", /boolean-pair/), describeFindings(buggy.findings)).toBe(true);
+  });
+  it("a sleep that delays the answer twice, its zero-second twin not, is time-based sql_injection", () => {
+    expect(found("sql_injection", "get", "/accounts", /time-based/), describeFindings(buggy.findings)).toBe(true);
+  });
   it.each([7, 42])("the clean variant draws no finding (seed %i)", async (seed) => {
     const clean = await run("clean", seed);
     expect(clean.findings.length, describeFindings(clean.findings)).toBe(0);

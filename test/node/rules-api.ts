@@ -10,7 +10,10 @@
  *    filters (a random `q` sent with it matches nothing and hides it);
  *  - limit-used: `limit` outside 1..50 is used as is (`limit=-1` returns all but the last);
  *  - extra-stored: undeclared properties of an account are stored and returned;
- *  - sql-tautology: `q` is pasted into a quoted SQL condition, so `' OR '1'='1' --` lists all.
+ *  - sql-tautology: `q` is pasted into a quoted SQL condition, so `' OR '1'='1' --` lists all;
+ *  - sql-sleep: the same condition on PostgreSQL, so `pg_sleep(n)` in `q` delays the answer n s;
+ *  - sql-numeric: the account id is pasted into `WHERE id = <id>`, so `4 OR 1=1` reads the first
+ *    account and `4 AND 1=2` none (the clean variant reads ids as numbers: not found).
  */
 import http from "node:http";
 
@@ -28,7 +31,7 @@ export const rulesSpec = {
         operationId: "listAccounts",
         parameters: [
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 50 } },
-          { name: "q", in: "query", schema: { type: "string", maxLength: 40 } },
+          { name: "q", in: "query", schema: { type: "string", maxLength: 60 } },
           { name: "verified", in: "query", schema: { type: "boolean" } },
         ],
         responses: { "200": { description: "accounts", content: json({ type: "object", required: ["items"], properties: { items: { type: "array", items: { $ref: "#/components/schemas/Account" } } } }) }, "400": problem },
@@ -122,10 +125,12 @@ export async function startRulesApi(variant: Variant): Promise<{ url: string; cl
           if (!buggy) limit = Math.min(50, Math.max(1, limit));
         }
         const q = url.searchParams.get("q");
-        if (q !== null && q.length > 40) return bad(res, "q too long");
+        if (q !== null && q.length > 60) return bad(res, "q too long");
         const verifiedText = url.searchParams.get("verified");
         if (verifiedText !== null && verifiedText !== "true" && verifiedText !== "false") return bad(res, "verified must be a boolean");
         let found = accounts;
+        const sleep = buggy && q !== null ? /'.*pg_sleep\((\d+)\)/.exec(q) : null;
+        if (sleep) return void setTimeout(() => send(res, 200, { items: [] }), Number(sleep[1]) * 1000);
         if (q !== null) {
           // buggy: WHERE handle LIKE '%<q>%' built by concatenation
           const tautology = /'\s*OR\s*'([^']*)'\s*=\s*'\1'/i.test(q);
@@ -150,8 +155,10 @@ export async function startRulesApi(variant: Variant): Promise<{ url: string; cl
         accounts.push(account);
         return send(res, 201, view(account), { location: `/accounts/${account.id}` });
       }
-      const id = Number(parts[1]);
-      const account = accounts.find((a) => a.id === id);
+      const idText = decodeURIComponent(parts[1] ?? "");
+      const injected = buggy ? /^(\d+)\s+(OR 1=1|AND 1=2)$/i.exec(idText) : null;
+      const id = injected ? Number(injected[1]) : Number(idText);
+      const account = injected ? (/^OR/i.test(injected[2]) ? accounts[0] : undefined) : accounts.find((a) => a.id === id);
       if (parts.length === 2 && req.method === "GET") return account ? send(res, 200, view(account, true)) : send(res, 404, { title: "Not Found" });
       if (parts.length === 3 && parts[2] === "notes" && req.method === "POST") {
         if (!account) return send(res, 404, { title: "Not Found" });

@@ -6,10 +6,11 @@
  *  - baseline: with `params.baselineStep` (the same request with a harmless value), a signature
  *    already present in the baseline response is not evidence either.
  * Time-based evidence (`params.delayMs`) is only judged against a baseline: the payload response
- * must take at least 90% of the delay, and the baseline less than half of it.
+ * must take at least 90% of the delay, and the baseline less than half of it. SQL's differential
+ * oracles (boolean and time pairs, with controls and repeats) are in injection-differential.ts.
  */
-import type { ReceivedResponse } from "../../model";
-import { isClientError, isSuccess, jsonValue, listResults, paramNumber, paramString, resultsKey, stepRecord } from "./support";
+import { booleanPairVerdict, delayVerdict } from "./injection-differential";
+import { isClientError, isSuccess, jsonValue, paramString, resultsKey, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 
 interface Signature {
@@ -110,48 +111,19 @@ function findEvidence(ctx: CheckContext, signatures: Signature[]): { name: strin
   return undefined;
 }
 
-function delayEvidence(ctx: CheckContext): string | undefined {
-  const delayMs = paramNumber(ctx, "delayMs");
-  const baseline = baselineResponse(ctx);
-  if (delayMs === undefined || !baseline) return undefined;
-  const took = ctx.response.durationMs;
-  if (took >= delayMs * 0.9 && baseline.durationMs < delayMs * 0.5) return `took ${Math.round(took)} ms vs ${Math.round(baseline.durationMs)} ms baseline (payload delay ${delayMs} ms)`;
-  return undefined;
-}
-
 function quoted(text: string): string {
   const single = text.replace(/\s+/g, " ");
   return JSON.stringify(single.length > 80 ? single.slice(0, 79) + "…" : single);
 }
 
-/**
- * The boolean-pair verdict (params falseStep, controlStep, baselineStep): the tautology returned
- * more records than the benign value, the falsehood and the unquoted control all did.
- */
-function booleanPair(ctx: CheckContext): CheckResult | undefined {
-  const falseStep = paramString(ctx, "falseStep");
-  if (falseStep === undefined) return undefined;
-  const count = (response: ReceivedResponse | undefined) => (response && isSuccess(response.status) ? listResults(jsonValue(response))?.length : undefined);
-  const truthy = count(ctx.response);
-  const others = [baselineResponse(ctx), stepRecord(ctx, falseStep)?.exchange.response, stepRecord(ctx, paramString(ctx, "controlStep"))?.exchange.response].map(count);
-  if (truthy === undefined || others.some((n) => n === undefined)) return skip("the pair did not answer with listings: no comparison");
-  const [benign, falsy, control] = others as number[];
-  if (truthy > Math.max(benign, falsy, control)) {
-    return fail(
-      `the tautology ${quoted(paramString(ctx, "payload") ?? "")} in ${paramString(ctx, "location") ?? "the input"} returned ${truthy} records where the benign value returned ${benign}, its falsehood ${falsy} and the unquoted control ${control}: the input is interpreted as SQL`,
-      "behaviour:boolean-pair",
-    );
-  }
-  return pass(`the tautology returned ${truthy} records, no more than the benign value (${benign}), the falsehood (${falsy}) or the control (${control})`);
-}
-
 export function sql_injection(ctx: CheckContext): CheckResult {
-  const pair = booleanPair(ctx);
+  const pair = booleanPairVerdict(ctx);
   if (pair && pair.status === "failed") return pair;
   const evidence = findEvidence(ctx, SQL_ERRORS);
   if (evidence) return fail(`SQL error from ${evidence.name} after an injection payload: ${quoted(evidence.text)}`, `error:${evidence.name}`);
-  const delay = delayEvidence(ctx);
-  if (delay) return fail(`time-based SQL injection: ${delay}`, "time-based");
+  const delay = delayVerdict(ctx);
+  const engine = paramString(ctx, "engine");
+  if (delay) return fail(`time-based SQL injection${engine ? ` (${engine} sleep ${quoted(paramString(ctx, "payload") ?? "")} in ${paramString(ctx, "location") ?? "the input"})` : ""}: ${delay}`, "time-based");
   return pass("no database error or delay caused by the payload");
 }
 
@@ -205,7 +177,7 @@ export function command_injection(ctx: CheckContext): CheckResult {
   }
   const evidence = findEvidence(ctx, COMMAND_OUTPUT);
   if (evidence) return fail(`command output in the response (${evidence.name}): ${quoted(evidence.text)}`, `output:${evidence.name}`);
-  const delay = delayEvidence(ctx);
+  const delay = delayVerdict(ctx);
   if (delay) return fail(`time-based command injection: ${delay}`, "time-based");
   return pass("no sign the payload was executed");
 }

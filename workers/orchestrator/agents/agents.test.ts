@@ -283,8 +283,9 @@ describe("security-injection", () => {
     const cases = await run(securityInjection);
     expect(cases.length).toBeGreaterThan(5);
     for (const c of cases) {
-      const payload = c.steps.find((s) => s.id === "payload")!;
-      expect(payload.id).toBe("payload");
+      // a time pair's checked steps are its first-round sleeps
+      const payload = c.tags?.includes("time-pair") ? c.steps.find((s) => s.id.startsWith("sleep-"))! : c.steps.find((s) => s.id === "payload")!;
+      expect(payload).toBeDefined();
       const injection = payload.checks.find((k) => k.name !== "not_a_server_error");
       if (!injection) {
         expect(c.tags).toContain("prompt");
@@ -296,6 +297,28 @@ describe("security-injection", () => {
     const traversal = cases.find((c) => c.operationId === "getFile" && c.tags?.includes("path_traversal"))!;
     expect(String(lastStep(traversal).request.pathParams.fileName)).toMatch(/\.\./);
     expect(cases.some((c) => c.tags?.includes("sql") && c.title.includes("body.name"))).toBe(true);
+  });
+
+  it("pairs reads: boolean pairs in string and integer inputs (numeric form for integers), time pairs with zero-second twins", async () => {
+    const cases = await run(securityInjection);
+    const booleans = cases.filter((c) => c.tags?.includes("boolean-pair"));
+    const times = cases.filter((c) => c.tags?.includes("time-pair"));
+    expect(booleans.length).toBeGreaterThan(0);
+    expect(times.length).toBeGreaterThan(0);
+    for (const c of [...booleans, ...times]) expect(c.operationId).toMatch(/^(get|list|search)/i);
+    for (const c of booleans) expect(c.steps.slice(-5).map((s) => s.id)).toEqual(["baseline", "false", "payload", "control", "repeat"]);
+    const stepText = (c: (typeof cases)[number], id: string) => JSON.stringify(c.steps.find((s) => s.id === id)!.request);
+    expect(booleans.some((c) => / OR 1=1"/.test(stepText(c, "payload")) && / AND 1=2"/.test(stepText(c, "false")))).toBe(true);
+    expect(booleans.some((c) => /' OR '1'='1' -- "/.test(stepText(c, "payload")))).toBe(true);
+    for (const c of times) {
+      const checked = c.steps.filter((s) => s.checks.some((k) => k.name === "sql_injection"));
+      expect(checked.map((s) => s.id)).toEqual(["sleep-mysql-1", "sleep-postgresql-1", "sleep-mssql-1"]);
+      for (const s of checked) {
+        const params = s.checks.find((k) => k.name === "sql_injection")!.params!;
+        expect(params).toMatchObject({ delayMs: 2000, baselineStep: "baseline", repeatStep: s.id.replace(/-1$/, "-2"), controlStep: s.id.replace("sleep", "zero") });
+        expect(stepText(c, String(params.controlStep))).toMatch(/SLEEP\(0\)|pg_sleep\(0\)|0:0:0/);
+      }
+    }
   });
 
   it("finds the string fields of a oneOf body in the branch its value belongs to", async () => {

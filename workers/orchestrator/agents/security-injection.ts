@@ -3,6 +3,7 @@
  * payloads in every free-form string input (query, path, header, body). Each case sends a baseline
  * (the same valid request) then the payload, so checks can compare timing and content; the
  * payload step carries the family's check with { payload, location, baselineStep, evidence }.
+ * Reads also get differential SQL pairs (boolean and time-based, injection-pairs.ts), first.
  * Bounded by maxCasesPerOperation, families interleaved so a small cap still covers them.
  */
 import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step, type TestCase } from "../../model";
@@ -13,18 +14,10 @@ import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";
 import type { Agent, AgentContext } from "./types";
+import { fieldBase, locationLabel, setBodyValue, type Field } from "./injection-fields";
+import { pairDrafts } from "./injection-pairs";
 
 const NAME = "security-injection";
-
-interface Field {
-  location: "query" | "path" | "header" | "body";
-  /** pattern or format the server may enforce: tried after the free-form fields */
-  constrained?: boolean;
-  /** parameter name, or JSON pointer tokens for body fields */
-  name: string;
-  tokens?: string[];
-  format?: string;
-}
 
 /**
  * A string input a payload may replace: any string but enums/consts. Fields with a pattern or a
@@ -79,18 +72,6 @@ function fieldsOf(env: AgentEnv, op: Operation, base: BuiltRequest): Field[] {
   }
   if (base.body && base.request.body?.value !== undefined) bodyFields(env, base.body.schema, base.body.value, [], fields);
   return [...fields.filter((f) => !f.constrained), ...fields.filter((f) => f.constrained)];
-}
-
-function setBodyValue(root: unknown, tokens: string[], value: unknown): unknown {
-  const out = copy(root) as Record<string, unknown>;
-  let node: Record<string, unknown> = out;
-  for (const token of tokens.slice(0, -1)) node = node[token] as Record<string, unknown>;
-  node[tokens[tokens.length - 1]] = value;
-  return out;
-}
-
-function locationLabel(field: Field): string {
-  return field.location === "body" ? `body.${(field.tokens ?? []).join(".")}` : `${field.location}.${field.name}`;
 }
 
 function injectionCheck(family: PayloadFamily): CheckSpec["name"] | undefined {
@@ -154,84 +135,13 @@ function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: F
   return { kind: "security", title: `${opLabel(op.method, op.path)}: ${payload.family} payload in ${location}`, steps, tags: ["injection", payload.family] };
 }
 
-/**
- * The base for one field: the required parts plus that field only. Any other optional value (an
- * invalid cursor, a filter that matches nothing) could spoil every probe of the field.
- */
-function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field): BuiltRequest {
-  const required = new Set(settableParams(env, op).filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
-  const request = copy(full.request);
-  const keep = (where: string, name: string) => required.has(`${where}:${name}`) || (field.location === where && field.name === name);
-  request.query = Object.fromEntries(Object.entries(request.query).filter(([name]) => keep("query", name)));
-  request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep("header", name)));
-  const value = request.body?.value;
-  // JSON bodies only: a form body trimmed to nothing is no body at all
-  if (full.body && isObject(value) && isJsonMedia(full.body.media.contentType)) {
-    const flat = flattenAllOf(full.body.schema, env.model.schemas);
-    const props = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
-    const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => props.has(key) || (field.location === "body" && field.tokens?.[0] === key)));
-    if (env.validator.check(trimmed, full.body.schema) === "valid") request.body = { contentType: request.body!.contentType, value: trimmed };
-  }
-  return { ...full, request };
-}
-
-function fieldValue(base: BuiltRequest, field: Field): unknown {
-  if (field.location === "path") return base.request.pathParams[field.name];
-  if (field.location === "query") return base.request.query[field.name];
-  if (field.location === "header") return base.request.headers[field.name];
-  let node: unknown = base.request.body?.value;
-  for (const token of field.tokens ?? []) node = isObject(node) ? node[token] : Array.isArray(node) ? node[Number(token)] : undefined;
-  return node;
-}
-
-function withField(base: BuiltRequest, field: Field, text: string) {
-  const request = copy(base.request);
-  if (field.location === "path") request.pathParams[field.name] = text;
-  else if (field.location === "query") request.query[field.name] = text;
-  else if (field.location === "header") request.headers[field.name] = text;
-  else if (request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, text) };
-  return request;
-}
-
-/**
- * A boolean pair for a read: the benign value, then the value closed by a quote and ANDed with a
- * falsehood, ORed with a tautology, and the tautology without the quote that would break out of a
- * string literal (control). Only a server that interprets the text as SQL returns more records for
- * the tautology than for all three others; the control comes last, so records created meanwhile
- * by other requests make it larger, never the tautology alone.
- */
-function booleanPairDraft(env: AgentEnv, op: Operation, base: BuiltRequest, field: Field): CaseDraft | undefined {
-  if (op.method !== "get" || field.location === "header") return undefined;
-  const value = fieldValue(base, field);
-  if (typeof value !== "string" && typeof value !== "number") return undefined;
-  const v = String(value);
-  const numeric = /^-?\d+$/.test(v);
-  const truthy = numeric ? `${v} OR 1=1` : `${v}' OR '1'='1' -- `;
-  const falsy = numeric ? `${v} AND 1=2` : `${v}' AND '1'='2' -- `;
-  const control = numeric ? `${v}OR1=1` : `${v} OR 1=1 -- `;
-  const location = locationLabel(field);
-  const params = { payload: truthy, location, family: "sql", baselineStep: "baseline", falseStep: "false", controlStep: "control" };
-  return {
-    kind: "security",
-    title: `${opLabel(op.method, op.path)}: SQL boolean pair in ${location}`,
-    steps: [
-      ...base.setup,
-      { id: "baseline", request: copy(base.request), checks: [] },
-      { id: "false", request: withField(base, field, falsy), checks: [] },
-      { id: "payload", request: withField(base, field, truthy), checks: [check("not_a_server_error"), check("sql_injection", params)] },
-      { id: "control", request: withField(base, field, control), checks: [] },
-    ],
-    tags: ["injection", "sql", "boolean-pair"],
-  };
-}
-
 export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): CaseDraft[] {
   const rng: Rng = opRng(env, NAME, op.operationId);
   const full = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" });
+  const pairs = pairDrafts(env, op, full, rng.fork("pairs"));
   const fields = fieldsOf(env, op, full);
-  if (fields.length === 0) return [];
+  if (fields.length === 0) return pairs;
   const bases = new Map(fields.map((field) => [locationLabel(field), fieldBase(env, op, full, field)]));
-  const pairs = fields.map((field) => booleanPairDraft(env, op, bases.get(locationLabel(field))!, field)).filter((d): d is CaseDraft => d !== undefined);
   // one group per family; inside it every field gets its first payload before any gets a second.
   // Choose (field, payload) pairs first and build only the chosen drafts: copying big request
   // bodies for every pair would dominate planning time on large specs.

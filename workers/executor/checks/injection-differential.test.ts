@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { sql_injection } from "./injection";
+import { ctx, record } from "./test-support";
+
+const get = (id: string, body: unknown, status = 200, durationMs = 10) => record({ id, method: "GET", path: "/pets", query: `q=${id}`, status, body, durationMs });
+const items = (...ids: number[]) => ({ items: ids.map((id) => ({ id, name: `pet ${id}` })) });
+const pairParams = { payload: "zq' OR '1'='1' -- ", location: "query.q", family: "sql", baselineStep: "baseline", falseStep: "false", controlStep: "control", repeatStep: "repeat" };
+
+/** sql_injection on the tautology step, with the benign value, falsehood, control and repeat answering as given. */
+function pair(benign: unknown, falsy: unknown, truthy: unknown, control: unknown, repeat: unknown = truthy, statuses: Partial<Record<"benign" | "falsy" | "truthy" | "control", number>> = {}) {
+  const others = [get("baseline", benign, statuses.benign), get("false", falsy, statuses.falsy), get("control", control, statuses.control), get("repeat", repeat, statuses.truthy)];
+  return sql_injection(ctx(get("payload", truthy, statuses.truthy), { others, params: pairParams }));
+}
+
+describe("sql_injection boolean pairs", () => {
+  it("more records for the tautology than the benign value, falsehood and control, twice", () => {
+    expect(pair(items(), items(), items(1, 2, 3), items())).toMatchObject({ status: "failed", signature: "behaviour:boolean-pair" });
+    // the repeat must agree: a listing that grew once is no evidence
+    expect(pair(items(), items(), items(1, 2, 3), items(), items()).status).toBe("passed");
+  });
+  it("a page cap ties the counts: records no other value returned are the evidence", () => {
+    expect(pair(items(1, 2), items(), items(7, 8), items())).toMatchObject({ status: "failed", signature: "behaviour:boolean-pair" });
+    // not when the order is unstable (the repeat returns other records) …
+    expect(pair(items(1, 2), items(), items(7, 8), items(), items(8, 9)).status).toBe("passed");
+    // … nor when the falsehood returned records the benign value did not (a free-text search)
+    expect(pair(items(1, 2), items(5), items(7, 8), items()).status).toBe("passed");
+    // … nor when the control returns them too (the quotes change nothing)
+    expect(pair(items(1, 2), items(), items(7, 8), items(7, 8)).status).toBe("passed");
+  });
+  it("a larger reported total counts when every answer reports one", () => {
+    const page = (total: number, ...ids: number[]) => ({ ...items(...ids), total });
+    expect(pair(page(40, 1, 2), page(0), page(90, 1, 2), page(0))).toMatchObject({ status: "failed" });
+    expect(pair(page(40, 1, 2), page(0), page(40, 1, 2), page(0)).status).toBe("passed");
+  });
+  it("a server that ignores the input, or answers alike, draws nothing", () => {
+    expect(pair(items(1, 2, 3), items(1, 2, 3), items(1, 2, 3), items(1, 2, 3)).status).toBe("passed");
+    expect(pair(items(), items(), items(), items()).status).toBe("passed");
+  });
+  it("a refused tautology is no evidence; a refused benign value next to records is", () => {
+    expect(pair(items(), items(), { title: "bad" }, items(), undefined, { truthy: 400 }).status).toBe("passed");
+    expect(pair({ title: "bad" }, { title: "bad" }, items(1), { title: "bad" }, items(1), { benign: 400, falsy: 400, control: 400 }).status).toBe("failed");
+  });
+  it("a single record: the tautology reads another one than the benign value (numeric keys)", () => {
+    const pet = (id: number) => ({ id, name: `pet ${id}` });
+    expect(pair(pet(4), { title: "nf" }, pet(1), { title: "nf" }, pet(1), { falsy: 404, control: 404 })).toMatchObject({ status: "failed", signature: "behaviour:boolean-pair" });
+    expect(pair({ title: "nf" }, { title: "nf" }, pet(1), { title: "nf" }, pet(1), { benign: 404, falsy: 404, control: 404 }).status).toBe("failed");
+    // a lenient parser reads "4 OR 1=1" as 4: the same record
+    expect(pair(pet(4), pet(4), pet(4), pet(4)).status).toBe("passed");
+    // the control reads the same record as the tautology: not the quote's doing
+    expect(pair(pet(4), { title: "nf" }, pet(1), pet(1), pet(1), { falsy: 404 }).status).toBe("passed");
+    // a record without an id-like field cannot be told apart
+    expect(pair({ color: "red" }, { title: "nf" }, { color: "blue" }, { title: "nf" }, { color: "blue" }, { falsy: 404, control: 404 }).status).toBe("passed");
+  });
+});
+
+describe("sql_injection time pairs", () => {
+  const timeParams = { payload: "zq' AND 1=(SELECT 1 FROM pg_sleep(2)) -- ", location: "query.q", engine: "postgresql", delayMs: 2000, baselineStep: "baseline", controlStep: "zero", repeatStep: "again", repeatControlStep: "zero-again" };
+  const run = (ms: { baseline: number; payload: number; zero: number; again: number; zeroAgain: number }) =>
+    sql_injection(
+      ctx(get("payload", items(), 200, ms.payload), {
+        others: [get("baseline", items(), 200, ms.baseline), get("zero", items(), 200, ms.zero), get("again", items(), 200, ms.again), get("zero-again", items(), 200, ms.zeroAgain)],
+        params: timeParams,
+      }),
+    );
+  it("slow twice, its zero-second twin and the baseline quick: time-based", () => {
+    expect(run({ baseline: 20, payload: 2050, zero: 30, again: 2010, zeroAgain: 25 })).toMatchObject({ status: "failed", signature: "time-based" });
+  });
+  it("noise is ruled out by the repeat and the controls; a slow baseline keeps its guard", () => {
+    expect(run({ baseline: 20, payload: 2050, zero: 30, again: 40, zeroAgain: 25 }).status).toBe("passed");
+    expect(run({ baseline: 20, payload: 2050, zero: 1900, again: 2010, zeroAgain: 25 }).status).toBe("passed");
+    expect(run({ baseline: 20, payload: 2050, zero: 30, again: 2010, zeroAgain: 1500 }).status).toBe("passed");
+    expect(run({ baseline: 1200, payload: 2050, zero: 30, again: 2010, zeroAgain: 25 }).status).toBe("passed");
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The inputs an injection probe replaces, and the requests around them: a field's location and
+ * name (JSON pointer tokens in a body), the base request for probing it, and the request with it
+ * set to a text. Shared by the signature payloads (security-injection.ts) and the differential
+ * pairs (injection-pairs.ts).
+ */
+import type { Operation } from "../../model";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
+import { copy, isJsonMedia, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+
+export interface Field {
+  location: "query" | "path" | "header" | "body";
+  /** pattern or format the server may enforce: tried after the free-form fields */
+  constrained?: boolean;
+  /** parameter name, or JSON pointer tokens for body fields */
+  name: string;
+  tokens?: string[];
+  format?: string;
+}
+
+export function setBodyValue(root: unknown, tokens: string[], value: unknown): unknown {
+  const out = copy(root) as Record<string, unknown>;
+  let node: Record<string, unknown> = out;
+  for (const token of tokens.slice(0, -1)) node = node[token] as Record<string, unknown>;
+  node[tokens[tokens.length - 1]] = value;
+  return out;
+}
+
+export function locationLabel(field: Field): string {
+  return field.location === "body" ? `body.${(field.tokens ?? []).join(".")}` : `${field.location}.${field.name}`;
+}
+
+/**
+ * The base for one field: the required parts plus that field only. Any other optional value (an
+ * invalid cursor, a filter that matches nothing) could spoil every probe of the field.
+ */
+export function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field): BuiltRequest {
+  const required = new Set(settableParams(env, op).filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
+  const request = copy(full.request);
+  const keep = (where: string, name: string) => required.has(`${where}:${name}`) || (field.location === where && field.name === name);
+  request.query = Object.fromEntries(Object.entries(request.query).filter(([name]) => keep("query", name)));
+  request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep("header", name)));
+  const value = request.body?.value;
+  // JSON bodies only: a form body trimmed to nothing is no body at all
+  if (full.body && isObject(value) && isJsonMedia(full.body.media.contentType)) {
+    const flat = flattenAllOf(full.body.schema, env.model.schemas);
+    const props = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => props.has(key) || (field.location === "body" && field.tokens?.[0] === key)));
+    if (env.validator.check(trimmed, full.body.schema) === "valid") request.body = { contentType: request.body!.contentType, value: trimmed };
+  }
+  return { ...full, request };
+}
+
+export function fieldValue(base: BuiltRequest, field: Field): unknown {
+  if (field.location === "path") return base.request.pathParams[field.name];
+  if (field.location === "query") return base.request.query[field.name];
+  if (field.location === "header") return base.request.headers[field.name];
+  let node: unknown = base.request.body?.value;
+  for (const token of field.tokens ?? []) node = isObject(node) ? node[token] : Array.isArray(node) ? node[Number(token)] : undefined;
+  return node;
+}
+
+export function withField(base: BuiltRequest, field: Field, text: string) {
+  const request = copy(base.request);
+  if (field.location === "path") request.pathParams[field.name] = text;
+  else if (field.location === "query") request.query[field.name] = text;
+  else if (field.location === "header") request.headers[field.name] = text;
+  else if (request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, text) };
+  return request;
+}
+
