@@ -195,7 +195,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
    * An executor is about to run a task: it gets the task's lease unless a live executor holds it
    * (a duplicate delivery) or the task is done. `go: false` means: drop this delivery.
    */
-  async taskStarted(taskId: string, lease: string): Promise<{ go: boolean }> {
+  async taskStarted(taskId: string, lease: string): Promise<{ go: boolean; fresh?: boolean }> {
     const state = this.readState();
     if (!state || state.status !== "running") return { go: false };
     const held = this.store.lease(taskId);
@@ -205,7 +205,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.store.takeLease(taskId, lease, now);
     this.writeMeta("lifeAt", now);
     await this.ensureAlarm();
-    return { go: true };
+    // sent once and never leased: no executor ever ran it, so none of its cases has a result
+    return { go: true, fresh: held.lease === null && held.sends <= 1 };
   }
 
   /** An executor still works on these tasks under its lease. */

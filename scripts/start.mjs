@@ -32,6 +32,9 @@ const env = {
   // no telemetry, and no fetch of Cloudflare's request.cf data (offline-friendly, no warning)
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  // wrangler's local tracing wraps every request, D1 call and fetch in spans nobody reads here:
+  // it doubles workerd's CPU per gateway request (bench/RESULTS.md); set it to "true" to get it back
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
 };
 
 function wranglerScript() {

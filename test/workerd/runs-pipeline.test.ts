@@ -120,8 +120,12 @@ describe("run pipeline", () => {
     });
     // an executor that took the last tasks and was killed by the reload: it holds their leases and never beats
     const taken = [];
-    for (const { taskId } of bodies.slice(-3)) taken.push((await stub.taskStarted(taskId, "killed-invocation")).go);
-    expect(taken.some(Boolean)).toBe(true);
+    for (const { taskId } of bodies.slice(-3)) taken.push(await stub.taskStarted(taskId, "killed-invocation"));
+    expect(taken.some((t) => t.go)).toBe(true);
+    // a first delivery never leased before: the executor may skip looking for recorded results
+    expect(taken.filter((t) => t.go).every((t) => t.fresh === true)).toBe(true);
+    // once leased, a later take of the same task is not fresh (its executor may have written results)
+    expect((await stub.taskStarted(bodies[bodies.length - 1].taskId, "killed-invocation")).fresh).not.toBe(true);
     // and the Durable Object itself restarts
     await abortAllDurableObjects();
     const run = await waitForTerminal(runId, 50_000);

@@ -141,19 +141,20 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
 
   // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy
   const run = runStub(env, task.runId);
-  if (!(await run.taskStarted(task.taskId, invocation.lease)).go) return;
+  const started = await run.taskStarted(task.taskId, invocation.lease);
+  if (!started.go) return;
   // renew the lease while the task runs: a reload that kills this invocation lets the run send the task again
   const beat = setInterval(() => {
     run.taskBeat([task.taskId], invocation.lease).catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
   }, BEAT_MS);
   try {
-    await runTask(env, invocation, setup, task);
+    await runTask(env, invocation, setup, task, started.fresh === true);
   } finally {
     clearInterval(beat);
   }
 }
 
-async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage): Promise<void> {
+async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage, fresh: boolean): Promise<void> {
   const { ctx, model } = setup;
   const summary = emptySummary();
   const settle = async (reason: string) => {
@@ -163,7 +164,8 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   if (!model) return settle(`the spec's operation model is missing (${ctx.modelKey})`);
   if (setup.refusal) return settle(`target not allowed: ${setup.refusal}`);
 
-  const done = await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
+  // a redelivered task skips the cases already recorded (one D1 read, not needed on a first delivery)
+  const done = fresh ? new Set<string>() : await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
   const outcomes: CaseOutcome[] = [];
   const observations = observationCollector(ctx.identities);

@@ -130,11 +130,21 @@ async function attempt(request: OutgoingRequest, options: SendOptions): Promise<
 async function readCapped(response: Response, maxBytes: number, isHead: boolean): Promise<{ bytes: Uint8Array; truncated: boolean; error?: unknown }> {
   const stream = response.body;
   if (!stream) return { bytes: new Uint8Array(0), truncated: false };
-  const reader = stream.getReader();
   if (isHead) {
-    await reader.cancel().catch(() => undefined);
+    await stream.cancel().catch(() => undefined);
     return { bytes: new Uint8Array(0), truncated: false };
   }
+  // A declared length within the cap: one native read of the whole body (HTTP framing ends the
+  // body at Content-Length, so it cannot outgrow the cap) instead of a chunk loop.
+  const declared = declaredLength(response.headers);
+  if (declared !== undefined && declared <= maxBytes) {
+    try {
+      return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
+    } catch (error) {
+      return { bytes: new Uint8Array(0), truncated: true, error };
+    }
+  }
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -158,6 +168,15 @@ async function readCapped(response: Response, maxBytes: number, isHead: boolean)
   }
 }
 
+/** Content-Length when it is one plain decimal and no Content-Encoding changes the size read. */
+function declaredLength(headers: Headers): number | undefined {
+  const value = headers.get("content-length");
+  if (value === null || !/^\d{1,15}$/.test(value)) return undefined;
+  const encoding = headers.get("content-encoding");
+  if (encoding !== null && encoding.trim().toLowerCase() !== "identity") return undefined;
+  return Number(value);
+}
+
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let offset = 0;
@@ -177,16 +196,18 @@ function collectHeaders(headers: Headers): Record<string, string> {
   return out;
 }
 
+const UTF8 = new TextDecoder();
+
 function decode(bytes: Uint8Array, contentType: string | undefined): string {
   const charset = /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? "")?.[1];
-  if (charset) {
+  if (charset && !/^utf-?8$/i.test(charset)) {
     try {
       return new TextDecoder(charset).decode(bytes);
     } catch {
       // unknown label in this runtime: fall back to UTF-8
     }
   }
-  return new TextDecoder().decode(bytes);
+  return UTF8.decode(bytes);
 }
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|ERR_OSSL)/;

@@ -221,8 +221,12 @@ export interface TestRunRpc {
   taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }>;
   /** Connection failures and recoveries of the target; answers the circuit as it is now. */
   reportTarget(report: TargetReport): Promise<CircuitView>;
-  /** An executor takes a task's lease before running it; `go: false`: drop this delivery (done, or a live executor has it). */
-  taskStarted(taskId: string, lease: string): Promise<{ go: boolean }>;
+  /**
+   * An executor takes a task's lease before running it; `go: false`: drop this delivery (done, or
+   * a live executor has it). `fresh`: the task's first delivery, never leased before, so no case
+   * of it can have a result yet (the executor skips looking for them).
+   */
+  taskStarted(taskId: string, lease: string): Promise<{ go: boolean; fresh?: boolean }>;
   /** The executor holding `lease` still works on these tasks (runs/watchdog.ts). */
   taskBeat(taskIds: string[], lease: string): Promise<void>;
   circuitState(): Promise<CircuitView>;

@@ -9,6 +9,8 @@ export interface TaskLease {
   lease: string | null;
   beatAt: number | null;
   done: boolean;
+  /** how many times the task was sent (the watchdog sends again) */
+  sends: number;
 }
 
 export interface SentTask {
@@ -79,8 +81,10 @@ export class RunTaskStore {
   }
 
   lease(taskId: string): TaskLease | undefined {
-    const rows = this.sql.exec<{ lease: string | null; beat_at: number | null; done: number }>(`SELECT lease, beat_at, done FROM tasks WHERE id = ?`, taskId).toArray();
-    return rows.length === 0 ? undefined : { lease: rows[0].lease, beatAt: rows[0].beat_at, done: rows[0].done === 1 };
+    const rows = this.sql
+      .exec<{ lease: string | null; beat_at: number | null; done: number; sends: number }>(`SELECT lease, beat_at, done, sends FROM tasks WHERE id = ?`, taskId)
+      .toArray();
+    return rows.length === 0 ? undefined : { lease: rows[0].lease, beatAt: rows[0].beat_at, done: rows[0].done === 1, sends: rows[0].sends };
   }
 
   takeLease(taskId: string, lease: string, now: number): void {
