@@ -241,15 +241,17 @@ export function rerollUnique(template: RequestTemplate, rng: Rng): RequestTempla
 function extractVariables(extract: Record<string, Extraction>, request: BuiltRequest, response: ReceivedResponse, variables: Record<string, unknown>): string[] {
   const missing: string[] = [];
   for (const [name, extraction] of Object.entries(extract)) {
-    const value = extractValue(extraction, request, response);
+    const value = extractValue(extraction, request, response, variables);
     if (value === undefined || value === null || value === "") missing.push(name);
     else variables[name] = value;
   }
   return missing;
 }
 
-export function extractValue(extraction: Extraction, request: { url: string }, response: ReceivedResponse): unknown {
+export function extractValue(extraction: Extraction, request: { url: string }, response: ReceivedResponse, variables: Record<string, unknown> = {}): unknown {
   switch (extraction.from) {
+    case "foreign":
+      return foreignValue(extraction, jsonValue(response), variables);
     case "body": {
       const value = getByPointer(jsonValue(response), extraction.pointer);
       if (!extraction.pick) return value;
@@ -280,6 +282,22 @@ export function extractValue(extraction: Extraction, request: { url: string }, r
     default:
       return undefined;
   }
+}
+
+const scalar = (value: unknown): string | undefined => (typeof value === "string" || typeof value === "number" ? String(value) : undefined);
+
+function foreignValue(extraction: Extract<Extraction, { from: "foreign" }>, body: unknown, variables: Record<string, unknown>): unknown {
+  const own = extraction.notOwners.map((name) => scalar(variables[name])).filter((v): v is string => v !== undefined);
+  if (own.length === 0) return undefined;
+  const list = getByPointer(body, extraction.array);
+  if (!Array.isArray(list)) return undefined;
+  for (const item of list.slice(0, 500)) {
+    const owner = scalar(getByPointer(item, extraction.owner));
+    if (owner === undefined || own.includes(owner)) continue;
+    const value = getByPointer(item, extraction.value);
+    if (value !== undefined && value !== null && value !== "") return value;
+  }
+  return undefined;
 }
 
 function resolveUrl(value: string, base: string): string | undefined {

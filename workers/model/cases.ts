@@ -76,7 +76,14 @@ export type Extraction =
   | { from: "header"; name: string }
   | { from: "status" }
   /** last path segment of the Location header (resolved against the request URL) */
-  | { from: "location-id" };
+  | { from: "location-id" }
+  /**
+   * What another user owns among what a listing shows: in the array at `array`, the first element
+   * whose `owner` (a pointer inside the element) is set and equals none of the variables named in
+   * `notOwners` (the run's own identities); its `value` (a pointer inside the element). Nothing
+   * when none of those variables is known: ownership cannot be told then.
+   */
+  | { from: "foreign"; array: string; value: string; owner: string; notOwners: string[] };
 
 export interface CheckSpec {
   name: CheckName;

@@ -99,6 +99,16 @@ function extractLine(variable: string, extraction: unknown, files: { body: strin
     }
     case "location-id":
       return [`${variable}=$(${headerValue("location")})`, `${variable}=\${${variable}%%\\?*}; ${variable}=\${${variable}%/}; ${variable}=\${${variable}##*/}`].join("\n");
+    case "foreign": {
+      // the first element another user owns: its owner is none of the run's own identities
+      const f = extraction as { array?: string; value?: string; owner?: string; notOwners?: string[] };
+      const names = f.notOwners ?? [];
+      const args = names.map((name, i) => `--arg o${i} "$${scriptVariable(name)}"`).join(" ");
+      const differs = names.map((_, i) => `$o != $o${i}`).join(" and ") || "false";
+      const owner = jqPath(f.owner ?? "");
+      const filter = `[${jqPath(f.array ?? "")}[]? | select(${owner} != null and ((${owner} | tostring) as $o | ${differs}))][0] | ${jqPath(f.value ?? "")} // empty`;
+      return `${variable}=$(jq -r ${args} ${single(filter)} "${files.body}")`;
+    }
     default:
       return `# ${variable}: unknown extraction ${JSON.stringify(extraction)}`;
   }

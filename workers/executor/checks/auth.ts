@@ -6,7 +6,7 @@
  * never judged by ignored_auth / jwt_weakness.
  */
 import type { Operation } from "../../model";
-import { credentialLocations, findResponseSpec, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
+import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
 
 function label(ctx: CheckContext): string {
@@ -138,6 +138,7 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  * owner's (the server answered with the caller's own resource) is no leak either.
  */
 export function bola(ctx: CheckContext): CheckResult {
+  if (ctx.params.foreign === true) return foreignWrite(ctx);
   const ownerId = paramString(ctx, "ownerStep");
   const owner = stepRecord(ctx, ownerId);
   if (!owner) return skip("params.ownerStep names no executed step");
@@ -173,13 +174,76 @@ export function bola(ctx: CheckContext): CheckResult {
     if (!confirm) return skip(`the confirming step (${confirmId}) did not run`);
     if (!isSuccess(confirm.status)) return pass(`${who}'s ${ctx.request.method} answered ${status}, but it took no effect (${confirmId} → ${confirm.status})`);
   }
+  // a write proven by a later read of the owner's record showing the value the attacker sent
+  const effectId = paramString(ctx, "effectStep");
+  if (effectId !== undefined) {
+    const effect = stepRecord(ctx, effectId)?.exchange.response;
+    if (!effect || !isSuccess(effect.status)) return skip(`the read that would show the effect (${effectId}) did not succeed`);
+    const seen = getByPointer(jsonValue(effect), paramString(ctx, "effectPointer") ?? "");
+    if (String(seen) !== paramString(ctx, "effectValue")) return pass(`${who}'s ${ctx.request.method} answered ${status}, but it took no effect (${effectId} does not show the new value)`);
+  }
   const verify = stepRecord(ctx, paramString(ctx, "verifyStep"));
   if (verify?.exchange.response && action === "delete" && isSuccess(verify.exchange.response.status)) {
     return pass(`${who}'s DELETE answered ${status} but the owner still reads the resource`);
   }
   const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
   if (confirmId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${confirmId} succeeded)`, `${action}:account`);
+  if (effectId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${effectId} shows the value it sent)`, `${action}:account`);
   return fail(`${who} could ${action} a resource "${ownerName}" created (${label(ctx)} → ${status})`, action);
+}
+
+/**
+ * BOLA on pre-existing data (params.foreign): the current step is an identity writing an item a
+ * listing showed it that another user owns. params: { action: "delete" | "update", listStep (the
+ * same listing after the write), idProperty, idVariable, effectProperty?, effectValue? }. A
+ * refusal passes; a 2xx is a finding only when the listing after it shows the effect: the item
+ * gone (delete), or its property carrying the value sent (update).
+ */
+function foreignWrite(ctx: CheckContext): CheckResult {
+  if (ctx.request.identity === null) return skip("the request carries no identity (ignored_auth's case)");
+  const op = ctx.operation ?? ctx.caseOperation;
+  if (op && !requiresAuth(op)) return skip(`${label(ctx)} requires no authentication: identities are indistinguishable to it`);
+  const { status } = ctx.response;
+  const who = `identity "${ctx.request.identity}"`;
+  if (status === 401 || status === 403 || status === 404 || status === 405 || status === 410) return pass(`${who} refused (${status})`);
+  if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
+  if (!isSuccess(status)) return skip(`${status}: inconclusive`);
+  if (servesSignInPage(ctx)) return pass(`${who} got an HTML page, not the resource`);
+  const id = createdId(ctx);
+  const idProperty = paramString(ctx, "idProperty") ?? "id";
+  const after = stepRecord(ctx, paramString(ctx, "listStep"))?.exchange.response;
+  if (id === undefined || !after || !isSuccess(after.status)) return skip("no listing after the write to show its effect");
+  const action = paramString(ctx, "action") === "delete" ? "delete" : "update";
+  if (action === "delete") {
+    if (listedTo(ctx, "listStep", id, idProperty)) return pass(`${who}'s DELETE answered ${status}, but the listing still shows ${idProperty} ${id}`);
+    return fail(`${who} deleted an item another user owns, data that was there before the run (${label(ctx)} → ${status}); the listing no longer shows ${idProperty} ${id}`, "delete:pre-existing");
+  }
+  const property = paramString(ctx, "effectProperty");
+  const item = property === undefined ? undefined : findListed(jsonValue(after), id, idProperty);
+  if (!item || property === undefined) return skip(`the listing after the write does not show ${idProperty} ${id}`);
+  if (String(item[property]) !== paramString(ctx, "effectValue")) return pass(`${who}'s ${ctx.request.method} answered ${status}, but ${property} did not change`);
+  return fail(`${who} changed ${property} of an item another user owns, data that was there before the run (${label(ctx)} → ${status}); the listing shows the new value (set back afterwards)`, "update:pre-existing");
+}
+
+function findListed(node: unknown, id: string, idProperty: string, depth = 0): Record<string, unknown> | undefined {
+  if (depth > 6) return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node.slice(0, 1000)) {
+      const found = findListed(item, id, idProperty, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(node)) return undefined;
+  const value = node[idProperty];
+  if ((typeof value === "string" || typeof value === "number") && String(value) === id) return node;
+  for (const child of Object.values(node)) {
+    if (typeof child === "object" && child !== null) {
+      const found = findListed(child, id, idProperty, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**

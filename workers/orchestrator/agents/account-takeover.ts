@@ -13,21 +13,14 @@ import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "../generate/random";
 import { buildRequest, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
+import { accountField, profileOf, selfSource } from "./self-params";
 
 const NAME = "security-auth:account";
 
 /** The response field of the signup that fills path parameter `param`: same name, else same role, else the id of a user path. */
 function victimField(env: AgentEnv, signup: Operation, param: string, path: string): Field | undefined {
   const schemas = signup.responses.filter((r) => /^2/.test(r.status)).flatMap((r) => r.content.map((m) => m.schema));
-  const fields = schemas.flatMap((s) => fieldsOf(s, env.model.schemas, 3));
-  const lower = param.toLowerCase();
-  const byName = fields.find((f) => f.name.toLowerCase() === lower);
-  if (byName) return byName;
-  const role = fieldRole(param, { type: "string" }, {});
-  if (role === "username" || role === "email") return withRole(fields, role)[0];
-  const userPath = new RegExp(`/(users?|accounts?|members?|profiles?|people|persons?)/\\{${param.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\}`, "i").test(path);
-  if (userPath && /^(user_?|account_?|member_?)?(id|uuid)$/i.test(param)) return fields.find((f) => /^(id|uuid)$/i.test(f.name));
-  return undefined;
+  return accountField(schemas.flatMap((s) => fieldsOf(s, env.model.schemas, 3)), param, path, env.model.schemas);
 }
 
 /** A password change: a write whose body carries a password, addressing one user by a path parameter. */
@@ -139,6 +132,57 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
       idKey: `account:${op.operationId}`,
       drafts: [{ kind: "security", title: `${attacker} changes the password of another user's account (${opLabel(op.method, op.path)})`, steps, tags: ["bola", "account"] }],
     });
+  }
+  return out;
+}
+
+/**
+ * BOLA on another identity's own user record: the owner's profile names its account, the attacker
+ * sets a fresh e-mail on it (a write with one path parameter that names the account, whose body
+ * takes an e-mail and nothing else required), the owner's profile read afterwards shows whether it
+ * took effect, and the owner sets its e-mail back.
+ */
+export function accountEmailDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
+  const [owner, attacker] = env.config.identities;
+  const { profile, fields } = profileOf(env.model);
+  const profileEmail = withRole(fields, "email")[0];
+  if (!owner || !attacker || !profile || !profileEmail) return [];
+  const out: { opId: string; idKey: string; drafts: CaseDraft[] }[] = [];
+  for (const op of env.model.operations) {
+    if (!["put", "patch", "post"].includes(op.method) || isPublic(op)) continue;
+    const params = pathPlaceholders(op.path);
+    const self = params.length === 1 ? selfSource(env.model, op, params[0]) : undefined;
+    const media = preferredMedia(op);
+    if (!self || !media || !/json/i.test(media.contentType)) continue;
+    const body = fieldsOf(media.schema, env.model.schemas, 1);
+    const email = withRole(body, "email")[0];
+    const required = ((media.schema as { required?: unknown }).required ?? []) as unknown[];
+    if (!email || withRole(body, "password").length > 0 || (Array.isArray(required) && required.some((r) => r !== email.name))) continue;
+    const rng = opRng(env, `${NAME}:email`, op.operationId);
+    const fresh = `sentinel.${rng.int(100000, 999999)}@example.com`;
+    if (env.validator.check(fresh, email.schema) !== "valid") continue;
+    const read = (identity: string) => ({ method: profile.method, path: profile.path, pathParams: {}, query: {}, headers: {}, identity });
+    const write = (identity: string, value: string): RequestTemplate => ({
+      method: op.method,
+      path: op.path,
+      pathParams: { [params[0]]: "{{victim}}" },
+      query: {},
+      headers: {},
+      identity,
+      body: { contentType: wireContentType(media.contentType), value: { [email.name]: value } },
+    });
+    const steps: Step[] = [
+      { id: "owner-profile", request: read(owner), extract: { victim: { from: "body", pointer: self.pointer }, victim_email: { from: "body", pointer: profileEmail.pointer } }, checks: [], requireSuccess: true },
+      {
+        id: "attacker-update",
+        request: write(attacker, fresh),
+        checks: [check("not_a_server_error"), check("bola", { ownerStep: "owner-profile", action: "update", effectStep: "owner-after", effectPointer: profileEmail.pointer, effectValue: fresh, owner, attacker })],
+      },
+      { id: "owner-after", request: read(owner), checks: [] },
+      // whatever happened, the owner's own e-mail goes back to what it was
+      { id: "restore", request: write(owner, "{{victim_email}}"), checks: [] },
+    ];
+    out.push({ opId: op.operationId, idKey: `account-email:${op.operationId}`, drafts: [{ kind: "security", title: `${attacker} changes the e-mail of ${owner}'s own account (${opLabel(op.method, op.path)})`, steps, tags: ["bola", "account"] }] });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, 
 import { generateValid } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph } from "./resources";
+import { selfSource } from "./self-params";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isIdLikeName } from "./names";
 import { isObject } from "../../jsonschema/types";
@@ -228,6 +229,22 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       setup.push(step);
       known[name] = `{{${variable}}}`;
       vars[name] = variable;
+      pathParams[name] = known[name];
+      pathSources[name] = "chain";
+      continue;
+    }
+    // an account's name or id that nothing creates: a read sees the caller's own, from its profile
+    const self = options.chain === false || (op.method !== "get" && op.method !== "head") || env.config.identities.length === 0 ? undefined : selfSource(env.model, op, name);
+    if (self) {
+      const variable = `self_${name}`;
+      setup.push({
+        id: `setup-self-${name}`,
+        request: { method: self.profile.method, path: self.profile.path, pathParams: {}, query: {}, headers: {}, ...(options.identity ? { identity: options.identity } : {}) },
+        extract: { [variable]: { from: "body", pointer: self.pointer } },
+        checks: [],
+        requireSuccess: true,
+      });
+      known[name] = `{{${variable}}}`;
       pathParams[name] = known[name];
       pathSources[name] = "chain";
       continue;

@@ -93,7 +93,7 @@ function candidateNames(param: string, collection: string): string[] {
 }
 
 /** Find the id property in a response schema, looking one level into a wrapper ("data", "item"...). */
-function findIdPointer(schema: JsonSchema, param: string, paramSchema: JsonSchema, collection: string, schemas: SchemaMap): { pointer: string; property: string } | undefined {
+export function findIdPointer(schema: JsonSchema, param: string, paramSchema: JsonSchema, collection: string, schemas: SchemaMap): { pointer: string; property: string } | undefined {
   const names = candidateNames(param, collection);
   const search = (s: JsonSchema, prefix: string, depth: number): { pointer: string; property: string } | undefined => {
     const flat = flattenAllOf(s, schemas);

@@ -11,7 +11,8 @@ import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
 import { createResource, itemRequest, resourceTargets } from "./stateful-resources";
-import { accountTakeoverDrafts } from "./account-takeover";
+import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
+import { foreignDataDrafts } from "./foreign-data";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "security-auth";
@@ -207,7 +208,7 @@ export const securityAuth: Agent = {
       if (op.method === "trace") continue;
       out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op, tokens)], cap));
     }
-    for (const { opId, idKey, drafts } of [...bolaDrafts(env), ...accountTakeoverDrafts(env)]) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
+    for (const { opId, idKey, drafts } of [...bolaDrafts(env), ...accountTakeoverDrafts(env), ...accountEmailDrafts(env), ...foreignDataDrafts(env)]) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
     for (const abuse of [weakSecretDrafts(env), signInAbuseDrafts(env)]) {
       if (abuse) out.push(...finishCases(NAME, abuse.op.operationId, abuse.drafts, cap, `abuse:${abuse.op.operationId}`));
     }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import type { Extraction } from "../model";
+import { extractValue } from "./run-case";
+
+const response = (body: unknown) => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body), bodySize: 0, durationMs: 1 });
+const foreign: Extraction = { from: "foreign", array: "/items", value: "/key", owner: "/ownerId", notOwners: ["own_0", "own_1"] };
+const listing = response({ items: [{ key: "MINE", ownerId: 1 }, { key: "BOBS", ownerId: 2 }, { key: "NOBODY" }, { key: "OPS", ownerId: 3 }] });
+
+describe("the foreign extraction: what another user owns in a listing", () => {
+  it("takes the first item whose owner is set and is none of the run's identities", () => {
+    expect(extractValue(foreign, { url: "http://x/projects" }, listing, { own_0: 1, own_1: "2" })).toBe("OPS");
+  });
+  it("finds nothing when ownership cannot be told or every item is the run's own", () => {
+    expect(extractValue(foreign, { url: "http://x/projects" }, listing, {})).toBeUndefined();
+    expect(extractValue(foreign, { url: "http://x/projects" }, response({ items: [{ key: "MINE", ownerId: 1 }] }), { own_0: 1 })).toBeUndefined();
+    expect(extractValue({ ...foreign, array: "" }, { url: "http://x/projects" }, response([{ key: "A", ownerId: 9 }]), { own_0: 1 })).toBe("A");
+  });
+});
