@@ -199,14 +199,28 @@ describe("runCase against a real server", () => {
     expect(bigBytesWritten).toBeLessThan(50 * 1024 * 1024);
   });
 
-  it("reports a connection reset as an error with the reason, after bounded retries", async () => {
+  it("judges a request whose connection is dropped on every attempt, while the target keeps serving, a server error", async () => {
     const result = await runCase(testCase([step("reset", "get", "/reset", { checks: [{ name: "not_a_server_error" }] })]), env());
-    expect(result.status).toBe("errored");
+    expect(result.status).toBe("failed");
     expect(result.reason).toMatch(/network error/);
     expect(hits["GET /reset"]).toBe(3); // GET is idempotent: 1 + 2 retries
+    expect(result.checks).toEqual([
+      expect.objectContaining({ check: "not_a_server_error", status: "failed", signature: "no-answer", message: expect.stringMatching(/^GET \/reset got no answer: the connection was closed \(reset\) on every attempt, while the target kept serving \(GET http:\/\/127\.0\.0\.1:\d+ answered 404\)$/) }),
+    ]);
+    const finding = buildFindings(result, testCase([step("reset", "get", "/reset")]), model)[0];
+    expect(finding).toMatchObject({ check: "not_a_server_error", severity: "high" });
 
     const post = await runCase(testCase([step("reset", "post", "/reset", { body: {}, checks: [] })]), env());
-    expect(post.status).toBe("errored");
+    expect(post.status).toBe("failed");
     expect(hits["POST /reset"]).toBe(2); // a POST without any answer: retried once (a fluke), not more
+  });
+
+  it("leaves a target that answers nothing at all (not even the probe) errored, for the circuit breaker", async () => {
+    const dead: FetchLike = async () => {
+      throw Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    };
+    const result = await runCase(testCase([step("read", "get", "/pets/1", { checks: [{ name: "not_a_server_error" }] })]), { ...env(), fetch: dead });
+    expect(result.status).toBe("errored");
+    expect(result.checks).toMatchObject([{ check: "not_a_server_error", status: "skipped" }]);
   });
 });

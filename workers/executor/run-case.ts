@@ -12,7 +12,8 @@
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
-import { now, sendRequest, type FetchLike } from "./http-client";
+import { now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
+import { probeTarget } from "./target-probe";
 import { sendWatched } from "./liveness";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
@@ -59,6 +60,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   let stop: Stop | undefined;
   // a step that repeats an earlier one (idempotency, replays) must stay identical: never re-rolled
   const sentTemplates = new Set<string>();
+  // steps whose connection the target closed without an answer while it kept serving
+  const dropped: CheckOutcome[] = [];
 
   for (const step of testCase.steps) {
     const templateKey = JSON.stringify(step.request);
@@ -96,6 +99,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     order.push(step.id);
 
     if (sent.error || !sent.response) {
+      const crash = await droppedConnection(built, sent.failure, env);
+      if (crash) dropped.push({ check: "not_a_server_error", stepId: step.id, status: "failed", message: crash, signature: "no-answer" });
       stop = { status: "errored", reason: `step ${step.id}: ${sent.error ?? "no response"}` };
       break;
     }
@@ -113,7 +118,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   }
 
   const caseOperation = env.model.operations.find((op) => op.operationId === testCase.operationId);
-  const checks: CheckOutcome[] = [];
+  const checks: CheckOutcome[] = [...dropped];
   for (const id of order) {
     const record = records[id];
     const response = record.exchange.response;
@@ -122,6 +127,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     // a request that stopped the whole target is judged whichever agent sent it
     if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
     for (const spec of [...record.step.checks, ...implicit]) {
+      if (dropped.some((d) => d.stepId === id && d.check === spec.name)) continue; // judged already
       if (!response || record.exchange.error) {
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
         continue;
@@ -210,6 +216,19 @@ function send(built: BuiltRequest, env: RunEnv) {
     return { status: result.response?.status, error: result.error };
   };
   return sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
+}
+
+/**
+ * A connection closed without any answer (after the client's retry) is a crash of the request's
+ * handler when the target still answers a probe right after: a panic the server recovered by
+ * dropping the connection, a worker killed by this input. A dead or unreachable target (refused,
+ * timeout, DNS, TLS, or no answer to the probe either) is the circuit breaker's case, not a finding.
+ */
+async function droppedConnection(built: BuiltRequest, failure: FailureKind | undefined, env: RunEnv): Promise<string | undefined> {
+  if (failure !== "lost" && failure !== "reset") return undefined;
+  const probe = await probeTarget(env.baseUrl, { fetch: env.fetch, timeoutMs: Math.min(env.config.timeoutMs, 5000) });
+  if (!probe.alive) return undefined;
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */

@@ -28,6 +28,8 @@ const SAFE_METHODS = new Set(["get", "head", "options", "trace"]);
 const ORDINARY_VERBS = new Set(["create", "add", "new", "get", "list", "find", "search", "read", "fetch", "show", "update", "patch", "replace", "upload", "register", "login", "signup", "send", "submit", "place", "book"]);
 /** Prose that announces a mass deletion; a sentence has to say it, not merely contain a word. */
 const MASS_PROSE = /\b(?:deletes?|removes?|erases?|wipes?|purges?|clears?|drops?|truncates?|resets?)\s+(?:all|every|everything|the (?:entire|whole) (?:database|data ?set|store)|the database)\b/i;
+/** Prose that announces a rebuilt data set: "creates and populates the database with dummy data". */
+const SEED_PROSE = /\b(?:(?:re-?)?populates?|(?:re-?)?seeds?|re-?creates?|re-?initiali[sz]es?)\s+the\s+(?:database|db|data ?set|data store)\b/i;
 
 /** `resetBoard` → reset, board; `shut_down` → shut, down; words of a sentence likewise. */
 export function words(text: string): string[] {
@@ -81,7 +83,9 @@ export function classifyOperation(op: Operation): DestructiveVerdict {
   if (declared === true) return { destructive: true, reason: "destructive: x-sentinel-destructive is true" };
   if (declared === false) return { destructive: false };
   const method = op.method.toLowerCase();
-  if (SAFE_METHODS.has(method)) return { destructive: false };
+  // a read changes nothing, unless its own description says it rebuilds or empties the data
+  // (GET /createdb "creates and populates the database"): prose only, names of reads stay safe
+  if (SAFE_METHODS.has(method)) return (!hasPathParameter(op.path) && proseVerdict(op)) || { destructive: false };
 
   if (method === "delete" && deletesCollection(op.path)) {
     return { destructive: true, reason: `destructive: DELETE on the collection ${op.path}` };
@@ -104,7 +108,12 @@ export function classifyOperation(op: Operation): DestructiveVerdict {
       return { destructive: true, reason: `destructive: ${source} says ${word}` };
     }
   }
-  const prose = `${op.summary ?? ""}. ${op.description ?? ""}`.match(MASS_PROSE);
-  if (prose && !onOneItem) return { destructive: true, reason: `destructive: description says "${prose[0].toLowerCase()}"` };
-  return { destructive: false };
+  return (!onOneItem && proseVerdict(op)) || { destructive: false };
+}
+
+/** A destructive verdict when the summary or description announces a mass change. */
+function proseVerdict(op: Operation): DestructiveVerdict | undefined {
+  const text = `${op.summary ?? ""}. ${op.description ?? ""}`;
+  const prose = text.match(MASS_PROSE) ?? text.match(SEED_PROSE);
+  return prose ? { destructive: true, reason: `destructive: description says "${prose[0].toLowerCase()}"` } : undefined;
 }

@@ -19,6 +19,10 @@ describe("classifyOperation", () => {
       expect(destructive(op("post", "/ops", id)), id).toBe(true);
     }
     expect(classifyOperation(op("post", "/maintenance", "run", { description: "Deletes all records and starts over." })).reason).toBe('destructive: description says "deletes all"');
+    // a read whose own description says it rebuilds the data set (run alongside other cases, it
+    // drops the tables they read and turns their answers into 500s)
+    expect(classifyOperation(op("get", "/createdb", "populate_db", { summary: "Creates and populates the database with dummy data" })).reason).toBe('destructive: description says "populates the database"');
+    expect(classifyOperation(op("post", "/setup", "setup", { description: "Re-creates the database from scratch." })).reason).toBe('destructive: description says "re-creates the database"');
   });
 
   it("treats DELETE on a collection as a mass delete, DELETE on one item not", () => {
@@ -43,6 +47,8 @@ describe("classifyOperation", () => {
     expect(destructive(op("post", "/password/reset", "requestReset", { summary: "Send a password reset link" }))).toBe(false);
     // reads never change anything; creation of a thing called "seed"/"drop" is not a reset
     expect(destructive(op("get", "/admin/reset", "getResetStatus"))).toBe(false);
+    expect(destructive(op("get", "/databases/{id}", "getDatabase", { description: "Re-creates the database view of one item." }))).toBe(false);
+    expect(destructive(op("get", "/reports", "listReports", { description: "Creates the database export on demand." }))).toBe(false);
     expect(destructive(op("post", "/seeds", "createSeed", { summary: "Create a seed packet" }))).toBe(false);
     expect(destructive(op("post", "/drops", "addDrop"))).toBe(false);
     expect(destructive(op("put", "/books/{id}", "replaceBook", { summary: "Replace a book: optional fields left out are cleared" }))).toBe(false);

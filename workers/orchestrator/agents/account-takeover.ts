@@ -11,7 +11,7 @@ import { fieldRole, fieldsOf, readPointer, withRole, writePointer, type Field } 
 import { findOperation, inferAuthFlow, isPublic } from "../auth/infer";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "../generate/random";
-import { buildRequest, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
+import { buildRequest, fillAccountFields, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
 import { accountField, profileOf, selfSource } from "./self-params";
 
@@ -68,6 +68,7 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
 
     // 1. the victim signs up (anonymous), with a password of Sentinel's choosing
     const created = buildRequest(env, signup, rng.fork("signup"), { useExamples: true, optional: "required", includeBody: true, identity: null, chain: false });
+    fillAccountFields(env, created, rng.fork("fields"));
     const oldPassword = password(rng.fork("old"));
     const signupSecrets = setPasswords(created.request.body?.value, created.body?.schema, env, oldPassword);
     if (signupSecrets.length === 0) continue;

@@ -16,6 +16,7 @@ import { isObject } from "../../jsonschema/types";
 import type { AgentContext, PlanConfig } from "./types";
 import { freshenUnique } from "../generate/unique";
 import { ModelValidator } from "../../jsonschema/validate";
+import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
@@ -349,4 +350,27 @@ function requiredPart(env: AgentEnv, example: unknown, schema: JsonSchema): unkn
 /** Deep copy (templates are plain JSON). */
 export function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * A sign-up's account fields (username, e-mail, password) are sent even when the schema marks
+ * none required: a schema without a `required` list says nothing about what the server needs, and
+ * no account exists without them. Fills the missing ones in place (inside a wrapper only when the
+ * wrapper was sent), marks usernames and e-mails unique (a taken one is re-rolled), and returns
+ * the pointers it filled.
+ */
+export function fillAccountFields(env: AgentEnv, built: BuiltRequest, rng: Rng): string[] {
+  const body = built.request.body?.value;
+  if (!built.body || !isObject(body)) return [];
+  const filled: string[] = [];
+  for (const field of fieldsOf(built.body.schema, env.model.schemas)) {
+    if (field.role === undefined || field.role === "token" || readPointer(body, field.pointer) !== undefined) continue;
+    const flat = flattenAllOf(field.schema, env.model.schemas);
+    if (isObject(flat) && flat.readOnly === true) continue;
+    if (!isObject(readPointer(body, field.pointer.slice(0, field.pointer.lastIndexOf("/"))))) continue;
+    writePointer(body, field.pointer, generateValid(field.schema, { schemas: env.model.schemas, rng: rng.fork(field.pointer), mode: "request", useExamples: true, name: field.name }));
+    filled.push(field.pointer);
+    if (field.role !== "password") built.request.unique = [...(built.request.unique ?? []), field.pointer];
+  }
+  return filled;
 }

@@ -13,7 +13,7 @@ import { freshValue } from "../generate/unique";
 import { fieldRole } from "../auth/fields";
 import { isPublic } from "../auth/infer";
 import { check } from "./case-helpers";
-import { buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
+import { buildRequest, copy, fillAccountFields, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 
 type Role = "password" | "email" | "username";
 
@@ -162,6 +162,7 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
     flow.signup = { op: signup.op, record: wrapped, ...(signupFields.wrapper ? { wrapper: signupFields.wrapper } : {}) };
     flow.signupStep = (account, id, options = {}) => {
       const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null });
+      fillAccountFields(env, made, opRng(env, "sign-in", `${signup.op.operationId}:${account}:fields`));
       const request = { ...copy(made.request), identity: null };
       const body = isObject(request.body?.value) ? (request.body!.value as Record<string, unknown>) : {};
       const values: Record<string, unknown> = { ...(options.extra ?? {}), [signupFields.account.name]: account };

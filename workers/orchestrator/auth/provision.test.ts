@@ -93,4 +93,22 @@ describe("provisionIdentities", () => {
     expect(names[0]).not.toBe(names[1]);
     for (const [name, password] of t.users) expect(password).toBe(`Declared-${name.slice(3)}-pw`);
   });
+
+  it("sends every account field of a sign-up whose schema marks none required (the server needs them all)", async () => {
+    const loose = { type: "object", properties: { username: { type: "string", example: "name1" }, password: { type: "string" }, email: { type: "string", example: "user@tempmail.com" } } };
+    const looseModel = { ...model, operations: model.operations.map((o) => (o.operationId === "register" ? { ...o, requestBody: { required: true, content: [{ contentType: json, schema: loose }] } } : o)) } as ApiModel;
+    const t = target();
+    const strict: Fetch = async (url, init) => {
+      const body = init.body ? JSON.parse(String(init.body)) : {};
+      if (new URL(url).pathname === "/users" && (typeof body.username !== "string" || typeof body.email !== "string" || typeof body.password !== "string")) {
+        return new Response(JSON.stringify({ message: "username, email and password are required" }), { status: 400, headers: { "content-type": json } });
+      }
+      return t.fetch(url, init);
+    };
+    const result = await provisionIdentities({ model: looseModel, flow: inferAuthFlow(looseModel).flow!, baseUrl: "http://target.test", fetch: strict, seed: 11 });
+    expect(result.statuses.map((s) => [s.name, s.ok])).toEqual([["user1", true], ["user2", true]]);
+    const emails = result.statuses.map((s) => s.account!.email);
+    expect(emails[0]).toMatch(/@/);
+    expect(emails[0]).not.toBe(emails[1]); // run-unique, like the usernames
+  });
 });

@@ -5,7 +5,7 @@
  * them out of every output. The network is injected (`fetch`), so this stays pure and testable.
  */
 import type { ApiModel, Identities, Operation } from "../../model";
-import { agentEnv, buildRequest, wireContentType, preferredMedia } from "../agents/requests";
+import { agentEnv, buildRequest, fillAccountFields, wireContentType, preferredMedia } from "../agents/requests";
 import { Rng } from "../generate/random";
 import { ALREADY_TAKEN, reroll } from "../generate/unique";
 import { fieldsOf, findToken, readPointer, withRole, writePointer, type Field } from "./fields";
@@ -103,6 +103,7 @@ function strongPassword(rng: Rng, field: Field | undefined): string {
 function inferredSignupBody(model: ApiModel, op: Operation, rng: Rng): { body: unknown; password: string; fields: Field[] } {
   const env = agentEnv({ model, seed: rng.int(1, 2 ** 31), config: { identities: [], maxCasesPerOperation: 1 } });
   const built = buildRequest(env, op, rng.fork("signup"), { useExamples: true, optional: "required", includeBody: true, identity: null, chain: false });
+  fillAccountFields(env, built, rng.fork("account"));
   const body = (built.request.body?.value ?? {}) as Record<string, unknown>;
   const fields = fieldsOf(built.body?.schema, model.schemas);
   const password = strongPassword(rng.fork("password"), withRole(fields, "password")[0]);
