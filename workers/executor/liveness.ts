@@ -47,7 +47,7 @@ function leave(): void {
 }
 
 /** Runs `task` once nothing else of this isolate is in flight; new sends wait until it is done. */
-async function alone<T>(task: () => Promise<T>): Promise<T> {
+export async function alone<T>(task: () => Promise<T>): Promise<T> {
   while (exclusive) await exclusive;
   let release!: () => void;
   exclusive = new Promise<void>((resolve) => (release = resolve));

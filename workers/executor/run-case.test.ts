@@ -30,6 +30,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 
   if (url.pathname === "/hang") return; // never answers
   if (url.pathname === "/reset") return req.socket.destroy();
+  if (url.pathname === "/flaky" && hits[key] <= 3) return req.socket.destroy(); // a burst of drops, then answers
   if (url.pathname === "/big") {
     res.writeHead(200, { "content-type": "application/octet-stream" });
     const chunk = Buffer.alloc(64 * 1024, 97);
@@ -203,16 +204,23 @@ describe("runCase against a real server", () => {
     const result = await runCase(testCase([step("reset", "get", "/reset", { checks: [{ name: "not_a_server_error" }] })]), env());
     expect(result.status).toBe("failed");
     expect(result.reason).toMatch(/network error/);
-    expect(hits["GET /reset"]).toBe(3); // GET is idempotent: 1 + 2 retries
+    expect(hits["GET /reset"]).toBe(6); // GET is idempotent: 1 + 2 retries, and as many again when sent alone
     expect(result.checks).toEqual([
-      expect.objectContaining({ check: "not_a_server_error", status: "failed", signature: "no-answer", message: expect.stringMatching(/^GET \/reset got no answer: the connection was closed \(reset\) on every attempt, while the target kept serving \(GET http:\/\/127\.0\.0\.1:\d+ answered 404\)$/) }),
+      expect.objectContaining({ check: "not_a_server_error", status: "failed", signature: "no-answer", message: expect.stringMatching(/^GET \/reset got no answer: the connection was closed \(reset\) on every attempt, again when sent alone, while the target kept serving \(GET http:\/\/127\.0\.0\.1:\d+ answered 404\)$/) }),
     ]);
     const finding = buildFindings(result, testCase([step("reset", "get", "/reset")]), model)[0];
     expect(finding).toMatchObject({ check: "not_a_server_error", severity: "high" });
 
     const post = await runCase(testCase([step("reset", "post", "/reset", { body: {}, checks: [] })]), env());
     expect(post.status).toBe("failed");
-    expect(hits["POST /reset"]).toBe(2); // a POST without any answer: retried once (a fluke), not more
+    expect(hits["POST /reset"]).toBe(4); // a POST without any answer: retried once (a fluke), and once more alone
+  });
+
+  it("leaves a request dropped in a burst but answered when sent alone errored, not a finding", async () => {
+    const result = await runCase(testCase([step("flaky", "get", "/flaky", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(result.status).toBe("errored");
+    expect(hits["GET /flaky"]).toBe(4);
+    expect(result.checks).toMatchObject([{ check: "not_a_server_error", status: "skipped" }]);
   });
 
   it("leaves a target that answers nothing at all (not even the probe) errored, for the circuit breaker", async () => {

@@ -14,7 +14,7 @@ import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget } from "./target-probe";
-import { sendWatched } from "./liveness";
+import { alone, sendWatched } from "./liveness";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
@@ -208,8 +208,12 @@ function build(template: TestCase["steps"][number]["request"], step: TestCase["s
   });
 }
 
+function sendOptions(env: RunEnv) {
+  return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
+}
+
 function send(built: BuiltRequest, env: RunEnv) {
-  const options = { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
+  const options = sendOptions(env);
   // any answer to a credential-less GET of the base URL shows the target is still serving
   const probe = async () => {
     const result = await sendRequest({ method: "GET", url: env.baseUrl, headers: {} }, { ...options, maxBodyBytes: 1024, retries: 0 });
@@ -228,7 +232,11 @@ async function droppedConnection(built: BuiltRequest, failure: FailureKind | und
   if (failure !== "lost" && failure !== "reset") return undefined;
   const probe = await probeTarget(env.baseUrl, { fetch: env.fetch, timeoutMs: Math.min(env.config.timeoutMs, 5000) });
   if (!probe.alive) return undefined;
-  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
+  // once more with nothing else of this isolate in flight: a loaded target (or stale keep-alive
+  // connections) can drop requests in a burst, a handler that crashes on this input drops it again
+  const again = await alone(() => sendRequest(built, sendOptions(env)));
+  if (again.response || (again.failure !== "lost" && again.failure !== "reset")) return undefined;
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */
