@@ -25,7 +25,7 @@ export interface BlobStore {
   put(key: string, value: string, options?: unknown): Promise<unknown>;
 }
 
-/** @public the R2-backed cache, wired in by the AI layer */
+/** The R2-backed cache of completions, one folder per scope (an organization: no answer crosses orgs). */
 export function r2Cache(bucket: BlobStore, scope: string): CompletionCache {
   const path = (key: string) => `llm-cache/${scope}/${key}.json`;
   return {

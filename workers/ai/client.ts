@@ -200,7 +200,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A client whose every call reports "not configured" (runs with --no-llm or no provider). @public */
+/** The usage summary of a run whose LLM layer did not run (no provider, or the provider was refused), with the reason. */
 export function disabledSummary(reason: string | null = null): LlmUsageSummary {
   return {
     provider: "none",

@@ -102,7 +102,7 @@ ${cases.join("\n")}
 `;
 }
 
-/** The end-of-test summary for a terminal, k6-style: thresholds, then one row per region. @public for `sentinel load` */
+/** The end-of-test summary for a terminal (`sentinel load`), k6-style: thresholds, then one row per region. */
 export function renderLoadSummary(report: LoadReport): string {
   const l = report.load;
   const lines: string[] = [];
