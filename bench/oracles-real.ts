@@ -36,7 +36,7 @@ import { evaluate, type Assertion, type OracleSubject } from "../workers/ai/orac
 import { jsonValue } from "../workers/executor/checks/support";
 import { observationCollector } from "../workers/executor/observations";
 import { runCase, type RunEnv } from "../workers/executor/run-case";
-import { packTasks } from "../workers/executor/task-messages";
+import { packTasks } from "../workers/runs/task-messages";
 import { AGENTS } from "../workers/orchestrator/agents";
 import { planRun } from "../workers/orchestrator/plan";
 import { parseSpec } from "../workers/orchestrator/spec";

@@ -30,7 +30,7 @@ import {
 import { guardDestructive, planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
-import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/executor/task-messages";
+import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/runs/task-messages";
 import { probeTarget, type TcpCheck } from "../workers/executor/target-probe";
 import {
   afterProbe,

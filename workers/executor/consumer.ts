@@ -16,7 +16,7 @@ import { buildFindings } from "./findings";
 import { observationCollector, type ObservationCollector } from "./observations";
 import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { runCase } from "./run-case";
-import { looseTaskRef, parseTaskMessage, type TaskMessage } from "./task-messages";
+import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
 /** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
 const modelCache = new Map<string, Promise<ApiModel | null>>();

@@ -209,6 +209,17 @@ export interface RunProgress {
   stats: RunStats | null;
 }
 
+/**
+ * A queue message from the TestRun to the executor: one task, several cases of one run (a
+ * stateful chain is one case). Its packing and validation: runs/task-messages.ts.
+ */
+export interface TaskMessage {
+  v: 1;
+  runId: string;
+  taskId: string;
+  cases: TestCase[];
+}
+
 /** The TestRun Durable Object's RPC, as its callers (gateway, runs, executor) see it. */
 export interface TestRunRpc {
   /** Idempotent: a second start of the same run returns its progress and changes nothing. */

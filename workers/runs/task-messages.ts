@@ -1,11 +1,14 @@
 /**
- * Queue messages between the TestRun Durable Object and the executor. A message carries a task:
- * several small cases of one run (a stateful chain is one case, so it is never split). Messages
- * stay well under the 128 KB Queues limit, and sendBatch calls under 100 messages / 256 KB.
- * Pure: no Cloudflare API here, so the packing is testable in Node.
+ * The wire format of the queue's task messages (the contract's type is TaskMessage in
+ * model/run.ts): packing cases into messages on the TestRun's side, validating them on the
+ * executor's. A message carries a task: several small cases of one run (a stateful chain is one
+ * case, so it is never split). Messages stay well under the 128 KB Queues limit, and sendBatch
+ * calls under 100 messages / 256 KB. Pure: no Cloudflare API here, so it is testable in Node.
  */
 import { z } from "zod";
-import type { TestCase } from "../model";
+import type { TaskMessage, TestCase } from "../model";
+
+export type { TaskMessage };
 
 /** Cloudflare Queues: one message ≤ 128 KB; keep headroom for the envelope the runtime adds. */
 export const MAX_MESSAGE_BYTES = 120 * 1024;
@@ -59,13 +62,6 @@ export const TaskMessageSchema = z.object({
   taskId: z.string().min(1),
   cases: z.array(TestCaseSchema).min(1),
 });
-
-export interface TaskMessage {
-  v: 1;
-  runId: string;
-  taskId: string;
-  cases: TestCase[];
-}
 
 /** The case ids of a message body, even when the body does not validate as a whole (DLQ bookkeeping). */
 export function looseTaskRef(body: unknown): { runId: string; taskId: string; caseIds: string[] } | undefined {
