@@ -57,6 +57,10 @@ describe("general detection rules", () => {
   it("a sleep that delays the answer twice, its zero-second twin not, is time-based sql_injection", () => {
     expect(found("sql_injection", "get", "/accounts", /time-based/), describeFindings(buggy.findings)).toBe(true);
   });
+  it("the fuzzer reaches the code: a hostile value inside an otherwise valid, fresh body crashes the create", () => {
+    const fuzzed = buggy.findings.filter((f) => f.check === "not_a_server_error" && f.operation.method === "post" && f.operation.path === "/accounts");
+    expect(fuzzed.some((f) => f.caseId.startsWith("robustness-fuzzer:")), describeFindings(buggy.findings)).toBe(true);
+  });
   it.each([7, 42])("the clean variant draws no finding (seed %i)", async (seed) => {
     const clean = await run("clean", seed);
     expect(clean.findings.length, describeFindings(clean.findings)).toBe(0);

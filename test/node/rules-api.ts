@@ -12,6 +12,9 @@
  *  - extra-stored: undeclared properties of an account are stored and returned;
  *  - sql-tautology: `q` is pasted into a quoted SQL condition, so `' OR '1'='1' --` lists all;
  *  - sql-sleep: the same condition on PostgreSQL, so `pg_sleep(n)` in `q` delays the answer n s;
+ *  - fuzz-in-valid-body: an optional `displayName` with no ASCII letter or digit (emoji, other
+ *    scripts) crashes a create — reachable only inside an otherwise valid, non-colliding body
+ *    (the spec's example account already exists);
  *  - sql-numeric: the account id is pasted into `WHERE id = <id>`, so `4 OR 1=1` reads the first
  *    account and `4 AND 1=2` none (the clean variant reads ids as numbers: not found).
  */
@@ -66,7 +69,7 @@ export const rulesSpec = {
         type: "object",
         additionalProperties: false,
         required: ["email", "handle"],
-        properties: { email: { type: "string", format: "email", maxLength: 80 }, handle: { type: "string", pattern: "^[a-z0-9_]{3,20}$" }, verified: { type: "boolean" } },
+        properties: { email: { type: "string", format: "email", maxLength: 80 }, handle: { type: "string", pattern: "^[a-z0-9_]{3,20}$" }, verified: { type: "boolean" }, displayName: { type: "string" } },
       },
       Account: {
         type: "object",
@@ -149,8 +152,11 @@ export async function startRulesApi(variant: Variant): Promise<{ url: string; cl
         if (typeof b.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email) || b.email.length > 80) return bad(res, "email invalid");
         if (typeof b.handle !== "string" || !/^[a-z0-9_]{3,20}$/.test(b.handle)) return bad(res, "handle invalid");
         if (b.verified !== undefined && typeof b.verified !== "boolean") return bad(res, "verified must be a boolean");
+        if (b.displayName !== undefined && typeof b.displayName !== "string") return bad(res, "displayName must be a string");
         if (accounts.some((a) => a.email === b.email || a.handle === b.handle)) return send(res, 409, { title: "Conflict", detail: "email or handle already exists" });
-        const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !["email", "handle", "verified"].includes(k)));
+        // buggy: a display name without any ASCII letter or digit makes an empty initial → crash
+        if (buggy && typeof b.displayName === "string" && !/[A-Za-z0-9]/.test(b.displayName)) return send(res, 500, { title: "Internal Server Error", detail: "Cannot read properties of undefined (reading 'toUpperCase')" });
+        const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !["email", "handle", "verified", "displayName"].includes(k)));
         const account: Account = { id: accounts.length + 1, email: b.email, handle: b.handle, verified: b.verified === true, createdAt: new Date().toISOString(), extra };
         accounts.push(account);
         return send(res, 201, view(account), { location: `/accounts/${account.id}` });

@@ -124,8 +124,9 @@ describe("robustness-fuzzer (wasm) through createWasmAgent", () => {
     const cases = await generate(21);
     for (const c of cases.filter((c) => c.operationId === "listPets")) {
       const r = c.steps[0].request;
-      if (!c.id.includes(":query.status:")) expect(r.query.status).toBe("available");
-      if (!c.id.includes(":header.X-Request-Id:")) expect(r.headers["X-Request-Id"]).toBe("00000000-0000-4000-8000-000000000001");
+      // the positive generator's values: valid, whichever it chose
+      if (!c.id.includes(":query.status:")) expect(["available", "sold"]).toContain(r.query.status);
+      if (!c.id.includes(":header.X-Request-Id:")) expect(r.headers["X-Request-Id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
       // optional inputs are sent only while fuzzed; ignored headers never
       if (!c.id.includes(":query.limit:")) expect(r.query).not.toHaveProperty("limit");
       expect(r.headers).not.toHaveProperty("Authorization");
@@ -133,14 +134,51 @@ describe("robustness-fuzzer (wasm) through createWasmAgent", () => {
     }
     for (const c of cases.filter((c) => c.operationId === "createPet")) {
       const r = c.steps[0].request;
-      expect(r.cookies).toEqual({ session: "1" });
+      expect(Object.keys(r.cookies ?? {})).toEqual(["session"]);
       expect(r.body?.contentType).toBe("application/json");
       const body = r.body?.value as Record<string, unknown>;
-      if (!c.id.includes(":body.name:")) expect(body.name).toBe("Rex");
+      // a unique-looking name is made fresh per case (a resent example collides)
+      if (!c.id.includes(":body.name:")) expect(typeof body.name).toBe("string");
       if (!c.id.includes(":body.species:")) expect(body.species).toBe("dog");
       expect(body).not.toHaveProperty("id"); // readOnly
     }
     expect(cases.some((c) => c.operationId === "ping" || c.operationId === "uploadRaw")).toBe(false);
+  });
+
+  it("starts every case from the positive generator's valid request: setup steps for parents, unique fields fresh per case", async () => {
+    const model: ApiModel = {
+      ...fixtureModel,
+      schemas: {},
+      operations: [
+        { operationId: "createShop", method: "post", path: "/shops", tags: [], deprecated: false, security: [], pointer: "#/a",
+          parameters: [],
+          requestBody: { required: true, content: [{ contentType: "application/json", schema: { type: "object", required: ["slug", "title"], properties: { slug: { type: "string", pattern: "^[a-z0-9-]{3,30}$" }, title: { type: "string" }, rating: { type: "integer" } } }, example: { slug: "corner-shop", title: "Corner" } }] },
+          responses: [{ status: "201", content: [{ contentType: "application/json", schema: { type: "object", properties: { slug: { type: "string" } } } }], headers: [], links: [] }] },
+        { operationId: "addItem", method: "post", path: "/shops/{slug}/items", tags: [], deprecated: false, security: [], pointer: "#/b",
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: [{ contentType: "application/json", schema: { type: "object", required: ["name", "sku"], properties: { name: { type: "string" }, sku: { type: "string", pattern: "^[A-Z]{3}-[0-9]{4}$" }, price: { type: "integer", minimum: 1 } } } }] },
+          responses: [{ status: "201", content: [{ contentType: "application/json", schema: { type: "object" } }], headers: [], links: [] }] },
+      ],
+    };
+    const cases = await generate(5, 100, model);
+    const items = cases.filter((c) => c.operationId === "addItem");
+    expect(items.length).toBeGreaterThan(5);
+    for (const c of items) {
+      // the shop is created first, and its slug is the one the case addresses (unless fuzzed)
+      expect(c.steps[0]).toMatchObject({ requireSuccess: true, request: { method: "post", path: "/shops" } });
+      const fuzz = c.steps[c.steps.length - 1];
+      expect(fuzz.checks).toEqual([{ name: "not_a_server_error" }]);
+      if (!c.id.includes(":path.slug:")) expect(fuzz.request.pathParams.slug).toBe("{{slug}}");
+      const body = fuzz.request.body!.value as Record<string, unknown>;
+      // every property but the fuzzed one is valid, a required one included
+      if (!c.id.includes(":body.sku:")) expect(body.sku).toMatch(/^[A-Z]{3}-[0-9]{4}$/);
+      if (!c.id.includes(":body.name:")) expect(typeof body.name).toBe("string");
+    }
+    // creates collide no more: each case has its own slug, unless it fuzzes it
+    const shops = cases.filter((c) => c.operationId === "createShop" && !c.id.includes(":body.slug:"));
+    const slugs = shops.map((c) => (c.steps[c.steps.length - 1].request.body!.value as Record<string, unknown>).slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    for (const c of shops) expect(c.steps[c.steps.length - 1].request.unique).toContain("/slug");
   });
 
   it("respects maxCasesPerOperation and spreads a small budget over the inputs", async () => {

@@ -7,6 +7,7 @@ import type { TestCase } from "../../model";
 import { callGenerate } from "./abi";
 import { toWasmInput } from "./model-view";
 import { validateWasmOutput } from "./output-schema";
+import { embedInBases, positiveBases } from "./positive-base";
 
 export interface WasmAgentOptions {
   /** output larger than this is refused (default 64 MiB) */
@@ -18,10 +19,12 @@ export function createWasmAgent(name: string, module: WebAssembly.Module, descri
     name,
     description,
     async generate(ctx: AgentContext): Promise<TestCase[]> {
-      const input = toWasmInput(ctx.model, { agent: name, seed: ctx.seed, maxCasesPerOperation: ctx.config.maxCasesPerOperation });
+      // the agent's cases start from valid requests: a fuzzed value is then all that is wrong
+      const bases = positiveBases(ctx, name);
+      const input = toWasmInput(ctx.model, { agent: name, seed: ctx.seed, maxCasesPerOperation: ctx.config.maxCasesPerOperation, bases: bases.byOperation });
       const bytes = new TextEncoder().encode(JSON.stringify(input));
       const output = await callGenerate(module, bytes, { name, seed: input.seed, maxOutputBytes: options.maxOutputBytes });
-      return validateWasmOutput(output, { agent: name, model: ctx.model, maxCasesPerOperation: input.maxCasesPerOperation });
+      return embedInBases(validateWasmOutput(output, { agent: name, model: ctx.model, maxCasesPerOperation: input.maxCasesPerOperation }), bases, ctx.model);
     },
   };
 }

@@ -6,7 +6,8 @@
  */
 import type { ApiModel, JsonSchema, Operation, Parameter } from "../../model";
 import { sampleValue, resolveSchema, schemaType, objectShape } from "./sample";
-import { IGNORED_HEADERS } from "../agents/requests";
+import { IGNORED_HEADERS, type BuiltRequest } from "../agents/requests";
+import { baseBody } from "./positive-base";
 
 export interface WasmParamView {
   name: string;
@@ -57,19 +58,35 @@ export interface WasmInput {
 /** OpenAPI ignores header parameters with these names (they are governed elsewhere). */
 const MAX_ENUM = 50;
 
-export function toWasmInput(model: ApiModel, opts: { agent: string; seed: number; maxCasesPerOperation: number }): WasmInput {
+/**
+ * `bases` (positive-base.ts): per operation, the valid request whose values become the examples
+ * and the body base, so a case differs from it in the fuzzed input only.
+ */
+export function toWasmInput(model: ApiModel, opts: { agent: string; seed: number; maxCasesPerOperation: number; bases?: Map<string, BuiltRequest> }): WasmInput {
   return {
     agent: opts.agent,
     seed: opts.seed >>> 0,
     maxCasesPerOperation: Math.max(0, Math.floor(opts.maxCasesPerOperation)),
-    operations: model.operations.map((op) => operationView(op, model.schemas)),
+    operations: model.operations.map((op) => operationView(op, model.schemas, opts.bases?.get(op.operationId))),
   };
 }
 
-function operationView(op: Operation, schemas: ApiModel["schemas"]): WasmOperationView {
+function baseValue(base: BuiltRequest, p: Parameter): unknown {
+  if (p.in === "path") return base.request.pathParams[p.name];
+  if (p.in === "query") return base.request.query[p.name];
+  if (p.in === "header") return base.request.headers[p.name];
+  return base.request.cookies?.[p.name];
+}
+
+function operationView(op: Operation, schemas: ApiModel["schemas"], base?: BuiltRequest): WasmOperationView {
   const params = op.parameters
     .filter((p) => !(p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())))
-    .map((p) => paramView(p, schemas));
+    .map((p) => {
+      const view = paramView(p, schemas);
+      const value = base ? baseValue(base, p) : undefined;
+      if (value !== undefined && value !== null) view.example = value;
+      return view;
+    });
   // A template variable the spec forgot to declare must still be filled: never send `{x}`.
   for (const name of pathTemplateNames(op.path)) {
     if (!params.some((p) => p.in === "path" && p.name === name)) {
@@ -78,6 +95,8 @@ function operationView(op: Operation, schemas: ApiModel["schemas"]): WasmOperati
   }
   const view: WasmOperationView = { operationId: op.operationId, method: op.method, path: op.path, params };
   const body = bodyView(op, schemas);
+  const valid = base ? baseBody(base) : undefined;
+  if (body && valid) body.base = valid;
   if (body) view.body = body;
   return view;
 }
