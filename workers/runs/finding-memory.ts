@@ -61,11 +61,15 @@ const MAX_REMEMBERED = 300;
 
 /** Finding id → its cluster (likely root cause) in this run; an embeddings endpoint that fails falls back to the lexical embedder. */
 async function clusterIds(embedder: Embedder, findings: Finding[], runId: string): Promise<Map<string, string>> {
-  const texts = findings.map(evidenceText);
-  const vectors = await embedder.embed(texts).catch(async (error: unknown) => {
+  const evidence = findings.map(evidenceText);
+  const texts = evidence.filter((t): t is string => t !== undefined);
+  if (texts.length < 2) return new Map();
+  const embedded = await embedder.embed(texts).catch(async (error: unknown) => {
     log("warn", "findings clustered with the lexical embedder", { runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
     return lexicalEmbedder().embed(texts);
   });
+  let next = 0;
+  const vectors = evidence.map((t) => (t === undefined ? undefined : embedded[next++]));
   const out = new Map<string, string>();
   for (const cluster of clusterFindings(findings, vectors)) for (const id of cluster.findings) out.set(id, cluster.id);
   return out;

@@ -20,7 +20,7 @@ function finding(id: string, check: Finding["check"], method: string, path: stri
   };
 }
 
-const cluster = (findings: Finding[]) => clusterFindings(findings, findings.map((f) => lexicalVector(evidenceText(f))));
+const cluster = (findings: Finding[]) => clusterFindings(findings, findings.map((f) => { const t = evidenceText(f); return t === undefined ? undefined : lexicalVector(t); }));
 
 describe("findings clustered by likely root cause", () => {
   it("one forged-token acceptance on many operations is one cluster, its worst finding the representative", () => {
@@ -37,6 +37,19 @@ describe("findings clustered by likely root cause", () => {
     const b = finding("b", "not_a_server_error", "post", "/orders", "500", "POST /orders answered 500", { status: 500, body: trace("createOrder") });
     const c = finding("c", "not_a_server_error", "get", "/reports/sales", "500", "GET /reports/sales answered 500", { status: 500, body: "RangeError: Invalid time value at Date.toISOString (<anonymous>) at salesReport (/app/reports.js:88:31)" });
     expect(cluster([a, b, c])).toEqual([{ id: "cl_a", representative: "a", findings: ["a", "b"] }]);
+  });
+
+  it("problem+json 500s of two different bugs stay apart; a bare 'Internal Server Error' is no evidence", () => {
+    const problem = (detail: string) => JSON.stringify({ type: "https://api.example/problems/internal-server-error", title: "Internal Server Error", status: 500, detail });
+    const a = finding("a", "not_a_server_error", "get", "/search", "500", "GET /search answered 500", { status: 500, body: problem(`SQLITE_ERROR: near "'": syntax error (query: SELECT id, name FROM items WHERE name LIKE '%'%')`) });
+    const b = finding("b", "not_a_server_error", "post", "/items", "500", "POST /items answered 500", { status: 500, body: problem("Cannot read properties of undefined (reading 'toLowerCase')") });
+    expect(cluster([a, b])).toEqual([]);
+    const c = finding("c", "not_a_server_error", "get", "/x", "500", "GET /x answered 500", { status: 500, body: problem("Internal Server Error") });
+    const d = finding("d", "not_a_server_error", "get", "/y", "500", "GET /y answered 500", { status: 500, body: "<h1>Internal Server Error</h1>" });
+    expect(evidenceText(c)).toBeUndefined();
+    expect(cluster([c, d])).toEqual([]);
+    const e = finding("e", "not_a_server_error", "put", "/items/{itemId}", "500", "PUT /items/{itemId} answered 500", { status: 500, body: problem("Cannot read properties of undefined (reading 'toLowerCase')") });
+    expect(cluster([a, b, e])).toEqual([{ id: "cl_b", representative: "b", findings: ["b", "e"] }]);
   });
 
   it("different checks or signatures are never one cluster, whatever the embedding says", () => {
