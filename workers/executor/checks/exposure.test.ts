@@ -83,6 +83,32 @@ describe("excessive_data_exposure: passwords and other users' secrets, documente
     // records that are not users are not judged
     expect(list([{ name: "a", token: "x-1" }, { name: "b", token: "y-2" }]).status).toBe("passed");
   });
+  it("fails on a secret's hash by name (secretHash, pin_digest) or by a salted-hash format under any name", () => {
+    const django = "pbkdf2_sha256$1000$" + "c2FsdHNhbHQ" + "$" + "q".repeat(43) + "=";
+    const me = { method: "GET", path: "/me" };
+    const bySecretName = excessive_data_exposure(ctx({ ...me, body: { clientId: "front-desk", secretHash: django } }));
+    expect(bySecretName).toMatchObject({ status: "failed", signature: "password:/secretHash" });
+    expect(bySecretName.message).toContain("credential hash field /secretHash (a PBKDF2 hash)");
+    expect(bySecretName.severity).toBeUndefined();
+    expect(excessive_data_exposure(ctx({ ...me, body: { id: 1, client_secret_digest: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" } })).message).toContain("SHA-256 hex digest");
+    expect(excessive_data_exposure(ctx({ ...me, body: { id: 1, pin_hash: "e10adc3949ba59abbe56e057f20f883e" } })).message).toContain("MD5-sized hex digest");
+    const formats = [
+      "$2b$12$" + "R9h/cIPz0gi.URNNX3kh2O".padEnd(53, "a"),
+      "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$" + "h".repeat(43),
+      "$scrypt$ln=16,r=8,p=1$c2FsdA$" + "k".repeat(43),
+      "scrypt:32768:8:1$saltsalt$" + "0".repeat(128),
+      "pbkdf2:sha256:600000$saltsalt$" + "a".repeat(64),
+      "$6$rounds=5000$saltsalt$" + "b".repeat(86),
+      "{SSHA}" + "W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+    ];
+    for (const value of formats) expect(excessive_data_exposure(ctx({ ...me, body: { id: 1, credential: value } })), value).toMatchObject({ status: "failed", signature: "password:/credential" });
+  });
+  it("passes on ordinary checksums, revisions, ETags and ids, whatever their hex length", () => {
+    const hex = (n: number) => "0123456789abcdef".repeat(8).slice(0, n);
+    const body = { id: hex(32), revision: hex(40), etag: hex(64), sha: hex(40), contentHash: hex(64), file_hash: hex(128), commitHash: hex(40), checksum: "sha256:" + hex(64), hash: hex(32), digest: "$" + hex(20) };
+    expect(excessive_data_exposure(ctx({ method: "GET", path: "/me", body })).status).toBe("passed");
+    expect(excessive_data_exposure(ctx({ method: "GET", path: "/files/{id}", urlPath: "/files/1", body: { id: 1, price: "$1$", note: "{SHA} is a prefix" } })).status).toBe("passed");
+  });
   it("passes on password policy fields and masked or empty values", () => {
     expect(excessive_data_exposure(ctx({ ...profile, body: { id: 1, passwordPolicy: "min 8", passwordChangedAt: "2020-01-01", password: "" } })).status).toBe("passed");
     expect(excessive_data_exposure(ctx({ ...profile, body: { id: 1, password: "********" } })).status).toBe("passed");

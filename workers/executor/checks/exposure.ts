@@ -104,14 +104,46 @@ export function isPasswordName(name: string): boolean {
   return PASSWORD_NAMES.test(n) || (n.endsWith("password") && !/(policy|rules?|length|expir|reset|changed|set|hint|required|strength)/.test(n)) || n.endsWith("passwordhash");
 }
 
+/**
+ * The format of a salted password hash (a key-derivation function's output), recognised by the
+ * value alone: bcrypt, Argon2, scrypt, PBKDF2 (Django, Werkzeug, passlib and PHC strings),
+ * crypt(3) and LDAP. These strings exist only to check a password or secret; content checksums,
+ * ETags and ids never take these shapes.
+ */
+export function saltedHashForm(value: string): string | undefined {
+  const v = value.trim();
+  if (/^(bcrypt(_sha256)?\$)?\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(v)) return "a bcrypt hash";
+  if (/^(argon2\$)?\$argon2(id|i|d)\$(v=\d+\$)?m=\d+/.test(v)) return "an Argon2 hash";
+  if (/^(\$scrypt\$|scrypt:\d+:\d+:\d+\$|\$7\$[./A-Za-z0-9]{10,})/.test(v)) return "an scrypt hash";
+  if (/^(pbkdf2[_-]sha\d+\$\d+\$|\$pbkdf2(-sha\d+)?\$\d+\$|pbkdf2:sha\d+(:\d+)?\$)[./A-Za-z0-9+=]+\$[./A-Za-z0-9+=]{16,}$/i.test(v)) return "a PBKDF2 hash";
+  if (/^\$[156]\$(rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,}$/.test(v)) return "a crypt(3) hash";
+  if (/^\{(SHA|SSHA|MD5|SMD5|SHA256|SSHA256|SHA512|SSHA512|CRYPT|PBKDF2[-A-Z0-9]*)\}[./A-Za-z0-9+=$]{8,}$/i.test(v)) return "an LDAP hash";
+  return undefined;
+}
+
+/** The words of a property name ("clientSecretHash", "password_digest" → client, secret, hash …). */
+function nameWords(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+const CREDENTIAL_WORDS = new Set(["password", "passwd", "passphrase", "pwd", "secret", "pin", "otp", "passcode"]);
+const DERIVED_WORDS = new Set(["hash", "hashed", "digest", "salt", "encrypted", "crypt", "crypted"]);
+
+/** A stored credential's derivative by name: a credential word next to hash/digest/salt ("secretHash", "pin_digest"). */
+export function isCredentialHashName(name: string): boolean {
+  const words = nameWords(name);
+  return words.some((w) => CREDENTIAL_WORDS.has(w)) && words.some((w) => DERIVED_WORDS.has(w));
+}
+
 /** What a stored password looks like: the shape of a known hash format, or plaintext. */
 export function passwordForm(value: string): string {
   const v = value.trim();
-  if (/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(v)) return "a bcrypt hash";
+  const salted = saltedHashForm(v);
+  if (salted) return salted;
+  if (/^\$2[abxy]?\$\d{2}\$/.test(v)) return "a bcrypt hash";
   if (/^\$argon2(id|i|d)\$/.test(v)) return "an Argon2 hash";
-  if (/^\$?scrypt[$:]/i.test(v) || /^\$7\$/.test(v)) return "an scrypt hash";
+  if (/^\$?scrypt[$:]/i.test(v)) return "an scrypt hash";
   if (/^(\$pbkdf2|pbkdf2[_$:])/i.test(v)) return "a PBKDF2 hash";
-  if (/^\$(1|5|6)\$/.test(v)) return "a crypt(3) hash";
   if (/^(\{(SHA|SSHA|MD5|SMD5)\})/i.test(v)) return "an LDAP hash";
   if (/^[a-f0-9]{32}$/i.test(v)) return "an MD5-sized hex digest";
   if (/^[a-f0-9]{40}$/i.test(v)) return "a SHA-1 hex digest";
@@ -164,9 +196,12 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
       const property = resolveSchema(ctx.model, documentedSchema);
       if (property && typeof property === "object" && property.writeOnly === true && hasSecretValue(child)) {
         found.push({ path: childPath, kind: "writeOnly" });
-      } else if (isPasswordName(key) && typeof child === "string" && hasSecretValue(child)) {
-        // a password or its hash has no reader outside the server, whatever the schema says
+      } else if ((isPasswordName(key) || isCredentialHashName(key)) && typeof child === "string" && hasSecretValue(child)) {
+        // a password or a secret's hash has no reader outside the server, whatever the schema says
         found.push({ path: childPath, kind: "password", form: passwordForm(child) });
+      } else if (typeof child === "string" && saltedHashForm(child) !== undefined) {
+        // a salted password hash under any name ("hash", "credential") is the same leak
+        found.push({ path: childPath, kind: "password", form: saltedHashForm(child) });
       } else if (documentedSchema !== undefined) {
         if (shared.has(key)) found.push({ path: childPath, kind: "others-secret" });
       } else if (!documented) {
@@ -181,7 +216,7 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
   if (found.length === 0) return pass(schema === undefined ? "no secret-looking properties" : "no undocumented or secret properties exposed");
   const worst = found.find((f) => f.kind === "password") ?? found.find((f) => f.kind === "others-secret") ?? found.find((f) => f.kind === "secret") ?? found[0];
   const describe = (f: Exposure) =>
-    f.kind === "password" ? `password field ${f.path} (${f.form})` : f.kind === "others-secret" ? `other users' ${f.path}` : f.kind === "secret" ? `secret-looking ${f.path}` : `writeOnly ${f.path}`;
+    f.kind === "password" ? `${f.form === "plaintext" ? "password" : "credential hash"} field ${f.path} (${f.form})` : f.kind === "others-secret" ? `other users' ${f.path}` : f.kind === "secret" ? `secret-looking ${f.path}` : `writeOnly ${f.path}`;
   const generic = worst.path.replace(/\/\d+(?=\/|$)/g, "/*");
   const anonymous = ctx.request.identity === null || (ctx.operation !== undefined && ctx.operation.security.length === 0);
   const plaintext = worst.kind === "password" && worst.form === "plaintext";
