@@ -84,6 +84,8 @@ export interface SecurityScheme {
   /** http: basic, bearer, ... */
   scheme?: string;
   bearerFormat?: string;
+  /** oauth2: token URLs of its clientCredentials and password flows (as written: absolute or relative) */
+  tokenUrls?: string[];
 }
 
 export interface Operation {

@@ -30,6 +30,22 @@ describe("user_enumeration", () => {
   });
 });
 
+describe("auth_rate_limit on an OAuth 2.0 token endpoint", () => {
+  const token = { method: "POST", path: "/oauth/token" };
+  const attempt = (i: number, status: number, body: unknown) =>
+    record({ id: `attempt-${i}`, ...token, status, body, requestBody: { grant_type: "client_credentials", client_id: "desk", client_secret: `Sentinel-wrong-${i}` }, identity: null });
+  const judge = (steps: ReturnType<typeof record>[]) => auth_rate_limit(ctx(steps[steps.length - 1], { others: steps.slice(0, -1), params: { oauth: true } }));
+  it("fails when 40 wrong client secrets all got invalid_client, passes on a 429 after 5", () => {
+    expect(judge(Array.from({ length: 40 }, (_, i) => attempt(i, 401, { error: "invalid_client" })))).toMatchObject({ status: "failed", signature: "no-throttle" });
+    expect(judge(Array.from({ length: 40 }, (_, i) => attempt(i, 400, { error: "invalid_client" }))).status).toBe("failed");
+    expect(judge(Array.from({ length: 40 }, (_, i) => (i < 5 ? attempt(i, 401, { error: "invalid_client" }) : attempt(i, 429, { error: "too_many_requests" })))).status).toBe("passed");
+  });
+  it("skips a burst the endpoint refused as a malformed request, not as wrong credentials", () => {
+    expect(judge(Array.from({ length: 40 }, (_, i) => attempt(i, 400, { error: "invalid_request" }))).status).toBe("skipped");
+    expect(judge(Array.from({ length: 40 }, (_, i) => attempt(i, 415, { error: "unsupported media type" }))).status).toBe("skipped");
+  });
+});
+
 describe("auth_rate_limit", () => {
   const burst = (n: number, at: (i: number) => Partial<StepSpec> = () => ({})) =>
     Array.from({ length: n }, (_, i) => wrong(`attempt-${i}`, "anna_42", 401, { errors: [{ message: "wrong username or password" }] }, at(i)));

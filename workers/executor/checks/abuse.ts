@@ -117,6 +117,10 @@ export function auth_rate_limit(ctx: CheckContext): CheckResult {
   const attempts = ctx.order.filter((id) => id.startsWith(prefix)).map((id) => ctx.steps[id]).filter((r) => r?.exchange.response !== undefined);
   if (attempts.length < MIN_BURST) return skip(`only ${attempts.length} attempts completed (at least ${MIN_BURST} needed)`);
   const first = attempts[0].exchange.response!;
+  // an OAuth 2.0 token endpoint refuses a wrong client secret with 401 or an invalid_client/invalid_grant error (RFC 6749 §5.2); anything else refused the request, not the credentials
+  if (ctx.params.oauth === true && first.status !== 429 && !isServerError(first.status) && !isSuccess(first.status) && first.status !== 401 && !/"(invalid_client|invalid_grant|unauthorized_client)"/.test(first.body)) {
+    return skip(`the first attempt answered ${first.status} without invalid_client: the request was refused, not the client's secret`);
+  }
   const sent = sentStrings(attempts);
   const reference = answerFingerprint(first, sent);
   let ms = 0;

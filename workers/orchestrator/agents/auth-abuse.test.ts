@@ -67,6 +67,39 @@ describe("auth abuse cases", () => {
     expect((await plan(accountsApi(), { authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
   });
 
+  it("treats the OAuth 2.0 token endpoint of a client-credentials flow as a sign-in: a burst of wrong client secrets", async () => {
+    const clientApi = (tokenUrl: string, extra: Record<string, unknown> = {}) => {
+      const form = { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["grant_type", "client_id", "client_secret"], properties: { grant_type: { type: "string", enum: ["client_credentials"] }, client_id: { type: "string" }, client_secret: { type: "string", format: "password" } } }, example: { grant_type: "client_credentials", client_id: "desk-1", client_secret: "documented-secret" } } };
+      const doc = {
+        openapi: "3.1.0",
+        info: { title: "Clients", version: "1" },
+        servers: [{ url: "/api" }],
+        security: [{ oauth: [] }],
+        components: { securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl, scopes: {} } } } } },
+        paths: {
+          "/oauth/token": { post: { operationId: "issueToken", security: [], requestBody: { required: true, content: form }, responses: { "200": { description: "ok" }, "401": { description: "no" } } } },
+          "/items": { get: { operationId: "listItems", responses: { "200": { description: "ok" } } } },
+          ...extra,
+        },
+      };
+      return parseSpec(JSON.stringify(doc)).model!;
+    };
+    for (const tokenUrl of ["/oauth/token", "https://api.example.com/api/oauth/token"]) {
+      const burst = (await plan(clientApi(tokenUrl), { identities: [] })).find((c) => c.tags?.includes("rate-limit"));
+      expect(burst, tokenUrl).toBeDefined();
+      expect(burst!.tags).toContain(RUN_LAST_TAG);
+      const attempts = burst!.steps.filter((s) => s.id.startsWith("attempt-"));
+      expect(attempts.length).toBe(BURST_SIZE);
+      const bodies = attempts.map((s) => s.request.body!.value as Record<string, string>);
+      expect(bodies.every((b) => b.client_id === "desk-1" && b.grant_type === "client_credentials" && b.client_secret !== "documented-secret")).toBe(true);
+      expect(new Set(bodies.map((b) => b.client_secret)).size).toBe(BURST_SIZE);
+      expect(attempts[attempts.length - 1].checks.find((c) => c.name === "auth_rate_limit")?.params).toEqual({ oauth: true });
+    }
+    // no token URL in the spec, or one that names no operation of it: no burst
+    expect((await plan(clientApi("/elsewhere/token"), { identities: [] })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
+    expect((await plan(clientApi("/oauth/token"), { identities: [], authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
+  });
+
   it("never bursts or compares on operations that are no sign-in", async () => {
     const cases = await plan(accountsApi());
     for (const c of cases.filter((c) => c.tags?.includes("rate-limit") || c.tags?.includes("user-enumeration"))) {

@@ -12,9 +12,11 @@
 import type { Operation, Step } from "../../model";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { parseJwtCredential } from "./jwt";
-import { opRng, buildRequest, copy, type AgentEnv } from "./requests";
+import { opRng, buildRequest, copy, preferredMedia, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
 import { isPublic } from "../auth/infer";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
 import { signInFlow, type SignInFlow } from "./sign-in";
 
 /** Failed sign-ins in the burst: enough to meet any sane limit, few enough to stay polite. */
@@ -48,7 +50,7 @@ export function weakSecretDrafts(env: AgentEnv): { op: Operation; drafts: CaseDr
   return drafts.length > 0 ? { op, drafts } : undefined;
 }
 
-function attempt(flow: SignInFlow, id: string, account: string, password: string): Step {
+function attempt(flow: Pick<SignInFlow, "loginRequest" | "credentials">, id: string, account: string, password: string): Step {
   const request = copy(flow.loginRequest);
   request.body = { contentType: request.body?.contentType ?? "application/json", value: flow.credentials(account, password) };
   return { id, request, checks: [check("not_a_server_error")] };
@@ -89,3 +91,59 @@ export function signInAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseD
   return { op: env.model.operations.find((o) => o.operationId === flow.login.operationId)!, drafts };
 }
 
+
+const CLIENT_ID = /^client[-_]?id$/i;
+const CLIENT_SECRET = /^client[-_]?secret$/i;
+
+/** The path of a token URL as written (absolute, or relative to the API). */
+function urlPath(url: string): string {
+  try {
+    return new URL(url, "http://spec.invalid").pathname.replace(/\/+$/, "");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The OAuth 2.0 token endpoint of the spec's client-credentials or password flow: a public POST of
+ * the spec at a `tokenUrl` of its securitySchemes (the servers' base path may prefix it), whose
+ * body takes the client's id and secret.
+ */
+function tokenEndpoint(env: AgentEnv): { op: Operation; id: string; secret: string } | undefined {
+  const paths = Object.values(env.model.securitySchemes).flatMap((scheme) => (scheme.tokenUrls ?? []).map(urlPath)).filter((p) => p.length > 1);
+  for (const path of paths) {
+    const op = env.model.operations.find((o) => o.method === "post" && isPublic(o) && !o.path.includes("{") && o.path.length > 1 && (path === o.path || path.endsWith(o.path)));
+    const schema = op ? preferredMedia(op)?.schema : undefined;
+    const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
+    const names = isObject(flat) && isObject(flat.properties) ? Object.keys(flat.properties) : [];
+    const id = names.find((n) => CLIENT_ID.test(n));
+    const secret = names.find((n) => CLIENT_SECRET.test(n));
+    if (op && id && secret) return { op, id, secret };
+  }
+  return undefined;
+}
+
+/**
+ * auth_rate_limit on an OAuth 2.0 token endpoint: the client authentication is a sign-in, so a
+ * bounded burst of wrong client secrets for one client id (the spec's example one, else a made-up
+ * one) must meet a throttle. Run last and alone, like the sign-in burst; `authBurst: false` opts out.
+ */
+export function tokenEndpointAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseDraft[] } | undefined {
+  if (env.config.authBurst === false) return undefined;
+  const endpoint = tokenEndpoint(env);
+  if (!endpoint || signInFlow(env)?.login.operationId === endpoint.op.operationId) return undefined;
+  const rng = opRng(env, "security-auth:token-endpoint", endpoint.op.operationId);
+  const built = buildRequest(env, endpoint.op, rng, { useExamples: true, optional: "required", includeBody: true, identity: null });
+  const base = built.request.body && typeof built.request.body.value === "object" && built.request.body.value !== null ? (built.request.body.value as Record<string, unknown>) : undefined;
+  if (!base) return undefined;
+  const clientId = typeof base[endpoint.id] === "string" && base[endpoint.id] !== "" ? String(base[endpoint.id]) : `sentinel-${rng.alnum(8).toLowerCase()}`;
+  const flow = {
+    loginRequest: { ...copy(built.request), identity: null, unique: [] },
+    credentials: (account: string, secret: string) => ({ ...base, [endpoint.id]: account, [endpoint.secret]: secret }),
+  };
+  const steps: Step[] = [];
+  for (let n = 0; n < BURST_SIZE; n++) steps.push(attempt(flow, `attempt-${n}`, clientId, `Sentinel-wrong-${n}`));
+  steps[steps.length - 1].checks.push(check("auth_rate_limit", { oauth: true }));
+  const label = opLabel(endpoint.op.method, endpoint.op.path);
+  return { op: endpoint.op, drafts: [{ kind: "security", title: `${label} slows down ${BURST_SIZE} failed client authentications`, steps, tags: ["rate-limit", RUN_LAST_TAG] }] };
+}

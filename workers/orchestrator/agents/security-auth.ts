@@ -6,7 +6,7 @@
  * unprivileged identity calls operations marked privileged).
  */
 import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
-import { signInAbuseDrafts, weakSecretDrafts } from "./auth-abuse";
+import { signInAbuseDrafts, tokenEndpointAbuseDrafts, weakSecretDrafts } from "./auth-abuse";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
@@ -209,7 +209,7 @@ export const securityAuth: Agent = {
       out.push(...finishCases(NAME, op.operationId, [...bflaDrafts(env, op), ...authDrafts(env, op, tokens)], cap));
     }
     for (const { opId, idKey, drafts } of [...bolaDrafts(env), ...accountTakeoverDrafts(env), ...accountEmailDrafts(env), ...foreignDataDrafts(env)]) out.push(...finishCases(NAME, opId, drafts, cap, idKey));
-    for (const abuse of [weakSecretDrafts(env), signInAbuseDrafts(env)]) {
+    for (const abuse of [weakSecretDrafts(env), signInAbuseDrafts(env), tokenEndpointAbuseDrafts(env)]) {
       if (abuse) out.push(...finishCases(NAME, abuse.op.operationId, abuse.drafts, cap, `abuse:${abuse.op.operationId}`));
     }
     return out;

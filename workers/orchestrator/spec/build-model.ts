@@ -403,7 +403,14 @@ class ModelBuilder {
         if (typeof s.scheme === "string") scheme.scheme = s.scheme.toLowerCase();
         if (typeof s.bearerFormat === "string") scheme.bearerFormat = s.bearerFormat;
         out[name] = scheme;
-      } else if (s.type === "oauth2" || s.type === "openIdConnect" || s.type === "mutualTLS") {
+      } else if (s.type === "oauth2") {
+        const scheme: SecurityScheme = { name, type: "oauth2" };
+        const flows = isObject(s.flows) ? s.flows : {};
+        // flows that exchange credentials at the token URL directly (no browser redirect)
+        const tokenUrls = ["clientCredentials", "password"].map((flow) => (isObject(flows[flow]) ? flows[flow].tokenUrl : undefined)).filter((u): u is string => typeof u === "string" && u.length > 0);
+        if (tokenUrls.length > 0) scheme.tokenUrls = [...new Set(tokenUrls)];
+        out[name] = scheme;
+      } else if (s.type === "openIdConnect" || s.type === "mutualTLS") {
         out[name] = { name, type: s.type };
       }
     }
