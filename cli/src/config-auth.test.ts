@@ -38,3 +38,12 @@ describe("sentinel.yaml auth:", () => {
     expect(() => flowFromConfig(model, { login: { operation: "DELETE /enter" } })).toThrow(/no operation of the spec/);
   });
 });
+
+describe("auth.clients in sentinel.yaml", () => {
+  it("reads one OAuth2 client per identity, the secret from the environment", () => {
+    const loaded = configFromObject({ auth: { clients: { north: { "client-id": "north-desk", "client-secret": "${NORTH_SECRET}", scope: "a:read" } } } }, "/tmp", { NORTH_SECRET: "s3cr3t-value" });
+    expect(loaded.auth?.clients).toEqual({ north: { clientId: "north-desk", clientSecret: "s3cr3t-value", scope: "a:read" } });
+    expect(() => configFromObject({ auth: { clients: { north: { "client-id": "x" } } } }, "/tmp", {})).toThrow(/needs client-id and client-secret/);
+    expect(() => configFromObject({ auth: { clients: { north: { "client-id": "x", "client-secret": "y", audience: "z" } } } }, "/tmp", {})).toThrow(/unknown setting "audience"/);
+  });
+});

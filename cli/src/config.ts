@@ -274,8 +274,24 @@ function authSection(value: unknown, what: string): AuthConfig {
     } else if (key === "users") {
       out.users = parseInteger(v, `${what}.users`);
       if (out.users < 1 || out.users > 5) throw new CliError(`${what}.users must be between 1 and 5`, "usage");
-    } else throw new CliError(`${what}: unknown setting "${key}" (signup, login, header, users)`, "usage");
+    } else if (key === "clients") {
+      out.clients = clientsSection(v, `${what}.clients`);
+    } else throw new CliError(`${what}: unknown setting "${key}" (signup, login, header, users, clients)`, "usage");
   }
-  if (!out.signup && !out.login) throw new CliError(`${what} needs signup, login or both`, "usage");
+  if (!out.signup && !out.login && !out.clients) throw new CliError(`${what} needs signup, login or clients`, "usage");
+  return out;
+}
+
+/** `clients: { northside: { client-id: …, client-secret: ${NS_SECRET}, scope: "a b" } }`: OAuth2 client-credentials identities. */
+function clientsSection(value: unknown, what: string): NonNullable<AuthConfig["clients"]> {
+  if (!value || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) throw new CliError(`${what} must map identity names to { client-id, client-secret, scope? }`, "usage");
+  const out: NonNullable<AuthConfig["clients"]> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new CliError(`${what}.${name} must be a map (client-id, client-secret, scope)`, "usage");
+    const entries = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [camel(k), v]));
+    for (const k of Object.keys(entries)) if (!["clientId", "clientSecret", "scope"].includes(k)) throw new CliError(`${what}.${name}: unknown setting "${k}" (client-id, client-secret, scope)`, "usage");
+    if (typeof entries.clientId !== "string" || entries.clientId === "" || typeof entries.clientSecret !== "string" || entries.clientSecret === "") throw new CliError(`${what}.${name} needs client-id and client-secret (the secret from the environment: \${VAR})`, "usage");
+    out[name] = { clientId: entries.clientId, clientSecret: entries.clientSecret, ...(typeof entries.scope === "string" && entries.scope !== "" ? { scope: entries.scope } : {}) };
+  }
   return out;
 }

@@ -10,6 +10,7 @@ import type { ApiModel, Operation } from "../../workers/model";
 import { findOperation, inferAuthFlow, placementFor, profileOperation, ref, verificationOperation, type AuthFlow, type AuthOperation, type CredentialPlacement } from "../../workers/orchestrator/auth/infer";
 import { provisionIdentities, verifyIdentity, type Fetch, type IdentityStatus } from "../../workers/orchestrator/auth/provision";
 import type { ReportPreflight } from "../../workers/reports/types";
+import { clientCredentialsTokenUrl, obtainClientToken, resolveTokenUrl, type ClientCredentials } from "../../workers/orchestrator/auth/client-credentials";
 import { CliError } from "./exit-codes";
 import type { Identities } from "./identities";
 
@@ -21,6 +22,8 @@ export interface AuthConfig {
   header?: string;
   /** how many users to make (default 2) */
   users?: number;
+  /** OAuth2 client credentials, one identity per client, exchanged at the spec's clientCredentials tokenUrl */
+  clients?: Record<string, ClientCredentials>;
 }
 
 export interface PreflightResult {
@@ -104,6 +107,7 @@ export async function runPreflight(opts: { model: ApiModel; target: string; iden
     // a given identity that fails its check is still used: the user chose it, the pre-flight only warns
     return { identities: opts.identities, report: { identities: statuses, ...(note ? { authorization: note } : {}) }, lines: [...statuses.map(describe), ...(note ? [note] : [])] };
   }
+  if (opts.auth?.clients) return clientIdentities(opts.model, opts.target, opts.auth.clients, fetchFn, opts.timeoutMs);
   let flow: AuthFlow | undefined;
   let reason: string | undefined;
   if (opts.auth) flow = flowFromConfig(opts.model, opts.auth);
@@ -148,4 +152,32 @@ export async function recheckIdentities(opts: { model: ApiModel; target: string;
     lines.push(`${status.name} ${status.afterRun}`);
   }
   return lines;
+}
+
+/** One identity per OAuth2 client: a token from the spec's client-credentials token URL, then the same check as any identity. */
+async function clientIdentities(model: ApiModel, target: string, clients: Record<string, ClientCredentials>, fetchFn: Fetch, timeoutMs?: number): Promise<PreflightResult> {
+  const declared = clientCredentialsTokenUrl(model);
+  if (!declared) throw new CliError("sentinel.yaml auth.clients: the spec declares no OAuth2 clientCredentials flow (securitySchemes.*.flows.clientCredentials.tokenUrl)", "usage");
+  const tokenUrl = resolveTokenUrl(declared, target);
+  const check = verificationOperation(model);
+  const statuses: IdentityStatus[] = [];
+  const identities: Identities = {};
+  for (const [name, client] of Object.entries(clients)) {
+    const how = `OAuth2 client credentials (client ${client.clientId})`;
+    const token = await obtainClientToken({ fetch: fetchFn, tokenUrl, timeoutMs }, client);
+    if (!token.ok) {
+      statuses.push({ name, source: "provisioned", ok: false, how, detail: token.detail });
+      continue;
+    }
+    const headers = { Authorization: `Bearer ${token.token}` };
+    const verified = await verifyIdentity({ model, baseUrl: target, fetch: fetchFn, timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
+    statuses.push({ name, source: "provisioned", ok: verified.ok, how, detail: `${token.detail}; ${verified.detail}` });
+    if (verified.ok) identities[name] = headers;
+  }
+  const note = authorizationNote(statuses);
+  return {
+    ...(Object.keys(identities).length > 0 ? { identities } : {}),
+    report: { identities: statuses, ...(note ? { authorization: note } : {}) },
+    lines: ["identities from OAuth2 client credentials (sentinel.yaml auth.clients)", ...statuses.map(describe), ...(note ? [note] : [])],
+  };
 }
