@@ -17,6 +17,7 @@
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
 import { generateValid, unionBranchCount } from "../generate/data-mocking";
+import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -52,6 +53,7 @@ export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
     const main: Step = { id: "request", request: built.request, checks };
     drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags });
   });
+  drafts.push(...formatEdgeDrafts(env, op));
   const isolated = isolationDrafts(env, op, buildRequest(env, op, rng.fork("isolation"), { useExamples: true, optional: "all", includeBody: true }), rng.fork("isolated"));
   return roundRobin([drafts, isolated, boundaries]);
 }
@@ -249,6 +251,38 @@ function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseD
         const baseline = innerValue === undefined ? plain : withParts(plain.query, innerValue);
         add(baseline, withParts(plain.query, next), `body ${name}`, limit.reason, limit.what);
       }
+    }
+  }
+  return drafts;
+}
+
+/** At most this many edge values per formatted parameter, and parameters per operation. */
+const EDGE_VALUES = 10;
+const EDGE_PARAMS = 2;
+
+/**
+ * Valid edge values of date/time-formatted path and query parameters (format.ts
+ * formatEdgeValues), each on its own in the spec-examples request: a 5xx on a valid weekend date,
+ * month end or offset is a server error the example never shows. Judged by not_a_server_error
+ * only (a valid date may rightly find nothing: 404, an empty list, a refusal by business rule).
+ */
+function formatEdgeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  const params = op.parameters.filter((p) => (p.in === "path" || p.in === "query") && p.schema !== undefined).flatMap((p) => {
+    const flat = flattenAllOf(p.schema, env.model.schemas);
+    return isObject(flat) && typeof flat.format === "string" && formatEdgeValues(flat.format, undefined).length > 0 ? [{ param: p, format: flat.format }] : [];
+  });
+  if (params.length === 0) return [];
+  const base = buildRequest(env, op, opRng(env, NAME, `${op.operationId}:format-edges`), { useExamples: true, optional: "required", includeBody: true, varyUnique: false });
+  if (!base.valid) return [];
+  const drafts: CaseDraft[] = [];
+  for (const { param, format } of params.slice(0, EDGE_PARAMS)) {
+    const holder = param.in === "path" ? base.request.pathParams : base.request.query;
+    const current = holder[param.name];
+    for (const value of formatEdgeValues(format, current).slice(0, EDGE_VALUES)) {
+      if (env.validator.check(value, param.schema) !== "valid") continue;
+      const request = copy(base.request);
+      (param.in === "path" ? request.pathParams : request.query)[param.name] = value;
+      drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${param.in} ${param.name} ${value} (a valid ${format} edge)`, steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error")] }], tags: ["format-edge"] });
     }
   }
   return drafts;

@@ -150,3 +150,47 @@ export function valueForName(name: string | undefined, rng: Rng): string | undef
   for (const [pattern, make] of NAME_HEURISTICS) if (pattern.test(lower)) return make(rng);
   return undefined;
 }
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Valid calendar edges around a date: the other six weekdays, the month's end, a leap day, a year's last and first day. */
+function dateEdges(base: string): string[] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(base);
+  const start = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!Number.isFinite(start) || start < Date.UTC(1000, 0, 1)) return [];
+  const year = new Date(start).getUTCFullYear();
+  const month = new Date(start).getUTCMonth();
+  let leap = year;
+  while (!isLeap(leap)) leap++;
+  const out = [1, 2, 3, 4, 5, 6].map((n) => isoDay(start + n * DAY_MS));
+  out.push(isoDay(Date.UTC(year, month + 1, 0)), `${leap}-02-29`, `${year}-12-31`, `${year + 1}-01-01`);
+  return [...new Set(out)].filter((d) => d !== base);
+}
+
+/**
+ * Valid variants of a formatted string's value, for a server error that only an edge hides: dates
+ * on every weekday, month and year ends and a leap day; date-times with those dates, midnight and
+ * the day's last second, UTC offsets and fractional seconds; times at the day's edges.
+ */
+export function formatEdgeValues(format: string, base: unknown): string[] {
+  const text = typeof base === "string" ? base : "";
+  switch (format.toLowerCase()) {
+    case "date":
+      return dateEdges(/^\d{4}-\d{2}-\d{2}$/.test(text) ? text : "2024-01-15");
+    case "date-time":
+    case "datetime": {
+      const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})/.exec(text);
+      const day = m?.[1] ?? "2024-01-15";
+      const clock = m?.[2] ?? "12:00:00";
+      const days = dateEdges(day).map((d) => `${d}T${clock}Z`);
+      const edges = [`${day}T00:00:00Z`, `${day}T23:59:59Z`, `${day}T${clock}.123Z`, `${day}T${clock}+05:30`, `${day}T${clock}-08:00`, `${day}T23:30:00-12:00`, `${day}T00:30:00+14:00`];
+      return [...new Set([...days, ...edges])].filter((v) => v !== text);
+    }
+    case "time":
+      return ["00:00:00Z", "23:59:59Z", "12:00:00+05:30", "12:00:00.5Z"].filter((v) => v !== text);
+    default:
+      return [];
+  }
+}
