@@ -75,6 +75,10 @@ describe("clean variant", () => {
     const checks = clean.results.flatMap((r) => r.checks);
     expect(checks.some((c) => c.check === "round_trip" && c.status === "passed")).toBe(true);
     expect(clean.results.some((r) => r.agent === "coverage")).toBe(true);
+    // the lifecycle's update sends back the checksum its read produced: accepted, not refused as made up
+    const updates = clean.results.filter((r) => r.agent === "stateful").flatMap((r) => r.exchanges.filter((e) => e.stepId === "update" && e.request.method === "PUT"));
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((e) => e.response?.status === 200)).toBe(true);
     // the coverage report: every enum and boolean value sent, the empty collection's documented 204 seen
     const coverage = coverageOf(clean);
     for (const op of coverage.operations) for (const p of op.parameters) expect(p.valuesNotSeen ?? [], `${op.method} ${op.path} ${p.in} ${p.name}`).toEqual([]);

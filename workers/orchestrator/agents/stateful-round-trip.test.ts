@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation, TestCase } from "../../model";
 import { stateful } from "./stateful";
 import { agentEnv } from "./requests";
-import { representationFields } from "./stateful-round-trip";
+import { echoProducedFields, representationFields } from "./stateful-round-trip";
 import { petstoreModel } from "./test-fixtures";
 
 const config = { identities: [], maxCasesPerOperation: 50 };
@@ -52,5 +52,16 @@ describe("round trip chain", () => {
       put.requestBody = { required: true, content: [{ contentType: "application/json-patch+json", schema: { type: "array", items: { type: "object" } } }] };
     });
     expect(roundTrip(patch)).toBeUndefined();
+  });
+
+  it("an update echoes the version or checksum the read produced instead of a made-up one", () => {
+    const model = petstoreModel();
+    (model.schemas.Pet as { properties: Record<string, unknown> }).properties.checksum = { type: "string" };
+    const env = agentEnv({ model, seed: 1, config });
+    const read = model.operations.find((o) => o.operationId === "getPet")!;
+    const echoed = echoProducedFields(env, read, { name: "Rex", checksum: "made-up", version: 3 }, "echo_");
+    // the read returns a checksum: echoed; it returns no version: left as generated
+    expect(echoed.value).toEqual({ name: "Rex", checksum: "{{echo_checksum}}", version: 3 });
+    expect(echoed.extract).toEqual({ echo_checksum: { from: "body", pointer: "/checksum" } });
   });
 });

@@ -73,6 +73,28 @@ function producedParameters(env: AgentEnv, read: Operation, write: Operation): {
   return out;
 }
 
+/** Body fields a server produces for the client to echo (a version, revision, checksum, lock): never made up. */
+const ECHOED_FIELD = /version|revision|checksum|digest|hash|etag|lock|^seq$|sequence/i;
+
+/**
+ * The top-level fields of an update body that name a value the read produced for echoing (a
+ * checksum, a version): an update with a made-up one is refused by design. Each becomes
+ * `{{variable}}` extracted from the read; returned as variable → extraction.
+ */
+export function echoProducedFields(env: AgentEnv, read: Operation, body: unknown, prefix: string): { value: unknown; extract: Record<string, Extraction> } {
+  if (!isObject(body)) return { value: body, extract: {} };
+  const readProps = responseProperties(env, read);
+  const value: Record<string, unknown> = { ...body };
+  const extract: Record<string, Extraction> = {};
+  for (const key of Object.keys(value)) {
+    if (!ECHOED_FIELD.test(key) || readProps[key] === undefined) continue;
+    const variable = `${prefix}${key.replace(/[^\w$]/g, "_")}`;
+    extract[variable] = { from: "body", pointer: `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}` };
+    value[key] = `{{${variable}}}`;
+  }
+  return { value, extract };
+}
+
 /** create → read → PUT the read back → read (→ PATCH the read back → read); undefined when no write fits. */
 export function roundTripDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDraft | undefined {
   const { read } = target;

@@ -16,7 +16,7 @@ import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { agentEnv, conformanceChecks, opRng, type AgentEnv } from "./requests";
 import { hasLocationHeader } from "./resources";
 import { collectionListStep, mergePatchDraft, parentDeleteDrafts } from "./stateful-chains";
-import { roundTripDraft } from "./stateful-round-trip";
+import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
 import { comparableFields, createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import type { Agent, AgentContext } from "./types";
 
@@ -51,6 +51,17 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     if (updateOp) {
       const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
       if (ifMatch && target.read) update.request.headers[ifMatch.name] = "{{etag}}";
+      // a version or checksum the read produced goes back as read, never made up
+      const readStep = steps.find((s) => s.id === "read-created");
+      if (readStep && target.read && update.request.body?.value !== undefined) {
+        const echoed = echoProducedFields(env, target.read, update.request.body.value, "echo_");
+        if (Object.keys(echoed.extract).length > 0) {
+          update.request.body.value = echoed.value;
+          // renewed by the write itself: not a field to read back as sent
+          if (update.body) update.body.value = echoed.value;
+          readStep.extract = { ...(readStep.extract ?? {}), ...echoed.extract };
+        }
+      }
       const checks = conformanceChecks(update.valid);
       if (update.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
       steps.push(step("update", update.request, checks, true));
