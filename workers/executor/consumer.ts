@@ -64,6 +64,8 @@ interface RunSetup {
   fetch: ReturnType<typeof disciplinedFetch>;
   /** the target's circuit as last heard from the run (updated on every report and poll) */
   circuit: CircuitView;
+  /** when the target last answered (run-case.ts: a request in flight when it stopped answering is named) */
+  target: { lastAnswerAt?: number };
   /** one poll loop per invocation while the circuit is open; every held case awaits it */
   verdict?: Promise<void>;
 }
@@ -117,6 +119,7 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
       maxHoldMs: ctx.limits.timeoutMs + 5000,
     }),
     circuit: ctx.circuit ?? { state: "closed", failures: 0, opened: 0 },
+    target: {},
   };
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
@@ -174,7 +177,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult | undefined;
     try {
-      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch, observations);
+      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch, observations, setup.target);
     } finally {
       releaseCase();
       releaseRun();
@@ -231,7 +234,7 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
   }
 }
 
-async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>, observations: ObservationCollector): Promise<CaseResult> {
+async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>, observations: ObservationCollector, target: RunSetup["target"]): Promise<CaseResult> {
   const started = Date.now();
   try {
     return await runCase(testCase, {
@@ -242,6 +245,7 @@ async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext,
       model,
       config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
       onSuccess: observations.onSuccess,
+      target,
     });
   } catch (error) {
     return {

@@ -44,6 +44,8 @@ export interface RunEnv {
   variables?: Record<string, unknown>;
   /** told of every successful (2xx) step on a documented operation: invariant inference's observations */
   onSuccess?: (record: { operationId: string; request: BuiltRequest; response: ReceivedResponse }) => void;
+  /** shared by the run's cases: when the target last answered any request (Date.now()), see stoppedTarget */
+  target?: { lastAnswerAt?: number };
 }
 
 interface Stop {
@@ -70,6 +72,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     let built: BuiltRequest;
     let sent: Awaited<ReturnType<typeof send>>;
     let startedAt = new Date().toISOString();
+    let sentAt = Date.now();
     try {
       built = await build(step.request, step, env, variables, declared);
       sent = await send(built, env);
@@ -79,6 +82,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
+          sentAt = Date.now();
           sent = await send(built, env);
         }
       }
@@ -98,9 +102,12 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
     order.push(step.id);
 
+    if (sent.response && env.target) env.target.lastAnswerAt = Date.now();
     if (sent.error || !sent.response) {
       const crash = await droppedConnection(built, sent.failure, env);
       if (crash) dropped.push({ check: "not_a_server_error", stepId: step.id, status: "failed", message: crash, signature: "no-answer" });
+      const hang = stoppedTarget(built, sent, sentAt, env);
+      if (hang) dropped.push({ check: "max_response_time", stepId: step.id, status: "failed", message: hang, signature: "liveness", severity: "high" });
       stop = { status: "errored", reason: `step ${step.id}: ${sent.error ?? "no response"}` };
       break;
     }
@@ -237,6 +244,25 @@ async function droppedConnection(built: BuiltRequest, failure: FailureKind | und
   const again = await alone(() => sendRequest(built, sendOptions(env)));
   if (again.response || (again.failure !== "lost" && again.failure !== "reset")) return undefined;
   return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
+}
+
+/** a request sent within this long of the target's last answer was in flight while it still answered */
+const IN_FLIGHT_SLACK_MS = 250;
+
+/**
+ * A request that got no answer in time while the probe got none either, sent while the target was
+ * still answering others (it answered one after, or just before, this was sent): the target stopped
+ * answering with this request in flight — the culprit, or in flight beside it. The repeat-alone
+ * confirmation is not possible (the target no longer answers; the circuit breaker takes over), so
+ * the finding says what was seen. A target down from the start, or one that had stopped before this
+ * request was sent, names nobody.
+ */
+function stoppedTarget(built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, sentAt: number, env: RunEnv): string | undefined {
+  const live = sent.liveness;
+  const last = env.target?.lastAnswerAt;
+  if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || last === undefined) return undefined;
+  if (sentAt > last + IN_FLIGHT_SLACK_MS) return undefined;
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then. Denial of service: one such request can stop the whole target for every client`;
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */
