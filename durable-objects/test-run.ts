@@ -26,7 +26,12 @@ import {
   type TestCase,
   type TestRunRpc,
   type LlmRunRequest,
+  type AuthConfig,
+  type IdentityVerdict,
 } from "../workers/model";
+import { identityKeeper, identityPreflight, recordIdentitiesAfterRun, type KeptIdentities } from "../workers/runs/identities";
+import type { IdentityKeeper } from "../workers/orchestrator/auth/keeper";
+import type { PreflightSummary } from "../workers/orchestrator/auth/preflight";
 import { guardDestructive, planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
@@ -57,11 +62,13 @@ import { rememberFindings } from "../workers/runs/finding-memory";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 
-interface StoredInit extends Omit<RunInit, "identities" | "llm"> {
+interface StoredInit extends Omit<RunInit, "identities" | "llm" | "auth"> {
   identitiesEnc: string;
   identityNames: string[];
   /** the LLM settings with their keys, encrypted like the identities */
   llmEnc?: string;
+  /** the declared auth flow (bodies may hold passwords), encrypted like the identities */
+  authEnc?: string;
 }
 
 interface RunState {
@@ -85,6 +92,7 @@ const WATCHDOG_MS = 15_000;
 export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private readonly store: RunTaskStore;
   private identitiesCache: Identities | undefined;
+  private keeperCache: Promise<IdentityKeeper | undefined> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -98,9 +106,10 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const existing = this.readState();
     if (existing) return this.progress();
     const identitiesEnc = await encryptJson(this.env, this.purpose(init.runId), init.identities);
-    const { identities, plannedCases, llm, ...rest } = init;
+    const { identities, plannedCases, llm, auth, ...rest } = init;
     const stored: StoredInit = { ...rest, identitiesEnc, identityNames: Object.keys(identities) };
     if (llm) stored.llmEnc = await encryptJson(this.env, this.purpose(init.runId, "llm"), llm);
+    if (auth) stored.authEnc = await encryptJson(this.env, this.purpose(init.runId, "auth"), auth);
     const now = Date.now();
     const state: RunState = {
       status: "queued",
@@ -155,6 +164,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const init = this.readInit();
     await this.ensureAlarm();
     const active = state.status === "running";
+    const keeper = active ? await this.keeper() : undefined;
     return {
       active,
       status: state.status,
@@ -163,11 +173,31 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       specId: init.specId,
       modelKey: init.modelKey,
       baseUrl: init.baseUrl,
-      identities: active ? await this.identities(init) : {},
+      identities: keeper ? keeper.identities() : active ? await this.identities(init) : {},
       defaultIdentity: init.identityNames[0],
       limits: init.limits,
       circuit: viewOf(this.readCircuit()),
+      ...(keeper ? { generations: keeper.generations(), dead: keeper.dead() } : {}),
     };
+  }
+
+  /** An identity's request got a 401 or a 5xx: check it, sign it in again, or declare it dead (auth/keeper.ts). */
+  async identityTrouble(name: string, generation: number, status: number, answeredAt: number): Promise<IdentityVerdict> {
+    const state = this.readState();
+    const keeper = state?.status === "running" ? await this.keeper() : undefined;
+    if (!keeper) return { state: "ok", generation };
+    const verdict = await keeper.trouble(name, generation, status, answeredAt);
+    const after = keeper.state[name];
+    const before = this.identityLogged.get(name) ?? { generation: 0 };
+    // concurrent reports share one check: the first one back stores and logs what changed
+    if (after && (after.generation !== before.generation || after.dead !== before.dead)) {
+      this.identityLogged.set(name, { generation: after.generation, dead: after.dead });
+      const init = this.readInit();
+      this.writeMeta("keptEnc", await encryptJson(this.env, this.purpose(init.runId, "kept"), { state: keeper.state, ...(this.keptFlow ? { flow: this.keptFlow } : {}) } satisfies KeptIdentities));
+      if (after.dead && !before.dead) log("warn", "identity stopped working", { runId: init.runId, identity: name, reason: after.dead });
+      else log("info", "identity signed in again", { runId: init.runId, identity: name, generation: after.generation });
+    }
+    return verdict;
   }
 
   /** Run-wide consecutive connection failures: the threshold opens the circuit, and the alarm probes the target. */
@@ -264,7 +294,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   }
 
   private async plan(): Promise<void> {
-    const init = this.readInit();
+    let init = this.readInit();
     if (this.readState()!.status === "queued") {
       const startedAt = Date.now();
       this.move("planning", { startedAt });
@@ -281,6 +311,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     let destructiveCases = 0;
     try {
       const preplanned = this.readMeta<TestCase[]>("plannedCases");
+      if (!preplanned && this.readMeta<boolean>("identitiesChecked") !== true) init = await this.checkIdentities(init);
       const model = preplanned ? undefined : await this.loadModel(init.modelKey);
       const selection = { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive };
       const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
@@ -340,6 +371,46 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.move("running");
     });
     await updateRun(this.env.DB, init.runId, { status: "running" });
+  }
+
+  /**
+   * The identity pre-flight (runs/identities.ts): given identities checked, or users provisioned
+   * when none were given. The identities the run plans with are the ones it found.
+   */
+  private async checkIdentities(init: StoredInit): Promise<StoredInit> {
+    const model = await this.loadModel(init.modelKey);
+    const auth = init.authEnc ? await decryptJson<AuthConfig>(this.env, this.purpose(init.runId, "auth"), init.authEnc) : undefined;
+    const given = await this.identities(init);
+    const pre = await identityPreflight(this.env, { runId: init.runId, model, baseUrl: init.baseUrl, identities: given, ...(auth ? { auth } : {}), timeoutMs: init.limits.timeoutMs, seed: init.seed });
+    const next: StoredInit = { ...init, identitiesEnc: await encryptJson(this.env, this.purpose(init.runId), pre.identities), identityNames: Object.keys(pre.identities) };
+    const keptEnc = await encryptJson(this.env, this.purpose(init.runId, "kept"), pre.kept);
+    this.ctx.storage.transactionSync(() => {
+      this.writeMeta("init", next);
+      this.writeMeta("keptEnc", keptEnc);
+      this.writeMeta("preflight", pre.summary);
+      this.writeMeta("identitiesChecked", true);
+    });
+    this.identitiesCache = pre.identities;
+    this.keeperCache = undefined;
+    return next;
+  }
+
+  private keptFlow: KeptIdentities["flow"];
+  /** per identity: the generation and death last stored (and logged) */
+  private readonly identityLogged = new Map<string, { generation: number; dead?: string }>();
+
+  /** The keeper of the run's identities (absent before the pre-flight, after the run, for replays). */
+  private keeper(): Promise<IdentityKeeper | undefined> {
+    this.keeperCache ??= (async () => {
+      const enc = this.readMeta<string>("keptEnc");
+      if (!enc) return undefined;
+      const init = this.readInit();
+      const kept = await decryptJson<KeptIdentities>(this.env, this.purpose(init.runId, "kept"), enc);
+      this.keptFlow = kept.flow;
+      return identityKeeper(kept, await this.loadModel(init.modelKey), init.baseUrl, init.limits.timeoutMs);
+    })();
+    this.keeperCache.catch(() => (this.keeperCache = undefined));
+    return this.keeperCache;
   }
 
   /** Send every task not sent yet; a crash between send and mark re-sends, which the executor tolerates. */
@@ -447,6 +518,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const state = this.readState()!;
     if (state.status !== "finalizing") return;
     await this.fillMissingResults(init);
+    // identities that stopped working (or stop answering their profile now) are named in the report
+    const keeper = await this.keeper().catch(() => undefined);
+    if (keeper) {
+      const input = { runId: init.runId, model: await this.loadModel(init.modelKey), baseUrl: init.baseUrl, timeoutMs: init.limits.timeoutMs, summary: this.readMeta<PreflightSummary>("preflight"), keeper, recheck: error === null && this.readCircuit().state === "closed" };
+      await recordIdentitiesAfterRun(this.env, input).catch((err: unknown) => log("warn", "identities not re-checked", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
+    }
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId });
     // what every successful response agreed on becomes an invariant the next run checks
@@ -491,8 +568,10 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     }
     this.writeState({ ...this.readState()!, status, error, stats: finalStats, startedAt, finishedAt });
     // the credentials are no longer needed once nothing will run
-    this.store.blankMetaFields("init", ["identitiesEnc", "llmEnc"]);
+    this.store.blankMetaFields("init", ["identitiesEnc", "llmEnc", "authEnc"]);
+    this.store.deleteMeta("keptEnc");
     this.identitiesCache = undefined;
+    this.keeperCache = undefined;
     await this.ctx.storage.deleteAlarm();
   }
 
@@ -566,7 +645,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return this.store.count();
   }
 
-  private purpose(runId: string, what: "identities" | "llm" = "identities"): string {
+  private purpose(runId: string, what: "identities" | "llm" | "auth" | "kept" = "identities"): string {
     return `run-${what}:${runId}`;
   }
 

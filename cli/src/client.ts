@@ -3,7 +3,7 @@
  * follow it, fetch its reports. Errors are RFC 9457 problem documents; they become CliErrors
  * whose kind decides nothing but the wording (every one exits 2).
  */
-import { TERMINAL_STATUSES, type LlmRunRequest, type SpecProblem } from "../../workers/model";
+import { TERMINAL_STATUSES, type AuthConfig, type LlmRunRequest, type SpecProblem } from "../../workers/model";
 import type { Identities } from "./identities";
 import { CliError } from "./exit-codes";
 import type { RunLimitsRequest } from "./settings";
@@ -32,6 +32,8 @@ export interface RunRequest {
   exclude?: string[];
   allowDestructive?: boolean;
   authBurst?: boolean;
+  /** with no identity: how the run obtains users (sentinel.yaml auth:) */
+  auth?: AuthConfig;
 }
 
 /** GET /specs/{id}/oracles items (LLM oracles and inferred invariants). */

@@ -30,8 +30,20 @@ describe("sentinel.yaml auth:", () => {
     expect(flowFromConfig(model, { ...loaded.auth!, header: "Authorization: Token ${token}" }).placement).toEqual({ in: "header", name: "Authorization", prefix: "Token " });
   });
 
+  it("reads a refresh-token flow: operation, a body naming ${refreshToken}, the token and refresh-token pointers", () => {
+    const loaded = configFromObject(
+      { auth: { login: { operation: "enter" }, refresh: { operation: "POST /join", body: { grant: "refresh", token: "${refreshToken}" }, token: "/access", refresh_token: "/session/refresh" } } },
+      "/tmp",
+      {},
+    );
+    expect(loaded.auth?.refresh).toEqual({ operation: "POST /join", body: { grant: "refresh", token: "${refreshToken}" }, token: "/access", refreshToken: "/session/refresh" });
+    expect(flowFromConfig(model, loaded.auth!).refresh).toEqual({ op: { operationId: "join", method: "post", path: "/join" }, body: { grant: "refresh", token: "${refreshToken}" }, token: "/access", refreshToken: "/session/refresh" });
+  });
+
   it("refuses unknown keys, a missing operation, a header without ${token} and an operation the spec lacks", () => {
-    expect(() => configFromObject({ auth: { signup: { operation: "join" }, refresh: {} } }, "/tmp", {})).toThrow(/unknown setting "refresh"/);
+    expect(() => configFromObject({ auth: { signup: { operation: "join" }, renew: {} } }, "/tmp", {})).toThrow(/unknown setting "renew"/);
+    expect(() => configFromObject({ auth: { login: { operation: "enter" }, refresh: { body: {} } } }, "/tmp", {})).toThrow(/refresh.operation must name an operation/);
+    expect(() => configFromObject({ auth: { login: { operation: "enter" }, refresh: { operation: "enter", refresh_tokn: "/x" } } }, "/tmp", {})).toThrow(/refresh: unknown setting "refresh_tokn"/);
     expect(() => configFromObject({ auth: { login: { body: {} } } }, "/tmp", {})).toThrow(/login.operation must name an operation/);
     expect(() => configFromObject({ auth: { login: { operation: "enter" }, header: "X-Session: abc" } }, "/tmp", {})).toThrow(/header must be/);
     expect(() => configFromObject({ auth: { users: 9, login: { operation: "enter" } } }, "/tmp", {})).toThrow(/between 1 and 5/);

@@ -25,7 +25,7 @@ export interface LoadedConfig {
   auth?: AuthConfig;
 }
 
-const AUTH_PLACEHOLDERS = new Set(["random", "username", "email", "password", "token"]);
+const AUTH_PLACEHOLDERS = new Set(["random", "username", "email", "password", "token", "refreshToken", "refresh_token"]);
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Replaces ${VAR} / ${VAR:-default} in one string; a missing variable without default is an error. */
@@ -252,22 +252,29 @@ function identityMap(value: unknown, what: string): Identities {
 }
 
 /**
- * `auth: { signup: { operation, body }, login: { operation, body, token }, header, users }`:
- * `${random}` in a body is one run-unique value per user; a login body may name the signup's
- * `${username}`, `${email}`, `${password}`; `token` is a JSON pointer ("/token") or a header name.
+ * `auth: { signup: { operation, body }, login: { operation, body, token }, refresh: { operation,
+ * body, token, refresh_token }, header, users }`: `${random}` in a body is one run-unique value per
+ * user; a login body may name the signup's `${username}`, `${email}`, `${password}`; a refresh body
+ * `${refreshToken}` (the refresh token found at `refresh_token`, a JSON pointer into the login's
+ * answer); `token` is a JSON pointer ("/token") or a header name.
  */
 function authSection(value: unknown, what: string): AuthConfig {
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must be a map (signup, login, header, users)`, "usage");
   const entries = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [camel(k), v]));
   const out: AuthConfig = {};
   for (const [key, v] of Object.entries(entries)) {
-    if (key === "signup" || key === "login") {
-      if (!v || typeof v !== "object" || Array.isArray(v)) throw new CliError(`${what}.${key} must be a map (operation, body${key === "login" ? ", token" : ""})`, "usage");
-      const step = v as Record<string, unknown>;
-      for (const k of Object.keys(step)) if (!["operation", "body", ...(key === "login" ? ["token"] : [])].includes(k)) throw new CliError(`${what}.${key}: unknown setting "${k}"`, "usage");
+    if (key === "signup" || key === "login" || key === "refresh") {
+      const allowed = ["operation", "body", ...(key !== "signup" ? ["token"] : []), ...(key === "refresh" ? ["refreshToken"] : [])];
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new CliError(`${what}.${key} must be a map (${allowed.join(", ")})`, "usage");
+      const norm = (k: string) => k.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase());
+      for (const k of Object.keys(v)) if (!allowed.includes(norm(k))) throw new CliError(`${what}.${key}: unknown setting "${k}"`, "usage");
+      const step = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [norm(k), x]));
       if (typeof step.operation !== "string" || step.operation === "") throw new CliError(`${what}.${key}.operation must name an operation (operationId or "METHOD /path")`, "usage");
-      if (step.token !== undefined && typeof step.token !== "string") throw new CliError(`${what}.login.token must be a JSON pointer ("/token") or a header name`, "usage");
-      out[key] = { operation: step.operation, ...(step.body !== undefined ? { body: step.body } : {}), ...(typeof step.token === "string" ? { token: step.token } : {}) };
+      if (step.token !== undefined && typeof step.token !== "string") throw new CliError(`${what}.${key}.token must be a JSON pointer ("/token") or a header name`, "usage");
+      if (step.refreshToken !== undefined && typeof step.refreshToken !== "string") throw new CliError(`${what}.refresh.refresh_token must be a JSON pointer ("/refresh_token") into the login's answer`, "usage");
+      const parsed = { operation: step.operation, ...(step.body !== undefined ? { body: step.body } : {}), ...(typeof step.token === "string" ? { token: step.token } : {}) };
+      if (key === "refresh") out.refresh = { ...parsed, ...(typeof step.refreshToken === "string" ? { refreshToken: step.refreshToken } : {}) };
+      else out[key] = parsed;
     } else if (key === "header") {
       if (typeof v !== "string" || !v.includes("${token}")) throw new CliError(`${what}.header must be "Header-Name: [prefix ]\${token}"`, "usage");
       out.header = v;
@@ -276,7 +283,7 @@ function authSection(value: unknown, what: string): AuthConfig {
       if (out.users < 1 || out.users > 5) throw new CliError(`${what}.users must be between 1 and 5`, "usage");
     } else if (key === "clients") {
       out.clients = clientsSection(v, `${what}.clients`);
-    } else throw new CliError(`${what}: unknown setting "${key}" (signup, login, header, users, clients)`, "usage");
+    } else throw new CliError(`${what}: unknown setting "${key}" (signup, login, refresh, header, users, clients)`, "usage");
   }
   if (!out.signup && !out.login && !out.clients) throw new CliError(`${what} needs signup, login or clients`, "usage");
   return out;

@@ -1,67 +1,39 @@
 /**
- * The pre-flight of identities, before a run starts: given identities are checked against the
- * spec's `/me`-like operation; with none given, users are provisioned through the `auth:` flow of
- * sentinel.yaml or the signup + login the spec itself offers. It says, on the terminal and in the
- * report, which identities work, how they were obtained, and why authorization between users
- * cannot be tested when fewer than two work. Passwords and tokens never leave this module except
- * as identity headers (which every output redacts).
+ * The CLI's side of the identity pre-flight (workers/orchestrator/auth/preflight.ts): given
+ * identities are checked here before the run; users to provision are left to the run itself
+ * (the platform provisions them, signs them in again when their tokens expire, and reports how).
+ * A declared `auth:` flow is checked against the spec first, so a mistake is a usage error.
  */
-import type { ApiModel, Operation } from "../../workers/model";
-import { findOperation, inferAuthFlow, placementFor, profileOperation, ref, verificationOperation, type AuthFlow, type AuthOperation, type CredentialPlacement } from "../../workers/orchestrator/auth/infer";
-import { provisionIdentities, verifyIdentity, type Fetch, type IdentityStatus } from "../../workers/orchestrator/auth/provision";
+import type { ApiModel, AuthConfig } from "../../workers/model";
+import { AuthConfigError, flowFromConfig as resolveFlow } from "../../workers/orchestrator/auth/config";
+import type { AuthFlow } from "../../workers/orchestrator/auth/infer";
+import { ref, verificationOperation } from "../../workers/orchestrator/auth/infer";
+import { authorizationNote, describeIdentity, recheckIdentities as recheck, runPreflight as preflight, type PreflightResult } from "../../workers/orchestrator/auth/preflight";
+import { verifyIdentity, type Fetch, type IdentityStatus } from "../../workers/orchestrator/auth/provision";
 import type { ReportPreflight } from "../../workers/reports/types";
 import { clientCredentialsTokenUrl, obtainClientToken, resolveTokenUrl, type ClientCredentials } from "../../workers/orchestrator/auth/client-credentials";
 import { CliError } from "./exit-codes";
 import type { Identities } from "./identities";
 
-/** The `auth:` section of sentinel.yaml, as written (operations by operationId or "METHOD /path"). */
-export interface AuthConfig {
-  signup?: { operation: string; body?: unknown };
-  login?: { operation: string; body?: unknown; token?: string };
-  /** "Header-Name: prefix ${token}" — how the token is sent (default: the spec's security scheme) */
-  header?: string;
-  /** how many users to make (default 2) */
-  users?: number;
-  /** OAuth2 client credentials, one identity per client, exchanged at the spec's clientCredentials tokenUrl */
-  clients?: Record<string, ClientCredentials>;
-}
+export type { AuthConfig };
 
-export interface PreflightResult {
-  identities?: Identities;
-  report: ReportPreflight;
-  /** one line per identity for the terminal */
-  lines: string[];
-}
+const nodeFetch: Fetch = (url, init) => fetch(url, init);
 
-function resolveOperation(model: ApiModel, text: string, where: string): AuthOperation {
-  const m = /^([A-Za-z]+)\s+(\/\S*)$/.exec(text.trim());
-  const op: Operation | undefined = m
-    ? model.operations.find((o) => o.method === m[1].toLowerCase() && o.path === m[2])
-    : findOperation(model, { operationId: text.trim(), method: "", path: "" });
-  if (!op) throw new CliError(`sentinel.yaml auth.${where}.operation: "${text}" is no operation of the spec (operationId or "METHOD /path")`, "usage");
-  return ref(op);
-}
-
-function placementFromHeader(header: string): CredentialPlacement {
-  const m = /^\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*:\s*(.*)\$\{token\}\s*$/.exec(header);
-  if (!m) throw new CliError(`sentinel.yaml auth.header: expected "Header-Name: [prefix ]\${token}"`, "usage");
-  return m[1].toLowerCase() === "cookie" ? { in: "cookie", name: m[2].replace(/=\s*$/, "").trim() } : { in: "header", name: m[1], prefix: m[2] };
-}
-
-/** The declared flow, operations resolved against the spec. */
+/** The declared flow, operations resolved against the spec; a mismatch is a usage error. */
 export function flowFromConfig(model: ApiModel, config: AuthConfig): AuthFlow {
-  const placement = config.header ? placementFromHeader(config.header) : placementFor(model);
-  if (!placement) throw new CliError(`sentinel.yaml auth: the spec's secured operations name no bearer, API-key or cookie scheme; say how the token is sent with auth.header: "Authorization: Bearer \${token}"`, "usage");
-  const profile = profileOperation(model);
-  const flow: AuthFlow = { source: "config", placement, ...(profile ? { profile: ref(profile) } : {}) };
-  if (config.signup) flow.signup = { op: resolveOperation(model, config.signup.operation, "signup"), ...(config.signup.body !== undefined ? { body: config.signup.body } : {}) };
-  if (config.login) flow.login = { op: resolveOperation(model, config.login.operation, "login"), ...(config.login.body !== undefined ? { body: config.login.body } : {}), ...(config.login.token ? { token: config.login.token } : {}) };
-  if (!flow.signup && !flow.login) throw new CliError("sentinel.yaml auth: needs signup, login or both", "usage");
-  return flow;
+  try {
+    return resolveFlow(model, config);
+  } catch (err) {
+    if (err instanceof AuthConfigError) throw new CliError(`sentinel.yaml ${err.message}`, "usage");
+    throw err;
+  }
 }
 
-const describe = (s: IdentityStatus) =>
-  s.ok ? `${s.name}: works — ${s.source === "given" ? "given" : s.how}${s.detail ? ` (${s.detail})` : ""}` : `${s.name}: does not work: ${s.detail ?? "unverified"} — ${s.source === "given" ? "given" : s.how}`;
+export async function runPreflight(opts: { model: ApiModel; target: string; identities?: Identities; auth?: AuthConfig; fetch?: Fetch; timeoutMs?: number }): Promise<PreflightResult> {
+  if (opts.auth?.clients && !(opts.identities && Object.keys(opts.identities).length > 0)) return clientIdentities(opts.model, opts.target, opts.auth.clients, opts.fetch ?? nodeFetch, opts.timeoutMs);
+  if (opts.auth) flowFromConfig(opts.model, opts.auth);
+  return preflight({ ...opts, fetch: opts.fetch ?? nodeFetch });
+}
 
 /**
  * Given identities the pre-flight proved refused (a 401 on a secured read): their secured
@@ -77,81 +49,18 @@ export function refusedIdentities(report: ReportPreflight): { message: string; f
   return { fatal, message: `${fatal ? "error" : "warning"}: given identit${refused.length > 1 ? "ies" : "y"} not accepted by the target: ${refused.join("; ")} — ${what}` };
 }
 
-/** Why BOLA/BFLA between users cannot run, from what the pre-flight found; undefined when two identities work. */
-function authorizationNote(statuses: IdentityStatus[], noFlowReason?: string): string | undefined {
-  const working = statuses.filter((s) => s.ok);
-  if (working.length >= 2) return undefined;
-  const broken = statuses.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail ?? "does not work"}`);
-  if (statuses.length === 0) return `authorization between users not tested: no identity given and none could be provisioned (${noFlowReason ?? "no signup/login flow"}); give two with --identity or declare auth: in sentinel.yaml`;
-  if (working.length === 1) return `authorization between users not tested: only ${working[0].name} works${broken.length ? ` (${broken.join("; ")})` : " (give a second identity with --identity)"}`;
-  return `authorization between users not tested: no identity works (${broken.join("; ")})`;
-}
-
-export async function runPreflight(opts: { model: ApiModel; target: string; identities?: Identities; auth?: AuthConfig; fetch?: Fetch; timeoutMs?: number }): Promise<PreflightResult> {
-  const fetchFn: Fetch = opts.fetch ?? ((url, init) => fetch(url, init));
-  const check = verificationOperation(opts.model);
-  if (opts.identities && Object.keys(opts.identities).length > 0) {
-    const statuses: IdentityStatus[] = [];
-    let unreachable = false;
-    for (const [name, headers] of Object.entries(opts.identities)) {
-      // a target that does not answer is the circuit breaker's business: one wait is enough
-      if (unreachable) {
-        statuses.push({ name, source: "given", ok: true, how: "given", detail: "not verified (the target did not answer the pre-flight)" });
-        continue;
-      }
-      const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
-      unreachable = / failed: /.test(verified.detail);
-      statuses.push({ name, source: "given", ok: verified.ok || unreachable, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}) });
-    }
-    const note = authorizationNote(statuses);
-    // a given identity that fails its check is still used: the user chose it, the pre-flight only warns
-    return { identities: opts.identities, report: { identities: statuses, ...(note ? { authorization: note } : {}) }, lines: [...statuses.map(describe), ...(note ? [note] : [])] };
-  }
-  if (opts.auth?.clients) return clientIdentities(opts.model, opts.target, opts.auth.clients, fetchFn, opts.timeoutMs);
-  let flow: AuthFlow | undefined;
-  let reason: string | undefined;
-  if (opts.auth) flow = flowFromConfig(opts.model, opts.auth);
-  else {
-    const inferred = inferAuthFlow(opts.model);
-    flow = inferred.flow;
-    if (!inferred.flow) reason = inferred.reason;
-  }
-  if (!flow) {
-    const note = authorizationNote([], reason);
-    return { report: { identities: [], ...(note ? { authorization: note } : {}) }, lines: [`no identity given; no users provisioned: ${reason}`, ...(note ? [note] : [])] };
-  }
-  const count = Math.max(1, Math.min(opts.auth?.users ?? 2, 5));
-  const names = Array.from({ length: count }, (_, i) => `user${i + 1}`);
-  const provisioned = await provisionIdentities({ model: opts.model, flow, baseUrl: opts.target, fetch: fetchFn, names, timeoutMs: opts.timeoutMs });
-  const note = authorizationNote(provisioned.statuses);
-  const identities = Object.keys(provisioned.identities).length > 0 ? provisioned.identities : undefined;
-  const origin = flow.source === "config" ? "the auth: flow of sentinel.yaml" : "the spec's signup/login (inferred)";
-  return {
-    ...(identities ? { identities } : {}),
-    report: { identities: provisioned.statuses, ...(note ? { authorization: note } : {}) },
-    lines: [`no identity given: users provisioned through ${origin}`, ...provisioned.statuses.map(describe), ...(note ? [note] : [])],
-  };
-}
-
-/**
- * After the run: does every identity that worked before still work? One that stopped (a password
- * changed, a user deleted, a session revoked — by the run itself or the target) is named in the
- * report, so findings of its later cases can be read as possible consequences, not causes.
- */
 export async function recheckIdentities(opts: { model: ApiModel; target: string; identities?: Identities; report: ReportPreflight; fetch?: Fetch; timeoutMs?: number }): Promise<string[]> {
-  const check = verificationOperation(opts.model);
-  if (!check || !opts.identities) return [];
-  const fetchFn: Fetch = opts.fetch ?? ((url, init) => fetch(url, init));
-  const lines: string[] = [];
-  for (const status of opts.report.identities) {
-    const headers = opts.identities[status.name];
-    if (!status.ok || !headers) continue;
-    const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: fetchFn, timeoutMs: opts.timeoutMs }, ref(check.op), headers, check.profile);
-    if (verified.ok) continue;
-    status.afterRun = `stopped working during the run (${verified.detail} afterwards): findings on its later requests may be consequences of that, not faults of their own`;
-    lines.push(`${status.name} ${status.afterRun}`);
-  }
-  return lines;
+  return recheck({ ...opts, fetch: opts.fetch ?? nodeFetch });
+}
+
+/** The terminal lines of a run's own pre-flight (users the platform provisioned). */
+export function preflightLines(report: ReportPreflight): string[] {
+  const provisioned = report.identities.some((s) => s.source === "provisioned");
+  return [
+    ...(provisioned ? ["no identity given: users provisioned by the run"] : []),
+    ...report.identities.map((s) => describeIdentity(s) + (s.afterRun ? `; ${s.afterRun}` : "")),
+    ...(report.authorization ? [report.authorization] : []),
+  ];
 }
 
 /** One identity per OAuth2 client: a token from the spec's client-credentials token URL, then the same check as any identity. */
@@ -178,6 +87,6 @@ async function clientIdentities(model: ApiModel, target: string, clients: Record
   return {
     ...(Object.keys(identities).length > 0 ? { identities } : {}),
     report: { identities: statuses, ...(note ? { authorization: note } : {}) },
-    lines: ["identities from OAuth2 client credentials (sentinel.yaml auth.clients)", ...statuses.map(describe), ...(note ? [note] : [])],
+    lines: ["identities from OAuth2 client credentials (sentinel.yaml auth.clients)", ...statuses.map(describeIdentity), ...(note ? [note] : [])],
   };
 }

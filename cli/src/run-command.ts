@@ -20,7 +20,7 @@ import { createProgress, snapshotOf, type ProgressReporter } from "./progress";
 import type { RunSettings } from "./settings";
 import { loadSpec, type SpecSource } from "./spec-source";
 import { formatSummary } from "./summary";
-import { recheckIdentities, refusedIdentities, runPreflight } from "./preflight";
+import { flowFromConfig, preflightLines, recheckIdentities, refusedIdentities, runPreflight } from "./preflight";
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
@@ -81,9 +81,14 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
 
     // the pre-flight waits less than a case would: a dead target is the circuit breaker's to report
     const preflightTimeoutMs = Math.min(settings.limits.timeoutMs ?? 5_000, 5_000);
-    const preflight = await runPreflight({ model: spec.model, target: target.url, identities: settings.identities, auth: settings.auth, timeoutMs: preflightTimeoutMs });
-    for (const line of preflight.lines) progress.log(`identities: ${line}`);
-    const identities = preflight.identities;
+    // given identities are checked here; users to provision are the run's (it signs them in again when needed)
+    const given = settings.identities && Object.keys(settings.identities).length > 0 ? settings.identities : undefined;
+    // OAuth2 client credentials are exchanged here, and their tokens go to the run as given identities
+    const clients = !given && settings.auth?.clients ? settings.auth : undefined;
+    const preflight = given || clients ? await runPreflight({ model: spec.model, target: target.url, ...(given ? { identities: given } : { auth: clients }), timeoutMs: preflightTimeoutMs }) : undefined;
+    for (const line of preflight?.lines ?? []) progress.log(`identities: ${line}`);
+    if (!given && !clients && settings.auth) flowFromConfig(spec.model, settings.auth);
+    const identities = preflight?.identities;
 
     const name = settings.name ?? specName(spec);
     const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
@@ -95,6 +100,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       ...(settings.exclude ? { exclude: settings.exclude } : {}),
       ...(settings.allowDestructive ? { allowDestructive: true } : {}),
       ...(settings.authBurst ? {} : { authBurst: false }),
+      ...(!given && !clients && settings.auth ? { auth: settings.auth } : {}),
       ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
       ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
       ...(settings.llm ? { llm: settings.llm } : {}),
@@ -114,9 +120,14 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
         parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join(".") || "/"}: ${i.message}`),
       );
     }
-    const recheck = parsed.data.run.status === "errored" || parsed.data.run.status === "cancelled" ? [] : await recheckIdentities({ model: spec.model, target: target.url, identities, report: preflight.report, timeoutMs: preflightTimeoutMs });
+    const recheck = !preflight || parsed.data.run.status === "errored" || parsed.data.run.status === "cancelled" ? [] : await recheckIdentities({ model: spec.model, target: target.url, identities, report: preflight.report, timeoutMs: preflightTimeoutMs });
     for (const line of recheck) io.stderr.write(`sentinel: warning: identity ${line}\n`);
-    const report = { ...parsed.data, preflight: preflight.report };
+    // provisioned users: the run's own pre-flight (how they were obtained, which stopped working and why)
+    const serverPreflight = parsed.data.preflight;
+    if (!preflight && serverPreflight) {
+      for (const line of preflightLines(serverPreflight)) io.stderr.write(`sentinel: identities: ${line}\n`);
+    }
+    const report = { ...parsed.data, ...(preflight ? { preflight: preflight.report } : {}) };
     const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
 
     const failing = settings.failOn === "none" ? 0 : report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.failOn as keyof typeof SEVERITY_RANK]).length;
@@ -134,7 +145,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
       return EXIT_ERROR;
     }
     // a refused identity made its secured requests anonymous: never a silent pass
-    const refused = refusedIdentities(preflight.report);
+    const refused = preflight ? refusedIdentities(preflight.report) : undefined;
     if (refused) io.stderr.write(`sentinel: ${refused.message}\n`);
     if (refused?.fatal) return EXIT_ERROR;
     if (report.run.stats.errored > 0) {

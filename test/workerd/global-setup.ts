@@ -16,6 +16,7 @@
  *   /__records/<name>  JSON array of the requests recorded under <name>
  *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it (and the records)
  *   /__phoenix?downMs=n  the "phoenix" server resets every connection for n ms from its next request
+ *   /s/<tenant>/…  the sessions target (sessions-target.ts: signup, login, notes; tokens that expire, users that vanish)
  *
  * Beside it: inject("deadUrl") accepts connections and never answers, inject("closedUrl") is a
  * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down.
@@ -26,6 +27,7 @@ import { readFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { startDemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
+import { handleSessions } from "./sessions-target";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -72,6 +74,7 @@ let phoenixDown: (ms: number) => void = () => undefined;
 function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = url.pathname;
+  if (handleSessions(req, res, url)) return;
   if (path === "/__phoenix") {
     phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
     res.writeHead(204).end();

@@ -15,7 +15,7 @@ import { log } from "../shared/log";
 import { buildFindings } from "./findings";
 import { observationCollector, type ObservationCollector } from "./observations";
 import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
-import { runCase } from "./run-case";
+import { runCase, type IdentityGuard } from "./run-case";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
 /** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
@@ -68,6 +68,30 @@ interface RunSetup {
   target: { lastAnswerAt?: number };
   /** one poll loop per invocation while the circuit is open; every held case awaits it */
   verdict?: Promise<void>;
+  /** identity health: the run's answers about identities whose requests failed (keeper.ts) */
+  guard: IdentityGuard;
+  /** headers of identities signed in again since: still redacted */
+  retired: Record<string, Record<string, string>>[];
+}
+
+/** The run decides about identities; this invocation keeps what it learnt (new headers, dead ones). */
+function identityGuard(env: Env, runId: string, ctx: RunContext, retired: Record<string, Record<string, string>>[]): IdentityGuard {
+  const generations = { ...(ctx.generations ?? {}) };
+  const dead = { ...(ctx.dead ?? {}) };
+  return {
+    generation: (name) => generations[name] ?? 0,
+    dead: (name) => dead[name],
+    async trouble(name, generation, status, answeredAt) {
+      const verdict = await runStub(env, runId).identityTrouble(name, generation, status, answeredAt);
+      if (verdict.state === "dead") dead[name] = verdict.reason;
+      else if (verdict.headers && verdict.generation > (generations[name] ?? 0)) {
+        retired.push({ [name]: ctx.identities[name] ?? {} });
+        ctx.identities[name] = verdict.headers;
+        generations[name] = verdict.generation;
+      }
+      return verdict;
+    },
+  };
 }
 
 /** While the circuit is open, held cases ask the run this often whether the probes decided. */
@@ -108,7 +132,10 @@ function runSetup(env: Env, invocation: Invocation, runId: string): Promise<RunS
 async function prepareRun(env: Env, invocation: Invocation, runId: string): Promise<RunSetup | null> {
   const ctx = await runStub(env, runId).getRunContext();
   if (!ctx) return null;
+  const retired: Record<string, Record<string, string>>[] = [];
   const setup: RunSetup = {
+    guard: identityGuard(env, runId, ctx, retired),
+    retired,
     ctx,
     model: null,
     slots: new Semaphore(ctx.limits.concurrency),
@@ -177,7 +204,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult | undefined;
     try {
-      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, ctx, setup.fetch, observations, setup.target);
+      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, setup, observations);
     } finally {
       releaseCase();
       releaseRun();
@@ -234,18 +261,21 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
   }
 }
 
-async function executeCase(testCase: TestCase, model: ApiModel, ctx: RunContext, fetcher: ReturnType<typeof disciplinedFetch>, observations: ObservationCollector, target: RunSetup["target"]): Promise<CaseResult> {
+async function executeCase(testCase: TestCase, model: ApiModel, setup: RunSetup, observations: ObservationCollector): Promise<CaseResult> {
   const started = Date.now();
+  const { ctx } = setup;
   try {
     return await runCase(testCase, {
-      fetch: fetcher,
+      fetch: setup.fetch,
+      guard: setup.guard,
+      retired: setup.retired,
       baseUrl: ctx.baseUrl,
       identities: ctx.identities,
       defaultIdentity: ctx.defaultIdentity,
       model,
       config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
       onSuccess: observations.onSuccess,
-      target,
+      target: setup.target,
     });
   } catch (error) {
     return {

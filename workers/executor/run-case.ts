@@ -9,7 +9,7 @@
  * step needs a variable that was never extracted); else `passed`. Steps after a stop are not
  * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
  */
-import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, ReceivedResponse, RequestTemplate, TestCase } from "../model";
+import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
@@ -46,6 +46,37 @@ export interface RunEnv {
   onSuccess?: (record: { operationId: string; request: BuiltRequest; response: ReceivedResponse }) => void;
   /** shared by the run's cases: when the target last answered any request (Date.now()), see stoppedTarget */
   target?: { lastAnswerAt?: number };
+  /** identity health during the run (orchestrator/auth/keeper.ts); without it every answer is taken as it comes */
+  guard?: IdentityGuard;
+  /** headers identities had before they were signed in again: redacted like the current ones */
+  retired?: Record<string, Record<string, string>>[];
+}
+
+/**
+ * Asked when a request sent with an identity's own credentials got a 401 or a 5xx: the run checks
+ * the identity, signs it in again (then `identities` holds the new headers) or declares it dead.
+ */
+export interface IdentityGuard {
+  /** the generation of the headers `identities` holds for `name` now */
+  generation(name: string): number;
+  /** why `name` can no longer be used, if it cannot */
+  dead(name: string): string | undefined;
+  trouble(name: string, generation: number, status: number, answeredAt: number): Promise<IdentityVerdict>;
+}
+
+/** The reason of a case not run (or not judged) because its identity stopped working. */
+export function identityStopped(name: string, why: string): string {
+  return `identity ${name} ${why}: its cases are not run`;
+}
+
+const suspicious = (status: number) => status === 401 || status >= 500;
+
+/** The identity's own credentials went out unchanged (no probe replaced or removed them). */
+function ownCredentials(template: RequestTemplate, built: BuiltRequest, headers: Record<string, string> | undefined): boolean {
+  if (!headers || built.identity === null) return false;
+  const names = Object.keys(headers).map((h) => h.toLowerCase());
+  const touched = new Set([...(template.removeHeaders ?? []), ...Object.keys(template.headers ?? {})].map((h) => h.toLowerCase()));
+  return names.length > 0 && !names.some((h) => touched.has(h));
 }
 
 interface Stop {
@@ -75,7 +106,27 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     let sentAt = Date.now();
     try {
       built = await build(step.request, step, env, variables, declared);
+      const gone = built.identity !== null ? env.guard?.dead(built.identity) : undefined;
+      if (gone !== undefined) {
+        stop = { status: "skipped", reason: identityStopped(built.identity!, gone) };
+        break;
+      }
+      const generation = built.identity !== null ? (env.guard?.generation(built.identity) ?? 0) : 0;
       sent = await send(built, env);
+      if (env.guard && built.identity !== null && sent.response && suspicious(sent.response.status) && ownCredentials(step.request, built, env.identities[built.identity])) {
+        const verdict = await env.guard.trouble(built.identity, generation, sent.response.status, Date.now()).catch((): IdentityVerdict => ({ state: "ok", generation }));
+        if (verdict.state === "dead") {
+          // not judged: the answer is the consequence of a lost identity, not the operation's
+          stop = { status: "skipped", reason: identityStopped(built.identity, verdict.reason) };
+          break;
+        }
+        if (verdict.generation > generation) {
+          // signed in again meanwhile: the same request once more with the new credentials
+          built = await build(step.request, step, env, variables, declared);
+          startedAt = new Date().toISOString();
+          sent = await send(built, env);
+        }
+      }
       // a unique field (e-mail, slug, SKU …) already taken: once more with fresh values
       if (!repeat && sent.response && isConflict(sent.response) && (step.request.unique?.length ?? 0) > 0) {
         const fresh = rerollUnique(step.request, new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
@@ -170,7 +221,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   }
 
   // longest first, so that no secret is replaced inside another
-  const secrets = [...collectSecrets(env.identities), ...chosenSecrets(order.map((id) => records[id]))].sort((a, b) => b.value.length - a.value.length);
+  const secrets = [...collectSecrets(env.identities), ...(env.retired ?? []).flatMap(collectSecrets), ...chosenSecrets(order.map((id) => records[id]))].sort((a, b) => b.value.length - a.value.length);
   const exchanges = order.map((id) => {
     const raw = records[id].exchange;
     const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };

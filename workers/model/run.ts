@@ -77,6 +77,33 @@ export interface RunStats extends CaseCounts {
 /** Headers per identity name: `{ alice: { Authorization: "Bearer …" } }`. Secret: never stored in clear. */
 export type Identities = Record<string, Record<string, string>>;
 
+/**
+ * How to obtain users when no identity is given (sentinel.yaml `auth:`, POST /runs `auth`);
+ * operations by operationId or "METHOD /path". Without it the run infers the spec's own signup
+ * and login. `${random}` in a signup body is one run-unique value per user; a login body may name
+ * `${username}`, `${email}`, `${password}`; a refresh body `${refreshToken}`.
+ */
+export interface AuthConfig {
+  signup?: { operation: string; body?: unknown };
+  /** token: a JSON pointer ("/token") or a response header name */
+  login?: { operation: string; body?: unknown; token?: string };
+  /** a refresh-token exchange tried before a full sign-in when a token expires; refreshToken: where the sign-in answer carries it */
+  refresh?: { operation: string; body?: unknown; token?: string; refreshToken?: string };
+  /** "Header-Name: prefix ${token}" — how the token is sent (default: the spec's security scheme) */
+  header?: string;
+  /** how many users to make (default 2, at most 5) */
+  users?: number;
+  /** OAuth2 client credentials, one identity per client (the CLI exchanges them at the spec's clientCredentials tokenUrl) */
+  clients?: Record<string, { clientId: string; clientSecret: string; scope?: string }>;
+}
+
+/**
+ * What the run decides about an identity whose request got an answer suggesting its credentials
+ * stopped working (401, or a 5xx): `ok` (still works, or signed in again: `headers` are the new
+ * ones of `generation`) or `dead` (it cannot be used any more, and why).
+ */
+export type IdentityVerdict = { state: "ok"; generation: number; headers?: Record<string, string> } | { state: "dead"; reason: string };
+
 /** Reasons written on results the executor never produced. */
 export const DEADLINE_REASON = "deadline exceeded";
 export const DELIVERY_FAILED_REASON = "delivery failed";
@@ -135,6 +162,8 @@ export interface RunInit {
   allowDestructive?: boolean;
   /** false: no burst of failed sign-ins looking for a rate limit (auth_rate_limit) */
   authBurst?: boolean;
+  /** with no identity: the declared way to obtain users (default: the spec's signup/login, inferred) */
+  auth?: AuthConfig;
 }
 
 /** What the TestRun hands out to run a task; `active: false` means: do not run, the run is over. */
@@ -151,6 +180,10 @@ export interface RunContext {
   limits: RunLimits;
   /** the target's circuit as the run knows it now (orchestrator/circuit.ts) */
   circuit: CircuitView;
+  /** per identity: how many times it was signed in again (its headers above are of this generation) */
+  generations?: Record<string, number>;
+  /** identities that stopped working during the run, and why: their cases are not run */
+  dead?: Record<string, string>;
 }
 
 /**
@@ -241,4 +274,10 @@ export interface TestRunRpc {
   /** The executor holding `lease` still works on these tasks (runs/watchdog.ts). */
   taskBeat(taskIds: string[], lease: string): Promise<void>;
   circuitState(): Promise<CircuitView>;
+  /**
+   * A request as `name` (headers of `generation`) got `status` (401, or a 5xx) at `answeredAt`:
+   * the run checks the identity (its profile operation), signs it in again if it can, or declares
+   * it dead. Concurrent reports share one check; a check started after `answeredAt` answers them.
+   */
+  identityTrouble(name: string, generation: number, status: number, answeredAt: number): Promise<IdentityVerdict>;
 }

@@ -5,7 +5,7 @@
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
 import { operationLabel } from "./severity";
-import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
+import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, ReportPreflightSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -168,6 +168,7 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
     skipped: extras.skipped ?? [],
     heldBack: heldBackOf(run.config),
     ...coverageOf(run.config),
+    ...preflightOf(run.config),
   };
 }
 
@@ -194,6 +195,12 @@ export function clustersOf(findings: readonly ReportFinding[]): ReportCluster[] 
           `Fix it once, then rerun; the representative's curl reproduces it.`,
       };
     });
+}
+
+/** The identity pre-flight of the run (how identities were obtained, which worked, which stopped). */
+function preflightOf(config: unknown): Pick<Report, "preflight"> {
+  const parsed = ReportPreflightSchema.safeParse((config as { preflight?: unknown } | null)?.preflight);
+  return parsed.success ? { preflight: parsed.data } : {};
 }
 
 /** The coverage report, computed when the run was finalized (absent before, and for older runs). */

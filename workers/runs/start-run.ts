@@ -3,7 +3,7 @@
  * and target within the org, apply the address policy, record the run row and hand the run to its
  * TestRun Durable Object. Failures are RunErrors, which the gateway renders as problem+json.
  */
-import type { Identities, LlmRunRequest, RunInit, RunLimitsInput } from "../model";
+import type { AuthConfig, Identities, LlmRunRequest, RunInit, RunLimitsInput } from "../model";
 import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
 import { newId } from "../shared/encoding";
@@ -31,6 +31,8 @@ export interface RunInput {
   allowDestructive?: boolean;
   /** false: no burst of failed sign-ins */
   authBurst?: boolean;
+  /** with no identity: how to obtain users (default: the spec's signup/login, inferred); encrypted by the run */
+  auth?: AuthConfig;
 }
 
 /** Who starts the run: an authenticated caller, or the org of a hook / schedule (userId null). */
@@ -177,6 +179,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     limits,
     notify,
     ...(input.llm ? { llm: input.llm } : {}),
+    ...(input.auth ? { auth: input.auth } : {}),
   };
   try {
     await runStub(env, id).start(init);

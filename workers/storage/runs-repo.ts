@@ -74,6 +74,11 @@ export async function setRunCoverage(db: D1Database, runId: string, coverage: un
   await db.prepare(`UPDATE runs SET config = json_set(config, '$.coverage', json(?)) WHERE id = ?`).bind(JSON.stringify(coverage), runId).run();
 }
 
+/** The run's identity pre-flight (how identities were obtained, which work), kept in runs.config for the report. */
+export async function setRunPreflight(db: D1Database, runId: string, preflight: unknown): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.preflight', json(?)) WHERE id = ?`).bind(JSON.stringify(preflight), runId).run();
+}
+
 /** runs.config as stored (null when there is no such run). */
 export async function getRunConfig(db: D1Database, runId: string): Promise<unknown> {
   const row = await db.prepare(`SELECT config FROM runs WHERE id = ?`).bind(runId).first<{ config: string }>();

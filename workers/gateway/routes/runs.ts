@@ -51,6 +51,23 @@ const LimitsSchema = z
 
 const OperationFilters = z.array(z.string().trim().min(1).max(300)).min(1).max(100);
 
+const AuthOperation = z.string().trim().min(1).max(300).openapi({ description: 'operationId or "METHOD /path"' });
+const AuthSchema = z
+  .strictObject({
+    signup: z.strictObject({ operation: AuthOperation, body: z.unknown().optional() }).optional(),
+    login: z.strictObject({ operation: AuthOperation, body: z.unknown().optional(), token: z.string().min(1).max(300).optional() }).optional(),
+    refresh: z
+      .strictObject({ operation: AuthOperation, body: z.unknown().optional(), token: z.string().min(1).max(300).optional(), refreshToken: z.string().min(1).max(300).optional() })
+      .optional(),
+    header: z.string().min(1).max(300).regex(/\$\{token\}/, "must contain ${token}").optional(),
+    users: z.number().int().min(1).max(5).optional(),
+  })
+  .refine((a) => a.signup !== undefined || a.login !== undefined, "needs signup, login or both")
+  .openapi("RunAuth", {
+    description:
+      "With no identity: how the run obtains users (sentinel.yaml auth:). ${random} in a signup body is one run-unique value per user; a login body may name ${username}, ${email}, ${password}; a refresh body ${refreshToken}. Without it the run infers the spec's own signup and login. Stored encrypted, never shown again",
+  });
+
 const CreateRunBody = z
   .strictObject({
     spec: z.union([
@@ -84,6 +101,7 @@ const CreateRunBody = z
       description: "the burst of 40 failed sign-ins (run last, alone) that looks for a missing rate limit on the login (auth_rate_limit). Default true; false leaves it out",
     }),
     limits: LimitsSchema.optional(),
+    auth: AuthSchema.optional(),
     notify: z.array(z.string().url().max(2048)).max(10).optional().openapi({ description: "URLs that receive a POST when the run ends" }),
     llm: LlmRunRequestSchema.optional().openapi({
       description:

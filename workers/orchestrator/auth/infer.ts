@@ -23,6 +23,8 @@ export interface AuthFlow {
   signup?: { op: AuthOperation; body?: unknown };
   /** token: JSON pointer ("/token") or a response header name; absent = found by rule */
   login?: { op: AuthOperation; body?: unknown; token?: string };
+  /** a refresh-token exchange (sentinel.yaml auth.refresh): tried before a full sign-in when a token expires */
+  refresh?: { op: AuthOperation; body?: unknown; token?: string; refreshToken?: string };
   /** when the signup response itself carries the token (no login needed) */
   signupToken?: string;
   placement: CredentialPlacement;
@@ -141,17 +143,37 @@ export function verificationOperation(model: ApiModel): { op: Operation; profile
   return any ? { op: any, profile: false } : undefined;
 }
 
+/** A public operation chosen to sign in or sign up, and where its 2xx answer carries a token. */
+export interface SignInOperation {
+  op: Operation;
+  /** JSON pointer of a token-like field in its 2xx body */
+  tokenInBody?: string;
+  /** a credential header of its 2xx answer (Authorization, Set-Cookie, X-…-Token) */
+  tokenHeader?: string;
+}
+
+/**
+ * The one choice of the spec's sign-in and sign-up operations (provisioning, the account-takeover
+ * cases and the sign-in abuse probes all use it): public POSTs taking a password next to a
+ * username or an e-mail; the one that hands out a token and says so signs in, the one that
+ * creates registers.
+ */
+export function signInOperations(model: ApiModel): { login?: SignInOperation; signup?: SignInOperation } {
+  const found = candidates(model);
+  const byLogin = [...found].sort((a, b) => loginScore(b) - loginScore(a));
+  // an operation that looks more like a signup than a login is one, even when it hands out a token
+  const login = byLogin.find((c) => loginScore(c) > 0 && loginScore(c) > signupScore(c) && (c.tokenInBody || c.tokenHeader || LOGIN_WORDS.test(words(c.op))));
+  const signup = found.filter((c) => c !== login).sort((a, b) => signupScore(b) - signupScore(a)).find((c) => signupScore(c) > 0);
+  const pick = (c: Candidate | undefined): SignInOperation | undefined => c && { op: c.op, ...(c.tokenInBody ? { tokenInBody: c.tokenInBody } : {}), ...(c.tokenHeader ? { tokenHeader: c.tokenHeader } : {}) };
+  return { ...(login ? { login: pick(login) } : {}), ...(signup ? { signup: pick(signup) } : {}) };
+}
+
 /** The spec's signup + login flow, or why there is none. */
 export function inferAuthFlow(model: ApiModel): Inference {
   const placement = placementFor(model);
   if (!placement) return { reason: "no secured operation takes a bearer token, an API key or a session cookie" };
-  const found = candidates(model);
-  if (found.length === 0) return { reason: "no public operation takes a password together with a username or an e-mail (no signup or login to use)" };
-  const byLogin = [...found].sort((a, b) => loginScore(b) - loginScore(a));
-  // an operation that looks more like a signup than a login is one, even when it hands out a token
-  const login = byLogin.find((c) => loginScore(c) > 0 && loginScore(c) > signupScore(c) && (c.tokenInBody || c.tokenHeader || LOGIN_WORDS.test(words(c.op))));
-  const signups = found.filter((c) => c !== login).sort((a, b) => signupScore(b) - signupScore(a));
-  const signup = signups.find((c) => signupScore(c) > 0);
+  if (candidates(model).length === 0) return { reason: "no public operation takes a password together with a username or an e-mail (no signup or login to use)" };
+  const { login, signup } = signInOperations(model);
   const profile = profileOperation(model);
   if (!signup) {
     return { reason: login ? `${login.op.method.toUpperCase()} ${login.op.path} logs in, but no public operation registers a user (no signup to make users with)` : "no public operation registers a user" };

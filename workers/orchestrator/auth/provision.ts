@@ -24,11 +24,21 @@ export interface IdentityStatus {
   account?: Record<string, string>;
 }
 
+/** How to sign an identity in again (a token expired): the account and the password Sentinel chose. Secret. */
+export interface SignInRecipe {
+  account: Record<string, string>;
+  password: string;
+  /** the refresh token of the last sign-in, when the flow declares a refresh */
+  refreshToken?: string;
+}
+
 export interface ProvisionResult {
   identities: Identities;
   statuses: IdentityStatus[];
   /** passwords chosen and tokens obtained: never to be shown */
   secrets: string[];
+  /** per identity made: how to sign it in again (absent when the flow has no login) */
+  recipes: Record<string, SignInRecipe>;
 }
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -233,7 +243,71 @@ export async function verifyIdentity(
   }
 }
 
-async function provisionOne(opts: ProvisionOptions, name: string, rng: Rng, secrets: string[]): Promise<{ status: IdentityStatus; headers?: Record<string, string> }> {
+/** What a sign-in gave: the credential headers to send, and what to keep for the next one. */
+export type SignedIn = { headers: Record<string, string>; token: { value: string; cookie?: string }; refreshToken?: string } | { failure: string };
+
+/**
+ * Signs an account in through the flow's login (the provisioning's, and again when a token
+ * expired mid-run). Every token obtained is pushed to `secrets`.
+ */
+export async function signIn(opts: Target & { model: ApiModel }, flow: AuthFlow, recipe: SignInRecipe, secrets: string[]): Promise<SignedIn> {
+  if (!flow.login) return { failure: "the flow has no login" };
+  const op = findOperation(opts.model, flow.login.op);
+  const body = flow.login.body !== undefined ? expandLogin(flow.login.body, recipe.account, recipe.password) : loginBody(opts.model, op, recipe.account, recipe.password);
+  const exchange = await send(opts, flow.login.op, opts.model, body);
+  return tokensOf(exchange, flow.login.token, flow, `login ${label(flow.login.op)}`, secrets);
+}
+
+/**
+ * A new access token from the flow's refresh operation and the refresh token of the last sign-in
+ * (sentinel.yaml auth.refresh): tried before a full sign-in when a token expires.
+ */
+export async function refreshSignIn(opts: Target & { model: ApiModel }, flow: AuthFlow, refreshToken: string, secrets: string[]): Promise<SignedIn> {
+  if (!flow.refresh) return { failure: "the flow has no refresh" };
+  const body = flow.refresh.body !== undefined ? fillRefresh(flow.refresh.body, refreshToken) : { refresh_token: refreshToken };
+  const exchange = await send(opts, flow.refresh.op, opts.model, body);
+  return tokensOf(exchange, flow.refresh.token, flow, `refresh ${label(flow.refresh.op)}`, secrets);
+}
+
+function tokensOf(exchange: Exchange, where: string | undefined, flow: AuthFlow, step: string, secrets: string[]): SignedIn {
+  if (exchange.status < 200 || exchange.status >= 300) return { failure: failure(step, exchange, secrets) };
+  const token = tokenOf(exchange, where);
+  if (!token) return { failure: `${step} answered ${exchange.status} without a token (no token field, Authorization header or session cookie)` };
+  secrets.push(token.value);
+  const refreshToken = flow.refresh ? refreshTokenOf(exchange.json, flow.refresh.refreshToken) : undefined;
+  if (refreshToken) secrets.push(refreshToken);
+  return { headers: credentialHeaders(flow.placement, token), token, ...(refreshToken ? { refreshToken } : {}) };
+}
+
+const REFRESH_NAME = /^refresh[-_]?token$/i;
+
+/** The refresh token of a sign-in answer: at the declared pointer, else a `refresh_token`-like field (depth ≤ 2). */
+function refreshTokenOf(json: unknown, pointer: string | undefined): string | undefined {
+  if (pointer) {
+    const value = readPointer(json, pointer);
+    return typeof value === "string" && value !== "" ? value : undefined;
+  }
+  const walk = (node: unknown, depth: number): string | undefined => {
+    if (depth > 2 || node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) if (REFRESH_NAME.test(key) && typeof value === "string" && value !== "") return value;
+    for (const value of Object.values(node as Record<string, unknown>)) {
+      const inner = walk(value, depth + 1);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return walk(json, 0);
+}
+
+/** A declared refresh body: `${refreshToken}` is the refresh token of the last sign-in. */
+function fillRefresh(template: unknown, refreshToken: string): unknown {
+  if (typeof template === "string") return template.replace(/\$\{refresh_?[tT]oken\}/g, refreshToken);
+  if (Array.isArray(template)) return template.map((v) => fillRefresh(v, refreshToken));
+  if (template !== null && typeof template === "object") return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillRefresh(v, refreshToken)]));
+  return template;
+}
+
+async function provisionOne(opts: ProvisionOptions, name: string, rng: Rng, secrets: string[]): Promise<{ status: IdentityStatus; headers?: Record<string, string>; recipe?: SignInRecipe }> {
   const { model, flow } = opts;
   const how: string[] = [];
   const fail = (detail: string): { status: IdentityStatus } => ({ status: { name, source: "provisioned", ok: false, how: how.join(", ") || "not obtained", detail } });
@@ -267,24 +341,24 @@ async function provisionOne(opts: ProvisionOptions, name: string, rng: Rng, secr
       if (!signupExchange || signupExchange.status < 200 || signupExchange.status >= 300) return fail(failure(`signup ${label(flow.signup.op)}`, signupExchange!, secrets));
     }
     let token: { value: string; cookie?: string } | undefined;
+    let refreshToken: string | undefined;
     if (flow.login) {
-      const op = findOperation(model, flow.login.op);
-      const body = flow.login.body !== undefined ? expandLogin(flow.login.body, account, password) : loginBody(model, op, account, password);
-      const exchange = await send(opts, flow.login.op, model, body);
       how.push(`logged in with ${label(flow.login.op)}`);
-      if (exchange.status < 200 || exchange.status >= 300) return fail(failure(`login ${label(flow.login.op)}`, exchange, secrets));
-      token = tokenOf(exchange, flow.login.token);
-      if (!token) return fail(`login ${label(flow.login.op)} answered ${exchange.status} without a token (no token field, Authorization header or session cookie)`);
+      const signedIn = await signIn(opts, flow, { account, password }, secrets);
+      if ("failure" in signedIn) return fail(signedIn.failure);
+      token = signedIn.token;
+      refreshToken = signedIn.refreshToken;
     } else if (signupExchange) {
       token = tokenOf(signupExchange, flow.signupToken);
       if (!token) return fail(`signup ${label(flow.signup!.op)} answered ${signupExchange.status} without a token, and no login is known`);
     }
     if (!token) return fail("no signup or login configured");
-    secrets.push(token.value);
+    if (!secrets.includes(token.value)) secrets.push(token.value);
     const headers = credentialHeaders(flow.placement, token);
     const verified = await verifyIdentity(opts, flow.profile, headers);
     const status: IdentityStatus = { name, source: "provisioned", ok: verified.ok, how: how.join(", "), detail: verified.detail, account: { ...account, ...verified.account } };
-    return verified.ok ? { status, headers } : { status };
+    const recipe: SignInRecipe | undefined = flow.login ? { account, password, ...(refreshToken ? { refreshToken } : {}) } : undefined;
+    return verified.ok ? { status, headers, ...(recipe ? { recipe } : {}) } : { status };
   } catch (err) {
     return fail(`${how.length ? "after " + how.join(", ") + ": " : ""}${(err as Error).message}`);
   }
@@ -319,10 +393,12 @@ export async function provisionIdentities(opts: ProvisionOptions): Promise<Provi
   const secrets: string[] = [];
   const identities: Identities = {};
   const statuses: IdentityStatus[] = [];
+  const recipes: Record<string, SignInRecipe> = {};
   for (const name of names) {
-    const { status, headers } = await provisionOne(opts, name, rng.fork(name), secrets);
+    const { status, headers, recipe } = await provisionOne(opts, name, rng.fork(name), secrets);
     statuses.push(status);
     if (headers) identities[name] = headers;
+    if (headers && recipe) recipes[name] = recipe;
   }
-  return { identities, statuses, secrets };
+  return { identities, statuses, secrets, recipes };
 }
