@@ -5,7 +5,7 @@
  * the run (orchestrator/auth/keeper.ts). Traffic goes only to the run's target origin.
  */
 import type { ApiModel, AuthConfig, Identities } from "../model";
-import type { AuthFlow } from "../orchestrator/auth/infer";
+import { profileOperation, type AuthFlow } from "../orchestrator/auth/infer";
 import { IdentityKeeper, keeperState, type KeeperState } from "../orchestrator/auth/keeper";
 import { recheckIdentities, runPreflight, type PreflightSummary } from "../orchestrator/auth/preflight";
 import type { Fetch } from "../orchestrator/auth/provision";
@@ -61,13 +61,17 @@ export function identityKeeper(kept: KeptIdentities, model: ApiModel, baseUrl: s
 export async function recordIdentitiesAfterRun(env: Env, input: { runId: string; model: ApiModel; baseUrl: string; timeoutMs: number; summary: PreflightSummary | undefined; keeper: IdentityKeeper; recheck: boolean }): Promise<void> {
   const { summary, keeper } = input;
   if (!summary) return;
+  if (input.recheck && profileOperation(input.model)) {
+    // provisioned identities: checked as during the run (an expired token is renewed, not a loss)
+    for (const [name, kept] of Object.entries(keeper.state)) if (kept.recipe && !kept.dead) await keeper.trouble(name, kept.generation, 401, Date.now());
+  }
   const dead = keeper.dead();
   for (const status of summary.identities) {
     if (dead[status.name]) status.afterRun = `${dead[status.name]}: its cases after that were not run, and their answers are not reported as findings`;
   }
   if (input.recheck) {
-    const alive = Object.fromEntries(Object.entries(keeper.identities()).filter(([name]) => !dead[name]));
-    await recheckIdentities({ model: input.model, target: input.baseUrl, identities: alive, report: summary, fetch: targetFetch(input.baseUrl), timeoutMs: Math.min(input.timeoutMs, PREFLIGHT_TIMEOUT_MS) });
+    const given = Object.fromEntries(Object.entries(keeper.state).filter(([, kept]) => !kept.recipe && !kept.dead).map(([name, kept]) => [name, kept.headers]));
+    await recheckIdentities({ model: input.model, target: input.baseUrl, identities: given, report: summary, fetch: targetFetch(input.baseUrl), timeoutMs: Math.min(input.timeoutMs, PREFLIGHT_TIMEOUT_MS) });
   }
   await setRunPreflight(env.DB, input.runId, summary);
 }
