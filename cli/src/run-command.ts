@@ -10,7 +10,7 @@ import { selectOperations } from "../../workers/orchestrator/operation-filter";
 import { UNREACHABLE_PREFIX } from "../../workers/orchestrator/circuit";
 import { renderReport } from "../../workers/reports/render";
 import type { ReportFormat } from "../../workers/reports/types";
-import { targetWithSpecBasePath } from "./base-path";
+import { basePathMismatch, targetWithSpecBasePath } from "./base-path";
 import { ReportSchema, type Report } from "../../workers/reports/types";
 import { SentinelClient, TERMINAL, type RunState } from "./client";
 import { CliError, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./exit-codes";
@@ -69,6 +69,8 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     checkFilters(spec.model.operations, settings);
     progress.log(`spec ${spec.display}: ${spec.model.title} ${spec.model.version}, ${spec.model.operations.length} operations${spec.bundled ? " (bundled from several files)" : ""}${spec.warnings.length ? `, ${spec.warnings.length} warnings` : ""}`);
 
+    // a wrong base path turns every check into a false alarm on 404s (checked meanwhile; stops the run below)
+    const mismatchCheck = basePathMismatch(spec.model, targetWithSpecBasePath(settings.target, spec.model.servers).url, fetch, Math.min(settings.limits.timeoutMs ?? 2_000, 2_000));
     if (settings.server) {
       client = new SentinelClient({ server: settings.server, token: settings.token!, userAgent: `sentinel-cli/${io.version}` });
     } else {
@@ -89,6 +91,9 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     for (const line of preflight?.lines ?? []) progress.log(`identities: ${line}`);
     if (!given && !clients && settings.auth) flowFromConfig(spec.model, settings.auth);
     const identities = preflight?.identities;
+
+    const mismatch = await mismatchCheck;
+    if (mismatch) throw new CliError(mismatch, "usage");
 
     const name = settings.name ?? specName(spec);
     const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
