@@ -130,7 +130,8 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     // provisioned users: the run's own pre-flight (how they were obtained, which stopped working and why)
     const serverPreflight = parsed.data.preflight;
     if (!preflight && serverPreflight) {
-      for (const line of preflightLines(serverPreflight)) io.stderr.write(`sentinel: identities: ${line}\n`);
+      // like the CLI's own pre-flight lines: progress, silent under --quiet (the report keeps them)
+      for (const line of preflightLines(serverPreflight)) progress.log(`identities: ${line}`);
     }
     const report = { ...parsed.data, ...(preflight ? { preflight: preflight.report } : {}) };
     const written = await writeReports(report, settings.reports, spec, client, runId, io, cwd, progress);
