@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { missing_required_header, negative_data_rejection, positive_data_acceptance, unsupported_method } from "./negative";
-import { ctx } from "./test-support";
+import { ctx, record } from "./test-support";
 
 const create = { method: "POST", path: "/pets" };
 
@@ -18,6 +18,62 @@ describe("negative_data_rejection", () => {
   it("honours expectedStatuses and skips positive cases", () => {
     expect(negative_data_rejection(ctx({ ...create, status: 404 }, { kind: "negative", params: { expectedStatuses: [400, 422] } })).status).toBe("failed");
     expect(negative_data_rejection(ctx({ ...create, status: 201 }, { kind: "positive" })).status).toBe("skipped");
+  });
+});
+
+describe("negative_data_rejection: values a server may tolerate", () => {
+  const negative = (spec: Parameters<typeof ctx>[0], params: Record<string, unknown>, others: ReturnType<typeof record>[] = []) => negative_data_rejection(ctx(spec, { kind: "negative", params, others }));
+  it("step flags override the case kind; redirects and ranges of expectedStatuses", () => {
+    expect(negative({ ...create, status: 201 }, { invalid: false }).status).toBe("skipped");
+    expect(negative_data_rejection(ctx({ ...create, status: 201 }, { kind: "positive", params: { invalid: true } })).status).toBe("failed");
+    expect(negative({ ...create, status: 302 }, {}).status).toBe("skipped");
+    expect(negative({ ...create, status: 404 }, { expectedStatuses: ["4xx"] }).status).toBe("passed");
+    expect(negative({ ...create, status: 201 }, { expectedStatuses: ["4XX"] }).status).toBe("failed");
+    expect(negative({ ...create, status: 201 }, { location: "query" }).message).toContain("(query)");
+    expect(negative({ ...create, status: 201 }, { parameter: "limit" }).message).toContain("(parameter limit)");
+  });
+  it("echoProperty: an undeclared property that comes back (top level or one level down) was stored", () => {
+    expect(negative({ ...create, status: 201, body: { id: 1, extra: "x" } }, { echoProperty: "extra" })).toMatchObject({ status: "failed", signature: "stored:extra" });
+    expect(negative({ ...create, status: 201, body: { data: { extra: null } } }, { echoProperty: "extra" }).status).toBe("failed");
+    expect(negative({ ...create, status: 201, body: { id: 1, data: { name: "x" } } }, { echoProperty: "extra" }).status).toBe("passed");
+  });
+  it("echoValue: a value violating its format that comes back as sent was stored", () => {
+    const echoValue = { pointer: "/email", value: "not-an-email" };
+    expect(negative({ ...create, status: 201, body: { email: "not-an-email" } }, { echoValue })).toMatchObject({ status: "failed", signature: "stored:/email" });
+    expect(negative({ ...create, status: 201, body: { data: { email: "not-an-email" } } }, { echoValue }).status).toBe("failed");
+    expect(negative({ ...create, status: 201, body: { email: "normalised@example.com" } }, { echoValue }).status).toBe("passed");
+    expect(negative({ ...create, status: 201, body: { email: "not-an-email" } }, { echoValue: { pointer: 1, value: "not-an-email" } }).status).toBe("failed");
+  });
+  describe("ignoredStep/clampedStep: used, ignored or clamped, told apart by the listed records", () => {
+    const list = (id: string, ids: number[], status = 200) => record({ id, path: "/pets", status, body: ids.map((n) => ({ id: n })) });
+    const probe = (ids: number[], others: ReturnType<typeof record>[], extra: Record<string, unknown> = {}) =>
+      negative({ id: "probe", path: "/pets", query: "limit=-1", status: 200, body: ids.map((n) => ({ id: n })) }, { ignoredStep: "without", clampedStep: "clamped", location: "query", parameter: "limit", ...extra }, others);
+    const without = list("without", [1, 2, 3]);
+    const clamped = list("clamped", [1]);
+    it("fails when the answer differs from both the request without the value and with the nearest valid one", () => {
+      const used = probe([1, 2], [without, clamped]);
+      expect(used).toMatchObject({ status: "failed", signature: "accepted:query:limit" });
+      expect(used.message).toContain("2 records");
+    });
+    it("passes when the value was ignored or clamped", () => {
+      expect(probe([1, 2, 3], [without, clamped]).status).toBe("passed");
+      expect(probe([1], [without, clamped]).status).toBe("passed");
+    });
+    it("skips without listings to compare, or when the comparison cannot tell", () => {
+      expect(probe([1, 2], [without]).status).toBe("skipped");
+      expect(probe([1, 2], [list("without", [1, 2, 3], 500), clamped]).status).toBe("skipped");
+      // omitting the value and its nearest valid one answer alike; as many records as the nearest valid value
+      expect(probe([1, 2], [without, list("clamped", [1, 2, 3])]).status).toBe("skipped");
+      expect(probe([4, 5, 6], [without, list("clamped", [7, 8, 9])]).status).toBe("skipped");
+    });
+    it("a collection that changed while probing: only plain growth allows a verdict", () => {
+      const grown = list("again", [1, 2, 3, 4]);
+      expect(probe([1, 2, 3, 4], [without, clamped, grown], { ignoredAgainStep: "again" }).status).toBe("passed");
+      expect(probe([1, 2], [without, clamped, grown], { ignoredAgainStep: "again" }).status).toBe("failed");
+      expect(probe([4], [without, clamped, grown], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      expect(probe([1, 2], [without, clamped, list("again", [1, 2])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      expect(probe([1, 2], [without, clamped, list("again", [1, 2, 5])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+    });
   });
 });
 
