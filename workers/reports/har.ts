@@ -7,6 +7,7 @@
  */
 import type { CaseResult } from "../model";
 import type { ReportInput } from "./types";
+import type { Entry, Har, Request as HarRequest, Response as HarResponse } from "har-format";
 
 export interface HarOptions {
   toolVersion?: string;
@@ -21,7 +22,8 @@ interface HarExchange {
   extra: Record<string, unknown>;
 }
 
-export type HarLog = { log: { version: "1.2"; creator: { name: string; version: string }; entries: Record<string, unknown>[]; comment?: string } };
+/** A HAR 1.2 archive (the types from @types/har-format). */
+export type HarLog = Har;
 
 export function toHar(input: ReportInput, options: HarOptions = {}): HarLog {
   const { run, findings } = input.report;
@@ -36,7 +38,7 @@ export function toHar(input: ReportInput, options: HarOptions = {}): HarLog {
 
   let clock = run.startedAt ? Date.parse(run.startedAt) : 0;
   if (!Number.isFinite(clock)) clock = 0;
-  const entries = exchanges.map((x) => {
+  const entries = exchanges.map((x): Entry => {
     const real = x.startedAt ? Date.parse(x.startedAt) : NaN;
     const started = new Date(Number.isFinite(real) ? real : clock).toISOString();
     const time = Math.max(0, x.response?.durationMs ?? 0);
@@ -86,7 +88,7 @@ function headerValue(headers: Record<string, string>, name: string): string | un
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
-function harRequest(r: HarExchange["request"]) {
+function harRequest(r: HarExchange["request"]): HarRequest {
   let queryString: { name: string; value: string }[] = [];
   try {
     queryString = [...new URL(r.url).searchParams].map(([name, value]) => ({ name, value }));
@@ -94,7 +96,8 @@ function harRequest(r: HarExchange["request"]) {
     // not an absolute URL: leave the query list empty, the url field still has it
   }
   const mimeType = headerValue(r.headers, "content-type") ?? "application/octet-stream";
-  const hasBody = r.body !== undefined && r.body !== "";
+  const body = r.body ?? "";
+  const hasBody = body !== "";
   return {
     method: r.method.toUpperCase(),
     url: r.url,
@@ -102,13 +105,13 @@ function harRequest(r: HarExchange["request"]) {
     cookies: [],
     headers: nameValues(r.headers),
     queryString,
-    ...(hasBody ? { postData: { mimeType, text: r.body } } : {}),
+    ...(hasBody ? { postData: { mimeType, text: body } } : {}),
     headersSize: -1,
-    bodySize: hasBody ? utf8Length(r.body!) : 0,
+    bodySize: utf8Length(body),
   };
 }
 
-function harResponse(r: HarExchange["response"]) {
+function harResponse(r: HarExchange["response"]): HarResponse {
   // HAR has no "no response"; browsers record failed requests as status 0 the same way.
   if (!r) {
     return { status: 0, statusText: "", httpVersion: "HTTP/1.1", cookies: [], headers: [], content: { size: 0, mimeType: "x-unknown" }, redirectURL: "", headersSize: -1, bodySize: -1 };

@@ -9,10 +9,11 @@ import { operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
 import { otherTriggers, triggerLabel } from "./triggers";
 import type { ReportFinding, ReportInput } from "./types";
+import type { Invocation, Location, Log, ReportingDescriptor, Result } from "sarif";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
-export type SarifLevel = "error" | "warning" | "note";
+export type SarifLevel = Extract<Result.level, "error" | "warning" | "note">;
 
 export function sarifLevel(severity: Severity): SarifLevel {
   if (severity === "critical" || severity === "high") return "error";
@@ -31,8 +32,8 @@ export interface SarifOptions {
   operationLine?: (operation: ReportFinding["operation"]) => number | undefined;
 }
 
-/** A plain-JSON SARIF log (typed loosely: the schema test is the authority). */
-export type SarifLog = Record<string, unknown> & { version: "2.1.0"; runs: Record<string, unknown>[] };
+/** A SARIF 2.1.0 log (the OASIS types from @types/sarif; the schema test stays the authority). */
+export type SarifLog = Log;
 
 export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLog {
   const { run, findings } = input.report;
@@ -45,7 +46,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
     if (!seen || SEVERITY_RANK[f.severity] > SEVERITY_RANK[seen]) worst.set(f.check, f.severity);
   }
   const ruleIds = [...worst.keys()].sort();
-  const rules = ruleIds.map((id) => {
+  const rules = ruleIds.map((id): ReportingDescriptor => {
     const doc = checkInfo(id);
     const severity = worst.get(id)!;
     return {
@@ -59,13 +60,13 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
     };
   });
 
-  const results = ordered.map((f) => {
+  const results = ordered.map((f): Result => {
     const logical = {
       name: operationLabel(f.operation),
       fullyQualifiedName: f.operation.operationId ? `${f.operation.operationId}` : operationLabel(f.operation),
       kind: "function",
     };
-    const location: Record<string, unknown> = { logicalLocations: [logical], message: { text: operationLabel(f.operation) } };
+    const location: Location = { logicalLocations: [logical], message: { text: operationLabel(f.operation) } };
     if (options.specUri) {
       const line = options.operationLine?.(f.operation);
       location.physicalLocation = {
@@ -102,7 +103,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): SarifLo
     };
   });
 
-  const invocation: Record<string, unknown> = {
+  const invocation: Invocation = {
     executionSuccessful: run.status !== "errored",
     properties: { runId: run.id, status: run.status, target: run.target, seed: run.seed, stats: run.stats },
   };

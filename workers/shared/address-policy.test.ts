@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAddress, classifyHost, hostMatches, parseIPv6, type AddressPolicy } from "./address-policy";
+import { checkAddress, classifyHost, hostMatches, type AddressPolicy } from "./address-policy";
 
 const strict: AddressPolicy = { allowLoopback: false, allowPrivate: false, allowlist: [] };
 const local: AddressPolicy = { allowLoopback: true, allowPrivate: false, allowlist: [] };
@@ -96,13 +96,30 @@ describe("checkAddress", () => {
 });
 
 describe("helpers", () => {
-  it("parses IPv6 forms", () => {
-    expect(parseIPv6("::1")).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
-    expect(parseIPv6("2001:db8::ff00:42:8329")).toEqual([0x2001, 0xdb8, 0, 0, 0, 0xff00, 0x42, 0x8329]);
-    expect(parseIPv6("::ffff:1.2.3.4")).toEqual([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
-    expect(parseIPv6("1::2::3")).toBeNull();
-    expect(parseIPv6("1:2:3:4:5:6:7")).toBeNull();
-    expect(parseIPv6("12345::")).toBeNull();
+  it("classifies every IPv6 spelling by the address it carries, and refuses what does not parse", () => {
+    expect(classifyHost("[0:0:0:0:0:0:0:1]")).toBe("loopback");
+    expect(classifyHost("2001:db8::ff00:42:8329")).toBe("public");
+    expect(classifyHost("::ffff:1.2.3.4")).toBe("public");
+    expect(classifyHost("::ffff:7f00:1")).toBe("loopback"); // mapped, in hex
+    expect(classifyHost("::127.0.0.1")).toBe("loopback"); // deprecated IPv4-compatible
+    expect(classifyHost("::a9fe:a9fe")).toBe("link-local");
+    expect(classifyHost("64:ff9b::a9fe:a9fe")).toBe("link-local"); // NAT64 to the metadata address
+    expect(classifyHost("2002:7f00:1::")).toBe("loopback"); // 6to4
+    expect(classifyHost("2002:0808:0808::")).toBe("public");
+    expect(classifyHost("fec0::1")).toBe("private");
+    expect(classifyHost("ff02::1")).toBe("reserved");
+    for (const bad of ["1::2::3", "1:2:3:4:5:6:7", "12345::", "::ffff:1.2.3.256"]) expect(classifyHost(bad), bad).toBe("reserved");
+  });
+  it("classifies IPv4 by range at the edges", () => {
+    expect(classifyHost("100.63.255.255")).toBe("public");
+    expect(classifyHost("100.64.0.0")).toBe("private");
+    expect(classifyHost("100.127.255.255")).toBe("private");
+    expect(classifyHost("169.253.255.255")).toBe("public");
+    expect(classifyHost("198.18.0.1")).toBe("reserved");
+    expect(classifyHost("198.20.0.1")).toBe("public");
+    expect(classifyHost("223.255.255.255")).toBe("public");
+    expect(classifyHost("1.0.0.0")).toBe("public");
+    expect(classifyHost("0.255.255.255")).toBe("unspecified");
   });
   it("classifies hosts", () => {
     expect(classifyHost("[::1]")).toBe("loopback");
