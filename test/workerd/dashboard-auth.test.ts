@@ -31,8 +31,17 @@ describe("dashboard sign-in", () => {
     const page = await b.page("/app/runs");
     expect(page.status).toBe(200);
     expect(page.html).toContain("org_default · admin");
-    expect(page.res.headers.get("content-security-policy")).toMatch(/script-src 'nonce-/);
+    const csp = page.res.headers.get("content-security-policy")!;
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.html).toContain(`nonce="${nonce}"`);
+    expect(csp).toBe(
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
     expect(page.res.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.res.headers.get("cache-control")).toBe("no-store");
   });
 
   it("refuses a wrong key, a missing form token and a foreign origin", async () => {

@@ -16,6 +16,8 @@ describe("basics", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", service: "sentinel" });
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });
 
   it("keeps a sane incoming request id and replaces a hostile one", async () => {

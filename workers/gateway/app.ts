@@ -1,17 +1,19 @@
 /**
- * The gateway: one OpenAPIHono app. Order matters: request context (id + log) → bootstrap →
+ * The gateway: one OpenAPIHono app. Order matters: secure headers → request id → request log →
+ * bootstrap →
  * body limit → authentication → rate limit → routes. Every route is declared with createRoute,
  * so /api/v1/openapi.json documents exactly what is served.
  */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
 import { ensureBootstrap } from "./auth/bootstrap";
 import type { AppEnv } from "./context";
 import { renderError, renderNotFound } from "./errors";
 import { authenticate } from "./middleware/authenticate";
 import { rateLimit } from "./middleware/rate-limit";
-import { requestContext } from "./middleware/request-context";
+import { requestContext, requestIds } from "./middleware/request-context";
 import { BEARER, jsonContent } from "./openapi-schemas";
 import { ProblemError } from "./problem";
 import { createRouter } from "./router";
@@ -60,6 +62,9 @@ function isSpecUpload(method: string, path: string): boolean {
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = createRouter();
 
+  // Outermost, so it runs last: it only fills in headers a route or the dashboard did not set.
+  app.use("*", secureHeaders({ overwrite: false }));
+  app.use("*", requestIds());
   app.use("*", requestContext());
   app.use("*", async (c, next) => {
     await ensureBootstrap(c.env);

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, apiClient, type ApiFetch } from "./api-client";
 import type { Me } from "./api-types";
@@ -26,17 +27,23 @@ import { log } from "../../shared/log";
 
 const COOKIE = { httpOnly: true, secure: true, sameSite: "Strict", path: "/" } as const;
 
-function securityHeaders(c: UiContext): void {
-  const nonce = c.get("nonce");
-  if (!c.res.headers.has("content-security-policy")) c.header(
-    "Content-Security-Policy",
-    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  );
-  c.header("X-Frame-Options", "DENY");
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("Cache-Control", "no-store");
-}
+const nonce = (c: UiContext) => `'nonce-${c.get("nonce")}'`;
+
+/** A page that sets its own policy (the sandboxed report) keeps it: overwrite is off. */
+const pageHeaders = secureHeaders({
+  overwrite: false,
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: [nonce],
+    styleSrc: [nonce, "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+});
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
@@ -78,8 +85,9 @@ export function dashboard(fetchApi: ApiFetch): Hono<UiEnv> {
   app.use("/app/*", async (c, next) => {
     c.set("nonce", randomToken());
     await next();
-    securityHeaders(c);
+    c.header("Cache-Control", "no-store");
   });
+  app.use("/app/*", pageHeaders);
   // Origin check on every form post; the per-session token below is the second line.
   app.use("/app/*", csrf());
 
