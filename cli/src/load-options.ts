@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
+import { readFlags } from "./flags";
 import { buildIdentities, type Identities } from "./identities";
 import { checkThreshold, LOAD_PROFILES, parseDuration } from "./load-config";
 import { parseInteger, parseList, parseNumber } from "./options";
@@ -78,21 +79,11 @@ function readConfig(file: string | undefined, cwd: string, env: Record<string, s
 
 export function parseLoadFlags(args: readonly string[], env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): LoadSettings {
   const raw: Record<string, string | string[] | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new CliError(`unexpected argument "${arg}" (flags start with --)`, "usage");
-    const eq = arg.indexOf("=");
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const def = LOAD_FLAGS[name];
-    if (!def) throw new CliError(`unknown flag --${name} for sentinel load`, "usage");
-    if (def.kind === "bool") {
-      raw[name] = true;
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || (eq < 0 && value.startsWith("--") && LOAD_FLAGS[value.slice(2).split("=")[0]])) throw new CliError(`--${name} needs a value (${def.arg})`, "usage");
-    if (def.kind === "repeat") raw[name] = [...((raw[name] as string[] | undefined) ?? []), value];
-    else raw[name] = value;
+  for (const { flag, value } of readFlags(args, LOAD_FLAGS, { unknown: (name) => `unknown flag --${name} for sentinel load` })) {
+    const def = LOAD_FLAGS[flag];
+    if (def.kind === "bool") raw[flag] = true;
+    else if (def.kind === "repeat") raw[flag] = [...((raw[flag] as string[] | undefined) ?? []), value];
+    else raw[flag] = value;
   }
   const str = (name: string) => raw[name] as string | undefined;
   const { config, file: configFile } = readConfig(str("config"), cwd, env);

@@ -1,10 +1,10 @@
 /**
- * Command-line parsing for `sentinel run`: a table of flags, `--flag value` and `--flag=value`
- * forms, repeatable flags, and one error message per mistake (exit 2). No dependency: the
- * flag set is small and the messages matter more than generality.
+ * Command-line parsing for `sentinel run`: a table of flags (read by node:util parseArgs in
+ * flags.ts), repeatable flags, and one error message per mistake (exit 2).
  */
 import { SEVERITIES, type Severity } from "../../workers/model";
 import { CliError } from "./exit-codes";
+import { readFlags } from "./flags";
 
 export type FailOn = Severity | "none";
 export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, "none"];
@@ -130,26 +130,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
 
 export function parseRunFlags(args: readonly string[]): RunFlags {
   const flags: RunFlags = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new CliError(`unexpected argument "${arg}" (flags start with --)`, "usage");
-    const eq = arg.indexOf("=");
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const negated = name.startsWith("no-") && RUN_FLAGS[name.slice(3)]?.kind === "bool";
-    const def = RUN_FLAGS[negated ? name.slice(3) : name];
-    if (!def) throw new CliError(`unknown flag --${name}${suggest(name)}`, "usage");
-    let value: string | undefined;
-    if (def.kind === "bool") {
-      if (eq >= 0) throw new CliError(`--${name} takes no value`, "usage");
-      value = negated ? "false" : "true";
-    } else if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else {
-      value = args[++i];
-      if (value === undefined || (value.startsWith("--") && RUN_FLAGS[value.slice(2).split("=")[0]])) throw new CliError(`--${name} needs a value (${def.arg})`, "usage");
-    }
-    assign(flags, def, name, value);
-  }
+  const read = readFlags(args, RUN_FLAGS, { negation: true, unknown: (name) => `unknown flag --${name}${suggest(name)}` });
+  for (const { flag, name, value } of read) assign(flags, RUN_FLAGS[flag], name, value);
   return flags;
 }
 
