@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance, status_code_conformance } from "./conformance";
 import { max_response_time } from "./performance";
 import { ctx } from "./test-support";
+import type { CheckContext } from "./types";
 
 const pet = { id: 1, name: "Rex", tag: null, owner: { name: "Ann", homepage: "http://localhost:8080/ann" }, updatedAt: "2024-01-02T03:04:05Z" };
 
@@ -96,5 +97,101 @@ describe("max_response_time", () => {
     expect(max_response_time(ctx({ durationMs: 100 }, { maxResponseTimeMs: 500 })).status).toBe("passed");
     expect(max_response_time(ctx({ durationMs: 900 }, { params: { limitMs: 1000 }, maxResponseTimeMs: 500 })).status).toBe("passed");
     expect(max_response_time(ctx({ durationMs: 900 })).status).toBe("skipped");
+  });
+});
+
+describe("conformance: what is not judged, and the details of a finding", () => {
+  const read = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7" };
+  /** the same step against an operation documenting `responses` */
+  const documenting = (spec: Parameters<typeof ctx>[0], responses: unknown[], params: Record<string, unknown> = {}): CheckContext => {
+    const c = ctx(spec, { params });
+    return { ...c, operation: { ...c.operation!, responses: responses as never } };
+  };
+  const json = (schema: unknown) => [{ contentType: "application/json", schema }];
+
+  it("not_a_server_error: 501 of a documented method is a failure; an empty body adds no detail", () => {
+    expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 501 })).status).toBe("failed");
+    expect(not_a_server_error(ctx({ status: 500 })).message).toBe("GET /pets answered 500");
+    expect(not_a_server_error(ctx({ status: 599 })).status).toBe("failed");
+    expect(not_a_server_error(ctx({ status: 600 })).status).toBe("passed");
+    expect(not_a_server_error(ctx({ status: 499 })).status).toBe("passed");
+  });
+  it("status_code_conformance: ids not obtained from the API, requests not known to be valid, no responses documented", () => {
+    expect(status_code_conformance(ctx({ ...read, status: 410, pathParams: { petId: 7 } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...read, status: 410, pathParams: { petId: "{{ petId }}" } })).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...read, status: 410, pathParams: { petId: "x{{petId}}y" } })).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...read, status: 410, pathParams: { petId: "{{}}" } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ method: "GET", path: "/pets", status: 204 })).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...read, status: 407 })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...read, status: 422, pathParams: { petId: "{{petId}}" } }, { params: { requestValid: false } })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...read, status: 422, pathParams: { petId: "{{petId}}" } }, { params: { requestValid: true } })).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...read, status: 302, pathParams: { petId: "{{petId}}" } }, { params: { requestValid: false } })).status).toBe("failed");
+    expect(status_code_conformance(ctx({ ...read, status: 503, pathParams: { petId: "{{petId}}" } }, { params: { requestValid: false } })).status).toBe("failed");
+    expect(status_code_conformance(documenting({ ...read, status: 500 }, [])).status).toBe("skipped");
+    expect(status_code_conformance(documenting({ ...read, status: 500 }, [{ status: " Default ", content: [], headers: [], links: [] }])).status).toBe("passed");
+  });
+  it("content_type_conformance: no operation, an undocumented status, no media type, HEAD, truncated empty bodies", () => {
+    expect(content_type_conformance(ctx({ method: "PATCH", path: "/pets", status: 200, body: "x" })).status).toBe("skipped");
+    expect(content_type_conformance(ctx({ ...read, status: 500, body: "x" })).status).toBe("skipped");
+    expect(content_type_conformance(documenting({ ...read, status: 200, body: "x" }, [{ status: "200", content: [], headers: [], links: [] }])).status).toBe("skipped");
+    expect(content_type_conformance(ctx({ ...read, method: "HEAD", status: 200, headers: {} })).status).toBe("skipped");
+    const truncated = ctx({ ...read, status: 200, headers: {}, body: "" });
+    truncated.response.bodyTruncated = true;
+    expect(content_type_conformance(truncated)).toMatchObject({ status: "failed", signature: "content-type:missing" });
+    expect(content_type_conformance(ctx({ ...read, status: 200, headers: { "content-type": "json" }, body: "{}" }))).toMatchObject({ status: "failed", signature: "content-type:malformed" });
+    expect(content_type_conformance(ctx({ ...read, status: 200, headers: { "content-type": "text/plain" }, body: "{}" })).message).toContain("documented: application/json");
+    expect(content_type_conformance(documenting({ ...read, status: 200, headers: { "content-type": "application/vnd.api+json" }, body: "{}" }, [{ status: "200", content: [{ contentType: "text/csv" }, { contentType: "application/json" }], headers: [], links: [] }])).message).toContain("is JSON like the documented application/json");
+  });
+  it("response_schema_conformance: what has no schema or no JSON body is not validated", () => {
+    expect(response_schema_conformance(ctx({ method: "PATCH", path: "/pets", status: 200, body: {} })).status).toBe("skipped");
+    expect(response_schema_conformance(ctx({ ...read, status: 500, body: {} })).status).toBe("skipped");
+    expect(response_schema_conformance(documenting({ ...read, status: 200, body: {} }, [{ status: "200", content: [{ contentType: "application/json" }], headers: [], links: [] }])).status).toBe("skipped");
+    expect(response_schema_conformance(documenting({ ...read, status: 200, body: "a" }, [{ status: "200", content: [{ contentType: "text/plain", schema: { type: "integer" } }], headers: [], links: [] }])).status).toBe("skipped");
+    expect(response_schema_conformance(ctx({ ...read, method: "HEAD", status: 200, headers: { "content-type": "application/json" } })).status).toBe("skipped");
+    expect(response_schema_conformance(documenting({ ...read, status: 204 }, [{ status: "204", content: json({ type: "object" }), headers: [], links: [] }])).status).toBe("skipped");
+    expect(response_schema_conformance(ctx({ ...read, status: 200, headers: { "content-type": "application/json" } }))).toMatchObject({ status: "failed", signature: "json:empty" });
+    // a malformed Content-Type is content_type_conformance's finding: the body is still validated
+    expect(response_schema_conformance(ctx({ ...read, status: 200, headers: { "content-type": "json" }, body: "{" })).status).toBe("failed");
+  });
+  it("response_schema_conformance: the first violation, with the count of the others", () => {
+    const result = response_schema_conformance(ctx({ ...read, status: 200, body: { id: "x", name: 5 } }));
+    expect(result.status).toBe("failed");
+    expect(result.message).toMatch(/\(\+\d+ more\)$/);
+    const one = response_schema_conformance(ctx({ ...read, status: 200, body: { id: 1, name: 5 } }));
+    expect(one.message).not.toContain("more)");
+    expect(one.message).toContain("GET /pets/{petId} 200 body violates the schema at /name");
+    const root = response_schema_conformance(ctx({ ...read, status: 200, body: [] }));
+    expect(root).toMatchObject({ status: "failed", signature: "type:/" });
+    expect(root.message).toContain("at /:");
+  });
+  it("response_headers_conformance: no operation, undocumented status, Content-Type definitions and optional headers", () => {
+    expect(response_headers_conformance(ctx({ method: "PATCH", path: "/pets", status: 200 })).status).toBe("skipped");
+    expect(response_headers_conformance(ctx({ status: 500 })).status).toBe("skipped");
+    expect(response_headers_conformance(ctx({ ...read, status: 200 })).status).toBe("skipped");
+    const only = (headers: unknown[], received: Record<string, string>) => response_headers_conformance(documenting({ ...read, status: 200, headers: received }, [{ status: "200", content: [], headers, links: [] }]));
+    expect(only([{ name: "Content-Type", required: true, schema: { type: "string" } }], {}).status).toBe("skipped");
+    expect(only([{ name: "X-Rate", required: false, schema: { type: "integer" } }], {}).status).toBe("passed");
+    const two = only([{ name: "X-B", required: true, schema: {} }, { name: "X-A", required: true, schema: {} }], {});
+    expect(two).toMatchObject({ status: "failed", signature: "missing:x-a,x-b" });
+    expect(two.message).toContain("missing required headers X-B, X-A");
+    const both = only([{ name: "X-A", required: true, schema: {} }, { name: "X-N", required: false, schema: { type: "integer" } }], { "x-n": "many" });
+    expect(both).toMatchObject({ status: "failed", signature: "missing:x-a" });
+    expect(both.message).toContain("missing required header X-A; invalid X-N=");
+  });
+  it("response_headers_conformance reads header text as the schema's type", () => {
+    const one = (schema: unknown, value: string) => response_headers_conformance(documenting({ ...read, status: 200, headers: { "x-h": value } }, [{ status: "200", content: [], headers: [{ name: "X-H", required: true, schema }], links: [] }])).status;
+    expect(one({ type: "integer" }, " 3 ")).toBe("passed");
+    expect(one({ type: "integer" }, " ")).toBe("failed");
+    expect(one({ type: "number" }, "1.5")).toBe("passed");
+    expect(one({ type: ["string", "integer"] }, "abc")).toBe("passed");
+    expect(one({ type: "boolean" }, "TRUE")).toBe("passed");
+    expect(one({ type: "boolean", const: false }, "False")).toBe("passed");
+    expect(one({ type: "boolean" }, "yes")).toBe("failed");
+    expect(one({ type: "array", items: { type: "integer" } }, "1, 2")).toBe("passed");
+    expect(one({ type: "array", items: { type: "integer" } }, "1,x")).toBe("failed");
+    expect(one({ type: "array", maxItems: 0 }, "")).toBe("passed");
+    expect(one({ type: "array", items: { type: "boolean" } }, "true,False")).toBe("passed");
+    expect(one({ type: "array", items: { type: "boolean", const: true } }, "true,False")).toBe("failed");
+    expect(one({ type: "array", items: { type: "string", minLength: 2 } }, "ab, cd")).toBe("passed");
   });
 });

@@ -126,3 +126,118 @@ describe("template_injection", () => {
     expect(expectedProduct("<%= 13 * 37 %>")).toBe("481");
   });
 });
+
+describe("error and content signatures, one real message per engine or file", () => {
+  const body = (text: string) => ({ ...search("q=%27"), status: 500, body: text });
+  it("SQL errors name their engine", () => {
+    const messages: [string, string][] = [
+      ["mysql", "check the manual that fits to your MariaDB server version for the right syntax"],
+      ["mysql", "Warning: mysqli_query() expects parameter 1"],
+      ["mysql", "Warning mysql_fetch_array(): supplied argument"],
+      ["mysql", "com.mysql.cj.jdbc.exceptions.SQLError"],
+      ["mysql", "Error: ER_PARSE_ERROR near line 1"],
+      ["mysql", "Unknown column 'zz' in 'where clause'"],
+      ["postgresql", "org.postgresql.util.PSQLException: ERROR"],
+      ["postgresql", "error: invalid input syntax for type integer: \"x\""],
+      ["postgresql", "psycopg2.errors.SyntaxError: at or near"],
+      ["postgresql", "SQLSTATE[22P02]: Invalid text representation"],
+      ["mssql", "Incorrect syntax near 'x'."],
+      ["mssql", "System.Data.SqlClient.SqlException (0x80131904)"],
+      ["oracle", "java.sql.SQLException: ORA-00933: SQL command not properly ended"],
+      ["sqlite", "SQLITE_ERROR: unrecognized token: \"'\""],
+      ["sqlite", 'near "zz": syntax error'],
+      ["db2", "DB2 SQL error: SQLCODE=-104, SQLSTATE=42601"],
+      ["sybase", "Sybase message: Unclosed"],
+      ["informix", "com.informix.jdbc.IfxSqliConnect"],
+      ["h2", "org.h2.jdbc.JdbcSQLSyntaxErrorException: Syntax error"],
+      ["hsqldb", "Unexpected end of command in statement [SELECT"],
+      ["jdbc", "org.hibernate.exception.SQLGrammarException: could not extract"],
+      ["orm", "Illuminate\\Database\\QueryException: SQLSTATE"],
+      ["orm", "ActiveRecord::StatementInvalid: PG::"],
+      ["generic", "unterminated string literal in query"],
+    ];
+    for (const [engine, text] of messages) expect(sql_injection(ctx(body(text))).signature, text).toBe(`error:${engine}`);
+    expect(sql_injection(ctx(body("Your order was rejected: syntax checked"))).status).toBe("passed");
+  });
+  it("an error the request itself carried is reflection, not evidence; the message quotes the error", () => {
+    expect(sql_injection(ctx({ ...search("q=ORA-00933"), status: 400, body: "no results for ORA-00933" })).status).toBe("passed");
+    const result = sql_injection(ctx(body("You have an error in your SQL syntax")));
+    expect(result.message).toBe('SQL error from mysql after an injection payload: "You have an error in your SQL syntax"');
+    expect(sql_injection(ctx({ ...search("q=a%2B%27"), status: 500, body: "Incorrect syntax near 'a +'" })).status).toBe("failed");
+    expect(sql_injection(ctx({ ...search("q=%E0%A4%A"), status: 500, body: "Incorrect syntax near '%E0'" })).status).toBe("failed");
+  });
+  it("NoSQL errors", () => {
+    const messages: [string, string][] = [
+      ["mongodb", "unknown top level operator: $nin"],
+      ["mongodb", "cannot apply $size to a string"],
+      ["mongodb", "$where is not allowed in this context"],
+      ["mongoose", "CastError: Cast to ObjectId failed for value"],
+      ["couchdb", '{"error": "invalid_selector", "reason": "x"}'],
+      ["javascript", "SyntaxError: missing ) after argument list"],
+    ];
+    for (const [engine, text] of messages) expect(nosql_injection(ctx(body(text))).signature, text).toBe(`error:${engine}`);
+  });
+  it("command output, server files and internal content", () => {
+    expect(command_injection(ctx({ ...search("h=x"), body: " Volume Serial Number is 1A2B-3C4D" })).signature).toBe("output:windows-dir");
+    expect(command_injection(ctx({ ...search("h=x"), body: "Windows IP Configuration" })).signature).toBe("output:windows-ipconfig");
+    expect(command_injection(ctx({ ...search("h=x"), body: "Linux web1 5.15.0-91-generic #101 SMP Tue" })).signature).toBe("output:uname");
+    expect(command_injection(ctx({ ...search("h=x"), body: "root:x:0:0:root:/root:/bin/bash" })).signature).toBe("output:etc-passwd");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "daemon:x:1:1:daemon:/usr/sbin" })).signature).toBe("file:etc-passwd");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "root:$6$abcdefgh$xyz:19000:0" })).signature).toBe("file:etc-shadow");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "[boot loader]\ntimeout=30\n[operating systems]" })).signature).toBe("file:boot-ini");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "<web-app version=\"3.0\"><servlet><servlet-name>a</servlet-name></servlet>" })).signature).toBe("file:web-xml");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "PATH=/usr/bin\0HOME=/root\0" })).signature).toBe("file:proc-environ");
+    expect(ssrf(ctx({ ...search("u=x"), body: '{"Code":"Success","AccessKeyId":"ASIAABCDEFGHIJKLMNOP"}' })).signature).toBe("internal:aws-credentials");
+    expect(ssrf(ctx({ ...search("u=x"), body: '{"compute":{"azEnvironment":"AzurePublicCloud"}}' })).signature).toBe("internal:azure-metadata");
+    expect(ssrf(ctx({ ...search("u=x"), body: "numeric-project-id" })).signature).toBe("internal:gcp-metadata");
+    expect(ssrf(ctx({ ...search("u=x"), body: '{"droplet_id": 12345}' })).signature).toBe("internal:digitalocean-metadata");
+    expect(ssrf(ctx({ ...search("u=x"), body: "root:x:0:0:root" })).signature).toBe("internal:local-file");
+    expect(ssrf(ctx({ ...search("u=x"), body: "SSH-2.0-OpenSSH_8.9" })).signature).toBe("internal:internal-service");
+    expect(ssrf(ctx({ ...search("u=x"), body: "instance-id: i-1\nami-id: ami-2" })).signature).toBe("internal:aws-metadata");
+  });
+  it("a canary marker the request carried proves nothing", () => {
+    expect(ssrf(ctx({ ...search("url=sentinel-canary-7f3a"), body: "bad url sentinel-canary-7f3a" }, { params: { canaryMarker: "sentinel-canary-7f3a" } })).status).toBe("passed");
+  });
+});
+
+describe("injection: the guards of each verdict", () => {
+  it("sql_injection: the engine, payload and location of a time-based finding", () => {
+    const baseline = record({ id: "base", ...search("q=a"), durationMs: 40 });
+    const result = sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000, engine: "mysql", payload: "x' AND SLEEP(5) -- " } }));
+    expect(result.message).toContain('(mysql sleep "x\' AND SLEEP(5) -- " in the input)');
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).message).toMatch(/^time-based SQL injection: /);
+  });
+  it("nosql_injection: a control that also turns the refusal into 2xx, fewer results, a refused probe", () => {
+    const base = record({ id: "base", ...search("name=zz"), body: [{ id: 1 }] });
+    const probe = (status: number, body: unknown, others = [base]) => nosql_injection(ctx({ id: "probe", ...search("name[$ne]=zz"), status, body }, { others, params: { baselineStep: "base", controlStep: "control" } })).status;
+    expect(probe(200, [])).toBe("passed");
+    expect(probe(200, [{ id: 1 }])).toBe("passed");
+    expect(probe(400, [{ id: 1 }, { id: 2 }])).toBe("passed");
+    const wrapped = record({ id: "base", ...search("name=zz"), body: { data: { x: 1 } } });
+    expect(probe(200, { data: [{ id: 1 }] }, [wrapped])).toBe("passed");
+    const redirect = record({ id: "base", method: "POST", path: "/login", status: 302 });
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 200 }, { others: [redirect], params: { baselineStep: "base" } })).status).toBe("skipped");
+    expect(nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 302 }, { others: [record({ id: "base", method: "POST", path: "/login", status: 401 })], params: { baselineStep: "base" } })).status).toBe("passed");
+    const moreControl = record({ id: "control", ...search("name[x]=zz"), body: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+    expect(probe(200, [{ id: 1 }, { id: 2 }], [base, moreControl])).toBe("skipped");
+    const fewer = record({ id: "control", ...search("name[x]=zz"), body: [{ id: 1 }] });
+    expect(probe(200, [{ id: 1 }, { id: 2 }], [base, fewer])).toBe("failed");
+    const serverError = record({ id: "control", ...search("name[x]=zz"), status: 500, body: "boom" });
+    expect(probe(200, [{ id: 1 }, { id: 2 }], [base, serverError])).toBe("skipped");
+  });
+  it("command_injection: a marker in the baseline or in the request is no evidence", () => {
+    const baseline = record({ id: "base", ...search("host=x"), body: "PING 50337" });
+    expect(command_injection(ctx({ id: "probe", ...search("host=y"), body: "PING 50337" }, { others: [baseline], params: { expect: "50337", baselineStep: "base" } })).status).toBe("passed");
+    expect(command_injection(ctx({ ...search("host=y"), body: "PING 50337" }, { params: { expect: "50337", payload: "x; echo 50337" } })).status).toBe("passed");
+    expect(command_injection(ctx({ ...search("host=y"), body: "PING" }, { params: { expect: "50337" } })).status).toBe("passed");
+  });
+  it("template_injection: the request containing the product, explicit expectations, a product at the edges", () => {
+    expect(template_injection(ctx({ ...search("name=a"), body: "50337" })).status).toBe("skipped");
+    expect(template_injection(ctx({ ...search("name=50337"), body: "50337" }, { params: { expect: "50337" } })).status).toBe("skipped");
+    expect(template_injection(ctx({ ...search("name=x"), body: "50337" }, { params: { payload: "#{7*7191}" } })).status).toBe("failed");
+    expect(template_injection(ctx({ ...search("name=x"), body: "a50337b" }, { params: { payload: "{7*7191}" } })).status).toBe("failed");
+    expect(template_injection(ctx({ ...search("name=x"), body: "150337" }, { params: { payload: "{{7*7191}}" } })).status).toBe("passed");
+    expect(expectedProduct("{{ 12345678901 * 98765432109 }}")).toBe("1219326311336229232209");
+    expect(expectedProduct("7*7191")).toBeUndefined();
+  });
+});

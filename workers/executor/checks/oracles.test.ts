@@ -41,3 +41,37 @@ describe("inferred_invariant", () => {
     expect(failed.message).toContain("12 earlier observations");
   });
 });
+
+describe("oracles: what the rule sees and when it judges", () => {
+  const rule = (assertion: Assertion, extra: Record<string, unknown> = {}) => ({ oracle: { id: "r", assertion, ...extra } });
+  it("judges 2xx responses only, both ends of the range", () => {
+    const atLeastOne: Assertion = { cmp: ">=", left: { count: "/results" }, right: { const: 1 } };
+    for (const status of [199, 300]) expect(llm_oracle(ctx(searchStep(0, 1, status), { params: rule(atLeastOne) })).status).toBe("skipped");
+    for (const status of [200, 299]) expect(inferred_invariant(ctx(searchStep(0, 1, status), { params: rule(atLeastOne) })).status).toBe("failed");
+    expect(inferred_invariant(ctx(searchStep(0, 1), { params: { oracle: { assertion: atLeastOne } } })).status).toBe("skipped");
+  });
+  it("reads the response headers, the request's headers, path parameters and body, and other steps' bodies", () => {
+    const write = record({ id: "write", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, headers: { "x-total": "3" }, body: { id: 7, name: "Rex" }, requestBody: { name: "Rex" }, requestHeaders: { "x-count": "3" }, pathParams: { petId: 7 } });
+    const before = record({ id: "before", method: "GET", path: "/pets/{petId}", urlPath: "/pets/7", body: { id: 7, name: "Old" } });
+    const judge = (assertion: Assertion) => inferred_invariant(ctx(write, { others: [before], params: rule(assertion) })).status;
+    expect(judge({ cmp: "==", left: { body: "/name" }, right: { requestBody: "/name" } })).toBe("passed");
+    expect(judge({ cmp: "==", left: { body: "/id" }, right: { path: "petId" } })).toBe("passed");
+    expect(judge({ cmp: "==", left: { header: "x-total" }, right: { const: 3 } })).toBe("passed");
+    expect(judge({ cmp: "!=", left: { body: "/name", step: "before" }, right: { body: "/name" } })).toBe("passed");
+    expect(judge({ cmp: "==", left: { body: "/name", step: "before" }, right: { const: "Old" } })).toBe("passed");
+  });
+  it("messages: the sentence or the id, the number of observations, the confidence", () => {
+    const broken: Assertion = { cmp: "==", left: { count: "/results" }, right: { const: 5 } };
+    const llm = llm_oracle(ctx(searchStep(1, 1), { params: rule(broken) }));
+    expect(llm.message).toContain('"r"');
+    expect(llm.message).toContain("lower confidence");
+    const invariant = inferred_invariant(ctx(searchStep(1, 1), { params: rule(broken) }));
+    expect(invariant.message).toContain("Invariant r, which held in every earlier observations");
+    expect(invariant.message).toContain("inferred from observed responses, not yet accepted");
+    const accepted = inferred_invariant(ctx(searchStep(1, 1), { params: rule(broken, { sentence: "Five results.", status: "accepted" }) }));
+    expect(accepted.message).toContain('Invariant "Five results."');
+    expect(accepted.message).not.toContain("lower confidence");
+    expect(inferred_invariant(ctx(searchStep(1, 1), { params: rule({ cmp: "==", left: { body: "/absent" }, right: { const: 5 } }) })).status).toBe("skipped");
+    expect(llm_oracle(ctx(searchStep(1, 1), { params: rule({ cmp: "==", left: { body: "/absent" }, right: { const: 5 } }) })).message).toContain('"r": ');
+  });
+});

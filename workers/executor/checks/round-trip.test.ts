@@ -45,3 +45,48 @@ describe("round_trip", () => {
     expect(round_trip(ctx(after({ id: 7, name: "Other" }), { others: [readBefore, put(409)], params })).status).toBe("skipped");
   });
 });
+
+describe("round_trip: details", () => {
+  const params = { readStep: "read-before" };
+  it("no read, no object sent, no JSON body documented: no verdict", () => {
+    expect(round_trip(ctx(put(400))).message).toContain("params.readStep missing");
+    expect(round_trip(ctx(put(400), { others: [readBefore], params: { readStep: "other" } })).status).toBe("skipped");
+    expect(round_trip(ctx(put(400, {}, ["Rex"]), { others: [readBefore], params })).status).toBe("skipped");
+    const patchJson = record({ id: "patch", method: "DELETE", ...item, status: 400, requestBody: { name: "Rex" } });
+    expect(round_trip(ctx(patchJson, { others: [readBefore], params })).message).toContain("documents no JSON body");
+  });
+  it("a json-patch body is not a representation", () => {
+    const c = ctx(put(400), { others: [readBefore], params });
+    const op = structuredClone(c.operation!);
+    op.requestBody!.content = [{ contentType: "application/json-patch+json", schema: { type: "array" } }, ...op.requestBody!.content.map((m) => ({ ...m, contentType: "Application/JSON" }))];
+    expect(round_trip({ ...c, operation: op }).status).toBe("failed");
+    op.requestBody!.content = op.requestBody!.content.slice(0, 1);
+    expect(round_trip({ ...c, operation: op }).status).toBe("skipped");
+  });
+  it("the refusal names the write, the read and the body; 412 with another ETag or a read without one is no verdict", () => {
+    const refused = round_trip(ctx(put(422), { others: [readBefore], params }));
+    expect(refused.message).toBe('PUT /pets/{petId} refused the resource\'s own unchanged representation (read by read-before, every field and produced value sent back as returned) with 422: {"message":"checksum mismatch"}');
+    expect(round_trip(ctx(put(412, { "If-Match": '"v0"' }), { others: [readBefore], params })).status).toBe("skipped");
+    const noEtag = record({ id: "read-before", method: "GET", ...item, status: 200, body: { id: 7, name: "Rex" } });
+    expect(round_trip(ctx(put(412, { "If-Match": '"v1"' }), { others: [noEtag], params })).status).toBe("skipped");
+    expect(round_trip(ctx(put(410), { others: [readBefore], params })).status).toBe("skipped");
+  });
+  it("on the read after: fields the read did not return before, a failed read, non-objects and several changes", () => {
+    const after = (body: unknown, status = 200) => record({ id: "read-after-put", method: "GET", ...item, status, body });
+    const both = { readStep: "read-before", writeStep: "send-back-put" };
+    expect(round_trip(ctx(after({ id: 7, name: "Rex", tag: "a&b", password: "other" }), { others: [readBefore, put(200)], params: both })).status).toBe("passed");
+    expect(round_trip(ctx(after({ id: 7, name: "Max" }, 404), { others: [readBefore, put(200)], params: both })).status).toBe("skipped");
+    expect(round_trip(ctx(after([1]), { others: [readBefore, put(200)], params: both })).status).toBe("skipped");
+    expect(round_trip(ctx(after({ id: 7 }), { others: [readBefore, put(200, {}, ["Rex"])], params: both })).status).toBe("skipped");
+    expect(round_trip(ctx(after({ id: 7, name: "Rex" }), { others: [readBefore], params: both })).status).toBe("skipped");
+    const two = round_trip(ctx(after({ id: 7, name: "Max", tag: "x" }), { others: [readBefore, put(200)], params: both }));
+    expect(two).toMatchObject({ status: "failed", signature: "changed:name" });
+    expect(two.message).toBe('PUT /pets/{petId} sent back name="Rex" unchanged (send-back-put), yet GET /pets/{petId} now returns "Max" (+1 more fields)');
+    expect(round_trip(ctx(after({ id: 7, name: "Max", tag: "a&b" }), { others: [readBefore, put(200)], params: both })).message).not.toContain("more fields");
+    const tokens = put(200, {}, { name: "Rex", seq: 1, lockId: "l1", password: "pw" });
+    const beforeTokens = record({ id: "read-before", method: "GET", ...item, status: 200, body: { id: 7, name: "Rex", seq: 1, lockId: "l1", sequel: "a" } });
+    expect(round_trip(ctx(after({ id: 7, name: "Rex", seq: 2, lockId: "l2" }), { others: [beforeTokens, tokens], params: both })).status).toBe("passed");
+    const sequel = put(200, {}, { name: "Rex", sequel: "a", password: "pw" });
+    expect(round_trip(ctx(after({ id: 7, name: "Rex", sequel: "b" }), { others: [beforeTokens, sequel], params: both })).status).toBe("failed");
+  });
+});

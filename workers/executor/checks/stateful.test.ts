@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensure_resource_availability, firstDifference, idempotency, location_header, optimistic_concurrency, sameValue, stateful_invariant, use_after_free } from "./stateful";
+import { ensure_resource_availability, firstDifference, idempotency, isTombstone, isVolatileKey, location_header, optimistic_concurrency, sameValue, stateful_invariant, use_after_free } from "./stateful";
 import { ctx, record } from "./test-support";
 
 const item = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7", pathParams: { petId: "{{petId}}" } };
@@ -182,5 +182,247 @@ describe("optimistic_concurrency", () => {
     expect(stale(200, [before, record({ id: "update", ...patch, status: 400 }), after]).status).toBe("skipped");
     expect(stale(200, [before, update, after], '"v2"').status).toBe("skipped");
     expect(stale(500).status).toBe("skipped");
+  });
+});
+
+describe("use_after_free: what counts as a use of the deleted resource", () => {
+  const judge = (spec: Parameters<typeof ctx>[0], others = [created, deleted], params: Record<string, unknown> = {}) => use_after_free(ctx(spec, { others, params }));
+  it("writes other than PATCH may re-create the resource: not judged", () => {
+    expect(judge({ id: "put", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200 }).status).toBe("skipped");
+    expect(judge({ id: "patch", method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7", status: 200 }).status).toBe("failed");
+    expect(judge({ id: "head", method: "HEAD", path: "/pets/{petId}", urlPath: "/pets/7", status: 200 }).status).toBe("failed");
+  });
+  it("without a DELETE before, after a DELETE of the collection, or of another resource: not judged", () => {
+    expect(judge({ id: "read", ...item, status: 200 }, [created]).status).toBe("skipped");
+    const clear = record({ id: "delete", method: "DELETE", path: "/pets", status: 204 });
+    expect(judge({ id: "read", ...item, status: 200 }, [created, clear]).status).toBe("skipped");
+    expect(judge({ id: "read", ...item, urlPath: "/pets/77", status: 200 }).status).toBe("skipped");
+  });
+  it("a sub-resource of the deleted resource is a use of it; a trailing slash is the same path", () => {
+    expect(judge({ id: "read", method: "GET", path: "/pets/{petId}/photos", urlPath: "/pets/7/photos", status: 200 })).toMatchObject({ status: "failed", signature: "GET:2xx" });
+    expect(judge({ id: "read", ...item, urlPath: "/pets/7/", status: 200 }).status).toBe("failed");
+  });
+  it("a redirect serves the deleted resource; another refusal does not", () => {
+    expect(judge({ id: "read", ...item, status: 301 })).toMatchObject({ status: "failed", signature: "GET:3xx" });
+    expect(judge({ id: "read", ...item, status: 403 }).status).toBe("passed");
+  });
+  it("a re-creation of a parent path counts; a failed one or a read in between does not", () => {
+    const recreate = record({ id: "post", method: "POST", path: "/pets", status: 201 });
+    expect(judge({ id: "read", ...item, status: 200 }, [created, deleted, recreate]).status).toBe("skipped");
+    const refused = record({ id: "post", method: "POST", path: "/pets", status: 400 });
+    expect(judge({ id: "read", ...item, status: 200 }, [created, deleted, refused]).status).toBe("failed");
+    const otherPut = record({ id: "put", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/8", status: 201 });
+    expect(judge({ id: "read", ...item, status: 200 }, [created, deleted, otherPut]).status).toBe("failed");
+    const readBetween = record({ id: "between", ...item, status: 200 });
+    expect(judge({ id: "read", ...item, status: 200 }, [created, deleted, readBetween]).status).toBe("failed");
+  });
+  it("names a cache that served the pre-delete state", () => {
+    expect(judge({ id: "read", ...item, status: 200, headers: { age: "30" } }).message).toContain("served from a cache: Age 30");
+    expect(judge({ id: "read", ...item, status: 200, headers: { age: "0" } }).message).not.toContain("cache");
+    expect(judge({ id: "read", ...item, status: 200, headers: { "x-cache": "HIT from edge" } }).message).toContain("X-Cache HIT from edge");
+    expect(judge({ id: "read", ...item, status: 200, headers: { "x-cache": "MISS" } }).message).not.toContain("cache");
+  });
+  it("a 5xx after a good read is judged against the read of the same path before the DELETE only", () => {
+    const readOther = record({ id: "read-before-delete", ...item, urlPath: "/pets/8", status: 200 });
+    expect(judge({ id: "read", ...item, status: 500 }, [created, readOther, deleted]).status).toBe("skipped");
+    const readAfter = record({ id: "read-after", ...item, status: 200 });
+    expect(judge({ id: "read", ...item, status: 500 }, [created, deleted, readAfter]).status).toBe("skipped");
+  });
+});
+
+describe("isTombstone", () => {
+  it("recognises deleted/archived markers under any casing, and nothing else", () => {
+    for (const body of [{ is_deleted: true }, { Archived: true }, { removed: true }, { deleted_at: 0 }, { archivedAt: "x" }, { removedAt: 1 }, { deletedOn: "2024" }, { state: "DELETED" }, { lifecycle_state: "pending-deletion" }, { status: "trashed" }]) {
+      expect(isTombstone(body)).toBe(true);
+    }
+    for (const body of [{ deleted: "true" }, { deletedAt: null }, { deletedAt: "" }, { status: "active" }, { status: "undeleted" }, { state: true }, { name: "deleted" }, [{ deleted: true }], "deleted", null]) {
+      expect(isTombstone(body)).toBe(false);
+    }
+  });
+});
+
+describe("ensure_resource_availability: which reads address the created resource", () => {
+  it("a PUT that created a resource at its own URL is read back at that URL", () => {
+    const putCreate = record({ id: "create", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/9", status: 201 });
+    const read = (urlPath: string, status: number) => ensure_resource_availability(ctx({ id: "read", ...item, urlPath, pathParams: { petId: 9 }, status }, { others: [putCreate] }));
+    expect(read("/pets/9", 410)).toMatchObject({ status: "failed", signature: "410" });
+    expect(read("/pets/9/", 404).status).toBe("failed");
+    expect(read("/pets/10", 404).status).toBe("skipped");
+    const postSamePath = record({ id: "create", method: "POST", path: "/pets", urlPath: "/pets", status: 201 });
+    expect(ensure_resource_availability(ctx({ id: "read", method: "GET", path: "/pets", status: 404 }, { others: [postSamePath] })).status).toBe("skipped");
+  });
+  it("the created id may sit in the query or behind spaces in the template", () => {
+    const c = ctx({ id: "read", ...item, status: 404 }, { others: [created] });
+    c.step.request.pathParams = {};
+    c.step.request.query = { id: "{{ petId }}" };
+    expect(ensure_resource_availability(c).status).toBe("failed");
+    const dotted = record({ id: "create", method: "POST", path: "/pets", status: 201, extract: { "pet.id": { from: "body", pointer: "/id" } } });
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, pathParams: { petId: "{{petXid}}" }, status: 404 }, { others: [dotted] })).status).toBe("skipped");
+  });
+  it("a redirect answering the create is a success; a delete in between or a queued create is not judged", () => {
+    const redirected = record({ id: "create", method: "POST", path: "/pets", status: 303, extract: { petId: { from: "body", pointer: "/id" } } });
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, status: 404 }, { others: [redirected] })).status).toBe("failed");
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, status: 404 }, { others: [created, deleted] })).status).toBe("skipped");
+    const failedDelete = record({ id: "delete", method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 403 });
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, status: 404 }, { others: [created, failedDelete] })).status).toBe("failed");
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, status: 404 })).status).toBe("skipped");
+    expect(ensure_resource_availability(ctx({ id: "read", ...item, status: 404, headers: { age: "5" } }, { others: [created] })).message).toContain("Age 5");
+  });
+});
+
+describe("idempotency: details", () => {
+  const put = { method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7" };
+  it("without a step to compare with, nothing is judged", () => {
+    expect(idempotency(ctx({ id: "put2", ...put, status: 200 })).status).toBe("skipped");
+    expect(idempotency(ctx({ id: "put2", ...put, status: 200 }, { params: { compareWith: "nope" } })).status).toBe("skipped");
+  });
+  it("a repeated DELETE refused otherwise is not judged; DELETEs compared as reads are", () => {
+    const del = record({ id: "d1", method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status: 204 });
+    const again = (status: number, params: Record<string, unknown> = {}) => idempotency(ctx({ id: "d2", method: "DELETE", path: "/pets/{petId}", urlPath: "/pets/7", status }, { others: [del], params: { compareWith: "d1", ...params } })).status;
+    expect(again(204)).toBe("passed");
+    expect(again(410)).toBe("passed");
+    expect(again(400)).toBe("skipped");
+    expect(again(404, { mode: "read" })).toBe("failed");
+  });
+  it("PATCH is judged only with an Idempotency-Key, unless reads are compared", () => {
+    const p1 = record({ id: "p1", method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, body: { id: 7, n: 1 } });
+    const repeat = (params: Record<string, unknown>) => idempotency(ctx({ id: "p2", method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, body: { id: 7, n: 2 } }, { others: [p1], params: { compareWith: "p1", ...params } }));
+    expect(repeat({}).status).toBe("skipped");
+    expect(repeat({ mode: "read" }).status).toBe("failed");
+  });
+  it("bodies that are not JSON are not compared; the message shows both values", () => {
+    const text = record({ id: "put1", ...put, status: 200, body: "ok" });
+    expect(idempotency(ctx({ id: "put2", ...put, status: 200, body: "ok, again" }, { others: [text], params: { compareWith: "put1" } })).status).toBe("passed");
+    const first = record({ id: "put1", ...put, status: 200, body: { id: 7, name: "Rex" } });
+    const changed = idempotency(ctx({ id: "put2", ...put, status: 200, body: { id: 7, name: "Rex (1)" } }, { others: [first], params: { compareWith: "put1" } }));
+    expect(changed.message).toContain('"Rex" vs "Rex (1)"');
+    expect(changed.message).toContain("repeating PUT /pets/{petId} changed the response");
+    const whole = idempotency(ctx({ id: "put2", ...put, status: 200, body: [1] }, { others: [first], params: { compareWith: "put1" } }));
+    expect(whole).toMatchObject({ status: "failed", signature: "body:/" });
+    const long = idempotency(ctx({ id: "put2", ...put, status: 200, body: { id: 7, name: "x".repeat(60) } }, { others: [first], params: { compareWith: "put1" } }));
+    expect(long.message).toContain(`"${"x".repeat(38)}…`);
+    expect(long.message).not.toContain("x".repeat(40));
+  });
+  it("firstDifference: arrays of another length, keys only one side has, and volatile key shapes", () => {
+    expect(firstDifference([1, 2], [1, 2, 3])).toBe("/");
+    expect(firstDifference({ a: [1] }, { a: [1, 2] })).toBe("/a");
+    expect(firstDifference({ a: 1 }, { a: 1, b: 2 })).toBe("/b");
+    expect(firstDifference({ a: { b: 1 } }, { a: { b: 2 } })).toBe("/a/b");
+    expect(firstDifference([{ a: 1 }, { a: 2 }], [{ a: 1 }, { a: 2 }])).toBeUndefined();
+    expect(firstDifference(1, "1")).toBe("/");
+    for (const key of ["created_at", "updatedAt", "modifiedOn", "lastModified", "request-id", "traceId", "x-version", "ETag", "nonce", "expires"]) expect(isVolatileKey(key)).toBe(true);
+    for (const key of ["name", "status", "data", "format", "attachment", "atlas", "versioned"]) expect(isVolatileKey(key)).toBe(false);
+  });
+});
+
+describe("location_header: details", () => {
+  const follow = { id: "follow", method: "GET", path: "{{location}}", urlPath: "/pets/7" };
+  it("following a Location: nothing to follow, or a status that says nothing", () => {
+    const noLocation = record({ id: "create", method: "POST", path: "/pets", status: 201, body: { id: 7 } });
+    expect(location_header(ctx({ ...follow, status: 404 }, { others: [noLocation], params: { createStep: "create" } })).status).toBe("skipped");
+    expect(location_header(ctx({ ...follow, status: 404 }, { params: { createStep: "create" } })).status).toBe("skipped");
+    expect(location_header(ctx({ ...follow, status: 403 }, { others: [created], params: { createStep: "create" } })).status).toBe("skipped");
+    expect(location_header(ctx({ ...follow, status: 410 }, { others: [created], params: { createStep: "create" } }))).toMatchObject({ status: "failed", signature: "target:410" });
+    expect(location_header(ctx({ ...follow, urlPath: "/pets/7/", status: 404 }, { others: [created], params: { createStep: "create" } })).status).toBe("failed");
+    const absolute = record({ id: "create", method: "POST", path: "/pets", status: 201, headers: { location: "http://api.test/pets/7/" } });
+    expect(location_header(ctx({ ...follow, status: 404 }, { others: [absolute], params: { createStep: "create" } })).status).toBe("failed");
+  });
+  it("the Location of a create: judged on success and redirects only", () => {
+    const created = (status: number, headers: Record<string, string> = {}) => location_header(ctx({ method: "POST", path: "/pets", status, headers }));
+    expect(created(400, { location: "/pets/{id}" }).status).toBe("skipped");
+    expect(created(200).status).toBe("skipped");
+    expect(created(303, { location: "/pets/{id}" }).status).toBe("failed");
+    expect(created(201, { location: "http://[bad" })).toMatchObject({ status: "failed", signature: "malformed" });
+    expect(created(201, { location: "/pets/%7Bid%7D" })).toMatchObject({ status: "failed", signature: "unfilled-template" });
+    expect(created(201, { location: "/pets/%E0%A4%A" }).status).toBe("passed");
+    for (const segment of ["null", "NaN", "None", "nil", "[object%20Object]"]) expect(created(201, { location: `/pets/${segment}` })).toMatchObject({ status: "failed", signature: "placeholder-segment" });
+    expect(created(201, { location: "/pets/null/photos" }).status).toBe("failed");
+    expect(created(201, { location: "/pets/nullable" }).status).toBe("passed");
+    expect(created(201, { location: "/pets/annull" }).status).toBe("passed");
+  });
+});
+
+describe("stateful_invariant: details", () => {
+  const put = { id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200 };
+  const judge = (sent: unknown, body: unknown, params: Record<string, unknown> = {}, others: ReturnType<typeof record>[] = []) =>
+    stateful_invariant(ctx({ id: "read", ...item, status: 200, body }, { others: [...others, record({ ...put, requestBody: sent })], params: { expectFrom: "update", ...params } }));
+  it("reads the object at params.pointer, and compares only params.fields when given", () => {
+    expect(judge({ name: "Max" }, { data: { name: "Max" } }, { pointer: "/data" }).status).toBe("passed");
+    expect(judge({ name: "Max" }, { data: { name: "Rex" } }, { pointer: "/data" })).toMatchObject({ status: "failed", signature: "field:name" });
+    expect(judge({ name: "Max", tag: "a" }, { name: "Max", tag: "b" }, { fields: ["name"] }).status).toBe("passed");
+    expect(judge({ name: "Max", tag: "a" }, { name: "Max", tag: "b" }, { fields: ["name", 3, "tag"] })).toMatchObject({ status: "failed", signature: "field:tag" });
+  });
+  it("counts further mismatches in the message", () => {
+    const result = judge({ name: "Max", tag: "a" }, { name: "Rex", tag: "b" });
+    expect(result.message).toContain('set name="Max", GET /pets/{petId} returns "Rex" (+1 more fields)');
+    expect(judge({ name: "Max", tag: "a" }, { name: "Rex", tag: "a" }).message).not.toContain("more fields");
+    expect(judge({ name: "Max" }, { name: "Max" }).message).toContain("1 updated field(s)");
+  });
+  it("an update that sent no object says nothing", () => {
+    expect(judge(["Max"], { name: "Max" }).status).toBe("skipped");
+  });
+  it("unchangedFrom: null before, a failed read before, or no names say nothing; several changes are counted", () => {
+    const before = (status: number, body: unknown) => record({ id: "before", ...item, status, body });
+    const params = { fields: ["name"], unchangedFrom: "before", unchanged: ["tag", "owner"] };
+    const after = { name: "Max", tag: "b", owner: { name: "Bob" } };
+    const two = judge({ name: "Max" }, after, params, [before(200, { name: "Rex", tag: "a", owner: { name: "Ann" } })]);
+    expect(two).toMatchObject({ status: "failed", signature: "unchanged:tag" });
+    expect(two.message).toContain('did not send tag, yet GET /pets/{petId} returns "b" where it returned "a" before (+1 more fields)');
+    expect(judge({ name: "Max" }, after, params, [before(200, { name: "Rex", tag: null })]).status).toBe("passed");
+    expect(judge({ name: "Max" }, after, params, [before(404, { name: "Rex", tag: "a" })]).status).toBe("passed");
+    expect(judge({ name: "Max" }, after, params, [before(200, [1])]).status).toBe("passed");
+    expect(judge({ name: "Max" }, after, { ...params, unchanged: [] }, [before(200, { tag: "a" })]).status).toBe("passed");
+    expect(judge({ name: "Max", tag: "b" }, after, { ...params, unchanged: ["tag"] }, [before(200, { tag: "a" })]).status).toBe("passed");
+    // nothing compared, yet a field left out changed: still a finding
+    expect(judge({ name: "Max" }, { tag: "b" }, params, [before(200, { tag: "a" })])).toMatchObject({ status: "failed", signature: "unchanged:tag" });
+  });
+  it("without expectFrom, a schema failure is prefixed as the state after the chain", () => {
+    const result = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: "seven", name: "Max" } }));
+    expect(result.message.startsWith("after the chain, ")).toBe(true);
+    expect(result.signature?.startsWith("schema:")).toBe(true);
+  });
+});
+
+describe("sameValue: normalisations", () => {
+  it("strings: trimmed, e-mail case, equal instants, date then date-time", () => {
+    expect(sameValue(" Max", "Max ")).toBe(true);
+    expect(sameValue("Max", "max")).toBe(false);
+    expect(sameValue("2024-05-01T10:00:00Z", "2024-05-01T12:00:00+02:00")).toBe(true);
+    expect(sameValue("2024-05-01T10:00:00Z", "2024-05-01T10:00:01Z")).toBe(false);
+    expect(sameValue("2024-05-01", "2024-05-02T00:00:00Z")).toBe(false);
+    expect(sameValue("2024-05-01T10:00:00Z", "2024-05-01T10:00:00Zx")).toBe(false);
+  });
+  it("numbers and numeric strings, rounding to the decimals returned", () => {
+    expect(sameValue(19.99, "19.99")).toBe(true);
+    expect(sameValue("7", 7)).toBe(true);
+    expect(sameValue(" ", 0)).toBe(false);
+    expect(sameValue("seven", 7)).toBe(false);
+    expect(sameValue(1.25, 1.3)).toBe(true);
+    expect(sameValue(1.2, 1.25)).toBe(false);
+    expect(sameValue(20, 19.999)).toBe(false);
+    expect(sameValue(16777217, 16777216)).toBe(true);
+    expect(sameValue(1000, 1001)).toBe(false);
+  });
+  it("arrays as multisets, objects by the sent keys", () => {
+    expect(sameValue([1, 1, 2], [1, 2, 2])).toBe(false);
+    expect(sameValue([1, 2], [1, 2, 3])).toBe(false);
+    expect(sameValue({ a: 1, b: 2 }, { a: 1 })).toBe(true);
+    expect(sameValue({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameValue({ a: 1 }, [1])).toBe(false);
+    expect(sameValue(true, "true")).toBe(false);
+  });
+});
+
+describe("optimistic_concurrency: details", () => {
+  const patch = { method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7" };
+  const read = (id: string, etag?: string) => record({ id, ...item, status: 200, headers: etag === undefined ? {} : { etag } });
+  const update = record({ id: "update", ...patch, status: 200 });
+  const params = { updateStep: "update", staleStep: "read-created", freshStep: "read-updated" };
+  const judge = (others: ReturnType<typeof record>[], ifMatch = '"v1"', status = 200) => optimistic_concurrency(ctx({ id: "update-stale", ...patch, status, requestHeaders: { "If-Match": ifMatch } }, { others, params }));
+  it("needs an ETag before and after the update", () => {
+    expect(judge([read("read-created"), update, read("read-updated", '"v2"')]).status).toBe("skipped");
+    expect(judge([read("read-created", '"v1"'), update, read("read-updated", " ")]).status).toBe("skipped");
+    expect(judge([read("read-created", ' "v1" '), update, read("read-updated", '"v2"')]).status).toBe("failed");
+    expect(judge([read("read-created", '"v1"'), update, read("read-updated", '"v2"')], '"v1"', 428).status).toBe("passed");
   });
 });

@@ -304,11 +304,3 @@ export function recordIdentity(item: unknown): string {
   }
   return JSON.stringify(item);
 }
-
-/** Status and the identities of the listed records: what a filter or a page size decides. */
-function listFingerprint(response: ReceivedResponse | undefined): string | undefined {
-  if (!response) return undefined;
-  const list = listResults(jsonValue(response));
-  if (!list) return undefined;
-  return `${response.status}|${list.length}|${list.map(recordIdentity).join(",")}`;
-}
