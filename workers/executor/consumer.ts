@@ -8,7 +8,7 @@ import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitVie
 import { runStub } from "../runs/stub";
 import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
-import { insertObservations } from "../storage/observations-repo";
+import { observationInserts } from "../storage/observations-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
@@ -214,12 +214,9 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     await reportTarget(env, task.runId, setup, result);
     outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
   });
-  // one D1 round trip for the whole message; a redelivery finds the rows and writes nothing twice
-  const written = await writeCaseOutcomes(env.DB, outcomes);
-  // invariant inference is a bonus: losing these observations must never fail or retry the task
-  await insertObservations(env.DB, ctx.orgId, task.runId, observations.rows()).catch((error: unknown) =>
-    log("warn", "observations not stored", { runId: task.runId, error: errorText(error) }),
-  );
+  // one D1 round trip for the whole message, its observations (for invariant inference) included;
+  // a redelivery finds the rows and writes nothing twice
+  const written = await writeCaseOutcomes(env.DB, outcomes, observationInserts(env.DB, ctx.orgId, task.runId, observations.rows()));
   outcomes.forEach(({ result }, i) => {
     if (!written[i]) return;
     summary.requests += result.exchanges.length;

@@ -1,23 +1,27 @@
 /** A run's observations of successful responses, between the executor and the run's finalize. */
 import type { Observation } from "../ai/invariants/observe";
 
-/** Rows per D1 batch (bounds one statement batch). */
-const CHUNK = 50;
+/** Rows per INSERT statement: 5 bound parameters each, under D1's 100 per statement. */
+const ROWS_PER_STATEMENT = 19;
 /** Read back at most this many per run (inference needs a handful per operation, not thousands). */
 const READ_LIMIT = 20_000;
 
-export async function insertObservations(db: D1Database, orgId: string, runId: string, rows: readonly { id: string; observation: Observation }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db.batch(
-      rows
-        .slice(i, i + CHUNK)
-        .map((row) =>
-          db
-            .prepare(`INSERT OR IGNORE INTO observations (run_id, id, org_id, operation_id, data) VALUES (?, ?, ?, ?, ?)`)
-            .bind(runId, row.id, orgId, row.observation.operationId, JSON.stringify(row.observation)),
-        ),
+/**
+ * The statements that store a task's observations, to run in the same D1 batch as its results
+ * (one round trip per task). Observations are bounded summaries (ai/invariants/observe.ts), so
+ * they cannot make that batch fail where the results alone would not; a redelivery ignores them.
+ */
+export function observationInserts(db: D1Database, orgId: string, runId: string, rows: readonly { id: string; observation: Observation }[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    statements.push(
+      db
+        .prepare(`INSERT OR IGNORE INTO observations (run_id, id, org_id, operation_id, data) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}`)
+        .bind(...chunk.flatMap((row) => [runId, row.id, orgId, row.observation.operationId, JSON.stringify(row.observation)])),
     );
   }
+  return statements;
 }
 
 export async function listRunObservations(db: D1Database, orgId: string, runId: string): Promise<Observation[]> {

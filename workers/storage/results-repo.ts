@@ -72,10 +72,11 @@ export interface CaseOutcome {
 /**
  * Write several cases' results and findings in one D1 batch (one round trip per queue message
  * instead of one per case). Per case the findings come before the result row, so each finding
- * upsert still sees whether its case is new. Returns, per case, whether this call wrote it.
+ * upsert still sees whether its case is new. `also`: idempotent statements of the same task
+ * (its observations) that ride in the same batch. Returns, per case, whether this call wrote it.
  */
-export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[]): Promise<boolean[]> {
-  if (outcomes.length === 0) return [];
+export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[], also: readonly D1PreparedStatement[] = []): Promise<boolean[]> {
+  if (outcomes.length === 0 && also.length === 0) return [];
   const statements: D1PreparedStatement[] = [];
   const resultIndexes: number[] = [];
   for (const { orgId, runId, result, findings, bodiesKey } of outcomes) {
@@ -83,6 +84,7 @@ export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseO
     resultIndexes.push(statements.length);
     statements.push(resultInsert(db, orgId, runId, result, bodiesKey));
   }
+  statements.push(...also);
   const written = await db.batch(statements);
   return resultIndexes.map((i) => (written[i].meta.changes ?? 0) > 0);
 }

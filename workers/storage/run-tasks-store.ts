@@ -37,6 +37,13 @@ function placeholders(n: number): string {
 }
 
 export class RunTaskStore {
+  /**
+   * Parsed meta values by key: the run's state and inputs are read on every RPC and change
+   * rarely. Only this object writes its storage (a Durable Object is single-threaded), so an entry
+   * stays true until the next write of its key, which drops it. Values read are never mutated.
+   */
+  private readonly metaCache = new Map<string, unknown>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
     sql.exec(
@@ -54,21 +61,28 @@ export class RunTaskStore {
   // ---------------------------------------------------------------- meta: JSON values by key
 
   readMeta<T>(key: string): T | undefined {
+    if (this.metaCache.has(key)) return this.metaCache.get(key) as T | undefined;
     const rows = this.sql.exec<{ v: string }>(`SELECT v FROM meta WHERE k = ?`, key).toArray();
-    return rows.length ? (JSON.parse(rows[0].v) as T) : undefined;
+    const value = rows.length ? (JSON.parse(rows[0].v) as T) : undefined;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   writeMeta(key: string, value: unknown): void {
+    // dropped, not replaced: a write inside a transaction that rolls back must not leave its value here
+    this.metaCache.delete(key);
     this.sql.exec(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, key, JSON.stringify(value));
   }
 
   deleteMeta(key: string): void {
+    this.metaCache.delete(key);
     this.sql.exec(`DELETE FROM meta WHERE k = ?`, key);
   }
 
   /** Blanks the given fields of the JSON stored under `key` (secrets no longer needed). */
   blankMetaFields(key: string, fields: readonly string[]): void {
     if (fields.length === 0) return;
+    this.metaCache.delete(key);
     const paths = fields.map(() => "?, ''").join(", ");
     this.sql.exec(`UPDATE meta SET v = json_set(v, ${paths}) WHERE k = ?`, ...fields.map((f) => `$.${f}`), key);
   }
