@@ -88,3 +88,122 @@ describe("bfla", () => {
     expect(bfla(ctx({ method: "POST", path: "/login", identity: "bob", status: 200, body: { token: "t" } })).status).toBe("skipped");
   });
 });
+
+describe("ignored_auth: where credentials are carried, and which answers count", () => {
+  const keyed = (requestHeaders: Record<string, string>, query?: string) => {
+    const c = ctx({ ...securedRead, identity: null, status: 200, body: { id: 7 }, requestHeaders, query });
+    // the operation accepts an API key in a header, a query parameter or a cookie
+    const securitySchemes = { ...c.model.securitySchemes, q: { name: "q", type: "apiKey", in: "query", paramName: "api_key" }, c: { name: "c", type: "apiKey", in: "cookie", paramName: "sid" } } as typeof c.model.securitySchemes;
+    return ignored_auth({ ...c, model: { ...c.model, securitySchemes }, operation: { ...c.operation!, security: [{ key: [] }, { q: [] }, { c: [] }] } });
+  };
+  it("a request without credentials still carrying one of them is not judged", () => {
+    expect(keyed({}).status).toBe("failed");
+    expect(keyed({ "x-api-key": "k" }).message).toContain("X-Api-Key");
+    expect(keyed({}, "api_key=k").message).toContain("?api_key");
+    expect(keyed({ cookie: "theme=dark; sid=abc" }).message).toContain("cookie sid");
+    expect(keyed({ cookie: "xsid=abc" }).status).toBe("failed");
+  });
+  it("5xx and other statuses give no verdict; an HTML sign-in page is not the resource", () => {
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 500 })).status).toBe("skipped");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 101 })).status).toBe("skipped");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "application/xhtml+xml" }, body: "<html/>" })).status).toBe("passed");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, body: "  <!DOCTYPE html><p>sign in</p>" })).status).toBe("passed");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, body: "<p>x</p>" })).status).toBe("failed");
+    const message = ignored_auth(ctx({ ...securedRead, identity: null, status: 200, body: { id: 7 } })).message;
+    expect(message).toBe("GET /pets/{petId} requires authentication but answered 200 to a request without credentials");
+    expect(ignored_auth(ctx({ ...securedRead, status: 200, body: { id: 7 } })).message).toContain("request with invalid credentials");
+  });
+  it("an operation that documents HTML for that status serves its resource as HTML", () => {
+    const c = ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "text/html" }, body: "<html>pet</html>" });
+    for (const contentType of ["text/html", "*/*", "text/*"]) {
+      const op = { ...c.operation!, responses: [{ status: "200", content: [{ contentType, schema: {} }], headers: [], links: [] }] };
+      expect(ignored_auth({ ...c, operation: op }).status, contentType).toBe("failed");
+    }
+  });
+});
+
+describe("jwt_weakness: what is judged", () => {
+  it("needs a secured operation and an Authorization header; 5xx no verdict; a redirect refuses", () => {
+    expect(jwt_weakness(ctx({ method: "GET", path: "/pets", status: 200, requestHeaders: { Authorization: algNone } })).status).toBe("skipped");
+    expect(jwt_weakness(ctx({ ...securedRead, status: 200 })).status).toBe("skipped");
+    expect(jwt_weakness(ctx({ ...securedRead, status: 500, requestHeaders: { Authorization: algNone } })).status).toBe("skipped");
+    expect(jwt_weakness(ctx({ ...securedRead, status: 302, requestHeaders: { Authorization: algNone } })).status).toBe("passed");
+    expect(jwt_weakness(ctx({ ...securedRead, status: 101, requestHeaders: { Authorization: algNone } })).status).toBe("skipped");
+    const forged = jwt_weakness(ctx({ ...securedRead, status: 200, requestHeaders: { Authorization: "Bearer a.b.c" } }));
+    expect(forged).toMatchObject({ status: "failed", signature: "accepted:forged" });
+    expect(forged.message).toBe("GET /pets/{petId} accepted a forged JWT (200)");
+    const refusedBaseline = record({ id: "anon", ...securedRead, identity: null, status: 401 });
+    expect(jwt_weakness(ctx({ id: "forged", ...securedRead, status: 200, requestHeaders: { Authorization: algNone } }, { others: [refusedBaseline], params: { variant: "alg-none", baselineStep: "anon" } })).status).toBe("failed");
+  });
+  it("alg=none in any case; base64url headers of any padding", () => {
+    const upper = `Bearer ${b64({ alg: "NONE" })}.${b64({ sub: "1" })}.`;
+    expect(jwt_weakness(ctx({ ...securedRead, status: 200, requestHeaders: { Authorization: upper } }, { params: { variant: "alg-none" } })).status).toBe("failed");
+    expect(jwtHeader(`bearer   ${b64({ alg: "HS256", kid: "a?>" })}.x.y`)).toEqual({ alg: "HS256", kid: "a?>" });
+    expect(jwtHeader(`${b64({ a: 1 })}`)).toEqual({ a: 1 });
+    expect(jwtHeader("Bearer ")).toBeUndefined();
+    expect(jwtHeader(`Bearer ${btoa("7")}.x.y`)).toBeUndefined();
+    expect(jwtHeader(`Bearer ${btoa("null")}.x.y`)).toBeUndefined();
+  });
+});
+
+describe("bola: preconditions and verdicts", () => {
+  const owned = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: "alice", body: { id: 7, name: "Rex" } });
+  const steal = (spec: Parameters<typeof ctx>[0], params: Record<string, unknown> = {}, others = [owned], variables: Record<string, unknown> = {}) => {
+    const c = ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body: { id: 7, name: "Rex" }, ...spec }, { others, params: { ownerStep: "create", ...params } });
+    Object.assign(c.variables, variables);
+    return bola(c);
+  };
+  it("no owner step, a failed one, no identity, or a public operation: not judged", () => {
+    expect(steal({}, { ownerStep: "nope" }).status).toBe("skipped");
+    expect(steal({}, {}, [record({ id: "create", method: "POST", path: "/pets", status: 400, identity: "alice" })]).status).toBe("skipped");
+    expect(steal({ identity: null }).status).toBe("skipped");
+    expect(steal({ method: "GET", path: "/pets", urlPath: "/pets" }).status).toBe("skipped");
+  });
+  it("410 refuses, 5xx and other statuses are inconclusive, a sign-in page refuses", () => {
+    expect(steal({ status: 410 }).status).toBe("passed");
+    expect(steal({ status: 500 }).status).toBe("skipped");
+    expect(steal({ status: 302 }).status).toBe("skipped");
+    expect(steal({ status: 200, headers: { "content-type": "text/html" }, body: "<html>sign in</html>" }).status).toBe("passed");
+    expect(steal({ body: "" }).status).toBe("skipped");
+    expect(steal({ body: {} }).status).toBe("skipped");
+    expect(steal({ body: null }).status).toBe("skipped");
+  });
+  it("the action follows the method unless given; writes with an empty answer are still judged", () => {
+    expect(steal({ method: "PUT", body: {} })).toMatchObject({ status: "failed", signature: "update" });
+    expect(steal({ method: "HEAD", body: "" }).status).toBe("skipped");
+    expect(steal({ method: "DELETE", status: 204 })).toMatchObject({ status: "failed", signature: "delete" });
+    expect(steal({ body: {} }, { action: "update" }).signature).toBe("update");
+    expect(steal({}).message).toBe('identity "bob" could read a resource "alice" created (GET /pets/{petId} → 200)');
+  });
+  it("another id in the answer is the caller's own resource; the collection listing it to the caller makes it shared", () => {
+    expect(steal({ body: { id: 3, name: "Bob's" } }, { idVariable: "petId" }, [owned], { petId: 7 }).status).toBe("passed");
+    expect(steal({ body: { petId: "7" } }, { idVariable: "petId", idProperty: "petId" }, [owned], { petId: 7 }).status).toBe("failed");
+    expect(steal({ body: { petId: 8 } }, { idVariable: "petId", idProperty: "petId" }, [owned], { petId: 7 }).status).toBe("passed");
+    expect(steal({ body: { id: 3 } }, { idVariable: "petId" }, [owned], { petId: { id: 7 } }).status).toBe("failed");
+    const listed = (id: string, ids: unknown, status = 200) => record({ id, method: "GET", path: "/pets", status, identity: "bob", body: ids });
+    expect(steal({}, { idVariable: "petId", listStep: "list" }, [owned, listed("list", { data: { pets: [{ id: 7 }] } })], { petId: 7 }).status).toBe("skipped");
+    expect(steal({}, { idVariable: "petId", listStep: "list" }, [owned, listed("list", [{ id: 7 }], 403)], { petId: 7 }).status).toBe("failed");
+    expect(steal({}, { idVariable: "petId", listStep: "list" }, [owned, listed("list", [{ id: "7x" }, { other: { id: 8 } }])], { petId: 7 }).status).toBe("failed");
+    expect(steal({}, { idVariable: "petId", listStep: "list" }, [owned, listed("list", [[[[[[[[[[{ id: 7 }]]]]]]]]]])], { petId: 7 }).status).toBe("failed");
+    expect(steal({}, { idVariable: "petId", ownerListStep: "mine" }, [owned, listed("mine", [{ id: 7 }])], { petId: 7 }).status).toBe("failed");
+  });
+  it("the owner's name comes from its identity, else params.owner", () => {
+    const anonymousOwner = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: null, body: { id: 7 } });
+    expect(steal({}, { owner: "a signed-up user" }, [anonymousOwner]).message).toContain('"a signed-up user" created');
+    expect(steal({}, {}, [anonymousOwner]).message).toContain('"anonymous" created');
+  });
+});
+
+describe("bfla: details", () => {
+  it("a public operation is not judged even when the case's operation is consulted; the message names who and what", () => {
+    const c = ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: { users: 3 } });
+    expect(bfla({ ...c, operation: undefined }).status).toBe("failed");
+    expect(bfla({ ...c, operation: undefined, caseOperation: { ...c.operation!, security: [] } }).status).toBe("skipped");
+    expect(bfla(c).message).toBe('unprivileged identity "bob" executed privileged GET /admin/stats (200)');
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: "" })).status).toBe("skipped");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: [] })).status).toBe("skipped");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: [0] })).status).toBe("failed");
+    const refusedAnonymously = record({ id: "anon", method: "GET", path: "/admin/stats", identity: null, status: 401 });
+    expect(bfla(ctx({ id: "low", method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: { users: 3 } }, { others: [refusedAnonymously], params: { anonymousStep: "anon" } })).status).toBe("failed");
+  });
+});

@@ -195,3 +195,26 @@ describe("conformance: what is not judged, and the details of a finding", () => 
     expect(one({ type: "array", items: { type: "string", minLength: 2 } }, "ab, cd")).toBe("passed");
   });
 });
+
+describe("max_response_time: budgets and a request that stops the whole target", () => {
+  it("the budget is inclusive; params.limitMs overrides the run's", () => {
+    expect(max_response_time(ctx({ durationMs: 500 }, { maxResponseTimeMs: 500 })).status).toBe("passed");
+    expect(max_response_time(ctx({ durationMs: 501 }, { maxResponseTimeMs: 500 })).message).toBe("GET /pets took 501 ms, limit 500 ms");
+    expect(max_response_time(ctx({ durationMs: 200 }, { params: { limitMs: 100 }, maxResponseTimeMs: 500 })).status).toBe("failed");
+  });
+  it("confirmed liveness evidence fails whatever the budget; unconfirmed evidence does not", () => {
+    const stalled = (liveness: Record<string, unknown>, maxResponseTimeMs?: number) => {
+      const c = ctx({ durationMs: 30_000 }, { maxResponseTimeMs });
+      return max_response_time({ ...c, exchange: { ...c.exchange, liveness: liveness as never } });
+    };
+    const confirmed = stalled({ probeUrl: "http://api.test/", probeMs: 29_000, confirmed: true, repeatMs: 28_000 });
+    expect(confirmed).toMatchObject({ status: "failed", signature: "liveness", severity: "high" });
+    expect(confirmed.message).toContain("got no answer in 29000 ms");
+    expect(confirmed.message).toContain("the same (28000 ms)");
+    const answered = stalled({ probeUrl: "http://api.test/", probeMs: 29_000, probeStatus: 200, confirmed: true });
+    expect(answered.message).toContain("answered 200 only after 29000 ms");
+    expect(answered.message).toContain("the same (? ms)");
+    expect(stalled({ probeUrl: "http://api.test/", probeMs: 29_000, confirmed: false }).status).toBe("skipped");
+    expect(stalled({ probeUrl: "http://api.test/", probeMs: 29_000, confirmed: false }, 60_000).status).toBe("passed");
+  });
+});

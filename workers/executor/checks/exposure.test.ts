@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { excessive_data_exposure, looksSecret, mass_assignment } from "./exposure";
+import { excessive_data_exposure, isCredentialHashName, isPasswordName, looksSecret, mass_assignment, passwordForm, saltedHashForm } from "./exposure";
 import type { Operation } from "../../model";
 import { ctx, record } from "./test-support";
 
@@ -131,5 +131,108 @@ describe("mass_assignment inside a wrapper object", () => {
     const adminByDefault = record({ ...signup, id: "base", body: { role: "admin" } });
     expect(mass_assignment(ctx({ ...signup, requestBody: { user: { role: "admin" } }, body: { role: "admin" } }, { others: [adminByDefault, me], params })).status).toBe("skipped");
     expect(mass_assignment(ctx({ ...signup, status: 400, requestBody: { user: { role: "admin" } }, body: { errors: [] } }, { others: [base], params })).status).toBe("passed");
+  });
+});
+
+describe("mass_assignment: details", () => {
+  it("needs a property that was sent; an explicit injected value; nested pointers and escaped names", () => {
+    expect(mass_assignment(ctx({ ...create, requestBody: { name: "Rex" } })).status).toBe("skipped");
+    expect(mass_assignment(ctx({ ...create, requestBody: { name: "Rex" }, body: { role: "admin" } }, { params: { property: "role" } })).status).toBe("skipped");
+    expect(mass_assignment(ctx({ ...create, requestBody: { name: "Rex" }, body: { role: "admin" } }, { params: { property: "role", injected: "admin" } })).status).toBe("failed");
+    expect(mass_assignment(ctx({ ...create, requestBody: { "a/b": 1 }, body: { "a/b": 1 } }, { params: { property: "a/b" } })).signature).toBe("property:/a~1b");
+    expect(mass_assignment(ctx({ ...create, requestBody: { "a~b": 1 }, body: { "a~b": 1 } }, { params: { property: "a~b" } })).signature).toBe("property:/a~0b");
+  });
+  it("a property documented in a nested writable object is writable; one declared readOnly is not", () => {
+    expect(mass_assignment(ctx({ ...create, requestBody: { owner: { name: "Ann" } }, body: { owner: { name: "Ann" } } }, { params: { property: "/owner/name" } })).status).toBe("skipped");
+    expect(mass_assignment(ctx({ ...create, requestBody: { owner: { admin: true } }, body: { owner: { admin: true } } }, { params: { property: "/owner/admin" } })).status).toBe("failed");
+    expect(mass_assignment(ctx({ ...create, requestBody: { id: 9 }, body: { id: 9 } }, { params: { property: "id" } })).status).toBe("failed");
+    // an operation without a documented JSON body judges any property
+    expect(mass_assignment(ctx({ method: "POST", path: "/login", status: 200, requestBody: { name: "x" }, body: { name: "x" } }, { params: { property: "name" } })).status).toBe("failed");
+  });
+  it("a failed or non-JSON read, a failed baseline, requireRead", () => {
+    const sent = { ...create, id: "create", requestBody: { role: "admin" }, body: { id: 7, role: "admin" } };
+    const read = (status: number, body: unknown) => record({ id: "read", method: "GET", path: "/pets/{petId}", urlPath: "/pets/7", status, body });
+    expect(mass_assignment(ctx(sent, { others: [read(404, { role: "admin" })], params: { property: "role", readStep: "read" } })).status).toBe("failed");
+    expect(mass_assignment(ctx(sent, { others: [read(200, "role=admin")], params: { property: "role", readStep: "read" } })).status).toBe("failed");
+    expect(mass_assignment(ctx(sent, { others: [read(404, { role: "admin" })], params: { property: "role", readStep: "read", requireRead: true } })).status).toBe("skipped");
+    const refusedBaseline = record({ id: "base", ...create, status: 400, body: { role: "admin" } });
+    expect(mass_assignment(ctx(sent, { others: [refusedBaseline], params: { property: "role", baselineStep: "base" } })).status).toBe("failed");
+    const notStored = mass_assignment(ctx(sent, { others: [read(200, { id: 7 })], params: { property: "role", readStep: "read" } }));
+    expect(notStored).toMatchObject({ status: "passed", message: "/role was not stored (read returns nothing)" });
+    expect(mass_assignment(ctx(sent, { others: [read(200, { id: 7, role: "user" })], params: { property: "role", readStep: "read" } })).message).toBe('/role was not stored (read returns "user")');
+    expect(mass_assignment(ctx({ ...sent, status: 302 }, { params: { property: "role" } })).message).toBe("the write was rejected (302)");
+    expect(mass_assignment(ctx(sent, { params: { property: "role" } })).message).toBe('POST /pets accepted the client-supplied /role="admin" (echoed in the 201 response)');
+  });
+});
+
+describe("excessive_data_exposure: details", () => {
+  const me = { method: "GET", path: "/me" };
+  const expose = (body: unknown, extra: Record<string, unknown> = {}) => excessive_data_exposure(ctx({ ...me, body, ...extra }));
+  it("only successful JSON objects and arrays are examined", () => {
+    expect(expose({ password: "hunter22" }, { status: 400 }).status).toBe("skipped");
+    expect(expose({ password: "hunter22" }, { status: 302 }).status).toBe("skipped");
+    expect(expose("password=hunter22").status).toBe("skipped");
+    expect(expose(null).status).toBe("skipped");
+    expect(expose(7).status).toBe("skipped");
+  });
+  it("secret names, masked values, numbers, and names that only look like secrets", () => {
+    expect(expose({ pin: 1234 })).toMatchObject({ status: "failed", signature: "secret:/pin" });
+    expect(expose({ apiKey: "  " }).status).toBe("passed");
+    for (const masked of ["xxxx", "••••", "###", "[REDACTED]", "hidden", "masked", "null", "none", "---"]) expect(expose({ apiKey: masked }).status, masked).toBe("passed");
+    expect(expose({ apiKey: "x-1" }).status).toBe("failed");
+    expect(expose({ apiKey: true }).status).toBe("passed");
+    for (const name of ["user_password", "db_secretkey", "rsaPrivateKey", "sha_passwordhash"]) expect(looksSecret(name), name).toBe(true);
+  });
+  it("password names: a policy, expiry or hint is not a password", () => {
+    for (const name of ["newPassword", "password_digest", "passphrase", "encrypted_password", "userPassword", "pwdHash"]) expect(isPasswordName(name), name).toBe(true);
+    for (const name of ["passwordRules", "passwordLength", "passwordExpiry", "passwordReset", "passwordSet", "passwordHint", "passwordRequired", "passwordStrength", "password_rule"]) expect(isPasswordName(name), name).toBe(false);
+    expect(isPasswordName("resetPasswordHash")).toBe(true);
+    expect(isCredentialHashName("pinDigest")).toBe(true);
+    expect(isCredentialHashName("otp_salt")).toBe(true);
+    expect(isCredentialHashName("fileHash")).toBe(false);
+    expect(isCredentialHashName("secretary")).toBe(false);
+  });
+  it("the form of a stored password", () => {
+    expect(passwordForm("$2y$10$short")).toBe("a bcrypt hash");
+    expect(passwordForm("$argon2i$broken")).toBe("an Argon2 hash");
+    expect(passwordForm("scrypt:x")).toBe("an scrypt hash");
+    expect(passwordForm("pbkdf2$x")).toBe("a PBKDF2 hash");
+    expect(passwordForm("{SMD5}x")).toBe("an LDAP hash");
+    expect(passwordForm("a".repeat(40))).toBe("a SHA-1 hex digest");
+    expect(passwordForm("a".repeat(96))).toBe("a SHA-384/512 hex digest");
+    expect(passwordForm("a".repeat(128))).toBe("a SHA-384/512 hex digest");
+    expect(passwordForm("a".repeat(100))).toBe("plaintext");
+    expect(passwordForm(" hunter2 ")).toBe("plaintext");
+    expect(saltedHashForm("$1$saltsalt$" + "c".repeat(22))).toBe("a crypt(3) hash");
+    expect(saltedHashForm("{PBKDF2-SHA256}" + "d".repeat(20))).toBe("an LDAP hash");
+    expect(saltedHashForm("$7$" + "e".repeat(12))).toBe("an scrypt hash");
+    expect(saltedHashForm("$pbkdf2-sha512$25000$c2FsdA$" + "f".repeat(20))).toBe("a PBKDF2 hash");
+    expect(saltedHashForm("argon2$$argon2id$v=19$m=512,t=2,p=2$abc")).toBe("an Argon2 hash");
+    expect(saltedHashForm("bcrypt_sha256$$2b$12$" + "g".repeat(53))).toBe("a bcrypt hash");
+    expect(saltedHashForm("$2b$12$" + "g".repeat(52))).toBeUndefined();
+  });
+  it("the message: what leaked, the three first of them, to whom; the worst kind names the signature", () => {
+    const many = expose({ apiKey: "k1", accessToken: "t1", ssn: "1", cvv: "2" });
+    expect(many.message).toBe("GET /me exposes secret-looking /apiKey, secret-looking /accessToken, secret-looking /ssn (+1 more)");
+    const worst = expose({ apiKey: "k1", password: "hunter22" });
+    expect(worst.signature).toBe("password:/password");
+    expect(worst.message).toContain("password field /password (plaintext)");
+    const anonymous = excessive_data_exposure(ctx({ ...me, body: { apiKey: "k1" }, identity: null }));
+    expect(anonymous.message).toContain(" to a caller without credentials");
+    const c = ctx({ method: "GET", path: "/pets/{petId}", urlPath: "/pets/1", body: { id: 1, name: "Rex", password: "pw1" }, identity: null });
+    expect(excessive_data_exposure(c).message).toBe("GET /pets/{petId} exposes writeOnly /password");
+    const publicOp = ctx({ method: "GET", path: "/things/{id}", urlPath: "/things/1", body: { id: 1, apiSecret: "s" } });
+    expect(excessive_data_exposure(publicOp).message).toContain(" to a caller without credentials");
+    expect(excessive_data_exposure(ctx({ method: "GET", path: "/pets", body: [{ id: 1, name: "Rex", password: "" }] })).status).toBe("passed");
+  });
+  it("walks nested objects and lists, up to a limit of ten findings", () => {
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { x: nest(depth - 1, leaf) });
+    expect(expose({ data: { users: [{ id: 1, password: "p1" }] } }).signature).toBe("password:/data/users/*/password");
+    const ten = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, { apiKey: `v${i}` }]));
+    expect(expose(ten).message).toContain("(+7 more)");
+    expect(expose(nest(11, { apiKey: "v" })).status).toBe("failed");
+    expect(expose(nest(13, { apiKey: "v" })).status).toBe("passed");
+    expect(excessive_data_exposure(ctx({ method: "POST", path: "/login", body: { data: { accessToken: "t" } } })).status).toBe("passed");
+    expect(excessive_data_exposure(ctx({ method: "POST", path: "/login", body: { apiKey: "t" } })).status).toBe("failed");
   });
 });

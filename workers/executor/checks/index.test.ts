@@ -36,3 +36,24 @@ describe("check registry", () => {
     expect(await runCheck({ name: "unsupported_method" }, broken)).toMatchObject({ status: "skipped" });
   });
 });
+
+describe("runCheck outcomes", () => {
+  it("a failure without its own severity or signature takes the catalog's severity and the check's name", async () => {
+    const outcome = await runCheck({ name: "use_after_free" }, ctx({ status: 200 }));
+    expect(outcome.status).toBe("skipped");
+    expect(outcome).not.toHaveProperty("severity");
+    const failed = await runCheck({ name: "max_response_time" }, ctx({ durationMs: 900 }, { maxResponseTimeMs: 500 }));
+    expect(failed).toMatchObject({ status: "failed", severity: CHECK_CATALOG.max_response_time.severity, signature: "exceeded" });
+    const own = await runCheck({ name: "unsupported_method" }, ctx({ method: "PATCH", path: "/pets", status: 405 }));
+    expect(own).toMatchObject({ status: "failed", severity: "info" });
+    const passed = await runCheck({ name: "not_a_server_error" }, ctx({ status: 200 }));
+    expect(passed).toEqual({ check: "not_a_server_error", stepId: "s1", status: "passed", message: "200 is not a server error" });
+  });
+  it("names the check and why it crashed", async () => {
+    const unknown = await runCheck({ name: "nope" as never }, ctx({ status: 200 }));
+    expect(unknown.message).toBe('unknown check "nope"');
+    const broken = ctx({ status: 200 });
+    (broken as { request: unknown }).request = undefined;
+    expect((await runCheck({ name: "unsupported_method" }, broken)).message).toMatch(/^check crashed: .+/);
+  });
+});
