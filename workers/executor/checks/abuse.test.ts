@@ -85,3 +85,79 @@ describe("weak_jwt_secret", () => {
     expect((await judge("Basic YWxpY2U6c2VjcmV0")).status).toBe("skipped");
   });
 });
+
+describe("abuse: details", () => {
+  const known = wrong("known", "anna_42", 401, { message: "wrong username or password" });
+  it("user_enumeration: without an answered known step nothing is compared; a 2xx is a wrong password accepted", () => {
+    expect(user_enumeration(ctx(wrong("unknown", "nobody_9", 401, { message: "x" }), { params: { knownStep: "known" } })).status).toBe("skipped");
+    expect(user_enumeration(ctx(wrong("unknown", "nobody_9", 401, { message: "x" }))).status).toBe("skipped");
+    const accepted = user_enumeration(ctx(wrong("unknown", "nobody_9", 200, { token: "t" }), { others: [known], params: { knownStep: "known" } }));
+    expect(accepted.status).toBe("skipped");
+    expect(accepted.message).toContain("a wrong password was accepted");
+    expect(user_enumeration(ctx(wrong("unknown", "nobody_9", 401, { message: "wrong username or password" }), { others: [wrong("known", "anna_42", 503, "down")], params: { knownStep: "known" } })).status).toBe("skipped");
+    const noisyRepeat = wrong("repeat", "anna_42", 429, { message: "slow" });
+    expect(user_enumeration(ctx(wrong("unknown", "nobody_9", 401, { message: "wrong username or password" }), { others: [known, noisyRepeat], params: { knownStep: "known", repeatStep: "repeat" } })).status).toBe("skipped");
+  });
+  it("user_enumeration masks the caller's input, ids, hex, numbers and times; not other text", () => {
+    const judge = (a: unknown, b: unknown, status = 401) => user_enumeration(ctx(wrong("unknown", "nobody_9", status, b), { others: [wrong("known", "anna_42", status, a)], params: { knownStep: "known" } })).status;
+    expect(judge({ message: "no login for anna_42" }, { message: "no login for nobody_9" })).toBe("passed");
+    expect(judge({ message: "ref 3f2b8a90-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }, { message: "ref 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b" })).toBe("passed");
+    expect(judge({ message: "ref 0123456789abcdef01" }, { message: "ref fedcba98765432100f" })).toBe("passed");
+    expect(judge({ message: "attempt 3 of 5" }, { message: "attempt 4 of 5" })).toBe("passed");
+    expect(judge({ message: "x", timestamp: "2024-01-01" }, { message: "x", timestamp: "2025-02-02" })).toBe("passed");
+    expect(judge({ message: "x", trace_id: "a" }, { message: "x", trace_id: "b" })).toBe("passed");
+    expect(judge({ message: "x", at: "a" }, { message: "x", at: "b" })).toBe("passed");
+    expect(judge({ message: "x", kind: "a" }, { message: "x", kind: "b" })).toBe("failed");
+    expect(judge({ message: "x", flag: true }, { message: "x", flag: "true" })).toBe("failed");
+    expect(judge({ message: "x", list: [] }, { message: "x" })).toBe("failed");
+    expect(judge({ message: "x", v: null }, { message: "x", v: 1 })).toBe("failed");
+    expect(judge("Wrong password for anna_42", "Wrong password for nobody_9")).toBe("passed");
+    expect(judge("Wrong password", "No such user")).toBe("failed");
+    expect(judge({ message: "x" }, "x")).toBe("failed");
+    expect(user_enumeration(ctx(wrong("unknown", "nobody_9", 404, { m: 1 }), { others: [wrong("known", "anna_42", 401, { m: 1 })], params: { knownStep: "known" } })).message).toBe(
+      "POST /login answered 404 for an account that does not exist and 401 for an existing one with a wrong password: anyone can tell which accounts exist",
+    );
+  });
+  it("auth_rate_limit: the burst's prefix, rate headers by name, a success inside the burst, the duration", () => {
+    const burst = (n: number, prefix = "attempt-", at: (i: number) => Partial<StepSpec> = () => ({})) =>
+      Array.from({ length: n }, (_, i) => wrong(`${prefix}${i}`, "anna_42", 401, { message: "wrong" }, { durationMs: 100, ...at(i) }));
+    const judge = (steps: ReturnType<typeof record>[], params: Record<string, unknown> = {}) => auth_rate_limit(ctx(steps[steps.length - 1], { others: steps.slice(0, -1), params }));
+    expect(judge(burst(20)).status).toBe("failed");
+    expect(judge(burst(19)).message).toBe("only 19 attempts completed (at least 20 needed)");
+    expect(judge(burst(25, "try-"), { attemptPrefix: "try-" }).status).toBe("failed");
+    expect(judge(burst(25, "try-")).status).toBe("skipped");
+    expect(judge(burst(25)).message).toBe("25 failed sign-ins in 2.5 s on POST /login all answered 401, with no 429, Retry-After, rate-limit header or lockout: passwords can be guessed at full speed");
+    for (const name of ["Retry-After", "X-RateLimit-Remaining", "RateLimit-Limit", "x-rate-limit-reset", "ratelimit"]) expect(judge(burst(25, "attempt-", (i) => (i === 7 ? { headers: { [name]: "1" } } : {}))).status, name).toBe("passed");
+    expect(judge(burst(25, "attempt-", (i) => (i === 7 ? { headers: { "x-ratelimiter": "1" } } : {}))).status).toBe("failed");
+    expect(judge(burst(25, "attempt-", (i) => (i === 7 ? { status: 200, body: { token: "t" } } : {}))).status).toBe("skipped");
+    expect(judge(burst(25, "attempt-", (i) => (i === 7 ? { status: 403 } : {}))).message).toContain("answers changed after 8 attempts (401 → 403)");
+  });
+  it("auth_rate_limit on a token endpoint judges refusals that name the client: 401, invalid_grant, unauthorized_client; a 429 first is throttling", () => {
+    const tokenBurst = (status: number, body: unknown) => Array.from({ length: 25 }, (_, i) => record({ id: `attempt-${i}`, method: "POST", path: "/oauth/token", status, body, identity: null }));
+    const judge = (steps: ReturnType<typeof record>[]) => auth_rate_limit(ctx(steps[steps.length - 1], { others: steps.slice(0, -1), params: { oauth: true } })).status;
+    expect(judge(tokenBurst(400, { error: "invalid_grant" }))).toBe("failed");
+    expect(judge(tokenBurst(400, { error: "unauthorized_client" }))).toBe("failed");
+    expect(judge(tokenBurst(401, { error: "whatever" }))).toBe("failed");
+    expect(judge(tokenBurst(429, { error: "slow_down" }))).toBe("passed");
+    expect(judge(tokenBurst(500, "boom"))).toBe("skipped");
+    expect(judge(tokenBurst(200, { access_token: "t" }))).toBe("skipped");
+  });
+  it("weak_jwt_secret: tokens in any header or cookie, at most four, named in the message", async () => {
+    const { SignJWT } = await import("jose");
+    const sign = (secret: string, alg = "HS256") => new SignJWT({ sub: "anna" }).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+    const judge = (requestHeaders: Record<string, string>, identity: string | null = "alice", status = 200) => weak_jwt_secret(ctx({ method: "GET", path: "/pets", status, requestHeaders, identity }));
+    const weak = await sign("secret", "HS384");
+    const inCookie = await judge({ Cookie: `session=${weak}` }, null, 401);
+    expect(inCookie).toMatchObject({ status: "failed", signature: "secret:HS384" });
+    expect(inCookie.message).toBe("the HS384 JWT the request sends in Cookie is signed with a common secret from Sentinel's dictionary: anyone can sign tokens for any user or role");
+    expect((await judge({ Authorization: `Bearer ${weak}` })).message).toContain('identity "alice" sends in Authorization');
+    expect((await judge({ Authorization: `Bearer ${weak}` })).message).toContain("and GET /pets accepted it (200)");
+    const strong = await sign("ckbk-7f3e9a1c54d2b8e06a9f1d3c7b5e2a4f8c0d6e9b1a3f5c7e");
+    const two = await judge({ Authorization: `Bearer ${strong}`, "X-Refresh": strong });
+    expect(two).toMatchObject({ status: "passed", message: "no common secret signs the HS256, HS256 tokens" });
+    const many = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`x-t${i}`, strong]));
+    expect((await judge({ ...many, "x-t9": weak })).status).toBe("passed");
+    const rs = `${btoa(JSON.stringify({ alg: "RS256" })).replace(/=+$/, "")}.${btoa(JSON.stringify({ sub: "a" })).replace(/=+$/, "")}.${"s".repeat(20)}`;
+    expect((await judge({ Authorization: `Bearer ${rs}` })).status).toBe("skipped");
+  });
+});

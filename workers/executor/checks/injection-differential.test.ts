@@ -72,3 +72,48 @@ describe("sql_injection time pairs", () => {
     expect(run({ baseline: 1200, payload: 2050, zero: 30, again: 2010, zeroAgain: 25 }).status).toBe("passed");
   });
 });
+
+describe("sql_injection differential details", () => {
+  it("a step of the pair without a response: no comparison, no evidence", () => {
+    const others = [get("baseline", items()), get("false", items())];
+    expect(sql_injection(ctx(get("payload", items(1, 2)), { others, params: pairParams })).status).toBe("passed");
+  });
+  it("the message counts what each value returned, and quotes the payload and where it went", () => {
+    const result = pair(items(1), items(), items(1, 2, 3), items(1));
+    expect(result.message).toBe('the tautology "zq\' OR \'1\'=\'1\' -- " in query.q returned 3 records where the benign value returned 1, its falsehood 0 and the unquoted control 1: the input is interpreted as SQL');
+    const fresh = pair(items(1, 2), items(), items(7, 8), items());
+    expect(fresh.message).toContain("2 record(s) no other value returned (id=7, id=8), 2 in all where the benign value returned 2");
+    const pet = (id: number) => ({ id, name: `pet ${id}` });
+    expect(pair(pet(4), { title: "nf" }, pet(1), { title: "nf" }, pet(1), { falsy: 404, control: 404 }).message).toContain("record id=1 where the benign value got record id=4, its falsehood 404 and the unquoted control 404");
+  });
+  it("a benign answer that is no listing, fewer records than the benign value, or a repeat of another single record: no evidence", () => {
+    expect(pair({ message: "ok" }, items(), items(1, 2), items()).status).toBe("passed");
+    expect(pair(items(1, 2, 3), items(), items(7, 8), items()).status).toBe("passed");
+    const pet = (id: number) => ({ id, name: `pet ${id}` });
+    expect(pair(pet(4), { title: "nf" }, pet(1), { title: "nf" }, pet(2), { falsy: 404, control: 404 }).status).toBe("passed");
+    expect(pair(pet(4), { color: "x" }, pet(1), { title: "nf" }, pet(1), { control: 404 }).status).toBe("passed");
+    expect(pair(pet(4), pet(5), pet(1), { title: "nf" }, pet(1), { control: 404 }).status).toBe("passed");
+  });
+  it("reported totals: the tautology's must exceed every other, the repeat's too; a total smaller than the page is no total", () => {
+    const page = (total: number, ...ids: number[]) => ({ ...items(...ids), total });
+    expect(pair(page(40, 1, 2), page(0), page(41, 1, 2), page(0)).status).toBe("failed");
+    expect(pair(page(40, 1, 2), page(0), page(90, 1, 2), page(0), page(40, 1, 2)).status).toBe("passed");
+    expect(pair(page(40, 1, 2), page(0), page(90, 1, 2), items()).status).toBe("passed");
+    expect(pair(page(40, 1, 2), page(0), { ...items(1, 2), total: 1 }, page(0)).status).toBe("passed");
+    expect(pair(page(40, 1, 2), page(0), { ...items(1, 2), count: 90 }, page(0)).status).toBe("failed");
+    expect(pair(page(40, 1, 2), page(0), { ...items(1, 2), total: 90.5 }, page(0)).status).toBe("passed");
+  });
+});
+
+describe("time-based evidence details", () => {
+  it("the message gives each duration, and the payload must take 90% of the delay on both tries", () => {
+    const params = { payload: "x", location: "query.q", engine: "mysql", delayMs: 2000, baselineStep: "baseline", controlStep: "zero", repeatStep: "again" };
+    const judge = (payload: number, again: number) => sql_injection(ctx(get("payload", items(), 200, payload), { others: [get("baseline", items(), 200, 20), get("zero", items(), 200, 30), get("again", items(), 200, again)], params }));
+    expect(judge(2050.4, 2010).message).toContain("took 2050 ms (again 2010 ms) vs 20 ms baseline, the same text sleeping 0 s took 30 ms (payload delay 2000 ms)");
+    expect(judge(1800, 1800).status).toBe("failed");
+    expect(judge(1799, 1800).status).toBe("passed");
+    expect(judge(1800, 1799).status).toBe("passed");
+    const alone = sql_injection(ctx(get("payload", items(), 200, 2100), { others: [get("baseline", items(), 200, 20)], params: { delayMs: 2000, baselineStep: "baseline" } }));
+    expect(alone.message).toBe("time-based SQL injection: took 2100 ms vs 20 ms baseline (payload delay 2000 ms)");
+  });
+});
