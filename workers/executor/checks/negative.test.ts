@@ -138,3 +138,49 @@ describe("unsupported_method", () => {
     expect(unsupported_method(ctx({ method: "HEAD", path: "/pets", status: 200 })).status).toBe("skipped");
   });
 });
+
+describe("negative checks: guards the mutants showed unpinned", () => {
+  const negative = (spec: Parameters<typeof ctx>[0], params: Record<string, unknown>, others: ReturnType<typeof record>[] = []) => negative_data_rejection(ctx(spec, { kind: "negative", params, others }));
+  const list = (id: string, ids: number[]) => record({ id, path: "/pets", status: 200, body: ids.map((n) => ({ id: n })) });
+  const probe = (ids: number[] | unknown, others: ReturnType<typeof record>[], extra: Record<string, unknown> = {}) =>
+    negative({ id: "probe", path: "/pets", query: "limit=-1", status: 200, body: Array.isArray(ids) ? ids.map((n) => ({ id: n })) : ids }, { ignoredStep: "without", clampedStep: "clamped", ...extra }, others);
+  const without = list("without", [1, 2, 3]);
+  const clamped = list("clamped", [1]);
+  it("negative_data_rejection: an empty expectedStatuses is the default judgement; any listed status is expected", () => {
+    expect(negative({ ...create, status: 404 }, { expectedStatuses: [] }).status).toBe("passed");
+    expect(negative({ ...create, status: 422 }, { expectedStatuses: [400, 422] }).status).toBe("passed");
+    expect(negative({ ...create, status: 201 }, {}).signature).toBe("accepted");
+    expect(probe([1, 2], [without, clamped]).signature).toBe("accepted");
+  });
+  it("lenient verdicts need both comparison steps and a listing from each", () => {
+    expect(probe([1, 2], [without, clamped], { clampedStep: undefined }).status).toBe("skipped");
+    expect(probe([1, 2], [without, clamped], { ignoredStep: "nope" }).status).toBe("skipped");
+    expect(probe({ message: "done" }, [without, clamped]).status).toBe("skipped");
+    expect(negative({ ...create, status: 201 }, { echoProperty: "extra" }).status).toBe("passed");
+  });
+  it("a collection that changed while probing: grown means longer and keeping every record", () => {
+    expect(probe([1, 2], [without, clamped, list("again", [3, 2, 1])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+    expect(probe([1, 2], [without, clamped, list("again", [1, 2, 4, 5])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+    expect(probe([1, 2, 3, 9], [without, clamped, list("again", [1, 2, 3, 4])], { ignoredAgainStep: "again" }).status).toBe("failed");
+  });
+  it("positive_data_acceptance: credential endpoints and taken values excuse 400 and 422 only; the whole body is searched", () => {
+    expect(positive_data_acceptance(ctx({ method: "POST", path: "/login", status: 422 })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ method: "POST", path: "/login", status: 418 })).status).toBe("failed");
+    expect(positive_data_acceptance(ctx({ ...create, status: 400, body: { message: "email already exists" } })).status).toBe("skipped");
+    expect(positive_data_acceptance(ctx({ ...create, status: 418, body: { message: "email already exists" } })).status).toBe("failed");
+    expect(positive_data_acceptance(ctx({ ...create, status: 400, body: "x".repeat(2000) + " already exists" })).status).toBe("failed");
+    const result = positive_data_acceptance(ctx({ ...create, status: 422, body: `bad\n\n   value ${"y".repeat(200)}` }));
+    expect(result.message).toBe(`POST /pets rejected schema-valid data with 422: bad value ${"y".repeat(86)}`);
+    expect(positive_data_acceptance(ctx({ ...create, status: 400 }, { params: { baselineStep: 5 } })).status).toBe("failed");
+  });
+  it("missing_required_header: no header named, or a redirect: no verdict", () => {
+    expect(missing_required_header(ctx({ ...create, status: 201 })).status).toBe("skipped");
+    expect(missing_required_header(ctx({ ...create, status: 201 }, { params: { header: 5 } })).status).toBe("skipped");
+    expect(missing_required_header(ctx({ ...create, status: 302 }, { params: { header: "X-Request-Id" } })).status).toBe("skipped");
+    expect(missing_required_header(ctx({ ...create, status: 500 }, { params: { header: "X-Request-Id" } })).status).toBe("skipped");
+  });
+  it("unsupported_method: OPTIONS is the frameworks'", () => {
+    expect(unsupported_method(ctx({ method: "OPTIONS", path: "/pets", status: 200 })).status).toBe("skipped");
+    expect(unsupported_method(ctx({ method: "HEAD", path: "/login", status: 200 })).status).toBe("failed");
+  });
+});
