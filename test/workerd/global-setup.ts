@@ -19,7 +19,11 @@
  *   /s/<tenant>/…  the sessions target (sessions-target.ts: signup, login, notes; tokens that expire, users that vanish)
  *
  * Beside it: inject("deadUrl") accepts connections and never answers, inject("closedUrl") is a
- * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down.
+ * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down,
+ * inject("freezeUrl") serves like the target until it gets a /hang/... request: that one's
+ * handler awaits its data for a moment, then spins, as a single-threaded server stuck in
+ * catastrophic regex backtracking does — from then on nothing is answered (requests in flight,
+ * new ones, a GET of the base URL) until the main target's /__thaw.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
@@ -35,6 +39,7 @@ declare module "vitest" {
     deadUrl: string;
     closedUrl: string;
     phoenixUrl: string;
+    freezeUrl: string;
     /** the demo API (examples/demo-api): clean, and with only the regression fault items-page-offset-reset; its spec text */
     demoUrl: string;
     demoRegressionUrl: string;
@@ -70,6 +75,8 @@ const arrivals = new Map<string, number[]>();
 
 /** Takes the phoenix server down for `ms`; set by setup(). */
 let phoenixDown: (ms: number) => void = () => undefined;
+/** Makes the freeze server answer again; set by setup(). */
+let thaw: () => void = () => undefined;
 
 function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
   const url = new URL(req.url ?? "/", "http://localhost");
@@ -77,6 +84,11 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
   if (handleSessions(req, res, url)) return;
   if (path === "/__phoenix") {
     phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
+    res.writeHead(204).end();
+    return;
+  }
+  if (path === "/__thaw") {
+    thaw();
     res.writeHead(204).end();
     return;
   }
@@ -219,6 +231,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("phoenixUrl", `http://127.0.0.1:${await listen(phoenix)}`);
   phoenixDown = (ms) => (outage = { ms });
 
+  // answers like the target until a /hang/ request spins it; answers held when it froze never go out
+  let frozen = false;
+  const freeze = createServer((req, res) => {
+    if (frozen) return;
+    if (new URL(req.url ?? "/", "http://localhost").pathname.startsWith("/hang/")) {
+      setTimeout(() => (frozen = true), 200);
+      return;
+    }
+    const end = res.end.bind(res);
+    res.end = ((...args: Parameters<typeof end>) => (frozen ? res : end(...args))) as typeof res.end;
+    handle(req, res, hits);
+  });
+  freeze.on("connection", (socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
+  project.provide("freezeUrl", `http://127.0.0.1:${await listen(freeze)}`);
+  thaw = () => (frozen = false);
+
   const demo = await startDemoApi({ port: 0, variant: "clean" });
   const demoRegression = await startDemoApi({ port: 0, variant: "buggy", faults: ["items-page-offset-reset"] });
   project.provide("demoUrl", demo.url);
@@ -229,6 +257,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await Promise.all([demo.close(), demoRegression.close()]);
     for (const socket of sockets) socket.destroy();
-    await Promise.all([server, dead, phoenix].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([server, dead, phoenix, freeze].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   };
 }

@@ -5,6 +5,7 @@
  * back while the circuit is open is probed (half-open) and the run completes.
  */
 
+import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { resultRows, simpleCases, startRunWithCases, waitForTerminal } from "./runs-helpers";
@@ -65,6 +66,27 @@ describe("target circuit breaker", () => {
     const circuit = await stub.circuitState();
     expect(circuit).toMatchObject({ state: "closed", opened: 1 });
     expect(counts.errored ?? 0).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a request that stops the whole target is named, with its curl, when the circuit trips — whichever task ran it", async () => {
+    await fetch(`${inject("targetUrl")}/__thaw`);
+    // like a single-threaded server spinning on one input: after /hang/ nothing is answered, the probes
+    // neither. The spin opens a task whose other cases are still to run (in flight, or held by the open
+    // circuit) when the circuit trips: the culprit's result must not be lost with theirs.
+    const ok = simpleCases(200, "ok", { delay: "100" });
+    const spin = { ...simpleCases(1, "hang")[0], id: "c0032-spin" };
+    const cases = [...ok.slice(0, 32), spin, ...ok.slice(32)];
+    const { runId } = await startRunWithCases(cases, { timeoutMs: 2000, concurrency: 3, circuitBreaker: 3 }, inject("freezeUrl"));
+    const run = await waitForTerminal(runId, 55_000);
+    await fetch(`${inject("targetUrl")}/__thaw`);
+    expect(run.error).toMatch(/^target unreachable: no response \(timeout\) within 2000 ms /);
+    const rows = await resultRows(runId);
+    expect(rows.find((r) => r.case_id === spin.id)?.status).toBe("failed");
+    const { results: findings } = await env.DB.prepare(`SELECT "check", severity, operation_id, data FROM findings WHERE run_id = ?`).bind(runId).all<{ check: string; severity: string; operation_id: string; data: string }>();
+    // the one request in flight when the target stopped — not those sent after it, waiting behind it
+    expect(findings.map((f) => [f.check, f.severity, f.operation_id])).toEqual([["max_response_time", "high", "get_hang"]]);
+    expect(findings[0].data).toMatch(/curl .*\/hang\/0/);
+    expect(findings[0].data).toContain("the target stopped answering while it was in flight");
   });
 
   it("limits.circuitBreaker 0 turns the breaker off: every case is tried", async () => {

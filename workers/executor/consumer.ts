@@ -16,6 +16,7 @@ import { buildFindings } from "./findings";
 import { observationCollector, type ObservationCollector } from "./observations";
 import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { runCase, type IdentityGuard } from "./run-case";
+import { watchRegistry, type TargetWatch } from "./target-watch";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
 /** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
@@ -64,8 +65,8 @@ interface RunSetup {
   fetch: ReturnType<typeof disciplinedFetch>;
   /** the target's circuit as last heard from the run (updated on every report and poll) */
   circuit: CircuitView;
-  /** when the target last answered (run-case.ts: a request in flight when it stopped answering is named) */
-  target: { lastAnswerAt?: number };
+  /** the run's requests in this isolate, all invocations: which one the target stopped on (target-watch.ts) */
+  target: TargetWatch;
   /** one poll loop per invocation while the circuit is open; every held case awaits it */
   verdict?: Promise<void>;
   /** identity health: the run's answers about identities whose requests failed (keeper.ts) */
@@ -93,6 +94,9 @@ function identityGuard(env: Env, runId: string, ctx: RunContext, retired: Record
     },
   };
 }
+
+/** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
+const targetWatch = watchRegistry();
 
 /** While the circuit is open, held cases ask the run this often whether the probes decided. */
 const CIRCUIT_POLL_MS = 250;
@@ -146,7 +150,7 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
       maxHoldMs: ctx.limits.timeoutMs + 5000,
     }),
     circuit: ctx.circuit ?? { state: "closed", failures: 0, opened: 0 },
-    target: {},
+    target: targetWatch(runId),
   };
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
@@ -198,12 +202,26 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   const done = fresh ? new Set<string>() : await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
   const outcomes: CaseOutcome[] = [];
+  // one D1 round trip for the whole message, except when the target stops answering: once the
+  // circuit trips, the run records every case without a row as skipped, so what is done (the
+  // culprit of a hang among it) is written before a failure is reported or a case is held.
+  // A redelivery finds the rows and writes nothing twice.
+  const flush = async (also: D1PreparedStatement[] = []) => {
+    const batch = outcomes.splice(0);
+    const written = await writeCaseOutcomes(env.DB, batch, also);
+    batch.forEach(({ result }, i) => {
+      if (!written[i]) return;
+      summary.requests += result.exchanges.length;
+      summary[result.status] += 1;
+    });
+  };
   const observations = observationCollector(ctx.identities);
   await mapWithConcurrency(pending, pending.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult | undefined;
     try {
+      if (setup.circuit.state !== "closed" && outcomes.length > 0) await flush();
       if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, setup, observations);
     } finally {
       releaseCase();
@@ -211,17 +229,12 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     }
     // the circuit tripped: the run has recorded this case as skipped (target unreachable)
     if (!result) return;
-    await reportTarget(env, task.runId, setup, result);
     outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
+    if (noAnswer(result)) await flush();
+    await reportTarget(env, task.runId, setup, result);
   });
-  // one D1 round trip for the whole message, its observations (for invariant inference) included;
-  // a redelivery finds the rows and writes nothing twice
-  const written = await writeCaseOutcomes(env.DB, outcomes, observationInserts(env.DB, ctx.orgId, task.runId, observations.rows()));
-  outcomes.forEach(({ result }, i) => {
-    if (!written[i]) return;
-    summary.requests += result.exchanges.length;
-    summary[result.status] += 1;
-  });
+  // the rest, with the task's observations (for invariant inference) in the same batch
+  await flush(observationInserts(env.DB, ctx.orgId, task.runId, observations.rows()));
   await runStub(env, task.runId).taskDone(task.taskId, summary);
 }
 
@@ -244,11 +257,17 @@ async function circuitAllows(env: Env, runId: string, setup: RunSetup): Promise<
   return setup.circuit.state !== "tripped";
 }
 
+/** The case's last request got no answer at all: reported to the run's circuit as a failure. */
+function noAnswer(result: CaseResult): boolean {
+  const last = result.exchanges[result.exchanges.length - 1];
+  return last?.failure !== undefined && !last.response;
+}
+
 /** Tell the run about the target: a request without any answer counts toward its circuit; an answer ends a streak. */
 async function reportTarget(env: Env, runId: string, setup: RunSetup, result: CaseResult): Promise<void> {
   const last = result.exchanges[result.exchanges.length - 1];
   let report: TargetReport | undefined;
-  if (last?.failure && !last.response) report = { failure: { kind: last.failure, message: last.error ?? "no response" } };
+  if (noAnswer(result)) report = { failure: { kind: last.failure!, message: last.error ?? "no response" } };
   else if (last?.response && setup.circuit.failures > 0) report = { ok: true };
   if (!report) return;
   try {

@@ -6,6 +6,7 @@ import { model } from "./checks/test-support";
 import { buildFindings } from "./findings";
 import type { FetchLike } from "./http-client";
 import { runCase, type RunEnv } from "./run-case";
+import { TargetWatch } from "./target-watch";
 
 // a target that stops answering everything (the probe too) once it is sent a long name — as a
 // single-threaded server stuck in catastrophic regex backtracking does; `buggy` off: the clean variant
@@ -50,7 +51,7 @@ const LONG = { name: "a".repeat(5000) };
 
 describe("a request in flight when the target stopped answering", () => {
   it("is named a high denial-of-service finding with its curl", async () => {
-    const target = {};
+    const target = new TargetWatch();
     expect((await runCase(one("read", "get", "/pets/{petId}"), env(target))).status).toBe("passed");
     const testCase = one("long", "post", "/pets", LONG);
     const result = await runCase(testCase, env(target));
@@ -68,13 +69,13 @@ describe("a request in flight when the target stopped answering", () => {
 
   it("names nobody on the clean variant, nor on a target that never answered anything", async () => {
     buggy = false;
-    const target = {};
+    const target = new TargetWatch();
     await runCase(one("read", "get", "/pets/{petId}"), env(target));
     const clean = await runCase(one("long", "post", "/pets", LONG), env(target));
     expect(clean.checks.filter((c) => c.status === "failed")).toEqual([]);
 
     stopped = true; // down from the start: nothing answered before
-    const down = await runCase(one("long", "post", "/pets", LONG), env({}));
+    const down = await runCase(one("long", "post", "/pets", LONG), env(new TargetWatch()));
     expect(down.status).toBe("errored");
     expect(down.checks.filter((c) => c.status === "failed")).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { findOperation, getByPointer, header, jsonValue } from "./checks/support
 import { now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget } from "./target-probe";
 import { alone, sendWatched } from "./liveness";
+import type { TargetWatch, Unanswered } from "./target-watch";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
@@ -44,8 +45,8 @@ export interface RunEnv {
   variables?: Record<string, unknown>;
   /** told of every successful (2xx) step on a documented operation: invariant inference's observations */
   onSuccess?: (record: { operationId: string; request: BuiltRequest; response: ReceivedResponse }) => void;
-  /** shared by the run's cases: when the target last answered any request (Date.now()), see stoppedTarget */
-  target?: { lastAnswerAt?: number };
+  /** shared by the run's cases: which requests the target answered, which it stopped on (stoppedTarget) */
+  target?: TargetWatch;
   /** identity health during the run (orchestrator/auth/keeper.ts); without it every answer is taken as it comes */
   guard?: IdentityGuard;
   /** headers identities had before they were signed in again: redacted like the current ones */
@@ -103,7 +104,6 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     let built: BuiltRequest;
     let sent: Awaited<ReturnType<typeof send>>;
     let startedAt = new Date().toISOString();
-    let sentAt = Date.now();
     try {
       built = await build(step.request, step, env, variables, declared);
       const gone = built.identity !== null ? env.guard?.dead(built.identity) : undefined;
@@ -133,7 +133,6 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
-          sentAt = Date.now();
           sent = await send(built, env);
         }
       }
@@ -153,11 +152,10 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
     order.push(step.id);
 
-    if (sent.response && env.target) env.target.lastAnswerAt = Date.now();
     if (sent.error || !sent.response) {
       const crash = await droppedConnection(built, sent.failure, env);
       if (crash) dropped.push({ check: "not_a_server_error", stepId: step.id, status: "failed", message: crash, signature: "no-answer" });
-      const hang = stoppedTarget(built, sent, sentAt, env);
+      const hang = stoppedTarget(built, sent, env);
       if (hang) dropped.push({ check: "max_response_time", stepId: step.id, status: "failed", message: hang, signature: "liveness", severity: "high" });
       stop = { status: "errored", reason: `step ${step.id}: ${sent.error ?? "no response"}` };
       break;
@@ -270,14 +268,23 @@ function sendOptions(env: RunEnv) {
   return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
 }
 
-function send(built: BuiltRequest, env: RunEnv) {
+async function send(built: BuiltRequest, env: RunEnv) {
   const options = sendOptions(env);
   // any answer to a credential-less GET of the base URL shows the target is still serving
   const probe = async () => {
     const result = await sendRequest({ method: "GET", url: env.baseUrl, headers: {} }, { ...options, maxBodyBytes: 1024, retries: 0 });
     return { status: result.response?.status, error: result.error };
   };
-  return sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
+  const sentAt = Date.now();
+  const ticket = env.target?.sent(sentAt);
+  const sent = await sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
+  if (!env.target || ticket === undefined) return sent;
+  if (sent.response) {
+    env.target.answered(ticket, sentAt + sent.response.durationMs);
+    return sent;
+  }
+  const unanswered: Unanswered = env.target.unanswered(ticket, sent.failure === "timeout");
+  return { ...sent, unanswered };
 }
 
 /**
@@ -297,23 +304,20 @@ async function droppedConnection(built: BuiltRequest, failure: FailureKind | und
   return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
 }
 
-/** a request sent within this long of the target's last answer was in flight while it still answered */
-const IN_FLIGHT_SLACK_MS = 250;
-
 /**
- * A request that got no answer in time while the probe got none either, sent while the target was
- * still answering others (it answered one after, or just before, this was sent): the target stopped
- * answering with this request in flight — the culprit, or in flight beside it. The repeat-alone
- * confirmation is not possible (the target no longer answers; the circuit breaker takes over), so
- * the finding says what was seen. A target down from the start, or one that had stopped before this
- * request was sent, names nobody.
+ * A request that got no answer in time while the probe got none either, and the one the target
+ * stopped on (target-watch.ts: sent while it still answered, no earlier request left unanswered):
+ * the culprit. The repeat-alone confirmation is not possible (the target no longer answers; the
+ * circuit breaker takes over), so the finding says what was seen. Requests that only waited
+ * behind it, a target down from the start, or one that had stopped before the request was sent,
+ * name nobody.
  */
-function stoppedTarget(built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, sentAt: number, env: RunEnv): string | undefined {
+function stoppedTarget(built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, env: RunEnv): string | undefined {
   const live = sent.liveness;
-  const last = env.target?.lastAnswerAt;
-  if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || last === undefined) return undefined;
-  if (sentAt > last + IN_FLIGHT_SLACK_MS) return undefined;
-  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then. Denial of service: one such request can stop the whole target for every client`;
+  const verdict = "unanswered" in sent ? sent.unanswered : undefined;
+  if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || !verdict?.culprit) return undefined;
+  const behind = verdict.behind > 0 ? ` ${verdict.behind} request${verdict.behind === 1 ? "" : "s"} sent after it got no answer either.` : "";
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then, and every request sent before this one had been answered.${behind} Denial of service: one such request can stop the whole target for every client`;
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */
