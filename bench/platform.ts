@@ -6,7 +6,8 @@
  *  2. end-to-end cases per second for a 1,000-case run against a fast local target, beside
  *     autocannon's requests per second against the same target (ratio);
  *  3. wall time from POST /runs to the first stored result (its own 100-case run).
- * `npm run bench -- platform run` skips the spec uploads (1).
+ * `npm run bench -- platform run` skips the spec uploads (1); `npm run bench -- platform upload` does
+ * only them (each upload also prints the workerd CPU seconds it took).
  *
  * The 1,000-case run is timed by the platform's own clock (the run's createdAt → finishedAt) and
  * polled only every 250 ms: in wrangler dev each gateway request costs workerd milliseconds of
@@ -24,6 +25,7 @@ import { generateSyntheticSpec } from "../workers/orchestrator/spec";
 
 const ROOT = join(import.meta.dirname, "..");
 const runOnly = process.argv.includes("run");
+const uploadOnly = process.argv.includes("upload");
 const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 const KEY = "sk_bench_admin_key_000000000000000000";
@@ -201,7 +203,8 @@ async function main() {
     const idle = memory();
     console.log(JSON.stringify({ bench: "workerd-idle", ...idle }));
 
-    if (!runOnly) await uploads(memory);
+    if (!runOnly) await uploads(memory, () => workerdCpuSeconds(workerd));
+    if (uploadOnly) return;
 
     const target = await startFastTarget();
     const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(200)), "application/json");
@@ -237,12 +240,20 @@ async function main() {
   }
 }
 
-async function uploads(memory: () => { rssMB: number; peakMB: number }) {
+async function uploads(memory: () => { rssMB: number; peakMB: number }, cpu: () => number) {
+  const timed = async (name: string, body: Uint8Array | string, contentType: string) => {
+    const cpu0 = cpu();
+    const up = await uploadSpec(name, body, contentType);
+    return { ...up, workerdCpuSeconds: +(cpu() - cpu0).toFixed(2) };
+  };
   const kube = readFileSync(join(ROOT, "../shared/specs/real/kubernetes-v1.36.json"));
-  const up1 = await uploadSpec("kubernetes", kube, "application/json");
+  const up1 = await timed("kubernetes", kube, "application/json");
   console.log(JSON.stringify({ bench: "spec-upload", spec: "kubernetes-v1.36.json (largest real, 4.1 MB)", ...up1, ...memory() }));
+  const stripe = readFileSync(join(ROOT, "../shared/specs/real/stripe-2023-05-24.yaml"));
+  const up3 = await timed("stripe", stripe, "application/yaml");
+  console.log(JSON.stringify({ bench: "spec-upload", spec: "stripe-2023-05-24.yaml (4.0 MB YAML)", ...up3, ...memory() }));
   const synthetic = JSON.stringify(generateSyntheticSpec(5000));
-  const up2 = await uploadSpec("synthetic5000", synthetic, "application/json");
+  const up2 = await timed("synthetic5000", synthetic, "application/json");
   console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...memory() }));
 }
 

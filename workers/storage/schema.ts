@@ -84,8 +84,6 @@ export const operations = sqliteTable(
     method: text("method").notNull(),
     path: text("path").notNull(),
     summary: text("summary"),
-    /** the Operation of workers/model/api.ts as JSON */
-    data: text("data", { mode: "json" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.specId, t.operationId] })],
 );

@@ -67,7 +67,7 @@ export function specKeys(orgId: string, specId: string): { rawKey: string; model
   return { rawKey: `${base}/raw`, modelKey: `${base}/model.json` };
 }
 
-const OPERATION_COLUMNS = 7;
+const OPERATION_COLUMNS = 6;
 const OPERATIONS_PER_INSERT = Math.floor(D1_MAX_PARAMS / OPERATION_COLUMNS);
 
 /** Stores a parsed spec: R2 first, then one D1 batch (a transaction) with the spec and its operations. */
@@ -101,8 +101,8 @@ export async function storeSpec(
     );
     const inserts = chunk(uniqueOperations(model.operations), OPERATIONS_PER_INSERT).map((ops) =>
       env.DB.prepare(
-        `INSERT INTO operations (spec_id, org_id, operation_id, method, path, summary, data) VALUES ${ops.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-      ).bind(...ops.flatMap((op) => [id, input.orgId, op.operationId, op.method, op.path, op.summary ?? null, JSON.stringify(op)])),
+        `INSERT INTO operations (spec_id, org_id, operation_id, method, path, summary) VALUES ${ops.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      ).bind(...ops.flatMap((op) => [id, input.orgId, op.operationId, op.method, op.path, op.summary ?? null])),
     );
     const [specResult] = await env.DB.batch([insertSpec, ...inserts]);
     return toSpec((specResult.results as Record<string, unknown>[])[0]);
