@@ -6,7 +6,7 @@
  * never judged by ignored_auth / jwt_weakness.
  */
 import type { Operation } from "../../model";
-import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, operationLabel, paramString, requiresAuth, stepRecord } from "./support";
+import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listingExtent, operationLabel, paramNumber, paramString, requiresAuth, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
 
 function label(ctx: CheckContext): string {
@@ -134,8 +134,10 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  * the resource is shared by design: readable anonymously, or listed to the attacker by the
  * collection itself (a directory every signed-in user browses); with the owner's listing, only
  * when it shows the resource the attacker's does not (private, proven) — a listing that shows it
- * to neither (pagination) leaves the read unjudged. A 2xx that carries another id than the
- * owner's (the server answered with the caller's own resource) is no leak either.
+ * to neither (pagination) leaves the read unjudged, unless the owner's is a truncated page and the
+ * attacker's whole listing lacks it (scoped per identity; params.pageSize is the size asked for).
+ * A 2xx that carries another id than the owner's (the server answered with the caller's own
+ * resource) is no leak either.
  */
 export function bola(ctx: CheckContext): CheckResult {
   if (ctx.params.foreign === true) return foreignWrite(ctx);
@@ -164,7 +166,7 @@ export function bola(ctx: CheckContext): CheckResult {
     return pass(`${who} got a resource with another ${idProperty} (${String(body[idProperty])}), not the owner's ${id}`);
   }
   if (action === "read" && id !== undefined && listedTo(ctx, "listStep", id, idProperty)) return skip(`the collection lists the resource to ${who}: shared by design`);
-  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty)) {
+  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx)) {
     return skip("the owner's listing does not show the resource either: privacy not established");
   }
   // a write proven by its effect: the owner's later step (a login with the password the attacker set) must succeed
@@ -270,6 +272,17 @@ function listedTo(ctx: CheckContext, stepParam: string, id: string, idProperty: 
     return Object.values(node).some((child) => typeof child === "object" && child !== null && walk(child, depth + 1));
   };
   return walk(jsonValue(list), 0);
+}
+
+/**
+ * The collection is scoped per identity although the owner's page missed the resource: the owner
+ * got only a page of more (truncated) while the attacker got its whole listing (complete) without
+ * the resource. A collection shared by design would fill the attacker's page as it fills the owner's.
+ */
+function scopedListing(ctx: CheckContext): boolean {
+  const pageSize = paramNumber(ctx, "pageSize");
+  const of = (param: string) => listingExtent(stepRecord(ctx, paramString(ctx, param))?.exchange.response, pageSize);
+  return of("ownerListStep") === "truncated" && of("listStep") === "complete";
 }
 
 export function bfla(ctx: CheckContext): CheckResult {

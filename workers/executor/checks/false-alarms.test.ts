@@ -98,6 +98,24 @@ describe("authorisation on shared resources and sign-in pages", () => {
   it("skips when the owner's listing does not show it either (pagination: privacy unknown)", () => {
     expect(bola(bolaCtx([listing("owner-list", "alice", [1, 2]), listing("attacker-list", "bob", [3])])).status).toBe("skipped");
   });
+  it("judges the read when the owner's listing is a full page and the attacker's whole listing lacks it (scoped per identity)", () => {
+    const paged = (id: string, identity: string, ids: number[], total?: number) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: { items: ids.map((n) => ({ id: n })), ...(total === undefined ? {} : { total }) } });
+    const withSize = (others: ReturnType<typeof record>[], pageSize?: number) => {
+      const c = bolaCtx(others);
+      if (pageSize !== undefined) c.params.pageSize = pageSize;
+      return c;
+    };
+    // the owner's page is full (size 2 asked) or reports more; the attacker's listing is whole and lacks it
+    expect(bola(withSize([paged("owner-list", "alice", [1, 2]), paged("attacker-list", "bob", [3])], 2)).status).toBe("failed");
+    expect(bola(withSize([paged("owner-list", "alice", [1, 2], 9), paged("attacker-list", "bob", [3], 1)])).status).toBe("failed");
+    // kept: a shared collection paged on both sides (the attacker's page is full too) …
+    expect(bola(withSize([paged("owner-list", "alice", [1, 2]), paged("attacker-list", "bob", [1, 2])], 2)).status).toBe("skipped");
+    expect(bola(withSize([paged("owner-list", "alice", [1, 2], 9), paged("attacker-list", "bob", [1, 2], 9)])).status).toBe("skipped");
+    // … an owner's listing that is whole (a filter, not a page, hides it) …
+    expect(bola(withSize([paged("owner-list", "alice", [1]), paged("attacker-list", "bob", [3])], 2)).status).toBe("skipped");
+    // … and listings whose extent is unknown (no size asked, no total)
+    expect(bola(withSize([paged("owner-list", "alice", [1, 2]), paged("attacker-list", "bob", [3])])).status).toBe("skipped");
+  });
   it("fails when only the owner's listing shows it", () => {
     expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3])])).status).toBe("failed");
   });

@@ -40,6 +40,15 @@ describe("sql_injection boolean pairs", () => {
     expect(pair(items(), items(), { title: "bad" }, items(), undefined, { truthy: 400 }).status).toBe("passed");
     expect(pair({ title: "bad" }, { title: "bad" }, items(1), { title: "bad" }, items(1), { benign: 400, falsy: 400, control: 400 }).status).toBe("failed");
   });
+  it("a 204 without a body is an empty listing (an empty search answered 204)", () => {
+    const empty = { benign: 204, falsy: 204, control: 204 };
+    expect(pair("", "", items(1, 2, 3), "", items(1, 2, 3), empty)).toMatchObject({ status: "failed", signature: "behaviour:boolean-pair" });
+    // the tautology empty too, or its repeat: nothing
+    expect(pair("", "", "", "", "", { ...empty, truthy: 204 }).status).toBe("passed");
+    expect(pair("", "", items(1, 2, 3), "", "", empty).status).toBe("passed");
+    // the control (no quote to break out) lists the same records: a free-text search, not SQL
+    expect(pair("", "", items(1, 2, 3), items(1, 2, 3), items(1, 2, 3), { benign: 204, falsy: 204 }).status).toBe("passed");
+  });
   it("a single record: the tautology reads another one than the benign value (numeric keys)", () => {
     const pet = (id: number) => ({ id, name: `pet ${id}` });
     expect(pair(pet(4), { title: "nf" }, pet(1), { title: "nf" }, pet(1), { falsy: 404, control: 404 })).toMatchObject({ status: "failed", signature: "behaviour:boolean-pair" });

@@ -9,7 +9,7 @@
  *  - records none of the others returned (a page cap hides the count: identities still differ),
  *    while the falsehood returned nothing the benign value did not, or
  *  - one record (by its id) that neither the benign value, the falsehood nor the control got.
- * Guards: a server ignoring the input answers all alike; a free-text search matches the control's
+ * An answer without a body (204) is an empty listing. Guards: a server ignoring the input answers all alike; a free-text search matches the control's
  * words as well as the tautology's, and its falsehood is then no subset of the benign answer; a
  * listing in random order, or one that grew meanwhile, is caught by the repeat.
  *
@@ -19,7 +19,7 @@
  * under half of it.
  */
 import type { ReceivedResponse } from "../../model";
-import { isPlainObject, isSuccess, jsonValue, listResults, paramNumber, paramString, recordIdentity, resultsKey, stepRecord } from "./support";
+import { isPlainObject, isSuccess, jsonValue, listingTotal, listResults, paramNumber, paramString, recordIdentity, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
 
 interface Answer {
@@ -33,20 +33,19 @@ interface Answer {
   single?: string;
 }
 
-const TOTAL_KEY = /^(total|count|total_?count|total_?items|total_?results|total_?size|total_?elements|num_?found|num_?results)$/i;
-
 function answer(response: ReceivedResponse): Answer {
   const out: Answer = { ok: isSuccess(response.status), status: response.status };
   if (!out.ok) return out;
+  // a 2xx without a body (the 204 many APIs answer for an empty page or search) lists nothing
+  if (response.status === 204 || response.body.trim() === "") {
+    out.records = [];
+    return out;
+  }
   const body = jsonValue(response);
   const list = listResults(body);
   if (list) {
     out.records = list.map(recordIdentity);
-    const key = resultsKey(body);
-    if (key !== undefined && isPlainObject(body)) {
-      const total = Object.entries(body).find(([k, v]) => k !== key && TOTAL_KEY.test(k) && typeof v === "number" && Number.isInteger(v) && v >= list.length);
-      if (total) out.total = total[1] as number;
-    }
+    out.total = listingTotal(body);
   } else if (isPlainObject(body)) {
     const identity = recordIdentity(body);
     // only an id-like field names a record; a whole-body identity would compare volatile fields

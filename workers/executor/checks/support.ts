@@ -296,6 +296,37 @@ export function listResults(body: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
+const TOTAL_KEY = /^(total|count|total_?count|total_?items|total_?results|total_?size|total_?elements|num_?found|num_?results)$/i;
+const MORE_KEY = /^(next|next_?page|next_?cursor|next_?page_?token|next_?link|has_?more|has_?next|has_?next_?page)$/i;
+
+/** The number of matching records a listing wrapper reports besides its page ({ items, total }). */
+export function listingTotal(body: unknown): number | undefined {
+  const key = resultsKey(body);
+  const list = listResults(body);
+  if (key === undefined || !list || !isPlainObject(body)) return undefined;
+  const total = Object.entries(body).find(([k, v]) => k !== key && TOTAL_KEY.test(k) && typeof v === "number" && Number.isInteger(v) && v >= list.length);
+  return total ? (total[1] as number) : undefined;
+}
+
+/**
+ * Whether a listing answered with everything it holds for the caller ("complete"), or only a
+ * page of more ("truncated": a full page of `pageSize`, a reported total above the page, a next
+ * link or cursor, `hasMore`), or cannot tell. An answer without a body (204) is complete and empty.
+ */
+export function listingExtent(response: ReceivedResponse | undefined, pageSize?: number): "complete" | "truncated" | "unknown" {
+  if (!response || !isSuccess(response.status)) return "unknown";
+  if (response.status === 204 || response.body.trim() === "") return "complete";
+  const body = jsonValue(response);
+  const list = listResults(body);
+  if (!list) return "unknown";
+  const total = listingTotal(body);
+  const more = isPlainObject(body) && Object.entries(body).some(([k, v]) => MORE_KEY.test(k) && v !== null && v !== false && v !== "");
+  const linkNext = /rel="?next"?/i.test(header(response.headers, "link") ?? "");
+  if ((pageSize !== undefined && list.length >= pageSize) || (total !== undefined && total > list.length) || more || linkNext) return "truncated";
+  if ((pageSize !== undefined && list.length < pageSize) || total === list.length) return "complete";
+  return "unknown";
+}
+
 /** The identity of a listed record: its id-like field, else the whole record. */
 export function recordIdentity(item: unknown): string {
   if (isPlainObject(item)) {

@@ -282,7 +282,7 @@ describe("security-injection", () => {
   it("sends a baseline then the payload with the family's check", async () => {
     const cases = await run(securityInjection);
     expect(cases.length).toBeGreaterThan(5);
-    for (const c of cases) {
+    for (const c of cases.filter((c) => !c.tags?.includes("redos"))) {
       // a time pair's checked steps are its first-round sleeps
       const payload = c.tags?.includes("time-pair") ? c.steps.find((s) => s.id.startsWith("sleep-"))! : c.steps.find((s) => s.id === "payload")!;
       expect(payload).toBeDefined();
@@ -310,6 +310,8 @@ describe("security-injection", () => {
     const stepText = (c: (typeof cases)[number], id: string) => JSON.stringify(c.steps.find((s) => s.id === id)!.request);
     expect(booleans.some((c) => / OR 1=1"/.test(stepText(c, "payload")) && / AND 1=2"/.test(stepText(c, "false")))).toBe(true);
     expect(booleans.some((c) => /' OR '1'='1' -- "/.test(stepText(c, "payload")))).toBe(true);
+    // free-form text also gets the comment-free form, whose server-side closing quote balances it
+    expect(booleans.some((c) => /' OR 'a' LIKE 'a"/.test(stepText(c, "payload")) && /' AND 'a' LIKE 'b"/.test(stepText(c, "false")))).toBe(true);
     for (const c of times) {
       const checked = c.steps.filter((s) => s.checks.some((k) => k.name === "sql_injection"));
       expect(checked.map((s) => s.id)).toEqual(["sleep-mysql-1", "sleep-postgresql-1", "sleep-mssql-1"]);

@@ -3,7 +3,8 @@
  * judgement is in workers/executor/checks/injection-differential.ts.
  *
  * Boolean pair: benign value, falsehood, tautology, unquoted control, tautology again. Strings get
- * `' OR '1'='1` / `' AND '1'='2`, integers (by schema, or an integer-like value) `1 OR 1=1` /
+ * `' OR '1'='1' -- ` / `' AND '1'='2' -- ` (free-form text also the comment-free `' OR 'a' LIKE 'a` /
+ * `' AND 'a' LIKE 'b`, which fits inside a LIKE pattern or parentheses), integers (by schema, or an integer-like value) `1 OR 1=1` /
  * `1 AND 1=2`. A free-form string's benign value is a made-up token that matches nothing, so a
  * page cap never hides what the tautology adds; integers keep the base's value (a real id when a
  * setup step made one), so the tautology reading another record shows.
@@ -102,16 +103,27 @@ function isNumericContext(field: PairField, value: string): boolean {
   return field.numeric || /^-?\d+$/.test(value);
 }
 
-function booleanPairDraft(op: Operation, base: BuiltRequest, field: PairField, v: string): CaseDraft {
+/**
+ * The pair's texts. "comment" closes the string and comments out the rest; "balanced" closes it
+ * and leaves a quote open for the server's own closing one, so it needs no comment: `v' OR 'a'
+ * LIKE 'a` is a tautology after `= '…'`, inside `LIKE '%…%'` (the trailing `%'` makes it `'a'
+ * LIKE 'a%'`) and inside parentheses — where a comment would cut them off, or where a trimmed
+ * `-- ` no longer comments (MySQL).
+ */
+function pairTexts(numeric: boolean, form: "comment" | "balanced", v: string): { truthy: string; falsy: string; control: string } {
+  if (numeric) return { truthy: `${v} OR 1=1`, falsy: `${v} AND 1=2`, control: `${v}OR1=1` };
+  if (form === "balanced") return { truthy: `${v}' OR 'a' LIKE 'a`, falsy: `${v}' AND 'a' LIKE 'b`, control: `${v} OR a LIKE a` };
+  return { truthy: `${v}' OR '1'='1' -- `, falsy: `${v}' AND '1'='2' -- `, control: `${v} OR 1=1 -- ` };
+}
+
+function booleanPairDraft(op: Operation, base: BuiltRequest, field: PairField, v: string, form: "comment" | "balanced" = "comment"): CaseDraft {
   const numeric = isNumericContext(field, v);
-  const truthy = numeric ? `${v} OR 1=1` : `${v}' OR '1'='1' -- `;
-  const falsy = numeric ? `${v} AND 1=2` : `${v}' AND '1'='2' -- `;
-  const control = numeric ? `${v}OR1=1` : `${v} OR 1=1 -- `;
+  const { truthy, falsy, control } = pairTexts(numeric, form, v);
   const location = locationLabel(field);
   const params = { payload: truthy, location, family: "sql", baselineStep: "baseline", falseStep: "false", controlStep: "control", repeatStep: "repeat" };
   return {
     kind: "security",
-    title: `${opLabel(op.method, op.path)}: SQL boolean pair in ${location}`,
+    title: `${opLabel(op.method, op.path)}: SQL boolean pair${form === "balanced" ? " (balanced quotes)" : ""} in ${location}`,
     steps: [
       ...copy(base.setup),
       { id: "baseline", request: withField(base, field, v), checks: [] },
@@ -158,6 +170,8 @@ export function pairDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng
     const v = benignValue(field, base, rng.fork(locationLabel(field)));
     if (v === undefined) continue;
     booleans.push(booleanPairDraft(op, base, field, v));
+    // free-form text (searches, filters) gets the comment-free form too
+    if (field.free && !isNumericContext(field, v)) booleans.push(booleanPairDraft(op, base, field, v, "balanced"));
     timed.push({ text: field.free && !field.numeric, draft: () => timePairDraft(op, base, field, v) });
   }
   const times = [...timed.filter((t) => t.text), ...timed.filter((t) => !t.text)].slice(0, TIME_PAIR_FIELDS);

@@ -116,17 +116,21 @@ export function isPrivileged(op: Operation, config: AgentContext["config"]): boo
 
 const PAGE_SIZE = /^(limit|per_?page|page_?size|size|count|max_?results|max|top|first)$/i;
 
-/** A listing of the collection as `identity`, with the largest page the spec allows. */
-function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRng>, known: Record<string, string>, identity: string): RequestTemplate {
+/** A listing of the collection as `identity`, with the largest page the spec allows (and that size). */
+function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRng>, known: Record<string, string>, identity: string): { request: RequestTemplate; pageSize?: number } {
   const request = buildRequest(env, list, rng, { known, optional: "required", chain: false, identity }).request;
+  let pageSize: number | undefined;
   for (const param of list.parameters) {
     if (param.in !== "query" || !PAGE_SIZE.test(param.name)) continue;
     const schema = param.schema as { type?: unknown; maximum?: unknown };
     if (schema.type !== "integer" && schema.type !== "number") continue;
     const size = typeof schema.maximum === "number" ? Math.floor(schema.maximum) : 100;
-    if (env.validator.check(size, param.schema) === "valid") request.query[param.name] = size;
+    if (env.validator.check(size, param.schema) === "valid") {
+      request.query[param.name] = size;
+      pageSize = size;
+    }
   }
-  return request;
+  return { request, pageSize };
 }
 
 function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
@@ -150,10 +154,13 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
         const list = env.graph.operation("get", collection);
         const readParams: Record<string, unknown> = { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker, ...identify };
         if (list) {
-          steps.push({ id: "owner-list", request: listRequest(env, list, rng.fork("owner-list"), created.known, owner), checks: [] });
-          steps.push({ id: "attacker-list", request: listRequest(env, list, rng.fork("list"), created.known, attacker), checks: [] });
+          const ownerList = listRequest(env, list, rng.fork("owner-list"), created.known, owner);
+          steps.push({ id: "owner-list", request: ownerList.request, checks: [] });
+          steps.push({ id: "attacker-list", request: listRequest(env, list, rng.fork("list"), created.known, attacker).request, checks: [] });
           readParams.listStep = "attacker-list";
           readParams.ownerListStep = "owner-list";
+          // the page size asked for tells a full (truncated) page from a whole listing
+          if (ownerList.pageSize !== undefined) readParams.pageSize = ownerList.pageSize;
         }
         steps.push({ id: "attacker-read", request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request, checks: [check("bola", readParams)] });
       }
