@@ -90,7 +90,7 @@ describe("dashboard sign-in", () => {
     await b.signIn(key);
     expect((await b.fetch("/app/runs")).status).toBe(200);
     expect((await api(`/api/v1/keys/${id}`, { method: "DELETE" })).status).toBe(204);
-    expect((await getApiKey(env, "org_default", id))?.revokedAt).not.toBeNull();
+    expect((await getApiKey(env.DB, "org_default", id))?.revokedAt).not.toBeNull();
     const after = await b.fetch("/app/runs");
     expect(after.status).toBe(303);
   });

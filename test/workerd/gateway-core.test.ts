@@ -101,7 +101,7 @@ describe("authentication", () => {
 
   it("lists users of the caller's org only", async () => {
     const other = await newOrgWithKey();
-    await createUser(env, { orgId: other.orgId, email: "elsewhere@example.com", passwordHash: await hashPassword("x".repeat(12)), role: "viewer" });
+    await createUser(env.DB, { orgId: other.orgId, email: "elsewhere@example.com", passwordHash: await hashPassword("x".repeat(12)), role: "viewer" });
     const res = await api("/api/v1/users");
     const { users } = (await res.json()) as { users: { email: string }[] };
     expect(users.map((u) => u.email)).not.toContain("elsewhere@example.com");
@@ -122,13 +122,13 @@ describe("API keys", () => {
     expect(listed).toContain(created.id);
     expect(listed).not.toContain(created.key);
 
-    const row = await getApiKey(env, DEFAULT_ORG_ID, created.id);
+    const row = await getApiKey(env.DB, DEFAULT_ORG_ID, created.id);
     expect(row?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(created.key);
 
     expect((await api("/api/v1/me", { token: created.key })).status).toBe(200);
     // last use is recorded (via waitUntil)
-    await expect.poll(async () => (await getApiKey(env, DEFAULT_ORG_ID, created.id))?.lastUsedAt ?? null).not.toBeNull();
+    await expect.poll(async () => (await getApiKey(env.DB, DEFAULT_ORG_ID, created.id))?.lastUsedAt ?? null).not.toBeNull();
 
     expect((await api(`/api/v1/keys/${created.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await api("/api/v1/me", { token: created.key })).status).toBe(401);
@@ -224,8 +224,8 @@ describe("bootstrap", () => {
   it("refuses the bootstrap key in production unless explicitly allowed", async () => {
     const key = "sk_production_bootstrap_key_000000000000";
     await applyBootstrap({ ...env, SENTINEL_ENV: "production", SENTINEL_BOOTSTRAP_KEY: key });
-    expect(await findApiKeyByHash(env, await hashApiKey(key))).toBeNull();
+    expect(await findApiKeyByHash(env.DB, await hashApiKey(key))).toBeNull();
     await applyBootstrap({ ...env, SENTINEL_ENV: "production", SENTINEL_BOOTSTRAP_KEY: key, SENTINEL_ALLOW_BOOTSTRAP: "true" });
-    expect(await findApiKeyByHash(env, await hashApiKey(key))).toMatchObject({ role: "admin", orgId: DEFAULT_ORG_ID });
+    expect(await findApiKeyByHash(env.DB, await hashApiKey(key))).toMatchObject({ role: "admin", orgId: DEFAULT_ORG_ID });
   });
 });

@@ -27,9 +27,9 @@ export function uploadSpec(name: string, body: BodyInit, contentType = "applicat
 }
 
 export async function newOrgWithKey(role: Role = "admin", name = "other"): Promise<{ orgId: string; key: string; keyId: string }> {
-  const org = await createOrg(env, { name });
+  const org = await createOrg(env.DB, { name });
   const secret = await generateApiKey();
-  const row = await insertApiKey(env, { orgId: org.id, userId: null, name: "test", prefix: secret.prefix, hash: secret.hash, role });
+  const row = await insertApiKey(env.DB, { orgId: org.id, userId: null, name: "test", prefix: secret.prefix, hash: secret.hash, role });
   return { orgId: org.id, key: secret.key, keyId: row.id };
 }
 

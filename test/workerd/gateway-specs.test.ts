@@ -48,7 +48,7 @@ describe("spec upload", () => {
     const ops = await env.DB.prepare("SELECT operation_id FROM operations WHERE spec_id = ? ORDER BY operation_id").bind(spec.id).all();
     expect(ops.results.map((r) => r.operation_id)).toEqual(["createPet", "listPets", "showPet"]);
 
-    const model = (await loadSpecModel(env, DEFAULT_ORG_ID, spec.id)) as ApiModel;
+    const model = (await loadSpecModel(env.DB, env.BLOBS, DEFAULT_ORG_ID, spec.id)) as ApiModel;
     expect(model.operations.map((o) => o.operationId).sort()).toEqual(["createPet", "listPets", "showPet"]);
     const viaApi = (await (await api(`/api/v1/specs/${spec.id}/model`)).json()) as ApiModel;
     expect(viaApi).toEqual(model);
@@ -273,7 +273,7 @@ describe("cross-org isolation", () => {
     }
     const list = (await (await api("/api/v1/specs", { token: other.key })).json()) as { specs: SpecSummary[] };
     expect(list.specs).toEqual([]);
-    expect(await loadSpecModel(env, other.orgId, spec.id)).toBeNull();
+    expect(await loadSpecModel(env.DB, env.BLOBS, other.orgId, spec.id)).toBeNull();
     // still there for its owner
     expect((await api(`/api/v1/specs/${spec.id}`)).status).toBe(200);
     // the other org's versions count on their own

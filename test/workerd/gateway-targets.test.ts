@@ -38,7 +38,7 @@ describe("targets", () => {
     expect(JSON.stringify(row)).not.toContain(btoa("super-secret"));
     expect(row?.identities_enc).toMatch(/^v1\./);
 
-    expect(await loadTargetIdentities(env, DEFAULT_ORG_ID, target.id)).toEqual(identities);
+    expect(await loadTargetIdentities(env.DB, env, DEFAULT_ORG_ID, target.id)).toEqual(identities);
   });
 
   it("allows loopback only when the deployment allows it", async () => {
@@ -64,7 +64,7 @@ describe("targets", () => {
 
   it("applies the org's allowlist", async () => {
     const other = await newOrgWithKey();
-    await setTargetAllowlist(env, other.orgId, ["*.allowed.example"]);
+    await setTargetAllowlist(env.DB, other.orgId, ["*.allowed.example"]);
     expect((await postJson("/api/v1/targets", { name: "ok", baseUrl: "https://api.allowed.example" }, other.key)).status).toBe(201);
     const refused = await postJson("/api/v1/targets", { name: "no", baseUrl: "https://api.example.com" }, other.key);
     expect(refused.status).toBe(422);
@@ -108,7 +108,7 @@ describe("targets", () => {
     expect((await api(`/api/v1/targets/${mine.id}`, { method: "DELETE", token: other.key })).status).toBe(404);
     const list = (await (await api("/api/v1/targets", { token: other.key })).json()) as { targets: TargetView[] };
     expect(list.targets).toEqual([]);
-    expect(await loadTargetIdentities(env, other.orgId, mine.id)).toBeNull();
+    expect(await loadTargetIdentities(env.DB, env, other.orgId, mine.id)).toBeNull();
     expect((await api(`/api/v1/targets/${mine.id}`)).status).toBe(200);
   });
 });

@@ -54,7 +54,7 @@ let counter = 0;
 
 /** Records a run in D1 and starts its Durable Object with pre-planned cases (planner not involved). */
 export async function startRunWithCases(cases: TestCase[], limits: RunLimitsInput = {}, base = targetUrl()): Promise<{ runId: string; stub: DurableObjectStub<import("../../durable-objects/test-run").TestRun> }> {
-  await ensureOrg(env, ORG, "Default");
+  await ensureOrg(env.DB, ORG, "Default");
   const runId = `run_test_${Date.now().toString(36)}_${++counter}`;
   const modelKey = `test-models/${runId}.json`;
   await env.BLOBS.put(modelKey, JSON.stringify(MODEL));

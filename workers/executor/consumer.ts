@@ -326,7 +326,7 @@ async function caseOutcome(env: Env, ctx: RunContext, task: TaskMessage, testCas
 }
 
 async function targetRefusal(env: Env, ctx: RunContext): Promise<string | undefined> {
-  const org = await getOrg(env, ctx.orgId);
+  const org = await getOrg(env.DB, ctx.orgId);
   const verdict = checkAddress(ctx.baseUrl, {
     allowLoopback: env.SENTINEL_ALLOW_LOOPBACK === "true",
     allowPrivate: env.SENTINEL_ALLOW_PRIVATE === "true",

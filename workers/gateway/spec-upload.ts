@@ -76,7 +76,7 @@ export async function ingestSpec(
       },
     );
   }
-  return storeSpec(env, {
+  return storeSpec(env.DB, env.BLOBS, {
     orgId: input.orgId,
     name: input.name,
     raw: input.bytes,

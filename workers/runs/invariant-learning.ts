@@ -16,7 +16,7 @@ export async function learnInvariants(env: Env, input: { orgId: string; specId: 
   try {
     const observations = await listRunObservations(env.DB, input.orgId, input.runId);
     if (observations.length === 0) return 0;
-    const [object, spec] = await Promise.all([env.BLOBS.get(input.modelKey), getSpec(env, input.orgId, input.specId)]);
+    const [object, spec] = await Promise.all([env.BLOBS.get(input.modelKey), getSpec(env.DB, input.orgId, input.specId)]);
     if (!object) return 0;
     const model = (await object.json()) as ApiModel;
     const inferred = inferInvariants(model, observations);

@@ -32,7 +32,7 @@ export interface LlmPlanningInput {
 
 export async function applyAiLayer(env: Env, input: LlmPlanningInput): Promise<{ cases: TestCase[]; warnings: string[] }> {
   const warnings: string[] = [];
-  const spec = await getSpec(env, input.orgId, input.specId);
+  const spec = await getSpec(env.DB, input.orgId, input.specId);
   const specName = spec?.name ?? input.specId;
   const stored = await listOracles(env.DB, input.orgId, specName).catch((error) => {
     warnings.push(`stored oracles not read: ${message(error)}`);

@@ -28,7 +28,7 @@ export async function loadReportInput(db: D1Database, orgId: string, runId: stri
   if (!run) return undefined;
   const findings = await listFindings(db, orgId, runId);
   const operations: Record<string, { method: string; path: string }> = {};
-  for (const op of await listOperations({ DB: db }, orgId, run.specId)) operations[op.operationId] = { method: op.method, path: op.path };
+  for (const op of await listOperations(db, orgId, run.specId)) operations[op.operationId] = { method: op.method, path: op.path };
   const skipped = await listSkipped(db, orgId, runId, options.maxCases ?? REPORT_MAX_CASES);
   const latenciesMs = await listLatencies(db, orgId, runId, MAX_LATENCIES);
   const report = buildRunReport(

@@ -86,7 +86,7 @@ interface ResolvedSpec {
 
 export async function resolveSpec(env: Env, orgId: string, createdBy: string | null, spec: RunInput["spec"]): Promise<ResolvedSpec> {
   if ("id" in spec) {
-    const row = await getSpec(env, orgId, spec.id);
+    const row = await getSpec(env.DB, orgId, spec.id);
     if (!row) throw new RunError("not-found", `Spec ${spec.id} not found`);
     return { specId: row.id, modelKey: row.modelKey, meta: { title: row.title, version: row.apiVersion, operations: row.operationCount }, inline: false };
   }
@@ -100,7 +100,7 @@ export async function resolveSpec(env: Env, orgId: string, createdBy: string | n
     throw new RunError("invalid-spec", errors[0]?.message ?? "The inline spec could not be read", { errors: parsed.problems.slice(0, 100) });
   }
   const name = `inline-${parsed.model.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "spec"}`;
-  const row = await storeSpec(env, {
+  const row = await storeSpec(env.DB, env.BLOBS, {
     orgId,
     name,
     raw,
@@ -114,9 +114,9 @@ export async function resolveSpec(env: Env, orgId: string, createdBy: string | n
 
 export async function resolveTarget(env: Env, orgId: string, target: RunInput["target"]): Promise<{ id: string | null; url: string; identities: Identities }> {
   if ("id" in target) {
-    const row = await getTarget(env, orgId, target.id);
+    const row = await getTarget(env.DB, orgId, target.id);
     if (!row) throw new RunError("not-found", `Target ${target.id} not found`);
-    const identities = (await loadTargetIdentities(env, orgId, target.id)) ?? {};
+    const identities = (await loadTargetIdentities(env.DB, env, orgId, target.id)) ?? {};
     return { id: row.id, url: row.baseUrl, identities };
   }
   return { id: null, url: target.url, identities: target.identities ?? {} };

@@ -22,7 +22,7 @@ export function deploymentPolicy(env: Pick<Env, "SENTINEL_ALLOW_LOOPBACK" | "SEN
  * `org` is the org row (anything with targetAllowlist) or its id.
  */
 export async function assertTargetAllowed(env: PolicyEnv, org: { targetAllowlist: readonly string[] } | string, url: string): Promise<URL> {
-  const allowlist = typeof org === "string" ? ((await getOrg(env, org))?.targetAllowlist ?? []) : org.targetAllowlist;
+  const allowlist = typeof org === "string" ? ((await getOrg(env.DB, org))?.targetAllowlist ?? []) : org.targetAllowlist;
   const verdict = checkAddress(url, deploymentPolicy(env, allowlist));
   if (!verdict.ok) throw new RunError("target-not-allowed", verdict.reason, { url });
   return verdict.url;

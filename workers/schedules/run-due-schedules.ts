@@ -29,19 +29,19 @@ function describe(error: unknown): string {
 async function runSchedule(env: Env, schedule: ScheduleRow, scheduledTime: number, result: ScheduleTickResult): Promise<void> {
   // a schedule never fires for minutes before it existed
   const from = Math.max(scheduledTime - CATCH_UP_MS, schedule.createdAt);
-  const claimed = await claimSlots(env, schedule.id, dueSlots(schedule.cron, from, scheduledTime));
+  const claimed = await claimSlots(env.DB, schedule.id, dueSlots(schedule.cron, from, scheduledTime));
   if (claimed.length === 0) return;
   const newest = Math.max(...claimed);
   for (const slot of claimed) {
     if (slot === newest) continue;
-    await markSlot(env, schedule.id, slot, { error: `skipped: missed, superseded by slot ${newest}` });
+    await markSlot(env.DB, schedule.id, slot, { error: `skipped: missed, superseded by slot ${newest}` });
     result.skipped++;
   }
   const config = schedule.config as ScheduleRunConfig;
   if (config.kind === "load") {
     const active = await activeScheduledLoad(env.DB, schedule.id);
     if (active) {
-      await markSlot(env, schedule.id, newest, { error: `skipped: load test ${active} of this schedule is still running` });
+      await markSlot(env.DB, schedule.id, newest, { error: `skipped: load test ${active} of this schedule is still running` });
       result.skipped++;
       return;
     }
@@ -60,12 +60,12 @@ async function runSchedule(env: Env, schedule: ScheduleRow, scheduledTime: numbe
       },
       { trigger: "schedule", source: { scheduleId: schedule.id, slot: newest } },
     );
-    await markSlot(env, schedule.id, newest, { runId: run.id });
+    await markSlot(env.DB, schedule.id, newest, { runId: run.id });
     result.started.push({ scheduleId: schedule.id, slot: newest, runId: run.id });
   } catch (error) {
     const message = describe(error);
     log("warn", "scheduled run could not start", { scheduleId: schedule.id, orgId: schedule.orgId, slot: newest, error: message });
-    await markSlot(env, schedule.id, newest, { error: message });
+    await markSlot(env.DB, schedule.id, newest, { error: message });
     result.failed.push({ scheduleId: schedule.id, slot: newest, error: message });
   }
 }
@@ -87,7 +87,7 @@ function startScheduledLoad(env: Env, schedule: ScheduleRow, config: ScheduleRun
 
 export async function runDueSchedules(env: Env, scheduledTime: number): Promise<ScheduleTickResult> {
   const result: ScheduleTickResult = { started: [], skipped: 0, failed: [] };
-  for (const schedule of await listEnabledSchedules(env)) {
+  for (const schedule of await listEnabledSchedules(env.DB)) {
     try {
       await runSchedule(env, schedule, scheduledTime, result);
     } catch (error) {

@@ -1,6 +1,10 @@
 /**
  * The drizzle handle over the D1 binding, one per binding: building one walks the whole schema
  * (relational config), which showed up in the profile of every request and queue message.
+ *
+ * One repository signature (repo-signature.test.ts keeps it): a repository is a set of functions
+ * taking the D1 database first, then any other store it touches (an R2 bucket, the encryption
+ * keys), then its arguments — `getTarget(db, orgId, id)`, `storeSpec(db, blobs, orgId, …)`.
  */
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
@@ -11,11 +15,7 @@ function create(db: D1Database) {
   return drizzle(db, { schema });
 }
 
-export function database(env: { DB: D1Database }) {
-  return databaseOf(env.DB);
-}
-
-export function databaseOf(db: D1Database) {
+export function database(db: D1Database) {
   let handle = handles.get(db);
   if (!handle) handles.set(db, (handle = create(db)));
   return handle;

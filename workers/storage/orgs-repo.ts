@@ -8,13 +8,13 @@ export type Org = typeof orgs.$inferSelect;
 
 export const DEFAULT_ORG_ID = "org_default";
 
-export async function getOrg(env: { DB: D1Database }, orgId: string): Promise<Org | null> {
-  const [row] = await database(env).select().from(orgs).where(eq(orgs.id, orgId)).limit(1);
+export async function getOrg(db: D1Database, orgId: string): Promise<Org | null> {
+  const [row] = await database(db).select().from(orgs).where(eq(orgs.id, orgId)).limit(1);
   return row ?? null;
 }
 
-export async function createOrg(env: { DB: D1Database }, input: { name: string; id?: string; targetAllowlist?: string[] }): Promise<Org> {
-  const [row] = await database(env)
+export async function createOrg(db: D1Database, input: { name: string; id?: string; targetAllowlist?: string[] }): Promise<Org> {
+  const [row] = await database(db)
     .insert(orgs)
     .values({ id: input.id ?? newId("org"), name: input.name, targetAllowlist: input.targetAllowlist ?? [] })
     .returning();
@@ -22,10 +22,10 @@ export async function createOrg(env: { DB: D1Database }, input: { name: string; 
 }
 
 /** Creates the org unless it exists (INSERT OR IGNORE: concurrent callers cannot collide). */
-export async function ensureOrg(env: { DB: D1Database }, id: string, name: string): Promise<void> {
-  await database(env).insert(orgs).values({ id, name, targetAllowlist: [] }).onConflictDoNothing();
+export async function ensureOrg(db: D1Database, id: string, name: string): Promise<void> {
+  await database(db).insert(orgs).values({ id, name, targetAllowlist: [] }).onConflictDoNothing();
 }
 
-export async function setTargetAllowlist(env: { DB: D1Database }, orgId: string, allowlist: string[]): Promise<void> {
-  await database(env).update(orgs).set({ targetAllowlist: allowlist }).where(eq(orgs.id, orgId));
+export async function setTargetAllowlist(db: D1Database, orgId: string, allowlist: string[]): Promise<void> {
+  await database(db).update(orgs).set({ targetAllowlist: allowlist }).where(eq(orgs.id, orgId));
 }

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { HeldBackOperation, RunLimits, RunStats, RunStatus } from "../model";
-import { databaseOf } from "./db";
+import { database } from "./db";
 import { runs } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -42,13 +42,13 @@ export interface NewRun {
 }
 
 export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
-  await databaseOf(db)
+  await database(db)
     .insert(runs)
     .values({ ...run, status: "queued", trigger: run.trigger ?? "api" });
 }
 
 export async function getRun(db: D1Database, orgId: string, runId: string): Promise<RunRow | undefined> {
-  const rows = await databaseOf(db)
+  const rows = await database(db)
     .select()
     .from(runs)
     .where(and(eq(runs.orgId, orgId), eq(runs.id, runId)))
@@ -87,7 +87,7 @@ export async function getRunConfig(db: D1Database, runId: string): Promise<unkno
 
 export async function updateRun(db: D1Database, runId: string, patch: RunPatch): Promise<void> {
   if (Object.keys(patch).length === 0) return;
-  await databaseOf(db).update(runs).set(patch).where(eq(runs.id, runId));
+  await database(db).update(runs).set(patch).where(eq(runs.id, runId));
 }
 
 /** Opaque page cursor over (created_at, id), newest first. */
@@ -115,7 +115,7 @@ export async function listRuns(
   const after = page.cursor
     ? or(lt(runs.createdAt, page.cursor.createdAt), and(eq(runs.createdAt, page.cursor.createdAt), lt(runs.id, page.cursor.id)))
     : undefined;
-  const rows = await databaseOf(db)
+  const rows = await database(db)
     .select()
     .from(runs)
     .where(and(eq(runs.orgId, orgId), after))

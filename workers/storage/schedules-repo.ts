@@ -28,22 +28,21 @@ export interface ScheduleRunConfig {
   load?: ScheduleLoadConfig;
 }
 
-type DbEnv = { DB: D1Database };
 
 export async function createSchedule(
-  env: DbEnv,
+  db: D1Database,
   orgId: string,
   input: { cron: string; specId: string; targetId: string; config: ScheduleRunConfig; enabled: boolean },
 ): Promise<ScheduleRow> {
-  const [row] = await database(env)
+  const [row] = await database(db)
     .insert(schedules)
     .values({ id: newId("sch"), orgId, ...input })
     .returning();
   return row;
 }
 
-export async function getOrgSchedule(env: DbEnv, orgId: string, id: string): Promise<ScheduleRow | null> {
-  const [row] = await database(env)
+export async function getOrgSchedule(db: D1Database, orgId: string, id: string): Promise<ScheduleRow | null> {
+  const [row] = await database(db)
     .select()
     .from(schedules)
     .where(and(eq(schedules.orgId, orgId), eq(schedules.id, id)))
@@ -51,12 +50,12 @@ export async function getOrgSchedule(env: DbEnv, orgId: string, id: string): Pro
   return row ?? null;
 }
 
-export async function listSchedules(env: DbEnv, orgId: string): Promise<ScheduleRow[]> {
-  return database(env).select().from(schedules).where(eq(schedules.orgId, orgId)).orderBy(asc(schedules.createdAt), asc(schedules.id));
+export async function listSchedules(db: D1Database, orgId: string): Promise<ScheduleRow[]> {
+  return database(db).select().from(schedules).where(eq(schedules.orgId, orgId)).orderBy(asc(schedules.createdAt), asc(schedules.id));
 }
 
-export async function setScheduleEnabled(env: DbEnv, orgId: string, id: string, enabled: boolean): Promise<ScheduleRow | null> {
-  const [row] = await database(env)
+export async function setScheduleEnabled(db: D1Database, orgId: string, id: string, enabled: boolean): Promise<ScheduleRow | null> {
+  const [row] = await database(db)
     .update(schedules)
     .set({ enabled })
     .where(and(eq(schedules.orgId, orgId), eq(schedules.id, id)))
@@ -64,35 +63,35 @@ export async function setScheduleEnabled(env: DbEnv, orgId: string, id: string, 
   return row ?? null;
 }
 
-export async function deleteSchedule(env: DbEnv, orgId: string, id: string): Promise<boolean> {
-  const [del] = await env.DB.batch([
-    env.DB.prepare(`DELETE FROM schedules WHERE org_id = ? AND id = ?`).bind(orgId, id),
-    env.DB.prepare(`DELETE FROM schedule_slots WHERE schedule_id = ? AND NOT EXISTS (SELECT 1 FROM schedules WHERE id = ?)`).bind(id, id),
+export async function deleteSchedule(db: D1Database, orgId: string, id: string): Promise<boolean> {
+  const [del] = await db.batch([
+    db.prepare(`DELETE FROM schedules WHERE org_id = ? AND id = ?`).bind(orgId, id),
+    db.prepare(`DELETE FROM schedule_slots WHERE schedule_id = ? AND NOT EXISTS (SELECT 1 FROM schedules WHERE id = ?)`).bind(id, id),
   ]);
   return del.meta.changes === 1;
 }
 
 /** Every enabled schedule of every org (the cron handler's work list). */
-export async function listEnabledSchedules(env: DbEnv): Promise<ScheduleRow[]> {
-  return database(env).select().from(schedules).where(eq(schedules.enabled, true)).orderBy(asc(schedules.id));
+export async function listEnabledSchedules(db: D1Database): Promise<ScheduleRow[]> {
+  return database(db).select().from(schedules).where(eq(schedules.enabled, true)).orderBy(asc(schedules.id));
 }
 
-export async function recentSlots(env: DbEnv, scheduleId: string, limit = 10): Promise<SlotRow[]> {
-  return database(env).select().from(scheduleSlots).where(eq(scheduleSlots.scheduleId, scheduleId)).orderBy(desc(scheduleSlots.slot)).limit(limit);
+export async function recentSlots(db: D1Database, scheduleId: string, limit = 10): Promise<SlotRow[]> {
+  return database(db).select().from(scheduleSlots).where(eq(scheduleSlots.scheduleId, scheduleId)).orderBy(desc(scheduleSlots.slot)).limit(limit);
 }
 
 /**
  * INSERT OR IGNORE of every slot in one batch (one transaction): returns the slots this caller
  * inserted (`meta.changes === 1`). A concurrent caller with the same slots gets none of them.
  */
-export async function claimSlots(env: DbEnv, scheduleId: string, slots: readonly number[]): Promise<number[]> {
+export async function claimSlots(db: D1Database, scheduleId: string, slots: readonly number[]): Promise<number[]> {
   if (slots.length === 0) return [];
-  const results = await env.DB.batch(slots.map((slot) => env.DB.prepare(`INSERT OR IGNORE INTO schedule_slots (schedule_id, slot) VALUES (?, ?)`).bind(scheduleId, slot)));
+  const results = await db.batch(slots.map((slot) => db.prepare(`INSERT OR IGNORE INTO schedule_slots (schedule_id, slot) VALUES (?, ?)`).bind(scheduleId, slot)));
   return slots.filter((_, i) => results[i].meta.changes === 1);
 }
 
-export async function markSlot(env: DbEnv, scheduleId: string, slot: number, outcome: { runId: string } | { error: string }): Promise<void> {
-  await database(env)
+export async function markSlot(db: D1Database, scheduleId: string, slot: number, outcome: { runId: string } | { error: string }): Promise<void> {
+  await database(db)
     .update(scheduleSlots)
     .set("runId" in outcome ? { runId: outcome.runId, error: null } : { error: outcome.error.slice(0, 500) })
     .where(and(eq(scheduleSlots.scheduleId, scheduleId), eq(scheduleSlots.slot, slot)));

@@ -31,11 +31,6 @@ export interface OperationSummary {
   summary: string | null;
 }
 
-interface StorageEnv {
-  DB: D1Database;
-  BLOBS: R2Bucket;
-}
-
 const SPEC_COLUMN_NAMES: [string, keyof SpecRow][] = [
   ["id", "id"],
   ["org_id", "orgId"],
@@ -72,16 +67,16 @@ const OPERATIONS_PER_INSERT = Math.floor(D1_MAX_PARAMS / OPERATION_COLUMNS);
 
 /** Stores a parsed spec: R2 first, then one D1 batch (a transaction) with the spec and its operations. */
 export async function storeSpec(
-  env: StorageEnv,
+  db: D1Database, blobs: R2Bucket,
   input: { orgId: string; name: string; raw: Uint8Array; contentType: string; model: ApiModel; warnings: SpecProblem[]; createdBy: string | null },
 ): Promise<SpecRow> {
   const id = newId("spec");
   const { rawKey, modelKey } = specKeys(input.orgId, id);
   const { model } = input;
-  await env.BLOBS.put(rawKey, input.raw, { httpMetadata: { contentType: input.contentType } });
-  await env.BLOBS.put(modelKey, JSON.stringify(model), { httpMetadata: { contentType: "application/json" } });
+  await blobs.put(rawKey, input.raw, { httpMetadata: { contentType: input.contentType } });
+  await blobs.put(modelKey, JSON.stringify(model), { httpMetadata: { contentType: "application/json" } });
   try {
-    const insertSpec = env.DB.prepare(
+    const insertSpec = db.prepare(
       `INSERT INTO specs (id, org_id, name, version, title, api_version, source_version, operation_count, raw_key, model_key, size_bytes, warnings, created_by)
        SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM specs WHERE org_id = ?2 AND name = ?3
        RETURNING ${specColumns()}`,
@@ -100,14 +95,14 @@ export async function storeSpec(
       input.createdBy,
     );
     const inserts = chunk(uniqueOperations(model.operations), OPERATIONS_PER_INSERT).map((ops) =>
-      env.DB.prepare(
+      db.prepare(
         `INSERT INTO operations (spec_id, org_id, operation_id, method, path, summary) VALUES ${ops.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
       ).bind(...ops.flatMap((op) => [id, input.orgId, op.operationId, op.method, op.path, op.summary ?? null])),
     );
-    const [specResult] = await env.DB.batch([insertSpec, ...inserts]);
+    const [specResult] = await db.batch([insertSpec, ...inserts]);
     return toSpec((specResult.results as Record<string, unknown>[])[0]);
   } catch (err) {
-    await env.BLOBS.delete([rawKey, modelKey]).catch(() => {});
+    await blobs.delete([rawKey, modelKey]).catch(() => {});
     throw err;
   }
 }
@@ -118,14 +113,14 @@ function uniqueOperations(ops: Operation[]): Operation[] {
   return ops.filter((op) => !seen.has(op.operationId) && (seen.add(op.operationId), true));
 }
 
-export async function getSpec(env: { DB: D1Database }, orgId: string, specId: string): Promise<SpecRow | null> {
-  const row = await env.DB.prepare(`SELECT ${specColumns()} FROM specs WHERE org_id = ? AND id = ?`).bind(orgId, specId).first();
+export async function getSpec(db: D1Database, orgId: string, specId: string): Promise<SpecRow | null> {
+  const row = await db.prepare(`SELECT ${specColumns()} FROM specs WHERE org_id = ? AND id = ?`).bind(orgId, specId).first();
   return row ? toSpec(row) : null;
 }
 
 /** Latest version of each name (or every version with `allVersions`), newest first. */
 export async function listSpecs(
-  env: { DB: D1Database },
+  db: D1Database,
   orgId: string,
   opts: { name?: string; allVersions?: boolean; limit?: number } = {},
 ): Promise<SpecRow[]> {
@@ -138,12 +133,12 @@ export async function listSpecs(
   if (!opts.allVersions) where.push("s.version = (SELECT MAX(v.version) FROM specs v WHERE v.org_id = s.org_id AND v.name = s.name)");
   binds.push(Math.min(Math.max(opts.limit ?? 100, 1), 1000));
   const sql = `SELECT ${specColumns("s")} FROM specs s WHERE ${where.join(" AND ")} ORDER BY s.created_at DESC, s.version DESC LIMIT ?${binds.length}`;
-  const { results } = await env.DB.prepare(sql).bind(...binds).all();
+  const { results } = await db.prepare(sql).bind(...binds).all();
   return results.map(toSpec);
 }
 
-export async function listOperations(env: { DB: D1Database }, orgId: string, specId: string): Promise<OperationSummary[]> {
-  const { results } = await env.DB.prepare(
+export async function listOperations(db: D1Database, orgId: string, specId: string): Promise<OperationSummary[]> {
+  const { results } = await db.prepare(
     "SELECT operation_id AS operationId, method, path, summary FROM operations WHERE org_id = ? AND spec_id = ? ORDER BY path, method",
   )
     .bind(orgId, specId)
@@ -152,29 +147,29 @@ export async function listOperations(env: { DB: D1Database }, orgId: string, spe
 }
 
 /** The operation model of a spec, for the run pipeline and the CLI; null when absent or another org's. */
-export async function loadSpecModel(env: StorageEnv, orgId: string, specId: string): Promise<ApiModel | null> {
-  const spec = await getSpec(env, orgId, specId);
+export async function loadSpecModel(db: D1Database, blobs: R2Bucket, orgId: string, specId: string): Promise<ApiModel | null> {
+  const spec = await getSpec(db, orgId, specId);
   if (!spec) return null;
-  const object = await env.BLOBS.get(spec.modelKey);
+  const object = await blobs.get(spec.modelKey);
   if (!object) return null;
   return (await object.json()) as ApiModel;
 }
 
 /** The stored model JSON as a stream (for serving it without parsing); null when absent or another org's. */
-export async function openSpecModel(env: StorageEnv, orgId: string, specId: string): Promise<ReadableStream | null> {
-  const spec = await getSpec(env, orgId, specId);
+export async function openSpecModel(db: D1Database, blobs: R2Bucket, orgId: string, specId: string): Promise<ReadableStream | null> {
+  const spec = await getSpec(db, orgId, specId);
   if (!spec) return null;
-  return (await env.BLOBS.get(spec.modelKey))?.body ?? null;
+  return (await blobs.get(spec.modelKey))?.body ?? null;
 }
 
 /** Deletes the spec, its operations and its R2 objects; false when it is not this org's. */
-export async function deleteSpec(env: StorageEnv, orgId: string, specId: string): Promise<boolean> {
-  const spec = await getSpec(env, orgId, specId);
+export async function deleteSpec(db: D1Database, blobs: R2Bucket, orgId: string, specId: string): Promise<boolean> {
+  const spec = await getSpec(db, orgId, specId);
   if (!spec) return false;
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM operations WHERE org_id = ? AND spec_id = ?").bind(orgId, specId),
-    env.DB.prepare("DELETE FROM specs WHERE org_id = ? AND id = ?").bind(orgId, specId),
+  await db.batch([
+    db.prepare("DELETE FROM operations WHERE org_id = ? AND spec_id = ?").bind(orgId, specId),
+    db.prepare("DELETE FROM specs WHERE org_id = ? AND id = ?").bind(orgId, specId),
   ]);
-  await env.BLOBS.delete([spec.rawKey, spec.modelKey]);
+  await blobs.delete([spec.rawKey, spec.modelKey]);
   return true;
 }

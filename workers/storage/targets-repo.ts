@@ -11,20 +11,19 @@ import { targets } from "./schema";
 export type Identities = Record<string, Record<string, string>>;
 export type TargetRow = typeof targets.$inferSelect;
 
-type TargetEnv = { DB: D1Database } & EncryptionEnv;
 
 /** Purpose bound into the ciphertext: target credentials cannot be replayed as, e.g., a hook secret. */
 const PURPOSE = "target-identities";
 
 export class TargetNameTakenError extends Error {}
 
-export async function createTarget(env: TargetEnv, orgId: string, input: { name: string; baseUrl: string; identities: Identities }): Promise<TargetRow> {
+export async function createTarget(db: D1Database, keys: EncryptionEnv, orgId: string, input: { name: string; baseUrl: string; identities: Identities }): Promise<TargetRow> {
   const id = newId("tgt");
   // The target id is part of the purpose so a ciphertext copied onto another target row fails to open.
-  const identitiesEnc = await encryptJson(env, `${PURPOSE}:${id}`, input.identities);
+  const identitiesEnc = await encryptJson(keys, `${PURPOSE}:${id}`, input.identities);
   const identitiesMeta = Object.fromEntries(Object.entries(input.identities).map(([name, headers]) => [name, Object.keys(headers)]));
   try {
-    const [row] = await database(env)
+    const [row] = await database(db)
       .insert(targets)
       .values({ id, orgId, name: input.name, baseUrl: input.baseUrl, identitiesEnc, identitiesMeta })
       .returning();
@@ -35,8 +34,8 @@ export async function createTarget(env: TargetEnv, orgId: string, input: { name:
   }
 }
 
-export async function getTarget(env: { DB: D1Database }, orgId: string, targetId: string): Promise<TargetRow | null> {
-  const [row] = await database(env)
+export async function getTarget(db: D1Database, orgId: string, targetId: string): Promise<TargetRow | null> {
+  const [row] = await database(db)
     .select()
     .from(targets)
     .where(and(eq(targets.orgId, orgId), eq(targets.id, targetId)))
@@ -44,12 +43,12 @@ export async function getTarget(env: { DB: D1Database }, orgId: string, targetId
   return row ?? null;
 }
 
-export async function listTargets(env: { DB: D1Database }, orgId: string): Promise<TargetRow[]> {
-  return database(env).select().from(targets).where(eq(targets.orgId, orgId)).orderBy(asc(targets.name));
+export async function listTargets(db: D1Database, orgId: string): Promise<TargetRow[]> {
+  return database(db).select().from(targets).where(eq(targets.orgId, orgId)).orderBy(asc(targets.name));
 }
 
-export async function deleteTarget(env: { DB: D1Database }, orgId: string, targetId: string): Promise<boolean> {
-  const rows = await database(env)
+export async function deleteTarget(db: D1Database, orgId: string, targetId: string): Promise<boolean> {
+  const rows = await database(db)
     .delete(targets)
     .where(and(eq(targets.orgId, orgId), eq(targets.id, targetId)))
     .returning({ id: targets.id });
@@ -57,8 +56,8 @@ export async function deleteTarget(env: { DB: D1Database }, orgId: string, targe
 }
 
 /** The decrypted identities of a target, for the run pipeline only; null when not this org's target. */
-export async function loadTargetIdentities(env: TargetEnv, orgId: string, targetId: string): Promise<Identities | null> {
-  const row = await getTarget(env, orgId, targetId);
+export async function loadTargetIdentities(db: D1Database, keys: EncryptionEnv, orgId: string, targetId: string): Promise<Identities | null> {
+  const row = await getTarget(db, orgId, targetId);
   if (!row) return null;
-  return decryptJson<Identities>(env, `${PURPOSE}:${row.id}`, row.identitiesEnc);
+  return decryptJson<Identities>(keys, `${PURPOSE}:${row.id}`, row.identitiesEnc);
 }

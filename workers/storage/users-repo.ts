@@ -15,11 +15,11 @@ export function publicUser(u: User): PublicUser {
 }
 
 export async function createUser(
-  env: { DB: D1Database },
+  db: D1Database,
   input: { orgId: string; email: string; passwordHash: string; role: Role },
 ): Promise<User> {
   try {
-    const [row] = await database(env)
+    const [row] = await database(db)
       .insert(users)
       .values({ id: newId("usr"), orgId: input.orgId, email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: input.role })
       .returning();
@@ -31,13 +31,13 @@ export async function createUser(
 }
 
 /** Login looks users up by e-mail across orgs (e-mails are unique platform-wide). */
-export async function findUserByEmail(env: { DB: D1Database }, email: string): Promise<User | null> {
-  const [row] = await database(env).select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+export async function findUserByEmail(db: D1Database, email: string): Promise<User | null> {
+  const [row] = await database(db).select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
   return row ?? null;
 }
 
-export async function getUser(env: { DB: D1Database }, orgId: string, userId: string): Promise<User | null> {
-  const [row] = await database(env)
+export async function getUser(db: D1Database, orgId: string, userId: string): Promise<User | null> {
+  const [row] = await database(db)
     .select()
     .from(users)
     .where(and(eq(users.orgId, orgId), eq(users.id, userId)))
@@ -45,6 +45,6 @@ export async function getUser(env: { DB: D1Database }, orgId: string, userId: st
   return row ?? null;
 }
 
-export async function listUsers(env: { DB: D1Database }, orgId: string): Promise<User[]> {
-  return database(env).select().from(users).where(eq(users.orgId, orgId)).orderBy(asc(users.createdAt), asc(users.id));
+export async function listUsers(db: D1Database, orgId: string): Promise<User[]> {
+  return database(db).select().from(users).where(eq(users.orgId, orgId)).orderBy(asc(users.createdAt), asc(users.id));
 }

@@ -32,8 +32,8 @@ export async function applyBootstrap(env: Env): Promise<void> {
     return;
   }
   const hash = await hashApiKey(key);
-  await ensureOrg(env, DEFAULT_ORG_ID, "default");
-  await ensureApiKey(env, {
+  await ensureOrg(env.DB, DEFAULT_ORG_ID, "default");
+  await ensureApiKey(env.DB, {
     id: `key_boot_${hash.slice(0, 16)}`,
     orgId: DEFAULT_ORG_ID,
     name: "bootstrap",

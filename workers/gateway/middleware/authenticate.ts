@@ -46,11 +46,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 type Ctx = Parameters<MiddlewareHandler<AppEnv>>[0];
 
 async function fromApiKey(c: Ctx, token: string): Promise<AuthContext | null> {
-  const row = await findApiKeyByHash(c.env, await hashApiKey(token));
+  const row = await findApiKeyByHash(c.env.DB, await hashApiKey(token));
   if (!row || row.revokedAt !== null) return null;
   const now = Date.now();
   if (row.lastUsedAt === null || row.lastUsedAt < now - TOUCH_EVERY_MS) {
-    const touch = touchApiKey(c.env, row.id, now, TOUCH_EVERY_MS).catch((err) =>
+    const touch = touchApiKey(c.env.DB, row.id, now, TOUCH_EVERY_MS).catch((err) =>
       log("warn", "could not record key use", { keyId: row.id, error: err instanceof Error ? err.message : String(err) }),
     );
     try {
@@ -65,7 +65,7 @@ async function fromApiKey(c: Ctx, token: string): Promise<AuthContext | null> {
 async function fromSession(c: Ctx, token: string): Promise<AuthContext | null> {
   const claims = await verifySession(c.env, token);
   if (!claims) return null;
-  const user = await getUser(c.env, claims.orgId, claims.userId);
+  const user = await getUser(c.env.DB, claims.orgId, claims.userId);
   if (!user) return null;
   return { orgId: user.orgId, userId: user.id, keyId: null, role: user.role, via: "session" };
 }

@@ -66,7 +66,7 @@ export const authRoutes = createRouter()
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid("json");
     throwIfLimited(await takeRateLimit(c.env, `login:${email.toLowerCase()}`, LOGIN_ATTEMPTS_PER_MINUTE));
-    const user = await findUserByEmail(c.env, email);
+    const user = await findUserByEmail(c.env.DB, email);
     // Verify against a decoy when the user is unknown, so timing does not reveal which e-mails exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (!user || !ok) throw new ProblemError("unauthorized", "Invalid e-mail or password");

@@ -102,8 +102,8 @@ function hookView(row: HookRow): z.infer<typeof HookView> {
 
 /** A hook must be able to start something: its spec and target exist and its URLs pass the policy. */
 async function checkTemplate(env: Env, orgId: string, kind: HookKind, config: HookRunTemplate & Partial<Pick<HookConfig, "events">>): Promise<void> {
-  if (!(await getSpec(env, orgId, config.specId))) throw new ProblemError("not-found", `Spec ${config.specId} not found`);
-  if (config.targetId && !(await getTarget(env, orgId, config.targetId))) throw new ProblemError("not-found", `Target ${config.targetId} not found`);
+  if (!(await getSpec(env.DB, orgId, config.specId))) throw new ProblemError("not-found", `Spec ${config.specId} not found`);
+  if (config.targetId && !(await getTarget(env.DB, orgId, config.targetId))) throw new ProblemError("not-found", `Target ${config.targetId} not found`);
   if (config.targetId && config.targetUrl) throw fieldProblem("config.targetUrl", "give targetId or targetUrl, not both");
   if (config.targetUrl) await assertTargetAllowed(env, orgId, config.targetUrl);
   for (const url of config.notify ?? []) assertFetchAllowed(env, url);
@@ -130,7 +130,7 @@ type DeliveryCtx = Context<AppEnv>;
 
 async function loadDeliveryHook(c: DeliveryCtx, kind: HookKind): Promise<{ hook: HookRow; raw: Uint8Array; secret: string }> {
   const hookId = c.req.param("hookId") ?? "";
-  const hook = await findHook(c.env, hookId);
+  const hook = await findHook(c.env.DB, hookId);
   if (!hook || hook.kind !== kind) throw new ProblemError("not-found", `No ${kind} hook ${hookId}`);
   // deliveries have no principal: each hook gets the per-key budget of the gateway
   throwIfLimited(await takeRateLimit(c.env, `hook:${hook.id}`, parseRateLimit(c.env.SENTINEL_RATE_LIMIT)));
@@ -177,7 +177,7 @@ async function startFromDelivery(
   trigger: string,
   source: RunSource,
 ): Promise<Response> {
-  const claim = await claimDelivery(c.env, hook.id, keys);
+  const claim = await claimDelivery(c.env.DB, hook.id, keys);
   if (!claim.claimed) return c.json({ started: false as const, duplicate: true, runId: claim.runId, reason: "this delivery was already received" }, 200);
   let run: StartedRun;
   try {
@@ -185,13 +185,13 @@ async function startFromDelivery(
     if (made instanceof ProblemError) throw made;
     run = await startRun(c.env, { orgId: hook.orgId, userId: null }, made, { trigger, source });
   } catch (error) {
-    await releaseDelivery(c.env, hook.id, keys);
+    await releaseDelivery(c.env.DB, hook.id, keys);
     if (error instanceof RunError && error.kind === "not-found") {
       throw new ProblemError("conflict", `The hook's template no longer resolves: ${error.message}`, { hookId: hook.id });
     }
     throw error;
   }
-  await recordDeliveryRun(c.env, hook.id, keys, run.id);
+  await recordDeliveryRun(c.env.DB, hook.id, keys, run.id);
   return c.json({ started: true as const, runId: run.id, links: { ...run.links } }, 202);
 }
 
@@ -287,20 +287,20 @@ export const hooksRoutes = createRouter()
     const { orgId } = c.get("auth");
     const body = c.req.valid("json");
     await checkTemplate(c.env, orgId, body.kind, body.config);
-    const { row, secret } = await createHook(c.env, orgId, body.kind, body.config as HookConfig);
+    const { row, secret } = await createHook(c.env.DB, c.env, orgId, body.kind, body.config as HookConfig);
     return c.json({ ...hookView(row), secret }, 201, { Location: `/api/v1/hooks/${row.id}` });
   })
   .openapi(list, async (c) => {
-    const rows = await listHooks(c.env, c.get("auth").orgId);
+    const rows = await listHooks(c.env.DB, c.get("auth").orgId);
     return c.json({ items: rows.map(hookView) }, 200);
   })
   .openapi(read, async (c) => {
-    const row = await getOrgHook(c.env, c.get("auth").orgId, c.req.valid("param").id);
+    const row = await getOrgHook(c.env.DB, c.get("auth").orgId, c.req.valid("param").id);
     if (!row) throw new ProblemError("not-found", "No such hook");
     return c.json(hookView(row), 200);
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteHook(c.env, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such hook");
+    if (!(await deleteHook(c.env.DB, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such hook");
     return c.body(null, 204);
   })
   // The delivery handlers answer 200, 202 or a problem; typed responses cannot express the choice.
@@ -317,7 +317,7 @@ export const hooksRoutes = createRouter()
     const decision = decideGithubEvent(event, payload, config);
     if (!decision.start) {
       // still recorded, so a replayed ignored delivery is reported as a duplicate
-      const claim = await claimDelivery(c.env, hook.id, [deliveryId]);
+      const claim = await claimDelivery(c.env.DB, hook.id, [deliveryId]);
       return c.json({ started: false as const, duplicate: !claim.claimed, runId: claim.claimed ? null : claim.runId, reason: decision.reason }, 200);
     }
     const target = templateTarget(config, decision.targetUrl);

@@ -77,17 +77,17 @@ export const keysRoutes = createRouter()
     const role = body.role ?? auth.role;
     if (!roleAtMost(role, auth.role)) throw new ProblemError("forbidden", `A key cannot have a role above yours (${auth.role})`);
     const secret = await generateApiKey();
-    const row = await insertApiKey(c.env, { orgId: auth.orgId, userId: auth.userId, name: body.name, prefix: secret.prefix, hash: secret.hash, role });
+    const row = await insertApiKey(c.env.DB, { orgId: auth.orgId, userId: auth.userId, name: body.name, prefix: secret.prefix, hash: secret.hash, role });
     return c.json({ ...keyView(row), key: secret.key }, 201, { Location: `/api/v1/keys/${row.id}`, "Cache-Control": "no-store" });
   })
   .openapi(list, async (c) => {
-    const rows = await listApiKeys(c.env, c.get("auth").orgId);
+    const rows = await listApiKeys(c.env.DB, c.get("auth").orgId);
     return c.json({ keys: rows.map(keyView) }, 200);
   })
   .openapi(revoke, async (c) => {
     const { orgId } = c.get("auth");
     const { id } = c.req.valid("param");
-    if (!(await revokeApiKey(c.env, orgId, id)) && !(await getApiKey(c.env, orgId, id))) {
+    if (!(await revokeApiKey(c.env.DB, orgId, id)) && !(await getApiKey(c.env.DB, orgId, id))) {
       throw new ProblemError("not-found", "No such API key");
     }
     return c.body(null, 204);

@@ -33,7 +33,7 @@ const VerdictParams = Params.extend({
 export const oraclesRoutes = createRouter();
 
 async function specName(env: { DB: D1Database }, orgId: string, specId: string): Promise<string> {
-  const spec = await getSpec(env, orgId, specId);
+  const spec = await getSpec(env.DB, orgId, specId);
   if (!spec) throw new ProblemError("not-found", `Spec ${specId} not found`);
   return spec.name;
 }

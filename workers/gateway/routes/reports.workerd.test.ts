@@ -118,7 +118,7 @@ describe("GET /api/v1/runs/{id}/report", () => {
 
   it("lets a viewer of the org read", async () => {
     const secret = await generateApiKey();
-    await insertApiKey(env, { orgId, userId: null, name: "viewer", prefix: secret.prefix, hash: secret.hash, role: "viewer" });
+    await insertApiKey(env.DB, { orgId, userId: null, name: "viewer", prefix: secret.prefix, hash: secret.hash, role: "viewer" });
     expect((await api(`/api/v1/runs/${RUN_ID}/report.md`, { token: secret.key })).status).toBe(200);
   });
 

@@ -114,8 +114,8 @@ function slotView(row: SlotRow): z.infer<typeof SlotView> {
 }
 
 async function checkTemplate(env: Env, orgId: string, body: z.infer<typeof CreateSchedule>): Promise<void> {
-  if (!(await getSpec(env, orgId, body.specId))) throw new ProblemError("not-found", `Spec ${body.specId} not found`);
-  const target = await getTarget(env, orgId, body.targetId);
+  if (!(await getSpec(env.DB, orgId, body.specId))) throw new ProblemError("not-found", `Spec ${body.specId} not found`);
+  const target = await getTarget(env.DB, orgId, body.targetId);
   if (!target) throw new ProblemError("not-found", `Target ${body.targetId} not found`);
   await assertTargetAllowed(env, orgId, target.baseUrl);
   for (const url of body.notify ?? []) assertFetchAllowed(env, url);
@@ -191,25 +191,25 @@ export const schedulesRoutes = createRouter()
       ...(body.limits ? { limits: body.limits } : {}),
       ...(body.notify ? { notify: body.notify } : {}),
     };
-    const row = await createSchedule(c.env, orgId, { cron: body.cron.trim(), specId: body.specId, targetId: body.targetId, config, enabled: body.enabled });
+    const row = await createSchedule(c.env.DB, orgId, { cron: body.cron.trim(), specId: body.specId, targetId: body.targetId, config, enabled: body.enabled });
     return c.json(scheduleView(row), 201, { Location: `/api/v1/schedules/${row.id}` });
   })
   .openapi(list, async (c) => {
-    const rows = await listSchedules(c.env, c.get("auth").orgId);
+    const rows = await listSchedules(c.env.DB, c.get("auth").orgId);
     return c.json({ items: rows.map((row) => scheduleView(row)) }, 200);
   })
   .openapi(read, async (c) => {
-    const row = await getOrgSchedule(c.env, c.get("auth").orgId, c.req.valid("param").id);
+    const row = await getOrgSchedule(c.env.DB, c.get("auth").orgId, c.req.valid("param").id);
     if (!row) throw new ProblemError("not-found", "No such schedule");
-    const slots = await recentSlots(c.env, row.id);
+    const slots = await recentSlots(c.env.DB, row.id);
     return c.json({ ...scheduleView(row), recent: slots.map(slotView) }, 200);
   })
   .openapi(update, async (c) => {
-    const row = await setScheduleEnabled(c.env, c.get("auth").orgId, c.req.valid("param").id, c.req.valid("json").enabled);
+    const row = await setScheduleEnabled(c.env.DB, c.get("auth").orgId, c.req.valid("param").id, c.req.valid("json").enabled);
     if (!row) throw new ProblemError("not-found", "No such schedule");
     return c.json(scheduleView(row), 200);
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteSchedule(c.env, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such schedule");
+    if (!(await deleteSchedule(c.env.DB, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such schedule");
     return c.body(null, 204);
   });

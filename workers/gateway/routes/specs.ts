@@ -209,24 +209,24 @@ export const specsRoutes = createRouter()
   })
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = await listSpecs(c.env, c.get("auth").orgId, { name: q.name, allVersions: q.versions === "all", limit: q.limit });
+    const rows = await listSpecs(c.env.DB, c.get("auth").orgId, { name: q.name, allVersions: q.versions === "all", limit: q.limit });
     return c.json({ specs: rows.map(summary) }, 200);
   })
   .openapi(read, async (c) => {
     const { orgId } = c.get("auth");
     const { id } = c.req.valid("param");
-    const row = await getSpec(c.env, orgId, id);
+    const row = await getSpec(c.env.DB, orgId, id);
     if (!row) throw new ProblemError("not-found", "No such spec");
-    return c.json({ ...summary(row), operationList: await listOperations(c.env, orgId, id) }, 200);
+    return c.json({ ...summary(row), operationList: await listOperations(c.env.DB, orgId, id) }, 200);
   })
   .openapi(model, async (c) => {
     // Streamed from R2 as stored: models of big specs are megabytes, no need to parse them here.
-    const stream = await openSpecModel(c.env, c.get("auth").orgId, c.req.valid("param").id);
+    const stream = await openSpecModel(c.env.DB, c.env.BLOBS, c.get("auth").orgId, c.req.valid("param").id);
     if (!stream) throw new ProblemError("not-found", "No such spec");
     // (typed as the route's JSON output: the bytes are exactly that JSON)
     return c.body(stream, 200, { "content-type": "application/json" }) as never;
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteSpec(c.env, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such spec");
+    if (!(await deleteSpec(c.env.DB, c.env.BLOBS, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such spec");
     return c.body(null, 204);
   });

@@ -115,10 +115,10 @@ export const targetsRoutes = createRouter()
   .openapi(create, async (c) => {
     const { orgId } = c.get("auth");
     const body = c.req.valid("json");
-    const org = await getOrg(c.env, orgId);
+    const org = await getOrg(c.env.DB, orgId);
     const url = await assertTargetAllowed(c.env, org ?? { targetAllowlist: [] }, body.baseUrl);
     try {
-      const row = await createTarget(c.env, orgId, { name: body.name, baseUrl: normaliseBaseUrl(url), identities: body.identities });
+      const row = await createTarget(c.env.DB, c.env, orgId, { name: body.name, baseUrl: normaliseBaseUrl(url), identities: body.identities });
       return c.json(targetView(row), 201, { Location: `/api/v1/targets/${row.id}` });
     } catch (err) {
       if (err instanceof TargetNameTakenError) throw new ProblemError("conflict", `A target named "${body.name}" already exists`);
@@ -126,15 +126,15 @@ export const targetsRoutes = createRouter()
     }
   })
   .openapi(list, async (c) => {
-    const rows = await listTargets(c.env, c.get("auth").orgId);
+    const rows = await listTargets(c.env.DB, c.get("auth").orgId);
     return c.json({ targets: rows.map(targetView) }, 200);
   })
   .openapi(read, async (c) => {
-    const row = await getTarget(c.env, c.get("auth").orgId, c.req.valid("param").id);
+    const row = await getTarget(c.env.DB, c.get("auth").orgId, c.req.valid("param").id);
     if (!row) throw new ProblemError("not-found", "No such target");
     return c.json(targetView(row), 200);
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteTarget(c.env, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such target");
+    if (!(await deleteTarget(c.env.DB, c.get("auth").orgId, c.req.valid("param").id))) throw new ProblemError("not-found", "No such target");
     return c.body(null, 204);
   });

@@ -48,7 +48,7 @@ export const usersRoutes = createRouter()
     const body = c.req.valid("json");
     if (!roleAtMost(body.role, auth.role)) throw new ProblemError("forbidden", `You cannot create a user with a role above yours (${auth.role})`);
     try {
-      const user = await createUser(c.env, { orgId: auth.orgId, email: body.email, passwordHash: await hashPassword(body.password), role: body.role });
+      const user = await createUser(c.env.DB, { orgId: auth.orgId, email: body.email, passwordHash: await hashPassword(body.password), role: body.role });
       const { id, orgId, email, role, createdAt } = publicUser(user);
       return c.json({ id, orgId, email, role, createdAt }, 201, { Location: `/api/v1/users/${id}` });
     } catch (err) {
@@ -57,6 +57,6 @@ export const usersRoutes = createRouter()
     }
   })
   .openapi(list, async (c) => {
-    const rows = await listUsers(c.env, c.get("auth").orgId);
+    const rows = await listUsers(c.env.DB, c.get("auth").orgId);
     return c.json({ users: rows.map(({ id, orgId, email, role, createdAt }) => ({ id, orgId, email, role, createdAt })) }, 200);
   });
