@@ -4,16 +4,16 @@
  * (GET /specs?name, GET /specs/{id}/oracles, POST …/{oracleId}/accept|reject) and records what it
  * was sent; the routes themselves are tested in workerd (test/workerd/oracles-api.test.ts).
  */
-import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../scripts/build-cli.mjs";
 import { ROOT, runCli } from "./cli-helpers";
+import { listenLoopback, type LoopbackServer } from "../loopback-server";
 
 const TOKEN = "sk_test_oracles_cli_00000000000000";
 const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
 
-let server: Server;
+let target: LoopbackServer;
 let base: string;
 const calls: string[] = [];
 const oracles = [
@@ -23,7 +23,7 @@ const oracles = [
 
 beforeAll(async () => {
   await buildCli({ quiet: true });
-  server = createServer((req, res) => {
+  target = await listenLoopback((req, res) => {
     calls.push(`${req.method} ${req.url}`);
     const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": status < 300 ? "application/json" : "application/problem+json" }).end(JSON.stringify(body));
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { type: "about:blank", title: "Authentication required", status: 401 });
@@ -35,10 +35,9 @@ beforeAll(async () => {
     if (req.method === "POST" && verdict && found) return send(200, { ...found, status: verdict[2] === "accept" ? "accepted" : "rejected" });
     return send(404, { type: "about:blank", title: "Not found", status: 404, detail: `no ${url.pathname}` });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = target.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => target.close());
 
 describe("sentinel oracles", () => {
   it("lists a spec's oracles by its file (stored name = title slug), accepts and rejects them", async () => {

@@ -4,7 +4,7 @@
  * DESIGN.md and records what it was sent (fast; the real platform is covered by cli-e2e).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { buildCli } from "../../scripts/build-cli.mjs";
 import { sampleReport } from "../../workers/reports/test-fixtures";
 import type { Report } from "../../workers/reports/types";
 import { runCli } from "./cli-helpers";
+import { listenLoopback, type LoopbackServer } from "../loopback-server";
 
 const TOKEN = "sk_test_server_mode_000000000000000";
 
@@ -22,7 +23,7 @@ interface Recorded {
   body: string;
 }
 
-let server: Server;
+let target: LoopbackServer;
 let base: string;
 let recorded: Recorded[] = [];
 let report: Report = sampleReport();
@@ -35,7 +36,7 @@ function json(res: import("node:http").ServerResponse, status: number, body: unk
 
 beforeAll(async () => {
   await buildCli({ quiet: true });
-  server = createServer((req, res) => {
+  target = await listenLoopback((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -62,11 +63,10 @@ beforeAll(async () => {
       json(res, 404, { type: "https://sentinel.dev/problems/not-found", title: "Not found", status: 404 }, "application/problem+json");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = target.url;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => target.close());
 
 beforeEach(() => {
   recorded = [];

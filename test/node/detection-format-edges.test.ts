@@ -7,6 +7,7 @@
 import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { describeFindings, parseModel, planAndRun } from "./detection-harness";
+import { listenLoopback } from "../loopback-server";
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const spec = {
@@ -39,9 +40,8 @@ async function start(buggy: boolean): Promise<{ url: string; close(): Promise<vo
     if (!hours && buggy) return send(500, { title: "Internal Server Error", detail: "Cannot read properties of undefined (reading '0')" });
     return send(200, { day, open: hours ?? [] });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }
 
 async function run(buggy: boolean, seed: number) {

@@ -24,6 +24,7 @@
  *    for everyone despite its name.
  */
 import http from "node:http";
+import { listenLoopback } from "../loopback-server";
 
 export const TOKENS = { alice: "tok-alice-0001", bob: "tok-bob-0002", admin: "tok-admin-0003" } as const;
 
@@ -374,14 +375,6 @@ export async function startLenientApi(): Promise<{ url: string; close: () => Pro
         res.end(req.method === "HEAD" ? undefined : payload);
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }

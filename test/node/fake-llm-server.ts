@@ -4,8 +4,8 @@
  * every prompt, so tests can prove what was (and was not) sent.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fakeChatCompletion } from "../../workers/ai/testing/fake-llm";
+import { listenLoopback } from "../loopback-server";
 
 export interface FakeLlmServer {
   url: string;
@@ -28,7 +28,6 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(fakeChatCompletion(JSON.parse(text))));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, prompts, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url: `${url}/v1`, prompts, close };
 }

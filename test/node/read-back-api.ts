@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
+import { listenLoopback } from "../loopback-server";
 
 export type Variant = "clean" | "buggy";
 
@@ -213,7 +214,6 @@ export async function startReadBackApi(variant: Variant): Promise<{ url: string;
       return send(res, 405, { title: "Method Not Allowed" }, { allow: "GET, PUT, PATCH, DELETE" });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }

@@ -11,6 +11,7 @@
  *  - format-stored: the optional `due` (format: date) is not checked: "2026-02-30" is stored.
  */
 import http from "node:http";
+import { listenLoopback } from "../loopback-server";
 
 export type Variant = "clean" | "buggy";
 
@@ -136,7 +137,6 @@ export async function startRoundTripsApi(variant: Variant): Promise<{ url: strin
       return send(res, 200, doc, { etag: etag(doc) });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }

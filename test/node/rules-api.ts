@@ -19,6 +19,7 @@
  *    account and `4 AND 1=2` none (the clean variant reads ids as numbers: not found).
  */
 import http from "node:http";
+import { listenLoopback } from "../loopback-server";
 
 export type Variant = "clean" | "buggy";
 
@@ -176,7 +177,6 @@ export async function startRulesApi(variant: Variant): Promise<{ url: string; cl
       return send(res, 405, { title: "Method Not Allowed" }, { allow: "GET, POST" });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }

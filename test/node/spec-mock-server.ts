@@ -33,7 +33,6 @@
  *    answers (idempotent PUTs, server defaults that do not depend on the request).
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ApiModel, JsonSchema, MediaType, Operation, Parameter, ResponseSpec, SecurityScheme } from "../../workers/model";
 import { validateSchema } from "../../workers/jsonschema/validate";
 import { findResponseSpec, isJsonMediaType, mediaTypeMatches, requiresAuth } from "../../workers/executor/checks/support";
@@ -43,6 +42,7 @@ import { admittedTypes, flattenAllOf, resolve } from "../../workers/jsonschema/s
 import { isIdLikeName } from "../../workers/orchestrator/agents/names";
 import { isObject } from "../../workers/jsonschema/types";
 import { isPrivileged } from "../../workers/orchestrator/agents/security-auth";
+import { listenLoopback } from "../loopback-server";
 
 export interface MockIdentity {
   name: string;
@@ -120,14 +120,8 @@ export async function startSpecMock(options: SpecMockOptions): Promise<SpecMock>
         });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    log: mock.log,
-    invalidGenerated: mock.invalidGenerated,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, log: mock.log, invalidGenerated: mock.invalidGenerated, close };
 }
 
 export class SpecMockHandler {

@@ -3,13 +3,13 @@
  * fires cron triggers, so start.mjs does. A schedule due in the next minute produces a run.
  * Start-up also shows the seconds it has waited (migrations, wrangler dev).
  */
-import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, randomApiKey } from "../../cli/src/local-platform";
 import { startPlatformProcess, type PlatformProcess } from "../../scripts/platform-process.mjs";
+import { listenLoopback, type LoopbackServer } from "../loopback-server";
 
 const SPEC = JSON.stringify({
   openapi: "3.0.3",
@@ -18,15 +18,14 @@ const SPEC = JSON.stringify({
 });
 
 let platform: PlatformProcess;
-let target: Server;
+let target: LoopbackServer;
 let targetUrl: string;
 let stateDir: string;
 const key = randomApiKey();
 
 beforeAll(async () => {
-  target = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
-  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
-  targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}`;
+  target = await listenLoopback((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  targetUrl = target.url;
   stateDir = mkdtempSync(path.join(os.tmpdir(), "sentinel-start-"));
   // ticks every 2 s instead of at each minute only, so the test waits for the due minute, not longer
   platform = await startPlatformProcess({ port: await freePort(), stateDir, env: { SENTINEL_BOOTSTRAP_KEY: key, SENTINEL_CRON_TICK_MS: "2000" } });
@@ -34,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop();
-  target?.close();
+  await target?.close();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 

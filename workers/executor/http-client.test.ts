@@ -1,16 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyFailure, sendRequest, type FetchLike } from "./http-client";
+import { listenLoopback, type LoopbackServer } from "../../test/loopback-server";
 
-let server: Server;
+let target: LoopbackServer;
 let base: string;
 let hits = 0;
 /** /reset-once/<name>: the first request under a name has its connection destroyed, later ones get 200 */
 const resetOnce = new Set<string>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  target = await listenLoopback((req, res) => {
     hits++;
     if (req.url?.startsWith("/reset-once/")) {
       if (!resetOnce.has(req.url)) {
@@ -37,14 +36,10 @@ beforeAll(async () => {
     res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     res.end("héllo");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = target.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => target.close());
 
 const options = { fetch: globalThis.fetch as FetchLike, timeoutMs: 1000, maxBodyBytes: 1024, retryDelayMs: 5 };
 
@@ -74,10 +69,9 @@ describe("sendRequest", () => {
   });
 
   it("retries a refused connection for any method, bounded", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const closed = await listenLoopback();
+    const port = closed.port;
+    await closed.close();
     const result = await sendRequest({ method: "POST", url: `http://127.0.0.1:${port}/`, headers: {}, body: "{}" }, options);
     expect(result.attempts).toBe(3);
     expect(result.error).toMatch(/^network error: .*ECONNREFUSED/);
@@ -95,15 +89,14 @@ describe("sendRequest", () => {
   });
 
   it("gives up on a POST whose connection is lost twice, saying which kind of failure it was", async () => {
-    const reset = createServer((req) => req.socket.destroy());
-    await new Promise<void>((resolve) => reset.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(reset.address() as AddressInfo).port}/`;
+    const reset = await listenLoopback((req) => req.socket.destroy());
+    const url = `${reset.url}/`;
     const post = await sendRequest({ method: "POST", url, headers: {}, body: "{}" }, options);
     expect(post).toMatchObject({ attempts: 2, failure: "reset" });
     expect(post.error).toMatch(/^network error: /);
     const get = await sendRequest({ method: "GET", url, headers: {} }, options);
     expect(get).toMatchObject({ attempts: 3, failure: "reset" });
-    await new Promise((resolve) => reset.close(resolve));
+    await reset.close();
   });
 
   it("tells the kinds of connection failure apart (Node codes, workerd messages)", () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Step, TestCase } from "../model";
 import { model } from "./checks/test-support";
@@ -7,16 +5,17 @@ import { buildFindings } from "./findings";
 import type { FetchLike } from "./http-client";
 import { runCase, type RunEnv } from "./run-case";
 import { TargetWatch } from "./target-watch";
+import { listenLoopback, type LoopbackServer } from "../../test/loopback-server";
 
 // a target that stops answering everything (the probe too) once it is sent a long name — as a
 // single-threaded server stuck in catastrophic regex backtracking does; `buggy` off: the clean variant
 let buggy = true;
 let stopped = false;
-let server: Server;
+let api: LoopbackServer;
 let baseUrl: string;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
+  api = await listenLoopback(async (req, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
     if (buggy && raw.length > 1000) stopped = true;
@@ -24,14 +23,10 @@ beforeAll(async () => {
     res.writeHead(req.method === "POST" ? 201 : 200, { "content-type": "application/json" });
     res.end(JSON.stringify({ id: 1, name: "Rex" }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = api.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => api.close());
 
 beforeEach(() => {
   buggy = true;

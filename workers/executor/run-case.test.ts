@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Step, TestCase } from "../model";
 import { model } from "./checks/test-support";
 import { buildFindings } from "./findings";
 import type { FetchLike } from "./http-client";
 import { runCase, type RunEnv } from "./run-case";
+import { listenLoopback, type LoopbackServer } from "../../test/loopback-server";
 
 // ---------- a small, real target ----------
 
@@ -64,19 +64,15 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   send(res, 404, { message: "no route" });
 }
 
-let server: Server;
+let target: LoopbackServer;
 let baseUrl: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  target = await listenLoopback((req, res) => void handle(req, res));
+  baseUrl = target.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => target.close());
 
 beforeEach(() => {
   for (const k of Object.keys(hits)) delete hits[k];

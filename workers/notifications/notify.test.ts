@@ -1,7 +1,7 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverNotification, MAX_ATTEMPTS, nextAttemptAt, type RunFinishedEvent } from "./notify";
 import { verifyGenericSignature } from "../shared/signature";
+import { listenLoopback, type LoopbackServer } from "../../test/loopback-server";
 
 const event: RunFinishedEvent = {
   event: "run.finished",
@@ -9,13 +9,13 @@ const event: RunFinishedEvent = {
   findings: { total: 1, bySeverity: { high: 1 } },
 };
 
-let server: Server;
+let target: LoopbackServer;
 let base = "";
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
 let statusToSend = 200;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  target = await listenLoopback((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -24,10 +24,9 @@ beforeAll(async () => {
       res.end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = target.url;
 });
-afterAll(() => server.close());
+afterAll(() => target.close());
 
 describe("run notifications", () => {
   it("POSTs a body whose signature verifies with the shared secret", async () => {

@@ -3,17 +3,17 @@
  * The OpenAI-compatible embedder: the real `openai` SDK against a fake embeddings server on
  * loopback (the network edge), and the choice of embedder from the deployment's settings.
  */
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryBackend } from "../../runs/finding-memory";
 import { openaiEmbedder } from "./embedder";
+import { listenLoopback, type LoopbackServer } from "../../../test/loopback-server";
 
-let server: Server;
+let target: LoopbackServer;
 let base: string;
 const seen: { auth?: string; body: { model: string; input: string[] } }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  target = await listenLoopback((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -25,10 +25,9 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: parsed.model, usage: { prompt_tokens: 3, total_tokens: 3 } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+  base = `${target.url}/v1`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => target.close());
 
 describe("openaiEmbedder", () => {
   it("embeds a batch through the openai SDK, in input order, with the key as bearer", async () => {
