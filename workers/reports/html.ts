@@ -1,11 +1,13 @@
 /**
  * A self-contained HTML report: one file with inline CSS and a few lines of inline script,
  * no external asset, readable offline or as a CI artifact. Every value from the run (response
- * bodies are attacker-controlled in a security tool) is escaped, and a CSP forbids loading
- * anything from elsewhere should an escape ever be missed.
+ * bodies are attacker-controlled in a security tool) is escaped by hono/html's template tag, which
+ * escapes every interpolated string unless it is itself a template; a CSP forbids loading anything
+ * from elsewhere should an escape ever be missed.
  */
+import { html as htmlTag, raw } from "hono/html";
 import { checkInfo, SEVERITIES, type CaseResult } from "../model";
-import { escapeHtml as e, truncate } from "./escape";
+import { truncate } from "./escape";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
 import { otherTriggers, triggerLabel } from "./triggers";
@@ -47,6 +49,14 @@ function sel(){var r=document.createRange();r.selectNodeContents(pre);var s=getS
 if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(text).then(function(){b.textContent="Copied";setTimeout(function(){b.textContent="Copy"},1500)},sel)}else{sel()}});
 `;
 
+type Html = ReturnType<typeof raw>;
+
+/** hono/html's tag; with no asynchronous child (none here) it renders synchronously. */
+const html = (strings: TemplateStringsArray, ...values: unknown[]): Html => htmlTag(strings, ...values) as Html;
+
+/** Templates joined with a separator (an array alone would be joined with none). */
+const joined = (items: readonly Html[], separator: string): Html => raw(items.join(separator));
+
 export interface HtmlOptions {
   toolVersion?: string;
 }
@@ -59,90 +69,87 @@ export function toHtml(input: ReportInput, options: HtmlOptions = {}): string {
 
   const sections = SEVERITIES.filter((s) => counts[s] > 0).map(
     (severity) =>
-      `<h2><span class="sev sev-${severity}">${severity}</span> ${counts[severity]} finding${counts[severity] === 1 ? "" : "s"}</h2>\n` +
-      sorted
-        .filter((f) => f.severity === severity)
-        .map(findingHtml)
-        .join("\n"),
+      html`<h2><span class="sev sev-${severity}">${severity}</span> ${counts[severity]} finding${counts[severity] === 1 ? "" : "s"}</h2>
+${joined(sorted.filter((f) => f.severity === severity).map(findingHtml), "\n")}`,
   );
 
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">
+<meta http-equiv="Content-Security-Policy" content="${raw(HTML_CSP)}">
 <meta name="referrer" content="no-referrer">
-<title>${e(title)}</title>
-<style>${CSS}</style>
+<title>${title}</title>
+<style>${raw(CSS)}</style>
 </head>
 <body>
 <main>
-<h1>${e(title)}</h1>
-<p class="meta">Target <code>${e(run.target)}</code> · run <code>${e(run.id)}</code> · status <b class="status-${e(run.status)}">${e(run.status)}</b> · seed <code>${run.seed}</code>${run.startedAt ? ` · started ${e(run.startedAt)}` : ""}${run.durationMs !== null ? ` · ${formatDuration(run.durationMs)}` : ""}</p>
+<h1>${title}</h1>
+<p class="meta">Target <code>${run.target}</code> · run <code>${run.id}</code> · status <b class="status-${run.status}">${run.status}</b> · seed <code>${run.seed}</code>${run.startedAt ? html` · started ${run.startedAt}` : ""}${run.durationMs !== null ? ` · ${formatDuration(run.durationMs)}` : ""}</p>
 <div class="cards">
 ${card("operations", run.spec.operations)}${card("cases", run.stats.cases)}${card("passed", run.stats.passed)}${card("failed", run.stats.failed)}${card("errored", run.stats.errored)}${card("skipped", run.stats.skipped)}${card("requests", run.stats.requests)}
 </div>
 <div class="cards" style="margin-top:10px">
-${SEVERITIES.map((s) => `<div class="card"><b>${counts[s]}</b><span class="sev sev-${s}">${s}</span></div>`).join("")}
+${SEVERITIES.map((s) => html`<div class="card"><b>${counts[s]}</b><span class="sev sev-${s}">${s}</span></div>`)}
 </div>
-${run.timing ? `<p class="meta">${run.timing.requests} requests · p50 ${run.timing.p50Ms} ms · p95 ${run.timing.p95Ms} ms · p99 ${run.timing.p99Ms} ms · max ${run.timing.maxMs} ms · ${run.timing.rps} req/s</p>` : ""}
+${run.timing ? html`<p class="meta">${run.timing.requests} requests · p50 ${run.timing.p50Ms} ms · p95 ${run.timing.p95Ms} ms · p99 ${run.timing.p99Ms} ms · max ${run.timing.maxMs} ms · ${run.timing.rps} req/s</p>` : ""}
 ${clustersSection(input.report.clusters ?? [])}
-${findings.length === 0 ? `<h2>Findings</h2>\n<p class="empty">No findings.</p>` : sections.join("\n")}
+${findings.length === 0 ? html`<h2>Findings</h2>\n<p class="empty">No findings.</p>` : joined(sections, "\n")}
 ${skippedSection(input.report.skipped, run.stats.skipped)}
 ${input.report.coverage ? coverageSection(input.report.coverage) : ""}
 ${input.cases ? operationsTable(input.cases, findings, input.operations) : ""}
-<footer>Generated by Sentinel${options.toolVersion ? ` ${e(options.toolVersion)}` : ""}. Every request can be replayed with its curl line; secrets in headers are redacted.</footer>
+<footer>Generated by Sentinel${options.toolVersion ? ` ${options.toolVersion}` : ""}. Every request can be replayed with its curl line; secrets in headers are redacted.</footer>
 </main>
-<script>${SCRIPT}</script>
+<script>${raw(SCRIPT)}</script>
 </body>
 </html>
-`;
+`.toString();
 }
 
 /** Findings grouped by likely root cause, each pointing at its representative. */
-function clustersSection(clusters: ReportCluster[]): string {
+function clustersSection(clusters: ReportCluster[]): Html | "" {
   if (clusters.length === 0) return "";
   const items = clusters.map(
     (c) =>
-      `<li><span class="sev sev-${c.severity}">${c.severity}</span> <code>${e(c.check)}</code> × ${c.findings.length} — <a href="#finding-${e(c.representative)}">representative</a>: ${e(c.explanation)}<br><small>${c.operations.map((o) => `<code>${e(o)}</code>`).join(" ")}</small></li>`,
+      html`<li><span class="sev sev-${c.severity}">${c.severity}</span> <code>${c.check}</code> × ${c.findings.length} — <a href="#finding-${c.representative}">representative</a>: ${c.explanation}<br><small>${joined(c.operations.map((o) => html`<code>${o}</code>`), " ")}</small></li>`,
   );
-  return `<h2>Likely root causes: ${clusters.length}</h2>\n<ul>${items.join("\n")}</ul>`;
+  return html`<h2>Likely root causes: ${clusters.length}</h2>\n<ul>${joined(items, "\n")}</ul>`;
 }
 
-function card(label: string, value: number): string {
-  return `<div class="card"><b>${value}</b><span>${e(label)}</span></div>`;
+function card(label: string, value: number): Html {
+  return html`<div class="card"><b>${value}</b><span>${label}</span></div>`;
 }
 
-function findingHtml(f: ReportFinding): string {
+function findingHtml(f: ReportFinding): Html {
   const doc = checkInfo(f.check);
   const req = f.request;
   const requestText = [`${req.method.toUpperCase()} ${req.url}`, ...headerLines(req.headers), ...(req.body ? ["", truncate(req.body, BODY_LIMIT)] : [])].join("\n");
   const responseText = f.response
     ? [`HTTP ${f.response.status} (${f.response.durationMs} ms)`, ...headerLines(f.response.headers), "", truncate(f.response.body, BODY_LIMIT)].join("\n")
     : "No response (network error or timeout).";
-  return `<details id="finding-${e(f.id)}">
-<summary><span class="sev sev-${f.severity}">${f.severity}</span> <code>${e(f.check)}</code> · <code>${e(operationLabel(f.operation))}</code> · ${e(f.title)}</summary>
+  return html`<details id="finding-${f.id}">
+<summary><span class="sev sev-${f.severity}">${f.severity}</span> <code>${f.check}</code> · <code>${operationLabel(f.operation)}</code> · ${f.title}</summary>
 <div class="finding">
-<p>${e(f.message)}</p>
-<p class="help">${e(doc.help)}</p>
-<p>Operation <code>${e(f.operation.operationId)}</code> · agent <code>${e(f.agent)}</code> · finding <code>${e(f.id)}</code></p>${f.cluster ? `\n<p>Cluster <code>${e(f.cluster)}</code>: same likely root cause as the other findings of that cluster.</p>` : ""}
-${stepsHtml(f)}<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(f.curl)}</pre></div>
-<div class="cols"><div><b>Request</b><pre>${e(requestText)}</pre></div><div><b>Response</b><pre>${e(responseText)}</pre></div></div>
+<p>${f.message}</p>
+<p class="help">${doc.help}</p>
+<p>Operation <code>${f.operation.operationId}</code> · agent <code>${f.agent}</code> · finding <code>${f.id}</code></p>${f.cluster ? html`\n<p>Cluster <code>${f.cluster}</code>: same likely root cause as the other findings of that cluster.</p>` : ""}
+${stepsHtml(f)}<div class="curl"><button type="button" data-copy>Copy</button><pre>${f.curl}</pre></div>
+<div class="cols"><div><b>Request</b><pre>${requestText}</pre></div><div><b>Response</b><pre>${responseText}</pre></div></div>
 ${triggersHtml(f)}</div>
 </details>`;
 }
 
 /** The other distinct triggers of a finding, each with its curl (and a chain's steps). */
-function triggersHtml(f: ReportFinding): string {
+function triggersHtml(f: ReportFinding): Html | "" {
   const others = otherTriggers(f);
   if (others.length === 0) return "";
   const items = others.map(
     (t) =>
-      `<li>${e(triggerLabel(t))} · case <code>${e(t.caseId)}</code>${t.chain ? `<br><code>${e(t.chain.join(" → "))}</code>` : ""}<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(t.curl)}</pre></div></li>`,
+      html`<li>${triggerLabel(t)} · case <code>${t.caseId}</code>${t.chain ? html`<br><code>${t.chain.join(" → ")}</code>` : ""}<div class="curl"><button type="button" data-copy>Copy</button><pre>${t.curl}</pre></div></li>`,
   );
-  return `<p><b>Also triggered by</b> ${others.length} more distinct trigger${others.length === 1 ? "" : "s"}</p>
-<ul class="triggers">${items.join("")}</ul>
+  return html`<p><b>Also triggered by</b> ${others.length} more distinct trigger${others.length === 1 ? "" : "s"}</p>
+<ul class="triggers">${items}</ul>
 `;
 }
 
@@ -151,53 +158,51 @@ function headerLines(headers: Record<string, string>): string[] {
 }
 
 /** A chain's steps in order and its reproduction script (every step, values carried with jq). */
-function stepsHtml(f: ReportFinding): string {
+function stepsHtml(f: ReportFinding): Html | "" {
   if (f.steps.length < 2) return "";
   const script = findingScript(f);
-  const items = stepLines(f.steps).map((line, i) => `<li${f.steps[i].finding ? ' class="hit"' : ""}><code>${e(line.replace(/^\d+\. /, ""))}</code></li>`);
-  return `<p><b>Steps</b> (${f.steps.length}, in order)</p>
-<ol class="steps">${items.join("")}</ol>
-${script ? `<p><b>Reproduce every step</b> (bash, curl, jq)</p>\n<div class="curl"><button type="button" data-copy>Copy</button><pre>${e(script)}</pre></div>\n<p><b>Last step alone</b></p>\n` : ""}`;
+  const items = stepLines(f.steps).map((line, i) => html`<li${f.steps[i].finding ? raw(' class="hit"') : ""}><code>${line.replace(/^\d+\. /, "")}</code></li>`);
+  return html`<p><b>Steps</b> (${f.steps.length}, in order)</p>
+<ol class="steps">${items}</ol>
+${script ? html`<p><b>Reproduce every step</b> (bash, curl, jq)</p>\n<div class="curl"><button type="button" data-copy>Copy</button><pre>${script}</pre></div>\n<p><b>Last step alone</b></p>\n` : ""}`;
 }
 
 /** Skipped cases with their reason, grouped by reason (most frequent first). */
-function skippedSection(skipped: ReportSkipped[], total: number): string {
+function skippedSection(skipped: ReportSkipped[], total: number): Html | "" {
   if (total === 0 && skipped.length === 0) return "";
   const byReason = new Map<string, ReportSkipped[]>();
   for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s]);
   const groups = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-  const rows = groups
-    .map(
-      ([reason, list]) =>
-        `<details><summary>${list.length} × ${e(reason)}</summary><div class="finding"><ul>${list
-          .map((s) => `<li><code>${e(s.caseId)}</code> · <code>${e(s.operation.method ? operationLabel(s.operation) : s.operation.operationId)}</code> · ${e(s.agent)}</li>`)
-          .join("")}</ul></div></details>`,
-    )
-    .join("\n");
+  const rows = groups.map(
+    ([reason, list]) =>
+      html`<details><summary>${list.length} × ${reason}</summary><div class="finding"><ul>${list.map(
+        (s) => html`<li><code>${s.caseId}</code> · <code>${s.operation.method ? operationLabel(s.operation) : s.operation.operationId}</code> · ${s.agent}</li>`,
+      )}</ul></div></details>`,
+  );
   const listed = skipped.length < total ? ` (the first ${skipped.length} listed)` : "";
-  return `<h2>Skipped: ${total} case${total === 1 ? "" : "s"}${listed}</h2>\n${rows}`;
+  return html`<h2>Skipped: ${total} case${total === 1 ? "" : "s"}${listed}</h2>\n${joined(rows, "\n")}`;
 }
 
 /** Per operation: statuses seen and not, values never sent, checks run, and why a family could not run. */
-function coverageSection(coverage: ReportCoverage): string {
+function coverageSection(coverage: ReportCoverage): Html {
   const rows = coverage.operations.map((op) => {
     const undocumented = Object.entries(op.undocumented).map(([status, n]) => `${status} ×${n}`).join(", ");
     const checks = Object.entries(op.checks)
       .filter(([, c]) => c.passed + c.failed > 0)
       .map(([name, c]) => `${name}${c.failed > 0 ? ` (${c.failed} failed)` : ""}`)
       .join(", ");
-    const gaps = op.notRun.map((g) => `<li><b>${e(g.family)}</b>: ${e(g.reason)}</li>`).join("");
-    return `<tr><td><code>${e(`${op.method} ${op.path}`)}</code></td><td>${op.requests}</td><td>${e(op.statusesSeen.join(", "))}</td><td>${e(op.statusesNotSeen.join(", "))}</td><td>${e(undocumented)}</td><td>${e(valuesNotSent(op))}</td><td>${e(checks)}</td><td>${gaps ? `<ul>${gaps}</ul>` : ""}</td></tr>`;
+    const gaps = op.notRun.map((g) => html`<li><b>${g.family}</b>: ${g.reason}</li>`);
+    return html`<tr><td><code>${`${op.method} ${op.path}`}</code></td><td>${op.requests}</td><td>${op.statusesSeen.join(", ")}</td><td>${op.statusesNotSeen.join(", ")}</td><td>${undocumented}</td><td>${valuesNotSent(op)}</td><td>${checks}</td><td>${gaps.length > 0 ? html`<ul>${gaps}</ul>` : ""}</td></tr>`;
   });
-  return `<h2>Coverage</h2>
-<p class="meta">${e(coverageSummaryLine(coverage))}</p>
+  return html`<h2>Coverage</h2>
+<p class="meta">${coverageSummaryLine(coverage)}</p>
 <table><thead><tr><th>Operation</th><th>Requests</th><th>Statuses seen</th><th>Documented, never seen</th><th>Undocumented</th><th>Values never sent</th><th>Checks run</th><th>Could not run</th></tr></thead>
 <tbody>
-${rows.join("\n")}
+${joined(rows, "\n")}
 </tbody></table>`;
 }
 
-function operationsTable(cases: CaseResult[], findings: ReportFinding[], operations: ReportInput["operations"] = {}): string {
+function operationsTable(cases: CaseResult[], findings: ReportFinding[], operations: ReportInput["operations"] = {}): Html {
   const rows = new Map<string, { label: string; passed: number; failed: number; errored: number; skipped: number }>();
   const labels = new Map(findings.map((f) => [f.operation.operationId, operationLabel(f.operation)]));
   for (const [id, op] of Object.entries(operations)) labels.set(id, operationLabel(op));
@@ -210,15 +215,11 @@ function operationsTable(cases: CaseResult[], findings: ReportFinding[], operati
   }
   const body = [...rows.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([id, r]) =>
-        `<tr><td><code>${e(id)}</code></td><td><code>${e(r.label)}</code></td><td>${r.passed}</td><td>${r.failed}</td><td>${r.errored}</td><td>${r.skipped}</td></tr>`,
-    )
-    .join("\n");
-  return `<h2>Cases per operation</h2>
+    .map(([id, r]) => html`<tr><td><code>${id}</code></td><td><code>${r.label}</code></td><td>${r.passed}</td><td>${r.failed}</td><td>${r.errored}</td><td>${r.skipped}</td></tr>`);
+  return html`<h2>Cases per operation</h2>
 <table><thead><tr><th>Operation</th><th>Method and path</th><th>Passed</th><th>Failed</th><th>Errored</th><th>Skipped</th></tr></thead>
 <tbody>
-${body}
+${joined(body, "\n")}
 </tbody></table>`;
 }
 
