@@ -9,12 +9,14 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SKIP_DIRS = new Set(["node_modules", ".git", ".wrangler", ".sentinel", "dist", "build"]);
+/** git-ignored output at the root (`npm run test:mutation` writes reports/ and .stryker-tmp/); workers/reports/ is source */
+const ROOT_OUTPUT = new Set(["reports", ".stryker-tmp"]);
 const TEXT = /\.(ts|tsx|mts|mjs|js|json|md|toml|yaml|yml|sh)$|^run$/;
 
 function sourceFiles(dir = ROOT): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (SKIP_DIRS.has(name) || name === "package-lock.json") continue;
+    if (SKIP_DIRS.has(name) || (dir === ROOT && ROOT_OUTPUT.has(name)) || name === "package-lock.json") continue;
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
     else if (TEXT.test(name)) out.push(full);

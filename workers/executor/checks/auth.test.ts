@@ -75,6 +75,8 @@ describe("bfla", () => {
     expect(bfla(ctx({ ...admin, identity: "bob", status: 403 })).status).toBe("passed");
     const anon = record({ id: "anon", ...admin, identity: null, status: 200 });
     expect(bfla(ctx({ id: "low", ...admin, identity: "bob", status: 200 }, { others: [anon], params: { anonymousStep: "anon" } })).status).toBe("skipped");
+    // public even when the answer has content: anonymous access succeeds too
+    expect(bfla(ctx({ id: "low", ...admin, identity: "bob", status: 200, body: { users: 3 } }, { others: [anon], params: { anonymousStep: "anon" } })).status).toBe("skipped");
   });
   it("judges other methods too: an empty answer to a non-GET still executed the operation", () => {
     expect(bfla(ctx({ ...admin, identity: "bob", status: 200, body: {} })).status).toBe("skipped");
@@ -84,6 +86,7 @@ describe("bfla", () => {
   it("passes on 404 and 405, skips 5xx, other refusals and requests without identity", () => {
     for (const status of [401, 404, 405]) expect(bfla(ctx({ ...admin, identity: "bob", status })).status).toBe("passed");
     for (const status of [400, 409, 500, 302]) expect(bfla(ctx({ ...admin, identity: "bob", status })).status).toBe("skipped");
+    for (const status of [409, 503]) expect(bfla(ctx({ ...admin, identity: "bob", status, body: { error: "conflict" } })).status).toBe("skipped");
     expect(bfla(ctx({ ...admin, identity: null, status: 200, body: { users: 3 } })).status).toBe("skipped");
     expect(bfla(ctx({ method: "POST", path: "/login", identity: "bob", status: 200, body: { token: "t" } })).status).toBe("skipped");
   });

@@ -90,3 +90,19 @@ describe("round_trip: details", () => {
     expect(round_trip(ctx(after({ id: 7, name: "Rex", sequel: "b" }), { others: [beforeTokens, sequel], params: both })).status).toBe("failed");
   });
 });
+
+describe("round_trip: the reasons it gives", () => {
+  const params = { readStep: "read-before" };
+  it("says which part of the representation the write schema refuses, and quotes the refusal on one line", () => {
+    const incomplete = round_trip(ctx(put(400, {}, { name: "Rex" }), { others: [readBefore], params }));
+    expect(incomplete.message).toMatch(/not a valid request body \(\/: .*password.*\): a refusal is no verdict$/);
+    const nested = round_trip(ctx(put(400, {}, { name: 5, password: "pw" }), { others: [readBefore], params }));
+    expect(nested.message).toContain("not a valid request body (/name: ");
+    const spaced = record({ id: "send-back-put", method: "PUT", ...item, status: 422, requestBody: { name: "Rex", password: "pw" }, body: "checksum\n   mismatch" });
+    expect(round_trip(ctx(spaced, { others: [readBefore], params })).message).toMatch(/with 422: checksum mismatch$/);
+  });
+  it("412 from a read without an ETag and a write without If-Match: not about the representation", () => {
+    const noEtag = record({ id: "read-before", method: "GET", ...item, status: 200, body: { id: 7, name: "Rex" } });
+    expect(round_trip(ctx(put(412), { others: [noEtag], params })).status).toBe("skipped");
+  });
+});

@@ -142,6 +142,9 @@ describe("stateful_invariant", () => {
     expect(read({ name: "Bob" })).toMatchObject({ status: "failed", signature: "field:owner" });
     expect(read({ name: "Ann", homepage: "https://a.test" }).status).toBe("passed");
     expect(read("Ann").status).toBe("failed");
+    // every field sent in the nested object must read back, not just one of them
+    const both = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: { name: "Max", owner: { name: "Ann", homepage: "https://a.test" } } });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", owner: { name: "Ann", homepage: "https://b.test" } } }, { others: [both], params: { expectFrom: "update" } }))).toMatchObject({ status: "failed", signature: "field:owner" });
   });
   it("skips when the update failed, the read failed or returned no object", () => {
     const failed = record({ id: "update", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 400, requestBody: { name: "Max" } });
@@ -356,7 +359,9 @@ describe("stateful_invariant: details", () => {
     const result = judge({ name: "Max", tag: "a" }, { name: "Rex", tag: "b" });
     expect(result.message).toContain('set name="Max", GET /pets/{petId} returns "Rex" (+1 more fields)');
     expect(judge({ name: "Max", tag: "a" }, { name: "Rex", tag: "a" }).message).not.toContain("more fields");
-    expect(judge({ name: "Max" }, { name: "Max" }).message).toContain("1 updated field(s)");
+    expect(judge({ name: "Max" }, { name: "Max" }).message).toBe("1 updated field(s) read back as sent");
+    // a field the spec does not document is compared like any other
+    expect(judge({ name: "Max", nickname: "M" }, { name: "Max", nickname: "X" })).toMatchObject({ status: "failed", signature: "field:nickname" });
   });
   it("an update that sent no object says nothing", () => {
     expect(judge(["Max"], { name: "Max" }).status).toBe("skipped");
@@ -409,6 +414,8 @@ describe("sameValue: normalisations", () => {
     expect(sameValue({ a: 1, b: 2 }, { a: 1 })).toBe(true);
     expect(sameValue({ a: 1 }, { a: 2 })).toBe(false);
     expect(sameValue({ a: 1 }, [1])).toBe(false);
+    expect(sameValue(["a"], "a")).toBe(false);
+    expect(sameValue("ab", ["a", "b"])).toBe(false);
     expect(sameValue(true, "true")).toBe(false);
   });
 });
