@@ -58,7 +58,8 @@ import { queueNotifications } from "../workers/storage/notifications-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
 import { sendDueNotifications } from "../workers/notifications/send-notifications";
-import { rememberFindings } from "../workers/runs/finding-memory";
+import { caseFamilies, planningGuidance, rememberFindings } from "../workers/runs/finding-memory";
+import { meaningLinks } from "../workers/runs/meaning-links";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 
@@ -314,24 +315,30 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       if (!preplanned && this.readMeta<boolean>("identitiesChecked") !== true) init = await this.checkIdentities(init);
       const model = preplanned ? undefined : await this.loadModel(init.modelKey);
       const selection = { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive };
+      // payload families that found bugs on similar operations of this org's earlier runs go first
+      const guidance = model ? await planningGuidance(this.env, { orgId: init.orgId, runId: init.runId, model }) : undefined;
+      // producer → consumer links whose names differ, trusted only once the target confirms them
+      const meaning = model ? await meaningLinks(this.env, { runId: init.runId, model, selection, baseUrl: init.baseUrl, identities: await this.identities(init), seed: init.seed, timeoutMs: init.limits.timeoutMs }) : { links: [], warnings: [] };
       const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
         model: model!,
         seed: init.seed,
         agents: init.agents,
         extraAgents: wasmAgents,
         selection,
+        ...(guidance ? { guidance } : {}),
         config: {
           identities: init.identityNames,
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
           maxTotalCases: init.limits.maxCases,
           identityTokens: authorizationValues(await this.identities(init)),
           ...(init.authBurst === false ? { authBurst: false } : {}),
+          ...(meaning.links.length > 0 ? { links: meaning.links } : {}),
         },
       });
       if (plan.unmatchedFilters.length > 0) throw new Error(`filter ${plan.unmatchedFilters.map((f) => `"${f}"`).join(", ")} matches no operation of the spec`);
       if (plan.heldBack.length > 0) await recordHeldBack(this.env.DB, init.runId, plan.heldBack);
       cases = capCases(plan.cases, init.limits.maxCases);
-      warnings = (plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w))).slice(0, 100);
+      warnings = [...meaning.warnings, ...(plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w)))].slice(0, 100);
       if (plan.cases.length > cases.length) warnings.push(`planned ${plan.cases.length} cases, kept ${cases.length} (limits.maxCases)`);
       if (model) {
         // the AI layer: LLM cases (bounded by the run's LLM settings) and stored/new oracles as checks
@@ -525,11 +532,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       await recordIdentitiesAfterRun(this.env, input).catch((err: unknown) => log("warn", "identities not re-checked", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
     }
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
-    await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId });
+    const model = await this.loadModel(init.modelKey).catch(() => undefined);
+    const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.store.bodies(), caseIds);
+    await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}) });
     // what every successful response agreed on becomes an invariant the next run checks
     await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, modelKey: init.modelKey });
     // what the run exercised and what it could not, per operation (read by every report)
-    const model = await this.loadModel(init.modelKey).catch(() => undefined);
     if (model) await recordCoverage(this.env, { orgId: init.orgId, runId: init.runId, model, identities: init.identityNames.length });
     const counts = await countResults(this.env.DB, init.runId);
     const findings = await countFindings(this.env.DB, init.runId);

@@ -13,6 +13,9 @@ import { createWasmAgent, WASM_AGENT_DESCRIPTIONS } from "../../workers/orchestr
 import { loadBuiltWasm } from "../../workers/orchestrator/wasm/testing/load-built";
 import { dedupeFindings, findingsFromCase } from "../../workers/executor/findings";
 import { runCase, type RunEnv } from "../../workers/executor/run-case";
+import { lexicalEmbedder } from "../../workers/ai/embeddings/embedder";
+import { confirmLinks, describeProbe } from "../../workers/ai/links/confirm";
+import type { MeaningLink } from "../../workers/orchestrator/agents/resources";
 
 export interface Identity {
   name: string;
@@ -68,6 +71,12 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, worker:
   return out;
 }
 
+/** Links by meaning confirmed against the target before planning, as the platform's run pipeline does (runs/meaning-links.ts). */
+export async function confirmedLinks(model: ApiModel, baseUrl: string, identities: readonly Identity[], seed: number): Promise<{ links: MeaningLink[]; warnings: string[] }> {
+  const { links, probes } = await confirmLinks({ model, embedder: lexicalEmbedder(), fetch: (input, init) => fetch(input, init), baseUrl, identities: Object.fromEntries(identities.map((i) => [i.name, i.headers])), seed, timeoutMs: 5_000 });
+  return { links, warnings: probes.map(describeProbe) };
+}
+
 export async function planAndRun(options: DetectionOptions): Promise<DetectionRun> {
   const started = performance.now();
   const extra = options.extraAgents ?? [];
@@ -76,6 +85,7 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
     const authorization = Object.entries(identity.headers).find(([h]) => h.toLowerCase() === "authorization");
     if (authorization) identityTokens[identity.name] = authorization[1];
   }
+  const meaning = await confirmedLinks(options.model, options.baseUrl, options.identities, options.seed);
   const plan = await planRun({
     model: options.model,
     seed: options.seed,
@@ -85,6 +95,7 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
       identities: options.identities.map((i) => i.name),
       maxCasesPerOperation: options.maxCasesPerOperation ?? 50,
       identityTokens,
+      ...(meaning.links.length > 0 ? { links: meaning.links } : {}),
     },
   });
   const env: RunEnv = {
@@ -101,7 +112,7 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
     cases: plan.cases,
     results,
     findings: dedupeFindings(all),
-    warnings: plan.warnings,
+    warnings: [...meaning.warnings, ...plan.warnings],
     requests: results.reduce((n, r) => n + r.exchanges.length, 0),
     durationMs: performance.now() - started,
   };

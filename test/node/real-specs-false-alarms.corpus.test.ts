@@ -15,7 +15,7 @@ import { AGENTS } from "../../workers/orchestrator/agents";
 import type { Agent } from "../../workers/orchestrator/agents/types";
 import { planRun } from "../../workers/orchestrator/plan";
 import { parseSpec } from "../../workers/orchestrator/spec";
-import { describeFindings, mapLimit, wasmAgents, type Identity } from "./detection-harness";
+import { confirmedLinks, describeFindings, mapLimit, wasmAgents, type Identity } from "./detection-harness";
 import { startSpecMock, type SpecMock } from "./spec-mock-server";
 import { corpusPath } from "../corpus";
 import { identityHeaders } from "./spec-mock-identities";
@@ -88,6 +88,8 @@ async function runSpec(run: SpecRun, extra: Agent[], seed: number): Promise<{ ou
   const model = sampled(parsed.model, run.maxOperations);
   const identities: Identity[] = ["alice", "bob"].map((name) => ({ name, headers: identityHeaders(model, name) }));
   const mock = await startSpecMock({ model, identities, seed });
+  // links by meaning probed against the mock first, as the platform does before planning
+  const meaning = await confirmedLinks(model, mock.url, identities, seed);
   const plan = await planRun({
     model,
     seed,
@@ -98,6 +100,7 @@ async function runSpec(run: SpecRun, extra: Agent[], seed: number): Promise<{ ou
       maxCasesPerOperation: run.perOperation,
       maxTotalCases: run.maxCases,
       identityTokens: Object.fromEntries(identities.flatMap((i) => (i.headers.Authorization ? [[i.name, i.headers.Authorization]] : []))),
+      ...(meaning.links.length > 0 ? { links: meaning.links } : {}),
     },
   });
   const planned = performance.now();
@@ -112,7 +115,7 @@ async function runSpec(run: SpecRun, extra: Agent[], seed: number): Promise<{ ou
   const results = await mapLimit(plan.cases, 6, (testCase) => runCase(testCase, env));
   if (process.env.SENTINEL_MOCK_DEBUG) console.log(`  timing: plan ${Math.round(planned - t0)} ms, run ${Math.round(performance.now() - planned)} ms`);
   const findings = dedupeFindings(results.flatMap((result, i) => findingsFromCase(result, plan.cases[i], model)));
-  return { outcome: { cases: plan.cases, results, findings, warnings: plan.warnings }, mock };
+  return { outcome: { cases: plan.cases, results, findings, warnings: [...meaning.warnings, ...plan.warnings] }, mock };
 }
 
 let extraAgents: Agent[];

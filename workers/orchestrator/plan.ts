@@ -14,6 +14,7 @@ import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { pathPlaceholders } from "./agents/resources";
 import type { Agent, PlanConfig } from "./agents/types";
 import { seekUncovered } from "./seek-coverage";
+import { guidedOrder, type Guidance } from "./guided-order";
 
 export interface PlanInput {
   model: ApiModel;
@@ -25,6 +26,8 @@ export interface PlanInput {
   extraAgents?: Agent[];
   /** include/exclude filters and the destructive-operation opt-in */
   selection?: OperationSelection;
+  /** payload families that found bugs on similar operations before: their cases are tried first */
+  guidance?: Guidance;
 }
 
 export interface PlanResult {
@@ -130,7 +133,7 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
     }
   }
 
-  const kept = capFairly(cases, totalCap);
+  const kept = capFairly(input.guidance ? guidedOrder(cases, input.guidance) : cases, totalCap);
   if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
   const guarded = guardDestructive(input.model, input.selection, kept);
   for (const op of chosen.heldBack) warnings.push(`${op.method} ${op.path} (${op.operationId}) not tested: ${op.reason} (--allow-destructive runs it)`);

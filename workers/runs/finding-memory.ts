@@ -6,9 +6,11 @@
  * the D1 stand-in with the lexical embedder locally. Never fails the run.
  */
 import { DEFAULT_OPENAI_EMBEDDING_MODEL, lexicalEmbedder, openaiEmbedder, workersAiEmbedder, type Embedder } from "../ai/embeddings/embedder";
+import { pastGuidance, rememberGuidance, type GuidanceEntry } from "../ai/embeddings/guidance";
 import { similarFindings, type VectorIndex, type VectorMatch, type VectorMetadata } from "../ai/embeddings/memory";
 import { clusterFindings, evidenceText } from "../ai/triage/cluster";
-import type { Finding } from "../model";
+import type { ApiModel, Finding, TaskMessage } from "../model";
+import { caseFamily, type Guidance } from "../orchestrator/guided-order";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { d1VectorIndex } from "../storage/embeddings-repo";
@@ -75,7 +77,58 @@ async function clusterIds(embedder: Embedder, findings: Finding[], runId: string
   return out;
 }
 
-export async function rememberFindings(env: Env, input: { orgId: string; specId: string; runId: string }): Promise<void> {
+/** caseId → payload family of the run's cases named in `caseIds`, read from the run's task bodies. */
+export function caseFamilies(bodies: Iterable<string>, caseIds: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const body of bodies) {
+    for (const c of (JSON.parse(body) as TaskMessage).cases) {
+      const family = caseIds.has(c.id) ? caseFamily(c) : undefined;
+      if (family) out.set(c.id, family);
+    }
+  }
+  return out;
+}
+
+export interface RememberInput {
+  orgId: string;
+  specId: string;
+  runId: string;
+  /** payload families of the run's cases (caseFamilies), for guidance of later runs */
+  families?: (caseIds: ReadonlySet<string>) => Map<string, string>;
+  /** the spec's operations (a better operation embedding than the finding's method and path) */
+  model?: ApiModel;
+}
+
+/** Which family found which finding: every case that triggered it counts. */
+function guidanceEntries(findings: Finding[], input: RememberInput): GuidanceEntry[] {
+  if (!input.families) return [];
+  const caseIds = (f: Finding) => [f.caseId, ...(f.triggers ?? []).map((t) => t.caseId)];
+  const families = input.families(new Set(findings.flatMap(caseIds)));
+  const operations = new Map((input.model?.operations ?? []).map((op) => [op.operationId, op]));
+  return findings.flatMap((finding) => {
+    const distinct = [...new Set(caseIds(finding).map((id) => families.get(id)).filter((f): f is string => f !== undefined))];
+    const operation = operations.get(finding.operation.operationId);
+    return distinct.map((family): GuidanceEntry => ({ finding, family, ...(operation ? { operation } : {}) }));
+  });
+}
+
+/**
+ * Before planning: the payload families that found bugs on operations like these in the org's
+ * earlier runs (ai/embeddings/guidance.ts). Undefined when there are none or the memory fails.
+ */
+export async function planningGuidance(env: Env, input: { orgId: string; runId: string; model: ApiModel }): Promise<Guidance | undefined> {
+  try {
+    const { embedder, index } = memoryBackend(env);
+    const guidance = await pastGuidance(index, embedder, { orgId: input.orgId, operations: input.model.operations });
+    if (guidance.size > 0) log("info", "past findings guide generation", { runId: input.runId, operations: guidance.size });
+    return guidance.size > 0 ? guidance : undefined;
+  } catch (error) {
+    log("warn", "past findings not read for guidance", { runId: input.runId, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+export async function rememberFindings(env: Env, input: RememberInput): Promise<void> {
   try {
     const rows = await listFindings(env.DB, input.orgId, input.runId);
     if (rows.length === 0) return;
@@ -84,9 +137,12 @@ export async function rememberFindings(env: Env, input: { orgId: string; specId:
     const history = await findingHistory(env.DB, input.orgId, findings.map((f) => f.id));
     const { embedder, index } = memoryBackend(env);
     // an embeddings endpoint that fails costs the `similar` links of this run, never firstSeen/seenInRuns
-    const similar = await similarFindings(index, embedder, { ...input, findings }).catch((error: unknown) => {
+    const similar = await similarFindings(index, embedder, { orgId: input.orgId, specId: input.specId, runId: input.runId, findings }).catch((error: unknown) => {
       log("warn", "similar findings not linked", { runId: input.runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
       return new Map<string, unknown[]>();
+    });
+    await rememberGuidance(index, embedder, { orgId: input.orgId, specId: input.specId, runId: input.runId, entries: guidanceEntries(findings, input) }).catch((error: unknown) => {
+      log("warn", "payload families not remembered", { runId: input.runId, embedder: embedder.id, error: error instanceof Error ? error.message : String(error) });
     });
     const clusters = await clusterIds(embedder, findings, input.runId);
     const memory = new Map<string, { firstSeen: string; seenInRuns: number; similar: unknown[]; cluster?: string }>();

@@ -16,6 +16,8 @@ export interface VectorMetadata {
   check: string;
   title: string;
   embedder: string;
+  /** guidance vectors (guidance.ts): the payload family of the finding's case */
+  family?: string;
 }
 
 export interface VectorMatch {

@@ -29,16 +29,16 @@ export interface AgentEnv {
   graph: ResourceGraph;
 }
 
-const envCache = new WeakMap<ApiModel, { validator: ModelValidator; graph: ResourceGraph }>();
+const envCache = new WeakMap<ApiModel, { validator: ModelValidator; graph: ResourceGraph; links: PlanConfig["links"] }>();
 
-/** Shared per-model helpers (validator, resource graph), built once per model object. */
+/** Shared per-model helpers (validator, resource graph), built once per model object (and its run's confirmed links). */
 export function agentEnv(ctx: AgentContext): AgentEnv {
   let cached = envCache.get(ctx.model);
-  if (!cached) {
-    cached = { validator: new ModelValidator(ctx.model), graph: new ResourceGraph(ctx.model) };
+  if (!cached || cached.links !== ctx.config.links) {
+    cached = { validator: cached?.validator ?? new ModelValidator(ctx.model), graph: new ResourceGraph(ctx.model, ctx.config.links), links: ctx.config.links };
     envCache.set(ctx.model, cached);
   }
-  return { model: ctx.model, config: ctx.config, seed: ctx.seed, ...cached };
+  return { model: ctx.model, config: ctx.config, seed: ctx.seed, validator: cached.validator, graph: cached.graph };
 }
 
 /** The random stream of one agent for one operation (independent of the other operations). */

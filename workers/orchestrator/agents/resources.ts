@@ -15,7 +15,21 @@ export interface Producer {
   extract: Extraction;
   /** the response property holding the id (body extractions) */
   property?: string;
-  via: "link" | "heuristic" | "location";
+  via: "link" | "heuristic" | "location" | "meaning";
+}
+
+/**
+ * A link by meaning, confirmed at run time (ai/links/meaning-links.ts): the value at `pointer` of
+ * the 2xx JSON answer of `producer` fills path parameter `param` of the operations on `path`,
+ * although their names differ (`author` ← `username`). Used only where no other producer exists.
+ */
+export interface MeaningLink {
+  path: string;
+  param: string;
+  producer: string;
+  pointer: string;
+  /** cosine of the two names and descriptions */
+  score: number;
 }
 
 /** Placeholders of a path template in order: "/a/{x}/b/{y}" → ["x", "y"]. */
@@ -29,7 +43,7 @@ function successResponses(op: Operation) {
   return op.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => rank(a.status) - rank(b.status));
 }
 
-function jsonSchemaOf(op: Operation): JsonSchema | undefined {
+export function jsonSchemaOf(op: Operation): JsonSchema | undefined {
   for (const response of successResponses(op)) {
     const media = response.content.find((m) => /json/i.test(m.contentType)) ?? response.content.find((m) => m.contentType === "*/*");
     if (media) return media.schema;
@@ -136,9 +150,17 @@ export class ResourceGraph {
   private readonly byKey = new Map<string, Operation>();
   private readonly linksTo = new Map<string, { producer: Operation; parameters: Record<string, string> }[]>();
   private readonly memo = new Map<string, Producer | null>();
+  private readonly meaning = new Map<string, Producer>();
 
-  constructor(private readonly model: ApiModel) {
+  constructor(
+    private readonly model: ApiModel,
+    meaningLinks: readonly MeaningLink[] = [],
+  ) {
     const byId = new Map(model.operations.map((op) => [op.operationId, op]));
+    for (const link of meaningLinks) {
+      const op = byId.get(link.producer);
+      if (op) this.meaning.set(`${link.path}\u0000${link.param}`, { op, extract: { from: "body", pointer: link.pointer }, property: link.pointer.split("/").pop(), via: "meaning" });
+    }
     for (const op of model.operations) {
       this.byKey.set(`${op.method} ${op.path}`, op);
       for (const response of op.responses) {
@@ -201,11 +223,13 @@ export class ResourceGraph {
     }
     const segments = consumer.path.split("/");
     const index = segments.indexOf(`{${param}}`);
-    if (index <= 0) return undefined;
+    const meaning = this.meaning.get(`${consumer.path}\u0000${param}`);
+    if (index <= 0) return meaning && meaning.op !== consumer ? meaning : undefined;
     const collection = segments.slice(0, index).join("/");
-    if (!collection) return undefined;
     const paramSchema = consumer.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
-    const producer = this.producerForCollection(collection, param, paramSchema);
-    return producer && producer.op !== consumer ? producer : undefined;
+    const producer = collection ? this.producerForCollection(collection, param, paramSchema) : undefined;
+    if (producer && producer.op !== consumer) return producer;
+    // the names differ: a link by meaning, only once the run confirmed it
+    return meaning && meaning.op !== consumer ? meaning : undefined;
   }
 }

@@ -3,6 +3,7 @@
  * for a given seed. TypeScript agents and wasm agents (agents-wasm/) implement the same shape.
  */
 import type { AgentName, ApiModel, TestCase } from "../../model";
+import type { MeaningLink } from "./resources";
 
 export interface PlanConfig {
   /** identities configured for the run, in order; the first is the default ("A") */
@@ -21,6 +22,8 @@ export interface PlanConfig {
   authBurst?: boolean;
   /** cap on the number of cases of the whole plan (planRun; default 20,000) */
   maxTotalCases?: number;
+  /** producer → consumer links by meaning that the run confirmed before planning (resources.ts MeaningLink) */
+  links?: MeaningLink[];
 }
 
 export interface AgentContext {
