@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { lexicalEmbedder } from "../workers/ai/embeddings/embedder";
 import { pastGuidance, rememberGuidance } from "../workers/ai/embeddings/guidance";
 import type { VectorIndex, VectorMatch } from "../workers/ai/embeddings/memory";
-import { linkCandidates, probeCase } from "../workers/ai/links/meaning-links";
+import { linkCandidates, probeCase, probeEnv } from "../workers/ai/links/meaning-links";
 import { parseSpec } from "../workers/orchestrator/spec";
 import { cosine } from "../workers/shared/cosine";
 
@@ -36,7 +36,8 @@ for (const name of SPECS) {
   let started = performance.now();
   const candidates = await linkCandidates(model, embedder);
   const linkMs = performance.now() - started;
-  const requests = candidates.reduce((n, c) => n + (probeCase(model, c, 1)?.steps.length ?? 0), 0);
+  const env = probeEnv(model, 1);
+  const requests = candidates.reduce((n, c) => n + ((p) => (p ? p.random.steps.length + p.linked.steps.length : 0))(probeCase(env, c)), 0);
 
   // 200 remembered findings on the spec's own first operations, then every operation looked up
   const index = memoryIndex();

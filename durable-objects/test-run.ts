@@ -60,6 +60,7 @@ import { log } from "../workers/shared/log";
 import { sendDueNotifications } from "../workers/notifications/send-notifications";
 import { caseFamilies, planningGuidance, rememberFindings } from "../workers/runs/finding-memory";
 import { meaningLinks } from "../workers/runs/meaning-links";
+import { triageRun } from "../workers/runs/triage";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 
@@ -535,6 +536,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const model = await this.loadModel(init.modelKey).catch(() => undefined);
     const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.store.bodies(), caseIds);
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}) });
+    // with an LLM: each cluster of findings explained, with its likely cause (the budget's remainder)
+    const llm = init.llmEnc ? await decryptJson<LlmRunRequest>(this.env, this.purpose(init.runId, "llm"), init.llmEnc).catch(() => undefined) : undefined;
+    if (llm) await triageRun(this.env, { orgId: init.orgId, runId: init.runId, llm, identities: await this.identities(init).catch(() => ({})) });
     // what every successful response agreed on becomes an invariant the next run checks
     await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, modelKey: init.modelKey });
     // what the run exercised and what it could not, per operation (read by every report)

@@ -101,4 +101,47 @@ describe("sentinel run with the AI layer (fake OpenAI-compatible provider on loo
     },
     3 * RUN_TIMEOUT_MS,
   );
+
+  it(
+    "the LLM explains each cluster of findings with its likely cause, within the run's budget",
+    async () => {
+      const buggy = await startDemoApi({ port: 0, variant: "buggy" });
+      try {
+        const reportPath = path.join(dir, "triage.json");
+        const htmlPath = path.join(dir, "triage.html");
+        const result = await runCli(
+          [
+            "run", "--spec", DEMO_SPEC, "--target", buggy.url, "--seed", "5",
+            "--identity", `alice:Authorization: Bearer ${tokens.alice}`,
+            "--identity", `bob:Authorization: Bearer ${tokens.bob}`,
+            "--agents", "security-auth", "--max-cases", "200", "--state-dir", path.join(dir, "state-triage"),
+            "--llm", "openai-compatible:fake-model", "--llm-base-url", llm.url, "--llm-budget-tokens", "60000",
+            "--report-json", reportPath, "--html", htmlPath, "--quiet",
+          ],
+          { cwd: dir, timeoutMs: RUN_TIMEOUT_MS, env: { SENTINEL_LLM_API_KEY: "sk-local-llm-key-0000000000000" } },
+        );
+        const context = `exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+        const report = ReportSchema.parse(JSON.parse(readFileSync(reportPath, "utf8")));
+        const explained = report.clusters.filter((c) => c.source === "llm");
+        expect(explained.length, context).toBeGreaterThan(0);
+        expect(explained.length).toBe(report.clusters.length);
+        const jwt = report.clusters.find((c) => c.check === "jwt_weakness");
+        expect(jwt, context).toMatchObject({ source: "llm", likelyCause: "token signature not verified in the shared auth middleware" });
+        expect(jwt!.explanation).toContain(`${jwt!.operations.length} operations show the same jwt_weakness failure`);
+        expect(readFileSync(htmlPath, "utf8")).toContain("Likely cause: token signature not verified in the shared auth middleware.");
+        expect(report.llm!.calls).toBeGreaterThan(0);
+        expect(report.llm!.inputTokens + report.llm!.outputTokens).toBeLessThanOrEqual(60_000);
+        // the triage prompt carries findings (requests, responses): no credential in it
+        const prompt = llm.prompts.find((p) => p.includes("cluster_triage") || p.includes('name=\\"clusters\\"') || p.includes("Each cluster below"));
+        expect(prompt).toBeDefined();
+        for (const p of llm.prompts) {
+          expect(p).not.toContain(tokens.alice);
+          expect(p).not.toContain(tokens.bob);
+        }
+      } finally {
+        await buggy.close();
+      }
+    },
+    2 * RUN_TIMEOUT_MS,
+  );
 });

@@ -90,6 +90,7 @@ async function runSpec(run: SpecRun, extra: Agent[], seed: number): Promise<{ ou
   const mock = await startSpecMock({ model, identities, seed });
   // links by meaning probed against the mock first, as the platform does before planning
   const meaning = await confirmedLinks(model, mock.url, identities, seed);
+  const linked = performance.now();
   const plan = await planRun({
     model,
     seed,
@@ -113,7 +114,7 @@ async function runSpec(run: SpecRun, extra: Agent[], seed: number): Promise<{ ou
     config: { timeoutMs: 15_000, maxBodyBytes: 1024 * 1024, retries: 0 },
   };
   const results = await mapLimit(plan.cases, 6, (testCase) => runCase(testCase, env));
-  if (process.env.SENTINEL_MOCK_DEBUG) console.log(`  timing: plan ${Math.round(planned - t0)} ms, run ${Math.round(performance.now() - planned)} ms`);
+  if (process.env.SENTINEL_MOCK_DEBUG) console.log(`  timing: links ${Math.round(linked - t0)} ms (${meaning.warnings.length} probes), plan ${Math.round(planned - linked)} ms, run ${Math.round(performance.now() - planned)} ms`);
   const findings = dedupeFindings(results.flatMap((result, i) => findingsFromCase(result, plan.cases[i], model)));
   return { outcome: { cases: plan.cases, results, findings, warnings: [...meaning.warnings, ...plan.warnings] }, mock };
 }

@@ -112,7 +112,7 @@ function clustersSection(clusters: ReportCluster[]): Html | "" {
   if (clusters.length === 0) return "";
   const items = clusters.map(
     (c) =>
-      html`<li><span class="sev sev-${c.severity}">${c.severity}</span> <code>${c.check}</code> × ${c.findings.length} — <a href="#finding-${c.representative}">representative</a>: ${c.explanation}<br><small>${joined(c.operations.map((o) => html`<code>${o}</code>`), " ")}</small></li>`,
+      html`<li><span class="sev sev-${c.severity}">${c.severity}</span> <code>${c.check}</code> × ${c.findings.length} — <a href="#finding-${c.representative}">representative</a>: ${c.explanation}${c.likelyCause ? html` <em>Likely cause: ${c.likelyCause}.</em>` : ""}${c.source === "llm" ? html` <small>(explained by the LLM)</small>` : ""}<br><small>${joined(c.operations.map((o) => html`<code>${o}</code>`), " ")}</small></li>`,
   );
   return html`<h2>Likely root causes: ${clusters.length}</h2>\n<ul>${joined(items, "\n")}</ul>`;
 }

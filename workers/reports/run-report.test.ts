@@ -115,5 +115,15 @@ describe("buildRunReport", () => {
     const html = toHtml({ report });
     expect(html).toContain("Likely root causes: 1");
     expect(html).toContain('href="#finding-f2"');
+    expect(report.clusters[0].source).toBe("deterministic");
+    expect(html).not.toContain("explained by the LLM");
+
+    // the LLM's triage (runs.config.triage) replaces the fixed text and names the likely cause
+    const triaged = buildRunReport({ ...run, config: { ...(run.config as object), triage: { cl_f2: { explanation: "Three reads accept a forged token.", likelyCause: "signature not verified" }, cl_gone: { explanation: "x", likelyCause: "y" } } } }, [...members, alone]);
+    expect(ReportSchema.strict().parse(triaged)).toEqual(triaged);
+    expect(triaged.clusters).toEqual([expect.objectContaining({ id: "cl_f2", explanation: "Three reads accept a forged token.", likelyCause: "signature not verified", source: "llm" })]);
+    const triagedHtml = toHtml({ report: triaged });
+    expect(triagedHtml).toContain("Likely cause: signature not verified.");
+    expect(triagedHtml).toContain("explained by the LLM");
   });
 });

@@ -5,7 +5,7 @@
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
 import { operationLabel } from "./severity";
-import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, ReportPreflightSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
+import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, ReportPreflightSchema, ReportTriageSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -163,7 +163,7 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
       ...(timing ? { timing } : {}),
     },
     findings: sorted,
-    clusters: clustersOf(sorted),
+    clusters: clustersOf(sorted, triageOf(run.config)),
     ...llmOf(run.config),
     skipped: extras.skipped ?? [],
     heldBack: heldBackOf(run.config),
@@ -173,7 +173,7 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
 }
 
 /** The findings' clusters (ids set at finalize), in the findings' order: worst representative first. */
-export function clustersOf(findings: readonly ReportFinding[]): ReportCluster[] {
+export function clustersOf(findings: readonly ReportFinding[], triage: Readonly<Record<string, { explanation: string; likelyCause: string }>> = {}): ReportCluster[] {
   const groups = new Map<string, ReportFinding[]>();
   for (const f of findings) if (f.cluster) groups.set(f.cluster, [...(groups.get(f.cluster) ?? []), f]);
   return [...groups]
@@ -189,12 +189,23 @@ export function clustersOf(findings: readonly ReportFinding[]): ReportCluster[] 
         representative: first.id,
         findings: members.map((m) => m.id),
         operations,
-        explanation:
-          `${members.length} ${first.check} findings on ${new Set(operations).size} operations fail the same way${errorEvidence ? " with the same error" : ""} ` +
-          `("${first.title}"): likely one cause where these operations meet (shared middleware, handler, validation or serializer). ` +
-          `Fix it once, then rerun; the representative's curl reproduces it.`,
+        ...(triage[id]
+          ? { explanation: triage[id].explanation, likelyCause: triage[id].likelyCause, source: "llm" as const }
+          : {
+              explanation:
+                `${members.length} ${first.check} findings on ${new Set(operations).size} operations fail the same way${errorEvidence ? " with the same error" : ""} ` +
+                `("${first.title}"): likely one cause where these operations meet (shared middleware, handler, validation or serializer). ` +
+                `Fix it once, then rerun; the representative's curl reproduces it.`,
+              source: "deterministic" as const,
+            }),
       };
     });
+}
+
+/** The LLM's explanations of the run's clusters (kept in runs.config at finalize; absent without an LLM). */
+function triageOf(config: unknown): Record<string, { explanation: string; likelyCause: string }> {
+  const parsed = ReportTriageSchema.safeParse((config as { triage?: unknown } | null)?.triage);
+  return parsed.success ? parsed.data : {};
 }
 
 /** The identity pre-flight of the run (how identities were obtained, which worked, which stopped). */

@@ -285,9 +285,16 @@ export const ReportClusterSchema = z.object({
   findings: z.array(z.string()).min(2),
   /** "GET /items/{id}" of each member, in order */
   operations: z.array(z.string()),
-  /** why they are thought to share a cause and what to do (deterministic text) */
+  /** why they are thought to share a cause and what to do */
   explanation: z.string(),
+  /** the likely defect in a few words (from the LLM's triage; absent in the deterministic text) */
+  likelyCause: z.string().optional(),
+  /** who wrote the explanation: the LLM's triage when configured, else Sentinel's fixed text */
+  source: z.enum(["llm", "deterministic"]),
 });
+
+/** The LLM's triage of a run's clusters (runs.config.triage): cluster id → explanation and likely cause. */
+export const ReportTriageSchema = z.record(z.string(), z.object({ explanation: z.string(), likelyCause: z.string() }));
 
 export const ReportSchema = z.object({
   run: ReportRunSchema,

@@ -40,14 +40,10 @@ export async function applyAiLayer(env: Env, input: LlmPlanningInput): Promise<{
   });
   let client: LlmClient | null = null;
   if (input.llm) {
-    const refusal = await refusedBaseUrl(env, input.llm);
-    if (refusal) {
-      await setRunLlm(env.DB, input.runId, { ...disabledSummary(`unavailable: ${refusal}`), provider: input.llm.provider, model: input.llm.model });
-    } else {
-      // a provider the run brought no key for uses the org's stored key (opened in memory only)
-      const orgKeys = await openOrgLlmKeys(env, input.orgId).catch(() => ({}));
-      client = buildClient(env, input.orgId, { ...input.llm, apiKeys: { ...orgKeys, ...definedKeys(input.llm.apiKeys) } }, input.identities);
-    }
+    const opened = await runLlmClient(env, input.orgId, input.llm, input.identities);
+    if ("refusal" in opened) {
+      await setRunLlm(env.DB, input.runId, { ...disabledSummary(`unavailable: ${opened.refusal}`), provider: input.llm.provider, model: input.llm.model });
+    } else client = opened.client;
   }
   const started = Date.now();
   try {
@@ -65,6 +61,17 @@ export async function applyAiLayer(env: Env, input: LlmPlanningInput): Promise<{
     if (client) await setRunLlm(env.DB, input.runId, { ...client.summary(), degraded: true, reason: `provider_error: ${message(error)}` });
     return { cases: input.cases, warnings: [...warnings, `AI layer skipped: ${message(error)}`] };
   }
+}
+
+/**
+ * The run's LLM client: its providers with the run's keys (a provider the run brought no key for
+ * uses the org's stored key, opened in memory only), or why the provider's address is refused.
+ */
+export async function runLlmClient(env: Env, orgId: string, llm: LlmRunRequest, identities: Identities): Promise<{ client: LlmClient } | { refusal: string }> {
+  const refusal = await refusedBaseUrl(env, llm);
+  if (refusal) return { refusal };
+  const orgKeys = await openOrgLlmKeys(env, orgId).catch(() => ({}));
+  return { client: buildClient(env, orgId, { ...llm, apiKeys: { ...orgKeys, ...definedKeys(llm.apiKeys) } }, identities) };
 }
 
 function buildClient(env: Env, orgId: string, llm: LlmRunRequest, identities: Identities): LlmClient {

@@ -127,6 +127,11 @@ export async function listRuns(
 }
 
 /** The AI layer's account of the run (report `llm`), kept in runs.config beside the run's settings. */
+/** The LLM's explanations of the run's finding clusters (reports/types.ts ReportTriageSchema). */
+export async function setRunTriage(db: D1Database, runId: string, triage: unknown): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.triage', json(?)) WHERE id = ?`).bind(JSON.stringify(triage), runId).run();
+}
+
 export async function setRunLlm(db: D1Database, runId: string, llm: unknown): Promise<void> {
   await db.prepare(`UPDATE runs SET config = json_set(config, '$.llm', json(?)) WHERE id = ?`).bind(JSON.stringify(llm), runId).run();
 }

@@ -153,29 +153,37 @@ export async function linkCandidates(model: ApiModel, embedder: Embedder, option
 
 const PRODUCED = "meaning_value";
 
+/** What probeCase builds requests with: one per model (the validator is costly on big specs). */
+export function probeEnv(model: ApiModel, seed: number): AgentEnv {
+  return { model, config: { identities: [], maxCasesPerOperation: 1 }, seed, validator: new ModelValidator(model), graph: new ResourceGraph(model) };
+}
+
 /**
- * The probe of one candidate: create with the producer (its own setup first), read the consumer
- * with the produced value ("linked"), then with a random value of the parameter's schema ("random").
- * No checks: a probe finds nothing, it only decides whether the link holds.
+ * The probe of one candidate, in two cases: `random` reads the consumer with a random value of the
+ * parameter's schema (sent first: a consumer that answers anything needs no create to be refuted);
+ * `linked` creates with the producer (its own setup first) and reads the consumer with the produced
+ * value. No checks: a probe finds nothing, it only decides whether the link holds.
  */
-export function probeCase(model: ApiModel, candidate: LinkCandidate, seed: number): TestCase | undefined {
+export function probeCase(env: AgentEnv, candidate: LinkCandidate): { random: TestCase; linked: TestCase } | undefined {
+  const { model, seed } = env;
   const producer = model.operations.find((op) => op.operationId === candidate.producer);
   const consumer = model.operations.find((op) => op.operationId === candidate.consumer);
   if (!producer || !consumer) return undefined;
-  const env: AgentEnv = { model, config: { identities: [], maxCasesPerOperation: 1 }, seed, validator: new ModelValidator(model), graph: new ResourceGraph(model) };
   const rng = new Rng(deriveSeed(seed, "meaning-link", `${candidate.consumer}:${candidate.param}:${candidate.producer}${candidate.pointer}`));
   const create = buildRequest(env, producer, rng.fork("create"), { useExamples: true, optional: "required", includeBody: true, exampleParts: "required" });
   const read = buildRequest(env, consumer, rng.fork("read"), { useExamples: true, optional: "required", known: { [candidate.param]: `{{${PRODUCED}}}` } });
   const param = consumer.parameters.find((p) => p.in === "path" && p.name === candidate.param);
   const random = generateValid(param?.schema ?? { type: "string", minLength: 8 }, { schemas: model.schemas, rng: rng.fork("random"), wire: true, name: candidate.param, mode: "request", useExamples: false });
-  const steps: Step[] = [
-    ...create.setup,
-    { id: "create", request: create.request, extract: { [PRODUCED]: { from: "body", pointer: candidate.pointer } }, checks: [], requireSuccess: true },
-    ...read.setup.filter((s) => !create.setup.some((t) => t.id === s.id)),
-    { id: "linked", request: read.request, checks: [] },
-    { id: "random", request: { ...read.request, pathParams: { ...read.request.pathParams, [candidate.param]: random } }, checks: [] },
-  ];
-  return { id: `meaning-link:${candidate.consumer}:${candidate.param}`, agent: "stateful", operationId: candidate.consumer, kind: "stateful", title: `link by meaning: ${candidate.producer} ${candidate.pointer} → {${candidate.param}}`, steps };
+  const probe = (kind: string, steps: Step[]): TestCase => ({ id: `meaning-link:${kind}:${candidate.consumer}:${candidate.param}`, agent: "stateful", operationId: candidate.consumer, kind: "stateful", title: `link by meaning (${kind}): ${candidate.producer} ${candidate.pointer} → {${candidate.param}}`, steps });
+  return {
+    random: probe("random", [...read.setup, { id: "random", request: { ...read.request, pathParams: { ...read.request.pathParams, [candidate.param]: random } }, checks: [] }]),
+    linked: probe("linked", [
+      ...create.setup,
+      { id: "create", request: create.request, extract: { [PRODUCED]: { from: "body", pointer: candidate.pointer } }, checks: [], requireSuccess: true },
+      ...read.setup.filter((s) => !create.setup.some((t) => t.id === s.id)),
+      { id: "linked", request: read.request, checks: [] },
+    ]),
+  };
 }
 
 /** The probe's verdict: the produced value reaches the resource (2xx), a random one does not (4xx). */

@@ -83,9 +83,28 @@ function hostile(schemaName: string, ops: Digest[]): unknown {
   };
 }
 
+/** Triage: each cluster explained from its check and title, the likely cause named after the check. */
+function triage(prompt: string): unknown {
+  const match = /<data name="clusters" boundary="[0-9a-f]+">\n([\s\S]*?)\n<\/data boundary=/.exec(prompt);
+  let clusters: { id: string; check: string; title: string; operations: string[] }[] = [];
+  try {
+    clusters = match ? JSON.parse(match[1]) : [];
+  } catch {
+    clusters = [];
+  }
+  return {
+    clusters: clusters.map((c) => ({
+      id: c.id,
+      explanation: `${c.operations.length} operations show the same ${c.check} failure: ${c.title}.`,
+      likelyCause: c.check === "jwt_weakness" ? "token signature not verified in the shared auth middleware" : `one shared ${c.check} defect`,
+    })),
+  };
+}
+
 export function fakeModelAnswer(schemaName: string, prompt: string): string {
   const ops = operationsOf(prompt);
   if (INJECTION_MARKER.test(prompt)) return JSON.stringify(hostile(schemaName, ops));
+  if (schemaName === "cluster_triage") return JSON.stringify(triage(prompt));
   if (schemaName === "proposed_cases") return JSON.stringify(cases(ops));
   if (schemaName === "proposed_oracles") return JSON.stringify(oracles(ops));
   return JSON.stringify({ ok: true, word: "pong" });
