@@ -127,13 +127,13 @@ describe("sentinel run with the AI layer (fake OpenAI-compatible provider on loo
         expect(explained.length).toBe(report.clusters.length);
         const jwt = report.clusters.find((c) => c.check === "jwt_weakness");
         expect(jwt, context).toMatchObject({ source: "llm", likelyCause: "token signature not verified in the shared auth middleware" });
-        expect(jwt!.explanation).toContain(`${jwt!.operations.length} operations show the same jwt_weakness failure`);
+        // the model sees at most 12 operations of a cluster
+        expect(jwt!.explanation).toContain(`${Math.min(12, jwt!.operations.length)} operations show the same jwt_weakness failure`);
         expect(readFileSync(htmlPath, "utf8")).toContain("Likely cause: token signature not verified in the shared auth middleware.");
         expect(report.llm!.calls).toBeGreaterThan(0);
         expect(report.llm!.inputTokens + report.llm!.outputTokens).toBeLessThanOrEqual(60_000);
         // the triage prompt carries findings (requests, responses): no credential in it
-        const prompt = llm.prompts.find((p) => p.includes("cluster_triage") || p.includes('name=\\"clusters\\"') || p.includes("Each cluster below"));
-        expect(prompt).toBeDefined();
+        expect(llm.prompts.some((p) => p.includes("Each cluster below"))).toBe(true);
         for (const p of llm.prompts) {
           expect(p).not.toContain(tokens.alice);
           expect(p).not.toContain(tokens.bob);
