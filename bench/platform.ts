@@ -7,7 +7,8 @@
  *     autocannon's requests per second against the same target (ratio);
  *  3. wall time from POST /runs to the first stored result (its own 100-case run).
  * `npm run bench -- platform run` skips the spec uploads (1); `npm run bench -- platform upload` does
- * only them (each upload also prints the workerd CPU seconds it took).
+ * only them: each 4 MB real spec is uploaded, then planned by a run (POST /runs, 1,000 cases, until
+ * the run leaves planning; then cancelled), each step with its workerd CPU seconds.
  *
  * The 1,000-case run is timed by the platform's own clock (the run's createdAt → finishedAt) and
  * polled only every 250 ms: in wrangler dev each gateway request costs workerd milliseconds of
@@ -246,12 +247,29 @@ async function uploads(memory: () => { rssMB: number; peakMB: number }, cpu: () 
     const up = await uploadSpec(name, body, contentType);
     return { ...up, workerdCpuSeconds: +(cpu() - cpu0).toFixed(2) };
   };
-  const kube = readFileSync(join(ROOT, "../shared/specs/real/kubernetes-v1.36.json"));
-  const up1 = await timed("kubernetes", kube, "application/json");
-  console.log(JSON.stringify({ bench: "spec-upload", spec: "kubernetes-v1.36.json (largest real, 4.1 MB)", ...up1, ...memory() }));
-  const stripe = readFileSync(join(ROOT, "../shared/specs/real/stripe-2023-05-24.yaml"));
-  const up3 = await timed("stripe", stripe, "application/yaml");
-  console.log(JSON.stringify({ bench: "spec-upload", spec: "stripe-2023-05-24.yaml (4.0 MB YAML)", ...up3, ...memory() }));
+  const target = await startFastTarget();
+  const plan = async (specId: string) => {
+    const cpu0 = cpu();
+    const t0 = performance.now();
+    const id = await startRun(specId, target.url, 1000);
+    for (;;) {
+      const s = (await (await fetch(`${BASE}/api/v1/runs/${id}`, { headers: auth })).json()) as RunView;
+      if (s.status !== "queued" && s.status !== "planning") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const planned = { planMs: Math.round(performance.now() - t0), planWorkerdCpuSeconds: +(cpu() - cpu0).toFixed(2) };
+    await fetch(`${BASE}/api/v1/runs/${id}/cancel`, { method: "POST", headers: auth });
+    await untilTerminal(id, 250);
+    return planned;
+  };
+  for (const [file, contentType, label] of [
+    ["kubernetes-v1.36.json", "application/json", "largest real, 4.1 MB JSON"],
+    ["stripe-2023-05-24.yaml", "application/yaml", "4.0 MB YAML"],
+  ]) {
+    const up = await timed(file.replace(/[^\w-]/g, "-"), readFileSync(join(ROOT, "../shared/specs/real", file)), contentType);
+    console.log(JSON.stringify({ bench: "spec-upload", spec: `${file} (${label})`, ...up, ...(await plan(up.id)), ...memory() }));
+  }
+  target.close();
   const synthetic = JSON.stringify(generateSyntheticSpec(5000));
   const up2 = await timed("synthetic5000", synthetic, "application/json");
   console.log(JSON.stringify({ bench: "spec-upload", spec: `synthetic 5,000 operations (${(synthetic.length / 1e6).toFixed(1)} MB)`, ...up2, ...memory() }));

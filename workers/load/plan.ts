@@ -7,6 +7,7 @@
  */
 import type { ApiModel, Operation, Parameter, RequestTemplate } from "../model";
 import { positiveDrafts } from "../orchestrator/agents/functional-positive";
+import type { CaseDraft } from "../orchestrator/agents/case-helpers";
 import { agentEnv } from "../orchestrator/agents/requests";
 import { constantSchedule, type Schedule } from "./schedule";
 import type { LoadProfile } from "./types";
@@ -75,7 +76,7 @@ export function planLoad(model: ApiModel, options: { operations?: string[]; allo
       skipped.push({ operation: label(op), reason: `more than ${MAX_LOAD_OPERATIONS} operations` });
       continue;
     }
-    const drafts = positiveDrafts(env, op);
+    const drafts = [...positiveDrafts(env, op)];
     // a path id the spec gives no value for: real ones from the list operation beside it
     const harvest = harvestSource(model, env, op, drafts);
     if (harvest) {
@@ -104,7 +105,7 @@ function specGivesValue(p: Parameter): boolean {
  * `GET /items/{id}` whose last path parameter has no value in the spec, beside a `GET /items` that
  * can be sent alone: the list is read once before the test and the ids it returns fill {id}.
  */
-function harvestSource(model: ApiModel, env: ReturnType<typeof agentEnv>, op: Operation, drafts: ReturnType<typeof positiveDrafts>): { template: RequestTemplate; from: NonNullable<PlannedRequest["harvest"]> } | undefined {
+function harvestSource(model: ApiModel, env: ReturnType<typeof agentEnv>, op: Operation, drafts: readonly CaseDraft[]): { template: RequestTemplate; from: NonNullable<PlannedRequest["harvest"]> } | undefined {
   const m = /^(\/.*)\/\{([^}/]+)\}$/.exec(op.path);
   if (!m || !SAFE_METHODS.has(op.method)) return undefined;
   const [, listPath, param] = m;
@@ -112,7 +113,7 @@ function harvestSource(model: ApiModel, env: ReturnType<typeof agentEnv>, op: Op
   if (!parameter || specGivesValue(parameter)) return undefined;
   const listOp = model.operations.find((o) => o.method === "get" && o.path === listPath);
   if (!listOp) return undefined;
-  const list = positiveDrafts(env, listOp).find((d) => d.steps.length === 1 && !JSON.stringify(d.steps[0].request).includes("{{"));
+  const list = [...positiveDrafts(env, listOp)].find((d) => d.steps.length === 1 && !JSON.stringify(d.steps[0].request).includes("{{"));
   // the item request itself: its last step, the id left for the harvest; nothing else may wait on a setup step
   const item = drafts.map((d) => d.steps[d.steps.length - 1].request).find((r) => !JSON.stringify({ ...r, pathParams: { ...r.pathParams, [param]: "" } }).includes("{{"));
   if (!list || !item) return undefined;

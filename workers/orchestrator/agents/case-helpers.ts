@@ -19,8 +19,26 @@ export function roundRobin<T>(groups: T[][]): T[] {
   return out;
 }
 
-/** Number the drafts of one operation into cases, dropping exact duplicates, up to `cap`. */
-export function finishCases(agent: string, operationId: string, drafts: CaseDraft[], cap: number, idKey = operationId): TestCase[] {
+/** roundRobin over lazy groups: a group's next item is computed only when its turn comes. */
+export function* roundRobinLazy<T>(groups: Iterable<T>[]): Generator<T> {
+  let live = groups.map((g) => g[Symbol.iterator]());
+  while (live.length > 0) {
+    const next: Iterator<T>[] = [];
+    for (const it of live) {
+      const step = it.next();
+      if (step.done) continue;
+      yield step.value;
+      next.push(it);
+    }
+    live = next;
+  }
+}
+
+/**
+ * Number the drafts of one operation into cases, dropping exact duplicates, up to `cap`. Lazy
+ * drafts are built only until the cap is reached (a big spec leaves ~1 case per operation).
+ */
+export function finishCases(agent: string, operationId: string, drafts: Iterable<CaseDraft>, cap: number, idKey = operationId): TestCase[] {
   const seen = new Set<string>();
   const out: TestCase[] = [];
   for (const draft of drafts) {

@@ -15,7 +15,7 @@
  * off-by-one.
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
-import { finishCases, check, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
+import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./case-helpers";
 import { generateValid, unionBranchCount } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
@@ -31,7 +31,12 @@ function hasExamples(op: Operation): boolean {
   return op.parameters.some((p) => p.example !== undefined || (p.examples?.length ?? 0) > 0) || (op.requestBody?.content ?? []).some((m) => m.example !== undefined || (m.examples?.length ?? 0) > 0);
 }
 
-export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+/**
+ * The positive drafts of an operation, in the order finishCases takes them, built lazily: with a
+ * cap of one or two cases per operation (big specs) most of them are never built. Every Rng is
+ * forked up front in the order the eager version forked them, so the cases are the same.
+ */
+export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft> {
   const rng = opRng(env, NAME, op.operationId);
   const variants: { options: BuildOptions; label: string; tags: string[] }[] = [];
   if (hasExamples(op)) variants.push({ options: { useExamples: true, optional: "required", includeBody: true, varyUnique: false }, label: "spec examples", tags: ["examples"] });
@@ -44,18 +49,27 @@ export function positiveDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   }
   variants.push({ options: { optional: "random" }, label: "random optional parts", tags: ["random"] });
 
-  const drafts: CaseDraft[] = [];
-  const boundaries = boundaryDrafts(env, op, buildRequest(env, op, rng.fork("boundary"), { useExamples: true, optional: "all", includeBody: true }));
-  variants.forEach((variant, i) => {
-    const built = buildRequest(env, op, rng.fork(`variant${i}`), variant.options);
-    const checks = conformanceChecks(built.valid);
-    if (built.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
-    const main: Step = { id: "request", request: built.request, checks };
-    drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags });
-  });
-  drafts.push(...formatEdgeDrafts(env, op));
-  const isolated = isolationDrafts(env, op, buildRequest(env, op, rng.fork("isolation"), { useExamples: true, optional: "all", includeBody: true }), rng.fork("isolated"));
-  return roundRobin([drafts, isolated, boundaries]);
+  const boundaryRng = rng.fork("boundary");
+  const variantRngs = variants.map((_, i) => rng.fork(`variant${i}`));
+  const isolationRng = rng.fork("isolation");
+  const isolatedRng = rng.fork("isolated");
+  function* variantDrafts(): Generator<CaseDraft> {
+    for (const [i, variant] of variants.entries()) {
+      const built = buildRequest(env, op, variantRngs[i], variant.options);
+      const checks = conformanceChecks(built.valid);
+      if (built.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
+      const main: Step = { id: "request", request: built.request, checks };
+      yield { kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags };
+    }
+    yield* formatEdgeDrafts(env, op);
+  }
+  function* isolated(): Generator<CaseDraft> {
+    yield* isolationDrafts(env, op, buildRequest(env, op, isolationRng, { useExamples: true, optional: "all", includeBody: true }), isolatedRng);
+  }
+  function* boundaries(): Generator<CaseDraft> {
+    yield* boundaryDrafts(env, op, buildRequest(env, op, boundaryRng, { useExamples: true, optional: "all", includeBody: true }));
+  }
+  return roundRobinLazy([variantDrafts(), isolated(), boundaries()]);
 }
 
 /** Is a value one the spec itself names for this schema (example, default, enum, const) or a boolean? */
