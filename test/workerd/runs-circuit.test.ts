@@ -83,10 +83,13 @@ describe("target circuit breaker", () => {
     const rows = await resultRows(runId);
     expect(rows.find((r) => r.case_id === spin.id)?.status).toBe("failed");
     const { results: findings } = await env.DB.prepare(`SELECT "check", severity, operation_id, data FROM findings WHERE run_id = ?`).bind(runId).all<{ check: string; severity: string; operation_id: string; data: string }>();
-    // the one request in flight when the target stopped — not those sent after it, waiting behind it
-    expect(findings.map((f) => [f.check, f.severity, f.operation_id])).toEqual([["max_response_time", "high", "get_hang"]]);
-    expect(findings[0].data).toMatch(/curl .*\/hang\/0/);
-    expect(findings[0].data).toContain("the target stopped answering while it was in flight");
+    // the requests in flight when it stopped (the spin, and at most the two others of the 3 slots,
+    // indistinguishable from outside) are named; none sent after it had stopped
+    expect(findings.every((f) => f.check === "max_response_time" && f.severity === "high")).toBe(true);
+    expect(rows.filter((r) => r.status === "failed").length).toBeLessThanOrEqual(3);
+    const hang = findings.find((f) => f.operation_id === "get_hang")!;
+    expect(hang.data).toMatch(/curl .*\/hang\/0/);
+    expect(hang.data).toContain("the target stopped answering while it was in flight");
   });
 
   it("limits.circuitBreaker 0 turns the breaker off: every case is tried", async () => {

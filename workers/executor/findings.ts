@@ -215,8 +215,9 @@ export function findingTrigger(result: CaseResult, testCase: TestCase, step: Ste
   const request = bodyCut ? { ...exchange.request, body: body.slice(0, TRIGGER_BODY_CHARS) } : exchange.request;
   const trigger: FindingTrigger = {
     // without a varied parameter, variants of one agent (fuzz values, optional-part mixes) are one
-    // trigger; chains stay apart by their tags (a lifecycle is not a delete chain)
-    key: [result.agent, testCase.kind, parameter ?? (testCase.steps.length > 1 && testCase.kind === "stateful" ? (testCase.tags ?? []).join(",") : "")].join("|"),
+    // trigger; chains stay apart by their tags (a lifecycle is not a delete chain); a request that
+    // got no answer is its own (one of several in flight stopped the target: each keeps its curl)
+    key: [result.agent, testCase.kind, parameter ?? (testCase.steps.length > 1 && testCase.kind === "stateful" ? (testCase.tags ?? []).join(",") : ""), ...(exchange.response ? [] : [result.caseId])].join("|"),
     agent: result.agent,
     kind: testCase.kind,
     caseId: result.caseId,

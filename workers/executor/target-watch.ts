@@ -1,25 +1,26 @@
 /**
- * Which request stopped the target. One watch per run, shared by every case this isolate runs
- * for it (all its queue invocations): when the target last answered, which requests are in
+ * Which requests the target stopped on. One watch per run, shared by every case this isolate
+ * runs for it (all its queue invocations): when the target last answered, which requests are in
  * flight since when, which got no answer in time.
  *
- * A server that stops answering everything — single-threaded and spinning, or spinning with a
- * global lock held — took its requests in the order they arrived, so the first request it got
- * and never answered is the one it is stuck on; those sent after it only wait behind it. Hence
- * a request that timed out is the culprit when the target was still answering when it was sent
- * (no later than SLACK after its last answer) and no request sent before it is still unanswered.
- * The others still in flight are counted, not named. Requests sent from other isolates are not
- * seen: the honest limit of this view.
+ * A request that timed out while the target stopped answering everything is a suspect when it
+ * was sent while the target still answered (no later than SLACK after its last answer): it was
+ * in flight when the target stopped. From outside, the suspects cannot be told apart: on a
+ * single-threaded server the first one it took is the culprit, but on a threaded one whose spin
+ * holds a global lock (Python's GIL) a request sent earlier can be frozen half-way while a later
+ * one spins (seen on VAmPI). So every suspect is named, each saying how many others were in
+ * flight with it; requests sent after the target had stopped are not. Requests sent from other
+ * isolates are not seen: the honest limit of this view.
  */
 
 /** a request sent within this long of the target's last answer was sent while it still answered */
 export const IN_FLIGHT_SLACK_MS = 250;
 
 export interface Unanswered {
-  /** the earliest request the target never answered, sent while it still answered others */
-  culprit: boolean;
-  /** requests sent after it that were still unanswered when it ended */
-  behind: number;
+  /** sent while the target still answered: in flight when it stopped */
+  suspect: boolean;
+  /** other requests sent while it still answered that got (or are still getting) no answer */
+  alongside: number;
 }
 
 export class TargetWatch {
@@ -48,11 +49,11 @@ export class TargetWatch {
   unanswered(ticket: number, timeout: boolean): Unanswered {
     const sentAt = this.inFlight.get(ticket);
     this.inFlight.delete(ticket);
-    if (sentAt === undefined || !timeout) return { culprit: false, behind: 0 };
-    const others = [...this.inFlight.values(), ...this.silent];
+    if (sentAt === undefined || !timeout || this.lastAnswerAt === undefined) return { suspect: false, alongside: 0 };
+    const answering = this.lastAnswerAt + IN_FLIGHT_SLACK_MS;
+    const others = [...this.inFlight.values(), ...this.silent].filter((t) => t <= answering);
     this.silent.push(sentAt);
-    const whileAnswering = this.lastAnswerAt !== undefined && sentAt <= this.lastAnswerAt + IN_FLIGHT_SLACK_MS;
-    return { culprit: whileAnswering && !others.some((t) => t < sentAt), behind: others.filter((t) => t >= sentAt).length };
+    return { suspect: sentAt <= answering, alongside: others.length };
   }
 }
 
