@@ -63,6 +63,7 @@ import { meaningLinks } from "../workers/runs/meaning-links";
 import { triageRun } from "../workers/runs/triage";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
+import { confirmAfterOwnWrites } from "../workers/runs/own-writes";
 
 interface StoredInit extends Omit<RunInit, "identities" | "llm" | "auth"> {
   identitiesEnc: string;
@@ -90,6 +91,9 @@ const MAX_CASES_PER_OPERATION = 50;
 
 /** While a step is under way the alarm is pushed this far out, so a crash mid-step resumes soon. */
 const WATCHDOG_MS = 15_000;
+
+/** The post-run re-confirmation of findings after the run's own destructive requests fits in this. */
+const OWN_WRITES_BUDGET_MS = 120_000;
 
 export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private readonly store: RunTaskStore;
@@ -532,6 +536,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       const input = { runId: init.runId, model: await this.loadModel(init.modelKey), baseUrl: init.baseUrl, timeoutMs: init.limits.timeoutMs, summary: this.readMeta<PreflightSummary>("preflight"), keeper, recheck: error === null && this.readCircuit().state === "closed" };
       await recordIdentitiesAfterRun(this.env, input).catch((err: unknown) => log("warn", "identities not re-checked", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
     }
+    // findings caused by the run's own destructive requests: re-confirmed, else not reported (with why)
+    if (init.allowDestructive && this.readMeta<boolean>("ownWritesChecked") !== true) await this.confirmOwnWrites(init, keeper);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     const model = await this.loadModel(init.modelKey).catch(() => undefined);
     const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.store.bodies(), caseIds);
@@ -547,6 +553,31 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const findings = await countFindings(this.env.DB, init.runId);
     const verdict = finalStatus(counts, findings);
     await this.conclude(verdict.status, error ?? verdict.error ?? null, { ...counts, findings });
+  }
+
+  /** runs/own-writes.ts: the cases that came after a destructive request of the run are run again, alone. */
+  private async confirmOwnWrites(init: StoredInit, keeper: IdentityKeeper | undefined): Promise<void> {
+    // re-runs wait for the target to settle: keep the watchdog alarm from firing meanwhile
+    await this.ctx.storage.setAlarm(Date.now() + OWN_WRITES_BUDGET_MS);
+    try {
+      const model = await this.loadModel(init.modelKey);
+      const cases = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases);
+      await confirmAfterOwnWrites(this.env, {
+        runId: init.runId,
+        orgId: init.orgId,
+        model,
+        baseUrl: init.baseUrl,
+        selection: { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive },
+        cases,
+        identities: keeper ? keeper.identities() : await this.identities(init),
+        ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
+        timeoutMs: init.limits.timeoutMs,
+        maxBodyBytes: init.limits.maxBodyBytes,
+      });
+    } catch (err) {
+      log("warn", "findings after the run's own destructive requests not re-confirmed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
+    }
+    this.writeMeta("ownWritesChecked", true);
   }
 
   /** Never lose a case: one without a result row after every task is done gets an errored row. */

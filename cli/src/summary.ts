@@ -35,6 +35,7 @@ export function formatSummary(report: Report, opts: { failOn: FailOn; failing: n
   }
   if (report.preflight?.authorization) out.push(`Coverage: ${report.preflight.authorization}`);
   for (const op of report.heldBack ?? []) out.push(`Held back: ${op.method} ${op.path} (${op.operationId}) — ${op.reason}; --allow-destructive runs it`);
+  for (const s of report.suppressed ?? []) out.push(`Not reported: ${s.check} on ${s.operation.method} ${s.operation.path} — ${s.reason}`);
   out.push(`Findings: ${findings.length} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")})`);
 
   if (findings.length > 0) {

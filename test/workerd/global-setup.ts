@@ -17,6 +17,7 @@
  *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it (and the records)
  *   /__phoenix?downMs=n  the "phoenix" server resets every connection for n ms from its next request
  *   /s/<tenant>/…  the sessions target (sessions-target.ts: signup, login, notes; tokens that expire, users that vanish)
+ *   /rb/<tenant>/… the rebuild target (rebuild-target.ts: a reset that makes every request 500 for a while)
  *
  * Beside it: inject("deadUrl") accepts connections and never answers, inject("closedUrl") is a
  * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down,
@@ -32,6 +33,7 @@ import type { TestProject } from "vitest/node";
 import { startDemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 import { handleSessions } from "./sessions-target";
+import { handleRebuild } from "./rebuild-target";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -82,6 +84,7 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = url.pathname;
   if (handleSessions(req, res, url)) return;
+  if (handleRebuild(req, res, url)) return;
   if (path === "/__phoenix") {
     phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
     res.writeHead(204).end();

@@ -206,6 +206,26 @@ paths:
     await waitDone(b.id);
   });
 
+  it("refuses an auth flow that does not fit the spec with a 400 problem naming the field, and starts no run", async () => {
+    const before = await env.DB.prepare(`SELECT COUNT(*) AS n FROM runs`).first<{ n: number }>();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ login: { operation: "logInPlease" }, header: "Authorization: Bearer ${token}" }, "auth.login.operation"],
+      [{ signup: { operation: "POST /nowhere" }, login: { operation: "getOk" }, header: "Authorization: Bearer ${token}" }, "auth.signup.operation"],
+      [{ login: { operation: "getOk" }, header: "no colon ${token}" }, "auth.header"],
+    ];
+    for (const [auth, field] of cases) {
+      const res = await api("POST", "/runs", { spec: { inline: SPEC }, target: { url: targetUrl() }, auth });
+      expect(res.status, field).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      const problem = await json(res);
+      expect(problem.type).toContain("validation-error");
+      expect(problem.detail).toContain(field);
+      expect(problem.errors).toEqual([expect.objectContaining({ in: "body", path: field, pointer: `/${field.split(".").join("/")}` })]);
+    }
+    const after = await env.DB.prepare(`SELECT COUNT(*) AS n FROM runs`).first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+  });
+
   it("refuses bad input, foreign targets, unknown specs and readers who try to run", async () => {
     const bad = await api("POST", "/runs", { spec: { inline: SPEC }, target: { url: targetUrl() }, limits: { concurrency: 99 } });
     expect(bad.status).toBe(400);

@@ -135,6 +135,20 @@ export interface HeldBackOperation {
   reason: string;
 }
 
+/**
+ * A finding not reported because its evidence came after Sentinel's own destructive request in
+ * the same run and did not reproduce once that request had taken effect (runs/own-writes.ts).
+ */
+export interface SuppressedFinding {
+  findingId: string;
+  check: string;
+  operation: { method: string; path: string; operationId: string };
+  title: string;
+  /** the cases whose failure it was */
+  caseIds: string[];
+  reason: string;
+}
+
 /** What starting a run hands to its TestRun. */
 export interface RunInit {
   runId: string;

@@ -5,7 +5,7 @@
 import { RUN_STATUSES, SEVERITY_RANK, type Finding, type FindingTrigger, type Severity } from "../model";
 import { reproductionScript } from "./script";
 import { operationLabel } from "./severity";
-import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, ReportPreflightSchema, ReportTriageSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
+import { ReportCoverageSchema, ReportHeldBackSchema, ReportLlmSchema, ReportPreflightSchema, ReportSuppressedSchema, ReportTriageSchema, type Report, type ReportCluster, type ReportFinding, type ReportSkipped, type ReportStep, type ReportTiming, type ReportTrigger } from "./types";
 
 export interface ReportRunInput {
   id: string;
@@ -167,6 +167,7 @@ export function buildRunReport(run: ReportRunInput, findings: readonly ReportFin
     ...llmOf(run.config),
     skipped: extras.skipped ?? [],
     heldBack: heldBackOf(run.config),
+    suppressed: suppressedOf(run.config),
     ...coverageOf(run.config),
     ...preflightOf(run.config),
   };
@@ -223,6 +224,12 @@ function coverageOf(config: unknown): Pick<Report, "coverage"> {
 /** Destructive operations the planner did not test (kept in runs.config once planning is done). */
 function heldBackOf(config: unknown): Report["heldBack"] {
   const parsed = ReportHeldBackSchema.array().safeParse((config as { heldBack?: unknown } | null)?.heldBack);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Findings the run did not report because its own destructive requests caused them (set at finalize). */
+function suppressedOf(config: unknown): Report["suppressed"] {
+  const parsed = ReportSuppressedSchema.array().safeParse((config as { suppressed?: unknown } | null)?.suppressed);
   return parsed.success ? parsed.data : [];
 }
 

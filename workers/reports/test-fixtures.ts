@@ -99,6 +99,7 @@ export function sampleReport(findings: ReportFinding[] = SAMPLE_FINDINGS): Repor
     clusters: clustersOf(findings),
     skipped: [{ caseId: "c4", agent: "stateful", operation: { method: "post", path: "/pets", operationId: "createPet" }, reason: "create returned 400" }],
     heldBack: [],
+    suppressed: [],
   };
 }
 

@@ -67,6 +67,19 @@ export const ReportHeldBackSchema = z.object({
 });
 
 /**
+ * A finding not reported: its evidence came after Sentinel's own destructive request in the same
+ * run and did not reproduce once that request had taken effect.
+ */
+export const ReportSuppressedSchema = z.object({
+  findingId: z.string(),
+  check: z.string(),
+  operation: OperationRefSchema,
+  title: z.string(),
+  caseIds: z.array(z.string()),
+  reason: z.string(),
+});
+
+/**
  * The pre-flight of identities: which ones work and how they were obtained (given by the user,
  * or provisioned through the spec's signup/login); the one line on why authorization between
  * users was not tested when fewer than two work. Never holds a credential.
@@ -306,6 +319,8 @@ export const ReportSchema = z.object({
   skipped: z.array(ReportSkippedSchema).default([]),
   /** destructive operations held back (not tested) and why */
   heldBack: z.array(ReportHeldBackSchema).default([]),
+  /** findings not reported because the run's own destructive requests caused them, and why */
+  suppressed: z.array(ReportSuppressedSchema).default([]),
   /** identities checked before the run (the CLI's pre-flight) */
   preflight: ReportPreflightSchema.optional(),
   /** per operation: statuses, parameters and values exercised, checks run, and why a check family could not run (absent before the run finished) */

@@ -3,7 +3,8 @@
  * and target within the org, apply the address policy, record the run row and hand the run to its
  * TestRun Durable Object. Failures are RunErrors, which the gateway renders as problem+json.
  */
-import type { AuthConfig, Identities, LlmRunRequest, RunInit, RunLimitsInput } from "../model";
+import type { ApiModel, AuthConfig, Identities, LlmRunRequest, RunInit, RunLimitsInput } from "../model";
+import { AuthConfigError, flowFromConfig } from "../orchestrator/auth/config";
 import { MAX_SPEC_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
 import { newId } from "../shared/encoding";
@@ -122,6 +123,19 @@ export async function resolveTarget(env: Env, orgId: string, target: RunInput["t
   return { id: null, url: target.url, identities: target.identities ?? {} };
 }
 
+/** A declared auth flow that does not fit the spec is the caller's mistake (400 naming the field), not an errored run. */
+async function assertAuthFits(env: Env, modelKey: string, auth: AuthConfig): Promise<void> {
+  const object = await env.BLOBS.get(modelKey);
+  if (!object) throw new RunError("internal", "The spec's operation model is missing");
+  try {
+    flowFromConfig((await object.json()) as ApiModel, auth);
+  } catch (error) {
+    if (!(error instanceof AuthConfigError)) throw error;
+    const pointer = "/" + error.field.split(".").join("/");
+    throw new RunError("validation-error", `body.${error.field}: ${error.message}`, { errors: [{ in: "body", path: error.field, pointer, message: error.message }] });
+  }
+}
+
 /** The operation filters, the destructive opt-in and the sign-in burst's opt-out, only when given. */
 function selectionOf(input: RunInput): Pick<RunInit, "include" | "exclude" | "allowDestructive" | "authBurst"> {
   return {
@@ -138,6 +152,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
   const baseUrl = (await assertTargetAllowed(env, orgId, target.url)).toString().replace(/\/+$/, "");
   for (const url of input.notify ?? []) assertFetchAllowed(env, url);
   const spec = await resolveSpec(env, orgId, userId, input.spec);
+  if (input.auth) await assertAuthFits(env, spec.modelKey, input.auth);
 
   const id = newId("run");
   const seed = input.seed ?? crypto.getRandomValues(new Uint32Array(1))[0] % 2 ** 31;

@@ -100,6 +100,19 @@ export async function listFindings(db: D1Database, orgId: string, runId: string,
   }));
 }
 
+/** Remove findings of a run (ones the run found were not the target's doing). */
+export async function deleteFindings(db: D1Database, runId: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    await db.prepare(`DELETE FROM findings WHERE run_id = ? AND id IN (${chunk.map(() => "?").join(",")})`).bind(runId, ...chunk).run();
+  }
+}
+
+/** A finding's evidence and occurrence count set anew (the run found some occurrences were not the target's doing). */
+export async function replaceFinding(db: D1Database, runId: string, id: string, data: Finding, occurrences: number): Promise<void> {
+  await db.prepare(`UPDATE findings SET data = ?, occurrences = ? WHERE run_id = ? AND id = ?`).bind(JSON.stringify(compactFinding(data)), occurrences, runId, id).run();
+}
+
 export async function countFindings(db: D1Database, runId: string): Promise<number> {
   const row = await db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE run_id = ?`).bind(runId).first<{ n: number }>();
   return row?.n ?? 0;

@@ -275,3 +275,31 @@ export async function listCoverageRows(db: D1Database, runId: string, page: { li
   const items: CoverageResultRow[] = results.slice(0, page.limit).map(resultCore);
   return { items, nextCursor: results.length > page.limit ? items[items.length - 1].caseId : null };
 }
+
+/** The stored results of these cases (redacted exchanges, check outcomes), in no particular order. */
+export async function resultsOfCases(db: D1Database, runId: string, caseIds: readonly string[]): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
+    const chunk = caseIds.slice(i, i + IN_CHUNK);
+    const { results } = await db
+      .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(runId, ...chunk)
+      .all<Record<string, unknown>>();
+    for (const row of results) {
+      const core = resultCore(row);
+      out.push({ ...core, reason: core.reason ?? undefined, durationMs: row.duration_ms as number });
+    }
+  }
+  return out;
+}
+
+/** Cases whose failure turned out not to be the target's: recorded as skipped (not judged), with why. */
+export async function markNotJudged(db: D1Database, runId: string, caseIds: readonly string[], reason: string): Promise<void> {
+  for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
+    const chunk = caseIds.slice(i, i + IN_CHUNK);
+    await db
+      .prepare(`UPDATE results SET status = 'skipped', reason = ? WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(reason, runId, ...chunk)
+      .run();
+  }
+}

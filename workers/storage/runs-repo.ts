@@ -3,7 +3,7 @@
  * any member of the org (no target credentials: those live only in the run's Durable Object).
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { HeldBackOperation, RunLimits, RunStats, RunStatus } from "../model";
+import type { HeldBackOperation, RunLimits, RunStats, RunStatus, SuppressedFinding } from "../model";
 import { database } from "./db";
 import { runs } from "./schema";
 
@@ -27,6 +27,8 @@ export interface RunConfig {
   authBurst?: boolean;
   /** destructive operations the run did not test, and why (written once planning is done) */
   heldBack?: HeldBackOperation[];
+  /** findings not reported because the run's own destructive requests caused them (written at finalize) */
+  suppressed?: SuppressedFinding[];
 }
 
 export interface NewRun {
@@ -67,6 +69,11 @@ export interface RunPatch {
 /** Planning held these operations back: the report says which and why. */
 export async function recordHeldBack(db: D1Database, runId: string, heldBack: readonly HeldBackOperation[]): Promise<void> {
   await db.prepare(`UPDATE runs SET config = json_set(config, '$.heldBack', json(?)) WHERE id = ?`).bind(JSON.stringify(heldBack), runId).run();
+}
+
+/** Findings the run did not report because its own destructive requests caused them (runs/own-writes.ts). */
+export async function recordSuppressed(db: D1Database, runId: string, suppressed: readonly SuppressedFinding[]): Promise<void> {
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.suppressed', json(?)) WHERE id = ?`).bind(JSON.stringify(suppressed), runId).run();
 }
 
 /** The run's coverage report (computed once when it is finalized), kept in runs.config beside the run's settings. */
