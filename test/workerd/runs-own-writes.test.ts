@@ -45,8 +45,10 @@ describe("findings caused by the run's own destructive requests", () => {
       for (const s of report.suppressed) expect(s.reason).toMatch(/^came after Sentinel's own destructive request POST \/admin\/reset \(case .+\) and did not reproduce/);
       // their cases are recorded as not judged, and the run's counts agree with the rows
       const rows = await env.DB.prepare(`SELECT status, reason FROM results WHERE run_id = ? AND case_id IN (SELECT value FROM json_each(?))`).bind(id, JSON.stringify(report.suppressed.flatMap((s) => s.caseIds))).all<{ status: string; reason: string }>();
-      expect(rows.results.length).toBeGreaterThan(0);
-      for (const row of rows.results) expect([row.status, row.reason.startsWith("not judged: its failure came after Sentinel's own destructive request")]).toEqual(["skipped", true]);
+      const notJudged = rows.results.filter((row) => row.status === "skipped" && row.reason.startsWith("not judged: its failure came after Sentinel's own destructive request"));
+      expect(notJudged.length).toBeGreaterThan(0);
+      // a case with another finding that did reproduce stays failed
+      for (const row of rows.results) expect(["skipped", "failed"]).toContain(row.status);
       const { cases, passed, failed, errored, skipped } = report.run.stats;
       expect(passed + failed + errored + skipped).toBe(cases);
     },
