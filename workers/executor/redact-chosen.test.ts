@@ -19,3 +19,14 @@ describe("chosenSecrets", () => {
     expect(chosenSecrets([record(undefined, { password: "probe-value" }, { token: "abcdefghijkl" })])).toEqual([]);
   });
 });
+
+describe("passwords Sentinel chose, in another case's answer", () => {
+  it("are redacted by their shape wherever they show; other text stays", () => {
+    const listing = JSON.stringify({ users: [{ username: "sentinel_ab12", password: "SnHMmCMKKVGUtyKP7!" }, { username: "u9", password: "SnZheghAHaw4pLCN7!Qx" }, { username: "name1", password: "pass1" }] });
+    const text = redactText(listing, []);
+    expect(text).not.toMatch(/SnHMm|SnZheg/);
+    expect(text).toContain('"password":"pass1"');
+    expect(text.match(/\[redacted\]/g)).toHaveLength(2);
+    expect(redactText("Snapshot taken at 17!", [])).toBe("Snapshot taken at 17!");
+  });
+});

@@ -64,8 +64,15 @@ export function collectSecrets(identities: Record<string, Record<string, string>
   return [...unique.values()].sort((a, b) => b.value.length - a.value.length);
 }
 
+/**
+ * The shape of every password Sentinel chooses (provisioned users, takeover victims, sign-up
+ * probes: "Sn", letters and digits, "7!"): redacted wherever it shows, also in another case's
+ * answer (a debug listing of every user's password) where the case that chose it is not known.
+ */
+const CHOSEN_PASSWORD = /\bSn[A-Za-z0-9]{12,60}7![A-Za-z0-9]{0,60}/g;
+
 export function redactText(text: string, secrets: readonly Secret[]): string {
-  let out = text;
+  let out = text.replace(CHOSEN_PASSWORD, "[redacted]");
   for (const secret of secrets) {
     if (out.includes(secret.value)) out = out.split(secret.value).join(secret.placeholder);
     const encoded = encodeURIComponent(secret.value);

@@ -357,8 +357,10 @@ function extractVariables(extract: Record<string, Extraction>, request: BuiltReq
   return missing;
 }
 
-export function extractValue(extraction: Extraction, request: { url: string }, response: ReceivedResponse, variables: Record<string, unknown> = {}): unknown {
+export function extractValue(extraction: Extraction, request: { url: string; body?: string }, response: ReceivedResponse, variables: Record<string, unknown> = {}): unknown {
   switch (extraction.from) {
+    case "request":
+      return getByPointer(sentJson(request.body), extraction.pointer);
     case "foreign":
       return foreignValue(extraction, jsonValue(response), variables);
     case "body": {
@@ -390,6 +392,15 @@ export function extractValue(extraction: Extraction, request: { url: string }, r
     }
     default:
       return undefined;
+  }
+}
+
+function sentJson(body: string | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
   }
 }
 

@@ -73,6 +73,11 @@ export type Extraction =
    * there reduced to those properties (null values left out): a representation to send back
    */
   | { from: "body"; pointer: string; pick?: string[] }
+  /**
+   * JSON pointer into the JSON body the step itself sent (as sent, after any re-roll of a taken
+   * value): a key the client chose — a title, a slug, a username — that the answer does not repeat
+   */
+  | { from: "request"; pointer: string }
   | { from: "header"; name: string }
   | { from: "status" }
   /** last path segment of the Location header (resolved against the request URL) */

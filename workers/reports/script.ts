@@ -82,7 +82,7 @@ function templated(step: ReportStep): ReportStep["request"] {
   return request;
 }
 
-function extractLine(variable: string, extraction: unknown, files: { body: string; headers: string }, requestUrl: string, statusVar: string): string {
+function extractLine(variable: string, extraction: unknown, files: { body: string; headers: string }, requestUrl: string, statusVar: string, requestBody?: string): string {
   const e = (extraction ?? {}) as { from?: string; pointer?: string; name?: string };
   const headerValue = (name: string) => `grep -i ${single(`^${name}:`)} "${files.headers}" | tail -n 1 | sed 's/^[^:]*:[[:space:]]*//' | tr -d '\\r'`;
   const origin = /^https?:\/\/[^/]+/.exec(requestUrl)?.[0] ?? "";
@@ -91,6 +91,9 @@ function extractLine(variable: string, extraction: unknown, files: { body: strin
       return `${variable}=$(jq -r ${single(jqPath(e.pointer ?? ""))} "${files.body}")`;
     case "status":
       return `${variable}=$${statusVar}`;
+    case "request":
+      // a key the step chose itself: read from the body it sent
+      return `${variable}=$(printf '%s' ${single(requestBody ?? "")} | jq -r ${single(jqPath(e.pointer ?? ""))})`;
     case "header": {
       const lines = [`${variable}=$(${headerValue(e.name ?? "location")})`];
       // Location may be relative to the request: resolve it as the run did
@@ -145,7 +148,7 @@ export function reproductionScript(steps: readonly ReportStep[], title = "Sentin
     out.push(`SENTINEL_STATUS=$(curl -sS -o "${files.body}" -D "${files.headers}" -w '%{http_code}' ${curl})`);
     out.push(`echo "step ${step.id}: HTTP $SENTINEL_STATUS"`);
     for (const [name, extraction] of Object.entries(step.extract ?? {})) {
-      out.push(extractLine(scriptVariable(name), extraction, files, step.request.url, "SENTINEL_STATUS"));
+      out.push(extractLine(scriptVariable(name), extraction, files, step.request.url, "SENTINEL_STATUS", step.request.body));
     }
     if (i === run.length - 1) out.push(`cat "${files.body}"; echo`);
   });

@@ -30,6 +30,27 @@ describe("user_enumeration", () => {
   });
 });
 
+describe("user_enumeration on a sign-in that refuses with 200", () => {
+  const fail200 = (id: string, name: string, message: string, extra: Record<string, unknown> = {}) => wrong(id, name, 200, { status: "fail", message, ...extra });
+  const judge = (unknown: ReturnType<typeof record>, others: ReturnType<typeof record>[], tokenPointer: string | null = "/auth_token") =>
+    user_enumeration(ctx(unknown, { others, params: { knownStep: "known", repeatStep: "repeat", ...(tokenPointer ? { tokenPointer } : {}) } }));
+  const known = fail200("known", "anna_42", "Password is wrong for this user.");
+  const repeat = fail200("repeat", "anna_42", "Password is wrong for this user.");
+  it("fails when the 200 refusals carry no token and say different things", () => {
+    expect(judge(fail200("unknown", "nobody_9", "No such user."), [known, repeat])).toMatchObject({ status: "failed", signature: "body:message" });
+  });
+  it("passes when they differ only by the echoed name, a time or a request id", () => {
+    const echo = (id: string, name: string) => fail200(id, name, `Wrong credentials for ${name} at 2026-12-06T23:0${id.length}:00Z`, { request_id: `r-${id}` });
+    expect(judge(echo("unknown", "nobody_9"), [echo("known", "anna_42"), echo("repeat", "anna_42")]).status).toBe("passed");
+  });
+  it("skips a 200 that signed in (a token, a cookie) or a sign-in with no documented token place", () => {
+    expect(judge(fail200("unknown", "nobody_9", "No such user."), [wrong("known", "anna_42", 200, { auth_token: "opaque-session-1234" }), repeat]).status).toBe("skipped");
+    expect(judge(fail200("unknown", "nobody_9", "No such user."), [fail200("known", "anna_42", "Password is wrong for this user.", { token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm5hIn0.c2lnbmF0dXJl" }), repeat]).status).toBe("skipped");
+    expect(judge(fail200("unknown", "nobody_9", "No such user."), [wrong("known", "anna_42", 200, { status: "fail", message: "Password is wrong for this user." }, { headers: { "set-cookie": "sid=1" } }), repeat]).status).toBe("skipped");
+    expect(judge(fail200("unknown", "nobody_9", "No such user."), [known, repeat], null).status).toBe("skipped");
+  });
+});
+
 describe("auth_rate_limit on an OAuth 2.0 token endpoint", () => {
   const token = { method: "POST", path: "/oauth/token" };
   const attempt = (i: number, status: number, body: unknown) =>

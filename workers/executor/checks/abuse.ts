@@ -5,7 +5,7 @@
  * unjudged, and two identical attempts that already answer differently make a difference noise.
  */
 import { compactVerify } from "jose";
-import { isPlainObject, isServerError, isSuccess, jsonValue, operationLabel, paramString, stepRecord } from "./support";
+import { getByPointer, isPlainObject, isServerError, isSuccess, jsonValue, operationLabel, paramString, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
 import { COMMON_JWT_SECRETS } from "./jwt-secrets";
 import type { ReceivedResponse } from "../../model";
@@ -65,18 +65,37 @@ export function answerFingerprint(response: ReceivedResponse, sent: string[]): {
   return { status: response.status, shape: [...new Set(keys)].sort().join(","), text: texts.join("\n") };
 }
 
-function unjudgeable(response: ReceivedResponse, what: string): CheckResult | undefined {
+const JWT_LIKE = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/;
+
+/**
+ * A 2xx that is a refusal in disguise: the sign-in documents where its token sits (`tokenPointer`)
+ * and this answer has none there, sets no cookie and carries nothing shaped like a JWT. Without a
+ * documented token place a 2xx may be a session of another kind: not judged.
+ */
+function refusedIn2xx(response: ReceivedResponse, tokenPointer: string | undefined): boolean {
+  if (tokenPointer === undefined || !isSuccess(response.status)) return false;
+  if (Object.keys(response.headers).some((name) => name.toLowerCase() === "set-cookie")) return false;
+  const body = jsonValue(response);
+  if (!isPlainObject(body)) return false;
+  const token = getByPointer(body, tokenPointer);
+  return (token === undefined || token === null || token === "") && !JWT_LIKE.test(response.body);
+}
+
+function unjudgeable(response: ReceivedResponse, what: string, tokenPointer?: string): CheckResult | undefined {
   if (response.status === 429) return skip(`${what} was throttled (429): no comparison`);
   if (isServerError(response.status)) return skip(`${what} answered ${response.status}: judged by not_a_server_error`);
-  if (isSuccess(response.status)) return skip(`${what} answered ${response.status}: a wrong password was accepted, nothing to compare`);
+  if (isSuccess(response.status) && !refusedIn2xx(response, tokenPointer)) return skip(`${what} answered ${response.status}: a wrong password was accepted, nothing to compare`);
   return undefined;
 }
 
 /**
  * params: { knownStep (the same attempt for an account that exists, wrong password),
- *           repeatStep? (that attempt once more: what varies between identical requests) }.
+ *           repeatStep? (that attempt once more: what varies between identical requests),
+ *           tokenPointer? (where a successful sign-in's body carries the token) }.
  * The current step is the attempt for an account that does not exist. Failed when the two
- * answers differ in status, JSON shape or message, and the repeat does not differ likewise.
+ * answers differ in status, JSON shape or message, and the repeat does not differ likewise. A 2xx
+ * is compared too when it carries no token where the sign-in documents one (a refusal answered
+ * 200 `{"status": "fail", …}`).
  */
 export function user_enumeration(ctx: CheckContext): CheckResult {
   const known = stepRecord(ctx, paramString(ctx, "knownStep"));
@@ -85,7 +104,7 @@ export function user_enumeration(ctx: CheckContext): CheckResult {
   const answers: [ReceivedResponse, string][] = [[known.exchange.response, "the known account's attempt"], [ctx.response, "the unknown account's attempt"]];
   if (repeat?.exchange.response) answers.push([repeat.exchange.response, "the repeated attempt"]);
   for (const [response, what] of answers) {
-    const verdict = unjudgeable(response, what);
+    const verdict = unjudgeable(response, what, paramString(ctx, "tokenPointer"));
     if (verdict) return verdict;
   }
   const records = [known, ...(repeat ? [repeat] : []), ctx.steps[ctx.step.id] ?? { request: ctx.request } as StepRecord];

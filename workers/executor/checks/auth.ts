@@ -5,9 +5,10 @@
  * Operations whose security is empty or lists `{}` as an alternative (anonymous allowed) are
  * never judged by ignored_auth / jwt_weakness.
  */
-import type { Operation } from "../../model";
+import type { Operation, ReceivedResponse } from "../../model";
 import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listingExtent, operationLabel, paramNumber, paramString, requiresAuth, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
+import { looksSecret } from "./exposure";
 
 function label(ctx: CheckContext): string {
   return operationLabel(ctx.request.method, ctx.step.request.path);
@@ -129,7 +130,9 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  *           anonymousStep? (same request without credentials), verifyStep? (owner's read after),
  *           idVariable? (variable holding the created id), idProperty? (its property name),
  *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing),
- *           confirmStep? (a later step that succeeds only if the write took effect), owner? (its name) }.
+ *           confirmStep? (a later step that succeeds only if the write took effect), confirmPointer? /
+ *           confirmHeader? (where that step's answer carries a token when it really succeeded),
+ *           staleStep? (the same sign-in with the old password: still working = unclear), owner? (its name) }.
  * The current step is another identity touching the owner's resource. Reads are not judged when
  * the resource is shared by design: readable anonymously, or listed to the attacker by the
  * collection itself (a directory every signed-in user browses); with the owner's listing, only
@@ -165,7 +168,12 @@ export function bola(ctx: CheckContext): CheckResult {
   if (action === "read" && id !== undefined && isPlainObject(body) && idProperty in body && String(body[idProperty]) !== id) {
     return pass(`${who} got a resource with another ${idProperty} (${String(body[idProperty])}), not the owner's ${id}`);
   }
-  if (action === "read" && id !== undefined && listedTo(ctx, "listStep", id, idProperty)) return skip(`the collection lists the resource to ${who}: shared by design`);
+  if (action === "read" && id !== undefined && listedTo(ctx, "listStep", id, idProperty)) {
+    const hidden = privateContent(ctx, body, id, idProperty);
+    if (!hidden) return skip(`the collection lists the resource to ${who}: shared by design`);
+    const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
+    return fail(`${who} could read a resource "${ownerName}" created (${label(ctx)} → ${status}): the collection lists it, but not ${hidden}, which the item read hands over`, "read:private-content");
+  }
   if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx)) {
     return skip("the owner's listing does not show the resource either: privacy not established");
   }
@@ -175,6 +183,10 @@ export function bola(ctx: CheckContext): CheckResult {
     const confirm = stepRecord(ctx, confirmId)?.exchange.response;
     if (!confirm) return skip(`the confirming step (${confirmId}) did not run`);
     if (!isSuccess(confirm.status)) return pass(`${who}'s ${ctx.request.method} answered ${status}, but it took no effect (${confirmId} → ${confirm.status})`);
+    // a sign-in that answers 2xx to refuse (`{"status": "fail"}`): only its token proves it worked
+    if (!signedIn(confirm, ctx)) return pass(`${who}'s ${ctx.request.method} answered ${status}, but it took no effect (${confirmId} → ${confirm.status} without a token)`);
+    const stale = stepRecord(ctx, paramString(ctx, "staleStep"))?.exchange.response;
+    if (stale && isSuccess(stale.status) && signedIn(stale, ctx)) return skip(`${confirmId} signed in with the new password, but the old one still works too: the effect is unclear`);
   }
   // a write proven by a later read of the owner's record showing the value the attacker sent
   const effectId = paramString(ctx, "effectStep");
@@ -192,6 +204,38 @@ export function bola(ctx: CheckContext): CheckResult {
   if (confirmId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${confirmId} succeeded)`, `${action}:account`);
   if (effectId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${effectId} shows the value it sent)`, `${action}:account`);
   return fail(`${who} could ${action} a resource "${ownerName}" created (${label(ctx)} → ${status})`, action);
+}
+
+/** The operation's own words say only the owner may use it ("Only the owner may retrieve it"). */
+const OWNER_ONLY = /\bonly (?:the |its )?(?:owner|creator|author)s?\b|\bonly (?:available|visible|accessible) to (?:the |its )?(?:owner|creator|author|user who (?:created|added|owns))/i;
+
+/**
+ * What a listing shown to everyone leaves out but the item read of another user's resource hands
+ * over: a secret-named property with a value (`secret`, `apiKey` …) the listed element lacks, when
+ * the operation says only the owner may read it or not. Undefined when the read adds nothing secret.
+ */
+function privateContent(ctx: CheckContext, body: unknown, id: string, idProperty: string): string | undefined {
+  const list = stepRecord(ctx, paramString(ctx, "listStep"))?.exchange.response;
+  const listed = list ? findListed(jsonValue(list), id, idProperty) : undefined;
+  const records = (Array.isArray(body) ? body.slice(0, 20) : [body]).filter(isPlainObject);
+  const secret = records.flatMap((r) => Object.entries(r)).find(([key, value]) => looksSecret(key) && typeof value === "string" && value.trim() !== "" && !(listed && key in listed));
+  if (secret) return `its "${secret[0]}"`;
+  const op = ctx.operation ?? ctx.caseOperation;
+  const words = `${op?.summary ?? ""} ${op?.description ?? ""}`;
+  if (OWNER_ONLY.test(words) && records.length > 0 && listed && records.some((r) => Object.keys(r).some((k) => !(k in listed)))) return "the fields only its owner may read (the operation says so)";
+  return undefined;
+}
+
+/** A sign-in answer that hands out what params.confirmPointer / confirmHeader say a working one carries (no such param: any 2xx). */
+function signedIn(response: ReceivedResponse, ctx: CheckContext): boolean {
+  const pointer = paramString(ctx, "confirmPointer");
+  const headerName = paramString(ctx, "confirmHeader");
+  if (pointer !== undefined) {
+    const token = getByPointer(jsonValue(response), pointer);
+    if (token === undefined || token === null || token === "") return false;
+  }
+  if (headerName !== undefined && !Object.keys(response.headers).some((h) => h.toLowerCase() === headerName.toLowerCase())) return false;
+  return true;
 }
 
 /**

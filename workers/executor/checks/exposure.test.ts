@@ -45,6 +45,17 @@ describe("excessive_data_exposure", () => {
     expect(excessive_data_exposure(ctx({ method: "GET", path: "/pets", body: [{ id: 1, name: "Rex", nextPageToken: "abc" }] })).status).toBe("passed");
     expect(excessive_data_exposure(ctx({ method: "POST", path: "/login", body: { token: "eyJ...", refreshToken: "r" } })).status).toBe("passed");
   });
+  it("reads one record answered where the schema says a list of them by the items' schema (the shape is response_schema_conformance's)", () => {
+    const items = { type: "array", items: { type: "object", additionalProperties: false, properties: { title: { type: "string" }, secret: { type: "string" } } } };
+    const judge = (body: unknown) => {
+      const c = ctx({ method: "GET", path: "/notes/{title}", urlPath: "/notes/a", body });
+      c.operation = { operationId: "getNote", method: "get", path: "/notes/{title}", tags: [], deprecated: false, parameters: [], security: [], pointer: "#", responses: [{ status: "200", content: [{ contentType: "application/json", schema: items }], headers: [], links: [] }] };
+      return excessive_data_exposure(c).status;
+    };
+    expect(judge([{ title: "a", secret: "s-1" }])).toBe("passed");
+    expect(judge({ title: "a", secret: "s-1" })).toBe("passed");
+    expect(judge({ title: "a", apiKey: "k-1" })).toBe("failed");
+  });
   it("recognises secret names", () => {
     for (const name of ["password", "password_hash", "client_secret", "API-Key", "ssn", "creditCardNumber", "newPassword"]) expect(looksSecret(name)).toBe(true);
     for (const name of ["passwordPolicy", "tokenType", "secretary", "pageToken", "name"]) expect(looksSecret(name)).toBe(false);

@@ -32,10 +32,11 @@ function documentedAt(ctx: CheckContext, schema: unknown, pointer: string): { sc
  *           there), readStep?: a read after the write, baselineStep?: the same write without the
  *           property, responsePointer? / readPointer?: where the property shows in the write's
  *           (and baseline's) answer / in the read (default: the property's own pointer; a wrapped
- *           sign-up `{ user: {…} }` often answers unwrapped) }.
+ *           sign-up `{ user: {…} }` often answers unwrapped), baselineReadStep?: the same read of a
+ *           record written without the property }.
  * Failed when the write succeeded and the injected value shows up in the write's response or —
  * stronger — in the follow-up read. Skipped when the spec documents the property as writable, or
- * when the server's default (baseline) already equals the injected value.
+ * when the server's default (baseline write or baseline read) already equals the injected value.
  */
 export function mass_assignment(ctx: CheckContext): CheckResult {
   const property = paramString(ctx, "property");
@@ -53,6 +54,8 @@ export function mass_assignment(ctx: CheckContext): CheckResult {
   const readAt = toPointer(paramString(ctx, "readPointer") ?? pointer);
   const baseline = stepRecord(ctx, paramString(ctx, "baselineStep"))?.exchange.response;
   if (baseline && isSuccess(baseline.status) && deepEqual(getByPointer(jsonValue(baseline), answerAt), injected)) return skip(`the server default of ${answerAt} equals the injected value`);
+  const baselineRead = stepRecord(ctx, paramString(ctx, "baselineReadStep"))?.exchange.response;
+  if (baselineRead && isSuccess(baselineRead.status) && deepEqual(getByPointer(jsonValue(baselineRead), readAt), injected)) return skip(`a plain account's own read already shows ${readAt}=${JSON.stringify(injected)}: the server's default`);
   const read = stepRecord(ctx, paramString(ctx, "readStep"))?.exchange.response;
   const readValue = read && isSuccess(read.status) ? getByPointer(jsonValue(read), readAt) : undefined;
   const shown = JSON.stringify(injected);
@@ -188,7 +191,11 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
       return;
     }
     if (!isPlainObject(value)) return;
-    const shape = nodeSchema === undefined ? undefined : objectShape(ctx.model, nodeSchema);
+    // one record where the schema says a list of them: the shape is response_schema_conformance's,
+    // and the record's properties are documented by the items
+    const items = resolved && typeof resolved === "object" && resolved.type === "array" ? (resolved.items as JsonSchema | undefined) : undefined;
+    const recordSchema = items ?? nodeSchema;
+    const shape = recordSchema === undefined ? undefined : objectShape(ctx.model, recordSchema);
     for (const [key, child] of Object.entries(value)) {
       const childPath = `${path}/${key}`;
       const documentedSchema = shape?.properties[key];

@@ -14,6 +14,7 @@ import type { Rng } from "../generate/random";
 import { buildRequest, fillAccountFields, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
 import { accountField, profileOf, selfSource } from "./self-params";
+import { signInFlow } from "./sign-in";
 
 const NAME = "security-auth:account";
 
@@ -60,10 +61,16 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
   const login = findOperation(env.model, flow.login.op);
   if (!signup || !login) return [];
   const out: { opId: string; idKey: string; drafts: CaseDraft[] }[] = [];
+  const confirm = tokenEvidence(flow.login.token);
   for (const op of passwordWrites(env)) {
     const param = pathPlaceholders(op.path)[0];
     const field = victimField(env, signup, param, op.path);
-    if (!field) continue;
+    if (!field) {
+      // the sign-up does not answer the account's name: the case chose it, so it knows it
+      const chosen = chosenVictimDraft(env, op, param, attacker, confirm);
+      if (chosen) out.push(chosen);
+      continue;
+    }
     const rng = opRng(env, NAME, op.operationId);
 
     // 1. the victim signs up (anonymous), with a password of Sentinel's choosing
@@ -124,7 +131,7 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
       {
         id: "attacker-update",
         request: changeRequest,
-        checks: [check("not_a_server_error"), check("bola", { ownerStep: "create", action: "update", confirmStep: "victim-login-new", owner: "a user Sentinel signed up", attacker })],
+        checks: [check("not_a_server_error"), check("bola", { ownerStep: "create", action: "update", confirmStep: "victim-login-new", ...confirm, owner: "a user Sentinel signed up", attacker })],
       },
       { id: "victim-login-new", request: loginRequest, checks: [] },
     ];
@@ -135,6 +142,61 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
     });
   }
   return out;
+}
+
+/** What a sign-in that worked carries: the token at this body pointer, or this header. */
+function tokenEvidence(token: string | undefined): Record<string, string> {
+  if (token === undefined) return {};
+  return token.startsWith("/") ? { confirmPointer: token } : { confirmHeader: token };
+}
+
+/**
+ * The takeover when the sign-up answers no account name (`{"status": "success"}`): the victim signs
+ * up under a fresh name the case chose (never re-rolled), which is the path parameter when the
+ * sign-up's account field is the one the path names. Evidence: the victim's login with the new
+ * password works (a token where the sign-in puts one) and, for good measure, the old one no longer does.
+ */
+function chosenVictimDraft(env: AgentEnv, op: Operation, param: string, attacker: string, confirm: Record<string, string>): { opId: string; idKey: string; drafts: CaseDraft[] } | undefined {
+  const flow = signInFlow(env);
+  if (!flow?.signup || !flow.signupStep) return undefined;
+  const rng = opRng(env, NAME, `${op.operationId}:chosen`);
+  const victim = flow.freshAccount(rng.fork("victim"));
+  const oldPassword = password(rng.fork("old"));
+  const create = flow.signupStep(victim, "create", { password: oldPassword });
+  const holder = accountField(fieldsOf(flow.signup.record, env.model.schemas, 1), param, op.path, env.model.schemas);
+  const pointer = holder ? `${flow.signup.wrapper ? `/${flow.signup.wrapper}` : ""}${holder.pointer}` : undefined;
+  if (!pointer || readPointer(create.request.body?.value, pointer) !== victim) return undefined;
+  const evidence: Record<string, string> = flow.tokenPointer ? { confirmPointer: flow.tokenPointer } : confirm;
+  const login = (id: string, secret: string): Step => ({
+    id,
+    request: { ...structuredClone(flow.loginRequest), body: { contentType: flow.loginRequest.body?.contentType ?? "application/json", value: flow.credentials(victim, secret) }, secrets: [flow.passwordPointer] },
+    checks: [],
+  });
+  const before = login("victim-login", oldPassword);
+  before.requireSuccess = true;
+  // a 200 that refuses (`{"status": "fail"}`) is no sign-in: the token must be there
+  if (evidence.confirmPointer) before.extract = { victimToken: { from: "body", pointer: evidence.confirmPointer } };
+  const change = buildRequest(env, op, rng.fork("change"), { useExamples: false, optional: "required", includeBody: true, identity: attacker, known: { [param]: victim }, chain: false });
+  const newPassword = password(rng.fork("new"));
+  const changeSecrets = setPasswords(change.request.body?.value, change.body?.schema, env, newPassword);
+  const changeRequest: RequestTemplate = { ...change.request, secrets: changeSecrets };
+  delete changeRequest.unique;
+  const steps: Step[] = [
+    create,
+    before,
+    {
+      id: "attacker-update",
+      request: changeRequest,
+      checks: [check("not_a_server_error"), check("bola", { ownerStep: "create", action: "update", confirmStep: "victim-login-new", staleStep: "victim-login-old", ...evidence, owner: "a user Sentinel signed up", attacker })],
+    },
+    login("victim-login-new", newPassword),
+    login("victim-login-old", oldPassword),
+  ];
+  return {
+    opId: op.operationId,
+    idKey: `account:${op.operationId}`,
+    drafts: [{ kind: "security", title: `${attacker} changes the password of another user's account (${opLabel(op.method, op.path)})`, steps, tags: ["bola", "account"] }],
+  };
 }
 
 /**

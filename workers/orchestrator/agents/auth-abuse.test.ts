@@ -121,22 +121,36 @@ describe("auth abuse cases", () => {
 });
 
 describe("mass assignment on sign-up", () => {
-  it("injects privileged properties inside the wrapper and proves them by the new account's own read", async () => {
+  it("injects one privileged property per probe inside the wrapper and proves it by the new account's own read, against a plain account's", async () => {
     const cases = await dataExposure.generate({ model: accountsApi(), seed: 3, config: { identities: [], maxCasesPerOperation: 50 } });
-    const probe = cases.find((c) => c.tags?.includes("sign-up"))!;
-    expect(probe.steps.map((s) => s.id)).toEqual(["baseline-signup", "signup", "signin", "read-back"]);
-    const write = probe.steps[1];
+    const probes = cases.filter((c) => c.tags?.includes("sign-up"));
+    // role (the profile shows it, readOnly) first, then the usual names, each alone
+    const injected = probes.map((p) => Object.keys((p.steps[3].request.body!.value as { account: Record<string, unknown> }).account).filter((k) => !["handle", "password"].includes(k)));
+    expect(injected).toEqual([["role"], ["isAdmin"], ["is_admin"], ["admin"], ["roles"], ["permissions"]]);
+    const probe = probes[0];
+    expect(probe.steps.map((s) => s.id)).toEqual(["baseline-signup", "baseline-signin", "baseline-read", "signup", "signin", "read-back"]);
+    const write = probe.steps[3];
     const record = (write.request.body!.value as { account: Record<string, unknown> }).account;
     expect(record.role).toBe("admin");
     const checks = write.checks.filter((c) => c.name === "mass_assignment");
-    expect(checks.find((c) => c.params!.property === "/account/role")!.params).toMatchObject({ responsePointer: "/role", readStep: "read-back", readPointer: "/role", baselineStep: "baseline-signup", requireRead: true });
-    const signin = probe.steps[2];
+    expect(checks.map((c) => c.params)).toEqual([expect.objectContaining({ property: "/account/role", responsePointer: "/role", readStep: "read-back", readPointer: "/role", baselineStep: "baseline-signup", baselineReadStep: "baseline-read", requireRead: true })]);
+    const signin = probe.steps[4];
     expect(signin.request.path).toBe("/session");
     expect((signin.request.body!.value as Record<string, unknown>).handle).toBe(record.handle);
     expect((signin.request.body!.value as Record<string, unknown>).password).toBe(record.password);
     expect(signin.extract).toEqual({ accountToken: { from: "body", pointer: "/token" } });
     expect(write.request.secrets).toEqual(["/account/password"]);
     expect(signin.request.secrets).toEqual(["/password"]);
-    expect(probe.steps[3].request).toMatchObject({ path: "/me", identity: null, headers: { Authorization: "Bearer {{accountToken}}" } });
+    expect(probe.steps[1].request.secrets).toEqual(["/password"]);
+    expect(probe.steps[5].request).toMatchObject({ path: "/me", identity: null, headers: { Authorization: "Bearer {{accountToken}}" } });
+    expect(probe.steps[2].request).toMatchObject({ path: "/me", identity: null, headers: { Authorization: "Bearer {{baselineToken}}" } });
+  });
+
+  it("finds where the profile shows the property, inside its wrapper", async () => {
+    const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+    const model = accountsApi({ "/me": { get: { operationId: "me", security: [{ bearer: [] }], responses: { "200": { description: "ok", ...json({ type: "object", properties: { data: { type: "object", properties: { handle: { type: "string" }, admin: { type: "boolean" } } } } }) } } } } });
+    const cases = await dataExposure.generate({ model, seed: 3, config: { identities: [], maxCasesPerOperation: 50 } });
+    const admin = cases.find((c) => c.tags?.includes("sign-up") && c.title.includes("property admin"))!;
+    expect(admin.steps[3].checks.find((c) => c.name === "mass_assignment")!.params).toMatchObject({ property: "/account/admin", injected: true, readPointer: "/data/admin" });
   });
 });

@@ -75,7 +75,7 @@ export function signInAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseD
       steps: [
         ...accountSetup(flow, account),
         attempt(flow, "known", account, "Sentinel-wrong-1"),
-        { ...attempt(flow, "unknown", stranger, "Sentinel-wrong-1"), checks: [check("not_a_server_error"), check("user_enumeration", { knownStep: "known", repeatStep: "known-again" })] },
+        { ...attempt(flow, "unknown", stranger, "Sentinel-wrong-1"), checks: [check("not_a_server_error"), check("user_enumeration", { knownStep: "known", repeatStep: "known-again", ...(flow.tokenPointer ? { tokenPointer: flow.tokenPointer } : {}) })] },
         attempt(flow, "known-again", account, "Sentinel-wrong-1"),
       ],
       tags: ["user-enumeration"],

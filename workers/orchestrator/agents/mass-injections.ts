@@ -16,6 +16,15 @@ const EXTRAS: [string, unknown][] = [
   ["isAdmin", true],
   ["is_admin", true],
 ];
+/** Privileged properties a sign-up is tried with, one at a time, when no schema names them. */
+export const PRIVILEGED_CANDIDATES: [string, unknown][] = [
+  ["admin", true],
+  ["is_admin", true],
+  ["isAdmin", true],
+  ["role", "admin"],
+  ["roles", ["admin"]],
+  ["permissions", ["admin"]],
+];
 /** Names of properties that grant rights: worth injecting even into a closed schema, on their own. */
 export const PRIVILEGED_NAME = /^(roles?|is_?admin|admin|is_?staff|is_?superuser|permissions?|scopes?|groups?|privileges?|access_?level|user_?type|account_?type|tier|plan)$/i;
 

@@ -8,7 +8,7 @@
 import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, SecurityScheme, Step } from "../../model";
 import { generateValid } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
-import { pathPlaceholders, ResourceGraph } from "./resources";
+import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
 import { selfSource } from "./self-params";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isIdLikeName } from "./names";
@@ -216,7 +216,8 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
     const producer = options.chain === false || (options.depth ?? 0) >= 3 ? undefined : env.graph.producerFor(op, name);
     if (producer) {
-      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required" });
+      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", ...keyedCreate(env, producer) });
+      sendChosenKey(env, parent, producer, rng);
       setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
       Object.assign(known, parent.vars);
       const variable = name; // one variable per path parameter name: unique within a path
@@ -359,6 +360,31 @@ export function copy<T>(value: T): T {
  * wrapper was sent), marks usernames and e-mails unique (a taken one is re-rolled), and returns
  * the pointers it filled.
  */
+function requiresNothing(env: AgentEnv, schema: JsonSchema | undefined): boolean {
+  const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
+  return isObject(flat) && !(Array.isArray(flat.required) && flat.required.length > 0);
+}
+
+/**
+ * How a create whose key the client chooses (producer via "request") is built: when its body
+ * schema requires nothing (a spec that never says what is required), the whole documented record,
+ * so the key and its companions are sent; else like any setup create.
+ */
+export function keyedCreate(env: AgentEnv, producer: Producer): Pick<BuildOptions, "optional" | "exampleParts"> {
+  return producer.via === "request" && requiresNothing(env, preferredMedia(producer.op)?.schema) ? { optional: "all", exampleParts: "all" } : {};
+}
+
+/** The key a client-keyed create names its resource by is in the body it sends, fresh and re-rolled on a conflict. */
+export function sendChosenKey(env: AgentEnv, built: BuiltRequest, producer: Producer, rng: Rng): void {
+  if (producer.extract.from !== "request" || !built.body || !isObject(built.request.body?.value)) return;
+  const pointer = producer.extract.pointer;
+  const value = built.request.body!.value as Record<string, unknown>;
+  const field = fieldsOf(built.body.schema, env.model.schemas, 1).find((f) => f.pointer === pointer);
+  if (!field) return;
+  if (typeof readPointer(value, pointer) !== "string") writePointer(value, pointer, generateValid(field.schema, { schemas: env.model.schemas, rng: rng.fork(`key${pointer}`), mode: "request", useExamples: false, name: field.name }));
+  if (!(built.request.unique ?? []).includes(pointer)) built.request.unique = [...(built.request.unique ?? []), pointer];
+}
+
 export function fillAccountFields(env: AgentEnv, built: BuiltRequest, rng: Rng): string[] {
   const body = built.request.body?.value;
   if (!built.body || !isObject(body)) return [];

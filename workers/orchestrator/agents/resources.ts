@@ -7,7 +7,7 @@
 import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
 import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
-import { singular } from "./names";
+import { isIdLikeName, singular } from "./names";
 
 export interface Producer {
   op: Operation;
@@ -15,7 +15,7 @@ export interface Producer {
   extract: Extraction;
   /** the response property holding the id (body extractions) */
   property?: string;
-  via: "link" | "heuristic" | "location" | "meaning";
+  via: "link" | "heuristic" | "location" | "meaning" | "request";
 }
 
 /**
@@ -138,6 +138,32 @@ function escape(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * The property of `op`'s JSON request body that names the resource `collection/{param}` when the
+ * client chooses the key (a title, a slug, a name): a top-level string property called like the
+ * parameter (`book_title` for `{book_title}`, `title` for `{bookTitle}` of /books), never one
+ * naming an id (ids are the server's to assign) nor a readOnly one.
+ */
+export function requestKeyProperty(op: Operation, param: string, paramSchema: JsonSchema, collection: string, schemas: SchemaMap): string | undefined {
+  if (namesAnId(param) || isIdLikeName(param)) return undefined;
+  const media = op.requestBody?.content.find((m) => /json/i.test(m.contentType));
+  const flat = media ? flattenAllOf(media.schema, schemas) : undefined;
+  if (!isObject(flat) || !isObject(flat.properties)) return undefined;
+  const segments = collection.split("/").filter((seg) => seg && !seg.startsWith("{") && !/^v\d+$/i.test(seg));
+  const resource = singular(segments[segments.length - 1] ?? "");
+  const want = squash(param);
+  for (const [key, sub] of Object.entries(flat.properties as Record<string, JsonSchema>)) {
+    const k = squash(key);
+    if (k !== want && squash(resource + key) !== want && k !== squash(resource + param)) continue;
+    const r = flattenAllOf(sub, schemas);
+    if (!isObject(r) || r.readOnly === true || !admittedTypes(sub, schemas)?.includes("string") || !sameTypes(paramSchema, sub, schemas)) continue;
+    return key;
+  }
+  return undefined;
+}
+
 function linkExtraction(expression: string): Extraction | undefined {
   const body = /^\$response\.body#(.*)$/.exec(expression.trim());
   if (body) return { from: "body", pointer: decodeURIComponent(body[1]) };
@@ -208,6 +234,12 @@ export class ResourceGraph {
       const found = schema !== undefined ? findIdPointer(schema, param, paramSchema, collection, this.model.schemas) : undefined;
       if (found) return { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" };
       if (hasLocationHeader(op)) return { op, extract: { from: "location-id" }, via: "location" };
+    }
+    // the answer names nothing: the key the client chose in the create's body
+    for (const method of ["post", "put"] as const) {
+      const op = this.byKey.get(`${method} ${collection}`);
+      const property = op ? requestKeyProperty(op, param, paramSchema, collection, this.model.schemas) : undefined;
+      if (op && property) return { op, extract: { from: "request", pointer: `/${escape(property)}` }, property, via: "request" };
     }
     return undefined;
   }
