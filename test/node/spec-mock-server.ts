@@ -25,7 +25,7 @@
  *    (retried until the executor's validator accepts it). Error statuses answer with their
  *    documented body when there is one, else application/problem+json;
  *  - light state: a successful create (POST, or PUT on an unknown item) stores the resource
- *    under its collection, with unique values for its id-like properties; later requests on
+ *    under its collection, with unique values for its id-like properties (and under a key the client chose in the body: requestKeyProperty); later requests on
  *    `collection/{id}` find it, see the fields written to it (writable, declared properties
  *    only), get 404 after a DELETE and 404/403 when another identity owns it. A path parameter
  *    value that names no stored resource → 404 when the operation documents 404, else answered.
@@ -37,6 +37,7 @@ import type { ApiModel, JsonSchema, MediaType, Operation, Parameter, ResponseSpe
 import { validateSchema } from "../../workers/jsonschema/validate";
 import { findResponseSpec, isJsonMediaType, mediaTypeMatches, requiresAuth } from "../../workers/executor/checks/support";
 import { generateValid } from "../../workers/orchestrator/generate/data-mocking";
+import { requestKeyProperty } from "../../workers/orchestrator/agents/resources";
 import { deriveSeed, Rng } from "../../workers/orchestrator/generate/random";
 import { admittedTypes, flattenAllOf, resolve } from "../../workers/jsonschema/shape";
 import { isIdLikeName } from "../../workers/orchestrator/agents/names";
@@ -396,6 +397,8 @@ export class SpecMockHandler {
       const collection = path.replace(/\/+$/, "");
       const fresh = `${++this.counter}`;
       for (const id of ids) keys.push(resourceKey(collection, id));
+      // an item path keyed by a property the client chose in this body (a title, a slug): found by it too
+      for (const key of this.chosenKeys(op, body)) keys.push(resourceKey(collection, key));
       const location = Object.keys(headers).find((h) => h.toLowerCase() === "location");
       if (location) {
         const id = ids[0] ?? fresh;
@@ -411,6 +414,21 @@ export class SpecMockHandler {
     if (!media || value === undefined) return { status, headers };
     headers["content-type"] = wireType(media.contentType);
     return { status, headers, body: encodeBody(value, media) };
+  }
+
+  /** Values of `body` that name the created resource on `op.path/{param}` (the same rule as Sentinel's producers). */
+  private chosenKeys(op: Operation, body: unknown): string[] {
+    if (!isObject(body)) return [];
+    const out: string[] = [];
+    for (const route of this.routes) {
+      const m = /^\{([^{}]+)\}$/.exec(route.template.slice(op.path.length + 1));
+      if (!route.template.startsWith(`${op.path}/`) || !m) continue;
+      const paramSchema = route.ops[0].parameters.find((p) => p.in === "path" && p.name === m[1])?.schema ?? { type: "string" };
+      const property = requestKeyProperty(op, m[1], paramSchema, op.path, this.model.schemas);
+      const value = property === undefined ? undefined : body[property];
+      if (typeof value === "string" && value !== "") out.push(value);
+    }
+    return out;
   }
 
   /** Writable top-level fields of a JSON/form body: declared, not readOnly. */
