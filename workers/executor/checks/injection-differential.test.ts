@@ -127,5 +127,8 @@ describe("time-based evidence details", () => {
     // a repeat that was planned but has no response is no second slow answer
     const noRepeat = sql_injection(ctx(get("payload", items(), 200, 2100), { others: [get("baseline", items(), 200, 20)], params: { delayMs: 2000, baselineStep: "baseline", repeatStep: "again" } }));
     expect(noRepeat.status).toBe("passed");
+    // a zero-second control that got no answer rules no noise out: not judged, and no crash
+    const noControl = sql_injection(ctx(get("payload", items(), 200, 2100), { others: [get("baseline", items(), 200, 20), get("again", items(), 200, 2050)], params }));
+    expect(noControl.status).toBe("passed");
   });
 });

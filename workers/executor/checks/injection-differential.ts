@@ -121,11 +121,13 @@ export function delayVerdict(ctx: CheckContext): string | undefined {
   const baseline = responseOf(ctx, "baselineStep");
   if (delayMs === undefined || !baseline) return undefined;
   const slow = (r: ReceivedResponse | undefined) => r !== undefined && r.durationMs >= delayMs * 0.9;
-  const quick = (r: ReceivedResponse | undefined) => r === undefined || r.durationMs < delayMs * 0.5;
+  const quick = (r: ReceivedResponse) => r.durationMs < delayMs * 0.5;
   const repeat = paramString(ctx, "repeatStep") === undefined ? ctx.response : responseOf(ctx, "repeatStep");
   const controls = ["controlStep", "repeatControlStep"].filter((p) => paramString(ctx, p) !== undefined).map((p) => responseOf(ctx, p));
-  if (!slow(ctx.response) || !slow(repeat) || !quick(baseline) || !controls.every(quick)) return undefined;
+  // a named control that got no answer rules nothing out: the pair stays unjudged rather than confirmed
+  const answered = controls.filter((r): r is ReceivedResponse => r !== undefined);
+  if (!slow(ctx.response) || !slow(repeat) || !quick(baseline) || answered.length < controls.length || !answered.every(quick)) return undefined;
   const twice = repeat === ctx.response ? "" : ` (again ${Math.round(repeat!.durationMs)} ms)`;
-  const zero = controls.length > 0 ? `, the same text sleeping 0 s took ${controls.map((r) => Math.round(r!.durationMs)).join(" and ")} ms` : "";
+  const zero = answered.length > 0 ? `, the same text sleeping 0 s took ${answered.map((r) => Math.round(r.durationMs)).join(" and ")} ms` : "";
   return `took ${Math.round(ctx.response.durationMs)} ms${twice} vs ${Math.round(baseline.durationMs)} ms baseline${zero} (payload delay ${delayMs} ms)`;
 }
