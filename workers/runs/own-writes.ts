@@ -31,9 +31,6 @@ export interface OwnWrite {
   end: number;
 }
 
-/** A stored case result (redacted exchanges, its check outcomes). */
-export type StoredResult = CaseResult;
-
 /** After an own write, the target gets this long to settle before a case is run again. */
 export const SETTLE_MS = 1_500;
 /** Runs of a suspect case after the first one; every one must fail the same way. */
@@ -45,7 +42,7 @@ const startOf = (e: Exchange) => (e.startedAt ? Date.parse(e.startedAt) : NaN);
 const endOf = (e: Exchange) => startOf(e) + (e.response?.durationMs ?? 0);
 
 /** The destructive requests among `results` (any answer, or none: the target may have acted either way). */
-export function ownWrites(results: readonly StoredResult[], cases: ReadonlyMap<string, TestCase>, destructive: ReadonlySet<string>): OwnWrite[] {
+export function ownWrites(results: readonly CaseResult[], cases: ReadonlyMap<string, TestCase>, destructive: ReadonlySet<string>): OwnWrite[] {
   const writes: OwnWrite[] = [];
   for (const result of results) {
     const testCase = cases.get(result.caseId);
@@ -65,7 +62,7 @@ export function ownWrites(results: readonly StoredResult[], cases: ReadonlyMap<s
  * this case's last answer, or an earlier step of the case itself. A case that finished before
  * every write began stands on its own.
  */
-export function writeBehind(result: StoredResult, writes: readonly OwnWrite[]): OwnWrite | undefined {
+export function writeBehind(result: CaseResult, writes: readonly OwnWrite[]): OwnWrite | undefined {
   const timed = result.exchanges.filter((e) => Number.isFinite(startOf(e)));
   if (timed.length === 0) return undefined;
   const end = Math.max(...timed.map(endOf));
@@ -143,7 +140,7 @@ export async function confirmAfterOwnWrites(env: Env, input: ConfirmInput): Prom
   const stored = await resultsOfCases(env.DB, input.runId, touching.map((c) => c.id));
   const writes = ownWrites(stored, byId, destructive);
   if (writes.length === 0) return [];
-  const suspects = stored.filter((r) => r.status === "failed").map((r) => ({ result: r, write: writeBehind(r, writes) })).filter((s): s is { result: StoredResult; write: OwnWrite } => s.write !== undefined);
+  const suspects = stored.filter((r) => r.status === "failed").map((r) => ({ result: r, write: writeBehind(r, writes) })).filter((s): s is { result: CaseResult; write: OwnWrite } => s.write !== undefined);
   if (suspects.length === 0) return [];
 
   // every request of a re-run waits until the last destructive request (the run's, or a re-run
@@ -152,7 +149,8 @@ export async function confirmAfterOwnWrites(env: Env, input: ConfirmInput): Prom
   const verdicts: Verdict[] = [];
   for (const [n, { result, write }] of suspects.entries()) {
     const testCase = byId.get(result.caseId)!;
-    const findings = result.status === "failed" ? buildFindings(result, testCase, input.model) : [];
+    // suspects are failed cases: their stored result holds the findings in question
+    const findings = buildFindings(result, testCase, input.model);
     const produced = new Set(findings.map((f) => f.id));
     let reproduced = new Set(produced);
     let rerun: Finding[] = [];
