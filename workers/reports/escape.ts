@@ -1,6 +1,6 @@
 /**
  * Escaping for the text formats. Response bodies are attacker-controlled in a security tool:
- * everything that reaches XML or HTML goes through these.
+ * everything that reaches XML or Markdown goes through these (HTML: hono/html's tag in ./html-tag).
  */
 
 /** Characters XML 1.0 forbids anywhere (even escaped): C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/FFFF. */
@@ -20,16 +20,6 @@ export function escapeXml(value: string): string {
 /** Escapes an XML attribute value, keeping line breaks (which attribute normalisation would turn into spaces). */
 export function escapeXmlAttribute(value: string): string {
   return escapeXml(value).replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
-}
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /** Escapes text for a Markdown table cell or inline text: no table breaks, no HTML, no link syntax. */

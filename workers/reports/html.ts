@@ -1,13 +1,13 @@
 /**
  * A self-contained HTML report: one file with inline CSS and a few lines of inline script,
  * no external asset, readable offline or as a CI artifact. Every value from the run (response
- * bodies are attacker-controlled in a security tool) is escaped by hono/html's template tag, which
- * escapes every interpolated string unless it is itself a template; a CSP forbids loading anything
+ * bodies are attacker-controlled in a security tool) is escaped by hono/html's template tag (./html-tag),
+ * which escapes every interpolated string unless it is itself a template; a CSP forbids loading anything
  * from elsewhere should an escape ever be missed.
  */
-import { html as htmlTag, raw } from "hono/html";
 import { checkInfo, SEVERITIES, type CaseResult } from "../model";
 import { truncate } from "./escape";
+import { html, joined, raw, type Html } from "./html-tag";
 import { countBySeverity, operationLabel, sortFindings } from "./severity";
 import { findingScript, stepLines } from "./script";
 import { otherTriggers, triggerLabel } from "./triggers";
@@ -48,14 +48,6 @@ var pre=b.parentNode.querySelector("pre");var text=pre.textContent;
 function sel(){var r=document.createRange();r.selectNodeContents(pre);var s=getSelection();s.removeAllRanges();s.addRange(r);}
 if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(text).then(function(){b.textContent="Copied";setTimeout(function(){b.textContent="Copy"},1500)},sel)}else{sel()}});
 `;
-
-type Html = ReturnType<typeof raw>;
-
-/** hono/html's tag; with no asynchronous child (none here) it renders synchronously. */
-const html = (strings: TemplateStringsArray, ...values: unknown[]): Html => htmlTag(strings, ...values) as Html;
-
-/** Templates joined with a separator (an array alone would be joined with none). */
-const joined = (items: readonly Html[], separator: string): Html => raw(items.join(separator));
 
 export interface HtmlOptions {
   toolVersion?: string;
