@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { auth_rate_limit, user_enumeration, weak_jwt_secret } from "./abuse";
+import { answerFingerprint, auth_rate_limit, user_enumeration, weak_jwt_secret } from "./abuse";
 import { ctx, record, type StepSpec } from "./test-support";
 
 const login = { method: "POST", path: "/login" };
@@ -180,5 +180,94 @@ describe("abuse: details", () => {
     expect((await judge({ ...many, "x-t9": weak })).status).toBe("passed");
     const rs = `${btoa(JSON.stringify({ alg: "RS256" })).replace(/=+$/, "")}.${btoa(JSON.stringify({ sub: "a" })).replace(/=+$/, "")}.${"s".repeat(20)}`;
     expect((await judge({ Authorization: `Bearer ${rs}` })).status).toBe("skipped");
+  });
+});
+
+describe("abuse: what the mutation run showed unpinned", () => {
+  const answer = (status: number, body: unknown) => record({ status, body }).exchange.response!;
+  const judge = (known: ReturnType<typeof record>, unknown: ReturnType<typeof record>, others: ReturnType<typeof record>[] = [], params: Record<string, unknown> = {}) =>
+    user_enumeration(ctx(unknown, { others: [known, ...others], params: { knownStep: "known", ...(others.length ? { repeatStep: "repeat" } : {}), ...params } }));
+  const named = (id: string, requestBody: unknown, body: unknown, status = 401) => record({ id, ...login, status, body, requestBody, identity: null });
+
+  it("answerFingerprint: status, sorted key paths with value types, texts with input, ids, hex and numbers masked", () => {
+    const body = { z: "no login for anna_42 (attempt 12, ref 3f2b8a90-1c2d-4e5f-8a9b-0c1d2e3f4a5b, 0123456789abcdef01)", a: [{ v: null }, 1], requestId: "r-1" };
+    expect(answerFingerprint(answer(401, body), ["anna_42"])).toEqual({ status: 401, shape: "/a[],/a[]/v:null,/a[]:number,/requestId:string,/z:string", text: "/z=no login for <input> (attempt #, ref <id>, <hex>)" });
+    expect(answerFingerprint(answer(401, "  Wrong password 42 \n"), [])).toEqual({ status: 401, shape: "text", text: "Wrong password #" });
+    expect(answerFingerprint(answer(401, { b: "y", a: "x" }), []).text).toBe("/a=x\n/b=y");
+  });
+  it("answerFingerprint: 20 items of a list, 500 key paths and 8 levels are compared; what lies beyond is not", () => {
+    const list = (last: string) => answer(401, { items: [...Array.from({ length: 20 }, () => "same"), last] });
+    expect(answerFingerprint(list("a"), []).text).toBe(answerFingerprint(list("b"), []).text);
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { x: nest(depth - 1, leaf) });
+    expect(answerFingerprint(answer(401, nest(8, "a")), []).text).not.toBe(answerFingerprint(answer(401, nest(8, "b")), []).text);
+    expect(answerFingerprint(answer(401, nest(9, "a")), []).text).toBe(answerFingerprint(answer(401, nest(9, "b")), []).text);
+    const wide = (at: number, value: string) => answer(401, Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${String(i).padStart(3, "0")}`, i === at ? value : "v"])));
+    expect(answerFingerprint(wide(500, "a"), []).text).not.toBe(answerFingerprint(wide(500, "b"), []).text);
+    expect(answerFingerprint(wide(501, "a"), []).text).toBe(answerFingerprint(wide(501, "b"), []).text);
+  });
+  it("answerFingerprint: only a key named at or ts (or a time, date or request id) is volatile, not one ending or starting with those letters", () => {
+    expect(answerFingerprint(answer(401, { format: "a" }), []).text).toBe("/format=a");
+    expect(answerFingerprint(answer(401, { atlas: "a" }), []).text).toBe("/atlas=a");
+    expect(answerFingerprint(answer(401, { ts: "a", at: "b", span_id: "c", expiry_date: "d" }), []).text).toBe("");
+  });
+  it("user_enumeration masks what the requests sent: at least 3 characters, in lists, up to 6 levels deep, the longest first", () => {
+    const echo = (id: string, sent: unknown, name: string) => named(id, sent, { message: `no login for ${name}` });
+    expect(judge(echo("known", { username: "ab" }, "ab"), echo("unknown", { username: "cd" }, "cd")).status).toBe("failed");
+    expect(judge(echo("known", { username: "abc" }, "abc"), echo("unknown", { username: "cde" }, "cde")).status).toBe("passed");
+    expect(judge(echo("known", { usernames: ["anna_42"] }, "anna_42"), echo("unknown", { usernames: ["nobody_9"] }, "nobody_9")).status).toBe("passed");
+    const deep = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { x: deep(depth - 1, leaf) });
+    expect(judge(echo("known", deep(6, "anna_42"), "anna_42"), echo("unknown", deep(6, "nobody_9"), "nobody_9")).status).toBe("passed");
+    expect(judge(echo("known", deep(7, "anna_42"), "anna_42"), echo("unknown", deep(7, "nobody_9"), "nobody_9")).status).toBe("failed");
+    expect(judge(echo("known", { username: "anna_42" }, "anna_42"), echo("unknown", { username: "anna_42x" }, "anna_42x")).status).toBe("passed");
+    const inQuery = (r: ReturnType<typeof record>, name: string) => ((r.request.resolved.query = { user: name }), r);
+    expect(judge(inQuery(echo("known", undefined, "anna_42"), "anna_42"), inQuery(echo("unknown", undefined, "nobody_9"), "nobody_9")).status).toBe("passed");
+  });
+  it("user_enumeration: each skip and verdict says which answer and why", () => {
+    const refusal = (id: string, status = 401, body: unknown = { errors: [{ message: "wrong username or password" }] }) => wrong(id, id === "unknown" ? "nobody_9" : "anna_42", status, body);
+    expect(judge(refusal("known"), refusal("unknown", 429)).message).toBe("the unknown account's attempt was throttled (429): no comparison");
+    expect(judge(refusal("known", 503), refusal("unknown")).message).toBe("the known account's attempt answered 503: judged by not_a_server_error");
+    expect(judge(refusal("known"), refusal("unknown"), [refusal("repeat", 429)]).message).toBe("the repeated attempt was throttled (429): no comparison");
+    expect(user_enumeration(ctx(refusal("unknown"), { params: { knownStep: "known" } })).message).toBe("params.knownStep names no answered step");
+    expect(judge(refusal("known"), refusal("unknown", 401, { errors: [{ message: "unknown user" }] }), [refusal("repeat", 403)]).message).toBe("two identical attempts for the known account answered differently: differences are noise");
+    expect(judge(refusal("known"), refusal("unknown"), [refusal("repeat", 401, { errors: [{ message: "wrong username or password", code: "E1" }] })]).status).toBe("skipped");
+    expect(judge(refusal("known"), refusal("unknown", 401, { errors: [{ field: "username", message: "wrong username or password" }] })).message).toBe("POST /login answered 401 in both cases, but with a differently shaped body for an account that does not exist: anyone can tell which accounts exist");
+    expect(judge(refusal("known"), refusal("unknown", 401, { errors: [{ message: "unknown user" }] })).message).toBe("POST /login answered 401 in both cases, but with another message for an account that does not exist: anyone can tell which accounts exist");
+    expect(judge(refusal("known"), refusal("unknown")).message).toBe("the same 401 answer for an unknown account and for a wrong password");
+  });
+  it("user_enumeration on a 200 sign-in: a null or empty token is a refusal; a token, a JWT anywhere or a non-object body is a session", () => {
+    const at = { tokenPointer: "/auth_token" };
+    const said = (id: string, extra: Record<string, unknown>, message = "Password is wrong for this user.") => wrong(id, id === "unknown" ? "nobody_9" : "anna_42", 200, { status: "fail", message, ...extra });
+    const both = (extra: Record<string, unknown>) => judge(said("known", extra), said("unknown", {}, "No such user."), [said("repeat", extra)], at).status;
+    expect(both({ auth_token: null })).toBe("failed");
+    expect(both({ auth_token: "" })).toBe("failed");
+    expect(both({ auth_token: "opaque-session-1234" })).toBe("skipped");
+    expect(both({ token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm5hIn0.c2lnbmF0dXJl" })).toBe("skipped");
+    const text = (id: string, body: string) => wrong(id, id === "unknown" ? "nobody_9" : "anna_42", 200, body);
+    expect(judge(text("known", "Welcome back"), text("unknown", "No such user"), [text("repeat", "Welcome back")], at).status).toBe("skipped");
+  });
+  it("auth_rate_limit: only answered attempts count; the OAuth exception is for token endpoints; each verdict counts attempts from 1", () => {
+    const burst = (n: number, at: (i: number) => Partial<StepSpec> = () => ({})) => Array.from({ length: n }, (_, i) => wrong(`attempt-${i}`, "anna_42", 401, { message: "wrong" }, at(i)));
+    const rate = (steps: ReturnType<typeof record>[], params: Record<string, unknown> = {}) => auth_rate_limit(ctx(steps[steps.length - 1], { others: steps.slice(0, -1), params }));
+    const unanswered = burst(25).map((r, i) => (i < 10 ? { ...r, exchange: { ...r.exchange, response: undefined } } : r));
+    expect(rate(unanswered).message).toBe("only 15 attempts completed (at least 20 needed)");
+    const c = ctx(burst(25)[24], { others: burst(25).slice(0, 24) });
+    c.order.push("attempt-99");
+    expect(auth_rate_limit(c).status).toBe("failed");
+    expect(rate(burst(25, () => ({ status: 400 }))).status).toBe("failed");
+    expect(rate(burst(25, () => ({ status: 400 })), { oauth: true }).message).toBe("the first attempt answered 400 without invalid_client: the request was refused, not the client's secret");
+    expect(rate(burst(25, (i) => (i >= 10 ? { status: 429 } : {}))).message).toBe("throttled after 11 attempts (429)");
+    expect(rate(burst(25, (i) => (i === 0 ? { headers: { "Retry-After": "9" } } : {}))).message).toBe("attempt 1 carries Retry-After: a rate limit is in place");
+    expect(rate(burst(25, (i) => (i === 3 ? { status: 503 } : {}))).message).toBe("attempt 4 answered 503: judged by not_a_server_error");
+    expect(rate(burst(25, (i) => (i === 7 ? { status: 200 } : {}))).message).toBe("attempt 8 answered 200: a wrong password was accepted");
+  });
+  it("weak_jwt_secret: a base64url header with - and _ and no padding is read; one token is named in the singular", async () => {
+    const sign = (secret: string, header: Record<string, string>) => new SignJWT({ sub: "anna" }).setProtectedHeader({ alg: "HS256", ...header }).sign(new TextEncoder().encode(secret));
+    const judge = async (token: string) => weak_jwt_secret(ctx({ method: "GET", path: "/pets", status: 200, requestHeaders: { Authorization: `Bearer ${token}` } }));
+    const urlSafe = await sign("secret", { kid: "?>???" });
+    expect(urlSafe.split(".")[0]).toMatch(/^[^.=]*-[^.=]*_[^.=]*$/);
+    expect(urlSafe.split(".")[0].length % 4).toBe(3);
+    expect((await judge(urlSafe)).status).toBe("failed");
+    expect((await judge(await sign("ckbk-7f3e9a1c54d2b8e06a9f1d3c7b5e2a4f8c0d6e9b1a3f5c7e", {}))).message).toBe("no common secret signs the HS256 token");
+    expect((await judge("not-a-jwt")).message).toBe("the request carries no HMAC-signed (HS*) JWT");
   });
 });
