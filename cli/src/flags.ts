@@ -28,7 +28,18 @@ export interface ReadOptions {
   unknown: (name: string) => string;
 }
 
+/** Flags only: any other argument is a usage error. */
 export function readFlags(args: readonly string[], table: Readonly<Record<string, FlagSpec>>, options: ReadOptions): FlagValue[] {
+  return read(args, table, options, undefined);
+}
+
+/** Flags and, between them, positional arguments (e.g. `sentinel oracles accept <id>…`), in order. */
+export function readFlagsAndPositionals(args: readonly string[], table: Readonly<Record<string, FlagSpec>>, options: ReadOptions): { flags: FlagValue[]; positionals: string[] } {
+  const positionals: string[] = [];
+  return { flags: read(args, table, options, positionals), positionals };
+}
+
+function read(args: readonly string[], table: Readonly<Record<string, FlagSpec>>, options: ReadOptions, positionals: string[] | undefined): FlagValue[] {
   const isBool = (name: string) => table[name]?.kind === "bool";
   const { tokens } = parseArgs({
     args: [...args],
@@ -40,6 +51,10 @@ export function readFlags(args: readonly string[], table: Readonly<Record<string
   const out: FlagValue[] = [];
   for (const token of tokens) {
     const raw = args[token.index];
+    if (positionals && token.kind === "positional" && !raw.startsWith("-")) {
+      positionals.push(token.value);
+      continue;
+    }
     if (token.kind !== "option" || !raw.startsWith("--") || raw === "--") throw new CliError(`unexpected argument "${raw}" (flags start with --)`, "usage");
     const name = token.name;
     const negated = options.negation === true && name.startsWith("no-") && isBool(name.slice(3));

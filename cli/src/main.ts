@@ -55,12 +55,17 @@ async function main(argv: string[]): Promise<number> {
       const label = err.kind === "usage" ? "usage error" : err.kind === "spec" ? "spec error" : "error";
       process.stderr.write(`sentinel: ${label}: ${err.message}\n`);
       for (const line of err.details) process.stderr.write(`${line}\n`);
-      if (err.kind === "usage") process.stderr.write(`Run \`sentinel ${argv[0] === "load" ? "load" : "run"} --help\` for the flags.\n`);
+      if (err.kind === "usage") process.stderr.write(`Run \`${helpCommand(argv[0])}\` for the flags.\n`);
       return EXIT_ERROR;
     }
     process.stderr.write(`sentinel: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** Where a usage error of this command is explained (llm has no flags of its own beyond run's LLM ones). */
+function helpCommand(command: string | undefined): string {
+  return command === "load" || command === "oracles" ? `sentinel ${command} --help` : command === "llm" ? "sentinel help" : "sentinel run --help";
 }
 
 main(process.argv.slice(2)).then(

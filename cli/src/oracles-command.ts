@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { SentinelClient, type StoredOracleView } from "./client";
 import { CliError, EXIT_OK } from "./exit-codes";
+import { readFlagsAndPositionals, type FlagSpec } from "./flags";
 import { startLocalPlatform, type LocalPlatform } from "./local-platform";
 import { specName } from "./run-command";
 import { loadSpec } from "./spec-source";
@@ -49,24 +50,27 @@ export const ORACLES_HELP = [
   "  --json               list as JSON",
 ].join("\n");
 
+/** The flags of `sentinel oracles` (read by node:util parseArgs in ./flags); the rest are oracle ids. */
+const ORACLES_FLAGS: Record<string, FlagSpec> = {
+  spec: { kind: "string", arg: "file|name" },
+  server: { kind: "string", arg: "url" },
+  token: { kind: "string", arg: "key" },
+  "state-dir": { kind: "string", arg: "dir" },
+  json: { kind: "bool" },
+};
+
 export function parseOraclesArgs(argv: readonly string[]): OraclesArgs {
   const [action, ...rest] = argv;
   if (action !== "list" && action !== "accept" && action !== "reject") throw new CliError(`sentinel oracles: expected list, accept or reject (got "${action ?? ""}")`, "usage");
-  const out: OraclesArgs = { action, ids: [], json: false };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith("--")) throw new CliError(`${arg} needs a value`, "usage");
-      return v;
-    };
-    if (arg === "--spec") out.spec = value();
-    else if (arg === "--server") out.server = value();
-    else if (arg === "--token") out.token = value();
-    else if (arg === "--state-dir") out.stateDir = value();
-    else if (arg === "--json") out.json = true;
-    else if (arg.startsWith("--")) throw new CliError(`unknown option ${arg} for sentinel oracles`, "usage");
-    else out.ids.push(arg);
+  const { flags, positionals } = readFlagsAndPositionals(rest, ORACLES_FLAGS, { unknown: (name) => `unknown flag --${name} for sentinel oracles` });
+  const out: OraclesArgs = { action, ids: positionals, json: false };
+  for (const { flag, name, value } of flags) {
+    if (flag === "json") out.json = value === "true";
+    else if (value === "") throw new CliError(`--${name} may not be empty`, "usage");
+    else if (flag === "spec") out.spec = value;
+    else if (flag === "server") out.server = value;
+    else if (flag === "token") out.token = value;
+    else out.stateDir = value;
   }
   if (!out.spec) throw new CliError("sentinel oracles needs --spec <file|name>", "usage");
   if (action === "list" && out.ids.length > 0) throw new CliError("sentinel oracles list takes no oracle ids", "usage");

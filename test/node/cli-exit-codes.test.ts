@@ -45,6 +45,25 @@ describe("sentinel exit codes", () => {
     expect((await runCli(["run", "--spec", DEMO_SPEC, "--target", "http://127.0.0.1:1", "--bogus"])).code).toBe(2);
   });
 
+  it("every command exits 2 on an unknown flag or a flag without its value, naming it and its help", async () => {
+    const cases: [string[], string, string][] = [
+      [["run", "--spec", DEMO_SPEC, "--tagret", "x"], "unknown flag --tagret", "sentinel run --help"],
+      [["run", "--spec"], "--spec needs a value (file|url)", "sentinel run --help"],
+      [["load", "--spec", DEMO_SPEC, "--rat", "5"], "unknown flag --rat for sentinel load", "sentinel load --help"],
+      [["load", "--spec", DEMO_SPEC, "--rate"], "--rate needs a value (n)", "sentinel load --help"],
+      [["oracles", "list", "--spec", "x", "--bogus"], "unknown flag --bogus for sentinel oracles", "sentinel oracles --help"],
+      [["oracles", "list", "--spec"], "--spec needs a value (file|name)", "sentinel oracles --help"],
+      [["llm", "check", "--bogus"], "unknown flag --bogus", "sentinel help"],
+      [["llm", "use", "openai:gpt-4o-mini", "--llm-base-url"], "--llm-base-url needs a value (url)", "sentinel help"],
+    ];
+    for (const [args, message, help] of cases) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(`sentinel: usage error: ${message}\n`);
+      expect(result.stderr).toContain(`Run \`${help}\` for the flags.`);
+    }
+  });
+
   it("exits 2 for a missing spec file", async () => {
     const result = await runCli(["run", "--spec", path.join(dir, "nope.yaml"), "--target", "http://127.0.0.1:1"]);
     expect(result.code).toBe(2);

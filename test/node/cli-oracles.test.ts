@@ -6,6 +6,8 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CliError } from "../../cli/src/exit-codes";
+import { parseOraclesArgs } from "../../cli/src/oracles-command";
 import { buildCli } from "../../scripts/build-cli.mjs";
 import { ROOT, runCli } from "./cli-helpers";
 import { listenLoopback, type LoopbackServer } from "../loopback-server";
@@ -71,5 +73,47 @@ describe("sentinel oracles", () => {
     expect(unknownOracle.stderr).toContain("cannot accept oracle o_missing");
     const badToken = await runCli(["oracles", "list", "--spec", "demo-shop-api", "--server", base, "--token", "wrong"]);
     expect(badToken.stderr).toContain("check --token");
+  });
+
+  it("a bad flag exits 2 naming it, and points at the oracles help", async () => {
+    const unknown = await runCli(["oracles", "list", "--spec", "demo-shop-api", "--jsno", "--server", base, "--token", TOKEN]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown flag --jsno for sentinel oracles");
+    expect(unknown.stderr).toContain("Run `sentinel oracles --help` for the flags.");
+    const missing = await runCli(["oracles", "list", "--server", base, "--token", TOKEN, "--spec"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--spec needs a value (file|name)");
+    expect(calls.filter((c) => c.includes("jsno"))).toEqual([]);
+  });
+});
+
+describe("parseOraclesArgs", () => {
+  const usage = (argv: string[]) => {
+    try {
+      parseOraclesArgs(argv);
+    } catch (err) {
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as CliError).kind).toBe("usage");
+      return (err as CliError).message;
+    }
+    throw new Error(`expected a usage error for ${argv.join(" ")}`);
+  };
+
+  it("reads ids between flags, --flag=value and --json", () => {
+    expect(parseOraclesArgs(["accept", "o_1", "--spec=shop", "o_2", "--server", "http://127.0.0.1:1", "--token", "t", "--state-dir", "d"])).toEqual({
+      action: "accept", ids: ["o_1", "o_2"], spec: "shop", server: "http://127.0.0.1:1", token: "t", stateDir: "d", json: false,
+    });
+    expect(parseOraclesArgs(["list", "--spec", "shop", "--json"])).toEqual({ action: "list", ids: [], spec: "shop", json: true });
+  });
+
+  it("names the flag that is unknown, lacks its value or takes none", () => {
+    expect(usage(["list", "--spec", "shop", "--bogus"])).toBe("unknown flag --bogus for sentinel oracles");
+    expect(usage(["list", "--spec"])).toBe("--spec needs a value (file|name)");
+    expect(usage(["list", "--spec", "--json"])).toBe("--spec needs a value (file|name)");
+    expect(usage(["list", "--spec", "shop", "--json=yes"])).toBe("--json takes no value");
+    expect(usage(["list", "--spec", ""])).toBe("--spec may not be empty");
+    expect(usage(["accept", "-x", "--spec", "shop"])).toBe('unexpected argument "-x" (flags start with --)');
+    expect(usage(["list", "o_1", "--spec", "shop"])).toBe("sentinel oracles list takes no oracle ids");
+    expect(usage(["show", "--spec", "shop"])).toBe('sentinel oracles: expected list, accept or reject (got "show")');
   });
 });
