@@ -105,6 +105,10 @@ describe("ignored_auth: where credentials are carried, and which answers count",
     expect(keyed({}, "api_key=k").message).toContain("?api_key");
     expect(keyed({ cookie: "theme=dark; sid=abc" }).message).toContain("cookie sid");
     expect(keyed({ cookie: "xsid=abc" }).status).toBe("failed");
+    // each credential counts only where its scheme reads it
+    expect(keyed({ api_key: "k" }).status).toBe("failed");
+    expect(keyed({}, "X-Api-Key=k").status).toBe("failed");
+    expect(keyed({ cookie: "X-Api-Key=k" }).status).toBe("failed");
   });
   it("5xx and other statuses give no verdict; an HTML sign-in page is not the resource", () => {
     expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 500 })).status).toBe("skipped");
@@ -208,5 +212,124 @@ describe("bfla: details", () => {
     expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: [0] })).status).toBe("failed");
     const refusedAnonymously = record({ id: "anon", method: "GET", path: "/admin/stats", identity: null, status: 401 });
     expect(bfla(ctx({ id: "low", method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: { users: 3 } }, { others: [refusedAnonymously], params: { anonymousStep: "anon" } })).status).toBe("failed");
+  });
+});
+
+describe("bola: what the caller's listing leaves out, and the owner's listing", () => {
+  const owned = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: "alice", body: { id: 7, name: "Rex" } });
+  const list = (id: string, body: unknown) => record({ id, method: "GET", path: "/pets", status: 200, identity: id === "mine" ? "alice" : "bob", body });
+  const read = (body: unknown, lists: ReturnType<typeof record>[], params: Record<string, unknown> = {}, words: { summary?: string; description?: string } = {}) => {
+    const c = ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body }, { others: [owned, ...lists], params: { ownerStep: "create", idVariable: "petId", listStep: "list", ...params } });
+    c.variables.petId = 7;
+    return bola({ ...c, operation: { ...c.operation!, ...words } });
+  };
+  it("a secret-named value the listing lacks is private content; one it shows, or an empty one, is not", () => {
+    const leak = read({ id: 7, name: "Rex", apiKey: "k-1" }, [list("list", [{ id: 7, name: "Rex" }])]);
+    expect(leak).toMatchObject({ status: "failed", signature: "read:private-content" });
+    expect(leak.message).toBe('identity "bob" could read a resource "alice" created (GET /pets/{petId} → 200): the collection lists it, but not its "apiKey", which the item read hands over');
+    expect(read({ id: 7, apiKey: "k-1" }, [list("list", [{ id: 7, apiKey: "k-1" }])]).status).toBe("skipped");
+    expect(read({ id: 7, apiKey: "  " }, [list("list", [{ id: 7 }])]).status).toBe("skipped");
+    expect(read({ id: 7, apiKey: 5 }, [list("list", [{ id: 7 }])]).status).toBe("skipped");
+    expect(read({ id: 7, nickname: "k-1" }, [list("list", [{ id: 7 }])]).status).toBe("skipped");
+    expect(read([null, { id: 7, apiKey: "k-1" }], [list("list", [{ id: 7 }])]).status).toBe("failed");
+    expect(read([...Array(20).fill({ id: 7 }), { id: 7, apiKey: "k-1" }], [list("list", [{ id: 7 }])]).status).toBe("skipped");
+    expect(read({ id: 7, name: "Rex", notes: "vet" }, [list("list", [{ id: 7, name: "Rex" }])], {}, { description: "Only owners can read it" }).status).toBe("failed");
+  });
+  it("fields the listing lacks are private only when the operation says only the owner may read it", () => {
+    const only = { description: "Only the owner may retrieve it." };
+    const withNotes = read({ id: 7, name: "Rex", notes: "vet" }, [list("list", [{ id: 7, name: "Rex" }])], {}, only);
+    expect(withNotes).toMatchObject({ status: "failed", signature: "read:private-content" });
+    expect(withNotes.message).toContain("but not the fields only its owner may read (the operation says so), which");
+    expect(read({ id: 7, name: "Rex", notes: "vet" }, [list("list", [{ id: 7, name: "Rex" }])], {}, { summary: "Only visible to the user who created it" }).status).toBe("failed");
+    expect(read({ id: 7, name: "Rex", notes: "vet" }, [list("list", [{ id: 7, name: "Rex" }])]).status).toBe("skipped");
+    expect(read({ id: 7, name: "Rex" }, [list("list", [{ id: 7, name: "Rex" }])], {}, only).status).toBe("skipped");
+  });
+  it("ids in a listing: strings count, nesting is searched to a depth of 8, a walk stops after 20,000 nodes", () => {
+    expect(read({ id: 7 }, [list("list", [{ id: "7" }])]).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", [[[[[[[[{ id: 7 }]]]]]]]])]).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", [[[[[[[[[{ id: 7 }]]]]]]]]])]).status).toBe("failed");
+    expect(read({ id: 7 }, [list("list", [...Array(19_998).fill({ id: 1 }), { id: 7 }])]).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", [...Array(19_999).fill({ id: 1 }), { id: 7 }])]).status).toBe("failed");
+    expect(read({ id: 7 }, [list("list", [null, 5, { id: 3 }])]).status).toBe("failed");
+    expect(read({ id: 7 }, [list("list", { total: 1, meta: { page: 1 }, data: [{ id: 7 }] })]).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", { a: { a: { a: { a: { a: { a: { a: { a: { id: 7 } } } } } } } } })]).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", { a: { a: { a: { a: { a: { a: { a: { a: { a: { id: 7 } } } } } } } } } })]).status).toBe("failed");
+  });
+  it("an owner's listing that misses the resource establishes nothing, unless it is a full page and the caller's whole listing lacks it", () => {
+    expect(read({ id: 7 }, [list("list", [{ id: 3 }]), list("mine", [{ id: 1 }])], { ownerListStep: "mine" }).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", [{ id: 3 }]), list("mine", [{ id: 1 }, { id: 2 }])], { ownerListStep: "mine", pageSize: 2 }).status).toBe("failed");
+    expect(read({ id: 7 }, [list("list", [{ id: 3 }, { id: 4 }]), list("mine", [{ id: 1 }, { id: 2 }])], { ownerListStep: "mine", pageSize: 2 }).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", { items: [{ id: 3 }], total: 1 }), list("mine", { items: [{ id: 1 }], total: 5 })], { ownerListStep: "mine" }).status).toBe("failed");
+    expect(read({ id: 7 }, [list("list", { items: [{ id: 3 }] }), list("mine", { items: [{ id: 1 }], total: 5 })], { ownerListStep: "mine" }).status).toBe("skipped");
+    expect(read({ id: 7 }, [list("list", [{ id: 3 }])], { ownerListStep: "never-ran" }).status).toBe("skipped");
+  });
+});
+
+describe("bola: refusals, public access and the owner's read after a delete", () => {
+  const owned = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: "alice", body: { id: 7, name: "Rex" } });
+  const steal = (spec: Parameters<typeof ctx>[0], others = [owned], params: Record<string, unknown> = {}) => bola(ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body: { id: 7, name: "Rex" }, ...spec }, { others, params: { ownerStep: "create", ...params } }));
+  it("every refusal passes and says which; an anonymous refusal does not make the resource public", () => {
+    for (const status of [401, 403, 404, 410]) expect(steal({ status }).message).toBe(`identity "bob" refused (${status})`);
+    expect(steal({ status: 500 }).message).toBe("500 is judged by not_a_server_error");
+    expect(steal({}, [owned, record({ id: "anon", ...securedRead, identity: null, status: 401 })], { anonymousStep: "anon" }).status).toBe("failed");
+    expect(steal({ body: "  " }).status).toBe("skipped");
+    expect(steal({ status: 200, headers: { "content-type": "text/html" }, body: "<html>sign in</html>" }).message).toBe('identity "bob" got an HTML page, not the resource');
+  });
+  it("an answer without the id property is the owner's resource; another id passes with both ids named", () => {
+    const c = (body: unknown) => {
+      const context = ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body }, { others: [owned], params: { ownerStep: "create", idVariable: "petId" } });
+      context.variables.petId = 7;
+      return bola(context);
+    };
+    expect(c({ name: "Rex" }).status).toBe("failed");
+    expect(c({ id: 3 }).message).toBe('identity "bob" got a resource with another id (3), not the owner\'s 7');
+    const named = (id: unknown) => {
+      const context = ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body: { id: 3 } }, { others: [owned], params: { ownerStep: "create", idVariable: "petId" } });
+      context.variables.petId = id;
+      return bola(context).status;
+    };
+    expect(named("7")).toBe("passed");
+    // a write answered with another id, or listed to the caller, is still judged
+    const write = (params: Record<string, unknown>, others = [owned]) => {
+      const context = ctx({ id: "steal", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", identity: "bob", status: 200, body: { id: 3 } }, { others, params: { ownerStep: "create", idVariable: "petId", ...params } });
+      context.variables.petId = 7;
+      return bola(context).signature;
+    };
+    expect(write({})).toBe("update");
+    expect(write({ listStep: "list" }, [owned, record({ id: "list", method: "GET", path: "/pets", identity: "bob", body: [{ id: 7 }] })])).toBe("update");
+    expect(write({ ownerListStep: "mine" }, [owned, record({ id: "mine", method: "GET", path: "/pets", identity: "alice", body: [{ id: 1 }] })])).toBe("update");
+  });
+  it("the owner's read after is consulted for deletes only", () => {
+    const c = ctx({ id: "steal", ...securedRead, identity: "bob", status: 200, body: { id: 7 } }, { others: [owned], params: { ownerStep: "create" } });
+    expect(bola({ ...c, operation: undefined, caseOperation: { ...c.operation!, security: [] } }).status).toBe("skipped");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, body: "42" })).status).toBe("failed");
+    const still = record({ id: "verify", ...securedRead, identity: "alice", status: 200 });
+    expect(steal({}, [owned, still], { verifyStep: "verify" }).status).toBe("failed");
+    expect(steal({ method: "DELETE", status: 204 }, [owned, still], { verifyStep: "verify" }).message).toBe('identity "bob"\'s DELETE answered 204 but the owner still reads the resource');
+  });
+});
+
+describe("ignored_auth and jwt_weakness: messages and where HTML is recognised", () => {
+  it("each refusal says what was refused and how", () => {
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 401 })).message).toBe("request without credentials refused with 401");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 302 })).message).toBe("request without credentials redirected (302), not served");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 404 })).message).toBe("request without credentials not served (404)");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 503 })).message).toBe("503 is judged by not_a_server_error");
+    expect(bfla(ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 502 })).message).toBe("502 is judged by not_a_server_error");
+    expect(jwt_weakness(ctx({ ...securedRead, status: 403, requestHeaders: { Authorization: algNone } }, { params: { variant: "alg-none" } })).message).toBe("alg-none token refused with 403");
+  });
+  it("an HTML-looking body under a JSON content type is the resource; a credential named by two schemes is named once", () => {
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "application/json" }, body: "<html>x</html>" })).status).toBe("failed");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, body: "see <html>" })).status).toBe("failed");
+    const html = ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "text/html" }, body: "<html/>" });
+    expect(ignored_auth({ ...html, operation: { ...html.operation!, responses: [] } }).status).toBe("passed");
+    const both = [{ status: "200", content: [{ contentType: "application/json", schema: {} }, { contentType: "text/html", schema: {} }], headers: [], links: [] }];
+    expect(ignored_auth({ ...html, operation: { ...html.operation!, responses: both } }).status).toBe("failed");
+    const hs256 = `Bearer ${b64({ alg: "HS256" })}.${b64({ sub: "1" })}.x`;
+    expect(jwt_weakness(ctx({ ...securedRead, status: 200, requestHeaders: { Authorization: hs256 } }, { params: { variant: "alg-none" } })).status).toBe("skipped");
+    const c = ctx({ ...securedRead, identity: null, status: 200, requestHeaders: { authorization: "Bearer x" } });
+    expect(ignored_auth({ ...c, operation: { ...c.operation!, security: [{ bearer: [] }, { bearer: [], key: [] }] } }).message).toBe("the request still carried credentials (Authorization)");
+    const page = ctx({ method: "GET", path: "/admin/stats", identity: "bob", status: 200, headers: { "content-type": "text/html" }, body: "<html/>" });
+    expect(bfla({ ...page, operation: undefined, caseOperation: undefined }).status).toBe("passed");
   });
 });
