@@ -34,6 +34,42 @@ export function* roundRobinLazy<T>(groups: Iterable<T>[]): Generator<T> {
   }
 }
 
+/** A lazy sequence read by several consumers: each item is computed once, when first asked for. */
+export function replayable<T>(source: Iterable<T>): Iterable<T> {
+  const cache: T[] = [];
+  let it: Iterator<T> | undefined;
+  let done = false;
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; ; i++) {
+        if (i < cache.length) {
+          yield cache[i];
+          continue;
+        }
+        if (done) return;
+        it ??= source[Symbol.iterator]();
+        const step = it.next();
+        if (step.done) {
+          done = true;
+          return;
+        }
+        cache.push(step.value);
+        yield step.value;
+      }
+    },
+  };
+}
+
+/** A group computed whole, but only when its first item is asked for. */
+export function* deferred<T>(build: () => Iterable<T>): Generator<T> {
+  yield* build();
+}
+
+/** The items of a lazy sequence that pass a test, tested as they are asked for. */
+export function* where<T>(source: Iterable<T>, test: (item: T) => boolean): Generator<T> {
+  for (const item of source) if (test(item)) yield item;
+}
+
 /**
  * Number the drafts of one operation into cases, dropping exact duplicates, up to `cap`. Lazy
  * drafts are built only until the cap is reached (a big spec leaves ~1 case per operation).
@@ -41,14 +77,16 @@ export function* roundRobinLazy<T>(groups: Iterable<T>[]): Generator<T> {
 export function finishCases(agent: string, operationId: string, drafts: Iterable<CaseDraft>, cap: number, idKey = operationId): TestCase[] {
   const seen = new Set<string>();
   const out: TestCase[] = [];
+  if (cap <= 0) return out;
   for (const draft of drafts) {
-    if (out.length >= cap) break;
     const key = JSON.stringify(draft.steps);
     if (seen.has(key)) continue;
     seen.add(key);
     const testCase: TestCase = { id: `${agent}:${idKey}:${out.length}`, agent, operationId, kind: draft.kind, title: draft.title, steps: draft.steps };
     if (draft.tags && draft.tags.length > 0) testCase.tags = draft.tags;
     out.push(testCase);
+    // stop before the next draft is built
+    if (out.length >= cap) break;
   }
   return out;
 }

@@ -15,8 +15,8 @@
  * method per path, and reads of an id that was never created.
  */
 import type { HttpMethod, JsonSchema, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
-import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
-import { coerceWire, generateInvalid, generateValid, type Mutation } from "../generate/data-mocking";
+import { check, deferred, finishCases, opLabel, replayable, roundRobinLazy, where, type CaseDraft } from "./case-helpers";
+import { coerceWire, generateValid, invalidMutations, type Mutation } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -57,9 +57,15 @@ function absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknow
   if (!isObject(full)) return [];
   const out: Mutation[] = [];
   for (const key of Object.keys(flat.properties).filter((k) => !(k in base) && k in full)) {
+    if (out.length >= 40) break;
     const withIt = { ...base, [key]: full[key] };
     const prefix = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    out.push(...generateInvalid(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60 }).filter((m) => m.path === prefix || m.path.startsWith(`${prefix}/`)).slice(0, 8));
+    let taken = 0;
+    for (const m of invalidMutations(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60 })) {
+      if (m.path !== prefix && !m.path.startsWith(`${prefix}/`)) continue;
+      out.push(m);
+      if (++taken === 8) break;
+    }
   }
   return out.slice(0, 40);
 }
@@ -86,10 +92,8 @@ function addedProperty(before: unknown, after: unknown): string | undefined {
 }
 
 /** Mutations of one non-body parameter, sent as text. */
-function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter, title: string): CaseDraft[] {
-  const mutations = generateInvalid(param.schema, { schemas: env.model.schemas, validator: env.validator, wire: true, limit: 12 });
-  const drafts: CaseDraft[] = [];
-  for (const m of mutations) {
+function* parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter, title: string): Generator<CaseDraft> {
+  for (const m of invalidMutations(param.schema, { schemas: env.model.schemas, validator: env.validator, wire: true, limit: 12 })) {
     const text = wireText(m.value);
     if (param.in === "path" && (text === "" || text === "." || text === "..")) continue;
     if (param.in !== "path" && param.in !== "query" && /[^\x20-\x7e]/.test(text)) continue;
@@ -103,17 +107,16 @@ function parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter,
     const weak = m.weak || (param.in !== "path" && !param.required);
     const differential = weak && !m.weak && m.kind === "boundary" ? toleratedValueDraft(env, base, param, request, text, `${title}: ${param.in} ${param.name} ${m.reason}`, m.reason) : undefined;
     if (differential) {
-      drafts.push(differential);
+      yield differential;
       continue;
     }
-    drafts.push({
+    yield {
       kind: "negative",
       title: `${title}: ${param.in} ${param.name} ${m.reason}`,
       steps: [...base.setup, negativeStep(request, { location: param.in, parameter: param.name, description: m.reason }, weak)],
       tags: [m.kind, ...(weak ? ["weak"] : [])],
-    });
+    };
   }
-  return drafts;
 }
 
 /** The nearest valid number to `value` under the schema's bounds (undefined when not numeric). */
@@ -158,14 +161,16 @@ function toleratedValueDraft(env: AgentEnv, base: BuiltRequest, param: Parameter
   };
 }
 
-function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRequired: boolean): CaseDraft[] {
+function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRequired: boolean): Generator<CaseDraft> {
   const body = base.body;
-  if (!body || !base.request.body || base.request.body.raw !== undefined) return [];
+  if (!body || !base.request.body || base.request.body.raw !== undefined) return;
   const form = !isJsonMedia(body.media.contentType);
   // optional properties on their own: JSON only (a form field is text, so most type mutations read back as valid)
-  const mutations: Mutation[] = [...generateInvalid(body.schema, { schemas: env.model.schemas, base: body.value, validator: env.validator, limit: 60 }), ...(form ? [] : absentOptionalMutations(env, body.schema, body.value))];
-  const drafts: CaseDraft[] = [];
-  for (const m of mutations) {
+  function* mutations(): Generator<Mutation> {
+    yield* invalidMutations(body!.schema, { schemas: env.model.schemas, base: body!.value, validator: env.validator, limit: 60 });
+    if (!form) yield* absentOptionalMutations(env, body!.schema, body!.value);
+  }
+  for (const m of mutations()) {
     // a form field is text on the wire: a number or null mutation would read back as valid text
     if (form && (m.kind === "type" || m.kind === "null") && typeof valueAt(m.value, m.path) !== "string") continue;
     if (form && m.path === "") continue;
@@ -181,14 +186,13 @@ function bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyReq
     const echoValue = m.weak && m.kind === "format" && typeof valueAt(m.value, m.path) === "string" ? { pointer: m.path, value: valueAt(m.value, m.path) } : undefined;
     const params = { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, ...(echo ? { echoProperty: echo } : {}), ...(echoValue ? { echoValue } : {}) };
     const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak);
-    drafts.push({
+    yield {
       kind: "negative",
       title: `${title}: body ${m.reason}`,
       steps: [...base.setup, step],
       tags: [m.kind, ...(weak && !echo && !echoValue ? ["weak"] : [])],
-    });
+    };
   }
-  return drafts;
 }
 
 function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: string): CaseDraft[] {
@@ -283,17 +287,32 @@ function unknownResource(env: AgentEnv, op: Operation, base: BuiltRequest, rng: 
   return [{ kind: "negative", title: `${opLabel(op.method, op.path)} for a ${param.name} that was never created`, steps: [...base.setup, { id: "request", request, checks: conformanceChecks() }], tags: ["unknown-id"] }];
 }
 
-export function negativeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+/**
+ * The negative drafts of an operation, in the order finishCases takes them, built lazily: with a
+ * cap of one or two cases per operation (big specs) most mutations are never built or validated.
+ * The base request and every Rng are made up front, in the order the eager version made them.
+ */
+export function negativeDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft> {
   const rng = opRng(env, NAME, op.operationId);
   const base = buildRequest(env, op, rng, { useExamples: true, optional: "required", includeBody: true });
+  const unknownRng = rng.fork("unknown");
   const title = opLabel(op.method, op.path);
-  const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => parameterMutations(env, base, p, title));
-  const strong = (drafts: CaseDraft[]) => drafts.filter((d) => !d.tags?.includes("weak"));
-  const weak = (drafts: CaseDraft[]) => drafts.filter((d) => d.tags?.includes("weak"));
-  const body = bodyMutations(env, base, title, op.requestBody?.required === true);
-  const groups = [unsupportedMethod(env, op, base), unknownResource(env, op, base, rng.fork("unknown")), missingParts(env, op, base, title), strong(body), ...paramGroups.map(strong)];
+  const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => replayable(parameterMutations(env, base, p, title)));
+  const isWeak = (d: CaseDraft) => d.tags?.includes("weak") === true;
+  const body = replayable(bodyMutations(env, base, title, op.requestBody?.required === true));
+  const groups = [
+    deferred(() => unsupportedMethod(env, op, base)),
+    deferred(() => unknownResource(env, op, base, unknownRng)),
+    deferred(() => missingParts(env, op, base, title)),
+    where(body, (d) => !isWeak(d)),
+    ...paramGroups.map((g) => where(g, (d) => !isWeak(d))),
+  ];
   // weak (format) cases come last: they only look for server errors
-  return [...roundRobin(groups), ...roundRobin([weak(body), ...paramGroups.map(weak)])];
+  const weak = [where(body, isWeak), ...paramGroups.map((g) => where(g, isWeak))];
+  return (function* () {
+    yield* roundRobinLazy(groups);
+    yield* roundRobinLazy(weak);
+  })();
 }
 
 export const functionalNegative: Agent = {

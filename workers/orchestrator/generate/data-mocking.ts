@@ -433,20 +433,31 @@ function pointer(path: string[]): string {
 }
 
 export function generateInvalid(schema: JsonSchema, ctx: InvalidContext): Mutation[] {
+  return [...invalidMutations(schema, ctx)];
+}
+
+/**
+ * generateInvalid, each mutation confirmed by the validator only when it is asked for: an agent
+ * that keeps one or two cases per operation never validates the rest.
+ */
+export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Generator<Mutation> {
   const out: Mutation[] = [];
   const limit = ctx.limit ?? 200;
   collect(schema, ctx.base, [], 0, ctx, out, limit);
   const seen = new Set<string>();
-  return out.filter((m) => {
+  for (const m of out) {
     const key = JSON.stringify(m.value) + "|" + m.path;
-    if (seen.has(key)) return false;
+    if (seen.has(key)) continue;
     seen.add(key);
-    if (!ctx.validator) return true;
+    if (!ctx.validator) {
+      yield m;
+      continue;
+    }
     const instance = ctx.wire && typeof m.value === "string" ? coerceWire(m.value, schema, ctx.schemas) : m.value;
     const verdict = ctx.validator.check(instance, schema);
     // a weak mutation the validator cannot see (unknown format) is kept, still weak
-    return m.weak ? verdict !== "unknown" : verdict === "invalid";
-  });
+    if (m.weak ? verdict !== "unknown" : verdict === "invalid") yield m;
+  }
 }
 
 function collect(schema: JsonSchema, base: unknown, path: string[], depth: number, ctx: InvalidContext, out: Mutation[], limit: number): void {
