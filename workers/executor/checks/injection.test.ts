@@ -241,3 +241,104 @@ describe("injection: the guards of each verdict", () => {
     expect(expectedProduct("7*7191")).toBeUndefined();
   });
 });
+
+describe("injection: what the mutation run showed unpinned", () => {
+  const body = (text: string) => ({ ...search("q=%27"), status: 500, body: text });
+  const sqlEngine = (text: string) => sql_injection(ctx(body(text))).signature;
+  it("SQL signatures: optional parts, spacing and counts of each engine's pattern", () => {
+    const messages: [string, string][] = [
+      ["mysql", "Warning:  mysql error 1064"],
+      ["mysql", "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException"],
+      ["postgresql", 'ERROR:  syntax error at or near "x"'],
+      ["postgresql", "error: invalid input syntax for integer: \"x\""],
+      ["postgresql", "psycopg.errors.SyntaxError: at or near"],
+      ["postgresql", "psycopg2.ProgrammingError: can't adapt"],
+      ["oracle", "ORA-00942: table or view does not exist"],
+      ["sqlite", 'unrecognized token: "abc"'],
+      ["sqlite", 'unrecognized token:"abc"'],
+      ["db2", "SQLCODE=-204, SQLSTATE=42704"],
+      ["jdbc", "java.sql.SQLException: Column not found"],
+      ["jdbc", "java.sql.SQLSyntaxErrorException: bad"],
+      ["orm", "sqlalchemy.exc.ProgrammingError: (x)"],
+      ["orm", "django.db.utils.ProgrammingError: relation"],
+      ["generic", "Invalid SQL syntax, parse error"],
+      ["generic", "syntax error near 'x' WHERE id"],
+    ];
+    for (const [engine, text] of messages) expect(sqlEngine(text), text).toBe(`error:${engine}`);
+  });
+  it("NoSQL, command, file and internal-content signatures: optional parts, spacing and names", () => {
+    const nosql = (text: string) => nosql_injection(ctx(body(text))).signature;
+    expect(nosql("MongoServerError: bad")).toBe("error:mongodb");
+    for (const text of ["unknown operator $regexx", "unknown operator:$foo", '{"errmsg": "invalid operator $ne"}']) expect(nosql(text), text).toBe("error:mongodb");
+    for (const text of ['{"error" : "query_parse_error"}', '{"error":"invalid_selector"}']) expect(nosql(text), text).toBe("error:couchdb");
+    expect(nosql_injection(ctx(body("SyntaxError: Unexpected token '}' at position 12"))).status).toBe("passed");
+    const output = (text: string) => command_injection(ctx({ ...search("h=x"), body: text })).signature;
+    expect(output("uid=0(root)  gid=0(root)")).toBe("output:id-output");
+    expect(output("Directory of C:\\Windows")).toBe("output:windows-dir");
+    expect(output("Linux host 10.4.12 #1 SMP")).toBe("output:uname");
+    expect(output("root::0:0:root:/root:/bin/sh")).toBe("output:etc-passwd");
+    const file = (text: string) => path_traversal(ctx({ ...search("f=x"), body: text })).signature;
+    expect(file("root::0:0:root:/root:/bin/sh")).toBe("file:etc-passwd");
+    expect(file("; for 16-bit app support")).toBe("file:win-ini");
+    expect(file("[fonts]\nArial=arial.ttf\n[extensions]")).toBe("file:win-ini");
+    expect(file("<web-app>\n  <servlet>")).toBe("file:web-xml");
+    const internal = (text: string) => ssrf(ctx({ ...search("u=x"), body: text })).signature;
+    expect(internal("root::0:0:root")).toBe("internal:local-file");
+    expect(internal('{"AccessKeyId" : "ASIAABCDEFGHIJKLMNOP"}')).toBe("internal:aws-credentials");
+    for (const text of ['{"vmId":"13f56399-bd52-4150-9748-7190aae1ff21", "subscriptionId":"s"}', '{"vmId" : "13f56399-bd52-4150-9748-7190aae1ff21" , "subscriptionId" : "s"}']) expect(internal(text), text).toBe("internal:azure-metadata");
+    for (const text of ['{"numericProjectId":1}', '{"numericProjectId" : 1}', '{"serviceAccounts":{\n "x": 1, "default": {}}}', '{"serviceAccounts" : {"default": {}}}']) expect(internal(text), text).toBe("internal:gcp-metadata");
+    expect(internal('{"droplet_id" :12345}')).toBe("internal:digitalocean-metadata");
+    expect(internal("redis_version:7.2.4")).toBe("internal:internal-service");
+  });
+  it("arithmetic payloads: spacing, multi-digit factors; names are not numbers", () => {
+    expect(expectedProduct("<%=7*7191%>")).toBe("50337");
+    expect(expectedProduct("{12 * 34}")).toBe("408");
+    for (const text of ["{{n7*3}}", "{{7n*3}}", "{{7*3n}}", "${n7*3}", "${7n*3}", "${7*3n}", "#{n7*3}", "#{7n*3}", "#{7*3n}", "{n7*3}", "{7n*3}", "{7*3n}"]) expect(expectedProduct(text), text).toBeUndefined();
+    for (const text of ["{{x*3}}", "{{3*x}}", "${x*3}", "${3*x}", "#{x*3}", "#{3*x}"]) expect(expectedProduct(text), text).toBeUndefined();
+  });
+  it("reflection covers a '+'-encoded query and the request body; the evidence is quoted on one line, cut at 80 characters", () => {
+    expect(sql_injection(ctx({ ...search("q=Incorrect+syntax+near+x"), status: 400, body: "Incorrect syntax near x" })).status).toBe("passed");
+    expect(sql_injection(ctx({ method: "POST", path: "/pets", requestBody: { q: "ORA-00933" }, status: 400, body: "no results for ORA-00933" })).status).toBe("passed");
+    const webXml = (between: string) => path_traversal(ctx({ ...search("f=x"), body: `<web-app>${between}<servlet>` })).message;
+    expect(webXml("\n\n  ")).toBe('the response contains server file content (web-xml): "<web-app> <servlet>"');
+    expect(webXml("x".repeat(63))).toBe(`the response contains server file content (web-xml): "<web-app>${"x".repeat(63)}<servle…"`);
+    expect(webXml("x".repeat(62))).toBe(`the response contains server file content (web-xml): "<web-app>${"x".repeat(62)}<servlet>"`);
+    expect(sql_injection(ctx(body("Unclosed quotation mark after the character string"))).message).toBe('SQL error from mssql after an injection payload: "Unclosed quotation mark after the character string"');
+  });
+  it("each verdict's message and severity", () => {
+    const baseline = record({ id: "base", ...search("q=a"), durationMs: 40 });
+    expect(sql_injection(ctx({ id: "probe", ...search("q=sleep"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000, engine: "mysql", payload: "x", location: "query.q" } })).message).toContain('(mysql sleep "x" in query.q)');
+    expect(sql_injection(ctx({ ...search("q=a"), body: "ok" })).message).toBe("no database error or delay caused by the payload");
+    expect(nosql_injection(ctx(body("MongoError"))).message).toBe('NoSQL error from mongodb after an operator payload: "MongoError"');
+    expect(nosql_injection(ctx({ ...search("q=a"), body: "ok" })).message).toBe("no NoSQL error caused by the payload");
+    const login = (id: string, status: number, body?: unknown) => record({ id, method: "POST", path: "/login", status, body });
+    const bypass = (others: ReturnType<typeof record>[]) => nosql_injection(ctx({ id: "probe", method: "POST", path: "/login", status: 200, body: { token: "t" } }, { others, params: { baselineStep: "base", controlStep: "control" } })).message;
+    expect(bypass([login("base", 401)])).toBe("operator payload turned 401 into 200, but no control step tells a dropped value from an injected one");
+    expect(bypass([login("base", 401), login("control", 200)])).toBe("a non-operator control value is accepted too");
+    expect(bypass([login("base", 401), login("control", 403)])).toBe("operator payload turned 401 into 200 where a plain object got 403");
+    const list = (id: string, items: unknown, status = 200) => record({ id, ...search("name=zz"), status, body: items });
+    const more = (others: ReturnType<typeof record>[], probeBody: unknown = [{ id: 1 }, { id: 2 }]) => nosql_injection(ctx({ id: "probe", ...search("name[$ne]=zz"), body: probeBody }, { others, params: { baselineStep: "base", controlStep: "control" } }));
+    expect(more([list("base", []), list("control", { message: "bad" }, 400)]).message).toBe("operator payload returned 2 items where the literal returned 0, and a plain object in its place was refused (400)");
+    expect(more([list("base", [])]).message).toBe("payload returned 2 items vs 0, but no control step tells an ignored filter from an injected one");
+    expect(more([list("base", []), list("control", [{ id: 1 }, { id: 2 }])]).message).toBe("the control value returns as many items: the filter is ignored, not injected");
+    expect(more([list("base", []), list("control", [])])).toMatchObject({ message: "operator payload returned 2 items where the literal returned 0 and a control value 0", signature: "behaviour:more-results" });
+    expect(more([list("base", { items: [] }), list("control", { items: [] })], null).message).toBe("the operator payload changed nothing");
+    expect(command_injection(ctx({ ...search("h=x"), body: "PING 50337" }, { params: { expect: "50337" } })).message).toBe('the response contains "50337", produced only by executing the injected command');
+    expect(command_injection(ctx({ ...search("h=x"), body: "uid=0(root) gid=0(root)" })).message).toBe('command output in the response (id-output): "uid=0(root) gid=0(root)"');
+    expect(command_injection(ctx({ id: "probe", ...search("h=x"), durationMs: 5100 }, { others: [baseline], params: { baselineStep: "base", delayMs: 5000 } })).message).toMatch(/^time-based command injection: took 5100 ms/);
+    expect(command_injection(ctx({ ...search("h=x"), body: "undefined is not a function" })).message).toBe("no sign the payload was executed");
+    expect(path_traversal(ctx({ ...search("f=x"), body: "root:x:0:0:" })).message).toBe('the response contains server file content (etc-passwd): "root:x:0:0:"');
+    expect(path_traversal(ctx({ ...search("f=x"), body: "ok" })).message).toBe("no file content in the response");
+    expect(ssrf(ctx({ ...search("u=x"), body: "canary-7f3a" }, { params: { canaryMarker: "canary-7f3a" } }))).toMatchObject({ message: "the response contains the canary's content: the server fetched the URL it was given", severity: "high" });
+    expect(ssrf(ctx({ ...search("u=x"), body: "SSH-2.0-OpenSSH_8.9" })).message).toBe('the response contains internal content (internal-service): "SSH-2.0-OpenSSH"');
+    expect(ssrf(ctx({ ...search("u=x"), body: "ok" })).message).toBe("no fetched internal content in the response");
+  });
+  it("template_injection: an explicit expectation, and the reason of each skip", () => {
+    expect(template_injection(ctx({ ...search("name=x"), body: "hello zz-9911" }, { params: { expect: "zz-9911" } }))).toMatchObject({ status: "failed", message: "the template payload was evaluated: the response contains zz-9911" });
+    expect(template_injection(ctx({ ...search("name=a"), body: "ok" })).message).toBe("no arithmetic payload to look for");
+    expect(template_injection(ctx({ ...search("name=50337"), body: "50337" }, { params: { expect: "50337" } })).message).toBe("the request itself contains 50337");
+    const baseline = record({ id: "base", ...search("name=a"), body: "id 50337" });
+    expect(template_injection(ctx({ id: "probe", ...search("name=%7B%7B7*7191%7D%7D"), body: "id 50337" }, { others: [baseline], params: { baselineStep: "base" } })).message).toBe("the baseline response already contains 50337");
+    expect(template_injection(ctx({ ...search("name=%7B%7B7*7191%7D%7D"), body: "Hello" })).message).toBe("the payload was not evaluated");
+  });
+});
