@@ -132,3 +132,38 @@ describe("time-based evidence details", () => {
     expect(noControl.status).toBe("passed");
   });
 });
+
+describe("sql_injection differential: what the mutation run showed unpinned", () => {
+  const pet = (id: number) => ({ id, name: `pet ${id}` });
+  const page = (total: number, ...ids: number[]) => ({ ...items(...ids), total });
+  it("both tries must exceed every other count or total; the repeat must list the same records in the same order", () => {
+    expect(pair(items(1, 2), items(), items(1, 2), items(), items(1, 2, 3)).status).toBe("passed");
+    expect(pair(page(40, 1, 2), page(0), page(40, 1, 2), page(0), page(90, 1, 2)).status).toBe("passed");
+    expect(pair(items(1, 2), items(), items(7, 8), items(), items(7, 8, 9)).status).toBe("passed");
+    expect(pair(items(1, 2), items(), items(7, 8), items(), items(7, 9)).status).toBe("passed");
+    expect(pair(items(1, 2), items(), items(7, 8), items(), pet(7)).status).toBe("passed");
+  });
+  it("a falsehood that returned part of the benign records still lets fresh records count; the message names three of them", () => {
+    expect(pair(items(1, 2), items(1), items(7, 8), items()).status).toBe("failed");
+    expect(pair(items(1, 2, 3, 4), items(), items(7, 8, 9, 10), items()).message).toContain("4 record(s) no other value returned (id=7, id=8, id=9), 4 in all");
+  });
+  it("an empty 200 or a blank body lists nothing, like a 204", () => {
+    const blank = { benign: 200, falsy: 200, control: 200 };
+    expect(pair("", "", items(1, 2, 3), "", items(1, 2, 3), blank).message).toContain("returned 3 records where the benign value returned 0, its falsehood 0 and the unquoted control 0");
+    expect(pair(" \n", " \n", items(1, 2, 3), " \n", items(1, 2, 3), blank).status).toBe("failed");
+  });
+  it("single records: a benign answer without an id is no comparison; a falsehood reading the benign record is; a refusal's id is no record", () => {
+    expect(pair({ color: "x" }, { title: "nf" }, pet(1), { title: "nf" }, pet(1), { falsy: 404, control: 404 }).status).toBe("passed");
+    expect(pair(pet(4), pet(4), pet(1), { title: "nf" }, pet(1), { control: 404 }).status).toBe("failed");
+    expect(pair(pet(4), { title: "nf" }, pet(1), { id: 1, message: "not found" }, pet(1), { falsy: 404, control: 404 }).status).toBe("failed");
+  });
+  it("the message quotes the payload on one line, cut at 80 characters; time pairs list both controls", () => {
+    const quote = (payload: string) => sql_injection(ctx(get("payload", items(1, 2, 3)), { others: [get("baseline", items()), get("false", items()), get("control", items()), get("repeat", items(1, 2, 3))], params: { ...pairParams, payload } })).message;
+    expect(quote("zq'\n  OR '1'='1")).toContain(`the tautology "zq' OR '1'='1" in query.q`);
+    expect(quote(`zq' OR ${"a".repeat(74)}`)).toContain(`the tautology "zq' OR ${"a".repeat(72)}…" in query.q`);
+    expect(quote(`zq' OR ${"a".repeat(73)}`)).toContain(`the tautology "zq' OR ${"a".repeat(73)}" in query.q`);
+    const timeParams = { payload: "x", location: "query.q", delayMs: 2000, baselineStep: "baseline", controlStep: "zero", repeatStep: "again", repeatControlStep: "zero-again" };
+    const timed = sql_injection(ctx(get("payload", items(), 200, 2050), { others: [get("baseline", items(), 200, 20), get("zero", items(), 200, 30), get("again", items(), 200, 2010), get("zero-again", items(), 200, 25)], params: timeParams }));
+    expect(timed.message).toContain("the same text sleeping 0 s took 30 and 25 ms");
+  });
+});
