@@ -119,6 +119,8 @@ describe("ignored_auth: where credentials are carried, and which answers count",
     const message = ignored_auth(ctx({ ...securedRead, identity: null, status: 200, body: { id: 7 } })).message;
     expect(message).toBe("GET /pets/{petId} requires authentication but answered 200 to a request without credentials");
     expect(ignored_auth(ctx({ ...securedRead, status: 200, body: { id: 7 } })).message).toContain("request with invalid credentials");
+    expect(ignored_auth(ctx({ ...securedRead, status: 200, body: { id: 7 } }, { params: { variant: "expired" } })).message).toContain("request with expired credentials");
+    expect(ignored_auth(ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "<p>sign in</p>" })).status).toBe("passed");
   });
   it("an operation that documents HTML for that status serves its resource as HTML", () => {
     const c = ctx({ ...securedRead, identity: null, status: 200, headers: { "content-type": "text/html" }, body: "<html>pet</html>" });
@@ -146,6 +148,7 @@ describe("jwt_weakness: what is judged", () => {
     const upper = `Bearer ${b64({ alg: "NONE" })}.${b64({ sub: "1" })}.`;
     expect(jwt_weakness(ctx({ ...securedRead, status: 200, requestHeaders: { Authorization: upper } }, { params: { variant: "alg-none" } })).status).toBe("failed");
     expect(jwtHeader(`bearer   ${b64({ alg: "HS256", kid: "a?>" })}.x.y`)).toEqual({ alg: "HS256", kid: "a?>" });
+    expect(jwtHeader(`Bearer ${b64({ alg: "HS256", kid: ">>>" })}.x.y`)).toEqual({ alg: "HS256", kid: ">>>" });
     expect(jwtHeader(`${b64({ a: 1 })}`)).toEqual({ a: 1 });
     expect(jwtHeader("Bearer ")).toBeUndefined();
     expect(jwtHeader(`Bearer ${btoa("7")}.x.y`)).toBeUndefined();
