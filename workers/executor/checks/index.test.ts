@@ -55,5 +55,10 @@ describe("runCheck outcomes", () => {
     const broken = ctx({ status: 200 });
     (broken as { request: unknown }).request = undefined;
     expect((await runCheck({ name: "unsupported_method" }, broken)).message).toMatch(/^check crashed: .+/);
+    // a name the registry object inherits (toString) is no check
+    expect(await runCheck({ name: "toString" as never }, ctx({ status: 200 }))).toEqual({ check: "toString", stepId: "s1", status: "skipped", message: 'unknown check "toString"' });
+    const throwing = (thrown: unknown) => Object.defineProperty(ctx({ status: 200 }), "response", { get: () => { throw thrown; } });
+    expect((await runCheck({ name: "not_a_server_error" }, throwing(new Error("no response")))).message).toBe("check crashed: no response");
+    expect((await runCheck({ name: "not_a_server_error" }, throwing("gone"))).message).toBe("check crashed: gone");
   });
 });

@@ -13,10 +13,14 @@ import {
   isServerError,
   isSuccess,
   jsonValue,
+  listingExtent,
+  listingTotal,
   listResults,
   mediaTypeMatches,
   objectShape,
+  operationsOnPath,
   paramNumber,
+  paramString,
   parseMediaType,
   previousStep,
   recordIdentity,
@@ -25,6 +29,7 @@ import {
   responseSchemaFor,
   resultsKey,
   statusKeyMatches,
+  stepRecord,
   stepsBetween,
   truncate,
 } from "./support";
@@ -230,5 +235,49 @@ describe("listings", () => {
     expect(recordIdentity({ ident: 1 })).toBe('{"ident":1}');
     expect(recordIdentity({ valid: 1 })).toBe('{"valid":1}');
     expect(recordIdentity(7)).toBe("7");
+  });
+});
+
+describe("how much of a listing was answered", () => {
+  const answer = (body: unknown, status = 200, headers: Record<string, string> = {}) => record({ status, body, headers }).exchange.response!;
+  it("the total a wrapper reports besides its page, when it is a whole number no smaller than the page", () => {
+    expect(listingTotal({ items: [1, 2], total: 5 })).toBe(5);
+    for (const key of ["count", "totalCount", "total_items", "totalResults", "total_size", "totalElements", "numFound", "num_results"]) expect(listingTotal({ items: [1], [key]: 3 }), key).toBe(3);
+    expect(listingTotal({ items: [1, 2], total: 2 })).toBe(2);
+    expect(listingTotal({ items: [1, 2], total: 1 })).toBeUndefined();
+    expect(listingTotal({ items: [1], total: 2.5 })).toBeUndefined();
+    expect(listingTotal({ items: [1], total: "5" })).toBeUndefined();
+    expect(listingTotal({ items: [1], subtotal: 5 })).toBeUndefined();
+    expect(listingTotal({ items: [1], totals: 5 })).toBeUndefined();
+    expect(listingTotal([1, 2])).toBeUndefined();
+    expect(listingTotal({ total: 5 })).toBeUndefined();
+  });
+  it("complete when nothing more is signalled and the page is short or the total met; truncated on a full page, a larger total, a next link or cursor", () => {
+    expect(listingExtent(undefined)).toBe("unknown");
+    expect(listingExtent(answer([1], 404))).toBe("unknown");
+    expect(listingExtent(answer(undefined, 204))).toBe("complete");
+    expect(listingExtent(answer("  "))).toBe("complete");
+    expect(listingExtent(answer({ a: 1 }))).toBe("unknown");
+    expect(listingExtent(answer([1, 2]))).toBe("unknown");
+    expect(listingExtent(answer([1, 2]), 2)).toBe("truncated");
+    expect(listingExtent(answer([1, 2, 3]), 2)).toBe("truncated");
+    expect(listingExtent(answer([1]), 2)).toBe("complete");
+    expect(listingExtent(answer({ items: [1], total: 3 }))).toBe("truncated");
+    expect(listingExtent(answer({ items: [1], total: 3 }), 5)).toBe("truncated");
+    expect(listingExtent(answer({ items: [1], total: 1 }))).toBe("complete");
+    for (const more of [{ next: "/p2" }, { hasMore: true }, { next_cursor: "c" }, { nextPageToken: "t" }, { has_next_page: 1 }]) expect(listingExtent(answer({ items: [1], ...more })), JSON.stringify(more)).toBe("truncated");
+    for (const none of [{ next: null }, { has_more: false }, { next: "" }, { nextStep: "x" }, { previous: "/p0" }]) expect(listingExtent(answer({ items: [1], ...none })), JSON.stringify(none)).toBe("unknown");
+    expect(listingExtent(answer([1], 200, { Link: '<https://x/p2>; rel="next"' }))).toBe("truncated");
+    expect(listingExtent(answer([1], 200, { link: "<https://x/p2>; rel=next" }))).toBe("truncated");
+    expect(listingExtent(answer([1], 200, { link: '<https://x/p0>; rel="prev"' }))).toBe("unknown");
+  });
+  it("operations on a path, string params and step records by id", () => {
+    expect(operationsOnPath(model, "/pets/{petId}").map((o) => o.operationId)).toEqual(["getPet", "updatePet", "deletePet"]);
+    expect(operationsOnPath(model, "/nope")).toEqual([]);
+    const context = ctx({ id: "d" }, { params: { s: "x", n: 5 }, others: [record({ id: "a" })] });
+    expect(paramString(context, "s")).toBe("x");
+    expect(paramString(context, "n")).toBeUndefined();
+    expect(stepRecord(context, "a")?.step.id).toBe("a");
+    expect(stepRecord(context, undefined)).toBeUndefined();
   });
 });
