@@ -193,6 +193,14 @@ describe("conformance: what is not judged, and the details of a finding", () => 
     expect(one({ type: "array", items: { type: "boolean" } }, "true,False")).toBe("passed");
     expect(one({ type: "array", items: { type: "boolean", const: true } }, "true,False")).toBe("failed");
     expect(one({ type: "array", items: { type: "string", minLength: 2 } }, "ab, cd")).toBe("passed");
+    // the value read is the text's own truth value, only for a whole true/false, only for boolean schemas
+    expect(one({ type: "boolean", const: true }, "TRUE")).toBe("passed");
+    expect(one({ type: "boolean" }, "untrue")).toBe("failed");
+    expect(one({ type: "boolean" }, "falsely")).toBe("failed");
+    expect(one({ type: "array", items: { type: "boolean", const: true } }, "TRUE")).toBe("passed");
+    expect(one({ type: "array", items: { type: "boolean" } }, "untrue")).toBe("failed");
+    expect(one({ type: "array", items: { type: "boolean" } }, "falsely")).toBe("failed");
+    expect(one({ type: "array", items: { type: "string" } }, "true,x")).toBe("passed");
   });
 });
 
