@@ -10,11 +10,6 @@ export interface CompletionCache {
   put(key: string, value: RawCompletion): Promise<void>;
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export function cacheKeyText(parts: { provider: string; model: string; system: string; prompt: string; schemaName: string }): string {
   return JSON.stringify([parts.provider, parts.model, parts.schemaName, parts.system, parts.prompt]);
 }

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { Budget, type BudgetLimits } from "./budget";
-import { cacheKeyText, sha256Hex, type CompletionCache } from "./cache";
+import { sha256Hex } from "../shared/encoding";
+import { cacheKeyText, type CompletionCache } from "./cache";
 import { classifyError, LlmError } from "./errors";
 import { priceOf, type ModelPrice } from "./prices";
 import { buildPrompt, SYSTEM_PREAMBLE, type DataSection } from "./prompt";

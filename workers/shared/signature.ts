@@ -3,6 +3,7 @@
  * generic timestamped scheme) and for the notifications Sentinel sends when a run ends.
  * WebCrypto only, so it runs in workerd and in Node alike.
  */
+import { bytesToHex } from "./encoding";
 
 const encoder = new TextEncoder();
 
@@ -10,7 +11,7 @@ async function hmacHex(secret: string, message: string | Uint8Array): Promise<st
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const data = typeof message === "string" ? encoder.encode(message) : message;
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(mac);
 }
 
 /** Compares in time independent of where the strings differ. */

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { ApiModel, Operation } from "../../model";
-import { sha256Hex } from "../cache";
+import { sha256Hex } from "../../shared/encoding";
 import type { LlmClient } from "../client";
 import { AssertionSchema, references, type Assertion } from "../oracles/dsl";
 import { digestOperation, hasProse, normalise, operationProse } from "./digest";

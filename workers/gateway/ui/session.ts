@@ -4,7 +4,7 @@
  * re-authenticates that key through the REST API, so a revoked key or a changed role takes effect
  * at once, exactly as for API callers. The session also carries the CSRF token of its forms.
  */
-import { EncryptJWT, jwtDecrypt } from "jose";
+import { base64url, EncryptJWT, jwtDecrypt } from "jose";
 import { sessionKey, SESSION_TTL_SECONDS, type SessionEnv } from "../auth/sessions";
 
 export const SESSION_COOKIE = "__Host-sentinel_session";
@@ -34,8 +34,7 @@ function encryptionKey(env: SessionEnv): Promise<Uint8Array> {
 }
 
 export function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(24)));
 }
 
 export async function sealSession(env: SessionEnv, session: UiSession, now = Date.now()): Promise<string> {
