@@ -247,3 +247,98 @@ describe("excessive_data_exposure: details", () => {
     expect(excessive_data_exposure(ctx({ method: "POST", path: "/login", body: { apiKey: "t" } })).status).toBe("failed");
   });
 });
+
+describe("exposure: what the mutation run showed unpinned", () => {
+  const me = { method: "GET", path: "/me" };
+  const expose = (body: unknown, extra: Record<string, unknown> = {}) => excessive_data_exposure(ctx({ ...me, body, ...extra }));
+  const users = (itemSchema: Record<string, unknown>) => (body: unknown) =>
+    excessive_data_exposure({
+      ...ctx({ method: "GET", path: "/users", body }),
+      operation: { operationId: "listUsers", method: "get", path: "/users", tags: [], deprecated: false, parameters: [], security: [], pointer: "#", responses: [{ status: "200", headers: [], links: [], content: [{ contentType: "application/json", schema: { type: "array", items: { type: "object", ...itemSchema } } }] }] },
+    });
+  const listUsers = users({ properties: { username: { type: "string" }, name: { type: "string" }, token: { type: "string" } } });
+  it("every secret name is recognised, not only those the suffix rules catch", () => {
+    const names = ["passwd", "pwd", "passwordsalt", "passwordresettoken", "secret", "signingkey", "encryptionkey", "accesskey", "secretaccesskey", "refreshtoken", "idtoken", "authtoken", "sessiontoken", "bearertoken", "resettoken", "verificationtoken", "socialsecuritynumber", "creditcard", "cardnumber", "ccnumber", "pan", "cvv2", "cvc", "otp", "otpsecret", "mfasecret", "totpsecret"];
+    for (const name of names) expect(looksSecret(name), name).toBe(true);
+    for (const name of ["password_hash", "passwd_digest", "passphrase_salt", "pwd_hash", "passcode_hashed", "pin_encrypted", "secret_crypt", "otp_crypted"]) expect(isCredentialHashName(name), name).toBe(true);
+    expect(excessive_data_exposure(ctx({ method: "POST", path: "/login", body: { token: "t", idToken: "t", authToken: "t", sessionToken: "t", bearerToken: "t" } })).status).toBe("passed");
+    expect(expose({ apiKey: "redacted" }).status).toBe("passed");
+  });
+  it("salted hash formats are matched whole, with their optional parts", () => {
+    const forms: [string, string | undefined][] = [
+      [" $2b$12$" + "g".repeat(53) + " ", "a bcrypt hash"],
+      ["$2b$12$" + "g".repeat(54), undefined],
+      ["x$2b$12$" + "g".repeat(53), undefined],
+      ["bcrypt$$2b$12$" + "g".repeat(53), "a bcrypt hash"],
+      ["$2$12$" + "g".repeat(53), "a bcrypt hash"],
+      ["x$argon2id$v=19$m=512", undefined],
+      ["$argon2i$m=4096,t=3,p=1$c2FsdA$abc", "an Argon2 hash"],
+      ["x$scrypt$ln=16", undefined],
+      ["scrypt:32768:16:12$salt$hash", "an scrypt hash"],
+      ["$7$abc", undefined],
+      ["pbkdf2_sha256$1000$c2FsdA$" + "q".repeat(43) + "=", "a PBKDF2 hash"],
+      ["xpbkdf2_sha256$1000$c2FsdA$" + "q".repeat(43), undefined],
+      ["pbkdf2_sha256$1000$c2FsdA$" + "q".repeat(43) + "$", undefined],
+      ["pbkdf2.sha256$1000$c2FsdA$" + "q".repeat(43), undefined],
+      ["$pbkdf2$1000$c2FsdA$" + "q".repeat(20), "a PBKDF2 hash"],
+      ["pbkdf2:sha256$saltsalt$" + "a".repeat(64), "a PBKDF2 hash"],
+      ["x$1$saltsalt$" + "c".repeat(22), undefined],
+      ["$1$saltsalt$" + "c".repeat(22) + "$", undefined],
+      ["x{SSHA}" + "W6ph5Mm5Pz8GgiULbPgzG37mj9g=", undefined],
+      ["{SSHA}" + "W6ph5Mm5Pz8GgiULbPgzG37mj9g=!", undefined],
+    ];
+    for (const [value, form] of forms) expect(saltedHashForm(value), value).toBe(form);
+  });
+  it("the form of a stored password: salted formats first, prefixes anchored, hex digests of exact lengths", () => {
+    expect(passwordForm("$1$saltsalt$" + "c".repeat(22))).toBe("a crypt(3) hash");
+    expect(passwordForm(" $2y$10$short ")).toBe("a bcrypt hash");
+    expect(passwordForm("$2$10$short")).toBe("a bcrypt hash");
+    for (const value of ["abc$2y$10$", "abc$argon2i$", "abcscrypt:", "abc$pbkdf2", "abc{SHA}", "a".repeat(130), "g" + "a".repeat(128)]) expect(passwordForm(value), value).toBe("plaintext");
+  });
+  it("mass_assignment: the reason of each skip and pass; a plain account's read that already shows the value", () => {
+    expect(mass_assignment(ctx({ ...create, requestBody: { name: "Rex" } })).message).toBe("params.property names no property");
+    expect(mass_assignment(ctx({ ...create, body: { role: "admin" } }, { params: { property: "role" } })).message).toBe("the request did not send /role");
+    expect(mass_assignment(ctx({ ...create, requestBody: { name: "Rex" }, body: { name: "Rex" } }, { params: { property: "name" } })).message).toBe("/name is documented as writable");
+    const baseline = record({ id: "base", ...create, body: { id: 6, role: "admin" } });
+    expect(mass_assignment(ctx({ id: "create", ...create, requestBody: { role: "admin" }, body: { id: 7, role: "admin" } }, { others: [baseline], params: { property: "role", baselineStep: "base" } })).message).toBe("the server default of /role equals the injected value");
+    const sent = { ...create, id: "create", requestBody: { role: "admin" }, body: { id: 7 } };
+    expect(mass_assignment(ctx(sent, { params: { property: "role", requireRead: true } })).message).toBe("no successful read to prove /role was stored");
+    expect(mass_assignment(ctx(sent, { params: { property: "role" } })).message).toBe("/role was not applied");
+    const plainRead = (status: number) => record({ id: "plain", method: "GET", path: "/pets/{petId}", urlPath: "/pets/6", status, body: { id: 6, role: "admin" } });
+    expect(mass_assignment(ctx({ ...sent, body: { id: 7, role: "admin" } }, { others: [plainRead(200)], params: { property: "role", baselineReadStep: "plain" } })).message).toBe('a plain account\'s own read already shows /role="admin": the server\'s default');
+    expect(mass_assignment(ctx({ ...sent, body: { id: 7, role: "admin" } }, { others: [plainRead(404)], params: { property: "role", baselineReadStep: "plain" } })).status).toBe("failed");
+  });
+  it("excessive_data_exposure: skip and pass reasons; additionalProperties schemas document any name; numbers under password names are secrets", () => {
+    expect(expose({ password: "x" }, { status: 404 }).message).toBe("404: only successful responses are examined");
+    expect(expose("text").message).toBe("no JSON object or array in the response");
+    expect(expose({ id: 1 }).message).toBe("no secret-looking properties");
+    expect(excessive_data_exposure(ctx({ method: "GET", path: "/pets", body: [{ id: 1, name: "Rex" }] })).message).toBe("no undocumented or secret properties exposed");
+    const open = users({ additionalProperties: { type: "string" }, properties: { username: { type: "string" } } });
+    expect(open([{ username: "anna", apiKey: "k-1" }]).status).toBe("passed");
+    expect(users({ properties: { username: { type: "string" } } })([{ username: "anna", apiKey: "k-1" }]).status).toBe("failed");
+    expect(expose({ password: 1234 }).signature).toBe("secret:/password");
+  });
+  it("excessive_data_exposure: bounds of the walk (nodes, depth through lists, 200 items)", () => {
+    const wide = { a: Array.from({ length: 200 }, () => Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`f${k}`, "v"]))), z: { apiKey: "k-1" } };
+    expect(expose(wide).status).toBe("passed");
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { x: nest(depth - 1, leaf) });
+    expect(expose(nest(12, { apiKey: "v" })).status).toBe("failed");
+    const nestList = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : [nestList(depth - 1, leaf)]);
+    expect(expose(nestList(13, { apiKey: "v" })).status).toBe("passed");
+    expect(expose([...Array.from({ length: 200 }, () => ({ id: 1 })), { apiKey: "v" }]).status).toBe("passed");
+  });
+  it("excessive_data_exposure: the worst kind names the signature; the message names other users' fields, counts, and credentials", () => {
+    const closed = users({ additionalProperties: false, properties: { username: { type: "string" }, token: { type: "string" } } });
+    expect(closed([{ username: "anna", apiKey: "k1", token: "t1" }, { username: "ben", token: "t2" }]).signature).toBe("others-secret:/*/token");
+    expect(listUsers([{ username: "anna", token: "t1" }, { username: "ben", token: "t2" }]).message).toBe("GET /users exposes other users' /0/token, other users' /1/token to a caller without credentials");
+    const pet = excessive_data_exposure(ctx({ method: "GET", path: "/pets/{petId}", urlPath: "/pets/1", body: { id: 1, name: "Rex", password: "pw1", owner: { apiKey: "k1" } } }));
+    expect(pet).toMatchObject({ signature: "secret:/owner/apiKey", message: "GET /pets/{petId} exposes writeOnly /password, secret-looking /owner/apiKey" });
+    expect(expose(Array.from({ length: 12 }, (_, i) => (i === 11 ? { apiKey: "k" } : { id: i }))).signature).toBe("secret:/*/apiKey");
+    expect(expose({ apiKey: "k1", accessToken: "t1", ssn: "1" }).message).toBe("GET /me exposes secret-looking /apiKey, secret-looking /accessToken, secret-looking /ssn");
+  });
+  it("other users' secrets: some records name a user, string values only, at least two distinct values", () => {
+    expect(listUsers([{ username: "anna", token: "t1" }, { name: "x", token: "t2" }]).status).toBe("failed");
+    expect(listUsers([{ username: "anna", token: 1 }, { username: "ben", token: 2 }]).status).toBe("passed");
+    expect(listUsers([{ username: "anna", token: "shared-1" }, { username: "ben", token: "shared-1" }]).status).toBe("passed");
+  });
+});
