@@ -5,6 +5,7 @@
  * run of characters, `/` included. Exclude wins over include. Pure.
  */
 import type { HeldBackOperation, Operation } from "../model";
+import { escapeRegExp } from "../shared/regexp";
 import { classifyOperation } from "./destructive";
 
 export interface OperationSelection {
@@ -31,7 +32,7 @@ const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PAT
 type Matcher = (op: Operation) => boolean;
 
 function globRegExp(glob: string): RegExp {
-  const body = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const body = glob.split("*").map((part) => escapeRegExp(part)).join(".*");
   return new RegExp(`^${body}$`);
 }
 

@@ -6,6 +6,7 @@
  * one is missing.
  */
 import { toCurl } from "../executor/curl";
+import { escapeRegExp } from "../shared/regexp";
 import type { ReportStep } from "./types";
 
 const PLACEHOLDER = /\$SENTINEL_[A-Z0-9_]+/g;
@@ -27,7 +28,6 @@ function jqPath(pointer: string): string {
 }
 
 const single = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The step's request with every value an earlier step provided replaced by its shell variable. */
 function templated(step: ReportStep): ReportStep["request"] {

@@ -19,6 +19,7 @@ import { deleteFindings, listFindings, replaceFinding, type FindingRow } from ".
 import { markNotJudged, resultsOfCases } from "../storage/results-repo";
 import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
+import { escapeRegExp } from "../shared/regexp";
 import { targetFetch } from "./identities";
 
 /** One of Sentinel's own destructive requests: which case sent it, when, and what it was. */
@@ -103,7 +104,7 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /** `/items/{id}` under the target's base path → a matcher of concrete paths. */
 function templateMatcher(basePath: string, template: string): RegExp {
-  const body = (basePath.replace(/\/+$/, "") + template).split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
+  const body = (basePath.replace(/\/+$/, "") + template).split(/\{[^}]+\}/).map(escapeRegExp).join("[^/]+");
   return new RegExp(`^${body}/?$`);
 }
 

@@ -10,14 +10,11 @@
  */
 import type { Finding } from "../../model";
 import { cosine } from "../../shared/cosine";
+import { escapeRegExp } from "../../shared/regexp";
 
 /** Evidence this alike (cosine) is the same cause. */
 export const CLUSTER_THRESHOLD = 0.9;
 const BODY_CHARS = 600;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 function urlPath(url: string): string {
   try {

@@ -5,6 +5,7 @@
  * current request provably addresses the same resource; otherwise it skips.
  */
 import { generalisePath } from "../../jsonschema/validate";
+import { escapeRegExp } from "../../shared/regexp";
 import { response_schema_conformance } from "./conformance";
 import {
   deepEqual,
@@ -119,12 +120,8 @@ export function ensure_resource_availability(ctx: CheckContext): CheckResult {
 function addressesCreated(ctx: CheckContext, creation: StepRecord): boolean {
   const extracted = Object.keys(creation.step.extract ?? {});
   const template = JSON.stringify([ctx.step.request.path, ctx.step.request.pathParams, ctx.step.request.query]);
-  if (extracted.some((name) => new RegExp(`\\{\\{\\s*${escapeRegex(name)}\\s*\\}\\}`).test(template))) return true;
+  if (extracted.some((name) => new RegExp(`\\{\\{\\s*${escapeRegExp(name)}\\s*\\}\\}`).test(template))) return true;
   return pathOf(ctx.request.url) === pathOf(creation.request.url) && creation.request.method === "PUT";
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 // ---------- idempotency ----------
