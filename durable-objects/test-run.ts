@@ -64,6 +64,7 @@ import { triageRun } from "../workers/runs/triage";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 import { confirmAfterOwnWrites } from "../workers/runs/own-writes";
+import { confirmStoppedTarget, REPLAY_BUDGET_MS } from "../workers/runs/stopped-target";
 
 interface StoredInit extends Omit<RunInit, "identities" | "llm" | "auth"> {
   identitiesEnc: string;
@@ -468,7 +469,9 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (after.state !== "tripped" || this.readState()!.status !== "running") return false;
     const skipped = await this.settleOutstanding("skipped", after.reason!);
     this.move("finalizing");
-    await this.conclude("errored", `${after.reason}; ${skipped} cases skipped`);
+    // kept, so that a restart during the replays below still ends the run with this reason (finalize)
+    this.writeMeta("trippedError", `${after.reason}; ${skipped} cases skipped`);
+    await this.finalize();
     return true;
   }
 
@@ -529,6 +532,14 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const init = this.readInit();
     const state = this.readState()!;
     if (state.status !== "finalizing") return;
+    const tripped = this.readMeta<string>("trippedError");
+    if (tripped !== undefined) {
+      // the circuit tripped: the requests in flight when the target stopped are replayed alone if
+      // it answers again, else named as seen; nothing else runs against a dead target
+      await this.confirmStopped(init);
+      await this.conclude("errored", tripped);
+      return;
+    }
     await this.fillMissingResults(init);
     // identities that stopped working (or stop answering their profile now) are named in the report
     const keeper = await this.keeper().catch(() => undefined);
@@ -536,6 +547,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       const input = { runId: init.runId, model: await this.loadModel(init.modelKey), baseUrl: init.baseUrl, timeoutMs: init.limits.timeoutMs, summary: this.readMeta<PreflightSummary>("preflight"), keeper, recheck: error === null && this.readCircuit().state === "closed" };
       await recordIdentitiesAfterRun(this.env, input).catch((err: unknown) => log("warn", "identities not re-checked", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
     }
+    // requests in flight when the target stopped: only those that stop it again alone are reported
+    await this.confirmStopped(init, keeper);
     // findings caused by the run's own destructive requests: re-confirmed, else not reported (with why)
     if (init.allowDestructive && this.readMeta<boolean>("ownWritesChecked") !== true) await this.confirmOwnWrites(init, keeper);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
@@ -578,6 +591,32 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       log("warn", "findings after the run's own destructive requests not re-confirmed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
     }
     this.writeMeta("ownWritesChecked", true);
+  }
+
+  /** runs/stopped-target.ts: the requests in flight when the target stopped answering, replayed alone (once per run). */
+  private async confirmStopped(init: StoredInit, keeper?: IdentityKeeper): Promise<void> {
+    if (this.readMeta<boolean>("stoppedChecked") === true) return;
+    // replays wait for the target to answer again: keep the watchdog alarm from firing meanwhile
+    await this.ctx.storage.setAlarm(Date.now() + REPLAY_BUDGET_MS + 2 * init.limits.timeoutMs);
+    try {
+      const model = await this.loadModel(init.modelKey);
+      const cases = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases);
+      keeper ??= await this.keeper().catch(() => undefined);
+      await confirmStoppedTarget(this.env, {
+        runId: init.runId,
+        orgId: init.orgId,
+        model,
+        baseUrl: init.baseUrl,
+        cases,
+        identities: keeper ? keeper.identities() : await this.identities(init),
+        ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
+        timeoutMs: init.limits.timeoutMs,
+        maxBodyBytes: init.limits.maxBodyBytes,
+      });
+    } catch (err) {
+      log("warn", "requests in flight when the target stopped not replayed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
+    }
+    this.writeMeta("stoppedChecked", true);
   }
 
   /** Never lose a case: one without a result row after every task is done gets an errored row. */

@@ -24,7 +24,11 @@
  * inject("freezeUrl") serves like the target until it gets a /hang/... request: that one's
  * handler awaits its data for a moment, then spins, as a single-threaded server stuck in
  * catastrophic regex backtracking does — from then on nothing is answered (requests in flight,
- * new ones, a GET of the base URL) until the main target's /__thaw.
+ * new ones, a GET of the base URL) until the main target's /__thaw. inject("lockUrl") is a
+ * threaded server whose spin holds a global lock (Python's GIL): a /hang/... request takes the
+ * lock 100 ms after it arrived, for ?spinMs= (default 4000), then answers; while it is held no
+ * answer goes out — of requests in flight since before it (frozen half-way), new ones, or a GET
+ * of the base URL. /__thaw releases it too.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
@@ -42,6 +46,7 @@ declare module "vitest" {
     closedUrl: string;
     phoenixUrl: string;
     freezeUrl: string;
+    lockUrl: string;
     /** the demo API (examples/demo-api): clean, and with only the regression fault items-page-offset-reset; its spec text */
     demoUrl: string;
     demoRegressionUrl: string;
@@ -77,7 +82,7 @@ const arrivals = new Map<string, number[]>();
 
 /** Takes the phoenix server down for `ms`; set by setup(). */
 let phoenixDown: (ms: number) => void = () => undefined;
-/** Makes the freeze server answer again; set by setup(). */
+/** Makes the freeze server answer again and releases the lock server's lock; set by setup(). */
 let thaw: () => void = () => undefined;
 
 function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, number>): void {
@@ -248,7 +253,37 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   freeze.on("connection", (socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
   project.provide("freezeUrl", `http://127.0.0.1:${await listen(freeze)}`);
-  thaw = () => (frozen = false);
+
+  // a threaded server whose spinning request holds a global lock: no answer goes out while it is held
+  let unlock = () => undefined as void;
+  let released: Promise<void> | undefined;
+  const lock = createServer((req, res) => {
+    const end = res.end.bind(res);
+    res.end = ((...args: Parameters<typeof end>) => {
+      if (released) void released.then(() => end(...args));
+      else end(...args);
+      return res;
+    }) as typeof res.end;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith("/hang/")) {
+      handle(req, res, hits);
+      return;
+    }
+    const spinMs = Number(url.searchParams.get("spinMs") ?? 4000);
+    setTimeout(() => {
+      if (!released) {
+        released = new Promise<void>((resolve) => (unlock = resolve)).then(() => void (released = undefined));
+        setTimeout(unlock, spinMs);
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"spun":true}');
+    }, 100);
+  });
+  lock.on("connection", (socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
+  project.provide("lockUrl", `http://127.0.0.1:${await listen(lock)}`);
+  thaw = () => {
+    frozen = false;
+    unlock();
+  };
 
   const demo = await startDemoApi({ port: 0, variant: "clean" });
   const demoRegression = await startDemoApi({ port: 0, variant: "buggy", faults: ["items-page-offset-reset"] });
@@ -260,6 +295,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await Promise.all([demo.close(), demoRegression.close()]);
     for (const socket of sockets) socket.destroy();
-    await Promise.all([server, dead, phoenix, freeze].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([server, dead, phoenix, freeze, lock].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   };
 }

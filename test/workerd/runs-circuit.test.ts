@@ -90,6 +90,67 @@ describe("target circuit breaker", () => {
     const hang = findings.find((f) => f.operation_id === "get_hang")!;
     expect(hang.data).toMatch(/curl .*\/hang\/0/);
     expect(hang.data).toContain("the target stopped answering while it was in flight");
+    // it never answered again (until the thaw): nothing could be replayed, and the findings say so
+    for (const f of findings) expect(f.data).toContain("Not replayed alone (the target did not answer again within 10 s)");
+  });
+
+  /** Three quick answers, then two slow innocent requests on other operations and the spin go out together, then more. */
+  function lockCases(spinMs: number) {
+    const quick = simpleCases(3, "ok").map((c) => ({ ...c, id: `q${c.id}` }));
+    const innocentOk = { ...simpleCases(1, "ok", { delay: "1000" })[0], id: "innocent-ok" };
+    const innocentSlow = { ...simpleCases(1, "slow", { ms: "1000" })[0], id: "innocent-slow" };
+    const spin = { ...simpleCases(1, "hang", { spinMs: String(spinMs) })[0], id: "spin" };
+    const after = simpleCases(6, "ok").map((c) => ({ ...c, id: `z${c.id}` }));
+    return [...quick, innocentOk, innocentSlow, spin, ...after];
+  }
+
+  async function findingsOf(runId: string) {
+    const { results } = await env.DB.prepare(`SELECT "check", operation_id, occurrences, data FROM findings WHERE run_id = ?`).bind(runId).all<{ check: string; operation_id: string; occurrences: number; data: string }>();
+    return results.map((r) => ({ ...r, finding: JSON.parse(r.data) as { message: string; confidence?: number; curl: string; caseId: string } }));
+  }
+
+  it("a spin holding a global lock freezes innocent requests on other operations: replayed alone once it answers again, only the culprit is reported", async () => {
+    await fetch(`${inject("targetUrl")}/__thaw`);
+    const { runId } = await startRunWithCases(lockCases(4000), { timeoutMs: 2000, concurrency: 3, circuitBreaker: 3 }, inject("lockUrl"));
+    const run = await waitForTerminal(runId, 55_000);
+    const findings = await findingsOf(runId);
+    // in the run, all three were in flight when the target stopped: each was named (three operations)
+    const suppressed = (run.config as { suppressed?: { operation: { operationId: string }; caseIds: string[]; reason: string }[] }).suppressed ?? [];
+    expect(suppressed.map((s) => s.operation.operationId).sort()).toEqual(["get_ok", "get_slow"]);
+    for (const s of suppressed) expect(s.reason).toMatch(/was in flight when the target stopped answering, but replayed alone once the target answered again it was answered 200 in \d+ ms: another request stopped the target$/);
+    expect(findings.map((f) => [f.check, f.operation_id, f.occurrences])).toEqual([["max_response_time", "get_hang", 1]]);
+    const hang = findings[0].finding;
+    expect(hang.curl).toMatch(/curl .*\/hang\/0\?spinMs=4000/);
+    expect(hang.message).toContain("Replayed alone once the target answered again, GET /hang/0 stopped it again");
+    expect(hang.confidence).toBeUndefined();
+    const rows = await resultRows(runId);
+    for (const id of ["innocent-ok", "innocent-slow"]) {
+      const row = rows.find((r) => r.case_id === id)!;
+      expect(row.status).toBe("errored");
+      expect(row.reason).toMatch(/^step s1: no answer in 2000 ms while another request had stopped the target \(replayed alone, it was answered 200 in \d+ ms\)$/);
+    }
+    expect(rows.find((r) => r.case_id === "spin")?.status).toBe("failed");
+    expect(run.status).toBe("failed");
+  });
+
+  it("a target that never answers again: every request in flight stays named, all but the earliest with lower confidence, and the findings say why", async () => {
+    await fetch(`${inject("targetUrl")}/__thaw`);
+    const { runId } = await startRunWithCases(lockCases(120_000), { timeoutMs: 2000, concurrency: 3, circuitBreaker: 3 }, inject("lockUrl"));
+    const run = await waitForTerminal(runId, 55_000);
+    await fetch(`${inject("targetUrl")}/__thaw`);
+    expect(run.error).toMatch(/^target unreachable: no response \(timeout\) within 2000 ms /);
+    const findings = await findingsOf(runId);
+    expect(findings.map((f) => f.operation_id).sort()).toEqual(["get_hang", "get_ok", "get_slow"]);
+    const rows = await resultRows(runId);
+    const sentAt = (caseId: string) => Date.parse((JSON.parse(rows.find((r) => r.case_id === caseId)!.exchanges) as { startedAt: string }[])[0].startedAt);
+    const [first, ...rest] = [...findings].sort((a, b) => sentAt(a.finding.caseId) - sentAt(b.finding.caseId));
+    expect(first.finding.confidence).toBeUndefined();
+    expect(first.finding.message).toContain("Not replayed alone (the target did not answer again within 10 s): of the requests in flight when the target stopped, this one was sent first");
+    for (const f of rest) {
+      expect(f.finding.confidence).toBe(0.5);
+      expect(f.finding.message).toContain("Not replayed alone (the target did not answer again within 10 s): this request was in flight when the target stopped, but so was a request sent before it");
+    }
+    expect((run.config as { suppressed?: unknown[] }).suppressed ?? []).toEqual([]);
   });
 
   it("limits.circuitBreaker 0 turns the breaker off: every case is tried", async () => {

@@ -307,17 +307,19 @@ async function droppedConnection(built: BuiltRequest, failure: FailureKind | und
 /**
  * A request that got no answer in time while the probe got none either, sent while the target
  * still answered others (target-watch.ts): the target stopped with it in flight. The repeat-alone
- * confirmation is not possible (the target no longer answers; the circuit breaker takes over), so
- * the finding says what was seen, and how many other requests were in flight with it (each named
- * too: from outside, which of them stopped it cannot be told). A target down from the start, or
- * one that had stopped before the request was sent, names nobody.
+ * confirmation is not possible now (the target no longer answers; the circuit breaker takes over),
+ * so the finding says what was seen, and how many other requests were in flight with it (each
+ * named too: from outside, which of them stopped it cannot be told yet). After the run, once the
+ * target answers again, each is replayed alone and only those that stop it again are reported
+ * (runs/stopped-target.ts). A target down from the start, or one that had stopped before the
+ * request was sent, names nobody.
  */
 function stoppedTarget(built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, env: RunEnv): string | undefined {
   const live = sent.liveness;
   const verdict = "unanswered" in sent ? sent.unanswered : undefined;
   if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || !verdict?.suspect) return undefined;
   const n = verdict.alongside;
-  const alongside = n > 0 ? ` ${n} other request${n === 1 ? " was" : "s were"} in flight with it and got no answer either: the target stopped on one of them (each is named).` : "";
+  const alongside = n > 0 ? ` ${n} other request${n === 1 ? " was" : "s were"} in flight with it and got no answer either: the target stopped on one of them.` : "";
   return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then.${alongside} Denial of service: one such request can stop the whole target for every client`;
 }
 

@@ -67,8 +67,9 @@ export const ReportHeldBackSchema = z.object({
 });
 
 /**
- * A finding not reported: its evidence came after Sentinel's own destructive request in the same
- * run and did not reproduce once that request had taken effect.
+ * A finding not reported, with why: its evidence came after Sentinel's own destructive request in
+ * the same run and did not reproduce once that request had taken effect; or its request was in
+ * flight when the target stopped answering and was answered when replayed alone.
  */
 export const ReportSuppressedSchema = z.object({
   findingId: z.string(),

@@ -15,8 +15,9 @@ import { buildFindings } from "../executor/findings";
 import { runCase } from "../executor/run-case";
 import type { FetchLike } from "../executor/http-client";
 import { operationKey, selectOperations, type OperationSelection } from "../orchestrator/operation-filter";
-import { deleteFindings, listFindings, replaceFinding, type FindingRow } from "../storage/findings-repo";
+import { deleteFindings, listFindings } from "../storage/findings-repo";
 import { markNotJudged, resultsOfCases } from "../storage/results-repo";
+import { correctEvidence } from "./finding-evidence";
 import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
 import { escapeRegExp } from "../shared/regexp";
@@ -183,7 +184,8 @@ export async function confirmAfterOwnWrites(env: Env, input: ConfirmInput): Prom
     if (held || row.occurrences > from.length) {
       // it stands: the occurrences that did not reproduce leave it, and its example is one that holds
       const fresh = held?.rerun.find((f) => f.id === row.id);
-      await correctEvidence(env, input, row, from, fresh, new Set(verdicts.map((v) => v.caseId)), byId);
+      const note = "reproduced after the run, once Sentinel's own destructive requests had taken effect";
+      await correctEvidence(env, { runId: input.runId, model: input.model, cases: byId }, row, from, fresh ? { finding: fresh, rerun: new Set(verdicts.map((v) => v.caseId)), note } : undefined);
       continue;
     }
     const v = from[0];
@@ -208,40 +210,4 @@ export async function confirmAfterOwnWrites(env: Env, input: ConfirmInput): Prom
   if (suppressed.length > 0) await recordSuppressed(env.DB, input.runId, suppressed);
   if (unjudged.length > 0) log("info", "failures caused by the run's own destructive requests not reported", { runId: input.runId, findings: suppressed.length, cases: unjudged.length });
   return suppressed;
-}
-
-/**
- * A finding that stands on other evidence loses the occurrences that did not reproduce: fewer
- * occurrences and trigger counts, and when its example came from one of them, the example of a
- * case that does hold it up (its stored result, as the executor recorded it).
- */
-async function correctEvidence(env: Env, input: ConfirmInput, row: FindingRow, gone: readonly Verdict[], fresh: Finding | undefined, suspects: ReadonlySet<string>, cases: ReadonlyMap<string, TestCase>): Promise<void> {
-  const goneIds = new Set(gone.map((v) => v.caseId));
-  const data: Finding = { ...row.data, triggers: [...(row.data.triggers ?? [])] };
-  for (const v of gone) {
-    const key = v.findings.find((f) => f.id === row.id)?.triggers?.[0]?.key;
-    const at = data.triggers!.findIndex((t) => t.key === key);
-    if (at < 0) continue;
-    const trigger = { ...data.triggers![at], count: data.triggers![at].count - 1 };
-    if (trigger.count <= 0 || goneIds.has(trigger.caseId)) data.triggers!.splice(at, 1);
-    else data.triggers![at] = trigger;
-  }
-  const example = (from: Finding, note?: string) => {
-    Object.assign(data, { caseId: from.caseId, agent: from.agent, message: note ? `${from.message} (${note})` : from.message, request: from.request, response: from.response, curl: from.curl, steps: from.steps, kind: from.kind });
-    if (from.steps === undefined) delete data.steps;
-    if (from.response === undefined) delete data.response;
-  };
-  // its example came after an own destructive request: the re-run's answer is the one to show
-  if (fresh && suspects.has(data.caseId)) example(fresh, "reproduced after the run, once Sentinel's own destructive requests had taken effect");
-  else if (goneIds.has(data.caseId)) {
-    const holders = data.triggers!.map((t) => t.caseId).filter((id) => !goneIds.has(id));
-    for (const result of await resultsOfCases(env.DB, input.runId, holders)) {
-      const testCase = cases.get(result.caseId);
-      const holder = testCase ? buildFindings(result, testCase, input.model).find((f) => f.id === row.id) : undefined;
-      if (!holder) continue;
-      example(holder);
-      break;
-    }
-  }
-  await replaceFinding(env.DB, input.runId, row.id, data, Math.max(1, row.occurrences - gone.length));
 }

@@ -293,13 +293,31 @@ export async function resultsOfCases(db: D1Database, runId: string, caseIds: rea
   return out;
 }
 
-/** Cases whose failure turned out not to be the target's: recorded as skipped (not judged), with why. */
-export async function markNotJudged(db: D1Database, runId: string, caseIds: readonly string[], reason: string): Promise<void> {
+/**
+ * Cases whose failure turned out not to be the target's, recorded with why: skipped (not judged),
+ * or errored when a request of theirs really got no answer (another request had stopped the target).
+ */
+export async function markNotJudged(db: D1Database, runId: string, caseIds: readonly string[], reason: string, status: "skipped" | "errored" = "skipped"): Promise<void> {
   for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
     const chunk = caseIds.slice(i, i + IN_CHUNK);
     await db
-      .prepare(`UPDATE results SET status = 'skipped', reason = ? WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
-      .bind(reason, runId, ...chunk)
+      .prepare(`UPDATE results SET status = ?, reason = ? WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .bind(status, reason, runId, ...chunk)
       .run();
   }
+}
+
+/**
+ * Failed cases of a run with a failed check of `signature` (e.g. "liveness"): a LIKE on the stored
+ * checks narrows them, the caller reads the checks to be sure.
+ */
+export async function failedWithSignature(db: D1Database, runId: string, signature: string): Promise<CaseResult[]> {
+  const { results } = await db
+    .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND status = 'failed' AND checks LIKE ?`)
+    .bind(runId, `%"signature":${JSON.stringify(signature)}%`)
+    .all<Record<string, unknown>>();
+  return results.map((row) => {
+    const core = resultCore(row);
+    return { ...core, reason: core.reason ?? undefined, durationMs: row.duration_ms as number };
+  });
 }

@@ -27,7 +27,7 @@ export interface RunConfig {
   authBurst?: boolean;
   /** destructive operations the run did not test, and why (written once planning is done) */
   heldBack?: HeldBackOperation[];
-  /** findings not reported because the run's own destructive requests caused them (written at finalize) */
+  /** findings not reported, with why: the run's own destructive requests caused them, or another request stopped the target (written at finalize) */
   suppressed?: SuppressedFinding[];
 }
 
@@ -71,9 +71,16 @@ export async function recordHeldBack(db: D1Database, runId: string, heldBack: re
   await db.prepare(`UPDATE runs SET config = json_set(config, '$.heldBack', json(?)) WHERE id = ?`).bind(JSON.stringify(heldBack), runId).run();
 }
 
-/** Findings the run did not report because its own destructive requests caused them (runs/own-writes.ts). */
+/**
+ * Findings the run did not report, with why (runs/own-writes.ts, runs/stopped-target.ts): added to
+ * those already recorded; one entry per finding, the later pass's word wins.
+ */
 export async function recordSuppressed(db: D1Database, runId: string, suppressed: readonly SuppressedFinding[]): Promise<void> {
-  await db.prepare(`UPDATE runs SET config = json_set(config, '$.suppressed', json(?)) WHERE id = ?`).bind(JSON.stringify(suppressed), runId).run();
+  const row = await db.prepare(`SELECT json_extract(config, '$.suppressed') AS suppressed FROM runs WHERE id = ?`).bind(runId).first<{ suppressed: string | null }>();
+  const before = row?.suppressed ? (JSON.parse(row.suppressed) as SuppressedFinding[]) : [];
+  const ids = new Set(suppressed.map((s) => s.findingId));
+  const all = [...before.filter((s) => !ids.has(s.findingId)), ...suppressed];
+  await db.prepare(`UPDATE runs SET config = json_set(config, '$.suppressed', json(?)) WHERE id = ?`).bind(JSON.stringify(all), runId).run();
 }
 
 /** The run's coverage report (computed once when it is finalized), kept in runs.config beside the run's settings. */
