@@ -126,4 +126,12 @@ describe("inferInvariants", () => {
     expect(JSON.stringify(o)).not.toMatch(/s3cr3t|api_key|password|"token"/);
     expect(o.params).toEqual({ "body.name": "n" });
   });
+
+  it("observations name members whose keys hold / or ~ by RFC 6901 pointers", () => {
+    const o = observe({ operationId: "get", query: {}, pathParams: {}, requestBody: { "a/b": 1, "m~n": { "c/d": 2 } }, body: { "x/y": { "p~q": 3 }, "l/s": [{ "k~/": 4 }] }, secrets: [] })!;
+    expect(o.params).toEqual({ "body.a~1b": 1, "body.m~0n/c~1d": 2 });
+    expect(o.scalars).toEqual({ "/x~1y/p~0q": 3 });
+    expect(o.arrays).toEqual({ "/l~1s": 1 });
+    expect(o.items).toEqual({ "/l~1s": { "/k~0~1": [4] } });
+  });
 });

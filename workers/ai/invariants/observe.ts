@@ -4,6 +4,7 @@
  * of list items). Small enough to store per exchange; no header, no credential-named parameter,
  * no value equal to a known secret.
  */
+import { escapeSegment } from "../../jsonschema/pointer";
 
 export type Scalar = string | number | boolean | null;
 
@@ -38,7 +39,6 @@ const MAX_STRING = 120;
 const SENSITIVE = /(pass(word)?|secret|token|api[-_]?key|auth|session|cookie|credential|signature|private)/i;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 function scalar(value: unknown, secrets: readonly string[]): Scalar | undefined {
   if (value === null || typeof value === "boolean") return value;
@@ -58,7 +58,7 @@ function walk(value: unknown, pointer: string, depth: number, out: Observation, 
       for (const [key, field] of Object.entries(item)) {
         const s = scalar(field, secrets);
         if (s === undefined || SENSITIVE.test(key)) continue;
-        (fields[`/${escape(key)}`] ??= []).push(s);
+        (fields[`/${escapeSegment(key)}`] ??= []).push(s);
       }
     }
     if (Object.keys(fields).length > 0) out.items[pointer] = fields;
@@ -67,7 +67,7 @@ function walk(value: unknown, pointer: string, depth: number, out: Observation, 
   if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return;
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
     if (SENSITIVE.test(key)) continue;
-    const at = `${pointer}/${escape(key)}`;
+    const at = `${pointer}/${escapeSegment(key)}`;
     const s = scalar(field, secrets);
     if (s !== undefined) out.scalars[at] = s;
     else walk(field, at, depth + 1, out, secrets);
@@ -92,8 +92,8 @@ export function observe(input: ObserveInput): Observation | undefined {
     // wrapper object ({"user": {"email": …}}) "body.user/email"
     for (const [name, value] of Object.entries(input.requestBody)) {
       if (SENSITIVE.test(name)) continue;
-      if (!isRecord(value)) addParams(out.params, "body", { [escape(name)]: value }, input.secrets);
-      else for (const [inner, v] of Object.entries(value)) if (!SENSITIVE.test(inner) && !isRecord(v)) addParams(out.params, "body", { [`${escape(name)}/${escape(inner)}`]: v }, input.secrets);
+      if (!isRecord(value)) addParams(out.params, "body", { [escapeSegment(name)]: value }, input.secrets);
+      else for (const [inner, v] of Object.entries(value)) if (!SENSITIVE.test(inner) && !isRecord(v)) addParams(out.params, "body", { [`${escapeSegment(name)}/${escapeSegment(inner)}`]: v }, input.secrets);
     }
   }
   walk(input.body, "", 0, out, input.secrets);
