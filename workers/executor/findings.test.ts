@@ -36,6 +36,14 @@ describe("findings", () => {
   it("hashes stably with FNV-1a 64", () => {
     expect(fnv1a64("")).toBe("cbf29ce484222325");
     expect(fnv1a64("a")).toBe("af63dc4c8601ec8c");
+    expect(fnv1a64("foobar")).toBe("85944171f73967e8");
+    // the same hash as the textbook BigInt form, byte for byte (UTF-8, long inputs)
+    const reference = (text: string) => {
+      let hash = 0xcbf29ce484222325n;
+      for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return hash.toString(16).padStart(16, "0");
+    };
+    for (const text of ["\u00e9t\u00e9 \u{1F600}", JSON.stringify({ op: "x", body: { a: [1, 2, "\u00ff"] } }), "z".repeat(5000), "\u0000\uffff"]) expect(fnv1a64(text)).toBe(reference(text));
     expect(findingId("createPet", "not_a_server_error", "status:500")).toBe(findingId("createPet", "not_a_server_error", "status:500"));
     expect(findingId("createPet", "not_a_server_error", "status:500")).not.toBe(findingId("createPet", "not_a_server_error", "status:502"));
   });

@@ -87,18 +87,30 @@ function chainSteps(result: CaseResult, testCase: TestCase, findingStepId: strin
   return steps;
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK = 0xffffffffffffffffn;
+const UTF8 = new TextEncoder();
 
-/** 64-bit FNV-1a over the UTF-8 bytes, as 16 hex digits. */
+/**
+ * 64-bit FNV-1a over the UTF-8 bytes, as 16 hex digits. Computed in four 16-bit limbs (the
+ * prime is 2^40 + 0x1b3), not with BigInt: it hashes every observation and finding of a run.
+ */
 export function fnv1a64(text: string): string {
-  let hash = FNV_OFFSET;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * FNV_PRIME) & MASK;
+  // offset basis 0xcbf29ce484222325, lowest limb first
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (const byte of UTF8.encode(text)) {
+    h0 ^= byte;
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
+    h3 = (h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16)) & 0xffff;
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
   }
-  return hash.toString(16).padStart(16, "0");
+  const hex = (limb: number) => limb.toString(16).padStart(4, "0");
+  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
 }
 
 export function findingId(operationId: string, check: CheckName | string, signature: string): string {
@@ -172,7 +184,7 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
     }
     if (testCase.steps.length > 1) finding.steps = chainSteps(result, testCase, outcome.stepId, options.maxStepBodyChars ?? 2048);
     finding.kind = testCase.kind;
-    finding.triggers = [findingTrigger(result, testCase, step, exchange)];
+    finding.triggers = [findingTrigger(result, testCase, step, exchange, finding.curl)];
     findings.push(finding);
   }
   return findings;
@@ -207,8 +219,11 @@ function pathAndQuery(url: string): string {
   }
 }
 
-/** The trigger of one failing step: what distinguishes it from other ways to the same finding, with a curl. */
-export function findingTrigger(result: CaseResult, testCase: TestCase, step: Step, exchange: Exchange): FindingTrigger {
+/**
+ * The trigger of one failing step: what distinguishes it from other ways to the same finding, with
+ * a curl (`curl`: the exchange's own, when the caller has it already).
+ */
+export function findingTrigger(result: CaseResult, testCase: TestCase, step: Step, exchange: Exchange, curl?: string): FindingTrigger {
   const parameter = triggerParameter(testCase, step);
   const body = exchange.request.body;
   const bodyCut = body !== undefined && body.length > TRIGGER_BODY_CHARS;
@@ -222,7 +237,7 @@ export function findingTrigger(result: CaseResult, testCase: TestCase, step: Ste
     kind: testCase.kind,
     caseId: result.caseId,
     title: testCase.title,
-    curl: toCurl(request),
+    curl: bodyCut || curl === undefined ? toCurl(request) : curl,
     count: 1,
   };
   if (parameter) trigger.parameter = parameter;

@@ -34,26 +34,61 @@ export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BO
   return { exchanges: out, cut };
 }
 
-function resultInsert(db: D1Database, orgId: string, runId: string, result: CaseResult, bodiesKey: string | null): D1PreparedStatement {
-  const { exchanges } = truncateExchanges(result.exchanges);
-  return db
-    .prepare(
-      `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, case_id) DO NOTHING`,
-    )
-    .bind(
-      runId,
-      result.caseId,
-      orgId,
-      result.agent,
-      result.operationId,
-      result.status,
-      result.reason ?? null,
-      JSON.stringify(result.checks),
-      JSON.stringify(exchanges),
-      bodiesKey,
-      Math.max(0, Math.round(result.durationMs)),
+const RESULT_COLUMNS = 11;
+/** Result rows per INSERT: D1 binds at most 100 parameters per statement. */
+const RESULT_ROWS_PER_INSERT = Math.floor(100 / RESULT_COLUMNS);
+
+interface ResultRowInput {
+  orgId: string;
+  runId: string;
+  result: CaseResult;
+  bodiesKey: string | null;
+}
+
+/**
+ * INSERTs of several result rows each (first writer wins); each statement returns the case ids
+ * it wrote. Fewer statements per D1 batch than one per case: each costs a prepare, a result and
+ * its meta on both sides of the D1 binding.
+ */
+function resultInserts(db: D1Database, rows: readonly ResultRowInput[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + RESULT_ROWS_PER_INSERT);
+    const values: unknown[] = [];
+    for (const { orgId, runId, result, bodiesKey } of chunk) {
+      const { exchanges } = truncateExchanges(result.exchanges);
+      values.push(
+        runId,
+        result.caseId,
+        orgId,
+        result.agent,
+        result.operationId,
+        result.status,
+        result.reason ?? null,
+        JSON.stringify(result.checks),
+        JSON.stringify(exchanges),
+        bodiesKey,
+        Math.max(0, Math.round(result.durationMs)),
+      );
+    }
+    const placeholders = chunk.map(() => `(${Array<string>(RESULT_COLUMNS).fill("?").join(", ")})`).join(", ");
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
+           VALUES ${placeholders} ON CONFLICT (run_id, case_id) DO NOTHING RETURNING case_id`,
+        )
+        .bind(...values),
     );
+  }
+  return statements;
+}
+
+/** The case ids the result INSERTs of a batch wrote (their RETURNING rows). */
+function writtenCaseIds(results: readonly D1Result[]): Set<string> {
+  const written = new Set<string>();
+  for (const result of results) for (const row of (result.results ?? []) as { case_id: string }[]) written.add(row.case_id);
+  return written;
 }
 
 /** Write one case's result and findings in one D1 batch; whether this call wrote it. */
@@ -71,22 +106,23 @@ export interface CaseOutcome {
 
 /**
  * Write several cases' results and findings in one D1 batch (one round trip per queue message
- * instead of one per case). Per case the findings come before the result row, so each finding
- * upsert still sees whether its case is new. `also`: idempotent statements of the same task
- * (its observations) that ride in the same batch. Returns, per case, whether this call wrote it.
+ * instead of one per case). The findings come before the result rows, so each finding upsert
+ * still sees whether its case is new (a batch is one transaction; its cases are distinct).
+ * `also`: idempotent statements of the same task (its observations) that ride in the same batch.
+ * Returns, per case, whether this call wrote it.
  */
 export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[], also: readonly D1PreparedStatement[] = []): Promise<boolean[]> {
   if (outcomes.length === 0 && also.length === 0) return [];
   const statements: D1PreparedStatement[] = [];
-  const resultIndexes: number[] = [];
-  for (const { orgId, runId, result, findings, bodiesKey } of outcomes) {
+  for (const { orgId, runId, result, findings } of outcomes) {
     for (const finding of findings) statements.push(findingUpsertIfCaseNew(db, orgId, runId, result.caseId, finding));
-    resultIndexes.push(statements.length);
-    statements.push(resultInsert(db, orgId, runId, result, bodiesKey));
   }
-  statements.push(...also);
-  const written = await db.batch(statements);
-  return resultIndexes.map((i) => (written[i].meta.changes ?? 0) > 0);
+  const first = statements.length;
+  const inserts = resultInserts(db, outcomes);
+  statements.push(...inserts, ...also);
+  const results = await db.batch(statements);
+  const written = writtenCaseIds(results.slice(first, first + inserts.length));
+  return outcomes.map(({ result }) => written.has(result.caseId));
 }
 
 export interface CaseStub {
@@ -106,11 +142,8 @@ export async function writeUnrunResults(
 ): Promise<number> {
   let written = 0;
   for (let i = 0; i < cases.length; i += 50) {
-    const statements = cases.slice(i, i + 50).map((c) =>
-      resultInsert(db, orgId, runId, { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 }, null),
-    );
-    const outcomes = await db.batch(statements);
-    written += outcomes.reduce((n, o) => n + (o.meta.changes ?? 0), 0);
+    const rows = cases.slice(i, i + 50).map((c) => ({ orgId, runId, bodiesKey: null, result: { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 } }));
+    written += writtenCaseIds(await db.batch(resultInserts(db, rows))).size;
   }
   return written;
 }

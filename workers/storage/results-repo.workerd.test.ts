@@ -1,0 +1,41 @@
+/**
+ * Results are written several rows per INSERT: each case is still written once (first writer
+ * wins), and the caller learns exactly which cases this call wrote — across statement chunks.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../model";
+import { countResults, resultsOfCases, writeCaseOutcomes, writeUnrunResults } from "./results-repo";
+
+const RUN = "run_results_repo_test";
+
+function outcome(caseId: string, status: CaseResult["status"] = "passed") {
+  const result: CaseResult = {
+    caseId,
+    agent: "functional-positive",
+    operationId: "listX",
+    status,
+    exchanges: [{ stepId: "s1", request: { method: "GET", url: "http://t/x", headers: {} }, response: { status: 200, headers: {}, body: `{"id":"${caseId}"}`, bodySize: 12, durationMs: 1 } }],
+    checks: [{ check: "not_a_server_error", stepId: "s1", status: "passed" }],
+    durationMs: 2.4,
+  };
+  return { orgId: "org_default", runId: RUN, result, findings: [], bodiesKey: null };
+}
+
+describe("results in D1", () => {
+  it("writes each case once and says which ones this call wrote", async () => {
+    const first = Array.from({ length: 20 }, (_, i) => outcome(`c${String(i).padStart(2, "0")}`));
+    expect(await writeCaseOutcomes(env.DB, first)).toEqual(first.map(() => true));
+    // a redelivery of some cases among new ones: only the new ones are written
+    const again = [outcome("c03", "failed"), outcome("n1"), outcome("c15", "failed"), outcome("n2"), ...Array.from({ length: 9 }, (_, i) => outcome(`m${i}`))];
+    expect(await writeCaseOutcomes(env.DB, again)).toEqual([false, true, false, true, ...Array<boolean>(9).fill(true)]);
+    const counts = await countResults(env.DB, RUN);
+    expect(counts).toMatchObject({ cases: 31, passed: 31, failed: 0, requests: 31 });
+    const [stored] = await resultsOfCases(env.DB, RUN, ["c15"]);
+    expect(stored).toMatchObject({ caseId: "c15", status: "passed", durationMs: 2, checks: [{ check: "not_a_server_error", status: "passed" }] });
+    expect(stored.exchanges[0].response?.body).toBe('{"id":"c15"}');
+    // cases never run: only those without a row are recorded, and counted
+    expect(await writeUnrunResults(env.DB, "org_default", RUN, [{ id: "c01", agent: "a", operationId: "o" }, { id: "u1", agent: "a", operationId: "o" }], "skipped", "deadline")).toBe(1);
+    expect(await countResults(env.DB, RUN)).toMatchObject({ cases: 32, skipped: 1 });
+  });
+});
