@@ -7,6 +7,8 @@ export default defineConfig({
     name: "checks",
     environment: "node",
     isolate: false,
+    // static mutants need their module evaluated again (see the file)
+    setupFiles: ["./test/mutation-setup.ts"],
     include: ["workers/executor/checks/**/*.test.ts"],
     exclude: ["**/*.workerd.test.ts", "**/*.corpus.test.ts", "**/node_modules/**"],
   },
