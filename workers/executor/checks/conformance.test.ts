@@ -70,6 +70,22 @@ describe("response_schema_conformance", () => {
   it("passes valid bodies: writeOnly required ignored, url format not enforced, null allowed", () => {
     expect(response_schema_conformance(ctx({ status: 200, body: [pet] })).status).toBe("passed");
   });
+  it("reads a response documented as a stream as one JSON text per line, an empty stream included", () => {
+    const streamed = (body: string, description = "A successful response.(streaming responses)") => {
+      const c = ctx({ status: 200, headers: { "content-type": "application/json" }, body });
+      c.operation = { ...c.operation!, responses: [{ status: "200", description, content: [{ contentType: "application/json", schema: { $ref: "#/components/schemas/Error" } }], headers: [], links: [] }] };
+      return c;
+    };
+    expect(response_schema_conformance(streamed('{"message":"a"}\n{"message":"b"}\n')).status).toBe("passed");
+    expect(response_schema_conformance(streamed("")).status).toBe("passed");
+    const bad = response_schema_conformance(streamed('{"message":"a"}\n{"msg":"b"}\n'));
+    expect(bad).toMatchObject({ status: "failed", signature: "required:/" });
+    expect(bad.message).toContain("stream message 2");
+    expect(response_schema_conformance(streamed('{"message":"a"}\n{oops')).status).toBe("failed");
+    // not documented as a stream: two JSON texts are no JSON body, and an empty body is none either
+    expect(response_schema_conformance(streamed('{"message":"a"}\n{"message":"b"}', "OK")).signature).toBe("json:invalid");
+    expect(response_schema_conformance(streamed("", "the stream object")).signature).toBe("json:empty");
+  });
   it("validates the range response and skips non-JSON and truncated bodies", () => {
     expect(response_schema_conformance(ctx({ status: 404, body: { message: "no" } })).status).toBe("passed");
     expect(response_schema_conformance(ctx({ status: 404, body: { msg: "no" } })).status).toBe("failed");

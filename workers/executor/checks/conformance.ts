@@ -116,6 +116,10 @@ export function response_schema_conformance(ctx: CheckContext): CheckResult {
   if (received && parseMediaType(received) && !isJsonMediaType(received)) return skip(`response is ${received}, not JSON`);
   if (NO_BODY_STATUSES.has(ctx.response.status) || ctx.request.method === "HEAD") return skip("the response has no body");
   if (ctx.response.bodyTruncated) return skip(`body truncated at ${ctx.response.bodySize} bytes: cannot validate`);
+  if (documentedAsStream(spec.description)) {
+    const messages = jsonSequence(ctx.response.body);
+    if (messages) return streamVerdict(ctx, schema, spec.status, messages);
+  }
   const parsed = responseJson(ctx.response);
   if (!parsed.ok) {
     const what = parsed.error === "empty body" ? "an empty body" : `a body that is not JSON (${truncate(parsed.error, 80)})`;
@@ -128,6 +132,41 @@ export function response_schema_conformance(ctx: CheckContext): CheckResult {
   const where = first.instancePath || "/";
   const more = rest.length > 0 ? ` (+${rest.length} more)` : "";
   return fail(`${label(ctx)} ${ctx.response.status} body violates the schema at ${where}: ${first.message}${more}`, `${first.keyword}:${generalisePath(first.instancePath) || "/"}`);
+}
+
+/**
+ * A response its spec documents as a stream ("(streaming responses)", as grpc-gateway's generator
+ * writes for a server-streaming RPC) is a sequence of JSON texts, one per line, each meeting the
+ * schema; a stream that ended before its first message is an empty body.
+ */
+function documentedAsStream(description: string | undefined): boolean {
+  return description !== undefined && /\bstream(ing|ed)? (responses?|results?|messages?)\b/i.test(description);
+}
+
+/** The JSON texts of a newline-delimited sequence, or undefined when a line is not JSON. */
+function jsonSequence(body: string): unknown[] | undefined {
+  const out: unknown[] = [];
+  for (const line of body.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+function streamVerdict(ctx: CheckContext, schema: JsonSchema, status: string, messages: unknown[]): CheckResult {
+  if (messages.length === 0) return pass(`an empty stream (no message) for ${status}, documented as streaming`);
+  for (const [i, message] of messages.entries()) {
+    const verdict = validateSchema(ctx.model, schema, message, "response");
+    if (verdict.valid === "unknown") return skip(`schema cannot be evaluated: ${verdict.reason}`);
+    if (verdict.valid) continue;
+    const first = verdict.violations[0];
+    return fail(`${label(ctx)} ${ctx.response.status} stream message ${i + 1} violates the schema at ${first.instancePath || "/"}: ${first.message}`, `${first.keyword}:${generalisePath(first.instancePath) || "/"}`);
+  }
+  return pass(`each of the ${messages.length} stream messages matches the schema documented for ${status}`);
 }
 
 export function response_headers_conformance(ctx: CheckContext): CheckResult {

@@ -104,6 +104,53 @@ describe("negative_data_rejection", () => {
   });
 });
 
+/** The protobuf JSON mapping as grpc-gateway publishes it: int64 as text, every field optional, a required body. */
+const protobufModel: ApiModel = {
+  sourceVersion: "2.0",
+  title: "leases",
+  version: "1",
+  servers: [],
+  securitySchemes: {},
+  schemas: {
+    GrantRequest: { type: "object", properties: { TTL: { type: "string", format: "int64" }, ID: { type: "string", format: "int64" } } },
+    PutRequest: { type: "object", required: ["key"], properties: { key: { type: "string", format: "byte" }, lease: { type: "string", format: "int64" }, labels: { type: "array", items: { type: "string" } } } },
+  },
+  operations: [
+    op({ operationId: "grant", method: "post", path: "/lease/grant", security: [], requestBody: { required: true, content: json({ $ref: "#/components/schemas/GrantRequest" }) }, responses: [{ status: "200", content: json({ type: "object" }), headers: [], links: [] }] }),
+    op({ operationId: "put", method: "post", path: "/kv/put", security: [], requestBody: { required: true, content: json({ $ref: "#/components/schemas/PutRequest" }) }, responses: [{ status: "200", content: json({ type: "object" }), headers: [], links: [] }] }),
+  ],
+};
+
+describe("negative_data_rejection on numbers written as text and on null", () => {
+  it("sends a number written as text as digits, and never a number as its wrong type", async () => {
+    const cases = await functionalNegative.generate({ model: protobufModel, seed: 3, config });
+    const bodies = cases.map((c) => last(c).request.body?.value).filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null && !Array.isArray(b));
+    const ttls = bodies.map((b) => b.TTL).filter((v) => v !== undefined);
+    expect(ttls.length).toBeGreaterThan(0);
+    const typeCases = cases.filter((c) => c.tags?.includes("type") && c.title.includes("/TTL"));
+    expect(typeCases.map((c) => (last(c).request.body?.value as Record<string, unknown>).TTL)).toEqual([true]);
+    const positive = await functionalPositive.generate({ model: protobufModel, seed: 3, config });
+    const sent = positive.flatMap((c) => c.steps.map((s) => s.request.body?.value)).filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null);
+    const numbers = sent.flatMap((b) => [b.TTL, b.ID, b.lease]).filter((v) => v !== undefined);
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const n of numbers) expect(n).toMatch(/^\d+$/);
+  });
+
+  it("judges null only where leaving the member out would be invalid", async () => {
+    const cases = await functionalNegative.generate({ model: protobufModel, seed: 3, config });
+    const judged = (c: TestCase) => checksOf(last(c), "negative_data_rejection").length > 0;
+    const nulls = cases.filter((c) => c.tags?.includes("null"));
+    const verdict = (operationId: string, where: string) => nulls.filter((c) => c.operationId === operationId && c.title.endsWith(where)).map(judged);
+    // optional member, or a body whose empty form is valid: null reads as "not given" (weak, still sent)
+    expect(verdict("grant", "null where not nullable")).toEqual([false]);
+    expect(verdict("put", "null where not nullable at /lease")).toEqual([false]);
+    // a required member, or a body that needs one: still judged
+    expect(verdict("put", "null where not nullable at /key")).toEqual([true]);
+    expect(verdict("put", "null where not nullable")).toEqual([true]);
+    for (const c of nulls.filter((n) => !judged(n))) expect(checksOf(last(c), "not_a_server_error")).toHaveLength(1);
+  });
+});
+
 describe("mass assignment", () => {
   it("probes a write read back on its own path (PATCH /me + GET /me), from the write itself", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });

@@ -10,6 +10,8 @@
  *    `limit=101` served as 100);
  *  - undeclared properties in a closed body schema (ignored by lenient deserialisers);
  *  - a missing required body when `{}` would be a valid one (read as an empty object);
+ *  - `null` where leaving the member out (or an empty body) is valid: Go's encoding/json, protobuf's
+ *    JSON mapping and JSON merge patch read null as "not given", so the request means a valid one;
  *  - JSON sent as text/plain (parsed regardless of the label).
  * Also: missing required parts, malformed JSON, missing required headers, one undeclared
  * method per path, and reads of an id that was never created.
@@ -83,6 +85,21 @@ function alone(env: AgentEnv, schema: unknown, m: Mutation): unknown {
   const trimmed = Object.fromEntries(Object.entries(m.value).filter(([k]) => required.has(k) || k === key));
   // still invalid (or a weak mutation the validator cannot see), else keep it as generated
   return m.weak || env.validator.check(trimmed, schema as never) === "invalid" ? trimmed : m.value;
+}
+
+/**
+ * Whether a `null` mutation means a valid request once null is read as "not given": the member
+ * left out of its object is valid, or (at the root) an empty object or list is a valid body.
+ */
+function nullReadsAsAbsent(env: AgentEnv, schema: JsonSchema, sent: unknown, pointer: string): boolean {
+  if (pointer === "") return ([{}, []] as unknown[]).some((empty) => env.validator.check(empty, schema) === "valid");
+  const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const without = copy(sent);
+  let node: unknown = without;
+  for (const token of tokens.slice(0, -1)) node = isObject(node) ? node[token] : undefined;
+  if (!isObject(node)) return false; // an item of a list has no "left out"
+  delete node[tokens[tokens.length - 1]];
+  return env.validator.check(without, schema) === "valid";
 }
 
 function addedProperty(before: unknown, after: unknown): string | undefined {
@@ -179,7 +196,7 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
     const emptyForm = form && isObject(sent) && Object.keys(sent).length === 0 && !bodyRequired;
     const request = copy(base.request);
     request.body = { contentType: request.body!.contentType, value: sent };
-    const weak = m.weak || m.kind === "additional" || emptyForm;
+    const weak = m.weak || m.kind === "additional" || emptyForm || (m.kind === "null" && nullReadsAsAbsent(env, body.schema, sent, m.path));
     // an undeclared property may be ignored (no bug), but not stored: judged by its echo
     const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(base.request.body.value, m.path), valueAt(m.value, m.path)) : undefined;
     // a format a server may tolerate, but not store: judged by whether the response returns it

@@ -11,7 +11,7 @@
  * one is given); format violations are `weak` because many servers do not enforce formats.
  */
 import type { JsonSchema } from "../../model";
-import { formatValue, invalidFormatValue, valueForName } from "./formats";
+import { formatValue, invalidFormatValue, isNumericStringFormat, valueForName } from "./formats";
 import type { Rng } from "./random";
 import { compilePattern, generateFromPattern } from "./regex-gen";
 import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
@@ -499,7 +499,10 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
         ["object", { sentinel: 1 }],
         ["array", ["sentinel"]],
       ];
-      const wrong = candidates.find(([t]) => !types.includes(t) && !(t === "integer" && types.includes("number")));
+      // a number is the same value as the text of a number (int64 as a string, the protobuf JSON
+      // mapping, accepts both), so it is no wrong type there: the next candidate is
+      const numericText = types.includes("string") && isNumericStringFormat(s.format);
+      const wrong = candidates.find(([t]) => !types.includes(t) && !(t === "integer" && (types.includes("number") || numericText)));
       if (wrong) push(wrong[1], "type", `wrong type (${wrong[0]})`);
       if (types.includes("integer") && !types.includes("number")) push(1.5, "type", "fraction for an integer");
       if (!types.includes("null") && !(Array.isArray(s.enum) && s.enum.includes(null))) push(null, "null", "null where not nullable");

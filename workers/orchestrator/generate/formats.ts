@@ -28,8 +28,21 @@ function base64(text: string): string {
   return btoa(text);
 }
 
+/**
+ * Formats that make a string the text of a number: protobuf's JSON mapping (grpc-gateway, Google
+ * APIs) writes 64-bit integers as `type: string, format: int64` so that JavaScript keeps them exact,
+ * and decimals travel as strings for the same reason.
+ */
+const NUMERIC_STRING_FORMATS = new Set(["int32", "int64", "uint32", "uint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "sint32", "sint64", "integer", "long", "double", "float", "decimal", "number"]);
+
+/** Whether a string of this format holds a number written as text. */
+export function isNumericStringFormat(format: unknown): boolean {
+  return typeof format === "string" && NUMERIC_STRING_FORMATS.has(format.toLowerCase());
+}
+
 /** A valid value for a string format, or undefined for formats we do not know. */
 export function formatValue(format: string, rng: Rng): string | undefined {
+  if (isNumericStringFormat(format)) return String(rng.int(1, 99999));
   switch (format.toLowerCase()) {
     case "email":
     case "idn-email":
@@ -87,6 +100,7 @@ export function formatValue(format: string, rng: Rng): string | undefined {
 
 /** A value that violates the format, for negative tests (always `weak`: servers often do not check). */
 export function invalidFormatValue(format: string): string | undefined {
+  if (isNumericStringFormat(format)) return "sentinel-nan";
   switch (format.toLowerCase()) {
     case "email":
       return "not-an-email";
