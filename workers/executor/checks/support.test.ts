@@ -281,3 +281,35 @@ describe("how much of a listing was answered", () => {
     expect(stepRecord(context, undefined)).toBeUndefined();
   });
 });
+
+describe("edges the mutants found", () => {
+  it("status keys, default keys and JSON media types", () => {
+    expect(statusKeyMatches("4XXX", 404)).toBe(false);
+    expect(statusKeyMatches("X1XX", 111)).toBe(false);
+    expect(findResponseSpec(op([response(" default ")]), 200)?.status).toBe(" default ");
+    expect(isJsonMediaType("image/json")).toBe(false);
+  });
+  it("pointers index arrays by whole numbers only; values compare element by element", () => {
+    expect(getByPointer({ list: [1] }, "/list/length")).toBeUndefined();
+    expect(getByPointer({ list: [...Array(11).keys()] }, "/list/10")).toBe(10);
+    expect(deepEqual([1, 2], [1, 3])).toBe(false);
+  });
+  it("a `true` schema admits any name; a response whose media type matches nothing documented has no schema", () => {
+    expect(objectShape(model, true as never).open).toBe(true);
+    const r = { ...record({ status: 200 }).exchange.response!, headers: { "content-type": "image/png" } };
+    expect(responseSchemaFor(op([response("200", ["text/csv", "text/html"])]), r)).toEqual({ spec: expect.anything(), schema: undefined, contentType: undefined });
+  });
+  it("steps: a current step first in the order has none before it; ids without a record are left out", () => {
+    const context = ctx({ id: "d", method: "GET" }, { others: [record({ id: "a", method: "POST" }), record({ id: "b" })] });
+    expect(previousStep({ ...context, order: ["d", "a", "b"] }, (r) => r.request.method === "POST")).toBeUndefined();
+    expect(stepsBetween({ ...context, order: ["a", "ghost", "b", "d"] }, "a").map((r) => r.step.id)).toEqual(["b"]);
+  });
+  it("credential paths, conventional result keys and record identities are whole words", () => {
+    expect(grantsCredentials("login")).toBe(true);
+    expect(grantsCredentials("/oauth")).toBe(true);
+    expect(resultsKey({ tags: [], myItems: [1] })).toBeUndefined();
+    expect(resultsKey({ tags: [], itemsOld: [1] })).toBeUndefined();
+    expect(recordIdentity({ petIdx: 1 })).toBe('{"petIdx":1}');
+    expect(recordIdentity({ id: null, label: "x" })).toBe('{"id":null,"label":"x"}');
+  });
+});
