@@ -78,53 +78,46 @@ type AttemptResult =
   | { kind: "network"; error: string; failure: FailureKind; neverReachedServer: boolean };
 
 async function attempt(request: OutgoingRequest, options: SendOptions): Promise<AttemptResult> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeoutMs);
+  // the runtime's own timer: no JavaScript timer to set and clear on every request (it only aborts
+  // what is still unfinished when it fires)
+  const signal = AbortSignal.timeout(options.timeoutMs);
   const started = now();
+  let response: Response;
   try {
-    let response: Response;
-    try {
-      response = await options.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        redirect: "manual",
-        signal: controller.signal,
-      });
-    } catch (error) {
-      if (timedOut) return { kind: "done", value: { error: `timeout: no response within ${options.timeoutMs} ms`, failure: "timeout" } };
-      const code = errorCode(error);
-      const description = describeError(error);
-      return {
-        kind: "network",
-        error: `network error: ${description}`,
-        failure: classifyFailure(code, description),
-        neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code),
-      };
-    }
-
-    const headers = collectHeaders(response.headers);
-    const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD").finally(() => bodyFinished(response));
-    const received: ReceivedResponse = {
-      status: response.status,
-      headers,
-      body: decode(read.bytes, headers["content-type"]),
-      bodySize: read.bytes.byteLength,
-      durationMs: round(now() - started),
+    response = await options.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) return { kind: "done", value: { error: `timeout: no response within ${options.timeoutMs} ms`, failure: "timeout" } };
+    const code = errorCode(error);
+    const description = describeError(error);
+    return {
+      kind: "network",
+      error: `network error: ${description}`,
+      failure: classifyFailure(code, description),
+      neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code),
     };
-    if (read.truncated) received.bodyTruncated = true;
-    if (read.error) {
-      const reason = timedOut ? `timeout: body not complete within ${options.timeoutMs} ms` : `body read failed: ${describeError(read.error)}`;
-      return { kind: "done", value: { response: { ...received, bodyTruncated: true }, error: reason } };
-    }
-    return { kind: "done", value: { response: received } };
-  } finally {
-    clearTimeout(timer);
   }
+
+  const headers = collectHeaders(response.headers);
+  const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD").finally(() => bodyFinished(response));
+  const received: ReceivedResponse = {
+    status: response.status,
+    headers,
+    body: decode(read.bytes, headers["content-type"]),
+    bodySize: read.bytes.byteLength,
+    durationMs: round(now() - started),
+  };
+  if (read.truncated) received.bodyTruncated = true;
+  if (read.error) {
+    const reason = signal.aborted ? `timeout: body not complete within ${options.timeoutMs} ms` : `body read failed: ${describeError(read.error)}`;
+    return { kind: "done", value: { response: { ...received, bodyTruncated: true }, error: reason } };
+  }
+  return { kind: "done", value: { response: received } };
 }
 
 async function readCapped(response: Response, maxBytes: number, isHead: boolean): Promise<{ bytes: Uint8Array; truncated: boolean; error?: unknown }> {
