@@ -113,7 +113,8 @@ const protobufModel: ApiModel = {
   securitySchemes: {},
   schemas: {
     GrantRequest: { type: "object", properties: { TTL: { type: "string", format: "int64" }, ID: { type: "string", format: "int64" } } },
-    PutRequest: { type: "object", required: ["key"], properties: { key: { type: "string", format: "byte" }, lease: { type: "string", format: "int64" }, labels: { type: "array", items: { type: "string" } } } },
+    PutRequest: { type: "object", required: ["key"], properties: { key: { type: "string", format: "byte" }, lease: { type: "string", format: "int64" }, labels: { type: "array", items: { type: "string" } }, compare: { type: "array", items: { $ref: "#/components/schemas/Compare" } } } },
+    Compare: { type: "object", properties: { version: { type: "string", format: "int64" } } },
   },
   operations: [
     op({ operationId: "grant", method: "post", path: "/lease/grant", security: [], requestBody: { required: true, content: json({ $ref: "#/components/schemas/GrantRequest" }) }, responses: [{ status: "200", content: json({ type: "object" }), headers: [], links: [] }] }),
@@ -144,6 +145,8 @@ describe("negative_data_rejection on numbers written as text and on null", () =>
     // optional member, or a body whose empty form is valid: null reads as "not given" (weak, still sent)
     expect(verdict("grant", "null where not nullable")).toEqual([false]);
     expect(verdict("put", "null where not nullable at /lease")).toEqual([false]);
+    expect(verdict("put", "null where not nullable at /compare/0/version")).toEqual([false]);
+    expect(verdict("put", "null where not nullable at /labels/0")).toEqual([true]);
     // a required member, or a body that needs one: still judged
     expect(verdict("put", "null where not nullable at /key")).toEqual([true]);
     expect(verdict("put", "null where not nullable")).toEqual([true]);

@@ -96,7 +96,7 @@ function nullReadsAsAbsent(env: AgentEnv, schema: JsonSchema, sent: unknown, poi
   const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
   const without = copy(sent);
   let node: unknown = without;
-  for (const token of tokens.slice(0, -1)) node = isObject(node) ? node[token] : undefined;
+  for (const token of tokens.slice(0, -1)) node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
   if (!isObject(node)) return false; // an item of a list has no "left out"
   delete node[tokens[tokens.length - 1]];
   return env.validator.check(without, schema) === "valid";
