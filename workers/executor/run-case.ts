@@ -112,7 +112,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         break;
       }
       const generation = built.identity !== null ? (env.guard?.generation(built.identity) ?? 0) : 0;
-      sent = await send(built, env);
+      sent = await send(built, env, operationKeyOf(step));
       if (env.guard && built.identity !== null && sent.response && suspicious(sent.response.status) && ownCredentials(step.request, built, env.identities[built.identity])) {
         const verdict = await env.guard.trouble(built.identity, generation, sent.response.status, Date.now()).catch((): IdentityVerdict => ({ state: "ok", generation }));
         if (verdict.state === "dead") {
@@ -124,7 +124,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           // signed in again meanwhile: the same request once more with the new credentials
           built = await build(step.request, step, env, variables, declared);
           startedAt = new Date().toISOString();
-          sent = await send(built, env);
+          sent = await send(built, env, operationKeyOf(step));
         }
       }
       // a unique field (e-mail, slug, SKU …) already taken: once more with fresh values
@@ -133,7 +133,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
-          sent = await send(built, env);
+          sent = await send(built, env, operationKeyOf(step));
         }
       }
     } catch (error) {
@@ -264,11 +264,14 @@ function build(template: TestCase["steps"][number]["request"], step: TestCase["s
   });
 }
 
+/** "GET /items/{id}": the key of an operation's latency baseline */
+const operationKeyOf = (step: TestCase["steps"][number]) => `${String(step.request.method).toUpperCase()} ${step.request.path}`;
+
 function sendOptions(env: RunEnv) {
   return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
 }
 
-async function send(built: BuiltRequest, env: RunEnv) {
+async function send(built: BuiltRequest, env: RunEnv, operation: string) {
   const options = sendOptions(env);
   // any answer to a credential-less GET of the base URL shows the target is still serving
   const probe = async () => {
@@ -281,6 +284,10 @@ async function send(built: BuiltRequest, env: RunEnv) {
   if (!env.target || ticket === undefined) return sent;
   if (sent.response) {
     env.target.answered(ticket, sentAt + sent.response.durationMs);
+    // the operation's usual answer time, before this one counts: a stop that long is not this input's doing
+    const typical = sent.liveness?.confirmed ? env.target.typical(operation) : undefined;
+    env.target.took(operation, sent.response.durationMs);
+    if (typical !== undefined) return { ...sent, liveness: { ...sent.liveness!, typicalMs: Math.round(typical) } };
     return sent;
   }
   const unanswered: Unanswered = env.target.unanswered(ticket, sent.failure === "timeout");

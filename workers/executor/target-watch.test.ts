@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IN_FLIGHT_SLACK_MS, TargetWatch, watchRegistry } from "./target-watch";
+import { IN_FLIGHT_SLACK_MS, TargetWatch, TYPICAL_MIN_SAMPLES, watchRegistry } from "./target-watch";
 
 describe("which requests the target stopped on", () => {
   it("every request in flight while it still answered is a suspect, each knowing how many others were", () => {
@@ -48,5 +48,22 @@ describe("which requests the target stopped on", () => {
     watchOf("b");
     watchOf("c");
     expect(watchOf("a")).not.toBe(a);
+  });
+});
+
+describe("an operation's usual answer time in the run", () => {
+  it("is the median of its latest answers, known from TYPICAL_MIN_SAMPLES on, per operation", () => {
+    const watch = new TargetWatch();
+    expect(TYPICAL_MIN_SAMPLES).toBe(5);
+    [40, 10, 30, 20].forEach((ms) => watch.took("POST /login", ms));
+    expect(watch.typical("POST /login")).toBeUndefined();
+    watch.took("POST /login", 5_000);
+    expect(watch.typical("POST /login")).toBe(30);
+    watch.took("POST /login", 50);
+    expect(watch.typical("POST /login")).toBe(35);
+    expect(watch.typical("GET /items")).toBeUndefined();
+    // only the latest 64 count
+    for (let i = 0; i < 64; i++) watch.took("POST /login", 1_000);
+    expect(watch.typical("POST /login")).toBe(1_000);
   });
 });

@@ -15,6 +15,10 @@
 
 /** a request sent within this long of the target's last answer was sent while it still answered */
 export const IN_FLIGHT_SLACK_MS = 250;
+/** an operation's typical answer time is known once this many of its answers were seen */
+export const TYPICAL_MIN_SAMPLES = 5;
+/** answer times kept per operation (the latest) */
+const TYPICAL_WINDOW = 64;
 
 export interface Unanswered {
   /** sent while the target still answered: in flight when it stopped */
@@ -29,6 +33,8 @@ export class TargetWatch {
   /** send times of requests that timed out, until a request sent after them is answered */
   private silent: number[] = [];
   private next = 0;
+  /** answer times per operation ("GET /items/{id}"), the latest TYPICAL_WINDOW */
+  private readonly times = new Map<string, number[]>();
 
   /** a request goes out now: its ticket */
   sent(at = Date.now()): number {
@@ -43,6 +49,23 @@ export class TargetWatch {
     this.lastAnswerAt = Math.max(this.lastAnswerAt ?? at, at);
     // the target answered a request sent after them: those timeouts did not stop it
     if (sentAt !== undefined) this.silent = this.silent.filter((t) => t > sentAt);
+  }
+
+  /** An answer of `operation` took `ms`: the run's own baseline of that operation's latency. */
+  took(operation: string, ms: number): void {
+    const list = this.times.get(operation) ?? [];
+    list.push(ms);
+    if (list.length > TYPICAL_WINDOW) list.shift();
+    this.times.set(operation, list);
+  }
+
+  /** The median answer time of `operation` in this run so far; undefined below TYPICAL_MIN_SAMPLES answers. */
+  typical(operation: string): number | undefined {
+    const list = this.times.get(operation);
+    if (!list || list.length < TYPICAL_MIN_SAMPLES) return undefined;
+    const sorted = [...list].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   /** The request got no answer; `timeout`: none in time (not refused, reset …). */

@@ -62,6 +62,12 @@ export interface LivenessEvidence {
   /** the repeat's duration and verdict (only when the first observation was blocked) */
   repeatMs?: number;
   confirmed?: boolean;
+  /**
+   * the median answer time of the same operation in this run so far (other requests, at least
+   * TYPICAL_MIN_SAMPLES of them): a stop no longer than a few of those is the operation's usual
+   * cost on this host (a saturated host slows every answer), not something this input caused
+   */
+  typicalMs?: number;
 }
 
 export type CheckStatus = "passed" | "failed" | "skipped";

@@ -241,4 +241,21 @@ describe("max_response_time: budgets and a request that stops the whole target",
     expect(stalled({ probeUrl: "http://api.test/", probeMs: 29_000, confirmed: false }).status).toBe("skipped");
     expect(stalled({ probeUrl: "http://api.test/", probeMs: 29_000, confirmed: false }, 60_000).status).toBe("passed");
   });
+  it("a hold no longer than 4 of the operation's usual answers in the run is its usual cost: not a stop, the budget still applies", () => {
+    const held = (took: number, liveness: Record<string, unknown>, maxResponseTimeMs?: number) => {
+      const c = ctx({ durationMs: took }, { maxResponseTimeMs });
+      return max_response_time({ ...c, exchange: { ...c.exchange, liveness: { probeUrl: "http://api.test/", probeMs: 2_000, confirmed: true, blocked: true, ...liveness } as never } });
+    };
+    // the shorter of the two observations counts: 2400 = 4 × 600
+    expect(held(2_554, { repeatMs: 2_400, typicalMs: 600 })).toEqual({ status: "skipped", message: "GET /pets held the target for 2400 ms, but its answers in this run usually take 600 ms: its usual cost on this host, not this input's" });
+    expect(held(2_401, { repeatMs: 9_000, typicalMs: 600 })).toMatchObject({ status: "failed", signature: "liveness" });
+    expect(held(9_000, { repeatMs: 2_401, typicalMs: 600 })).toMatchObject({ status: "failed", signature: "liveness" });
+    expect(held(2_554, { typicalMs: 600 })).toMatchObject({ status: "failed", signature: "liveness" });
+    expect(held(2_400, { typicalMs: 600 })).toMatchObject({ status: "skipped" });
+    // without a usual time (too few answers), the probe's evidence alone decides, as before
+    expect(held(2_400, { repeatMs: 2_400 })).toMatchObject({ status: "failed", signature: "liveness" });
+    // a budget is the user's word: the answer is judged against it
+    expect(held(2_400, { repeatMs: 2_400, typicalMs: 600 }, 1_000)).toMatchObject({ status: "failed", signature: "exceeded", message: "GET /pets took 2400 ms, limit 1000 ms" });
+    expect(held(2_400, { repeatMs: 2_400, typicalMs: 600 }, 3_000).status).toBe("passed");
+  });
 });
