@@ -244,6 +244,7 @@ describe("how much of a listing was answered", () => {
     expect(listingTotal({ items: [1, 2], total: 5 })).toBe(5);
     for (const key of ["count", "totalCount", "total_items", "totalResults", "total_size", "totalElements", "numFound", "num_results"]) expect(listingTotal({ items: [1], [key]: 3 }), key).toBe(3);
     expect(listingTotal({ items: [1, 2], total: 2 })).toBe(2);
+    for (const key of ["totalItems", "totalSize", "num_results", "numResults"]) expect(listingTotal({ items: [1], [key]: 3 }), key).toBe(3);
     expect(listingTotal({ items: [1, 2], total: 1 })).toBeUndefined();
     expect(listingTotal({ items: [1], total: 2.5 })).toBeUndefined();
     expect(listingTotal({ items: [1], total: "5" })).toBeUndefined();
@@ -266,6 +267,8 @@ describe("how much of a listing was answered", () => {
     expect(listingExtent(answer({ items: [1], total: 3 }), 5)).toBe("truncated");
     expect(listingExtent(answer({ items: [1], total: 1 }))).toBe("complete");
     for (const more of [{ next: "/p2" }, { hasMore: true }, { next_cursor: "c" }, { nextPageToken: "t" }, { has_next_page: 1 }]) expect(listingExtent(answer({ items: [1], ...more })), JSON.stringify(more)).toBe("truncated");
+    for (const key of ["nextPage", "nextCursor", "nextLink", "hasNext", "hasNextPage", "has_nextPage"]) expect(listingExtent(answer({ items: [1], [key]: "x" })), key).toBe("truncated");
+    expect(listingExtent(answer({ items: [1], renext: "x" }))).toBe("unknown");
     for (const none of [{ next: null }, { has_more: false }, { next: "" }, { nextStep: "x" }, { previous: "/p0" }]) expect(listingExtent(answer({ items: [1], ...none })), JSON.stringify(none)).toBe("unknown");
     expect(listingExtent(answer([1], 200, { Link: '<https://x/p2>; rel="next"' }))).toBe("truncated");
     expect(listingExtent(answer([1], 200, { link: "<https://x/p2>; rel=next" }))).toBe("truncated");
