@@ -123,12 +123,37 @@ export type Verdict = "valid" | "invalid" | "unknown";
  * negative_data_rejection only after this agrees: a false alarm costs as much as a missed bug.
  */
 export class ModelValidator {
+  /** the last verdicts per schema object: agents ask about the same value again (built, then vouched for) */
+  private readonly recent = new WeakMap<object, Map<string, Verdict>>();
+
   constructor(private readonly model: Model) {}
 
   check(value: unknown, schema: JsonSchema): Verdict {
+    if (typeof schema !== "object" || schema === null) return this.validate(value, schema);
+    // the value as sent (JSON), so equal values share a verdict; non-JSON values are not memoised
+    const key = typeof value === "string" ? `s${value}` : typeof value === "number" || typeof value === "boolean" ? `${typeof value}${String(value)}` : value === null ? "null" : isObjectLike(value) ? `o${JSON.stringify(value)}` : undefined;
+    if (key === undefined) return this.validate(value, schema);
+    let memo = this.recent.get(schema);
+    if (!memo) this.recent.set(schema, (memo = new Map()));
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const verdict = this.validate(value, schema);
+    if (memo.size >= RECENT_PER_SCHEMA) memo.clear();
+    memo.set(key, verdict);
+    return verdict;
+  }
+
+  private validate(value: unknown, schema: JsonSchema): Verdict {
     const verdict = validateSchema(this.model, schema, value, "request", true);
     return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
   }
+}
+
+/** Verdicts kept per schema object (bounded: a big spec's plan asks about ~50,000 values). */
+const RECENT_PER_SCHEMA = 32;
+
+function isObjectLike(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
 }
 
 interface RawError {

@@ -127,23 +127,31 @@ export async function linkCandidates(model: ApiModel, embedder: Embedder, option
   const embedded = await embedder.embed(texts);
   const vector = new Map(texts.map((t, i) => [t, embedded[i]]));
   const pair = (t: [string, string]) => [vector.get(t[0])!, vector.get(t[1])!];
-  const scores = new Map<string, number>();
+  // fields that read alike are scored once per slot (big specs repeat the same few texts)
+  const textIds = new Map<string, number>();
+  const fieldText = fields.map((f) => {
+    const key = f.texts.join("\n");
+    let id = textIds.get(key);
+    if (id === undefined) textIds.set(key, (id = textIds.size));
+    return id;
+  });
+  const fieldVectors: number[][][] = [];
+  fields.forEach((f, i) => (fieldVectors[fieldText[i]] ??= pair(f.texts)));
+  const fieldParams = fields.map((f) => pathPlaceholders(f.op.path).length);
   const out: LinkCandidate[] = [];
   for (const slot of slots.values()) {
     const paths = new Set(slot.ops.map((op) => op.path));
     const consumer = [...slot.ops].sort((a, b) => pathPlaceholders(a.path).length - pathPlaceholders(b.path).length)[0];
-    const scored = fields
-      .filter((field) => !paths.has(field.op.path))
-      .map((field) => {
-        const key = `${slot.texts.join("\n")}\u0000${field.texts.join("\n")}`;
-        let score = scores.get(key);
-        if (score === undefined) scores.set(key, (score = similarity(pair(slot.texts), pair(field.texts))));
-        return { field, score };
-      })
-      .filter(({ score }) => score >= threshold)
-      // alike scores: the producer with fewer path parameters of its own first (fewer setup steps)
-      .sort((a, b) => b.score - a.score || pathPlaceholders(a.field.op.path).length - pathPlaceholders(b.field.op.path).length)
-      .slice(0, 2);
+    const slotVectors = pair(slot.texts);
+    const scores: (number | undefined)[] = [];
+    const alike: { field: Field; score: number; params: number }[] = [];
+    fields.forEach((field, i) => {
+      if (paths.has(field.op.path)) return;
+      const score = (scores[fieldText[i]] ??= similarity(slotVectors, fieldVectors[fieldText[i]]));
+      if (score >= threshold) alike.push({ field, score, params: fieldParams[i] });
+    });
+    // alike scores: the producer with fewer path parameters of its own first (fewer setup steps)
+    const scored = alike.sort((a, b) => b.score - a.score || a.params - b.params).slice(0, 2);
     for (const { field, score } of scored) {
       out.push({ path: consumer.path, paths: [...paths], param: slot.param, consumer: consumer.operationId, producer: field.op.operationId, pointer: field.pointer, property: field.property, score: Math.round(score * 1000) / 1000 });
     }

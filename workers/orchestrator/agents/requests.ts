@@ -18,6 +18,7 @@ import { freshenUnique } from "../generate/unique";
 import { ModelValidator } from "../../jsonschema/validate";
 import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
+import { cloneJson } from "../../shared/json-clone";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
 
@@ -350,7 +351,7 @@ function requiredPart(env: AgentEnv, example: unknown, schema: JsonSchema): unkn
 
 /** Deep copy (templates are plain JSON). */
 export function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return cloneJson(value);
 }
 
 /**

@@ -17,6 +17,7 @@ import { compilePattern, generateFromPattern } from "./regex-gen";
 import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/types";
 import type { ModelValidator } from "../../jsonschema/validate";
+import { cloneJson as clone } from "../../shared/json-clone";
 
 export interface GenContext {
   schemas: SchemaMap;
@@ -56,10 +57,6 @@ export function unionBranchCount(schema: JsonSchema, schemas: SchemaMap): number
   if (Array.isArray(s.oneOf)) return s.oneOf.length;
   if (Array.isArray(s.anyOf)) return s.anyOf.length;
   return 0;
-}
-
-function clone<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 function gen(schema: JsonSchema, state: State, depth: number, name?: string): unknown {

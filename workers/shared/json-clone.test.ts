@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { cloneJson } from "./json-clone";
+
+const viaText = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
+describe("cloneJson", () => {
+  it("gives what a JSON round trip gives, without sharing anything with the original", () => {
+    const values: unknown[] = [
+      { b: 1, a: [1, "x", null, true, { c: { d: [] } }], "2": "int-like keys first", "1": 0 },
+      { gone: undefined, fn: () => 1, nan: NaN, inf: -Infinity, neg: -0, nested: [undefined, () => 2, NaN] },
+      { when: new Date(0), empty: {}, list: [[], [{}]] },
+      "text",
+      12.5,
+      null,
+      [1, [2, [3]]],
+    ];
+    for (const value of values) {
+      const copy = cloneJson(value);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(viaText(value)));
+      expect(copy).toEqual(viaText(value));
+    }
+    const original = { a: { b: [1, { c: 2 }] } };
+    const copy = cloneJson(original);
+    copy.a.b.push(3);
+    (copy.a.b[1] as { c: number }).c = 9;
+    expect(original).toEqual({ a: { b: [1, { c: 2 }] } });
+  });
+
+  it("refuses what JSON refuses", () => {
+    expect(() => cloneJson({ big: 1n })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * A deep copy of a JSON value with JSON's own semantics (what JSON.parse(JSON.stringify(v)) gives:
+ * undefined, function and symbol properties dropped, in arrays made null, non-finite numbers made
+ * null, -0 made 0, toJSON honoured) without building the text: the planner copies request templates tens of
+ * thousands of times.
+ */
+export function cloneJson<T>(value: T): T {
+  return copyValue(value, true) as T;
+}
+
+function copyValue(value: unknown, top: boolean): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      // -0 is written as 0
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
+    case "object":
+      break;
+    case "bigint":
+      // JSON.stringify throws on a bigint: so does the copy
+      throw new TypeError("Do not know how to serialize a BigInt");
+    default:
+      return top ? undefined : SKIP;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.parse(JSON.stringify(value)) as unknown;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = copyValue(value[i], false);
+      out[i] = item === SKIP ? null : item;
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyValue((value as Record<string, unknown>)[key], false);
+    if (item !== SKIP) out[key] = item;
+  }
+  return out;
+}
+
+const SKIP = Symbol("skip");
