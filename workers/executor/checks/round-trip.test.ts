@@ -106,3 +106,21 @@ describe("round_trip: the reasons it gives", () => {
     expect(round_trip(ctx(put(412), { others: [noEtag], params })).status).toBe("skipped");
   });
 });
+
+describe("round_trip: the reason of each verdict", () => {
+  const judge = (write: ReturnType<typeof record>) => round_trip(ctx(write, { others: [readBefore], params: { readStep: "read-before" } })).message;
+  it("on the write", () => {
+    expect(judge(put(500))).toBe("500 is judged by not_a_server_error");
+    expect(judge(put(200))).toBe("its own representation was accepted (200)");
+    expect(judge(put(401))).toBe("401 is not about the representation");
+    expect(judge(put(412))).toBe("412 without the read's ETag in If-Match: not about the representation");
+  });
+  it("on the read after the write", () => {
+    const after = (status: number, body: unknown) => record({ id: "read-after", method: "GET", ...item, status, body });
+    const readBack = (write: ReturnType<typeof record>, read: ReturnType<typeof record>) => round_trip(ctx(read, { others: [readBefore, write], params: { readStep: "read-before", writeStep: "send-back-put" } })).message;
+    expect(readBack(put(409), after(200, { id: 7, name: "Rex" }))).toBe("the write (send-back-put) did not succeed");
+    expect(readBack(put(200), after(404, { message: "gone" }))).toBe("the read answered 404");
+    expect(readBack(put(200), after(200, "Rex"))).toBe("no JSON objects to compare");
+    expect(readBack(put(200), after(200, { id: 7, name: "Rex", tag: "a&b" }))).toBe("3 field(s) sent back read back unchanged");
+  });
+});
