@@ -16,7 +16,7 @@ const server = http.createServer((req, res) => {
   const ms = Number(url.searchParams.get("ms") ?? 0);
   const answer = () => { res.writeHead(url.pathname === "/" ? 404 : 200, { "content-type": "application/json" }); res.end("{}"); };
   if (url.pathname === "/block") { const end = Date.now() + ms; while (Date.now() < end); return answer(); }
-  if (url.pathname === "/slow") return void setTimeout(answer, ms);
+  if (url.pathname === "/slow" || url.pathname === "/loaded") return void setTimeout(answer, ms);
   answer();
 });
 server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
@@ -45,6 +45,19 @@ describe("liveness oracle", () => {
     expect(sent.response?.status).toBe(200);
     expect(sent.liveness).toMatchObject({ blocked: true, confirmed: true, probeStatus: 404 });
     expect(sent.liveness!.probeMs).toBeGreaterThanOrEqual(250);
+  });
+  it("on a saturated host (a probe alone takes 300 ms): a short hold is not confirmed, a long one is", async () => {
+    const loadedProbe = async () => {
+      const r = await sendRequest({ method: "GET", url: `${base}/loaded?ms=300`, headers: {} }, options());
+      return { status: r.response?.status, error: r.error };
+    };
+    const held = (ms: number) => sendWatched(() => sendRequest({ method: "GET", url: `${base}/block?ms=${ms}`, headers: {} }, options()), loadedProbe, `${base}/`, 150);
+    const short = await held(600);
+    expect(short.liveness).toMatchObject({ blocked: true, confirmed: false });
+    expect(short.liveness!.controlMs).toBeGreaterThanOrEqual(290);
+    const long = await held(2000);
+    expect(long.liveness).toMatchObject({ blocked: true, confirmed: true });
+    expect(long.liveness!.probeMs).toBeGreaterThanOrEqual(4 * long.liveness!.controlMs!);
   });
   it("a slow request on a target that still serves others is not blocking", async () => {
     const sent = await watched("/slow?ms=600");

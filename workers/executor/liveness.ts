@@ -5,7 +5,8 @@
  * any status counts) is sent meanwhile. A live target answers it in milliseconds; a blocked one
  * answers only when the request in flight releases it. That observation is repeated once with
  * nothing else in flight from this isolate (other requests wait at a gate), so a request that was
- * merely slowed down by another culprit is not named.
+ * merely slowed down by another culprit is not named; there, its probe must also wait CONTROL_FACTOR
+ * times as long as a probe sent alone just before (a saturated host slows every answer).
  */
 import type { LivenessEvidence } from "../model";
 import { now, type SendResult } from "./http-client";
@@ -16,6 +17,8 @@ const DEFAULT_STALL_MS = 1500;
 const MIN_PROBE_WAIT_MS = 250;
 /** the probe's answer counts as "released by the request" within this margin of its end */
 const RELEASE_SLACK_MS = 30;
+/** the repeat's probe must wait this many times as long as a probe alone takes */
+const CONTROL_FACTOR = 4;
 
 export interface ProbeOutcome {
   status?: number;
@@ -104,9 +107,16 @@ export async function sendWatched(send: () => Promise<SendResult>, probe: () => 
   // a request that got no answer at all is the circuit breaker's case (an unreachable or hung
   // target): repeating it alone would only serialise every other request behind more timeouts
   if (seen.blocked && first.sent.response !== undefined) {
-    const again = await alone(() => observe(send, probe, stallMs));
+    // alone, a probe first on its own: on a saturated host it is slow by itself, and a probe
+    // "blocked" no longer than a few of those shows the host's load, not a stopped target
+    const again = await alone(async () => {
+      const start = now();
+      await probe();
+      return { controlMs: now() - start, ...(await observe(send, probe, stallMs)) };
+    });
     liveness.repeatMs = again.observation?.durationMs ?? Math.round(again.sent.response?.durationMs ?? 0);
-    liveness.confirmed = again.observation?.blocked === true;
+    liveness.controlMs = Math.round(again.controlMs);
+    liveness.confirmed = again.observation?.blocked === true && again.observation.probeMs >= CONTROL_FACTOR * again.controlMs;
   }
   return { ...first.sent, liveness };
 }

@@ -61,6 +61,8 @@ export interface LivenessEvidence {
   blocked: boolean;
   /** the repeat's duration and verdict (only when the first observation was blocked) */
   repeatMs?: number;
+  /** how long a probe alone took just before the repeat: the repeat's probe must wait several times that */
+  controlMs?: number;
   confirmed?: boolean;
   /**
    * the median answer time of the same operation in this run so far (other requests, at least
