@@ -36,6 +36,7 @@ import { guardDestructive, planRun } from "../workers/orchestrator/plan";
 import { wasmAgents } from "../workers/orchestrator/wasm/bundled";
 import { canMove, capCases, finalStatus, isTerminal } from "../workers/runs/lifecycle";
 import { chunkForSendBatch, packTasks, type TaskMessage } from "../workers/runs/task-messages";
+import type { ReplayInput } from "../workers/runs/replay-input";
 import { probeTarget, type TcpCheck } from "../workers/executor/target-probe";
 import {
   afterProbe,
@@ -45,7 +46,6 @@ import {
   recordSuccess,
   viewOf,
   type Circuit,
-  type CircuitFailure,
   type CircuitView,
 } from "../workers/orchestrator/circuit";
 import { mayTake, tasksToResend, WATCHDOG_CHECK_MS } from "../workers/runs/watchdog";
@@ -568,24 +568,29 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     await this.conclude(verdict.status, error ?? verdict.error ?? null, { ...counts, findings });
   }
 
+  /** What both re-run passes below need: the run's model, every planned case, its identities and limits. */
+  private async replayInput(init: StoredInit, keeper: IdentityKeeper | undefined): Promise<ReplayInput> {
+    return {
+      runId: init.runId,
+      orgId: init.orgId,
+      model: await this.loadModel(init.modelKey),
+      baseUrl: init.baseUrl,
+      cases: this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases),
+      identities: keeper ? keeper.identities() : await this.identities(init),
+      ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
+      timeoutMs: init.limits.timeoutMs,
+      maxBodyBytes: init.limits.maxBodyBytes,
+    };
+  }
+
   /** runs/own-writes.ts: the cases that came after a destructive request of the run are run again, alone. */
   private async confirmOwnWrites(init: StoredInit, keeper: IdentityKeeper | undefined): Promise<void> {
     // re-runs wait for the target to settle: keep the watchdog alarm from firing meanwhile
     await this.ctx.storage.setAlarm(Date.now() + OWN_WRITES_BUDGET_MS);
     try {
-      const model = await this.loadModel(init.modelKey);
-      const cases = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases);
       await confirmAfterOwnWrites(this.env, {
-        runId: init.runId,
-        orgId: init.orgId,
-        model,
-        baseUrl: init.baseUrl,
+        ...(await this.replayInput(init, keeper)),
         selection: { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive },
-        cases,
-        identities: keeper ? keeper.identities() : await this.identities(init),
-        ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
-        timeoutMs: init.limits.timeoutMs,
-        maxBodyBytes: init.limits.maxBodyBytes,
       });
     } catch (err) {
       log("warn", "findings after the run's own destructive requests not re-confirmed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
@@ -599,20 +604,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     // replays wait for the target to answer again: keep the watchdog alarm from firing meanwhile
     await this.ctx.storage.setAlarm(Date.now() + REPLAY_BUDGET_MS + 2 * init.limits.timeoutMs);
     try {
-      const model = await this.loadModel(init.modelKey);
-      const cases = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases);
       keeper ??= await this.keeper().catch(() => undefined);
-      await confirmStoppedTarget(this.env, {
-        runId: init.runId,
-        orgId: init.orgId,
-        model,
-        baseUrl: init.baseUrl,
-        cases,
-        identities: keeper ? keeper.identities() : await this.identities(init),
-        ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
-        timeoutMs: init.limits.timeoutMs,
-        maxBodyBytes: init.limits.maxBodyBytes,
-      });
+      await confirmStoppedTarget(this.env, await this.replayInput(init, keeper));
     } catch (err) {
       log("warn", "requests in flight when the target stopped not replayed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
     }

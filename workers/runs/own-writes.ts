@@ -10,7 +10,7 @@
  * Ordinary cases all finish before the first destructive case starts (plan.ts, test-run.ts), so
  * only the destructive phase is examined; a run without `allowDestructive` has nothing to do here.
  */
-import type { ApiModel, CaseResult, Exchange, Finding, Identities, SuppressedFinding, TestCase } from "../model";
+import type { CaseResult, Exchange, Finding, SuppressedFinding, TestCase } from "../model";
 import { buildFindings } from "../executor/findings";
 import { runCase } from "../executor/run-case";
 import type { FetchLike } from "../executor/http-client";
@@ -22,6 +22,7 @@ import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
 import { escapeRegExp } from "../shared/regexp";
 import { targetFetch } from "./identities";
+import type { ReplayInput } from "./replay-input";
 
 /** One of Sentinel's own destructive requests: which case sent it, when, and what it was. */
 export interface OwnWrite {
@@ -72,18 +73,8 @@ export function writeBehind(result: CaseResult, writes: readonly OwnWrite[]): Ow
   return writes.find((w) => (w.caseId !== result.caseId ? w.start <= end : w.stepId !== last.stepId));
 }
 
-export interface ConfirmInput {
-  runId: string;
-  orgId: string;
-  model: ApiModel;
-  baseUrl: string;
+export interface ConfirmInput extends ReplayInput {
   selection: OperationSelection;
-  /** every case of the run (the task bodies) */
-  cases: readonly TestCase[];
-  identities: Identities;
-  defaultIdentity?: string;
-  timeoutMs: number;
-  maxBodyBytes: number;
   /** injectable for tests of the pure parts; the run waits for real */
   sleep?: (ms: number) => Promise<void>;
 }

@@ -17,7 +17,7 @@
  * Bounded: at most MAX_REPLAYS replays in REPLAY_BUDGET_MS, each wait for the target at most
  * RECOVERY_WAIT_MS. Suspects are taken in the order they were sent.
  */
-import type { ApiModel, CaseResult, Exchange, Finding, Identities, SuppressedFinding, TestCase } from "../model";
+import type { CaseResult, Exchange, Finding, SuppressedFinding, TestCase } from "../model";
 import { buildFindings } from "../executor/findings";
 import { runCase } from "../executor/run-case";
 import { probeTarget } from "../executor/target-probe";
@@ -27,6 +27,7 @@ import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
 import { correctEvidence } from "./finding-evidence";
 import { targetFetch } from "./identities";
+import type { ReplayInput } from "./replay-input";
 
 /** The signature of the executor's stopped-target finding (run-case.ts). */
 export const STOPPED_SIGNATURE = "liveness";
@@ -107,17 +108,7 @@ export function replayVerdict(replay: CaseResult, stepId: string): Replay {
   return { kind: "slow", probe };
 }
 
-export interface StoppedTargetInput {
-  runId: string;
-  orgId: string;
-  model: ApiModel;
-  baseUrl: string;
-  /** every case of the run (the task bodies) */
-  cases: readonly TestCase[];
-  identities: Identities;
-  defaultIdentity?: string;
-  timeoutMs: number;
-  maxBodyBytes: number;
+export interface StoppedTargetInput extends ReplayInput {
   /** a request in flight this long gets a liveness probe (the executor's default when absent) */
   stallMs?: number;
   /** tests: shorter bounds */
