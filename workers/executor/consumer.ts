@@ -170,7 +170,7 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
     log("warn", "task for an unknown run dropped", { runId: task.runId, taskId: task.taskId });
     return;
   }
-  const { ctx, model } = setup;
+  const { ctx } = setup;
   if (!ctx.active) return; // cancelled or over: the run settled these cases itself
 
   // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy

@@ -329,10 +329,8 @@ export const ReportSchema = z.object({
 });
 
 export type Report = z.infer<typeof ReportSchema>;
-type ReportRun = z.infer<typeof ReportRunSchema>;
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 export type ReportCluster = z.infer<typeof ReportClusterSchema>;
-type ReportStats = z.infer<typeof ReportStatsSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportTrigger = z.infer<typeof ReportTriggerSchema>;
 export type ReportCoverage = z.infer<typeof ReportCoverageSchema>;

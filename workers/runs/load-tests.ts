@@ -14,7 +14,7 @@ import { harvestIds, interleave, planLoad, PlanError, profileShape } from "../lo
 import { buildLoadReport } from "../load/report";
 import { regionShares, scaleSchedule, type Schedule } from "../load/schedule";
 import { LOAD_REGIONS, parseThreshold, ThresholdError } from "../load/thresholds";
-import type { GeneratorInit, LoadProfile, LoadReport, LoadStatus, LoadTestOptions } from "../load/types";
+import type { GeneratorInit, LoadReport, LoadStatus, LoadTestOptions } from "../load/types";
 import type { ApiModel, RequestTemplate } from "../model";
 import { sendDueNotifications } from "../notifications/send-notifications";
 import { newId } from "../shared/encoding";

@@ -21,8 +21,6 @@ export function database(db: D1Database) {
   return handle;
 }
 
-type Database = ReturnType<typeof database>;
-
 /** D1 allows at most 100 bound parameters per statement. */
 export const D1_MAX_PARAMS = 100;
 

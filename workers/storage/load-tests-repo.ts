@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { LoadProfile, LoadStatus, LoadWindow, RegionFigures } from "../load/types";
+import type { LoadProfile, LoadWindow, RegionFigures } from "../load/types";
 import type { ThresholdResult } from "../load/thresholds";
 import { loadRegions, loadTests, loadWindows } from "./schema";
 import { queueNotifications } from "./notifications-repo";

@@ -7,7 +7,7 @@
  * are marked secret (never recorded in clear).
  */
 import type { JsonSchema, Operation, RequestTemplate, Step } from "../../model";
-import { fieldRole, fieldsOf, readPointer, withRole, writePointer, type Field } from "../auth/fields";
+import { fieldsOf, readPointer, withRole, writePointer, type Field } from "../auth/fields";
 import { findOperation, inferAuthFlow, isPublic } from "../auth/infer";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "../generate/random";

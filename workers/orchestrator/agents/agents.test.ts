@@ -6,7 +6,6 @@ import { functionalPositive } from "./functional-positive";
 import { AGENTS, getAgent } from "./index";
 import { SignJWT, jwtVerify } from "jose";
 import { forgeTokens, parseJwtCredential, probeKey } from "./jwt";
-import { Rng } from "../generate/random";
 import { securityAuth } from "./security-auth";
 import { securityInjection } from "./security-injection";
 import { stateful } from "./stateful";

@@ -9,7 +9,7 @@
 import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step, type TestCase } from "../../model";
 import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
 import { familiesFor, FAMILY_CHECK, PAYLOADS, type Payload, type PayloadFamily } from "./payloads";
-import { agentEnv, buildRequest, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { agentEnv, buildRequest, copy, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";

@@ -5,5 +5,3 @@ export const WASM_AGENT_DESCRIPTIONS = {
     "control-character and whitespace-padded strings and numeric extremes in every input; expects no 5xx. " +
     "AssemblyScript compiled to WebAssembly.",
 } as const;
-
-type WasmAgentName = keyof typeof WASM_AGENT_DESCRIPTIONS;
