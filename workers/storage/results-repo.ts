@@ -5,6 +5,7 @@
  */
 import type { CaseResult, CaseStatus, Exchange, Finding } from "../model";
 import { findingUpsertIfCaseNew } from "./findings-repo";
+import { D1_MAX_PARAMS } from "./db";
 
 /** Bodies in a D1 row are cut here; the whole exchanges go to R2 when anything was cut. */
 export const ROW_BODY_LIMIT = 8 * 1024;
@@ -35,8 +36,8 @@ export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BO
 }
 
 const RESULT_COLUMNS = 11;
-/** Result rows per INSERT: D1 binds at most 100 parameters per statement. */
-const RESULT_ROWS_PER_INSERT = Math.floor(100 / RESULT_COLUMNS);
+/** Result rows per INSERT, within D1's bound-parameter limit. */
+const RESULT_ROWS_PER_INSERT = Math.floor(D1_MAX_PARAMS / RESULT_COLUMNS);
 
 interface ResultRowInput {
   orgId: string;
