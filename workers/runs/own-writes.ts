@@ -22,7 +22,7 @@ import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
 import { escapeRegExp } from "../shared/regexp";
 import { targetFetch } from "./identities";
-import type { ReplayInput } from "./replay-input";
+import { replayRunEnv, type ReplayInput } from "./replay-input";
 
 /** One of Sentinel's own destructive requests: which case sent it, when, and what it was. */
 export interface OwnWrite {
@@ -149,14 +149,7 @@ export async function confirmAfterOwnWrites(env: Env, input: ConfirmInput): Prom
     let rerun: Finding[] = [];
     const confirmed = n < MAX_CONFIRMED_CASES;
     for (let attempt = 0; confirmed && attempt < CONFIRMATIONS && reproduced.size > 0; attempt++) {
-      const again = await runCase(testCase, {
-        fetch: settled,
-        baseUrl: input.baseUrl,
-        identities: input.identities,
-        ...(input.defaultIdentity ? { defaultIdentity: input.defaultIdentity } : {}),
-        model: input.model,
-        config: { timeoutMs: input.timeoutMs, maxBodyBytes: input.maxBodyBytes, stallMs: 0 },
-      });
+      const again = await runCase(testCase, replayRunEnv(input, settled, 0));
       rerun = again.status === "failed" ? buildFindings(again, testCase, input.model) : [];
       const now = new Set(rerun.map((f) => f.id));
       reproduced = new Set([...reproduced].filter((id) => now.has(id)));

@@ -27,7 +27,7 @@ import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
 import { correctEvidence } from "./finding-evidence";
 import { targetFetch } from "./identities";
-import type { ReplayInput } from "./replay-input";
+import { replayRunEnv, type ReplayInput } from "./replay-input";
 
 /** The signature of the executor's stopped-target finding (run-case.ts). */
 export const STOPPED_SIGNATURE = "liveness";
@@ -169,14 +169,7 @@ export async function confirmStoppedTarget(env: Env, input: StoppedTargetInput):
       replay = { kind: "unjudged", why: `the target did not answer again within ${Math.round(recovery / 1000)} s` };
     } else {
       replays++;
-      const again = await runCase(testCase, {
-        fetch: targetFetch(input.baseUrl),
-        baseUrl: input.baseUrl,
-        identities: input.identities,
-        ...(input.defaultIdentity ? { defaultIdentity: input.defaultIdentity } : {}),
-        model: input.model,
-        config: { timeoutMs: input.timeoutMs, maxBodyBytes: input.maxBodyBytes, ...(input.stallMs !== undefined ? { stallMs: input.stallMs } : {}) },
-      });
+      const again = await runCase(testCase, replayRunEnv(input, targetFetch(input.baseUrl), input.stallMs));
       replay = replayVerdict(again, suspect.stepId);
     }
     judged.push({ suspect, replay, finding, stored });
