@@ -2,7 +2,8 @@
  * `sentinel llm use PROVIDER:MODEL [--llm-base-url url] [--llm-fallback p:m]… [--llm-budget-tokens n] [--llm-budget-usd x]`
  * writes the `llm:` section of sentinel.yaml (comments and other settings kept);
  * `sentinel llm check [--llm …]` makes one tiny structured call and prints the model, the latency
- * and whether structured output works (exit 0 when it does, 2 otherwise).
+ * and whether structured output works (exit 0 when it does, 2 otherwise). Each takes only the
+ * run flags it uses; any other is a usage error.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,13 +14,39 @@ import { parseModelRef } from "../../workers/ai/config";
 import { createProvider } from "../../workers/ai/providers";
 import { loadConfigFile } from "./config";
 import { CliError, EXIT_ERROR, EXIT_OK } from "./exit-codes";
-import { parseRunFlags, type RunFlags } from "./options";
+import { flagLines, parseRunFlagsOf, type RunFlags } from "./options";
 import { DEFAULT_CONFIG_NAMES, resolveLlm } from "./settings";
 
 interface Io {
   stdout: { write(text: string): unknown };
   cwd?: string;
   env?: Record<string, string | undefined>;
+}
+
+/** The run flags each action reads (check calls the first model only: fallbacks and budgets would do nothing). */
+const LLM_FLAGS = {
+  use: ["llm-base-url", "llm-fallback", "llm-budget-tokens", "llm-budget-usd", "config"],
+  check: ["llm", "llm-base-url", "config"],
+} as const;
+
+const CONFIG_HELP = { config: "the sentinel.yaml to write (use) or read (check); default ./sentinel.yaml" };
+
+export function llmHelp(): string {
+  return [
+    "Usage: sentinel llm use PROVIDER:MODEL [options]",
+    "       sentinel llm check [options]",
+    "",
+    "use writes the AI layer's model into the llm: section of sentinel.yaml (comments and other",
+    "settings kept). check makes one tiny structured call with the model of --llm or sentinel.yaml",
+    "and prints the model, the latency and whether structured output works (exit 0 when it does).",
+    "Keys come from the environment only (ANTHROPIC_API_KEY, OPENAI_API_KEY, SENTINEL_LLM_API_KEY).",
+    "",
+    "Options of llm use:",
+    ...flagLines(LLM_FLAGS.use, CONFIG_HELP),
+    "",
+    "Options of llm check:",
+    ...flagLines(LLM_FLAGS.check, CONFIG_HELP),
+  ].join("\n");
 }
 
 function configPath(flags: RunFlags, cwd: string): string {
@@ -38,7 +65,7 @@ export async function llmCommand(action: string, args: string[], io: Io): Promis
     } catch (error) {
       throw new CliError((error as Error).message, "usage");
     }
-    const flags = parseRunFlags(rest);
+    const flags = parseRunFlagsOf(rest, LLM_FLAGS.use, "sentinel llm use");
     const file = configPath(flags, cwd);
     const doc = parseDocument(existsSync(file) ? readFileSync(file, "utf8") : "");
     if (doc.errors.length > 0) throw new CliError(`${file}: ${doc.errors[0].message}`, "usage");
@@ -54,7 +81,7 @@ export async function llmCommand(action: string, args: string[], io: Io): Promis
     return EXIT_OK;
   }
 
-  const flags = parseRunFlags(args);
+  const flags = parseRunFlagsOf(args, LLM_FLAGS.check, "sentinel llm check");
   const file = configPath(flags, cwd);
   const fromFile = existsSync(file) ? loadConfigFile(file, env).flags : {};
   const pick = <K extends keyof RunFlags>(key: K): RunFlags[K] => (flags[key] !== undefined ? flags[key] : fromFile[key]);

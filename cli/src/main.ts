@@ -8,7 +8,7 @@ import { loadCommand } from "./load-command";
 import { loadHelp, parseLoadFlags } from "./load-options";
 import { mainHelp, parseCommandLine, runHelp } from "./options";
 import { findPackageRoot, packageVersion } from "./package-root";
-import { llmCommand } from "./llm-command";
+import { llmCommand, llmHelp } from "./llm-command";
 import { oraclesCommand, ORACLES_HELP, parseOraclesArgs } from "./oracles-command";
 import { runCommand } from "./run-command";
 import { resolveSettings } from "./settings";
@@ -31,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
       }
       return await oraclesCommand(parseOraclesArgs(argv.slice(1)), { stdout: process.stdout, stderr: process.stderr, packageRoot, version });
+    }
+    if (argv[0] === "llm" && (argv.includes("--help") || argv.includes("-h") || argv.length === 1)) {
+      process.stdout.write(llmHelp() + "\n");
+      return EXIT_OK;
     }
     const parsed = parseCommandLine(argv);
     if (parsed.command === "help") {
@@ -63,9 +67,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Where a usage error of this command is explained (llm has no flags of its own beyond run's LLM ones). */
+/** Where a usage error of this command is explained. */
 function helpCommand(command: string | undefined): string {
-  return command === "load" || command === "oracles" ? `sentinel ${command} --help` : command === "llm" ? "sentinel help" : "sentinel run --help";
+  return command === "load" || command === "oracles" || command === "llm" ? `sentinel ${command} --help` : "sentinel run --help";
 }
 
 main(process.argv.slice(2)).then(

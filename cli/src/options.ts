@@ -129,10 +129,29 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
 }
 
 export function parseRunFlags(args: readonly string[]): RunFlags {
+  return readRunFlags(args, RUN_FLAGS, (name) => `unknown flag --${name}${suggest(name)}`);
+}
+
+/**
+ * A command that takes a few of run's flags (`sentinel llm use|check`): only `names` are read, any
+ * other flag, run's included, is a usage error for `command`.
+ */
+export function parseRunFlagsOf(args: readonly string[], names: readonly (keyof typeof RUN_FLAGS)[], command: string): RunFlags {
+  const table = Object.fromEntries(names.map((name) => [name, RUN_FLAGS[name]]));
+  return readRunFlags(args, table, (name) => `unknown flag --${name} for ${command} (its flags: ${names.map((n) => `--${n}`).join(", ")})`);
+}
+
+function readRunFlags(args: readonly string[], table: Record<string, FlagDef>, unknown: (name: string) => string): RunFlags {
   const flags: RunFlags = {};
-  const read = readFlags(args, RUN_FLAGS, { negation: true, unknown: (name) => `unknown flag --${name}${suggest(name)}` });
-  for (const { flag, name, value } of read) assign(flags, RUN_FLAGS[flag], name, value);
+  for (const { flag, name, value } of readFlags(args, table, { negation: true, unknown })) assign(flags, table[flag], name, value);
   return flags;
+}
+
+/** `  --flag arg   help` lines, aligned, for a command's help; `help` overrides a flag's text there. */
+export function flagLines(names: readonly (keyof typeof RUN_FLAGS)[], help: Partial<Record<string, string>> = {}): string[] {
+  const rows = names.map((flag) => [`--${flag}${RUN_FLAGS[flag].arg ? ` ${RUN_FLAGS[flag].arg}` : ""}`, help[flag] ?? RUN_FLAGS[flag].help]);
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`);
 }
 
 function assign(flags: RunFlags, def: FlagDef, name: string, value: string): void {
@@ -203,15 +222,13 @@ function suggest(name: string): string {
 }
 
 export function runHelp(): string {
-  const rows = Object.entries(RUN_FLAGS).map(([flag, def]) => [`--${flag}${def.arg ? ` ${def.arg}` : ""}`, def.help]);
-  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   return [
     "Usage: sentinel run --spec <file|url> --target <url> [options]",
     "",
     "Tests an HTTP API from its OpenAPI description. Without --server it starts the embedded",
     "local platform (wrangler dev on loopback) and stops it afterwards.",
     "",
-    ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),
+    ...flagLines(Object.keys(RUN_FLAGS)),
     "",
     "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,",
     "            2 usage, spec or infrastructure error.",
@@ -221,8 +238,8 @@ export function runHelp(): string {
 export function mainHelp(): string {
   return ["Usage: sentinel <command>", "", "Commands:", "  run       test an API from its OpenAPI description (sentinel run --help)",
     "  load      load and latency test from one or more regions (sentinel load --help)",
-    "  llm use PROVIDER:MODEL [--llm-base-url url]   write the AI layer's model into sentinel.yaml",
-    "  llm check [--llm PROVIDER:MODEL]              one tiny structured call: model, latency, structured output ok",
+    "  llm use PROVIDER:MODEL    write the AI layer's model into sentinel.yaml (sentinel llm --help)",
+    "  llm check                 one tiny structured call: model, latency, structured output ok",
     "  oracles list|accept|reject --spec <file|name>  the spec's LLM oracles and inferred invariants (sentinel oracles --help)",
     "  version   print the version", ""].join("\n");
 }

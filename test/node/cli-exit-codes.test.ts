@@ -45,6 +45,16 @@ describe("sentinel exit codes", () => {
     expect((await runCli(["run", "--spec", DEMO_SPEC, "--target", "http://127.0.0.1:1", "--bogus"])).code).toBe(2);
   });
 
+  it("sentinel llm --help lists only the flags llm use and llm check read", async () => {
+    for (const args of [["llm", "--help"], ["llm", "check", "-h"], ["llm"]]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(" ")).toBe(0);
+      expect(result.stdout).toContain("Usage: sentinel llm use PROVIDER:MODEL");
+      expect(result.stdout).toContain("--llm-budget-usd x");
+      expect(result.stdout).not.toContain("--target");
+    }
+  });
+
   it("every command exits 2 on an unknown flag or a flag without its value, naming it and its help", async () => {
     const cases: [string[], string, string][] = [
       [["run", "--spec", DEMO_SPEC, "--tagret", "x"], "unknown flag --tagret", "sentinel run --help"],
@@ -53,8 +63,10 @@ describe("sentinel exit codes", () => {
       [["load", "--spec", DEMO_SPEC, "--rate"], "--rate needs a value (n)", "sentinel load --help"],
       [["oracles", "list", "--spec", "x", "--bogus"], "unknown flag --bogus for sentinel oracles", "sentinel oracles --help"],
       [["oracles", "list", "--spec"], "--spec needs a value (file|name)", "sentinel oracles --help"],
-      [["llm", "check", "--bogus"], "unknown flag --bogus", "sentinel help"],
-      [["llm", "use", "openai:gpt-4o-mini", "--llm-base-url"], "--llm-base-url needs a value (url)", "sentinel help"],
+      [["llm", "check", "--bogus"], "unknown flag --bogus for sentinel llm check (its flags: --llm, --llm-base-url, --config)", "sentinel llm --help"],
+      [["llm", "check", "--llm-budget-usd", "1"], "unknown flag --llm-budget-usd for sentinel llm check (its flags: --llm, --llm-base-url, --config)", "sentinel llm --help"],
+      [["llm", "use", "openai:gpt-4o-mini", "--target", "http://127.0.0.1:9"], "unknown flag --target for sentinel llm use (its flags: --llm-base-url, --llm-fallback, --llm-budget-tokens, --llm-budget-usd, --config)", "sentinel llm --help"],
+      [["llm", "use", "openai:gpt-4o-mini", "--llm-base-url"], "--llm-base-url needs a value (url)", "sentinel llm --help"],
     ];
     for (const [args, message, help] of cases) {
       const result = await runCli(args, { cwd: dir });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { llmCommand } from "../../cli/src/llm-command";
+import { llmCommand, llmHelp } from "../../cli/src/llm-command";
 import { parseCommandLine, parseRunFlags } from "../../cli/src/options";
 import { resolveSettings } from "../../cli/src/settings";
 import { startFakeLlmServer, type FakeLlmServer } from "./fake-llm-server";
@@ -70,6 +70,18 @@ describe("sentinel llm use | check", () => {
     const check: string[] = [];
     expect(await llmCommand("check", [], { stdout: { write: (t: string) => check.push(t) }, cwd: dir, env: {} })).toBe(0);
     expect(check.join("")).toMatch(/model: openai-compatible:fake at http:\/\/127\.0\.0\.1:\d+\/v1\nlatency: \d+ ms\nstructured output: ok/);
+  });
+
+  it("each action takes only the run flags it reads, and its help lists exactly those", async () => {
+    const io = { stdout: { write: () => true }, cwd: os.tmpdir(), env: {} };
+    await expect(llmCommand("check", ["--llm-fallback", "openai:gpt-4o-mini"], io)).rejects.toThrow("unknown flag --llm-fallback for sentinel llm check (its flags: --llm, --llm-base-url, --config)");
+    await expect(llmCommand("check", ["--no-llm"], io)).rejects.toThrow("unknown flag --no-llm for sentinel llm check");
+    await expect(llmCommand("use", ["openai:gpt-4o-mini", "--llm", "openai:gpt-4o"], io)).rejects.toThrow("unknown flag --llm for sentinel llm use");
+    await expect(llmCommand("use", ["openai:gpt-4o-mini", "--spec", "openapi.yaml"], io)).rejects.toThrow("unknown flag --spec for sentinel llm use");
+    const [use, check] = llmHelp().split("Options of llm check:");
+    const flags = (text: string) => [...text.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]);
+    expect(flags(use)).toEqual(["--llm-base-url", "--llm-fallback", "--llm-budget-tokens", "--llm-budget-usd", "--config"]);
+    expect(flags(check)).toEqual(["--llm", "--llm-base-url", "--config"]);
   });
 
   it("`llm check` reports a broken provider and exits 2", async () => {
