@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance, status_code_conformance } from "./conformance";
 import { max_response_time } from "./performance";
-import { ctx } from "./test-support";
+import { ctx, model } from "./test-support";
 import type { CheckContext } from "./types";
 
 const pet = { id: 1, name: "Rex", tag: null, owner: { name: "Ann", homepage: "http://localhost:8080/ann" }, updatedAt: "2024-01-02T03:04:05Z" };
@@ -257,5 +257,152 @@ describe("max_response_time: budgets and a request that stops the whole target",
     // a budget is the user's word: the answer is judged against it
     expect(held(2_400, { repeatMs: 2_400, typicalMs: 600 }, 1_000)).toMatchObject({ status: "failed", signature: "exceeded", message: "GET /pets took 2400 ms, limit 1000 ms" });
     expect(held(2_400, { repeatMs: 2_400, typicalMs: 600 }, 3_000).status).toBe("passed");
+  });
+});
+
+describe("conformance: the exceptions that keep it quiet, and each verdict's reason", () => {
+  const read = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7" };
+  const known = { ...read, pathParams: { petId: "{{petId}}" } };
+  /** the step against an operation documenting `responses` (also for methods and paths the model lacks) */
+  const on = (spec: Parameters<typeof ctx>[0], responses: unknown[], params: Record<string, unknown> = {}): CheckContext => {
+    const c = ctx(spec, { params });
+    return { ...c, operation: { ...(c.operation ?? model.operations[2]), responses: responses as never } };
+  };
+  const response = (status: string, content: unknown[] = [], headers: unknown[] = []) => ({ status, content, headers, links: [] });
+  const json = (schema: unknown) => [{ contentType: "application/json", schema }];
+
+  it("not_a_server_error: 501 only without an operation, 503 only with Retry-After, 502/504 only when documented", () => {
+    expect(not_a_server_error(ctx({ status: 404 }))).toEqual({ status: "passed", message: "404 is not a server error" });
+    expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 501 }))).toEqual({ status: "passed", message: "501 for the undocumented method PATCH" });
+    expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 500 })).status).toBe("failed");
+    expect(not_a_server_error(ctx({ status: 503, headers: { "Retry-After": "30" } }))).toEqual({ status: "skipped", message: "503 with Retry-After: temporarily unavailable, no verdict" });
+    expect(not_a_server_error(ctx({ status: 500, headers: { "retry-after": "30" } })).status).toBe("failed");
+    expect(not_a_server_error(on({ ...read, status: 502 }, [response("200"), response("502")]))).toEqual({ status: "skipped", message: "502 is documented: an upstream server the operation called failed, no verdict" });
+    expect(not_a_server_error(on({ ...read, status: 504 }, [response("504")])).status).toBe("skipped");
+    expect(not_a_server_error(on({ ...read, status: 502 }, [response("200")])).status).toBe("failed");
+    expect(not_a_server_error(on({ ...read, status: 500 }, [response("500")])).status).toBe("failed");
+    expect(not_a_server_error(on({ ...read, status: 503 }, [response("503")])).status).toBe("failed");
+    expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 502 })).status).toBe("failed");
+  });
+
+  it("status_code_conformance: refusals, throttling, overload and unknown ids are outside the contract", () => {
+    expect(status_code_conformance(ctx({ ...known, status: 401 }))).toEqual({ status: "skipped", message: "401 refuses the identity used, it says nothing about the contract" });
+    expect(status_code_conformance(ctx({ ...known, status: 403 })).status).toBe("skipped");
+    expect(status_code_conformance(ctx({ ...known, status: 429 }))).toEqual({ status: "skipped", message: "429: throttled" });
+    expect(status_code_conformance(ctx({ ...known, status: 503, headers: { "Retry-After": "5" } }))).toEqual({ status: "skipped", message: "503 with Retry-After: temporarily unavailable" });
+    expect(status_code_conformance(ctx({ ...known, status: 500, headers: { "Retry-After": "5" } })).status).toBe("failed");
+    const put = { ...read, method: "PUT" };
+    expect(status_code_conformance(ctx({ ...put, status: 404, pathParams: { petId: 7 } }))).toEqual({ status: "skipped", message: "404 for an id that was not obtained from the API" });
+    expect(status_code_conformance(ctx({ ...put, status: 404, pathParams: { petId: "{{petId}}" } })).status).toBe("failed");
+    // one parameter of two not obtained from the API is enough; only a string can name a variable
+    const nested = { method: "GET", path: "/owners/{ownerId}/pets/{petId}", status: 404 };
+    expect(status_code_conformance(on({ ...nested, pathParams: { ownerId: "{{ownerId}}", petId: 7 } }, [response("200")])).status).toBe("skipped");
+    expect(status_code_conformance(on({ ...read, status: 404, pathParams: { petId: ["{{petId}}"] } }, [response("200")])).status).toBe("skipped");
+  });
+
+  it("status_code_conformance: each pass and skip says why; only a 4xx to an invalid request is excused", () => {
+    expect(status_code_conformance(ctx({ method: "PATCH", path: "/pets", status: 200 }))).toEqual({ status: "skipped", message: "no documented operation for PATCH /pets" });
+    expect(status_code_conformance(on({ ...known, status: 500 }, []))).toEqual({ status: "skipped", message: "the operation documents no responses" });
+    expect(status_code_conformance(on({ ...known, status: 418 }, [response("200"), response("default")]))).toEqual({ status: "passed", message: "a default response covers every status" });
+    expect(status_code_conformance(on({ ...known, status: 418 }, [response(" Default ")]))).toEqual({ status: "passed", message: "a default response covers every status" });
+    expect(status_code_conformance(ctx({ ...known, status: 200 }))).toEqual({ status: "passed", message: "200 is documented (200)" });
+    expect(status_code_conformance(ctx({ ...known, status: 400 }, { params: { requestValid: false } }))).toEqual({ status: "skipped", message: "400 to a request that is not known to be schema-valid" });
+    expect(status_code_conformance(ctx({ ...known, status: 500 }, { params: { requestValid: false } })).status).toBe("failed");
+  });
+
+  it("content_type_conformance: no body by status or method, whatever the bytes; each verdict's reason", () => {
+    const withBody = [response("200", json({})), response("204", json({}))];
+    expect(content_type_conformance(on({ ...read, status: 204, headers: {}, body: "x" }, withBody))).toEqual({ status: "skipped", message: "the response has no body" });
+    expect(content_type_conformance(on({ ...read, method: "HEAD", status: 200, headers: {}, body: "x" }, withBody)).status).toBe("skipped");
+    expect(content_type_conformance(ctx({ method: "PATCH", path: "/pets", status: 200, body: "x" })).message).toBe("no documented operation for PATCH /pets");
+    expect(content_type_conformance(ctx({ ...read, status: 500, body: "x" })).message).toBe("status 500 is not documented");
+    expect(content_type_conformance(on({ ...read, status: 200, body: "x" }, [response("200")])).message).toBe("no media type documented for 200");
+    const two = [response("200", [{ contentType: "text/csv" }, { contentType: "application/json" }])];
+    expect(content_type_conformance(on({ ...read, status: 200, headers: {}, body: "x" }, two)).message).toBe("GET /pets/{petId} answered 200 with a body but no Content-Type (documented: text/csv, application/json)");
+    expect(content_type_conformance(ctx({ ...read, status: 200, headers: { "content-type": "json" }, body: "{}" })).message).toBe('GET /pets/{petId} answered with a malformed Content-Type "json"');
+    expect(content_type_conformance(ctx({ ...read, status: 200, headers: { "content-type": "application/json" }, body: "{}" }))).toEqual({ status: "passed", message: "application/json is documented" });
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "text/csv" }, body: "a" }, two))).toEqual({ status: "passed", message: "text/csv is documented" });
+    const jsons = [response("200", [{ contentType: "application/json" }, { contentType: "application/problem+json" }])];
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/vnd.api+json" }, body: "{}" }, jsons)).message).toBe("application/vnd.api+json is JSON like the documented application/json, application/problem+json");
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "Text/HTML ; charset=utf-8" }, body: "<p>" }, two))).toEqual({
+      status: "failed",
+      message: "GET /pets/{petId} answered 200 with text/html, documented: text/csv, application/json",
+      signature: "content-type:text/html",
+    });
+  });
+
+  it("response_schema_conformance: each skip's reason, HEAD whatever the bytes, an unresolvable schema", () => {
+    expect(response_schema_conformance(ctx({ method: "PATCH", path: "/pets", status: 200, body: {} })).message).toBe("no documented operation for PATCH /pets");
+    expect(response_schema_conformance(ctx({ ...read, status: 500, body: {} })).message).toBe("status 500 is not documented");
+    expect(response_schema_conformance(on({ ...read, status: 200, body: {} }, [response("200", [{ contentType: "application/json" }])])).message).toBe("no schema documented for 200");
+    expect(response_schema_conformance(on({ ...read, status: 200, body: "a" }, [response("200", [{ contentType: "text/plain", schema: {} }])])).message).toBe("documented media type text/plain is not JSON");
+    expect(response_schema_conformance(ctx({ ...read, status: 200, headers: { "content-type": "text/html" }, body: "<p>" })).message).toBe("response is text/html, not JSON");
+    const object = [response("200", json({ type: "object" }))];
+    expect(response_schema_conformance(on({ ...read, method: "HEAD", status: 200, headers: { "content-type": "application/json" } }, object))).toEqual({ status: "skipped", message: "the response has no body" });
+    const truncated = ctx({ ...read, status: 200, body: "[" });
+    truncated.response.bodyTruncated = true;
+    expect(response_schema_conformance(truncated).message).toBe("body truncated at 1 bytes: cannot validate");
+    const dangling = response_schema_conformance(on({ ...read, status: 200, body: {} }, [response("200", json({ $ref: "#/components/schemas/Nope" }))]));
+    expect(dangling.status).toBe("skipped");
+    expect(dangling.message).toMatch(/^schema cannot be evaluated: ./);
+    expect(response_schema_conformance(ctx({ ...read, status: 200, body: { id: 1, name: "Rex" } }))).toEqual({ status: "passed", message: "body matches the schema documented for 200" });
+  });
+
+  it("response_schema_conformance: the messages of an empty, an unparsable and an invalid body", () => {
+    expect(response_schema_conformance(ctx({ ...read, status: 200, headers: { "content-type": "application/json" } }))).toEqual({
+      status: "failed",
+      message: "GET /pets/{petId} answered 200 with an empty body where JSON is documented",
+      signature: "json:empty",
+    });
+    const invalid = response_schema_conformance(ctx({ ...read, status: 200, headers: { "content-type": "application/json" }, body: "{oops" }));
+    expect(invalid.message).toMatch(/^GET \/pets\/\{petId\} answered 200 with a body that is not JSON \(.+\) where JSON is documented$/);
+    expect(response_schema_conformance(ctx({ ...read, status: 200, body: { id: 1, name: 5 } })).message).toBe('GET /pets/{petId} 200 body violates the schema at /name: Instance type "number" is invalid. Expected "string".');
+  });
+
+  it("response_schema_conformance: each wording of a stream, blank lines, the response view, each message's place", () => {
+    const streamed = (body: string, description: string, schema: unknown = { $ref: "#/components/schemas/Error" }) =>
+      response_schema_conformance(on({ ...read, status: 200, headers: { "content-type": "application/json" }, body }, [{ ...response("200", json(schema)), description }]));
+    const two = '{"message":"a"}\n{"message":"b"}\n';
+    for (const description of ["stream results", "Streaming response", "a streamed result", "one stream message per event"]) expect(streamed(two, description).status, description).toBe("passed");
+    expect(streamed(two, "a stream of results").signature).toBe("json:invalid");
+    expect(streamed('{"message":"a"}\n \r\n{"message":"b"}', "streaming responses")).toEqual({ status: "passed", message: "each of the 2 stream messages matches the schema documented for 200" });
+    expect(streamed("", "streaming responses")).toEqual({ status: "passed", message: "an empty stream (no message) for 200, documented as streaming" });
+    // a stream of Pets leaves out the writeOnly password, as one body would
+    expect(streamed('{"id":1,"name":"a"}\n', "streaming responses", { $ref: "#/components/schemas/Pet" }).status).toBe("passed");
+    expect(streamed('{"message":"a"}\n[]\n', "streaming responses")).toEqual({ status: "failed", message: 'GET /pets/{petId} 200 stream message 2 violates the schema at /: Instance type "array" is invalid. Expected "object".', signature: "type:/" });
+    expect(streamed('{"message":5}\n', "streaming responses")).toMatchObject({ message: 'GET /pets/{petId} 200 stream message 1 violates the schema at /message: Instance type "number" is invalid. Expected "string".', signature: "type:/message" });
+    const dangling = streamed(two, "streaming responses", { $ref: "#/components/schemas/Nope" });
+    expect(dangling.status).toBe("skipped");
+    expect(dangling.message).toMatch(/^schema cannot be evaluated: ./);
+  });
+
+  it("response_headers_conformance: each reason, and every part of a finding", () => {
+    const only = (headers: unknown[], received: Record<string, string>) => response_headers_conformance(on({ ...read, status: 200, headers: received }, [response("200", [], headers)]));
+    expect(response_headers_conformance(ctx({ method: "PATCH", path: "/pets", status: 200 })).message).toBe("no documented operation for PATCH /pets");
+    expect(response_headers_conformance(ctx({ status: 500 })).message).toBe("status 500 is not documented");
+    expect(response_headers_conformance(ctx({ ...read, status: 200 })).message).toBe("no headers documented for 200");
+    expect(response_headers_conformance(ctx({ status: 200, headers: { "X-Total": "3" }, body: [] })).message).toBe("documented headers present and valid");
+    const integer = { type: "integer" };
+    expect(only([{ name: "X-A", required: true, schema: {} }], {})).toEqual({ status: "failed", message: "GET /pets/{petId} 200: missing required header X-A", signature: "missing:x-a" });
+    expect(only([{ name: "X-B", required: false, schema: integer }, { name: "X-A", required: false, schema: integer }], { "x-b": "b", "x-a": "a" })).toEqual({
+      status: "failed",
+      message: 'GET /pets/{petId} 200: invalid X-B="b" (Instance type "string" is invalid. Expected "integer".); X-A="a" (Instance type "string" is invalid. Expected "integer".)',
+      signature: "invalid:x-a,x-b",
+    });
+  });
+
+  it("response_headers_conformance reads the text as the schema's type, in the response view", () => {
+    const one = (schema: unknown, value: string) => response_headers_conformance(on({ ...read, status: 200, headers: { "x-h": value } }, [response("200", [], [{ name: "X-H", required: true, schema }])])).status;
+    // a string-or-integer header stays text: a maximum does not apply to it
+    expect(one({ type: ["string", "integer"], maximum: 5 }, "12")).toBe("passed");
+    expect(one({ type: "array" }, "5")).toBe("passed");
+    expect(one({ enum: ["gzip, br"] }, "gzip, br")).toBe("passed");
+    expect(one({ type: "array", items: { type: "string", enum: ["a", "b"] } }, "a, b")).toBe("passed");
+    expect(one({ type: "array", items: { type: "string" } }, "1,2")).toBe("passed");
+    expect(one({ type: "array", items: { type: "number" } }, "1.5,2")).toBe("passed");
+    expect(one({ type: "array", items: { type: "integer" } }, "1,,2")).toBe("failed");
+    expect(one({ $ref: "#/components/schemas/Nope" }, "x")).toBe("passed");
+    // oneOf is read as anyOf in a response: a value both branches accept is valid
+    expect(one({ type: "integer", oneOf: [{ minimum: 0 }, { maximum: 10 }] }, "5")).toBe("passed");
   });
 });
