@@ -99,8 +99,13 @@ export function fnv1a64(text: string): string {
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  for (const byte of UTF8.encode(text)) {
-    h0 ^= byte;
+  // ASCII text (JSON of observations, most finding keys) is its own UTF-8: read the code units
+  // directly; only other text pays for an encoded copy
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  const bytes = ascii ? undefined : UTF8.encode(text);
+  const length = bytes ? bytes.length : text.length;
+  for (let i = 0; i < length; i++) {
+    h0 ^= bytes ? bytes[i] : text.charCodeAt(i);
     const t0 = h0 * 0x1b3;
     const t1 = h1 * 0x1b3 + (t0 >>> 16);
     const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);

@@ -87,6 +87,20 @@ describe("disciplinedFetch", () => {
     expect(second.status).toBe(200);
   });
 
+  it("holds each abandoned slot its own maxHoldMs, then frees it (one backstop for all)", async () => {
+    const sem = new Semaphore(2);
+    const f = disciplinedFetch(async () => new Response("hello"), { allowedOrigin: "http://a.test", semaphore: sem, maxHoldMs: 60 });
+    const t0 = Date.now();
+    await f("http://a.test/a");
+    await new Promise((r) => setTimeout(r, 30));
+    const tb = Date.now();
+    await f("http://a.test/b");
+    await f("http://a.test/c"); // waits for a's slot
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(58);
+    await f("http://a.test/d"); // waits for b's slot, taken later: freed later
+    expect(Date.now() - tb).toBeGreaterThanOrEqual(58);
+  });
+
   it("frees the slot at once for a response without a body", async () => {
     const sem = new Semaphore(1);
     const f = disciplinedFetch(async () => new Response(null, { status: 204 }), { allowedOrigin: "http://a.test", semaphore: sem });

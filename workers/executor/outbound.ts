@@ -82,15 +82,16 @@ export function bodyFinished(response: Response): void {
  * connection open; `maxHoldMs` frees it anyway if a reader never does.
  */
 export function disciplinedFetch(base: FetchLike, opts: OutboundOptions): FetchLike {
+  const backstop = opts.maxHoldMs ? holdBackstop(opts.maxHoldMs) : undefined;
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin !== opts.allowedOrigin) {
       throw new TargetPolicyError(`request to ${url.origin} refused: the run may only send to ${opts.allowedOrigin}`);
     }
     const releaseSlot = await opts.semaphore.acquire();
-    const timer = opts.maxHoldMs ? setTimeout(releaseSlot, opts.maxHoldMs) : undefined;
+    backstop?.hold(releaseSlot);
     const release = () => {
-      if (timer) clearTimeout(timer);
+      backstop?.done(releaseSlot);
       releaseSlot();
     };
     try {
@@ -103,6 +104,42 @@ export function disciplinedFetch(base: FetchLike, opts: OutboundOptions): FetchL
       release();
       throw error;
     }
+  };
+}
+
+/**
+ * Frees slots held longer than `maxHoldMs`, with one timer for all of them instead of a timer set
+ * and cleared per request: every slot is held for the same time, so the oldest expires first.
+ */
+function holdBackstop(maxHoldMs: number): { hold(release: () => void): void; done(release: () => void): void } {
+  // release → deadline, in the order the slots were taken (so deadlines ascend)
+  const held = new Map<() => void, number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    const first = held.values().next();
+    timer = first.done ? undefined : setTimeout(sweep, Math.max(1, first.value - Date.now()));
+  };
+  const sweep = () => {
+    const now = Date.now();
+    for (const [release, deadline] of held) {
+      if (deadline > now) break;
+      held.delete(release);
+      release();
+    }
+    arm();
+  };
+  return {
+    hold(release) {
+      held.set(release, Date.now() + maxHoldMs);
+      if (!timer) arm();
+    },
+    done(release) {
+      held.delete(release);
+      if (held.size === 0 && timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+    },
   };
 }
 
