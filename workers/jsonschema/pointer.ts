@@ -11,6 +11,7 @@ export function unescapeSegment(segment: string): string {
 
 /** A token of a `$ref` fragment: percent-decoded (URI fragment), then unescaped (JSON pointer). */
 export function decodeRefToken(token: string): string {
+  if (!token.includes("%") && !token.includes("~")) return token;
   let text = token;
   try {
     text = decodeURIComponent(token);

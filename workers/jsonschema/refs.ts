@@ -9,8 +9,27 @@ import { isObject, type SchemaMap } from "./types";
 
 const REF_PREFIXES = ["#/components/schemas/", "#/definitions/", "#/$defs/"];
 const MAX_HOPS = 32;
+
+/** Decoded names by `$ref` text: a plan resolves the same few hundred references ~10^6 times. */
+const names = new Map<string, string | undefined>();
+/**
+ * Resolved targets per component map and `$ref` text, with the component they start from: a hit
+ * counts only while the map still holds that same component object (a map changed since answers anew).
+ */
+const targets = new WeakMap<SchemaMap, Map<string, { component: string; from: unknown; target: JsonSchema | undefined }>>();
+/** Bound on each memo's entries: a long-lived isolate plans many specs. */
+const MEMO_LIMIT = 50_000;
+
 /** The name a `$ref` points at ("#/components/schemas/Pet" → "Pet"), if it is a component ref. */
 export function refName(ref: string): string | undefined {
+  if (names.has(ref)) return names.get(ref);
+  const name = decodeName(ref);
+  if (names.size >= MEMO_LIMIT) names.clear();
+  names.set(ref, name);
+  return name;
+}
+
+function decodeName(ref: string): string | undefined {
   for (const prefix of REF_PREFIXES) {
     if (ref.startsWith(prefix)) {
       const rest = ref.slice(prefix.length).split("/");
@@ -22,18 +41,30 @@ export function refName(ref: string): string | undefined {
 
 /** Resolve one `$ref` (component name plus an optional deeper pointer); undefined when dangling. */
 export function lookupRef(ref: string, schemas: SchemaMap): JsonSchema | undefined {
+  let memo = targets.get(schemas);
+  if (!memo) targets.set(schemas, (memo = new Map()));
+  const known = memo.get(ref);
+  if (known !== undefined && schemas[known.component] === known.from) return known.target;
   for (const prefix of REF_PREFIXES) {
     if (!ref.startsWith(prefix)) continue;
     const tokens = ref.slice(prefix.length).split("/").map((t) => decodeRefToken(t));
-    let node: unknown = schemas[tokens[0]];
-    for (const token of tokens.slice(1)) {
-      if (Array.isArray(node)) node = node[Number(token)];
-      else if (isObject(node)) node = node[token];
-      else return undefined;
-    }
-    return node === undefined ? undefined : (node as JsonSchema);
+    const target = walk(schemas[tokens[0]], tokens);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(ref, { component: tokens[0], from: schemas[tokens[0]], target });
+    return target;
   }
   return undefined;
+}
+
+/** From a component down the pointer's further tokens. */
+function walk(component: unknown, tokens: string[]): JsonSchema | undefined {
+  let node: unknown = component;
+  for (const token of tokens.slice(1)) {
+    if (Array.isArray(node)) node = node[Number(token)];
+    else if (isObject(node)) node = node[token];
+    else return undefined;
+  }
+  return node === undefined ? undefined : (node as JsonSchema);
 }
 
 /**

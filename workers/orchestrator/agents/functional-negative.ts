@@ -52,24 +52,24 @@ function valueAt(root: unknown, pointer: string): unknown {
 
 /** The one key `after` has that `before` lacks (an added undeclared property). */
 /** Mutations of the optional top-level properties the base leaves out, each added on its own. */
-function absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknown): Mutation[] {
+function* absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknown): Generator<Mutation> {
   const flat = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(base) || !isObject(flat) || !isObject(flat.properties)) return [];
+  if (!isObject(base) || !isObject(flat) || !isObject(flat.properties)) return;
   const full = generateValid(schema, { schemas: env.model.schemas, rng: new Rng(7), mode: "request", optional: "all" });
-  if (!isObject(full)) return [];
-  const out: Mutation[] = [];
+  if (!isObject(full)) return;
+  let count = 0;
   for (const key of Object.keys(flat.properties).filter((k) => !(k in base) && k in full)) {
-    if (out.length >= 40) break;
+    if (count >= 40) return;
     const withIt = { ...base, [key]: full[key] };
     const prefix = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
     let taken = 0;
     for (const m of invalidMutations(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60 })) {
       if (m.path !== prefix && !m.path.startsWith(`${prefix}/`)) continue;
-      out.push(m);
+      yield m;
+      if (++count >= 40) return;
       if (++taken === 8) break;
     }
   }
-  return out.slice(0, 40);
 }
 
 /**

@@ -98,8 +98,8 @@ function isolatedValues(env: AgentEnv, schema: JsonSchema, value: unknown): unkn
  * spec itself — an example, a default, an enum member, a boolean — since a made-up value may
  * break a business rule the schema cannot express.
  */
-function isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng): CaseDraft[] {
-  if (op.method === "delete" || op.method === "head" || op.method === "options") return [];
+function* isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng): Generator<CaseDraft> {
+  if (op.method === "delete" || op.method === "head" || op.method === "options") return;
   const params = settableParams(env, op);
   const requiredNames = new Set(params.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
   const baseline = copy(full.request);
@@ -117,19 +117,18 @@ function isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: 
     if (full.body?.fromExample) for (const name of Object.keys(bodyValue)) fromExample.add(name);
     if (isObject(generated)) bodyValue = { ...Object.fromEntries(Object.entries(generated).filter(([name]) => !requiredProps.has(name))), ...bodyValue };
     const trimmed = Object.fromEntries(Object.entries(bodyValue).filter(([name]) => requiredProps.has(name)));
-    if (env.validator.check(trimmed, body.schema) !== "valid") return [];
+    if (env.validator.check(trimmed, body.schema) !== "valid") return;
     baseline.body = { contentType: full.request.body!.contentType, value: trimmed };
   }
-  const drafts: CaseDraft[] = [];
-  const add = (request: BuiltRequest["request"], where: string, judged: boolean, value: unknown) => {
+  const draft = (request: BuiltRequest["request"], where: string, judged: boolean, value: unknown): CaseDraft => {
     const checks = conformanceChecks();
     if (judged && full.certain) checks.push(check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `optional ${where} = ${JSON.stringify(value)} on its own` }));
-    drafts.push({
+    return {
       kind: "positive",
       title: `${opLabel(op.method, op.path)} with only optional ${where} = ${JSON.stringify(value).slice(0, 40)}`,
       steps: [...full.setup, { id: "baseline", request: copy(baseline), checks: [] }, { id: "request", request, checks }],
       tags: ["isolated"],
-    });
+    };
   };
   for (const built of full.params) {
     const { param } = built;
@@ -139,7 +138,7 @@ function isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: 
       const request = copy(baseline);
       if (param.in === "query") request.query[param.name] = value;
       else request.headers[param.name] = String(value);
-      add(request, `${param.in} ${param.name}`, !isIdLikeName(param.name) && (built.source !== "generated" || typeof value === "boolean" || value !== built.value), value);
+      yield draft(request, `${param.in} ${param.name}`, !isIdLikeName(param.name) && (built.source !== "generated" || typeof value === "boolean" || value !== built.value), value);
     }
   }
   if (bodyValue && body && isObject(flat) && isObject(flat.properties)) {
@@ -153,10 +152,9 @@ function isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: 
       request.body = { contentType: baseline.body!.contentType, value: next };
       // an example's reference (categoryId: 3) names a resource the target need not have
       const judged = !isIdLikeName(name) && (specValue(props[name], value, env) || (fromExample.has(name) && !isObject(value)));
-      add(request, `body ${name}`, judged, value);
+      yield draft(request, `body ${name}`, judged, value);
     }
   }
-  return drafts;
 }
 
 /** Length boundaries of a plain string (no format, pattern, enum): the texts that are exactly at them. */
@@ -204,17 +202,16 @@ function boundaryValues(schema: JsonSchema, value: unknown, env: AgentEnv): { va
  * the required parts plus the field under test with its generated value, the boundary case the
  * same with that field at a documented limit (length, minimum, maximum).
  */
-function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseDraft[] {
-  if (!base.certain || op.method === "delete" || op.method === "head") return [];
-  const drafts: CaseDraft[] = [];
-  const add = (baseline: BuiltRequest["request"], request: BuiltRequest["request"], where: string, reason: string, what = "string") => {
+function* boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): Generator<CaseDraft> {
+  if (!base.certain || op.method === "delete" || op.method === "head") return;
+  const draft = (baseline: BuiltRequest["request"], request: BuiltRequest["request"], where: string, reason: string, what = "string"): CaseDraft => {
     const checks = [...conformanceChecks(), check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `${what} at ${reason}` })];
-    drafts.push({
+    return {
       kind: "positive",
       title: `${opLabel(op.method, op.path)} with ${where} at its ${reason}`,
       steps: [...base.setup, { id: "baseline", request: baseline, checks: [], requireSuccess: true }, { id: "request", request, checks }],
       tags: ["boundary"],
-    });
+    };
   };
   const params = settableParams(env, op);
   const requiredQuery = new Set(params.filter((p) => p.in === "query" && p.required).map((p) => p.name));
@@ -246,7 +243,7 @@ function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseD
       if (env.validator.check(limit.value, param.schema) !== "valid") continue;
       const baseline = limit.inner === undefined ? plain : withParts({ ...plain.query, [param.name]: limit.inner }, plain.body?.value);
       if (limit.inner !== undefined && env.validator.check(limit.inner, param.schema) !== "valid") continue;
-      add(baseline, withParts({ ...plain.query, [param.name]: limit.value }, plain.body?.value), `query ${param.name}`, limit.reason, limit.what);
+      yield draft(baseline, withParts({ ...plain.query, [param.name]: limit.value }, plain.body?.value), `query ${param.name}`, limit.reason, limit.what);
     }
   }
   if (bodyValue && body) {
@@ -263,11 +260,10 @@ function boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): CaseD
         const innerValue = limit.inner === undefined ? undefined : { ...baseValue, [name]: limit.inner };
         if (innerValue !== undefined && env.validator.check(innerValue, body.schema) !== "valid") continue;
         const baseline = innerValue === undefined ? plain : withParts(plain.query, innerValue);
-        add(baseline, withParts(plain.query, next), `body ${name}`, limit.reason, limit.what);
+        yield draft(baseline, withParts(plain.query, next), `body ${name}`, limit.reason, limit.what);
       }
     }
   }
-  return drafts;
 }
 
 /** At most this many edge values per formatted parameter, and parameters per operation. */

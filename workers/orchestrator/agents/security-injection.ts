@@ -141,7 +141,14 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
   const pairs = pairDrafts(env, op, full, rng.fork("pairs"));
   const fields = fieldsOf(env, op, full);
   if (fields.length === 0) return pairs;
-  const bases = new Map(fields.map((field) => [locationLabel(field), fieldBase(env, op, full, field)]));
+  // a field's base is built when a chosen draft first needs it (most fields get none under a small cap)
+  const bases = new Map<string, BuiltRequest>();
+  const baseOf = (field: Field): BuiltRequest => {
+    const label = locationLabel(field);
+    let base = bases.get(label);
+    if (!base) bases.set(label, (base = fieldBase(env, op, full, field)));
+    return base;
+  };
   // one group per family; inside it every field gets its first payload before any gets a second.
   // Choose (field, payload) pairs first and build only the chosen drafts: copying big request
   // bodies for every pair would dominate planning time on large specs.
@@ -157,7 +164,7 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
     }
   }
   const chosen = roundRobin([...byFamily.values()].map((perField) => roundRobin(perField))).slice(0, Math.max(cap - pairs.length, 0));
-  return roundRobin([pairs, chosen.map(({ field, payload }) => payloadDraft(env, op, bases.get(locationLabel(field))!, field, payload))]);
+  return roundRobin([pairs, chosen.map(({ field, payload }) => payloadDraft(env, op, baseOf(field), field, payload))]);
 }
 
 export const securityInjection: Agent = {

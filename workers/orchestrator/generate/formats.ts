@@ -160,9 +160,20 @@ const NAME_HEURISTICS: Heuristic[] = [
 
 export function valueForName(name: string | undefined, rng: Rng): string | undefined {
   if (!name) return undefined;
+  const make = heuristicFor(name);
+  return make === undefined ? undefined : make(rng);
+}
+
+/** The heuristic each name takes, remembered: a plan asks about the same few thousand names ~10^5 times. */
+const heuristics = new Map<string, Heuristic[1] | undefined>();
+
+function heuristicFor(name: string): Heuristic[1] | undefined {
+  if (heuristics.has(name)) return heuristics.get(name);
   const lower = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-  for (const [pattern, make] of NAME_HEURISTICS) if (pattern.test(lower)) return make(rng);
-  return undefined;
+  const make = NAME_HEURISTICS.find(([pattern]) => pattern.test(lower))?.[1];
+  if (heuristics.size >= 10_000) heuristics.clear();
+  heuristics.set(name, make);
+  return make;
 }
 
 const DAY_MS = 86_400_000;
