@@ -61,7 +61,9 @@ export function capFairly(cases: TestCase[], cap: number): TestCase[] {
   const groups = new Map<string, TestCase[]>();
   for (const c of cases) {
     const key = `${c.agent}\u0000${c.operationId}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
   }
   const keep = new Set<TestCase>();
   for (let round = 0; keep.size < cap; round++) {

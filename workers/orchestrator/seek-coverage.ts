@@ -130,11 +130,15 @@ export function seekUncovered(model: ApiModel, cases: readonly TestCase[], seed:
   const stepsByOp = new Map<string, Step[]>();
   const casesByOp = new Map<string, TestCase[]>();
   for (const c of cases) {
-    casesByOp.set(c.operationId, [...(casesByOp.get(c.operationId) ?? []), c]);
+    const ofOp = casesByOp.get(c.operationId);
+    if (ofOp) ofOp.push(c);
+    else casesByOp.set(c.operationId, [c]);
     if (!c.tags?.some((t) => t === "required-only" || t === "isolated" || t === "coverage")) continue;
     const step = c.steps[c.steps.length - 1];
     const key = stepKey(step.request.method, step.request.path);
-    stepsByOp.set(key, [...(stepsByOp.get(key) ?? []), step]);
+    const onPath = stepsByOp.get(key);
+    if (onPath) onPath.push(step);
+    else stepsByOp.set(key, [step]);
   }
   const cap = Math.min(MAX_PER_OPERATION, config.maxCasesPerOperation);
   const out: TestCase[] = [];

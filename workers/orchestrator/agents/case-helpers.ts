@@ -75,19 +75,37 @@ export function* where<T>(source: Iterable<T>, test: (item: T) => boolean): Gene
  * drafts are built only until the cap is reached (a big spec leaves ~1 case per operation).
  */
 export function finishCases(agent: string, operationId: string, drafts: Iterable<CaseDraft>, cap: number, idKey = operationId): TestCase[] {
-  const seen = new Set<string>();
+  // kept drafts by signature; their whole JSON is written only when a later draft shares the signature
+  const kept = new Map<string, { steps: Step[]; json?: string }[]>();
   const out: TestCase[] = [];
   if (cap <= 0) return out;
   for (const draft of drafts) {
-    const key = JSON.stringify(draft.steps);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const sig = signature(draft.steps);
+    const alike = kept.get(sig);
+    if (alike === undefined) kept.set(sig, [{ steps: draft.steps }]);
+    else {
+      const json = JSON.stringify(draft.steps);
+      if (alike.some((other) => (other.json ??= JSON.stringify(other.steps)) === json)) continue;
+      alike.push({ steps: draft.steps, json });
+    }
     const testCase: TestCase = { id: `${agent}:${idKey}:${out.length}`, agent, operationId, kind: draft.kind, title: draft.title, steps: draft.steps };
     if (draft.tags && draft.tags.length > 0) testCase.tags = draft.tags;
     out.push(testCase);
     // stop before the next draft is built
     if (out.length >= cap) break;
   }
+  return out;
+}
+
+/**
+ * A short text equal for any two step lists with equal JSON (their number and the JSON of every
+ * non-empty list of checks, in order): duplicates share it, and most distinct drafts differ in it
+ * already (a check's payload, reason or location), so the whole JSON is rarely needed.
+ */
+function signature(steps: Step[]): string {
+  let out = String(steps.length);
+  // checks are required by the type; a foreign agent's step without them still gets a signature
+  for (const step of steps) if (step.checks?.length > 0) out += JSON.stringify(step.checks);
   return out;
 }
 

@@ -34,9 +34,18 @@ export interface MeaningLink {
 
 /** Placeholders of a path template in order: "/a/{x}/b/{y}" → ["x", "y"]. */
 export function pathPlaceholders(path: string): string[] {
-  const withoutVars = path.replace(/\{\{[^{}]*\}\}/g, "");
-  return [...withoutVars.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
+  let names = placeholders.get(path);
+  if (names === undefined) {
+    const withoutVars = path.replace(/\{\{[^{}]*\}\}/g, "");
+    names = [...withoutVars.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
+    if (placeholders.size >= 10_000) placeholders.clear();
+    placeholders.set(path, names);
+  }
+  return [...names];
 }
+
+/** Placeholders by path template: the planner asks again for every step of every case. */
+const placeholders = new Map<string, string[]>();
 
 function successResponses(op: Operation) {
   const rank = (status: string) => (status === "201" ? 0 : status === "200" ? 1 : /^2/.test(status) ? 2 : 9);
