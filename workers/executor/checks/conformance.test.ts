@@ -222,7 +222,8 @@ describe("conformance: what is not judged, and the details of a finding", () => 
 
 describe("max_response_time: budgets and a request that stops the whole target", () => {
   it("the budget is inclusive; params.limitMs overrides the run's", () => {
-    expect(max_response_time(ctx({ durationMs: 500 }, { maxResponseTimeMs: 500 })).status).toBe("passed");
+    expect(max_response_time(ctx({ durationMs: 500 }, { maxResponseTimeMs: 500 }))).toEqual({ status: "passed", message: "500 ms within 500 ms" });
+    expect(max_response_time(ctx({ durationMs: 900 }))).toEqual({ status: "skipped", message: "no response time limit configured" });
     expect(max_response_time(ctx({ durationMs: 501 }, { maxResponseTimeMs: 500 })).message).toBe("GET /pets took 501 ms, limit 500 ms");
     expect(max_response_time(ctx({ durationMs: 200 }, { params: { limitMs: 100 }, maxResponseTimeMs: 500 })).status).toBe("failed");
   });
