@@ -99,6 +99,8 @@ const OWN_WRITES_BUDGET_MS = 120_000;
 export class TestRun extends DurableObject<Env> implements TestRunRpc {
   private readonly store: RunTaskStore;
   private identitiesCache: Identities | undefined;
+  /** The run's operation model, read from R2 and parsed once per instance (planning and finalize each need it several times). */
+  private modelCache: { key: string; model: Promise<ApiModel> } | undefined;
   private keeperCache: Promise<IdentityKeeper | undefined> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -559,7 +561,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const llm = init.llmEnc ? await decryptJson<LlmRunRequest>(this.env, this.purpose(init.runId, "llm"), init.llmEnc).catch(() => undefined) : undefined;
     if (llm) await triageRun(this.env, { orgId: init.orgId, runId: init.runId, llm, identities: await this.identities(init).catch(() => ({})) });
     // what every successful response agreed on becomes an invariant the next run checks
-    await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, modelKey: init.modelKey });
+    await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, model });
     // what the run exercised and what it could not, per operation (read by every report)
     if (model) await recordCoverage(this.env, { orgId: init.orgId, runId: init.runId, model, identities: init.identityNames.length });
     const counts = await countResults(this.env.DB, init.runId);
@@ -647,6 +649,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.store.deleteMeta("keptEnc");
     this.identitiesCache = undefined;
     this.keeperCache = undefined;
+    this.modelCache = undefined;
     await this.ctx.storage.deleteAlarm();
   }
 
@@ -731,10 +734,21 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return this.identitiesCache;
   }
 
-  private async loadModel(modelKey: string): Promise<ApiModel> {
-    const object = await this.env.BLOBS.get(modelKey);
-    if (!object) throw new Error(`the spec's operation model is missing (${modelKey})`);
-    return (await object.json()) as ApiModel;
+  /** Never mutated by its readers (the executor shares one per isolate too). A failed read is not kept. */
+  private loadModel(modelKey: string): Promise<ApiModel> {
+    if (this.modelCache?.key !== modelKey) {
+      const model = (async () => {
+        const object = await this.env.BLOBS.get(modelKey);
+        if (!object) throw new Error(`the spec's operation model is missing (${modelKey})`);
+        return (await object.json()) as ApiModel;
+      })();
+      const entry = { key: modelKey, model };
+      model.catch(() => {
+        if (this.modelCache === entry) this.modelCache = undefined;
+      });
+      this.modelCache = entry;
+    }
+    return this.modelCache.model;
   }
 }
 

@@ -12,14 +12,12 @@ import { deleteRunObservations, listRunObservations } from "../storage/observati
 import { upsertInvariants } from "../storage/oracles-repo";
 import { getSpec } from "../storage/specs-repo";
 
-export async function learnInvariants(env: Env, input: { orgId: string; specId: string; runId: string; modelKey: string }): Promise<number> {
+export async function learnInvariants(env: Env, input: { orgId: string; specId: string; runId: string; model: ApiModel | undefined }): Promise<number> {
   try {
     const observations = await listRunObservations(env.DB, input.orgId, input.runId);
-    if (observations.length === 0) return 0;
-    const [object, spec] = await Promise.all([env.BLOBS.get(input.modelKey), getSpec(env.DB, input.orgId, input.specId)]);
-    if (!object) return 0;
-    const model = (await object.json()) as ApiModel;
-    const inferred = inferInvariants(model, observations);
+    if (observations.length === 0 || !input.model) return 0;
+    const spec = await getSpec(env.DB, input.orgId, input.specId);
+    const inferred = inferInvariants(input.model, observations);
     const oracles: StoredOracle[] = await Promise.all(
       inferred.map(async (i) => ({
         id: await oracleId(i.operationId, i.assertion),

@@ -4,6 +4,7 @@
  */
 import type { Finding } from "../model";
 import { SEVERITIES } from "../model";
+import { IN_CHUNK, inList, jsonRowBatches } from "./db";
 
 /** Bodies kept in the finding row (the whole exchange is in R2 beside the result). */
 export const FINDING_BODY_LIMIT = 8 * 1024;
@@ -21,51 +22,59 @@ export function compactFinding(finding: Finding, limit = FINDING_BODY_LIMIT): Fi
 /** Distinct triggers kept per finding (the first ones; later ones only count as occurrences). */
 export const MAX_TRIGGERS = 12;
 
-/** The row's trigger whose key is the bound one (its array index), for the upsert below. */
-const TRIGGER_INDEX = `(SELECT j.key FROM json_each(findings.data, '$.triggers') j WHERE json_extract(j.value, '$.key') = ?)`;
+/** The new occurrence's trigger (the first of the row being inserted) and its key, in the upsert below. */
+const NEW_TRIGGER = `json_extract(excluded.data, '$.triggers[0]')`;
+const NEW_TRIGGER_KEY = `json_extract(excluded.data, '$.triggers[0].key')`;
+/** The stored row's trigger with the new occurrence's key (its array index), if any. */
+const TRIGGER_INDEX = `(SELECT j.key FROM json_each(findings.data, '$.triggers') j WHERE json_extract(j.value, '$.key') = ${NEW_TRIGGER_KEY})`;
+
+/** A finding of a case, as the upsert below reads it from its JSON rows. */
+export interface CaseFinding {
+  caseId: string;
+  finding: Finding;
+}
 
 /**
- * Insert the finding or count one more occurrence — but only while the case's result row does
- * not exist yet. It runs in the same D1 batch (one transaction) just before the result insert,
- * which makes a redelivered case a no-op for findings too. Another occurrence adds its trigger
- * to the row's `triggers` when that trigger is new (up to MAX_TRIGGERS) or counts it: the same
- * statement, no extra write.
+ * Insert each finding or count one more occurrence — but only while its case's result row does
+ * not exist yet. They run in the same D1 batch (one transaction) just before the result inserts,
+ * which makes a redelivered case a no-op for findings too. Another occurrence adds its trigger to
+ * the row's `triggers` when that trigger is new (up to MAX_TRIGGERS) or counts it: the same
+ * statement, no extra write. All findings of a task travel as one JSON parameter (json_each), in
+ * order, so one statement replaces one per finding; SQLite applies the upsert row by row, so two
+ * occurrences in one statement count as two.
  */
-export function findingUpsertIfCaseNew(db: D1Database, orgId: string, runId: string, caseId: string, finding: Finding): D1PreparedStatement {
-  const data = compactFinding(finding);
-  const trigger = finding.triggers?.[0];
-  return db
-    .prepare(
-      `INSERT INTO findings (id, run_id, org_id, "check", severity, operation_id, method, path, signature, title, data, occurrences)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1
-       WHERE NOT EXISTS (SELECT 1 FROM results WHERE run_id = ? AND case_id = ?)
-       ON CONFLICT (run_id, id) DO UPDATE SET occurrences = occurrences + 1,
-         data = CASE
-           WHEN ? IS NULL THEN findings.data
-           WHEN ${TRIGGER_INDEX} IS NOT NULL THEN json_set(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count',
-             COALESCE(json_extract(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count'), 1) + 1)
-           WHEN COALESCE(json_array_length(findings.data, '$.triggers'), 0) < ${MAX_TRIGGERS} THEN json_set(findings.data, '$.triggers', json(json_insert(COALESCE(json_extract(findings.data, '$.triggers'), '[]'), '$[#]', json(?))))
-           ELSE findings.data
-         END`,
-    )
-    .bind(
-      finding.id,
-      runId,
-      orgId,
-      finding.check,
-      finding.severity,
-      finding.operation.operationId,
-      String(finding.operation.method),
-      finding.operation.path,
-      finding.signature,
-      finding.title,
-      JSON.stringify(data),
-      runId,
-      caseId,
-      // the key: once for "no trigger", three times for TRIGGER_INDEX
-      ...Array<string | null>(4).fill(trigger?.key ?? null),
-      trigger ? JSON.stringify(trigger) : null,
-    );
+export function findingUpsertsIfCasesNew(db: D1Database, orgId: string, runId: string, items: readonly CaseFinding[]): D1PreparedStatement[] {
+  const rows = items.map(({ caseId, finding }) => ({
+    caseId,
+    id: finding.id,
+    check: finding.check,
+    severity: finding.severity,
+    operationId: finding.operation.operationId,
+    method: String(finding.operation.method),
+    path: finding.operation.path,
+    signature: finding.signature,
+    title: finding.title,
+    data: compactFinding(finding),
+  }));
+  const field = (name: string) => `json_extract(r.value, '$.${name}')`;
+  return jsonRowBatches(rows).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO findings (id, run_id, org_id, "check", severity, operation_id, method, path, signature, title, data, occurrences)
+         SELECT ${field("id")}, ?, ?, ${field("check")}, ${field("severity")}, ${field("operationId")}, ${field("method")}, ${field("path")}, ${field("signature")}, ${field("title")}, ${field("data")}, 1
+         FROM json_each(?) r
+         WHERE NOT EXISTS (SELECT 1 FROM results WHERE run_id = ? AND case_id = ${field("caseId")})
+         ON CONFLICT (run_id, id) DO UPDATE SET occurrences = occurrences + 1,
+           data = CASE
+             WHEN ${NEW_TRIGGER_KEY} IS NULL THEN findings.data
+             WHEN ${TRIGGER_INDEX} IS NOT NULL THEN json_set(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count',
+               COALESCE(json_extract(findings.data, '$.triggers[' || ${TRIGGER_INDEX} || '].count'), 1) + 1)
+             WHEN COALESCE(json_array_length(findings.data, '$.triggers'), 0) < ${MAX_TRIGGERS} THEN json_set(findings.data, '$.triggers', json(json_insert(COALESCE(json_extract(findings.data, '$.triggers'), '[]'), '$[#]', json(${NEW_TRIGGER}))))
+             ELSE findings.data
+           END`,
+      )
+      .bind(runId, orgId, json, runId),
+  );
 }
 
 export interface FindingRow {
@@ -102,9 +111,9 @@ export async function listFindings(db: D1Database, orgId: string, runId: string,
 
 /** Remove findings of a run (ones the run found were not the target's doing). */
 export async function deleteFindings(db: D1Database, runId: string, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    await db.prepare(`DELETE FROM findings WHERE run_id = ? AND id IN (${chunk.map(() => "?").join(",")})`).bind(runId, ...chunk).run();
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const chunk = ids.slice(i, i + IN_CHUNK);
+    await db.prepare(`DELETE FROM findings WHERE run_id = ? AND id IN (${inList(chunk.length)})`).bind(runId, ...chunk).run();
   }
 }
 
@@ -130,13 +139,13 @@ export async function countFindingsBySeverity(db: D1Database, orgId: string, run
 /** Per finding id: when the org first saw it (earliest run) and in how many runs. */
 export async function findingHistory(db: D1Database, orgId: string, ids: readonly string[]): Promise<Map<string, { firstSeen: number; runs: number }>> {
   const out = new Map<string, { firstSeen: number; runs: number }>();
-  for (let i = 0; i < ids.length; i += 90) {
-    const slice = ids.slice(i, i + 90);
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const slice = ids.slice(i, i + IN_CHUNK);
     const { results } = await db
       .prepare(
         `SELECT f.id AS id, MIN(r.created_at) AS firstSeen, COUNT(DISTINCT f.run_id) AS runs
          FROM findings f JOIN runs r ON r.id = f.run_id
-         WHERE f.org_id = ? AND f.id IN (${slice.map(() => "?").join(",")}) GROUP BY f.id`,
+         WHERE f.org_id = ? AND f.id IN (${inList(slice.length)}) GROUP BY f.id`,
       )
       .bind(orgId, ...slice)
       .all<{ id: string; firstSeen: number; runs: number }>();

@@ -5,7 +5,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { newId, randomBase62 } from "../shared/encoding";
 import { decryptJson, encryptJson, type EncryptionEnv } from "../shared/secret-box";
-import { database } from "./db";
+import { database, inList } from "./db";
 import { hooks } from "./schema";
 export type HookKind = "github" | "generic";
 export type HookRow = typeof hooks.$inferSelect;
@@ -68,24 +68,21 @@ export type DeliveryClaim = { claimed: true } | { claimed: false; runId: string 
 export async function claimDelivery(db: D1Database, hookId: string, keys: readonly string[]): Promise<DeliveryClaim> {
   const results = await db.batch(keys.map((key) => db.prepare(`INSERT OR IGNORE INTO hook_deliveries (hook_id, delivery_id) VALUES (?, ?)`).bind(hookId, key)));
   if (results.every((r) => r.meta.changes === 1)) return { claimed: true };
-  const marks = keys.map(() => "?").join(", ");
-  const seen = await db.prepare(`SELECT run_id FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${marks}) AND run_id IS NOT NULL LIMIT 1`)
+  const seen = await db.prepare(`SELECT run_id FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${inList(keys.length)}) AND run_id IS NOT NULL LIMIT 1`)
     .bind(hookId, ...keys)
     .first<{ run_id: string }>();
   return { claimed: false, runId: seen?.run_id ?? null };
 }
 
 export async function recordDeliveryRun(db: D1Database, hookId: string, keys: readonly string[], runId: string): Promise<void> {
-  const marks = keys.map(() => "?").join(", ");
-  await db.prepare(`UPDATE hook_deliveries SET run_id = ? WHERE hook_id = ? AND delivery_id IN (${marks})`)
+  await db.prepare(`UPDATE hook_deliveries SET run_id = ? WHERE hook_id = ? AND delivery_id IN (${inList(keys.length)})`)
     .bind(runId, hookId, ...keys)
     .run();
 }
 
 /** When starting the run failed, the sender's retry of the same delivery must be able to try again. */
 export async function releaseDelivery(db: D1Database, hookId: string, keys: readonly string[]): Promise<void> {
-  const marks = keys.map(() => "?").join(", ");
-  await db.prepare(`DELETE FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${marks})`)
+  await db.prepare(`DELETE FROM hook_deliveries WHERE hook_id = ? AND delivery_id IN (${inList(keys.length)})`)
     .bind(hookId, ...keys)
     .run();
 }

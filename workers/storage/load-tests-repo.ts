@@ -7,6 +7,7 @@ import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LoadProfile, LoadWindow, RegionFigures } from "../load/types";
 import type { ThresholdResult } from "../load/thresholds";
+import { encodeCreatedCursor } from "./db";
 import { loadRegions, loadTests, loadWindows } from "./schema";
 import { queueNotifications } from "./notifications-repo";
 
@@ -74,16 +75,7 @@ export async function listLoadTests(db: D1Database, orgId: string, page: { limit
     .limit(page.limit + 1)) as LoadTestRow[];
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? btoa(`${last.createdAt}:${last.id}`) : null };
-}
-
-export function decodeLoadCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  try {
-    const [at, id] = atob(cursor).split(":");
-    return Number.isFinite(Number(at)) && id ? { createdAt: Number(at), id } : undefined;
-  } catch {
-    return undefined;
-  }
+  return { items, nextCursor: rows.length > page.limit && last ? encodeCreatedCursor(last) : null };
 }
 
 export async function updateLoadTest(db: D1Database, id: string, patch: Partial<Pick<LoadTestRow, "status" | "summary" | "abortReason" | "error" | "startedAt" | "finishedAt">>): Promise<void> {

@@ -4,13 +4,11 @@
  * INSERT … ON CONFLICT DO NOTHING and the first writer wins.
  */
 import type { CaseResult, CaseStatus, Exchange, Finding } from "../model";
-import { findingUpsertIfCaseNew } from "./findings-repo";
-import { D1_MAX_PARAMS } from "./db";
+import { findingUpsertsIfCasesNew } from "./findings-repo";
+import { IN_CHUNK, inList, jsonRowBatches } from "./db";
 
 /** Bodies in a D1 row are cut here; the whole exchanges go to R2 when anything was cut. */
 export const ROW_BODY_LIMIT = 8 * 1024;
-/** D1 binds at most 100 parameters per statement. */
-const IN_CHUNK = 90;
 
 export function truncateText(text: string | undefined, limit: number): { text: string | undefined; cut: boolean } {
   if (text === undefined || text.length <= limit) return { text, cut: false };
@@ -35,10 +33,6 @@ export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BO
   return { exchanges: out, cut };
 }
 
-const RESULT_COLUMNS = 11;
-/** Result rows per INSERT, within D1's bound-parameter limit. */
-const RESULT_ROWS_PER_INSERT = Math.floor(D1_MAX_PARAMS / RESULT_COLUMNS);
-
 interface ResultRowInput {
   orgId: string;
   runId: string;
@@ -47,42 +41,48 @@ interface ResultRowInput {
 }
 
 /**
- * INSERTs of several result rows each (first writer wins); each statement returns the case ids
- * it wrote. Fewer statements per D1 batch than one per case: each costs a prepare, a result and
- * its meta on both sides of the D1 binding.
+ * INSERTs of result rows (first writer wins), each returning the case ids it wrote. The rows of
+ * one run travel as one JSON parameter read by json_each (a few statements per batch at most,
+ * usually one): every statement and every bound value costs a prepare and a conversion on both
+ * sides of the D1 binding. `checks` and `exchanges` are stored as the JSON text SQLite renders
+ * from the parsed rows (the same minified JSON).
  */
 function resultInserts(db: D1Database, rows: readonly ResultRowInput[]): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + RESULT_ROWS_PER_INSERT);
-    const values: unknown[] = [];
-    for (const { orgId, runId, result, bodiesKey } of chunk) {
-      const { exchanges } = truncateExchanges(result.exchanges);
-      values.push(
-        runId,
-        result.caseId,
-        orgId,
-        result.agent,
-        result.operationId,
-        result.status,
-        result.reason ?? null,
-        JSON.stringify(result.checks),
-        JSON.stringify(exchanges),
-        bodiesKey,
-        Math.max(0, Math.round(result.durationMs)),
-      );
-    }
-    const placeholders = chunk.map(() => `(${Array<string>(RESULT_COLUMNS).fill("?").join(", ")})`).join(", ");
-    statements.push(
+  const field = (name: string) => `json_extract(r.value, '$.${name}')`;
+  return byRun(rows).flatMap(({ orgId, runId, items }) =>
+    jsonRowBatches(items.map(({ result, bodiesKey }) => ({
+      caseId: result.caseId,
+      agent: result.agent,
+      operationId: result.operationId,
+      status: result.status,
+      reason: result.reason ?? null,
+      checks: result.checks,
+      exchanges: truncateExchanges(result.exchanges).exchanges,
+      bodiesKey,
+      durationMs: Math.max(0, Math.round(result.durationMs)),
+    }))).map((json) =>
       db
         .prepare(
           `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
-           VALUES ${placeholders} ON CONFLICT (run_id, case_id) DO NOTHING RETURNING case_id`,
+           SELECT ?, ${field("caseId")}, ?, ${field("agent")}, ${field("operationId")}, ${field("status")}, ${field("reason")}, ${field("checks")}, ${field("exchanges")}, ${field("bodiesKey")}, ${field("durationMs")}
+           FROM json_each(?) r WHERE true
+           ON CONFLICT (run_id, case_id) DO NOTHING RETURNING case_id`,
         )
-        .bind(...values),
-    );
+        .bind(runId, orgId, json),
+    ),
+  );
+}
+
+/** Rows grouped by their run, in order (a batch normally holds one run's). */
+function byRun<T extends { orgId: string; runId: string }>(rows: readonly T[]): { orgId: string; runId: string; items: T[] }[] {
+  const groups = new Map<string, { orgId: string; runId: string; items: T[] }>();
+  for (const row of rows) {
+    const key = `${row.orgId}\n${row.runId}`;
+    const group = groups.get(key);
+    if (group) group.items.push(row);
+    else groups.set(key, { orgId: row.orgId, runId: row.runId, items: [row] });
   }
-  return statements;
+  return [...groups.values()];
 }
 
 /** The case ids the result INSERTs of a batch wrote (their RETURNING rows). */
@@ -114,10 +114,10 @@ export interface CaseOutcome {
  */
 export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[], also: readonly D1PreparedStatement[] = []): Promise<boolean[]> {
   if (outcomes.length === 0 && also.length === 0) return [];
-  const statements: D1PreparedStatement[] = [];
-  for (const { orgId, runId, result, findings } of outcomes) {
-    for (const finding of findings) statements.push(findingUpsertIfCaseNew(db, orgId, runId, result.caseId, finding));
-  }
+  const statements = byRun(outcomes).flatMap(({ orgId, runId, items }) => {
+    const found = items.flatMap(({ result, findings }) => findings.map((finding) => ({ caseId: result.caseId, finding })));
+    return found.length > 0 ? findingUpsertsIfCasesNew(db, orgId, runId, found) : [];
+  });
   const first = statements.length;
   const inserts = resultInserts(db, outcomes);
   statements.push(...inserts, ...also);
@@ -141,12 +141,9 @@ export async function writeUnrunResults(
   status: Extract<CaseStatus, "errored" | "skipped">,
   reason: string,
 ): Promise<number> {
-  let written = 0;
-  for (let i = 0; i < cases.length; i += 50) {
-    const rows = cases.slice(i, i + 50).map((c) => ({ orgId, runId, bodiesKey: null, result: { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 } }));
-    written += writtenCaseIds(await db.batch(resultInserts(db, rows))).size;
-  }
-  return written;
+  if (cases.length === 0) return 0;
+  const rows = cases.map((c) => ({ orgId, runId, bodiesKey: null, result: { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 } }));
+  return writtenCaseIds(await db.batch(resultInserts(db, rows))).size;
 }
 
 export async function existingCaseIds(db: D1Database, runId: string, caseIds: readonly string[]): Promise<Set<string>> {
@@ -154,7 +151,7 @@ export async function existingCaseIds(db: D1Database, runId: string, caseIds: re
   for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
     const chunk = caseIds.slice(i, i + IN_CHUNK);
     const { results } = await db
-      .prepare(`SELECT case_id FROM results WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .prepare(`SELECT case_id FROM results WHERE run_id = ? AND case_id IN (${inList(chunk.length)})`)
       .bind(runId, ...chunk)
       .all<{ case_id: string }>();
     for (const row of results) found.add(row.case_id);
@@ -316,7 +313,7 @@ export async function resultsOfCases(db: D1Database, runId: string, caseIds: rea
   for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
     const chunk = caseIds.slice(i, i + IN_CHUNK);
     const { results } = await db
-      .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND case_id IN (${inList(chunk.length)})`)
       .bind(runId, ...chunk)
       .all<Record<string, unknown>>();
     for (const row of results) {
@@ -335,7 +332,7 @@ export async function markNotJudged(db: D1Database, runId: string, caseIds: read
   for (let i = 0; i < caseIds.length; i += IN_CHUNK) {
     const chunk = caseIds.slice(i, i + IN_CHUNK);
     await db
-      .prepare(`UPDATE results SET status = ?, reason = ? WHERE run_id = ? AND case_id IN (${chunk.map(() => "?").join(",")})`)
+      .prepare(`UPDATE results SET status = ?, reason = ? WHERE run_id = ? AND case_id IN (${inList(chunk.length)})`)
       .bind(status, reason, runId, ...chunk)
       .run();
   }

@@ -5,6 +5,8 @@
  * to learn whether a report counted, json_extract to total the summaries in one pass).
  */
 
+import { inList } from "./db";
+
 export interface TaskLease {
   lease: string | null;
   beatAt: number | null;
@@ -31,10 +33,6 @@ export interface TaskTotals {
   skipped: number;
 }
 
-/** `?, ?, ?` for an IN list of `n` values */
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(",");
-}
 
 export class RunTaskStore {
   /**
@@ -108,7 +106,7 @@ export class RunTaskStore {
   /** Heartbeat of the tasks still open under `lease`. */
   beat(taskIds: readonly string[], lease: string, now: number): void {
     if (taskIds.length === 0) return;
-    this.sql.exec(`UPDATE tasks SET beat_at = ? WHERE lease = ? AND done = 0 AND id IN (${placeholders(taskIds.length)})`, now, lease, ...taskIds);
+    this.sql.exec(`UPDATE tasks SET beat_at = ? WHERE lease = ? AND done = 0 AND id IN (${inList(taskIds.length)})`, now, lease, ...taskIds);
   }
 
   /** Marks a task done with its summary; false when it was done already (a late duplicate). */
@@ -118,13 +116,13 @@ export class RunTaskStore {
 
   markSent(ids: readonly string[], now: number): void {
     if (ids.length === 0) return;
-    this.sql.exec(`UPDATE tasks SET sent = 1, sent_at = ?, sends = sends + 1 WHERE id IN (${placeholders(ids.length)})`, now, ...ids);
+    this.sql.exec(`UPDATE tasks SET sent = 1, sent_at = ?, sends = sends + 1 WHERE id IN (${inList(ids.length)})`, now, ...ids);
   }
 
   /** Sent again by the watchdog: the lease and heartbeat are forgotten. */
   markUnsent(ids: readonly string[]): void {
     if (ids.length === 0) return;
-    this.sql.exec(`UPDATE tasks SET sent = 0, lease = NULL, beat_at = NULL WHERE id IN (${placeholders(ids.length)})`, ...ids);
+    this.sql.exec(`UPDATE tasks SET sent = 0, lease = NULL, beat_at = NULL WHERE id IN (${inList(ids.length)})`, ...ids);
   }
 
   /** Unsent tasks in order; `beforeSeq` keeps those before it, `limit` the first ones. */

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { HeldBackOperation, RunLimits, RunStats, RunStatus, SuppressedFinding } from "../model";
-import { database } from "./db";
+import { database, encodeCreatedCursor } from "./db";
 import { runs } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -104,23 +104,6 @@ export async function updateRun(db: D1Database, runId: string, patch: RunPatch):
   await database(db).update(runs).set(patch).where(eq(runs.id, runId));
 }
 
-/** Opaque page cursor over (created_at, id), newest first. */
-export function encodeRunCursor(row: { createdAt: number; id: string }): string {
-  return btoa(`${row.createdAt}:${row.id}`).replace(/=+$/, "");
-}
-
-export function decodeRunCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  try {
-    const text = atob(cursor);
-    const colon = text.indexOf(":");
-    const createdAt = Number(text.slice(0, colon));
-    if (colon < 1 || !Number.isFinite(createdAt)) return undefined;
-    return { createdAt, id: text.slice(colon + 1) };
-  } catch {
-    return undefined;
-  }
-}
-
 export async function listRuns(
   db: D1Database,
   orgId: string,
@@ -136,7 +119,7 @@ export async function listRuns(
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
-  const nextCursor = rows.length > page.limit ? encodeRunCursor(items[items.length - 1]) : null;
+  const nextCursor = rows.length > page.limit ? encodeCreatedCursor(items[items.length - 1]) : null;
   return { items, nextCursor };
 }
 

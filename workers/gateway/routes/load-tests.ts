@@ -11,7 +11,8 @@ import type { LoadProfile } from "../../load/types";
 import { renderLoadHtml, renderLoadJunit } from "../../reports/load-report";
 import { HTML_CSP } from "../../reports";
 import { finalizeLoadTest, loadLinks, loadProgress, loadTestReport, startLoadTest, TERMINAL_LOAD } from "../../runs/load-tests";
-import { decodeLoadCursor, getLoadTest, listLoadTests, type LoadTestRow } from "../../storage/load-tests-repo";
+import { decodeCreatedCursor } from "../../storage/db";
+import { getLoadTest, listLoadTests, type LoadTestRow } from "../../storage/load-tests-repo";
 import { LOAD_STATUSES } from "../../storage/schema";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/require-permission";
@@ -210,7 +211,7 @@ export const loadTestsRoutes = createRouter()
   })
   .openapi(listRouteDef, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const decoded = cursor ? decodeLoadCursor(cursor) : undefined;
+    const decoded = cursor ? decodeCreatedCursor(cursor) : undefined;
     if (cursor && !decoded) throw new ProblemError("validation-error", "cursor is not valid");
     const page = await listLoadTests(c.env.DB, c.get("auth").orgId, { limit, cursor: decoded });
     return c.json({ items: page.items.map(view), nextCursor: page.nextCursor }, 200);

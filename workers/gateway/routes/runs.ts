@@ -12,9 +12,10 @@ import { isTerminal } from "../../runs/lifecycle";
 import { runLinks as links, startRun, type RunSource } from "../../runs/start-run";
 import { runStub } from "../../runs/stub";
 import { log } from "../../shared/log";
+import { decodeCreatedCursor } from "../../storage/db";
 import { listFindings } from "../../storage/findings-repo";
 import { listResults, type ResultRow } from "../../storage/results-repo";
-import { decodeRunCursor, getRun, listRuns, type RunConfig, type RunRow } from "../../storage/runs-repo";
+import { getRun, listRuns, type RunConfig, type RunRow } from "../../storage/runs-repo";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/require-permission";
 import { IdParam, jsonContent, problemResponses, SECURED } from "../openapi-schemas";
@@ -363,7 +364,7 @@ export const runsRoutes = createRouter()
   .openapi(listRunsRoute, async (c) => {
     const auth = c.get("auth");
     const { limit, cursor } = c.req.valid("query");
-    const decoded = cursor ? decodeRunCursor(cursor) : undefined;
+    const decoded = cursor ? decodeCreatedCursor(cursor) : undefined;
     if (cursor && !decoded) throw new ProblemError("validation-error", "cursor is not valid");
     const page = await listRuns(c.env.DB, auth.orgId, { limit, cursor: decoded });
     return c.json({ items: page.items.map((row) => runView(row)), nextCursor: page.nextCursor }, 200);
