@@ -73,3 +73,24 @@ export function placeCredentials(model: ApiModel, operation: Operation | undefin
   }
   return out;
 }
+
+/** A `Cookie` header value from name → value pairs (values URL-encoded, as every request sends them). */
+export function cookieHeader(cookies: Record<string, string>): string {
+  return Object.entries(cookies)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join("; ");
+}
+
+/**
+ * An identity's credentials for one request outside a case (the identity pre-flight, its health
+ * checks): placed exactly as a case request places them, cookies folded into one `Cookie` header.
+ */
+export function credentialedRequest(model: ApiModel, operation: Operation | undefined, identityHeaders: Record<string, string>): { headers: Record<string, string>; query: Record<string, string> } {
+  const placed = placeCredentials(model, operation, identityHeaders);
+  const cookie = cookieHeader(placed.cookies);
+  if (!cookie) return { headers: placed.headers, query: placed.query };
+  const existing = Object.keys(placed.headers).find((h) => h.toLowerCase() === "cookie");
+  const headers = Object.fromEntries(Object.entries(placed.headers).filter(([h]) => h !== existing));
+  headers.Cookie = [existing !== undefined ? placed.headers[existing] : undefined, cookie].filter(Boolean).join("; ");
+  return { headers, query: placed.query };
+}

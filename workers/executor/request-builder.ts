@@ -6,6 +6,7 @@
  * content type and recorded as the exact text sent (multipart included, so curl can replay it).
  */
 import type { RequestTemplate, TemplateValue } from "../model";
+import { cookieHeader } from "./identity-credentials";
 
 export type RequestBuildErrorReason =
   | "missing-variable" // a variable some step extracts has no value (precondition failed)
@@ -247,12 +248,6 @@ function appendQuery(params: URLSearchParams, name: string, value: unknown, seri
   } else {
     params.append(name, value === null ? "" : stringify(value));
   }
-}
-
-function cookieHeader(cookies: Record<string, string>): string {
-  return Object.entries(cookies)
-    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
-    .join("; ");
 }
 
 // ---------- headers ----------

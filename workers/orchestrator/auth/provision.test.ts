@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation } from "../../model";
 import { inferAuthFlow } from "./infer";
-import { provisionIdentities, type Fetch } from "./provision";
+import { provisionIdentities, verifyIdentity, type Fetch } from "./provision";
 
 const json = "application/json";
 function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
@@ -110,5 +110,37 @@ describe("provisionIdentities", () => {
     const emails = result.statuses.map((s) => s.account!.email);
     expect(emails[0]).toMatch(/@/);
     expect(emails[0]).not.toBe(emails[1]); // run-unique, like the usernames
+  });
+});
+
+describe("verifyIdentity", () => {
+  // a target whose session is an apiKey taken in a cookie, and whose partner key goes in the query
+  const cookieModel: ApiModel = {
+    ...model,
+    securitySchemes: { session: { name: "session", type: "apiKey", in: "cookie", paramName: "app_session" }, key: { name: "key", type: "apiKey", in: "query", paramName: "api_key" } },
+    operations: [op({ operationId: "me", method: "get", path: "/me", security: [{ session: [] }, { key: [] }], responses: [{ status: "200", content: [{ contentType: json, schema: obj({ username: { type: "string" } }) }], headers: [], links: [] }] })],
+  } as ApiModel;
+  const me = { operationId: "me", method: "get", path: "/me" };
+  const seen: { url: string; headers: Record<string, string> }[] = [];
+  const fetch: Fetch = async (url, init) => {
+    const headers = init.headers as Record<string, string>;
+    seen.push({ url, headers });
+    const cookie = Object.entries(headers).find(([h]) => h.toLowerCase() === "cookie")?.[1] ?? "";
+    const ok = /(^|;\s*)app_session=s3ss(;|$)/.test(cookie) || new URL(url).searchParams.get("api_key") === "k3y";
+    return new Response(JSON.stringify(ok ? { username: "ada" } : {}), { status: ok ? 200 : 401, headers: { "content-type": json } });
+  };
+  const target = { model: cookieModel, baseUrl: "http://target.test", fetch };
+
+  it("sends an identity entry named like a cookie apiKey as that cookie, exactly as case requests do", async () => {
+    seen.length = 0;
+    expect(await verifyIdentity(target, me, { app_session: "s3ss" })).toMatchObject({ ok: true, detail: "GET /me → 200", account: { username: "ada" } });
+    expect(seen[0].headers).not.toHaveProperty("app_session");
+    expect(await verifyIdentity(target, me, { Cookie: "other=1", app_session: "s3ss" })).toMatchObject({ ok: true });
+    expect(seen[1].headers.Cookie).toBe("other=1; app_session=s3ss");
+  });
+
+  it("sends an identity entry named like a query apiKey in the query, and a wrong one is refused", async () => {
+    expect(await verifyIdentity(target, me, { api_key: "k3y" })).toMatchObject({ ok: true });
+    expect(await verifyIdentity(target, me, { app_session: "wrong" })).toEqual({ ok: false, detail: "401 on GET /me" });
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { ApiModel, Identities, Operation } from "../../model";
 import { agentEnv, buildRequest, fillAccountFields, wireContentType, preferredMedia } from "../agents/requests";
+import { credentialedRequest } from "../../executor/identity-credentials";
 import { Rng } from "../generate/random";
 import { ALREADY_TAKEN, reroll } from "../generate/unique";
 import { fieldsOf, findToken, readPointer, withRole, writePointer, type Field } from "./fields";
@@ -66,7 +67,7 @@ interface Exchange {
 
 type Target = Pick<ProvisionOptions, "baseUrl" | "fetch" | "timeoutMs">;
 
-async function send(opts: Target, op: AuthOperation, model: ApiModel, body: unknown, headers: Record<string, string> = {}): Promise<Exchange> {
+async function send(opts: Target, op: AuthOperation, model: ApiModel, body: unknown, headers: Record<string, string> = {}, query: Record<string, string> = {}): Promise<Exchange> {
   const operation = findOperation(model, op);
   const media = operation ? preferredMedia(operation) : undefined;
   const contentType = media ? wireContentType(media.contentType) : "application/json";
@@ -78,7 +79,8 @@ async function send(opts: Target, op: AuthOperation, model: ApiModel, body: unkn
     signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
   };
   if (body !== undefined) init.body = form ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString() : JSON.stringify(body);
-  const response = await opts.fetch(joinUrl(opts.baseUrl, op.path), init);
+  const search = new URLSearchParams(query).toString();
+  const response = await opts.fetch(joinUrl(opts.baseUrl, op.path) + (search ? `?${search}` : ""), init);
   const text = await response.text();
   let json: unknown;
   try {
@@ -230,9 +232,11 @@ export async function verifyIdentity(
 ): Promise<{ ok: boolean; detail: string; account?: Record<string, string> }> {
   if (!profile) return { ok: true, detail: "not verified (the spec has no secured GET without required parameters)" };
   try {
-    const exchange = await send(opts, profile, opts.model, undefined, headers);
+    // credentials go where a case request puts them (an apiKey in a cookie or the query, too)
+    const op = findOperation(opts.model, profile);
+    const placed = credentialedRequest(opts.model, op, headers);
+    const exchange = await send(opts, profile, opts.model, undefined, placed.headers, placed.query);
     if (exchange.status >= 200 && exchange.status < 300) {
-      const op = findOperation(opts.model, profile);
       const schema = op?.responses.find((r) => /^2/.test(r.status))?.content[0]?.schema;
       return { ok: true, detail: `${label(profile)} → ${exchange.status}`, account: accountOf(exchange.json, fieldsOf(schema, opts.model.schemas)) };
     }
