@@ -1,7 +1,7 @@
 /**
  * End-to-end detection harness (Node): spec → planRun (every agent, the wasm one compiled in
  * Node) → runCase against a live target with Node's fetch, 6 requests in flight like the
- * executor → deduplicated findings. Used by the detection*.test.ts files.
+ * executor, the plan's tail one case at a time after the rest → deduplicated findings. Used by the detection*.test.ts files.
  */
 import { readFileSync } from "node:fs";
 import type { ApiModel, CaseResult, Finding, TestCase } from "../../workers/model";
@@ -106,7 +106,10 @@ export async function planAndRun(options: DetectionOptions): Promise<DetectionRu
     model: options.model,
     config: { timeoutMs: 15_000, maxBodyBytes: 1024 * 1024, maxResponseTimeMs: options.maxResponseTimeMs },
   };
-  const results = await mapLimit(plan.cases, options.concurrency ?? 6, (testCase) => runCase(testCase, env));
+  // as the platform does: the plan's tail (bursts, destructive operations, sign-outs) runs alone, after the rest
+  const cut = plan.cases.length - plan.destructiveCases;
+  const results = await mapLimit(plan.cases.slice(0, cut), options.concurrency ?? 6, (testCase) => runCase(testCase, env));
+  for (const testCase of plan.cases.slice(cut)) results.push(await runCase(testCase, env));
   const all = results.flatMap((result, i) => findingsFromCase(result, plan.cases[i], options.model));
   return {
     cases: plan.cases,

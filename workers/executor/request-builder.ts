@@ -17,6 +17,8 @@ export class RequestBuildError extends Error {
   constructor(
     message: string,
     readonly reason: RequestBuildErrorReason,
+    /** the identity an "unknown-identity" error names */
+    readonly identity?: string,
   ) {
     super(message);
     this.name = "RequestBuildError";
@@ -184,7 +186,7 @@ function pickIdentity(template: RequestTemplate, options: BuildOptions): { ident
   const name = template.identity ?? options.defaultIdentity ?? Object.keys(identities)[0];
   if (name === undefined) return { identity: null, headers: {} };
   const headers = identities[name];
-  if (!headers) throw new RequestBuildError(`identity "${name}" is not configured`, "unknown-identity");
+  if (!headers) throw new RequestBuildError(`identity "${name}" is not configured`, "unknown-identity", name);
   return { identity: name, headers };
 }
 

@@ -164,6 +164,19 @@ describe("runCase against a real server", () => {
     expect(hits["GET /pets/undefined"]).toBeUndefined();
   });
 
+  it("skips, naming why, the case of an identity that stopped working earlier in the run (it is no longer handed over)", async () => {
+    const guard = { generation: () => 0, dead: (name: string) => (name === "bob" ? "stopped working during the run (401 on GET /me after a 401)" : undefined), trouble: async () => ({ state: "ok" as const, generation: 0 }) };
+    const chain = crudChain();
+    chain.steps[0].request.identity = "bob";
+    const result = await runCase(chain, { ...env(), guard });
+    expect(result.status).toBe("skipped");
+    expect(result.reason).toBe("identity bob stopped working during the run (401 on GET /me after a 401): its cases are not run");
+    // an identity never configured stays an error of the plan
+    const unknown = crudChain();
+    unknown.steps[0].request.identity = "carol";
+    expect(await runCase(unknown, { ...env(), guard })).toMatchObject({ status: "errored", reason: expect.stringContaining('identity "carol" is not configured') });
+  });
+
   it("refuses to send a request with an unfilled {param}", async () => {
     const result = await runCase(testCase([step("read", "get", "/pets/{petId}", { checks: [{ name: "not_a_server_error" }] })]), env());
     expect(result.status).toBe("errored");

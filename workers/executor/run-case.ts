@@ -139,7 +139,11 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const precondition = error instanceof RequestBuildError && error.reason === "missing-variable";
-      stop = { status: precondition ? "skipped" : "errored", reason: `step ${step.id}: request not sent: ${message}` };
+      // an identity that stopped working earlier in the run is no longer handed to the executor
+      const named = error instanceof RequestBuildError ? error.identity : undefined;
+      const gone = named !== undefined ? env.guard?.dead(named) : undefined;
+      if (named !== undefined && gone !== undefined) stop = { status: "skipped", reason: identityStopped(named, gone) };
+      else stop = { status: precondition ? "skipped" : "errored", reason: `step ${step.id}: request not sent: ${message}` };
       break;
     }
 

@@ -12,6 +12,7 @@ import { operationKey, selectOperations, type HeldBackOperation, type OperationS
 import { AGENTS, getAgent } from "./agents";
 import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { pathPlaceholders } from "./agents/resources";
+import { endsSession } from "./ends-session";
 import type { Agent, PlanConfig } from "./agents/types";
 import { seekUncovered } from "./seek-coverage";
 import { guidedOrder, type Guidance } from "./guided-order";
@@ -35,7 +36,7 @@ export interface PlanResult {
   warnings: string[];
   /** operations not tested because they are destructive (and not allowed) */
   heldBack: HeldBackOperation[];
-  /** the last `destructiveCases` of `cases` run alone, after the rest: bursts tagged run-last, then destructive ones */
+  /** the last `destructiveCases` of `cases` run alone, after the rest: bursts tagged run-last, destructive ones, then sign-outs */
   destructiveCases: number;
   /** include/exclude filters that matched no operation */
   unmatchedFilters: string[];
@@ -145,7 +146,9 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
 /**
  * The last word on destructive operations for any list of cases (the planner's, or with cases
  * added later, e.g. by the AI layer): a case with a step on an operation the selection does not
- * test is dropped, and the cases touching an allowed destructive operation move to the end.
+ * test is dropped, and the cases touching an allowed destructive operation move to the end; after
+ * them, last of all, the cases of operations that end the caller's session (a sign-out sent early
+ * would leave every later case of its identity without credentials).
  */
 export function guardDestructive(model: ApiModel, selection: OperationSelection | undefined, cases: readonly TestCase[]): { cases: TestCase[]; destructiveCases: number } {
   const chosen = selectOperations(model.operations, selection);
@@ -154,12 +157,14 @@ export function guardDestructive(model: ApiModel, selection: OperationSelection 
   const ordinary: TestCase[] = [];
   const last: TestCase[] = [];
   const destructive: TestCase[] = [];
+  const signOut: TestCase[] = [];
+  const endingSession = new Set(chosen.operations.filter((op) => endsSession(op) !== undefined).map((op) => operationKey(op.method, op.path)));
   for (const c of cases) {
     const keys = c.steps.map((step) => operationKey(step.request.method, step.request.path));
     // a step outside the spec's operations (an agent's own probe URL) is not the selection's business
     if (keys.some((key) => known.has(key) && !tested.has(key))) continue;
     // a burst that may trip a throttle or a lockout goes after the others too, alone
-    (keys.some((key) => chosen.destructive.has(key)) ? destructive : c.tags?.includes(RUN_LAST_TAG) ? last : ordinary).push(c);
+    (keys.some((key) => chosen.destructive.has(key)) ? destructive : keys.some((key) => endingSession.has(key)) ? signOut : c.tags?.includes(RUN_LAST_TAG) ? last : ordinary).push(c);
   }
-  return { cases: [...ordinary, ...last, ...destructive], destructiveCases: last.length + destructive.length };
+  return { cases: [...ordinary, ...last, ...destructive, ...signOut], destructiveCases: last.length + destructive.length + signOut.length };
 }
