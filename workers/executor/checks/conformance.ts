@@ -3,7 +3,7 @@
  * Every check skips (never fails) when the step hit no documented operation, and when the
  * spec documents nothing to compare against: absence of documentation is not a bug here.
  */
-import type { JsonSchema } from "../../model";
+import type { JsonSchema, Operation } from "../../model";
 import { generalisePath, validateSchema } from "../../jsonschema/validate";
 import {
   findResponseSpec,
@@ -70,6 +70,21 @@ function addressesUnknownId(ctx: CheckContext): boolean {
   });
 }
 
+/** "redirects to the cookie list", "Redirect to …", "redirects the client back to …"; not "Creates a redirect". */
+const REDIRECT_PROSE = /\bredirect(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,3}?to\b/i;
+
+/**
+ * A 3xx with a Location from an operation whose own text says it redirects ("Sets a cookie and
+ * redirects to the cookie list"): the status listed is where the redirect leads (what a browser or
+ * the spec's own try-it-out console shows), and the prose documents the 3xx itself.
+ */
+function redirectInProse(ctx: CheckContext, op: Operation, status: number): string | undefined {
+  if (status < 300 || status > 399 || status === 304 || header(ctx.response.headers, "location") === undefined) return undefined;
+  const texts = [op.summary, op.description, ...op.responses.filter((r) => r.status.startsWith("2")).map((r) => r.description)];
+  const said = texts.find((t): t is string => typeof t === "string" && REDIRECT_PROSE.test(t));
+  return said === undefined ? undefined : `${status} with a Location: the operation says it redirects ("${truncate(said, 80)}")`;
+}
+
 export function status_code_conformance(ctx: CheckContext): CheckResult {
   const op = ctx.operation;
   if (!op) return skip(`no documented operation for ${label(ctx)}`);
@@ -80,6 +95,8 @@ export function status_code_conformance(ctx: CheckContext): CheckResult {
   if (spec) return pass(`${status} is documented (${spec.status})`);
   const outside = outsideContract(ctx, status);
   if (outside) return skip(outside);
+  const redirect = redirectInProse(ctx, op, status);
+  if (redirect) return pass(redirect);
   // the agent could not make this request schema-valid: a 4xx may be the rejection the spec implies
   if (ctx.params.requestValid === false && status >= 400 && status < 500) return skip(`${status} to a request that is not known to be schema-valid`);
   const documented = op.responses.map((r) => r.status).join(", ");

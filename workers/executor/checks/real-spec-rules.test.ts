@@ -53,3 +53,20 @@ describe("schema-validator: patterns written as regex literals", () => {
     expect(validateSchema(m, schema, "Not Valid!", "response").valid).toBe(false);
   });
 });
+
+describe("status_code_conformance and an operation whose text says it redirects (httpbin's /cookies/set)", () => {
+  const redirecting = (text: { summary?: string; description?: string }, status = 302, headers: Record<string, string> = { location: "/cookies" }) => {
+    const rec = record({ method: "GET", path: "/pets", status, headers });
+    return ctx({ ...rec, operation: { ...rec.operation!, ...text } });
+  };
+  it("accepts a 3xx with a Location when the operation says it redirects, though only 200 is listed", () => {
+    expect(status_code_conformance(redirecting({ summary: "Sets a cookie and redirects to the cookie list." })).status).toBe("passed");
+    expect(status_code_conformance(redirecting({ description: "Redirect to cookie list" }, 303)).status).toBe("passed");
+  });
+  it("still flags a 3xx the text does not announce, one without a Location, and a 304", () => {
+    expect(status_code_conformance(redirecting({ summary: "List pets" })).status).toBe("failed");
+    expect(status_code_conformance(redirecting({ summary: "Creates a redirect for a short link" })).status).toBe("failed");
+    expect(status_code_conformance(redirecting({ summary: "Sets a cookie and redirects to the cookie list." }, 302, {})).status).toBe("failed");
+    expect(status_code_conformance(redirecting({ summary: "Sets a cookie and redirects to the cookie list." }, 304)).status).toBe("failed");
+  });
+});
