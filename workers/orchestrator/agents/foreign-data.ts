@@ -15,46 +15,13 @@ import { isPublic } from "../auth/infer";
 import { RUN_LAST_TAG } from "./auth-abuse";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { buildRequest, opRng, preferredMedia, type AgentEnv } from "./requests";
+import { listing, type Listing } from "./listing";
 import { findIdPointer, pathPlaceholders } from "./resources";
 import { profileOf } from "./self-params";
 
 const NAME = "security-auth:foreign";
 const OWNER = /^(owner|owner_?id|owner_?uuid|user_?id|created_?by|created_?by_?id|author|author_?id|creator|creator_?id|posted_?by|submitted_?by)$/i;
 const USER_COLLECTION = /(^|\/)(users|accounts|members|people|profiles)$/i;
-
-interface Listing {
-  list: Operation;
-  /** pointer of the array of items in the listing's body ("" for a top-level array) */
-  array: string;
-  item: JsonSchema;
-}
-
-function successSchema(op: Operation): JsonSchema | undefined {
-  for (const r of op.responses) {
-    if (!/^2/.test(r.status)) continue;
-    const media = r.content.find((m) => /json/i.test(m.contentType));
-    if (media) return media.schema;
-  }
-  return undefined;
-}
-
-/** GET on the collection, and where its items are: the body itself or one array property. */
-function listing(env: AgentEnv, collection: string): Listing | undefined {
-  const list = env.graph.operation("get", collection);
-  const schema = list && successSchema(list);
-  if (!list || schema === undefined) return undefined;
-  const flat = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(flat)) return undefined;
-  const itemsOf = (s: unknown) => {
-    const f = flattenAllOf(s as JsonSchema, env.model.schemas);
-    return isObject(f) && (f.type === "array" || f.items !== undefined) && f.items !== undefined ? (f.items as JsonSchema) : undefined;
-  };
-  const top = itemsOf(flat);
-  if (top !== undefined) return { list, array: "", item: top };
-  if (!isObject(flat.properties)) return undefined;
-  const arrays = Object.entries(flat.properties as Record<string, JsonSchema>).filter(([, s]) => itemsOf(s) !== undefined);
-  return arrays.length === 1 ? { list, array: `/${arrays[0][0]}`, item: itemsOf(arrays[0][1])! } : undefined;
-}
 
 function scalarFields(env: AgentEnv, schema: JsonSchema): Field[] {
   return fieldsOf(schema, env.model.schemas, 1).filter((f) => {

@@ -9,6 +9,7 @@ import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, 
 import { generateValid } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
+import { listedSetup } from "./listing";
 import { selfSource } from "./self-params";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isIdLikeName } from "./names";
@@ -248,6 +249,15 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         requireSuccess: true,
       });
       known[name] = `{{${variable}}}`;
+      pathParams[name] = known[name];
+      pathSources[name] = "chain";
+      continue;
+    }
+    // a resource nothing creates but the API lists (a server, a region): the first item its listing shows
+    const listed = options.chain === false ? undefined : listedSetup(env, op, name, known, options.identity);
+    if (listed) {
+      setup.push(listed.step);
+      known[name] = `{{${listed.variable}}}`;
       pathParams[name] = known[name];
       pathSources[name] = "chain";
       continue;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { ApiModel, Operation } from "../../model";
+import { agentEnv, buildRequest } from "./requests";
+import { Rng } from "../generate/random";
+
+const json = "application/json";
+function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
+  return { tags: [], deprecated: false, parameters: [], responses: [], security: [], pointer: "#", ...partial };
+}
+const ok = (status: string, schema: Record<string, unknown>) => ({ status, content: [{ contentType: json, schema }], headers: [], links: [] });
+const param = (name: string) => ({ name, in: "path" as const, required: true, schema: { type: "string" } });
+const Server = { type: "object", properties: { id: { type: "string" }, version: { type: "string" } } };
+const Zone = { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } };
+
+// PowerDNS's shape: servers are only listed (GET /servers → [{id: "localhost"}]), zones are created below one
+const servers = op({ operationId: "listServers", method: "get", path: "/servers", responses: [ok("200", { type: "array", items: Server })] });
+const server = op({ operationId: "getServer", method: "get", path: "/servers/{server_id}", parameters: [param("server_id")], responses: [ok("200", Server)] });
+const zones = op({ operationId: "listZones", method: "get", path: "/servers/{server_id}/zones", parameters: [param("server_id")], responses: [ok("200", { type: "array", items: Zone })] });
+const createZone = op({ operationId: "createZone", method: "post", path: "/servers/{server_id}/zones", parameters: [param("server_id")], requestBody: { required: true, content: [{ contentType: json, schema: Zone }] }, responses: [ok("201", Zone)] });
+const zone = op({ operationId: "getZone", method: "get", path: "/servers/{server_id}/zones/{zone_id}", parameters: [param("server_id"), param("zone_id")], responses: [ok("200", Zone)] });
+const deleteServer = op({ operationId: "deleteServer", method: "delete", path: "/servers/{server_id}", parameters: [param("server_id")], responses: [{ status: "204", content: [], headers: [], links: [] }] });
+
+const model = (operations: Operation[]): ApiModel => ({ sourceVersion: "2.0", title: "t", version: "1", servers: [], schemas: {}, securitySchemes: {}, operations }) as ApiModel;
+const build = (m: ApiModel, operationId: string) =>
+  buildRequest(agentEnv({ model: m, seed: 1, config: { identities: [], maxCasesPerOperation: 10 } }), m.operations.find((o) => o.operationId === operationId)!, new Rng(1), { useExamples: true, optional: "required" });
+
+describe("path parameters of a resource nothing creates but the API lists", () => {
+  const m = model([servers, server, zones, createZone, zone, deleteServer]);
+
+  it("reads the id from the first item of the collection's listing, for a read and below it", () => {
+    const read = build(m, "getServer");
+    expect(read.setup).toEqual([expect.objectContaining({ id: "setup-listed-server_id", request: expect.objectContaining({ method: "get", path: "/servers" }), extract: { listed_server_id: { from: "body", pointer: "/0/id" } }, requireSuccess: true })]);
+    expect(read.request.pathParams.server_id).toBe("{{listed_server_id}}");
+    // the zone is created by the run inside the listed server; the server's own listing comes first
+    const child = build(m, "getZone");
+    expect(child.setup.map((s) => s.id)).toEqual(["setup-listed-server_id", "setup-zone_id"]);
+    expect(child.setup[1].request).toMatchObject({ method: "post", pathParams: { server_id: "{{listed_server_id}}" } });
+  });
+
+  it("never writes to a listed item itself, and leaves collections with a create or without a listing alone", () => {
+    expect(build(m, "deleteServer").setup).toEqual([]);
+    expect(build(m, "getZone").setup.some((s) => s.id === "setup-listed-zone_id")).toBe(false);
+    expect(build(model([server]), "getServer").setup).toEqual([]);
+    const wrapped = op({ ...servers, responses: [ok("200", { type: "object", properties: { servers: { type: "array", items: Server }, total: { type: "integer" } } })] });
+    expect(build(model([wrapped, server]), "getServer").setup[0].extract).toEqual({ listed_server_id: { from: "body", pointer: "/servers/0/id" } });
+  });
+});
+
+describe("writes below a listed resource", () => {
+  it("creates inside the listed parent (POST /servers/{server_id}/zones), but never writes the listed item", () => {
+    const m = model([servers, server, zones, createZone, zone, deleteServer]);
+    const create = build(m, "createZone");
+    expect(create.setup.map((s) => s.id)).toEqual(["setup-listed-server_id"]);
+    expect(create.request.pathParams.server_id).toBe("{{listed_server_id}}");
+    expect(build(m, "deleteServer").setup).toEqual([]);
+  });
+});
+
+describe("writes that would change the listed item's own data", () => {
+  it("are left with a made-up id: an attribute (PUT /users/{id}/email), an action (PUT …/cache/flush)", () => {
+    const User = { type: "object", properties: { id: { type: "string" }, email: { type: "string" } } };
+    const users = op({ operationId: "listUsers", method: "get", path: "/users", responses: [ok("200", { type: "array", items: User })] });
+    const setEmail = op({ operationId: "setEmail", method: "put", path: "/users/{id}/email", parameters: [param("id")], requestBody: { required: true, content: [{ contentType: json, schema: { type: "object", properties: { email: { type: "string" } } } }] }, responses: [ok("200", User)] });
+    const flush = op({ operationId: "flush", method: "put", path: "/servers/{server_id}/cache/flush", parameters: [param("server_id")], responses: [ok("200", { type: "object" })] });
+    const updateZone = op({ operationId: "updateZone", method: "put", path: "/servers/{server_id}/zones/{zone_id}", parameters: [param("server_id"), param("zone_id")], requestBody: { required: true, content: [{ contentType: json, schema: Zone }] }, responses: [ok("200", Zone)] });
+    const m = model([users, setEmail, servers, server, zones, createZone, zone, flush, updateZone]);
+    expect(build(m, "setEmail").setup).toEqual([]);
+    expect(build(m, "flush").setup).toEqual([]);
+    // the zone is the run's own: its server comes from the listing
+    expect(build(m, "updateZone").setup.map((s) => s.id)).toEqual(["setup-listed-server_id", "setup-zone_id"]);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Listings: a GET on a collection and where its items are. Also the source of a path parameter
+ * nothing creates: a server, a region, a project the API only lists (PowerDNS's
+ * `/servers/{server_id}`) is addressed by an id its listing shows, never by a made-up one (which
+ * only ever answers 404 and leaves every operation below it untested).
+ */
+import type { ApiModel, JsonSchema, Operation, Step } from "../../model";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
+import { findIdPointer, pathPlaceholders, type ResourceGraph } from "./resources";
+
+/** What a listing is read from (an AgentEnv has both). */
+interface ListingEnv {
+  model: ApiModel;
+  graph: ResourceGraph;
+}
+
+export interface Listing {
+  list: Operation;
+  /** pointer of the array of items in the listing's body ("" for a top-level array) */
+  array: string;
+  item: JsonSchema;
+}
+
+function successSchema(op: Operation): JsonSchema | undefined {
+  for (const r of op.responses) {
+    if (!/^2/.test(r.status)) continue;
+    const media = r.content.find((m) => /json/i.test(m.contentType));
+    if (media) return media.schema;
+  }
+  return undefined;
+}
+
+/** GET on the collection, and where its items are: the body itself or one array property. */
+export function listing(env: ListingEnv, collection: string): Listing | undefined {
+  const list = env.graph.operation("get", collection);
+  const schema = list && successSchema(list);
+  if (!list || schema === undefined) return undefined;
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat)) return undefined;
+  const itemsOf = (s: unknown) => {
+    const f = flattenAllOf(s as JsonSchema, env.model.schemas);
+    return isObject(f) && (f.type === "array" || f.items !== undefined) && f.items !== undefined ? (f.items as JsonSchema) : undefined;
+  };
+  const top = itemsOf(flat);
+  if (top !== undefined) return { list, array: "", item: top };
+  if (!isObject(flat.properties)) return undefined;
+  const arrays = Object.entries(flat.properties as Record<string, JsonSchema>).filter(([, s]) => itemsOf(s) !== undefined);
+  return arrays.length === 1 ? { list, array: `/${arrays[0][0]}`, item: itemsOf(arrays[0][1])! } : undefined;
+}
+
+/**
+ * Whether a write under listed `param` touches only what the run makes below it: a create in a
+ * sub-collection (POST /servers/{server_id}/zones, whose items have a path of their own), or a
+ * write on an item the run itself creates (PUT /servers/{server_id}/zones/{zone_id}). Anything else
+ * (PUT /users/{id}/email, /servers/{id}/cache/flush) would change data that was there before.
+ */
+function writesOnlyBelow(env: ListingEnv, op: Operation, param: string): boolean {
+  const last = pathPlaceholders(op.path).pop();
+  if (op.path.endsWith(`/{${last}}`)) return last !== undefined && last !== param && env.graph.producerFor(op, last) !== undefined;
+  return op.method === "post" && env.model.operations.some((o) => /^\/\{[^{}/]+\}$/.test(o.path.slice(op.path.length)) && o.path.startsWith(op.path));
+}
+
+/**
+ * A setup step reading path parameter `param` of `op` from the first item of its collection's
+ * listing, when no operation creates that resource (the caller checked). Only where the listing
+ * needs nothing but path parameters already `known`; a write only where it touches what the run
+ * makes below the listed item (writesOnlyBelow): data that was there before the run is only read.
+ */
+export function listedSetup(env: ListingEnv, op: Operation, param: string, known: Record<string, string>, identity?: string | null): { step: Step; variable: string } | undefined {
+  if (op.method !== "get" && op.method !== "head" && !writesOnlyBelow(env, op, param)) return undefined;
+  const collection = op.path.slice(0, op.path.indexOf(`/{${param}}`));
+  const found = collection ? listing(env, collection) : undefined;
+  if (!found || found.list === op) return undefined;
+  const parents = pathPlaceholders(collection);
+  if (parents.some((p) => known[p] === undefined)) return undefined;
+  if (found.list.parameters.some((p) => p.required && p.in !== "path")) return undefined;
+  const paramSchema = op.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
+  const id = findIdPointer(found.item, param, paramSchema, collection, env.model.schemas);
+  if (!id || id.pointer.split("/").length !== 2) return undefined;
+  const variable = `listed_${param}`;
+  const pathParams = Object.fromEntries(parents.map((p) => [p, known[p]]));
+  const step: Step = {
+    id: `setup-listed-${param}`,
+    request: { method: "get", path: collection, pathParams, query: {}, headers: {}, ...(identity ? { identity } : {}) },
+    extract: { [variable]: { from: "body", pointer: `${found.array}/0${id.pointer}` } },
+    checks: [],
+    requireSuccess: true,
+  };
+  return { step, variable };
+}
