@@ -74,7 +74,7 @@ class ModelBuilder {
     private readonly problems: ProblemList,
   ) {
     this.refs = new RefResolver(doc, problems);
-    this.normaliser = new Normaliser({ problems, mapRef: (ref, ptr) => this.mapSchemaRef(ref, ptr) });
+    this.normaliser = new Normaliser({ problems, mapRef: (ref, ptr) => this.mapSchemaRef(ref, ptr), itemsListIsUnion: dialect !== "3.1" });
     const components = isObject(doc.components) ? doc.components : {};
     this.componentSchemas = isObject(components.schemas) ? components.schemas : {};
   }

@@ -12,6 +12,12 @@ export interface SchemaContext {
    */
   mapRef(ref: string, pointer: string): string | undefined;
   problems: ProblemList;
+  /**
+   * Swagger 2.0 and OpenAPI 3.0 know no tuples (`items` is one schema): a list there is read as
+   * "each item is one of these" (PowerDNS: `items: [StatisticItem, MapStatisticItem, …]`). Without
+   * it a list is the tuple form of older JSON Schema drafts (prefixItems).
+   */
+  itemsListIsUnion?: boolean;
 }
 
 /**
@@ -63,8 +69,11 @@ export class Normaliser {
         out[key] = value.map((sub, i) => this.schema(sub, joinPointer(pointer, key, i), depth + 1));
       } else if (key === "items") {
         if (Array.isArray(value)) {
-          // Tuple form of older drafts is prefixItems in 2020-12.
-          out.prefixItems = value.map((sub, i) => this.schema(sub, joinPointer(pointer, key, i), depth + 1));
+          const subs = value.map((sub, i) => this.schema(sub, joinPointer(pointer, key, i), depth + 1));
+          if (this.ctx.itemsListIsUnion) {
+            this.ctx.problems.warning(ptr(), "items must be one schema here; the list is read as any of its schemas");
+            out.items = subs.length === 1 ? subs[0] : { anyOf: subs };
+          } else out.prefixItems = subs; // tuple form of older drafts is prefixItems in 2020-12
         } else out.items = this.schema(value, ptr(), depth + 1);
       } else if (SUBSCHEMA_VALUES.has(key) && (isObject(value) || typeof value === "boolean")) {
         out[key] = this.schema(value, ptr(), depth + 1);
