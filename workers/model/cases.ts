@@ -96,6 +96,13 @@ export interface CheckSpec {
   params?: Record<string, unknown>;
 }
 
+/**
+ * Prefix of the variables a setup step reads from the first item of a listing (a resource nothing
+ * creates, orchestrator/agents/listing.ts): an id the API showed, which the caller may still not be
+ * able to read one by one (public listings, summaries), so a 404 for it says nothing about the contract.
+ */
+export const LISTED_VARIABLE_PREFIX = "listed_";
+
 export interface Step {
   id: string;
   request: RequestTemplate;

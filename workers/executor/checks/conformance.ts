@@ -3,7 +3,7 @@
  * Every check skips (never fails) when the step hit no documented operation, and when the
  * spec documents nothing to compare against: absence of documentation is not a bug here.
  */
-import type { JsonSchema, Operation } from "../../model";
+import { LISTED_VARIABLE_PREFIX, type JsonSchema, type Operation } from "../../model";
 import { generalisePath, validateSchema } from "../../jsonschema/validate";
 import {
   findResponseSpec,
@@ -61,12 +61,15 @@ function outsideContract(ctx: CheckContext, status: number): string | undefined 
   return undefined;
 }
 
-/** The path has parameters and at least one was not filled from a variable an earlier step extracted. */
+/**
+ * The path has parameters and at least one was not filled from a variable an earlier step
+ * extracted, or only from a listing's first item (LISTED_VARIABLE_PREFIX).
+ */
 function addressesUnknownId(ctx: CheckContext): boolean {
   const names = [...ctx.step.request.path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
   return names.some((name) => {
     const value = ctx.step.request.pathParams?.[name];
-    return !(typeof value === "string" && /\{\{\s*[\w$.-]+\s*\}\}/.test(value));
+    return !(typeof value === "string" && /\{\{\s*[\w$.-]+\s*\}\}/.test(value)) || (value as string).includes(`{{${LISTED_VARIABLE_PREFIX}`);
   });
 }
 

@@ -4,7 +4,7 @@
  * `/servers/{server_id}`) is addressed by an id its listing shows, never by a made-up one (which
  * only ever answers 404 and leaves every operation below it untested).
  */
-import type { ApiModel, JsonSchema, Operation, Step } from "../../model";
+import { LISTED_VARIABLE_PREFIX, type ApiModel, type JsonSchema, type Operation, type Step } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { findIdPointer, pathPlaceholders, type ResourceGraph } from "./resources";
@@ -78,7 +78,7 @@ export function listedSetup(env: ListingEnv, op: Operation, param: string, known
   const paramSchema = op.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
   const id = findIdPointer(found.item, param, paramSchema, collection, env.model.schemas);
   if (!id || id.pointer.split("/").length !== 2) return undefined;
-  const variable = `listed_${param}`;
+  const variable = `${LISTED_VARIABLE_PREFIX}${param}`;
   const pathParams = Object.fromEntries(parents.map((p) => [p, known[p]]));
   const step: Step = {
     id: `setup-listed-${param}`,
