@@ -34,10 +34,11 @@ export function inList(n: number): string {
 
 /**
  * Rows sent as one JSON array bound to one parameter and read with `json_each(?)`: a D1 statement
- * takes at most 100 parameters, while one text parameter holds up to ~2 MB (D1's string limit).
- * Each item is serialised once; the arrays stay under `maxChars`.
+ * takes at most 100 parameters, while one text parameter holds up to 2 MB (D1's string limit).
+ * Each item is serialised once; the arrays stay under `maxChars` UTF-16 units, under 2 MB of UTF-8
+ * even when every character takes three bytes.
  */
-export const JSON_ROWS_MAX_CHARS = 1_000_000;
+export const JSON_ROWS_MAX_CHARS = 600_000;
 
 export function jsonRowBatches(items: readonly unknown[], maxChars = JSON_ROWS_MAX_CHARS): string[] {
   const out: string[] = [];
