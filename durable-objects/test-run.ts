@@ -64,7 +64,7 @@ import { triageRun } from "../workers/runs/triage";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 import { confirmAfterOwnWrites } from "../workers/runs/own-writes";
-import { confirmStoppedTarget, REPLAY_BUDGET_MS } from "../workers/runs/stopped-target";
+import { confirmStoppedTarget, describeSkipped, REPLAY_BUDGET_MS } from "../workers/runs/stopped-target";
 
 interface StoredInit extends Omit<RunInit, "identities" | "llm" | "auth"> {
   identitiesEnc: string;
@@ -469,10 +469,13 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.writeMeta("circuit", after);
     log(probe.alive ? "info" : "warn", "target probed", { runId: init.runId, alive: probe.alive, circuit: after.state });
     if (after.state !== "tripped" || this.readState()!.status !== "running") return false;
+    const open = this.store.open().flatMap((task) => (JSON.parse(task.body) as TaskMessage).cases);
+    const done = await existingCaseIds(this.env.DB, init.runId, open.map((c) => c.id));
+    const unrun = open.filter((c) => !done.has(c.id));
     const skipped = await this.settleOutstanding("skipped", after.reason!);
     this.move("finalizing");
     // kept, so that a restart during the replays below still ends the run with this reason (finalize)
-    this.writeMeta("trippedError", `${after.reason}; ${skipped} cases skipped`);
+    this.writeMeta("trippedError", `${after.reason}; ${describeSkipped(skipped, unrun)}`);
     await this.finalize();
     return true;
   }
@@ -538,8 +541,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (tripped !== undefined) {
       // the circuit tripped: the requests in flight when the target stopped are replayed alone if
       // it answers again, else named as seen; nothing else runs against a dead target
-      await this.confirmStopped(init);
-      await this.conclude("errored", tripped);
+      const stops = await this.confirmStopped(init);
+      await this.conclude("errored", [tripped, ...stops].join("; "));
       return;
     }
     await this.fillMissingResults(init);
@@ -600,18 +603,21 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.writeMeta("ownWritesChecked", true);
   }
 
-  /** runs/stopped-target.ts: the requests in flight when the target stopped answering, replayed alone (once per run). */
-  private async confirmStopped(init: StoredInit, keeper?: IdentityKeeper): Promise<void> {
-    if (this.readMeta<boolean>("stoppedChecked") === true) return;
+  /** runs/stopped-target.ts: the requests in flight when the target stopped answering, replayed alone (once per run); one line per stop named. */
+  private async confirmStopped(init: StoredInit, keeper?: IdentityKeeper): Promise<string[]> {
+    if (this.readMeta<boolean>("stoppedChecked") === true) return this.readMeta<string[]>("stops") ?? [];
+    let stops: string[] = [];
     // replays wait for the target to answer again: keep the watchdog alarm from firing meanwhile
     await this.ctx.storage.setAlarm(Date.now() + REPLAY_BUDGET_MS + 2 * init.limits.timeoutMs);
     try {
       keeper ??= await this.keeper().catch(() => undefined);
-      await confirmStoppedTarget(this.env, await this.replayInput(init, keeper));
+      stops = (await confirmStoppedTarget(this.env, await this.replayInput(init, keeper))).stops;
     } catch (err) {
       log("warn", "requests in flight when the target stopped not replayed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
     }
+    this.writeMeta("stops", stops);
     this.writeMeta("stoppedChecked", true);
+    return stops;
   }
 
   /** Never lose a case: one without a result row after every task is done gets an errored row. */

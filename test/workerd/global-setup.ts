@@ -18,6 +18,7 @@
  *   /__phoenix?downMs=n  the "phoenix" server resets every connection for n ms from its next request
  *   /s/<tenant>/…  the sessions target (sessions-target.ts: signup, login, notes; tokens that expire, users that vanish)
  *   /rb/<tenant>/… the rebuild target (rebuild-target.ts: a reset that makes every request 500 for a while)
+ *   /__mortal      starts a target in a child process that exits on GET /die/… (mortal-target.ts)
  *
  * Beside it: inject("deadUrl") accepts connections and never answers, inject("closedUrl") is a
  * port nothing listens on, inject("phoenixUrl") serves like the target but can be taken down,
@@ -38,6 +39,7 @@ import { startDemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 import { handleSessions } from "./sessions-target";
 import { handleRebuild } from "./rebuild-target";
+import { handleMortal, stopMortals } from "./mortal-target";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -90,6 +92,7 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
   const path = url.pathname;
   if (handleSessions(req, res, url)) return;
   if (handleRebuild(req, res, url)) return;
+  if (handleMortal(req, res, url)) return;
   if (path === "/__phoenix") {
     phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
     res.writeHead(204).end();
@@ -293,6 +296,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("demoToken", demoTokens().alice);
 
   return async () => {
+    stopMortals();
     await Promise.all([demo.close(), demoRegression.close()]);
     for (const socket of sockets) socket.destroy();
     await Promise.all([server, dead, phoenix, freeze, lock].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

@@ -19,7 +19,7 @@ export const MODEL: ApiModel = {
   servers: [],
   schemas: {},
   securitySchemes: {},
-  operations: ["ok", "error", "hang", "slow", "huge", "reset"].map((kind) => ({
+  operations: ["ok", "error", "hang", "slow", "huge", "reset", "die"].map((kind) => ({
     operationId: `get_${kind}`,
     method: "get" as const,
     path: `/${kind}/{n}`,

@@ -19,6 +19,7 @@
  *   can tell a dead target (refused, DNS, TLS, timeouts) from a bug and stop early.
  */
 import type { FailureKind, ReceivedResponse } from "../model";
+import { concat, readStream } from "./streaming";
 import { bodyFinished } from "./outbound";
 
 export type { FailureKind };
@@ -40,6 +41,8 @@ export interface SendOptions {
   retries?: number;
   /** first backoff delay; later ones triple (default 100 ms) */
   retryDelayMs?: number;
+  /** the response is documented as a stream: read it until it stays quiet this long, then close it (streaming.ts) */
+  streamWindowMs?: number;
 }
 
 
@@ -50,6 +53,8 @@ export interface SendResult {
   /** set when nothing at all came back (no status line) */
   failure?: FailureKind;
   attempts: number;
+  /** a response documented as a stream sent nothing (not even its status) within this many ms: not an answer, not a failure */
+  quietStreamMs?: number;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
@@ -74,10 +79,11 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
 }
 
 type AttemptResult =
-  | { kind: "done"; value: { response?: ReceivedResponse; error?: string; failure?: FailureKind } }
+  | { kind: "done"; value: { response?: ReceivedResponse; error?: string; failure?: FailureKind; quietStreamMs?: number } }
   | { kind: "network"; error: string; failure: FailureKind; neverReachedServer: boolean };
 
 async function attempt(request: OutgoingRequest, options: SendOptions): Promise<AttemptResult> {
+  if (options.streamWindowMs !== undefined && request.method.toUpperCase() !== "HEAD") return attemptStream(request, options, options.streamWindowMs);
   // the runtime's own timer: no JavaScript timer to set and clear on every request (it only aborts
   // what is still unfinished when it fires)
   const signal = AbortSignal.timeout(options.timeoutMs);
@@ -117,6 +123,36 @@ async function attempt(request: OutgoingRequest, options: SendOptions): Promise<
     const reason = signal.aborted ? `timeout: body not complete within ${options.timeoutMs} ms` : `body read failed: ${describeError(read.error)}`;
     return { kind: "done", value: { response: { ...received, bodyTruncated: true }, error: reason } };
   }
+  return { kind: "done", value: { response: received } };
+}
+
+/**
+ * A response documented as a stream (streaming.ts): its status must come within the window (else
+ * the stream was quiet: nothing to judge), then its body is read until it ends or stays quiet for
+ * the window, and closed. The run's timeout still bounds the whole.
+ */
+async function attemptStream(request: OutgoingRequest, options: SendOptions, windowMs: number): Promise<AttemptResult> {
+  const window = Math.min(windowMs, options.timeoutMs);
+  const controller = new AbortController();
+  const quiet = setTimeout(() => controller.abort(), window);
+  const started = now();
+  let response: Response;
+  try {
+    response = await options.fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal: controller.signal });
+  } catch (error) {
+    if (controller.signal.aborted) return { kind: "done", value: { quietStreamMs: window } };
+    const code = errorCode(error);
+    const description = describeError(error);
+    return { kind: "network", error: `network error: ${description}`, failure: classifyFailure(code, description), neverReachedServer: code !== undefined && NEVER_REACHED_SERVER.has(code) };
+  } finally {
+    clearTimeout(quiet);
+  }
+  const headers = collectHeaders(response.headers);
+  const durationMs = round(now() - started);
+  const read = response.body ? await readStream(response.body, { windowMs: window, maxBytes: options.maxBodyBytes, deadline: started + options.timeoutMs, now }) : { bytes: new Uint8Array(0), cut: false, truncated: false };
+  const received: ReceivedResponse = { status: response.status, headers, body: decode(read.bytes, headers["content-type"]), bodySize: read.bytes.byteLength, durationMs };
+  if (read.truncated) received.bodyTruncated = true;
+  if (read.error !== undefined) return { kind: "done", value: { response: received, error: `body read failed: ${describeError(read.error)}` } };
   return { kind: "done", value: { response: received } };
 }
 
@@ -170,15 +206,6 @@ function declaredLength(headers: Headers): number | undefined {
   return Number(value);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 function collectHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
@@ -204,6 +231,11 @@ function decode(bytes: Uint8Array, contentType: string | undefined): string {
 }
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|ERR_OSSL)/;
+
+/** The kind of failure a rejected fetch was. */
+export function failureKindOf(error: unknown): FailureKind {
+  return classifyFailure(errorCode(error), describeError(error));
+}
 
 /** The kind of a fetch failure, from Node's error codes or workerd's messages. */
 export function classifyFailure(code: string | undefined, message: string): FailureKind {

@@ -12,10 +12,11 @@
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
-import { now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
-import { probeTarget } from "./target-probe";
+import { failureKindOf, now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
+import { probeTarget, type ProbeResult } from "./target-probe";
 import { alone, sendWatched } from "./liveness";
-import type { TargetWatch, Unanswered } from "./target-watch";
+import { STREAM_WINDOW_MS, streamsResponses } from "./streaming";
+import type { NoAnswer, TargetWatch, Unanswered } from "./target-watch";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
@@ -112,7 +113,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         break;
       }
       const generation = built.identity !== null ? (env.guard?.generation(built.identity) ?? 0) : 0;
-      sent = await send(built, env, operationKeyOf(step));
+      sent = await send(built, env, step);
       if (env.guard && built.identity !== null && sent.response && suspicious(sent.response.status) && ownCredentials(step.request, built, env.identities[built.identity])) {
         const verdict = await env.guard.trouble(built.identity, generation, sent.response.status, Date.now()).catch((): IdentityVerdict => ({ state: "ok", generation }));
         if (verdict.state === "dead") {
@@ -124,7 +125,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           // signed in again meanwhile: the same request once more with the new credentials
           built = await build(step.request, step, env, variables, declared);
           startedAt = new Date().toISOString();
-          sent = await send(built, env, operationKeyOf(step));
+          sent = await send(built, env, step);
         }
       }
       // a unique field (e-mail, slug, SKU …) already taken: once more with fresh values
@@ -133,7 +134,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
-          sent = await send(built, env, operationKeyOf(step));
+          sent = await send(built, env, step);
         }
       }
     } catch (error) {
@@ -156,9 +157,14 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
     order.push(step.id);
 
+    if (sent.quietStreamMs !== undefined) {
+      // documented as a stream, it sent nothing yet (a watch with no event): nothing to judge, no failure
+      stop = { status: "skipped", reason: `step ${step.id}: documented as a stream, it sent nothing (not even a status) within ${sent.quietStreamMs} ms: not judged` };
+      break;
+    }
     if (sent.error || !sent.response) {
-      const crash = await droppedConnection(built, sent.failure, env);
-      if (crash) dropped.push({ check: "not_a_server_error", stepId: step.id, status: "failed", message: crash, signature: "no-answer" });
+      const crash = await droppedConnection(built, sent, env);
+      if (crash) dropped.push({ stepId: step.id, status: "failed", ...crash });
       const hang = stoppedTarget(built, sent, env);
       if (hang) dropped.push({ check: "max_response_time", stepId: step.id, status: "failed", message: hang, signature: "liveness", severity: "high" });
       stop = { status: "errored", reason: `step ${step.id}: ${sent.error ?? "no response"}` };
@@ -275,17 +281,38 @@ function sendOptions(env: RunEnv) {
   return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
 }
 
-async function send(built: BuiltRequest, env: RunEnv, operation: string) {
-  const options = sendOptions(env);
+/** A connection closed without an answer: the request had reached the server. */
+const CLOSED = new Set<FailureKind>(["lost", "reset"]);
+
+async function send(built: BuiltRequest, env: RunEnv, step: TestCase["steps"][number]) {
+  const operation = operationKeyOf(step);
+  // the first close without an answer, as it happens (retries hide it): when a target dies, which
+  // requests were already in flight is decided by it (target-watch.ts)
+  let closed: FailureKind | undefined;
+  const fetch: FetchLike = (url, init) =>
+    env.fetch(url, init).catch((error: unknown) => {
+      if (!init.signal?.aborted) {
+        closed ??= failureKindOf(error);
+        env.target?.closed();
+      }
+      throw error;
+    });
+  // an answer documented as a stream (a watch) may never end: read until it goes quiet, then closed
+  const stream = streamsResponses(findOperation(env.model, String(step.request.method), step.request.path));
+  const options = { ...sendOptions(env), fetch, ...(stream ? { streamWindowMs: STREAM_WINDOW_MS } : {}) };
   // any answer to a credential-less GET of the base URL shows the target is still serving
   const probe = async () => {
-    const result = await sendRequest({ method: "GET", url: env.baseUrl, headers: {} }, { ...options, maxBodyBytes: 1024, retries: 0 });
+    const result = await sendRequest({ method: "GET", url: env.baseUrl, headers: {} }, { ...sendOptions(env), maxBodyBytes: 1024, retries: 0 });
     return { status: result.response?.status, error: result.error };
   };
   const sentAt = Date.now();
   const ticket = env.target?.sent(sentAt);
   const sent = await sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
-  if (!env.target || ticket === undefined) return sent;
+  if (!env.target || ticket === undefined) return { ...sent, closed };
+  if (sent.quietStreamMs !== undefined) {
+    env.target.unanswered(ticket, "other");
+    return sent;
+  }
   if (sent.response) {
     env.target.answered(ticket, sentAt + sent.response.durationMs);
     // the operation's usual answer time, before this one counts: a stop that long is not this input's doing
@@ -294,25 +321,50 @@ async function send(built: BuiltRequest, env: RunEnv, operation: string) {
     if (typical !== undefined) return { ...sent, liveness: { ...sent.liveness!, typicalMs: Math.round(typical) } };
     return sent;
   }
-  const unanswered: Unanswered = env.target.unanswered(ticket, sent.failure === "timeout");
-  return { ...sent, unanswered };
+  const how: NoAnswer = sent.failure === "timeout" ? "timeout" : closed && CLOSED.has(closed) ? "dropped" : "other";
+  const unanswered: Unanswered = env.target.unanswered(ticket, how);
+  return { ...sent, unanswered, closed };
 }
+
+type Sent = Awaited<ReturnType<typeof send>>;
 
 /**
  * A connection closed without any answer (after the client's retry) is a crash of the request's
  * handler when the target still answers a probe right after: a panic the server recovered by
- * dropping the connection, a worker killed by this input. A dead or unreachable target (refused,
- * timeout, DNS, TLS, or no answer to the probe either) is the circuit breaker's case, not a finding.
+ * dropping the connection, a worker killed by this input (not_a_server_error). When the probe gets
+ * no answer either, the target went down with the request in flight: a denial-of-service finding
+ * if the request was in flight when it went (diedWith). A target unreachable for other reasons
+ * (refused from the start, timeout, DNS, TLS) is the circuit breaker's case, not a finding.
  */
-async function droppedConnection(built: BuiltRequest, failure: FailureKind | undefined, env: RunEnv): Promise<string | undefined> {
-  if (failure !== "lost" && failure !== "reset") return undefined;
+async function droppedConnection(built: BuiltRequest, sent: Sent, env: RunEnv): Promise<Omit<CheckOutcome, "stepId" | "status"> | undefined> {
+  const failure = ("closed" in sent ? sent.closed : undefined) ?? sent.failure;
+  if (failure === undefined || !CLOSED.has(failure)) return undefined;
   const probe = await probeTarget(env.baseUrl, { fetch: env.fetch, timeoutMs: Math.min(env.config.timeoutMs, 5000) });
-  if (!probe.alive) return undefined;
+  if (!probe.alive) {
+    const message = diedWith(built, sent, probe, failure);
+    return message ? { check: "max_response_time", message, signature: "liveness", severity: "high" } : undefined;
+  }
   // once more with nothing else of this isolate in flight: a loaded target (or stale keep-alive
   // connections) can drop requests in a burst, a handler that crashes on this input drops it again
   const again = await alone(() => sendRequest(built, sendOptions(env)));
   if (again.response || (again.failure !== "lost" && again.failure !== "reset")) return undefined;
-  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
+  const message = `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
+  return { check: "not_a_server_error", message, signature: "no-answer" };
+}
+
+/**
+ * The request's connection closed without an answer and right after, the target answered nothing:
+ * it went down (a process that exits on this input closes every connection, then refuses new
+ * ones). Named when it was in flight at that moment (target-watch.ts): sent while the target still
+ * answered, before the outage's first close. Which of several such requests took it down is
+ * decided after the run (runs/stopped-target.ts).
+ */
+function diedWith(built: BuiltRequest, sent: Sent, probe: Extract<ProbeResult, { alive: false }>, failure: FailureKind): string | undefined {
+  const verdict = "unanswered" in sent ? sent.unanswered : undefined;
+  if (!verdict?.suspect) return undefined;
+  const n = verdict.alongside;
+  const alongside = n > 0 ? ` ${n} other request${n === 1 ? " was" : "s were"} in flight with it and got no answer either: the target went down on one of them.` : "";
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: its connection was closed (${failure}) while it was in flight, and from then on the target answered nothing (a probe of its base URL right after: ${probe.failure.message}), though it had answered other requests until then.${alongside} Denial of service: one such request can take the whole target down for every client`;
 }
 
 /**
@@ -325,7 +377,7 @@ async function droppedConnection(built: BuiltRequest, failure: FailureKind | und
  * (runs/stopped-target.ts). A target down from the start, or one that had stopped before the
  * request was sent, names nobody.
  */
-function stoppedTarget(built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, env: RunEnv): string | undefined {
+function stoppedTarget(built: BuiltRequest, sent: Sent, env: RunEnv): string | undefined {
   const live = sent.liveness;
   const verdict = "unanswered" in sent ? sent.unanswered : undefined;
   if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || !verdict?.suspect) return undefined;

@@ -11,6 +11,12 @@
  * one spins (seen on VAmPI). So every suspect is named, each saying how many others were in
  * flight with it; requests sent after the target had stopped are not. Requests sent from other
  * isolates are not seen: the honest limit of this view.
+ *
+ * A target that dies (its process exits: every connection in flight is closed without an answer,
+ * then connections are refused) is seen the same way: a request whose connection was closed
+ * without an answer is a suspect when it was sent while the target still answered AND before the
+ * first connection of this outage closed (a request sent after that went to a target already
+ * gone, even over a pooled connection that had not noticed yet).
  */
 
 /** a request sent within this long of the target's last answer was sent while it still answered */
@@ -19,6 +25,9 @@ export const IN_FLIGHT_SLACK_MS = 250;
 export const TYPICAL_MIN_SAMPLES = 5;
 /** answer times kept per operation (the latest) */
 const TYPICAL_WINDOW = 64;
+
+/** How a request got no answer: none in time; its connection closed without one (reset, lost); anything else. */
+export type NoAnswer = "timeout" | "dropped" | "other";
 
 export interface Unanswered {
   /** sent while the target still answered: in flight when it stopped */
@@ -33,6 +42,8 @@ export class TargetWatch {
   /** send times of requests that timed out, until a request sent after them is answered */
   private silent: number[] = [];
   private next = 0;
+  /** the earliest close without an answer since the target last answered a request sent after it */
+  private droppedSince?: number;
   /** answer times per operation ("GET /items/{id}"), the latest TYPICAL_WINDOW */
   private readonly times = new Map<string, number[]>();
 
@@ -48,7 +59,10 @@ export class TargetWatch {
     this.inFlight.delete(ticket);
     this.lastAnswerAt = Math.max(this.lastAnswerAt ?? at, at);
     // the target answered a request sent after them: those timeouts did not stop it
-    if (sentAt !== undefined) this.silent = this.silent.filter((t) => t > sentAt);
+    if (sentAt !== undefined) {
+      this.silent = this.silent.filter((t) => t > sentAt);
+      if (this.droppedSince !== undefined && sentAt > this.droppedSince) this.droppedSince = undefined;
+    }
   }
 
   /** An answer of `operation` took `ms`: the run's own baseline of that operation's latency. */
@@ -68,15 +82,23 @@ export class TargetWatch {
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  /** The request got no answer; `timeout`: none in time (not refused, reset …). */
-  unanswered(ticket: number, timeout: boolean): Unanswered {
+  /** A connection closed without an answer now (told at once, before any retry of its request). */
+  closed(at = Date.now()): void {
+    this.droppedSince = Math.min(this.droppedSince ?? at, at);
+  }
+
+  /** The request got no answer: `how` (see NoAnswer). */
+  unanswered(ticket: number, how: NoAnswer): Unanswered {
     const sentAt = this.inFlight.get(ticket);
     this.inFlight.delete(ticket);
-    if (sentAt === undefined || !timeout || this.lastAnswerAt === undefined) return { suspect: false, alongside: 0 };
+    if (sentAt === undefined || how === "other" || this.lastAnswerAt === undefined) return { suspect: false, alongside: 0 };
     const answering = this.lastAnswerAt + IN_FLIGHT_SLACK_MS;
-    const others = [...this.inFlight.values(), ...this.silent].filter((t) => t <= answering);
+    // an outage that began with a closed connection: in flight means sent before that close
+    const cutoff = this.droppedSince !== undefined ? Math.min(answering, this.droppedSince) : answering;
+    const inTime = (t: number) => (how === "dropped" ? t < cutoff : t <= answering);
+    const others = [...this.inFlight.values(), ...this.silent].filter(inTime);
     this.silent.push(sentAt);
-    return { suspect: sentAt <= answering, alongside: others.length };
+    return { suspect: inTime(sentAt), alongside: others.length };
   }
 }
 

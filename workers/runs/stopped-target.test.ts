@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CaseResult, CheckOutcome, Exchange } from "../model";
-import { replayVerdict, stoppedSuspects } from "./stopped-target";
+import { blame, replayVerdict, stoppedSuspects, type Replay, type Suspect } from "./stopped-target";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 
@@ -37,11 +37,11 @@ describe("requests in flight when the target stopped", () => {
       ],
       2_000,
     );
-    expect(suspects.map((s) => [s.caseId, s.stepId, s.label, s.first])).toEqual([
-      ["a", "s1", "GET /a/7", true],
-      ["b", "s1", "GET /b", false],
-      ["c", "s1", "GET /c", true],
-      ["d", "s1", "GET /d", false],
+    expect(suspects.map((s) => [s.caseId, s.stepId, s.label, s.first, s.stop])).toEqual([
+      ["a", "s1", "GET /a/7", true, 0],
+      ["b", "s1", "GET /b", false, 0],
+      ["c", "s1", "GET /c", true, 1],
+      ["d", "s1", "GET /d", false, 1],
     ]);
   });
 
@@ -55,7 +55,45 @@ describe("requests in flight when the target stopped", () => {
     expect(replayVerdict(result("a", [unanswered("s1", "/a", 0, { probeUrl: "http://t/", probeMs: 1_900, probeStatus: 200, blocked: true })], [], "errored"), "s1").kind).toBe("slow");
     expect(replayVerdict(result("a", [{ ...unanswered("s1", "/a", 0), failure: "refused", error: "connection refused" }], [], "errored"), "s1")).toEqual({ kind: "unjudged", why: "the replay got no answer (connection refused), and no probe tells why" });
     expect(replayVerdict(result("a", [unanswered("s1", "/a", 0)], [], "errored"), "s1").kind).toBe("unjudged");
+    // cut off without an answer, and the target answered nothing after: it took the target down again
+    const cut = { ...unanswered("s1", "/a", 0), failure: "lost" as const, error: "network error: Network connection lost." };
+    expect(replayVerdict(result("a", [cut], [], "errored"), "s1", true)).toEqual({ kind: "died", failure: "network error: Network connection lost." });
+    expect(replayVerdict(result("a", [cut], [], "errored"), "s1", false).kind).toBe("unjudged");
     const stoppedEarlier = { ...result("a", [answered("s0", "/login", 0, 401)], [], "skipped"), reason: "step s0 (precondition) answered 401" };
     expect(replayVerdict(stoppedEarlier, "s1")).toEqual({ kind: "unjudged", why: "the replay stopped before that request (step s0 (precondition) answered 401)" });
+  });
+});
+
+describe("one stop, one finding", () => {
+  const suspect = (caseId: string, stop: number, first = false): Suspect => ({ caseId, stepId: "s1", sentAt: 0, label: `GET /${caseId}`, first, stop });
+  const unjudged: Replay = { kind: "unjudged", why: "the target did not answer again within 10 s" };
+
+  it("a stop nobody could be replayed for stands on its earliest suspect; the others are only named in its finding", () => {
+    const judged = [
+      { suspect: suspect("a", 0, true), replay: unjudged },
+      { suspect: suspect("b", 0), replay: unjudged },
+      { suspect: suspect("c", 0), replay: unjudged },
+      { suspect: suspect("d", 1, true), replay: unjudged },
+    ];
+    const { kept, namedBy } = blame(judged);
+    expect([...kept]).toEqual([0, 3]);
+    expect([...namedBy]).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
+  });
+
+  it("a proved culprit stands and names the unjudged rest of its stop; cleared ones are neither", () => {
+    const judged = [
+      { suspect: suspect("a", 0, true), replay: { kind: "answered", status: 200, ms: 3 } as Replay },
+      { suspect: suspect("b", 0), replay: { kind: "died", failure: "lost" } as Replay },
+      { suspect: suspect("c", 0), replay: unjudged },
+    ];
+    const { kept, namedBy } = blame(judged);
+    expect([...kept]).toEqual([1]);
+    expect([...namedBy]).toEqual([[2, 1]]);
+    // the earliest cleared: the earliest unjudged stands
+    const { kept: k2 } = blame([judged[0], { ...judged[2] }]);
+    expect([...k2]).toEqual([1]);
   });
 });

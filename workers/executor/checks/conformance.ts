@@ -19,6 +19,7 @@ import {
   truncate,
 } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
+import { documentedAsStream } from "../streaming";
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
@@ -155,13 +156,10 @@ export function response_schema_conformance(ctx: CheckContext): CheckResult {
 }
 
 /**
- * A response its spec documents as a stream ("(streaming responses)", as grpc-gateway's generator
- * writes for a server-streaming RPC) is a sequence of JSON texts, one per line, each meeting the
- * schema; a stream that ended before its first message is an empty body.
+ * A response its spec documents as a stream (executor/streaming.ts) is a sequence of JSON texts,
+ * one per line, each meeting the schema; a stream that ended (or was closed quiet) before its
+ * first message is an empty body.
  */
-function documentedAsStream(description: string | undefined): boolean {
-  return description !== undefined && /\bstream(ing|ed)? (responses?|results?|messages?)\b/i.test(description);
-}
 
 /** The JSON texts of a newline-delimited sequence, or undefined when a line is not JSON. */
 function jsonSequence(body: string): unknown[] | undefined {
