@@ -9,6 +9,7 @@
  *   /hang/...      never answers
  *   /slow/...      answers after ?ms= (default 12 s)
  *   /huge/...      streams ?mb= megabytes (default 50)
+ *   /stream/...    200, one JSON line, then holds the response open (a watch)
  *   /reset/...     destroys the connection
  *   /reset-once/<name>  destroys the connection of the first request under <name>, then 200
  *   /record/<name> records the request (method, headers, body) and answers 200 {"recorded":true};
@@ -157,6 +158,12 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
       const ms = Number(url.searchParams.get("ms") ?? 12_000);
       const timer = setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'), ms);
       res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    case "stream": {
+      // a watch: one JSON text per line, and it never ends on its own
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"n":1}\n');
       return;
     }
     case "huge": {

@@ -19,7 +19,7 @@
  *   can tell a dead target (refused, DNS, TLS, timeouts) from a bug and stop early.
  */
 import type { FailureKind, ReceivedResponse } from "../model";
-import { concat, readStream } from "./streaming";
+import { concat, readStream, type StreamRead } from "./streaming";
 import { bodyFinished } from "./outbound";
 
 export type { FailureKind };
@@ -149,7 +149,11 @@ async function attemptStream(request: OutgoingRequest, options: SendOptions, win
   }
   const headers = collectHeaders(response.headers);
   const durationMs = round(now() - started);
-  const read = response.body ? await readStream(response.body, { windowMs: window, maxBytes: options.maxBodyBytes, deadline: started + options.timeoutMs, now }) : { bytes: new Uint8Array(0), cut: false, truncated: false };
+  const body = response.body;
+  // the body's end (or cut) frees its connection slot (outbound.ts), as readCapped's does
+  const read = await (body ? readStream(body, { windowMs: window, maxBytes: options.maxBodyBytes, deadline: started + options.timeoutMs, now }) : Promise.resolve<StreamRead>({ bytes: new Uint8Array(0), cut: false, truncated: false })).finally(() => bodyFinished(response));
+  // closed by us: the request too, so its connection is not held open by a stream that never ends
+  if (read.cut) controller.abort();
   const received: ReceivedResponse = { status: response.status, headers, body: decode(read.bytes, headers["content-type"]), bodySize: read.bytes.byteLength, durationMs };
   if (read.truncated) received.bodyTruncated = true;
   if (read.error !== undefined) return { kind: "done", value: { response: received, error: `body read failed: ${describeError(read.error)}` } };

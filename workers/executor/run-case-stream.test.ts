@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiModel, TestCase } from "../model";
 import { model as pets } from "./checks/test-support";
-import type { FetchLike } from "./http-client";
+import { sendRequest, type FetchLike } from "./http-client";
+import { disciplinedFetch, Semaphore } from "./outbound";
 import { runCase, type RunEnv } from "./run-case";
 import { STREAM_WINDOW_MS, readStream, streamsResponses } from "./streaming";
 import { TargetWatch } from "./target-watch";
@@ -91,6 +92,16 @@ describe("a response documented as a stream", () => {
     expect(silent.ms).toBeLessThan(STREAM_WINDOW_MS + 1500);
     // a stream that ends is read to its end
     expect((await timed("one")).result.exchanges[0].response?.body).toBe('{"result":{"message":"one"}}\n');
+  });
+
+  it("a stream closed by us frees its connection slot at once (a watch holds none for the run's timeout)", async () => {
+    const fetch = disciplinedFetch(globalThis.fetch, { allowedOrigin: api.url, semaphore: new Semaphore(1), maxHoldMs: 60_000 }) as FetchLike;
+    const started = Date.now();
+    for (const kind of ["events", "quiet", "events"]) {
+      const sent = await sendRequest({ method: "POST", url: `${api.url}/watch/${kind}`, headers: {}, body: "{}" }, { fetch, timeoutMs: 5000, maxBodyBytes: 1 << 20, streamWindowMs: 200 });
+      expect(sent.response?.status).toBe(200);
+    }
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("only operations documenting a successful answer as a stream are read so", () => {
