@@ -16,3 +16,13 @@ describe("the foreign extraction: what another user owns in a listing", () => {
     expect(extractValue({ ...foreign, array: "" }, { url: "http://x/projects" }, response([{ key: "A", ownerId: 9 }]), { own_0: 1 })).toBe("A");
   });
 });
+
+describe("the body extraction with pick: a representation to send back", () => {
+  const doc = response({ data: { id: "7", type: "events", attributes: { title: "T", featured: true, tiers: [{ name: "a", sold: 3 }], note: null }, links: { self: "/events/7" } } });
+  it("keeps only the members named, at every depth and in each object of an array", () => {
+    const pick: Extraction = { from: "body", pointer: "", pick: [["data", ["type", ["attributes", ["title", "note", ["tiers", ["name"]]]]]]] };
+    expect(extractValue(pick, { url: "http://x/events/7" }, doc)).toEqual({ data: { type: "events", attributes: { title: "T", tiers: [{ name: "a" }] } } });
+    expect(extractValue({ from: "body", pointer: "", pick: ["data"] }, { url: "http://x/events/7" }, doc)).toEqual({ data: { id: "7", type: "events", attributes: { title: "T", featured: true, tiers: [{ name: "a", sold: 3 }], note: null }, links: { self: "/events/7" } } });
+    expect(extractValue({ from: "body", pointer: "/data/id", pick: ["x"] }, { url: "http://x/events/7" }, doc)).toBeUndefined();
+  });
+});

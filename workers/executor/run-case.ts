@@ -9,7 +9,7 @@
  * step needs a variable that was never extracted); else `passed`. Steps after a stop are not
  * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
  */
-import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, ReceivedResponse, RequestTemplate, TestCase } from "../model";
+import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
 import { failureKindOf, now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
@@ -422,6 +422,20 @@ function extractVariables(extract: Record<string, Extraction>, request: BuiltReq
   return missing;
 }
 
+/** `value` reduced to the properties `pick` names, at every depth it names (each item of an array alike). */
+function picked(value: unknown, pick: PickList): unknown {
+  if (Array.isArray(value)) return value.map((item) => picked(item, pick));
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const entry of pick) {
+    const [key, nested] = typeof entry === "string" ? [entry, undefined] : entry;
+    if (record[key] === undefined || record[key] === null) continue;
+    out[key] = nested === undefined ? record[key] : picked(record[key], nested);
+  }
+  return out;
+}
+
 export function extractValue(extraction: Extraction, request: { url: string; body?: string }, response: ReceivedResponse, variables: Record<string, unknown> = {}): unknown {
   switch (extraction.from) {
     case "request":
@@ -432,8 +446,7 @@ export function extractValue(extraction: Extraction, request: { url: string; bod
       const value = getByPointer(jsonValue(response), extraction.pointer);
       if (!extraction.pick) return value;
       if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-      const record = value as Record<string, unknown>;
-      return Object.fromEntries(extraction.pick.filter((key) => record[key] !== undefined && record[key] !== null).map((key) => [key, record[key]]));
+      return picked(value, extraction.pick);
     }
     case "status":
       return response.status;

@@ -67,12 +67,18 @@ export interface RequestTemplate {
   secrets?: string[];
 }
 
+/**
+ * Properties kept of an object: a name keeps its whole value; `[name, list]` keeps that property
+ * reduced the same way (an object, or each object of an array).
+ */
+export type PickList = (string | [string, PickList])[];
+
 export type Extraction =
   /**
    * JSON pointer into the JSON response body, "" for the whole body; with `pick`, the object found
    * there reduced to those properties (null values left out): a representation to send back
    */
-  | { from: "body"; pointer: string; pick?: string[] }
+  | { from: "body"; pointer: string; pick?: PickList }
   /**
    * JSON pointer into the JSON body the step itself sent (as sent, after any re-roll of a taken
    * value): a key the client chose — a title, a slug, a username — that the answer does not repeat

@@ -124,3 +124,19 @@ describe("round_trip: the reason of each verdict", () => {
     expect(readBack(put(200), after(200, { id: 7, name: "Rex", tag: "a&b" }))).toBe("3 field(s) sent back read back unchanged");
   });
 });
+
+describe("round_trip: a representation sent back inside an envelope", () => {
+  const doc = (attributes: Record<string, unknown>) => ({ data: { id: "7", type: "pets", attributes, links: { self: "/pets/7" } } });
+  const before = record({ id: "read-before", method: "GET", ...item, status: 200, body: doc({ name: "Rex", tiers: [{ name: "a", updatedAt: "2024-01-01T00:00:00Z" }], updatedAt: "2024-01-01T00:00:00Z" }) });
+  const sent = { data: { type: "pets", attributes: { name: "Rex", tiers: [{ name: "a" }] } } };
+  const write = record({ id: "send-back-put", method: "PUT", ...item, status: 200, requestBody: sent, body: {} });
+  const params = { readStep: "read-before", writeStep: "send-back-put" };
+  const judge = (attributes: Record<string, unknown>) => round_trip(ctx(record({ id: "read-after-put", method: "GET", ...item, status: 200, body: doc(attributes) }), { others: [before, write], params }));
+  it("compares member by member as deep as sent: a timestamp beside them is no change, a member sent that drifts is", () => {
+    expect(judge({ name: "Rex", tiers: [{ name: "a", updatedAt: "2025-01-01T00:00:00Z" }], updatedAt: "2025-01-01T00:00:00Z" }).status).toBe("passed");
+    expect(judge({ name: "Max", tiers: [{ name: "a" }], updatedAt: "2025-01-01T00:00:00Z" })).toMatchObject({ status: "failed", signature: "changed:data.attributes.name" });
+    expect(judge({ name: "Rex", tiers: [{ name: "b" }] })).toMatchObject({ status: "failed", signature: "changed:data.attributes.tiers.0.name" });
+    expect(judge({ name: "Rex", tiers: [] })).toMatchObject({ status: "failed", signature: "changed:data.attributes.tiers" });
+  });
+});
+

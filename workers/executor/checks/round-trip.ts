@@ -6,8 +6,8 @@
  *    the spec (a representation the write schema does not admit may be refused); 400/409/412/422
  *    are failures (the values are the server's own and current: no conflict, no stale version is
  *    possible), any other refusal (auth, 404, 428 …) no verdict, 5xx is not_a_server_error's;
- *  - on the read after it (`readStep` + `writeStep`): every field sent reads back as before,
- *    fields that change by nature (timestamps, version, etag, checksums and other tokens) aside.
+ *  - on the read after it (`readStep` + `writeStep`): every field sent (members of an object
+ *    sent, one by one) reads back as before, fields that change by nature (timestamps, version, etag, checksums and other tokens) aside.
  */
 import { validateSchema } from "../../jsonschema/validate";
 import { isVolatileKey, sameValue } from "./stateful";
@@ -67,11 +67,30 @@ function judgeReadBack(ctx: CheckContext, readId: string, writeId: string): Chec
   const before = jsonValue(ctx.steps[readId].exchange.response);
   const after = jsonValue(ctx.response);
   if (!isPlainObject(sent) || !isPlainObject(before) || !isPlainObject(after)) return skip("no JSON objects to compare");
-  const changed = Object.keys(sent).filter((key) => !isVolatileKey(key) && !TOKEN_KEY.test(key) && key in before && !sameValue(before[key], after[key]));
+  const changed = changedFields(sent, before, after, "");
   if (changed.length === 0) return pass(`${Object.keys(sent).length} field(s) sent back read back unchanged`);
-  const field = changed[0];
+  const { field, was, now } = changed[0];
   return fail(
-    `${label(ctx, write)} sent back ${field}=${short(before[field])} unchanged (${writeId}), yet ${label(ctx)} now returns ${short(after[field])}${changed.length > 1 ? ` (+${changed.length - 1} more fields)` : ""}`,
+    `${label(ctx, write)} sent back ${field}=${short(was)} unchanged (${writeId}), yet ${label(ctx)} now returns ${short(now)}${changed.length > 1 ? ` (+${changed.length - 1} more fields)` : ""}`,
     `changed:${field}`,
   );
+}
+
+/**
+ * The fields sent that read back otherwise than before, compared only as deep as what was sent:
+ * an envelope sent back as `data.attributes` is compared member by member, so a timestamp the
+ * read carries beside them (and the write never sent) is no change.
+ */
+function changedFields(sent: Record<string, unknown>, before: Record<string, unknown>, after: Record<string, unknown>, prefix: string): { field: string; was: unknown; now: unknown }[] {
+  return Object.keys(sent).flatMap((key) => {
+    if (isVolatileKey(key) || TOKEN_KEY.test(key) || !(key in before)) return [];
+    const field = `${prefix}${key}`;
+    if (isPlainObject(sent[key]) && isPlainObject(before[key]) && isPlainObject(after[key])) return changedFields(sent[key], before[key], after[key], `${field}.`);
+    const [s, b, a] = [sent[key], before[key], after[key]];
+    // objects in a list, same length on both reads: item by item, as deep as sent
+    if (Array.isArray(s) && Array.isArray(b) && Array.isArray(a) && s.length === b.length && b.length === a.length && s.every(isPlainObject)) {
+      return s.flatMap((item, i) => (isPlainObject(b[i]) && isPlainObject(a[i]) ? changedFields(item, b[i] as Record<string, unknown>, a[i] as Record<string, unknown>, `${field}.${i}.`) : sameValue(b[i], a[i]) ? [] : [{ field: `${field}.${i}`, was: b[i], now: a[i] }]));
+    }
+    return sameValue(before[key], after[key]) ? [] : [{ field, was: before[key], now: after[key] }];
+  });
 }

@@ -54,6 +54,21 @@ describe("round trip chain", () => {
     expect(roundTrip(patch)).toBeUndefined();
   });
 
+  it("inside an envelope, sends back only what the write declares at every depth: never the read's id, links or readOnly members", () => {
+    const model = petstoreModel();
+    const op = (id: string) => model.operations.find((o) => o.operationId === id)!;
+    const envelope = (data: Record<string, unknown>, required: string[]) => ({ type: "object", required: ["data"], additionalProperties: false, properties: { data: { type: "object", required, additionalProperties: false, properties: data } } });
+    op("updatePet").requestBody = { required: true, content: [{ contentType: "application/vnd.api+json", schema: envelope({ type: { type: "string" }, attributes: { $ref: "#/components/schemas/NewPet" } }, ["type", "attributes"]) }] };
+    const [ok] = op("getPet").responses;
+    op("getPet").responses = [{ ...ok, content: [{ contentType: "application/vnd.api+json", schema: envelope({ id: { type: "string" }, type: { type: "string" }, attributes: { $ref: "#/components/schemas/Pet" }, links: { type: "object", properties: { self: { type: "string" } } } }, ["id"]) }] }];
+    const env = agentEnv({ model, seed: 1, config });
+    expect(representationFields(env, op("getPet"), op("updatePet"))).toEqual([["data", ["type", ["attributes", ["name", "status", "age", "email"]]]]]);
+    // a member the write requires that the read does not return: no complete representation
+    (op("updatePet").requestBody!.content[0].schema as { properties: { data: { required: string[]; properties: Record<string, unknown> } } }).properties.data.properties.code = { type: "string" };
+    (op("updatePet").requestBody!.content[0].schema as { properties: { data: { required: string[] } } }).properties.data.required.push("code");
+    expect(representationFields(env, op("getPet"), op("updatePet"))).toBeUndefined();
+  });
+
   it("an update echoes the version or checksum the read produced instead of a made-up one", () => {
     const model = petstoreModel();
     (model.schemas.Pet as { properties: Record<string, unknown> }).properties.checksum = { type: "string" };

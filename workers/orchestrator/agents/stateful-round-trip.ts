@@ -1,6 +1,6 @@
 /**
  * Round trips: values the server produced go back to it. A resource is created and read; its
- * representation (the read's top-level fields the write body declares writable) is sent back
+ * representation (the read's members, at every depth, the write body declares writable) is sent back
  * unchanged with PUT, read again, and — when the item also has a JSON PATCH — sent back once
  * more with PATCH. Every parameter of the write that names a value the read produced (a header
  * or a body field of the same name: a version, a checksum, an ETag for If-Match) carries that
@@ -8,7 +8,7 @@
  * checksum or version it refuses to take back, a uniqueness rule that collides with the resource
  * itself, a field that drifts on every write (units, escaping) are found here and nowhere else.
  */
-import type { Extraction, JsonSchema, Operation, Step } from "../../model";
+import type { Extraction, JsonSchema, Operation, PickList, Step } from "../../model";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "../generate/random";
 import { conformanceChecks, isJsonMedia, settableParams, type AgentEnv } from "./requests";
@@ -22,30 +22,63 @@ function nameKey(name: string): string {
 }
 
 /** A write body the representation can be sent as: JSON (never JSON Patch), an object of properties. */
-function writeBody(env: AgentEnv, op: Operation): { schema: JsonSchema; properties: Record<string, JsonSchema>; required: string[] } | undefined {
+function writeBody(env: AgentEnv, op: Operation): ReturnType<typeof objectShape> {
   const media = op.requestBody?.content.find((m) => isJsonMedia(m.contentType) && !/json-patch/i.test(m.contentType));
-  if (!media) return undefined;
-  const flat = flattenAllOf(media.schema, env.model.schemas);
+  return media && objectShape(env, media.schema);
+}
+
+/** An object schema's properties and required names (allOf merged); undefined when it is no object of properties. */
+function objectShape(env: AgentEnv, schema: JsonSchema | undefined): { properties: Record<string, JsonSchema>; required: string[] } | undefined {
+  const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
   if (!isObject(flat) || !isObject(flat.properties) || flat.oneOf !== undefined || flat.anyOf !== undefined) return undefined;
-  return { schema: media.schema, properties: flat.properties as Record<string, JsonSchema>, required: Array.isArray(flat.required) ? (flat.required as string[]) : [] };
+  return { properties: flat.properties as Record<string, JsonSchema>, required: Array.isArray(flat.required) ? (flat.required as string[]) : [] };
+}
+
+/** The object shapes of `write` and `read` — or of their items when both are arrays — when both have properties. */
+function objectPair(env: AgentEnv, write: JsonSchema, read: JsonSchema): [NonNullable<ReturnType<typeof objectShape>>, Record<string, JsonSchema>] | undefined {
+  const w = resolve(write, env.model.schemas);
+  const r = resolve(read, env.model.schemas);
+  const items = (s: JsonSchema) => (isObject(s) && s.type === "array" && isObject(s.items) ? (s.items as JsonSchema) : undefined);
+  const [ws, rs] = items(w) !== undefined && items(r) !== undefined ? [items(w), items(r)] : [w, r];
+  const own = objectShape(env, ws);
+  const returned = objectShape(env, rs);
+  return own && returned ? [own, returned.properties] : undefined;
 }
 
 /**
- * The read's fields the write takes back: declared by both, not readOnly/writeOnly in the write
- * body. Undefined when a property the write requires is not among them (no complete representation).
+ * The members of a read the write takes back, at every depth: declared by both, not readOnly or
+ * writeOnly; an object (or array of objects) the write describes member by member is reduced the
+ * same way, so an envelope's id, links or timestamps never go back. Undefined when a member the
+ * write requires is not among them (no complete representation).
  */
-export function representationFields(env: AgentEnv, read: Operation, write: Operation): string[] | undefined {
+function writablePick(env: AgentEnv, write: { properties: Record<string, JsonSchema>; required: string[] }, readProps: Record<string, JsonSchema>, depth: number): PickList | undefined {
+  const out: PickList = [];
+  for (const name of Object.keys(write.properties)) {
+    const own = resolve(write.properties[name], env.model.schemas);
+    const returned = readProps[name] === undefined ? undefined : resolve(readProps[name], env.model.schemas);
+    if (returned === undefined || (isObject(returned) && returned.writeOnly === true)) continue;
+    if (isObject(own) && (own.readOnly === true || own.writeOnly === true)) continue;
+    const pair = depth < 6 ? objectPair(env, own, returned) : undefined;
+    if (!pair) {
+      out.push(name);
+      continue;
+    }
+    const nested = writablePick(env, pair[0], pair[1], depth + 1);
+    if (nested) out.push([name, nested]);
+  }
+  const kept = new Set(out.map((entry) => (typeof entry === "string" ? entry : entry[0])));
+  if (kept.size === 0 || write.required.some((name) => !kept.has(name))) return undefined;
+  return out;
+}
+
+/**
+ * The read's members the write takes back (see writablePick); undefined when the write has no
+ * JSON object body or a property it requires is not among them.
+ */
+export function representationFields(env: AgentEnv, read: Operation, write: Operation): PickList | undefined {
   const body = writeBody(env, write);
   if (!body) return undefined;
-  const readProps = responseProperties(env, read);
-  const fields = Object.keys(body.properties).filter((name) => {
-    const own = resolve(body.properties[name], env.model.schemas);
-    const returned = readProps[name] === undefined ? undefined : resolve(readProps[name], env.model.schemas);
-    if (returned === undefined || (isObject(returned) && returned.writeOnly === true)) return false;
-    return !(isObject(own) && (own.readOnly === true || own.writeOnly === true));
-  });
-  if (fields.length === 0 || body.required.some((name) => !fields.includes(name))) return undefined;
-  return fields;
+  return writablePick(env, body, responseProperties(env, read), 0);
 }
 
 /**
@@ -100,7 +133,7 @@ export function roundTripDraft(env: AgentEnv, target: ResourceTarget, rng: Rng):
   const { read } = target;
   if (!read) return undefined;
   const writes = [target.put, target.patch].filter((op): op is Operation => op !== undefined).map((op) => ({ op, fields: representationFields(env, read, op) }));
-  const usable = writes.filter((w): w is { op: Operation; fields: string[] } => w.fields !== undefined);
+  const usable = writes.filter((w): w is { op: Operation; fields: PickList } => w.fields !== undefined);
   if (usable.length === 0) return undefined;
   const created = createResource(env, target, rng.fork("create"));
   const steps: Step[] = [...created.steps];
