@@ -100,6 +100,17 @@ describe("coverage report", () => {
     expect(coverageGapLines(coverage)).toContain("GET /things/{sku}: stateful — no resource created: POST /things answered 409 ×3 — unique fields?");
   });
 
+  it("lists the properties of every branch of a oneOf body, and which discriminator values were sent", () => {
+    const card = { type: "object", required: ["method", "amount", "last4"], properties: { method: { type: "string", enum: ["card"] }, amount: { type: "integer" }, last4: { type: "string" } } };
+    const bank = { type: "object", required: ["method", "amount", "iban"], properties: { method: { type: "string", enum: ["bank_transfer"] }, amount: { type: "integer" }, iban: { type: "string" }, note: { type: "string" } } };
+    const pay = op({ operationId: "pay", method: "post", path: "/payments", requestBody: { required: true, content: [{ contentType: "application/json", schema: { oneOf: [card, bank], discriminator: { propertyName: "method" } } }] }, responses: [json("201")] });
+    const builder = new CoverageBuilder({ ...model, operations: [pay] }, { identities: 1, heldBack: [] });
+    builder.add({ agent: "functional-positive", operationId: "pay", status: "passed", reason: null, checks: [], exchanges: [{ stepId: "a", method: "POST", url: `${BASE}/payments`, body: JSON.stringify({ method: "card", amount: 5, last4: "4242" }), status: 201 }] });
+    const [payment] = builder.build().operations;
+    expect(payment.parameters.map((p) => [p.name, p.required, p.sent])).toEqual([["method", true, 1], ["amount", true, 1], ["last4", true, 1], ["iban", true, 0], ["note", false, 0]]);
+    expect(payment.parameters[0]).toMatchObject({ valuesSeen: ["card"], valuesNotSeen: ["bank_transfer"] });
+  });
+
   it("expects families from an operation's shape", () => {
     expect(expectedFamilies(model, model.operations[0])).toEqual(["conformance", "input validation"]);
     expect(expectedFamilies(model, model.operations[2])).toEqual(["conformance", "input validation", "stateful", "authentication", "authorization"]);

@@ -311,9 +311,32 @@ function parameterTallies(model: ApiModel, op: Operation): ParamTally[] {
   return out;
 }
 
+/**
+ * The body's properties; of a union body (oneOf card | bank transfer), those of every branch: a
+ * property is required when every branch that has it requires it, and its enum values are those
+ * of all branches (the discriminator's).
+ */
 function flattenForProperties(model: ApiModel, schema: unknown): { properties?: Record<string, unknown>; required?: unknown } | undefined {
   const s = flattenAllOf(schema as JsonSchema, model.schemas);
-  return s && typeof s === "object" ? (s as { properties?: Record<string, unknown>; required?: unknown }) : undefined;
+  if (!s || typeof s !== "object") return undefined;
+  const union = (s as { oneOf?: unknown; anyOf?: unknown }).oneOf ?? (s as { anyOf?: unknown }).anyOf;
+  if (!Array.isArray(union)) return s as { properties?: Record<string, unknown>; required?: unknown };
+  const properties: Record<string, unknown> = { ...((s as { properties?: Record<string, unknown> }).properties ?? {}) };
+  const optional = new Set<string>();
+  const enums = new Map<string, unknown[]>();
+  for (const branch of union) {
+    const flat = flattenAllOf(branch as JsonSchema, model.schemas) as { properties?: Record<string, unknown>; required?: unknown } | undefined;
+    if (!flat || typeof flat !== "object" || !flat.properties) continue;
+    const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    for (const [name, property] of Object.entries(flat.properties)) {
+      properties[name] ??= property;
+      if (!required.has(name)) optional.add(name);
+      const values = (flattenAllOf(property as JsonSchema, model.schemas) as { enum?: unknown } | undefined)?.enum;
+      if (Array.isArray(values)) enums.set(name, [...(enums.get(name) ?? []), ...values]);
+    }
+  }
+  for (const [name, values] of enums) properties[name] = { enum: [...new Set(values)] };
+  return { properties, required: Object.keys(properties).filter((name) => !optional.has(name)) };
 }
 
 function safeDecode(text: string): string {

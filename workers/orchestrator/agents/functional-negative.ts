@@ -18,7 +18,7 @@
  */
 import type { HttpMethod, JsonSchema, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, deferred, finishCases, opLabel, replayable, roundRobinLazy, where, type CaseDraft } from "./case-helpers";
-import { coerceWire, generateValid, invalidMutations, type Mutation } from "../generate/data-mocking";
+import { coerceWire, generateValid, invalidMutations, unionBranchCount, unionBranchOf, type Mutation } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -50,6 +50,25 @@ function valueAt(root: unknown, pointer: string): unknown {
   return node;
 }
 
+/**
+ * Of a union body of object branches, one valid value per branch other than the one `value`
+ * belongs to (required parts, spec examples where they fit), in branch order.
+ */
+function otherBranchValues(env: AgentEnv, schema: JsonSchema, value: unknown): unknown[] {
+  const own = unionBranchOf(schema, value, env.model.schemas, env.validator);
+  if (own === undefined) return [];
+  const out: unknown[] = [];
+  const seen = new Set([JSON.stringify(own)]);
+  for (let branch = 0; branch < Math.min(unionBranchCount(schema, env.model.schemas), 8); branch++) {
+    const other = generateValid(schema, { schemas: env.model.schemas, rng: new Rng(7 + branch), mode: "request", optional: "required", branch, useExamples: true });
+    const belongs = unionBranchOf(schema, other, env.model.schemas, env.validator);
+    if (belongs === undefined || env.validator.check(other, schema) !== "valid" || seen.has(JSON.stringify(belongs))) continue;
+    seen.add(JSON.stringify(belongs));
+    out.push(other);
+  }
+  return out;
+}
+
 /** The one key `after` has that `before` lacks (an added undeclared property). */
 /** Mutations of the optional top-level properties the base leaves out, each added on its own. */
 function* absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknown): Generator<Mutation> {
@@ -76,8 +95,9 @@ function* absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unkno
  * The mutation with the other OPTIONAL top-level properties left out: an optional value of the
  * base (an example's) that the server refuses must not decide the case in place of the mutation.
  */
-function alone(env: AgentEnv, schema: unknown, m: Mutation): unknown {
-  const flat = flattenAllOf(schema as never, env.model.schemas);
+function alone(env: AgentEnv, schema: unknown, m: Mutation, base: unknown): unknown {
+  // of a union body, the required properties are those of the branch the base belongs to
+  const flat = flattenAllOf(unionBranchOf(schema as JsonSchema, base, env.model.schemas, env.validator) ?? (schema as never), env.model.schemas);
   const top = m.path.split("/")[1];
   if (!isObject(m.value) || !isObject(flat) || top === undefined || top === "") return m.value;
   const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
@@ -183,22 +203,26 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
   if (!body || !base.request.body || base.request.body.raw !== undefined) return;
   const form = !isJsonMedia(body.media.contentType);
   // optional properties on their own: JSON only (a form field is text, so most type mutations read back as valid)
-  function* mutations(): Generator<Mutation> {
-    yield* invalidMutations(body!.schema, { schemas: env.model.schemas, base: body!.value, validator: env.validator, limit: 60 });
-    if (!form) yield* absentOptionalMutations(env, body!.schema, body!.value);
+  function* mutations(): Generator<Mutation & { base: unknown }> {
+    for (const m of invalidMutations(body!.schema, { schemas: env.model.schemas, base: body!.value, validator: env.validator, limit: 60 })) yield { ...m, base: body!.value };
+    if (!form) for (const m of absentOptionalMutations(env, body!.schema, body!.value)) yield { ...m, base: body!.value };
+    // a union body (oneOf card | bank transfer): each other branch mutated too, inside a valid value of its own
+    for (const other of otherBranchValues(env, body!.schema, body!.value)) {
+      for (const m of invalidMutations(body!.schema, { schemas: env.model.schemas, base: other, validator: env.validator, limit: 30 })) yield { ...m, base: other };
+    }
   }
   for (const m of mutations()) {
     // a form field is text on the wire: a number or null mutation would read back as valid text
     if (form && (m.kind === "type" || m.kind === "null") && typeof valueAt(m.value, m.path) !== "string") continue;
     if (form && m.path === "") continue;
     // an empty form serialises to no body at all, which an optional body allows
-    const sent = alone(env, body.schema, m);
+    const sent = alone(env, body.schema, m, m.base);
     const emptyForm = form && isObject(sent) && Object.keys(sent).length === 0 && !bodyRequired;
     const request = copy(base.request);
     request.body = { contentType: request.body!.contentType, value: sent };
     const weak = m.weak || m.kind === "additional" || emptyForm || (m.kind === "null" && nullReadsAsAbsent(env, body.schema, sent, m.path));
     // an undeclared property may be ignored (no bug), but not stored: judged by its echo
-    const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(base.request.body.value, m.path), valueAt(m.value, m.path)) : undefined;
+    const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(m.base, m.path), valueAt(m.value, m.path)) : undefined;
     // a format a server may tolerate, but not store: judged by whether the response returns it
     const echoValue = m.weak && m.kind === "format" && typeof valueAt(m.value, m.path) === "string" ? { pointer: m.path, value: valueAt(m.value, m.path) } : undefined;
     const params = { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, ...(echo ? { echoProperty: echo } : {}), ...(echoValue ? { echoValue } : {}) };

@@ -16,7 +16,7 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./case-helpers";
-import { generateValid, unionBranchCount } from "../generate/data-mocking";
+import { generateValid, unionBranchCount, unionBranchOf } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
@@ -62,6 +62,7 @@ export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
       yield { kind: "positive", title: `${opLabel(op.method, op.path)} with ${variant.label}`, steps: [...built.setup, main], tags: variant.tags };
     }
     yield* formatEdgeDrafts(env, op);
+    yield* branchDrafts(env, op);
   }
   function* isolated(): Generator<CaseDraft> {
     yield* isolationDrafts(env, op, buildRequest(env, op, isolationRng, { useExamples: true, optional: "all", includeBody: true }), isolatedRng);
@@ -294,6 +295,68 @@ function formatEdgeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
       (param.in === "path" ? request.pathParams : request.query)[param.name] = value;
       drafts.push({ kind: "positive", title: `${opLabel(op.method, op.path)} with ${param.in} ${param.name} ${value} (a valid ${format} edge)`, steps: [...base.setup, { id: "request", request, checks: [check("not_a_server_error")] }], tags: ["format-edge"] });
     }
+  }
+  return drafts;
+}
+
+/**
+ * Each branch of a union body (oneOf card | bank transfer) against another branch: the
+ * spec-examples request (its branch, required parts), then the other branch's request (its
+ * required parts, spec examples where they fit, the values of the properties both share taken
+ * from the first), then the first again. Each of the two branches is judged against an acceptance
+ * of the other sent after it (so a refusal is not the effect of the other's request): refused
+ * while the other is accepted, it is a valid request refused (positive_data_acceptance) — when
+ * every value it does not share with the other comes from the spec (example, enum, default, the
+ * discriminator's), since a made-up value may break a business rule.
+ */
+function branchDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  const media = preferredMedia(op);
+  if (!media || !isJsonMedia(media.contentType) || unionBranchCount(media.schema, env.model.schemas) < 2 || op.method === "delete") return [];
+  const schemas = env.model.schemas;
+  const base = buildRequest(env, op, opRng(env, NAME, `${op.operationId}:branches`), { useExamples: true, optional: "required", includeBody: true, varyUnique: false });
+  const baseValue = base.body?.value;
+  if (!base.certain || !base.body || !isObject(baseValue) || base.request.body?.value === undefined) return [];
+  const own = unionBranchOf(media.schema, baseValue, schemas, env.validator);
+  if (own === undefined) return [];
+  const union = flattenAllOf(media.schema, schemas);
+  const tagName = isObject(union) && isObject(union.discriminator) && typeof union.discriminator.propertyName === "string" ? union.discriminator.propertyName : undefined;
+  const kind = isObject(union) && Array.isArray(union.oneOf) ? "oneOf" : "anyOf";
+  const propsOf = (schema: JsonSchema) => {
+    const flat = flattenAllOf(schema, schemas);
+    return isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+  };
+  // every value of `value` not equal in `other` comes from the spec
+  const fromSpec = (value: Record<string, unknown>, props: Record<string, JsonSchema>, other: Record<string, unknown>) =>
+    Object.entries(value).every(([name, v]) => name === tagName || (name in other && JSON.stringify(other[name]) === JSON.stringify(v)) || (props[name] !== undefined && specValue(props[name], v, env)));
+  const judge = (against: string, description: string) => check("positive_data_acceptance", { valid: true, baselineStep: against, location: "body", description });
+  const named = (value: Record<string, unknown>, fallback: string) => (tagName !== undefined && typeof value[tagName] === "string" ? `the ${kind} branch ${tagName}=${String(value[tagName])}` : fallback);
+  const seen = new Set([JSON.stringify(own)]);
+  const rng = opRng(env, NAME, `${op.operationId}:branch-values`);
+  const drafts: CaseDraft[] = [];
+  for (let branch = 0; branch < Math.min(unionBranchCount(media.schema, schemas), 8); branch++) {
+    const value = generateValid(media.schema, { schemas, rng: rng.fork(`branch${branch}`), mode: "request", optional: "required", branch, useExamples: true });
+    const belongs = isObject(value) ? unionBranchOf(media.schema, value, schemas, env.validator) : undefined;
+    if (!isObject(value) || belongs === undefined || seen.has(JSON.stringify(belongs))) continue;
+    seen.add(JSON.stringify(belongs));
+    const body: Record<string, unknown> = { ...value };
+    for (const name of Object.keys(body)) {
+      if (name === tagName || !(name in baseValue)) continue;
+      const shared = { ...body, [name]: baseValue[name] };
+      if (env.validator.check(shared, belongs) === "valid") body[name] = baseValue[name];
+    }
+    if (env.validator.check(body, media.schema) !== "valid") continue;
+    const request = copy(base.request);
+    request.body = { contentType: base.request.body.contentType, value: body };
+    const firstChecks = conformanceChecks();
+    if (fromSpec(baseValue, propsOf(own), body)) firstChecks.push(judge("request", named(baseValue, `the ${kind} branch of the spec's examples`)));
+    const checks = conformanceChecks();
+    if (fromSpec(body, propsOf(belongs), baseValue)) checks.push(judge("again", named(body, `${kind} branch ${branch}`)));
+    drafts.push({
+      kind: "positive",
+      title: `${opLabel(op.method, op.path)} with body branch ${branch}, each judged against the other`,
+      steps: [...base.setup, { id: "first", request: copy(base.request), checks: firstChecks }, { id: "request", request, checks }, { id: "again", request: copy(base.request), checks: [] }],
+      tags: ["branch-differential"],
+    });
   }
   return drafts;
 }

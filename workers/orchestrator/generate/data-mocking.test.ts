@@ -183,6 +183,18 @@ describe("generateInvalid", () => {
     expect(generateInvalid(union, { schemas, base: "x", validator }).filter((m) => m.kind === "type" && typeof m.value === "number")).toEqual([]);
   });
 
+  it("mutates a union of objects inside the branch the value belongs to (discriminator or validator), never a nullable wrapper", () => {
+    const tagged = { oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }], discriminator: { propertyName: "petType", mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" } } };
+    const dog = generateInvalid(tagged, { schemas, base: { petType: "dog", barkVolume: 5 }, validator }).map((m) => m.reason);
+    expect(dog).toEqual(expect.arrayContaining(['missing required property "barkVolume"', "maximum+1 at /barkVolume", "minimum-1 at /barkVolume"]));
+    const untagged = { anyOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }] };
+    expect(generateInvalid(untagged, { schemas, base: { petType: "c", meows: true }, validator }).map((m) => m.reason)).toEqual(expect.arrayContaining(['missing required property "meows"', "wrong type (string) at /meows"]));
+    for (const m of generateInvalid(untagged, { schemas, base: { petType: "c", meows: true }, validator })) expect(rawValid(m.value, untagged), m.reason).toBe(false);
+    // a nullable object is one branch and null: mutated as before (its own properties are not reached)
+    const nullable = { anyOf: [{ $ref: "#/components/schemas/Dog" }, { type: "null" }] };
+    expect(generateInvalid(nullable, { schemas, base: { petType: "d", barkVolume: 3 }, validator }).map((m) => m.reason)).not.toContain("maximum+1 at /barkVolume");
+  });
+
   it("marks format violations weak", () => {
     const mutations = generateInvalid({ type: "string", format: "email" }, { schemas, base: "a@example.com", validator });
     const format = mutations.find((m) => m.kind === "format");

@@ -469,6 +469,10 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
   const types = admittedTypes(s, ctx.schemas);
   const hasUnion = Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
   const wire = ctx.wire === true;
+  // an object of a union of objects (a oneOf body: card or bank transfer): mutated inside the
+  // branch it belongs to, so a property missing from its branch is tried like any other
+  const branch = hasUnion && !wire ? objectBranchOf(s, base, ctx) : undefined;
+  if (branch !== undefined) return collect(branch, base, path, depth, ctx, out, limit);
 
   // enum / const: anything outside the list
   if (Array.isArray(s.enum) && s.enum.length > 0 && !hasUnion) {
@@ -575,6 +579,39 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
       }
     }
   }
+}
+
+/** The object branch of a union schema that `value` belongs to (see objectBranchOf), or undefined. */
+export function unionBranchOf(schema: JsonSchema, value: unknown, schemas: SchemaMap, validator?: ModelValidator): JsonSchema | undefined {
+  const s = flattenAllOf(schema, schemas);
+  if (!isObject(s) || (!Array.isArray(s.oneOf) && !Array.isArray(s.anyOf))) return undefined;
+  return objectBranchOf(s, value, { schemas, validator });
+}
+
+/**
+ * The branch (merged with the union's own keywords) that an object value belongs to, for a union
+ * of at least two object branches (`nullable` wrappers, `anyOf: [X, null]`, are not such a
+ * union): the discriminator's mapping when the value names one, else the first branch the
+ * validator accepts it under.
+ */
+function objectBranchOf(s: SchemaObject, base: unknown, ctx: InvalidContext): JsonSchema | undefined {
+  if (!isObject(base)) return undefined;
+  const key = Array.isArray(s.oneOf) ? "oneOf" : "anyOf";
+  // a branch that is a union itself is left alone (no walk through nested or cyclic unions)
+  const branches = (s[key] as JsonSchema[]).filter((b) => {
+    const flat = flattenAllOf(b, ctx.schemas);
+    return isObject(flat) && !Array.isArray(flat.oneOf) && !Array.isArray(flat.anyOf) && admittedTypes(flat, ctx.schemas)?.includes("object");
+  });
+  if (branches.length < 2) return undefined;
+  const { [key]: _drop, discriminator, ...rest } = s;
+  void _drop;
+  const merged = (branch: JsonSchema) => (Object.keys(rest).length > 0 ? mergeSchemas(rest, branch, ctx.schemas) : branch);
+  const tag = isObject(discriminator) && typeof discriminator.propertyName === "string" ? base[discriminator.propertyName] : undefined;
+  const mapped = typeof tag === "string" && isObject(discriminator) && isObject(discriminator.mapping) ? (discriminator.mapping as Record<string, unknown>)[tag] : undefined;
+  const named = typeof mapped === "string" ? branches.find((b) => isObject(b) && typeof b.$ref === "string" && (b.$ref === mapped || b.$ref.endsWith(`/${mapped}`))) : undefined;
+  if (named !== undefined) return merged(named);
+  if (!ctx.validator) return undefined;
+  return branches.map(merged).find((b) => ctx.validator!.check(base, b) === "valid");
 }
 
 /** a distinct variant of a sample item (for growing unique arrays) */
