@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ensure_resource_availability, firstDifference, idempotency, isTombstone, isVolatileKey, location_header, optimistic_concurrency, sameValue, stateful_invariant, use_after_free } from "./stateful";
+import type { Operation } from "../../model";
 import { ctx, record } from "./test-support";
+import type { StepRecord } from "./types";
 
 const item = { method: "GET", path: "/pets/{petId}", urlPath: "/pets/7", pathParams: { petId: "{{petId}}" } };
 const created = record({ id: "create", method: "POST", path: "/pets", status: 201, body: { id: 7, name: "Rex" }, headers: { location: "/pets/7" }, extract: { petId: { from: "body", pointer: "/id" } } });
@@ -10,6 +12,20 @@ describe("use_after_free", () => {
   it("fails when a deleted resource is still served", () => {
     const result = use_after_free(ctx({ id: "read", ...item, status: 200, body: { id: 7 } }, { others: [created, deleted], params: { deleteStep: "delete" } }));
     expect(result).toMatchObject({ status: "failed", signature: "GET:2xx" });
+  });
+  it("a soft-deleted record served is a fault when the spec says deleted resources are not served", () => {
+    const soft = { id: 7, name: "Rex", deleted_at: "2026-01-02T03:04:05Z" };
+    const judge = (read: StepRecord, deletion: StepRecord) => use_after_free(ctx(read, { others: [created, deletion], params: { deleteStep: "delete" } })).status;
+    const withDocs = (rec: StepRecord, patch: Partial<Operation>) => ({ ...rec, operation: { ...rec.operation!, ...patch } });
+    const readRec = record({ id: "read", ...item, status: 200, body: soft });
+    // nothing documented: a tombstone the API chose to show
+    expect(judge(readRec, deleted)).toBe("passed");
+    // the read's 404 names deleted resources, or it documents 410, or the DELETE says what reads answer
+    expect(judge(withDocs(readRec, { responses: [{ status: "200", content: [], headers: [], links: [] }, { status: "404", description: "No such pet (or it was deleted).", content: [], headers: [], links: [] }] }), deleted)).toBe("failed");
+    expect(judge(withDocs(readRec, { responses: [{ status: "410", description: "Gone", content: [], headers: [], links: [] }] }), deleted)).toBe("failed");
+    expect(judge(readRec, withDocs(deleted, { description: "The pet is kept with deleted_at set: reads answer 404." }))).toBe("failed");
+    // a 404 that says nothing of deletion keeps the tombstone acceptable
+    expect(judge(withDocs(readRec, { responses: [{ status: "404", description: "No such pet.", content: [], headers: [], links: [] }] }), deleted)).toBe("passed");
   });
   it("passes on 404/410", () => {
     expect(use_after_free(ctx({ id: "read", ...item, status: 404 }, { others: [created, deleted] })).status).toBe("passed");

@@ -67,7 +67,7 @@ export function use_after_free(ctx: CheckContext): CheckResult {
   if (recreated) return skip("the resource was re-created after the DELETE");
   const { status } = ctx.response;
   if (status === 404 || status === 410) return pass(`deleted resource answers ${status}`);
-  if (isSuccess(status) && isTombstone(jsonValue(ctx.response))) return pass(`deleted resource answers ${status} with a tombstone (marked deleted)`);
+  if (isSuccess(status) && isTombstone(jsonValue(ctx.response)) && !goneDocumented(ctx.operation, deletion.operation)) return pass(`deleted resource answers ${status} with a tombstone (marked deleted)`);
   if (isSuccess(status) || isRedirect(status)) {
     return fail(`${label(ctx)} answered ${status} for a resource deleted by ${deletion.request.method} ${deletion.step.request.path} (${deletion.step.id})${cacheHint(ctx)}`, `${method}:${Math.floor(status / 100)}xx`);
   }
@@ -81,6 +81,18 @@ export function use_after_free(ctx: CheckContext): CheckResult {
     );
   }
   return pass(`deleted resource not served (${status})`);
+}
+
+/**
+ * Whether the spec says a deleted resource is no longer served: the read documents 410 Gone, or
+ * a 404 that names deleted resources ("…or it was deleted"), or the DELETE's own text says what
+ * reads answer afterwards ("reads answer 404"). Then a soft-deleted record served is a fault, not
+ * a tombstone the API chose to show.
+ */
+function goneDocumented(read: StepRecord["operation"], deletion: StepRecord["operation"]): boolean {
+  if (read?.responses.some((r) => r.status === "410")) return true;
+  if (read?.responses.some((r) => r.status === "404" && /\b(deleted|removed)\b/i.test(r.description ?? ""))) return true;
+  return /\b(404|410|not found)\b/i.test(`${deletion?.summary ?? ""} ${deletion?.description ?? ""}`);
 }
 
 /**

@@ -67,6 +67,19 @@ describe("auth abuse cases", () => {
     expect((await plan(accountsApi(), { authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
   });
 
+  it("reads a sign-up that takes an HTML form (x-www-form-urlencoded) like a JSON one: the burst signs its account up first", async () => {
+    const form = (schema: unknown) => ({ content: { "application/x-www-form-urlencoded": { schema } } });
+    const model = accountsApi({
+      "/signup": { post: { operationId: "signUp", security: [], requestBody: { required: true, ...form({ type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string", minLength: 10 } } }) }, responses: { "201": { description: "made" } } } },
+      "/login": { post: { operationId: "logIn", security: [], requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string" } } } } } }, responses: { "204": { description: "signed in", headers: { "Set-Cookie": { schema: { type: "string" } } } }, "401": { description: "no" } } } },
+    });
+    // the JSON sign-up and sign-in of accountsApi are left out: only the form sign-up can register the account
+    const only = { ...model, operations: model.operations.filter((op) => !["register", "openSession"].includes(op.operationId)) };
+    const burst = (await plan(only)).find((c) => c.tags?.includes("rate-limit"));
+    expect(burst?.steps[0]).toMatchObject({ id: "setup-account", request: { path: "/signup", body: { contentType: "application/x-www-form-urlencoded" } } });
+    expect(burst?.steps.filter((s) => s.id.startsWith("attempt-")).every((s) => s.request.path === "/login")).toBe(true);
+  });
+
   it("treats the OAuth 2.0 token endpoint of a client-credentials flow as a sign-in: a burst of wrong client secrets", async () => {
     const clientApi = (tokenUrl: string, extra: Record<string, unknown> = {}) => {
       const form = { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["grant_type", "client_id", "client_secret"], properties: { grant_type: { type: "string", enum: ["client_credentials"] }, client_id: { type: "string" }, client_secret: { type: "string", format: "password" } } }, example: { grant_type: "client_credentials", client_id: "desk-1", client_secret: "documented-secret" } } };

@@ -58,9 +58,10 @@ const SIGN_IN = /\b(log[_-]?in|logon|sign[_-]?in|signin|login|tokens?|sessions?|
 const SIGN_UP = /\b(sign[_-]?up|signup|register|registration|join|users?|accounts?|members?)\b/;
 const NOT_ACCOUNT = /\b(reset|forgot|recover|change|verify|confirm|refresh|logout|password)\b/;
 
-function jsonBody(op: Operation): JsonSchema | undefined {
+/** The body schema of a JSON or HTML-form (`application/x-www-form-urlencoded`) body: both carry credentials. */
+function credentialBody(op: Operation): JsonSchema | undefined {
   const media = preferredMedia(op);
-  return media && isJsonMedia(media.contentType) ? media.schema : undefined;
+  return media && (isJsonMedia(media.contentType) || /^application\/x-www-form-urlencoded\b/i.test(media.contentType)) ? media.schema : undefined;
 }
 
 function issuesToken(op: Operation): boolean {
@@ -136,7 +137,7 @@ function place(fields: CredentialFields, body: Record<string, unknown>, values: 
 
 export function signInFlow(env: AgentEnv): SignInFlow | undefined {
   const candidates = env.model.operations.filter((op) => op.method === "post" && isPublic(op) && !NOT_ACCOUNT.test(words(op)) && !/\{/.test(op.path));
-  const withFields = candidates.map((op) => ({ op, schema: jsonBody(op) })).filter((c): c is { op: Operation; schema: JsonSchema } => c.schema !== undefined).map((c) => ({ ...c, fields: credentialFields(env, c.schema) })).filter((c) => c.fields !== undefined);
+  const withFields = candidates.map((op) => ({ op, schema: credentialBody(op) })).filter((c): c is { op: Operation; schema: JsonSchema } => c.schema !== undefined).map((c) => ({ ...c, fields: credentialFields(env, c.schema) })).filter((c) => c.fields !== undefined);
   const login = withFields.find((c) => SIGN_IN.test(words(c.op)) && !SIGN_UP.test(words(c.op).replace(/\b(users?|accounts?|members?)\b/g, ""))) ?? withFields.find((c) => issuesToken(c.op) && !SIGN_UP.test(words(c.op)));
   if (!login?.fields) return undefined;
   const loginFields = login.fields;
