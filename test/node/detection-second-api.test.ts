@@ -37,7 +37,7 @@ describe("detection on the second (library) API", () => {
 
   beforeAll(async () => {
     buggy = await runAgainst("buggy", SEED);
-  }, 60_000);
+  }, 120_000);
 
   it("reads every fault from FAULTS.md", () => {
     expect(faults.length).toBeGreaterThanOrEqual(15);
@@ -55,7 +55,7 @@ describe("detection on the second (library) API", () => {
     expect(clean.findings.length, describeFindings(clean.findings)).toBe(0);
     expect(clean.results.filter((r) => r.status === "errored").map((r) => `${r.caseId}: ${r.reason}`)).toEqual([]);
     expect(clean.cases.length).toBeGreaterThan(200);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => {
     if (buggy) console.info(`detection (second api): ${buggy.cases.length} cases, ${buggy.requests} requests, ${Math.round(buggy.durationMs)} ms (buggy)`);
