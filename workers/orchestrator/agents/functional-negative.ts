@@ -82,8 +82,7 @@ function* absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unkno
     const withIt = { ...base, [key]: full[key] };
     const prefix = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
     let taken = 0;
-    for (const m of invalidMutations(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60 })) {
-      if (m.path !== prefix && !m.path.startsWith(`${prefix}/`)) continue;
+    for (const m of invalidMutations(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60, under: prefix })) {
       yield m;
       if (++count >= 40) return;
       if (++taken === 8) break;

@@ -397,6 +397,19 @@ export interface InvalidContext {
   maxDepth?: number;
   /** cap on the number of mutations (default 200) */
   limit?: number;
+  /** only the mutations at this JSON pointer or below it (the others still count toward `limit`) */
+  under?: string;
+}
+
+/** A mutation as collected: the replacement (or removal) at `path`, applied to the base only when yielded. */
+interface Planned {
+  path: string[];
+  /** the new value at `path`; absent for a removed property */
+  replacement?: unknown;
+  remove?: true;
+  reason: string;
+  kind: string;
+  weak?: boolean;
 }
 
 /** Text on the wire as a server would read it back, for validating wire mutations. */
@@ -438,14 +451,21 @@ export function generateInvalid(schema: JsonSchema, ctx: InvalidContext): Mutati
  * that keeps one or two cases per operation never validates the rest.
  */
 export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Generator<Mutation> {
-  const out: Mutation[] = [];
+  const out: Planned[] = [];
   const limit = ctx.limit ?? 200;
   collect(schema, ctx.base, [], 0, ctx, out, limit);
-  const seen = new Set<string>();
-  for (const m of out) {
-    const key = JSON.stringify(m.value) + "|" + m.path;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  // duplicates: same pointer and same whole value, i.e. (same base) the same replacement
+  const seen = new Map<string, Set<string>>();
+  for (const planned of out) {
+    const path = pointer(planned.path);
+    if (ctx.under !== undefined && path !== ctx.under && !path.startsWith(`${ctx.under}/`)) continue;
+    const key = planned.remove ? "" : JSON.stringify(planned.replacement);
+    let at = seen.get(path);
+    if (at === undefined) seen.set(path, (at = new Set()));
+    if (at.has(key)) continue;
+    at.add(key);
+    const value = planned.remove ? deleteAt(ctx.base, planned.path) : ctx.wire ? planned.replacement : setAt(ctx.base, planned.path, planned.replacement);
+    const m: Mutation = { value, reason: planned.reason, path, kind: planned.kind, weak: planned.weak };
     if (!ctx.validator) {
       yield m;
       continue;
@@ -457,14 +477,14 @@ export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Gene
   }
 }
 
-function collect(schema: JsonSchema, base: unknown, path: string[], depth: number, ctx: InvalidContext, out: Mutation[], limit: number): void {
+function collect(schema: JsonSchema, base: unknown, path: string[], depth: number, ctx: InvalidContext, out: Planned[], limit: number): void {
   if (out.length >= limit) return;
   const s = flattenAllOf(schema, ctx.schemas);
   if (!isObject(s)) return;
   const at = path.length === 0 ? "" : ` at ${pointer(path)}`;
   const push = (value: unknown, kind: string, reason: string, weak = false) => {
     if (out.length >= limit) return;
-    out.push({ value: ctx.wire ? value : setAt(ctx.base, path, value), reason: `${reason}${at}`, path: pointer(path), kind, weak: weak || undefined });
+    out.push({ path, replacement: value, reason: `${reason}${at}`, kind, weak: weak || undefined });
   };
   const types = admittedTypes(s, ctx.schemas);
   const hasUnion = Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
@@ -561,7 +581,7 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
       if (!(name in base)) continue;
       if (properties[name] !== undefined && isReadOnly(properties[name], ctx.schemas)) continue;
-      if (out.length < limit) out.push({ value: deleteAt(ctx.base, [...path, name]), reason: `missing required property "${name}"${at}`, path: pointer([...path, name]), kind: "required" });
+      if (out.length < limit) out.push({ path: [...path, name], remove: true, reason: `missing required property "${name}"${at}`, kind: "required" });
     }
     if ((s.additionalProperties === false || s.unevaluatedProperties === false) && !isObject(s.patternProperties)) {
       const extra = { ...base, sentinelUnexpected: "sentinel" };
