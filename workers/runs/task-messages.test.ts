@@ -7,6 +7,7 @@ import {
   MAX_MESSAGE_BYTES,
   packTasks,
   parseTaskMessage,
+  TaskMessageSchema,
   taskId,
 } from "./task-messages";
 
@@ -62,7 +63,48 @@ describe("packTasks", () => {
   });
 });
 
+/** Every (path, replacement) variant of `value`: each key removed or set to a value of another type. */
+function* variants(value: unknown, path: (string | number)[] = []): Generator<{ path: (string | number)[]; replacement: unknown }> {
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    for (const replacement of [undefined, null, 0, 1, "", "x", true, [], ["x"], {}, { from: "x" }, new Date(0)]) yield { path: at, replacement };
+    yield* variants(inner, at);
+  }
+}
+
+function withReplacement(value: unknown, path: (string | number)[], replacement: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string | number, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (replacement === undefined) delete node[last];
+  else node[last] = replacement;
+  return copy;
+}
+
 describe("parseTaskMessage", () => {
+  it("accepts exactly what the zod schema accepts, with the same output (every field removed or of another type)", () => {
+    const full = makeCase("a");
+    full.tags = ["t"];
+    full.steps[0].extract = { id: { from: "body", pointer: "/id" } };
+    full.steps[0].requireSuccess = true;
+    full.steps[0].checks.push({ name: "status_code_conformance", params: { codes: [200] } });
+    Object.assign(full.steps[0].request, { cookies: { c: "1" }, identity: null, removeHeaders: ["x-a"] });
+    const message = { v: 1, runId: "r", taskId: "t", cases: [full, makeCase("b")] };
+    let compared = 0; // variants the schema accepts (optional fields removed, records emptied, …)
+    for (const { path, replacement } of variants(message)) {
+      const body = withReplacement(message, path, replacement);
+      const reference = TaskMessageSchema.safeParse(structuredClone(body));
+      const got = parseTaskMessage(structuredClone(body));
+      expect(got.ok, `${path.join(".")} = ${JSON.stringify(replacement)}`).toBe(reference.success);
+      if (got.ok && reference.success) expect(got.message).toEqual(reference.data);
+      compared += reference.success ? 1 : 0;
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
+
   it("rejects a message without cases or with a broken step", () => {
     expect(parseTaskMessage({ v: 1, runId: "r", taskId: "t", cases: [] }).ok).toBe(false);
     const broken = { v: 1, runId: "r", taskId: "t", cases: [{ ...makeCase("a"), steps: [{ id: "s1" }] }] };
