@@ -164,6 +164,20 @@ describe("runCase against a real server", () => {
     expect(hits["GET /pets/undefined"]).toBeUndefined();
   });
 
+  it("sends a setup create refused with its lean body (400/422) once more with its fuller body", async () => {
+    const chain = crudChain();
+    chain.steps[0].request.body = { contentType: "application/json", value: { nope: true }, fuller: { nope: true, name: "Rex" } };
+    const result = await runCase(chain, env());
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe("passed");
+    expect(hits["POST /pets"]).toBe(2);
+    expect(JSON.parse(result.exchanges[0].request.body!)).toEqual({ nope: true, name: "Rex" });
+    // a step the chain does not need to succeed is judged on what it sent first
+    const judged = testCase([step("create", "post", "/pets", { body: { nope: true }, checks: [{ name: "not_a_server_error" }] })]);
+    judged.steps[0].request.body!.fuller = { name: "Rex" };
+    expect((await runCase(judged, env())).exchanges[0].response?.status).toBe(400);
+  });
+
   it("skips, naming why, the case of an identity that stopped working earlier in the run (it is no longer handed over)", async () => {
     const guard = { generation: () => 0, dead: (name: string) => (name === "bob" ? "stopped working during the run (401 on GET /me after a 401)" : undefined), trouble: async () => ({ state: "ok" as const, generation: 0 }) };
     const chain = crudChain();

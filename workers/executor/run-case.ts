@@ -137,6 +137,13 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           sent = await send(built, env, step);
         }
       }
+      // a setup create refused with its lean body (a schema that requires nothing): once with the fuller one
+      const fuller = refusedLean(step, repeat, sent.response);
+      if (fuller) {
+        built = await build(fuller, step, env, variables, declared);
+        startedAt = new Date().toISOString();
+        sent = await send(built, env, step);
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const precondition = error instanceof RequestBuildError && error.reason === "missing-variable";
@@ -384,6 +391,17 @@ function stoppedTarget(built: BuiltRequest, sent: Sent, env: RunEnv): string | u
   const n = verdict.alongside;
   const alongside = n > 0 ? ` ${n} other request${n === 1 ? " was" : "s were"} in flight with it and got no answer either: the target stopped on one of them.` : "";
   return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then.${alongside} Denial of service: one such request can stop the whole target for every client`;
+}
+
+/**
+ * The step's template with its fuller body, when the step must succeed and its body was refused
+ * as invalid (400/422, not a conflict): the schema required nothing, the server needed more.
+ */
+export function refusedLean(step: TestCase["steps"][number], repeat: boolean, response: ReceivedResponse | undefined): RequestTemplate | undefined {
+  const body = step.request.body;
+  if (repeat || !step.requireSuccess || body?.fuller === undefined || !response) return undefined;
+  if ((response.status !== 400 && response.status !== 422) || isConflict(response)) return undefined;
+  return { ...step.request, body: { ...body, value: body.fuller } };
 }
 
 /** 409, or a 400/422 whose body says a value is already taken. */

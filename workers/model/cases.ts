@@ -31,6 +31,11 @@ export interface RequestBodyTemplate {
   value?: TemplateValue;
   /** raw text sent as is (malformed JSON, wrong content type probes); wins over value */
   raw?: string;
+  /**
+   * A fuller value for a step that must succeed (a setup create whose schema requires nothing,
+   * orchestrator/agents/setup-body.ts): when `value` is refused (400/422), sent once in its place.
+   */
+  fuller?: TemplateValue;
 }
 
 export interface RequestTemplate {

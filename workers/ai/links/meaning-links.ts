@@ -178,7 +178,7 @@ export function probeCase(env: AgentEnv, candidate: LinkCandidate): { random: Te
   const consumer = model.operations.find((op) => op.operationId === candidate.consumer);
   if (!producer || !consumer) return undefined;
   const rng = new Rng(deriveSeed(seed, "meaning-link", `${candidate.consumer}:${candidate.param}:${candidate.producer}${candidate.pointer}`));
-  const create = buildRequest(env, producer, rng.fork("create"), { useExamples: true, optional: "required", includeBody: true, exampleParts: "required" });
+  const create = buildRequest(env, producer, rng.fork("create"), { useExamples: true, optional: "required", includeBody: true, exampleParts: "required", setupCreate: true });
   const read = buildRequest(env, consumer, rng.fork("read"), { useExamples: true, optional: "required", known: { [candidate.param]: `{{${PRODUCED}}}` } });
   const param = consumer.parameters.find((p) => p.in === "path" && p.name === candidate.param);
   const random = generateValid(param?.schema ?? { type: "string", minLength: 8 }, { schemas: model.schemas, rng: rng.fork("random"), wire: true, name: candidate.param, mode: "request", useExamples: false });

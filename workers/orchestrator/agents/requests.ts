@@ -20,6 +20,7 @@ import { ModelValidator } from "../../jsonschema/validate";
 import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
 import { cloneJson } from "../../shared/json-clone";
+import { requiresNothing as schemaRequiresNothing, setupBodies } from "./setup-body";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
 
@@ -87,6 +88,8 @@ export interface BuildOptions {
   varyUnique?: boolean;
   /** of a body example, keep only the required properties when that is still valid (setup steps) */
   exampleParts?: "all" | "required";
+  /** a create other requests need: a body schema that requires nothing gets what a client sends (setup-body.ts) */
+  setupCreate?: boolean;
 }
 
 export interface BuiltBody {
@@ -218,7 +221,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
     const producer = options.chain === false || (options.depth ?? 0) >= 3 ? undefined : env.graph.producerFor(op, name);
     if (producer) {
-      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", ...keyedCreate(env, producer) });
+      const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", setupCreate: true, ...keyedCreate(env, producer) });
       sendChosenKey(env, parent, producer, rng);
       setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
       Object.assign(known, parent.vars);
@@ -322,6 +325,9 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     let value = exampleOk
       ? example
       : validGenerated(env, media.schema, rng, (r) => generateValid(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
+    // a setup create whose schema requires nothing: not `{}`, but what names the resource (and a fuller body to retry with)
+    const bodies = options.setupCreate && isJsonMedia(media.contentType) ? setupBodies(value, media.schema, { schemas: env.model.schemas, validator: env.validator, rng: rng.fork("setup-body") }) : {};
+    if (bodies.lean) value = bodies.lean;
     // unique-looking fields of a create get values of their own: examples resent collide (409)
     if (options.varyUnique !== false && op.method !== "get" && op.method !== "delete" && isJsonMedia(media.contentType)) {
       const fresh = freshenUnique(value, media.schema, rng.fork("unique"), env.model.schemas, env.validator);
@@ -332,11 +338,14 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       }
     }
     body = { media, schema: media.schema, value, fromExample: exampleOk };
+    if (bodies.lean || bodies.fuller) fromSpec = false;
     // an example's references (itemId: 1) name resources the target need not have
     if (!exampleOk || hasGuessedReference(value)) fromSpec = false;
     const contentType = wireContentType(media.contentType);
     if (isJsonMedia(media.contentType) || /x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) {
       request.body = { contentType, value };
+      // the fuller body keeps the lean one's (fresh) values
+      if (bodies.fuller && isObject(value)) request.body.fuller = { ...bodies.fuller, ...value };
       if (env.validator.check(value, media.schema) !== "valid") valid = false;
       if (!exampleOk && hasGuessedReference(value)) certain = false;
       if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
@@ -372,8 +381,7 @@ export function copy<T>(value: T): T {
  * the pointers it filled.
  */
 function requiresNothing(env: AgentEnv, schema: JsonSchema | undefined): boolean {
-  const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
-  return isObject(flat) && !(Array.isArray(flat.required) && flat.required.length > 0);
+  return schemaRequiresNothing(schema, env.model.schemas);
 }
 
 /**

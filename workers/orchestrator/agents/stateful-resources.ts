@@ -53,7 +53,7 @@ export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, 
   const optional = options.optional ?? "required";
   // like a setup step, only the example's required part: an optional example value the server
   // refuses (a business rule, a bug of its own) must not stop every chain built on the create
-  const create = buildRequest(env, target.producer.op, rng, { useExamples: options.useExamples ?? true, optional, includeBody: true, identity: options.identity, exampleParts: optional, ...keyedCreate(env, target.producer) });
+  const create = buildRequest(env, target.producer.op, rng, { useExamples: options.useExamples ?? true, optional, includeBody: true, identity: options.identity, exampleParts: optional, setupCreate: optional === "required", ...keyedCreate(env, target.producer) });
   sendChosenKey(env, create, target.producer, rng);
   const checks = options.checks ? conformanceChecks(create.valid) : [];
   if (options.checks && create.fromSpec) checks.push(check("positive_data_acceptance", { valid: true }));
