@@ -87,6 +87,14 @@ export class Normaliser {
       out.type = "string";
       out.format = "binary";
     }
+    const alias = typeof out.type === "string" ? TYPE_ALIASES[out.type.toLowerCase()] : undefined;
+    if (alias && typeof src.type === "string") {
+      // real specs write `type: int` (httpbin), `int64`, `bool`, `double`: no such type, meaning plain
+      this.ctx.problems.warning(joinPointer(pointer, "type"), `type "${src.type}" is not a JSON Schema type; read as ${alias.type}${alias.format ? ` (format ${alias.format})` : ""}`);
+      out.type = alias.type;
+      if (alias.format && out.format === undefined) out.format = alias.format;
+    }
+    this.requestOnly(out, pointer);
     if (typeof out.discriminator === "string") out.discriminator = { propertyName: out.discriminator };
     for (const [flag, bound] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]] as const) {
       if (typeof out[flag] !== "boolean") continue;
@@ -98,7 +106,37 @@ export class Normaliser {
     if (src.nullable === true || src["x-nullable"] === true) return makeNullable(out);
     return out;
   }
+
+  /** Required properties whose text says a client adds them only when writing are read as writeOnly (see REQUEST_ONLY). */
+  private requestOnly(out: Record<string, unknown>, pointer: string): void {
+    if (!Array.isArray(out.required) || !isObject(out.properties)) return;
+    const properties = out.properties as Record<string, JsonSchema>;
+    for (const name of out.required) {
+      const sub = typeof name === "string" ? properties[name] : undefined;
+      if (!isObject(sub) || sub.readOnly === true || sub.writeOnly === true || typeof sub.description !== "string" || !REQUEST_ONLY.test(sub.description)) continue;
+      properties[name] = { ...sub, writeOnly: true };
+      this.ctx.problems.warning(joinPointer(pointer, "properties", name), `"${name}" is required, but its description says it is sent only when writing: read as writeOnly (not required in responses)`);
+    }
+  }
 }
+
+/** Non-standard type names seen in real specs and the JSON Schema type (and format) they mean. */
+const TYPE_ALIASES: Record<string, { type: string; format?: string }> = {
+  int: { type: "integer" },
+  int32: { type: "integer", format: "int32" },
+  int64: { type: "integer", format: "int64" },
+  long: { type: "integer", format: "int64" },
+  bool: { type: "boolean" },
+  float: { type: "number", format: "float" },
+  double: { type: "number", format: "double" },
+};
+
+/**
+ * A property's own text saying the client adds it only when changing the resource ("MUST be added
+ * when updating the RRSet", "only sent when creating"): a request field in a schema that answers
+ * share, so a response without it is what the spec describes.
+ */
+const REQUEST_ONLY = /\b(?:must|should|has to|needs? to|is to|only)\b[^.]{0,30}\b(?:added|sent|included|given|provided|set|specified|supplied)\b[^.]{0,20}\bwhen (?:updating|creating|modifying|changing|patching|posting|writing)\b|\b(?:only|required) (?:in|for|on|with) (?:requests?|updates?|writes?)\b/i;
 
 /** OpenAPI 3.0 `nullable: true` / Swagger `x-nullable: true` in 2020-12 terms. */
 export function makeNullable(schema: Record<string, unknown>): JsonSchema {
