@@ -44,6 +44,14 @@ describe("negative_data_rejection: values a server may tolerate", () => {
     expect(negative({ ...create, status: 201, body: { email: "normalised@example.com" } }, { echoValue }).status).toBe("passed");
     expect(negative({ ...create, status: 201, body: { email: "not-an-email" } }, { echoValue: { pointer: 1, value: "not-an-email" } }).status).toBe("failed");
   });
+  it("coercedValue: a wrong type returned converted into the documented type was read as valid, one returned as sent or not at all was accepted", () => {
+    const coercedValue = { pointer: "/name", value: "12345" };
+    expect(negative({ ...create, status: 200, body: { id: 7, name: "12345" } }, { coercedValue }).status).toBe("passed");
+    expect(negative({ ...create, status: 201, body: { data: { id: 7, name: "12345" } } }, { coercedValue }).status).toBe("passed");
+    expect(negative({ ...create, status: 201, body: { id: 7, name: 12345 } }, { coercedValue })).toMatchObject({ status: "failed" });
+    expect(negative({ ...create, status: 201, body: { id: 7 } }, { coercedValue }).status).toBe("failed");
+    expect(negative({ ...create, status: 200, body: "12345" }, { coercedValue: { pointer: "", value: "12345" } }).status).toBe("failed");
+  });
   describe("ignoredStep/clampedStep: used, ignored or clamped, told apart by the listed records", () => {
     const list = (id: string, ids: number[], status = 200) => record({ id, path: "/pets", status, body: ids.map((n) => ({ id: n })) });
     const probe = (ids: number[], others: ReturnType<typeof record>[], extra: Record<string, unknown> = {}) =>

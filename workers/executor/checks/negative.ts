@@ -52,6 +52,15 @@ export function negative_data_rejection(ctx: CheckContext): CheckResult {
  * stored, not ignored.
  */
 function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
+  // `coercedValue`: a wrong type the response returns converted into the documented type (the
+  // number 12345 for a string, stored as "12345"): the server's parser read it as a valid value
+  // (Jackson, JSON::Validator, pydantic do by default), nothing invalid was kept
+  const coerced = ctx.params.coercedValue;
+  if (isPlainObject(coerced) && typeof coerced.pointer === "string" && coerced.pointer !== "") {
+    const body = jsonValue(ctx.response);
+    const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
+    if (holders.some((h) => getByPointer(h, coerced.pointer as string) === coerced.value)) return pass(`the wrong type at ${coerced.pointer} was converted into its documented type: the response returns ${JSON.stringify(coerced.value)}`);
+  }
   const echo = paramString(ctx, "echoProperty");
   if (echo !== undefined) {
     const body = jsonValue(ctx.response);

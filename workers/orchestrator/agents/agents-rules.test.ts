@@ -154,6 +154,18 @@ describe("negative_data_rejection on numbers written as text and on null", () =>
   });
 });
 
+describe("negative_data_rejection on a number for a string", () => {
+  it("judges the number sent for a string against its digits coming back, and no other wrong type", async () => {
+    const cases = await functionalNegative.generate({ model: protobufModel, seed: 3, config });
+    const typeCase = (pointer: string) => cases.find((c) => c.operationId === "put" && c.tags?.includes("type") && c.title.endsWith(`at ${pointer}`))!;
+    // /key is a plain string: its wrong type is the number 12345, read as "12345" by converting parsers
+    expect((last(typeCase("/key")).request.body?.value as Record<string, unknown>).key).toBe(12345);
+    expect(checksOf(last(typeCase("/key")), "negative_data_rejection")[0].params).toMatchObject({ coercedValue: { pointer: "/key", value: "12345" } });
+    // /labels is an array: its wrong type has no reading as the documented one
+    expect(checksOf(last(typeCase("/labels")), "negative_data_rejection")[0].params).not.toHaveProperty("coercedValue");
+  });
+});
+
 describe("mass assignment", () => {
   it("probes a write read back on its own path (PATCH /me + GET /me), from the write itself", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });

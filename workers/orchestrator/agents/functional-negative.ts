@@ -224,8 +224,10 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
     const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(m.base, m.path), valueAt(m.value, m.path)) : undefined;
     // a format a server may tolerate, but not store: judged by whether the response returns it
     const echoValue = m.weak && m.kind === "format" && typeof valueAt(m.value, m.path) === "string" ? { pointer: m.path, value: valueAt(m.value, m.path) } : undefined;
+    // a wrong type converted into the documented one (12345 stored as "12345") was read, not accepted as sent
+    const coercedValue = m.kind === "type" && m.coerced !== undefined ? { pointer: m.path, value: m.coerced } : undefined;
     const params = { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, ...(echo ? { echoProperty: echo } : {}), ...(echoValue ? { echoValue } : {}) };
-    const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason }, weak);
+    const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason, ...(coercedValue ? { coercedValue } : {}) }, weak);
     yield {
       kind: "negative",
       title: `${title}: body ${m.reason}`,

@@ -383,6 +383,11 @@ export interface Mutation {
   kind: string;
   /** invalid per the spec but commonly not enforced (formats): do not judge rejection on it */
   weak?: boolean;
+  /**
+   * A wrong type that parsers convert into the documented one (Jackson, JSON::Validator and
+   * pydantic read the number 12345 for a string as "12345"): that converted value
+   */
+  coerced?: unknown;
 }
 
 export interface InvalidContext {
@@ -410,6 +415,7 @@ interface Planned {
   reason: string;
   kind: string;
   weak?: boolean;
+  coerced?: unknown;
 }
 
 /** Text on the wire as a server would read it back, for validating wire mutations. */
@@ -465,7 +471,7 @@ export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Gene
     if (at.has(key)) continue;
     at.add(key);
     const value = planned.remove ? deleteAt(ctx.base, planned.path) : ctx.wire ? planned.replacement : setAt(ctx.base, planned.path, planned.replacement);
-    const m: Mutation = { value, reason: planned.reason, path, kind: planned.kind, weak: planned.weak };
+    const m: Mutation = { value, reason: planned.reason, path, kind: planned.kind, weak: planned.weak, ...(planned.coerced === undefined ? {} : { coerced: planned.coerced }) };
     if (!ctx.validator) {
       yield m;
       continue;
@@ -482,9 +488,9 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
   const s = flattenAllOf(schema, ctx.schemas);
   if (!isObject(s)) return;
   const at = path.length === 0 ? "" : ` at ${pointer(path)}`;
-  const push = (value: unknown, kind: string, reason: string, weak = false) => {
+  const push = (value: unknown, kind: string, reason: string, weak = false, coerced?: unknown) => {
     if (out.length >= limit) return;
-    out.push({ path, replacement: value, reason: `${reason}${at}`, kind, weak: weak || undefined });
+    out.push({ path, replacement: value, reason: `${reason}${at}`, kind, weak: weak || undefined, ...(coerced === undefined ? {} : { coerced }) });
   };
   const types = admittedTypes(s, ctx.schemas);
   const hasUnion = Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
@@ -524,7 +530,8 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
       // mapping, accepts both), so it is no wrong type there: the next candidate is
       const numericText = types.includes("string") && isNumericStringFormat(s.format);
       const wrong = candidates.find(([t]) => !types.includes(t) && !(t === "integer" && (types.includes("number") || numericText)));
-      if (wrong) push(wrong[1], "type", `wrong type (${wrong[0]})`);
+      // a number for a string reads as its digits to a converting parser
+      if (wrong) push(wrong[1], "type", `wrong type (${wrong[0]})`, false, types.includes("string") && typeof wrong[1] === "number" ? String(wrong[1]) : undefined);
       if (types.includes("integer") && !types.includes("number")) push(1.5, "type", "fraction for an integer");
       if (!types.includes("null") && !(Array.isArray(s.enum) && s.enum.includes(null))) push(null, "null", "null where not nullable");
     }
