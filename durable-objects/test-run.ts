@@ -102,6 +102,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   /** The run's operation model, read from R2 and parsed once per instance (planning and finalize each need it several times). */
   private modelCache: { key: string; model: Promise<ApiModel> } | undefined;
   private keeperCache: Promise<IdentityKeeper | undefined> | undefined;
+  /** the task bodies' cases, parsed once (finalize reads them up to four times); set only once every task is stored */
+  private casesCache: TestCase[] | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -558,7 +560,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (init.allowDestructive && this.readMeta<boolean>("ownWritesChecked") !== true) await this.confirmOwnWrites(init, keeper);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     const model = await this.loadModel(init.modelKey).catch(() => undefined);
-    const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.store.bodies(), caseIds);
+    const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.plannedCases(), caseIds);
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}) });
     // with an LLM: each cluster of findings explained, with its likely cause (the budget's remainder)
     const llm = init.llmEnc ? await decryptJson<LlmRunRequest>(this.env, this.purpose(init.runId, "llm"), init.llmEnc).catch(() => undefined) : undefined;
@@ -575,12 +577,16 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
 
   /** What both re-run passes below need: the run's model, every planned case, its identities and limits. */
   private async replayInput(init: StoredInit, keeper: IdentityKeeper | undefined): Promise<ReplayInput> {
+    const plannedCases = () => this.plannedCases();
     return {
       runId: init.runId,
       orgId: init.orgId,
       model: await this.loadModel(init.modelKey),
       baseUrl: init.baseUrl,
-      cases: this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases),
+      // read only by a pass that has something to re-run (most runs have nothing in flight when they end)
+      get cases() {
+        return plannedCases();
+      },
       identities: keeper ? keeper.identities() : await this.identities(init),
       ...(init.identityNames[0] ? { defaultIdentity: init.identityNames[0] } : {}),
       timeoutMs: init.limits.timeoutMs,
@@ -625,7 +631,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const planned = this.readState()!.cases;
     const counts = await countResults(this.env.DB, init.runId);
     if (counts.cases >= planned) return;
-    const all = this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases.map(stub));
+    const all = this.plannedCases().map(stub);
     const existing = await existingCaseIds(this.env.DB, init.runId, all.map((c) => c.id));
     const missing = all.filter((c) => !existing.has(c.id));
     if (missing.length > 0) await writeUnrunResults(this.env.DB, init.orgId, init.runId, missing, "errored", "no result was reported for this case");
@@ -656,6 +662,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.identitiesCache = undefined;
     this.keeperCache = undefined;
     this.modelCache = undefined;
+    this.casesCache = undefined;
     await this.ctx.storage.deleteAlarm();
   }
 
@@ -738,6 +745,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.identitiesCache = init.identitiesEnc ? await decryptJson<Identities>(this.env, this.purpose(init.runId), init.identitiesEnc) : {};
     }
     return this.identitiesCache;
+  }
+
+  /** Every case of the run's tasks, in order, parsed once per instance for the finalize passes (never mutated by them). */
+  private plannedCases(): TestCase[] {
+    this.casesCache ??= this.store.bodies().flatMap((body) => (JSON.parse(body) as TaskMessage).cases);
+    return this.casesCache;
   }
 
   /** Never mutated by its readers (the executor shares one per isolate too). A failed read is not kept. */

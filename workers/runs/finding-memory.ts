@@ -9,7 +9,7 @@ import { DEFAULT_OPENAI_EMBEDDING_MODEL, lexicalEmbedder, openaiEmbedder, worker
 import { pastGuidance, rememberGuidance, type GuidanceEntry } from "../ai/embeddings/guidance";
 import { similarFindings, type VectorIndex, type VectorMatch, type VectorMetadata } from "../ai/embeddings/memory";
 import { clusterFindings, evidenceText } from "../ai/triage/cluster";
-import type { ApiModel, Finding, TaskMessage } from "../model";
+import type { ApiModel, Finding, TestCase } from "../model";
 import { caseFamily, type Guidance } from "../orchestrator/guided-order";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
@@ -77,14 +77,12 @@ async function clusterIds(embedder: Embedder, findings: Finding[], runId: string
   return out;
 }
 
-/** caseId → payload family of the run's cases named in `caseIds`, read from the run's task bodies. */
-export function caseFamilies(bodies: Iterable<string>, caseIds: ReadonlySet<string>): Map<string, string> {
+/** caseId → payload family of the run's cases named in `caseIds`. */
+export function caseFamilies(cases: Iterable<TestCase>, caseIds: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const body of bodies) {
-    for (const c of (JSON.parse(body) as TaskMessage).cases) {
-      const family = caseIds.has(c.id) ? caseFamily(c) : undefined;
-      if (family) out.set(c.id, family);
-    }
+  for (const c of cases) {
+    const family = caseIds.has(c.id) ? caseFamily(c) : undefined;
+    if (family) out.set(c.id, family);
   }
   return out;
 }

@@ -46,7 +46,7 @@ describe("past findings guide generation", () => {
     const nosqlCase = run1.cases.find((c) => c.operationId === "createOrder" && caseFamily(c) === "security-injection:injection,nosql")!;
     expect(nosqlCase).toBeDefined();
     const finding = findingOf(nosqlCase);
-    const families = caseFamilies([JSON.stringify({ cases: run1.cases })], new Set([finding.caseId]));
+    const families = caseFamilies(run1.cases, new Set([finding.caseId]));
     expect(families.get(finding.caseId)).toBe("security-injection:injection,nosql");
     const stored = await rememberGuidance(index, embedder, { orgId: "org_guide", specId: "spec_a", runId: "run_g1", entries: [{ finding, family: families.get(finding.caseId)!, operation: specA.operations[0] }] });
     expect(stored).toBe(1);
