@@ -186,16 +186,43 @@ async function firstResultBench(specId: string, target: string, cases: number) {
   return { cases, firstResultMs: Math.round(firstResultMs) };
 }
 
+/** Whether any process of the platform's group (start.mjs, wrangler, workerd) is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** SIGTERM to the platform's process group, SIGKILL to whatever is left after 5 s: nothing outlives the bench. */
+async function stopGroup(pgid: number): Promise<void> {
+  signalGroup(pgid, "SIGTERM");
+  const end = Date.now() + 5_000;
+  while (groupAlive(pgid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+}
+
 async function main() {
   const platform = startPlatform();
-  const stop = () => {
-    try {
-      process.kill(-platform.pid!, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  };
-  process.on("exit", stop);
+  const pgid = platform.pid!;
+  // the platform leads its own process group (detached), so a Ctrl-C or a kill of the bench does
+  // not reach it: stop it ourselves, then end as the signal would have
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.once(signal, () => void stopGroup(pgid).finally(() => process.exit(code)));
+  }
+  process.on("exit", () => {
+    if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+  });
   try {
     await waitHealthy();
     const workerd = workerdsOf(platform.pid!);
@@ -237,7 +264,7 @@ async function main() {
     console.log(JSON.stringify({ bench: "first-result", ...(await firstResultBench(small.id, target.url, 100)) }));
     target.close();
   } finally {
-    stop();
+    await stopGroup(pgid);
   }
 }
 
