@@ -14,9 +14,10 @@ export interface Embedder {
 
 export const LEXICAL_DIMENSIONS = 768;
 
-function fnv32(text: string): number {
+/** 32-bit FNV-1a over the UTF-16 code units of text[start, end) (a trigram is hashed in place, not sliced). */
+function fnv32(text: string, start = 0, end = text.length): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
@@ -41,7 +42,7 @@ export function lexicalVector(text: string, dimensions = LEXICAL_DIMENSIONS): nu
     vector[h % dimensions] += h & 0x80000000 ? -1 : 1;
     const padded = `#${word}#`;
     for (let i = 0; i + 3 <= padded.length; i++) {
-      const g = fnv32(padded.slice(i, i + 3));
+      const g = fnv32(padded, i, i + 3);
       vector[g % dimensions] += (g & 0x80000000 ? -1 : 1) * 0.5;
     }
   }
