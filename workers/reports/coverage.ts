@@ -113,6 +113,8 @@ function matchScore(template: string[], actual: string[]): number {
 export class CoverageBuilder {
   private readonly ops: OpTally[];
   private readonly byMethod = new Map<string, OpTally[]>();
+  /** "method path" → its operation: a run sends many requests to the same path (each costs a scan of the method's templates) */
+  private readonly matched = new Map<string, OpTally | undefined>();
 
   constructor(
     private readonly model: ApiModel,
@@ -138,6 +140,8 @@ export class CoverageBuilder {
     } catch {
       return undefined;
     }
+    const key = `${method.toLowerCase()} ${path}`;
+    if (this.matched.has(key)) return this.matched.get(key);
     const actual = splitPath(path).map((s) => safeDecode(s));
     let best: OpTally | undefined;
     let bestScore = -1;
@@ -145,6 +149,7 @@ export class CoverageBuilder {
       const score = matchScore(tally.segments, actual);
       if (score > bestScore) (best = tally), (bestScore = score);
     }
+    this.matched.set(key, best);
     return best;
   }
 
