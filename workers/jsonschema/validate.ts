@@ -129,15 +129,27 @@ export class ModelValidator {
   constructor(private readonly model: Model) {}
 
   check(value: unknown, schema: JsonSchema): Verdict {
-    if (typeof schema !== "object" || schema === null) return this.validate(value, schema);
+    return this.remember(value, schema, undefined);
+  }
+
+  /**
+   * Records that `value` is valid under `schema` without validating it: for a value valid by
+   * construction (generate/exact.ts), so later questions about it are answered the same.
+   */
+  vouch(value: unknown, schema: JsonSchema): void {
+    this.remember(value, schema, "valid");
+  }
+
+  private remember(value: unknown, schema: JsonSchema, given: Verdict | undefined): Verdict {
+    if (typeof schema !== "object" || schema === null) return given ?? this.validate(value, schema);
     // the value as sent (JSON), so equal values share a verdict; non-JSON values are not memoised
     const key = typeof value === "string" ? `s${value}` : typeof value === "number" || typeof value === "boolean" ? `${typeof value}${String(value)}` : value === null ? "null" : isObjectLike(value) ? `o${JSON.stringify(value)}` : undefined;
-    if (key === undefined) return this.validate(value, schema);
+    if (key === undefined) return given ?? this.validate(value, schema);
     let memo = this.recent.get(schema);
     if (!memo) this.recent.set(schema, (memo = new Map()));
     const known = memo.get(key);
     if (known !== undefined) return known;
-    const verdict = this.validate(value, schema);
+    const verdict = given ?? this.validate(value, schema);
     if (memo.size >= RECENT_PER_SCHEMA) memo.clear();
     memo.set(key, verdict);
     return verdict;

@@ -6,7 +6,7 @@
  * agent may attach positive_data_acceptance.
  */
 import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, SecurityScheme, Step } from "../../model";
-import { generateValid } from "../generate/data-mocking";
+import { generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
 import { listedSetup } from "./listing";
@@ -165,20 +165,24 @@ export function parameterValue(env: AgentEnv, param: Parameter, rng: Rng, useExa
   }
   const flat = flattenAllOf(param.schema, env.model.schemas);
   const enumLike = isObject(flat) && (flat.const !== undefined || Array.isArray(flat.enum));
-  const generate = (r: Rng) => generateValid(param.schema, { schemas: env.model.schemas, rng: r, wire: true, name: param.name, mode: "request", useExamples: true });
+  const generate = (r: Rng) => generateVouched(param.schema, { schemas: env.model.schemas, rng: r, wire: true, name: param.name, mode: "request", useExamples: true });
   const value = validGenerated(env, param.schema, rng, generate);
   return { value, source: enumLike ? "enum" : "generated" };
 }
 
-/** Tries a few draws when the first is invalid (overlapping oneOf branches, unions inside allOf). */
-function validGenerated(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => unknown): unknown {
+/**
+ * Tries a few draws when the first is invalid (overlapping oneOf branches, unions inside allOf).
+ * A draw valid by construction is vouched for instead of validated.
+ */
+function validGenerated(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => { value: unknown; valid: boolean }): unknown {
+  const verdict = (draw: { value: unknown; valid: boolean }) => (draw.valid ? (env.validator.vouch(draw.value, schema), "valid") : env.validator.check(draw.value, schema));
   const first = generate(rng);
-  if (env.validator.check(first, schema) !== "invalid") return first;
+  if (verdict(first) !== "invalid") return first.value;
   for (let attempt = 1; attempt <= 4; attempt++) {
-    const value = generate(rng.fork(`retry${attempt}`));
-    if (env.validator.check(value, schema) === "valid") return value;
+    const draw = generate(rng.fork(`retry${attempt}`));
+    if (verdict(draw) === "valid") return draw.value;
   }
-  return first;
+  return first.value;
 }
 
 function headerText(value: unknown): string | undefined {
@@ -324,7 +328,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     const exampleOk = example !== undefined && env.validator.check(example, media.schema) === "valid";
     let value = exampleOk
       ? example
-      : validGenerated(env, media.schema, rng, (r) => generateValid(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
+      : validGenerated(env, media.schema, rng, (r) => generateVouched(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
     // a setup create whose schema requires nothing: not `{}`, but what names the resource (and a fuller body to retry with)
     const bodies = options.setupCreate && isJsonMedia(media.contentType) ? setupBodies(value, media.schema, { schemas: env.model.schemas, validator: env.validator, rng: rng.fork("setup-body") }) : {};
     if (bodies.lean) value = bodies.lean;

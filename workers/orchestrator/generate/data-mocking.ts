@@ -18,6 +18,7 @@ import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } 
 import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/types";
 import type { ModelValidator } from "../../jsonschema/validate";
 import { cloneJson as clone } from "../../shared/json-clone";
+import { checksFormat, generatesExactly } from "./exact";
 
 export interface GenContext {
   schemas: SchemaMap;
@@ -41,13 +42,24 @@ export interface GenContext {
 interface State {
   ctx: GenContext;
   branchUsed: boolean;
+  /** false once a value fell short of its schema (depth bound, too few distinct items) */
+  whole: boolean;
 }
 
 const HARD_DEPTH = 14;
 
 export function generateValid(schema: JsonSchema, ctx: GenContext): unknown {
-  const state: State = { ctx, branchUsed: false };
-  return gen(schema, state, 0, ctx.name);
+  return generateVouched(schema, ctx).value;
+}
+
+/**
+ * generateValid, and whether the value is valid by construction (generatesExactly, and nothing
+ * fell short while generating it): then no validator need be asked. Request mode only.
+ */
+export function generateVouched(schema: JsonSchema, ctx: GenContext): { value: unknown; valid: boolean } {
+  const state: State = { ctx, branchUsed: false, whole: true };
+  const value = gen(schema, state, 0, ctx.name);
+  return { value, valid: state.whole && (ctx.mode ?? "request") === "request" && generatesExactly(schema, ctx.schemas) };
 }
 
 /** Number of oneOf/anyOf alternatives at the top of a schema (0 when it is not a union). */
@@ -61,11 +73,21 @@ export function unionBranchCount(schema: JsonSchema, schemas: SchemaMap): number
 
 function gen(schema: JsonSchema, state: State, depth: number, name?: string): unknown {
   const { ctx } = state;
-  if (schema === false) return undefined;
-  if (schema === true || depth > HARD_DEPTH) return ctx.wire ? "sentinel" : "sentinel";
+  if (schema === false) {
+    state.whole = false;
+    return undefined;
+  }
+  if (schema === true) return "sentinel";
+  if (depth > HARD_DEPTH) {
+    state.whole = false;
+    return "sentinel";
+  }
   const { schema: target, name: refName } = deref(schema, ctx.schemas);
   const s = flattenAllOf(target, ctx.schemas);
-  if (!isObject(s)) return "sentinel";
+  if (!isObject(s)) {
+    if (s !== true) state.whole = false;
+    return "sentinel";
+  }
 
   if (s.const !== undefined) return clone(s.const);
   if (Array.isArray(s.enum) && s.enum.length > 0) return clone(pickEnum(s, state));
@@ -74,7 +96,12 @@ function gen(schema: JsonSchema, state: State, depth: number, name?: string): un
   if (unionKey) return genUnion(s, unionKey, state, depth, name);
 
   const examples = ctx.useExamples === false ? [] : scalarExamples(s);
-  for (const example of examples) if (scalarFits(example, s, ctx)) return example;
+  for (const example of examples) {
+    if (!scalarFits(example, s, ctx)) continue;
+    // scalarFits does not check formats: an example is not known to be a valid date-time
+    if (typeof example === "string" && checksFormat(s)) state.whole = false;
+    return example;
+  }
 
   const type = chooseType(s, state);
   switch (type) {
@@ -219,6 +246,8 @@ function genString(s: SchemaObject, state: State, name?: string): string {
     const value = formatValue(s.format, rng);
     if (fits(value)) return value;
   }
+  // anything below is not known to match a format the validator checks
+  if (checksFormat(s)) state.whole = false;
   if (pattern) {
     const value = generateFromPattern(pattern, rng, { minLength, maxLength });
     if (value !== undefined && (!state.ctx.wire || /^[\x21-\x7e]+$/.test(value))) return value;
@@ -303,6 +332,7 @@ function genArray(s: SchemaObject, state: State, depth: number): unknown[] {
     }
     out.push(value);
   }
+  if (out.length < minItems) state.whole = false;
   return out;
 }
 
