@@ -21,7 +21,7 @@ import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
 import { deriveSeed, Rng } from "../orchestrator/generate/random";
-import { ALREADY_TAKEN, reroll } from "../orchestrator/generate/unique";
+import { isConflict, varyConflicting } from "./conflict-retry";
 
 export interface RunConfig {
   timeoutMs: number;
@@ -128,9 +128,9 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           sent = await send(built, env, step);
         }
       }
-      // a unique field (e-mail, slug, SKU …) already taken: once more with fresh values
-      if (!repeat && sent.response && isConflict(sent.response) && (step.request.unique?.length ?? 0) > 0) {
-        const fresh = rerollUnique(step.request, new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
+      // a unique field (e-mail, slug, SKU, one the error names …) already taken: once more with fresh values
+      if (!repeat && sent.response && isConflict(sent.response)) {
+        const fresh = varyConflicting(step.request, sent.response, env.model, findOperation(env.model, String(step.request.method), step.request.path), new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
@@ -402,31 +402,6 @@ export function refusedLean(step: TestCase["steps"][number], repeat: boolean, re
   if (repeat || !step.requireSuccess || body?.fuller === undefined || !response) return undefined;
   if ((response.status !== 400 && response.status !== 422) || isConflict(response)) return undefined;
   return { ...step.request, body: { ...body, value: body.fuller } };
-}
-
-/** 409, or a 400/422 whose body says a value is already taken. */
-export function isConflict(response: ReceivedResponse): boolean {
-  if (response.status === 409) return true;
-  return (response.status === 400 || response.status === 422) && ALREADY_TAKEN.test(response.body.slice(0, 2000));
-}
-
-/** The template with its unique body strings re-rolled; undefined when none could be. */
-export function rerollUnique(template: RequestTemplate, rng: Rng): RequestTemplate | undefined {
-  const value = template.body?.value;
-  if (value === undefined || value === null || typeof value !== "object" || !template.unique) return undefined;
-  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  let changed = false;
-  for (const pointer of template.unique) {
-    const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-    let node: unknown = copy;
-    for (const token of tokens.slice(0, -1)) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[token] : undefined;
-    const last = tokens[tokens.length - 1];
-    if (node === null || typeof node !== "object" || typeof (node as Record<string, unknown>)[last] !== "string") continue;
-    const holder = node as Record<string, unknown>;
-    holder[last] = reroll(holder[last] as string, rng);
-    changed = true;
-  }
-  return changed ? { ...template, body: { ...template.body!, value: copy } } : undefined;
 }
 
 /** Stores extracted values in `variables`; returns the names that found nothing. */

@@ -6,7 +6,7 @@ import { dataExposure } from "./data-exposure";
 import { securityAuth } from "./security-auth";
 
 /** An API with a wrapped sign-up, a sign-in that issues a token and one secured read. */
-function accountsApi(extra: Record<string, unknown> = {}): ApiModel {
+function accountsApi(extra: Record<string, unknown> = {}, throttled: Record<string, unknown> = { "429": { description: "too many failed sign-ins" } }): ApiModel {
   const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
   const doc = {
     openapi: "3.1.0",
@@ -26,7 +26,7 @@ function accountsApi(extra: Record<string, unknown> = {}): ApiModel {
           operationId: "openSession",
           security: [],
           requestBody: { required: true, ...json({ type: "object", required: ["handle", "password"], properties: { handle: { type: "string", maxLength: 20 }, password: { type: "string" } } }) },
-          responses: { "200": { description: "ok", ...json({ type: "object", properties: { token: { type: "string" } } }) }, "401": { description: "no" } },
+          responses: { "200": { description: "ok", ...json({ type: "object", properties: { token: { type: "string" } } }) }, "401": { description: "no" }, ...throttled },
         },
       },
       "/me": { get: { operationId: "me", security: [{ bearer: [] }], responses: { "200": { description: "ok", ...json({ type: "object", properties: { handle: { type: "string" }, role: { type: "string", enum: ["member", "admin"], readOnly: true } } }) } } } },
@@ -71,7 +71,7 @@ describe("auth abuse cases", () => {
     const form = (schema: unknown) => ({ content: { "application/x-www-form-urlencoded": { schema } } });
     const model = accountsApi({
       "/signup": { post: { operationId: "signUp", security: [], requestBody: { required: true, ...form({ type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string", minLength: 10 } } }) }, responses: { "201": { description: "made" } } } },
-      "/login": { post: { operationId: "logIn", security: [], requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string" } } } } } }, responses: { "204": { description: "signed in", headers: { "Set-Cookie": { schema: { type: "string" } } } }, "401": { description: "no" } } } },
+      "/login": { post: { operationId: "logIn", security: [], requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string" } } } } } }, responses: { "204": { description: "signed in", headers: { "Set-Cookie": { schema: { type: "string" } } } }, "401": { description: "no" }, "429": { description: "too many" } } } },
     });
     // the JSON sign-up and sign-in of accountsApi are left out: only the form sign-up can register the account
     const only = { ...model, operations: model.operations.filter((op) => !["register", "openSession"].includes(op.operationId)) };
@@ -90,7 +90,7 @@ describe("auth abuse cases", () => {
         security: [{ oauth: [] }],
         components: { securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl, scopes: {} } } } } },
         paths: {
-          "/oauth/token": { post: { operationId: "issueToken", security: [], requestBody: { required: true, content: form }, responses: { "200": { description: "ok" }, "401": { description: "no" } } } },
+          "/oauth/token": { post: { operationId: "issueToken", security: [], requestBody: { required: true, content: form }, responses: { "200": { description: "ok" }, "401": { description: "no" }, "429": { description: "slow down" } } } },
           "/items": { get: { operationId: "listItems", responses: { "200": { description: "ok" } } } },
           ...extra,
         },
@@ -111,6 +111,21 @@ describe("auth abuse cases", () => {
     // no token URL in the spec, or one that names no operation of it: no burst
     expect((await plan(clientApi("/elsewhere/token"), { identities: [] })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
     expect((await plan(clientApi("/oauth/token"), { identities: [], authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
+  });
+
+  it("bursts only where the spec promises throttling: a 429, a rate-limit header or prose saying so", async () => {
+    const bursts = async (model: ApiModel) => (await plan(model)).some((c) => c.tags?.includes("rate-limit"));
+    expect(await bursts(accountsApi({}, {}))).toBe(false);
+    // a 429 on any operation: the API throttles
+    expect(await bursts(accountsApi({ "/export": { get: { operationId: "exportAll", responses: { "200": { description: "ok" }, "429": { description: "slow down" } } } } }, {}))).toBe(true);
+    // a rate-limit header on any answer
+    expect(await bursts(accountsApi({ "/export": { get: { operationId: "exportAll", responses: { "200": { description: "ok", headers: { "X-RateLimit-Remaining": { schema: { type: "integer" } } } } } } } }, {}))).toBe(true);
+    // a Retry-After on a 202 is about a job, not throttling
+    expect(await bursts(accountsApi({ "/export": { post: { operationId: "exportAll", responses: { "202": { description: "accepted", headers: { "Retry-After": { schema: { type: "integer" } } } } } } } }, {}))).toBe(false);
+    // prose, of the API or of the sign-in
+    const prose = accountsApi({}, {});
+    expect(await bursts({ ...prose, description: "Sign-ins are rate limited per account." })).toBe(true);
+    expect(await bursts({ ...prose, operations: prose.operations.map((op) => (op.operationId === "openSession" ? { ...op, description: "Ten wrong passwords lock the account out for a minute." } : op)) })).toBe(true);
   });
 
   it("never bursts or compares on operations that are no sign-in", async () => {

@@ -6,10 +6,11 @@
  *    the case signs up itself) next to the same attempt for an account that does not, and the
  *    first attempt repeated (what varies between identical requests);
  *  - auth_rate_limit: a bounded burst of failed sign-ins for that account, tagged to run last and
- *    alone (a throttle it trips must not turn other cases' sign-ins into 429s). `authBurst: false`
- *    in the plan config opts out.
+ *    alone (a throttle it trips must not turn other cases' sign-ins into 429s), only where the spec
+ *    promises throttling (promisesThrottling): an API that documents none is not wrong to have
+ *    none. `authBurst: false` in the plan config opts out.
  */
-import type { Operation, Step } from "../../model";
+import type { ApiModel, Operation, Step } from "../../model";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { parseJwtCredential } from "./jwt";
 import { opRng, buildRequest, copy, preferredMedia, type AgentEnv } from "./requests";
@@ -50,6 +51,21 @@ export function weakSecretDrafts(env: AgentEnv): { op: Operation; drafts: CaseDr
   return drafts.length > 0 ? { op, drafts } : undefined;
 }
 
+/** Words of a description that promise throttling of attempts. */
+const THROTTLE_PROSE = /rate[- ]?limit|throttl|too many (?:failed |requests|attempts|sign|log)|lock(?:ed)? ?out|locks? the account|account is locked|brute[- ]?force/i;
+/** Response headers that announce a rate limit (RateLimit-*, X-RateLimit-*, X-Rate-Limit-*). */
+const RATE_HEADER = /^(?:x-)?rate-?limit/i;
+
+/**
+ * Whether the spec promises that attempts on `op` are throttled: a 429 documented on it or
+ * anywhere in the API, a rate-limit header on any of the API's answers, or prose (the operation's
+ * or the API's) that says so. Missing throttling is judged only against such a promise.
+ */
+export function promisesThrottling(model: ApiModel, op: Operation): boolean {
+  if ([op.summary, op.description, model.description].some((text) => typeof text === "string" && THROTTLE_PROSE.test(text))) return true;
+  return model.operations.some((o) => o.responses.some((r) => r.status === "429" || r.headers.some((h) => RATE_HEADER.test(h.name))));
+}
+
 function attempt(flow: Pick<SignInFlow, "loginRequest" | "credentials">, id: string, account: string, password: string): Step {
   const request = copy(flow.loginRequest);
   request.body = { contentType: request.body?.contentType ?? "application/json", value: flow.credentials(account, password) };
@@ -81,7 +97,7 @@ export function signInAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseD
       tags: ["user-enumeration"],
     },
   ];
-  if (env.config.authBurst !== false) {
+  if (env.config.authBurst !== false && promisesThrottling(env.model, flow.login)) {
     const burstAccount = flow.freshAccount(rng.fork("burst"));
     const steps: Step[] = [...accountSetup(flow, burstAccount)];
     for (let n = 0; n < BURST_SIZE; n++) steps.push(attempt(flow, `attempt-${n}`, burstAccount, `Sentinel-wrong-${n}`));
@@ -131,7 +147,7 @@ function tokenEndpoint(env: AgentEnv): { op: Operation; id: string; secret: stri
 export function tokenEndpointAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseDraft[] } | undefined {
   if (env.config.authBurst === false) return undefined;
   const endpoint = tokenEndpoint(env);
-  if (!endpoint || signInFlow(env)?.login.operationId === endpoint.op.operationId) return undefined;
+  if (!endpoint || signInFlow(env)?.login.operationId === endpoint.op.operationId || !promisesThrottling(env.model, endpoint.op)) return undefined;
   const rng = opRng(env, "security-auth:token-endpoint", endpoint.op.operationId);
   const built = buildRequest(env, endpoint.op, rng, { useExamples: true, optional: "required", includeBody: true, identity: null });
   const base = built.request.body && typeof built.request.body.value === "object" && built.request.body.value !== null ? (built.request.body.value as Record<string, unknown>) : undefined;

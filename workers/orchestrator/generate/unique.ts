@@ -14,11 +14,16 @@ import { generateFromPattern } from "./regex-gen";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
 import type { ModelValidator } from "../../jsonschema/validate";
+import { isIdLikeName } from "../agents/names";
 
 /** Name endings of fields whose values tend to be unique per resource. */
 const UNIQUE_ENDINGS = ["email", "mail", "username", "login", "handle", "nickname", "slug", "sku", "code", "name", "title", "key", "identifier", "isbn", "serial", "domain", "hostname", "alias", "label", "number", "ref", "reference"];
 /** Values from a fixed real-world set: a fresh one would be meaningless. */
 const FIXED_SET = /(country|currency|lang|language|locale|timezone|zip|postal|area|dial|color|colour|status|type|kind|state|region|mime|media|content|http|error|response|result|reason|first|last|middle|given|family|sur|phone|house|street|card|account|routing|tax|vat|coupon|promo|discount|voucher|invite|referral|verification|otp|auth|reset|access|api|secret|private|public|sort|order|file|host|path)(code|name|key|number|label|ref)?$/;
+
+/** A description that promises uniqueness, and one that denies it. */
+const SAYS_UNIQUE = /\bunique(?:ly)?\b|\bno two\b|\bduplicates? (?:are|is) (?:refused|rejected|not allowed)/i;
+const SAYS_NOT_UNIQUE = /\b(?:not|non|need not|needn't|does not have to|doesn't have to)[- ](?:be )?(?:necessarily )?unique|\bnon-?unique\b/i;
 
 function normalised(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -32,6 +37,9 @@ export function looksUnique(name: string, schema: JsonSchema, schemas: SchemaMap
   if (!types.includes("string")) return false;
   if (flat.format === "email" || flat.format === "idn-email") return true;
   if (flat.format !== undefined && flat.format !== "hostname") return false;
+  // the spec says so ("unique within the tenant", "must be unique"), whatever the name; an id
+  // described as "the unique id of the customer" is a reference to something else, kept as sent
+  if (!isIdLikeName(name) && typeof flat.description === "string" && SAYS_UNIQUE.test(flat.description) && !SAYS_NOT_UNIQUE.test(flat.description)) return true;
   const n = normalised(name);
   if (FIXED_SET.test(n)) return false;
   return UNIQUE_ENDINGS.some((end) => n.endsWith(end));
