@@ -30,6 +30,12 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 
   if (url.pathname === "/hang") return; // never answers
   if (url.pathname === "/reset") return req.socket.destroy();
+  if (url.pathname === "/cut") {
+    // the status and part of the body, then the handler dies: the connection closes mid-body
+    res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+    res.write('{"items": [');
+    return void setTimeout(() => req.socket.destroy(), 20);
+  }
   if (url.pathname === "/flaky" && hits[key] <= 3) return req.socket.destroy(); // a burst of drops, then answers
   if (url.pathname === "/big") {
     res.writeHead(200, { "content-type": "application/octet-stream" });
@@ -47,6 +53,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   }
   if (key === "POST /pets") {
     const body = raw ? JSON.parse(raw) : {};
+    if (body.name === "crash") return send(res, 500, { message: "internal error" });
+    if (body.name === "flaky" && hits[key] === 1) return send(res, 503, { message: "busy" });
     if (typeof body.name !== "string") return send(res, 400, { message: "name required" });
     const pet = { id: nextId++, name: body.name };
     pets.set(String(pet.id), pet);
@@ -176,6 +184,36 @@ describe("runCase against a real server", () => {
     const judged = testCase([step("create", "post", "/pets", { body: { nope: true }, checks: [{ name: "not_a_server_error" }] })]);
     judged.steps[0].request.body!.fuller = { name: "Rex" };
     expect((await runCase(judged, env())).exchanges[0].response?.status).toBe(400);
+  });
+
+  it("judges an answer whose body is cut (the connection closed mid-body, again alone) while the target keeps serving", async () => {
+    const result = await runCase(testCase([step("list", "get", "/cut", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(result.status).toBe("failed");
+    expect(hits["GET /cut"]).toBe(2);
+    expect(result.checks.find((c) => c.status === "failed")).toMatchObject({ check: "not_a_server_error", signature: "cut-body", message: expect.stringContaining("answered 200, then the connection closed before the body ended") });
+  });
+
+  it("judges a setup step that answers 5xx again when sent alone, and goes on when the second answer is a success", async () => {
+    const chain = crudChain();
+    chain.steps[0].checks = [];
+    chain.steps[0].request.body = { contentType: "application/json", value: { name: "crash" } };
+    const result = await runCase(chain, env());
+    expect(hits["POST /pets"]).toBe(2);
+    expect(result.status).toBe("failed");
+    expect(result.reason).toContain("step create (precondition) answered 500");
+    const failed = result.checks.filter((c) => c.status === "failed");
+    expect(failed).toMatchObject([{ check: "not_a_server_error", stepId: "create", message: expect.stringContaining("a precondition of this case; sent again alone, it answered 500 again") }]);
+    // reported on the create itself, with the create's curl: the same finding as the create's own cases
+    expect(buildFindings(result, chain, model)[0]).toMatchObject({ check: "not_a_server_error", operation: { operationId: "createPet" }, signature: "status:500", curl: expect.stringContaining('"name":"crash"') });
+
+    for (const k of Object.keys(hits)) delete hits[k];
+    const flaky = crudChain();
+    flaky.steps[0].checks = [];
+    flaky.steps[0].request.body = { contentType: "application/json", value: { name: "flaky" } };
+    const recovered = await runCase(flaky, env());
+    expect(hits["POST /pets"]).toBe(2);
+    expect(recovered.status).toBe("passed");
+    expect(recovered.exchanges.map((e) => e.response?.status)).toEqual([201, 200, 200, 204, 404]);
   });
 
   it("skips, naming why, the case of an identity that stopped working earlier in the run (it is no longer handed over)", async () => {

@@ -97,6 +97,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   const sentTemplates = new Set<string>();
   // steps whose connection the target closed without an answer while it kept serving
   const dropped: CheckOutcome[] = [];
+  // preconditions answered 5xx, twice (the second time alone): judged though they carry no checks
+  const setupErrors = new Set<string>();
 
   for (const step of testCase.steps) {
     const templateKey = JSON.stringify(step.request);
@@ -126,6 +128,17 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           built = await build(step.request, step, env, variables, declared);
           startedAt = new Date().toISOString();
           sent = await send(built, env, step);
+        }
+      }
+      // a precondition (a setup) answered 5xx: once more alone; a 5xx again is judged, another answer is used
+      if (!repeat && unjudgedServerError(step, sent.response)) {
+        const again = await alone(() => sendRequest(built, sendOptions(env)));
+        if (again.response && again.response.status < 500) {
+          startedAt = new Date().toISOString();
+          sent = again;
+        } else if (again.response) {
+          sent = again;
+          setupErrors.add(step.id);
         }
       }
       // a unique field (e-mail, slug, SKU, one the error names …) already taken: once more with fresh values
@@ -170,6 +183,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       break;
     }
     if (sent.error || !sent.response) {
+      const cut = await cutBody(built, sent, env);
+      if (cut) dropped.push({ stepId: step.id, status: "failed", ...cut });
       const crash = await droppedConnection(built, sent, env);
       if (crash) dropped.push({ stepId: step.id, status: "failed", ...crash });
       const hang = stoppedTarget(built, sent, env);
@@ -199,29 +214,30 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     const implicit = response && response.status >= 200 && response.status < 300 && !record.step.checks.some((c) => c.name === "response_schema_conformance") ? [{ name: "response_schema_conformance" } as CheckSpec] : [];
     // a request that stopped the whole target is judged whichever agent sent it
     if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
+    if (setupErrors.has(id)) implicit.push({ name: "not_a_server_error" });
     for (const spec of [...record.step.checks, ...implicit]) {
       if (dropped.some((d) => d.stepId === id && d.check === spec.name)) continue; // judged already
       if (!response || record.exchange.error) {
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
         continue;
       }
-      checks.push(
-        await runCheck(spec, {
-          model: env.model,
-          testCase,
-          caseOperation,
-          step: record.step,
-          operation: record.operation,
-          params: spec.params ?? {},
-          request: record.request,
-          exchange: record.exchange,
-          response,
-          steps: records,
-          order,
-          variables,
-          config: { maxResponseTimeMs: env.config.maxResponseTimeMs },
-        }),
-      );
+      const outcome = await runCheck(spec, {
+        model: env.model,
+        testCase,
+        caseOperation,
+        step: record.step,
+        operation: record.operation,
+        params: spec.params ?? {},
+        request: record.request,
+        exchange: record.exchange,
+        response,
+        steps: records,
+        order,
+        variables,
+        config: { maxResponseTimeMs: env.config.maxResponseTimeMs },
+      });
+      if (outcome.status === "failed" && spec.name === "not_a_server_error" && setupErrors.has(id)) outcome.message = `${outcome.message} (a precondition of this case; sent again alone, it answered ${response.status} again)`;
+      checks.push(outcome);
     }
   }
 
@@ -359,6 +375,27 @@ async function droppedConnection(built: BuiltRequest, sent: Sent, env: RunEnv): 
   return { check: "not_a_server_error", message, signature: "no-answer" };
 }
 
+/** A body whose read failed after the status and headers came (not a timeout, not our size cap). */
+function cutOff(result: { response?: ReceivedResponse; error?: string }): boolean {
+  return !!result.response?.bodyTruncated && result.error !== undefined && !result.error.startsWith("timeout");
+}
+
+/**
+ * An answer whose body was cut: the status and headers came, then the connection closed before
+ * the body ended (a handler that crashed while writing it). A server failure when it happens again
+ * sent alone while the target keeps answering a probe; a target that went down is liveness's case.
+ */
+async function cutBody(built: BuiltRequest, sent: Sent, env: RunEnv): Promise<Omit<CheckOutcome, "stepId" | "status"> | undefined> {
+  if (!sent.response || !cutOff(sent)) return undefined;
+  const probe = await probeTarget(env.baseUrl, { fetch: env.fetch, timeoutMs: Math.min(env.config.timeoutMs, 5000) });
+  if (!probe.alive) return undefined;
+  const again = await alone(() => sendRequest(built, sendOptions(env)));
+  if (!again.response || !cutOff(again)) return undefined;
+  const { status, bodySize } = sent.response;
+  const message = `${built.method.toUpperCase()} ${new URL(built.url).pathname} answered ${status}, then the connection closed before the body ended (${bodySize} bytes read; ${sent.error}), again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status}): the response was cut`;
+  return { check: "not_a_server_error", message, signature: "cut-body" };
+}
+
 /**
  * The request's connection closed without an answer and right after, the target answered nothing:
  * it went down (a process that exits on this input closes every connection, then refuses new
@@ -402,6 +439,15 @@ export function refusedLean(step: TestCase["steps"][number], repeat: boolean, re
   if (repeat || !step.requireSuccess || body?.fuller === undefined || !response) return undefined;
   if ((response.status !== 400 && response.status !== 422) || isConflict(response)) return undefined;
   return { ...step.request, body: { ...body, value: body.fuller } };
+}
+
+/**
+ * A precondition (requireSuccess, no not_a_server_error of its own: a setup create, a listing)
+ * answered 5xx. Such a step used to stop the chain unjudged, so a create that fails on the values
+ * the run chose was never reported.
+ */
+function unjudgedServerError(step: TestCase["steps"][number], response: ReceivedResponse | undefined): boolean {
+  return !!step.requireSuccess && !!response && response.status >= 500 && !step.checks.some((c) => c.name === "not_a_server_error");
 }
 
 /** Stores extracted values in `variables`; returns the names that found nothing. */
