@@ -115,6 +115,15 @@ describe("positive_data_acceptance", () => {
     expect(positive_data_acceptance(ctx({ ...create, status: 409 })).status).toBe("skipped");
     expect(positive_data_acceptance(ctx({ ...create, status: 422, body: { message: "name already exists" } })).status).toBe("skipped");
   });
+  it("skips a refusal saying this deployment lacks the capability the value asks for (PowerDNS without a DNSSEC backend)", () => {
+    const refused = (error: string) => positive_data_acceptance(ctx({ ...create, status: 422, body: { error } })).status;
+    expect(refused("No backend was able to secure 'a.example.', most likely because no DNSSECcapable backends are loaded, or because the backends have DNSSEC disabled. Check your configuration.")).toBe("skipped");
+    expect(refused("no GPU-capable worker is available")).toBe("skipped");
+    expect(refused("signing is not enabled on this server")).toBe("skipped");
+    // a refusal of the value itself stays a finding
+    expect(refused("unsupported payment method")).toBe("failed");
+    expect(refused("labels cannot be set on creation")).toBe("failed");
+  });
 });
 
 describe("missing_required_header", () => {

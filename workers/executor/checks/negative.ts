@@ -113,6 +113,13 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
  * differential: a refusal only counts when the baseline was accepted, so what is refused is the
  * one value that differs (e.g. a string at its documented maxLength), not the rest of the data.
  */
+/**
+ * A refusal saying the deployment lacks a capability the value asks for ("no DNSSEC capable
+ * backend was found", "signing is not enabled on this server"): a valid value this instance is
+ * not set up for, not a value the API wrongly refuses.
+ */
+const LACKS_CAPABILITY = /\bno [\w-]*?[ -]?capable\b|\bcheck (?:your|the) (?:server |backend )?configuration\b|\bnot (?:enabled|configured) (?:on|in|for) (?:this|the) (?:server|instance|deployment|backend)\b|\b(?:backend|server|instance)s? (?:does not|doesn't|do not|cannot|can't) support\b/i;
+
 export function positive_data_acceptance(ctx: CheckContext): CheckResult {
   if (ctx.params.valid === false) return skip("step marked as invalid data");
   if (ctx.testCase.kind !== "positive" && ctx.params.valid !== true) return skip("not a positive case");
@@ -134,6 +141,7 @@ export function positive_data_acceptance(ctx: CheckContext): CheckResult {
   if (status === 413 || status === 414 || status === 431) return skip(`${status}: size limit not expressed in the schema`);
   if ((status === 400 || status === 422) && grantsCredentials(ctx.step.request.path)) return skip(`${status} from a credential endpoint: unknown credentials are rejected as data`);
   if ((status === 400 || status === 422) && ALREADY_TAKEN.test(ctx.response.body.slice(0, 2000))) return skip(`${status} says a value is already taken: resource state, not data`);
+  if (status >= 400 && status < 500 && LACKS_CAPABILITY.test(ctx.response.body.slice(0, 2000))) return skip(`${status} says this deployment lacks what the value asks for: configuration, not data`);
   const body = ctx.response.body.slice(0, 100).replace(/\s+/g, " ");
   if (baselineId === undefined) return fail(`${label(ctx)} rejected schema-valid data with ${status}: ${body}`, `rejected:${status}`);
   const detail = [ctx.params.location, ctx.params.description].filter((p): p is string => typeof p === "string");

@@ -52,6 +52,14 @@ describe("round trip chain", () => {
       put.requestBody = { required: true, content: [{ contentType: "application/json-patch+json", schema: { type: "array", items: { type: "object" } } }] };
     });
     expect(roundTrip(patch)).toBeUndefined();
+    // an optional member whose items require what the read never returns (PowerDNS's rrsets and
+    // their request-only `changetype`): sent without it, the body would no longer be unchanged
+    const model = petstoreModel();
+    const byId = (id: string) => model.operations.find((o) => o.operationId === id)!;
+    const records = (item: Record<string, unknown>) => ({ type: "object", properties: { name: { type: "string" }, records: { type: "array", items: item } } });
+    byId("updatePet").requestBody = { required: true, content: [{ contentType: "application/json", schema: records({ type: "object", required: ["content", "changetype"], properties: { content: { type: "string" }, changetype: { type: "string", writeOnly: true } } }) }] };
+    byId("getPet").responses = [{ ...byId("getPet").responses[0], content: [{ contentType: "application/json", schema: records({ type: "object", properties: { content: { type: "string" }, changetype: { type: "string", writeOnly: true } } }) }] }];
+    expect(representationFields(agentEnv({ model, seed: 1, config }), byId("getPet"), byId("updatePet"))).toBeUndefined();
   });
 
   it("inside an envelope, sends back only what the write declares at every depth: never the read's id, links or readOnly members", () => {

@@ -49,7 +49,8 @@ function objectPair(env: AgentEnv, write: JsonSchema, read: JsonSchema): [NonNul
  * The members of a read the write takes back, at every depth: declared by both, not readOnly or
  * writeOnly; an object (or array of objects) the write describes member by member is reduced the
  * same way, so an envelope's id, links or timestamps never go back. Undefined when a member the
- * write requires is not among them (no complete representation).
+ * write requires is not among them, or a nested member cannot go back whole (its items require a
+ * field the read never returns): no complete representation.
  */
 function writablePick(env: AgentEnv, write: { properties: Record<string, JsonSchema>; required: string[] }, readProps: Record<string, JsonSchema>, depth: number): PickList | undefined {
   const out: PickList = [];
@@ -64,7 +65,9 @@ function writablePick(env: AgentEnv, write: { properties: Record<string, JsonSch
       continue;
     }
     const nested = writablePick(env, pair[0], pair[1], depth + 1);
-    if (nested) out.push([name, nested]);
+    // a member whose own representation cannot go back whole: what is sent is no longer unchanged
+    if (!nested) return undefined;
+    out.push([name, nested]);
   }
   const kept = new Set(out.map((entry) => (typeof entry === "string" ? entry : entry[0])));
   if (kept.size === 0 || write.required.some((name) => !kept.has(name))) return undefined;
