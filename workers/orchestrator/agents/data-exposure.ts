@@ -18,6 +18,7 @@ import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type 
 import { PRIVILEGED_IDENTITY } from "./security-auth";
 import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import { isObject } from "../../jsonschema/types";
+import { setAt } from "../generate/data-mocking";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "data-exposure";
@@ -31,8 +32,22 @@ function massChecks(injected: [string, unknown][], readStep: string | undefined,
   return injected.map(([property, value]) => check("mass_assignment", { property, injected: value, baselineStep, ...(readStep ? { readStep } : {}) }));
 }
 
-function withInjections(body: unknown, injected: [string, unknown][]): unknown {
-  return isObject(body) ? { ...body, ...Object.fromEntries(injected) } : body;
+/**
+ * The body with each injection where it lives (a name at the top, a JSON pointer inside an object
+ * the body has), and the injections placed.
+ */
+function withInjections(body: Record<string, unknown>, injected: [string, unknown][]): { body: unknown; placed: [string, unknown][] } {
+  let out: unknown = { ...body, ...Object.fromEntries(injected.filter(([name]) => !name.startsWith("/"))) };
+  const placed = injected.filter(([name]) => !name.startsWith("/"));
+  for (const [pointer, value] of injected.filter(([name]) => name.startsWith("/"))) {
+    const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+    let parent: unknown = out;
+    for (const token of tokens.slice(0, -1)) parent = isObject(parent) ? parent[token] : undefined;
+    if (!isObject(parent)) continue;
+    out = setAt(out, tokens, value);
+    placed.push([pointer, value]);
+  }
+  return { body: out, placed };
 }
 
 /**
@@ -53,11 +68,12 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
     const injected = injections(env, media.schema, successSchema(target.producer.op));
     const created = createResource(env, target, rng.fork("create"), { identity: probeIdentity(env) });
     const createStep = created.steps[created.steps.length - 1];
-    if (injected.length > 0 && createStep.request.body && isObject(createStep.request.body.value)) {
+    const { body, placed } = createStep.request.body && isObject(createStep.request.body.value) ? withInjections(createStep.request.body.value, injected) : { body: undefined, placed: [] };
+    if (placed.length > 0 && createStep.request.body) {
       // the same create without the injection shows the server's defaults
       const baseline: Step = { id: "baseline-create", request: copy(createStep.request), checks: [] };
-      createStep.request.body.value = withInjections(createStep.request.body.value, injected);
-      createStep.checks.push(...massChecks(injected, target.read ? "read-back" : undefined, "baseline-create"));
+      createStep.request.body.value = body;
+      createStep.checks.push(...massChecks(placed, target.read ? "read-back" : undefined, "baseline-create"));
       const steps = [...created.steps.slice(0, -1), baseline, createStep];
       if (target.read) steps.push({ id: "read-back", request: itemRequest(env, target.read, rng.fork("read"), created.known, probeIdentity(env)).request, checks: [check("excessive_data_exposure")] });
       drafts.push({ kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] });
@@ -80,12 +96,14 @@ function updateDraft(env: AgentEnv, update: Operation, read: Operation, rng: Rng
   const identity = probeIdentity(env);
   const built = itemRequest(env, update, rng.fork("write"), known, identity, idProperty, updateOptional(env, update));
   if (injected.length === 0 || !built.request.body || !isObject(built.request.body.value)) return undefined;
-  built.request.body.value = withInjections(built.request.body.value, injected);
+  const { body, placed } = withInjections(built.request.body.value, injected);
+  if (placed.length === 0) return undefined;
+  built.request.body.value = body;
   const readRequest = () => itemRequest(env, read, rng.fork("read"), known, identity).request;
   const steps: Step[] = [
     ...setup,
     { id: "read-before", request: readRequest(), checks: [], requireSuccess: true },
-    { id: "update", request: built.request, checks: [check("not_a_server_error"), ...massChecks(injected, "read-back", "read-before")], requireSuccess: true },
+    { id: "update", request: built.request, checks: [check("not_a_server_error"), ...massChecks(placed, "read-back", "read-before")], requireSuccess: true },
     { id: "read-back", request: readRequest(), checks: [check("excessive_data_exposure")] },
   ];
   return { kind: "security", title: `${opLabel(update.method, update.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] };

@@ -18,7 +18,7 @@
  */
 import type { HttpMethod, JsonSchema, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
 import { check, deferred, finishCases, opLabel, replayable, roundRobinLazy, where, type CaseDraft } from "./case-helpers";
-import { coerceWire, generateValid, invalidMutations, unionBranchCount, unionBranchOf, type Mutation } from "../generate/data-mocking";
+import { coerceWire, generateValid, invalidMutations, MUTATION_DEPTH, setAt, spreadMutations, unionBranchCount, unionBranchOf, type InvalidContext, type Mutation } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -28,6 +28,8 @@ import type { Agent, AgentContext } from "./types";
 const NAME = "functional-negative";
 /** undeclared methods to probe, least destructive first; never TRACE/CONNECT */
 const PROBE_METHODS: HttpMethod[] = ["patch", "put", "post", "delete"];
+/** candidate mutations of a body's base value (deep bodies have a few per field) */
+const BODY_MUTATIONS = 160;
 
 function negativeStep(request: RequestTemplate, params: Record<string, unknown>, weak = false): Step {
   const checks = [check("not_a_server_error")];
@@ -69,27 +71,54 @@ function otherBranchValues(env: AgentEnv, schema: JsonSchema, value: unknown): u
   return out;
 }
 
-/** The one key `after` has that `before` lacks (an added undeclared property). */
-/** Mutations of the optional top-level properties the base leaves out, each added on its own. */
-function* absentOptionalMutations(env: AgentEnv, schema: JsonSchema, base: unknown): Generator<Mutation> {
-  const flat = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(base) || !isObject(flat) || !isObject(flat.properties)) return;
-  const full = generateValid(schema, { schemas: env.model.schemas, rng: new Rng(7), mode: "request", optional: "all" });
-  if (!isObject(full)) return;
-  let count = 0;
-  for (const key of Object.keys(flat.properties).filter((k) => !(k in base) && k in full)) {
-    if (count >= 40) return;
-    const withIt = { ...base, [key]: full[key] };
-    const prefix = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    let taken = 0;
-    for (const m of invalidMutations(schema, { schemas: env.model.schemas, base: withIt, validator: env.validator, limit: 60, under: prefix })) {
-      yield m;
-      if (++count >= 40) return;
-      if (++taken === 8) break;
+/** At most this many optional properties absent from the base are added (each on its own) to be mutated. */
+const ABSENT_SPOTS = 20;
+/** … with at most this many mutations each. */
+const PER_ABSENT_SPOT = 8;
+
+/**
+ * Optional properties the base leaves out, at any depth (an envelope's `data.attributes.tags`,
+ * an array item's property): each with a valid value of its own, added where it lives while the
+ * whole body stays valid. Objects are walked through their present properties, arrays through
+ * their first item.
+ */
+function absentOptionals(env: AgentEnv, schema: JsonSchema, base: unknown): { tokens: string[]; withIt: unknown }[] {
+  const out: { tokens: string[]; withIt: unknown }[] = [];
+  const rng = new Rng(7);
+  const walk = (sub: JsonSchema, node: unknown, tokens: string[], depth: number) => {
+    if (out.length >= ABSENT_SPOTS || depth > MUTATION_DEPTH) return;
+    const flat = flattenAllOf(unionBranchOf(sub, node, env.model.schemas, env.validator) ?? sub, env.model.schemas);
+    if (!isObject(flat)) return;
+    if (Array.isArray(node)) {
+      if (node.length > 0 && flat.items !== undefined && typeof flat.items !== "boolean") walk(flat.items as JsonSchema, node[0], [...tokens, "0"], depth + 1);
+      return;
     }
-  }
+    if (!isObject(node) || !isObject(flat.properties)) return;
+    const properties = flat.properties as Record<string, JsonSchema>;
+    for (const [key, propSchema] of Object.entries(properties)) {
+      if (out.length >= ABSENT_SPOTS) return;
+      if (key in node) continue;
+      // a readOnly property is no part of a request: a server rightly ignores whatever it holds
+      const prop = flattenAllOf(propSchema, env.model.schemas);
+      if (isObject(prop) && prop.readOnly === true) continue;
+      const value = generateValid(propSchema, { schemas: env.model.schemas, rng: rng.fork(key), mode: "request", optional: "all", name: key });
+      if (value === undefined) continue;
+      const withIt = setAt(base, [...tokens, key], value);
+      if (env.validator.check(withIt, schema) === "valid") out.push({ tokens: [...tokens, key], withIt });
+    }
+    for (const [key, value] of Object.entries(node)) if (properties[key] !== undefined) walk(properties[key], value, [...tokens, key], depth + 1);
+  };
+  walk(schema, base, [], 0);
+  return out;
 }
 
+/** Mutations of the optional properties the base leaves out (at any depth), each added on its own. */
+function absentOptionalSources(env: AgentEnv, schema: JsonSchema, base: unknown): InvalidContext[] {
+  const pointer = (tokens: string[]) => tokens.map((t) => "/" + t.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  return absentOptionals(env, schema, base).map(({ tokens, withIt }) => ({ schemas: env.model.schemas, validator: env.validator, base: withIt, under: pointer(tokens), limit: PER_ABSENT_SPOT }));
+}
+
+/** The one key `after` has that `before` lacks (an added undeclared property). */
 /**
  * The mutation with the other OPTIONAL top-level properties left out: an optional value of the
  * base (an example's) that the server refuses must not decide the case in place of the mutation.
@@ -202,13 +231,20 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
   if (!body || !base.request.body || base.request.body.raw !== undefined) return;
   const form = !isJsonMedia(body.media.contentType);
   // optional properties on their own: JSON only (a form field is text, so most type mutations read back as valid)
-  function* mutations(): Generator<Mutation & { base: unknown }> {
-    for (const m of invalidMutations(body!.schema, { schemas: env.model.schemas, base: body!.value, validator: env.validator, limit: 60 })) yield { ...m, base: body!.value };
-    if (!form) for (const m of absentOptionalMutations(env, body!.schema, body!.value)) yield { ...m, base: body!.value };
-    // a union body (oneOf card | bank transfer): each other branch mutated too, inside a valid value of its own
-    for (const other of otherBranchValues(env, body!.schema, body!.value)) {
-      for (const m of invalidMutations(body!.schema, { schemas: env.model.schemas, base: other, validator: env.validator, limit: 30 })) yield { ...m, base: other };
+  // each source in rounds of one mutation per constraint keyword (spreadByKeyword), the sources in
+  // turn: a cap of a few dozen cases reaches every kind of constraint at every depth
+  function mutations(): Iterable<Mutation & { base: unknown }> {
+    const value = body!.value;
+    const ctx = { schemas: env.model.schemas, validator: env.validator };
+    const sources = [spreadMutations(body!.schema, [{ ...ctx, base: value, limit: BODY_MUTATIONS }], true)];
+    // the optional properties the base leaves out, added one at a time (the mutation's base stays the body)
+    function* absent(): Generator<Mutation & { base: unknown }> {
+      for (const m of spreadMutations(body!.schema, absentOptionalSources(env, body!.schema, value), true)) yield { ...m, base: value };
     }
+    if (!form) sources.push(absent());
+    // a union body (oneOf card | bank transfer): each other branch mutated too, inside a valid value of its own
+    for (const other of otherBranchValues(env, body!.schema, value)) sources.push(spreadMutations(body!.schema, [{ ...ctx, base: other, limit: 30 }], true));
+    return roundRobinLazy(sources);
   }
   for (const m of mutations()) {
     // a form field is text on the wire: a number or null mutation would read back as valid text

@@ -16,7 +16,7 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./case-helpers";
-import { generateValid, unionBranchCount, unionBranchOf } from "../generate/data-mocking";
+import { generateValid, setAt, unionBranchCount, unionBranchOf } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
@@ -190,9 +190,11 @@ function boundaryValues(schema: JsonSchema, value: unknown, env: AgentEnv): { va
   const known = [s.example, s.default, ...(Array.isArray(s.examples) ? s.examples : [])];
   if (known.includes(value)) return [];
   const out: { value: unknown; inner?: number; reason: string; what: string }[] = [];
+  // one step inside the limit: a multiple of multipleOf stays one
+  const step = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : 1;
   for (const keyword of ["maximum", "minimum"] as const) {
     const limit = s[keyword];
-    const inner = typeof limit === "number" ? (keyword === "maximum" ? limit - 1 : limit + 1) : undefined;
+    const inner = typeof limit === "number" ? (keyword === "maximum" ? limit - step : limit + step) : undefined;
     if (typeof limit === "number" && limit !== value && Math.abs(limit) < Number.MAX_SAFE_INTEGER) out.push({ value: limit, inner, reason: `${keyword} ${limit}`, what: "number" });
   }
   return out;
@@ -248,23 +250,70 @@ function* boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): Gene
     }
   }
   if (bodyValue && body) {
-    const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-    for (const [name, value] of Object.entries(bodyValue)) {
-      if (props[name] === undefined) continue;
-      const limits = boundaryValues(props[name], value, env);
+    for (const leaf of bodyLeaves(env, body.schema, bodyValue)) {
+      const limits = boundaryValues(leaf.schema, leaf.value, env);
       if (limits.length === 0) continue;
-      const baseValue = onlyRequiredBody(name) as Record<string, unknown>;
+      const baseValue = leaf.tokens.length === 1 ? (onlyRequiredBody(leaf.tokens[0]) as Record<string, unknown>) : trimAlong(env, body.schema, bodyValue, leaf.tokens);
       const plain = withParts(onlyRequiredQuery(""), baseValue);
+      const where = leaf.tokens.length === 1 ? `body ${leaf.tokens[0]}` : `body ${leaf.tokens.join(".")}`;
       for (const limit of limits) {
-        const next = { ...baseValue, [name]: limit.value };
+        const next = setAt(baseValue, leaf.tokens, limit.value);
         if (env.validator.check(next, body.schema) !== "valid") continue;
-        const innerValue = limit.inner === undefined ? undefined : { ...baseValue, [name]: limit.inner };
+        const innerValue = limit.inner === undefined ? undefined : setAt(baseValue, leaf.tokens, limit.inner);
         if (innerValue !== undefined && env.validator.check(innerValue, body.schema) !== "valid") continue;
         const baseline = innerValue === undefined ? plain : withParts(plain.query, innerValue);
-        yield draft(baseline, withParts(plain.query, next), `body ${name}`, limit.reason, limit.what);
+        yield draft(baseline, withParts(plain.query, next), where, limit.reason, limit.what);
       }
     }
   }
+}
+
+/** How deep boundary values are looked for in a body (an envelope's attributes, an array item's property). */
+const LEAF_DEPTH = 5;
+
+/**
+ * The scalar values of a body with their schemas and pointer tokens, at any depth: objects through
+ * their declared properties, arrays through their first item (`data.attributes.quantity`,
+ * `tiers.0.price`).
+ */
+function bodyLeaves(env: AgentEnv, schema: JsonSchema, value: unknown): { tokens: string[]; schema: JsonSchema; value: unknown }[] {
+  const out: { tokens: string[]; schema: JsonSchema; value: unknown }[] = [];
+  const walk = (sub: JsonSchema, node: unknown, tokens: string[]) => {
+    if (tokens.length > LEAF_DEPTH) return;
+    if (node === null || typeof node !== "object") {
+      if (tokens.length > 0) out.push({ tokens, schema: sub, value: node });
+      return;
+    }
+    const flat = flattenAllOf(sub, env.model.schemas);
+    if (!isObject(flat)) return;
+    if (Array.isArray(node)) {
+      if (node.length > 0 && isObject(flat.items)) walk(flat.items as JsonSchema, node[0], [...tokens, "0"]);
+      return;
+    }
+    const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    for (const [key, item] of Object.entries(node)) if (props[key] !== undefined) walk(props[key], item, [...tokens, key]);
+  };
+  walk(schema, value, []);
+  return out;
+}
+
+/**
+ * The body with, in every object on the way to `tokens`, only the required properties and the one
+ * on the way (so one optional value cannot decide the case); the body as it is when that is invalid.
+ */
+function trimAlong(env: AgentEnv, schema: JsonSchema, value: Record<string, unknown>, tokens: string[]): unknown {
+  const trim = (sub: JsonSchema, node: unknown, rest: string[]): unknown => {
+    if (rest.length === 0 || node === null || typeof node !== "object") return node;
+    const flat = flattenAllOf(sub, env.model.schemas);
+    if (!isObject(flat)) return node;
+    if (Array.isArray(node)) return node.map((item, i) => (String(i) === rest[0] && isObject(flat.items) ? trim(flat.items as JsonSchema, item, rest.slice(1)) : item));
+    const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    const kept = Object.entries(node).filter(([key]) => required.has(key) || key === rest[0]);
+    return Object.fromEntries(kept.map(([key, item]) => [key, key === rest[0] && props[key] !== undefined ? trim(props[key], item, rest.slice(1)) : item]));
+  };
+  const trimmed = trim(schema, value, tokens);
+  return env.validator.check(trimmed, schema) === "valid" ? trimmed : value;
 }
 
 /** At most this many edge values per formatted parameter, and parameters per operation. */

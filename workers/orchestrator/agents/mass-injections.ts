@@ -106,13 +106,7 @@ export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: J
   const types = flat.type;
   if (types !== undefined && types !== "object" && !(Array.isArray(types) && types.includes("object"))) return [];
   const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-  const out: [string, unknown][] = [];
-  for (const [name, sub] of Object.entries(props)) {
-    const r = flattenAllOf(sub, env.model.schemas);
-    if (!isObject(r) || (r as SchemaObject).readOnly !== true) continue;
-    const value = distinctiveValue(name, sub, env);
-    if (value !== undefined) out.push([name, value]);
-  }
+  const out: [string, unknown][] = readOnlyInjections(env, flat, []);
   if (isClosed(flat)) return out.slice(0, 6);
   const declared = new Set(Object.keys(props).map((k) => k.toLowerCase()));
   const response = responseSchema !== undefined ? flattenAllOf(responseSchema, env.model.schemas) : undefined;
@@ -127,6 +121,32 @@ export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: J
   // privileged extras are the point: keep them when the list is long
   const extras = out.filter(([n]) => EXTRAS.some(([e]) => e === n));
   return [...out.filter(([n]) => !EXTRAS.some(([e]) => e === n)).slice(0, 6 - extras.length), ...extras];
+}
+
+/** How deep readOnly properties are looked for (an envelope's `data.attributes.featured` is two down). */
+const READ_ONLY_DEPTH = 4;
+
+/**
+ * The readOnly properties of an object schema and of the objects nested in it (through $ref and
+ * allOf), each with a distinctive value: a top-level one by name, a nested one by JSON pointer
+ * (`/data/attributes/featured`), injected where it lives. A readOnly boolean with no default is
+ * injected as true: the baseline write shows when that is the server's own value.
+ */
+function readOnlyInjections(env: AgentEnv, flat: SchemaObject, tokens: string[]): [string, unknown][] {
+  const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+  const out: [string, unknown][] = [];
+  for (const [name, sub] of Object.entries(props)) {
+    const r = flattenAllOf(sub, env.model.schemas);
+    if (!isObject(r)) continue;
+    const at = tokens.length === 0 ? name : "/" + [...tokens, name].map((t) => t.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+    if ((r as SchemaObject).readOnly === true) {
+      const value = distinctiveValue(name, sub, env) ?? (r.type === "boolean" && r.default === undefined ? true : undefined);
+      if (value !== undefined) out.push([at, value]);
+    } else if (tokens.length + 1 < READ_ONLY_DEPTH && (r.type === "object" || isObject(r.properties))) {
+      out.push(...readOnlyInjections(env, r as SchemaObject, [...tokens, name]));
+    }
+  }
+  return out;
 }
 
 export function successSchema(op: Operation): JsonSchema | undefined {

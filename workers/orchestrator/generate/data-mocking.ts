@@ -428,13 +428,21 @@ export interface InvalidContext {
   validator?: ModelValidator;
   /** the value is sent as text (path, query, header): only mutations that survive stringification */
   wire?: boolean;
-  /** how deep into nested properties to mutate (default 3) */
+  /** how deep into nested properties and array items to mutate (default MUTATION_DEPTH) */
   maxDepth?: number;
   /** cap on the number of mutations (default 200) */
   limit?: number;
-  /** only the mutations at this JSON pointer or below it (the others still count toward `limit`) */
+  /** only the mutations at this JSON pointer or below it (an optional property added to the base); the rest is only walked through */
   under?: string;
+  /** order the mutations so every constraint keyword comes once before any comes twice (spreadByKeyword) */
+  spread?: boolean;
 }
+
+/**
+ * How deep mutations reach: an envelope (`data.attributes`) holding an array of objects
+ * (`tiers[0].price`) puts a constraint five levels down.
+ */
+export const MUTATION_DEPTH = 6;
 
 /** A mutation as collected: the replacement (or removal) at `path`, applied to the base only when yielded. */
 interface Planned {
@@ -457,7 +465,8 @@ export function coerceWire(text: string, schema: JsonSchema, schemas: SchemaMap)
   return text;
 }
 
-function setAt(root: unknown, path: string[], value: unknown): unknown {
+/** A copy of `root` with `value` at the pointer tokens `path` (every parent exists). */
+export function setAt(root: unknown, path: string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const copy = clone(root) as Record<string, unknown> | unknown[];
   let node: Record<string, unknown> | unknown[] = copy;
@@ -487,21 +496,35 @@ export function generateInvalid(schema: JsonSchema, ctx: InvalidContext): Mutati
  * that keeps one or two cases per operation never validates the rest.
  */
 export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Generator<Mutation> {
-  const out: Planned[] = [];
-  const limit = ctx.limit ?? 200;
-  collect(schema, ctx.base, [], 0, ctx, out, limit);
-  // duplicates: same pointer and same whole value, i.e. (same base) the same replacement
-  const seen = new Map<string, Set<string>>();
-  for (const planned of out) {
-    const path = pointer(planned.path);
-    if (ctx.under !== undefined && path !== ctx.under && !path.startsWith(`${ctx.under}/`)) continue;
-    const key = planned.remove ? "" : JSON.stringify(planned.replacement);
-    let at = seen.get(path);
-    if (at === undefined) seen.set(path, (at = new Set()));
-    if (at.has(key)) continue;
-    at.add(key);
-    const value = planned.remove ? deleteAt(ctx.base, planned.path) : ctx.wire ? planned.replacement : setAt(ctx.base, planned.path, planned.replacement);
-    const m: Mutation = { value, reason: planned.reason, path, kind: planned.kind, weak: planned.weak, ...(planned.coerced === undefined ? {} : { coerced: planned.coerced }) };
+  for (const { base: _base, ...m } of spreadMutations(schema, [ctx], ctx.spread === true)) yield m;
+}
+
+/**
+ * The mutations of one or more bases of the same schema (a body, and the body with an optional
+ * property added), deduplicated per base, in collection order or spread by keyword across all of
+ * them (spreadByKeyword); each applied to its base and confirmed by the validator only when asked for.
+ */
+export function* spreadMutations(schema: JsonSchema, sources: readonly InvalidContext[], spread: boolean): Generator<Mutation & { base: unknown }> {
+  const planned: { p: Planned; ctx: InvalidContext }[] = [];
+  for (const ctx of sources) {
+    const out: Planned[] = [];
+    collect(schema, ctx.base, [], 0, ctx, out, ctx.limit ?? 200);
+    // duplicates: same pointer and same whole value, i.e. (same base) the same replacement
+    const seen = new Map<string, Set<string>>();
+    for (const p of out) {
+      const path = pointer(p.path);
+      if (ctx.under !== undefined && path !== ctx.under && !path.startsWith(`${ctx.under}/`)) continue;
+      const key = p.remove ? "" : JSON.stringify(p.replacement);
+      let at = seen.get(path);
+      if (at === undefined) seen.set(path, (at = new Set()));
+      if (at.has(key)) continue;
+      at.add(key);
+      planned.push({ p, ctx });
+    }
+  }
+  for (const { p, ctx } of spread ? spreadByKeyword(planned, ({ p }) => `${p.kind}:${p.reason}`) : planned) {
+    const value = p.remove ? deleteAt(ctx.base, p.path) : ctx.wire ? p.replacement : setAt(ctx.base, p.path, p.replacement);
+    const m = { value, reason: p.reason, path: pointer(p.path), kind: p.kind, weak: p.weak, ...(p.coerced === undefined ? {} : { coerced: p.coerced }), base: ctx.base };
     if (!ctx.validator) {
       yield m;
       continue;
@@ -513,13 +536,38 @@ export function* invalidMutations(schema: JsonSchema, ctx: InvalidContext): Gene
   }
 }
 
+/**
+ * Items in rounds, one per constraint keyword each round (keywords in order of first appearance,
+ * places in collection order): a cap of a few dozen cases then tries every kind of constraint a
+ * body has (a multipleOf deep in an array item, uniqueItems) before it tries a second wrong type.
+ * `describe` gives "kind:reason"; the place, names and numbers in the reason do not count.
+ */
+export function spreadByKeyword<T>(items: readonly T[], describe: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = describe(item).replace(/ at \/.*$/, "").replace(/\([^)]*\)|"[^"]*"|-?\d+(\.\d+)?/g, "#");
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const lists = [...groups.values()];
+  const out: T[] = [];
+  for (let round = 0; out.length < items.length; round++) for (const list of lists) if (round < list.length) out.push(list[round]);
+  return out;
+}
+
 function collect(schema: JsonSchema, base: unknown, path: string[], depth: number, ctx: InvalidContext, out: Planned[], limit: number): void {
   if (out.length >= limit) return;
   const s = flattenAllOf(schema, ctx.schemas);
   if (!isObject(s)) return;
   const at = path.length === 0 ? "" : ` at ${pointer(path)}`;
+  // with ctx.under, only that part is mutated: its ancestors are only walked through
+  const under = ctx.under === undefined ? [] : ctx.under.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const within = path.length >= under.length && under.every((t, i) => path[i] === t);
+  if (!within && !under.slice(0, path.length).every((t, i) => path[i] === t)) return;
+  const next = within ? undefined : under[path.length];
   const push = (value: unknown, kind: string, reason: string, weak = false, coerced?: unknown) => {
-    if (out.length >= limit) return;
+    if (out.length >= limit || !within) return;
     out.push({ path, replacement: value, reason: `${reason}${at}`, kind, weak: weak || undefined, ...(coerced === undefined ? {} : { coerced }) });
   };
   const types = admittedTypes(s, ctx.schemas);
@@ -607,7 +655,7 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
       push(grown, "items", "maxItems+1");
     }
     if (s.uniqueItems === true && base.length > 0) push([base[0], base[0], ...base.slice(1)], "items", "duplicate items with uniqueItems");
-    if (base.length > 0 && depth < (ctx.maxDepth ?? 3)) {
+    if (base.length > 0 && depth < (ctx.maxDepth ?? MUTATION_DEPTH) && (next === undefined || next === "0")) {
       const itemSchema = Array.isArray(s.prefixItems) && s.prefixItems.length > 0 ? (s.prefixItems[0] as JsonSchema) : s.items;
       if (itemSchema !== undefined) collect(itemSchema as JsonSchema, base[0], [...path, "0"], depth + 1, ctx, out, limit);
     }
@@ -618,7 +666,7 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
     for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
       if (!(name in base)) continue;
       if (properties[name] !== undefined && isReadOnly(properties[name], ctx.schemas)) continue;
-      if (out.length < limit) out.push({ path: [...path, name], remove: true, reason: `missing required property "${name}"${at}`, kind: "required" });
+      if (out.length < limit && within) out.push({ path: [...path, name], remove: true, reason: `missing required property "${name}"${at}`, kind: "required" });
     }
     if ((s.additionalProperties === false || s.unevaluatedProperties === false) && !isObject(s.patternProperties)) {
       const extra = { ...base, sentinelUnexpected: "sentinel" };
@@ -629,9 +677,9 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
       for (let i = 0; Object.keys(grown).length <= s.maxProperties; i++) grown[`sentinelExtra${i}`] = "x";
       push(grown, "boundary", "maxProperties+1");
     }
-    if (depth < (ctx.maxDepth ?? 3)) {
+    if (depth < (ctx.maxDepth ?? MUTATION_DEPTH)) {
       for (const [name, value] of Object.entries(base)) {
-        if (properties[name] === undefined) continue;
+        if (properties[name] === undefined || (next !== undefined && name !== next)) continue;
         collect(properties[name], value, [...path, name], depth + 1, ctx, out, limit);
       }
     }
