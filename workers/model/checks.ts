@@ -139,7 +139,7 @@ export const CHECK_CATALOG: Record<CheckName, CheckInfo> = {
   idempotency: {
     severity: "medium",
     title: "Repeated request changed the outcome",
-    help: "Repeating the same PUT/DELETE (idempotent per RFC 9110) gave a different result or state than doing it once.",
+    help: "Repeating the same PUT/DELETE (idempotent per RFC 9110), or a POST/PATCH with the same Idempotency-Key, gave a different result or state than doing it once (a keyed retry created a second resource).",
     tags: ["stateful"],
   },
   location_header: {

@@ -623,3 +623,30 @@ describe("stateful: each verdict's reason, and the guards behind it", () => {
     expect(judge(200, [record({ id: "read-created", ...item, status: 404, headers: { etag: '"v1"' } }), steps[1], steps[2]]).status).toBe("skipped");
   });
 });
+
+describe("idempotency: Idempotency-Key replays", () => {
+  const key = { "Idempotency-Key": "sentinel-k1" };
+  const body = { data: { type: "tickets", attributes: { quantity: 2 } } };
+  const buy = { method: "POST", path: "/events/{eventId}/tickets", urlPath: "/events/5/tickets", requestBody: body };
+  const first = record({ id: "keyed", ...buy, requestHeaders: key, status: 201, body: { data: { id: "11", attributes: { quantity: 2, created_at: "a" } } }, headers: { location: "/tickets/11" } });
+  const replay = (spec: Record<string, unknown>, params: Record<string, unknown> = {}) => idempotency(ctx({ id: "keyed-replay", ...buy, requestHeaders: key, status: 201, ...spec }, { others: [first], params: { compareWith: "keyed", ...params } }));
+
+  it("a second resource (another id or Location) fails; the same one with other members passes", () => {
+    expect(replay({ body: { data: { id: "12", attributes: { quantity: 2 } } }, headers: { location: "/tickets/12" } })).toMatchObject({ status: "failed", signature: "key:location" });
+    expect(replay({ body: { data: { id: "12", attributes: { quantity: 2 } } } })).toMatchObject({ status: "failed", signature: "key:/data/id" });
+    expect(replay({ body: { data: { id: "12" } } }, { idPointer: "/data/id" })).toMatchObject({ status: "failed" });
+    // a replay flag, another timestamp, 200 instead of 201: the same resource
+    expect(replay({ status: 200, body: { data: { id: "11", attributes: { quantity: 2, created_at: "b" } }, replayed: true }, headers: { location: "/tickets/11" } }).status).toBe("passed");
+    // X-Idempotency-Key counts the same
+    const x = { "X-Idempotency-Key": "k2" };
+    const xFirst = record({ id: "keyed", ...buy, requestHeaders: x, status: 201, body: { id: 1 } });
+    expect(idempotency(ctx({ id: "keyed-replay", ...buy, requestHeaders: x, status: 201, body: { id: 2 } }, { others: [xFirst], params: { compareWith: "keyed" } })).status).toBe("failed");
+  });
+
+  it("not a replay when the key or the body differ (a re-rolled unique field); a refusal of the retry fails", () => {
+    expect(replay({ requestHeaders: { "Idempotency-Key": "other" }, body: { data: { id: "12" } } }).status).toBe("skipped");
+    expect(replay({ requestBody: { data: { type: "tickets", attributes: { quantity: 3 } } }, body: { data: { id: "12" } } }).status).toBe("skipped");
+    expect(replay({ status: 409 }).status).toBe("skipped");
+    expect(replay({ status: 422 })).toMatchObject({ status: "failed", signature: "status:201->4xx" });
+  });
+});

@@ -176,8 +176,11 @@ export function idempotency(ctx: CheckContext): CheckResult {
   if (!isSuccess(first.status)) return skip(`the first request (${other.step.id}) did not succeed (${first.status})`);
   const method = ctx.request.method;
   const comparingReads = ctx.params.mode === "read";
-  if (!comparingReads && (method === "POST" || method === "PATCH") && header(ctx.request.headers, "idempotency-key") === undefined) {
-    return skip(`${method} without Idempotency-Key is not idempotent by definition`);
+  const keyed = !comparingReads && (method === "POST" || method === "PATCH");
+  const key = keyed ? idempotencyKey(ctx.request.headers) : undefined;
+  if (keyed && key === undefined) return skip(`${method} without Idempotency-Key is not idempotent by definition`);
+  if (keyed && (key !== idempotencyKey(other.request.headers) || JSON.stringify(other.request.body) !== JSON.stringify(ctx.request.body))) {
+    return skip(`the first request (${other.step.id}) had another key or body: not a replay`);
   }
   const { status } = ctx.response;
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
@@ -190,11 +193,51 @@ export function idempotency(ctx: CheckContext): CheckResult {
   }
   const a = jsonValue(first);
   const b = jsonValue(ctx.response);
+  if (keyed) return judgeReplay(ctx, other, a, b);
   if (a === undefined || b === undefined) return pass(`both answered 2xx (${first.status}, ${status}); bodies not JSON, not compared`);
   const diff = firstDifference(a, b);
   if (diff === undefined) return pass("same outcome apart from volatile fields");
   const what = comparingReads ? "reads after repeating the request differ" : `repeating ${label(ctx)} changed the response`;
   return fail(`${what} at ${diff}: ${short(getByPointer(a, diff === "/" ? "" : diff))} vs ${short(getByPointer(b, diff === "/" ? "" : diff))}`, `body:${generalisePath(diff)}`);
+}
+
+function idempotencyKey(headers: Record<string, string>): string | undefined {
+  return header(headers, "idempotency-key") ?? header(headers, "x-idempotency-key");
+}
+
+/**
+ * A request retried with its Idempotency-Key is answered like the first: the same created
+ * resource (its id at `params.idPointer`, else every `id`/`uuid` member outside arrays) and the
+ * same Location. Other members may differ (a replay flag, a fresh timestamp); with no id and no
+ * Location to compare, the bodies are compared apart from volatile fields.
+ */
+function judgeReplay(ctx: CheckContext, first: StepRecord, a: unknown, b: unknown): CheckResult {
+  const what = `repeating ${label(ctx)} with the same Idempotency-Key`;
+  const locations = [first.exchange.response?.headers, ctx.response.headers].map((h) => (h ? header(h, "location") : undefined));
+  if (locations[0] !== undefined && locations[1] !== undefined && locations[0] !== locations[1]) {
+    return fail(`${what} created another resource: Location ${locations[1]} where the first answered ${locations[0]}`, "key:location");
+  }
+  const idPointer = paramString(ctx, "idPointer");
+  const pointers = idPointer !== undefined ? [idPointer] : idPointers(a);
+  const compared = pointers.filter((p) => getByPointer(a, p) !== undefined && getByPointer(b, p) !== undefined);
+  for (const pointer of compared) {
+    const [x, y] = [getByPointer(a, pointer), getByPointer(b, pointer)];
+    if (!deepEqual(x, y)) return fail(`${what} created another resource: ${pointer} ${short(y)} where the first answered ${short(x)}`, `key:${generalisePath(pointer)}`);
+  }
+  if (compared.length > 0 || locations.every((l) => l !== undefined)) return pass("the retry was answered with the same resource");
+  if (a === undefined || b === undefined) return pass("both answered 2xx; bodies not JSON, not compared");
+  const diff = firstDifference(a, b);
+  if (diff === undefined) return pass("same outcome apart from volatile fields");
+  return fail(`${what} changed the response at ${diff}: ${short(getByPointer(a, diff === "/" ? "" : diff))} vs ${short(getByPointer(b, diff === "/" ? "" : diff))}`, `body:${generalisePath(diff)}`);
+}
+
+/** Pointers of the members naming a resource (`id`, `uuid`, `_id`) in objects, arrays left out. */
+function idPointers(value: unknown, path = "", depth = 0): string[] {
+  if (!isPlainObject(value) || depth > 4) return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return /^(id|uuid|_id)$/i.test(key) && (typeof v === "string" || typeof v === "number") ? [at] : idPointers(v, at, depth + 1);
+  });
 }
 
 function short(value: unknown): string {

@@ -5,7 +5,7 @@
  * OpenAPI links win over the heuristic.
  */
 import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
-import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
+import { admittedTypes, flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
 import { isIdLikeName, singular } from "./names";
 
@@ -173,6 +173,18 @@ export function requestKeyProperty(op: Operation, param: string, paramSchema: Js
   return undefined;
 }
 
+const isRef = (schema: JsonSchema): boolean => isObject(schema) && typeof schema.$ref === "string";
+
+/** Whether a schema is the same representation as `target`: the same component, or equal once references are followed. */
+function sameRepresentation(target: JsonSchema, schemas: SchemaMap): (schema: JsonSchema | undefined) => boolean {
+  const text = (s: JsonSchema) => JSON.stringify(resolve(s, schemas));
+  const resolved = resolve(target, schemas);
+  // a free-form object is everyone's representation
+  if (!isObject(resolved) || !isObject(resolved.properties)) return () => false;
+  const want = text(target);
+  return (schema) => schema !== undefined && text(schema) === want;
+}
+
 function linkExtraction(expression: string): Extraction | undefined {
   const body = /^\$response\.body#(.*)$/.exec(expression.trim());
   if (body) return { from: "body", pointer: decodeURIComponent(body[1]) };
@@ -253,6 +265,30 @@ export class ResourceGraph {
     return undefined;
   }
 
+  /**
+   * Items of a collection with no create of its own, created elsewhere — on a parent's
+   * sub-collection (`POST /orders/{orderId}/items` makes what `GET /items/{itemId}` reads): a POST
+   * whose 2xx answer is the very representation the item read documents (the same schema) fills
+   * `param` with the id it answers (body, else Location). The POST's path ends in the same
+   * collection name, or it is the only POST answering that representation (a shared envelope
+   * answered by many creates names no resource).
+   */
+  private producerElsewhere(itemPath: string, param: string, paramSchema: JsonSchema): Producer | undefined {
+    const read = this.byKey.get(`get ${itemPath}`);
+    const readSchema = read ? jsonSchemaOf(read) : undefined;
+    if (readSchema === undefined) return undefined;
+    const collection = itemPath.slice(0, itemPath.lastIndexOf("/"));
+    const name = singular(collection.split("/").pop() ?? "");
+    const same = sameRepresentation(readSchema, this.model.schemas);
+    const creates = this.model.operations.filter((op) => op.method === "post" && op.path !== collection && !/\}$/.test(op.path) && same(jsonSchemaOf(op)));
+    const named = creates.filter((op) => singular(op.path.split("/").pop() ?? "") === name);
+    const op = named[0] ?? (creates.length === 1 && isRef(readSchema) ? creates[0] : undefined);
+    if (!op) return undefined;
+    const found = findIdPointer(jsonSchemaOf(op)!, param, paramSchema, collection, this.model.schemas);
+    if (found) return { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" };
+    return hasLocationHeader(op) ? { op, extract: { from: "location-id" }, via: "location" } : undefined;
+  }
+
   private findProducer(consumer: Operation, param: string): Producer | undefined {
     for (const { producer, parameters } of this.linksTo.get(consumer.operationId) ?? []) {
       const expression = parameters[param] ?? parameters[`path.${param}`];
@@ -268,7 +304,7 @@ export class ResourceGraph {
     if (index <= 0) return meaning && meaning.op !== consumer ? meaning : undefined;
     const collection = segments.slice(0, index).join("/");
     const paramSchema = consumer.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
-    const producer = collection ? this.producerForCollection(collection, param, paramSchema) : undefined;
+    const producer = collection ? (this.producerForCollection(collection, param, paramSchema) ?? this.producerElsewhere(segments.slice(0, index + 1).join("/"), param, paramSchema)) : undefined;
     if (producer && producer.op !== consumer) return producer;
     // the names differ: a link by meaning, only once the run confirmed it
     return meaning && meaning.op !== consumer ? meaning : undefined;

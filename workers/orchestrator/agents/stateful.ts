@@ -6,6 +6,7 @@
  *   create → delete → read (use_after_free)
  *   create → GET the Location header (location_header), when the create declares one
  *   create → read → PUT/PATCH the read back unchanged → read (round_trip, stateful-round-trip.ts)
+ *   a POST/PATCH documenting Idempotency-Key sent twice with one key (idempotency, stateful-replay.ts)
  *   plus (stateful-chains.ts) the collection listed after the create, PATCH merge semantics and
  *   children gone with their deleted parent.
  * Nested resources create their parents first. Setup steps (and the steps a later verdict depends
@@ -17,6 +18,7 @@ import { agentEnv, conformanceChecks, opRng, type AgentEnv } from "./requests";
 import { hasLocationHeader } from "./resources";
 import { collectionListStep, mergePatchDraft, parentDeleteDrafts } from "./stateful-chains";
 import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
+import { keyedReplayDraft } from "./stateful-replay";
 import { comparableFields, createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import type { Agent, AgentContext } from "./types";
 
@@ -133,6 +135,10 @@ export const stateful: Agent = {
       // one producer may create several item paths: keep case ids unique
       const idKey = out.some((c) => c.operationId === opId) ? `${opId}@${target.itemPath}` : opId;
       out.push(...finishCases(NAME, opId, statefulDrafts(env, target, targets), ctx.config.maxCasesPerOperation, idKey));
+    }
+    for (const op of env.model.operations) {
+      const replay = keyedReplayDraft(env, op, targets, opRng(env, NAME, `${op.operationId}:idempotency-key`));
+      if (replay) out.push(...finishCases(NAME, op.operationId, [replay], ctx.config.maxCasesPerOperation, `${op.operationId}@idempotency-key`));
     }
     return out;
   },

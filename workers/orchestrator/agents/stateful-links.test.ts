@@ -1,0 +1,123 @@
+/**
+ * Stateful rules reaching resources the plain collection/item pattern misses: items created on a
+ * parent's sub-collection and read at their own top-level path, writes inside envelopes read back,
+ * and Idempotency-Key replays.
+ */
+import { describe, expect, it } from "vitest";
+import type { ApiModel, TestCase } from "../../model";
+import { parseSpec } from "../spec";
+import { agentEnv } from "./requests";
+import { securityAuth } from "./security-auth";
+import { stateful } from "./stateful";
+
+const json = "application/json";
+const content = (schema: unknown) => ({ [json]: { schema } });
+const ok = (schema: unknown, headers: Record<string, unknown> = {}) => ({ description: "ok", headers, content: content(schema) });
+const location = { Location: { required: true, schema: { type: "string" } } };
+const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+
+/** Orders with items bought on `/orders/{orderId}/items` and read at `/items/{itemId}`. */
+function shopDoc(itemAnswer: unknown = { $ref: "#/components/schemas/Item" }, itemCollection = "items"): Record<string, unknown> {
+  return {
+    openapi: "3.0.3",
+    info: { title: "shop", version: "1" },
+    paths: {
+      "/orders": { post: { operationId: "createOrder", requestBody: { required: true, content: content({ $ref: "#/components/schemas/NewOrder" }) }, responses: { "201": ok({ $ref: "#/components/schemas/Order" }, location) } } },
+      "/orders/{orderId}": { parameters: [idParam("orderId")], get: { operationId: "getOrder", responses: { "200": ok({ $ref: "#/components/schemas/Order" }), "404": { description: "no" } } } },
+      [`/orders/{orderId}/${itemCollection}`]: {
+        parameters: [idParam("orderId")],
+        post: { operationId: "addItem", requestBody: { required: true, content: content({ $ref: "#/components/schemas/NewItem" }) }, responses: { "201": ok(itemAnswer, location), "404": { description: "no" } } },
+      },
+      "/items/{itemId}": { parameters: [idParam("itemId")], get: { operationId: "getItem", responses: { "200": ok({ $ref: "#/components/schemas/Item" }), "404": { description: "no" } } } },
+    },
+    components: {
+      schemas: {
+        NewOrder: { type: "object", required: ["note"], properties: { note: { type: "string", minLength: 1, maxLength: 20 } } },
+        Order: { type: "object", required: ["id"], properties: { id: { type: "string" }, note: { type: "string" } } },
+        NewItem: { type: "object", required: ["sku"], properties: { sku: { type: "string", minLength: 1, maxLength: 10 } } },
+        Item: { type: "object", required: ["id", "sku"], properties: { id: { type: "string" }, sku: { type: "string" } } },
+        Other: { type: "object", properties: { id: { type: "string" }, label: { type: "string" } } },
+      },
+    },
+  };
+}
+
+function model(doc: Record<string, unknown>): ApiModel {
+  const parsed = parseSpec(JSON.stringify(doc));
+  if (!parsed.model) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.model;
+}
+
+const config = { identities: [], maxCasesPerOperation: 50 };
+const op = (m: ApiModel, id: string) => m.operations.find((o) => o.operationId === id)!;
+
+describe("items created on a parent's sub-collection", () => {
+  it("the POST answering the item's representation produces the id of its top-level read", () => {
+    const m = model(shopDoc());
+    const producer = agentEnv({ model: m, seed: 1, config }).graph.producerFor(op(m, "getItem"), "itemId");
+    expect(producer).toMatchObject({ op: { operationId: "addItem" }, extract: { from: "body", pointer: "/id" } });
+    // the lifecycle creates the parent first, then the item, then reads it by the id it got
+    const lifecycle = (stateful.generate({ model: m, seed: 1, config }) as TestCase[]).find((c) => c.operationId === "addItem" && c.tags?.includes("lifecycle"))!;
+    expect(lifecycle.steps.map((s) => [s.request.method, s.request.path])).toEqual([
+      ["post", "/orders"],
+      ["post", "/orders/{orderId}/items"],
+      ["get", "/items/{itemId}"],
+    ]);
+    expect(lifecycle.steps[2].request.pathParams).toEqual({ itemId: "{{itemId}}" });
+  });
+
+  it("BOLA reaches the item read through that producer", async () => {
+    const m = model(shopDoc());
+    const two = { ...config, identities: ["alice", "bob"] };
+    const bola = (await securityAuth.generate({ model: m, seed: 1, config: two })).filter((c) => c.steps.some((s) => s.request.path === "/items/{itemId}" && s.checks.some((x) => x.name === "bola")));
+    expect(bola.length).toBeGreaterThan(0);
+  });
+
+  it("the created id from the Location header when the answer names none", () => {
+    const doc = shopDoc();
+    const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> }).schemas;
+    schemas.Item = { properties: { sku: { type: "string" } } };
+    const m = model(doc);
+    expect(agentEnv({ model: m, seed: 1, config }).graph.producerFor(op(m, "getItem"), "itemId")).toMatchObject({ op: { operationId: "addItem" }, extract: { from: "location-id" } });
+  });
+
+  it("no link when the POST answers another representation, or a shared one under another name", () => {
+    const other = model(shopDoc({ $ref: "#/components/schemas/Other" }));
+    expect(agentEnv({ model: other, seed: 1, config }).graph.producerFor(op(other, "getItem"), "itemId")).toBeUndefined();
+    // the same component, but also answered by the order create: it names no single resource
+    const doc = shopDoc({ $ref: "#/components/schemas/Item" }, "lines");
+    const paths = doc.paths as Record<string, { post?: { responses: Record<string, unknown> } }>;
+    paths["/orders"].post!.responses["201"] = ok({ $ref: "#/components/schemas/Item" }, location);
+    const shared = model(doc);
+    expect(agentEnv({ model: shared, seed: 1, config }).graph.producerFor(op(shared, "getItem"), "itemId")).toBeUndefined();
+    // the only create answering it, under another collection name: linked
+    const single = model(shopDoc({ $ref: "#/components/schemas/Item" }, "lines"));
+    expect(agentEnv({ model: single, seed: 1, config }).graph.producerFor(op(single, "getItem"), "itemId")).toMatchObject({ op: { operationId: "addItem" } });
+  });
+});
+
+describe("Idempotency-Key replays", () => {
+  const withKey = (name: string, schema: Record<string, unknown> = { type: "string", minLength: 8, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }) => {
+    const doc = shopDoc();
+    const post = (doc.paths as Record<string, { post: Record<string, unknown> }>)["/orders/{orderId}/items"].post;
+    post.parameters = [{ name, in: "header", schema }];
+    return model(doc);
+  };
+  const replays = (m: ApiModel) => (stateful.generate({ model: m, seed: 1, config }) as TestCase[]).filter((c) => c.tags?.includes("idempotency-key"));
+
+  it("sends the create twice with one key the header's schema accepts, judged on the created id", () => {
+    const [c] = replays(withKey("Idempotency-Key"));
+    expect(c.steps.map((s) => s.id)).toEqual(["setup-orderId", "keyed", "keyed-replay"]);
+    const [, first, again] = c.steps;
+    expect(again.request).toEqual(first.request);
+    expect(first.request.headers["Idempotency-Key"]).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(first.requireSuccess).toBe(true);
+    expect(again.checks.find((x) => x.name === "idempotency")?.params).toEqual({ compareWith: "keyed", idPointer: "/id" });
+  });
+
+  it("any case of the name, X- prefixed too; none without the header", () => {
+    expect(replays(withKey("x-idempotency-key"))).toHaveLength(1);
+    expect(replays(withKey("X-Request-Key"))).toHaveLength(0);
+    expect(replays(model(shopDoc()))).toHaveLength(0);
+  });
+});
