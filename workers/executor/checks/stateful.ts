@@ -321,12 +321,22 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
   const fields = Array.isArray(ctx.params.fields) ? ctx.params.fields.filter((f): f is string => typeof f === "string") : Object.keys(sent);
   const mismatches: string[] = [];
   let compared = 0;
+  const values = new Map<string, [unknown, unknown]>();
   for (const field of fields) {
-    if (!(field in sent) || !(field in read)) continue;
-    const schema = resolveSchema(ctx.model, properties[field]);
-    if (schema && typeof schema === "object" && (schema.readOnly === true || schema.writeOnly === true)) continue;
+    if (field.startsWith("/")) {
+      // a member inside objects (an envelope's /data/attributes/capacity), by JSON pointer
+      const [x, y] = [getByPointer(sent, field), getByPointer(read, field)];
+      if (x === undefined || y === undefined || isVolatileKey(field.split("/").pop() ?? "") || !writableAt(ctx, requestSchema, field)) continue;
+      values.set(field, [x, y]);
+    } else {
+      if (!(field in sent) || !(field in read)) continue;
+      const schema = resolveSchema(ctx.model, properties[field]);
+      if (schema && typeof schema === "object" && (schema.readOnly === true || schema.writeOnly === true)) continue;
+      values.set(field, [sent[field], read[field]]);
+    }
     compared++;
-    if (!sameValue(sent[field], read[field])) mismatches.push(field);
+    const [x, y] = values.get(field)!;
+    if (!sameValue(x, y)) mismatches.push(field);
   }
   const changed = changedWithoutBeingSent(ctx, sent, read, pointer);
   if (compared === 0 && changed.length === 0) return skip("the read returns none of the updated fields");
@@ -339,7 +349,20 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
   }
   if (mismatches.length === 0) return pass(`${compared} updated field(s) read back as sent`);
   const field = mismatches[0];
-  return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(sent[field])}, ${label(ctx)} returns ${short(read[field])}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
+  const [x, y] = values.get(field)!;
+  return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(x)}, ${label(ctx)} returns ${short(y)}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
+}
+
+/** Whether the request schema leaves the member at `pointer` writable: neither it nor an object on the way readOnly/writeOnly. */
+function writableAt(ctx: CheckContext, schema: Parameters<typeof objectShape>[1], pointer: string): boolean {
+  let at = schema;
+  for (const token of pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    at = objectShape(ctx.model, at).properties[token];
+    const resolved = resolveSchema(ctx.model, at);
+    if (resolved === undefined) return true;
+    if (typeof resolved === "object" && (resolved.readOnly === true || resolved.writeOnly === true)) return false;
+  }
+  return true;
 }
 
 /**

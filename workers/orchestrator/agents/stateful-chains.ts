@@ -51,7 +51,8 @@ export function mergePatchDraft(env: AgentEnv, target: ResourceTarget, rng: Rng)
   const full = itemRequest(env, patch, rng.fork("patch"), created.known, undefined, target.producer.property, "all");
   const value = full.body?.value;
   if (!isObject(value) || !full.request.body) return undefined;
-  const field = comparableFields(env, value, media.schema, read)[0];
+  // a top-level field: the PATCH body is that one member
+  const field = comparableFields(env, value, media.schema, read).find((f) => !f.startsWith("/"));
   if (field === undefined) return undefined;
   const body = { [field]: value[field] };
   if (env.validator.check(body, media.schema) !== "valid") return undefined;

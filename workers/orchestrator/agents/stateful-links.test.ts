@@ -9,6 +9,7 @@ import { parseSpec } from "../spec";
 import { agentEnv } from "./requests";
 import { securityAuth } from "./security-auth";
 import { stateful } from "./stateful";
+import { comparableFields } from "./stateful-resources";
 
 const json = "application/json";
 const content = (schema: unknown) => ({ [json]: { schema } });
@@ -97,10 +98,12 @@ describe("items created on a parent's sub-collection", () => {
 });
 
 describe("Idempotency-Key replays", () => {
-  const withKey = (name: string, schema: Record<string, unknown> = { type: "string", minLength: 8, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }) => {
+  const promise = "A retry with the same key answers the first item again and adds nothing.";
+  const withKey = (name: string, description = promise, headerDescription?: string) => {
     const doc = shopDoc();
     const post = (doc.paths as Record<string, { post: Record<string, unknown> }>)["/orders/{orderId}/items"].post;
-    post.parameters = [{ name, in: "header", schema }];
+    post.parameters = [{ name, in: "header", schema: { type: "string", minLength: 8, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }, ...(headerDescription ? { description: headerDescription } : {}) }];
+    if (description) post.description = description;
     return model(doc);
   };
   const replays = (m: ApiModel) => (stateful.generate({ model: m, seed: 1, config }) as TestCase[]).filter((c) => c.tags?.includes("idempotency-key"));
@@ -115,9 +118,59 @@ describe("Idempotency-Key replays", () => {
     expect(again.checks.find((x) => x.name === "idempotency")?.params).toEqual({ compareWith: "keyed", idPointer: "/id" });
   });
 
-  it("any case of the name, X- prefixed too; none without the header", () => {
+  it("any case of the name, X- prefixed too; none without the header or where the spec does not say what a retry gets", () => {
     expect(replays(withKey("x-idempotency-key"))).toHaveLength(1);
+    expect(replays(withKey("Idempotency-Key", "", "Requests repeated with the same key are processed only once."))).toHaveLength(1);
+    // only named so, or "a key identifying this attempt": a server creating twice keeps its spec
+    expect(replays(withKey("Idempotency-Key", ""))).toHaveLength(0);
+    expect(replays(withKey("Idempotency-Key", "", "A client-chosen key identifying this order attempt."))).toHaveLength(0);
     expect(replays(withKey("X-Request-Key"))).toHaveLength(0);
     expect(replays(model(shopDoc()))).toHaveLength(0);
+  });
+});
+
+describe("update read-back inside an envelope", () => {
+  const envelope = (attributes: unknown, extra: Record<string, unknown> = {}) => ({ type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", enum: ["events"] }, attributes, ...extra } } } });
+  const attrs = {
+    type: "object",
+    required: ["title", "capacity"],
+    properties: {
+      title: { type: "string", minLength: 1, maxLength: 20 },
+      capacity: { type: "integer", minimum: 1, maximum: 500 },
+      starts_on: { type: "string", format: "date" },
+      featured: { type: "boolean", readOnly: true },
+      venue: { type: "object", properties: { city: { type: "string" }, secret_key: { type: "string" } } },
+      tags: { type: "array", items: { type: "string" } },
+      organizer_id: { type: "string" },
+    },
+  };
+
+  it("compares the scalars the write sent at every depth the read documents, by JSON pointer", () => {
+    const m = model(shopDoc());
+    const env = agentEnv({ model: m, seed: 1, config });
+    const read = op(m, "getOrder");
+    read.responses[0].content[0].schema = envelope(attrs, { id: { type: "string" } });
+    const sent = { data: { type: "events", attributes: { title: "Jazz", capacity: 40, starts_on: "2027-01-01", featured: true, venue: { city: "Lisbon", secret_key: "x" }, tags: ["a"], organizer_id: "1" } } };
+    expect(comparableFields(env, sent, envelope(attrs), read)).toEqual(["/data/type", "/data/attributes/title", "/data/attributes/capacity", "/data/attributes/venue/city"]);
+    // top-level fields keep their plain names
+    read.responses[0].content[0].schema = attrs;
+    expect(comparableFields(env, { title: "Jazz", capacity: 3, venue: { city: "Porto" } }, attrs, read)).toEqual(["title", "capacity", "/venue/city"]);
+    read.responses[0].content[0].schema = envelope(attrs, { id: { type: "string" } });
+    // where the read documents no such path, nothing is compared
+    read.responses[0].content[0].schema = { type: "object", properties: { data: { type: "object", properties: { id: { type: "string" } } } } };
+    expect(comparableFields(env, sent, envelope(attrs), read)).toEqual([]);
+  });
+
+  it("the lifecycle's read-back checks the nested fields of the update", () => {
+    const doc = shopDoc();
+    const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
+    schemas.Order = envelope(attrs, { id: { type: "string" } });
+    schemas.NewOrder = envelope(attrs);
+    (doc.paths as Record<string, Record<string, unknown>>)["/orders/{orderId}"].put = { operationId: "putOrder", requestBody: { required: true, content: content({ $ref: "#/components/schemas/NewOrder" }) }, responses: { "200": ok({ $ref: "#/components/schemas/Order" }) } };
+    const m = model(doc);
+    (m.operations.find((o) => o.operationId === "createOrder")!.responses[0].content[0] as { schema: unknown }).schema = { $ref: "#/components/schemas/Order" };
+    const lifecycle = (stateful.generate({ model: m, seed: 1, config }) as TestCase[]).find((c) => c.operationId === "createOrder" && c.tags?.includes("lifecycle"))!;
+    const readBack = lifecycle.steps.find((s) => s.id === "read-updated")!;
+    expect(readBack.checks.find((x) => x.name === "stateful_invariant")?.params).toEqual({ expectFrom: "update", fields: expect.arrayContaining(["/data/attributes/capacity", "/data/attributes/title"]) });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Idempotency-Key replays: an operation documenting an `Idempotency-Key` (or `X-Idempotency-Key`)
- * request header promises that a request retried with the same key is answered like the first and
- * does nothing more. The same request is sent twice with one key; `idempotency` judges that the
+ * request header, and saying a retry with the same key is answered like the first, promises that
+ * it does nothing more. The same request is sent twice with one key; `idempotency` judges that the
  * second answer replays the first (same status class, same created id and Location).
  */
 import type { Operation, Parameter, Step } from "../../model";
@@ -13,6 +13,16 @@ import type { ResourceTarget } from "./stateful-resources";
 /** The request header an operation documents for idempotent retries. */
 export function idempotencyKeyHeader(op: Operation): Parameter | undefined {
   return op.parameters.find((p) => p.in === "header" && /^(x-)?idempotency-key$/i.test(p.name));
+}
+
+/**
+ * Whether the spec says what a retry with a used key gets (the operation's or the header's text
+ * speaks of the same key, a repeat, retry or replay): a header only named so, or described as "a
+ * key identifying this attempt", promises no replay, and a server creating twice keeps its spec.
+ */
+export function promisesReplay(op: Operation, header: Parameter): boolean {
+  const text = [op.summary, op.description, header.description].filter(Boolean).join(" ");
+  return /\b(same|repeat\w*|retr(y|ies|ied|ying)|replay\w*|resen[dt]\w*|duplicat\w*|again|twice|only once)\b/i.test(text);
 }
 
 /** A key the header's schema accepts: random enough not to meet an earlier run's key. */
@@ -27,7 +37,7 @@ function keyValue(env: AgentEnv, header: Parameter, rng: Rng): string | undefine
 export function keyedReplayDraft(env: AgentEnv, op: Operation, targets: ResourceTarget[], rng: Rng): CaseDraft | undefined {
   if (op.method !== "post" && op.method !== "patch") return undefined;
   const header = idempotencyKeyHeader(op);
-  if (!header) return undefined;
+  if (!header || !promisesReplay(op, header)) return undefined;
   const produced = targets.find((t) => t.producer.op === op);
   const built = buildRequest(env, op, rng.fork("request"), { useExamples: true, optional: "required", includeBody: true, exampleParts: "required", ...(produced ? keyedCreate(env, produced.producer) : {}) });
   if (produced) sendChosenKey(env, built, produced.producer, rng.fork("chosen"));

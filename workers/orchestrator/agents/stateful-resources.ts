@@ -139,23 +139,45 @@ export function responseProperties(env: AgentEnv, op: Operation | undefined): Re
 
 /**
  * Fields of an update body whose read-back must equal what was sent: plain scalars the read
- * returns, no formats (servers normalise dates, URIs), no ids, no secrets.
+ * returns, no formats (servers normalise dates, URIs), no ids, no secrets, nothing readOnly or
+ * writeOnly on either side. Top-level fields by name; fields inside objects (an envelope's
+ * `data.attributes.capacity`) as JSON pointers, where the read documents the same path.
  */
 export function comparableFields(env: AgentEnv, body: unknown, bodySchema: JsonSchema, read: Operation | undefined): string[] {
-  if (!isObject(body)) return [];
-  const readProps = responseProperties(env, read);
-  const flat = flattenAllOf(bodySchema, env.model.schemas);
-  const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-  return Object.entries(body)
-    .filter(([key, value]) => {
-      if (!(key in readProps) || props[key] === undefined) return false;
-      if (!["string", "number", "boolean"].includes(typeof value)) return false;
-      if (typeof value === "string" && value.includes("{{")) return false;
-      if (isIdLikeName(key) || /pass|secret|token|key$/i.test(key)) return false;
-      const s = flattenAllOf(props[key], env.model.schemas);
-      const r = flattenAllOf(readProps[key], env.model.schemas);
-      if (!isObject(s) || s.readOnly === true || s.writeOnly === true || s.format !== undefined) return false;
-      return !(isObject(r) && (r.writeOnly === true || r.format !== undefined));
-    })
-    .map(([key]) => key);
+  return comparableAt(env, body, bodySchema, readSchema(env, read), "", 0);
+}
+
+/** The JSON schema of the read's first 2xx answer that documents properties. */
+function readSchema(env: AgentEnv, op: Operation | undefined): JsonSchema | undefined {
+  if (!op) return undefined;
+  for (const response of op.responses.filter((r) => /^2/.test(r.status))) {
+    const media = response.content.find((m) => isJsonMedia(m.contentType));
+    const flat = media ? flattenAllOf(media.schema, env.model.schemas) : undefined;
+    if (isObject(flat) && isObject(flat.properties)) return media!.schema;
+  }
+  return undefined;
+}
+
+function propertiesOf(env: AgentEnv, schema: JsonSchema | undefined): Record<string, JsonSchema> {
+  const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
+  return isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+}
+
+function comparableAt(env: AgentEnv, body: unknown, bodySchema: JsonSchema | undefined, readAt: JsonSchema | undefined, prefix: string, depth: number): string[] {
+  if (!isObject(body) || depth > 4) return [];
+  const readProps = propertiesOf(env, readAt);
+  const props = propertiesOf(env, bodySchema);
+  return Object.entries(body).flatMap(([key, value]) => {
+    if (!(key in readProps) || props[key] === undefined) return [];
+    const s = flattenAllOf(props[key], env.model.schemas);
+    const r = flattenAllOf(readProps[key], env.model.schemas);
+    if (!isObject(s) || s.readOnly === true || s.writeOnly === true || (isObject(r) && (r.readOnly === true || r.writeOnly === true))) return [];
+    if (/pass|secret|token|key$/i.test(key)) return [];
+    const at = `${prefix}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (isObject(value)) return comparableAt(env, value, props[key], readProps[key], at, depth + 1);
+    if (!["string", "number", "boolean"].includes(typeof value)) return [];
+    if (typeof value === "string" && value.includes("{{")) return [];
+    if (isIdLikeName(key) || s.format !== undefined || (isObject(r) && r.format !== undefined)) return [];
+    return [depth === 0 ? key : at];
+  });
 }

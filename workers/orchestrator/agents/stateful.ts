@@ -6,7 +6,8 @@
  *   create → delete → read (use_after_free)
  *   create → GET the Location header (location_header), when the create declares one
  *   create → read → PUT/PATCH the read back unchanged → read (round_trip, stateful-round-trip.ts)
- *   a POST/PATCH documenting Idempotency-Key sent twice with one key (idempotency, stateful-replay.ts)
+ *   a POST/PATCH whose spec says a retry with the same Idempotency-Key is answered like the first,
+ *   sent twice with one key (idempotency, stateful-replay.ts)
  *   plus (stateful-chains.ts) the collection listed after the create, PATCH merge semantics and
  *   children gone with their deleted parent.
  * Nested resources create their parents first. Setup steps (and the steps a later verdict depends
