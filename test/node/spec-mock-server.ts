@@ -25,7 +25,8 @@
  *    (retried until the executor's validator accepts it). Error statuses answer with their
  *    documented body when there is one, else application/problem+json;
  *  - light state: a successful create (POST, or PUT on an unknown item) stores the resource
- *    under its collection, with unique values for its id-like properties (and under a key the client chose in the body: requestKeyProperty); later requests on
+ *    under its collection, with unique values for its id-like properties (and under a key the client chose in the body: requestKeyProperty;
+ *    and under a literal collection whose items Sentinel's producer rule says it creates: `/items` for `POST /orders/{id}/items`); later requests on
  *    `collection/{id}` find it, see the fields written to it (writable, declared properties
  *    only), get 404 after a DELETE and 404/403 when another identity owns it. A path parameter
  *    value that names no stored resource → 404 when the operation documents 404, else answered.
@@ -37,7 +38,7 @@ import type { ApiModel, JsonSchema, MediaType, Operation, Parameter, ResponseSpe
 import { validateSchema } from "../../workers/jsonschema/validate";
 import { findResponseSpec, isJsonMediaType, mediaTypeMatches, requiresAuth } from "../../workers/executor/checks/support";
 import { generateValid } from "../../workers/orchestrator/generate/data-mocking";
-import { requestKeyProperty } from "../../workers/orchestrator/agents/resources";
+import { requestKeyProperty, ResourceGraph } from "../../workers/orchestrator/agents/resources";
 import { deriveSeed, Rng } from "../../workers/orchestrator/generate/random";
 import { admittedTypes, flattenAllOf, resolve } from "../../workers/jsonschema/shape";
 import { isIdLikeName } from "../../workers/orchestrator/agents/names";
@@ -129,6 +130,7 @@ export class SpecMockHandler {
   readonly log: MockLogEntry[] = [];
   readonly invalidGenerated: string[] = [];
   private readonly model: ApiModel;
+  private graph: ResourceGraph | undefined;
   private readonly identities: MockIdentity[];
   private readonly seed: number;
   private readonly routes: Route[];
@@ -399,6 +401,8 @@ export class SpecMockHandler {
       for (const id of ids) keys.push(resourceKey(collection, id));
       // an item path keyed by a property the client chose in this body (a title, a slug): found by it too
       for (const key of this.chosenKeys(op, body)) keys.push(resourceKey(collection, key));
+      // items a parent's sub-collection creates, served at their own top-level path too (Sentinel's producer rule)
+      for (const other of this.elsewhere(op)) keys.push(resourceKey(other, ids[0] ?? fresh));
       const location = Object.keys(headers).find((h) => h.toLowerCase() === "location");
       if (location) {
         const id = ids[0] ?? fresh;
@@ -414,6 +418,18 @@ export class SpecMockHandler {
     if (!media || value === undefined) return { status, headers };
     headers["content-type"] = wireType(media.contentType);
     return { status, headers, body: encodeBody(value, media) };
+  }
+
+  /** Literal collections (`/items`) whose item path `op` produces although it posts elsewhere (`/orders/{orderId}/items`). */
+  private elsewhere(op: Operation): string[] {
+    this.graph ??= new ResourceGraph(this.model);
+    const out: string[] = [];
+    for (const route of this.routes) {
+      const m = /^(\/[^{}]*)\/\{([^{}]+)\}$/.exec(route.template);
+      if (!m || m[1] === op.path) continue;
+      if (route.ops.some((o) => this.graph!.producerFor(o, m[2])?.op === op)) out.push(m[1]);
+    }
+    return out;
   }
 
   /** Values of `body` that name the created resource on `op.path/{param}` (the same rule as Sentinel's producers). */

@@ -173,8 +173,6 @@ export function requestKeyProperty(op: Operation, param: string, paramSchema: Js
   return undefined;
 }
 
-const isRef = (schema: JsonSchema): boolean => isObject(schema) && typeof schema.$ref === "string";
-
 /** Whether a schema is the same representation as `target`: the same component, or equal once references are followed. */
 function sameRepresentation(target: JsonSchema, schemas: SchemaMap): (schema: JsonSchema | undefined) => boolean {
   const text = (s: JsonSchema) => JSON.stringify(resolve(s, schemas));
@@ -268,10 +266,10 @@ export class ResourceGraph {
   /**
    * Items of a collection with no create of its own, created elsewhere — on a parent's
    * sub-collection (`POST /orders/{orderId}/items` makes what `GET /items/{itemId}` reads): a POST
-   * whose 2xx answer is the very representation the item read documents (the same schema) fills
-   * `param` with the id it answers (body, else Location). The POST's path ends in the same
-   * collection name, or it is the only POST answering that representation (a shared envelope
-   * answered by many creates names no resource).
+   * whose path ends in the same collection name and whose 2xx answer is the very representation
+   * the item read documents (the same schema) fills `param` with the id it answers (body, else
+   * Location). The name is required: an action answering the resource (`POST …/undismissals`,
+   * `POST /keys_verify`) creates nothing new.
    */
   private producerElsewhere(itemPath: string, param: string, paramSchema: JsonSchema): Producer | undefined {
     const read = this.byKey.get(`get ${itemPath}`);
@@ -280,9 +278,7 @@ export class ResourceGraph {
     const collection = itemPath.slice(0, itemPath.lastIndexOf("/"));
     const name = singular(collection.split("/").pop() ?? "");
     const same = sameRepresentation(readSchema, this.model.schemas);
-    const creates = this.model.operations.filter((op) => op.method === "post" && op.path !== collection && !/\}$/.test(op.path) && same(jsonSchemaOf(op)));
-    const named = creates.filter((op) => singular(op.path.split("/").pop() ?? "") === name);
-    const op = named[0] ?? (creates.length === 1 && isRef(readSchema) ? creates[0] : undefined);
+    const op = this.model.operations.find((o) => o.method === "post" && o.path !== collection && singular(o.path.split("/").pop() ?? "") === name && same(jsonSchemaOf(o)));
     if (!op) return undefined;
     const found = findIdPointer(jsonSchemaOf(op)!, param, paramSchema, collection, this.model.schemas);
     if (found) return { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" };

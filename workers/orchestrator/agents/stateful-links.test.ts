@@ -82,17 +82,14 @@ describe("items created on a parent's sub-collection", () => {
     expect(agentEnv({ model: m, seed: 1, config }).graph.producerFor(op(m, "getItem"), "itemId")).toMatchObject({ op: { operationId: "addItem" }, extract: { from: "location-id" } });
   });
 
-  it("no link when the POST answers another representation, or a shared one under another name", () => {
+  it("no link when the POST answers another representation, or is named otherwise (an action answering the resource)", () => {
     const other = model(shopDoc({ $ref: "#/components/schemas/Other" }));
     expect(agentEnv({ model: other, seed: 1, config }).graph.producerFor(op(other, "getItem"), "itemId")).toBeUndefined();
-    // the same component, but also answered by the order create: it names no single resource
-    const doc = shopDoc({ $ref: "#/components/schemas/Item" }, "lines");
-    const paths = doc.paths as Record<string, { post?: { responses: Record<string, unknown> } }>;
-    paths["/orders"].post!.responses["201"] = ok({ $ref: "#/components/schemas/Item" }, location);
-    const shared = model(doc);
-    expect(agentEnv({ model: shared, seed: 1, config }).graph.producerFor(op(shared, "getItem"), "itemId")).toBeUndefined();
-    // the only create answering it, under another collection name: linked
-    const single = model(shopDoc({ $ref: "#/components/schemas/Item" }, "lines"));
+    // POST /orders/{orderId}/verify_item answering an Item verifies one, it creates none
+    const action = model(shopDoc({ $ref: "#/components/schemas/Item" }, "verify_item"));
+    expect(agentEnv({ model: action, seed: 1, config }).graph.producerFor(op(action, "getItem"), "itemId")).toBeUndefined();
+    // the singular of the collection name counts the same
+    const single = model(shopDoc({ $ref: "#/components/schemas/Item" }, "item"));
     expect(agentEnv({ model: single, seed: 1, config }).graph.producerFor(op(single, "getItem"), "itemId")).toMatchObject({ op: { operationId: "addItem" } });
   });
 });
