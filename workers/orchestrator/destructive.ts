@@ -1,6 +1,6 @@
 /**
  * Destructive operations: those that reset, seed, drop, purge, wipe, truncate, shut down or
- * mass-delete a target's data. Sentinel never runs them unless asked (one of them wiping the test
+ * mass-delete a target's data, or switch the whole service into maintenance or read-only mode. Sentinel never runs them unless asked (one of them wiping the test
  * users mid-run turns every later case into noise). Recognised from the operation's own words
  * (operationId, summary, literal path segments, "delete all …" prose), from a DELETE on a
  * collection, or declared with `x-sentinel-destructive` (which wins either way). Pure.
@@ -28,6 +28,11 @@ const SAFE_METHODS = new Set(["get", "head", "options", "trace"]);
 const ORDINARY_VERBS = new Set(["create", "add", "new", "get", "list", "find", "search", "read", "fetch", "show", "update", "patch", "replace", "upload", "register", "login", "signup", "send", "submit", "place", "book"]);
 /** Prose that announces a mass deletion; a sentence has to say it, not merely contain a word. */
 const MASS_PROSE = /\b(?:deletes?|removes?|erases?|wipes?|purges?|clears?|drops?|truncates?|resets?)\s+(?:all|every|everything|the (?:entire|whole) (?:database|data ?set|store)|the database)\b/i;
+/**
+ * A switch of the whole service into maintenance or read-only mode ("Enable maintenance mode"):
+ * every later write of the run would answer 503 or 423 because of it, not because of its input.
+ */
+const MODE_PROSE = /\b(?:maintenance|read-?only)\s+mode\b/i;
 /** Prose that announces a rebuilt data set: "creates and populates the database with dummy data". */
 const SEED_PROSE = /\b(?:(?:re-?)?populates?|(?:re-?)?seeds?|re-?creates?|re-?initiali[sz]es?)\s+the\s+(?:database|db|data ?set|data store)\b/i;
 
@@ -108,6 +113,9 @@ export function classifyOperation(op: Operation): DestructiveVerdict {
       return { destructive: true, reason: `destructive: ${source} says ${word}` };
     }
   }
+  // a write on the service itself (no item named) that its text says switches a mode
+  const mode = onOneItem ? null : `${op.summary ?? ""}. ${op.description ?? ""}`.match(MODE_PROSE);
+  if (mode) return { destructive: true, reason: `destructive: switches the service into ${mode[0].toLowerCase()}` };
   return (!onOneItem && proseVerdict(op)) || { destructive: false };
 }
 

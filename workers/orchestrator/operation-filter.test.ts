@@ -25,6 +25,17 @@ describe("classifyOperation", () => {
     expect(classifyOperation(op("post", "/setup", "setup", { description: "Re-creates the database from scratch." })).reason).toBe('destructive: description says "re-creates the database"');
   });
 
+  it("holds back a write that switches the whole service into maintenance or read-only mode", () => {
+    // run alongside the other cases, every later write would answer 503 "in maintenance mode"
+    const toggle = op("post", "/api/admin/maintenance", "toggleMaintenance", { summary: "Enabled/disabled maintenance mode", description: "Lets administrators put the service into a mostly read-only mode." });
+    expect(classifyOperation(toggle)).toEqual({ destructive: true, reason: "destructive: switches the service into maintenance mode" });
+    expect(destructive(op("put", "/settings/mode", "setMode", { description: "Puts the store in read-only mode." }))).toBe(true);
+    // reading the mode, one item's own mode, and things named maintenance are not that switch
+    expect(destructive(op("get", "/api/admin/maintenance", "getMaintenance", { summary: "Get maintenance mode status" }))).toBe(false);
+    expect(destructive(op("post", "/registries/{name}/gc", "runGc", { description: "Sets the registry to read-only mode while it runs." }))).toBe(false);
+    expect(destructive(op("post", "/maintenance_windows", "createMaintenanceWindow", { summary: "Create a maintenance window" }))).toBe(false);
+  });
+
   it("treats DELETE on a collection as a mass delete, DELETE on one item not", () => {
     expect(classifyOperation(op("delete", "/items", "deleteItems")).reason).toBe("destructive: DELETE on the collection /items");
     expect(destructive(op("delete", "/users/{id}/sessions", "logoutEverywhere"))).toBe(true);

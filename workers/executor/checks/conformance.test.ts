@@ -105,6 +105,21 @@ describe("response_headers_conformance", () => {
   it("passes when present and valid (coerced from text)", () => {
     expect(response_headers_conformance(ctx({ status: 200, headers: { "X-Total": "3" }, body: [] })).status).toBe("passed");
   });
+  it("reads a Location or Content-Location documented as format uri as HTTP defines it: a URI-reference", () => {
+    const created = (headers: Record<string, string>) => {
+      const c = ctx({ method: "POST", path: "/pets", status: 201, headers, body: {} });
+      const uri = { type: "string", format: "uri" };
+      const documented = [{ status: "201", content: [], links: [], headers: [{ name: "Location", required: true, schema: uri }, { name: "Content-Location", required: false, schema: uri }, { name: "X-Docs", required: false, schema: uri }] }];
+      return response_headers_conformance({ ...c, operation: { ...c.operation!, responses: documented as never } });
+    };
+    // RFC 9110 §10.2.2: a relative Location is valid HTTP
+    expect(created({ location: "pets/15" }).status).toBe("passed");
+    expect(created({ location: "/pets/15", "content-location": "15" }).status).toBe("passed");
+    expect(created({ location: "https://api.example.com/pets/15" }).status).toBe("passed");
+    // not a reference at all, and any other header keeps its documented format
+    expect(created({ location: "pets 15" })).toMatchObject({ status: "failed", signature: "invalid:location" });
+    expect(created({ location: "pets/15", "x-docs": "docs/pets" })).toMatchObject({ status: "failed", signature: "invalid:x-docs" });
+  });
 });
 
 describe("max_response_time", () => {

@@ -203,7 +203,8 @@ export function response_headers_conformance(ctx: CheckContext): CheckResult {
       if (definition.required) missing.push(definition.name);
       continue;
     }
-    const verdict = validateSchema(ctx.model, definition.schema, coerceHeader(ctx, value, definition.schema), "response");
+    const schema = referenceHeaderSchema(ctx, definition.name, definition.schema);
+    const verdict = validateSchema(ctx.model, schema, coerceHeader(ctx, value, schema), "response");
     if (verdict.valid === false) invalid.push(`${definition.name}=${JSON.stringify(truncate(value, 40))} (${verdict.violations[0].message})`);
   }
   if (missing.length === 0 && invalid.length === 0) return pass("documented headers present and valid");
@@ -214,6 +215,18 @@ export function response_headers_conformance(ctx: CheckContext): CheckResult {
     ? `missing:${missing.map((h) => h.toLowerCase()).sort().join(",")}`
     : `invalid:${invalid.map((h) => h.split("=")[0].toLowerCase()).sort().join(",")}`;
   return fail(`${label(ctx)} ${ctx.response.status}: ${parts.join("; ")}`, signature);
+}
+
+/**
+ * HTTP defines Location as a URI-reference (RFC 9110 §10.2.2) and Content-Location as an absolute
+ * or partial URI (§8.7): a relative `Location: segments/15` is valid HTTP, so a documented
+ * `format: uri` is read as `uri-reference` for these two headers.
+ */
+function referenceHeaderSchema(ctx: CheckContext, name: string, schema: JsonSchema): JsonSchema {
+  if (!/^(content-)?location$/i.test(name)) return schema;
+  const resolved = resolveSchema(ctx.model, schema);
+  if (!resolved || typeof resolved !== "object" || resolved.format !== "uri") return schema;
+  return { ...resolved, format: "uri-reference" };
 }
 
 /** Header values are text; read them as the schema's type before validating (as Schemathesis does). */
