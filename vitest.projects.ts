@@ -56,6 +56,10 @@ export function workersProject(suite: Suite): TestProjectInlineConfiguration {
       include: corpus ? ["test/workerd/**/*.corpus.test.ts"] : ["test/workerd/**/*.test.ts", "**/*.workerd.test.ts"],
       exclude: ["**/node_modules/**", ...(corpus ? [] : [CORPUS_FILES])],
       setupFiles: ["./test/workerd/apply-migrations.ts"],
+      // One workerd (Miniflare) serves every file instead of one started per file: that start-up
+      // (workerd, the Worker's module graph) was ~2/3 of this project's time. Files share D1/R2/DO
+      // state, so a test names its own rows (unique spec names, tenants, record names).
+      isolate: false,
       // a local target API (loopback) for the executor: inject("targetUrl")
       globalSetup: ["./test/workerd/global-setup.ts"],
       testTimeout: corpus ? 120_000 : 60_000,
