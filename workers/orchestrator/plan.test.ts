@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TestCase } from "../model";
+import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { petstoreModel } from "./agents/test-fixtures";
 import { capFairly, planRun } from "./plan";
 import { generateSyntheticSpec, modelFromDocument, parseSpec } from "./spec";
@@ -75,10 +76,12 @@ describe("planRun", () => {
     );
     const isDestructive = (c: TestCase) => c.steps.some((s) => (s.request.method === "post" && s.request.path === "/admin/reset") || (s.request.method === "delete" && s.request.path === "/pets"));
 
+    // cases tagged run-last (the backtracking probes) run alone too, before the destructive ones
+    const runLast = (c: TestCase) => c.tags?.includes(RUN_LAST_TAG) === true;
     const held = await planRun({ model, seed: 4, config });
     expect(held.cases.length).toBeGreaterThan(0);
     expect(held.cases.filter(isDestructive)).toEqual([]);
-    expect(held.destructiveCases).toBe(0);
+    expect(held.destructiveCases).toBe(held.cases.filter(runLast).length);
     expect(held.heldBack.map((o) => `${o.operationId}: ${o.reason}`)).toEqual([
       "resetStore: destructive: operationId says reset",
       "removePets: destructive: DELETE on the collection /pets",
@@ -88,9 +91,9 @@ describe("planRun", () => {
     const allowed = await planRun({ model, seed: 4, config, selection: { allowDestructive: true } });
     const flags = allowed.cases.map(isDestructive);
     expect(allowed.destructiveCases).toBeGreaterThan(0);
-    expect(flags.filter(Boolean)).toHaveLength(allowed.destructiveCases);
+    expect(flags.filter(Boolean)).toHaveLength(allowed.destructiveCases - allowed.cases.filter((c) => runLast(c) && !isDestructive(c)).length);
     // every destructive case comes after every other case
-    expect(flags.indexOf(true)).toBe(allowed.cases.length - allowed.destructiveCases);
+    expect(flags.indexOf(true)).toBe(allowed.cases.length - flags.filter(Boolean).length);
     expect(new Set(allowed.cases.filter(isDestructive).map((c) => c.agent)).size).toBeGreaterThan(1);
     expect(allowed.heldBack).toEqual([]);
   });

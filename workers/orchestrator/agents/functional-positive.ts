@@ -21,6 +21,7 @@ import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
+import { bodyLeaves } from "./body-leaves";
 import { isIdLikeName } from "./names";
 import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
@@ -266,35 +267,6 @@ function* boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): Gene
       }
     }
   }
-}
-
-/** How deep boundary values are looked for in a body (an envelope's attributes, an array item's property). */
-const LEAF_DEPTH = 5;
-
-/**
- * The scalar values of a body with their schemas and pointer tokens, at any depth: objects through
- * their declared properties, arrays through their first item (`data.attributes.quantity`,
- * `tiers.0.price`).
- */
-function bodyLeaves(env: AgentEnv, schema: JsonSchema, value: unknown): { tokens: string[]; schema: JsonSchema; value: unknown }[] {
-  const out: { tokens: string[]; schema: JsonSchema; value: unknown }[] = [];
-  const walk = (sub: JsonSchema, node: unknown, tokens: string[]) => {
-    if (tokens.length > LEAF_DEPTH) return;
-    if (node === null || typeof node !== "object") {
-      if (tokens.length > 0) out.push({ tokens, schema: sub, value: node });
-      return;
-    }
-    const flat = flattenAllOf(sub, env.model.schemas);
-    if (!isObject(flat)) return;
-    if (Array.isArray(node)) {
-      if (node.length > 0 && isObject(flat.items)) walk(flat.items as JsonSchema, node[0], [...tokens, "0"]);
-      return;
-    }
-    const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-    for (const [key, item] of Object.entries(node)) if (props[key] !== undefined) walk(props[key], item, [...tokens, key]);
-  };
-  walk(schema, value, []);
-  return out;
 }
 
 /**

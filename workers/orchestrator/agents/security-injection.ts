@@ -16,8 +16,11 @@ import type { Rng } from "../generate/random";
 import type { Agent, AgentContext } from "./types";
 import { fieldBase, locationLabel, setBodyValue, type Field } from "./injection-fields";
 import { pairDrafts } from "./injection-pairs";
+import { redosDrafts } from "./redos";
 
 const NAME = "security-injection";
+/** operations that get a catastrophic-backtracking case (each runs alone, after the rest) */
+const REDOS_OPERATIONS = 16;
 
 /**
  * A string input a payload may replace: any string but enums/consts. Fields with a pattern or a
@@ -173,9 +176,16 @@ export const securityInjection: Agent = {
   generate(ctx: AgentContext): TestCase[] {
     const env = agentEnv(ctx);
     const out: TestCase[] = [];
+    let redos = 0;
     for (const op of ctx.model.operations) {
       if (op.method === "trace") continue;
       out.push(...finishCases(NAME, op.operationId, injectionDrafts(env, op, ctx.config.maxCasesPerOperation), ctx.config.maxCasesPerOperation));
+      // the backtracking probes run alone at the end of the run: a bounded number of them, beside the cap
+      if (redos >= REDOS_OPERATIONS) continue;
+      const rng = opRng(env, NAME, `${op.operationId}:redos`);
+      const probes = redosDrafts(env, op, buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" }), rng.fork("redos"));
+      redos += probes.length;
+      out.push(...finishCases(NAME, op.operationId, probes, 1, `${op.operationId}:redos`));
     }
     return out;
   },
