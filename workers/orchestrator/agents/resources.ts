@@ -15,7 +15,8 @@ export interface Producer {
   extract: Extraction;
   /** the response property holding the id (body extractions) */
   property?: string;
-  via: "link" | "heuristic" | "location" | "meaning" | "request";
+  /** "located": a job another operation started, known only by the Location of its 202 */
+  via: "link" | "heuristic" | "location" | "located" | "meaning" | "request";
 }
 
 /**
@@ -285,6 +286,21 @@ export class ResourceGraph {
     return hasLocationHeader(op) ? { op, extract: { from: "location-id" }, via: "location" } : undefined;
   }
 
+  /**
+   * A job started by an operation of another name (POST /reports/x answering 202 Accepted, polled
+   * at /jobs/{jobId}): the one POST/PUT whose documented 202 carries a Location — the status
+   * monitor it made (RFC 9110 §15.3.3) — and has the very schema (same component) the item's read
+   * answers with. The id is read from the Location whatever 2xx status the answer comes with.
+   */
+  private locatedElsewhere(itemPath: string, consumer: Operation): Producer | undefined {
+    const read = this.byKey.get(`get ${itemPath}`);
+    const readSchema = read ? jsonSchemaOf(read) : undefined;
+    if (readSchema === undefined || !isObject(readSchema) || typeof readSchema.$ref !== "string") return undefined;
+    const same = JSON.stringify(readSchema);
+    const found = this.model.operations.filter((op) => op !== consumer && (op.method === "post" || op.method === "put") && !op.path.startsWith(`${itemPath.slice(0, itemPath.lastIndexOf("/"))}/`) && hasLocationHeader(op) && successResponses(op).some((r) => r.status === "202" && r.headers.some((h) => h.name.toLowerCase() === "location") && r.content.some((m) => /json/i.test(m.contentType) && JSON.stringify(m.schema) === same)));
+    return found.length === 1 ? { op: found[0], extract: { from: "location-id" }, via: "located" } : undefined;
+  }
+
   private findProducer(consumer: Operation, param: string): Producer | undefined {
     for (const { producer, parameters } of this.linksTo.get(consumer.operationId) ?? []) {
       const expression = parameters[param] ?? parameters[`path.${param}`];
@@ -302,6 +318,8 @@ export class ResourceGraph {
     const paramSchema = consumer.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
     const producer = collection ? (this.producerForCollection(collection, param, paramSchema) ?? this.producerElsewhere(segments.slice(0, index + 1).join("/"), param, paramSchema)) : undefined;
     if (producer && producer.op !== consumer) return producer;
+    const located = this.locatedElsewhere(segments.slice(0, index + 1).join("/"), consumer);
+    if (located) return located;
     // the names differ: a link by meaning, only once the run confirmed it
     return meaning && meaning.op !== consumer ? meaning : undefined;
   }

@@ -139,6 +139,10 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
   const out: { opId: string; idKey: string; drafts: CaseDraft[] }[] = [];
   for (const target of resourceTargets(env)) {
     if (!target.read && !target.put && !target.patch && !target.del) continue;
+    // made elsewhere, named only by a Location (a job polled at /jobs/{id}), with no listing: what
+    // identities of one team share cannot be told from a leak
+    const home = target.itemPath.slice(0, target.itemPath.lastIndexOf("/"));
+    if (target.producer.via === "located" && !env.graph.operation("get", home)) continue;
     const rng = opRng(env, `${NAME}:bola`, `${target.producer.op.operationId}:${target.itemPath}`);
     const drafts: CaseDraft[] = [];
     for (const attacker of others.slice(0, 3)) {
