@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../../model";
 import { coerceWire, generateInvalid, generateValid } from "./data-mocking";
 import { Rng } from "./random";
-import { generateFromPattern } from "./regex-gen";
+import { generateFromPattern, patternLengthViolations } from "./regex-gen";
 import { petstoreModel } from "../agents/test-fixtures";
 import { ModelValidator } from "../../jsonschema/validate";
 
@@ -148,8 +148,37 @@ describe("generateFromPattern", () => {
   });
 });
 
+describe("patternLengthViolations", () => {
+  it("keeps a pattern's characters and breaks its quantifier by one, only where the pattern refuses it", () => {
+    expect(patternLengthViolations("^[A-HJ-NPR-Z0-9]{17}$")).toEqual([
+      { text: "ABCDEFGHJKLMNPRS", short: true },
+      { text: "ABCDEFGHJKLMNPRSTU", short: false },
+    ]);
+    expect(patternLengthViolations("^[0-9]{4}-[0-9]{2}$").map((v) => v.text)).toEqual(["012-45", "01234-67", "0123-5", "0123-567"]);
+    // a fixed part then `+`: the `+` left out
+    expect(patternLengthViolations("^[A-Z]{3}[0-9]+$").map((v) => v.text)).toEqual(["AB2", "ABCD4", "ABC"]);
+    // one longer first part is still matched by the optional rest: only the short one
+    expect(patternLengthViolations("^[0-9]{4}[0-9]{0,2}$").map((v) => v.text)).toEqual(["012", "0123456"]);
+  });
+  it("gives nothing it cannot shorten or lengthen safely", () => {
+    expect(patternLengthViolations("^[a-z0-9]+$")).toEqual([]); // only the empty text is shorter
+    expect(patternLengthViolations("^[a-z]*$")).toEqual([]);
+    expect(patternLengthViolations("^(?:[0-9]{3}|[a-z]{2})$")).toEqual([]); // alternatives: no one length
+    expect(patternLengthViolations("^(?=.*\\d)[a-z\\d]{8}$")).toEqual([]); // lookaround: unparsed
+    expect(patternLengthViolations("[0-9]{4}").map((v) => v.text)).toEqual(["012"]); // unanchored: five digits hold four
+  });
+});
+
 describe("generateInvalid", () => {
   const validator = new ModelValidator(model);
+
+  it("sends a pattern's characters at a length its quantifier refuses, within minLength/maxLength", () => {
+    const vin = { type: "object", properties: { vin: { type: "string", pattern: "^[A-HJ-NPR-Z0-9]{17}$" } } };
+    const mutations = generateInvalid(vin, { schemas, base: { vin: "WDB9066331S123456" }, validator });
+    expect(mutations.filter((m) => m.kind === "pattern").map((m) => (m.value as { vin: string }).vin)).toEqual(["sentinel invalid value!", "ABCDEFGHJKLMNPRS", "ABCDEFGHJKLMNPRSTU"]);
+    const bounded = generateInvalid({ type: "string", pattern: "^[A-Z]{2,4}$", minLength: 2, maxLength: 4 }, { schemas, base: "AB", validator, wire: true });
+    expect(bounded.filter((m) => m.kind === "pattern").map((m) => m.value)).toEqual(["sentinel invalid value!"]);
+  });
 
   it("returns only mutations that are really invalid (raw validator), weak ones flagged", () => {
     for (const [name, schema] of Object.entries(FIXTURE_SCHEMAS)) {

@@ -13,7 +13,7 @@
 import type { JsonSchema } from "../../model";
 import { formatValue, invalidFormatValue, isNumericStringFormat, valueForName } from "./formats";
 import type { Rng } from "./random";
-import { compilePattern, generateFromPattern } from "./regex-gen";
+import { compilePattern, generateFromPattern, patternLengthViolations } from "./regex-gen";
 import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/types";
 import type { ModelValidator } from "../../jsonschema/validate";
@@ -636,6 +636,12 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
         const re = compilePattern(s.pattern);
         const candidate = re ? ["sentinel invalid value!", "!!", "~", "0", "A"].find((c) => !re.test(c)) : undefined;
         if (candidate !== undefined) push(candidate, "pattern", "value not matching pattern");
+        // the pattern's own characters at a length its quantifier refuses, within minLength/maxLength
+        for (const { text, short } of patternLengthViolations(s.pattern)) {
+          const length = [...text].length;
+          if (length < (typeof s.minLength === "number" ? s.minLength : 0) || length > (typeof s.maxLength === "number" ? s.maxLength : Infinity)) continue;
+          push(text, "pattern", `pattern's characters, one ${short ? "short of" : "over"} its length (${length})`);
+        }
       }
       if (typeof s.format === "string") {
         const bad = invalidFormatValue(s.format);

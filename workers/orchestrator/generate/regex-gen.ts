@@ -269,3 +269,69 @@ export function generateFromPattern(pattern: string, rng: Rng, options: PatternO
   }
   return undefined;
 }
+
+/** One string a pattern's length quantifier refuses, made of the characters the pattern allows. */
+export interface LengthViolation {
+  text: string;
+  /** one repetition short of the quantifier's minimum (else one over its maximum) */
+  short: boolean;
+}
+
+/** The items of a sequence, single-alternative groups inlined: `^(?:[A-Z]{2}[0-9]{3})$` reads as its parts. */
+function flatSequence(node: Node): Node[] | undefined {
+  if (node.kind !== "group") return [node];
+  if (node.alternatives.length !== 1) return undefined;
+  const items: Node[] = [];
+  for (const item of node.alternatives[0]) {
+    const inner = item.kind === "group" && item.alternatives.length === 1 ? flatSequence(item) : [item];
+    if (!inner) return undefined;
+    items.push(...inner);
+  }
+  return items;
+}
+
+/** The shortest text of a node, its characters picked in turn from the friendly ones (letters, digits). */
+function emitShortest(node: Node, out: string[], count = node.kind === "repeat" ? node.min : 1): void {
+  if (node.kind === "chars") {
+    const friendly = node.set.filter((c) => /[A-Za-z0-9]/.test(c));
+    const from = friendly.length > 0 ? friendly : node.set;
+    for (let i = 0; i < count; i++) out.push(from[out.length % from.length]);
+  } else if (node.kind === "group") for (const item of node.alternatives[0]) emitShortest(item, out);
+  else if (node.kind === "repeat") for (let i = 0; i < count; i++) emitShortest(node.node, out);
+}
+
+/**
+ * For a pattern that is a sequence of character classes and literals (`^[A-HJ-NPR-Z0-9]{17}$`,
+ * `^[0-9]{4}-[0-9]{2}$`, `^[A-Z]{3}[0-9]+$`): the shortest matching text with one quantified class
+ * one character short of its minimum or one over its maximum, each kept only when the pattern
+ * (RegExp, as the validator reads it) refuses it and the text is not empty. A server that checks
+ * the alphabet but not the length accepts these.
+ */
+export function patternLengthViolations(pattern: string): LengthViolation[] {
+  const regex = compilePattern(pattern);
+  const node = parsePattern(normalisePattern(pattern));
+  const items = node ? flatSequence(node) : undefined;
+  if (!regex || !items) return [];
+  const text = (at: number, count: number) => {
+    const out: string[] = [];
+    items.forEach((item, i) => (i === at && item.kind === "repeat" ? emitShortest(item.node, out, count) : emitShortest(item, out)));
+    return out.join("");
+  };
+  // the shortest text must match, else no one-off variant of it says anything about the length
+  if (!regex.test(text(-1, 0))) return [];
+  const out: LengthViolation[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (item.kind !== "repeat" || item.node.kind !== "chars") return;
+    const counts: [number, boolean][] = [];
+    if (item.min >= 1) counts.push([item.min - 1, true]);
+    if (Number.isFinite(item.max) && item.max < 256) counts.push([item.max + 1, false]);
+    for (const [count, short] of counts) {
+      const candidate = text(i, count);
+      if (candidate === "" || seen.has(candidate) || regex.test(candidate) || candidate.includes("{{")) continue;
+      seen.add(candidate);
+      out.push({ text: candidate, short });
+    }
+  });
+  return out;
+}
