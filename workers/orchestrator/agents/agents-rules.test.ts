@@ -89,6 +89,49 @@ describe("positive_data_acceptance", () => {
   });
 });
 
+describe("positive_data_acceptance of one optional member", () => {
+  /** A create whose optional members include a reference the generator can only make up. */
+  const model: ApiModel = {
+    sourceVersion: "3.0.3",
+    title: "depots",
+    version: "1",
+    servers: [],
+    securitySchemes: { bearer: { name: "bearer", type: "http", scheme: "bearer" } },
+    schemas: {},
+    operations: [
+      op({
+        operationId: "createTruck",
+        method: "post",
+        path: "/trucks",
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["plate"],
+            additionalProperties: false,
+            properties: {
+              plate: { type: "string", minLength: 1, maxLength: 10 },
+              depotId: { type: "integer", minimum: 1, nullable: true },
+              boughtOn: { type: "string", format: "date", example: "2022-05-14" },
+            },
+          }),
+        },
+        responses: [{ status: "201", content: json({ type: "object" }), headers: [], links: [] }],
+      }),
+    ],
+  };
+
+  it("judges a spec value sent alone although another optional member is a made-up reference", async () => {
+    const cases = await functionalPositive.generate({ model, seed: 3, config });
+    const isolated = cases.filter((c) => c.tags?.includes("isolated"));
+    const judged = (where: string) => isolated.filter((c) => c.title.includes(`optional body ${where}`)).map((c) => checksOf(last(c), "positive_data_acceptance").length > 0);
+    expect(judged("boughtOn")).toEqual([true]);
+    // the made-up reference itself is sent, never judged, and stays out of the baseline
+    expect(judged("depotId")).toEqual([false]);
+    for (const c of isolated) expect(Object.keys(c.steps.find((s) => s.id === "baseline")!.request.body?.value as object)).toEqual(["plate"]);
+  });
+});
+
 describe("negative_data_rejection", () => {
   it("leaves to not_a_server_error what lenient servers legitimately accept", async () => {
     const cases = await functionalNegative.generate({ model: petstoreModel(), seed: 3, config });

@@ -19,7 +19,7 @@ import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./c
 import { generateValid, setAt, unionBranchCount, unionBranchOf } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
-import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
+import { agentEnv, buildRequest, conformanceChecks, copy, hasGuessedReference, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { bodyLeaves } from "./body-leaves";
 import { isIdLikeName } from "./names";
@@ -122,9 +122,13 @@ function* isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng:
     if (env.validator.check(trimmed, body.schema) !== "valid") return;
     baseline.body = { contentType: full.request.body!.contentType, value: trimmed };
   }
+  // a made-up reference among the optional members (depotId) goes out only in its own case, never
+  // judged: it leaves the baseline and every other member's case certain
+  const baselineBody = baseline.body?.value;
+  const certain = full.certain || (full.certainButBodyReferences && !hasGuessedReference(baselineBody));
   const draft = (request: BuiltRequest["request"], where: string, judged: boolean, value: unknown): CaseDraft => {
     const checks = conformanceChecks();
-    if (judged && full.certain) checks.push(check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `optional ${where} = ${JSON.stringify(value)} on its own` }));
+    if (judged && certain) checks.push(check("positive_data_acceptance", { valid: true, baselineStep: "baseline", location: where, description: `optional ${where} = ${JSON.stringify(value)} on its own` }));
     return {
       kind: "positive",
       title: `${opLabel(op.method, op.path)} with only optional ${where} = ${JSON.stringify(value).slice(0, 40)}`,
@@ -153,7 +157,7 @@ function* isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng:
       const request = copy(baseline);
       request.body = { contentType: baseline.body!.contentType, value: next };
       // an example's reference (categoryId: 3) names a resource the target need not have
-      const judged = !isIdLikeName(name) && (specValue(props[name], value, env) || (fromExample.has(name) && !isObject(value)));
+      const judged = !isIdLikeName(name) && !hasGuessedReference(value, 1) && (specValue(props[name], value, env) || (fromExample.has(name) && !isObject(value)));
       yield draft(request, `body ${name}`, judged, value);
     }
   }

@@ -117,6 +117,11 @@ export interface BuiltRequest {
   /** valid, no guessed id anywhere, serialisation unambiguous */
   certain: boolean;
   /**
+   * `certain` but for guessed references in the body (an optional `depotId` the generator made
+   * up): a request keeping only the body members free of them is certain.
+   */
+  certainButBodyReferences: boolean;
+  /**
    * Every value comes from the spec itself (examples, enum/const values) or from earlier
    * responses — nothing generated. Only then may a lone request be judged by
    * positive_data_acceptance: a generated value a server refuses can be a business rule the
@@ -193,7 +198,7 @@ function headerText(value: unknown): string | undefined {
 }
 
 /** Does the body hold a generated reference to another resource (ownerId, category_id...)? */
-function hasGuessedReference(value: unknown, depth = 0): boolean {
+export function hasGuessedReference(value: unknown, depth = 0): boolean {
   if (Array.isArray(value)) return value.some((v) => hasGuessedReference(v, depth + 1));
   if (!isObject(value)) return false;
   return Object.entries(value).some(([key, v]) => (isIdLikeName(key) && !(depth === 0 && key === "id")) || hasGuessedReference(v, depth + 1));
@@ -210,6 +215,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   let valid = true;
   let certain = true;
   let fromSpec = true;
+  let guessedBodyReference = false;
 
   // path parameters: real ids from setup steps when a producer exists, else examples or generated
   const setup: Step[] = [];
@@ -351,7 +357,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       // the fuller body keeps the lean one's (fresh) values
       if (bodies.fuller && isObject(value)) request.body.fuller = { ...bodies.fuller, ...value };
       if (env.validator.check(value, media.schema) !== "valid") valid = false;
-      if (!exampleOk && hasGuessedReference(value)) certain = false;
+      if (!exampleOk && hasGuessedReference(value)) guessedBodyReference = true;
       if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
       if (/multipart/i.test(contentType) && JSON.stringify(media.schema).includes('"binary"')) certain = false;
     } else {
@@ -360,7 +366,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       certain = false;
     }
   }
-  return { setup, request, pathSources, params, body, valid, certain: certain && valid, fromSpec: fromSpec && certain && valid, vars };
+  return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
 }
 
 /** An object example with only its required properties, when that is still valid (else as is). */
