@@ -148,7 +148,7 @@ describe("update read-back inside an envelope", () => {
     const read = op(m, "getOrder");
     read.responses[0].content[0].schema = envelope(attrs, { id: { type: "string" } });
     const sent = { data: { type: "events", attributes: { title: "Jazz", capacity: 40, starts_on: "2027-01-01", featured: true, venue: { city: "Lisbon", secret_key: "x" }, tags: ["a"], organizer_id: "1" } } };
-    expect(comparableFields(env, sent, envelope(attrs), read)).toEqual(["/data/type", "/data/attributes/title", "/data/attributes/capacity", "/data/attributes/venue/city"]);
+    expect(comparableFields(env, sent, envelope(attrs), read)).toEqual(["/data/type", "/data/attributes/title", "/data/attributes/capacity", "/data/attributes/starts_on", "/data/attributes/venue/city"]);
     // top-level fields keep their plain names
     read.responses[0].content[0].schema = attrs;
     expect(comparableFields(env, { title: "Jazz", capacity: 3, venue: { city: "Porto" } }, attrs, read)).toEqual(["title", "capacity", "/venue/city"]);
@@ -169,5 +169,55 @@ describe("update read-back inside an envelope", () => {
     const lifecycle = (stateful.generate({ model: m, seed: 1, config }) as TestCase[]).find((c) => c.operationId === "createOrder" && c.tags?.includes("lifecycle"))!;
     const readBack = lifecycle.steps.find((s) => s.id === "read-updated")!;
     expect(readBack.checks.find((x) => x.name === "stateful_invariant")?.params).toEqual({ expectFrom: "update", fields: expect.arrayContaining(["/data/attributes/capacity", "/data/attributes/title"]) });
+  });
+});
+
+describe("update read-back of optional fields and calendar dates", () => {
+  /** Service records on a vehicle: a PUT with required fields and optional ones, among them a date. */
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "garage", version: "1" },
+    paths: {
+      "/cars": { post: { operationId: "createCar", requestBody: { required: true, content: content({ type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 20 } } }) }, responses: { "201": ok({ type: "object", properties: { id: { type: "integer" }, name: { type: "string" } } }) } } },
+      "/cars/{carId}/services": { parameters: [idParam("carId")], post: { operationId: "addService", requestBody: { required: true, content: content({ $ref: "#/components/schemas/ServiceInput" }) }, responses: { "201": ok({ $ref: "#/components/schemas/Service" }) } } },
+      "/cars/{carId}/services/{serviceId}": {
+        parameters: [idParam("carId"), idParam("serviceId")],
+        get: { operationId: "getService", responses: { "200": ok({ $ref: "#/components/schemas/Service" }), "404": { description: "no" } } },
+        put: { operationId: "replaceService", requestBody: { required: true, content: content({ $ref: "#/components/schemas/ServiceInput" }) }, responses: { "200": ok({ $ref: "#/components/schemas/Service" }) } },
+      },
+    },
+    components: {
+      schemas: {
+        ServiceInput: {
+          type: "object",
+          required: ["kind", "doneOn"],
+          additionalProperties: false,
+          properties: { kind: { type: "string", enum: ["oil", "tyres"] }, doneOn: { type: "string", format: "date" }, nextOn: { type: "string", format: "date", nullable: true }, remindAt: { type: "string", format: "date-time" } },
+        },
+        Service: { type: "object", properties: { id: { type: "integer", readOnly: true }, kind: { type: "string" }, doneOn: { type: "string", format: "date" }, nextOn: { type: "string", format: "date", nullable: true }, remindAt: { type: "string", format: "date-time" } } },
+      },
+    },
+  };
+
+  it("compares a calendar date as sent, never an instant", () => {
+    const m = model(doc);
+    const env = agentEnv({ model: m, seed: 1, config });
+    const schema = op(m, "replaceService").requestBody!.content[0].schema;
+    expect(comparableFields(env, { kind: "oil", doneOn: "2026-11-02", nextOn: "2027-05-02", remindAt: "2027-05-01T08:00:00Z" }, schema, op(m, "getService"))).toEqual(["kind", "doneOn", "nextOn"]);
+    // a date written otherwise than YYYY-MM-DD is the server's to normalise
+    expect(comparableFields(env, { kind: "oil", doneOn: "20261102" }, schema, op(m, "getService"))).toEqual(["kind"]);
+  });
+
+  it("reads back a PUT sent with every optional field, beside the lifecycle's required-only update", () => {
+    const m = model(doc);
+    const cases = stateful.generate({ model: m, seed: 1, config }) as TestCase[];
+    const full = cases.find((c) => c.tags?.includes("full-update"))!;
+    expect(full.steps.map((s) => s.id)).toEqual(["setup-carId", "create", "update", "read-updated"]);
+    const sent = full.steps[2].request.body?.value as Record<string, unknown>;
+    expect(Object.keys(sent).sort()).toEqual(["doneOn", "kind", "nextOn", "remindAt"]);
+    // a refused update only skips the comparison: the chain does not depend on it
+    expect(full.steps[2].requireSuccess).toBeUndefined();
+    const invariant = full.steps[3].checks.find((c) => c.name === "stateful_invariant")!;
+    expect(invariant.params).toEqual({ expectFrom: "update", fields: ["kind", "doneOn", "nextOn"] });
   });
 });

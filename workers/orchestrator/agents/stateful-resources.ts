@@ -139,7 +139,7 @@ export function responseProperties(env: AgentEnv, op: Operation | undefined): Re
 
 /**
  * Fields of an update body whose read-back must equal what was sent: plain scalars the read
- * returns, no formats (servers normalise dates, URIs), no ids, no secrets, nothing readOnly or
+ * returns, no formats but a calendar date (servers normalise instants, URIs), no ids, no secrets, nothing readOnly or
  * writeOnly on either side. Top-level fields by name; fields inside objects (an envelope's
  * `data.attributes.capacity`) as JSON pointers, where the read documents the same path.
  */
@@ -177,7 +177,15 @@ function comparableAt(env: AgentEnv, body: unknown, bodySchema: JsonSchema | und
     if (isObject(value)) return comparableAt(env, value, props[key], readProps[key], at, depth + 1);
     if (!["string", "number", "boolean"].includes(typeof value)) return [];
     if (typeof value === "string" && value.includes("{{")) return [];
-    if (isIdLikeName(key) || s.format !== undefined || (isObject(r) && r.format !== undefined)) return [];
+    if (isIdLikeName(key) || !comparableFormat(s.format, value) || (isObject(r) && !comparableFormat(r.format, value))) return [];
     return [depth === 0 ? key : at];
   });
+}
+
+/**
+ * Formatted values are normalised by servers (an instant in another zone, a URI's case) and are
+ * not compared; a calendar date (`format: date`, YYYY-MM-DD) has one spelling and reads back as sent.
+ */
+function comparableFormat(format: unknown, value: unknown): boolean {
+  return format === undefined || (format === "date" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value));
 }

@@ -3,6 +3,8 @@
  *   create → read (ensure_resource_availability) → update → read (stateful_invariant)
  *          → the same PUT again (idempotency)
  *          → with If-Match: the same update again, now with an outdated ETag (optimistic_concurrency)
+ *   create → update with every optional field → read (stateful_invariant; the lifecycle's update
+ *          sends the required ones only)
  *   create → delete → read (use_after_free)
  *   create → GET the Location header (location_header), when the create declares one
  *   create → read → PUT/PATCH the read back unchanged → read (round_trip, stateful-round-trip.ts)
@@ -22,6 +24,8 @@ import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
 import { keyedReplayDraft } from "./stateful-replay";
 import { comparableFields, createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import type { Agent, AgentContext } from "./types";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
 
 const NAME = "stateful";
 
@@ -103,6 +107,9 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     drafts.push({ kind: "stateful", title: `${label} then delete ${target.itemPath}`, steps, tags: ["delete"] });
   }
 
+  const full = fullUpdateDraft(env, target, rng.fork("full-update"));
+  if (full) drafts.push(full);
+
   // the read sent back unchanged, with every value the server produced
   const roundTrip = roundTripDraft(env, target, rng.fork("round-trip"));
   if (roundTrip) drafts.push(roundTrip);
@@ -122,6 +129,33 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     drafts.push({ kind: "stateful", title: `${label} then GET its Location`, steps: [...created.steps, step("follow-location", follow, [check("not_a_server_error"), check("location_header", { createStep: "create" })])], tags: ["location"] });
   }
   return drafts;
+}
+
+/**
+ * The lifecycle's update sends only the required fields (an optional one may trip a business rule
+ * and stop the chain); the optional ones are read back here: create → update with every optional
+ * field → read. A refused update only skips the comparison.
+ */
+function fullUpdateDraft(env: AgentEnv, target: ResourceTarget, rng: ReturnType<typeof opRng>): CaseDraft | undefined {
+  const updateOp = target.put ?? target.patch;
+  if (!updateOp || !target.read || updateOptional(env, updateOp) === "all") return undefined;
+  // a validator or a produced value the update must echo is the lifecycle's business
+  if (updateOp.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === "if-match")) return undefined;
+  const created = createResource(env, target, rng.fork("create"));
+  const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, target.producer.property, "all");
+  const value = update.body?.value;
+  if (!update.body || !isObject(value) || Object.keys(echoProducedFields(env, target.read, value, "echo_").extract).length > 0) return undefined;
+  const flat = flattenAllOf(update.body.schema, env.model.schemas);
+  const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const fields = comparableFields(env, value, update.body.schema, target.read);
+  if (!fields.some((f) => !required.has(f.startsWith("/") ? f.split("/")[1] : f))) return undefined;
+  const read = itemRequest(env, target.read, rng.fork("read"), created.known);
+  return {
+    kind: "stateful",
+    title: `${opLabel(updateOp.method, updateOp.path)} with every optional field, then read`,
+    steps: [...created.steps, step("update", update.request, conformanceChecks(update.valid)), step("read-updated", read.request, [...conformanceChecks(read.valid), check("stateful_invariant", { expectFrom: "update", fields })])],
+    tags: ["full-update"],
+  };
 }
 
 export const stateful: Agent = {
