@@ -9,6 +9,7 @@
  */
 import http from "node:http";
 import { describe, expect, it } from "vitest";
+import { listenLoopback } from "../loopback-server";
 import { describeFindings, parseModel, planAndRun } from "./detection-harness";
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -57,9 +58,8 @@ async function start(buggy: boolean): Promise<{ url: string; close(): Promise<vo
       return send(201, { handle, displayName });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const { url, close } = await listenLoopback(server);
+  return { url, close };
 }
 
 async function run(buggy: boolean, seed: number) {
