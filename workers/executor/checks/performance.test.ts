@@ -19,9 +19,14 @@ describe("max_response_time on catastrophic-backtracking probes", () => {
     // a server that checks only the text's last characters sees two of the six more: 4× still counts
     expect(redos(600, 550, [8, 12], 135)).toMatchObject({ status: "failed", signature: "redos" });
     expect(redos(600, 550, [8, 12], 40).message).toContain("18 characters long 40 ms");
+    // a long probe is shown by its ends, a short one whole
+    expect(redos(600, 550, [8, 12], 40).message).toContain('body.name of 24 characters ("aaa…aa!"');
+    const short = { ...params, payload: "a".repeat(11) + "!" };
+    const others = [post("valid-1", 8), post("shorter", 40), post("valid-2", 12), post("probe-2", 550)];
+    expect(max_response_time(ctx(post("probe-1", 600), { others, params: short })).message).toContain('("aaaaaaaaaaa!"');
   });
   it("passes on noise: one slow probe, a slow valid value, linear growth, or times below the floor", () => {
-    expect(redos(600, 20, [8, 12], 40).status).toBe("passed");
+    expect(redos(600, 20, [8, 12], 40)).toMatchObject({ status: "passed", message: expect.stringContaining("body.name: the 24-character probe took 600 and 20 ms") });
     expect(redos(600, 550, [8, 300], 40).status).toBe("passed");
     expect(redos(600, 550, [8, 12], 500).status).toBe("passed");
     // polynomial work over six more characters stays under 4×
@@ -30,8 +35,30 @@ describe("max_response_time on catastrophic-backtracking probes", () => {
     // a slow target whose answer time depends on the value (a spec mock generating big answers)
     expect(redos(460, 519, [91, 84], 146).status).toBe("passed");
   });
+  it("fails at each threshold exactly (150 ms, 10× the slowest valid value, 4× the shorter probe)", () => {
+    expect(redos(150, 150, [15, 15], 37.5)).toMatchObject({ status: "failed", signature: "redos" });
+    expect(redos(149, 150, [14, 14], 37)).toMatchObject({ status: "passed" });
+  });
+  it("skips without a comparison when the repeat, the shorter probe or either valid value has no record", () => {
+    const steps = { "valid-1": 8, shorter: 40, "valid-2": 12, "probe-2": 550 };
+    for (const missing of Object.keys(steps)) {
+      const others = Object.entries(steps).filter(([id]) => id !== missing).map(([id, ms]) => post(id, ms));
+      const result = max_response_time(ctx(post("probe-1", 600), { others, params }));
+      expect(result, missing).toMatchObject({ status: "skipped", message: expect.stringContaining("no comparison") });
+    }
+  });
+  it("names the input and the shorter length it was not told as such", () => {
+    const { location: _l, shorterLength: _s, ...bare } = params;
+    const others = [post("valid-1", 8), post("shorter", 40), post("valid-2", 12), post("probe-2", 550)];
+    const result = max_response_time(ctx(post("probe-1", 600), { others, params: bare }));
+    expect(result.status).toBe("failed");
+    expect(result.message).toContain("the input of 24 characters");
+    expect(result.message).toContain("the same probe a few characters long 40 ms");
+    const { payload: _p, ...noPayload } = params;
+    expect(max_response_time(ctx(post("probe-1", 600), { others, params: noPayload })).message).toContain("body.name of 0 characters");
+  });
   it("does not name a probe that only waited behind another request", () => {
-    expect(redos(1800, 1700, [8, 12], 40, { blocked: true, confirmed: false }).status).toBe("skipped");
+    expect(redos(1800, 1700, [8, 12], 40, { blocked: true, confirmed: false })).toMatchObject({ status: "skipped", message: expect.stringContaining("waited behind another request") });
     expect(redos(1800, 1700, [8, 12], 40, { blocked: true, confirmed: true })).toMatchObject({ status: "failed", signature: "liveness" });
   });
 });
