@@ -7,12 +7,8 @@
 set -eu
 ROOT=$1 WORKDIR=$2 PORT=$3
 : "${SREVIEW_KEY:?set SREVIEW_KEY}"
-PGBIN=/usr/lib/postgresql/15/bin
-mkdir -p "$WORKDIR/pg" "$WORKDIR/sock"
-chown postgres "$WORKDIR/pg" "$WORKDIR/sock"
-su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U sreview -D '$WORKDIR/pg/data'" >"$WORKDIR/initdb.log"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D '$WORKDIR/pg/data' -l '$WORKDIR/pg/pg.log' -o \"-c listen_addresses='' -c unix_socket_directories='$WORKDIR/sock' -p 5432\" -w start" >/dev/null
-su postgres -s /bin/sh -c "$PGBIN/createdb -h '$WORKDIR/sock' -U sreview sreview"
+. "$(dirname "$0")/pg-cluster.sh"
+start_pg_cluster "$WORKDIR" sreview
 # the app finds its templates and static files in ./templates and ./public, as installed
 cd "$ROOT/usr/share/sreview"
 SREVIEW_DBISTRING="\"dbi:Pg:dbname=sreview;host=$WORKDIR/sock;user=sreview\"" \

@@ -8,12 +8,8 @@
 set -eu
 APPDIR=$1 WORKDIR=$2 PORT=$3
 : "${UNLEASH_ADMIN_TOKEN:?}" "${UNLEASH_CLIENT_TOKEN:?}"
-PGBIN=/usr/lib/postgresql/15/bin
-mkdir -p "$WORKDIR/pg" "$WORKDIR/sock"
-chown postgres "$WORKDIR/pg" "$WORKDIR/sock"
-su postgres -s /bin/sh -c "$PGBIN/initdb -A trust -U unleash -D '$WORKDIR/pg/data'" >"$WORKDIR/initdb.log"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D '$WORKDIR/pg/data' -l '$WORKDIR/pg/pg.log' -o \"-c listen_addresses='' -c unix_socket_directories='$WORKDIR/sock' -p 5432\" -w start" >/dev/null
-su postgres -s /bin/sh -c "$PGBIN/createdb -h '$WORKDIR/sock' -U unleash unleash"
+. "$(dirname "$0")/pg-cluster.sh"
+start_pg_cluster "$WORKDIR" unleash
 cd "$APPDIR"
 export DATABASE_HOST="$WORKDIR/sock" DATABASE_PORT=5432 DATABASE_USERNAME=unleash DATABASE_NAME=unleash DATABASE_SSL=false
 export INIT_ADMIN_API_TOKENS="$UNLEASH_ADMIN_TOKEN" INIT_CLIENT_API_TOKENS="$UNLEASH_CLIENT_TOKEN"
