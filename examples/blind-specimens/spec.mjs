@@ -225,8 +225,8 @@ export const spec = {
         type: 'object', required: ['total', 'page'],
         properties: { total: { type: 'integer', minimum: 0 }, page: { type: 'object', required: ['number', 'size'], properties: { number: { type: 'integer' }, size: { type: 'integer' } } } },
       },
-      UserIdentifier: { type: 'object', required: ['type', 'id'], properties: { type: { const: 'users' }, id: { type: 'string' } } },
-      ContainerIdentifier: { type: 'object', required: ['type', 'id'], properties: { type: { const: 'containers' }, id: { type: 'string', format: 'uuid' } } },
+      UserIdentifier: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string', const: 'users' }, id: { type: 'string' } } },
+      ContainerIdentifier: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string', const: 'containers' }, id: { type: 'string', format: 'uuid' } } },
       SampleKind: { type: 'string', enum: ['blood', 'serum', 'plasma', 'tissue', 'dna', 'rna'] },
       SampleStatus: { type: 'string', enum: ['registered', 'stored', 'disposed'] },
 
@@ -242,7 +242,7 @@ export const spec = {
       },
       UserResource: {
         type: 'object', required: ['type', 'id', 'attributes'],
-        properties: { type: { const: 'users' }, id: { type: 'string', readOnly: true }, attributes: ref('UserAttributes') },
+        properties: { type: { type: 'string', const: 'users' }, id: { type: 'string', readOnly: true }, attributes: ref('UserAttributes') },
       },
       UserDocument: { type: 'object', required: ['data'], properties: { data: ref('UserResource') } },
       UserList: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('UserResource') } } },
@@ -253,7 +253,7 @@ export const spec = {
           data: {
             type: 'object', required: ['type', 'attributes'],
             properties: {
-              type: { const: 'sessions' },
+              type: { type: 'string', const: 'sessions' },
               attributes: {
                 type: 'object', required: ['username', 'password'], additionalProperties: false,
                 properties: { username: { type: 'string', maxLength: 30, examples: ['alice'] }, password: { type: 'string', maxLength: 72, writeOnly: true, examples: ['alice-bench-2024'] } },
@@ -268,7 +268,7 @@ export const spec = {
           data: {
             type: 'object', required: ['type', 'id', 'attributes', 'relationships'],
             properties: {
-              type: { const: 'sessions' }, id: { type: 'string' },
+              type: { type: 'string', const: 'sessions' }, id: { type: 'string' },
               attributes: { type: 'object', required: ['csrfToken', 'expiresAt'], properties: { csrfToken: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } },
               relationships: { type: 'object', required: ['user'], properties: { user: { type: 'object', required: ['data'], properties: { data: ref('UserIdentifier') } } } },
             },
@@ -295,7 +295,7 @@ export const spec = {
       SampleResource: {
         type: 'object', required: ['type', 'attributes'],
         properties: {
-          type: { const: 'samples' },
+          type: { type: 'string', const: 'samples' },
           id: { type: 'string', format: 'uuid', readOnly: true },
           attributes: ref('SampleAttributes'),
           relationships: {
@@ -333,7 +333,7 @@ export const spec = {
       TransferEvent: {
         type: 'object', required: ['kind', 'location', 'recordedAt'],
         properties: {
-          kind: { const: 'transfer' },
+          kind: { type: 'string', const: 'transfer' },
           location: { type: 'string', pattern: '^F[0-9]-R[0-9]{1,2}-B[0-9]{2}$', description: 'Freezer, rack and box.', examples: ['F2-R3-B07'] },
           note: { type: 'string', maxLength: 200 },
           recordedAt: { type: 'string', format: 'date-time', readOnly: true },
@@ -342,7 +342,7 @@ export const spec = {
       AliquotEvent: {
         type: 'object', required: ['kind', 'volumeMl', 'recordedAt'],
         properties: {
-          kind: { const: 'aliquot' },
+          kind: { type: 'string', const: 'aliquot' },
           volumeMl: { type: 'number', exclusiveMinimum: 0, maximum: 500, description: 'Taken from the sample; at most its remaining volume.', examples: [0.5] },
           note: { type: 'string', maxLength: 200 },
           recordedAt: { type: 'string', format: 'date-time', readOnly: true },
@@ -351,7 +351,7 @@ export const spec = {
       DisposalEvent: {
         type: 'object', required: ['kind', 'reason', 'recordedAt'],
         properties: {
-          kind: { const: 'disposal' },
+          kind: { type: 'string', const: 'disposal' },
           reason: { type: 'string', enum: ['expired', 'contaminated', 'consumed', 'other'] },
           note: { type: 'string', maxLength: 200 },
           recordedAt: { type: 'string', format: 'date-time', readOnly: true },
@@ -364,10 +364,10 @@ export const spec = {
       EventResource: {
         type: 'object', required: ['type', 'attributes'],
         properties: {
-          type: { const: 'sample-events' },
+          type: { type: 'string', const: 'sample-events' },
           id: { type: 'string', format: 'uuid', readOnly: true },
           attributes: ref('EventAttributes'),
-          relationships: { type: 'object', readOnly: true, properties: { sample: { type: 'object', required: ['data'], properties: { data: { type: 'object', required: ['type', 'id'], properties: { type: { const: 'samples' }, id: { type: 'string' } } } } } } },
+          relationships: { type: 'object', readOnly: true, properties: { sample: { type: 'object', required: ['data'], properties: { data: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string', const: 'samples' }, id: { type: 'string' } } } } } } },
         },
       },
       EventDocument: { type: 'object', required: ['data'], properties: { data: ref('EventResource') } },
@@ -389,7 +389,7 @@ export const spec = {
       ContainerResource: {
         type: 'object', required: ['type', 'attributes'],
         properties: {
-          type: { const: 'containers' },
+          type: { type: 'string', const: 'containers' },
           id: { type: 'string', format: 'uuid', readOnly: true },
           attributes: ref('ContainerAttributes'),
           relationships: { type: 'object', readOnly: true, properties: { owner: { type: 'object', required: ['data'], properties: { data: ref('UserIdentifier') } } } },
@@ -403,7 +403,7 @@ export const spec = {
           data: {
             type: 'object', required: ['type', 'attributes'],
             properties: {
-              type: { const: 'containers' },
+              type: { type: 'string', const: 'containers' },
               id: { type: 'string', format: 'uuid', description: 'When sent, must be the path\'s id (else 409).' },
               attributes: {
                 type: 'object', additionalProperties: false, minProperties: 1,
@@ -430,7 +430,7 @@ export const spec = {
           data: {
             type: 'object', required: ['type', 'attributes'],
             properties: {
-              type: { const: 'settings' },
+              type: { type: 'string', const: 'settings' },
               id: { type: 'string', readOnly: true },
               attributes: {
                 type: 'object', required: ['labName', 'retentionDays', 'notifyEmail'], additionalProperties: false,
