@@ -142,7 +142,9 @@ describe("conformance: what is not judged, and the details of a finding", () => 
 
   it("not_a_server_error: 501 of a documented method is a failure; an empty body adds no detail", () => {
     expect(not_a_server_error(ctx({ method: "GET", path: "/pets", status: 501 })).status).toBe("failed");
-    expect(not_a_server_error(ctx({ status: 500 })).message).toBe("GET /pets answered 500");
+    expect(not_a_server_error(ctx({ status: 500 })).message).toBe("GET /pets answered 500 (not documented either; documented: 200, 4XX)");
+    expect(not_a_server_error(documenting({ ...read, status: 500 }, [{ status: "500", content: [], headers: [], links: [] }])).message).toBe("GET /pets/{petId} answered 500");
+    expect(not_a_server_error(documenting({ ...read, status: 500 }, [{ status: "default", content: [], headers: [], links: [] }])).message).toBe("GET /pets/{petId} answered 500");
     expect(not_a_server_error(ctx({ status: 599 })).status).toBe("failed");
     expect(not_a_server_error(ctx({ status: 600 })).status).toBe("passed");
     expect(not_a_server_error(ctx({ status: 499 })).status).toBe("passed");
@@ -160,6 +162,17 @@ describe("conformance: what is not judged, and the details of a finding", () => 
     expect(status_code_conformance(ctx({ ...read, status: 503, pathParams: { petId: "{{petId}}" } }, { params: { requestValid: false } })).status).toBe("failed");
     expect(status_code_conformance(documenting({ ...read, status: 500 }, [])).status).toBe("skipped");
     expect(status_code_conformance(documenting({ ...read, status: 500 }, [{ status: " Default ", content: [], headers: [], links: [] }])).status).toBe("passed");
+  });
+  it("one crash, one finding: an undocumented 5xx is left to not_a_server_error when the step runs it too", () => {
+    const both = ctx({ ...read, status: 500, pathParams: { petId: "{{petId}}" }, body: "boom" });
+    both.step.checks = [{ name: "not_a_server_error" }, { name: "status_code_conformance" }];
+    expect(status_code_conformance(both)).toMatchObject({ status: "skipped", message: "500: a server error, reported by not_a_server_error" });
+    expect(not_a_server_error(both)).toMatchObject({ status: "failed", signature: "status:500", message: "GET /pets/{petId} answered 500 (not documented either; documented: 200, 404): boom" });
+    // alone on its step, the undocumented 5xx is still this check's finding; an undocumented 4xx always is
+    expect(status_code_conformance(ctx({ ...read, status: 500, pathParams: { petId: "{{petId}}" } }))).toMatchObject({ status: "failed", signature: "status:500" });
+    const teapot = ctx({ ...read, status: 418, pathParams: { petId: "{{petId}}" } });
+    teapot.step.checks = [{ name: "not_a_server_error" }, { name: "status_code_conformance" }];
+    expect(status_code_conformance(teapot)).toMatchObject({ status: "failed", signature: "status:418" });
   });
   it("content_type_conformance: no operation, an undocumented status, no media type, HEAD, truncated empty bodies", () => {
     expect(content_type_conformance(ctx({ method: "PATCH", path: "/pets", status: 200, body: "x" })).status).toBe("skipped");
