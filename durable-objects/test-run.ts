@@ -188,6 +188,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       defaultIdentity: init.identityNames[0],
       limits: init.limits,
       circuit: viewOf(this.readCircuit()),
+      deadlineAt: state.deadlineAt,
       ...(keeper ? { generations: keeper.generations(), dead: keeper.dead() } : {}),
     };
   }
@@ -250,12 +251,15 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return { go: true, fresh: held.lease === null && held.sends <= 1 };
   }
 
-  /** An executor still works on these tasks under its lease. */
-  async taskBeat(taskIds: string[], lease: string): Promise<void> {
-    if (taskIds.length === 0) return;
+  /** An executor still works on these tasks under its lease; `active: false` tells it to stop (the run settles them). */
+  async taskBeat(taskIds: string[], lease: string): Promise<{ active: boolean }> {
+    const state = this.readState();
+    const active = state?.status === "running" && Date.now() < state.deadlineAt;
+    if (!active || taskIds.length === 0) return { active };
     const now = Date.now();
     this.store.beat(taskIds, lease, now);
     this.writeMeta("lifeAt", now);
+    return { active };
   }
 
   async taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }> {

@@ -6,7 +6,7 @@
  *   /list/<name>   200 {"items":[{"id":"<name>-1"},…,{"id":"<name>-3"}]} (so is /list/<name>/<id>)
  *   /error/...     500 text/plain
  *   /capacity/<rps>/<name>  200 while at most <rps> requests under <name> arrived in the last second, then 503
- *   /hang/...      never answers
+ *   /hang/...      never answers (/__hits counts `closed:<path>` when the client gives up)
  *   /slow/...      answers after ?ms= (default 12 s)
  *   /huge/...      streams ?mb= megabytes (default 50)
  *   /stream/...    200, one JSON line, then holds the response open (a watch)
@@ -153,7 +153,9 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
       return;
     }
     case "hang":
-      return; // the socket stays open; teardown destroys it
+      // the socket stays open (teardown destroys it); `closed:<path>` counts the clients that gave up
+      res.on("close", () => hits.set(`closed:${path}`, (hits.get(`closed:${path}`) ?? 0) + 1));
+      return;
     case "slow": {
       const ms = Number(url.searchParams.get("ms") ?? 12_000);
       const timer = setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'), ms);

@@ -80,12 +80,55 @@ describe("runs against misbehaving targets", () => {
     expect(hits[`/reset-once/${name}`]).toBe(2);
   });
 
-  it("the run deadline settles what never came back as errored (deadline exceeded)", async () => {
-    const { run, rows, elapsedMs } = await runAgainst("hang", 6, { timeoutMs: 60_000, deadlineMs: 3000 });
+  it("the run deadline settles what never came back as errored (deadline exceeded) and aborts the requests in flight", async () => {
+    const name = `deadline-${Date.now()}`;
+    const started = Date.now();
+    const { runId } = await startRunWithCases(hangCases(6, name), { timeoutMs: 60_000, deadlineMs: 3000 });
+    const run = await waitForTerminal(runId, 45_000);
+    const rows = await resultRows(runId);
     expect(run.status).toBe("errored");
     expect(run.error).toMatch(/deadline exceeded/);
     expect(rows.length).toBe(6);
     expect(rows.every((r) => r.status === "errored" && r.reason === "deadline exceeded")).toBe(true);
-    expect(elapsedMs).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // the executor gave up its connections at the deadline, not at the 60 s request timeout
+    await expectAllClosed(name, 6, 5_000);
+  });
+
+  it("a cancelled run aborts its requests in flight at once and records them as skipped, once", async () => {
+    const name = `cancel-${Date.now()}`;
+    const { runId, stub } = await startRunWithCases(hangCases(6, name), { timeoutMs: 60_000, deadlineMs: 120_000 });
+    const inFlight = async () => Object.keys(await targetHits()).filter((k) => k.startsWith(`/hang/${name}-`)).length === 6;
+    await waitFor(inFlight, 20_000, () => "not all 6 requests in flight");
+    expect((await stub.cancel())?.status).toBe("cancelled");
+    // the executor hears it on its next lease beat (every 2 s)
+    await expectAllClosed(name, 6, 6_000);
+    const rows = await resultRows(runId);
+    expect(rows.map((r) => [r.status, r.reason])).toEqual(Array.from({ length: 6 }, () => ["skipped", "run cancelled"]));
+    expect((await stub.getProgress())?.status).toBe("cancelled");
   });
 });
+
+/** GET /hang/<name>-<i>: requests that never get an answer, named so their closes can be counted. */
+function hangCases(count: number, name: string) {
+  return simpleCases(count, "hang").map((c, i) => ({ ...c, steps: c.steps.map((s) => ({ ...s, request: { ...s.request, pathParams: { n: `${name}-${i}` } } })) }));
+}
+
+async function waitFor(ok: () => Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error(`${what()} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every one of the `count` hang requests under `name` is closed by the executor within `withinMs`. */
+async function expectAllClosed(name: string, count: number, withinMs: number): Promise<void> {
+  let closed = 0;
+  const allClosed = async () => {
+    const hits = await targetHits();
+    closed = Array.from({ length: count }, (_, i) => hits[`closed:/hang/${name}-${i}`] ?? 0).filter((n) => n > 0).length;
+    return closed === count;
+  };
+  await waitFor(allClosed, withinMs, () => `${closed} of ${count} connections closed`);
+}

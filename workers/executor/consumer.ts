@@ -4,7 +4,7 @@
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
-import { DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitView, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
+import { DEADLINE_REASON, DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitView, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
 import { runStub } from "../runs/stub";
 import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
@@ -14,7 +14,7 @@ import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { buildFindings } from "./findings";
 import { observationCollector, type ObservationCollector } from "./observations";
-import { createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
+import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore, unlessAborted } from "./outbound";
 import { runCase, type IdentityGuard } from "./run-case";
 import { watchRegistry, type TargetWatch } from "./target-watch";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
@@ -73,6 +73,12 @@ interface RunSetup {
   guard: IdentityGuard;
   /** headers of identities signed in again since: still redacted */
   retired: Record<string, Record<string, string>>[];
+  /**
+   * Aborted when the run is over for this executor (its deadline passed, or a beat heard it was
+   * cancelled or ended): requests in flight are aborted, no case starts, nothing more is reported;
+   * the run records the unfinished cases itself (DEADLINE_REASON, CANCELLED_REASON).
+   */
+  stop: AbortController;
 }
 
 /** The run decides about identities; this invocation keeps what it learnt (new headers, dead ones). */
@@ -137,13 +143,14 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
   const ctx = await runStub(env, runId).getRunContext();
   if (!ctx) return null;
   const retired: Record<string, Record<string, string>>[] = [];
+  const stop = new AbortController();
   const setup: RunSetup = {
     guard: identityGuard(env, runId, ctx, retired),
     retired,
     ctx,
     model: null,
     slots: new Semaphore(ctx.limits.concurrency),
-    fetch: disciplinedFetch((input, init) => fetch(input, init), {
+    fetch: disciplinedFetch(abortableFetch((input, init) => fetch(input, init), stop.signal), {
       allowedOrigin: new URL(ctx.baseUrl).origin,
       semaphore: invocation.connections,
       throttle: createThrottle(ctx.limits.rps),
@@ -151,6 +158,7 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
     }),
     circuit: ctx.circuit ?? { state: "closed", failures: 0, opened: 0 },
     target: targetWatch(runId),
+    stop,
   };
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
@@ -177,14 +185,20 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   const run = runStub(env, task.runId);
   const started = await run.taskStarted(task.taskId, invocation.lease);
   if (!started.go) return;
-  // renew the lease while the task runs: a reload that kills this invocation lets the run send the task again
+  // renew the lease while the task runs: a reload that kills this invocation lets the run send the
+  // task again; an answer that the run is over (cancelled, ended) stops the task at once
   const beat = setInterval(() => {
-    run.taskBeat([task.taskId], invocation.lease).catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
+    run
+      .taskBeat([task.taskId], invocation.lease)
+      .then(({ active }) => active || setup.stop.abort(new Error("run over")))
+      .catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
   }, BEAT_MS);
+  const deadline = ctx.deadlineAt === undefined ? undefined : setTimeout(() => setup.stop.abort(new Error(DEADLINE_REASON)), Math.max(0, ctx.deadlineAt - Date.now()));
   try {
     await runTask(env, invocation, setup, task, started.fresh === true);
   } finally {
     clearInterval(beat);
+    clearTimeout(deadline);
   }
 }
 
@@ -227,7 +241,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
       releaseCase();
       releaseRun();
     }
-    // the circuit tripped: the run has recorded this case as skipped (target unreachable)
+    // the circuit tripped, or the run is over: the run records this case (skipped, or deadline exceeded)
     if (!result) return;
     outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
     if (noAnswer(result)) await flush();
@@ -235,6 +249,8 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   });
   // the rest, with the task's observations (for invariant inference) in the same batch
   await flush(observationInserts(env.DB, ctx.orgId, task.runId, observations.rows()));
+  // a run that is over settles the task's unfinished cases itself: a report now would mark them done unrecorded
+  if (setup.stop.signal.aborted) return;
   await runStub(env, task.runId).taskDone(task.taskId, summary);
 }
 
@@ -243,7 +259,7 @@ async function circuitAllows(env: Env, runId: string, setup: RunSetup): Promise<
   if (setup.circuit.state === "open") {
     setup.verdict ??= (async () => {
       const until = Date.now() + CIRCUIT_MAX_HOLD_MS;
-      while (setup.circuit.state === "open" && Date.now() < until) {
+      while (setup.circuit.state === "open" && Date.now() < until && !setup.stop.signal.aborted) {
         await new Promise((resolve) => setTimeout(resolve, CIRCUIT_POLL_MS));
         try {
           setup.circuit = await runStub(env, runId).circuitState();
@@ -254,7 +270,7 @@ async function circuitAllows(env: Env, runId: string, setup: RunSetup): Promise<
     })().finally(() => (setup.verdict = undefined));
     await setup.verdict;
   }
-  return setup.circuit.state !== "tripped";
+  return setup.circuit.state !== "tripped" && !setup.stop.signal.aborted;
 }
 
 /** The case's last request got no answer at all: reported to the run's circuit as a failure. */
@@ -277,11 +293,12 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
   }
 }
 
-async function executeCase(testCase: TestCase, model: ApiModel, setup: RunSetup, observations: ObservationCollector): Promise<CaseResult> {
+/** The case's result; undefined when the run ended before it finished (its requests are aborted). */
+async function executeCase(testCase: TestCase, model: ApiModel, setup: RunSetup, observations: ObservationCollector): Promise<CaseResult | undefined> {
   const started = Date.now();
   const { ctx } = setup;
   try {
-    return await runCase(testCase, {
+    return await unlessAborted(setup.stop.signal, runCase(testCase, {
       fetch: setup.fetch,
       guard: setup.guard,
       retired: setup.retired,
@@ -292,7 +309,7 @@ async function executeCase(testCase: TestCase, model: ApiModel, setup: RunSetup,
       config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
       onSuccess: observations.onSuccess,
       target: setup.target,
-    });
+    }));
   } catch (error) {
     return {
       caseId: testCase.id,

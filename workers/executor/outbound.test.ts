@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyFinished, createThrottle, disciplinedFetch, mapWithConcurrency, Semaphore, TargetPolicyError } from "./outbound";
+import { abortableFetch, bodyFinished, createThrottle, disciplinedFetch, mapWithConcurrency, Semaphore, TargetPolicyError, unlessAborted } from "./outbound";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -130,5 +130,56 @@ describe("mapWithConcurrency", () => {
     expect(out).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
     expect(peak).toBe(3);
     expect(await mapWithConcurrency([], 3, async (n: number) => n)).toEqual([]);
+  });
+});
+
+/** A fetch that never answers on its own: it settles only when its signal aborts (as a hung target). */
+function hangingFetch(seen: AbortSignal[]) {
+  return (_input: RequestInfo | URL, init?: RequestInit) =>
+    new Promise<Response>((_, reject) => {
+      const signal = init!.signal!;
+      seen.push(signal);
+      signal.addEventListener("abort", () => reject(signal.reason));
+    });
+}
+
+describe("abortableFetch", () => {
+  it("aborts a request in flight when the run's signal aborts, keeping the request's own signal", async () => {
+    const seen: AbortSignal[] = [];
+    const stop = new AbortController();
+    const guarded = abortableFetch(hangingFetch(seen), stop.signal);
+    const own = new AbortController();
+    const pending = guarded("http://t/x", { signal: own.signal });
+    await tick();
+    expect(seen[0].aborted).toBe(false);
+    stop.abort(new Error("deadline exceeded"));
+    await expect(pending).rejects.toThrow("deadline exceeded");
+    expect(own.signal.aborted).toBe(false);
+    // the request's own signal (its timeout) still aborts it alone
+    const other = abortableFetch(hangingFetch(seen), new AbortController().signal)("http://t/y", { signal: own.signal });
+    own.abort(new Error("timeout"));
+    await expect(other).rejects.toThrow("timeout");
+  });
+
+  it("refuses a new request once the signal aborted, without calling fetch", async () => {
+    const seen: AbortSignal[] = [];
+    const stop = new AbortController();
+    stop.abort(new Error("run over"));
+    await expect(abortableFetch(hangingFetch(seen), stop.signal)("http://t/x")).rejects.toThrow("run over");
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("unlessAborted", () => {
+  it("gives the work's value when it ends first, undefined as soon as the signal aborts", async () => {
+    const stop = new AbortController();
+    expect(await unlessAborted(stop.signal, Promise.resolve(7))).toBe(7);
+    await expect(unlessAborted(stop.signal, Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    const never = new Promise<number>(() => {});
+    const raced = unlessAborted(stop.signal, never);
+    stop.abort();
+    expect(await raced).toBeUndefined();
+    // already aborted: undefined, and a later failure of the abandoned work is not unhandled
+    expect(await unlessAborted(stop.signal, Promise.reject(new Error("late")))).toBeUndefined();
   });
 });

@@ -156,3 +156,31 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * Bind fetch to `signal` (the run being over): once it aborts, requests in flight are aborted
+ * and new ones refused, so a run past its deadline or cancelled holds no connection until its
+ * per-request timeout.
+ */
+export function abortableFetch(base: FetchLike, signal: AbortSignal): FetchLike {
+  return (input, init) => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+  };
+}
+
+/** `work`'s value, or undefined as soon as `signal` aborts (the work is abandoned; a later failure of it is ignored). */
+export async function unlessAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T | undefined> {
+  work.catch(() => undefined);
+  if (signal.aborted) return undefined;
+  let onAbort = () => {};
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -198,6 +198,8 @@ export interface RunContext {
   generations?: Record<string, number>;
   /** identities that stopped working during the run, and why: their cases are not run */
   dead?: Record<string, string>;
+  /** when the run's deadline passes (epoch ms): the executor aborts its requests in flight then */
+  deadlineAt?: number;
 }
 
 /**
@@ -285,8 +287,12 @@ export interface TestRunRpc {
    * of it can have a result yet (the executor skips looking for them).
    */
   taskStarted(taskId: string, lease: string): Promise<{ go: boolean; fresh?: boolean }>;
-  /** The executor holding `lease` still works on these tasks (runs/watchdog.ts). */
-  taskBeat(taskIds: string[], lease: string): Promise<void>;
+  /**
+   * The executor holding `lease` still works on these tasks (runs/watchdog.ts). `active: false`:
+   * the run is over (cancelled, past its deadline, its target dead) and settles their cases
+   * itself: the executor aborts its requests in flight and reports nothing more.
+   */
+  taskBeat(taskIds: string[], lease: string): Promise<{ active: boolean }>;
   circuitState(): Promise<CircuitView>;
   /**
    * A request as `name` (headers of `generation`) got `status` (401, or a 5xx) at `answeredAt`:
