@@ -52,6 +52,32 @@ describe("negative_data_rejection: values a server may tolerate", () => {
     expect(negative({ ...create, status: 201, body: { id: 7 } }, { coercedValue }).status).toBe("failed");
     expect(negative({ ...create, status: 200, body: "12345" }, { coercedValue: { pointer: "", value: "12345" } }).status).toBe("failed");
   });
+  describe("coercedValue on an answer with no body: judged only by a read-back", () => {
+    const coercedValue = { pointer: "/name", value: "12345" };
+    const put = { id: "request", method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", requestBody: { name: 12345 } };
+    const readBack = (body: unknown, status = 200) => record({ id: "read-back", path: "/pets/{petId}", urlPath: "/pets/7", status, body });
+    const judge = (spec: Parameters<typeof ctx>[0], readBody?: unknown, status?: number) =>
+      negative_data_rejection(ctx(spec, { kind: "negative", params: { coercedValue, location: "body", parameter: "/name", ...(readBody === undefined ? {} : { readBackStep: "read-back" }) }, others: readBody === undefined ? [] : [readBack(readBody, status)] }));
+    it("no body and no read-back: no verdict (204, or an empty 200/202)", () => {
+      for (const status of [204, 200, 202]) expect(judge({ ...put, status }).status).toBe("skipped");
+    });
+    it("no body, read back converted: passes; read back as sent: fails with the read as evidence", () => {
+      expect(judge({ ...put, status: 204 }, { id: 7, name: "12345" }).status).toBe("passed");
+      expect(judge({ ...put, status: 204 }, { version: 1, pet: { id: 7, name: "12345" } }).status).toBe("passed");
+      const stored = judge({ ...put, status: 204 }, { id: 7, name: 12345 });
+      expect(stored).toMatchObject({ status: "failed", signature: "accepted:body:/name" });
+      expect(stored.message).toContain("GET /pets/7 returns 12345 at /name");
+    });
+    it("no body, a read-back that shows neither (refused, or the member absent): no verdict", () => {
+      expect(judge({ ...put, status: 204 }, { id: 7 }).status).toBe("skipped");
+      expect(judge({ ...put, status: 204 }, { id: 7, name: 12345 }, 404).status).toBe("skipped");
+    });
+    it("a body that does not return the member: a read-back may clear it, else it stays a finding", () => {
+      expect(judge({ ...put, status: 200, body: { ok: true } }, { id: 7, name: "12345" }).status).toBe("passed");
+      expect(judge({ ...put, status: 200, body: { ok: true } }, { id: 7 }).status).toBe("failed");
+      expect(judge({ ...put, status: 200, body: { ok: true } }).status).toBe("failed");
+    });
+  });
   describe("ignoredStep/clampedStep: used, ignored or clamped, told apart by the listed records", () => {
     const list = (id: string, ids: number[], status = 200) => record({ id, path: "/pets", status, body: ids.map((n) => ({ id: n })) });
     const probe = (ids: number[], others: ReturnType<typeof record>[], extra: Record<string, unknown> = {}) =>

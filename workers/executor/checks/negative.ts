@@ -57,9 +57,8 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
   // (Jackson, JSON::Validator, pydantic do by default), nothing invalid was kept
   const coerced = ctx.params.coercedValue;
   if (isPlainObject(coerced) && typeof coerced.pointer === "string" && coerced.pointer !== "") {
-    const body = jsonValue(ctx.response);
-    const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
-    if (holders.some((h) => getByPointer(h, coerced.pointer as string) === coerced.value)) return pass(`the wrong type at ${coerced.pointer} was converted into its documented type: the response returns ${JSON.stringify(coerced.value)}`);
+    const verdict = coercionVerdict(ctx, coerced.pointer, coerced.value);
+    if (verdict) return verdict;
   }
   const echo = paramString(ctx, "echoProperty");
   if (echo !== undefined) {
@@ -105,6 +104,42 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
     `${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and used it: ${count} records, unlike both the request without it and with the nearest valid value`,
     ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"),
   );
+}
+
+/** The values at `pointer` of a JSON answer, or of one of its top-level members (an envelope's `data`). */
+function valuesAt(response: ReceivedResponse | undefined, pointer: string): unknown[] {
+  const body = response && isSuccess(response.status) ? jsonValue(response) : undefined;
+  const holders = [body, ...Object.values(isPlainObject(body) ? body : {})].filter(isPlainObject);
+  return holders.map((h) => getByPointer(h, pointer)).filter((v) => v !== undefined);
+}
+
+/**
+ * A number sent for a string, judged by what the server kept: returned converted (by the write's
+ * answer or the read-back step `readBackStep`), it was read as a valid value; read back as sent,
+ * the wrong type was stored. An answer with no body shows neither: without a read-back that shows
+ * the stored value there is no evidence either way, so no verdict (a 204 from a converting parser
+ * looks exactly like one from a server that kept the number).
+ */
+function coercionVerdict(ctx: CheckContext, pointer: string, converted: unknown): CheckResult | undefined {
+  const shownConverted = `the wrong type at ${pointer} was converted into its documented type`;
+  if (valuesAt(ctx.response, pointer).some((v) => v === converted)) return pass(`${shownConverted}: the response returns ${JSON.stringify(converted)}`);
+  const readBack = stepRecord(ctx, paramString(ctx, "readBackStep"));
+  const read = valuesAt(readBack?.exchange.response, pointer);
+  if (read.some((v) => v === converted)) return pass(`${shownConverted}: the read-back returns ${JSON.stringify(converted)}`);
+  const sent = getByPointer(ctx.request.resolved.body?.value, pointer);
+  if (sent !== undefined && read.some((v) => JSON.stringify(v) === JSON.stringify(sent))) {
+    return fail(`${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and stored it: ${readBack!.request.method} ${pathOf(readBack!.request.url)} returns ${JSON.stringify(sent)} at ${pointer}`, ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"));
+  }
+  if (jsonValue(ctx.response) === undefined) return skip(`the answer ${ctx.response.status} has no body and no read-back shows what was stored at ${pointer}: a converted value cannot be told from an accepted wrong type`);
+  return undefined;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 /**

@@ -209,6 +209,24 @@ describe("negative_data_rejection on a number for a string", () => {
   });
 });
 
+describe("a number for a string on a write whose answer may carry no body", () => {
+  const typeCases = (cases: TestCase[], operationId: string) => cases.filter((c) => c.operationId === operationId && c.tags?.includes("type") && c.title.endsWith("at /name"));
+  it("reads the item back on the write's own path (same path values), and names that step to the check", async () => {
+    const cases = await functionalNegative.generate({ model: petstoreModel(), seed: 1, config });
+    const [put] = typeCases(cases, "updatePet");
+    const request = put.steps.find((s) => s.id === "request")!;
+    expect(checksOf(request, "negative_data_rejection")[0].params).toMatchObject({ coercedValue: { pointer: "/name", value: "12345" }, readBackStep: "read-back" });
+    expect(last(put)).toMatchObject({ id: "read-back", request: { method: "get", path: "/pets/{petId}", pathParams: request.request.pathParams } });
+    expect(last(put).checks).toEqual([]);
+  });
+  it("no read-back for a create on a collection (its listing does not single out what it stored)", async () => {
+    const cases = await functionalNegative.generate({ model: petstoreModel(), seed: 1, config });
+    const [post] = typeCases(cases, "createPet");
+    expect(last(post).id).toBe("request");
+    expect(checksOf(last(post), "negative_data_rejection")[0].params).not.toHaveProperty("readBackStep");
+  });
+});
+
 describe("mass assignment", () => {
   it("probes a write read back on its own path (PATCH /me + GET /me), from the write itself", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });

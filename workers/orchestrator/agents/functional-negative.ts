@@ -263,14 +263,30 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
     // a wrong type converted into the documented one (12345 stored as "12345") was read, not accepted as sent
     const coercedValue = m.kind === "type" && m.coerced !== undefined ? { pointer: m.path, value: m.coerced } : undefined;
     const params = { invalid: true, location: "body", parameter: m.path || "/", description: m.reason, ...(echo ? { echoProperty: echo } : {}), ...(echoValue ? { echoValue } : {}) };
-    const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason, ...(coercedValue ? { coercedValue } : {}) }, weak);
+    // what a converting parser kept shows in the answer or, when the answer has no body, in a read-back
+    const readBack = coercedValue && !weak ? readBackStep(env, request) : undefined;
+    const step = echo || echoValue ? { id: "request", request, checks: [check("not_a_server_error"), check("negative_data_rejection", params)] } : negativeStep(request, { location: "body", parameter: m.path || "/", description: m.reason, ...(coercedValue ? { coercedValue } : {}), ...(readBack ? { readBackStep: readBack.id } : {}) }, weak);
     yield {
       kind: "negative",
       title: `${title}: body ${m.reason}`,
-      steps: [...base.setup, step],
+      steps: [...base.setup, step, ...(readBack ? [readBack] : [])],
       tags: [m.kind, ...(weak && !echo && !echoValue ? ["weak"] : [])],
     };
   }
+}
+
+/**
+ * A read of what a write stored: the GET on the write's own path (PUT/PATCH of an item or a
+ * singleton, a POST that addresses an item), same path values and identity. A POST on a
+ * collection appends a new item the listing does not single out: no read-back.
+ */
+function readBackStep(env: AgentEnv, write: RequestTemplate): Step | undefined {
+  const method = write.method.toLowerCase();
+  if (method !== "put" && method !== "patch" && !(method === "post" && /\}\/?$/.test(write.path))) return undefined;
+  const read = env.model.operations.find((o) => o.method === "get" && o.path === write.path);
+  if (!read || settableParams(env, read).some((p) => p.required && p.in !== "path")) return undefined;
+  const request: RequestTemplate = { method: "get", path: read.path, pathParams: copy(write.pathParams), query: {}, headers: {}, ...(write.identity !== undefined ? { identity: write.identity } : {}) };
+  return { id: "read-back", request, checks: [] };
 }
 
 function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: string): CaseDraft[] {
