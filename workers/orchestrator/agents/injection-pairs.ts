@@ -160,20 +160,24 @@ function timePairDraft(op: Operation, base: BuiltRequest, field: PairField, v: s
   return { kind: "security", title: `${opLabel(op.method, op.path)}: SQL time pair in ${location}`, steps, tags: ["injection", "sql", "time-pair"] };
 }
 
-/** Boolean pairs for every field of a read, then time pairs for the first few. */
-export function pairDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng): CaseDraft[] {
+/**
+ * Boolean pairs for every field of a read, then time pairs for the first few, as thunks: a
+ * draft (and its field's base, from `baseOf`) is built only when its turn comes. Every Rng is
+ * forked here, in order, so building fewer of them changes none.
+ */
+export function pairDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng, baseOf: (field: Field) => BuiltRequest = (field) => fieldBase(env, op, full, field)): (() => CaseDraft)[] {
   if (op.method !== "get" && !isSearchPost(env, op)) return [];
-  const booleans: CaseDraft[] = [];
+  const booleans: (() => CaseDraft)[] = [];
   const timed: { text: boolean; draft: () => CaseDraft }[] = [];
   for (const field of pairFields(env, op, full)) {
-    const base = fieldBase(env, op, full, field);
-    const v = benignValue(field, base, rng.fork(locationLabel(field)));
+    // the field's base keeps the field's own value: its benign value is read from the full request
+    const v = benignValue(field, full, rng.fork(locationLabel(field)));
     if (v === undefined) continue;
-    booleans.push(booleanPairDraft(op, base, field, v));
+    booleans.push(() => booleanPairDraft(op, baseOf(field), field, v));
     // free-form text (searches, filters) gets the comment-free form too
-    if (field.free && !isNumericContext(field, v)) booleans.push(booleanPairDraft(op, base, field, v, "balanced"));
-    timed.push({ text: field.free && !field.numeric, draft: () => timePairDraft(op, base, field, v) });
+    if (field.free && !isNumericContext(field, v)) booleans.push(() => booleanPairDraft(op, baseOf(field), field, v, "balanced"));
+    timed.push({ text: field.free && !field.numeric, draft: () => timePairDraft(op, baseOf(field), field, v) });
   }
   const times = [...timed.filter((t) => t.text), ...timed.filter((t) => !t.text)].slice(0, TIME_PAIR_FIELDS);
-  return [...booleans, ...times.map((t) => t.draft())];
+  return [...booleans, ...times.map((t) => t.draft)];
 }

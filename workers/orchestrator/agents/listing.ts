@@ -58,7 +58,7 @@ export function listing(env: ListingEnv, collection: string): Listing | undefine
 function writesOnlyBelow(env: ListingEnv, op: Operation, param: string): boolean {
   const last = pathPlaceholders(op.path).pop();
   if (op.path.endsWith(`/{${last}}`)) return last !== undefined && last !== param && env.graph.producerFor(op, last) !== undefined;
-  return op.method === "post" && env.model.operations.some((o) => /^\/\{[^{}/]+\}$/.test(o.path.slice(op.path.length)) && o.path.startsWith(op.path));
+  return op.method === "post" && env.graph.hasItemPathBelow(op.path);
 }
 
 /**

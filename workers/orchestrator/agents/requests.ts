@@ -180,14 +180,20 @@ export function parameterValue(env: AgentEnv, param: Parameter, rng: Rng, useExa
  * A draw valid by construction is vouched for instead of validated.
  */
 function validGenerated(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => { value: unknown; valid: boolean }): unknown {
+  return validDraw(env, schema, rng, generate).value;
+}
+
+/** validGenerated, and whether the value is known valid (vouched for or validated). */
+function validDraw(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => { value: unknown; valid: boolean }): { value: unknown; valid: boolean } {
   const verdict = (draw: { value: unknown; valid: boolean }) => (draw.valid ? (env.validator.vouch(draw.value, schema), "valid") : env.validator.check(draw.value, schema));
   const first = generate(rng);
-  if (verdict(first) !== "invalid") return first.value;
+  const firstVerdict = verdict(first);
+  if (firstVerdict !== "invalid") return { value: first.value, valid: firstVerdict === "valid" };
   for (let attempt = 1; attempt <= 4; attempt++) {
     const draw = generate(rng.fork(`retry${attempt}`));
-    if (verdict(draw) === "valid") return draw.value;
+    if (verdict(draw) === "valid") return { value: draw.value, valid: true };
   }
-  return first.value;
+  return { value: first.value, valid: false };
 }
 
 function headerText(value: unknown): string | undefined {
@@ -332,15 +338,22 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     const rawExample = useExamples ? firstExample(media) : undefined;
     const example = options.exampleParts === "required" && rawExample !== undefined ? requiredPart(env, rawExample, media.schema) : rawExample;
     const exampleOk = example !== undefined && env.validator.check(example, media.schema) === "valid";
-    let value = exampleOk
-      ? example
-      : validGenerated(env, media.schema, rng, (r) => generateVouched(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
+    const drawn = exampleOk
+      ? { value: example, valid: true }
+      : validDraw(env, media.schema, rng, (r) => generateVouched(media.schema, { schemas: env.model.schemas, rng: r, mode: "request", optional, branch: options.branch, useExamples: true }));
+    let value = drawn.value;
+    // whether `value` is known valid (so the check below is answered without validating)
+    let knownValid = drawn.valid;
     // a setup create whose schema requires nothing: not `{}`, but what names the resource (and a fuller body to retry with)
     const bodies = options.setupCreate && isJsonMedia(media.contentType) ? setupBodies(value, media.schema, { schemas: env.model.schemas, validator: env.validator, rng: rng.fork("setup-body") }) : {};
-    if (bodies.lean) value = bodies.lean;
+    if (bodies.lean) {
+      value = bodies.lean;
+      knownValid = false;
+    }
     // unique-looking fields of a create get values of their own: examples resent collide (409)
     if (options.varyUnique !== false && op.method !== "get" && op.method !== "delete" && isJsonMedia(media.contentType)) {
-      const fresh = freshenUnique(value, media.schema, rng.fork("unique"), env.model.schemas, env.validator);
+      const fresh = freshenUnique(value, media.schema, rng.fork("unique"), env.model.schemas, env.validator, undefined, knownValid);
+      knownValid = fresh.valid === true;
       if (fresh.pointers.length > 0) {
         value = fresh.value;
         request.unique = fresh.pointers;
@@ -356,7 +369,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       request.body = { contentType, value };
       // the fuller body keeps the lean one's (fresh) values
       if (bodies.fuller && isObject(value)) request.body.fuller = { ...bodies.fuller, ...value };
-      if (env.validator.check(value, media.schema) !== "valid") valid = false;
+      if (!knownValid && env.validator.check(value, media.schema) !== "valid") valid = false;
       if (!exampleOk && hasGuessedReference(value)) guessedBodyReference = true;
       if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
       if (/multipart/i.test(contentType) && JSON.stringify(media.schema).includes('"binary"')) certain = false;

@@ -175,8 +175,7 @@ export function requestKeyProperty(op: Operation, param: string, paramSchema: Js
 }
 
 /** Whether a schema is the same representation as `target`: the same component, or equal once references are followed. */
-function sameRepresentation(target: JsonSchema, schemas: SchemaMap): (schema: JsonSchema | undefined) => boolean {
-  const text = (s: JsonSchema) => JSON.stringify(resolve(s, schemas));
+function sameRepresentation(target: JsonSchema, schemas: SchemaMap, text: (s: JsonSchema) => string): (schema: JsonSchema | undefined) => boolean {
   const resolved = resolve(target, schemas);
   // a free-form object is everyone's representation
   if (!isObject(resolved) || !isObject(resolved.properties)) return () => false;
@@ -197,6 +196,13 @@ export class ResourceGraph {
   private readonly linksTo = new Map<string, { producer: Operation; parameters: Record<string, string> }[]>();
   private readonly memo = new Map<string, Producer | null>();
   private readonly meaning = new Map<string, Producer>();
+  /** POSTs by the singular of their last path segment, in model order (producerElsewhere) */
+  private readonly postsByName = new Map<string, Operation[]>();
+  /** POST/PUTs with a Location header, each with the JSON of its 202-with-Location JSON schemas (locatedElsewhere) */
+  private readonly locating: { op: Operation; accepted: Set<string> }[] = [];
+  /** JSON of a schema once references are followed, per schema object */
+  private readonly resolvedText = new WeakMap<object, string>();
+  private readonly itemPaths = new Map<string, boolean>();
 
   constructor(
     private readonly model: ApiModel,
@@ -209,6 +215,20 @@ export class ResourceGraph {
     }
     for (const op of model.operations) {
       this.byKey.set(`${op.method} ${op.path}`, op);
+      if (op.method === "post") {
+        const name = singular(op.path.split("/").pop() ?? "");
+        const list = this.postsByName.get(name);
+        if (list) list.push(op);
+        else this.postsByName.set(name, [op]);
+      }
+      if ((op.method === "post" || op.method === "put") && hasLocationHeader(op)) {
+        const accepted = new Set<string>();
+        for (const r of successResponses(op)) {
+          if (r.status !== "202" || !r.headers.some((h) => h.name.toLowerCase() === "location")) continue;
+          for (const m of r.content) if (/json/i.test(m.contentType)) accepted.add(JSON.stringify(m.schema));
+        }
+        if (accepted.size > 0) this.locating.push({ op, accepted });
+      }
       for (const response of op.responses) {
         if (!/^2/.test(response.status)) continue;
         for (const link of response.links ?? []) {
@@ -229,6 +249,13 @@ export class ResourceGraph {
 
   operation(method: string, path: string): Operation | undefined {
     return this.byKey.get(`${method} ${path}`);
+  }
+
+  /** Is some operation's path `path` followed by one `/{param}` (the collection's items have a path of their own)? */
+  hasItemPathBelow(path: string): boolean {
+    let found = this.itemPaths.get(path);
+    if (found === undefined) this.itemPaths.set(path, (found = this.model.operations.some((o) => /^\/\{[^{}/]+\}$/.test(o.path.slice(path.length)) && o.path.startsWith(path))));
+    return found;
   }
 
   /** Operations on a path, in a stable order. */
@@ -278,8 +305,8 @@ export class ResourceGraph {
     if (readSchema === undefined) return undefined;
     const collection = itemPath.slice(0, itemPath.lastIndexOf("/"));
     const name = singular(collection.split("/").pop() ?? "");
-    const same = sameRepresentation(readSchema, this.model.schemas);
-    const op = this.model.operations.find((o) => o.method === "post" && o.path !== collection && singular(o.path.split("/").pop() ?? "") === name && same(jsonSchemaOf(o)));
+    const same = sameRepresentation(readSchema, this.model.schemas, (schema) => this.textOf(schema));
+    const op = (this.postsByName.get(name) ?? []).find((o) => o.path !== collection && same(jsonSchemaOf(o)));
     if (!op) return undefined;
     const found = findIdPointer(jsonSchemaOf(op)!, param, paramSchema, collection, this.model.schemas);
     if (found) return { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" };
@@ -297,8 +324,15 @@ export class ResourceGraph {
     const readSchema = read ? jsonSchemaOf(read) : undefined;
     if (readSchema === undefined || !isObject(readSchema) || typeof readSchema.$ref !== "string") return undefined;
     const same = JSON.stringify(readSchema);
-    const found = this.model.operations.filter((op) => op !== consumer && (op.method === "post" || op.method === "put") && !op.path.startsWith(`${itemPath.slice(0, itemPath.lastIndexOf("/"))}/`) && hasLocationHeader(op) && successResponses(op).some((r) => r.status === "202" && r.headers.some((h) => h.name.toLowerCase() === "location") && r.content.some((m) => /json/i.test(m.contentType) && JSON.stringify(m.schema) === same)));
-    return found.length === 1 ? { op: found[0], extract: { from: "location-id" }, via: "located" } : undefined;
+    const found = this.locating.filter(({ op, accepted }) => op !== consumer && !op.path.startsWith(`${itemPath.slice(0, itemPath.lastIndexOf("/"))}/`) && accepted.has(same));
+    return found.length === 1 ? { op: found[0].op, extract: { from: "location-id" }, via: "located" } : undefined;
+  }
+
+  private textOf(schema: JsonSchema): string {
+    if (!isObject(schema)) return JSON.stringify(resolve(schema, this.model.schemas));
+    let text = this.resolvedText.get(schema);
+    if (text === undefined) this.resolvedText.set(schema, (text = JSON.stringify(resolve(schema, this.model.schemas))));
+    return text;
   }
 
   private findProducer(consumer: Operation, param: string): Producer | undefined {

@@ -138,12 +138,10 @@ function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: F
   return { kind: "security", title: `${opLabel(op.method, op.path)}: ${payload.family} payload in ${location}`, steps, tags: ["injection", payload.family] };
 }
 
-export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): CaseDraft[] {
+/** The drafts of one operation, built as finishCases takes them (a small cap builds few). */
+export function* injectionDrafts(env: AgentEnv, op: Operation, cap: number): Generator<CaseDraft> {
   const rng: Rng = opRng(env, NAME, op.operationId);
   const full = buildRequest(env, op, rng.fork("base"), { useExamples: true, optional: "all" });
-  const pairs = pairDrafts(env, op, full, rng.fork("pairs"));
-  const fields = fieldsOf(env, op, full);
-  if (fields.length === 0) return pairs;
   // a field's base is built when a chosen draft first needs it (most fields get none under a small cap)
   const bases = new Map<string, BuiltRequest>();
   const baseOf = (field: Field): BuiltRequest => {
@@ -152,6 +150,13 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
     if (!base) bases.set(label, (base = fieldBase(env, op, full, field)));
     return base;
   };
+  const pairs = pairDrafts(env, op, full, rng.fork("pairs"), baseOf);
+  // the pairs fill the cap: the signature payloads would all be cut (and use no Rng the pairs need)
+  const fields = pairs.length >= cap ? [] : fieldsOf(env, op, full);
+  if (fields.length === 0) {
+    for (const draft of pairs) yield draft();
+    return;
+  }
   // one group per family; inside it every field gets its first payload before any gets a second.
   // Choose (field, payload) pairs first and build only the chosen drafts: copying big request
   // bodies for every pair would dominate planning time on large specs.
@@ -167,7 +172,8 @@ export function injectionDrafts(env: AgentEnv, op: Operation, cap: number): Case
     }
   }
   const chosen = roundRobin([...byFamily.values()].map((perField) => roundRobin(perField))).slice(0, Math.max(cap - pairs.length, 0));
-  return roundRobin([pairs, chosen.map(({ field, payload }) => payloadDraft(env, op, baseOf(field), field, payload))]);
+  const payloads = chosen.map(({ field, payload }) => () => payloadDraft(env, op, baseOf(field), field, payload));
+  for (const draft of roundRobin([pairs, payloads])) yield draft();
 }
 
 export const securityInjection: Agent = {

@@ -15,6 +15,7 @@ import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
 import type { ModelValidator } from "../../jsonschema/validate";
 import { isIdLikeName } from "../agents/names";
+import { generatesExactly } from "./exact";
 
 /** Name endings of fields whose values tend to be unique per resource. */
 const UNIQUE_ENDINGS = ["email", "mail", "username", "login", "handle", "nickname", "slug", "sku", "code", "name", "title", "key", "identifier", "isbn", "serial", "domain", "hostname", "alias", "label", "number", "ref", "reference"];
@@ -92,6 +93,9 @@ export function freshValue(value: string, schema: JsonSchema, rng: Rng, schemas:
 /**
  * The body with every unique-looking string property (top level and nested objects, not the
  * names listed in `keep`) given a fresh value. Returns the new body and the JSON pointers changed.
+ * `valid`: the new body is known valid — the old one was (`knownValid`, the caller's word) and
+ * the schema is one whose objects are valid property by property (generate/exact.ts), so fresh
+ * strings each valid for their property keep it valid; else the validator's verdict is true.
  */
 export function freshenUnique(
   value: unknown,
@@ -100,7 +104,8 @@ export function freshenUnique(
   schemas: SchemaMap,
   validator: ModelValidator,
   keep: ReadonlySet<string> = new Set(),
-): { value: unknown; pointers: string[] } {
+  knownValid = false,
+): { value: unknown; pointers: string[]; valid?: boolean } {
   const pointers: string[] = [];
   const walk = (node: unknown, sub: JsonSchema, path: string[], depth: number): unknown => {
     if (depth > 3 || !isObject(node)) return node;
@@ -126,7 +131,9 @@ export function freshenUnique(
     return out;
   };
   const next = walk(value, schema, [], 0);
-  if (pointers.length === 0) return { value, pointers };
+  if (pointers.length === 0) return { value, pointers, valid: knownValid };
+  if (knownValid && generatesExactly(schema, schemas)) return { value: next, pointers, valid: true };
   // a change must not break the whole value (dependencies between fields)
-  return validator.check(next, schema) === "invalid" ? { value, pointers: [] } : { value: next, pointers };
+  const verdict = validator.check(next, schema);
+  return verdict === "invalid" ? { value, pointers: [], valid: knownValid } : { value: next, pointers, valid: verdict === "valid" };
 }
