@@ -64,6 +64,7 @@ import { triageRun } from "../workers/runs/triage";
 import { learnInvariants } from "../workers/runs/invariant-learning";
 import { applyAiLayer } from "../workers/runs/llm-planning";
 import { confirmAfterOwnWrites } from "../workers/runs/own-writes";
+import { suppressOwnValueConsequences } from "../workers/runs/own-invalid-values";
 import { confirmStoppedTarget, describeSkipped, REPLAY_BUDGET_MS } from "../workers/runs/stopped-target";
 
 interface StoredInit extends Omit<RunInit, "identities" | "llm" | "auth"> {
@@ -564,6 +565,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (init.allowDestructive && this.readMeta<boolean>("ownWritesChecked") !== true) await this.confirmOwnWrites(init, keeper);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     const model = await this.loadModel(init.modelKey).catch(() => undefined);
+    // schema findings on reads that return the run's own accepted invalid values: that acceptance is the bug
+    if (model) await suppressOwnValueConsequences(this.env, { runId: init.runId, orgId: init.orgId, model, cases: () => this.plannedCases() }).catch((err: unknown) => log("warn", "consequences of accepted invalid values not attributed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
     const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.plannedCases(), caseIds);
     await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}) });
     // with an LLM: each cluster of findings explained, with its likely cause (the budget's remainder)

@@ -343,9 +343,18 @@ export async function markNotJudged(db: D1Database, runId: string, caseIds: read
  * checks narrows them, the caller reads the checks to be sure.
  */
 export async function failedWithSignature(db: D1Database, runId: string, signature: string): Promise<CaseResult[]> {
+  return failedWhere(db, runId, `checks LIKE ?`, `%"signature":${JSON.stringify(signature)}%`);
+}
+
+/** Failed cases of a run in which `check` failed (e.g. "negative_data_rejection": the invalid data the target accepted). */
+export async function failedWithCheck(db: D1Database, runId: string, check: string): Promise<CaseResult[]> {
+  return failedWhere(db, runId, `EXISTS (SELECT 1 FROM json_each(results.checks) WHERE json_extract(value, '$.check') = ? AND json_extract(value, '$.status') = 'failed')`, check);
+}
+
+async function failedWhere(db: D1Database, runId: string, condition: string, value: string): Promise<CaseResult[]> {
   const { results } = await db
-    .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND status = 'failed' AND checks LIKE ?`)
-    .bind(runId, `%"signature":${JSON.stringify(signature)}%`)
+    .prepare(`SELECT case_id, agent, operation_id, status, reason, checks, exchanges, duration_ms FROM results WHERE run_id = ? AND status = 'failed' AND ${condition}`)
+    .bind(runId, value)
     .all<Record<string, unknown>>();
   return results.map((row) => {
     const core = resultCore(row);
