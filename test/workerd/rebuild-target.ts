@@ -1,10 +1,10 @@
 /**
  * The rebuild target (Node, started by global-setup): REBUILD_SPEC served under `/rb/<tenant>/`.
  * `POST /admin/reset` answers 202 at once and rebuilds the store in the background: for
- * REBUILD_MS afterwards every request of the tenant answers 500 ("store is being rebuilt") — what
- * a run that resets the target makes of its own later requests. Two genuine faults stay: `GET
+ * REBUILD_MS afterwards every request of the tenant answers 503 ("store is being rebuilt", no
+ * Retry-After) — what a run that resets the target makes of its own later requests. Two genuine faults stay: `GET
  * /broken` always answers 500, and so does a reset with an unknown `scope` (the store is left as
- * it is). `GET /__rebuild/<tenant>` answers { resets, rebuilding500s }.
+ * it is). `GET /__rebuild/<tenant>` answers { resets, rebuilding503s }.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -13,7 +13,7 @@ export const REBUILD_MS = 1_000;
 interface Tenant {
   rebuildUntil: number;
   resets: number;
-  rebuilding500s: number;
+  rebuilding503s: number;
 }
 
 const tenants = new Map<string, Tenant>();
@@ -28,20 +28,20 @@ export function handleRebuild(req: IncomingMessage, res: ServerResponse, url: UR
   const control = /^\/__rebuild\/([a-z0-9-]+)$/.exec(url.pathname);
   if (control) {
     const t = tenants.get(control[1]);
-    reply(res, 200, { resets: t?.resets ?? 0, rebuilding500s: t?.rebuilding500s ?? 0 });
+    reply(res, 200, { resets: t?.resets ?? 0, rebuilding503s: t?.rebuilding503s ?? 0 });
     return true;
   }
   const match = /^\/rb\/([a-z0-9-]+)(\/.*)?$/.exec(url.pathname);
   if (!match) return false;
   let t = tenants.get(match[1]);
-  if (!t) tenants.set(match[1], (t = { rebuildUntil: 0, resets: 0, rebuilding500s: 0 }));
+  if (!t) tenants.set(match[1], (t = { rebuildUntil: 0, resets: 0, rebuilding503s: 0 }));
   const path = match[2] ?? "/";
   const method = req.method ?? "GET";
   req.resume();
   req.on("end", () => {
     if (Date.now() < t.rebuildUntil) {
-      t.rebuilding500s++;
-      return reply(res, 500, { error: "store is being rebuilt" });
+      t.rebuilding503s++;
+      return reply(res, 503, { error: "store is being rebuilt" });
     }
     if (path === "/items" && method === "GET") return reply(res, 200, { items: [{ id: 1, name: "first" }] });
     if (path === "/broken" && method === "GET") return reply(res, 500, { error: "broken handler" });

@@ -1,6 +1,6 @@
 /**
  * Own-request attribution through the real gateway, TestRun, queue and executor in workerd: a run
- * allowed to reset the rebuild target (rebuild-target.ts) makes its own later requests answer 500
+ * allowed to reset the rebuild target (rebuild-target.ts) makes its own later requests answer 503
  * while the target rebuilds; none of those is reported as the target's fault (the report lists
  * them as suppressed, with the reset they came after), while the target's genuine 500s — one
  * before any reset, one in the reset's own input handling — are still findings.
@@ -16,7 +16,7 @@ const RUN_MS = 120_000;
 
 describe("findings caused by the run's own destructive requests", () => {
   it(
-    "re-confirms the 500s that came after the run's own reset: those that do not reproduce are not reported, genuine ones are",
+    "re-confirms the 5xx that came after the run's own reset: those that do not reproduce are not reported, genuine ones are",
     async () => {
       const upload = await uploadSpec("rebuild", JSON.stringify(REBUILD_SPEC));
       expect(upload.status).toBe(201);
@@ -27,10 +27,10 @@ describe("findings caused by the run's own destructive requests", () => {
       const { id } = (await res.json()) as { id: string };
       await waitForTerminal(id, RUN_MS);
       const report = ReportSchema.parse(await (await api(`/api/v1/runs/${id}/report`)).json());
-      const counters = (await (await fetch(`${targetUrl()}/__rebuild/${tenant}`)).json()) as { resets: number; rebuilding500s: number };
+      const counters = (await (await fetch(`${targetUrl()}/__rebuild/${tenant}`)).json()) as { resets: number; rebuilding503s: number };
       // the run did reset the target and did meet its own rebuild
       expect(counters.resets).toBeGreaterThan(0);
-      expect(counters.rebuilding500s).toBeGreaterThan(0);
+      expect(counters.rebuilding503s).toBeGreaterThan(0);
 
       const label = (f: { check: string; operation: { method: string; path: string } }) => `${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path}`;
       const findings = report.findings.map(label);
