@@ -12,6 +12,8 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
 export type Suite = "default" | "corpus";
 
 const CORPUS_FILES = "**/*.corpus.test.ts";
+/** test/node files that share one local platform (nodePlatformProject) instead of each starting its own */
+const PLATFORM_FILES = "test/node/**/*.platform.test.ts";
 const CORPUS_DIR = path.resolve(process.env.SENTINEL_CORPUS_DIR ?? fileURLToPath(new URL("../shared/specs", import.meta.url)));
 const corpusAlias = { "@corpus": CORPUS_DIR };
 
@@ -26,8 +28,27 @@ export function nodeProject(suite: Suite): TestProjectInlineConfiguration {
       include: corpus
         ? ["workers/**/*.corpus.test.ts", "test/node/**/*.corpus.test.ts"]
         : ["workers/**/*.test.ts", "cli/**/*.test.ts", "cli/**/*.test.mjs", "examples/**/*.test.ts", "test/node/**/*.test.ts", "scripts/**/*.test.ts"],
-      exclude: ["**/*.workerd.test.ts", "**/node_modules/**", ...(corpus ? [] : [CORPUS_FILES])],
+      exclude: ["**/*.workerd.test.ts", "**/node_modules/**", PLATFORM_FILES, ...(corpus ? [] : [CORPUS_FILES])],
       testTimeout: corpus ? 300_000 : 30_000, // the big corpus specs take minutes on a loaded 2-core machine
+      hookTimeout: 120_000,
+    },
+  };
+}
+
+/**
+ * The CLI's --server mode against one local platform (`wrangler dev`, as the CLI starts it) shared
+ * by every `*.platform.test.ts` file: its start-up (bundle, migrations, workerd) took ~50 s per file
+ * on a loaded 2-core machine. Started only when a run includes such a file; inject("platform").
+ * Files share its D1: one whose assertions depend on a spec's stored state gives the spec a title of its own.
+ */
+export function nodePlatformProject(): TestProjectInlineConfiguration {
+  return {
+    test: {
+      name: "node-platform",
+      environment: "node",
+      include: [PLATFORM_FILES],
+      globalSetup: ["./test/node/platform-setup.ts"],
+      testTimeout: 30_000,
       hookTimeout: 120_000,
     },
   };

@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(ROOT, "cli/bin/sentinel.mjs");
@@ -51,4 +52,17 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
 export function processesMentioning(text: string): string[] {
   const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
   return out.split("\n").filter((line) => line.includes(text) && !line.includes("ps -eo"));
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** the local platform the *.platform.test.ts files share (platform-setup.ts): base URL, bootstrap API key */
+    platform: { url: string; token: string };
+  }
+}
+
+/** `--server <url> --token <key>` of the local platform the *.platform.test.ts files share (platform-setup.ts). */
+export function sharedServer(): string[] {
+  const { url, token } = inject("platform");
+  return ["--server", url, "--token", token];
 }

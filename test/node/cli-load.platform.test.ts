@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * `sentinel load` end to end: the real platform (started by the CLI's own start-up code), a
+ * `sentinel load` end to end: the real platform (the shared one, started by the CLI's own start-up code), a
  * loopback target with a known latency distribution that counts what it receives, and the CLI
  * run as a user runs it. Exit codes: 0 thresholds hold, 1 one fails, 2 malformed threshold.
  */
@@ -9,12 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../scripts/build-cli.mjs";
-import { startLocalPlatform, type LocalPlatform } from "../../cli/src/local-platform";
 import type { LoadReport } from "../../workers/load/types";
-import { ROOT, runCli } from "./cli-helpers";
+import { runCli, sharedServer } from "./cli-helpers";
 import { startLoadTarget, type LoadTarget } from "./load-target";
 
-let platform: LocalPlatform;
 let target: LoadTarget;
 const dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-load-"));
 const specFile = path.join(dir, "openapi.json");
@@ -33,15 +31,13 @@ beforeAll(async () => {
       },
     }),
   );
-  platform = await startLocalPlatform({ packageRoot: ROOT });
 }, 180_000);
 
 afterAll(async () => {
-  await platform?.stop();
   await target?.close();
 });
 
-const server = () => ["--server", platform.url, "--token", platform.token];
+const server = sharedServer;
 
 describe("sentinel load", () => {
   it("a malformed threshold exits 2 with the position, before starting anything", async () => {

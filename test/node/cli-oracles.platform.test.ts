@@ -1,42 +1,45 @@
 /**
- * `sentinel oracles list|accept|reject` against the real local platform (workerd, D1), in the
- * CLI's --server mode: a run against the clean demo API learns invariants; the CLI lists them,
+ * `sentinel oracles list|accept|reject` against the real local platform (workerd, D1; the one the
+ * *.platform.test.ts files share, so the demo spec gets a title of its own here), in the CLI's
+ * --server mode: a run against the clean demo API learns invariants; the CLI lists them,
  * accepts one and rejects another; a run against the demo with the regression fault
  * `items-page-offset-reset` then reports the accepted invariant as accepted (full confidence),
  * and a rejected one is never checked.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalPlatform, type LocalPlatform } from "../../cli/src/local-platform";
 import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
 import { demoTokens } from "../../examples/demo-api/tokens.mjs";
 import { buildCli } from "../../scripts/build-cli.mjs";
 import { ReportSchema } from "../../workers/reports/types";
-import { ROOT, runCli } from "./cli-helpers";
+import { ROOT, runCli, sharedServer } from "./cli-helpers";
 
-const DEMO_SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
 const RUN_TIMEOUT_MS = 240_000;
 
-let platform: LocalPlatform;
 let clean: DemoApi;
 let faulty: DemoApi;
 let dir: string;
+let DEMO_SPEC: string;
 
 beforeAll(async () => {
   await buildCli({ quiet: true });
   [clean, faulty] = await Promise.all([startDemoApi({ port: 0 }), startDemoApi({ port: 0, faults: ["items-page-offset-reset"] })]);
-  platform = await startLocalPlatform({ packageRoot: ROOT, log: () => {} });
   dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-oracles-"));
+  // the stored spec is found by its title: another file's runs of the demo spec must not add invariants to this one's
+  const demo = readFileSync(path.join(ROOT, "examples/demo-api/openapi.yaml"), "utf8");
+  const own = demo.replace(/^  title: Demo Shop API$/m, "  title: Demo Shop API (oracles test)");
+  expect(own).not.toBe(demo);
+  DEMO_SPEC = path.join(dir, "openapi.yaml");
+  writeFileSync(DEMO_SPEC, own);
 }, 180_000);
 
 afterAll(async () => {
-  await platform?.stop();
   await Promise.all([clean?.close(), faulty?.close()]);
 });
 
-const server = () => ["--server", platform.url, "--token", platform.token];
+const server = sharedServer;
 
 async function run(target: string, seed: number, name: string) {
   const reportPath = path.join(dir, `${name}.json`);

@@ -3,21 +3,20 @@
  * `sentinel run` against dead targets, as a user sees it: a refused port and a server that never
  * answers each end within seconds with exit 2 and one line naming the kind of failure; a target
  * that drops every connection for a moment and comes back is probed again and the run completes.
- * One local platform (started as the CLI starts it) serves the three runs (--server mode).
+ * The local platform the *.platform.test.ts files share (started as the CLI starts it) serves the
+ * three runs (--server mode).
  */
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalPlatform, type LocalPlatform } from "../../cli/src/local-platform";
 import { startDemoApi, type DemoApi } from "../../examples/demo-api/server.mjs";
 import { buildCli } from "../../scripts/build-cli.mjs";
-import { ROOT, runCli } from "./cli-helpers";
+import { ROOT, runCli, sharedServer } from "./cli-helpers";
 
 const SPEC = path.join(ROOT, "examples/demo-api/openapi.yaml");
 
-let platform: LocalPlatform;
 let demo: DemoApi;
 let dead: TcpServer;
 let flaky: Server;
@@ -49,12 +48,10 @@ beforeAll(async () => {
   });
   flaky.on("connection", (socket) => sockets.add(socket));
   await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
-  platform = await startLocalPlatform({ packageRoot: ROOT });
 }, 180_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  await platform?.stop();
   await demo?.close();
   dead?.close();
   flaky?.close();
@@ -62,7 +59,7 @@ afterAll(async () => {
 
 async function run(target: string, extra: string[] = []) {
   const started = Date.now();
-  const result = await runCli(["run", "--spec", SPEC, "--target", target, "--server", platform.url, "--token", platform.token, ...extra], { timeoutMs: 120_000 });
+  const result = await runCli(["run", "--spec", SPEC, "--target", target, ...sharedServer(), ...extra], { timeoutMs: 120_000 });
   return { ...result, elapsedMs: Date.now() - started };
 }
 

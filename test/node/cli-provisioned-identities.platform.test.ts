@@ -13,9 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../scripts/build-cli.mjs";
-import { startLocalPlatform, type LocalPlatform } from "../../cli/src/local-platform";
 import { ReportSchema } from "../../workers/reports/types";
-import { ROOT, runCli } from "./cli-helpers";
+import { ROOT, runCli, sharedServer } from "./cli-helpers";
 
 const RUN_TIMEOUT_MS = 240_000;
 const SERVER = path.join(ROOT, "examples/blind-recipes/server.mjs");
@@ -45,15 +44,12 @@ function issuedTokens(text: string): string[] {
 }
 
 describe("identities provisioned through the spec's signup and login", () => {
-  let platform: LocalPlatform;
   const targets: ChildProcess[] = [];
   beforeAll(async () => {
     await buildCli({ quiet: true });
-    platform = await startLocalPlatform({ packageRoot: ROOT, log: () => {} });
   }, 120_000);
   afterAll(async () => {
     for (const t of targets) t.kill();
-    await platform?.stop();
   });
 
   async function run(variant: "buggy" | "clean") {
@@ -64,7 +60,7 @@ describe("identities provisioned through the spec's signup and login", () => {
     const harFile = path.join(dir, "run.har");
     const result = await runCli(
       ["run", "--spec", path.join(ROOT, "examples/blind-recipes/openapi.yaml"), "--target", target.url, "--agents", "security-auth", "--seed", "5",
-        "--server", platform.url, "--token", platform.token, "--report-json", reportFile, "--har", harFile],
+        ...sharedServer(), "--report-json", reportFile, "--har", harFile],
       { timeoutMs: RUN_TIMEOUT_MS },
     );
     const outputs = [result.stdout, result.stderr, readFileSync(reportFile, "utf8"), readFileSync(harFile, "utf8")].join("\n");
