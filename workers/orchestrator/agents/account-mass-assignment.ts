@@ -12,7 +12,7 @@ import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { distinctiveValue, injections, PRIVILEGED_CANDIDATES, PRIVILEGED_NAME, privilegedExtras, successSchema } from "./mass-injections";
 import { fieldsOf } from "../auth/fields";
 import { buildRequest, opRng, type AgentEnv } from "./requests";
-import { signInFlow, type SignInFlow } from "./sign-in";
+import { signInFlow, wrapperSchema, type SignInFlow } from "./sign-in";
 
 function hasProperty(env: AgentEnv, schema: JsonSchema | undefined, name: string): boolean {
   const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
@@ -21,12 +21,11 @@ function hasProperty(env: AgentEnv, schema: JsonSchema | undefined, name: string
 
 /** Where a property of the account record shows in an answer: under the wrapper when the answer has it too. */
 function answerPointer(env: AgentEnv, schema: JsonSchema | undefined, wrapper: string | undefined, name: string): string {
-  return wrapper && hasProperty(env, schema, wrapper) ? `/${wrapper}/${name}` : `/${name}`;
+  return wrapper && wrapperSchema(env, schema, wrapper) !== undefined ? `/${wrapper}/${name}` : `/${name}`;
 }
 
 function recordResponseSchema(env: AgentEnv, schema: JsonSchema | undefined, wrapper: string | undefined): JsonSchema | undefined {
-  if (!wrapper || !hasProperty(env, schema, wrapper)) return schema;
-  return (flattenAllOf(schema!, env.model.schemas) as { properties: Record<string, JsonSchema> }).properties[wrapper];
+  return (wrapper ? wrapperSchema(env, schema, wrapper) : undefined) ?? schema;
 }
 
 /** Where property `name` shows in the profile's answer: its own field when the schema has one (`/data/admin`), else beside the record. */

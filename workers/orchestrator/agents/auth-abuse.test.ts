@@ -56,6 +56,33 @@ describe("auth abuse cases", () => {
     expect(enumeration.steps.find((s) => s.id === "unknown")!.checks.map((c) => c.name)).toContain("user_enumeration");
   });
 
+  it("finds the credentials of a JSON:API document two wrappers down (data/attributes), beside a relationships object", async () => {
+    const media = "application/vnd.api+json";
+    const doc = (type: string, attributes: Record<string, unknown>) => ({
+      content: { [media]: { schema: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", const: type }, attributes: { type: "object", additionalProperties: false, required: Object.keys(attributes), properties: attributes }, relationships: { type: "object", properties: { team: { type: "object", properties: { id: { type: "string" } } } } } } } } } } },
+    });
+    const spec = {
+      openapi: "3.1.0",
+      info: { title: "JSON:API accounts", version: "1" },
+      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "sid" } } },
+      security: [{ session: [] }],
+      paths: {
+        "/auth/signup": { post: { operationId: "signUp", security: [], requestBody: { required: true, ...doc("users", { username: { type: "string", maxLength: 30 }, password: { type: "string", minLength: 10 } }) }, responses: { "201": { description: "made" }, "409": { description: "taken" } } } },
+        "/auth/session": { post: { operationId: "signIn", security: [], requestBody: { required: true, ...doc("sessions", { username: { type: "string", maxLength: 30 }, password: { type: "string" } }) }, responses: { "201": { description: "signed in" }, "401": { description: "wrong" }, "429": { description: "throttled" } } } },
+      },
+    };
+    const cases = await plan(parseSpec(JSON.stringify(spec)).model!);
+    const enumeration = cases.find((c) => c.tags?.includes("user-enumeration"))!;
+    expect(enumeration, JSON.stringify(cases.map((c) => c.title))).toBeDefined();
+    const attributes = (id: string) => ((enumeration.steps.find((s) => s.id === id)!.request.body!.value as { data: { type: string; attributes: Record<string, string> } }).data);
+    expect(attributes("setup-account").type).toBe("users");
+    expect(attributes("known").type).toBe("sessions");
+    expect(attributes("known").attributes.username).toBe(attributes("setup-account").attributes.username);
+    expect(attributes("unknown").attributes.username).not.toBe(attributes("known").attributes.username);
+    expect(enumeration.steps.find((s) => s.id === "setup-account")!.request.secrets).toEqual(["/data/attributes/password"]);
+    expect(cases.some((c) => c.tags?.includes("rate-limit"))).toBe(true);
+  });
+
   it("plans a bounded burst of failed sign-ins, to run last, unless opted out", async () => {
     const burst = (await plan(accountsApi())).find((c) => c.tags?.includes("rate-limit"))!;
     expect(burst.tags).toContain(RUN_LAST_TAG);

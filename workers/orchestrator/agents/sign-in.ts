@@ -25,15 +25,43 @@ function role(name: string, schema: JsonSchema, env: AgentEnv): Role | undefined
   return found === "token" ? undefined : found;
 }
 
-/** Where the account name and the password sit in a body: top level or one wrapper down ({ user: {…} }). */
+/**
+ * Where the account name and the password sit in a body: top level or inside wrappers, at most two
+ * deep (`{ user: {…} }`, a JSON:API `{ data: { type, attributes: {…} } }`). `wrapper` is the path of
+ * wrapper names joined by "/" ("user", "data/attributes"), so `/${wrapper}/${name}` is the pointer.
+ */
 interface CredentialFields {
   wrapper?: string;
   account: { name: string; role: Role; schema: JsonSchema };
   password: string;
 }
 
+/** Wrapper levels searched below the body's top level. */
+const MAX_WRAPPERS = 2;
+
+/** The object-valued properties of a schema (the wrappers a record may sit in). */
+function objectProperties(env: AgentEnv, schema: JsonSchema): [string, JsonSchema][] {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties)) return [];
+  return Object.entries(flat.properties as Record<string, JsonSchema>).filter(([, sub]) => {
+    const f = flattenAllOf(sub, env.model.schemas);
+    return isObject(f) && isObject(f.properties);
+  });
+}
+
+/** The schema at a wrapper path ("data/attributes") of a body schema. */
+export function wrapperSchema(env: AgentEnv, schema: JsonSchema | undefined, wrapper: string | undefined): JsonSchema | undefined {
+  let node = schema;
+  for (const name of wrapper ? wrapper.split("/") : []) {
+    const found = node === undefined ? undefined : objectProperties(env, node).find(([n]) => n === name);
+    if (!found) return undefined;
+    node = found[1];
+  }
+  return node;
+}
+
 function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): CredentialFields | undefined {
-  const search = (s: JsonSchema, wrapper?: string): CredentialFields | undefined => {
+  const search = (s: JsonSchema, wrapper: string | undefined, depth: number): CredentialFields | undefined => {
     const flat = flattenAllOf(s, env.model.schemas);
     if (!isObject(flat) || !isObject(flat.properties)) return undefined;
     const props = flat.properties as Record<string, JsonSchema>;
@@ -42,15 +70,14 @@ function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): Cre
     const accounts = roles.filter((r): r is { name: string; schema: JsonSchema; role: Role } => r.role === "username" || r.role === "email");
     const account = accounts.find((a) => a.role === prefer) ?? accounts.find((a) => a.role === "username") ?? accounts[0];
     if (password && account) return { ...(wrapper ? { wrapper } : {}), account, password: password.name };
-    if (wrapper !== undefined) return undefined;
-    // one object-valued property that holds the record: { user: { username, password } }
-    const objects = Object.entries(props).filter(([, sub]) => {
-      const f = flattenAllOf(sub, env.model.schemas);
-      return isObject(f) && isObject(f.properties);
-    });
-    return objects.length === 1 ? search(objects[0][1], objects[0][0]) : undefined;
+    if (depth >= MAX_WRAPPERS) return undefined;
+    // the one object-valued property that holds the record: { user: { username, password } }, { data: { attributes: {…} } }
+    const found = objectProperties(env, s)
+      .map(([name, sub]) => search(sub, wrapper ? `${wrapper}/${name}` : name, depth + 1))
+      .filter((f): f is CredentialFields => f !== undefined);
+    return found.length === 1 ? found[0] : undefined;
   };
-  return search(schema);
+  return search(schema, undefined, 0);
 }
 
 const words = (op: Operation) => `${op.path} ${op.operationId}`.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
@@ -130,9 +157,13 @@ function profileOperation(env: AgentEnv): SignInFlow["profile"] {
 }
 
 function place(fields: CredentialFields, body: Record<string, unknown>, values: Record<string, unknown>): unknown {
-  if (!fields.wrapper) return { ...body, ...values };
-  const inner = isObject(body[fields.wrapper]) ? (body[fields.wrapper] as Record<string, unknown>) : {};
-  return { ...body, [fields.wrapper]: { ...inner, ...values } };
+  const put = (node: Record<string, unknown>, path: string[]): Record<string, unknown> => {
+    if (path.length === 0) return { ...node, ...values };
+    const [head, ...rest] = path;
+    const inner = isObject(node[head]) ? (node[head] as Record<string, unknown>) : {};
+    return { ...node, [head]: put(inner, rest) };
+  };
+  return put(body, fields.wrapper ? fields.wrapper.split("/") : []);
 }
 
 export function signInFlow(env: AgentEnv): SignInFlow | undefined {
@@ -159,7 +190,7 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
   if (profile) flow.profile = profile;
   if (signup && signupFields && signupFields.account.role === loginFields.account.role) {
     const prefix = signupFields.wrapper ? `/${signupFields.wrapper}` : "";
-    const wrapped = signupFields.wrapper ? (flattenAllOf(signup.schema, env.model.schemas) as { properties: Record<string, JsonSchema> }).properties[signupFields.wrapper] : signup.schema;
+    const wrapped = wrapperSchema(env, signup.schema, signupFields.wrapper) ?? signup.schema;
     flow.signup = { op: signup.op, record: wrapped, ...(signupFields.wrapper ? { wrapper: signupFields.wrapper } : {}) };
     flow.signupStep = (account, id, options = {}) => {
       const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null });
