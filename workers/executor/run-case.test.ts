@@ -37,6 +37,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     return void setTimeout(() => req.socket.destroy(), 20);
   }
   if (url.pathname === "/flaky" && hits[key] <= 3) return req.socket.destroy(); // a burst of drops, then answers
+  // slow on its first hit only (a busy host), or every time (?always=1: the operation is slow)
+  if (url.pathname === "/slow") return void setTimeout(() => send(res, 200, { ok: true }), hits[key] === 1 || url.searchParams.get("always") === "1" ? 300 : 0);
   if (url.pathname === "/big") {
     res.writeHead(200, { "content-type": "application/octet-stream" });
     const chunk = Buffer.alloc(64 * 1024, 97);
@@ -184,6 +186,18 @@ describe("runCase against a real server", () => {
     const judged = testCase([step("create", "post", "/pets", { body: { nope: true }, checks: [{ name: "not_a_server_error" }] })]);
     judged.steps[0].request.body!.fuller = { name: "Rex" };
     expect((await runCase(judged, env())).exchanges[0].response?.status).toBe(400);
+  });
+
+  it("measures an answer over the time budget again alone before judging it: one slow answer passes, a slowness that reproduces fails", async () => {
+    const once = await runCase(testCase([step("list", "get", "/slow", { checks: [{ name: "max_response_time" }] })]), env({ maxResponseTimeMs: 150 }));
+    expect(hits["GET /slow"]).toBe(2);
+    expect(once.exchanges[0].retimedMs).toHaveLength(1);
+    expect(once.checks.find((c) => c.check === "max_response_time")).toMatchObject({ status: "passed", message: expect.stringContaining("did not reproduce") });
+    for (const k of Object.keys(hits)) delete hits[k];
+    const always = await runCase(testCase([step("list", "get", "/slow", { query: { always: 1 }, checks: [{ name: "max_response_time" }] })]), env({ maxResponseTimeMs: 150 }));
+    expect(hits["GET /slow"]).toBe(3);
+    expect(always.exchanges[0].retimedMs).toHaveLength(2);
+    expect(always.checks.find((c) => c.check === "max_response_time")).toMatchObject({ status: "failed", signature: "exceeded", message: expect.stringContaining("sent again alone") });
   });
 
   it("judges an answer whose body is cut (the connection closed mid-body, again alone) while the target keeps serving", async () => {

@@ -45,6 +45,12 @@ export interface Exchange {
   startedAt?: string;
   /** set when the request stalled: did the whole target stop answering while it was in flight? */
   liveness?: LivenessEvidence;
+  /**
+   * set when the answer was slower than the step's response-time budget: the same request sent
+   * again alone, up to twice, and how long each repeat took (repeats answering another status are
+   * left out: they measured other work). A slowness that does not reproduce is not reported.
+   */
+  retimedMs?: number[];
 }
 
 /**
