@@ -92,6 +92,43 @@ function workerdsOf(root: number): number[] {
   return pids;
 }
 
+/** Which process a workerd serves: the executor process's wrangler is the one told the main URL (SENTINEL_MAIN_URL). */
+function roleOf(pid: number): "main" | "executor" {
+  for (let p = pid; p > 1; ) {
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes("SENTINEL_MAIN_URL:")) return "executor";
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+  }
+  return "main";
+}
+
+/** Per workerd: its role, CPU seconds, and its main thread's (the one running every isolate). */
+function cpuByProcess(pids: number[]): Map<number, { role: string; cpu: number; mainThread: number }> {
+  return new Map(
+    pids.map((pid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return [pid, { role: roleOf(pid), cpu: workerdCpuSeconds([pid]), mainThread: (Number(fields[11]) + Number(fields[12])) / 100 }];
+    }),
+  );
+}
+
+/** Per role between two snapshots: CPU seconds of its workerds, and of the busiest main thread among them. */
+function cpuDelta(after: ReturnType<typeof cpuByProcess>, before: ReturnType<typeof cpuByProcess>) {
+  const roles: Record<string, { cpuSeconds: number; mainThreadSeconds: number }> = {};
+  for (const [pid, a] of after) {
+    const b = before.get(pid) ?? { cpu: 0, mainThread: 0 };
+    const role = (roles[a.role] ??= { cpuSeconds: 0, mainThreadSeconds: 0 });
+    role.cpuSeconds = +(role.cpuSeconds + a.cpu - b.cpu).toFixed(2);
+    role.mainThreadSeconds = +Math.max(role.mainThreadSeconds, a.mainThread - b.mainThread).toFixed(2);
+  }
+  return roles;
+}
+
 /** The largest workerd's resident memory (the one running Sentinel), current and peak (VmRSS / VmHWM), in MB. */
 function workerdMemory(pids: number[]): { rssMB: number; peakMB: number } {
   const all = pids.map((pid) => {
@@ -236,11 +273,15 @@ async function main() {
 
     const target = await startFastTarget();
     const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(200)), "application/json");
+    const perProcess0 = cpuByProcess(workerd);
     const run = await runBench(small.id, target.url, 1000, () => workerdCpuSeconds(workerd));
     console.log(
       JSON.stringify({
         bench: "run-1000",
         ...run,
+        // per process (the executor process runs the cases when it is on) and its busiest (main) thread
+        cpuByProcess: cpuDelta(cpuByProcess(workerd), perProcess0),
+        loadAverage: loadavg().map((l) => +l.toFixed(2)),
         casesPerSecond: run.cases ? +(run.cases / run.seconds).toFixed(1) : null,
         // what the run would reach with the workerd process alone on one core
         casesPerCpuSecond: run.cases && run.workerdCpuSeconds ? +(run.cases / run.workerdCpuSeconds).toFixed(1) : null,

@@ -5,13 +5,20 @@
  * .wrangler/state, and a bootstrap admin API key (printed below). wrangler dev never fires cron
  * triggers, so this script does, every minute (scripts/cron-ticker.mjs): schedules run locally.
  *
+ * Beside it, a second `wrangler dev` of the same Worker runs the cases of every run (the executor
+ * process, README): a run then uses two cores. Both start together; they share a secret made here
+ * per start and handed over in a file only they read.
+ *
  * Environment: PORT (8787), SENTINEL_STATE_DIR (.wrangler/state), SENTINEL_BOOTSTRAP_KEY
  * (default: the fixed local development key below — local use only), SENTINEL_CRON_TICK_MS
  * (default: at each minute), SENTINEL_RATE_LIMIT and SENTINEL_ALLOW_PRIVATE (passed to the Worker
- * when set).
+ * when set), SENTINEL_EXECUTOR_PROCESS (0: no executor process, every case runs in the main one).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCronTicker } from "./cron-ticker.mjs";
@@ -54,6 +61,10 @@ function exited(child) {
 }
 
 const say = (line) => console.log(`[sentinel] ${line}`);
+let stopping = false;
+const baseUrl = `http://127.0.0.1:${port}`;
+// the executor process starts while the migrations apply: start-up takes no longer with it
+const executor = process.env.SENTINEL_EXECUTOR_PROCESS === "1" ? await startExecutorProcess(baseUrl) : undefined;
 const migrate = await whileWaiting("applying the local D1 migrations", exited(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir])), say);
 if (migrate !== 0) {
   console.error(`Applying the local D1 migrations failed (exit ${migrate}).`);
@@ -62,20 +73,26 @@ if (migrate !== 0) {
 
 const passVars = ["SENTINEL_RATE_LIMIT", "SENTINEL_ALLOW_PRIVATE"].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
 const dev = run(
-  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", stateDir, "--var", `SENTINEL_BOOTSTRAP_KEY:${bootstrapKey}`, ...passVars, "--show-interactive-dev-session=false"],
+  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", stateDir, "--var", `SENTINEL_BOOTSTRAP_KEY:${bootstrapKey}`, ...passVars, ...(executor?.mainArgs ?? []), "--show-interactive-dev-session=false"],
   { stdin: "inherit" },
 );
 const devExited = exited(dev);
 let stopTicker = () => {};
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
+    stopping = true;
     stopTicker();
     dev.kill(signal);
+    executor?.child.kill(signal);
   });
 }
+process.on("exit", () => {
+  executor?.child.kill("SIGKILL");
+  executor?.cleanup();
+});
 
-const baseUrl = `http://127.0.0.1:${port}`;
-const ready = await whileWaiting(`starting wrangler dev on ${baseUrl}`, Promise.race([untilHealthy(baseUrl), devExited.then(() => false)]), say);
+const started = Promise.all([untilHealthy(baseUrl), executor ? untilHealthy(executor.url) : true]).then(() => true);
+const ready = await whileWaiting(`starting wrangler dev on ${baseUrl}${executor ? ` and its executor process on ${executor.url}` : ""}`, Promise.race([started, devExited.then(() => false)]), say);
 if (ready) {
   console.log(
     [
@@ -93,7 +110,43 @@ if (ready) {
 }
 const code = await devExited;
 stopTicker();
+stopping = true;
+if (executor) {
+  executor.child.kill("SIGTERM");
+  await Promise.race([executor.exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+}
 process.exit(code);
+
+/**
+ * The executor process: `wrangler dev` of the same Worker on a free port with its own scratch
+ * state (it stores nothing), told the main process's URL; the secret goes to both through an
+ * env file in a private temporary directory. Returns what the main process's `wrangler dev` adds.
+ */
+async function startExecutorProcess(mainUrl) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "sentinel-executor-"));
+  const cleanup = () => rmSync(scratch, { recursive: true, force: true });
+  const secrets = path.join(scratch, "executor.env");
+  writeFileSync(secrets, `SENTINEL_EXECUTOR_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  const executorPort = await freePort();
+  const url = `http://127.0.0.1:${executorPort}`;
+  const child = run(["dev", "--ip", "127.0.0.1", "--port", String(executorPort), "--inspector-port", String(await freePort()), "--persist-to", path.join(scratch, "state"), "--env-file", secrets, "--var", `SENTINEL_MAIN_URL:${mainUrl}`, "--show-interactive-dev-session=false", "--log-level", "warn"]);
+  const childExited = exited(child);
+  childExited.then((code) => {
+    if (!stopping) say(`the executor process ended (exit ${code}); cases run in the main process`);
+  });
+  return { url, child, exited: childExited, cleanup, mainArgs: ["--env-file", secrets, "--var", `SENTINEL_EXECUTOR_URL:${url}`] };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port: free } = server.address();
+      server.close(() => resolve(free));
+    });
+  });
+}
 
 /** Resolves true once GET /health answers 200 (wrangler dev is up and the Worker loaded). */
 async function untilHealthy(url) {

@@ -1,5 +1,8 @@
 /** The one Sentinel Worker: gateway (fetch), executor (queue), schedules (scheduled), Durable Objects. */
 import { handleDeadLetterBatch, handleTaskBatch } from "./executor/consumer";
+import { serveExecute } from "./executor/executor-process";
+import { serveRunCall } from "./executor/process-client";
+import { EXECUTE_PATH, RUN_CALL_PATH } from "./executor/process-protocol";
 import { createApp } from "./gateway/app";
 import { sendDueNotifications } from "./notifications/send-notifications";
 import { runDueSchedules } from "./schedules/run-due-schedules";
@@ -13,6 +16,12 @@ const app = createApp();
 
 export default {
   fetch(req: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    // the local executor process's two routes (executor/process-protocol.ts); 404 unless its secret is set
+    if (req.method === "POST") {
+      const { pathname } = new URL(req.url);
+      if (pathname === EXECUTE_PATH) return serveExecute(req, env, (work) => ctx.waitUntil(work));
+      if (pathname === RUN_CALL_PATH) return serveRunCall(req, env);
+    }
     return app.fetch(req, env, ctx);
   },
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -19,6 +19,12 @@ interface SentinelSecrets {
   SENTINEL_EMBEDDINGS_MODEL?: string;
   /** secret: its API key, when it needs one */
   SENTINEL_EMBEDDINGS_API_KEY?: string;
+  /** local executor process (executor/process-protocol.ts): the secret both processes share, set per start */
+  SENTINEL_EXECUTOR_SECRET?: string;
+  /** in the main process: the executor process's URL (unset: cases run in the queue consumer) */
+  SENTINEL_EXECUTOR_URL?: string;
+  /** in an executor process: the main process's URL */
+  SENTINEL_MAIN_URL?: string;
   /** requests per minute per API key (default 600) */
   SENTINEL_RATE_LIMIT?: string;
 }

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,8 @@ export interface LocalPlatform {
   stateDir: string;
   /** wrangler's DevTools inspector for the Worker (benchmarks read the isolate's heap through it) */
   inspectorPort: number;
+  /** the executor process, when cases run in a second workerd (README, "Executor process"): its URL and wrangler's pid (it leads its process group) */
+  executor?: { url: string; pid: number };
   /** the last lines wrangler printed, for error messages */
   recentLogs(): string[];
   stop(): Promise<void>;
@@ -38,6 +40,8 @@ export interface LocalPlatformOptions {
   /** progress lines (stderr) */
   log?: (line: string) => void;
   startTimeoutMs?: number;
+  /** run cases in a second workerd process; default: SENTINEL_EXECUTOR_PROCESS (see executorProcessWanted) */
+  executor?: boolean;
 }
 
 const LOG_LINES = 200;
@@ -184,24 +188,101 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     throw err;
   }
 
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const args = [
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const mainUrl = `http://127.0.0.1:${port}`;
+  // The executor process (README): a second workerd of the same Worker that runs the cases, so a
+  // run uses a second core. Started beside the main one; the shared secret is per start and goes
+  // through a file only the two processes read (not their command lines, not any log).
+  const executor = executorProcessWanted(options.executor);
+  const executorPort = executor ? await freePort() : 0;
+  const secretsFile = path.join(scratch, "executor.env");
+  if (executor) writeFileSync(secretsFile, `SENTINEL_EXECUTOR_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  const devArgs = (listen: number, inspector: number, persistTo: string, vars: string[]) => [
     script, "dev", entry,
     "--no-bundle",
     "--config", config,
     "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", stateDir,
+    "--port", String(listen),
+    "--inspector-port", String(inspector),
+    "--persist-to", persistTo,
     "--show-interactive-dev-session=false",
     "--log-level", "warn",
+    ...(executor ? ["--env-file", secretsFile] : []),
+    ...vars,
+  ];
+  const main = startDev(node, devArgs(port, inspectorPort, stateDir, [
     "--var", `SENTINEL_BOOTSTRAP_KEY:${token}`,
     // The user's own machine: its loopback and private networks (CI service containers) are fair targets.
     "--var", "SENTINEL_ALLOW_LOOPBACK:true",
     "--var", "SENTINEL_ALLOW_PRIVATE:true",
-  ];
-  const child: ChildProcess = spawn(node, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    ...(executor ? ["--var", `SENTINEL_EXECUTOR_URL:http://127.0.0.1:${executorPort}`] : []),
+  ]), root, env);
+  const children = [main];
+  if (executor) {
+    children.push(startDev(node, devArgs(executorPort, await freePort(), path.join(scratch, "executor-state"), ["--var", `SENTINEL_MAIN_URL:${mainUrl}`]), root, env));
+  }
+
+  const killAll = (signal: NodeJS.Signals) => children.forEach((c) => c.kill(signal));
+  const killSwitch = () => {
+    killAll("SIGKILL");
+    cleanup();
+  };
+  live.delete(cleanup);
+  live.add(killSwitch);
+  let stopped = false;
+  const platform: LocalPlatform = {
+    url: mainUrl,
+    inspectorPort,
+    token,
+    stateDir,
+    executor: executor ? { url: `http://127.0.0.1:${executorPort}`, pid: children[1].pid } : undefined,
+    recentLogs: () => children.flatMap((c) => c.logs),
+    killNow: () => {
+      live.delete(killSwitch);
+      killSwitch();
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      live.delete(killSwitch);
+      killAll("SIGTERM");
+      const timer = setTimeout(() => killAll("SIGKILL"), 5_000);
+      await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 6_000))]);
+      clearTimeout(timer);
+      killAll("SIGKILL");
+      cleanup();
+    },
+  };
+
+  try {
+    const anyExited = () => children.some((c) => c.hasExited());
+    const ready = Promise.all(children.map((c, i) => waitForHealth(i === 0 ? mainUrl : `http://127.0.0.1:${executorPort}`, options.startTimeoutMs ?? 120_000, anyExited)));
+    await whileWaiting(`starting the local platform on 127.0.0.1:${port}${executor ? ` (executor process on :${executorPort})` : ""}`, ready, log);
+  } catch (err) {
+    const details = lastLines(platform.recentLogs().join("\n"), 20);
+    await platform.stop();
+    throw new CliError(`the local platform did not start: ${(err as Error).message}`, "infrastructure", details);
+  }
+  return platform;
+}
+
+/** SENTINEL_EXECUTOR_PROCESS=0 runs every case in the main process (one workerd); =1 or unset: a second one runs them. */
+export function executorProcessWanted(option: boolean | undefined, envValue = process.env.SENTINEL_EXECUTOR_PROCESS): boolean {
+  if (option !== undefined) return option;
+  return envValue === "1";
+}
+
+interface DevProcess {
+  pid: number;
+  logs: string[];
+  exited: Promise<void>;
+  hasExited(): boolean;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** One `wrangler dev` in its own process group (workerd under it stops with it); its last lines kept. */
+function startDev(node: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): DevProcess {
+  const child: ChildProcess = spawn(node, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const logs: string[] = [];
   // SENTINEL_DEBUG=1 streams the platform's own log (wrangler, workerd, console.* of the Worker) to stderr.
   const debug = process.env.SENTINEL_DEBUG === "1";
@@ -215,57 +296,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  let exited: number | null | undefined;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.on("exit", (code, signal) => {
-      exited = code ?? (signal ? -1 : null);
+  let done = false;
+  const exited = new Promise<void>((resolve) =>
+    child.on("exit", () => {
+      done = true;
       resolve();
     }),
   );
   child.on("error", (err) => logs.push(`spawn error: ${err.message}`));
-
-  const killGroup = (signal: NodeJS.Signals) => {
-    if (exited === undefined) killTree(child, signal);
-  };
-  const killSwitch = () => {
-    killGroup("SIGKILL");
-    cleanup();
-  };
-  live.delete(cleanup);
-  live.add(killSwitch);
-  let stopped = false;
-  const platform: LocalPlatform = {
-    url: `http://127.0.0.1:${port}`,
-    inspectorPort,
-    token,
-    stateDir,
-    recentLogs: () => [...logs],
-    killNow: () => {
-      live.delete(killSwitch);
-      killSwitch();
-    },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      live.delete(killSwitch);
-      killGroup("SIGTERM");
-      const timer = setTimeout(() => killGroup("SIGKILL"), 5_000);
-      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 6_000))]);
-      clearTimeout(timer);
-      killGroup("SIGKILL");
-      cleanup();
+  return {
+    pid: child.pid ?? -1,
+    logs,
+    exited,
+    hasExited: () => done,
+    kill: (signal) => {
+      if (!done) killTree(child, signal);
     },
   };
-
-  try {
-    const ready = waitForHealth(platform.url, options.startTimeoutMs ?? 120_000, () => exited !== undefined);
-    await whileWaiting(`starting the local platform on 127.0.0.1:${port}`, ready, log);
-  } catch (err) {
-    const details = lastLines(logs.join("\n"), 20);
-    await platform.stop();
-    throw new CliError(`the local platform did not start: ${(err as Error).message}`, "infrastructure", details);
-  }
-  return platform;
 }
 
 async function waitForHealth(url: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {

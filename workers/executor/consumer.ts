@@ -4,7 +4,8 @@
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
-import { DEADLINE_REASON, DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type CircuitView, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
+import { DEADLINE_REASON, DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
+import type { Observation } from "../ai/invariants/observe";
 import { runStub } from "../runs/stub";
 import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
@@ -12,11 +13,12 @@ import { observationInserts } from "../storage/observations-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
+import { circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
 import { buildFindings } from "./findings";
-import { observationCollector, type ObservationCollector } from "./observations";
-import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore, unlessAborted } from "./outbound";
-import { runCase, type IdentityGuard } from "./run-case";
-import { watchRegistry, type TargetWatch } from "./target-watch";
+import { observationCollector } from "./observations";
+import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
+import { executeRemotely, executorEndpoint } from "./process-client";
+import { watchRegistry } from "./target-watch";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
 /** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
@@ -34,10 +36,6 @@ function loadModel(env: Env, key: string): Promise<ApiModel | null> {
   return entry;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
-}
-
 function stub(c: { id: string; agent: string; operationId: string }): CaseStub {
   return { id: c.id, agent: c.agent, operationId: c.operationId };
 }
@@ -50,69 +48,33 @@ function emptySummary(): TaskSummary {
 interface Invocation {
   cases: Semaphore;
   connections: Semaphore;
+  /** batches in the executor process at once (each with its share of the connections) */
+  remoteCalls: Semaphore;
   runs: Map<string, Promise<RunSetup | null>>;
   /** this invocation's lease on the tasks it runs (runs/watchdog.ts) */
   lease: string;
 }
 
-/** What the messages of one run share within an invocation: its context, model, slots and throttle. */
-interface RunSetup {
-  ctx: RunContext;
+/** What the messages of one run share within an invocation: its context, model, slots and throttle (case-runner.ts). */
+interface RunSetup extends CaseScope {
   model: ApiModel | null;
   /** why the target may not be tested, if it may not */
   refusal?: string;
   slots: Semaphore;
-  fetch: ReturnType<typeof disciplinedFetch>;
-  /** the target's circuit as last heard from the run (updated on every report and poll) */
-  circuit: CircuitView;
-  /** the run's requests in this isolate, all invocations: which one the target stopped on (target-watch.ts) */
-  target: TargetWatch;
-  /** one poll loop per invocation while the circuit is open; every held case awaits it */
-  verdict?: Promise<void>;
-  /** identity health: the run's answers about identities whose requests failed (keeper.ts) */
-  guard: IdentityGuard;
-  /** headers of identities signed in again since: still redacted */
-  retired: Record<string, Record<string, string>>[];
-  /**
-   * Aborted when the run is over for this executor (its deadline passed, or a beat heard it was
-   * cancelled or ended): requests in flight are aborted, no case starts, nothing more is reported;
-   * the run records the unfinished cases itself (DEADLINE_REASON, CANCELLED_REASON).
-   */
-  stop: AbortController;
+  port: RunPort;
 }
 
-/** The run decides about identities; this invocation keeps what it learnt (new headers, dead ones). */
-function identityGuard(env: Env, runId: string, ctx: RunContext, retired: Record<string, Record<string, string>>[]): IdentityGuard {
-  const generations = { ...(ctx.generations ?? {}) };
-  const dead = { ...(ctx.dead ?? {}) };
-  return {
-    generation: (name) => generations[name] ?? 0,
-    dead: (name) => dead[name],
-    async trouble(name, generation, status, answeredAt) {
-      const verdict = await runStub(env, runId).identityTrouble(name, generation, status, answeredAt);
-      if (verdict.state === "dead") dead[name] = verdict.reason;
-      else if (verdict.headers && verdict.generation > (generations[name] ?? 0)) {
-        retired.push({ [name]: ctx.identities[name] ?? {} });
-        ctx.identities[name] = verdict.headers;
-        generations[name] = verdict.generation;
-      }
-      return verdict;
-    },
-  };
-}
+/** Batches of one invocation in the executor process at once: one runs there while this process stores the other's results. */
+const REMOTE_CALLS = 2;
 
 /** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
 const targetWatch = watchRegistry();
-
-/** While the circuit is open, held cases ask the run this often whether the probes decided. */
-const CIRCUIT_POLL_MS = 250;
-/** A hold never outlasts this (the probes take ~25 s at most): then the case is sent anyway. */
-const CIRCUIT_MAX_HOLD_MS = 60_000;
 
 export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const invocation: Invocation = {
     cases: new Semaphore(DEFAULT_CONCURRENCY),
     connections: new Semaphore(DEFAULT_CONCURRENCY),
+    remoteCalls: new Semaphore(REMOTE_CALLS),
     runs: new Map(),
     lease: crypto.randomUUID(),
   };
@@ -144,8 +106,14 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
   if (!ctx) return null;
   const retired: Record<string, Record<string, string>>[] = [];
   const stop = new AbortController();
+  // a stub per call, as everywhere here: a stub that saw its object reset stays broken
+  const port: RunPort = {
+    circuitState: () => runStub(env, runId).circuitState(),
+    identityTrouble: (name, generation, status, answeredAt) => runStub(env, runId).identityTrouble(name, generation, status, answeredAt),
+  };
   const setup: RunSetup = {
-    guard: identityGuard(env, runId, ctx, retired),
+    port,
+    guard: identityGuard(port, ctx, retired),
     retired,
     ctx,
     model: null,
@@ -230,53 +198,57 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     });
   };
   const observations = observationCollector(ctx.identities);
-  await mapWithConcurrency(pending, pending.length, async (testCase) => {
+  const remoteObservations: { id: string; observation: Observation }[] = [];
+  const afterCase = async (testCase: TestCase, result: CaseResult) => {
+    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
+    if (noAnswer(result) || setup.circuit.state !== "closed") await flush();
+    await reportTarget(env, task.runId, setup, result);
+  };
+  let local = pending;
+  const endpoint = pending.length > 0 && !setup.stop.signal.aborted ? executorEndpoint(env) : undefined;
+  if (endpoint) {
+    // the executor process runs the cases; this one stores each result as it streams in. Whatever
+    // it did not answer (it failed or went silent) runs here below, so nothing is lost or run twice.
+    const byId = new Map(pending.map((c) => [c.id, c]));
+    const answered = new Set<string>();
+    const release = await invocation.remoteCalls.acquire();
+    try {
+      const concurrency = Math.max(1, Math.ceil(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / REMOTE_CALLS));
+      const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / REMOTE_CALLS };
+      await executeRemotely(endpoint, { ...ctx, circuit: setup.circuit }, model, pending, share, setup.stop.signal, {
+        result: async (result) => {
+          const testCase = byId.get(result.caseId);
+          if (!testCase || answered.has(testCase.id) || setup.stop.signal.aborted) return;
+          answered.add(testCase.id);
+          await afterCase(testCase, result);
+        },
+        skipped: (caseId) => answered.add(caseId),
+        observations: (rows) => remoteObservations.push(...rows),
+      });
+    } finally {
+      release();
+    }
+    local = pending.filter((c) => !answered.has(c.id));
+  }
+  await mapWithConcurrency(local, local.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
     const releaseCase = await invocation.cases.acquire();
     let result: CaseResult | undefined;
     try {
       if (setup.circuit.state !== "closed" && outcomes.length > 0) await flush();
-      if (await circuitAllows(env, task.runId, setup)) result = await executeCase(testCase, model, setup, observations);
+      if (await circuitAllows(setup.port, setup)) result = await executeCase(testCase, model, setup, observations);
     } finally {
       releaseCase();
       releaseRun();
     }
     // the circuit tripped, or the run is over: the run records this case (skipped, or deadline exceeded)
-    if (!result) return;
-    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
-    if (noAnswer(result)) await flush();
-    await reportTarget(env, task.runId, setup, result);
+    if (result) await afterCase(testCase, result);
   });
   // the rest, with the task's observations (for invariant inference) in the same batch
-  await flush(observationInserts(env.DB, ctx.orgId, task.runId, observations.rows()));
+  await flush(observationInserts(env.DB, ctx.orgId, task.runId, [...remoteObservations, ...observations.rows()]));
   // a run that is over settles the task's unfinished cases itself: a report now would mark them done unrecorded
   if (setup.stop.signal.aborted) return;
   await runStub(env, task.runId).taskDone(task.taskId, summary);
-}
-
-/** Whether a case may be sent: at once when the circuit is closed; after the probes' verdict when it is open; never once it tripped. */
-async function circuitAllows(env: Env, runId: string, setup: RunSetup): Promise<boolean> {
-  if (setup.circuit.state === "open") {
-    setup.verdict ??= (async () => {
-      const until = Date.now() + CIRCUIT_MAX_HOLD_MS;
-      while (setup.circuit.state === "open" && Date.now() < until && !setup.stop.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, CIRCUIT_POLL_MS));
-        try {
-          setup.circuit = await runStub(env, runId).circuitState();
-        } catch (error) {
-          log("warn", "circuit state unavailable", { runId, error: errorText(error) });
-        }
-      }
-    })().finally(() => (setup.verdict = undefined));
-    await setup.verdict;
-  }
-  return setup.circuit.state !== "tripped" && !setup.stop.signal.aborted;
-}
-
-/** The case's last request got no answer at all: reported to the run's circuit as a failure. */
-function noAnswer(result: CaseResult): boolean {
-  const last = result.exchanges[result.exchanges.length - 1];
-  return last?.failure !== undefined && !last.response;
 }
 
 /** Tell the run about the target: a request without any answer counts toward its circuit; an answer ends a streak. */
@@ -290,37 +262,6 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
     setup.circuit = await runStub(env, runId).reportTarget(report);
   } catch (error) {
     log("warn", "target report not delivered", { runId, error: errorText(error) });
-  }
-}
-
-/** The case's result; undefined when the run ended before it finished (its requests are aborted). */
-async function executeCase(testCase: TestCase, model: ApiModel, setup: RunSetup, observations: ObservationCollector): Promise<CaseResult | undefined> {
-  const started = Date.now();
-  const { ctx } = setup;
-  try {
-    return await unlessAborted(setup.stop.signal, runCase(testCase, {
-      fetch: setup.fetch,
-      guard: setup.guard,
-      retired: setup.retired,
-      baseUrl: ctx.baseUrl,
-      identities: ctx.identities,
-      defaultIdentity: ctx.defaultIdentity,
-      model,
-      config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
-      onSuccess: observations.onSuccess,
-      target: setup.target,
-    }));
-  } catch (error) {
-    return {
-      caseId: testCase.id,
-      agent: testCase.agent,
-      operationId: testCase.operationId,
-      status: "errored",
-      reason: `executor error: ${errorText(error)}`,
-      exchanges: [],
-      checks: [],
-      durationMs: Date.now() - started,
-    };
   }
 }
 

@@ -1,0 +1,53 @@
+/**
+ * The local executor process (README, "Executor process"): a second workerd of the same Worker
+ * that runs the cases of the main process's task messages, so a local run uses a second core. The
+ * main process keeps storage, the TestRun and the queue; the executor process only sends requests
+ * and judges answers. Both share a secret generated per start (SENTINEL_EXECUTOR_SECRET); without
+ * it neither route exists (the deployed Worker: queue consumers scale out there instead).
+ *
+ *  - main → executor: POST EXECUTE_PATH with a batch of one run's cases; the answer streams one
+ *    JSON line per case as it ends (its result, or that the tripped circuit skipped it), beats
+ *    while cases are held, and the batch's observations last.
+ *  - executor → main: POST RUN_CALL_PATH to ask the run what only it knows mid-batch: the circuit's
+ *    state while it is open, and an identity's health (re-sign-in).
+ */
+import type { ApiModel, CaseResult, RunContext, TestCase } from "../model";
+import type { Observation } from "../ai/invariants/observe";
+import { timingSafeEqual } from "../shared/signature";
+
+export const EXECUTE_PATH = "/internal/executor/execute";
+export const RUN_CALL_PATH = "/internal/executor/run-call";
+
+export interface ExecuteRequest {
+  ctx: RunContext;
+  /** the operation model, sent when the executor process does not hold it yet (it answers 409 then) */
+  model?: ApiModel;
+  cases: TestCase[];
+  /** requests in flight for this batch (its share of the run's concurrency) */
+  concurrency: number;
+  /** requests per second for this batch (its share of the run's rate), if the run limits it */
+  rps?: number;
+}
+
+/** One line of the execute answer. */
+export type ExecuteLine =
+  | { result: CaseResult }
+  /** the circuit tripped before this case was sent: the run records it as skipped */
+  | { skipped: string }
+  | { observations: { id: string; observation: Observation }[] }
+  /** still working (cases held while the circuit is open send nothing else) */
+  | { beat: 1 };
+
+/** While a batch runs, the executor process writes at least one line this often. */
+export const BEAT_INTERVAL_MS = 1_000;
+
+export type RunCall =
+  | { runId: string; call: "circuitState" }
+  | { runId: string; call: "identityTrouble"; name: string; generation: number; status: number; answeredAt: number };
+
+/** Whether a request carries the processes' shared secret (compared in constant time). */
+export function carriesSecret(request: Request, secret: string | undefined): boolean {
+  if (!secret) return false;
+  const header = request.headers.get("authorization") ?? "";
+  return timingSafeEqual(header, `Bearer ${secret}`);
+}
