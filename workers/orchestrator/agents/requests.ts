@@ -21,6 +21,7 @@ import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
 import { cloneJson } from "../../shared/json-clone";
 import { requiresNothing as schemaRequiresNothing, setupBodies } from "./setup-body";
+import { onCreatedValues } from "./created-values";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
 
@@ -229,7 +230,10 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   const pathSources: Record<string, ValueSource> = {};
   const vars: Record<string, string> = {};
   const known: Record<string, string> = { ...(options.known ?? {}) };
-  for (const name of pathPlaceholders(op.path)) {
+  // the body the setup created the addressed resource with (the path's last parameter)
+  let createdBody: unknown;
+  const placeholders = pathPlaceholders(op.path);
+  for (const name of placeholders) {
     if (known[name] !== undefined) {
       pathParams[name] = known[name];
       pathSources[name] = "chain";
@@ -250,6 +254,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         requireSuccess: true,
       };
       setup.push(step);
+      if (name === placeholders[placeholders.length - 1]) createdBody = parent.request.body?.value;
       known[name] = `{{${variable}}}`;
       vars[name] = variable;
       pathParams[name] = known[name];
@@ -344,6 +349,12 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     let value = drawn.value;
     // whether `value` is known valid (so the check below is answered without validating)
     let knownValid = drawn.valid;
+    // an update of a resource the setup created: on the values it was created with (cross-field rules hold)
+    const onCreated = !exampleOk && (op.method === "put" || op.method === "patch") && isJsonMedia(media.contentType) ? onCreatedValues(value, createdBody, media.schema, env.model.schemas, env.validator) : undefined;
+    if (onCreated !== undefined) {
+      value = onCreated;
+      knownValid = true; // onCreatedValues returns valid bodies only
+    }
     // a setup create whose schema requires nothing: not `{}`, but what names the resource (and a fuller body to retry with)
     const bodies = options.setupCreate && isJsonMedia(media.contentType) ? setupBodies(value, media.schema, { schemas: env.model.schemas, validator: env.validator, rng: rng.fork("setup-body") }) : {};
     if (bodies.lean) {

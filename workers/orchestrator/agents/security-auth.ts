@@ -10,7 +10,7 @@ import { signInAbuseDrafts, tokenEndpointAbuseDrafts, weakSecretDrafts } from ".
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
-import { createResource, itemRequest, resourceTargets } from "./stateful-resources";
+import { createResource, itemRequest, onCreatedResource, resourceTargets } from "./stateful-resources";
 import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
 import type { Agent, AgentContext } from "./types";
@@ -170,7 +170,10 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
       }
       const update = target.put ?? target.patch;
       if (update) {
-        steps.push({ id: "attacker-update", request: itemRequest(env, update, rng.fork("update"), created.known, attacker, idProperty).request, checks: [check("bola", { ownerStep: "create", action: "update", owner, attacker })] });
+        // the owner's own values: a generated body that breaks a cross-field rule is refused whoever sends it
+        const write = itemRequest(env, update, rng.fork("update"), created.known, attacker, idProperty);
+        onCreatedResource(env, write, created.create);
+        steps.push({ id: "attacker-update", request: write.request, checks: [check("bola", { ownerStep: "create", action: "update", owner, attacker })] });
       }
       if (target.del) {
         steps.push({ id: "attacker-delete", request: itemRequest(env, target.del, rng.fork("delete"), created.known, attacker).request, checks: [check("bola", { ownerStep: "create", action: "delete", verifyStep: "owner-read", owner, attacker })] });

@@ -11,6 +11,7 @@ import { pathPlaceholders, type Producer } from "./resources";
 import { flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isIdLikeName } from "./names";
 import { isObject } from "../../jsonschema/types";
+import { onCreatedValues } from "./created-values";
 
 /** A resource reachable at `itemPath` = `collection/{param}` and the operation that creates it. */
 export interface ResourceTarget {
@@ -82,6 +83,19 @@ export function itemRequest(env: AgentEnv, op: Operation, rng: Rng, known: Recor
     if (built.request.body) built.request.body.value = value;
   }
   return built;
+}
+
+/**
+ * An update of the created resource sent on the values it was created with (created-values.ts),
+ * when its body is JSON, was generated (not the spec's example) and the result is valid.
+ */
+export function onCreatedResource(env: AgentEnv, update: BuiltRequest, create: BuiltRequest): void {
+  const body = update.body;
+  if (!body || body.fromExample || !update.request.body || !("value" in update.request.body) || !isJsonMedia(body.media.contentType)) return;
+  const value = onCreatedValues(body.value, create.request.body?.value, body.schema, env.model.schemas, env.validator);
+  if (value === undefined) return;
+  body.value = value;
+  update.request.body.value = value;
 }
 
 /**
