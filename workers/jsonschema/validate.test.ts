@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { ModelValidator } from "./validate";
+import { describe, expect, it, vi } from "vitest";
+import * as cf from "@cfworker/json-schema";
+import type { JsonSchema } from "../model";
+import { ModelValidator, validateSchema } from "./validate";
+
+vi.mock("@cfworker/json-schema", async (actual) => {
+  const real = await actual<typeof import("@cfworker/json-schema")>();
+  return { ...real, validate: vi.fn(real.validate) };
+});
 
 describe("ModelValidator", () => {
   it("answers each value on its own when one schema is asked about many (remembered verdicts)", () => {
@@ -24,5 +31,58 @@ describe("ModelValidator", () => {
     expect(validator.check(true, text)).toBe("invalid");
     // more distinct values than the memory holds: still each its own verdict
     for (let i = 0; i < 100; i++) expect(validator.check(i % 2 === 0 ? "x" : "x".repeat(i), text)).toBe(i % 2 === 0 || i === 1 ? "valid" : "invalid");
+  });
+
+  it("asks about an object property by property exactly where that is the whole object's verdict", () => {
+    const schemas = {
+      Meta: { type: "object", required: ["name", "uid"], properties: { name: { type: "string", minLength: 1 }, uid: { type: "string", readOnly: true } } },
+      Closed: { type: "object", properties: { a: { type: "integer" } }, additionalProperties: false },
+    };
+    const model = { schemas };
+    const schema = {
+      type: "object",
+      required: ["kind", "meta"],
+      description: "annotations beside the object keywords change nothing",
+      properties: { kind: { type: "string", enum: ["A", "B"] }, meta: { $ref: "#/components/schemas/Meta" }, closed: { $ref: "#/components/schemas/Closed" }, tags: { type: "array", items: { type: "string" }, uniqueItems: true } },
+      additionalProperties: { type: "number" },
+    };
+    const values: unknown[] = [
+      { kind: "A", meta: { name: "x" } },
+      { kind: "C", meta: { name: "x" } },
+      { kind: "A", meta: { name: "" } },
+      { kind: "A" },
+      { meta: { name: "x" } },
+      { kind: "A", meta: { name: "x" }, extra: 1 },
+      { kind: "A", meta: { name: "x" }, extra: "1" },
+      { kind: "A", meta: { name: "x" }, closed: { a: 1 } },
+      { kind: "A", meta: { name: "x" }, closed: { a: 1, b: 2 } },
+      { kind: "A", meta: { name: "x" }, tags: ["a", "a"] },
+      { kind: "A", meta: { name: "x" }, tags: ["a", "b"] },
+      // no verdict for a part (undefined is no JSON value): the whole is asked, as before
+      { kind: "A", meta: { name: "x" }, closed: undefined },
+      { meta: { name: "x" }, closed: undefined },
+    ];
+    const validator = new ModelValidator(model);
+    const whole = (value: unknown, of: JsonSchema = schema) => {
+      const verdict = validateSchema(model, of, value, "request", true);
+      return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
+    };
+    for (const value of values) expect(validator.check(value, schema)).toBe(whole(value));
+    expect(values.map((value) => validator.check(value, schema))).toEqual(["valid", "invalid", "invalid", "invalid", "invalid", "valid", "invalid", "valid", "invalid", "invalid", "valid", "unknown", "unknown"]);
+
+    // objects one property apart: only the new property is validated
+    const calls = vi.mocked(cf.validate);
+    const base = { kind: "B", meta: { name: "y" }, closed: { a: 2 } };
+    expect(validator.check(base, schema)).toBe("valid");
+    calls.mockClear();
+    expect(validator.check({ ...base, extra: 3 }, schema)).toBe("valid");
+    expect(calls.mock.calls.map(([instance]) => instance)).toEqual([3]);
+
+    // a $ref resolved against where validation starts: the whole object is validated as one
+    const relative = { type: "object", properties: { a: { type: "string" }, b: { $ref: "#/properties/a" } } };
+    const expected = whole({ a: "x", b: "y" }, relative);
+    calls.mockClear();
+    expect(validator.check({ a: "x", b: "y" }, relative)).toBe(expected);
+    expect(calls.mock.calls.map(([instance]) => instance)).toEqual([{ a: "x", b: "y" }]);
   });
 });

@@ -128,8 +128,46 @@ export class ModelValidator {
 
   constructor(private readonly model: Model) {}
 
+  /** per schema object: its object keywords when the validity of an object decomposes by property (else null) */
+  private readonly partsMemo = new WeakMap<object, Parts | null>();
+
   check(value: unknown, schema: JsonSchema): Verdict {
+    if (isPlainObject(value) && typeof schema === "object" && schema !== null) {
+      const parts = this.partsOf(schema);
+      if (parts) return this.byParts(value, parts) ?? this.remember(value, schema, undefined);
+    }
     return this.remember(value, schema, undefined);
+  }
+
+  /**
+   * The verdict on an object asked property by property, in the order the validator takes them
+   * (a stop at the first invalid property, after `required`): each property's verdict is
+   * remembered on its own, so objects one property apart (one added, one left out, one
+   * replaced) cost one property's validation, not the whole object's. undefined when a part
+   * has no verdict (the whole is then validated as one, which says where it stops).
+   */
+  private byParts(value: Record<string, unknown>, parts: Parts): Verdict | undefined {
+    let missing = false;
+    for (const name of parts.required) if (!Object.prototype.hasOwnProperty.call(value, name)) missing = true;
+    for (const [key, sub] of parts.properties) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const verdict = this.check(value[key], sub);
+      if (verdict !== "valid") return verdict === "invalid" ? "invalid" : undefined;
+    }
+    if (parts.additional !== undefined) {
+      for (const key in value) {
+        if (parts.declared.has(key) && Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const verdict = this.check(value[key], parts.additional);
+        if (verdict !== "valid") return verdict === "invalid" ? "invalid" : undefined;
+      }
+    }
+    return missing ? "invalid" : "valid";
+  }
+
+  private partsOf(schema: object): Parts | null {
+    let parts = this.partsMemo.get(schema);
+    if (parts === undefined) this.partsMemo.set(schema, (parts = objectParts(this.model, schema as JsonSchema)));
+    return parts;
   }
 
   /**
@@ -159,6 +197,59 @@ export class ModelValidator {
     const verdict = validateSchema(this.model, schema, value, "request", true);
     return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
   }
+}
+
+/** An object schema whose object validity decomposes by property (objectParts). */
+interface Parts {
+  /** `required` of the request view (readOnly names dropped) */
+  required: string[];
+  properties: [string, JsonSchema][];
+  declared: Set<string>;
+  additional?: JsonSchema;
+}
+
+/** keywords beside the four object ones that the validator reads as annotations only */
+const INERT = new Set(["title", "description", "deprecated", "readOnly", "writeOnly", "default", "nullable", "$comment", "example", "examples", "xml", "externalDocs", "discriminator"]);
+const OBJECT_KEYWORDS = new Set(["type", "properties", "required", "additionalProperties"]);
+const COMPONENT_REF = "#/components/schemas/";
+/** a `$ref` the validator resolves against the schema it starts from, or an anchor: its meaning depends on the root */
+const ANCHORS = /"\$(?:anchor|dynamicAnchor|dynamicRef|recursiveRef|recursiveAnchor|id)"/;
+
+function rootRelative(view: JsonSchema): boolean {
+  const text = JSON.stringify(view);
+  return ANCHORS.test(text) || text.split('"$ref":"').slice(1).some((rest) => !rest.startsWith(COMPONENT_BASE));
+}
+
+/**
+ * The object keywords of a schema (through component `$ref`s with only annotations beside them)
+ * when an object's validity is that of its properties taken one by one: nothing but type
+ * (admitting objects), properties, required and additionalProperties, no reference whose target
+ * depends on where validation starts. null otherwise (the whole object is validated as one).
+ */
+function objectParts(model: Model, schema: JsonSchema, hops = 0): Parts | null {
+  if (!isObjectLike(schema) || Array.isArray(schema) || hops > 10) return null;
+  const source = schema as Record<string, unknown>;
+  const keys = Object.keys(source).filter((k) => !INERT.has(k) && !k.startsWith("x-"));
+  if (typeof source.$ref === "string") {
+    if (keys.length !== 1 || !source.$ref.startsWith(COMPONENT_REF)) return null;
+    const name = source.$ref.slice(COMPONENT_REF.length);
+    if (name.includes("/") || name.includes("~") || name.includes("%")) return null;
+    const target = model.schemas[name];
+    return target === undefined ? null : objectParts(model, target, hops + 1);
+  }
+  if (!keys.every((k) => OBJECT_KEYWORDS.has(k))) return null;
+  const type = source.type;
+  if (!(type === "object" || (Array.isArray(type) && type.includes("object")))) return null;
+  const view = validationView(model, schema, "request") as Record<string, unknown>;
+  if (rootRelative(view)) return null;
+  const properties = isObjectLike(source.properties) ? (Object.entries(source.properties) as [string, JsonSchema][]) : source.properties === undefined ? [] : undefined;
+  const required = view.required === undefined ? [] : Array.isArray(view.required) && view.required.every((r) => typeof r === "string") ? (view.required as string[]) : undefined;
+  if (properties === undefined || required === undefined) return null;
+  return { required, properties, declared: new Set(properties.map(([k]) => k)), additional: source.additionalProperties as JsonSchema | undefined };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** Verdicts kept per schema object (bounded: a big spec's plan asks about ~50,000 values). */
