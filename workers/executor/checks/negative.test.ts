@@ -72,6 +72,16 @@ describe("negative_data_rejection: values a server may tolerate", () => {
       expect(judge({ ...put, status: 204 }, { id: 7 }).status).toBe("skipped");
       expect(judge({ ...put, status: 204 }, { id: 7, name: 12345 }, 404).status).toBe("skipped");
     });
+    it("a secret the answer shows only masked: no verdict, unless a read-back shows it stored as sent", () => {
+      const post = { id: "request", method: "POST", path: "/users", urlPath: "/users", requestBody: { password: 12345 } };
+      const password = (body: unknown) => negative({ ...post, status: 200, body }, { coercedValue: { pointer: "/password", value: "12345" } });
+      expect(password({ data: { id: "u1", password: "**********" } }).status).toBe("skipped");
+      expect(password({ data: { id: "u1", password: "••••" } }).status).toBe("skipped");
+      // shown as sent, or a short or partial mask: still the finding
+      expect(password({ data: { id: "u1", password: 12345 } }).status).toBe("failed");
+      expect(password({ data: { id: "u1", password: "1***5" } }).status).toBe("failed");
+      expect(judge({ ...put, status: 200, body: { id: 7, name: "********" } }, { id: 7, name: 12345 }).status).toBe("failed");
+    });
     it("a body that does not return the member: a read-back may clear it, else it stays a finding", () => {
       expect(judge({ ...put, status: 200, body: { ok: true } }, { id: 7, name: "12345" }).status).toBe("passed");
       expect(judge({ ...put, status: 200, body: { ok: true } }, { id: 7 }).status).toBe("failed");

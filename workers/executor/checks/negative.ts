@@ -131,7 +131,15 @@ function coercionVerdict(ctx: CheckContext, pointer: string, converted: unknown)
     return fail(`${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and stored it: ${readBack!.request.method} ${pathOf(readBack!.request.url)} returns ${JSON.stringify(sent)} at ${pointer}`, ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"));
   }
   if (jsonValue(ctx.response) === undefined) return skip(`the answer ${ctx.response.status} has no body and no read-back shows what was stored at ${pointer}: a converted value cannot be told from an accepted wrong type`);
+  // a secret the server shows only masked ("**********"): the mask looks the same whatever was stored
+  const shown = [...valuesAt(ctx.response, pointer), ...read];
+  if (shown.length > 0 && shown.every(isMasked)) return skip(`the answer shows ${pointer} only masked (${JSON.stringify(shown[0])}): a converted value cannot be told from an accepted wrong type`);
   return undefined;
+}
+
+/** A value a server puts in place of a secret it will not show: a run of mask characters only. */
+function isMasked(value: unknown): boolean {
+  return typeof value === "string" && /^[*•●]{3,}$/.test(value);
 }
 
 function pathOf(url: string): string {

@@ -171,7 +171,7 @@ export function parameterValue(env: AgentEnv, param: Parameter, rng: Rng, useExa
   }
   const flat = flattenAllOf(param.schema, env.model.schemas);
   const enumLike = isObject(flat) && (flat.const !== undefined || Array.isArray(flat.enum));
-  const generate = (r: Rng) => generateVouched(param.schema, { schemas: env.model.schemas, rng: r, wire: true, name: param.name, mode: "request", useExamples: true });
+  const generate = (r: Rng) => generateVouched(param.schema, { schemas: env.model.schemas, rng: r, wire: true, name: param.name, description: param.description, mode: "request", useExamples: true });
   const value = validGenerated(env, param.schema, rng, generate);
   return { value, source: enumLike ? "enum" : "generated" };
 }

@@ -240,3 +240,25 @@ describe("generateInvalid", () => {
     expect(generateInvalid({ type: "string" }, { schemas, wire: true, validator })).toEqual([]);
   });
 });
+
+describe("a plain string whose prose says it holds JSON", () => {
+  const rng = () => new Rng(11);
+  it("is the smallest JSON text of the kind the prose names, at the top and in a property", () => {
+    expect(generateValid({ type: "string" }, { schemas: {}, rng: rng(), wire: true, name: "transforms", description: "A JSON array of image transformations" })).toBe("[]");
+    expect(generateValid({ type: "string" }, { schemas: {}, rng: rng(), wire: true, name: "labels", description: "Arbitrary key/value labels to set on the image, as a JSON map of string pairs." })).toBe("{}");
+    const body = generateValid(
+      { type: "object", required: ["outputs"], properties: { outputs: { type: "string", description: "An JSON array of output objects used during step execution." } } },
+      { schemas: {}, rng: rng(), optional: "required" },
+    );
+    expect(body).toEqual({ outputs: "[]" });
+  });
+
+  it("is left alone when the prose only names a JSON value beside it, or says nothing", () => {
+    for (const description of ["The location in the metadata JSON object to apply the changes to", "The query string cannot be specified using a JSON object.", undefined]) {
+      const value = generateValid({ type: "string" }, { schemas: {}, rng: rng(), wire: true, name: "path", description });
+      expect(value).not.toMatch(/^[[{]/);
+    }
+    // a pattern or length the JSON text does not fit still rules
+    expect(generateValid({ type: "string", minLength: 5 }, { schemas: {}, rng: rng(), description: "A JSON object of filters" })).not.toBe("{}");
+  });
+});

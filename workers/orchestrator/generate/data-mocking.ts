@@ -11,7 +11,7 @@
  * one is given); format violations are `weak` because many servers do not enforce formats.
  */
 import type { JsonSchema } from "../../model";
-import { formatValue, invalidFormatValue, isNumericStringFormat, valueForName } from "./formats";
+import { formatValue, invalidFormatValue, isNumericStringFormat, jsonTextFor, valueForName } from "./formats";
 import type { Rng } from "./random";
 import { compilePattern, generateFromPattern, patternLengthViolations } from "./regex-gen";
 import { admittedTypes, deref, flattenAllOf, inferType, mergeSchemas, resolve } from "../../jsonschema/shape";
@@ -35,6 +35,8 @@ export interface GenContext {
   maxDepth?: number;
   /** property or parameter name, for name heuristics at the top level */
   name?: string;
+  /** the parameter's prose, for the top level when its schema has none (a JSON text it says it holds) */
+  description?: string;
   /** the value travels in a URL or header: plain non-empty ASCII strings */
   wire?: boolean;
 }
@@ -106,7 +108,7 @@ function gen(schema: JsonSchema, state: State, depth: number, name?: string): un
   const type = chooseType(s, state);
   switch (type) {
     case "string":
-      return genString(s, state, name);
+      return genString(s, state, name, typeof s.description === "string" ? s.description : depth === 0 ? ctx.description : undefined);
     case "integer":
       return genNumber(s, state, true);
     case "number":
@@ -233,7 +235,7 @@ function lengthFits(text: string, s: SchemaObject): boolean {
   return true;
 }
 
-function genString(s: SchemaObject, state: State, name?: string): string {
+function genString(s: SchemaObject, state: State, name?: string, prose?: string): string {
   const { rng } = state.ctx;
   const minLength = Math.max(typeof s.minLength === "number" ? s.minLength : 0, state.ctx.wire ? 1 : 0);
   const maxLength = typeof s.maxLength === "number" ? s.maxLength : Infinity;
@@ -248,6 +250,8 @@ function genString(s: SchemaObject, state: State, name?: string): string {
   }
   // anything below is not known to match a format the validator checks
   if (checksFormat(s)) state.whole = false;
+  const json = jsonTextFor(prose);
+  if (fits(json) && !checksFormat(s)) return json;
   if (pattern) {
     const value = generateFromPattern(pattern, rng, { minLength, maxLength });
     if (value !== undefined && (!state.ctx.wire || /^[\x21-\x7e]+$/.test(value))) return value;

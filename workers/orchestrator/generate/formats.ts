@@ -130,6 +130,19 @@ export function invalidFormatValue(format: string): string | undefined {
   }
 }
 
+/**
+ * A plain string whose prose says it holds JSON ("A JSON array of image transformations", "a
+ * JSON-encoded object"): the smallest JSON text of that kind. A generated word there breaks the
+ * spec's own words, and the server's 400 for it says nothing about the contract.
+ */
+export function jsonTextFor(prose: string | undefined): string | undefined {
+  // the prose opens with it, or says the value is/must be/is sent as one ("the location in the
+  // metadata JSON object", "cannot be a JSON object" name something else)
+  const kind = prose ? /(?:^\s*|\b(?:is|be|as)\s+)(?:an?\s+|the\s+)?(?:valid\s+)?JSON(?:[- ]encoded)?\s+(array|list|object|map)\b/i.exec(prose)?.[1] : undefined;
+  if (kind === undefined) return undefined;
+  return /^(array|list)$/i.test(kind) ? "[]" : "{}";
+}
+
 type Heuristic = [RegExp, (rng: Rng) => string];
 
 /** Name → realistic value; order matters ("emailAddress" is an email before an address). */
