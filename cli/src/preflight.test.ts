@@ -28,6 +28,21 @@ describe("pre-flight of identities", () => {
     expect(result.identities).toEqual({ alice: { Authorization: "Bearer a" }, bob: { Authorization: "Bearer b" } });
   });
 
+  it("an identity forbidden its own profile works when the same read without credentials is refused", async () => {
+    // "r" is a valid token without the profile's scope: 403 with it, 401 without any
+    const scoped: Fetch = async (_url, init) => {
+      const token = String((init.headers as Record<string, string>).Authorization ?? "").replace("Bearer ", "");
+      return new Response("{}", { status: token === "a" ? 200 : token === "r" ? 403 : 401 });
+    };
+    const identities = { alice: { Authorization: "Bearer a" }, reader: { Authorization: "Bearer r" } };
+    const result = await runPreflight({ model, target: "http://t.test", identities, fetch: scoped });
+    expect(result.report.identities.map((i) => [i.name, i.ok, i.detail])).toEqual([["alice", true, "GET /me → 200"], ["reader", true, "credentials accepted (GET /me → 403 with them, 401 without: a permission or scope it lacks, not its credentials)"]]);
+    expect(result.report.authorization).toBeUndefined();
+    // a target that answers 403 to anyone: nothing tells whether the credentials work, and the note says so
+    const closed = await runPreflight({ model, target: "http://t.test", identities, fetch: async (_url, init) => new Response("{}", { status: String((init.headers as Record<string, string>).Authorization).endsWith(" a") ? 200 : 403 }) });
+    expect(closed.report.authorization).toBe("authorization between users not tested: only alice works (reader: 403 on GET /me, and 403 without credentials: whether its credentials work is unknown)");
+  });
+
   it("without identities or a signup/login flow, the reason is the inference's", async () => {
     const result = await runPreflight({ model, target: "http://t.test", fetch: target(new Set()) });
     expect(result.identities).toBeUndefined();

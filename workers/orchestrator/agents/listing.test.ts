@@ -46,6 +46,21 @@ describe("path parameters of a resource nothing creates but the API lists", () =
   });
 });
 
+describe("where a listing's items are inside its envelope", () => {
+  const setupOf = (schema: Record<string, unknown>) => build(model([op({ ...servers, responses: [ok("200", schema)] }), server]), "getServer").setup[0]?.extract;
+  it("finds the one array however deep the envelope keeps it: HAL _embedded, JSON:API data, data.results", () => {
+    const links = { type: "object", properties: { self: { type: "object", properties: { href: { type: "string" } } } } };
+    const page = { type: "object", properties: { size: { type: "integer" }, totalElements: { type: "integer" } } };
+    expect(setupOf({ type: "object", properties: { _links: links, _embedded: { type: "object", properties: { servers: { type: "array", items: Server } } }, page } })).toEqual({ listed_server_id: { from: "body", pointer: "/_embedded/servers/0/id" } });
+    expect(setupOf({ type: "object", properties: { data: { type: "array", items: Server }, links: { type: "array", items: { type: "string" } }, meta: page } })).toEqual({ listed_server_id: { from: "body", pointer: "/data/0/id" } });
+    expect(setupOf({ type: "object", properties: { data: { type: "object", properties: { results: { type: "array", items: Server }, next: { type: "string" } } } } })).toEqual({ listed_server_id: { from: "body", pointer: "/data/results/0/id" } });
+  });
+  it("does not choose between two arrays on the nearest level that has one", () => {
+    expect(setupOf({ type: "object", properties: { data: { type: "array", items: Server }, included: { type: "array", items: Zone } } })).toBeUndefined();
+    expect(setupOf({ type: "object", properties: { _embedded: { type: "object", properties: { servers: { type: "array", items: Server }, zones: { type: "array", items: Zone } } } } })).toBeUndefined();
+  });
+});
+
 describe("writes below a listed resource", () => {
   it("creates inside the listed parent (POST /servers/{server_id}/zones), but never writes the listed item", () => {
     const m = model([servers, server, zones, createZone, zone, deleteServer]);

@@ -6,6 +6,7 @@
  */
 import { LISTED_VARIABLE_PREFIX, type ApiModel, type JsonSchema, type Operation, type Step } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
+import { joinPointer } from "../../jsonschema/pointer";
 import { isObject } from "../../jsonschema/types";
 import { findIdPointer, pathPlaceholders, type ResourceGraph } from "./resources";
 
@@ -31,22 +32,41 @@ function successSchema(op: Operation): JsonSchema | undefined {
   return undefined;
 }
 
-/** GET on the collection, and where its items are: the body itself or one array property. */
+/** Members that hold links or paging, never the items (HAL `_links`, JSON:API `links`/`meta`). */
+const NOT_ITEMS = /^_?(links|meta)$/i;
+
+/**
+ * GET on the collection, and where its items are: the body itself, or the one array inside its
+ * envelope, looked for level by level (`{items: […]}`, JSON:API `{data: […]}`, HAL
+ * `{_embedded: {vehicles: […]}}`, `{data: {results: […]}}`). Two arrays on the nearest level that
+ * has any leave it unknown: which one lists the items is not for a name to decide.
+ */
 export function listing(env: ListingEnv, collection: string): Listing | undefined {
   const list = env.graph.operation("get", collection);
   const schema = list && successSchema(list);
   if (!list || schema === undefined) return undefined;
-  const flat = flattenAllOf(schema, env.model.schemas);
-  if (!isObject(flat)) return undefined;
+  const flatten = (s: unknown) => flattenAllOf(s as JsonSchema, env.model.schemas);
   const itemsOf = (s: unknown) => {
-    const f = flattenAllOf(s as JsonSchema, env.model.schemas);
-    return isObject(f) && (f.type === "array" || f.items !== undefined) && f.items !== undefined ? (f.items as JsonSchema) : undefined;
+    const f = flatten(s);
+    return isObject(f) && f.items !== undefined ? (f.items as JsonSchema) : undefined;
   };
-  const top = itemsOf(flat);
+  const top = itemsOf(schema);
   if (top !== undefined) return { list, array: "", item: top };
-  if (!isObject(flat.properties)) return undefined;
-  const arrays = Object.entries(flat.properties as Record<string, JsonSchema>).filter(([, s]) => itemsOf(s) !== undefined);
-  return arrays.length === 1 ? { list, array: `/${arrays[0][0]}`, item: itemsOf(arrays[0][1])! } : undefined;
+  let level: { pointer: string; schema: unknown }[] = [{ pointer: "", schema }];
+  for (let depth = 0; depth < 3 && level.length > 0; depth++) {
+    const members = level.flatMap(({ pointer, schema: s }) => {
+      const flat = flatten(s);
+      if (!isObject(flat) || !isObject(flat.properties)) return [];
+      return Object.entries(flat.properties as Record<string, JsonSchema>)
+        .filter(([name]) => !NOT_ITEMS.test(name))
+        .map(([name, member]) => ({ pointer: joinPointer(pointer, name), schema: member as unknown }));
+    });
+    const arrays = members.filter((m) => itemsOf(m.schema) !== undefined);
+    if (arrays.length > 1) return undefined;
+    if (arrays.length === 1) return { list, array: arrays[0].pointer, item: itemsOf(arrays[0].schema)! };
+    level = members;
+  }
+  return undefined;
 }
 
 /**

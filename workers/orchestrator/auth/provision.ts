@@ -241,6 +241,13 @@ export async function verifyIdentity(
       return { ok: true, detail: `${label(profile)} → ${exchange.status}`, account: accountOf(exchange.json, fieldsOf(schema, opts.model.schemas)) };
     }
     if (!ownRecord && exchange.status !== 401) return { ok: true, detail: `not verified (${label(profile)} → ${exchange.status})` };
+    // 403 is "understood, not allowed" (RFC 9110 §15.5.4) — for credentials the target accepted only
+    // if the same read without them is refused otherwise (401): then a permission or scope is missing
+    if (exchange.status === 403) {
+      const anonymous = await send(opts, profile, opts.model, undefined);
+      if (anonymous.status === 401) return { ok: true, detail: `credentials accepted (${label(profile)} → 403 with them, 401 without: a permission or scope it lacks, not its credentials)` };
+      return { ok: false, detail: `403 on ${label(profile)}, and ${anonymous.status} without credentials: whether its credentials work is unknown` };
+    }
     return { ok: false, detail: `${exchange.status} on ${label(profile)}` };
   } catch (err) {
     return { ok: false, detail: `${label(profile)} failed: ${(err as Error).message}` };
