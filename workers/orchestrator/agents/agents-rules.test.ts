@@ -245,6 +245,31 @@ describe("mass assignment", () => {
   });
 });
 
+describe("writeOnly properties a setup leaves out", () => {
+  const Device = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1 }, sharedKey: { type: "string", writeOnly: true, minLength: 16, pattern: "^[A-Za-z0-9]+$" }, note: { type: "string" } } };
+  const devices: ApiModel = {
+    sourceVersion: "3.0.3", title: "devices", version: "1", servers: [], schemas: {}, securitySchemes: {},
+    operations: [
+      op({ operationId: "createDevice", method: "post", path: "/devices", requestBody: { required: true, content: json(Device) }, responses: [{ status: "201", content: json({ ...Device, properties: { ...Device.properties, id: { type: "integer" } } }), headers: [], links: [] }] }),
+      op({ operationId: "getDevice", method: "get", path: "/devices/{id}", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: [{ status: "200", content: json(Device), headers: [], links: [] }] }),
+    ],
+  };
+  it("creates with each of them, a value its schema admits, and reads back for excessive_data_exposure", async () => {
+    const cases = await dataExposure.generate({ model: devices, seed: 1, config });
+    const c = cases.find((x) => x.tags?.includes("write-only"))!;
+    expect(c.steps.map((s) => `${s.request.method} ${s.id}`)).toEqual(["post create", "get read-back"]);
+    const body = c.steps[0].request.body?.value as Record<string, unknown>;
+    expect(body.sharedKey).toMatch(/^[A-Za-z0-9]{16,}$/);
+    expect(body).not.toHaveProperty("note");
+    expect(checksOf(c.steps[0], "excessive_data_exposure")).toHaveLength(1);
+    expect(checksOf(c.steps[1], "excessive_data_exposure")).toHaveLength(1);
+  });
+  it("plans nothing when the create has no writeOnly property left to send", async () => {
+    const plain = { ...devices, operations: devices.operations.map((o) => (o.requestBody ? { ...o, requestBody: { required: true, content: json({ ...Device, properties: { name: Device.properties.name } }) } } : o)) };
+    expect((await dataExposure.generate({ model: plain, seed: 1, config })).some((x) => x.tags?.includes("write-only"))).toBe(false);
+  });
+});
+
 describe("privilege", () => {
   it("recognises admin words as words, not inside other words", () => {
     expect(isPrivileged(profileModel.operations[2], config)).toBe(false);

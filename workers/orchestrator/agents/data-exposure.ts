@@ -9,7 +9,7 @@
  *   - the spec's sign-up with privileged properties in the account record (account-mass-assignment.ts).
  *   - every successful read is checked for excessive_data_exposure.
  */
-import type { Operation, Step, TestCase } from "../../model";
+import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { accountMassAssignmentDrafts } from "./account-mass-assignment";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { injections, successSchema } from "./mass-injections";
@@ -17,8 +17,9 @@ import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
 import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
+import { flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
-import { setAt } from "../generate/data-mocking";
+import { generateValid, setAt } from "../generate/data-mocking";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "data-exposure";
@@ -79,6 +80,8 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
       drafts.push({ kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] });
     }
   }
+  const writeOnly = writeOnlyDraft(env, target, rng.fork("write-only"));
+  if (writeOnly) drafts.push(writeOnly);
   const update = target.put ?? target.patch;
   if (update && target.read) {
     const created = createResource(env, target, rng.fork("update-chain"), { identity: probeIdentity(env) });
@@ -86,6 +89,39 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
     if (draft) drafts.push(draft);
   }
   return drafts;
+}
+
+/**
+ * create with the writeOnly properties a setup leaves out (a secret, a key, a password: optional,
+ * so required-only creates never send them) → read back: excessive_data_exposure on both answers
+ * sees one returned. Each gets a value its schema admits; without such a value no case.
+ */
+function writeOnlyDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDraft | undefined {
+  const media = preferredMedia(target.producer.op);
+  if (!target.read || !media || !isJsonMedia(media.contentType)) return undefined;
+  const identity = probeIdentity(env);
+  const created = createResource(env, target, rng.fork("create"), { identity });
+  const createStep = created.steps[created.steps.length - 1];
+  const body = createStep.request.body;
+  const flat = flattenAllOf(media.schema, env.model.schemas);
+  if (!body || !isObject(body.value) || !isObject(flat) || !isObject(flat.properties)) return undefined;
+  const value: Record<string, unknown> = { ...body.value };
+  const added: string[] = [];
+  for (const [name, sub] of Object.entries(flat.properties as Record<string, JsonSchema>)) {
+    const resolved = resolve(sub, env.model.schemas);
+    if (value[name] !== undefined || !isObject(resolved) || resolved.writeOnly !== true || resolved.readOnly === true) continue;
+    const v = generateValid(sub, { schemas: env.model.schemas, rng: rng.fork(name), mode: "request", optional: "required", useExamples: true, name });
+    if (v === undefined || env.validator.check(v, sub) !== "valid") continue;
+    value[name] = v;
+    added.push(name);
+  }
+  if (added.length === 0 || env.validator.check(value, media.schema) !== "valid") return undefined;
+  body.value = value;
+  if (isObject(body.fuller)) body.fuller = { ...body.fuller, ...value };
+  createStep.checks.push(check("excessive_data_exposure"));
+  const read = itemRequest(env, target.read, rng.fork("read"), created.known, identity).request;
+  const steps: Step[] = [...created.steps, { id: "read-back", request: read, checks: [check("not_a_server_error"), check("excessive_data_exposure")] }];
+  return { kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with its writeOnly ${added.join(", ")}, then read back`, steps, tags: ["exposure", "write-only"] };
 }
 
 /** read → write with injected properties → read back, on a resource that exists (setup steps). */

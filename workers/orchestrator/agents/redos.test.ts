@@ -101,3 +101,46 @@ describe("catastrophic-backtracking probes in nested bodies, bounded per run", (
     expect(cases.filter((c) => c.operationId === "createThing0" && !c.tags?.includes("redos"))).toHaveLength(1);
   });
 });
+
+describe("catastrophic-backtracking probes in form fields", () => {
+  const upload = (media: string) => ({
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/documents": {
+        post: {
+          operationId: "upload",
+          requestBody: {
+            required: true,
+            content: {
+              [media]: {
+                schema: {
+                  type: "object",
+                  required: ["file", "kind"],
+                  properties: { file: { type: "string", format: "binary" }, kind: { type: "string", enum: ["invoice", "permit"] }, title: { type: "string", maxLength: 80, pattern: "^[A-Za-z0-9 ._()-]+$" }, on: { type: "string", format: "date" } },
+                },
+              },
+            },
+          },
+          responses: { "201": { description: "ok" }, "400": { description: "bad" } },
+        },
+      },
+    },
+  });
+
+  it("probes a text field of a multipart or urlencoded form within its pattern, never the file, an enum or a format", async () => {
+    for (const media of ["multipart/form-data", "application/x-www-form-urlencoded"]) {
+      const model = parseSpec(JSON.stringify(upload(media))).model!;
+      const [only, ...rest] = (await securityInjection.generate({ model, seed: 3, config: { identities: [], maxCasesPerOperation: 50 } })).filter((c) => c.tags?.includes("redos"));
+      expect(rest).toEqual([]);
+      expect(only.title).toContain("body.title");
+      expect(only.title).not.toMatch(/file|kind|body\.on/);
+      const probe = only.steps.find((s) => s.id === "redos-0-probe-1")!.request.body!;
+      expect(probe.contentType).toMatch(media === "multipart/form-data" ? /multipart/ : /urlencoded/);
+      expect((probe.value as Record<string, unknown>).title).toBe("a".repeat(25) + "!");
+      expect((probe.value as Record<string, unknown>).kind).toMatch(/invoice|permit/);
+      // the other optional fields are left out, as in a JSON body: only the required ones and the probed one
+      expect(Object.keys(probe.value as object).sort()).toEqual(["file", "kind", "title"]);
+    }
+  });
+});

@@ -30,6 +30,7 @@ const MIN_LENGTH = 12;
  * polynomial work by 1.3–2.2×
  */
 const SHORTER_BY = 6;
+const FORM = /multipart\/form-data|x-www-form-urlencoded/i;
 /** fields probed per operation (those with a pattern first) */
 const FIELDS_PER_OPERATION = 3;
 
@@ -125,6 +126,16 @@ function targets(env: AgentEnv, op: Operation, full: BuiltRequest): Target[] {
       if (found) out.push(found);
     }
   }
+  // text fields of a form (multipart/form-data, x-www-form-urlencoded): a server parses them as strings too
+  if (full.body && FORM.test(full.body.media.contentType) && isObject(value)) {
+    const flat = flattenAllOf(full.body.schema, env.model.schemas);
+    const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    for (const [name, v] of Object.entries(value)) {
+      if (typeof v !== "string" || props[name] === undefined) continue;
+      const found = target(env, props[name], { location: "body", name, tokens: [name] });
+      if (found) out.push(found);
+    }
+  }
   for (const param of settableParams(env, op).filter((p) => p.in === "query")) {
     const found = target(env, param.schema, { location: "query", name: param.name });
     if (found) out.push(found);
@@ -136,6 +147,16 @@ function targets(env: AgentEnv, op: Operation, full: BuiltRequest): Target[] {
   return [...out.filter((t) => t.patterned), ...out.filter((t) => !t.patterned)].slice(0, FIELDS_PER_OPERATION);
 }
 
+/** A form's base, like a JSON body's (fieldBase): its required fields and the probed one, the rest left out. */
+function formBase(env: AgentEnv, base: BuiltRequest, field: Target): BuiltRequest {
+  const body = base.request.body;
+  if (!base.body || !body || !FORM.test(base.body.media.contentType) || !isObject(body.value)) return base;
+  const flat = flattenAllOf(base.body.schema, env.model.schemas);
+  const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const value = Object.fromEntries(Object.entries(body.value).filter(([key]) => required.has(key) || (field.location === "body" && field.tokens?.[0] === key)));
+  return { ...base, request: { ...base.request, body: { contentType: body.contentType, value } } };
+}
+
 /** The ReDoS case of one operation, or none when no string input has room for a probe. */
 export function redosDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng: Rng): CaseDraft[] {
   if (op.method === "delete") return [];
@@ -144,7 +165,7 @@ export function redosDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rn
   const steps: Step[] = [];
   const setupIds = new Set<string>();
   for (const [n, field] of chosen.entries()) {
-    const base = fieldBase(env, op, full, field);
+    const base = formBase(env, fieldBase(env, op, full, field), field);
     if (fieldValue(base, field) === undefined) continue;
     for (const step of base.setup) {
       if (setupIds.has(step.id)) continue;
