@@ -346,6 +346,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
           maxCasesPerOperation: Math.min(MAX_CASES_PER_OPERATION, init.limits.maxCases),
           maxTotalCases: init.limits.maxCases,
           identityTokens: authorizationValues(await this.identities(init)),
+          ...(init.identityScopes ? { identityScopes: init.identityScopes } : {}),
           ...(init.authBurst === false ? { authBurst: false } : {}),
           ...(meaning.links.length > 0 ? { links: meaning.links } : {}),
         },

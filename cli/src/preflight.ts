@@ -71,6 +71,7 @@ async function clientIdentities(model: ApiModel, target: string, clients: Record
   const check = verificationOperation(model);
   const statuses: IdentityStatus[] = [];
   const identities: Identities = {};
+  const scopes: Record<string, string[]> = {};
   for (const [name, client] of Object.entries(clients)) {
     const how = `OAuth2 client credentials (client ${client.clientId})`;
     const token = await obtainClientToken({ fetch: fetchFn, tokenUrl, timeoutMs }, client);
@@ -82,10 +83,12 @@ async function clientIdentities(model: ApiModel, target: string, clients: Record
     const verified = await verifyIdentity({ model, baseUrl: target, fetch: fetchFn, timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
     statuses.push({ name, source: "provisioned", ok: verified.ok, how, detail: `${token.detail}; ${verified.detail}` });
     if (verified.ok) identities[name] = headers;
+    if (verified.ok && token.scopes) scopes[name] = token.scopes;
   }
   const note = authorizationNote(statuses);
   return {
     ...(Object.keys(identities).length > 0 ? { identities } : {}),
+    ...(Object.keys(scopes).length > 0 ? { scopes } : {}),
     report: { identities: statuses, ...(note ? { authorization: note } : {}) },
     lines: ["identities from OAuth2 client credentials (sentinel.yaml auth.clients)", ...statuses.map(describeIdentity), ...(note ? [note] : [])],
   };

@@ -99,7 +99,8 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const uploaded = await client.uploadSpec(name, spec.text, spec.contentType, spec.display);
     const created = await client.createRun({
       spec: { id: uploaded.id },
-      target: { url: target.url, ...(identities ? { identities } : {}) },
+      // the scopes each client was granted: BFLA probes an identity lacking an operation's scope
+      target: { url: target.url, ...(identities ? { identities } : {}), ...(identities && preflight?.scopes ? { identityScopes: preflight.scopes } : {}) },
       ...(settings.agents ? { agents: settings.agents } : {}),
       ...(settings.include ? { include: settings.include } : {}),
       ...(settings.exclude ? { exclude: settings.exclude } : {}),

@@ -158,6 +158,8 @@ export interface RunInit {
   modelKey: string;
   baseUrl: string;
   identities: Identities;
+  /** OAuth scopes granted per given identity (not secret): BFLA probes by scope */
+  identityScopes?: Record<string, string[]>;
   agents?: string[];
   seed: number;
   limits: RunLimits;

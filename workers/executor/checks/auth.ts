@@ -342,5 +342,7 @@ export function bfla(ctx: CheckContext): CheckResult {
   if (servesSignInPage(ctx)) return pass(`${who} got an HTML page, not the operation's result`);
   // an empty answer (no users, {}): the operation may filter to what the caller may see
   if (ctx.request.method === "GET" && isEmptyPayload(ctx)) return skip("the response reveals nothing");
+  const lacks = paramString(ctx, "lacksScopes");
+  if (lacks) return fail(`${who} lacks the scope ${lacks} the spec requires, yet executed ${label(ctx)} (${status})`, `${ctx.request.method}:executed`);
   return fail(`unprivileged ${who} executed privileged ${label(ctx)} (${status})`, `${ctx.request.method}:executed`);
 }

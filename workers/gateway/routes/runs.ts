@@ -31,6 +31,11 @@ const IdentitiesSchema = z
   .refine((ids) => Object.keys(ids).length <= 10, "at most 10 identities")
   .openapi({ description: "identity name → headers sent as that identity (e.g. Authorization); stored encrypted, never shown again" });
 
+const IdentityScopesSchema = z
+  .record(z.string().min(1).max(64), z.array(z.string().min(1).max(200)).max(50))
+  .refine((ids) => Object.keys(ids).length <= 10, "at most 10 identities")
+  .openapi({ description: "identity name → the OAuth scopes it was granted (a token answer's scope): BFLA also calls each operation as an identity lacking its scopes" });
+
 const bounded = (key: keyof typeof LIMIT_BOUNDS, int = true) => {
   const [min, max] = LIMIT_BOUNDS[key];
   return (int ? z.number().int() : z.number()).min(min).max(max).optional();
@@ -81,7 +86,7 @@ const CreateRunBody = z
     ]),
     target: z.union([
       z.strictObject({ id: z.string().min(1).max(100) }),
-      z.strictObject({ url: z.string().min(1).max(2048), identities: IdentitiesSchema.optional() }),
+      z.strictObject({ url: z.string().min(1).max(2048), identities: IdentitiesSchema.optional(), identityScopes: IdentityScopesSchema.optional() }),
     ]),
     agents: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/))

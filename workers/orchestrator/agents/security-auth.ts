@@ -13,6 +13,7 @@ import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
 import { createResource, itemRequest, onCreatedResource, resourceTargets } from "./stateful-resources";
 import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
+import { grantedScopes, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "security-auth";
@@ -188,24 +189,43 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
   return out;
 }
 
-function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+/** Who calls `op` to probe BFLA, and who makes what the call needs: by role names, then by OAuth scopes. */
+function bflaPairs(env: AgentEnv, op: Operation): { owner: string; attacker: string; lacks?: string }[] {
   const [owner, ...others] = env.config.identities;
+  if (!owner) return [];
   // without an explicit list, identities named like privileged roles are not taken as attackers
-  const attackers = env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name));
-  if (!owner || attackers.length === 0 || !isPrivileged(op, env.config)) return [];
+  const named = isPrivileged(op, env.config) ? (env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name))) : [];
+  const pairs: { owner: string; attacker: string; lacks?: string }[] = named.slice(0, 3).map((attacker) => ({ owner, attacker }));
+  // an identity granted none of the operation's scope sets, beside one that holds them
+  const sets = requiredScopeSets(env.model, op);
+  if (!sets) return pairs;
+  const known = env.config.identities.map((name) => ({ name, granted: grantedScopes(env.config, name) })).filter((i): i is { name: string; granted: string[] } => i.granted !== undefined);
+  const holder = known.find((i) => satisfies(i.granted, sets));
+  if (!holder) return pairs;
+  for (const lacking of known.filter((i) => !satisfies(i.granted, sets) && !pairs.some((p) => p.attacker === i.name)).slice(0, 3)) {
+    const missing = sets.map((set) => set.filter((scope) => !lacking.granted.includes(scope))).sort((a, b) => a.length - b.length)[0];
+    pairs.push({ owner: holder.name, attacker: lacking.name, lacks: missing.join(" ") });
+  }
+  return pairs;
+}
+
+function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
+  const pairs = bflaPairs(env, op);
+  if (pairs.length === 0) return [];
   const rng = opRng(env, `${NAME}:bfla`, op.operationId);
   const drafts: CaseDraft[] = [];
-  for (const attacker of attackers.slice(0, 3)) {
+  for (const { owner, attacker, lacks } of pairs) {
     // resources the privileged call needs are created by the privileged identity
     const built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner });
     const steps: Step[] = [...built.setup];
-    const params: Record<string, unknown> = { attacker };
+    const params: Record<string, unknown> = { attacker, ...(lacks ? { lacksScopes: lacks } : {}) };
     if (op.method === "get" || op.method === "head") {
       steps.push({ id: "anonymous", request: { ...copy(built.request), identity: null }, checks: [] });
       params.anonymousStep = "anonymous";
     }
     steps.push({ id: "attacker-call", request: { ...copy(built.request), identity: attacker }, checks: [check("not_a_server_error"), check("bfla", params)] });
-    drafts.push({ kind: "security", title: `${attacker} calls privileged ${opLabel(op.method, op.path)}`, steps, tags: ["bfla"] });
+    const title = lacks ? `${attacker}, without scope ${lacks}, calls ${opLabel(op.method, op.path)}` : `${attacker} calls privileged ${opLabel(op.method, op.path)}`;
+    drafts.push({ kind: "security", title, steps, tags: ["bfla"] });
   }
   return drafts;
 }

@@ -18,6 +18,8 @@ export interface PlanConfig {
    * alg=none, wrong key); a credential is never copied into a case unchanged.
    */
   identityTokens?: Record<string, string>;
+  /** OAuth scopes granted per identity (a token response's `scope`); agents/scopes.ts also reads JWT claims */
+  identityScopes?: Record<string, string[]>;
   /** the burst of failed sign-ins that looks for a rate limit (default true; false opts out) */
   authBurst?: boolean;
   /** cap on the number of cases of the whole plan (planRun; default 20,000) */

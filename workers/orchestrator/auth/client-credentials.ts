@@ -6,6 +6,7 @@
  * is injected, so this stays pure.
  */
 import type { ApiModel } from "../../model";
+import { scopeList } from "../agents/scopes";
 import type { Fetch } from "./provision";
 
 export interface ClientCredentials {
@@ -15,7 +16,8 @@ export interface ClientCredentials {
   scope?: string;
 }
 
-export type ClientToken = { ok: true; token: string; expiresInS?: number; detail: string } | { ok: false; detail: string };
+/** `scopes`: granted (the answer's `scope`; absent there, the ones asked for — RFC 6749 §5.1), when known */
+export type ClientToken = { ok: true; token: string; expiresInS?: number; scopes?: string[]; detail: string } | { ok: false; detail: string };
 
 /** The client-credentials token URL the spec declares, if any. */
 export function clientCredentialsTokenUrl(model: ApiModel): string | undefined {
@@ -46,7 +48,7 @@ export async function obtainClientToken(opts: { fetch: Fetch; tokenUrl: string; 
   }
   const text = await response.text();
   if (response.status < 200 || response.status >= 300) return { ok: false, detail: `${where} answered ${response.status}` };
-  let body: { access_token?: unknown; expires_in?: unknown } = {};
+  let body: { access_token?: unknown; expires_in?: unknown; scope?: unknown } = {};
   try {
     body = JSON.parse(text);
   } catch {
@@ -54,5 +56,6 @@ export async function obtainClientToken(opts: { fetch: Fetch; tokenUrl: string; 
   }
   if (typeof body.access_token !== "string" || body.access_token === "") return { ok: false, detail: `${where} answered ${response.status} without an access_token` };
   const expiresInS = typeof body.expires_in === "number" ? body.expires_in : undefined;
-  return { ok: true, token: body.access_token, ...(expiresInS !== undefined ? { expiresInS } : {}), detail: `token from ${where}${expiresInS !== undefined ? `, valid ${expiresInS} s` : ""}` };
+  const scopes = scopeList(body.scope) ?? scopeList(client.scope);
+  return { ok: true, token: body.access_token, ...(expiresInS !== undefined ? { expiresInS } : {}), ...(scopes ? { scopes } : {}), detail: `token from ${where}${expiresInS !== undefined ? `, valid ${expiresInS} s` : ""}` };
 }

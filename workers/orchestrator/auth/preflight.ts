@@ -29,6 +29,8 @@ export interface PreflightResult {
   recipes?: Record<string, SignInRecipe>;
   /** every password chosen and token obtained */
   secrets?: string[];
+  /** OAuth scopes granted per identity, when its token answer said (client credentials) */
+  scopes?: Record<string, string[]>;
 }
 
 export const describeIdentity = (s: IdentityStatus) =>
