@@ -54,6 +54,8 @@ describe("where a listing's items are inside its envelope", () => {
     expect(setupOf({ type: "object", properties: { _links: links, _embedded: { type: "object", properties: { servers: { type: "array", items: Server } } }, page } })).toEqual({ listed_server_id: { from: "body", pointer: "/_embedded/servers/0/id" } });
     expect(setupOf({ type: "object", properties: { data: { type: "array", items: Server }, links: { type: "array", items: { type: "string" } }, meta: page } })).toEqual({ listed_server_id: { from: "body", pointer: "/data/0/id" } });
     expect(setupOf({ type: "object", properties: { data: { type: "object", properties: { results: { type: "array", items: Server }, next: { type: "string" } } } } })).toEqual({ listed_server_id: { from: "body", pointer: "/data/results/0/id" } });
+    // alone, an array named links is the items (a collection of links)
+    expect(setupOf({ type: "object", properties: { links: { type: "array", items: Server } } })).toEqual({ listed_server_id: { from: "body", pointer: "/links/0/id" } });
   });
   it("does not choose between two arrays on the nearest level that has one", () => {
     expect(setupOf({ type: "object", properties: { data: { type: "array", items: Server }, included: { type: "array", items: Zone } } })).toBeUndefined();

@@ -52,19 +52,19 @@ export function listing(env: ListingEnv, collection: string): Listing | undefine
   };
   const top = itemsOf(schema);
   if (top !== undefined) return { list, array: "", item: top };
-  let level: { pointer: string; schema: unknown }[] = [{ pointer: "", schema }];
+  let level: { name: string; pointer: string; schema: unknown }[] = [{ name: "", pointer: "", schema }];
   for (let depth = 0; depth < 3 && level.length > 0; depth++) {
     const members = level.flatMap(({ pointer, schema: s }) => {
       const flat = flatten(s);
       if (!isObject(flat) || !isObject(flat.properties)) return [];
-      return Object.entries(flat.properties as Record<string, JsonSchema>)
-        .filter(([name]) => !NOT_ITEMS.test(name))
-        .map(([name, member]) => ({ pointer: joinPointer(pointer, name), schema: member as unknown }));
+      return Object.entries(flat.properties as Record<string, JsonSchema>).map(([name, member]) => ({ name, pointer: joinPointer(pointer, name), schema: member as unknown }));
     });
-    const arrays = members.filter((m) => itemsOf(m.schema) !== undefined);
+    let arrays = members.filter((m) => itemsOf(m.schema) !== undefined);
+    // beside another array, one of links or paging is not the items (a `/links` collection's own array is)
+    if (arrays.length > 1) arrays = arrays.filter((m) => !NOT_ITEMS.test(m.name));
     if (arrays.length > 1) return undefined;
     if (arrays.length === 1) return { list, array: arrays[0].pointer, item: itemsOf(arrays[0].schema)! };
-    level = members;
+    level = members.filter((m) => !NOT_ITEMS.test(m.name));
   }
   return undefined;
 }
