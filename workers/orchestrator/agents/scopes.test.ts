@@ -57,7 +57,7 @@ describe("BFLA by OAuth scopes", () => {
   it("keeps the scopes a token answer grants, else those asked for", async () => {
     const answer = (body: Record<string, unknown>) => async () => new Response(JSON.stringify({ access_token: "t0k3n", token_type: "Bearer", ...body }), { status: 200 });
     const client = { clientId: "c", clientSecret: "s", scope: "things:read things:write" };
-    expect(await obtainClientToken({ fetch: answer({ scope: "things:read" }), tokenUrl: "http://t.test/oauth/token" }, client)).toMatchObject({ ok: true, scopes: ["things:read"] });
+    expect(await obtainClientToken({ fetch: answer({ scope: "things:read" }), tokenUrl: "http://t.test/oauth/token" }, client)).toMatchObject({ ok: true, scopes: ["things:read"], detail: "token from POST /oauth/token, scopes things:read" });
     expect(await obtainClientToken({ fetch: answer({}), tokenUrl: "http://t.test/oauth/token" }, client)).toMatchObject({ ok: true, scopes: ["things:read", "things:write"] });
     expect(await obtainClientToken({ fetch: answer({}), tokenUrl: "http://t.test/oauth/token" }, { clientId: "c", clientSecret: "s" })).not.toHaveProperty("scopes");
   });

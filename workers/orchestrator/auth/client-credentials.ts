@@ -57,5 +57,5 @@ export async function obtainClientToken(opts: { fetch: Fetch; tokenUrl: string; 
   if (typeof body.access_token !== "string" || body.access_token === "") return { ok: false, detail: `${where} answered ${response.status} without an access_token` };
   const expiresInS = typeof body.expires_in === "number" ? body.expires_in : undefined;
   const scopes = scopeList(body.scope) ?? scopeList(client.scope);
-  return { ok: true, token: body.access_token, ...(expiresInS !== undefined ? { expiresInS } : {}), ...(scopes ? { scopes } : {}), detail: `token from ${where}${expiresInS !== undefined ? `, valid ${expiresInS} s` : ""}` };
+  return { ok: true, token: body.access_token, ...(expiresInS !== undefined ? { expiresInS } : {}), ...(scopes ? { scopes } : {}), detail: `token from ${where}${expiresInS !== undefined ? `, valid ${expiresInS} s` : ""}${scopes?.length ? `, scopes ${scopes.join(" ")}` : ""}` };
 }
