@@ -64,7 +64,7 @@ const say = (line) => console.log(`[sentinel] ${line}`);
 let stopping = false;
 const baseUrl = `http://127.0.0.1:${port}`;
 // the executor process starts while the migrations apply: start-up takes no longer with it
-const executor = process.env.SENTINEL_EXECUTOR_PROCESS === "1" ? await startExecutorProcess(baseUrl) : undefined;
+const executor = process.env.SENTINEL_EXECUTOR_PROCESS === "0" ? undefined : await startExecutorProcess(baseUrl);
 const migrate = await whileWaiting("applying the local D1 migrations", exited(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir])), say);
 if (migrate !== 0) {
   console.error(`Applying the local D1 migrations failed (exit ${migrate}).`);

@@ -181,7 +181,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await whileWaiting("building the Worker", runWrangler(node, script, ["deploy", "--dry-run", "--outdir", bundleDir, "--config", config], root, env, "deploy --dry-run (bundle)"), log);
     entry = path.join(bundleDir, "index.js");
     if (!existsSync(entry)) throw new CliError(`wrangler produced no ${entry}`, "infrastructure");
-    await whileWaiting("applying D1 migrations", runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply"), log);
   } catch (err) {
     live.delete(cleanup);
     cleanup();
@@ -191,8 +190,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const mainUrl = `http://127.0.0.1:${port}`;
   // The executor process (README): a second workerd of the same Worker that runs the cases, so a
-  // run uses a second core. Started beside the main one; the shared secret is per start and goes
-  // through a file only the two processes read (not their command lines, not any log).
+  // run uses a second core. It starts while the migrations apply, so start-up takes no longer; the
+  // shared secret is per start and goes through a file only the two processes read (not their
+  // command lines, not any log).
   const executor = executorProcessWanted(options.executor);
   const executorPort = executor ? await freePort() : 0;
   const secretsFile = path.join(scratch, "executor.env");
@@ -210,18 +210,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     ...(executor ? ["--env-file", secretsFile] : []),
     ...vars,
   ];
-  const main = startDev(node, devArgs(port, inspectorPort, stateDir, [
-    "--var", `SENTINEL_BOOTSTRAP_KEY:${token}`,
-    // The user's own machine: its loopback and private networks (CI service containers) are fair targets.
-    "--var", "SENTINEL_ALLOW_LOOPBACK:true",
-    "--var", "SENTINEL_ALLOW_PRIVATE:true",
-    ...(executor ? ["--var", `SENTINEL_EXECUTOR_URL:http://127.0.0.1:${executorPort}`] : []),
-  ]), root, env);
-  const children = [main];
-  if (executor) {
-    children.push(startDev(node, devArgs(executorPort, await freePort(), path.join(scratch, "executor-state"), ["--var", `SENTINEL_MAIN_URL:${mainUrl}`]), root, env));
-  }
-
+  const children: DevProcess[] = [];
   const killAll = (signal: NodeJS.Signals) => children.forEach((c) => c.kill(signal));
   const killSwitch = () => {
     killAll("SIGKILL");
@@ -229,13 +218,31 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   };
   live.delete(cleanup);
   live.add(killSwitch);
+  const executorProcess = executor ? startDev(node, devArgs(executorPort, await freePort(), path.join(scratch, "executor-state"), ["--var", `SENTINEL_MAIN_URL:${mainUrl}`]), root, env) : undefined;
+  if (executorProcess) children.push(executorProcess);
+  try {
+    await whileWaiting("applying D1 migrations", runWrangler(node, script, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir, "--config", config], root, env, "d1 migrations apply"), log);
+  } catch (err) {
+    live.delete(killSwitch);
+    killSwitch();
+    throw err;
+  }
+  const main = startDev(node, devArgs(port, inspectorPort, stateDir, [
+    "--var", `SENTINEL_BOOTSTRAP_KEY:${token}`,
+    // The user's own machine: its loopback and private networks (CI service containers) are fair targets.
+    "--var", "SENTINEL_ALLOW_LOOPBACK:true",
+    "--var", "SENTINEL_ALLOW_PRIVATE:true",
+    ...(executor ? ["--var", `SENTINEL_EXECUTOR_URL:http://127.0.0.1:${executorPort}`] : []),
+  ]), root, env);
+  children.unshift(main);
+
   let stopped = false;
   const platform: LocalPlatform = {
     url: mainUrl,
     inspectorPort,
     token,
     stateDir,
-    executor: executor ? { url: `http://127.0.0.1:${executorPort}`, pid: children[1].pid } : undefined,
+    executor: executorProcess ? { url: `http://127.0.0.1:${executorPort}`, pid: executorProcess.pid } : undefined,
     recentLogs: () => children.flatMap((c) => c.logs),
     killNow: () => {
       live.delete(killSwitch);
@@ -269,7 +276,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 /** SENTINEL_EXECUTOR_PROCESS=0 runs every case in the main process (one workerd); =1 or unset: a second one runs them. */
 export function executorProcessWanted(option: boolean | undefined, envValue = process.env.SENTINEL_EXECUTOR_PROCESS): boolean {
   if (option !== undefined) return option;
-  return envValue === "1";
+  return envValue !== "0";
 }
 
 interface DevProcess {
