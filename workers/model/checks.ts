@@ -26,6 +26,7 @@ export const CHECK_NAMES = [
   "bfla",
   "mass_assignment",
   "excessive_data_exposure",
+  "error_disclosure",
   "user_enumeration",
   "auth_rate_limit",
   "weak_jwt_secret",
@@ -201,6 +202,12 @@ export const CHECK_CATALOG: Record<CheckName, CheckInfo> = {
     title: "Excessive data exposure",
     help: "The response contains sensitive properties (secrets, password hashes, tokens) or properties the schema does not document. Return only what the client needs. OWASP API3:2023.",
     tags: ["security", "owasp-api3"],
+  },
+  error_disclosure: {
+    severity: "medium",
+    title: "Internal error details disclosed",
+    help: "An error answer carries a database's own error text (a constraint, a column, an SQL statement) or a stack trace: it tells any client which engine, tables and source files are behind the API. Log the details and answer a generic problem description. OWASP API8:2023.",
+    tags: ["security", "owasp-api8"],
   },
   user_enumeration: {
     severity: "medium",

@@ -8,6 +8,7 @@ import { auth_rate_limit, user_enumeration, weak_jwt_secret } from "./abuse";
 import { bfla, bola, ignored_auth, jwt_weakness } from "./auth";
 import { content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance, status_code_conformance } from "./conformance";
 import { excessive_data_exposure, mass_assignment } from "./exposure";
+import { error_disclosure } from "./disclosure";
 import { command_injection, nosql_injection, path_traversal, sql_injection, ssrf, template_injection } from "./injection";
 import { missing_required_header, negative_data_rejection, positive_data_acceptance, unsupported_method } from "./negative";
 import { inferred_invariant, llm_oracle } from "./oracles";
@@ -42,6 +43,7 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
   bfla,
   mass_assignment,
   excessive_data_exposure,
+  error_disclosure,
   user_enumeration,
   auth_rate_limit,
   weak_jwt_secret,

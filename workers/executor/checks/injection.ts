@@ -12,35 +12,7 @@
 import { booleanPairVerdict, delayVerdict } from "./injection-differential";
 import { isClientError, isSuccess, jsonValue, paramString, resultsKey, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult } from "./types";
-
-interface Signature {
-  name: string;
-  pattern: RegExp;
-}
-
-const SQL_ERRORS: Signature[] = [
-  { name: "mysql", pattern: /You have an error in your SQL syntax/i },
-  { name: "mysql", pattern: /check the manual that (?:corresponds|fits) to your (?:MySQL|MariaDB) server version/i },
-  { name: "mysql", pattern: /Warning:?\s+(?:mysqli?|mysql_\w+)/i },
-  { name: "mysql", pattern: /MySQLSyntaxErrorException|com\.mysql\.(?:cj\.)?jdbc|SQLSTATE\[42000\]|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR/ },
-  { name: "mysql", pattern: /Unknown column '[^']+' in '(?:where|field|order) clause'/i },
-  { name: "postgresql", pattern: /PostgreSQL query failed|pg_query\(\)|PSQLException|org\.postgresql\.util|Npgsql\.|PG::SyntaxError/ },
-  { name: "postgresql", pattern: /(?:ERROR|error):\s+(?:syntax error at or near|unterminated quoted string at or near|invalid input syntax for (?:type )?\w+)/ },
-  { name: "postgresql", pattern: /psycopg2?\.(?:errors\.)?\w*(?:Error|Exception)|SQLSTATE\[(?:42601|22P02)\]/ },
-  { name: "mssql", pattern: /Unclosed quotation mark after the character string|Incorrect syntax near\b/i },
-  { name: "mssql", pattern: /Microsoft OLE DB Provider for (?:SQL Server|ODBC)|\[SQL Server\]|\[ODBC SQL Server Driver\]|System\.Data\.SqlClient\.SqlException|Microsoft\.Data\.SqlClient/ },
-  { name: "oracle", pattern: /\bORA-\d{5}\b|quoted string not properly terminated|oracle\.jdbc\.driver|SQL command not properly ended/ },
-  { name: "sqlite", pattern: /SQLITE_ERROR|sqlite3\.OperationalError|SQLiteException|System\.Data\.SQLite|unrecognized token:\s*"/ },
-  { name: "sqlite", pattern: /near "[^"]{0,40}": syntax error/ },
-  { name: "db2", pattern: /DB2 SQL error|SQLCODE=-\d+|\[IBM\]\[CLI Driver\]/ },
-  { name: "sybase", pattern: /Sybase message|com\.sybase\.jdbc/i },
-  { name: "informix", pattern: /Informix ODBC Driver|com\.informix\.jdbc/ },
-  { name: "h2", pattern: /org\.h2\.jdbc\.JdbcSQL\w*Exception/ },
-  { name: "hsqldb", pattern: /org\.hsqldb\.jdbc|Unexpected end of command in statement \[/ },
-  { name: "jdbc", pattern: /java\.sql\.SQL(?:Syntax\w*)?Exception|org\.hibernate\.exception\.SQLGrammarException/ },
-  { name: "orm", pattern: /SequelizeDatabaseError|QueryFailedError:|sqlalchemy\.exc\.\w+Error|django\.db\.utils\.\w+Error|ActiveRecord::StatementInvalid|Doctrine\\DBAL\\Exception|Illuminate\\Database\\QueryException|PDOException/ },
-  { name: "generic", pattern: /SQL syntax.*?error|syntax error (?:at|near) .{0,40}(?:SELECT|WHERE|FROM)\b|unterminated (?:quoted )?string literal/i },
-];
+import { SQL_ERRORS, type Signature } from "./error-signatures";
 
 const NOSQL_ERRORS: Signature[] = [
   { name: "mongodb", pattern: /MongoServerError|MongoError|MongoNetworkError|MongoParseError/ },
@@ -82,7 +54,7 @@ const METADATA_CONTENT: Signature[] = [
 ];
 
 /** Everything the request carried, decoded, for the reflection guard. */
-function requestText(ctx: CheckContext): string {
+export function requestText(ctx: CheckContext): string {
   let url = ctx.request.url;
   try {
     url = decodeURIComponent(url.replace(/\+/g, " "));

@@ -32,7 +32,7 @@ const PROBE_METHODS: HttpMethod[] = ["patch", "put", "post", "delete"];
 const BODY_MUTATIONS = 160;
 
 function negativeStep(request: RequestTemplate, params: Record<string, unknown>, weak = false): Step {
-  const checks = [check("not_a_server_error")];
+  const checks = [check("not_a_server_error"), check("error_disclosure")];
   if (!weak) checks.push(check("negative_data_rejection", { invalid: true, ...params }));
   return { id: "request", request, checks };
 }

@@ -62,6 +62,7 @@ export function conformanceChecks(requestValid = true): CheckSpec[] {
     { name: "content_type_conformance" },
     { name: "response_schema_conformance" },
     { name: "response_headers_conformance" },
+    { name: "error_disclosure" },
     { name: "max_response_time" },
   ];
 }
