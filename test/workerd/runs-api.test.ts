@@ -168,6 +168,28 @@ paths:
     expect(JSON.parse(row!.config).authBurst).toBe(false);
   });
 
+  it("calls an operation as an identity lacking its OAuth scope when the run is told each identity's scopes", async () => {
+    const spec = `
+openapi: 3.1.0
+info: { title: Scoped API, version: 1.0.0 }
+components: { securitySchemes: { oauth: { type: oauth2, flows: { clientCredentials: { tokenUrl: /oauth/token, scopes: { "things:read": read, "things:write": write } } } } } }
+paths:
+  /record/scoped-write:
+    post:
+      operationId: writeThing
+      security: [{ oauth: ["things:write"] }]
+      responses: { "200": { description: ok }, "403": { description: the scope is missing } }
+`;
+    const identities = { dispatch: { Authorization: "Bearer dispatch-token" }, auditor: { Authorization: "Bearer auditor-token" } };
+    const created = await createRun({ spec: { inline: spec }, target: { url: targetUrl(), identities, identityScopes: { dispatch: ["things:read", "things:write"], auditor: ["things:read"] } }, agents: ["security-auth"], seed: 3 });
+    await waitDone(created.id);
+    // the recording target accepts any token: the read-only auditor's write is the BFLA finding
+    const calls = (await (await fetch(`${targetUrl()}/__records/scoped-write`)).json()) as { headers: Record<string, string> }[];
+    expect(calls.some((c) => c.headers.authorization === "Bearer auditor-token")).toBe(true);
+    const findings = (await json<{ items: { check: string; message: string }[] }>(await api("GET", `/runs/${created.id}/findings`))).items;
+    expect(findings.filter((f) => f.check === "bfla").map((f) => f.message)).toEqual([expect.stringContaining('"auditor" lacks the scope things:write')]);
+  });
+
   it("streams progress as Server-Sent Events until the run ends", async () => {
     const created = await createRun({ spec: { inline: SPEC }, target: { url: targetUrl() }, agents: ["functional-positive"] });
     const res = await api("GET", `/runs/${created.id}/events`);
