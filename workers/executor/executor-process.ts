@@ -29,6 +29,8 @@ interface RunState {
 }
 
 const MAX_RUNS = 16;
+/** Lines written within this long of each other share a chunk. */
+const LINE_BATCH_MS = 5;
 const runs = new Map<string, RunState>();
 const models = new Map<string, ApiModel>();
 const watch = watchRegistry(MAX_RUNS);
@@ -97,8 +99,22 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
-  // the main process stopped reading (the run is over there, or it gave up on this batch): stop too
-  const send = (line: ExecuteLine) => writer.write(encoder.encode(`${JSON.stringify(line)}\n`)).catch((error: unknown) => scope.stop.abort(error));
+  // lines of cases that end together go out as one chunk: the main process's one thread reads
+  // (and wakes for) fewer chunks per case. A write that fails means the main process stopped
+  // reading (the run is over there, or it gave up on this batch): stop too.
+  let queued = "";
+  let flushing: Promise<void> | undefined;
+  const flushLines = (): Promise<void> => {
+    flushing = undefined;
+    const chunk = queued;
+    queued = "";
+    return chunk ? writer.write(encoder.encode(chunk)).catch((error: unknown) => scope.stop.abort(error)) : Promise.resolve();
+  };
+  const send = (line: ExecuteLine): Promise<void> => {
+    queued += `${JSON.stringify(line)}\n`;
+    flushing ??= new Promise<void>((resolve) => setTimeout(resolve, LINE_BATCH_MS)).then(flushLines);
+    return flushing;
+  };
   const beat = setInterval(() => void send({ beat: 1 }), BEAT_INTERVAL_MS);
   const deadline = ctx.deadlineAt === undefined ? undefined : setTimeout(() => scope.stop.abort(new Error(DEADLINE_REASON)), Math.max(0, ctx.deadlineAt - Date.now()));
   const observations = observationCollector(state.ctx.identities);
@@ -115,16 +131,18 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
           log("warn", "circuit state unavailable", { runId: ctx.runId, error: errorText(error) });
         }
       }
-      if (!(await circuitAllows(port, scope))) return send({ skipped: testCase.id });
+      // lines are not awaited: a case's slot goes to the next case at once, its line goes with the next chunk
+      if (!(await circuitAllows(port, scope))) return void send({ skipped: testCase.id });
       const result = await executeCase(testCase, model, scope, observations);
       if (!result) return; // the run is over: the run records this case
       suspect = noAnswer(result);
-      await send({ result });
+      void send({ result });
     } finally {
       release();
     }
   })
     .then(() => send({ observations: observations.rows() }))
+    .then(flushLines)
     .then(
       () => writer.close(),
       (error: unknown) => {

@@ -64,9 +64,13 @@ export async function executeRemotely(
       // the run over (deadline, cancel): the batch is dropped there too (its requests aborted)
       const aborter = new AbortController();
       if (stop.aborted) return true;
+      // one timer per batch, not one per line: the last line's time is checked every beat
+      let lastLine = Date.now();
+      const silence = setInterval(() => {
+        if (Date.now() - lastLine > SILENCE_MS) aborter.abort(new Error("executor process silent"));
+      }, BEAT_INTERVAL_MS);
       const onStop = () => aborter.abort(stop.reason);
       stop.addEventListener("abort", onStop, { once: true });
-      let silence = setTimeout(() => aborter.abort(new Error("executor process silent")), SILENCE_MS);
       try {
         const res = await fetch(new URL(EXECUTE_PATH, endpoint.url), {
           method: "POST",
@@ -82,8 +86,7 @@ export async function executeRemotely(
         sentModels.add(ctx.modelKey);
         let ended = false;
         await readLines(res.body, async (line) => {
-          clearTimeout(silence);
-          silence = setTimeout(() => aborter.abort(new Error("executor process silent")), SILENCE_MS);
+          lastLine = Date.now();
           const parsed = JSON.parse(line) as ExecuteLine;
           if ("result" in parsed) await on.result(parsed.result);
           else if ("skipped" in parsed) on.skipped(parsed.skipped);
@@ -95,7 +98,7 @@ export async function executeRemotely(
         if (!ended) throw new Error("executor process ended the batch early");
         return true;
       } finally {
-        clearTimeout(silence);
+        clearInterval(silence);
         stop.removeEventListener("abort", onStop);
       }
     }
