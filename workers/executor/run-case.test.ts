@@ -30,6 +30,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 
   if (url.pathname === "/hang") return; // never answers
   if (url.pathname === "/reset") return req.socket.destroy();
+  // load shedding: /busy refuses its first request with a bare 503; /down always (Retry-After: 0 with ?ra)
+  if (url.pathname === "/busy") return hits[key] === 1 ? send(res, 503, { message: "under pressure" }) : send(res, 200, []);
+  if (url.pathname === "/down") return send(res, 503, { message: "down" }, url.searchParams.has("ra") ? { "retry-after": "0" } : {});
   if (url.pathname === "/cut") {
     // the status and part of the body, then the handler dies: the connection closes mid-body
     res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
@@ -205,6 +208,34 @@ describe("runCase against a real server", () => {
     expect(result.status).toBe("failed");
     expect(hits["GET /cut"]).toBe(2);
     expect(result.checks.find((c) => c.status === "failed")).toMatchObject({ check: "not_a_server_error", signature: "cut-body", message: expect.stringContaining("answered 200, then the connection closed before the body ended") });
+  });
+
+  it("sends a request answered 503 once more after a pause, and judges the second answer (a throttling burst keeps its 503)", async () => {
+    const busy = await runCase(testCase([step("list", "get", "/busy", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(hits["GET /busy"]).toBe(2);
+    expect(busy.status).toBe("passed");
+    expect(busy.exchanges.map((e) => e.response?.status)).toEqual([200]);
+
+    const down = await runCase(testCase([step("list", "get", "/down", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(hits["GET /down"]).toBe(2);
+    expect(down.checks.find((c) => c.status === "failed")).toMatchObject({ check: "not_a_server_error", signature: "status:503" });
+
+    delete hits["GET /busy"];
+    const burst = { ...testCase([step("attempt-0", "get", "/busy", { checks: [{ name: "not_a_server_error" }] })]), tags: ["rate-limit"] };
+    expect((await runCase(burst, env())).exchanges.map((e) => e.response?.status)).toEqual([503]);
+    expect(hits["GET /busy"]).toBe(1);
+  });
+
+  it("takes a 503 as the target's answer once three re-sent ones were answered 503 again in the run", async () => {
+    const shared = env();
+    const down = () => runCase(testCase([step("list", "get", "/down", { query: { ra: 1 }, checks: [{ name: "not_a_server_error" }] })]), shared);
+    for (let n = 0; n < 3; n++) await down();
+    expect(hits["GET /down"]).toBe(6);
+    await down();
+    expect(hits["GET /down"]).toBe(7);
+    // another run starts afresh
+    await runCase(testCase([step("list", "get", "/down", { query: { ra: 1 } })]), env());
+    expect(hits["GET /down"]).toBe(9);
   });
 
   it("judges a setup step that answers 5xx again when sent alone, and goes on when the second answer is a success", async () => {

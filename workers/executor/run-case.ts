@@ -130,6 +130,18 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           sent = await send(built, env, step);
         }
       }
+      // RFC 9110 §15.6.4: a 503 says the server is overloaded or down for a while (load shedding
+      // answers it without handling the request): once more alone, after its Retry-After (at most
+      // 5 s) or 1 s, and the second answer is the one used. A burst probing throttling keeps its answers.
+      if (!repeat && sent.response?.status === 503 && !testCase.tags?.includes("rate-limit") && overloadRetries(env)) {
+        await new Promise((resolve) => setTimeout(resolve, overloadPauseMs(sent.response!)));
+        const again = await alone(() => sendRequest(built, sendOptions(env)));
+        if (again.response) {
+          startedAt = new Date().toISOString();
+          sent = again;
+        }
+        overloadOutcome(env, again.response?.status === 503);
+      }
       // a precondition (a setup) answered 5xx: once more alone; a 5xx again is judged, another answer is used
       if (!repeat && unjudgedServerError(step, sent.response)) {
         const again = await alone(() => sendRequest(built, sendOptions(env)));
@@ -469,6 +481,21 @@ export function refusedLean(step: TestCase["steps"][number], repeat: boolean, re
   if (repeat || !step.requireSuccess || body?.fuller === undefined || !response) return undefined;
   if ((response.status !== 400 && response.status !== 422) || isConflict(response)) return undefined;
   return { ...step.request, body: { ...body, value: body.fuller } };
+}
+
+/** Re-sent 503s answered 503 again, per run (its cases share `target`, else `config`): after three, a 503 is the target's answer. */
+const persistent503 = new WeakMap<object, number>();
+const overloadRetries = (env: RunEnv) => (persistent503.get(env.target ?? env.config) ?? 0) < 3;
+function overloadOutcome(env: RunEnv, stillUnavailable: boolean): void {
+  const key = env.target ?? env.config;
+  persistent503.set(key, stillUnavailable ? (persistent503.get(key) ?? 0) + 1 : 0);
+}
+
+/** Retry-After as seconds or an HTTP date, at most 5 s; 1 s without one. */
+function overloadPauseMs(response: ReceivedResponse): number {
+  const value = header(response.headers, "retry-after")?.trim();
+  const seconds = value === undefined ? Number.NaN : /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 5) * 1000 : 1000;
 }
 
 /**
