@@ -227,6 +227,31 @@ describe("a number for a string on a write whose answer may carry no body", () =
   });
 });
 
+describe("a create whose schema requires nothing", () => {
+  const rooms: ApiModel = {
+    sourceVersion: "3.0.3",
+    title: "rooms",
+    version: "1",
+    servers: [],
+    securitySchemes: { bearer: { name: "bearer", type: "http", scheme: "bearer" } },
+    schemas: { Room: { type: "object", properties: { id: { type: "integer", readOnly: true }, name: { type: "string" }, seats: { type: "integer" } } } },
+    operations: [
+      op({ operationId: "createRoom", method: "post", path: "/rooms", requestBody: { required: true, content: json({ $ref: "#/components/schemas/Room" }) }, responses: [{ status: "201", content: json({ $ref: "#/components/schemas/Room" }), headers: [], links: [] }] }),
+      op({ operationId: "getRoom", method: "get", path: "/rooms/{id}", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: [{ status: "200", content: json({ $ref: "#/components/schemas/Room" }), headers: [], links: [] }] }),
+      op({ operationId: "search", method: "post", path: "/search", requestBody: { required: true, content: json({ $ref: "#/components/schemas/Room" }) }, responses: [{ status: "200", content: json({ type: "array" }), headers: [], links: [] }] }),
+    ],
+  };
+  it("its own positive cases send what names the new item as well as `{}`; an action that creates nothing keeps `{}` only", async () => {
+    const cases = await functionalPositive.generate({ model: rooms, seed: 1, config: { ...config, identities: [] } });
+    const bodyOf = (operationId: string, tag: string) => cases.filter((c) => c.operationId === operationId && c.tags?.includes(tag)).map((c) => last(c).request.body?.value);
+    expect(bodyOf("createRoom", "required-only")).toEqual([{}]);
+    const [lean] = bodyOf("createRoom", "lean-create") as Record<string, unknown>[];
+    expect(typeof lean.name).toBe("string");
+    expect(lean).not.toHaveProperty("id");
+    expect(bodyOf("search", "lean-create")).toEqual([]);
+  });
+});
+
 describe("mass assignment", () => {
   it("probes a write read back on its own path (PATCH /me + GET /me), from the write itself", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });
