@@ -315,4 +315,19 @@ describe("injection", () => {
     const cases = await securityInjection.generate({ model, seed: 1, config });
     expect(cases.some((c) => c.tags?.includes("command") && String(last(c).request.query.host).includes("id"))).toBe(true);
   });
+
+  it("injects into each string member of a deepObject query parameter (filter[label]), sent in its style, the other members left out", async () => {
+    const filter = { name: "filter", in: "query" as const, required: false, style: "deepObject", explode: true, schema: { type: "object", properties: { status: { type: "string", enum: ["open", "closed"] }, label: { type: "string", maxLength: 80 } } } };
+    const listing = json({ type: "object", properties: { data: { type: "array", items: { type: "object" } } } });
+    const model: ApiModel = { ...profileModel, operations: [op({ operationId: "listItems", method: "get", path: "/items", parameters: [filter], responses: [{ status: "200", content: listing, headers: [], links: [] }] })] };
+    const cases = await securityInjection.generate({ model, seed: 1, config });
+    const label = cases.filter((c) => c.title.includes("query.filter[label]"));
+    expect(label.some((c) => c.tags?.includes("sql")), cases.map((c) => c.title).join("\n")).toBe(true);
+    for (const c of label) {
+      const payload = last(c).request;
+      expect(Object.keys(payload.query.filter as object)).toEqual(["label"]);
+      expect(payload.queryStyles?.filter).toEqual({ style: "deepObject", explode: true });
+    }
+    expect(cases.some((c) => c.title.includes("query.filter[status]"))).toBe(false);
+  });
 });

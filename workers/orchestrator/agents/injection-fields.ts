@@ -4,9 +4,11 @@
  * set to a text. Shared by the signature payloads (security-injection.ts) and the differential
  * pairs (injection-pairs.ts).
  */
-import type { Operation } from "../../model";
+import type { JsonSchema, Operation, Parameter } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
+import { generateValid } from "../generate/data-mocking";
+import { Rng } from "../generate/random";
 import { copy, isJsonMedia, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 
 export interface Field {
@@ -15,6 +17,7 @@ export interface Field {
   constrained?: boolean;
   /** parameter name, or JSON pointer tokens for body fields */
   name: string;
+  /** body: the pointer tokens; query: the member of an object-valued parameter (`filter[label]`) */
   tokens?: string[];
   format?: string;
 }
@@ -28,7 +31,29 @@ export function setBodyValue(root: unknown, tokens: string[], value: unknown): u
 }
 
 export function locationLabel(field: Field): string {
-  return field.location === "body" ? `body.${(field.tokens ?? []).join(".")}` : `${field.location}.${field.name}`;
+  if (field.location === "body") return `body.${(field.tokens ?? []).join(".")}`;
+  return `${field.location}.${field.name}${field.location === "query" && field.tokens ? field.tokens.map((t) => `[${t}]`).join("") : ""}`;
+}
+
+/**
+ * The scalar members of an object-valued query parameter (`filter[label]`, `page[size]` of a
+ * deepObject, or the keys of an exploded form object): each is an input of its own, sent as the
+ * parameter's style says (the executor serialises the object).
+ */
+export function queryMembers(env: AgentEnv, param: Parameter): { tokens: string[]; schema: JsonSchema }[] {
+  const flat = flattenAllOf(param.schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties)) return [];
+  return Object.entries(flat.properties as Record<string, JsonSchema>).map(([key, schema]) => ({ tokens: [key], schema }));
+}
+
+/** The query parameter a member field belongs to, with the parameter's style kept for the executor. */
+function withQueryMember(op: Operation, request: BuiltRequest["request"], field: Field, value: unknown): void {
+  const current = request.query[field.name];
+  request.query[field.name] = setBodyValue(isObject(current) ? current : {}, field.tokens!, value);
+  const param = op.parameters.find((p) => p.in === "query" && p.name === field.name);
+  if (param && ((param.style && param.style !== "form") || param.explode === false) && !request.queryStyles?.[field.name]) {
+    request.queryStyles = { ...(request.queryStyles ?? {}), [field.name]: { style: param.style ?? "form", explode: param.explode ?? (param.style ?? "form") === "form" } };
+  }
 }
 
 /**
@@ -40,6 +65,14 @@ export function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, fiel
   const request = copy(full.request);
   const keep = (where: string, name: string) => required.has(`${where}:${name}`) || (field.location === where && field.name === name);
   request.query = Object.fromEntries(Object.entries(request.query).filter(([name]) => keep("query", name)));
+  if (field.location === "query" && field.tokens) {
+    // the member alone in its object (other members would narrow what a payload widens), valid
+    const member = queryMembers(env, op.parameters.find((p) => p.in === "query" && p.name === field.name)!).find((m) => m.tokens.join("/") === field.tokens!.join("/"));
+    const current = fieldValue({ ...full, request }, field);
+    const value = typeof current === "string" || typeof current === "number" ? current : member ? generateValid(member.schema, { schemas: env.model.schemas, rng: new Rng(1), mode: "request", useExamples: true, name: field.tokens[field.tokens.length - 1] }) : "sentinel";
+    request.query[field.name] = {};
+    withQueryMember(op, request, field, value);
+  }
   request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep("header", name)));
   const value = request.body?.value;
   // JSON bodies only: a form body trimmed to nothing is no body at all
@@ -54,7 +87,10 @@ export function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, fiel
 
 export function fieldValue(base: BuiltRequest, field: Field): unknown {
   if (field.location === "path") return base.request.pathParams[field.name];
-  if (field.location === "query") return base.request.query[field.name];
+  if (field.location === "query") {
+    const value = base.request.query[field.name];
+    return field.tokens ? field.tokens.reduce<unknown>((node, token) => (isObject(node) ? node[token] : undefined), value) : value;
+  }
   if (field.location === "header") return base.request.headers[field.name];
   let node: unknown = base.request.body?.value;
   for (const token of field.tokens ?? []) node = isObject(node) ? node[token] : Array.isArray(node) ? node[Number(token)] : undefined;
@@ -64,6 +100,7 @@ export function fieldValue(base: BuiltRequest, field: Field): unknown {
 export function withField(base: BuiltRequest, field: Field, text: string) {
   const request = copy(base.request);
   if (field.location === "path") request.pathParams[field.name] = text;
+  else if (field.location === "query" && field.tokens) request.query[field.name] = setBodyValue(isObject(request.query[field.name]) ? request.query[field.name] : {}, field.tokens, text);
   else if (field.location === "query") request.query[field.name] = text;
   else if (field.location === "header") request.headers[field.name] = text;
   else if (request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, text) };

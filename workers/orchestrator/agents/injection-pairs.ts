@@ -17,7 +17,7 @@ import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
-import { fieldBase, fieldValue, locationLabel, withField, type Field } from "./injection-fields";
+import { fieldBase, fieldValue, locationLabel, queryMembers, withField, type Field } from "./injection-fields";
 import { copy, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 
 /** Long enough to stand out from timing noise on a loaded machine, short enough to stay cheap. */
@@ -73,6 +73,11 @@ function pairFields(env: AgentEnv, op: Operation, full: BuiltRequest): PairField
   for (const param of settableParams(env, op).filter((p) => p.in === "query")) {
     const field = pairField(env, param.schema, { location: "query", name: param.name });
     if (field) out.push(field);
+    // the members of an object-valued parameter (deepObject `filter[label]`) are inputs of their own
+    for (const member of queryMembers(env, param)) {
+      const inner = pairField(env, member.schema, { location: "query", name: param.name, tokens: member.tokens });
+      if (inner) out.push(inner);
+    }
   }
   const value = full.request.body?.value;
   if (isSearchPost(env, op) && full.body && isObject(value)) {

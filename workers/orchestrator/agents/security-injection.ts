@@ -14,7 +14,7 @@ import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";
 import type { Agent, AgentContext } from "./types";
-import { fieldBase, locationLabel, setBodyValue, type Field } from "./injection-fields";
+import { fieldBase, locationLabel, queryMembers, setBodyValue, withField, type Field } from "./injection-fields";
 import { pairDrafts } from "./injection-pairs";
 import { redosDrafts } from "./redos";
 
@@ -72,6 +72,11 @@ function fieldsOf(env: AgentEnv, op: Operation, base: BuiltRequest): Field[] {
     if (param.in === "cookie") continue;
     const { ok, format, constrained } = freeForm(param.schema, env);
     if (ok) fields.push({ location: param.in as "query" | "header", name: param.name, format, constrained });
+    if (param.in !== "query") continue;
+    for (const member of queryMembers(env, param)) {
+      const leaf = freeForm(member.schema, env);
+      if (leaf.ok) fields.push({ location: "query", name: param.name, tokens: member.tokens, format: leaf.format, constrained: leaf.constrained });
+    }
   }
   if (base.body && base.request.body?.value !== undefined) bodyFields(env, base.body.schema, base.body.value, [], fields);
   return [...fields.filter((f) => !f.constrained), ...fields.filter((f) => f.constrained)];
@@ -110,11 +115,8 @@ function operatorBase(env: AgentEnv, base: BuiltRequest, field: Field): BuiltReq
 function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field, payload: Payload): CaseDraft {
   const text = typeof payload.value === "string" ? payload.value : undefined;
   const base = text === undefined && field.location === "body" ? operatorBase(env, full, field) : full;
-  const request = copy(base.request);
-  if (field.location === "path") request.pathParams[field.name] = text;
-  else if (field.location === "query") request.query[field.name] = text;
-  else if (field.location === "header") request.headers[field.name] = text!;
-  else if (request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, payload.value) };
+  const request = text !== undefined && field.location !== "body" ? withField(base, field, text) : copy(base.request);
+  if (field.location === "body" && request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, payload.value) };
   const location = locationLabel(field);
   const name = injectionCheck(payload.family);
   // a DELETE baseline would remove the resource the payload step then addresses
@@ -162,7 +164,7 @@ export function* injectionDrafts(env: AgentEnv, op: Operation, cap: number): Gen
   // bodies for every pair would dominate planning time on large specs.
   const byFamily = new Map<PayloadFamily, { field: Field; payload: Payload }[][]>();
   for (const field of fields) {
-    for (const family of familiesFor(field.location, field.name, field.format)) {
+    for (const family of familiesFor(field.location, field.tokens?.[field.tokens.length - 1] ?? field.name, field.format)) {
       const pairs = rng
         .fork(`${locationLabel(field)}:${family}`)
         .shuffle(PAYLOADS[family])
