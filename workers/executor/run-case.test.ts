@@ -40,6 +40,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     return void setTimeout(() => req.socket.destroy(), 20);
   }
   if (url.pathname === "/flaky" && hits[key] <= 3) return req.socket.destroy(); // a burst of drops, then answers
+  if (url.pathname === "/owner") return send(res, 200, { name: "Ann", passwordHash: "$2b$10$abcdefghijklmnopqrstuu1234567890abcdefghijklmnopqrstu" });
   // slow on its first hit only (a busy host), or every time (?always=1: the operation is slow)
   if (url.pathname === "/slow") return void setTimeout(() => send(res, 200, { ok: true }), hits[key] === 1 || url.searchParams.get("always") === "1" ? 300 : 0);
   if (url.pathname === "/big") {
@@ -191,7 +192,7 @@ describe("runCase against a real server", () => {
     expect((await runCase(judged, env())).exchanges[0].response?.status).toBe(400);
   });
 
-  it("measures an answer over the time budget again alone before judging it: one slow answer passes, a slowness that reproduces fails", async () => {
+  it("measures an answer over the time budget again before judging it: one slow answer passes, a slowness that reproduces fails", async () => {
     const once = await runCase(testCase([step("list", "get", "/slow", { checks: [{ name: "max_response_time" }] })]), env({ maxResponseTimeMs: 150 }));
     expect(hits["GET /slow"]).toBe(2);
     expect(once.exchanges[0].retimedMs).toHaveLength(1);
@@ -200,7 +201,12 @@ describe("runCase against a real server", () => {
     const always = await runCase(testCase([step("list", "get", "/slow", { query: { always: 1 }, checks: [{ name: "max_response_time" }] })]), env({ maxResponseTimeMs: 150 }));
     expect(hits["GET /slow"]).toBe(3);
     expect(always.exchanges[0].retimedMs).toHaveLength(2);
-    expect(always.checks.find((c) => c.check === "max_response_time")).toMatchObject({ status: "failed", signature: "exceeded", message: expect.stringContaining("sent again alone") });
+    expect(always.checks.find((c) => c.check === "max_response_time")).toMatchObject({ status: "failed", signature: "exceeded", message: expect.stringContaining("sent again") });
+  });
+
+  it("examines every successful read for exposed secrets, whichever agent sent it", async () => {
+    const result = await runCase(testCase([step("read", "get", "/owner", { checks: [{ name: "not_a_server_error" }] })]), env());
+    expect(result.checks.find((c) => c.check === "excessive_data_exposure")).toMatchObject({ status: "failed", signature: "password:/passwordHash" });
   });
 
   it("judges an answer whose body is cut (the connection closed mid-body, again alone) while the target keeps serving", async () => {

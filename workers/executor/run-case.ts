@@ -226,6 +226,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     const response = record.exchange.response;
     // every documented success is held to its schema, whoever sent the request (the fuzzer's too)
     const implicit = response && response.status >= 200 && response.status < 300 && !record.step.checks.some((c) => c.name === "response_schema_conformance") ? [{ name: "response_schema_conformance" } as CheckSpec] : [];
+    // every successful read is examined for exposed secrets, whoever sent it (a read with include=owner is not the exposure probe's)
+    if (response && response.status >= 200 && response.status < 300 && record.request.method.toUpperCase() === "GET" && !record.step.checks.some((c) => c.name === "excessive_data_exposure")) implicit.push({ name: "excessive_data_exposure" });
     // a request that stopped the whole target is judged whichever agent sent it
     if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
     if (setupErrors.has(id)) implicit.push({ name: "not_a_server_error" });
@@ -324,8 +326,8 @@ export const RETIME_REPEATS = 2;
 
 /**
  * An answer slower than the step's max_response_time budget is measured again before it is
- * judged: the same request sent alone (nothing else of this isolate in flight), up to
- * RETIME_REPEATS times, stopping at the first repeat within the budget. One slow answer on a
+ * judged: the same request sent again right away, up to RETIME_REPEATS times, stopping at the
+ * first repeat within the budget. One slow answer on a
  * loaded host is noise; a finding must reproduce. Only repeats answering the same status count
  * (a create sent again may answer 409 at once: other work). Not for the backtracking probe
  * (it has its own repeats) nor for a request that stopped the target (liveness judged it).
@@ -338,7 +340,8 @@ async function retime(built: BuiltRequest, sent: Sent, step: TestCase["steps"][n
   if (limit === undefined || response.durationMs <= limit) return undefined;
   const times: number[] = [];
   for (let n = 0; n < RETIME_REPEATS; n++) {
-    const again = await alone(() => sendRequest(built, sendOptions(env)));
+    // not through the liveness gate's `alone`: that would hold every other request of the run
+    const again = await sendRequest(built, sendOptions(env));
     if (!again.response || again.response.status !== response.status) continue;
     times.push(Math.round(again.response.durationMs));
     if (again.response.durationMs <= limit) break;

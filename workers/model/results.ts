@@ -47,7 +47,7 @@ export interface Exchange {
   liveness?: LivenessEvidence;
   /**
    * set when the answer was slower than the step's response-time budget: the same request sent
-   * again alone, up to twice, and how long each repeat took (repeats answering another status are
+   * again, up to twice, and how long each repeat took (repeats answering another status are
    * left out: they measured other work). A slowness that does not reproduce is not reported.
    */
   retimedMs?: number[];

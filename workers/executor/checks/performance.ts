@@ -1,6 +1,6 @@
 /**
  * Latency budget per response: `params.limitMs`, else the run's config.maxResponseTimeMs; an
- * answer over it fails only when the slowness reproduces (the executor sends it again alone:
+ * answer over it fails only when the slowness reproduces (the executor sends it again:
  * `exchange.retimedMs`, see run-case.ts retime). Without
  * any budget, one thing still fails: a request that stopped the whole target (liveness evidence,
  * confirmed by a repeat; see executor/liveness.ts) — a denial of service, whatever the budget —
@@ -80,13 +80,13 @@ export function max_response_time(ctx: CheckContext): CheckResult {
   if (limit === undefined) return skip("no response time limit configured");
   if (took <= limit) return pass(`${Math.round(took)} ms within ${limit} ms`);
   const label = operationLabel(ctx.request.method, ctx.step.request.path);
-  // a finding must reproduce: the executor sent the slow request again alone (run-case.ts, retime)
+  // a finding must reproduce: the executor sent the slow request again (run-case.ts, retime)
   const repeats = ctx.exchange.retimedMs;
   if (repeats !== undefined) {
     const times = repeats.map((ms) => `${ms} ms`).join(" and ");
-    if (repeats.length === 0) return skip(`${label} took ${Math.round(took)} ms (limit ${limit} ms); sent again alone, it never answered ${ctx.response.status} again: the slowness could not be measured twice`);
-    if (repeats.some((ms) => ms <= limit)) return pass(`${label} took ${Math.round(took)} ms once, but sent again alone ${times}: within ${limit} ms, the slowness did not reproduce`);
-    return fail(`${label} took ${Math.round(took)} ms, limit ${limit} ms; sent again alone, ${times}`, "exceeded");
+    if (repeats.length === 0) return skip(`${label} took ${Math.round(took)} ms (limit ${limit} ms); sent again, it never answered ${ctx.response.status} again: the slowness could not be measured twice`);
+    if (repeats.some((ms) => ms <= limit)) return pass(`${label} took ${Math.round(took)} ms once, but sent again ${times}: within ${limit} ms, the slowness did not reproduce`);
+    return fail(`${label} took ${Math.round(took)} ms, limit ${limit} ms; sent again, ${times}`, "exceeded");
   }
   return fail(`${label} took ${Math.round(took)} ms, limit ${limit} ms`, "exceeded");
 }
