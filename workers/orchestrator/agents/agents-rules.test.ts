@@ -87,6 +87,39 @@ describe("positive_data_acceptance", () => {
     const limit = cases.find((c) => c.title === "GET /pets with query limit at its maximum 100")!;
     expect(limit.steps.slice(-2).map((s) => s.request.query.limit)).toEqual([99, 100]);
   });
+
+  it("sends each branch of a oneOf inside an envelope (JSON:API data/attributes) on its own, judged against another branch", async () => {
+    const branch = (kind: string, extra: Record<string, unknown>, required: string[]) => ({ type: "object", required: ["kind", ...required], properties: { kind: { type: "string", const: kind }, ...extra } });
+    const model: ApiModel = {
+      ...profileModel,
+      schemas: {
+        Move: branch("move", { place: { type: "string", examples: ["shelf 2"] } }, ["place"]),
+        Split: branch("split", { share: { type: "number", exclusiveMinimum: 0, maximum: 50 } }, ["share"]),
+        End: branch("end", { reason: { type: "string", enum: ["expired", "other"] } }, ["reason"]),
+        Event: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", const: "events" }, id: { type: "string", readOnly: true }, attributes: { oneOf: [{ $ref: "#/components/schemas/Move" }, { $ref: "#/components/schemas/Split" }, { $ref: "#/components/schemas/End" }], discriminator: { propertyName: "kind", mapping: { move: "#/components/schemas/Move", split: "#/components/schemas/Split", end: "#/components/schemas/End" } } } } } } },
+      },
+      operations: [op({ operationId: "recordEvent", method: "post", path: "/events", requestBody: { required: true, content: [{ contentType: "application/vnd.api+json", schema: { $ref: "#/components/schemas/Event" } as never }] }, responses: [{ status: "201", content: [], headers: [], links: [] }] })],
+    };
+    const cases = await functionalPositive.generate({ model, seed: 1, config });
+    const kindOf = (c: TestCase, step = last(c)) => (step.request.body?.value as { data: { attributes: { kind: string } } }).data.attributes.kind;
+    // every branch is sent (cases whose body repeats another's are dropped)
+    expect(new Set(cases.map((c) => kindOf(c)))).toEqual(new Set(["move", "split", "end"]));
+    expect(cases.some((c) => c.tags?.some((t) => t.startsWith("branch[")))).toBe(true);
+    // each other branch between two sendings of the spec-examples one, judged when its values come from the spec
+    const differential = cases.filter((c) => c.tags?.includes("branch-differential"));
+    const stepOf = (c: TestCase, id: string) => c.steps.find((s) => s.id === id)!;
+    const own = kindOf(differential[0], stepOf(differential[0], "first"));
+    expect(new Set([own, ...differential.map((c) => kindOf(c, stepOf(c, "request")))])).toEqual(new Set(["move", "split", "end"]));
+    for (const c of differential) {
+      expect(kindOf(c, stepOf(c, "again"))).toBe(own);
+      expect((stepOf(c, "request").request.body?.value as { data: { type: string } }).data.type).toBe("events");
+    }
+    const move = differential.find((c) => kindOf(c, stepOf(c, "request")) === "move")!;
+    expect(checksOf(stepOf(move, "request"), "positive_data_acceptance")[0]?.params).toMatchObject({ baselineStep: "again", description: "the oneOf branch kind=move" });
+    // a made-up share is not the spec's: that branch is sent, not judged
+    const split = differential.find((c) => kindOf(c, stepOf(c, "request")) === "split")!;
+    expect(checksOf(stepOf(split, "request"), "positive_data_acceptance")).toEqual([]);
+  });
 });
 
 describe("positive_data_acceptance of one optional member", () => {

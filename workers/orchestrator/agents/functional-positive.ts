@@ -16,7 +16,7 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./case-helpers";
-import { generateValid, setAt, unionBranchCount, unionBranchOf } from "../generate/data-mocking";
+import { firstUnion, generateValid, setAt, unionBranchOf } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, hasGuessedReference, isJsonMedia, opRng, preferredMedia, settableParams, type AgentEnv, type BuildOptions, type BuiltRequest } from "./requests";
@@ -51,7 +51,8 @@ export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
     variants.push({ options: { optional: "required", includeBody: true, setupCreate: true }, label: "the fields that name the new item", tags: ["lean-create"] });
   }
   variants.push({ options: { optional: "all" }, label: "all optional parts", tags: ["all-optional"] });
-  const branches = media ? unionBranchCount(media.schema, env.model.schemas) : 0;
+  // the body's union at the top or inside an envelope (JSON:API data/attributes)
+  const branches = media ? (firstUnion(media.schema, env.model.schemas)?.count ?? 0) : 0;
   for (let branch = 0; branch < Math.min(branches, 8); branch++) {
     variants.push({ options: { optional: "random", branch, includeBody: true }, label: `body branch ${branch}`, tags: [`branch[${branch}]`] });
   }
@@ -346,14 +347,17 @@ function formatEdgeDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
  */
 function branchDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const media = preferredMedia(op);
-  if (!media || !isJsonMedia(media.contentType) || unionBranchCount(media.schema, env.model.schemas) < 2 || op.method === "delete") return [];
   const schemas = env.model.schemas;
+  // the union at the top of the body, or inside an envelope (JSON:API data/attributes)
+  const at = media && isJsonMedia(media.contentType) ? firstUnion(media.schema, schemas) : undefined;
+  if (!media || !at || at.count < 2 || op.method === "delete") return [];
   const base = buildRequest(env, op, opRng(env, NAME, `${op.operationId}:branches`), { useExamples: true, optional: "required", includeBody: true, varyUnique: false });
-  const baseValue = base.body?.value;
+  const document = base.body?.value;
+  const baseValue = at.tokens.reduce<unknown>((node, token) => (isObject(node) ? node[token] : undefined), document);
   if (!base.certain || !base.body || !isObject(baseValue) || base.request.body?.value === undefined) return [];
-  const own = unionBranchOf(media.schema, baseValue, schemas, env.validator);
+  const own = unionBranchOf(at.schema, baseValue, schemas, env.validator);
   if (own === undefined) return [];
-  const union = flattenAllOf(media.schema, schemas);
+  const union = flattenAllOf(at.schema, schemas);
   const tagName = isObject(union) && isObject(union.discriminator) && typeof union.discriminator.propertyName === "string" ? union.discriminator.propertyName : undefined;
   const kind = isObject(union) && Array.isArray(union.oneOf) ? "oneOf" : "anyOf";
   const propsOf = (schema: JsonSchema) => {
@@ -368,9 +372,9 @@ function branchDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const seen = new Set([JSON.stringify(own)]);
   const rng = opRng(env, NAME, `${op.operationId}:branch-values`);
   const drafts: CaseDraft[] = [];
-  for (let branch = 0; branch < Math.min(unionBranchCount(media.schema, schemas), 8); branch++) {
-    const value = generateValid(media.schema, { schemas, rng: rng.fork(`branch${branch}`), mode: "request", optional: "required", branch, useExamples: true });
-    const belongs = isObject(value) ? unionBranchOf(media.schema, value, schemas, env.validator) : undefined;
+  for (let branch = 0; branch < Math.min(at.count, 8); branch++) {
+    const value = generateValid(at.schema, { schemas, rng: rng.fork(`branch${branch}`), mode: "request", optional: "required", branch, useExamples: true });
+    const belongs = isObject(value) ? unionBranchOf(at.schema, value, schemas, env.validator) : undefined;
     if (!isObject(value) || belongs === undefined || seen.has(JSON.stringify(belongs))) continue;
     seen.add(JSON.stringify(belongs));
     const body: Record<string, unknown> = { ...value };
@@ -379,9 +383,10 @@ function branchDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
       const shared = { ...body, [name]: baseValue[name] };
       if (env.validator.check(shared, belongs) === "valid") body[name] = baseValue[name];
     }
-    if (env.validator.check(body, media.schema) !== "valid") continue;
+    const whole = setAt(document, at.tokens, body);
+    if (env.validator.check(whole, media.schema) !== "valid") continue;
     const request = copy(base.request);
-    request.body = { contentType: base.request.body.contentType, value: body };
+    request.body = { contentType: base.request.body.contentType, value: whole };
     const firstChecks = conformanceChecks();
     if (fromSpec(baseValue, propsOf(own), body)) firstChecks.push(judge("request", named(baseValue, `the ${kind} branch of the spec's examples`)));
     const checks = conformanceChecks();

@@ -220,4 +220,31 @@ describe("update read-back of optional fields and calendar dates", () => {
     const invariant = full.steps[3].checks.find((c) => c.name === "stateful_invariant")!;
     expect(invariant.params).toEqual({ expectFrom: "update", fields: ["kind", "doneOn", "nextOn"] });
   });
+
+  it("reads back a PATCH whose optional fields sit inside a required envelope (JSON:API data/attributes)", () => {
+    const attributes = { type: "object", additionalProperties: false, minProperties: 1, properties: { name: { type: "string", minLength: 1, maxLength: 20 }, celsius: { type: "number", minimum: -80, maximum: 25 }, slots: { type: "integer", minimum: 1, maximum: 100 } } };
+    const envelope = (attrs: unknown, extra: Record<string, unknown> = {}) => ({ type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", enum: ["boxes"] }, ...extra, attributes: attrs } } } });
+    const created = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 20 }, celsius: { type: "number" }, slots: { type: "integer" } } };
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "boxes", version: "1" },
+      paths: {
+        "/boxes": { post: { operationId: "createBox", requestBody: { required: true, content: content(envelope({ ...created, required: ["name", "celsius", "slots"] })) }, responses: { "201": ok(envelope(created, { id: { type: "string" } })) } } },
+        "/boxes/{boxId}": {
+          parameters: [idParam("boxId")],
+          get: { operationId: "getBox", responses: { "200": ok(envelope(created, { id: { type: "string" } })), "404": { description: "no" } } },
+          // JSON:API's optional data.id must be the path's item: a made-up one is left out
+          patch: { operationId: "updateBox", requestBody: { required: true, content: content(envelope(attributes, { id: { type: "string", format: "uuid" } })) }, responses: { "200": ok(envelope(created, { id: { type: "string" } })) } },
+        },
+      },
+    };
+    const cases = stateful.generate({ model: model(doc), seed: 1, config }) as TestCase[];
+    const full = cases.find((c) => c.tags?.includes("full-update"))!;
+    expect(full, cases.map((c) => c.title).join("\n")).toBeDefined();
+    const sent = full.steps.find((s) => s.id === "update")!.request.body?.value as { data: { attributes: Record<string, unknown> } };
+    expect(Object.keys(sent.data.attributes).sort()).toEqual(["celsius", "name", "slots"]);
+    expect(Object.keys(sent.data)).toEqual(["type", "attributes"]);
+    const invariant = full.steps.find((s) => s.id === "read-updated")!.checks.find((c) => c.name === "stateful_invariant")!;
+    expect(invariant.params?.fields).toEqual(expect.arrayContaining(["/data/attributes/celsius", "/data/attributes/slots"]));
+  });
 });

@@ -112,21 +112,32 @@ export function updateOptional(env: AgentEnv, op: Operation): "all" | "required"
 /**
  * An optional reference to another resource (assigneeId, category_id) holds a made-up id the
  * target need not have: an update refused for it says nothing about the resource, and would stop
- * the chain. Left out while the body stays valid.
+ * the chain. Left out while the body stays valid, at any depth (an envelope's `data.id`, which
+ * must name the path's item, is a guess too).
  */
 function dropGuessedReferences(env: AgentEnv, built: BuiltRequest): void {
   const body = built.body;
   if (!body || !isObject(body.value) || !built.request.body || !("value" in built.request.body)) return;
-  const flat = flattenAllOf(body.schema, env.model.schemas);
-  const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
-  const value: Record<string, unknown> = { ...body.value };
-  for (const key of Object.keys(value)) {
-    if (!isIdLikeName(key) || required.has(key)) continue;
-    const rest = { ...value };
-    delete rest[key];
-    if (env.validator.check(rest, body.schema) !== "valid") continue;
-    delete value[key];
-  }
+  const without = (node: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(node).filter(([k]) => k !== key));
+  // the object `node` without its guessed references; `place` puts a version of it into the whole body
+  const trim = (node: Record<string, unknown>, schema: JsonSchema | undefined, place: (n: Record<string, unknown>) => Record<string, unknown>, depth: number): Record<string, unknown> => {
+    const flat = schema === undefined ? undefined : flattenAllOf(schema, env.model.schemas);
+    const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    let current = node;
+    for (const key of Object.keys(node)) {
+      if (isIdLikeName(key) && !required.has(key) && env.validator.check(place(without(current, key)), body.schema) === "valid") {
+        current = without(current, key);
+        continue;
+      }
+      const child = current[key];
+      if (!isObject(child) || depth >= 4) continue;
+      const inner = trim(child, props[key], (n) => place({ ...current, [key]: n }), depth + 1);
+      current = { ...current, [key]: inner };
+    }
+    return current;
+  };
+  const value = trim(body.value, body.schema, (n) => n, 0);
   body.value = value;
   built.request.body.value = value;
 }

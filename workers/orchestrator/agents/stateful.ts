@@ -15,7 +15,7 @@
  * Nested resources create their parents first. Setup steps (and the steps a later verdict depends
  * on) use requireSuccess, so a failed precondition skips the chain instead of raising an alarm.
  */
-import type { RequestTemplate, Step, TestCase } from "../../model";
+import type { JsonSchema, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { agentEnv, conformanceChecks, opRng, type AgentEnv } from "./requests";
 import { hasLocationHeader } from "./resources";
@@ -132,6 +132,22 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
 }
 
 /**
+ * Whether a comparable field (a top-level name or a JSON pointer) is required all the way down:
+ * then the lifecycle's required-only update sends it already. An envelope's required `data` holds
+ * optional attributes (`/data/attributes/temperatureC`): those are this case's to read back.
+ */
+function requiredAlong(env: AgentEnv, schema: JsonSchema, field: string): boolean {
+  const tokens = field.startsWith("/") ? field.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")) : [field];
+  let node: JsonSchema | undefined = schema;
+  for (const token of tokens) {
+    const flat: JsonSchema | undefined = node === undefined ? undefined : flattenAllOf(node, env.model.schemas);
+    if (!isObject(flat) || !Array.isArray(flat.required) || !flat.required.includes(token)) return false;
+    node = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>)[token] : undefined;
+  }
+  return true;
+}
+
+/**
  * The lifecycle's update sends only the required fields (an optional one may trip a business rule
  * and stop the chain); the optional ones are read back here: create → update with every optional
  * field → read. A refused update only skips the comparison.
@@ -145,10 +161,9 @@ function fullUpdateDraft(env: AgentEnv, target: ResourceTarget, rng: ReturnType<
   const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, target.producer.property, "all");
   const value = update.body?.value;
   if (!update.body || !isObject(value) || Object.keys(echoProducedFields(env, target.read, value, "echo_").extract).length > 0) return undefined;
-  const flat = flattenAllOf(update.body.schema, env.model.schemas);
-  const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
   const fields = comparableFields(env, value, update.body.schema, target.read);
-  if (!fields.some((f) => !required.has(f.startsWith("/") ? f.split("/")[1] : f))) return undefined;
+  const schema = update.body.schema;
+  if (fields.every((f) => requiredAlong(env, schema, f))) return undefined;
   const read = itemRequest(env, target.read, rng.fork("read"), created.known);
   return {
     kind: "stateful",

@@ -73,6 +73,31 @@ export function unionBranchCount(schema: JsonSchema, schemas: SchemaMap): number
   return 0;
 }
 
+/**
+ * The union a body's GenContext.branch picks in: the top when it is one, else the first union of
+ * two or more object branches met along required, writable object properties in generation order
+ * (a JSON:API document holds its `oneOf` at data/attributes). Its pointer tokens, schema and
+ * branch count.
+ */
+export function firstUnion(schema: JsonSchema, schemas: SchemaMap, depth = 0): { tokens: string[]; schema: JsonSchema; count: number } | undefined {
+  const count = unionBranchCount(schema, schemas);
+  const s = flattenAllOf(schema, schemas);
+  if (count > 0) {
+    if (depth === 0) return { tokens: [], schema, count };
+    // below the top only a union of objects (a nullable `anyOf: [X, null]` is no choice of body)
+    const branches = (isObject(s) ? ((s.oneOf ?? s.anyOf) as JsonSchema[]) : []).filter((b) => admittedTypes(flattenAllOf(b, schemas), schemas)?.includes("object"));
+    return branches.length >= 2 ? { tokens: [], schema, count } : undefined;
+  }
+  if (!isObject(s) || !isObject(s.properties) || depth >= MUTATION_DEPTH) return undefined;
+  const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+  for (const [name, sub] of Object.entries(s.properties as Record<string, JsonSchema>)) {
+    if (!required.has(name) || isReadOnly(sub, schemas)) continue;
+    const inner = firstUnion(sub, schemas, depth + 1);
+    if (inner) return { ...inner, tokens: [name, ...inner.tokens] };
+  }
+  return undefined;
+}
+
 function gen(schema: JsonSchema, state: State, depth: number, name?: string): unknown {
   const { ctx } = state;
   if (schema === false) {
