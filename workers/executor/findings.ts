@@ -7,6 +7,8 @@
  *    params name (SUBJECT_PARAMS): a deleted item still served is the DELETE's bug, a created
  *    resource that cannot be read or a broken Location is the create's, a lost update the
  *    update's — the finding still shows the request/response that proves it;
+ *  - a step that followed a URL the API handed out (a Location) is reported on the documented
+ *    operation that URL addresses (Exchange.operationId);
  *  - a step with an undocumented method (unsupported_method probes) is reported on the
  *    documented operation of that path (the case's when it is on the path), so operationId,
  *    method and path always describe one documented operation.
@@ -141,10 +143,16 @@ function subjectStep(testCase: TestCase, step: Step, check: CheckName): Step {
   return step;
 }
 
-/** The documented operation a step stands for: its own, else (undocumented method) its path's. */
-function documentedOperation(model: ApiModel, testCase: TestCase, step: Step): Operation | undefined {
+/**
+ * The documented operation a step stands for: its own, else the one the URL it followed addresses
+ * (a Location, resolved when it was sent), else (undocumented method) its path's.
+ */
+function documentedOperation(model: ApiModel, testCase: TestCase, step: Step, exchanges: Exchange[]): Operation | undefined {
   const own = findOperation(model, String(step.request.method), step.request.path);
   if (own) return own;
+  const addressed = exchanges.find((e) => e.stepId === step.id)?.operationId;
+  const followed = addressed === undefined ? undefined : model.operations.find((op) => op.operationId === addressed);
+  if (followed) return followed;
   const onPath = operationsOnPath(model, step.request.path);
   return onPath.find((op) => op.operationId === testCase.operationId) ?? onPath[0];
 }
@@ -158,7 +166,7 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
     const exchange = result.exchanges.find((e) => e.stepId === outcome.stepId);
     if (!step || !exchange) continue;
     const subject = subjectStep(testCase, step, outcome.check);
-    const documented = documentedOperation(model, testCase, subject);
+    const documented = documentedOperation(model, testCase, subject, result.exchanges);
     const operation = {
       method: documented?.method ?? String(subject.request.method).toLowerCase(),
       path: documented?.path ?? subject.request.path,

@@ -9,7 +9,7 @@ import { listenLoopback, type LoopbackServer } from "../../test/loopback-server"
 
 // ---------- a small, real target ----------
 
-const pets = new Map<string, { id: number; name: string }>();
+const pets = new Map<string, { id: number; name: string; apiKey?: string }>();
 let nextId = 1;
 const hits: Record<string, number> = {};
 const seenAuth: string[] = [];
@@ -62,7 +62,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     if (body.name === "crash") return send(res, 500, { message: "internal error" });
     if (body.name === "flaky" && hits[key] === 1) return send(res, 503, { message: "busy" });
     if (typeof body.name !== "string") return send(res, 400, { message: "name required" });
-    const pet = { id: nextId++, name: body.name };
+    const id = nextId++;
+    // a keyed pet shows its creator the key it was given (documented or not: the test's model decides)
+    const pet = { id, name: body.name, ...(body.name === "keyed" ? { apiKey: `k-${id}-8feb6a2ef60f9d89` } : {}) };
     pets.set(String(pet.id), pet);
     return send(res, 201, pet, { location: `/pets/${pet.id}` });
   }
@@ -207,6 +209,24 @@ describe("runCase against a real server", () => {
   it("examines every successful read for exposed secrets, whichever agent sent it", async () => {
     const result = await runCase(testCase([step("read", "get", "/owner", { checks: [{ name: "not_a_server_error" }] })]), env());
     expect(result.checks.find((c) => c.check === "excessive_data_exposure")).toMatchObject({ status: "failed", signature: "password:/passwordHash" });
+  });
+
+  it("judges the answer at a Location by the documented operation that URL addresses, and names that operation in a finding", async () => {
+    const chain = () =>
+      testCase([
+        step("create", "post", "/pets", { body: { name: "keyed" }, requireSuccess: true, extract: { loc: { from: "header", name: "Location" } } }),
+        step("follow", "get", "{{loc}}", { checks: [{ name: "not_a_server_error" }] }),
+      ]);
+    // GET /pets/{petId} answers a Pet, and this contract's Pet names the key the item shows its creator
+    const keyed = { ...model, schemas: { ...model.schemas, Pet: { ...(model.schemas.Pet as { properties: object }), properties: { ...(model.schemas.Pet as { properties: object }).properties, apiKey: { type: "string" } } } } };
+    const within = await runCase(chain(), { ...env(), model: keyed });
+    expect(within.exchanges[1].operationId).toBe("getPet");
+    expect(within.checks.find((c) => c.stepId === "follow" && c.check === "excessive_data_exposure")).toMatchObject({ status: "passed" });
+    // a contract whose Pet does not name it: the key is exposed, and the finding is GET /pets/{petId}'s
+    const tc = chain();
+    const outside = await runCase(tc, env());
+    const findings = buildFindings(outside, tc, model).filter((f) => f.check === "excessive_data_exposure");
+    expect(findings).toMatchObject([{ operation: { method: "get", path: "/pets/{petId}", operationId: "getPet" }, title: "Excessive data exposure on GET /pets/{petId}" }]);
   });
 
   it("judges an answer whose body is cut (the connection closed mid-body, again alone) while the target keeps serving", async () => {

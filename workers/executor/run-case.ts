@@ -11,7 +11,7 @@
  */
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
-import { findOperation, getByPointer, header, jsonValue } from "./checks/support";
+import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed } from "./checks/support";
 import { failureKindOf, now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget, type ProbeResult } from "./target-probe";
 import { alone, sendWatched } from "./liveness";
@@ -188,7 +188,10 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     if (sent.error) exchange.error = sent.error;
     if (sent.failure) exchange.failure = sent.failure;
     if (sent.liveness) exchange.liveness = sent.liveness;
-    records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path), request: built, exchange };
+    // a URL the API handed out (a Location) is answered by the documented operation it addresses
+    const addressed = isHandedOutPath(step.request.path) ? operationAddressed(env.model, built.method, built.url, env.baseUrl) : undefined;
+    if (addressed) exchange.operationId = addressed.operationId;
+    records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path) ?? addressed, request: built, exchange };
     order.push(step.id);
 
     if (sent.quietStreamMs !== undefined) {
@@ -275,6 +278,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     if (raw.startedAt) redacted.startedAt = raw.startedAt;
     if (raw.liveness) redacted.liveness = raw.liveness;
     if (raw.retimedMs) redacted.retimedMs = raw.retimedMs;
+    if (raw.operationId) redacted.operationId = raw.operationId;
     if (raw.response) redacted.response = redactResponse(raw.response, secrets);
     if (raw.error) redacted.error = raw.error;
     if (raw.failure) redacted.failure = raw.failure;

@@ -36,6 +36,11 @@ export type FailureKind = "timeout" | "refused" | "reset" | "dns" | "tls" | "los
 export interface Exchange {
   stepId: string;
   request: SentRequest;
+  /**
+   * set when the step's path was a URL the API handed out (a Location): the documented operation
+   * that URL addresses, whose contract the answer is judged by and whose name a finding carries
+   */
+  operationId?: string;
   response?: ReceivedResponse;
   /** network failure, timeout, body too large: why there is no (complete) response */
   error?: string;

@@ -17,7 +17,9 @@ import {
   listingTotal,
   listResults,
   mediaTypeMatches,
+  isHandedOutPath,
   objectShape,
+  operationAddressed,
   operationsOnPath,
   paramNumber,
   paramString,
@@ -37,6 +39,31 @@ import { ctx, model, record } from "./test-support";
 
 const op = (responses: Operation["responses"], security: Operation["security"] = []): Operation => ({ operationId: "x", method: "get", path: "/x", tags: [], deprecated: false, parameters: [], security, pointer: "#/paths/~1x/get", responses });
 const response = (status: string, contentTypes: string[] = []) => ({ status, content: contentTypes.map((contentType) => ({ contentType, schema: { title: contentType } })), headers: [], links: [] });
+
+describe("the operation a handed-out URL addresses", () => {
+  const withPaths = (...paths: string[]) => ({ ...model, operations: paths.map((path, i) => ({ ...op([]), operationId: `op${i}`, path })) });
+  it("matches the URL's path below the target's base path against the templates of the method", () => {
+    const m = withPaths("/tokens", "/tokens/{token}", "/tokens/validate", "/files/{name}.json");
+    expect(operationAddressed(m, "GET", "http://api.test/v1/tokens/d088b3b5", "http://api.test/v1")?.path).toBe("/tokens/{token}");
+    expect(operationAddressed(m, "get", "http://api.test/v1/tokens/", "http://api.test/v1/")?.path).toBe("/tokens");
+    // a literal segment wins over a template that also fits
+    expect(operationAddressed(m, "get", "http://api.test/v1/tokens/validate", "http://api.test/v1")?.path).toBe("/tokens/validate");
+    expect(operationAddressed(m, "get", "http://api.test/v1/files/a%20b.json", "http://api.test/v1")?.path).toBe("/files/{name}.json");
+    expect(operationAddressed(m, "get", "http://api.test/v1/files/a.xml", "http://api.test/v1")).toBeUndefined();
+  });
+  it("addresses nothing on another origin, outside the base path, with another method or segment count", () => {
+    const m = withPaths("/tokens/{token}");
+    expect(operationAddressed(m, "get", "http://elsewhere.test/v1/tokens/1", "http://api.test/v1")).toBeUndefined();
+    expect(operationAddressed(m, "get", "http://api.test/v2/tokens/1", "http://api.test/v1")).toBeUndefined();
+    expect(operationAddressed(m, "delete", "http://api.test/v1/tokens/1", "http://api.test/v1")).toBeUndefined();
+    expect(operationAddressed(m, "get", "http://api.test/v1/tokens/1/owner", "http://api.test/v1")).toBeUndefined();
+  });
+  it("knows a step path that is a whole handed-out URL from a spec path", () => {
+    expect(isHandedOutPath("{{location}}")).toBe(true);
+    expect(isHandedOutPath("/pets/{{petId}}")).toBe(false);
+    expect(isHandedOutPath("/pets/{petId}")).toBe(false);
+  });
+});
 
 describe("statuses", () => {
   it("classes are half-open ranges", () => {

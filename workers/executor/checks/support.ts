@@ -34,6 +34,63 @@ export function findOperation(model: ApiModel, method: string, path: string): Op
   return model.operations.find((op) => op.method === m && op.path === path);
 }
 
+/** A step path that is a whole URL the API handed out (`{{location}}`, a link), not a spec path. */
+export function isHandedOutPath(path: string): boolean {
+  return /^\{\{\s*[\w$.-]+\s*\}\}$/.test(path.trim());
+}
+
+/**
+ * The documented operation a URL addresses (a Location or link the API handed out): the URL's path
+ * below the target's base path, matched segment by segment against each template of the method, a
+ * `{name}` standing for one non-empty segment (or part of one). The template with the most literal
+ * segments wins (`/tokens/validate` before `/tokens/{token}`). Undefined for another origin or when
+ * no template matches.
+ */
+export function operationAddressed(model: ApiModel, method: string, url: string, baseUrl: string): Operation | undefined {
+  let target: URL;
+  let base: URL;
+  try {
+    target = new URL(url);
+    base = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (target.origin !== base.origin) return undefined;
+  const prefix = base.pathname.replace(/\/+$/, "");
+  if (prefix !== "" && target.pathname !== prefix && !target.pathname.startsWith(`${prefix}/`)) return undefined;
+  const segments = pathSegments(target.pathname.slice(prefix.length)).map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+  const m = method.toLowerCase();
+  let best: { op: Operation; literals: number } | undefined;
+  for (const op of model.operations) {
+    if (op.method !== m) continue;
+    const template = pathSegments(op.path);
+    if (template.length !== segments.length) continue;
+    if (!template.every((t, i) => (t.includes("{") ? segmentPattern(t).test(segments[i]) : t === segments[i]))) continue;
+    const literals = template.filter((t) => !t.includes("{")).length;
+    if (best === undefined || literals > best.literals) best = { op, literals };
+  }
+  return best?.op;
+}
+
+function pathSegments(path: string): string[] {
+  return path.split("/").filter((s) => s !== "");
+}
+
+/** `{id}` → one non-empty segment; `{name}.json` → the literal parts kept. */
+function segmentPattern(template: string): RegExp {
+  const source = template
+    .split(/\{[^{}]*\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".+");
+  return new RegExp(`^${source}$`);
+}
+
 export function operationsOnPath(model: ApiModel, path: string): Operation[] {
   return model.operations.filter((op) => op.path === path);
 }
