@@ -26,3 +26,14 @@ describe("the body extraction with pick: a representation to send back", () => {
     expect(extractValue({ from: "body", pointer: "/data/id", pick: ["x"] }, { url: "http://x/events/7" }, doc)).toBeUndefined();
   });
 });
+
+describe("the cookie extraction: a session cookie the answer sets", () => {
+  const setting = (setCookie: string) => ({ ...response({}), headers: { "set-cookie": setCookie } });
+  it("takes the named cookie's value among several Set-Cookie headers (joined by commas), attributes and dates left out", () => {
+    const headers = setting("theme=dark; Path=/, sid=abc123; HttpOnly; SameSite=Strict; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/, other=1");
+    expect(extractValue({ from: "cookie", name: "sid" }, { url: "http://x/session" }, headers)).toBe("abc123");
+    expect(extractValue({ from: "cookie", name: "other" }, { url: "http://x/session" }, headers)).toBe("1");
+    expect(extractValue({ from: "cookie", name: "id" }, { url: "http://x/session" }, headers)).toBeUndefined();
+    expect(extractValue({ from: "cookie", name: "sid" }, { url: "http://x/session" }, response({}))).toBeUndefined();
+  });
+});

@@ -559,6 +559,8 @@ export function extractValue(extraction: Extraction, request: { url: string; bod
       if (value !== undefined && extraction.name.toLowerCase() === "location") return resolveUrl(value, request.url) ?? value;
       return value;
     }
+    case "cookie":
+      return setCookieValue(header(response.headers, "set-cookie"), extraction.name);
     case "location-id": {
       const location = header(response.headers, "location");
       const resolved = location === undefined ? undefined : resolveUrl(location, request.url);
@@ -574,6 +576,16 @@ export function extractValue(extraction: Extraction, request: { url: string; bod
     default:
       return undefined;
   }
+}
+
+/** The value a Set-Cookie header sets for cookie `name` (several headers arrive joined by ", "). */
+export function setCookieValue(setCookie: string | undefined, name: string): string | undefined {
+  if (setCookie === undefined) return undefined;
+  for (const part of setCookie.split(/,\s*(?=[^;,=\s]+=)/)) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).split(";")[0].trim();
+  }
+  return undefined;
 }
 
 function sentJson(body: string | undefined): unknown {

@@ -90,6 +90,8 @@ export type Extraction =
    */
   | { from: "request"; pointer: string }
   | { from: "header"; name: string }
+  /** the value of the cookie `name` that a Set-Cookie header of the answer sets (a session cookie) */
+  | { from: "cookie"; name: string }
   | { from: "status" }
   /** last path segment of the Location header (resolved against the request URL) */
   | { from: "location-id" }

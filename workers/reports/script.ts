@@ -100,6 +100,9 @@ function extractLine(variable: string, extraction: unknown, files: { body: strin
       if ((e.name ?? "").toLowerCase() === "location") lines.push(`case "$${variable}" in /*) ${variable}=${single(origin)}"$${variable}" ;; esac`);
       return lines.join("\n");
     }
+    case "cookie":
+      // the named cookie of the answer's Set-Cookie headers
+      return `${variable}=$(grep -i '^set-cookie:' "${files.headers}" | sed -n ${single(`s/^[^:]*:[[:space:]]*${e.name ?? ""}=\\([^;]*\\).*/\\1/p`)} | tail -n 1 | tr -d '\\r')`;
     case "location-id":
       return [`${variable}=$(${headerValue("location")})`, `${variable}=\${${variable}%%\\?*}; ${variable}=\${${variable}%/}; ${variable}=\${${variable}##*/}`].join("\n");
     case "foreign": {

@@ -5,7 +5,7 @@
  * reads its profile with the token it got. A plain account signed up and read the same way before
  * it shows the server's default for the property.
  */
-import type { JsonSchema, Step } from "../../model";
+import type { Extraction, JsonSchema, Step } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
@@ -36,7 +36,9 @@ function profilePointer(env: AgentEnv, schema: JsonSchema | undefined, wrapper: 
 
 function probe(env: AgentEnv, flow: SignInFlow, [name, value]: [string, unknown]): CaseDraft | undefined {
   const signup = flow.signup!;
-  if (!flow.tokenPointer || !flow.profile) return undefined;
+  // the account's own credential: the token of the sign-in's body, else its session cookie
+  const credential: Extraction | undefined = flow.tokenPointer ? { from: "body", pointer: flow.tokenPointer } : flow.sessionCookie ? { from: "cookie", name: flow.sessionCookie } : undefined;
+  if (!credential || !flow.profile) return undefined;
   const rng = opRng(env, "data-exposure:account", `${signup.op.operationId}:${name}`);
   const password = `Sn${rng.alnum(12)}7!`;
   const baselinePassword = `Sn${rng.alnum(12)}7!`;
@@ -46,7 +48,7 @@ function probe(env: AgentEnv, flow: SignInFlow, [name, value]: [string, unknown]
   const signin = (id: string, who: string, secret: string, token: string): Step => ({
     id,
     request: { ...flow.loginRequest, body: { contentType: flow.loginRequest.body?.contentType ?? "application/json", value: flow.credentials(who, secret) }, secrets: [flow.passwordPointer] },
-    extract: { [token]: { from: "body", pointer: flow.tokenPointer! } },
+    extract: { [token]: credential },
     checks: [],
     requireSuccess: true,
   });

@@ -301,6 +301,34 @@ describe("mass assignment", () => {
     const mass = cases.find((c) => c.tags?.includes("mass-assignment"))!;
     expect(mass.steps.every((s) => s.request.identity === "alice")).toBe(true);
   });
+
+  it("probes a sign-up's readOnly role (inside data/attributes) through a cookie session: sign in, read the profile with the cookie", async () => {
+    const api = [{ contentType: "application/vnd.api+json", schema: { $ref: "#/components/schemas/UserDocument" } as never }];
+    const model: ApiModel = {
+      sourceVersion: "3.1.0",
+      title: "lab",
+      version: "1",
+      servers: [],
+      securitySchemes: { session: { name: "session", type: "apiKey", in: "cookie", paramName: "sid" } },
+      schemas: {
+        UserDocument: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", const: "users" }, attributes: { type: "object", required: ["username", "password"], properties: { username: { type: "string", maxLength: 30 }, password: { type: "string", writeOnly: true, minLength: 8 }, role: { type: "string", enum: ["member", "admin"], readOnly: true } } } } } } },
+        SignIn: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", const: "sessions" }, attributes: { type: "object", required: ["username", "password"], properties: { username: { type: "string" }, password: { type: "string" } } } } } } },
+      },
+      operations: [
+        op({ operationId: "signUp", method: "post", path: "/auth/signup", security: [], requestBody: { required: true, content: api }, responses: [{ status: "201", content: api, headers: [], links: [] }] }),
+        op({ operationId: "signIn", method: "post", path: "/auth/session", security: [], requestBody: { required: true, content: [{ contentType: "application/vnd.api+json", schema: { $ref: "#/components/schemas/SignIn" } as never }] }, responses: [{ status: "201", content: [], headers: [{ name: "Set-Cookie", required: true, schema: { type: "string" } }], links: [] }] }),
+        op({ operationId: "getMe", method: "get", path: "/me", security: [{ session: [] }], responses: [{ status: "200", content: api, headers: [], links: [] }] }),
+      ],
+    };
+    const cases = await dataExposure.generate({ model, seed: 1, config });
+    const probe = cases.find((c) => c.tags?.includes("sign-up") && c.title.includes("role"));
+    expect(probe, cases.map((c) => c.title).join("\n")).toBeDefined();
+    const signup = probe!.steps.find((s) => s.id === "signup")!;
+    expect((signup.request.body?.value as { data: { attributes: Record<string, unknown> } }).data.attributes.role).toBe("admin");
+    expect(probe!.steps.find((s) => s.id === "signin")!.extract).toEqual({ accountToken: { from: "cookie", name: "sid" } });
+    expect(probe!.steps.find((s) => s.id === "read-back")!.request.headers.Cookie).toBe("sid={{accountToken}}");
+    expect(checksOf(signup, "mass_assignment")[0].params).toMatchObject({ property: "/data/attributes/role", readStep: "read-back", readPointer: "/data/attributes/role", requireRead: true });
+  });
 });
 
 describe("writeOnly properties a setup leaves out", () => {

@@ -109,6 +109,11 @@ export interface SignInFlow {
   signup?: { op: Operation; wrapper?: string; record: JsonSchema };
   /** where the sign-in's 2xx body carries the token */
   tokenPointer?: string;
+  /**
+   * the session cookie the sign-in sets instead (its 2xx documents Set-Cookie, the API's security
+   * has an apiKey cookie): the cookie's name
+   */
+  sessionCookie?: string;
   /** the caller's own profile (a secured GET without path parameters) and how the token goes there */
   profile?: { op: Operation; header: string; prefix: string };
   /** an account name no one has: valid for both bodies */
@@ -144,7 +149,14 @@ function tokenPointer(env: AgentEnv, op: Operation): string | undefined {
 
 const PROFILE_WORDS = /\/(me|self|whoami|current|profile|account|user)(\/|$)/i;
 
-function profileOperation(env: AgentEnv): SignInFlow["profile"] {
+/** The cookie an apiKey scheme of the API names, when a sign-in documents Set-Cookie (a session). */
+function sessionCookie(env: AgentEnv, login: Operation): string | undefined {
+  if (!login.responses.some((r) => /^2/.test(r.status) && r.headers.some((h) => /^set-cookie$/i.test(h.name)))) return undefined;
+  const names = Object.values(env.model.securitySchemes).filter((s) => s.type === "apiKey" && s.in === "cookie" && s.paramName).map((s) => s.paramName!);
+  return names.length === 1 ? names[0] : undefined;
+}
+
+function profileOperation(env: AgentEnv, cookie?: string): SignInFlow["profile"] {
   const candidates = env.model.operations.filter((op) => op.method === "get" && !isPublic(op) && !/\{/.test(op.path));
   const op = candidates.find((o) => PROFILE_WORDS.test(o.path)) ;
   if (!op) return undefined;
@@ -152,6 +164,8 @@ function profileOperation(env: AgentEnv): SignInFlow["profile"] {
     const scheme = env.model.securitySchemes[name];
     if (scheme?.type === "http" && (scheme.scheme ?? "").toLowerCase() === "bearer") return { op, header: "Authorization", prefix: "Bearer " };
     if (scheme?.type === "apiKey" && scheme.in === "header" && scheme.paramName) return { op, header: scheme.paramName, prefix: "" };
+    // a session cookie the sign-in set goes back in the Cookie header
+    if (scheme?.type === "apiKey" && scheme.in === "cookie" && scheme.paramName === cookie) return { op, header: "Cookie", prefix: `${cookie}=` };
   }
   return undefined;
 }
@@ -186,7 +200,9 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
   };
   const token = tokenPointer(env, login.op);
   if (token) flow.tokenPointer = token;
-  const profile = profileOperation(env);
+  const cookie = token ? undefined : sessionCookie(env, login.op);
+  if (cookie) flow.sessionCookie = cookie;
+  const profile = profileOperation(env, cookie);
   if (profile) flow.profile = profile;
   if (signup && signupFields && signupFields.account.role === loginFields.account.role) {
     const prefix = signupFields.wrapper ? `/${signupFields.wrapper}` : "";
