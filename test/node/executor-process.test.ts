@@ -21,6 +21,8 @@ const RUN_MS = 150_000;
 interface Outcome {
   statuses: Record<string, string>;
   findings: string[];
+  /** per finding what does not depend on which case ended first: id, severity, title, the triggers' keys */
+  details: string[];
 }
 
 /** CPU seconds of the workerd processes under `pid` (wrangler of the executor process). */
@@ -99,8 +101,14 @@ describe("the executor process", () => {
     }
     // one row per case: none written twice
     expect(rows).toBe(Object.keys(statuses).length);
-    const report = (await (await api(`/runs/${runId}/report`)).json()) as { findings: { check: string; operation: { method: string; path: string } }[] };
-    return { statuses, findings: report.findings.map((f) => `${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path}`).sort() };
+    const report = (await (await api(`/runs/${runId}/report`)).json()) as {
+      findings: { id: string; check: string; severity: string; title: string; operation: { method: string; path: string }; triggers?: { key: string }[] }[];
+    };
+    return {
+      statuses,
+      findings: report.findings.map((f) => `${f.check} ${f.operation.method.toUpperCase()} ${f.operation.path}`).sort(),
+      details: report.findings.map((f) => [f.id, f.severity, f.title, ...(f.triggers ?? []).map((t) => t.key).sort()].join(" | ")).sort(),
+    };
   }
 
   let twoProcesses: Outcome;
@@ -137,11 +145,14 @@ describe("the executor process", () => {
       const killed = await outcome(runId);
       expect(killed.statuses).toEqual(twoProcesses.statuses);
       expect(killed.findings).toEqual(twoProcesses.findings);
+      expect(killed.details).toEqual(twoProcesses.details);
 
       // and with it gone, every case runs in the main process: the same again
       const oneProcess = await outcome(await start((await tenant()).url));
       expect(oneProcess.statuses).toEqual(twoProcesses.statuses);
       expect(oneProcess.findings).toEqual(twoProcesses.findings);
+      // findings built in the executor process are the ones the main process builds
+      expect(oneProcess.details).toEqual(twoProcesses.details);
     },
     2 * RUN_MS,
   );

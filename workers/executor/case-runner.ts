@@ -4,8 +4,9 @@
  * health) comes through a RunPort: the TestRun's stub in the consumer, callbacks to the main
  * process in an executor process.
  */
-import type { ApiModel, CaseResult, CircuitView, IdentityVerdict, RunContext, TestCase } from "../model";
+import type { ApiModel, CaseResult, CircuitView, Finding, IdentityVerdict, RunContext, TestCase } from "../model";
 import { log } from "../shared/log";
+import { buildFindings } from "./findings";
 import type { ObservationCollector } from "./observations";
 import { unlessAborted, type disciplinedFetch } from "./outbound";
 import { runCase, type IdentityGuard } from "./run-case";
@@ -120,5 +121,16 @@ export async function executeCase(testCase: TestCase, model: ApiModel, scope: Ca
       checks: [],
       durationMs: Date.now() - started,
     };
+  }
+}
+
+/** A failed case's findings (none for any other status); a builder that throws costs the case its findings, not the task. */
+export function caseFindings(runId: string, result: CaseResult, testCase: TestCase, model: ApiModel): Finding[] {
+  if (result.status !== "failed") return [];
+  try {
+    return buildFindings(result, testCase, model);
+  } catch (error) {
+    log("error", "building findings failed", { runId, caseId: testCase.id, error: errorText(error) });
+    return [];
   }
 }

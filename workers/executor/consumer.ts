@@ -13,8 +13,7 @@ import { observationInserts } from "../storage/observations-repo";
 import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
-import { circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
-import { buildFindings } from "./findings";
+import { caseFindings, circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { executeRemotely, executorEndpoint } from "./process-client";
@@ -199,8 +198,8 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   };
   const observations = observationCollector(ctx.identities);
   const remoteObservations: { id: string; observation: Observation }[] = [];
-  const afterCase = async (testCase: TestCase, result: CaseResult) => {
-    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result));
+  const afterCase = async (testCase: TestCase, result: CaseResult, findings?: Finding[]) => {
+    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result, findings));
     if (noAnswer(result) || setup.circuit.state !== "closed") await flush();
     await reportTarget(env, task.runId, setup, result);
   };
@@ -216,11 +215,11 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
       const concurrency = Math.max(1, Math.ceil(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / REMOTE_CALLS));
       const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / REMOTE_CALLS };
       await executeRemotely(endpoint, { ...ctx, circuit: setup.circuit }, model, pending, share, setup.stop.signal, {
-        result: async (result) => {
+        result: async (result, findings) => {
           const testCase = byId.get(result.caseId);
           if (!testCase || answered.has(testCase.id) || setup.stop.signal.aborted) return;
           answered.add(testCase.id);
-          await afterCase(testCase, result);
+          await afterCase(testCase, result, findings);
         },
         skipped: (caseId) => answered.add(caseId),
         observations: (rows) => remoteObservations.push(...rows),
@@ -265,16 +264,12 @@ async function reportTarget(env: Env, runId: string, setup: RunSetup, result: Ca
   }
 }
 
-/** The rows a case leaves: its result and findings (whole exchanges to R2 when a body had to be cut). */
-async function caseOutcome(env: Env, ctx: RunContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult): Promise<CaseOutcome> {
-  let findings: Finding[] = [];
-  if (result.status === "failed") {
-    try {
-      findings = buildFindings(result, testCase, model);
-    } catch (error) {
-      log("error", "building findings failed", { runId: task.runId, caseId: testCase.id, error: errorText(error) });
-    }
-  }
+/**
+ * The rows a case leaves: its result and findings (whole exchanges to R2 when a body had to be cut).
+ * `findings`: built where the case ran (the executor process), else built here.
+ */
+async function caseOutcome(env: Env, ctx: RunContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult, findings?: Finding[]): Promise<CaseOutcome> {
+  findings ??= caseFindings(task.runId, result, testCase, model);
   let bodiesKey: string | null = null;
   if (truncateExchanges(result.exchanges).cut) {
     bodiesKey = `runs/${ctx.orgId}/${task.runId}/exchanges/${encodeURIComponent(result.caseId)}.json`;

@@ -7,7 +7,7 @@
  */
 import { DEADLINE_REASON, type ApiModel, type RunContext } from "../model";
 import { log } from "../shared/log";
-import { circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
+import { caseFindings, circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import type { IdentityGuard } from "./run-case";
@@ -136,7 +136,7 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
       const result = await executeCase(testCase, model, scope, observations);
       if (!result) return; // the run is over: the run records this case
       suspect = noAnswer(result);
-      void send({ result });
+      void send({ result, findings: caseFindings(ctx.runId, result, testCase, model) });
     } finally {
       release();
     }

@@ -4,7 +4,7 @@
  * process's questions to the run. An executor process that refuses, breaks off or goes silent
  * is left alone for a while: the consumer runs the cases it did not answer itself.
  */
-import type { ApiModel, CaseResult, RunContext, TestCase } from "../model";
+import type { ApiModel, CaseResult, Finding, RunContext, TestCase } from "../model";
 import type { Observation } from "../ai/invariants/observe";
 import { runStub } from "../runs/stub";
 import { log } from "../shared/log";
@@ -38,7 +38,7 @@ export function executorEndpoint(env: ClientEnv): ExecutorEndpoint | undefined {
 }
 
 export interface RemoteHandlers {
-  result(result: CaseResult): Promise<void>;
+  result(result: CaseResult, findings: Finding[]): Promise<void>;
   skipped(caseId: string): void;
   observations(rows: { id: string; observation: Observation }[]): void;
 }
@@ -88,7 +88,7 @@ export async function executeRemotely(
         await readLines(res.body, async (line) => {
           lastLine = Date.now();
           const parsed = JSON.parse(line) as ExecuteLine;
-          if ("result" in parsed) await on.result(parsed.result);
+          if ("result" in parsed) await on.result(parsed.result, parsed.findings);
           else if ("skipped" in parsed) on.skipped(parsed.skipped);
           else if ("observations" in parsed) {
             on.observations(parsed.observations);

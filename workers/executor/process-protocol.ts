@@ -11,7 +11,7 @@
  *  - executor → main: POST RUN_CALL_PATH to ask the run what only it knows mid-batch: the circuit's
  *    state while it is open, and an identity's health (re-sign-in).
  */
-import type { ApiModel, CaseResult, RunContext, TestCase } from "../model";
+import type { ApiModel, CaseResult, Finding, RunContext, TestCase } from "../model";
 import type { Observation } from "../ai/invariants/observe";
 import { timingSafeEqual } from "../shared/signature";
 
@@ -31,7 +31,8 @@ export interface ExecuteRequest {
 
 /** One line of the execute answer. */
 export type ExecuteLine =
-  | { result: CaseResult }
+  /** a case's result and its findings, built here: the main process's one thread only stores them */
+  | { result: CaseResult; findings: Finding[] }
   /** the circuit tripped before this case was sent: the run records it as skipped */
   | { skipped: string }
   | { observations: { id: string; observation: Observation }[] }
