@@ -4,8 +4,9 @@
  * health) comes through a RunPort: the TestRun's stub in the consumer, callbacks to the main
  * process in an executor process.
  */
-import type { ApiModel, CaseResult, CircuitView, Finding, IdentityVerdict, RunContext, TestCase } from "../model";
+import type { ApiModel, CaseResult, CaseStatus, CircuitFailure, CircuitView, Finding, IdentityVerdict, RunContext, TestCase } from "../model";
 import { log } from "../shared/log";
+import { renderCase, type RenderedOutcome } from "../storage/results-repo";
 import { buildFindings } from "./findings";
 import type { ObservationCollector } from "./observations";
 import { unlessAborted, type disciplinedFetch } from "./outbound";
@@ -124,8 +125,35 @@ export async function executeCase(testCase: TestCase, model: ApiModel, scope: Ca
   }
 }
 
+/** What the run's storing side learns from a case besides its rows: counts, and what it tells the target's circuit. */
+export interface CaseHead {
+  caseId: string;
+  status: CaseStatus;
+  /** requests it sent (its exchanges) */
+  requests: number;
+  /** its last request got no answer at all: a failure for the circuit */
+  noAnswer?: CircuitFailure;
+  /** its last request was answered */
+  answered: boolean;
+}
+
+/** A case ready to store: its rows as the INSERTs read them, its whole exchanges for R2 when a body was cut in its row. */
+export interface StoredCase {
+  head: CaseHead;
+  outcome: RenderedOutcome;
+  bodies?: { key: string; json: string };
+}
+
+/** A result's findings and rows, made where the case ran: the process that stores them only joins texts. */
+export function storedCase(orgId: string, runId: string, result: CaseResult, testCase: TestCase, model: ApiModel): StoredCase {
+  const last = result.exchanges[result.exchanges.length - 1];
+  const head: CaseHead = { caseId: result.caseId, status: result.status, requests: result.exchanges.length, answered: Boolean(last?.response) };
+  if (noAnswer(result)) head.noAnswer = { kind: last.failure!, message: last.error ?? "no response" };
+  return { head, ...renderCase(orgId, runId, result, caseFindings(runId, result, testCase, model)) };
+}
+
 /** A failed case's findings (none for any other status); a builder that throws costs the case its findings, not the task. */
-export function caseFindings(runId: string, result: CaseResult, testCase: TestCase, model: ApiModel): Finding[] {
+function caseFindings(runId: string, result: CaseResult, testCase: TestCase, model: ApiModel): Finding[] {
   if (result.status !== "failed") return [];
   try {
     return buildFindings(result, testCase, model);

@@ -4,16 +4,16 @@
  * each result (and its findings) once, and reports the task done. A case that throws becomes an
  * errored result; only infrastructure failures (D1, R2, the Durable Object) retry the message.
  */
-import { DEADLINE_REASON, DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type Finding, type RunContext, type TargetReport, type TaskSummary, type TestCase } from "../model";
+import { DEADLINE_REASON, DELIVERY_FAILED_REASON, type ApiModel, type CaseResult, type RunContext, type TargetReport, type TaskSummary } from "../model";
 import type { Observation } from "../ai/invariants/observe";
 import { runStub } from "../runs/stub";
 import { BEAT_MS } from "../runs/watchdog";
 import { getOrg } from "../storage/orgs-repo";
 import { observationInserts } from "../storage/observations-repo";
-import { existingCaseIds, truncateExchanges, writeCaseOutcomes, writeUnrunResults, type CaseOutcome, type CaseStub } from "../storage/results-repo";
+import { existingCaseIds, writeRenderedOutcomes, writeUnrunResults, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
-import { caseFindings, circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
+import { circuitAllows, errorText, executeCase, identityGuard, storedCase, type CaseHead, type CaseScope, type RunPort, type StoredCase } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { executeRemotely, executorEndpoint } from "./process-client";
@@ -182,26 +182,28 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   // a redelivered task skips the cases already recorded (one D1 read, not needed on a first delivery)
   const done = fresh ? new Set<string>() : await existingCaseIds(env.DB, task.runId, task.cases.map((c) => c.id));
   const pending = task.cases.filter((c) => !done.has(c.id));
-  const outcomes: CaseOutcome[] = [];
+  const outcomes: StoredCase[] = [];
   // one D1 round trip for the whole message, except when the target stops answering: once the
   // circuit trips, the run records every case without a row as skipped, so what is done (the
   // culprit of a hang among it) is written before a failure is reported or a case is held.
   // A redelivery finds the rows and writes nothing twice.
   const flush = async (also: D1PreparedStatement[] = []) => {
     const batch = outcomes.splice(0);
-    const written = await writeCaseOutcomes(env.DB, batch, also);
-    batch.forEach(({ result }, i) => {
+    const written = await writeRenderedOutcomes(env.DB, batch.map(({ outcome }) => outcome), also);
+    batch.forEach(({ head }, i) => {
       if (!written[i]) return;
-      summary.requests += result.exchanges.length;
-      summary[result.status] += 1;
+      summary.requests += head.requests;
+      summary[head.status] += 1;
     });
   };
   const observations = observationCollector(ctx.identities);
   const remoteObservations: { id: string; observation: Observation }[] = [];
-  const afterCase = async (testCase: TestCase, result: CaseResult, findings?: Finding[]) => {
-    outcomes.push(await caseOutcome(env, ctx, task, testCase, model, result, findings));
-    if (noAnswer(result) || setup.circuit.state !== "closed") await flush();
-    await reportTarget(env, task.runId, setup, result);
+  // a case's whole exchanges go to R2 (when a body was cut in its row) before its rows are written
+  const afterCase = async (stored: StoredCase) => {
+    if (stored.bodies) await env.BLOBS.put(stored.bodies.key, stored.bodies.json, { httpMetadata: { contentType: "application/json" } });
+    outcomes.push(stored);
+    if (stored.head.noAnswer || setup.circuit.state !== "closed") await flush();
+    await reportTarget(env, task.runId, setup, stored.head);
   };
   let local = pending;
   const endpoint = pending.length > 0 && !setup.stop.signal.aborted ? executorEndpoint(env) : undefined;
@@ -215,11 +217,11 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
       const concurrency = Math.max(1, Math.ceil(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / REMOTE_CALLS));
       const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / REMOTE_CALLS };
       await executeRemotely(endpoint, { ...ctx, circuit: setup.circuit }, model, pending, share, setup.stop.signal, {
-        result: async (result, findings) => {
-          const testCase = byId.get(result.caseId);
+        result: async ({ head, row, findingRows, bodies }) => {
+          const testCase = byId.get(head.caseId);
           if (!testCase || answered.has(testCase.id) || setup.stop.signal.aborted) return;
           answered.add(testCase.id);
-          await afterCase(testCase, result, findings);
+          await afterCase({ head, outcome: { orgId: ctx.orgId, runId: task.runId, caseId: head.caseId, row, findingRows }, ...(bodies ? { bodies } : {}) });
         },
         skipped: (caseId) => answered.add(caseId),
         observations: (rows) => remoteObservations.push(...rows),
@@ -241,7 +243,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
       releaseRun();
     }
     // the circuit tripped, or the run is over: the run records this case (skipped, or deadline exceeded)
-    if (result) await afterCase(testCase, result);
+    if (result) await afterCase(storedCase(ctx.orgId, task.runId, result, testCase, model));
   });
   // the rest, with the task's observations (for invariant inference) in the same batch
   await flush(observationInserts(env.DB, ctx.orgId, task.runId, [...remoteObservations, ...observations.rows()]));
@@ -251,31 +253,16 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
 }
 
 /** Tell the run about the target: a request without any answer counts toward its circuit; an answer ends a streak. */
-async function reportTarget(env: Env, runId: string, setup: RunSetup, result: CaseResult): Promise<void> {
-  const last = result.exchanges[result.exchanges.length - 1];
+async function reportTarget(env: Env, runId: string, setup: RunSetup, head: CaseHead): Promise<void> {
   let report: TargetReport | undefined;
-  if (noAnswer(result)) report = { failure: { kind: last.failure!, message: last.error ?? "no response" } };
-  else if (last?.response && setup.circuit.failures > 0) report = { ok: true };
+  if (head.noAnswer) report = { failure: head.noAnswer };
+  else if (head.answered && setup.circuit.failures > 0) report = { ok: true };
   if (!report) return;
   try {
     setup.circuit = await runStub(env, runId).reportTarget(report);
   } catch (error) {
     log("warn", "target report not delivered", { runId, error: errorText(error) });
   }
-}
-
-/**
- * The rows a case leaves: its result and findings (whole exchanges to R2 when a body had to be cut).
- * `findings`: built where the case ran (the executor process), else built here.
- */
-async function caseOutcome(env: Env, ctx: RunContext, task: TaskMessage, testCase: TestCase, model: ApiModel, result: CaseResult, findings?: Finding[]): Promise<CaseOutcome> {
-  findings ??= caseFindings(task.runId, result, testCase, model);
-  let bodiesKey: string | null = null;
-  if (truncateExchanges(result.exchanges).cut) {
-    bodiesKey = `runs/${ctx.orgId}/${task.runId}/exchanges/${encodeURIComponent(result.caseId)}.json`;
-    await env.BLOBS.put(bodiesKey, JSON.stringify(result.exchanges), { httpMetadata: { contentType: "application/json" } });
-  }
-  return { orgId: ctx.orgId, runId: task.runId, result, findings, bodiesKey };
 }
 
 async function targetRefusal(env: Env, ctx: RunContext): Promise<string | undefined> {

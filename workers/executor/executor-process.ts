@@ -7,12 +7,12 @@
  */
 import { DEADLINE_REASON, type ApiModel, type RunContext } from "../model";
 import { log } from "../shared/log";
-import { caseFindings, circuitAllows, errorText, executeCase, identityGuard, noAnswer, type CaseScope, type RunPort } from "./case-runner";
+import { circuitAllows, errorText, executeCase, identityGuard, noAnswer, storedCase, type CaseScope, type RunPort } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import type { IdentityGuard } from "./run-case";
 import { watchRegistry, type TargetWatch } from "./target-watch";
-import { BEAT_INTERVAL_MS, carriesSecret, RUN_CALL_PATH, type ExecuteLine, type ExecuteRequest, type RunCall } from "./process-protocol";
+import { BEAT_INTERVAL_MS, carriesSecret, caseLines, RUN_CALL_PATH, type ExecuteLine, type ExecuteRequest, type RunCall } from "./process-protocol";
 
 interface ProcessEnv {
   SENTINEL_EXECUTOR_SECRET?: string;
@@ -110,8 +110,8 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
     queued = "";
     return chunk ? writer.write(encoder.encode(chunk)).catch((error: unknown) => scope.stop.abort(error)) : Promise.resolve();
   };
-  const send = (line: ExecuteLine): Promise<void> => {
-    queued += `${JSON.stringify(line)}\n`;
+  const send = (line: ExecuteLine | string): Promise<void> => {
+    queued += typeof line === "string" ? line : `${JSON.stringify(line)}\n`;
     flushing ??= new Promise<void>((resolve) => setTimeout(resolve, LINE_BATCH_MS)).then(flushLines);
     return flushing;
   };
@@ -136,7 +136,7 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
       const result = await executeCase(testCase, model, scope, observations);
       if (!result) return; // the run is over: the run records this case
       suspect = noAnswer(result);
-      void send({ result, findings: caseFindings(ctx.runId, result, testCase, model) });
+      void send(caseLines(storedCase(ctx.orgId, ctx.runId, result, testCase, model)));
     } finally {
       release();
     }

@@ -4,11 +4,11 @@
  * process's questions to the run. An executor process that refuses, breaks off or goes silent
  * is left alone for a while: the consumer runs the cases it did not answer itself.
  */
-import type { ApiModel, CaseResult, Finding, RunContext, TestCase } from "../model";
+import type { ApiModel, RunContext, TestCase } from "../model";
 import type { Observation } from "../ai/invariants/observe";
 import { runStub } from "../runs/stub";
 import { log } from "../shared/log";
-import { errorText } from "./case-runner";
+import { errorText, type StoredCase } from "./case-runner";
 import { BEAT_INTERVAL_MS, carriesSecret, EXECUTE_PATH, type ExecuteLine, type ExecuteRequest, type RunCall } from "./process-protocol";
 
 interface ClientEnv {
@@ -38,7 +38,8 @@ export function executorEndpoint(env: ClientEnv): ExecutorEndpoint | undefined {
 }
 
 export interface RemoteHandlers {
-  result(result: CaseResult, findings: Finding[]): Promise<void>;
+  /** a case's rows (their org and run are the caller's) */
+  result(stored: Omit<StoredCase, "outcome"> & { row: string; findingRows: string[] }): Promise<void>;
   skipped(caseId: string): void;
   observations(rows: { id: string; observation: Observation }[]): void;
 }
@@ -85,10 +86,21 @@ export async function executeRemotely(
         if (!res.ok || !res.body) throw new Error(`executor process answered ${res.status}`);
         sentModels.add(ctx.modelKey);
         let ended = false;
+        // a case's head is followed by its row texts (caseLines): kept as they are, not parsed
+        let pending: { head: Extract<ExecuteLine, { case: unknown }>; texts: string[]; needs: number } | undefined;
         await readLines(res.body, async (line) => {
           lastLine = Date.now();
+          if (pending) {
+            pending.texts.push(line);
+            if (pending.texts.length < pending.needs) return;
+            const { head, texts } = pending;
+            pending = undefined;
+            const bodies = head.bodies === undefined ? undefined : { key: head.bodies, json: texts[texts.length - 1] };
+            await on.result({ head: head.case, row: texts[0], findingRows: texts.slice(1, 1 + head.findings), ...(bodies ? { bodies } : {}) });
+            return;
+          }
           const parsed = JSON.parse(line) as ExecuteLine;
-          if ("result" in parsed) await on.result(parsed.result, parsed.findings);
+          if ("case" in parsed) pending = { head: parsed, texts: [], needs: 1 + parsed.findings + (parsed.bodies === undefined ? 0 : 1) };
           else if ("skipped" in parsed) on.skipped(parsed.skipped);
           else if ("observations" in parsed) {
             on.observations(parsed.observations);

@@ -11,9 +11,10 @@
  *  - executor → main: POST RUN_CALL_PATH to ask the run what only it knows mid-batch: the circuit's
  *    state while it is open, and an identity's health (re-sign-in).
  */
-import type { ApiModel, CaseResult, Finding, RunContext, TestCase } from "../model";
+import type { ApiModel, RunContext, TestCase } from "../model";
 import type { Observation } from "../ai/invariants/observe";
 import { timingSafeEqual } from "../shared/signature";
+import type { CaseHead, StoredCase } from "./case-runner";
 
 export const EXECUTE_PATH = "/internal/executor/execute";
 export const RUN_CALL_PATH = "/internal/executor/run-call";
@@ -31,13 +32,23 @@ export interface ExecuteRequest {
 
 /** One line of the execute answer. */
 export type ExecuteLine =
-  /** a case's result and its findings, built here: the main process's one thread only stores them */
-  | { result: CaseResult; findings: Finding[] }
+  /**
+   * A case ended: its head, then (caseLines) one line each for its result row, its `findings`
+   * finding rows and, when `bodies` names the R2 key, its whole exchanges — JSON texts rendered
+   * here as they are stored, so the main process's one thread parses only the head.
+   */
+  | { case: CaseHead; findings: number; bodies?: string }
   /** the circuit tripped before this case was sent: the run records it as skipped */
   | { skipped: string }
   | { observations: { id: string; observation: Observation }[] }
   /** still working (cases held while the circuit is open send nothing else) */
   | { beat: 1 };
+
+/** A stored case as execute-answer lines (JSON.stringify writes no raw line break, so each text is one line). */
+export function caseLines({ head, outcome, bodies }: StoredCase): string {
+  const line: ExecuteLine = { case: head, findings: outcome.findingRows.length, ...(bodies ? { bodies: bodies.key } : {}) };
+  return `${[JSON.stringify(line), outcome.row, ...outcome.findingRows, ...(bodies ? [bodies.json] : [])].join("\n")}\n`;
+}
 
 /** While a batch runs, the executor process writes at least one line this often. */
 export const BEAT_INTERVAL_MS = 1_000;

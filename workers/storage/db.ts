@@ -41,11 +41,15 @@ export function inList(n: number): string {
 export const JSON_ROWS_MAX_CHARS = 600_000;
 
 export function jsonRowBatches(items: readonly unknown[], maxChars = JSON_ROWS_MAX_CHARS): string[] {
+  return jsonTextBatches(items.map((item) => JSON.stringify(item)), maxChars);
+}
+
+/** jsonRowBatches of rows already serialised (each one JSON text), e.g. where the case ran. */
+export function jsonTextBatches(texts: readonly string[], maxChars = JSON_ROWS_MAX_CHARS): string[] {
   const out: string[] = [];
   let parts: string[] = [];
   let size = 2;
-  for (const item of items) {
-    const text = JSON.stringify(item);
+  for (const text of texts) {
     if (parts.length > 0 && size + text.length + 1 > maxChars) {
       out.push(`[${parts.join(",")}]`);
       parts = [];

@@ -4,7 +4,7 @@
  */
 import type { Finding } from "../model";
 import { SEVERITIES } from "../model";
-import { IN_CHUNK, inList, jsonRowBatches } from "./db";
+import { IN_CHUNK, inList, jsonTextBatches } from "./db";
 
 /** Bodies kept in the finding row (the whole exchange is in R2 beside the result). */
 export const FINDING_BODY_LIMIT = 8 * 1024;
@@ -28,23 +28,9 @@ const NEW_TRIGGER_KEY = `json_extract(excluded.data, '$.triggers[0].key')`;
 /** The stored row's trigger with the new occurrence's key (its array index), if any. */
 const TRIGGER_INDEX = `(SELECT j.key FROM json_each(findings.data, '$.triggers') j WHERE json_extract(j.value, '$.key') = ${NEW_TRIGGER_KEY})`;
 
-/** A finding of a case, as the upsert below reads it from its JSON rows. */
-export interface CaseFinding {
-  caseId: string;
-  finding: Finding;
-}
-
-/**
- * Insert each finding or count one more occurrence — but only while its case's result row does
- * not exist yet. They run in the same D1 batch (one transaction) just before the result inserts,
- * which makes a redelivered case a no-op for findings too. Another occurrence adds its trigger to
- * the row's `triggers` when that trigger is new (up to MAX_TRIGGERS) or counts it: the same
- * statement, no extra write. All findings of a task travel as one JSON parameter (json_each), in
- * order, so one statement replaces one per finding; SQLite applies the upsert row by row, so two
- * occurrences in one statement count as two.
- */
-export function findingUpsertsIfCasesNew(db: D1Database, orgId: string, runId: string, items: readonly CaseFinding[]): D1PreparedStatement[] {
-  const rows = items.map(({ caseId, finding }) => ({
+/** A finding of case `caseId` as the JSON row the upsert below reads (rendered where the case ran). */
+export function findingRowJson(caseId: string, finding: Finding): string {
+  return JSON.stringify({
     caseId,
     id: finding.id,
     check: finding.check,
@@ -55,9 +41,21 @@ export function findingUpsertsIfCasesNew(db: D1Database, orgId: string, runId: s
     signature: finding.signature,
     title: finding.title,
     data: compactFinding(finding),
-  }));
+  });
+}
+
+/**
+ * Insert each finding or count one more occurrence — but only while its case's result row does
+ * not exist yet. They run in the same D1 batch (one transaction) just before the result inserts,
+ * which makes a redelivered case a no-op for findings too. Another occurrence adds its trigger to
+ * the row's `triggers` when that trigger is new (up to MAX_TRIGGERS) or counts it: the same
+ * statement, no extra write. All findings of a task travel as one JSON parameter (json_each), in
+ * order, so one statement replaces one per finding; SQLite applies the upsert row by row, so two
+ * occurrences in one statement count as two. `rows`: findingRowJson's.
+ */
+export function findingUpsertsIfCasesNew(db: D1Database, orgId: string, runId: string, rows: readonly string[]): D1PreparedStatement[] {
   const field = (name: string) => `json_extract(r.value, '$.${name}')`;
-  return jsonRowBatches(rows).map((json) =>
+  return jsonTextBatches(rows).map((json) =>
     db
       .prepare(
         `INSERT INTO findings (id, run_id, org_id, "check", severity, operation_id, method, path, signature, title, data, occurrences)

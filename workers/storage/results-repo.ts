@@ -4,8 +4,8 @@
  * INSERT … ON CONFLICT DO NOTHING and the first writer wins.
  */
 import type { CaseResult, CaseStatus, Exchange, Finding } from "../model";
-import { findingUpsertsIfCasesNew } from "./findings-repo";
-import { IN_CHUNK, inList, jsonRowBatches } from "./db";
+import { findingRowJson, findingUpsertsIfCasesNew } from "./findings-repo";
+import { IN_CHUNK, inList, jsonTextBatches } from "./db";
 
 /** Bodies in a D1 row are cut here; the whole exchanges go to R2 when anything was cut. */
 export const ROW_BODY_LIMIT = 8 * 1024;
@@ -33,43 +33,39 @@ export function truncateExchanges(exchanges: readonly Exchange[], limit = ROW_BO
   return { exchanges: out, cut };
 }
 
-interface ResultRowInput {
-  orgId: string;
-  runId: string;
-  result: CaseResult;
-  bodiesKey: string | null;
+/** A result as the JSON row its INSERT reads; `exchanges` with bodies already cut (truncateExchanges). */
+function resultRowJson(result: CaseResult, exchanges: readonly Exchange[], bodiesKey: string | null): string {
+  return JSON.stringify({
+    caseId: result.caseId,
+    agent: result.agent,
+    operationId: result.operationId,
+    status: result.status,
+    reason: result.reason ?? null,
+    checks: result.checks,
+    exchanges,
+    bodiesKey,
+    durationMs: Math.max(0, Math.round(result.durationMs)),
+  });
 }
 
 /**
- * INSERTs of result rows (first writer wins), each returning the case ids it wrote. The rows of
- * one run travel as one JSON parameter read by json_each (a few statements per batch at most,
- * usually one): every statement and every bound value costs a prepare and a conversion on both
- * sides of the D1 binding. `checks` and `exchanges` are stored as the JSON text SQLite renders
- * from the parsed rows (the same minified JSON).
+ * INSERTs of one run's result rows (resultRowJson's; first writer wins), each returning the case
+ * ids it wrote. The rows travel as one JSON parameter read by json_each (a few statements per
+ * batch at most, usually one): every statement and every bound value costs a prepare and a
+ * conversion on both sides of the D1 binding. `checks` and `exchanges` are stored as the JSON
+ * text SQLite renders from the parsed rows (the same minified JSON).
  */
-function resultInserts(db: D1Database, rows: readonly ResultRowInput[]): D1PreparedStatement[] {
+function resultInserts(db: D1Database, orgId: string, runId: string, rows: readonly string[]): D1PreparedStatement[] {
   const field = (name: string) => `json_extract(r.value, '$.${name}')`;
-  return byRun(rows).flatMap(({ orgId, runId, items }) =>
-    jsonRowBatches(items.map(({ result, bodiesKey }) => ({
-      caseId: result.caseId,
-      agent: result.agent,
-      operationId: result.operationId,
-      status: result.status,
-      reason: result.reason ?? null,
-      checks: result.checks,
-      exchanges: truncateExchanges(result.exchanges).exchanges,
-      bodiesKey,
-      durationMs: Math.max(0, Math.round(result.durationMs)),
-    }))).map((json) =>
-      db
-        .prepare(
-          `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
-           SELECT ?, ${field("caseId")}, ?, ${field("agent")}, ${field("operationId")}, ${field("status")}, ${field("reason")}, ${field("checks")}, ${field("exchanges")}, ${field("bodiesKey")}, ${field("durationMs")}
-           FROM json_each(?) r WHERE true
-           ON CONFLICT (run_id, case_id) DO NOTHING RETURNING case_id`,
-        )
-        .bind(runId, orgId, json),
-    ),
+  return jsonTextBatches(rows).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO results (run_id, case_id, org_id, agent, operation_id, status, reason, checks, exchanges, bodies_key, duration_ms)
+         SELECT ?, ${field("caseId")}, ?, ${field("agent")}, ${field("operationId")}, ${field("status")}, ${field("reason")}, ${field("checks")}, ${field("exchanges")}, ${field("bodiesKey")}, ${field("durationMs")}
+         FROM json_each(?) r WHERE true
+         ON CONFLICT (run_id, case_id) DO NOTHING RETURNING case_id`,
+      )
+      .bind(runId, orgId, json),
   );
 }
 
@@ -106,6 +102,39 @@ export interface CaseOutcome {
 }
 
 /**
+ * A case's rows serialised as the INSERTs read them (renderCase): wherever the case ran, so the
+ * process that stores them (the main one, with the executor process on) only joins the texts.
+ */
+export interface RenderedOutcome {
+  orgId: string;
+  runId: string;
+  caseId: string;
+  /** the result row */
+  row: string;
+  /** its findings' rows (findingRowJson), in order */
+  findingRows: string[];
+}
+
+/** Where a result's whole exchanges go in R2 when a body was cut in its row. */
+function exchangesKey(orgId: string, runId: string, caseId: string): string {
+  return `runs/${orgId}/${runId}/exchanges/${encodeURIComponent(caseId)}.json`;
+}
+
+/**
+ * A case's rows, and — when a body had to be cut in the row — its whole exchanges (their JSON)
+ * for R2 under the key the row names, which the caller puts there before writing the rows.
+ */
+export function renderCase(orgId: string, runId: string, result: CaseResult, findings: readonly Finding[]): { outcome: RenderedOutcome; bodies?: { key: string; json: string } } {
+  const { exchanges, cut } = truncateExchanges(result.exchanges);
+  const bodies = cut ? { key: exchangesKey(orgId, runId, result.caseId), json: JSON.stringify(result.exchanges) } : undefined;
+  return { outcome: rendered({ orgId, runId, result, findings, bodiesKey: bodies?.key ?? null }, exchanges), bodies };
+}
+
+function rendered({ orgId, runId, result, findings, bodiesKey }: CaseOutcome, exchanges: readonly Exchange[]): RenderedOutcome {
+  return { orgId, runId, caseId: result.caseId, row: resultRowJson(result, exchanges, bodiesKey), findingRows: findings.map((finding) => findingRowJson(result.caseId, finding)) };
+}
+
+/**
  * Write several cases' results and findings in one D1 batch (one round trip per queue message
  * instead of one per case). The findings come before the result rows, so each finding upsert
  * still sees whether its case is new (a batch is one transaction; its cases are distinct).
@@ -113,17 +142,23 @@ export interface CaseOutcome {
  * Returns, per case, whether this call wrote it.
  */
 export async function writeCaseOutcomes(db: D1Database, outcomes: readonly CaseOutcome[], also: readonly D1PreparedStatement[] = []): Promise<boolean[]> {
+  return writeRenderedOutcomes(db, outcomes.map((outcome) => rendered(outcome, truncateExchanges(outcome.result.exchanges).exchanges)), also);
+}
+
+/** writeCaseOutcomes of rows already rendered (renderCase). */
+export async function writeRenderedOutcomes(db: D1Database, outcomes: readonly RenderedOutcome[], also: readonly D1PreparedStatement[] = []): Promise<boolean[]> {
   if (outcomes.length === 0 && also.length === 0) return [];
-  const statements = byRun(outcomes).flatMap(({ orgId, runId, items }) => {
-    const found = items.flatMap(({ result, findings }) => findings.map((finding) => ({ caseId: result.caseId, finding })));
+  const runs = byRun(outcomes);
+  const statements = runs.flatMap(({ orgId, runId, items }) => {
+    const found = items.flatMap((item) => item.findingRows);
     return found.length > 0 ? findingUpsertsIfCasesNew(db, orgId, runId, found) : [];
   });
   const first = statements.length;
-  const inserts = resultInserts(db, outcomes);
+  const inserts = runs.flatMap(({ orgId, runId, items }) => resultInserts(db, orgId, runId, items.map((item) => item.row)));
   statements.push(...inserts, ...also);
   const results = await db.batch(statements);
   const written = writtenCaseIds(results.slice(first, first + inserts.length));
-  return outcomes.map(({ result }) => written.has(result.caseId));
+  return outcomes.map(({ caseId }) => written.has(caseId));
 }
 
 export interface CaseStub {
@@ -142,8 +177,8 @@ export async function writeUnrunResults(
   reason: string,
 ): Promise<number> {
   if (cases.length === 0) return 0;
-  const rows = cases.map((c) => ({ orgId, runId, bodiesKey: null, result: { caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 } }));
-  return writtenCaseIds(await db.batch(resultInserts(db, rows))).size;
+  const rows = cases.map((c) => resultRowJson({ caseId: c.id, agent: c.agent, operationId: c.operationId, status, reason, exchanges: [], checks: [], durationMs: 0 }, [], null));
+  return writtenCaseIds(await db.batch(resultInserts(db, orgId, runId, rows))).size;
 }
 
 export async function existingCaseIds(db: D1Database, runId: string, caseIds: readonly string[]): Promise<Set<string>> {

@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../model";
+import type { CaseResult, Finding } from "../model";
 import { JSON_ROWS_MAX_CHARS } from "./db";
-import { countResults, resultsOfCases, ROW_BODY_LIMIT, truncateExchanges, writeCaseOutcomes, writeUnrunResults } from "./results-repo";
+import { countResults, renderCase, resultsOfCases, ROW_BODY_LIMIT, truncateExchanges, writeCaseOutcomes, writeRenderedOutcomes, writeUnrunResults } from "./results-repo";
 
 const RUN = "run_results_repo_test";
 
@@ -59,5 +59,39 @@ describe("results in D1", () => {
     const row = await env.DB.prepare(`SELECT reason, checks, exchanges FROM results WHERE run_id = ? AND case_id = 't1'`).bind(run).first<{ reason: string; checks: string; exchanges: string }>();
     expect(row).toEqual({ reason: odd.result.reason, checks: JSON.stringify(odd.result.checks), exchanges: JSON.stringify(truncateExchanges(odd.result.exchanges).exchanges) });
     expect(await countResults(env.DB, run)).toMatchObject({ cases: all.length, failed: 1 });
+  });
+
+  it("rows rendered where the case ran (renderCase) store what writeCaseOutcomes stores; a cut body names its R2 copy", async () => {
+    const finding = (caseId: string, n: number): Finding => ({
+      id: `f_${n}`, check: "not_a_server_error", severity: "high", operation: { method: "get", path: "/x", operationId: "listX" }, agent: "functional-positive", caseId,
+      title: "Server error on GET /x", message: "500 é 😀", signature: "500", request: { method: "GET", url: "http://t/x", headers: {} }, curl: "curl http://t/x",
+      triggers: [{ key: `k${n}`, agent: "functional-positive", kind: "positive", caseId, title: "t", curl: "curl", count: 1 }],
+    });
+    const cases = (run: string) => {
+      const failed = outcome("r1", "failed");
+      failed.result.exchanges[0].response!.body = `{"n":"${"y".repeat(ROW_BODY_LIMIT)}"}`;
+      const other = outcome("r2", "failed");
+      return [
+        { ...failed, runId: run, findings: [finding("r1", 1), finding("r1", 2)], bodiesKey: `runs/org_default/${run}/exchanges/r1.json` },
+        { ...other, runId: run, findings: [finding("r2", 1)] },
+        { ...outcome("r3"), runId: run },
+      ];
+    };
+    const direct = cases("run_render_direct");
+    expect(await writeCaseOutcomes(env.DB, direct)).toEqual([true, true, true]);
+    const elsewhere = cases("run_render_elsewhere").map(({ orgId, runId, result, findings }) => renderCase(orgId, runId, result, findings));
+    expect(elsewhere.map(({ bodies }) => bodies?.key)).toEqual(["runs/org_default/run_render_elsewhere/exchanges/r1.json", undefined, undefined]);
+    expect(elsewhere[0].bodies?.json).toBe(JSON.stringify(direct[0].result.exchanges));
+    expect(await writeRenderedOutcomes(env.DB, elsewhere.map(({ outcome: o }) => o))).toEqual([true, true, true]);
+    // a redelivery writes nothing, findings included
+    expect(await writeRenderedOutcomes(env.DB, elsewhere.map(({ outcome: o }) => o))).toEqual([false, false, false]);
+    const rows = async (run: string) => ({
+      results: (await env.DB.prepare(`SELECT case_id, status, reason, checks, exchanges, replace(bodies_key, ?, '') AS key, duration_ms FROM results WHERE run_id = ? ORDER BY case_id`).bind(run, run).all()).results,
+      findings: (await env.DB.prepare(`SELECT id, "check", severity, operation_id, method, path, signature, title, data, occurrences FROM findings WHERE run_id = ? ORDER BY id`).bind(run).all()).results,
+    });
+    const [a, b] = [await rows("run_render_direct"), await rows("run_render_elsewhere")];
+    expect(b).toEqual(a);
+    expect(a.results).toHaveLength(3);
+    expect(a.findings.map((f) => [f.id, f.occurrences])).toEqual([["f_1", 2], ["f_2", 1]]);
   });
 });
