@@ -107,6 +107,23 @@ describe("runs against misbehaving targets", () => {
     expect(rows.map((r) => [r.status, r.reason])).toEqual(Array.from({ length: 6 }, () => ["skipped", "run cancelled"]));
     expect((await stub.getProgress())?.status).toBe("cancelled");
   });
+
+  it("requests a cancelled run abandoned in flight hold nothing back: the next run's requests sent again alone still go", async () => {
+    // workerd drops an ended invocation's pending work: an abandoned request never gives up its
+    // place in the isolate's liveness gate, so the next confirmation alone waited for it forever
+    const name = `abandoned-${Date.now()}`;
+    const { runId: cancelled, stub } = await startRunWithCases(hangCases(6, name), { timeoutMs: 60_000, deadlineMs: 120_000 });
+    const inFlight = async () => Object.keys(await targetHits()).filter((k) => k.startsWith(`/hang/${name}-`)).length === 6;
+    await waitFor(inFlight, 20_000, () => "not all 6 requests in flight");
+    await stub.cancel();
+    await expectAllClosed(name, 6, 6_000);
+    expect((await waitForTerminal(cancelled, 10_000)).status).toBe("cancelled");
+    // each reset request is sent again alone (a crash of its handler, or a flake)
+    const { run, rows, elapsedMs } = await runAgainst("reset", 6, { timeoutMs: 2000 });
+    expect(rows.map((r) => r.status)).toEqual(Array.from({ length: 6 }, () => "failed"));
+    expect(run.status).toBe("failed");
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
 });
 
 /** GET /hang/<name>-<i>: requests that never get an answer, named so their closes can be counted. */

@@ -110,6 +110,7 @@ export async function executeCase(testCase: TestCase, model: ApiModel, scope: Ca
       config: { timeoutMs: ctx.limits.timeoutMs, maxBodyBytes: ctx.limits.maxBodyBytes, maxResponseTimeMs: ctx.limits.maxResponseTimeMs },
       onSuccess: observations.onSuccess,
       target: scope.target,
+      signal: scope.stop.signal,
     }));
   } catch (error) {
     return {

@@ -78,6 +78,18 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
   }
 }
 
+/**
+ * The longest `sendRequest` takes with these options: every attempt timing out, with the backoffs
+ * between (a wait for a connection slot not counted).
+ */
+export function sendBoundMs(options: Pick<SendOptions, "timeoutMs" | "retries" | "retryDelayMs">): number {
+  const retries = Math.max(0, options.retries ?? 2);
+  const baseDelay = options.retryDelayMs ?? 100;
+  let total = options.timeoutMs;
+  for (let n = 0; n < retries; n++) total += baseDelay * 3 ** n + options.timeoutMs;
+  return total;
+}
+
 type AttemptResult =
   | { kind: "done"; value: { response?: ReceivedResponse; error?: string; failure?: FailureKind; quietStreamMs?: number } }
   | { kind: "network"; error: string; failure: FailureKind; neverReachedServer: boolean };

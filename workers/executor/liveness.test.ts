@@ -37,7 +37,7 @@ const probe = async () => {
   const r = await sendRequest({ method: "GET", url: `${base}/`, headers: {} }, options());
   return { status: r.response?.status, error: r.error };
 };
-const watched = (path: string) => sendWatched(() => sendRequest({ method: "GET", url: base + path, headers: {} }, options()), probe, `${base}/`, 150);
+const watched = (path: string) => sendWatched(() => sendRequest({ method: "GET", url: base + path, headers: {} }, options()), probe, `${base}/`, { stallMs: 150, tenure: { ms: 20_000 } });
 
 describe("liveness oracle", () => {
   it("a request that blocks the whole target is observed twice: blocked and confirmed", async () => {
@@ -51,7 +51,7 @@ describe("liveness oracle", () => {
       const r = await sendRequest({ method: "GET", url: `${base}/loaded?ms=300`, headers: {} }, options());
       return { status: r.response?.status, error: r.error };
     };
-    const held = (ms: number) => sendWatched(() => sendRequest({ method: "GET", url: `${base}/block?ms=${ms}`, headers: {} }, options()), loadedProbe, `${base}/`, 150);
+    const held = (ms: number) => sendWatched(() => sendRequest({ method: "GET", url: `${base}/block?ms=${ms}`, headers: {} }, options()), loadedProbe, `${base}/`, { stallMs: 150, tenure: { ms: 20_000 } });
     const short = await held(600);
     expect(short.liveness).toMatchObject({ blocked: true, confirmed: false });
     expect(short.liveness!.controlMs).toBeGreaterThanOrEqual(290);

@@ -4,15 +4,16 @@
  * on a single-threaded server). Telling them apart: a probe (GET of the base URL, no credentials,
  * any status counts) is sent meanwhile. A live target answers it in milliseconds; a blocked one
  * answers only when the request in flight releases it. That observation is repeated once with
- * nothing else in flight from this isolate (other requests wait at a gate), so a request that was
+ * nothing else in flight from this isolate (other requests wait at a gate, send-gate.ts), so a request that was
  * merely slowed down by another culprit is not named; there, its probe must also wait CONTROL_FACTOR
  * times as long as a probe sent alone just before (a saturated host slows every answer).
  */
 import type { LivenessEvidence } from "../model";
 import { now, type SendResult } from "./http-client";
+import { alone, enter, type Tenure } from "./send-gate";
 
 /** a request in flight this long gets a probe */
-const DEFAULT_STALL_MS = 1500;
+export const DEFAULT_STALL_MS = 1500;
 /** a probe of a live target answers far faster than this */
 const MIN_PROBE_WAIT_MS = 250;
 /** the probe's answer counts as "released by the request" within this margin of its end */
@@ -31,37 +32,6 @@ interface Observation {
   probeStatus?: number;
   probeError?: string;
   durationMs: number;
-}
-
-// ---------- a gate: confirmations run alone ----------
-
-let inFlight = 0;
-let exclusive: Promise<void> | undefined;
-let drained: (() => void) | undefined;
-
-async function enter(): Promise<void> {
-  while (exclusive) await exclusive;
-  inFlight++;
-}
-
-function leave(): void {
-  inFlight--;
-  if (inFlight === 0 && drained) drained();
-}
-
-/** Runs `task` once nothing else of this isolate is in flight; new sends wait until it is done. */
-export async function alone<T>(task: () => Promise<T>): Promise<T> {
-  while (exclusive) await exclusive;
-  let release!: () => void;
-  exclusive = new Promise<void>((resolve) => (release = resolve));
-  try {
-    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-    drained = undefined;
-    return await task();
-  } finally {
-    exclusive = undefined;
-    release();
-  }
 }
 
 // ---------- observation ----------
@@ -86,13 +56,21 @@ async function observe(send: () => Promise<SendResult>, probe: () => Promise<Pro
   return { sent, observation };
 }
 
+export interface WatchOptions {
+  /** a request in flight this long gets a probe (default 1500; 0 = off) */
+  stallMs?: number;
+  /** how long the send and its probe hold their place in the gate at most (send-gate.ts) */
+  tenure: Tenure;
+}
+
 /**
  * Sends through the gate; when the request stalls and the probe was blocked, repeats it alone to
  * confirm. Returns the first send's result with the evidence (none when it never stalled).
  */
-export async function sendWatched(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, probeUrl: string, stallMs = DEFAULT_STALL_MS): Promise<SendResult & { liveness?: LivenessEvidence }> {
+export async function sendWatched(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, probeUrl: string, options: WatchOptions): Promise<SendResult & { liveness?: LivenessEvidence }> {
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   if (stallMs <= 0) return send();
-  await enter();
+  const leave = await enter(options.tenure);
   let first: Awaited<ReturnType<typeof observe>>;
   try {
     first = await observe(send, probe, stallMs);
@@ -109,7 +87,8 @@ export async function sendWatched(send: () => Promise<SendResult>, probe: () => 
   if (seen.blocked && first.sent.response !== undefined) {
     // alone, a probe first on its own: on a saturated host it is slow by itself, and a probe
     // "blocked" no longer than a few of those shows the host's load, not a stopped target
-    const again = await alone(async () => {
+    // a probe alone, then the send and its probe: twice a place's tenure at most
+    const again = await alone({ ...options.tenure, ms: 2 * options.tenure.ms }, async () => {
       const start = now();
       await probe();
       return { controlMs: now() - start, ...(await observe(send, probe, stallMs)) };

@@ -12,9 +12,10 @@
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed } from "./checks/support";
-import { failureKindOf, now, sendRequest, type FailureKind, type FetchLike } from "./http-client";
+import { failureKindOf, now, sendBoundMs, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget, type ProbeResult } from "./target-probe";
-import { alone, sendWatched } from "./liveness";
+import { DEFAULT_STALL_MS, sendWatched } from "./liveness";
+import { alone, type Tenure } from "./send-gate";
 import { STREAM_WINDOW_MS, streamsResponses } from "./streaming";
 import type { NoAnswer, TargetWatch, Unanswered } from "./target-watch";
 import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./redact";
@@ -52,6 +53,8 @@ export interface RunEnv {
   guard?: IdentityGuard;
   /** headers identities had before they were signed in again: redacted like the current ones */
   retired?: Record<string, Record<string, string>>[];
+  /** the run is over for this executor (deadline, cancel): its requests no longer hold others back (send-gate.ts) */
+  signal?: AbortSignal;
 }
 
 /**
@@ -135,7 +138,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       // 5 s) or 1 s, and the second answer is the one used. A burst probing throttling keeps its answers.
       if (!repeat && sent.response?.status === 503 && !testCase.tags?.includes("rate-limit") && overloadRetries(env)) {
         await new Promise((resolve) => setTimeout(resolve, overloadPauseMs(sent.response!)));
-        const again = await alone(() => sendRequest(built, sendOptions(env)));
+        const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
         if (again.response) {
           startedAt = new Date().toISOString();
           sent = again;
@@ -144,7 +147,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       }
       // a precondition (a setup) answered 5xx: once more alone; a 5xx again is judged, another answer is used
       if (!repeat && unjudgedServerError(step, sent.response)) {
-        const again = await alone(() => sendRequest(built, sendOptions(env)));
+        const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
         if (again.response && again.response.status < 500) {
           startedAt = new Date().toISOString();
           sent = again;
@@ -325,6 +328,16 @@ function sendOptions(env: RunEnv) {
   return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
 }
 
+/** A request sent again alone: its own attempts, and one request's time to get a connection slot. */
+function resendTenure(env: RunEnv): Tenure {
+  return { ms: sendBoundMs(sendOptions(env)) + env.config.timeoutMs, signal: env.signal };
+}
+
+/** A send through the liveness gate: its attempts, the probe sent when it stalls, and one request's time to get a connection slot. */
+function watchTenure(env: RunEnv, stallMs: number): Tenure {
+  return { ms: sendBoundMs(sendOptions(env)) + stallMs + 2 * env.config.timeoutMs, signal: env.signal };
+}
+
 /** Repeats of an answer slower than its budget (see retime). */
 export const RETIME_REPEATS = 2;
 
@@ -379,7 +392,8 @@ async function send(built: BuiltRequest, env: RunEnv, step: TestCase["steps"][nu
   };
   const sentAt = Date.now();
   const ticket = env.target?.sent(sentAt);
-  const sent = await sendWatched(() => sendRequest(built, options), probe, env.baseUrl, env.config.stallMs);
+  const stallMs = env.config.stallMs ?? DEFAULT_STALL_MS;
+  const sent = await sendWatched(() => sendRequest(built, options), probe, env.baseUrl, { stallMs, tenure: watchTenure(env, stallMs) });
   if (!env.target || ticket === undefined) return { ...sent, closed };
   if (sent.quietStreamMs !== undefined) {
     env.target.unanswered(ticket, "other");
@@ -418,7 +432,7 @@ async function droppedConnection(built: BuiltRequest, sent: Sent, env: RunEnv): 
   }
   // once more with nothing else of this isolate in flight: a loaded target (or stale keep-alive
   // connections) can drop requests in a burst, a handler that crashes on this input drops it again
-  const again = await alone(() => sendRequest(built, sendOptions(env)));
+  const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
   if (again.response || (again.failure !== "lost" && again.failure !== "reset")) return undefined;
   const message = `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer: the connection was closed (${failure}) on every attempt, again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status})`;
   return { check: "not_a_server_error", message, signature: "no-answer" };
@@ -438,7 +452,7 @@ async function cutBody(built: BuiltRequest, sent: Sent, env: RunEnv): Promise<Om
   if (!sent.response || !cutOff(sent)) return undefined;
   const probe = await probeTarget(env.baseUrl, { fetch: env.fetch, timeoutMs: Math.min(env.config.timeoutMs, 5000) });
   if (!probe.alive) return undefined;
-  const again = await alone(() => sendRequest(built, sendOptions(env)));
+  const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
   if (!again.response || !cutOff(again)) return undefined;
   const { status, bodySize } = sent.response;
   const message = `${built.method.toUpperCase()} ${new URL(built.url).pathname} answered ${status}, then the connection closed before the body ended (${bodySize} bytes read; ${sent.error}), again when sent alone, while the target kept serving (GET ${env.baseUrl} answered ${probe.status}): the response was cut`;
@@ -476,7 +490,7 @@ function stoppedTarget(built: BuiltRequest, sent: Sent, env: RunEnv): string | u
   if (sent.response || sent.failure !== "timeout" || !live?.blocked || live.probeStatus !== undefined || !verdict?.suspect) return undefined;
   const n = verdict.alongside;
   const alongside = n > 0 ? ` ${n} other request${n === 1 ? " was" : "s were"} in flight with it and got no answer either: the target stopped on one of them.` : "";
-  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? 1500} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then.${alongside} Denial of service: one such request can stop the whole target for every client`;
+  return `${built.method.toUpperCase()} ${new URL(built.url).pathname} got no answer in ${env.config.timeoutMs} ms, and the target stopped answering while it was in flight: a probe GET ${live.probeUrl} sent ${env.config.stallMs ?? DEFAULT_STALL_MS} ms after it got no answer either (${live.probeError ?? "none"}), though the target had answered other requests until then.${alongside} Denial of service: one such request can stop the whole target for every client`;
 }
 
 /**
