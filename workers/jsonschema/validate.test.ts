@@ -44,7 +44,7 @@ describe("ModelValidator", () => {
       required: ["kind", "meta"],
       description: "annotations beside the object keywords change nothing",
       properties: { kind: { type: "string", enum: ["A", "B"] }, meta: { $ref: "#/components/schemas/Meta" }, closed: { $ref: "#/components/schemas/Closed" }, tags: { type: "array", items: { type: "string" }, uniqueItems: true } },
-      additionalProperties: { type: "number" },
+      additionalProperties: { type: "number", minimum: 0 },
     };
     const values: unknown[] = [
       { kind: "A", meta: { name: "x" } },
@@ -84,5 +84,51 @@ describe("ModelValidator", () => {
     calls.mockClear();
     expect(validator.check({ a: "x", b: "y" }, relative)).toBe(expected);
     expect(calls.mock.calls.map(([instance]) => instance)).toEqual([{ a: "x", b: "y" }]);
+  });
+
+  it("answers by the type alone when that is all a schema asks of a value, as the library would", () => {
+    const schemas = { Name: { type: "string", description: "a name" }, Text: { $ref: "#/components/schemas/Name", title: "annotations only" }, Pinned: { type: "string", enum: ["a"] } };
+    const model = { schemas };
+    const asked: JsonSchema[] = [
+      { type: "string" },
+      { type: "integer", format: "int64" },
+      { type: "number", description: "x", readOnly: true, "x-kind": "k" },
+      { type: "boolean" },
+      { type: "null" },
+      { type: ["integer", "null"] },
+      { type: ["string", "array"], uniqueItems: true },
+      { type: "array", items: { type: "string" } },
+      { type: "object" },
+      { type: "object", properties: { a: { type: "string" } }, required: ["a"] },
+      { type: "string", minLength: 2 },
+      { type: "integer", minimum: 1 },
+      { format: "email" },
+      {},
+      { $ref: "#/components/schemas/Name" },
+      { $ref: "#/components/schemas/Text" },
+      { $ref: "#/components/schemas/Pinned" },
+      { type: "string", enum: ["a", "b"] },
+      { type: "string", not: { const: "x" } },
+      { type: "string", $ref: "#/components/schemas/Name" },
+    ];
+    const values: unknown[] = ["a", "", "x@y.z", 1, 1.5, 0, -0, Infinity, NaN, true, null, [], ["a", "a"], [1], {}, { a: "x" }, { a: 1 }, undefined];
+    const whole = (value: unknown, of: JsonSchema) => {
+      const verdict = validateSchema(model, of, value, "request", true);
+      return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
+    };
+    for (const schema of asked) {
+      const validator = new ModelValidator(model);
+      for (const value of values) expect([schema, value, validator.check(value, schema)]).toEqual([schema, value, whole(value, schema)]);
+    }
+    // the type decides: the library is not asked
+    const calls = vi.mocked(cf.validate);
+    const validator = new ModelValidator(model);
+    calls.mockClear();
+    expect(["a", 1, null, ["a"]].map((value) => validator.check(value, { $ref: "#/components/schemas/Text" }))).toEqual(["valid", "invalid", "invalid", "invalid"]);
+    expect([7, 7.5, "7"].map((value) => validator.check(value, { type: "integer", maxLength: 3 }))).toEqual(["valid", "invalid", "invalid"]);
+    expect(calls).not.toHaveBeenCalled();
+    // a constraint on the value's own type: validated
+    expect(validator.check("a", { type: "string", maxLength: 3 })).toBe("valid");
+    expect(calls).toHaveBeenCalledTimes(1);
   });
 });

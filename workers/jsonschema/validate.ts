@@ -124,7 +124,9 @@ export type Verdict = "valid" | "invalid" | "unknown";
  */
 export class ModelValidator {
   /** the last verdicts per schema object: agents ask about the same value again (built, then vouched for) */
-  private readonly recent = new WeakMap<object, Map<string, Verdict>>();
+  private readonly recent = new WeakMap<object, Recent>();
+  /** per schema object: the types it asks for when that is all it asks of some values (typeRule; else null) */
+  private readonly typesMemo = new WeakMap<object, TypeRule | null>();
 
   constructor(private readonly model: Model) {}
 
@@ -180,16 +182,29 @@ export class ModelValidator {
 
   private remember(value: unknown, schema: JsonSchema, given: Verdict | undefined): Verdict {
     if (typeof schema !== "object" || schema === null) return given ?? this.validate(value, schema);
-    // the value as sent (JSON), so equal values share a verdict; non-JSON values are not memoised
-    const key = typeof value === "string" ? `s${value}` : typeof value === "number" || typeof value === "boolean" ? `${typeof value}${String(value)}` : value === null ? "null" : isObjectLike(value) ? `o${JSON.stringify(value)}` : undefined;
-    if (key === undefined) return given ?? this.validate(value, schema);
+    // a schema that asks for a type and nothing else of this value: the type is the verdict
+    let types = this.typesMemo.get(schema);
+    if (types === undefined) this.typesMemo.set(schema, (types = typeRule(this.model, schema)));
+    if (types !== null) {
+      const verdict = typeVerdict(value, types);
+      if (verdict !== undefined) return verdict;
+    }
+    // the value as sent (JSON), so equal values share a verdict; non-JSON values are not memoised.
+    // Strings are their own keys and objects their JSON, each in a map of its own (no key text built)
+    const kind = typeof value === "string" ? 0 : isObjectLike(value) ? 1 : typeof value === "number" || typeof value === "boolean" || value === null ? 2 : undefined;
+    if (kind === undefined) return given ?? this.validate(value, schema);
+    const key = kind === 0 ? (value as string) : kind === 1 ? JSON.stringify(value) : value === null ? "null" : `${typeof value}${String(value)}`;
     let memo = this.recent.get(schema);
-    if (!memo) this.recent.set(schema, (memo = new Map()));
-    const known = memo.get(key);
+    if (!memo) this.recent.set(schema, (memo = { size: 0, byKind: [new Map(), new Map(), new Map()] }));
+    const known = memo.byKind[kind].get(key);
     if (known !== undefined) return known;
     const verdict = given ?? this.validate(value, schema);
-    if (memo.size >= RECENT_PER_SCHEMA) memo.clear();
-    memo.set(key, verdict);
+    if (memo.size >= RECENT_PER_SCHEMA) {
+      for (const map of memo.byKind) map.clear();
+      memo.size = 0;
+    }
+    memo.byKind[kind].set(key, verdict);
+    memo.size++;
     return verdict;
   }
 
@@ -197,6 +212,78 @@ export class ModelValidator {
     const verdict = validateSchema(this.model, schema, value, "request", true);
     return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
   }
+}
+
+/** Remembered verdicts of one schema: strings, JSON of objects, other scalars; at most RECENT_PER_SCHEMA in all. */
+interface Recent {
+  size: number;
+  byKind: [Map<string, Verdict>, Map<string, Verdict>, Map<string, Verdict>];
+}
+
+/**
+ * A schema whose only assertion beside `type` are keywords the validator applies to other instance
+ * types than some (minLength to strings, minimum to numbers, items to arrays...): for a value of
+ * an unconstrained type, or of a type `type` refuses, the type alone is the verdict.
+ */
+interface TypeRule {
+  /** `type` as written (undefined: any type) */
+  type: string | string[] | undefined;
+  /** instance types some keyword applies to (their values are validated) */
+  constrained: Set<string>;
+}
+
+/** keywords the validator applies to values of one instance type only (@cfworker/json-schema's validate) */
+const ONLY_FOR: Record<string, string> = {
+  minLength: "string", maxLength: "string", pattern: "string", format: "string",
+  minimum: "number", maximum: "number", exclusiveMinimum: "number", exclusiveMaximum: "number", multipleOf: "number",
+  items: "array", prefixItems: "array", additionalItems: "array", unevaluatedItems: "array", contains: "array",
+  minContains: "array", maxContains: "array", minItems: "array", maxItems: "array", uniqueItems: "array",
+  required: "object", properties: "object", patternProperties: "object", additionalProperties: "object",
+  unevaluatedProperties: "object", minProperties: "object", maxProperties: "object", propertyNames: "object",
+  dependentRequired: "object", dependentSchemas: "object", dependencies: "object",
+};
+
+/**
+ * The TypeRule of a schema (through component `$ref`s with only annotations beside them), or
+ * null when it asserts anything else (enum, const, a composition, a reference into a component).
+ */
+function typeRule(model: Model, schema: JsonSchema, hops = 0): TypeRule | null {
+  if (!isObjectLike(schema) || Array.isArray(schema) || hops > 10) return null;
+  const source = schema as Record<string, unknown>;
+  const keys = Object.keys(source).filter((k) => !INERT.has(k) && !k.startsWith("x-"));
+  if (typeof source.$ref === "string") {
+    if (keys.length !== 1 || !source.$ref.startsWith(COMPONENT_REF)) return null;
+    const name = source.$ref.slice(COMPONENT_REF.length);
+    if (name.includes("/") || name.includes("~") || name.includes("%")) return null;
+    const target = model.schemas[name];
+    return target === undefined ? null : typeRule(model, target, hops + 1);
+  }
+  const type = source.type;
+  if (!(type === undefined || typeof type === "string" || (Array.isArray(type) && type.every((t) => typeof t === "string")))) return null;
+  const constrained = new Set<string>();
+  for (const key of keys) {
+    if (key === "type") continue;
+    const only = ONLY_FOR[key];
+    if (only === undefined || !Object.prototype.hasOwnProperty.call(ONLY_FOR, key)) return null;
+    constrained.add(only);
+  }
+  return { type: type as TypeRule["type"], constrained };
+}
+
+/** The verdict a TypeRule gives `value` on its own (the validator's type test), undefined when the value must be validated. */
+function typeVerdict(value: unknown, rule: TypeRule): Verdict | undefined {
+  const instance = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? typeof value : value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : undefined;
+  // no JSON value (undefined, a function): the validator gives no verdict either
+  if (instance === undefined) return undefined;
+  const { type } = rule;
+  // the library's own tests, kept as they are (a single "integer" and one in a list differ on Infinity)
+  const matches = Array.isArray(type)
+    ? type.some((t) => instance === t || (t === "integer" && instance === "number" && (value as number) % 1 === 0 && value === value))
+    : type === "integer"
+      ? !(instance !== "number" || (value as number) % 1 || value !== value)
+      : type === undefined || instance === type;
+  if (!matches) return "invalid";
+  return rule.constrained.has(instance) ? undefined : "valid";
 }
 
 /** An object schema whose object validity decomposes by property (objectParts). */
