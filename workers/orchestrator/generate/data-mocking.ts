@@ -19,6 +19,7 @@ import { isObject, type SchemaMap, type SchemaObject } from "../../jsonschema/ty
 import type { ModelValidator } from "../../jsonschema/validate";
 import { cloneJson as clone } from "../../shared/json-clone";
 import { checksFormat, generatesExactly } from "./exact";
+import { codePointLength } from "../../jsonschema/string-length";
 
 export interface GenContext {
   schemas: SchemaMap;
@@ -49,6 +50,7 @@ interface State {
 }
 
 const HARD_DEPTH = 14;
+const NO_EXAMPLES: readonly unknown[] = [];
 
 export function generateValid(schema: JsonSchema, ctx: GenContext): unknown {
   return gen(schema, { ctx, branchUsed: false, whole: true }, 0, ctx.name);
@@ -122,7 +124,8 @@ function gen(schema: JsonSchema, state: State, depth: number, name?: string): un
   const unionKey = Array.isArray(s.oneOf) ? "oneOf" : Array.isArray(s.anyOf) ? "anyOf" : undefined;
   if (unionKey) return genUnion(s, unionKey, state, depth, name);
 
-  const examples = ctx.useExamples === false ? [] : scalarExamples(s);
+  // (most schemas carry no example: no list is made for them)
+  const examples = ctx.useExamples === false || (s.example === undefined && s.examples === undefined && s.default === undefined) ? NO_EXAMPLES : scalarExamples(s);
   for (const example of examples) {
     if (!scalarFits(example, s, ctx)) continue;
     // scalarFits does not check formats: an example is not known to be a valid date-time
@@ -224,7 +227,7 @@ function scalarFits(value: unknown, s: SchemaObject, ctx: GenContext): boolean {
     if (types && !types.includes("string")) return false;
     if (ctx.wire && (value.length === 0 || /[\u0000-\u001f\u007f-\uffff]/.test(value))) return false;
     if (value.includes("{{")) return false;
-    const length = [...value].length;
+    const length = codePointLength(value);
     if (typeof s.minLength === "number" && length < s.minLength) return false;
     if (typeof s.maxLength === "number" && length > s.maxLength) return false;
     if (typeof s.pattern === "string") {
@@ -254,7 +257,7 @@ function numberFits(value: number, s: SchemaObject): boolean {
 }
 
 function lengthFits(text: string, s: SchemaObject): boolean {
-  const length = [...text].length;
+  const length = codePointLength(text);
   if (typeof s.minLength === "number" && length < s.minLength) return false;
   if (typeof s.maxLength === "number" && length > s.maxLength) return false;
   return true;
@@ -375,14 +378,30 @@ function isWriteOnly(schema: JsonSchema, schemas: SchemaMap): boolean {
   return isObject(r) && r.writeOnly === true;
 }
 
+/** Object.entries of a schema's `properties`, and the Set of a `required` list, per schema part (schemas are not changed while planning). */
+const propertyEntries = new WeakMap<object, [string, JsonSchema][]>();
+const requiredSets = new WeakMap<object, Set<string>>();
+const NO_PROPERTIES: Record<string, JsonSchema> = {};
+const NO_REQUIRED = new Set<string>();
+
 function genObject(s: SchemaObject, state: State, depth: number, refName?: string): Record<string, unknown> {
   const { rng, schemas, mode = "request", optional = "random" } = state.ctx;
-  const properties = isObject(s.properties) ? (s.properties as Record<string, JsonSchema>) : {};
-  const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+  const properties = isObject(s.properties) ? (s.properties as Record<string, JsonSchema>) : NO_PROPERTIES;
+  let entries = propertyEntries.get(properties);
+  if (entries === undefined) propertyEntries.set(properties, (entries = Object.entries(properties)));
+  let required = Array.isArray(s.required) ? requiredSets.get(s.required) : NO_REQUIRED;
+  if (required === undefined) requiredSets.set(s.required as string[], (required = new Set(s.required as string[])));
   const deep = depth >= (state.ctx.maxDepth ?? 5);
   const out: Record<string, unknown> = {};
+  // the number of own keys of `out` (what Object.keys(out).length says), kept as keys are set
+  let size = 0;
+  const put = (key: string, value: unknown) => {
+    const had = Object.prototype.hasOwnProperty.call(out, key);
+    out[key] = value;
+    if (!had && Object.prototype.hasOwnProperty.call(out, key)) size++;
+  };
   const skipped: string[] = [];
-  for (const [name, sub] of Object.entries(properties)) {
+  for (const [name, sub] of entries) {
     if (mode === "request" && isReadOnly(sub, schemas)) continue;
     if (mode === "response" && isWriteOnly(sub, schemas)) continue;
     const include = required.has(name) || (!deep && (optional === "all" || (optional === "random" && rng.bool(0.5))));
@@ -391,7 +410,7 @@ function genObject(s: SchemaObject, state: State, depth: number, refName?: strin
       continue;
     }
     const value = gen(sub, state, depth + 1, name);
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) put(name, value);
   }
   // a required name the schema never declares (a spec slip: required [key], property blob_key)
   // still has to be present for the value to be valid
@@ -399,22 +418,22 @@ function genObject(s: SchemaObject, state: State, depth: number, refName?: strin
     if (name in out || name in properties || s.additionalProperties === false) continue;
     const extra = isObject(s.additionalProperties) ? (s.additionalProperties as JsonSchema) : true;
     const value = gen(extra, state, depth + 1, name);
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) put(name, value);
   }
   const minProperties = typeof s.minProperties === "number" ? s.minProperties : 0;
   for (const name of skipped) {
-    if (Object.keys(out).length >= minProperties) break;
+    if (size >= minProperties) break;
     const value = gen(properties[name], state, depth + 1, name);
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) put(name, value);
   }
   // maps (additionalProperties: {schema}) get one entry so the value is not trivially empty
   const extra = s.additionalProperties;
-  const wantsEntry = Object.keys(properties).length === 0 && isObject(extra) && !deep && optional !== "required";
+  const wantsEntry = entries.length === 0 && isObject(extra) && !deep && optional !== "required";
   let n = 1;
-  while ((wantsEntry && n === 1) || (Object.keys(out).length < minProperties && extra !== false && n < 50)) {
+  while ((wantsEntry && n === 1) || (size < minProperties && extra !== false && n < 50)) {
     const key = `key${n++}`;
     if (key in out) continue;
-    out[key] = gen(isObject(extra) ? (extra as JsonSchema) : true, state, depth + 1, key);
+    put(key, gen(isObject(extra) ? (extra as JsonSchema) : true, state, depth + 1, key));
   }
   // polymorphism through allOf: a subtype reached by $ref names itself in the discriminator
   if (isObject(s.discriminator) && typeof s.discriminator.propertyName === "string" && refName) {
@@ -667,7 +686,7 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
         if (candidate !== undefined) push(candidate, "pattern", "value not matching pattern");
         // the pattern's own characters at a length its quantifier refuses, within minLength/maxLength
         for (const { text, short } of patternLengthViolations(s.pattern)) {
-          const length = [...text].length;
+          const length = codePointLength(text);
           if (length < (typeof s.minLength === "number" ? s.minLength : 0) || length > (typeof s.maxLength === "number" ? s.maxLength : Infinity)) continue;
           push(text, "pattern", `pattern's characters, one ${short ? "short of" : "over"} its length (${length})`);
         }

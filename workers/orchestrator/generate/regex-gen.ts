@@ -6,6 +6,7 @@
  */
 import { normalisePattern } from "../../jsonschema/pattern";
 import type { Rng } from "./random";
+import { codePointLength } from "../../jsonschema/string-length";
 
 type Node =
   | { kind: "chars"; set: string[] } // one character out of the set
@@ -254,7 +255,7 @@ export function generateFromPattern(pattern: string, rng: Rng, options: PatternO
       const out: string[] = [];
       emit(node, rng, extra, out);
       const text = out.join("");
-      const length = [...text].length;
+      const length = codePointLength(text);
       if (length >= minLength && length <= maxLength && regex.test(text) && !text.includes("{{")) return text;
     }
   }
@@ -263,7 +264,7 @@ export function generateFromPattern(pattern: string, rng: Rng, options: PatternO
     const out: string[] = [];
     emit(node, rng, extra, out, true);
     const text = out.join("");
-    const length = [...text].length;
+    const length = codePointLength(text);
     if (length > maxLength) break;
     if (length >= minLength && regex.test(text) && !text.includes("{{")) return text;
   }
