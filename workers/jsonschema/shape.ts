@@ -19,11 +19,21 @@ export function deref(schema: JsonSchema, schemas: SchemaMap): { schema: JsonSch
     const target = lookupRef(current.$ref, schemas);
     name = refName(current.$ref) ?? name;
     if (target === undefined) return { schema: true, name };
+    if (!isObject(target) || !hasKeyBesideRef(current)) {
+      current = target;
+      continue;
+    }
     const { $ref: _ref, ...siblings } = current;
     void _ref;
-    current = Object.keys(siblings).length > 0 && isObject(target) ? mergeSchemas(target, siblings, schemas) : target;
+    current = mergeSchemas(target, siblings, schemas);
   }
   return { schema: true, name };
+}
+
+/** Has the schema an own enumerable key beside `$ref` (what the siblings' Object.keys would list)? Asked without copying them. */
+function hasKeyBesideRef(schema: SchemaObject): boolean {
+  for (const key in schema) if (key !== "$ref" && Object.prototype.hasOwnProperty.call(schema, key)) return true;
+  return false;
 }
 
 export function resolve(schema: JsonSchema, schemas: SchemaMap): JsonSchema {
