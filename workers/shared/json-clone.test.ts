@@ -13,6 +13,8 @@ describe("cloneJson", () => {
       12.5,
       null,
       [1, [2, [3]]],
+      // what a prototype lends is no own key: JSON leaves it out
+      Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 }),
     ];
     for (const value of values) {
       const copy = cloneJson(value);

@@ -35,7 +35,9 @@ function copyValue(value: unknown, top: boolean): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // own enumerable keys in Object.keys order, without making the list of them
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = copyValue((value as Record<string, unknown>)[key], false);
     if (item !== SKIP) out[key] = item;
   }
