@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloneJson } from "./json-clone";
+import { cloneJson, cloneJsonWith } from "./json-clone";
 
 const viaText = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
@@ -30,5 +30,31 @@ describe("cloneJson", () => {
 
   it("refuses what JSON refuses", () => {
     expect(() => cloneJson({ big: 1n })).toThrow(TypeError);
+  });
+
+  it("cloneJsonWith: the copy with parts replaced, as an assignment after the copy gives, the replaced parts not copied", () => {
+    const body = { value: { big: "x".repeat(10) } };
+    const template = { method: "post", body, gone: undefined, query: { a: 1 }, fn: () => 1, later: 2 };
+    const cases: [object, object][] = [
+      [template, { body: { value: 1 } }],
+      [template, { body: undefined }],
+      [template, { gone: "now here" }],
+      [template, { fn: { at: "the end" } }],
+      [template, { extra: [1], query: {} }],
+      [template, {}],
+      [[1, 2], { 0: 9 }],
+      [{ when: new Date(0), toJSON: () => ({ as: "json" }) }, { as: "replaced" }],
+    ];
+    for (const [value, replacements] of cases) {
+      const expected = Object.assign(cloneJson(value), replacements);
+      const actual = cloneJsonWith(value, replacements);
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+      expect(actual).toEqual(expected);
+    }
+    const copy = cloneJsonWith(template, { body: { value: { big: "y" } } });
+    copy.query.a = 5;
+    expect(template.query.a).toBe(1);
+    expect(template.body).toBe(body);
+    expect(body.value.big).toBe("x".repeat(10));
   });
 });

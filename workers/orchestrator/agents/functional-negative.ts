@@ -24,6 +24,7 @@ import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, se
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
+import { cloneJsonWith } from "../../shared/json-clone";
 
 const NAME = "functional-negative";
 /** undeclared methods to probe, least destructive first; never TRACE/CONNECT */
@@ -253,8 +254,7 @@ function* bodyMutations(env: AgentEnv, base: BuiltRequest, title: string, bodyRe
     // an empty form serialises to no body at all, which an optional body allows
     const sent = alone(env, body.schema, m, m.base);
     const emptyForm = form && isObject(sent) && Object.keys(sent).length === 0 && !bodyRequired;
-    const request = copy(base.request);
-    request.body = { contentType: request.body!.contentType, value: sent };
+    const request = cloneJsonWith(base.request, { body: { contentType: base.request.body.contentType, value: sent } });
     const weak = m.weak || m.kind === "additional" || emptyForm || (m.kind === "null" && nullReadsAsAbsent(env, body.schema, sent, m.path));
     // an undeclared property may be ignored (no bug), but not stored: judged by its echo
     const echo = m.kind === "additional" && !m.weak && !emptyForm ? addedProperty(valueAt(m.base, m.path), valueAt(m.value, m.path)) : undefined;
@@ -321,13 +321,11 @@ function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: s
     const emptyIsValid = env.validator.check({}, base.body.schema) !== "invalid";
     drafts.push({ kind: "negative", title: `${title}: without the required body`, steps: [...base.setup, negativeStep(without, { location: "body", description: "required body missing" }, emptyIsValid)], tags: ["required", ...(emptyIsValid ? ["weak"] : [])] });
     if (isJsonMedia(base.body.media.contentType)) {
-      const malformed = copy(base.request);
-      malformed.body = { contentType: body.contentType, raw: '{"sentinel": "unterminated' };
+      const malformed = cloneJsonWith(base.request, { body: { contentType: body.contentType, raw: '{"sentinel": "unterminated' } });
       drafts.push({ kind: "negative", title: `${title}: malformed JSON body`, steps: [...base.setup, negativeStep(malformed, { location: "body", description: "malformed JSON" })], tags: ["malformed"] });
       const declared = (op.requestBody.content ?? []).map((m) => m.contentType.toLowerCase());
       if (!declared.some((c) => c.startsWith("text/") || c.includes("*"))) {
-        const wrongType = copy(base.request);
-        wrongType.body = { contentType: "text/plain", raw: JSON.stringify(base.body.value) };
+        const wrongType = cloneJsonWith(base.request, { body: { contentType: "text/plain", raw: JSON.stringify(base.body.value) } });
         drafts.push({
           kind: "negative",
           title: `${title}: undeclared Content-Type text/plain`,

@@ -14,7 +14,8 @@
  * accepted and the boundary value is refused, the server's limit differs from the spec's — an
  * off-by-one.
  */
-import type { JsonSchema, Operation, Step, TestCase } from "../../model";
+import type { JsonSchema, Operation, RequestTemplate, Step, TestCase } from "../../model";
+import { cloneJsonWith } from "../../shared/json-clone";
 import { finishCases, check, opLabel, roundRobinLazy, type CaseDraft } from "./case-helpers";
 import { firstUnion, generateValid, setAt, unionBranchOf } from "../generate/data-mocking";
 import { formatEdgeValues } from "../generate/formats";
@@ -115,15 +116,12 @@ function* isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng:
   if (op.method === "delete" || op.method === "head" || op.method === "options") return;
   const params = settableParams(env, op);
   const requiredNames = new Set(params.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
-  const baseline = copy(full.request);
-  baseline.query = Object.fromEntries(Object.entries(full.request.query).filter(([name]) => requiredNames.has(`query:${name}`)));
-  baseline.headers = Object.fromEntries(Object.entries(full.request.headers).filter(([name]) => requiredNames.has(`header:${name}`)));
-  if (baseline.cookies) baseline.cookies = Object.fromEntries(Object.entries(baseline.cookies).filter(([name]) => requiredNames.has(`cookie:${name}`)));
   const body = full.body;
   const flat = body ? flattenAllOf(body.schema, env.model.schemas) : undefined;
   const requiredProps = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
   const fromExample = new Set<string>();
   let bodyValue = body && full.request.body?.value !== undefined && isJsonMedia(body.media.contentType) && isObject(body.value) ? body.value : undefined;
+  let trimmedBody: RequestTemplate["body"];
   if (bodyValue && body) {
     // an example rarely shows every optional property: the missing ones are generated
     const generated = generateValid(body.schema, { schemas: env.model.schemas, rng: rng.fork("optional"), mode: "request", optional: "all", useExamples: true });
@@ -131,8 +129,16 @@ function* isolationDrafts(env: AgentEnv, op: Operation, full: BuiltRequest, rng:
     if (isObject(generated)) bodyValue = { ...Object.fromEntries(Object.entries(generated).filter(([name]) => !requiredProps.has(name))), ...bodyValue };
     const trimmed = Object.fromEntries(Object.entries(bodyValue).filter(([name]) => requiredProps.has(name)));
     if (env.validator.check(trimmed, body.schema) !== "valid") return;
-    baseline.body = { contentType: full.request.body!.contentType, value: trimmed };
+    trimmedBody = { contentType: full.request.body!.contentType, value: trimmed };
   }
+  // the request with the required parts only (the full body, every optional part, is not copied to be replaced)
+  const parts: Partial<RequestTemplate> = {
+    query: Object.fromEntries(Object.entries(full.request.query).filter(([name]) => requiredNames.has(`query:${name}`))),
+    headers: Object.fromEntries(Object.entries(full.request.headers).filter(([name]) => requiredNames.has(`header:${name}`))),
+  };
+  if (trimmedBody) parts.body = trimmedBody;
+  const baseline = cloneJsonWith(full.request, parts);
+  if (baseline.cookies) baseline.cookies = Object.fromEntries(Object.entries(baseline.cookies).filter(([name]) => requiredNames.has(`cookie:${name}`)));
   // a made-up reference among the optional members (depotId) goes out only in its own case, never
   // judged: it leaves the baseline and every other member's case certain
   const baselineBody = baseline.body?.value;
@@ -245,11 +251,11 @@ function* boundaryDrafts(env: AgentEnv, op: Operation, base: BuiltRequest): Gene
     const trimmed = Object.fromEntries(Object.entries(bodyValue).filter(([name]) => required.has(name) || name === keep));
     return env.validator.check(trimmed, body.schema) === "valid" ? trimmed : bodyValue;
   };
+  // a copy of the request with these query parameters and body value (the replaced ones not copied)
   const withParts = (query: Record<string, unknown>, value: unknown) => {
-    const request = copy(base.request);
-    request.query = query;
-    if (request.body && value !== undefined) request.body = { contentType: request.body.contentType, value };
-    return request;
+    const parts: Partial<RequestTemplate> = { query };
+    if (base.request.body && value !== undefined) parts.body = { contentType: base.request.body.contentType, value };
+    return cloneJsonWith(base.request, parts);
   };
 
   for (const param of params) {

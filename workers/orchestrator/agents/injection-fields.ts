@@ -4,7 +4,8 @@
  * set to a text. Shared by the signature payloads (security-injection.ts) and the differential
  * pairs (injection-pairs.ts).
  */
-import type { JsonSchema, Operation, Parameter } from "../../model";
+import type { JsonSchema, Operation, Parameter, RequestTemplate } from "../../model";
+import { cloneJsonWith } from "../../shared/json-clone";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { generateValid } from "../generate/data-mocking";
@@ -62,7 +63,9 @@ function withQueryMember(op: Operation, request: BuiltRequest["request"], field:
  */
 export function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field): BuiltRequest {
   const required = new Set(settableParams(env, op).filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
-  const request = copy(full.request);
+  // the trimmed body is copied alone: the full one (every optional part) is not copied to be cut
+  const trimmedBody = trimmedBodyFor(env, full, field);
+  const request = trimmedBody ? cloneJsonWith(full.request, { body: trimmedBody }) : copy(full.request);
   const keep = (where: string, name: string) => required.has(`${where}:${name}`) || (field.location === where && field.name === name);
   request.query = Object.fromEntries(Object.entries(request.query).filter(([name]) => keep("query", name)));
   if (field.location === "query" && field.tokens) {
@@ -74,15 +77,20 @@ export function fieldBase(env: AgentEnv, op: Operation, full: BuiltRequest, fiel
     withQueryMember(op, request, field, value);
   }
   request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep("header", name)));
-  const value = request.body?.value;
-  // JSON bodies only: a form body trimmed to nothing is no body at all
-  if (full.body && isObject(value) && isJsonMedia(full.body.media.contentType)) {
-    const flat = flattenAllOf(full.body.schema, env.model.schemas);
-    const props = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
-    const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => props.has(key) || (field.location === "body" && field.tokens?.[0] === key)));
-    if (env.validator.check(trimmed, full.body.schema) === "valid") request.body = { contentType: request.body!.contentType, value: trimmed };
-  }
   return { ...full, request };
+}
+
+/** A field base's body: the required properties and the field's own, when that is valid (a fresh copy); else undefined (the body as built). */
+function trimmedBodyFor(env: AgentEnv, full: BuiltRequest, field: Field): RequestTemplate["body"] {
+  const sent = full.request.body?.value;
+  // (what a copy of the request would hold: a value that writes itself as JSON is copied first)
+  const value = isObject(sent) && typeof sent.toJSON === "function" ? copy(sent) : sent;
+  // JSON bodies only: a form body trimmed to nothing is no body at all
+  if (!full.body || !isObject(value) || !isJsonMedia(full.body.media.contentType)) return undefined;
+  const flat = flattenAllOf(full.body.schema, env.model.schemas);
+  const props = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
+  const trimmed = copy(Object.fromEntries(Object.entries(value).filter(([key]) => props.has(key) || (field.location === "body" && field.tokens?.[0] === key))));
+  return env.validator.check(trimmed, full.body.schema) === "valid" ? { contentType: full.request.body!.contentType, value: trimmed } : undefined;
 }
 
 export function fieldValue(base: BuiltRequest, field: Field): unknown {
@@ -98,6 +106,7 @@ export function fieldValue(base: BuiltRequest, field: Field): unknown {
 }
 
 export function withField(base: BuiltRequest, field: Field, text: string) {
+  if (field.location === "body") return withBodyValue(base.request, field.tokens!, text);
   const request = copy(base.request);
   if (field.location === "path") request.pathParams[field.name] = text;
   else if (field.location === "query" && field.tokens) request.query[field.name] = setBodyValue(isObject(request.query[field.name]) ? request.query[field.name] : {}, field.tokens, text);
@@ -107,3 +116,8 @@ export function withField(base: BuiltRequest, field: Field, text: string) {
   return request;
 }
 
+/** A copy of `request` with the body member at `tokens` set to `value`, the old body not copied first (setBodyValue copies it). */
+export function withBodyValue(request: RequestTemplate, tokens: string[], value: unknown): RequestTemplate {
+  const body = request.body;
+  return body ? cloneJsonWith(request, { body: { contentType: body.contentType, value: setBodyValue(body.value, tokens, value) } }) : copy(request);
+}

@@ -14,7 +14,8 @@ import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaObject } from "../../jsonschema/types";
 import type { Rng } from "../generate/random";
 import type { Agent, AgentContext } from "./types";
-import { fieldBase, locationLabel, queryMembers, setBodyValue, withField, type Field } from "./injection-fields";
+import { fieldBase, locationLabel, queryMembers, setBodyValue, withBodyValue, withField, type Field } from "./injection-fields";
+import { cloneJsonWith } from "../../shared/json-clone";
 import { pairDrafts } from "./injection-pairs";
 import { redosDrafts } from "./redos";
 
@@ -107,16 +108,14 @@ function operatorBase(env: AgentEnv, base: BuiltRequest, field: Field): BuiltReq
   const required = new Set(isObject(flat) && Array.isArray(flat.required) ? (flat.required as string[]) : []);
   const trimmed = Object.fromEntries(Object.entries(value).filter(([key]) => required.has(key) || key === field.tokens![0]));
   if (Object.keys(trimmed).length === Object.keys(value).length || env.validator.check(trimmed, base.body.schema) !== "valid") return base;
-  const request = copy(base.request);
-  request.body = { contentType: request.body!.contentType, value: trimmed };
+  const request = cloneJsonWith(base.request, { body: { contentType: base.request.body!.contentType, value: trimmed } });
   return { ...base, request };
 }
 
 function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: Field, payload: Payload): CaseDraft {
   const text = typeof payload.value === "string" ? payload.value : undefined;
   const base = text === undefined && field.location === "body" ? operatorBase(env, full, field) : full;
-  const request = text !== undefined && field.location !== "body" ? withField(base, field, text) : copy(base.request);
-  if (field.location === "body" && request.body) request.body = { contentType: request.body.contentType, value: setBodyValue(request.body.value, field.tokens!, payload.value) };
+  const request = field.location === "body" ? withBodyValue(base.request, field.tokens!, payload.value) : text !== undefined ? withField(base, field, text) : copy(base.request);
   const location = locationLabel(field);
   const name = injectionCheck(payload.family);
   // a DELETE baseline would remove the resource the payload step then addresses
@@ -131,8 +130,7 @@ function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: F
   if (withBaseline && field.location === "body" && text === undefined && request.body) {
     // an operator object's control: a plain object in the same place tells "a value of the
     // wrong type was dropped" from "the operator was interpreted"
-    const control = copy(base.request);
-    control.body = { contentType: request.body.contentType, value: setBodyValue(base.request.body!.value, field.tokens!, { sentinel: "control" }) };
+    const control = cloneJsonWith(base.request, { body: { contentType: request.body.contentType, value: setBodyValue(base.request.body!.value, field.tokens!, { sentinel: "control" }) } });
     steps.push({ id: "control", request: control, checks: [] });
     params.controlStep = "control";
   }
