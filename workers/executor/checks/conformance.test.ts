@@ -353,6 +353,19 @@ describe("conformance: the exceptions that keep it quiet, and each verdict's rea
     expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "text/csv" }, body: "a" }, two))).toEqual({ status: "passed", message: "text/csv is documented" });
     const jsons = [response("200", [{ contentType: "application/json" }, { contentType: "application/problem+json" }])];
     expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/vnd.api+json" }, body: "{}" }, jsons)).message).toBe("application/vnd.api+json is JSON like the documented application/json, application/problem+json");
+    // a success documented only as a vendor JSON type (JSON:API) answered as plain application/json breaks its contract
+    const vendor = [response("200", [{ contentType: "application/vnd.api+json" }]), response("404", [{ contentType: "application/vnd.api+json" }])];
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: "{}" }, vendor))).toEqual({
+      status: "failed",
+      message: "GET /pets/{petId} answered 200 with plain application/json, documented: application/vnd.api+json",
+      signature: "content-type:application/json",
+    });
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/vnd.api+json" }, body: "{}" }, vendor)).status).toBe("passed");
+    // an error answer, or problem+json, or a documented plain JSON type beside it: JSON is JSON
+    expect(content_type_conformance(on({ ...read, status: 404, headers: { "content-type": "application/json" }, body: "{}" }, vendor)).status).toBe("passed");
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/problem+json" }, body: "{}" }, vendor)).status).toBe("passed");
+    const both = [response("200", [{ contentType: "application/vnd.api+json" }, { contentType: "application/json" }])];
+    expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "application/json" }, body: "{}" }, both)).status).toBe("passed");
     expect(content_type_conformance(on({ ...read, status: 200, headers: { "content-type": "Text/HTML ; charset=utf-8" }, body: "<p>" }, two))).toEqual({
       status: "failed",
       message: "GET /pets/{petId} answered 200 with text/html, documented: text/csv, application/json",

@@ -130,9 +130,15 @@ export function content_type_conformance(ctx: CheckContext): CheckResult {
   if (!received) return fail(`${label(ctx)} answered ${ctx.response.status} with a body but no Content-Type (documented: ${documented.join(", ")})`, "content-type:missing");
   if (!parseMediaType(received)) return fail(`${label(ctx)} answered with a malformed Content-Type ${JSON.stringify(received)}`, "content-type:malformed");
   if (documented.some((d) => mediaTypeMatches(d, received))) return pass(`${received} is documented`);
+  const essence = received.split(";")[0].trim().toLowerCase();
+  // a success whose every documented JSON type is a vendor type (application/vnd.api+json: JSON:API,
+  // whose clients reject anything else) answered as plain application/json breaks its contract
+  const json = documented.filter((d) => isJsonMediaType(d));
+  if (essence === "application/json" && ctx.response.status < 300 && json.length > 0 && json.every((d) => /^application\/vnd\.[^;\s]+\+json$/i.test(d.split(";")[0].trim()))) {
+    return fail(`${label(ctx)} answered ${ctx.response.status} with plain application/json, documented: ${documented.join(", ")}`, "content-type:application/json");
+  }
   // JSON is JSON: application/problem+json (RFC 9457) for a documented application/json, or the reverse
   if (isJsonMediaType(received) && documented.some((d) => isJsonMediaType(d))) return pass(`${received} is JSON like the documented ${documented.filter((d) => isJsonMediaType(d)).join(", ")}`);
-  const essence = received.split(";")[0].trim().toLowerCase();
   return fail(`${label(ctx)} answered ${ctx.response.status} with ${essence}, documented: ${documented.join(", ")}`, `content-type:${essence}`);
 }
 
