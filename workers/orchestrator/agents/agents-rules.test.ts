@@ -95,7 +95,7 @@ describe("positive_data_acceptance", () => {
       schemas: {
         Move: branch("move", { place: { type: "string", examples: ["shelf 2"] } }, ["place"]),
         Split: branch("split", { share: { type: "number", exclusiveMinimum: 0, maximum: 50 } }, ["share"]),
-        End: branch("end", { reason: { type: "string", enum: ["expired", "other"] } }, ["reason"]),
+        End: branch("end", { reason: { type: "string", enum: ["expired", "other"] }, weight: { type: "number", minimum: 1, maximum: 9, examples: [2] } }, ["reason"]),
         Event: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", const: "events" }, id: { type: "string", readOnly: true }, attributes: { oneOf: [{ $ref: "#/components/schemas/Move" }, { $ref: "#/components/schemas/Split" }, { $ref: "#/components/schemas/End" }], discriminator: { propertyName: "kind", mapping: { move: "#/components/schemas/Move", split: "#/components/schemas/Split", end: "#/components/schemas/End" } } } } } } },
       },
       operations: [op({ operationId: "recordEvent", method: "post", path: "/events", requestBody: { required: true, content: [{ contentType: "application/vnd.api+json", schema: { $ref: "#/components/schemas/Event" } as never }] }, responses: [{ status: "201", content: [], headers: [], links: [] }] })],
@@ -119,6 +119,13 @@ describe("positive_data_acceptance", () => {
     // a made-up share is not the spec's: that branch is sent, not judged
     const split = differential.find((c) => kindOf(c, stepOf(c, "request")) === "split")!;
     expect(checksOf(stepOf(split, "request"), "positive_data_acceptance")).toEqual([]);
+    // each branch's own numbers at their limits, an example one too, against a baseline one step inside
+    const weight = cases.find((c) => c.tags?.includes("boundary") && c.title.includes("weight at its maximum 9"));
+    expect(weight, cases.filter((c) => c.tags?.includes("boundary")).map((c) => c.title).join("\n")).toBeDefined();
+    const attrs = (step: Step) => (step.request.body?.value as { data: { attributes: Record<string, unknown> } }).data.attributes;
+    const [baseline, request] = [attrs(stepOf(weight!, "baseline")), attrs(stepOf(weight!, "request"))];
+    expect([baseline.kind, baseline.weight, request.weight]).toEqual(["end", 8, 9]);
+    expect({ ...request, weight: 8 }).toEqual(baseline);
   });
 });
 

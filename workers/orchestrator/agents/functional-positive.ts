@@ -81,7 +81,11 @@ export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
     yield* isolationDrafts(env, op, buildRequest(env, op, isolationRng, { useExamples: true, optional: "all", includeBody: true }), isolatedRng);
   }
   function* boundaries(): Generator<CaseDraft> {
-    yield* boundaryDrafts(env, op, buildRequest(env, op, boundaryRng, { useExamples: true, optional: "all", includeBody: true }));
+    // a union body: the limits of each branch's own members (an aliquot's volume, not only a transfer's)
+    if (branches < 2) yield* boundaryDrafts(env, op, buildRequest(env, op, boundaryRng, { useExamples: true, optional: "all", includeBody: true }));
+    else for (let branch = 0; branch < Math.min(branches, 8); branch++) {
+      yield* boundaryDrafts(env, op, buildRequest(env, op, boundaryRng.fork(`branch${branch}`), { useExamples: true, optional: "all", includeBody: true, branch }));
+    }
   }
   return roundRobinLazy([variantDrafts(), isolated(), boundaries()]);
 }
@@ -200,7 +204,8 @@ const MADE_UP_TEXT = /^sentinel[\w -]*$/i;
 /**
  * The values at the documented limits of a made-up value: a string at maxLength / minLength, or
  * a number at minimum / maximum (inclusive bounds: the spec says the limit itself is valid).
- * Numbers count as made up when they are none of the schema's example, default or enum values.
+ * A number is moved whether or not it is the schema's example (an example is one point of the
+ * range the spec admits; its limits are the ones a server mishandles), not an enum or const.
  * A number's baseline is the value one step inside the limit (`inner`): a business rule (a
  * quantity over the stock) refuses that one too, an off-by-one only the limit itself.
  */
@@ -209,8 +214,6 @@ function boundaryValues(schema: JsonSchema, value: unknown, env: AgentEnv): { va
   if (typeof value !== "number") return [];
   const s = flattenAllOf(schema, env.model.schemas);
   if (!isObject(s) || s.enum !== undefined || s.const !== undefined) return [];
-  const known = [s.example, s.default, ...(Array.isArray(s.examples) ? s.examples : [])];
-  if (known.includes(value)) return [];
   const out: { value: unknown; inner?: number; reason: string; what: string }[] = [];
   // one step inside the limit: a multiple of multipleOf stays one
   const step = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : 1;
