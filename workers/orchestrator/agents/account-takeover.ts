@@ -13,6 +13,7 @@ import { check, opLabel, type CaseDraft } from "./case-helpers";
 import type { Rng } from "../generate/random";
 import { buildRequest, fillAccountFields, opRng, preferredMedia, wireContentType, type AgentEnv } from "./requests";
 import { pathPlaceholders } from "./resources";
+import { requiredParts } from "./parameters";
 import { accountField, profileOf, selfSource } from "./self-params";
 import { signInFlow } from "./sign-in";
 
@@ -115,8 +116,7 @@ export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: str
       method: login.method,
       path: login.path,
       pathParams: {},
-      query: {},
-      headers: {},
+      ...requiredParts(env, login),
       identity: null,
       body: { contentType: wireContentType(loginMedia?.contentType ?? "application/json"), value: loginBody },
       secrets: loginFields.filter((f) => f.role === "password").map((f) => f.pointer),
@@ -224,13 +224,12 @@ export function accountEmailDrafts(env: AgentEnv): { opId: string; idKey: string
     const rng = opRng(env, `${NAME}:email`, op.operationId);
     const fresh = `sentinel.${rng.int(100000, 999999)}@example.com`;
     if (env.validator.check(fresh, email.schema) !== "valid") continue;
-    const read = (identity: string) => ({ method: profile.method, path: profile.path, pathParams: {}, query: {}, headers: {}, identity });
+    const read = (identity: string): RequestTemplate => ({ method: profile.method, path: profile.path, pathParams: {}, ...requiredParts(env, profile), identity });
     const write = (identity: string, value: string): RequestTemplate => ({
       method: op.method,
       path: op.path,
       pathParams: { [params[0]]: "{{victim}}" },
-      query: {},
-      headers: {},
+      ...requiredParts(env, op),
       identity,
       body: { contentType: wireContentType(media.contentType), value: { [email.name]: value } },
     });

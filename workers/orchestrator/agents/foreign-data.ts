@@ -16,6 +16,7 @@ import { RUN_LAST_TAG } from "./auth-abuse";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { buildRequest, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { listing, type Listing } from "./listing";
+import { requiredParts } from "./parameters";
 import { findIdPointer, pathPlaceholders } from "./resources";
 import { profileOf } from "./self-params";
 
@@ -92,10 +93,10 @@ function changeableField(env: AgentEnv, op: Operation, level: Level): { field: F
   return undefined;
 }
 
-function get(list: Operation, identity: string, known: Record<string, string>): RequestTemplate {
+function get(env: AgentEnv, list: Operation, identity: string, known: Record<string, string>): RequestTemplate {
   const pathParams: Record<string, string> = {};
   for (const p of pathPlaceholders(list.path)) pathParams[p] = known[p];
-  return { method: "get", path: list.path, pathParams, query: {}, headers: {}, identity };
+  return { method: "get", path: list.path, pathParams, ...requiredParts(env, list), identity };
 }
 
 /** The cases: one per secured DELETE / PATCH / PUT on an item a listing shows. */
@@ -120,7 +121,7 @@ export function foreignDataDrafts(env: AgentEnv): { opId: string; idKey: string;
     // every identity of the run says who it is: what they own is not "another user's"
     const steps: Step[] = identities.slice(0, 3).map((identity, i) => ({
       id: `whoami-${i}`,
-      request: { method: profile.method, path: profile.path, pathParams: {}, query: {}, headers: {}, identity },
+      request: { method: profile.method, path: profile.path, pathParams: {}, ...requiredParts(env, profile), identity },
       extract: { [`own_${i}`]: { from: "body", pointer: counterpart.pointer } },
       checks: [],
       requireSuccess: true,
@@ -134,7 +135,7 @@ export function foreignDataDrafts(env: AgentEnv): { opId: string; idKey: string;
           : { from: "body" as const, pointer: `${level.listing.array}/0${value}` };
       const extract: NonNullable<Step["extract"]> = { [level.param]: pick(level.value) };
       if (change && i === all.length - 1) extract.original = pick(change.field.pointer);
-      steps.push({ id: `list-${i}`, request: get(level.listing.list, attacker, known), extract, checks: [], requireSuccess: true });
+      steps.push({ id: `list-${i}`, request: get(env, level.listing.list, attacker, known), extract, checks: [], requireSuccess: true });
       known[level.param] = `{{${level.param}}}`;
     });
     const rng = opRng(env, NAME, op.operationId);
@@ -147,7 +148,7 @@ export function foreignDataDrafts(env: AgentEnv): { opId: string; idKey: string;
     };
     const params = { foreign: true, action: op.method === "delete" ? "delete" : "update", attacker, listStep: "list-after", idProperty: last.property, idVariable: last.param, ...(change ? { effectProperty: change.field.name, effectValue: change.value } : {}) };
     steps.push({ id: "attacker-write", request: write(change?.value), checks: [check("not_a_server_error"), check("bola", params)] });
-    steps.push({ id: "list-after", request: get(last.listing.list, attacker, known), checks: [] });
+    steps.push({ id: "list-after", request: get(env, last.listing.list, attacker, known), checks: [] });
     // a change is set back (the attacker's write worked, so will this one); a delete cannot be undone
     if (change) steps.push({ id: "restore", request: write("{{original}}"), checks: [] });
     const title = op.method === "delete" ? `${attacker} deletes a ${last.collection} item another user owns (pre-existing data)` : `${attacker} changes ${change!.field.name} of a ${last.collection} item another user owns (pre-existing data)`;

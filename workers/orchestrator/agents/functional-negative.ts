@@ -21,6 +21,7 @@ import { check, deferred, finishCases, opLabel, replayable, roundRobinLazy, wher
 import { coerceWire, generateValid, invalidMutations, MUTATION_DEPTH, setAt, spreadMutations, unionBranchCount, unionBranchOf, type InvalidContext, type Mutation } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { requiredParts } from "./parameters";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
@@ -284,8 +285,9 @@ function readBackStep(env: AgentEnv, write: RequestTemplate): Step | undefined {
   const method = write.method.toLowerCase();
   if (method !== "put" && method !== "patch" && !(method === "post" && /\}\/?$/.test(write.path))) return undefined;
   const read = env.model.operations.find((o) => o.method === "get" && o.path === write.path);
-  if (!read || settableParams(env, read).some((p) => p.required && p.in !== "path")) return undefined;
-  const request: RequestTemplate = { method: "get", path: read.path, pathParams: copy(write.pathParams), query: {}, headers: {}, ...(write.identity !== undefined ? { identity: write.identity } : {}) };
+  // a required query parameter may narrow what the read shows: only header and cookie ones are filled
+  if (!read || settableParams(env, read).some((p) => p.required && p.in === "query")) return undefined;
+  const request: RequestTemplate = { method: "get", path: read.path, pathParams: copy(write.pathParams), ...requiredParts(env, read, ["header", "cookie"]), ...(write.identity !== undefined ? { identity: write.identity } : {}) };
   return { id: "read-back", request, checks: [] };
 }
 
@@ -345,7 +347,11 @@ function unsupportedMethod(env: AgentEnv, op: Operation, base: BuiltRequest): Ca
   const declared = new Set(onPath.map((o) => o.method));
   const method = PROBE_METHODS.find((m) => !declared.has(m));
   if (!method) return [];
-  const request: RequestTemplate = { method, path: op.path, pathParams: copy(base.request.pathParams), query: {}, headers: {} };
+  // the headers and cookies every declared method of the path requires (a version header): the undeclared method is the only difference
+  const parts = requiredParts(env, op, ["header", "cookie"]);
+  const everywhere = (where: "header" | "cookie") => ([name]: [string, string]) => onPath.every((o) => o.parameters.some((p) => p.in === where && p.required && p.name.toLowerCase() === name.toLowerCase()));
+  const cookies = Object.fromEntries(Object.entries(parts.cookies ?? {}).filter(everywhere("cookie")));
+  const request: RequestTemplate = { method, path: op.path, pathParams: copy(base.request.pathParams), query: {}, headers: Object.fromEntries(Object.entries(parts.headers).filter(everywhere("header"))), ...(Object.keys(cookies).length > 0 ? { cookies } : {}) };
   return [
     {
       kind: "negative",

@@ -9,11 +9,15 @@ import { flattenAllOf } from "../../jsonschema/shape";
 import { joinPointer } from "../../jsonschema/pointer";
 import { isObject } from "../../jsonschema/types";
 import { findIdPointer, pathPlaceholders, type ResourceGraph } from "./resources";
+import type { ModelValidator } from "../../jsonschema/validate";
+import { requiredParts } from "./parameters";
 
-/** What a listing is read from (an AgentEnv has both). */
+/** What a listing is read from (an AgentEnv has all of it). */
 interface ListingEnv {
   model: ApiModel;
   graph: ResourceGraph;
+  validator: ModelValidator;
+  seed: number;
 }
 
 export interface Listing {
@@ -94,7 +98,6 @@ export function listedSetup(env: ListingEnv, op: Operation, param: string, known
   if (!found || found.list === op) return undefined;
   const parents = pathPlaceholders(collection);
   if (parents.some((p) => known[p] === undefined)) return undefined;
-  if (found.list.parameters.some((p) => p.required && p.in !== "path")) return undefined;
   const paramSchema = op.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
   const id = findIdPointer(found.item, param, paramSchema, collection, env.model.schemas);
   if (!id || id.pointer.split("/").length !== 2) return undefined;
@@ -102,7 +105,7 @@ export function listedSetup(env: ListingEnv, op: Operation, param: string, known
   const pathParams = Object.fromEntries(parents.map((p) => [p, known[p]]));
   const step: Step = {
     id: `setup-listed-${param}`,
-    request: { method: "get", path: collection, pathParams, query: {}, headers: {}, ...(identity ? { identity } : {}) },
+    request: { method: "get", path: collection, pathParams, ...requiredParts(env, found.list), ...(identity ? { identity } : {}) },
     extract: { [variable]: { from: "body", pointer: `${found.array}/0${id.pointer}` } },
     checks: [],
     requireSuccess: true,

@@ -5,7 +5,7 @@
  * one can be had. Also records how sure we are that the request is valid, which decides whether an
  * agent may attach positive_data_acceptance.
  */
-import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, SecurityScheme, Step } from "../../model";
+import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
 import { generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
@@ -20,10 +20,12 @@ import { ModelValidator } from "../../jsonschema/validate";
 import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
 import { cloneJson } from "../../shared/json-clone";
+import { fillParameters, firstExample, parameterValue, requiredParts, validDraw } from "./parameters";
 import { requiresNothing as schemaRequiresNothing, setupBodies } from "./setup-body";
 import { onCreatedValues } from "./created-values";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
+export { credentialParamNames, IGNORED_HEADERS, parameterValue, settableParams } from "./parameters";
 
 export interface AgentEnv {
   model: ApiModel;
@@ -135,76 +137,6 @@ export interface BuiltRequest {
   vars: Record<string, string>;
 }
 
-/** OpenAPI ignores the first three; the HTTP client sets the others itself (fetch refuses them) */
-export const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);
-
-/** Parameters the identity supplies (apiKey schemes): never generated, never mutated. */
-export function credentialParamNames(model: ApiModel): Set<string> {
-  const names = new Set<string>();
-  for (const scheme of Object.values(model.securitySchemes ?? {}) as SecurityScheme[]) {
-    if (scheme.type === "apiKey" && scheme.paramName) names.add(`${scheme.in}:${scheme.paramName.toLowerCase()}`);
-  }
-  return names;
-}
-
-/** Parameters an agent may set: not path, not credentials, not headers OpenAPI says to ignore. */
-export function settableParams(env: AgentEnv, op: Operation): Parameter[] {
-  const credentials = credentialParamNames(env.model);
-  return op.parameters.filter((p) => {
-    if (p.in === "path") return false;
-    if (credentials.has(`${p.in}:${p.name.toLowerCase()}`)) return false;
-    if (p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())) return false;
-    return true;
-  });
-}
-
-function firstExample(holder: { example?: unknown; examples?: unknown[] }): unknown {
-  if (holder.example !== undefined) return holder.example;
-  if (Array.isArray(holder.examples) && holder.examples.length > 0) return holder.examples[0];
-  return undefined;
-}
-
-/** A value for a non-body parameter: example, enum/const or generated (plain wire text). */
-export function parameterValue(env: AgentEnv, param: Parameter, rng: Rng, useExamples: boolean): { value: unknown; source: ValueSource } {
-  if (useExamples) {
-    const example = firstExample(param);
-    if (example !== undefined && env.validator.check(example, param.schema) === "valid") return { value: example, source: "example" };
-  }
-  const flat = flattenAllOf(param.schema, env.model.schemas);
-  const enumLike = isObject(flat) && (flat.const !== undefined || Array.isArray(flat.enum));
-  const generate = (r: Rng) => generateVouched(param.schema, { schemas: env.model.schemas, rng: r, wire: true, name: param.name, description: param.description, mode: "request", useExamples: true });
-  const value = validGenerated(env, param.schema, rng, generate);
-  return { value, source: enumLike ? "enum" : "generated" };
-}
-
-/**
- * Tries a few draws when the first is invalid (overlapping oneOf branches, unions inside allOf).
- * A draw valid by construction is vouched for instead of validated.
- */
-function validGenerated(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => { value: unknown; valid: boolean }): unknown {
-  return validDraw(env, schema, rng, generate).value;
-}
-
-/** validGenerated, and whether the value is known valid (vouched for or validated). */
-function validDraw(env: AgentEnv, schema: JsonSchema, rng: Rng, generate: (rng: Rng) => { value: unknown; valid: boolean }): { value: unknown; valid: boolean } {
-  const verdict = (draw: { value: unknown; valid: boolean }) => (draw.valid ? (env.validator.vouch(draw.value, schema), "valid") : env.validator.check(draw.value, schema));
-  const first = generate(rng);
-  const firstVerdict = verdict(first);
-  if (firstVerdict !== "invalid") return { value: first.value, valid: firstVerdict === "valid" };
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const draw = generate(rng.fork(`retry${attempt}`));
-    if (verdict(draw) === "valid") return { value: draw.value, valid: true };
-  }
-  return { value: first.value, valid: false };
-}
-
-function headerText(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return value.every((v) => typeof v !== "object" || v === null) ? value.map(String).join(",") : undefined;
-  if (typeof value === "object") return undefined;
-  return String(value);
-}
-
 /** Does the body hold a generated reference to another resource (ownerId, category_id...)? */
 export function hasGuessedReference(value: unknown, depth = 0): boolean {
   if (Array.isArray(value)) return value.some((v) => hasGuessedReference(v, depth + 1));
@@ -268,7 +200,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       const variable = `self_${name}`;
       setup.push({
         id: `setup-self-${name}`,
-        request: { method: self.profile.method, path: self.profile.path, pathParams: {}, query: {}, headers: {}, ...(options.identity ? { identity: options.identity } : {}) },
+        request: { method: self.profile.method, path: self.profile.path, pathParams: {}, ...requiredParts(env, self.profile), ...(options.identity ? { identity: options.identity } : {}) },
         extract: { [variable]: { from: "body", pointer: self.pointer } },
         checks: [],
         requireSuccess: true,
@@ -298,37 +230,11 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
 
   // query, header, cookie parameters
-  const query: Record<string, unknown> = {};
-  const headers: Record<string, string> = {};
-  const cookies: Record<string, string> = {};
-  const queryStyles: NonNullable<RequestTemplate["queryStyles"]> = {};
-  const params: BuiltParam[] = [];
-  for (const param of settableParams(env, op)) {
-    const include = param.required || (useExamples && firstExample(param) !== undefined) || optional === "all" || (optional === "random" && rng.bool(0.5));
-    if (!include) continue;
-    const { value, source } = parameterValue(env, param, rng, useExamples);
-    if (value === undefined) continue;
-    params.push({ param, value, source });
-    if (env.validator.check(value, param.schema) !== "valid") valid = false;
-    if (source === "generated") fromSpec = false;
-    if (source === "generated" && isIdLikeName(param.name)) certain = false;
-    if (param.in === "query") {
-      if (isObject(value)) certain = false;
-      query[param.name] = value;
-      // the executor serialises arrays and objects by the parameter's style (deepObject, explode: false ...)
-      if (value !== null && typeof value === "object" && ((param.style && param.style !== "form") || param.explode === false)) {
-        queryStyles[param.name] = { style: param.style ?? "form", explode: param.explode ?? (param.style ?? "form") === "form" };
-      }
-    } else {
-      const text = headerText(value);
-      if (text === undefined) {
-        certain = false;
-        continue;
-      }
-      if (param.in === "header") headers[param.name] = text;
-      else cookies[param.name] = text;
-    }
-  }
+  const filled = fillParameters(env, op, rng, { useExamples, optional });
+  const { query, headers, cookies, queryStyles, params } = filled;
+  if (!filled.valid) valid = false;
+  if (!filled.certain) certain = false;
+  if (!filled.fromSpec) fromSpec = false;
 
   // body
   let body: BuiltBody | undefined;

@@ -18,6 +18,7 @@
 import type { JsonSchema, RequestTemplate, Step, TestCase } from "../../model";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { agentEnv, conformanceChecks, opRng, type AgentEnv } from "./requests";
+import { requiredParts } from "./parameters";
 import { hasLocationHeader } from "./resources";
 import { collectionListStep, mergePatchDraft, parentDeleteDrafts } from "./stateful-chains";
 import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
@@ -125,7 +126,8 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     const createStep = created.steps[created.steps.length - 1];
     createStep.extract = { location: { from: "header", name: "location" } };
     createStep.checks.push(check("location_header"));
-    const follow: RequestTemplate = { method: "get", path: "{{location}}", pathParams: {}, query: {}, headers: {} };
+    // the Location names the new item: its read's required headers and cookies go along (its query is the Location's own)
+    const follow: RequestTemplate = { method: "get", path: "{{location}}", pathParams: {}, ...requiredParts(env, target.read, ["header", "cookie"]) };
     drafts.push({ kind: "stateful", title: `${label} then GET its Location`, steps: [...created.steps, step("follow-location", follow, [check("not_a_server_error"), check("location_header", { createStep: "create" })])], tags: ["location"] });
   }
   return drafts;

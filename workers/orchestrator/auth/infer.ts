@@ -122,7 +122,7 @@ export function profileOperation(model: ApiModel): Operation | undefined {
       op.method === "get" &&
       !isPublic(op) &&
       !op.path.includes("{") &&
-      !op.parameters.some((p) => p.required && p.in !== "header") &&
+      !op.parameters.some((p) => p.required && p.in === "query") &&
       (PROFILE_WORDS.test(op.path.replace(/\/+$/, "")) || /^(get)?(me|self|whoami|current[-_]?user|my[-_]?profile)$/i.test(op.operationId)) &&
       successSchemas(op).some((s) => fieldsOf(s, model.schemas, 2).some((f) => f.role === "username" || f.role === "email")),
   );
@@ -136,7 +136,7 @@ export function profileOperation(model: ApiModel): Operation | undefined {
 export function verificationOperation(model: ApiModel): { op: Operation; profile: boolean } | undefined {
   const profile = profileOperation(model);
   if (profile) return { op: profile, profile: true };
-  const reads = model.operations.filter((op) => op.method === "get" && !isPublic(op) && !op.path.includes("{") && !op.parameters.some((p) => p.required && p.in !== "header"));
+  const reads = model.operations.filter((op) => op.method === "get" && !isPublic(op) && !op.path.includes("{") && !op.parameters.some((p) => p.required && p.in === "query"));
   const own = reads.find((op) => PROFILE_WORDS.test(op.path.replace(/\/+$/, "")) || /^(get)?(me|self|whoami|current[-_]?user|my[-_]?profile)$/i.test(op.operationId));
   if (own) return { op: own, profile: true };
   const any = [...reads].sort((a, b) => a.path.split("/").length - b.path.split("/").length)[0];

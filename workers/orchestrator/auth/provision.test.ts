@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation } from "../../model";
 import { inferAuthFlow } from "./infer";
+import { IdentityKeeper, keeperState } from "./keeper";
 import { provisionIdentities, verifyIdentity, type Fetch } from "./provision";
 
 const json = "application/json";
@@ -142,5 +143,69 @@ describe("verifyIdentity", () => {
   it("sends an identity entry named like a query apiKey in the query, and a wrong one is refused", async () => {
     expect(await verifyIdentity(target, me, { api_key: "k3y" })).toMatchObject({ ok: true });
     expect(await verifyIdentity(target, me, { app_session: "wrong" })).toEqual({ ok: false, detail: "401 on GET /me" });
+  });
+});
+
+describe("requests outside the cases send the operation's required parameters", () => {
+  // every path requires a version header (enum), a tenant header (generated: no example) and a
+  // region cookie; the key goes in the query. A request missing any of them is answered 400.
+  const version = { name: "Accept-Version", in: "header", required: true, schema: { type: "string", enum: ["2"] } };
+  const tenant = { name: "X-Tenant", in: "header", required: true, schema: { type: "string", format: "uuid" } };
+  const region = { name: "region", in: "cookie", required: true, schema: { type: "string", const: "eu" } };
+  const optional = { name: "X-Debug", in: "header", required: false, schema: { type: "string", example: "1" } };
+  const keyParam = { name: "api_key", in: "query", required: true, schema: { type: "string" } };
+  const parameters = [version, tenant, region, optional, keyParam] as Operation["parameters"];
+  const account = obj({ email: { type: "string", format: "email" } });
+  const headerModel = {
+    ...model,
+    securitySchemes: { key: { name: "key", type: "apiKey", in: "query", paramName: "api_key" } },
+    operations: [
+      op({ operationId: "register", method: "post", path: "/accounts", parameters: parameters.filter((p) => p !== keyParam), security: [], requestBody: { required: true, content: [{ contentType: json, schema: obj({ email: { type: "string", format: "email" }, password: { type: "string", minLength: 12 } }) }] }, responses: [{ status: "201", content: [{ contentType: json, schema: obj({ apiKey: { type: "string" } }) }], headers: [], links: [] }] }),
+      op({ operationId: "getAccount", method: "get", path: "/account", parameters, security: [{ key: [] }], responses: [{ status: "200", content: [{ contentType: json, schema: account }], headers: [], links: [] }] }),
+    ],
+  } as ApiModel;
+  const seen: { url: string; headers: Record<string, string> }[] = [];
+  const fetch: Fetch = async (url, init) => {
+    const headers = init.headers as Record<string, string>;
+    seen.push({ url, headers });
+    const get = (name: string) => Object.entries(headers).find(([h]) => h.toLowerCase() === name.toLowerCase())?.[1];
+    const reply = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { "content-type": json } });
+    if (get("Accept-Version") !== "2" || !/^[0-9a-f-]{36}$/.test(get("X-Tenant") ?? "") || !/(^|;\s*)region=eu(;|$)/.test(get("cookie") ?? "")) return reply(400, { error: "missing required header or cookie" });
+    const path = new URL(url).pathname;
+    if (path === "/accounts") return reply(201, { apiKey: "k-new" });
+    return new URL(url).searchParams.get("api_key") === "k3y" ? reply(200, { email: "ada@example.com" }) : reply(401, {});
+  };
+  const target = { model: headerModel, baseUrl: "http://target.test", fetch };
+  const getAccount = { operationId: "getAccount", method: "get", path: "/account" };
+
+  it("the identities' pre-flight read sends them, with the key where the spec says and no optional parameter", async () => {
+    seen.length = 0;
+    expect(await verifyIdentity(target, getAccount, { api_key: "k3y" })).toMatchObject({ ok: true, detail: "GET /account → 200" });
+    expect(seen[0].headers["Accept-Version"]).toBe("2");
+    expect(seen[0].headers).not.toHaveProperty("X-Debug");
+    expect(new URL(seen[0].url).searchParams.getAll("api_key")).toEqual(["k3y"]);
+    // a refused key is still refused (the required parameters do not make a request work by themselves)
+    expect(await verifyIdentity(target, getAccount, { api_key: "nope" })).toEqual({ ok: false, detail: "401 on GET /account" });
+  });
+
+  it("keeps the caller's own Cookie and header values: a required cookie joins it, a given header is not sent twice", async () => {
+    seen.length = 0;
+    await verifyIdentity(target, getAccount, { api_key: "k3y", Cookie: "sid=1", "accept-version": "2" });
+    expect(seen[0].headers.Cookie).toBe("sid=1; region=eu");
+    expect(Object.keys(seen[0].headers).filter((h) => h.toLowerCase() === "accept-version")).toEqual(["accept-version"]);
+  });
+
+  it("the re-check of a given identity after a 5xx finds it working, so its cases go on", async () => {
+    const keeper = new IdentityKeeper(keeperState({ acme: { api_key: "k3y" } }), { model: headerModel, baseUrl: "http://target.test", fetch });
+    expect(await keeper.trouble("acme", 0, 500, 0)).toEqual({ state: "ok", generation: 0 });
+    expect(keeper.dead()).toEqual({});
+  });
+
+  it("a signup the run makes sends them too", async () => {
+    seen.length = 0;
+    const flow = { source: "config" as const, signup: { op: { operationId: "register", method: "post", path: "/accounts" } }, signupToken: "/apiKey", placement: { in: "header" as const, name: "X-Key", prefix: "" } };
+    const result = await provisionIdentities({ model: headerModel, flow: flow as never, baseUrl: "http://target.test", fetch, names: ["user1"], seed: 3 });
+    expect(seen[0].headers["Accept-Version"]).toBe("2");
+    expect(result.statuses[0].detail).not.toMatch(/400/);
   });
 });

@@ -6,7 +6,8 @@
  */
 import type { ApiModel, Identities, Operation } from "../../model";
 import { agentEnv, buildRequest, fillAccountFields, wireContentType, preferredMedia } from "../agents/requests";
-import { credentialedRequest } from "../../executor/identity-credentials";
+import { cookieHeader, credentialedRequest } from "../../executor/identity-credentials";
+import { requiredParts } from "../agents/parameters";
 import { Rng } from "../generate/random";
 import { ALREADY_TAKEN, reroll } from "../generate/unique";
 import { fieldsOf, findToken, readPointer, withRole, writePointer, type Field } from "./fields";
@@ -72,15 +73,20 @@ async function send(opts: Target, op: AuthOperation, model: ApiModel, body: unkn
   const media = operation ? preferredMedia(operation) : undefined;
   const contentType = media ? wireContentType(media.contentType) : "application/json";
   const form = /x-www-form-urlencoded/i.test(contentType);
+  // the operation's required parameters (a version header, a tenant in the query), as its cases send them
+  const required = requiredParts(agentEnv({ model, seed: 0, config: { identities: [], maxCasesPerOperation: 1 } }), operation);
   const init: RequestInit = {
     method: op.method.toUpperCase(),
-    headers: { accept: "application/json", ...(body !== undefined ? { "content-type": contentType } : {}), ...headers },
+    headers: { accept: "application/json", ...(body !== undefined ? { "content-type": contentType } : {}), ...withRequired(headers, required.headers, required.cookies) },
     redirect: "manual",
     signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
   };
   if (body !== undefined) init.body = form ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString() : JSON.stringify(body);
-  const search = new URLSearchParams(query).toString();
-  const response = await opts.fetch(joinUrl(opts.baseUrl, op.path) + (search ? `?${search}` : ""), init);
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(required.query)) if (query[name] === undefined) for (const item of Array.isArray(value) ? value : [value]) search.append(name, typeof item === "object" ? JSON.stringify(item) : String(item));
+  for (const [name, value] of Object.entries(query)) search.append(name, value);
+  const search0 = search.toString();
+  const response = await opts.fetch(joinUrl(opts.baseUrl, op.path) + (search0 ? `?${search0}` : ""), init);
   const text = await response.text();
   let json: unknown;
   try {
@@ -89,6 +95,17 @@ async function send(opts: Target, op: AuthOperation, model: ApiModel, body: unkn
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** The caller's headers (credentials) with the required ones it does not give; required cookies join its Cookie header. */
+function withRequired(callers: Record<string, string>, required: Record<string, string>, cookies: Record<string, string> | undefined): Record<string, string> {
+  const given = new Set(Object.keys(callers).map((h) => h.toLowerCase()));
+  const out: Record<string, string> = { ...Object.fromEntries(Object.entries(required).filter(([h]) => !given.has(h.toLowerCase()))), ...callers };
+  const jar = cookieHeader(cookies ?? {});
+  if (!jar) return out;
+  const own = Object.keys(out).find((h) => h.toLowerCase() === "cookie");
+  out[own ?? "Cookie"] = own !== undefined ? `${out[own]}; ${jar}` : jar;
+  return out;
 }
 
 function joinUrl(base: string, path: string): string {
