@@ -300,6 +300,23 @@ describe("runCase against a real server", () => {
     expect(await runCase(unknown, { ...env(), guard })).toMatchObject({ status: "errored", reason: expect.stringContaining('identity "carol" is not configured') });
   });
 
+  it("judges a 5xx whose identity re-check then declares the identity lost (not_a_server_error only), and stops the case there", async () => {
+    const reason = "stopped working during the run (400 on GET /me after a 500) and Sentinel cannot sign it in again (given, not provisioned)";
+    const asked: number[] = [];
+    const guard = { generation: () => 0, dead: () => undefined, trouble: async (_name: string, _generation: number, status: number) => (asked.push(status), { state: "dead" as const, reason }) };
+    const chain = crudChain();
+    chain.steps[0].request.body = { contentType: "application/json", value: { name: "crash" } };
+    chain.steps[0].checks = [{ name: "not_a_server_error" }, { name: "status_code_conformance" }, { name: "location_header" }];
+    const result = await runCase(chain, { ...env(), guard });
+    expect(asked).toEqual([500]);
+    expect(hits["POST /pets"]).toBe(1); // not re-sent: the identity is gone
+    expect(result.status).toBe("failed");
+    expect(result.reason).toBe(`identity alice ${reason}: its cases are not run`);
+    expect(result.exchanges.map((e) => [e.stepId, e.response?.status])).toEqual([["create", 500]]);
+    expect(result.checks).toMatchObject([{ check: "not_a_server_error", stepId: "create", status: "failed" }]);
+    expect(buildFindings(result, chain, model)[0]).toMatchObject({ check: "not_a_server_error", operation: { operationId: "createPet" }, signature: "status:500" });
+  });
+
   it("refuses to send a request with an unfilled {param}", async () => {
     const result = await runCase(testCase([step("read", "get", "/pets/{petId}", { checks: [{ name: "not_a_server_error" }] })]), env());
     expect(result.status).toBe("errored");

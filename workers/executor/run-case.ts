@@ -102,6 +102,9 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   const dropped: CheckOutcome[] = [];
   // preconditions answered 5xx, twice (the second time alone): judged though they carry no checks
   const setupErrors = new Set<string>();
+  // a 5xx answered to an identity the run then found lost: only not_a_server_error is judged on it
+  const lostIdentityErrors = new Set<string>();
+  let lostAfter: string | undefined;
 
   for (const step of testCase.steps) {
     const templateKey = JSON.stringify(step.request);
@@ -122,11 +125,14 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       if (env.guard && built.identity !== null && sent.response && suspicious(sent.response.status) && ownCredentials(step.request, built, env.identities[built.identity])) {
         const verdict = await env.guard.trouble(built.identity, generation, sent.response.status, Date.now()).catch((): IdentityVerdict => ({ state: "ok", generation }));
         if (verdict.state === "dead") {
-          // not judged: the answer is the consequence of a lost identity, not the operation's
-          stop = { status: "skipped", reason: identityStopped(built.identity, verdict.reason) };
-          break;
-        }
-        if (verdict.generation > generation) {
+          // not judged: a 401 is the consequence of a lost identity, not the operation's answer
+          if (sent.response.status < 500) {
+            stop = { status: "skipped", reason: identityStopped(built.identity, verdict.reason) };
+            break;
+          }
+          // a 5xx is the server's own failure whatever became of the identity: judged, then the case stops
+          lostAfter = identityStopped(built.identity, verdict.reason);
+        } else if (verdict.generation > generation) {
           // signed in again meanwhile: the same request once more with the new credentials
           built = await build(step.request, step, env, variables, declared);
           startedAt = new Date().toISOString();
@@ -136,7 +142,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       // RFC 9110 §15.6.4: a 503 says the server is overloaded or down for a while (load shedding
       // answers it without handling the request): once more alone, after its Retry-After (at most
       // 5 s) or 1 s, and the second answer is the one used. A burst probing throttling keeps its answers.
-      if (!repeat && sent.response?.status === 503 && !testCase.tags?.includes("rate-limit") && overloadRetries(env)) {
+      if (lostAfter === undefined && !repeat && sent.response?.status === 503 && !testCase.tags?.includes("rate-limit") && overloadRetries(env)) {
         await new Promise((resolve) => setTimeout(resolve, overloadPauseMs(sent.response!)));
         const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
         if (again.response) {
@@ -146,7 +152,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         overloadOutcome(env, again.response?.status === 503);
       }
       // a precondition (a setup) answered 5xx: once more alone; a 5xx again is judged, another answer is used
-      if (!repeat && unjudgedServerError(step, sent.response)) {
+      if (lostAfter === undefined && !repeat && unjudgedServerError(step, sent.response)) {
         const again = await alone(resendTenure(env), () => sendRequest(built, sendOptions(env)));
         if (again.response && again.response.status < 500) {
           startedAt = new Date().toISOString();
@@ -196,6 +202,11 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     if (addressed) exchange.operationId = addressed.operationId;
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path) ?? addressed, request: built, exchange };
     order.push(step.id);
+    if (lostAfter !== undefined) {
+      lostIdentityErrors.add(step.id);
+      stop = { status: "skipped", reason: lostAfter };
+      break;
+    }
 
     if (sent.quietStreamMs !== undefined) {
       // documented as a stream, it sent nothing yet (a watch with no event): nothing to judge, no failure
@@ -237,7 +248,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     // a request that stopped the whole target is judged whichever agent sent it
     if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
     if (setupErrors.has(id)) implicit.push({ name: "not_a_server_error" });
-    for (const spec of [...record.step.checks, ...implicit]) {
+    const specs = lostIdentityErrors.has(id) ? [{ name: "not_a_server_error" } as CheckSpec] : [...record.step.checks, ...implicit];
+    for (const spec of specs) {
       if (dropped.some((d) => d.stepId === id && d.check === spec.name)) continue; // judged already
       if (!response || record.exchange.error) {
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });

@@ -11,10 +11,21 @@ import { deriveSeed, Rng } from "../generate/random";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { isIdLikeName } from "./names";
-import type { AgentEnv, BuiltParam, ValueSource } from "./requests";
+import type { ModelValidator } from "../../jsonschema/validate";
 
 /** What the parameter filler needs of an AgentEnv. */
-type ParamEnv = Pick<AgentEnv, "model" | "validator">;
+interface ParamEnv {
+  model: ApiModel;
+  validator: ModelValidator;
+}
+
+export type ValueSource = "chain" | "example" | "enum" | "generated";
+
+export interface BuiltParam {
+  param: Parameter;
+  value: unknown;
+  source: ValueSource;
+}
 
 /** OpenAPI ignores the first three; the HTTP client sets the others itself (fetch refuses them) */
 export const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);

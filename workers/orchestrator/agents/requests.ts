@@ -5,7 +5,7 @@
  * one can be had. Also records how sure we are that the request is valid, which decides whether an
  * agent may attach positive_data_acceptance.
  */
-import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
+import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, RequestTemplate, Step } from "../../model";
 import { generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
@@ -20,12 +20,12 @@ import { ModelValidator } from "../../jsonschema/validate";
 import { fieldsOf, readPointer, writePointer } from "../auth/fields";
 import { isJsonMedia, preferredMedia, wireContentType } from "./media";
 import { cloneJson } from "../../shared/json-clone";
-import { fillParameters, firstExample, parameterValue, requiredParts, validDraw } from "./parameters";
+import { fillParameters, firstExample, parameterValue, requiredParts, validDraw, type BuiltParam, type ValueSource } from "./parameters";
 import { requiresNothing as schemaRequiresNothing, setupBodies } from "./setup-body";
 import { onCreatedValues } from "./created-values";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
-export { credentialParamNames, IGNORED_HEADERS, parameterValue, settableParams } from "./parameters";
+export { credentialParamNames, IGNORED_HEADERS, parameterValue, settableParams, type BuiltParam, type ValueSource } from "./parameters";
 
 export interface AgentEnv {
   model: ApiModel;
@@ -69,7 +69,6 @@ export function conformanceChecks(requestValid = true): CheckSpec[] {
   ];
 }
 
-export type ValueSource = "chain" | "example" | "enum" | "generated";
 
 export interface BuildOptions {
   /** spec examples for parameters and body (default false) */
@@ -103,11 +102,6 @@ export interface BuiltBody {
   fromExample: boolean;
 }
 
-export interface BuiltParam {
-  param: Parameter;
-  value: unknown;
-  source: ValueSource;
-}
 
 export interface BuiltRequest {
   setup: Step[];
