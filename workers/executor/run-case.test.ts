@@ -317,6 +317,20 @@ describe("runCase against a real server", () => {
     expect(buildFindings(result, chain, model)[0]).toMatchObject({ check: "not_a_server_error", operation: { operationId: "createPet" }, signature: "status:500" });
   });
 
+  it("a precondition that crashes twice is judged on the crash, then sent once with its second body so the steps after it still run", async () => {
+    const chain = crudChain();
+    chain.steps[0].checks = [];
+    chain.steps[0].request.body = { contentType: "application/json", value: { name: "crash" }, fuller: { name: "Rex" } };
+    const result = await runCase(chain, env());
+    expect(hits["POST /pets"]).toBe(3); // the crash, the crash alone, the second body
+    expect(result.exchanges.map((e) => [e.stepId, e.response?.status])).toEqual([["create", 500], ["create", 201], ["read", 200], ["follow", 200], ["delete", 204], ["reread", 404]]);
+    expect(result.status).toBe("failed");
+    expect(result.checks.filter((c) => c.status === "failed")).toMatchObject([{ check: "not_a_server_error", stepId: "create" }]);
+    expect(result.checks.find((c) => c.check === "ensure_resource_availability")).toMatchObject({ status: "passed" });
+    // the finding reproduces the crash, not the second body
+    expect(buildFindings(result, chain, model)[0]).toMatchObject({ check: "not_a_server_error", curl: expect.stringContaining('"name":"crash"') });
+  });
+
   it("refuses to send a request with an unfilled {param}", async () => {
     const result = await runCase(testCase([step("read", "get", "/pets/{petId}", { checks: [{ name: "not_a_server_error" }] })]), env());
     expect(result.status).toBe("errored");

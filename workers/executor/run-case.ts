@@ -105,6 +105,9 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   // a 5xx answered to an identity the run then found lost: only not_a_server_error is judged on it
   const lostIdentityErrors = new Set<string>();
   let lostAfter: string | undefined;
+  // a precondition that crashed twice and was sent again with its second body: the crash, and that second record
+  let crashed: { built: BuiltRequest; sent: Awaited<ReturnType<typeof send>>; startedAt: string } | undefined;
+  const crashes: Record<string, StepRecord> = {};
 
   for (const step of testCase.steps) {
     const templateKey = JSON.stringify(step.request);
@@ -162,6 +165,14 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
           setupErrors.add(step.id);
         }
       }
+      // judged on that crash (below), the precondition is sent once with its second body (another kind
+      // of resource): a fault in a parent's create must not stop the tests of what lives below it
+      if (setupErrors.has(step.id) && step.request.body?.fuller !== undefined) {
+        crashed = { built, sent, startedAt };
+        built = await build({ ...step.request, body: { ...step.request.body, value: step.request.body.fuller } }, step, env, variables, declared);
+        startedAt = new Date().toISOString();
+        sent = await send(built, env, step);
+      }
       // a unique field (e-mail, slug, SKU, one the error names …) already taken: once more with fresh values
       if (!repeat && sent.response && isConflict(sent.response)) {
         const fresh = varyConflicting(step.request, sent.response, env.model, findOperation(env.model, String(step.request.method), step.request.path), new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
@@ -172,7 +183,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         }
       }
       // a setup create refused with its lean body (a schema that requires nothing): once with the fuller one
-      const fuller = refusedLean(step, repeat, sent.response);
+      const fuller = crashed === undefined ? refusedLean(step, repeat, sent.response) : undefined;
       if (fuller) {
         built = await build(fuller, step, env, variables, declared);
         startedAt = new Date().toISOString();
@@ -190,18 +201,18 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     }
 
     const retimed = await retime(built, sent, step, env);
-    const exchange: Exchange = { stepId: step.id, request: { method: built.method, url: built.url, headers: built.headers, body: built.body }, startedAt };
+    const exchange = exchangeOf(step.id, built, sent, startedAt);
     if (retimed) exchange.retimedMs = retimed;
-    if (built.body === undefined) delete exchange.request.body;
-    if (sent.response) exchange.response = sent.response;
-    if (sent.error) exchange.error = sent.error;
-    if (sent.failure) exchange.failure = sent.failure;
-    if (sent.liveness) exchange.liveness = sent.liveness;
     // a URL the API handed out (a Location) is answered by the documented operation it addresses
     const addressed = isHandedOutPath(step.request.path) ? operationAddressed(env.model, built.method, built.url, env.baseUrl) : undefined;
     if (addressed) exchange.operationId = addressed.operationId;
     records[step.id] = { step, operation: findOperation(env.model, built.method, step.request.path) ?? addressed, request: built, exchange };
     order.push(step.id);
+    if (crashed) {
+      // the crash is judged and reproduced (its exchange comes first); the second body's is the step's record
+      crashes[step.id] = { ...records[step.id], request: crashed.built, exchange: exchangeOf(step.id, crashed.built, crashed.sent, crashed.startedAt) };
+      crashed = undefined;
+    }
     if (lostAfter !== undefined) {
       lostIdentityErrors.add(step.id);
       stop = { status: "skipped", reason: lostAfter };
@@ -238,8 +249,9 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
 
   const caseOperation = env.model.operations.find((op) => op.operationId === testCase.operationId);
   const checks: CheckOutcome[] = [...dropped];
-  for (const id of order) {
-    const record = records[id];
+  // a crashed precondition sent again with its second body: the crash is judged first, under the same step
+  const judged = order.flatMap((id) => (crashes[id] ? [{ id, record: crashes[id], crash: true }, { id, record: records[id], crash: false }] : [{ id, record: records[id], crash: false }]));
+  for (const { id, record, crash } of judged) {
     const response = record.exchange.response;
     // every documented success is held to its schema, whoever sent the request (the fuzzer's too)
     const implicit = response && response.status >= 200 && response.status < 300 && !record.step.checks.some((c) => c.name === "response_schema_conformance") ? [{ name: "response_schema_conformance" } as CheckSpec] : [];
@@ -247,8 +259,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     if (response && response.status >= 200 && response.status < 300 && record.request.method.toUpperCase() === "GET" && !record.step.checks.some((c) => c.name === "excessive_data_exposure")) implicit.push({ name: "excessive_data_exposure" });
     // a request that stopped the whole target is judged whichever agent sent it
     if (record.exchange.liveness?.confirmed && !record.step.checks.some((c) => c.name === "max_response_time")) implicit.push({ name: "max_response_time" });
-    if (setupErrors.has(id)) implicit.push({ name: "not_a_server_error" });
-    const specs = lostIdentityErrors.has(id) ? [{ name: "not_a_server_error" } as CheckSpec] : [...record.step.checks, ...implicit];
+    if (setupErrors.has(id) && !crashes[id]) implicit.push({ name: "not_a_server_error" });
+    const specs = crash || lostIdentityErrors.has(id) ? [{ name: "not_a_server_error" } as CheckSpec] : [...record.step.checks, ...implicit];
     for (const spec of specs) {
       if (dropped.some((d) => d.stepId === id && d.check === spec.name)) continue; // judged already
       if (!response || record.exchange.error) {
@@ -286,9 +298,10 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   }
 
   // longest first, so that no secret is replaced inside another
-  const secrets = [...collectSecrets(env.identities), ...(env.retired ?? []).flatMap(collectSecrets), ...chosenSecrets(order.map((id) => records[id]))].sort((a, b) => b.value.length - a.value.length);
-  const exchanges = order.map((id) => {
-    const raw = records[id].exchange;
+  const sentRecords = judged.map((entry) => entry.record);
+  const secrets = [...collectSecrets(env.identities), ...(env.retired ?? []).flatMap(collectSecrets), ...chosenSecrets(sentRecords)].sort((a, b) => b.value.length - a.value.length);
+  const exchanges = sentRecords.map(({ exchange: raw }) => {
+    const id = raw.stepId;
     const redacted: Exchange = { stepId: id, request: redactRequest(raw.request, secrets) };
     if (raw.startedAt) redacted.startedAt = raw.startedAt;
     if (raw.liveness) redacted.liveness = raw.liveness;
@@ -320,6 +333,17 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   };
   if (stop) result.reason = stop.reason;
   return result;
+}
+
+/** The record of one request as sent and answered. */
+function exchangeOf(stepId: string, built: BuiltRequest, sent: Awaited<ReturnType<typeof send>>, startedAt: string): Exchange {
+  const exchange: Exchange = { stepId, request: { method: built.method, url: built.url, headers: built.headers, body: built.body }, startedAt };
+  if (built.body === undefined) delete exchange.request.body;
+  if (sent.response) exchange.response = sent.response;
+  if (sent.error) exchange.error = sent.error;
+  if (sent.failure) exchange.failure = sent.failure;
+  if (sent.liveness) exchange.liveness = sent.liveness;
+  return exchange;
 }
 
 function build(template: TestCase["steps"][number]["request"], step: TestCase["steps"][number], env: RunEnv, variables: Record<string, unknown>, declared: Set<string>): Promise<BuiltRequest> {

@@ -32,8 +32,9 @@ export interface RequestBodyTemplate {
   /** raw text sent as is (malformed JSON, wrong content type probes); wins over value */
   raw?: string;
   /**
-   * A fuller value for a step that must succeed (a setup create whose schema requires nothing,
-   * orchestrator/agents/setup-body.ts): when `value` is refused (400/422), sent once in its place.
+   * The second value of a step that must succeed (a setup create): every property when its schema
+   * requires nothing (orchestrator/agents/setup-body.ts), or another branch of its union body.
+   * When `value` is refused (400/422), or crashes the server twice (5xx, judged), sent once in its place.
    */
   fuller?: TemplateValue;
 }

@@ -6,7 +6,7 @@
  * agent may attach positive_data_acceptance.
  */
 import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, RequestTemplate, Step } from "../../model";
-import { generateValid, generateVouched } from "../generate/data-mocking";
+import { firstUnion, generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
 import { listedSetup } from "./listing";
@@ -281,6 +281,11 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       request.body = { contentType, value };
       // the fuller body keeps the lean one's (fresh) values
       if (bodies.fuller && isObject(value)) request.body.fuller = { ...bodies.fuller, ...value };
+      // a union body: another branch, so that a crash on one kind does not stop what needs the resource
+      else if (options.setupCreate && isJsonMedia(media.contentType)) {
+        const other = otherBranchBody(env, media.schema, value, rng.fork("other-branch"));
+        if (other !== undefined) request.body.fuller = other;
+      }
       if (!knownValid && env.validator.check(value, media.schema) !== "valid") valid = false;
       if (!exampleOk && hasGuessedReference(value)) guessedBodyReference = true;
       if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
@@ -292,6 +297,26 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
   }
   return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
+}
+
+/**
+ * A valid body of `schema` from the first branch of its union (firstUnion: the top one, or the first
+ * along required properties) that `value` does not belong to; undefined without a union or such a draw.
+ */
+function otherBranchBody(env: AgentEnv, schema: JsonSchema, value: unknown, rng: Rng): unknown {
+  const union = firstUnion(schema, env.model.schemas);
+  if (!union || union.count < 2) return undefined;
+  const flat = flattenAllOf(union.schema, env.model.schemas);
+  const branches = (isObject(flat) ? (flat.oneOf ?? flat.anyOf) : undefined) as JsonSchema[] | undefined;
+  if (!Array.isArray(branches)) return undefined;
+  let at: unknown = value;
+  for (const token of union.tokens) at = isObject(at) ? at[token] : undefined;
+  for (let index = 0; index < branches.length; index++) {
+    if (env.validator.check(at, branches[index]) !== "invalid") continue; // value may be of this branch
+    const drawn = validDraw(env, schema, rng.fork(`branch${index}`), (r) => generateVouched(schema, { schemas: env.model.schemas, rng: r, mode: "request", optional: "required", branch: index, useExamples: true }));
+    if (drawn.valid) return drawn.value;
+  }
+  return undefined;
 }
 
 /** An object example with only its required properties, when that is still valid (else as is). */

@@ -65,3 +65,38 @@ describe("the body of a setup create whose schema requires nothing", () => {
     expect(own.request.body?.fuller).toBeUndefined();
   });
 });
+
+describe("a setup create whose body is a union: its second body is of another branch", () => {
+  // parcels are envelopes, boxes or pallets (a discriminated oneOf); events live below a parcel
+  const Envelope = { type: "object", required: ["kind", "weight"], properties: { kind: { const: "envelope" }, weight: { type: "integer", minimum: 1 } } };
+  const Box = { type: "object", required: ["kind", "weight", "size"], properties: { kind: { const: "box" }, weight: { type: "integer", minimum: 1 }, size: { type: "integer", minimum: 1 } } };
+  const Pallet = { type: "object", required: ["kind", "weight", "stackable"], properties: { kind: { const: "pallet" }, weight: { type: "integer", minimum: 1 }, stackable: { type: "boolean" } } };
+  const Parcel = { oneOf: [Envelope, Box, Pallet], discriminator: { propertyName: "kind" } };
+  const Event = { type: "object", required: ["code"], properties: { id: { type: "string", readOnly: true }, code: { type: "string", enum: ["picked_up", "delivered"] } } };
+  const parcelId = { name: "parcelId", in: "path" as const, required: true, schema: { type: "string" } };
+  const m = {
+    sourceVersion: "3.1.0", title: "t", version: "1", servers: [], schemas: {}, securitySchemes: {},
+    operations: [
+      op({ operationId: "addParcel", method: "post", path: "/parcels", requestBody: { required: true, content: [{ contentType: json, schema: Parcel }] }, responses: [ok("201", { type: "object", required: ["id"], properties: { id: { type: "string" } } })] }),
+      op({ operationId: "getParcel", method: "get", path: "/parcels/{parcelId}", parameters: [parcelId], responses: [ok("200", { type: "object", properties: { id: { type: "string" } } })] }),
+      op({ operationId: "addEvent", method: "post", path: "/parcels/{parcelId}/events", parameters: [parcelId], requestBody: { required: true, content: [{ contentType: json, schema: Event }] }, responses: [ok("201", Event)] }),
+    ],
+  } as unknown as ApiModel;
+
+  it("for every seed, a kind other than the first body's, valid for the whole schema", () => {
+    const env = agentEnv({ model: m, seed: 1, config: { identities: [], maxCasesPerOperation: 10 } });
+    const kinds = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const built = buildRequest(env, m.operations[2], new Rng(seed), { useExamples: true, optional: "required" });
+      const setup = built.setup.find((s) => s.id === "setup-parcelId")!;
+      const first = setup.request.body!.value as { kind: string };
+      const second = setup.request.body!.fuller as { kind: string };
+      expect(second.kind).not.toBe(first.kind);
+      expect(env.validator.check(second, Parcel)).toBe("valid");
+      kinds.add(first.kind);
+    }
+    expect(kinds.size).toBeGreaterThan(1); // the first body's kind varies: the rule is not the first branch's alone
+    // the create under test itself (no setup) carries no second body
+    expect(buildRequest(env, m.operations[0], new Rng(1), { useExamples: true, optional: "required" }).request.body?.fuller).toBeUndefined();
+  });
+});
