@@ -477,10 +477,13 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     this.writeMeta("circuit", after);
     log(probe.alive ? "info" : "warn", "target probed", { runId: init.runId, alive: probe.alive, circuit: after.state });
     if (after.state !== "tripped" || this.readState()!.status !== "running") return false;
-    const open = this.store.open().flatMap((task) => (JSON.parse(task.body) as TaskMessage).cases);
+    // the tasks open as it tripped: an executor that sees the trip meanwhile reports its task done
+    // without the cases it held back (they are the run's to record), so they are settled all the same
+    const openTasks = this.store.open();
+    const open = openTasks.flatMap((task) => (JSON.parse(task.body) as TaskMessage).cases);
     const done = await existingCaseIds(this.env.DB, init.runId, open.map((c) => c.id));
     const unrun = open.filter((c) => !done.has(c.id));
-    const skipped = await this.settleOutstanding("skipped", after.reason!);
+    const skipped = await this.settleOutstanding("skipped", after.reason!, openTasks);
     this.move("finalizing");
     // kept, so that a restart during the replays below still ends the run with this reason (finalize)
     this.writeMeta("trippedError", `${after.reason}; ${describeSkipped(skipped, unrun)}`);
@@ -529,9 +532,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   }
 
   /** Record every case of every unfinished task as `status` (existing results win) and mark the tasks done. */
-  private async settleOutstanding(status: "errored" | "skipped", reason: string): Promise<number> {
+  private async settleOutstanding(status: "errored" | "skipped", reason: string, open = this.store.open()): Promise<number> {
     const init = this.readInit();
-    const open = this.store.open();
     let settled = 0;
     for (const task of open) {
       const message = JSON.parse(task.body) as TaskMessage;

@@ -8,7 +8,12 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export const REBUILD_MS = 1_000;
+/**
+ * Longer than the executor's wait before it sends a 503 once more (1 s without Retry-After,
+ * run-case.ts), so the run's own later requests are judged on the rebuild; shorter than the
+ * re-confirmation's SETTLE_MS plus that wait (own-writes.ts), so the re-runs meet the rebuilt store.
+ */
+export const REBUILD_MS = 2_000;
 
 interface Tenant {
   rebuildUntil: number;
