@@ -53,6 +53,15 @@ function pathSegmentsOf(step: Step, uses: Record<string, string>): Record<string
   return out;
 }
 
+/** A step of the case by id, a step sent in another's place (Step.instead) included. */
+function stepOf(testCase: TestCase, id: string): Step | undefined {
+  for (const step of testCase.steps) {
+    if (step.id === id) return step;
+    if (step.instead?.id === id) return step.instead;
+  }
+  return undefined;
+}
+
 /**
  * Every executed step of a chain, redacted as recorded, with what each step extracted and which
  * of those values later requests used: enough to rebuild the chain as a script.
@@ -62,7 +71,7 @@ function chainSteps(result: CaseResult, testCase: TestCase, findingStepId: strin
   const values: Record<string, string> = {};
   const steps: FindingStep[] = [];
   for (const exchange of result.exchanges) {
-    const step = testCase.steps.find((s) => s.id === exchange.stepId);
+    const step = stepOf(testCase, exchange.stepId);
     if (!step) continue;
     const out: FindingStep = { id: step.id, request: exchange.request };
     if (step.request.identity !== undefined) out.identity = step.request.identity;
@@ -137,7 +146,7 @@ function subjectStep(testCase: TestCase, step: Step, check: CheckName): Step {
   const spec = step.checks.find((c) => c.name === check);
   for (const param of SUBJECT_PARAMS[check] ?? []) {
     const id = spec?.params?.[param];
-    const subject = typeof id === "string" ? testCase.steps.find((s) => s.id === id) : undefined;
+    const subject = typeof id === "string" ? stepOf(testCase, id) : undefined;
     if (subject) return subject;
   }
   return step;
@@ -162,7 +171,7 @@ export function findingsFromCase(result: CaseResult, testCase: TestCase, model: 
   const findings: Finding[] = [];
   for (const outcome of result.checks) {
     if (outcome.status !== "failed") continue;
-    const step = testCase.steps.find((s) => s.id === outcome.stepId);
+    const step = stepOf(testCase, outcome.stepId);
     const exchange = result.exchanges.find((e) => e.stepId === outcome.stepId);
     if (!step || !exchange) continue;
     const subject = subjectStep(testCase, step, outcome.check);

@@ -68,6 +68,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     pets.set(String(pet.id), pet);
     return send(res, 201, pet, { location: `/pets/${pet.id}` });
   }
+  if (key === "GET /pets") return send(res, 200, [...pets.values()]);
   const match = /^\/pets\/([^/]+)$/.exec(url.pathname);
   if (match) {
     const pet = pets.get(match[1]);
@@ -178,6 +179,21 @@ describe("runCase against a real server", () => {
     expect(result.reason).toContain("step create (precondition) answered 400");
     expect(result.exchanges).toHaveLength(1);
     expect(hits["GET /pets/undefined"]).toBeUndefined();
+  });
+
+  it("a setup create answered 5xx: the step sent in its place reads the listing's first item, the 5xx is judged, the read goes on", async () => {
+    pets.set("77", { id: 77, name: "Old" });
+    const listing = step("setup-listed-petId", "get", "/pets", { requireSuccess: true, extract: { petId: { from: "body", pointer: "/0/id" }, listed_petId: { from: "body", pointer: "/0/id" } } });
+    const read = () => step("read", "get", "/pets/{petId}", { pathParams: { petId: "{{petId}}" }, checks: [{ name: "status_code_conformance" }] });
+    const result = await runCase(testCase([step("setup-petId", "post", "/pets", { body: { name: "crash" }, requireSuccess: true, extract: { petId: { from: "body", pointer: "/id" } }, instead: listing }), read()]), env());
+    expect(result.exchanges.map((e) => `${e.stepId} ${e.response?.status}`)).toEqual(["setup-petId 500", "setup-listed-petId 200", "read 200"]);
+    expect(result.checks.find((c) => c.stepId === "setup-petId" && c.check === "not_a_server_error")).toMatchObject({ status: "failed" });
+    // without a step in its place (or after a 4xx) the chain stops as before
+    const alone = await runCase(testCase([step("setup-petId", "post", "/pets", { body: { name: "crash" }, requireSuccess: true, extract: { petId: { from: "body", pointer: "/id" } } }), read()]), env());
+    expect(alone.exchanges.map((e) => e.stepId)).toEqual(["setup-petId"]);
+    const refused = await runCase(testCase([step("setup-petId", "post", "/pets", { body: { nope: true }, requireSuccess: true, extract: { petId: { from: "body", pointer: "/id" } }, instead: listing }), read()]), env());
+    expect(refused.exchanges.map((e) => e.stepId)).toEqual(["setup-petId"]);
+    pets.delete("77");
   });
 
   it("sends a setup create refused with its lean body (400/422) once more with its fuller body", async () => {

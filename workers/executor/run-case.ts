@@ -92,7 +92,7 @@ interface Stop {
 export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResult> {
   const started = now();
   const variables: Record<string, unknown> = { ...(env.variables ?? {}) };
-  const declared = new Set(testCase.steps.flatMap((step) => Object.keys(step.extract ?? {})));
+  const declared = new Set(testCase.steps.flatMap((step) => [...Object.keys(step.extract ?? {}), ...Object.keys(step.instead?.extract ?? {})]));
   const records: Record<string, StepRecord> = {};
   const order: string[] = [];
   let stop: Stop | undefined;
@@ -109,7 +109,10 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   let crashed: { built: BuiltRequest; sent: Awaited<ReturnType<typeof send>>; startedAt: string } | undefined;
   const crashes: Record<string, StepRecord> = {};
 
-  for (const step of testCase.steps) {
+  // a step answered 5xx is followed by the one to send in its place (Step.instead)
+  const steps = [...testCase.steps];
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
     const templateKey = JSON.stringify(step.request);
     const repeat = sentTemplates.has(templateKey);
     sentTemplates.add(templateKey);
@@ -236,6 +239,10 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     }
     const missing = extractVariables(step.extract ?? {}, built, sent.response, variables);
     if (step.requireSuccess) {
+      if (sent.response.status >= 500 && step.instead && !records[step.instead.id]) {
+        steps.splice(index + 1, 0, step.instead);
+        continue;
+      }
       if (sent.response.status >= 400) {
         stop = { status: "skipped", reason: `step ${step.id} (precondition) answered ${sent.response.status}` };
         break;

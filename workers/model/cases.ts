@@ -128,6 +128,12 @@ export interface Step {
    * nothing), the rest of the chain is skipped and the case is not judged on later steps.
    */
   requireSuccess?: boolean;
+  /**
+   * Sent in this step's place when it answers 5xx (a setup create the server fails on): a read
+   * of the collection's listing extracting the same variable from its first item. The 5xx is
+   * still judged; the chain goes on with a resource that already existed.
+   */
+  instead?: Step;
 }
 
 export interface TestCase {

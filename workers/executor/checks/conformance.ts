@@ -72,13 +72,15 @@ function outsideContract(ctx: CheckContext, status: number): string | undefined 
 
 /**
  * The path has parameters and at least one was not filled from a variable an earlier step
- * extracted, or only from a listing's first item (LISTED_VARIABLE_PREFIX).
+ * extracted, or only from a listing's first item (LISTED_VARIABLE_PREFIX; also a create's variable
+ * the listing filled in its place, Step.instead, which extracts the listed variable beside it).
  */
 function addressesUnknownId(ctx: CheckContext): boolean {
   const names = [...ctx.step.request.path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
   return names.some((name) => {
     const value = ctx.step.request.pathParams?.[name];
-    return !(typeof value === "string" && /\{\{\s*[\w$.-]+\s*\}\}/.test(value)) || (value as string).includes(`{{${LISTED_VARIABLE_PREFIX}`);
+    const variable = typeof value === "string" ? /\{\{\s*([\w$.-]+)\s*\}\}/.exec(value)?.[1] : undefined;
+    return variable === undefined || variable.startsWith(LISTED_VARIABLE_PREFIX) || ctx.variables[`${LISTED_VARIABLE_PREFIX}${variable}`] !== undefined;
   });
 }
 

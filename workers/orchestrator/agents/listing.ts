@@ -46,7 +46,7 @@ const NOT_ITEMS = /^_?(links|meta)$/i;
  * has any leave it unknown: which one lists the items is not for a name to decide.
  */
 export function listing(env: ListingEnv, collection: string): Listing | undefined {
-  const list = env.graph.operation("get", collection);
+  const list = env.graph.collectionOperation("get", collection);
   const schema = list && successSchema(list);
   if (!list || schema === undefined) return undefined;
   const flatten = (s: unknown) => flattenAllOf(s as JsonSchema, env.model.schemas);
@@ -87,7 +87,7 @@ function writesOnlyBelow(env: ListingEnv, op: Operation, param: string): boolean
 
 /**
  * A setup step reading path parameter `param` of `op` from the first item of its collection's
- * listing, when no operation creates that resource (the caller checked). Only where the listing
+ * listing, when no operation creates that resource or its create answered 5xx (the caller checked). Only where the listing
  * needs nothing but path parameters already `known`; a write only where it touches what the run
  * makes below the listed item (writesOnlyBelow): data that was there before the run is only read.
  */
@@ -105,7 +105,7 @@ export function listedSetup(env: ListingEnv, op: Operation, param: string, known
   const pathParams = Object.fromEntries(parents.map((p) => [p, known[p]]));
   const step: Step = {
     id: `setup-listed-${param}`,
-    request: { method: "get", path: collection, pathParams, ...requiredParts(env, found.list), ...(identity ? { identity } : {}) },
+    request: { method: "get", path: found.list.path, pathParams, ...requiredParts(env, found.list), ...(identity ? { identity } : {}) },
     extract: { [variable]: { from: "body", pointer: `${found.array}/0${id.pointer}` } },
     checks: [],
     requireSuccess: true,

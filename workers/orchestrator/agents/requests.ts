@@ -180,6 +180,9 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         checks: [],
         requireSuccess: true,
       };
+      // a create the server fails on (5xx): a read goes on with the first item the listing shows
+      const listed = producer.op.method === "post" || producer.op.method === "put" ? listedSetup(env, op, name, known, options.identity) : undefined;
+      if (listed) step.instead = { ...listed.step, extract: { [variable]: listed.step.extract![listed.variable], ...listed.step.extract } };
       setup.push(step);
       if (name === placeholders[placeholders.length - 1]) createdBody = parent.request.body?.value;
       known[name] = `{{${variable}}}`;

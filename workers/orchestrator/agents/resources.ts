@@ -7,6 +7,7 @@
 import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
 import { admittedTypes, flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
+import { splitPointer } from "../../jsonschema/pointer";
 import { isIdLikeName, singular } from "./names";
 
 export interface Producer {
@@ -183,6 +184,48 @@ function sameRepresentation(target: JsonSchema, schemas: SchemaMap, text: (s: Js
   return (schema) => schema !== undefined && text(schema) === want;
 }
 
+/**
+ * Whether `pointer` can name something in an answer of `schema`: false only where the schema
+ * rules it out — a member of what is documented as an array (a link reading `/authorId` from a
+ * listing), or a member a closed object (`additionalProperties: false`) does not declare. A schema
+ * that says less (free-form, oneOf, anyOf) may hold it.
+ */
+export function pointerResolves(schema: JsonSchema | undefined, pointer: string, schemas: SchemaMap): boolean {
+  let current = schema;
+  for (const token of splitPointer(pointer)) {
+    if (current === undefined) return true;
+    const flat = flattenAllOf(current, schemas);
+    if (!isObject(flat) || flat.oneOf !== undefined || flat.anyOf !== undefined) return true;
+    const types = admittedTypes(flat, schemas);
+    if (flat.items !== undefined || (types?.length === 1 && types[0] === "array") || (types !== undefined && types.every((t) => t === "array" || t === "null"))) {
+      if (!/^(0|[1-9]\d*)$/.test(token)) return false;
+      current = isObject(flat.items) ? (flat.items as JsonSchema) : undefined;
+      continue;
+    }
+    const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
+    if (props[token] !== undefined) current = props[token];
+    else if (flat.additionalProperties === false) return false;
+    else current = isObject(flat.additionalProperties) ? (flat.additionalProperties as JsonSchema) : undefined;
+  }
+  return true;
+}
+
+/**
+ * Whether a link's producer only hands back what it was given: it addresses another resource by
+ * path parameters of its own (`GET /books/{id}` read for `/authors/{id}`: navigation, not a path
+ * above the consumer's), or its JSON body sends the very member the link reads (`POST /books`
+ * sends `authorId` and answers it). Such a link names an existing resource; the resource's own
+ * create, where there is one, is the source.
+ */
+function indirectLink(producer: Operation, consumer: Operation, extract: Extraction, schemas: SchemaMap): boolean {
+  if (pathPlaceholders(producer.path).length > 0 && !consumer.path.startsWith(`${producer.path.replace(/\/$/, "")}/`)) return true;
+  if (extract.from !== "body") return false;
+  const member = splitPointer(extract.pointer).pop();
+  const media = producer.requestBody?.content.find((m) => /json/i.test(m.contentType));
+  const flat = media ? flattenAllOf(media.schema, schemas) : undefined;
+  return member !== undefined && isObject(flat) && isObject(flat.properties) && (flat.properties as Record<string, unknown>)[member] !== undefined;
+}
+
 function linkExtraction(expression: string): Extraction | undefined {
   const body = /^\$response\.body#(.*)$/.exec(expression.trim());
   if (body) return { from: "body", pointer: decodeURIComponent(body[1]) };
@@ -251,6 +294,14 @@ export class ResourceGraph {
     return this.byKey.get(`${method} ${path}`);
   }
 
+  /**
+   * The operation on collection `collection` (`/authors`, the part of `/authors/{id}` before the
+   * parameter), written with or without a trailing slash (`/authors/`): the same collection.
+   */
+  collectionOperation(method: string, collection: string): Operation | undefined {
+    return this.byKey.get(`${method} ${collection}`) ?? (collection.endsWith("/") ? undefined : this.byKey.get(`${method} ${collection}/`));
+  }
+
   /** Is some operation's path `path` followed by one `/{param}` (the collection's items have a path of their own)? */
   hasItemPathBelow(path: string): boolean {
     let found = this.itemPaths.get(path);
@@ -275,7 +326,7 @@ export class ResourceGraph {
   /** The producer for the item path `/collection/{param}` itself (used by lifecycle agents). */
   producerForCollection(collection: string, param: string, paramSchema: JsonSchema): Producer | undefined {
     for (const method of ["post", "put"] as const) {
-      const op = this.byKey.get(`${method} ${collection}`);
+      const op = this.collectionOperation(method, collection);
       if (!op) continue;
       const schema = jsonSchemaOf(op);
       const found = schema !== undefined ? findIdPointer(schema, param, paramSchema, collection, this.model.schemas) : undefined;
@@ -284,7 +335,7 @@ export class ResourceGraph {
     }
     // the answer names nothing: the key the client chose in the create's body
     for (const method of ["post", "put"] as const) {
-      const op = this.byKey.get(`${method} ${collection}`);
+      const op = this.collectionOperation(method, collection);
       const property = op ? requestKeyProperty(op, param, paramSchema, collection, this.model.schemas) : undefined;
       if (op && property) return { op, extract: { from: "request", pointer: `/${escape(property)}` }, property, via: "request" };
     }
@@ -336,22 +387,28 @@ export class ResourceGraph {
   }
 
   private findProducer(consumer: Operation, param: string): Producer | undefined {
+    // a link whose pointer cannot name anything in its producer's answer is no source; one that
+    // only hands back what it was given comes after the resource's own create
+    let indirect: Producer | undefined;
     for (const { producer, parameters } of this.linksTo.get(consumer.operationId) ?? []) {
       const expression = parameters[param] ?? parameters[`path.${param}`];
       const extract = expression ? linkExtraction(expression) : undefined;
-      if (extract && producer !== consumer) {
-        const property = extract.from === "body" ? extract.pointer.split("/").pop() : undefined;
-        return { op: producer, extract, property, via: "link" };
-      }
+      if (!extract || producer === consumer) continue;
+      if (extract.from === "body" && !pointerResolves(jsonSchemaOf(producer), extract.pointer, this.model.schemas)) continue;
+      const property = extract.from === "body" ? extract.pointer.split("/").pop() : undefined;
+      const found: Producer = { op: producer, extract, property, via: "link" };
+      if (!indirectLink(producer, consumer, extract, this.model.schemas)) return found;
+      indirect ??= found;
     }
     const segments = consumer.path.split("/");
     const index = segments.indexOf(`{${param}}`);
     const meaning = this.meaning.get(`${consumer.path}\u0000${param}`);
-    if (index <= 0) return meaning && meaning.op !== consumer ? meaning : undefined;
+    if (index <= 0) return indirect ?? (meaning && meaning.op !== consumer ? meaning : undefined);
     const collection = segments.slice(0, index).join("/");
     const paramSchema = consumer.parameters.find((p) => p.in === "path" && p.name === param)?.schema ?? { type: "string" };
     const producer = collection ? (this.producerForCollection(collection, param, paramSchema) ?? this.producerElsewhere(segments.slice(0, index + 1).join("/"), param, paramSchema)) : undefined;
     if (producer && producer.op !== consumer) return producer;
+    if (indirect) return indirect;
     const located = this.locatedElsewhere(segments.slice(0, index + 1).join("/"), consumer);
     if (located) return located;
     // the names differ: a link by meaning, only once the run confirmed it

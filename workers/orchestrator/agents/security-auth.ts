@@ -143,7 +143,7 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
     // made elsewhere, named only by a Location (a job polled at /jobs/{id}), with no listing: what
     // identities of one team share cannot be told from a leak
     const home = target.itemPath.slice(0, target.itemPath.lastIndexOf("/"));
-    if (target.producer.via === "located" && !env.graph.operation("get", home)) continue;
+    if (target.producer.via === "located" && !env.graph.collectionOperation("get", home)) continue;
     const rng = opRng(env, `${NAME}:bola`, `${target.producer.op.operationId}:${target.itemPath}`);
     const drafts: CaseDraft[] = [];
     for (const attacker of others.slice(0, 3)) {
@@ -156,7 +156,7 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
         // what the collection shows each side: listed to the attacker = shared by design;
         // listed to the owner but not to the attacker = private
         const collection = target.itemPath.slice(0, target.itemPath.lastIndexOf("/"));
-        const list = env.graph.operation("get", collection);
+        const list = env.graph.collectionOperation("get", collection);
         const readParams: Record<string, unknown> = { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker, ...identify };
         if (list) {
           const ownerList = listRequest(env, list, rng.fork("owner-list"), created.known, owner);

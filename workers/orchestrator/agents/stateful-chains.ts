@@ -22,7 +22,7 @@ function step(id: string, request: Step["request"], checks: Step["checks"], requ
 /** GET on the collection of `target` (the item path without its last segment), when documented. */
 export function collectionListStep(env: AgentEnv, target: ResourceTarget, rng: Rng, known: Record<string, string>): Step | undefined {
   const collection = target.itemPath.slice(0, target.itemPath.lastIndexOf("/"));
-  const list = env.graph.operation("get", collection);
+  const list = env.graph.collectionOperation("get", collection);
   if (!list) return undefined;
   const built = buildRequest(env, list, rng, { known, optional: "required", chain: false });
   return step("list-after-create", built.request, conformanceChecks(built.valid));
