@@ -49,6 +49,9 @@ describe("negative_data_rejection: values a server may tolerate", () => {
     expect(negative({ ...create, status: 200, body: { id: 7, name: "12345" } }, { coercedValue }).status).toBe("passed");
     expect(negative({ ...create, status: 201, body: { data: { id: 7, name: "12345" } } }, { coercedValue }).status).toBe("passed");
     expect(negative({ ...create, status: 201, body: { id: 7, name: 12345 } }, { coercedValue })).toMatchObject({ status: "failed" });
+    // the same number as a decimal column writes it is the documented type too; another number is not
+    expect(negative({ ...create, status: 200, body: { id: 7, name: "12345.00" } }, { coercedValue }).status).toBe("passed");
+    expect(negative({ ...create, status: 200, body: { id: 7, name: "12345.50" } }, { coercedValue })).toMatchObject({ status: "failed" });
     expect(negative({ ...create, status: 201, body: { id: 7 } }, { coercedValue }).status).toBe("failed");
     expect(negative({ ...create, status: 200, body: "12345" }, { coercedValue: { pointer: "", value: "12345" } }).status).toBe("failed");
   });

@@ -122,10 +122,11 @@ function valuesAt(response: ReceivedResponse | undefined, pointer: string): unkn
  */
 function coercionVerdict(ctx: CheckContext, pointer: string, converted: unknown): CheckResult | undefined {
   const shownConverted = `the wrong type at ${pointer} was converted into its documented type`;
-  if (valuesAt(ctx.response, pointer).some((v) => v === converted)) return pass(`${shownConverted}: the response returns ${JSON.stringify(converted)}`);
+  const answered = valuesAt(ctx.response, pointer).find((v) => sameConverted(v, converted));
+  if (answered !== undefined) return pass(`${shownConverted}: the response returns ${JSON.stringify(answered)}`);
   const readBack = stepRecord(ctx, paramString(ctx, "readBackStep"));
   const read = valuesAt(readBack?.exchange.response, pointer);
-  if (read.some((v) => v === converted)) return pass(`${shownConverted}: the read-back returns ${JSON.stringify(converted)}`);
+  if (read.some((v) => sameConverted(v, converted))) return pass(`${shownConverted}: the read-back returns ${JSON.stringify(converted)}`);
   const sent = getByPointer(ctx.request.resolved.body?.value, pointer);
   if (sent !== undefined && read.some((v) => JSON.stringify(v) === JSON.stringify(sent))) {
     return fail(`${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and stored it: ${readBack!.request.method} ${pathOf(readBack!.request.url)} returns ${JSON.stringify(sent)} at ${pointer}`, ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"));
@@ -135,6 +136,16 @@ function coercionVerdict(ctx: CheckContext, pointer: string, converted: unknown)
   const shown = [...valuesAt(ctx.response, pointer), ...read];
   if (shown.length > 0 && shown.every(isMasked)) return skip(`the answer shows ${pointer} only masked (${JSON.stringify(shown[0])}): a converted value cannot be told from an accepted wrong type`);
   return undefined;
+}
+
+/**
+ * The converted value, or the same number written as the store writes it: a number sent for a
+ * string that a decimal column keeps answers `"12345.00"` for `"12345"`, still the documented type.
+ */
+function sameConverted(shown: unknown, converted: unknown): boolean {
+  if (shown === converted) return true;
+  const decimal = /^-?\d+(\.\d+)?$/;
+  return typeof shown === "string" && typeof converted === "string" && decimal.test(shown) && decimal.test(converted) && Number(shown) === Number(converted);
 }
 
 /** A value a server puts in place of a secret it will not show: a run of mask characters only. */

@@ -164,8 +164,9 @@ describe("robustness-fuzzer (wasm) through createWasmAgent", () => {
     const items = cases.filter((c) => c.operationId === "addItem");
     expect(items.length).toBeGreaterThan(5);
     for (const c of items) {
-      // the shop is created first, and its slug is the one the case addresses (unless fuzzed)
-      expect(c.steps[0]).toMatchObject({ requireSuccess: true, request: { method: "post", path: "/shops" } });
+      // the shop is created first, and its slug is the one the case addresses (unless fuzzed: then no shop is needed)
+      if (!JSON.stringify(c.steps[c.steps.length - 1].request).includes("{{slug}}")) expect(c.steps).toHaveLength(1);
+      else expect(c.steps[0]).toMatchObject({ requireSuccess: true, request: { method: "post", path: "/shops" } });
       const fuzz = c.steps[c.steps.length - 1];
       expect(fuzz.checks).toEqual([{ name: "not_a_server_error" }]);
       if (!c.id.includes(":path.slug:")) expect(fuzz.request.pathParams.slug).toBe("{{slug}}");

@@ -41,8 +41,26 @@ export function embedInBases(cases: TestCase[], bases: PositiveBases, model: Api
     const base = bases.byOperation.get(testCase.operationId);
     if (!base) return testCase;
     const steps = testCase.steps.map((step) => freshUnique(step, base, bases, model, testCase.id));
-    return { ...testCase, steps: [...copy(base.setup), ...steps] };
+    return { ...testCase, steps: [...copy(neededSetup(base.setup, steps)), ...steps] };
   });
+}
+
+/**
+ * The setup steps a case uses: one that only extracts values no later step reads (the case put a
+ * fuzzed id of its own in the path) is left out with the steps only it needed — its create may
+ * fail, and the fuzzed request would never be sent.
+ */
+export function neededSetup(setup: TestCase["steps"], steps: TestCase["steps"]): TestCase["steps"] {
+  const kept: TestCase["steps"] = [];
+  let using = steps.map((step) => JSON.stringify(step.request)).join("\n");
+  for (let i = setup.length - 1; i >= 0; i--) {
+    const step = setup[i];
+    const names = Object.keys(step.extract ?? {});
+    if (names.length > 0 && !names.some((name) => using.includes(`{{${name}}}`))) continue;
+    kept.unshift(step);
+    using += `\n${JSON.stringify(step.request)}${step.instead ? JSON.stringify(step.instead.request) : ""}`;
+  }
+  return kept;
 }
 
 function freshUnique(step: TestCase["steps"][number], base: BuiltRequest, bases: PositiveBases, model: ApiModel, caseId: string): TestCase["steps"][number] {
