@@ -67,7 +67,8 @@ describe("sentinel run in local mode against the demo API", () => {
       expect(result.stdout).toMatch(/SEVERITY\s+CHECK\s+OPERATION\s+TITLE/);
       // local start-up shows the seconds it waited
       expect(result.stderr).toMatch(/building the Worker: done in \d+\.\d s/);
-      expect(result.stderr).toMatch(/starting the local platform on 127\.0\.0\.1:\d+: done in \d+\.\d s/);
+      // and, on by default, the executor process beside it
+      expect(result.stderr).toMatch(/starting the local platform on 127\.0\.0\.1:\d+ \(executor process on :\d+\): done in \d+\.\d s/);
 
       for (const name of ["report.json", "junit.xml", "sentinel.sarif", "report.html", "summary.md", "requests.har"]) {
         expect(existsSync(out(name)), name).toBe(true);

@@ -51,7 +51,7 @@ async function api<T>(method: string, route: string, body?: unknown, contentType
 describe("npm start", () => {
   it("shows the seconds it waited for migrations and wrangler dev", () => {
     expect(platform.output()).toMatch(/applying the local D1 migrations: done in \d+\.\d s/);
-    expect(platform.output()).toMatch(/starting wrangler dev on http:\/\/127\.0\.0\.1:\d+: done in \d+\.\d s/);
+    expect(platform.output()).toMatch(/starting wrangler dev on http:\/\/127\.0\.0\.1:\d+ and its executor process on http:\/\/127\.0\.0\.1:\d+: done in \d+\.\d s/);
   });
 
   it("fires a schedule due in the next minute: a run starts", async () => {
