@@ -244,20 +244,34 @@ const ONLY_FOR: Record<string, string> = {
 };
 
 /**
- * The TypeRule of a schema (through component `$ref`s with only annotations beside them), or
- * null when it asserts anything else (enum, const, a composition, a reference into a component).
+ * A schema object with its asserting keywords (annotations and x- extensions left out), reached
+ * through component `$ref`s that have only annotations beside them (at most 10 hops); null for a
+ * non-object, any other reference, or a longer chain.
  */
-function typeRule(model: Model, schema: JsonSchema, hops = 0): TypeRule | null {
-  if (!isObjectLike(schema) || Array.isArray(schema) || hops > 10) return null;
-  const source = schema as Record<string, unknown>;
-  const keys = Object.keys(source).filter((k) => !INERT.has(k) && !k.startsWith("x-"));
-  if (typeof source.$ref === "string") {
+function throughAnnotatedRefs(model: Model, schema: JsonSchema): { source: Record<string, unknown>; keys: string[] } | null {
+  let current: unknown = schema;
+  for (let hops = 0; hops <= 10; hops++) {
+    if (!isObjectLike(current) || Array.isArray(current)) return null;
+    const source = current as Record<string, unknown>;
+    const keys = Object.keys(source).filter((k) => !INERT.has(k) && !k.startsWith("x-"));
+    if (typeof source.$ref !== "string") return { source, keys };
     if (keys.length !== 1 || !source.$ref.startsWith(COMPONENT_REF)) return null;
     const name = source.$ref.slice(COMPONENT_REF.length);
     if (name.includes("/") || name.includes("~") || name.includes("%")) return null;
-    const target = model.schemas[name];
-    return target === undefined ? null : typeRule(model, target, hops + 1);
+    current = model.schemas[name];
+    if (current === undefined) return null;
   }
+  return null;
+}
+
+/**
+ * The TypeRule of a schema (through component `$ref`s with only annotations beside them), or
+ * null when it asserts anything else (enum, const, a composition, a reference into a component).
+ */
+function typeRule(model: Model, schema: JsonSchema): TypeRule | null {
+  const resolved = throughAnnotatedRefs(model, schema);
+  if (!resolved) return null;
+  const { source, keys } = resolved;
   const type = source.type;
   if (!(type === undefined || typeof type === "string" || (Array.isArray(type) && type.every((t) => typeof t === "string")))) return null;
   const constrained = new Set<string>();
@@ -313,21 +327,14 @@ function rootRelative(view: JsonSchema): boolean {
  * (admitting objects), properties, required and additionalProperties, no reference whose target
  * depends on where validation starts. null otherwise (the whole object is validated as one).
  */
-function objectParts(model: Model, schema: JsonSchema, hops = 0): Parts | null {
-  if (!isObjectLike(schema) || Array.isArray(schema) || hops > 10) return null;
-  const source = schema as Record<string, unknown>;
-  const keys = Object.keys(source).filter((k) => !INERT.has(k) && !k.startsWith("x-"));
-  if (typeof source.$ref === "string") {
-    if (keys.length !== 1 || !source.$ref.startsWith(COMPONENT_REF)) return null;
-    const name = source.$ref.slice(COMPONENT_REF.length);
-    if (name.includes("/") || name.includes("~") || name.includes("%")) return null;
-    const target = model.schemas[name];
-    return target === undefined ? null : objectParts(model, target, hops + 1);
-  }
+function objectParts(model: Model, schema: JsonSchema): Parts | null {
+  const resolved = throughAnnotatedRefs(model, schema);
+  if (!resolved) return null;
+  const { source, keys } = resolved;
   if (!keys.every((k) => OBJECT_KEYWORDS.has(k))) return null;
   const type = source.type;
   if (!(type === "object" || (Array.isArray(type) && type.includes("object")))) return null;
-  const view = validationView(model, schema, "request") as Record<string, unknown>;
+  const view = validationView(model, source as JsonSchema, "request") as Record<string, unknown>;
   if (rootRelative(view)) return null;
   const properties = isObjectLike(source.properties) ? (Object.entries(source.properties) as [string, JsonSchema][]) : source.properties === undefined ? [] : undefined;
   const required = view.required === undefined ? [] : Array.isArray(view.required) && view.required.every((r) => typeof r === "string") ? (view.required as string[]) : undefined;
