@@ -149,13 +149,13 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   if (!ctx.active) return; // cancelled or over: the run settled these cases itself
 
   // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy
-  const run = runStub(env, task.runId);
-  const started = await run.taskStarted(task.taskId, invocation.lease);
+  const started = await runStub(env, task.runId).taskStarted(task.taskId, invocation.lease);
   if (!started.go) return;
   // renew the lease while the task runs: a reload that kills this invocation lets the run send the
-  // task again; an answer that the run is over (cancelled, ended) stops the task at once
+  // task again; an answer that the run is over (cancelled, ended) stops the task at once. A stub per
+  // beat: one kept across a restart of the TestRun stays broken, and every later beat would fail.
   const beat = setInterval(() => {
-    run
+    runStub(env, task.runId)
       .taskBeat([task.taskId], invocation.lease)
       .then(({ active }) => active || setup.stop.abort(new Error("run over")))
       .catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
