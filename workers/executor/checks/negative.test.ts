@@ -121,6 +121,24 @@ describe("negative_data_rejection: values a server may tolerate", () => {
       expect(probe([1, 2], [without, clamped, list("again", [1, 2])], { ignoredAgainStep: "again" }).status).toBe("skipped");
       expect(probe([1, 2], [without, clamped, list("again", [1, 2, 5])], { ignoredAgainStep: "again" }).status).toBe("skipped");
     });
+    it("a full page that changed while probing: fewer records than the records listed throughout allow is a verdict", () => {
+      // a default page of 5; a record created meanwhile sorts into it, pushing one out
+      const page = list("without", [1, 2, 3, 4, 5]);
+      const again = list("again", [6, 1, 2, 3, 4]);
+      const used = probe([], [page, clamped, again], { ignoredAgainStep: "again" });
+      expect(used).toMatchObject({ status: "failed", signature: "accepted:query:limit" });
+      expect(used.message).toContain("0 records");
+      // answering like the nearest valid value: clamped; like the later listing alone: no verdict
+      expect(probe([1], [page, clamped, again], { ignoredAgainStep: "again" }).status).toBe("passed");
+      expect(probe([], [page, list("clamped", []), again], { ignoredAgainStep: "again" }).status).toBe("passed");
+      expect(probe([6, 1, 2, 3, 4], [page, clamped, again], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      // as many records as the nearest valid value, or every record replaced meanwhile: no verdict
+      expect(probe([7], [page, clamped, again], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      expect(probe([], [page, clamped, list("again", [6, 7, 8, 9, 10])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      // the probe listed fewer than both, but no fewer than the records there throughout: no verdict
+      expect(probe([1, 2], [page, list("clamped", [1, 2, 3]), list("again", [1, 2, 8, 9, 10])], { ignoredAgainStep: "again" }).status).toBe("skipped");
+      expect(probe([1], [page, list("clamped", [1, 2, 3]), list("again", [1, 2, 8, 9, 10])], { ignoredAgainStep: "again" }).status).toBe("failed");
+    });
   });
 });
 

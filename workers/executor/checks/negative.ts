@@ -90,8 +90,15 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
   if (same(mine, before) || same(mine, clamped)) return pass("the invalid value was ignored or clamped to the nearest valid one");
   if (!same(before, after)) {
-    // other requests in flight changed the collection: only plain growth still allows a verdict
+    // other requests in flight changed the collection. The records listed both before and after the
+    // probe were there throughout, so ignoring the value would have listed at least as many of them
+    // as the page without it holds, and clamping at least as many as the nearest valid value's page:
+    // fewer than both is a used value, however much else was created or deleted meanwhile (a full
+    // page shows no growth)
     const grown = new Set(after);
+    const kept = before.filter((id) => grown.has(id)).length;
+    if (mine.length < Math.min(before.length, kept) && mine.length < Math.min(clamped.length, kept)) return usedVerdict(ctx);
+    // otherwise only plain growth still allows a verdict
     if (!(after.length > before.length && before.every((id) => grown.has(id)))) return skip("the collection changed while probing (other requests in flight): no verdict");
     const had = new Set(mine);
     if (before.every((id) => had.has(id)) && mine.every((id) => grown.has(id))) return pass("the invalid value was ignored (the collection grew meanwhile)");
@@ -99,6 +106,10 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
   }
   if (same(before, clamped)) return skip("omitting the value and its nearest valid one answer alike: nothing to tell apart");
   if (mine.length === clamped.length) return skip("as many records as the nearest valid value: no verdict");
+  return usedVerdict(ctx);
+}
+
+function usedVerdict(ctx: CheckContext): CheckResult {
   const count = listResults(jsonValue(ctx.response))?.length ?? 0;
   return fail(
     `${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and used it: ${count} records, unlike both the request without it and with the nearest valid value`,
