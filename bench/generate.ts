@@ -1,13 +1,15 @@
 /**
  * Test generation: cases per second and peak heap of planRun (all TypeScript agents) for
  * synthetic specs of 100, 1,000 and 5,000 operations and the largest real spec.
- * Run: npm run bench -- generate
+ * Run: npm run bench -- generate [spec prefix | capped | digests [spec prefix]]
+ * (`digests`: the SHA-1 of a matrix of plans instead of timings, bench/support/plan-digests.ts)
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planRun } from "../workers/orchestrator/plan";
 import { generateSyntheticSpec, parseSpec } from "../workers/orchestrator/spec";
 import type { ApiModel } from "../workers/model";
+import { printPlanDigests } from "./support/plan-digests";
 
 const REAL = join(import.meta.dirname, "../../shared/specs/real");
 
@@ -42,6 +44,10 @@ async function measure(label: string, model: ApiModel, maxTotalCases = 1_000_000
 }
 
 const which = process.argv[2];
+if (which === "digests") {
+  await printPlanDigests(process.argv[3]);
+  process.exit(0);
+}
 const specs: Record<string, () => ApiModel> = {
   "synthetic-100": () => modelOf(JSON.stringify(generateSyntheticSpec(100))),
   "synthetic-1000": () => modelOf(JSON.stringify(generateSyntheticSpec(1000))),

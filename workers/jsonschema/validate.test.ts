@@ -86,6 +86,46 @@ describe("ModelValidator", () => {
     expect(calls.mock.calls.map(([instance]) => instance)).toEqual([{ a: "x", b: "y" }]);
   });
 
+  it("asks about an array item by item exactly where that is the whole array's verdict", () => {
+    const schemas = {
+      Port: { type: "object", required: ["port"], properties: { port: { type: "integer", minimum: 1 }, name: { type: "string", readOnly: true } } },
+      Ports: { type: "array", items: { $ref: "#/components/schemas/Port" }, description: "annotations beside the array keywords change nothing" },
+    };
+    const model = { schemas };
+    const asked: JsonSchema[] = [
+      { $ref: "#/components/schemas/Ports" },
+      { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, maxItems: 2 },
+      { type: ["array", "null"], items: { type: "integer" }, maxItems: 1 },
+      { type: "array", items: false },
+      { type: "array", items: { $ref: "#/components/schemas/Missing" }, minItems: 2 },
+      // not decomposed: the whole array is validated as before
+      { type: "array", items: { type: "string" }, uniqueItems: true },
+      { type: "array", items: { type: "string" }, minItems: "1" },
+    ];
+    const values: unknown[] = [[], [{ port: 1 }], [{ port: 0 }], [{ port: 1 }, { port: "2" }], [{}], ["a"], ["a", "b"], ["a", "b", "c"], ["a", ""], ["a", "a"], [1], [1, 2], [1.5], [null], [undefined], ["a", undefined], [[1]], null, "a", {}];
+    const whole = (value: unknown, of: JsonSchema) => {
+      const verdict = validateSchema(model, of, value, "request", true);
+      return verdict.valid === true ? "valid" : verdict.valid === false ? "invalid" : "unknown";
+    };
+    for (const [index, schema] of asked.entries()) {
+      const validator = new ModelValidator(model);
+      // twice, where items are remembered on their own; a whole array's memory reads [undefined]
+      // as the [null] asked before, so those are asked of a fresh validator each
+      const fresh = index >= 5;
+      for (let round = 0; round < 2; round++) for (const value of values) expect([schema, value, (fresh ? new ModelValidator(model) : validator).check(value, schema)]).toEqual([schema, value, whole(value, schema)]);
+    }
+    const validator = new ModelValidator(model);
+    const ports = { $ref: "#/components/schemas/Ports" };
+    expect([[{ port: 1 }], [{ port: 0 }], [{ port: 1 }, {}], []].map((value) => validator.check(value, ports))).toEqual(["valid", "invalid", "invalid", "valid"]);
+    // an array one item apart from one asked about: only the new item is validated
+    const calls = vi.mocked(cf.validate);
+    const base = [{ port: 2 }, { port: 3 }];
+    expect(validator.check(base, ports)).toBe("valid");
+    calls.mockClear();
+    expect(validator.check([...base, { port: 4 }], ports)).toBe("valid");
+    expect(calls.mock.calls.map(([instance]) => instance)).toEqual([4]);
+  });
+
   it("answers by the type alone when that is all a schema asks of a value, as the library would", () => {
     const schemas = { Name: { type: "string", description: "a name" }, Text: { $ref: "#/components/schemas/Name", title: "annotations only" }, Pinned: { type: "string", enum: ["a"] } };
     const model = { schemas };

@@ -132,13 +132,42 @@ export class ModelValidator {
 
   /** per schema object: its object keywords when the validity of an object decomposes by property (else null) */
   private readonly partsMemo = new WeakMap<object, Parts | null>();
+  /** per schema object: its array keywords when the validity of an array decomposes by item (else null) */
+  private readonly itemsMemo = new WeakMap<object, Items | null>();
 
   check(value: unknown, schema: JsonSchema): Verdict {
-    if (isPlainObject(value) && typeof schema === "object" && schema !== null) {
-      const parts = this.partsOf(schema);
-      if (parts) return this.byParts(value, parts) ?? this.remember(value, schema, undefined);
+    if (typeof schema === "object" && schema !== null) {
+      if (isPlainObject(value)) {
+        const parts = this.partsOf(schema);
+        if (parts) return this.byParts(value, parts) ?? this.remember(value, schema, undefined);
+      } else if (Array.isArray(value)) {
+        const items = this.itemsOf(schema);
+        if (items) return this.byItems(value, items) ?? this.remember(value, schema, undefined);
+      }
     }
     return this.remember(value, schema, undefined);
+  }
+
+  /**
+   * The verdict on an array asked item by item, in the validator's order: every item (a stop at
+   * the first invalid one), then the length limits — the library evaluates every item even when
+   * the length is wrong, so an item without a verdict sends the whole array to it first. Items
+   * are remembered on their own: an array one item apart costs one item's validation.
+   */
+  private byItems(value: unknown[], items: Items): Verdict | undefined {
+    for (let i = 0; i < value.length; i++) {
+      const verdict = this.check(value[i], items.items);
+      if (verdict !== "valid") return verdict === "invalid" ? "invalid" : undefined;
+    }
+    if (items.maxItems !== undefined && value.length > items.maxItems) return "invalid";
+    if (items.minItems !== undefined && value.length < items.minItems) return "invalid";
+    return "valid";
+  }
+
+  private itemsOf(schema: object): Items | null {
+    let items = this.itemsMemo.get(schema);
+    if (items === undefined) this.itemsMemo.set(schema, (items = arrayItems(this.model, schema as JsonSchema)));
+    return items;
   }
 
   /**
@@ -340,6 +369,36 @@ function objectParts(model: Model, schema: JsonSchema): Parts | null {
   const required = view.required === undefined ? [] : Array.isArray(view.required) && view.required.every((r) => typeof r === "string") ? (view.required as string[]) : undefined;
   if (properties === undefined || required === undefined) return null;
   return { required, properties, declared: new Set(properties.map(([k]) => k)), additional: source.additionalProperties as JsonSchema | undefined };
+}
+
+/** An array schema whose array validity decomposes by item (arrayItems). */
+interface Items {
+  items: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+}
+
+const ARRAY_KEYWORDS = new Set(["type", "items", "minItems", "maxItems"]);
+
+/**
+ * The array keywords of a schema (through component `$ref`s with only annotations beside them)
+ * when an array's validity is that of its items taken one by one and its length: nothing but
+ * type (admitting arrays), one `items` schema, numeric minItems/maxItems, no reference whose
+ * target depends on where validation starts. null otherwise (the whole array is validated as one).
+ */
+function arrayItems(model: Model, schema: JsonSchema): Items | null {
+  const resolved = throughAnnotatedRefs(model, schema);
+  if (!resolved) return null;
+  const { source, keys } = resolved;
+  if (!keys.every((k) => ARRAY_KEYWORDS.has(k))) return null;
+  const type = source.type;
+  if (!(type === "array" || (Array.isArray(type) && type.includes("array")))) return null;
+  const items = source.items;
+  if (!(typeof items === "boolean" || (isObjectLike(items) && !Array.isArray(items)))) return null;
+  const { minItems, maxItems } = source;
+  if ((minItems !== undefined && typeof minItems !== "number") || (maxItems !== undefined && typeof maxItems !== "number")) return null;
+  if (rootRelative(validationView(model, source as JsonSchema, "request"))) return null;
+  return { items: items as JsonSchema, minItems: minItems as number | undefined, maxItems: maxItems as number | undefined };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

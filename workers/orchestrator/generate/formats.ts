@@ -136,9 +136,25 @@ export function invalidFormatValue(format: string): string | undefined {
  * spec's own words, and the server's 400 for it says nothing about the contract.
  */
 export function jsonTextFor(prose: string | undefined): string | undefined {
+  if (!prose) return undefined;
+  // the same descriptions come back for every value generated under them (a big spec's long
+  // paragraphs, thousands of times): each is read once
+  let text = jsonTexts.get(prose);
+  if (text === undefined) {
+    if (jsonTexts.size >= JSON_TEXTS_KEPT) jsonTexts.clear();
+    jsonTexts.set(prose, (text = readJsonText(prose) ?? NONE));
+  }
+  return text === NONE ? undefined : text;
+}
+
+const jsonTexts = new Map<string, string>();
+const JSON_TEXTS_KEPT = 10_000;
+const NONE = "";
+
+function readJsonText(prose: string): string | undefined {
   // the prose opens with it, or says the value is/must be/is sent as one ("the location in the
   // metadata JSON object", "cannot be a JSON object" name something else)
-  const kind = prose ? /(?:^\s*|\b(?:is|be|as)\s+)(?:an?\s+|the\s+)?(?:valid\s+)?JSON(?:[- ]encoded)?\s+(array|list|object|map)\b/i.exec(prose)?.[1] : undefined;
+  const kind = /(?:^\s*|\b(?:is|be|as)\s+)(?:an?\s+|the\s+)?(?:valid\s+)?JSON(?:[- ]encoded)?\s+(array|list|object|map)\b/i.exec(prose)?.[1];
   if (kind === undefined) return undefined;
   return /^(array|list)$/i.test(kind) ? "[]" : "{}";
 }
