@@ -9,6 +9,8 @@
  * `npm run bench -- platform run` skips the spec uploads (1); `npm run bench -- platform upload` does
  * only them: each 4 MB real spec is uploaded, then planned by a run (POST /runs, 1,000 cases, until
  * the run leaves planning; then cancelled), each step with its workerd CPU seconds.
+ * `npm run bench -- platform timeline` runs the 1,000-case run twice (cold, warm) with both processes
+ * printing their timeline lines, and prints where each run's clock went (bench/support/run-timeline.ts).
  *
  * The 1,000-case run is timed by the platform's own clock (the run's createdAt → finishedAt) and
  * polled only every 250 ms: in wrangler dev each gateway request costs workerd milliseconds of
@@ -23,10 +25,13 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { TERMINAL_STATUSES } from "../workers/model";
 import { generateSyntheticSpec } from "../workers/orchestrator/spec";
+import { summarizeTimeline, threadSampler, timelineCollector } from "./support/run-timeline";
 
 const ROOT = join(import.meta.dirname, "..");
 const runOnly = process.argv.includes("run");
 const uploadOnly = process.argv.includes("upload");
+const timelineOnly = process.argv.includes("timeline");
+const timelineEvents = timelineCollector();
 const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 const KEY = "sk_bench_admin_key_000000000000000000";
@@ -46,12 +51,14 @@ function freePort(): Promise<number> {
 
 function startPlatform(): ChildProcess {
   const state = mkdtempSync(join(tmpdir(), "sentinel-bench-"));
-  return spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
+  const child = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), SENTINEL_STATE_DIR: state, SENTINEL_BOOTSTRAP_KEY: KEY },
-    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PORT: String(PORT), SENTINEL_STATE_DIR: state, SENTINEL_BOOTSTRAP_KEY: KEY, ...(timelineOnly ? { SENTINEL_TIMELINE: "1" } : {}) },
+    stdio: ["ignore", timelineOnly ? "pipe" : "ignore", "inherit"],
     detached: true,
   });
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => timelineEvents.feed(chunk));
+  return child;
 }
 
 async function waitHealthy(timeoutMs = 90_000) {
@@ -268,6 +275,7 @@ async function main() {
     const idle = memory();
     console.log(JSON.stringify({ bench: "workerd-idle", ...idle }));
 
+    if (timelineOnly) return await timelines(workerd);
     if (!runOnly) await uploads(memory, () => workerdCpuSeconds(workerd));
     if (uploadOnly) return;
 
@@ -307,6 +315,28 @@ async function main() {
   } finally {
     await stopGroup(pgid);
   }
+}
+
+/** Two 1,000-case runs (cold, warm), each with its timeline and its main threads' CPU sampled. */
+async function timelines(workerd: number[]) {
+  const threads = Object.fromEntries(workerd.map((pid) => [roleOf(pid), pid]));
+  const target = await startFastTarget();
+  const small = await uploadSpec("bench-run", JSON.stringify(generateSyntheticSpec(200)), "application/json");
+  for (const label of ["cold", "warm"]) {
+    timelineEvents.events.length = 0;
+    const sampler = threadSampler(threads);
+    const id = await startRun(small.id, target.url, 1000);
+    const s = await untilTerminal(id, 250);
+    await new Promise((r) => setTimeout(r, 200)); // the last lines through wrangler's logger
+    const samples = sampler.stop();
+    const createdAt = Date.parse(s.createdAt);
+    const finishedAt = Date.parse(s.finishedAt ?? "");
+    const { lines, figures } = summarizeTimeline(timelineEvents.events, samples, createdAt, finishedAt);
+    console.log(`# ${label} run: ${s.stats?.cases} cases in ${finishedAt - createdAt} ms (load ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
+    for (const line of lines) console.log(line);
+    console.log(JSON.stringify({ bench: "run-timeline", run: label, seconds: (finishedAt - createdAt) / 1000, ...figures }));
+  }
+  target.close();
 }
 
 async function uploads(memory: () => { rssMB: number; peakMB: number }, cpu: () => number) {

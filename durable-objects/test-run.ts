@@ -57,6 +57,7 @@ import { RunTaskStore } from "../workers/storage/run-tasks-store";
 import { queueNotifications } from "../workers/storage/notifications-repo";
 import { decryptJson, encryptJson } from "../workers/shared/secret-box";
 import { log } from "../workers/shared/log";
+import { timeline } from "../workers/shared/timeline";
 import { sendDueNotifications } from "../workers/notifications/send-notifications";
 import { caseFamilies, planningGuidance, rememberFindings } from "../workers/runs/finding-memory";
 import { meaningLinks } from "../workers/runs/meaning-links";
@@ -246,6 +247,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const now = Date.now();
     if (!mayTake(held, lease, now)) return { go: false };
     this.store.takeLease(taskId, lease, now);
+    timeline(this.env, "leased", { task: taskId });
     this.writeMeta("lifeAt", now);
     await this.ensureAlarm();
     // sent once and never leased: no executor ever ran it, so none of its cases has a result
@@ -268,6 +270,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (!state) return { accepted: false };
     this.writeMeta("lifeAt", Date.now());
     const accepted = this.store.finish(taskId, summary);
+    timeline(this.env, "done", { task: taskId, accepted });
     // nothing in flight: either the run is over or a held-back (destructive) task may go now
     if (accepted && state.status === "running" && this.store.countInFlight() === 0) {
       await this.ctx.storage.setAlarm(Date.now());
@@ -311,6 +314,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
 
   private async plan(): Promise<void> {
     let init = this.readInit();
+    timeline(this.env, "plan", { runId: init.runId });
     if (this.readState()!.status === "queued") {
       const startedAt = Date.now();
       this.move("planning", { startedAt });
@@ -394,6 +398,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.move("running");
     });
     await updateRun(this.env.DB, init.runId, { status: "running" });
+    timeline(this.env, "planned", { runId: init.runId, tasks: tasks.length, cases: cases.length });
   }
 
   /**
@@ -445,6 +450,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       if (this.readState()!.status !== "running") return; // cancelled or expired: stop sending
       await this.env.TASKS.sendBatch(batch.map((t) => ({ body: JSON.parse(t.body) as TaskMessage, contentType: "json" as const })));
       const ids = batch.map((t) => t.id);
+      timeline(this.env, "sent", { tasks: ids });
       this.store.markSent(ids, Date.now());
     }
   }
@@ -547,6 +553,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const init = this.readInit();
     const state = this.readState()!;
     if (state.status !== "finalizing") return;
+    timeline(this.env, "finalize", { runId: init.runId });
     const tripped = this.readMeta<string>("trippedError");
     if (tripped !== undefined) {
       // the circuit tripped: the requests in flight when the target stopped are replayed alone if
@@ -655,6 +662,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const state = this.readState()!;
     const startedAt = state.startedAt ?? finishedAt;
     await updateRun(this.env.DB, init.runId, { status, stats: finalStats, error, startedAt, finishedAt });
+    timeline(this.env, "concluded", { runId: init.runId, status, finishedAt });
     const notify = init.notify ?? [];
     if (notify.length > 0) {
       await queueNotifications(this.env.DB, { orgId: init.orgId, runId: init.runId, urls: notify, at: finishedAt });

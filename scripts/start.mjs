@@ -12,7 +12,8 @@
  * Environment: PORT (8787), SENTINEL_STATE_DIR (.wrangler/state), SENTINEL_BOOTSTRAP_KEY
  * (default: the fixed local development key below — local use only), SENTINEL_CRON_TICK_MS
  * (default: at each minute), SENTINEL_RATE_LIMIT and SENTINEL_ALLOW_PRIVATE (passed to the Worker
- * when set), SENTINEL_EXECUTOR_PROCESS (0: no executor process, every case runs in the main one).
+ * when set), SENTINEL_EXECUTOR_PROCESS (0: no executor process, every case runs in the main one),
+ * SENTINEL_TIMELINE (1: both processes print the run pipeline's timeline lines, for the bench).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -71,7 +72,7 @@ if (migrate !== 0) {
   process.exit(migrate);
 }
 
-const passVars = ["SENTINEL_RATE_LIMIT", "SENTINEL_ALLOW_PRIVATE"].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
+const passVars = ["SENTINEL_RATE_LIMIT", "SENTINEL_ALLOW_PRIVATE", "SENTINEL_TIMELINE"].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
 const dev = run(
   ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", stateDir, "--var", `SENTINEL_BOOTSTRAP_KEY:${bootstrapKey}`, ...passVars, ...(executor?.mainArgs ?? []), "--show-interactive-dev-session=false"],
   { stdin: "inherit" },
@@ -129,7 +130,10 @@ async function startExecutorProcess(mainUrl) {
   writeFileSync(secrets, `SENTINEL_EXECUTOR_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
   const executorPort = await freePort();
   const url = `http://127.0.0.1:${executorPort}`;
-  const child = run(["dev", "--ip", "127.0.0.1", "--port", String(executorPort), "--inspector-port", String(await freePort()), "--persist-to", path.join(scratch, "state"), "--env-file", secrets, "--var", `SENTINEL_MAIN_URL:${mainUrl}`, "--show-interactive-dev-session=false", "--log-level", "warn"]);
+  // its timeline lines are console.log lines: shown only at wrangler's "log" level
+  const timeline = process.env.SENTINEL_TIMELINE === "1" ? ["--var", "SENTINEL_TIMELINE:1"] : [];
+  const logLevel = timeline.length > 0 ? "log" : "warn";
+  const child = run(["dev", "--ip", "127.0.0.1", "--port", String(executorPort), "--inspector-port", String(await freePort()), "--persist-to", path.join(scratch, "state"), "--env-file", secrets, "--var", `SENTINEL_MAIN_URL:${mainUrl}`, ...timeline, "--show-interactive-dev-session=false", "--log-level", logLevel]);
   const childExited = exited(child);
   childExited.then((code) => {
     if (!stopping) say(`the executor process ended (exit ${code}); cases run in the main process`);

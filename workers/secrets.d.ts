@@ -27,6 +27,8 @@ interface SentinelSecrets {
   SENTINEL_MAIN_URL?: string;
   /** requests per minute per API key (default 600) */
   SENTINEL_RATE_LIMIT?: string;
+  /** "1": print the run pipeline's timeline lines (shared/timeline.ts; bench only) */
+  SENTINEL_TIMELINE?: string;
 }
 
 interface Env extends SentinelSecrets {}

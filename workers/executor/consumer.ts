@@ -13,26 +13,27 @@ import { observationInserts } from "../storage/observations-repo";
 import { existingCaseIds, writeRenderedOutcomes, writeUnrunResults, type CaseStub } from "../storage/results-repo";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
+import { timeline } from "../shared/timeline";
 import { circuitAllows, errorText, executeCase, identityGuard, storedCase, type CaseHead, type CaseScope, type RunPort, type StoredCase } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { executeRemotely, executorEndpoint } from "./process-client";
+import { settledCache } from "./settled-cache";
 import { watchRegistry } from "./target-watch";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
-/** Operation models by R2 key, per isolate: a run's messages reuse one parsed model. */
-const modelCache = new Map<string, Promise<ApiModel | null>>();
-const MODEL_CACHE_SIZE = 8;
+/**
+ * Operation models by R2 key, per isolate: a run's messages reuse one parsed model. Only a loaded
+ * model is shared; an invocation that finds none reads it itself (settled-cache.ts: a read another
+ * invocation started dies with that invocation).
+ */
+const modelCache = settledCache<ApiModel | null>(8);
 
 function loadModel(env: Env, key: string): Promise<ApiModel | null> {
-  let entry = modelCache.get(key);
-  if (!entry) {
-    entry = env.BLOBS.get(key).then(async (object) => (object ? ((await object.json()) as ApiModel) : null));
-    entry.catch(() => modelCache.delete(key));
-    modelCache.set(key, entry);
-    while (modelCache.size > MODEL_CACHE_SIZE) modelCache.delete(modelCache.keys().next().value!);
-  }
-  return entry;
+  return modelCache.get(key, async () => {
+    const object = await env.BLOBS.get(key);
+    return object ? ((await object.json()) as ApiModel) : null;
+  });
 }
 
 function stub(c: { id: string; agent: string; operationId: string }): CaseStub {
@@ -77,6 +78,7 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
     runs: new Map(),
     lease: crypto.randomUUID(),
   };
+  timeline(env, "delivered", { lease: invocation.lease, tasks: batch.messages.map((m) => looseTaskRef(m.body)?.taskId) });
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
@@ -88,6 +90,7 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
       }
     }),
   );
+  timeline(env, "returned", { lease: invocation.lease });
 }
 
 function runSetup(env: Env, invocation: Invocation, runId: string): Promise<RunSetup | null> {
@@ -150,6 +153,7 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
 
   // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy
   const started = await runStub(env, task.runId).taskStarted(task.taskId, invocation.lease);
+  timeline(env, "started", { task: task.taskId, go: started.go });
   if (!started.go) return;
   // renew the lease while the task runs: a reload that kills this invocation lets the run send the
   // task again; an answer that the run is over (cancelled, ended) stops the task at once. A stub per
@@ -213,6 +217,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     const byId = new Map(pending.map((c) => [c.id, c]));
     const answered = new Set<string>();
     const release = await invocation.remoteCalls.acquire();
+    timeline(env, "remote", { task: task.taskId, first: pending[0]!.id, cases: pending.length });
     try {
       const concurrency = Math.max(1, Math.ceil(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / REMOTE_CALLS));
       const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / REMOTE_CALLS };
@@ -230,6 +235,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
       release();
     }
     local = pending.filter((c) => !answered.has(c.id));
+    timeline(env, "remoted", { task: task.taskId, answered: answered.size });
   }
   await mapWithConcurrency(local, local.length, async (testCase) => {
     const releaseRun = await setup.slots.acquire();
@@ -247,6 +253,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   });
   // the rest, with the task's observations (for invariant inference) in the same batch
   await flush(observationInserts(env.DB, ctx.orgId, task.runId, [...remoteObservations, ...observations.rows()]));
+  timeline(env, "stored", { task: task.taskId });
   // a run that is over settles the task's unfinished cases itself: a report now would mark them done unrecorded
   if (setup.stop.signal.aborted) return;
   await runStub(env, task.runId).taskDone(task.taskId, summary);

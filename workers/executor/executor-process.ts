@@ -7,6 +7,7 @@
  */
 import { DEADLINE_REASON, type ApiModel, type RunContext } from "../model";
 import { log } from "../shared/log";
+import { timeline } from "../shared/timeline";
 import { circuitAllows, errorText, executeCase, identityGuard, noAnswer, storedCase, type CaseScope, type RunPort } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
@@ -18,6 +19,7 @@ interface ProcessEnv {
   SENTINEL_EXECUTOR_SECRET?: string;
   /** the main process's URL, for the run's answers mid-batch */
   SENTINEL_MAIN_URL?: string;
+  SENTINEL_TIMELINE?: string;
 }
 
 /** What this isolate keeps per run across batches: identities as last signed in, and the target's watch. */
@@ -75,6 +77,8 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
   if (!carriesSecret(request, env.SENTINEL_EXECUTOR_SECRET)) return new Response("unauthorized", { status: 401 });
   const body = (await request.json()) as ExecuteRequest;
   const { ctx } = body;
+  const first = body.cases[0]?.id;
+  timeline(env, "exec", { first, cases: body.cases.length, model: body.model !== undefined });
   if (body.model) remember(models, ctx.modelKey, body.model);
   const model = models.get(ctx.modelKey);
   if (!model) return Response.json({ modelNeeded: ctx.modelKey }, { status: 409 });
@@ -121,8 +125,10 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
   // a case of this batch got no answer: ask the run for the circuit before each next case until one is answered
   let suspect = false;
   const slots = new Semaphore(body.concurrency);
+  let ran = 0;
   const work = mapWithConcurrency(body.cases, body.cases.length, async (testCase) => {
     const release = await slots.acquire();
+    if (ran++ === 0) timeline(env, "exec-first", { first });
     try {
       if (suspect || scope.circuit.state !== "closed") {
         try {
@@ -141,6 +147,7 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
       release();
     }
   })
+    .then(() => timeline(env, "exec-last", { first }))
     .then(() => send({ observations: observations.rows() }))
     .then(flushLines)
     .then(
