@@ -112,10 +112,26 @@ export interface FilledParameters {
 }
 
 /** The query, header and cookie parameters of a request to `op` (path parameters and the body are the caller's). */
-export function fillParameters(env: ParamEnv, op: Operation, rng: Rng, options: { useExamples: boolean; optional: "all" | "required" | "random" }): FilledParameters {
+export function fillParameters(
+  env: ParamEnv,
+  op: Operation,
+  rng: Rng,
+  options: {
+    useExamples: boolean;
+    optional: "all" | "required" | "random";
+    /** a query value an earlier step produces ("{{var}}"), asked of every query parameter with whether it is sent anyway */
+    chained?: (param: Parameter, included: boolean) => string | undefined;
+  },
+): FilledParameters {
   const out: FilledParameters = { query: {}, headers: {}, cookies: {}, queryStyles: {}, params: [], valid: true, certain: true, fromSpec: true };
   for (const param of settableParams(env, op)) {
     const include = param.required || (options.useExamples && firstExample(param) !== undefined) || options.optional === "all" || (options.optional === "random" && rng.bool(0.5));
+    const chained = param.in === "query" ? options.chained?.(param, include) : undefined;
+    if (chained !== undefined) {
+      out.params.push({ param, value: chained, source: "chain" });
+      out.query[param.name] = chained;
+      continue;
+    }
     if (!include) continue;
     const { value, source } = parameterValue(env, param, rng, options.useExamples);
     if (value === undefined) continue;

@@ -5,7 +5,7 @@
  * one can be had. Also records how sure we are that the request is valid, which decides whether an
  * agent may attach positive_data_acceptance.
  */
-import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, RequestTemplate, Step } from "../../model";
+import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
 import { firstUnion, generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
 import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
@@ -226,8 +226,9 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   }
   for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
 
-  // query, header, cookie parameters
-  const filled = fillParameters(env, op, rng, { useExamples, optional });
+  // query, header, cookie parameters; in an API that addresses nothing by path, the ids the query sends come from setup steps too
+  const chained = options.chain === false || (options.depth ?? 0) >= 3 || !env.graph.queryAddressed ? undefined : queryChain(env, op, rng, options, { setup, known, vars });
+  const filled = fillParameters(env, op, rng, { useExamples, optional, ...(chained ? { chained } : {}) });
   const { query, headers, cookies, queryStyles, params } = filled;
   if (!filled.valid) valid = false;
   if (!filled.certain) certain = false;
@@ -300,6 +301,29 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     }
   }
   return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
+}
+
+/**
+ * The filler of an id-like query parameter from a setup step: the operation answering a member of
+ * its name creates the resource first (its own id-like query parameters chained the same way, sent
+ * even when optional: a create naming another resource needs a real one). A parameter the request
+ * does not send stays out, except in a setup create.
+ */
+function queryChain(env: AgentEnv, op: Operation, rng: Rng, options: BuildOptions, into: { setup: Step[]; known: Record<string, string>; vars: Record<string, string> }): (param: Parameter, included: boolean) => string | undefined {
+  const { setup, known, vars } = into;
+  return (param, included) => {
+    if (!isIdLikeName(param.name) || (!included && !options.setupCreate)) return undefined;
+    if (known[param.name] !== undefined) return known[param.name];
+    const producer = env.graph.queryProducerFor(op, param.name);
+    if (!producer) return undefined;
+    const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", setupCreate: true });
+    setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
+    Object.assign(known, parent.vars);
+    setup.push({ id: `setup-${param.name}`, request: parent.request, extract: { [param.name]: producer.extract }, checks: [], requireSuccess: true });
+    known[param.name] = `{{${param.name}}}`;
+    vars[param.name] = param.name;
+    return known[param.name];
+  };
 }
 
 /**

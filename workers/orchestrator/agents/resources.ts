@@ -145,6 +145,24 @@ export function findIdPointer(schema: JsonSchema, param: string, paramSchema: Js
   return search(schema, "", 0);
 }
 
+/** A member named exactly `name` (any case) of the same type, at the top of `schema` or in a wrapper ("data", "item", "result"). */
+function findMemberPointer(schema: JsonSchema, name: string, paramSchema: JsonSchema, schemas: SchemaMap): { pointer: string; property: string } | undefined {
+  const search = (s: JsonSchema, prefix: string, depth: number): { pointer: string; property: string } | undefined => {
+    const flat = flattenAllOf(s, schemas);
+    if (!isObject(flat) || !isObject(flat.properties)) return undefined;
+    const props = flat.properties as Record<string, JsonSchema>;
+    const key = Object.keys(props).find((k) => k === name) ?? Object.keys(props).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key && typesCompatible(paramSchema, props[key], schemas)) return { pointer: `${prefix}/${escape(key)}`, property: key };
+    if (depth > 0) return undefined;
+    for (const wrapper of ["data", "item", "result"]) {
+      const found = props[wrapper] !== undefined ? search(props[wrapper], `${prefix}/${escape(wrapper)}`, depth + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return search(schema, "", 0);
+}
+
 function escape(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -246,12 +264,16 @@ export class ResourceGraph {
   /** JSON of a schema once references are followed, per schema object */
   private readonly resolvedText = new WeakMap<object, string>();
   private readonly itemPaths = new Map<string, boolean>();
+  private readonly queryMemo = new Map<string, Producer | null>();
+  /** No operation addresses anything by path: resources are named in the query (RPC over HTTP). */
+  readonly queryAddressed: boolean;
 
   constructor(
     private readonly model: ApiModel,
     meaningLinks: readonly MeaningLink[] = [],
   ) {
     const byId = new Map(model.operations.map((op) => [op.operationId, op]));
+    this.queryAddressed = model.operations.length > 0 && model.operations.every((op) => pathPlaceholders(op.path).length === 0);
     for (const link of meaningLinks) {
       const op = byId.get(link.producer);
       if (op) this.meaning.set(`${link.path}\u0000${link.param}`, { op, extract: { from: "body", pointer: link.pointer }, property: link.pointer.split("/").pop(), via: "meaning" });
@@ -321,6 +343,46 @@ export class ResourceGraph {
     const found = this.findProducer(consumer, param);
     this.memo.set(key, found ?? null);
     return found;
+  }
+
+  /**
+   * The operation whose 2xx JSON answer names the resource that id-like query parameter `param` of
+   * `consumer` takes, in an API that addresses nothing by path (`POST /createGroup` answering
+   * `{"data": {"groupID": …}}` for `GET /deleteGroup?groupID=`): a member of the very name, at the
+   * top or in a wrapper. Not an operation on the consumer's path (its GET/POST twin), nor one that
+   * takes the parameter itself (it hands back what it was sent). Best first: one whose own id-like
+   * query parameters can all be produced, a POST, fewer parameters, the spec's order.
+   */
+  queryProducerFor(consumer: Operation, param: string): Producer | undefined {
+    if (!this.queryAddressed) return undefined;
+    return this.queryProducer(consumer, param, new Set());
+  }
+
+  private queryProducer(consumer: Operation, param: string, visiting: Set<string>): Producer | undefined {
+    const key = `${consumer.operationId}\u0000${param}`;
+    if (this.queryMemo.has(key)) return this.queryMemo.get(key) ?? undefined;
+    // a chain of three creates is as deep as a request's setup goes (buildRequest's depth)
+    if (visiting.has(param) || visiting.size >= 3) return undefined;
+    const paramSchema = consumer.parameters.find((p) => p.in === "query" && p.name === param)?.schema ?? { type: "string" };
+    const candidates: { producer: Producer; producible: boolean; index: number }[] = [];
+    this.model.operations.forEach((op, index) => {
+      if (op.path === consumer.path || op.parameters.some((p) => p.name.toLowerCase() === param.toLowerCase())) return;
+      const schema = jsonSchemaOf(op);
+      const found = schema !== undefined ? findMemberPointer(schema, param, paramSchema, this.model.schemas) : undefined;
+      if (!found) return;
+      const inner = new Set([...visiting, param]);
+      const producible = op.parameters.filter((p) => p.in === "query" && isIdLikeName(p.name)).every((p) => this.queryProducer(op, p.name, inner) !== undefined);
+      candidates.push({ producer: { op, extract: { from: "body", pointer: found.pointer }, property: found.property, via: "heuristic" }, producible, index });
+    });
+    const rank = (c: (typeof candidates)[number]) => [c.producible ? 0 : 1, c.producer.op.method === "post" ? 0 : 1, c.producer.op.parameters.length, c.index];
+    candidates.sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x.map((v, i) => v - y[i]).find((d) => d !== 0) ?? 0;
+    });
+    const best = candidates[0]?.producer;
+    // a memo only for answers that do not depend on the chain being explored
+    if (visiting.size === 0) this.queryMemo.set(key, best ?? null);
+    return best;
   }
 
   /** The producer for the item path `/collection/{param}` itself (used by lifecycle agents). */
