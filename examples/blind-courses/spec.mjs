@@ -91,7 +91,7 @@ const body = (schema) => ({ required: true, content: { [JA]: { schema: ref(schem
 const ok = (schema, description, headers) => ({ description, ...(headers ? { headers } : {}), content: { [JA]: { schema: ref(schema) } } });
 const etagH = { ETag: { $ref: '#/components/headers/ETag' } };
 const createdH = { Location: { $ref: '#/components/headers/Location' }, ETag: { $ref: '#/components/headers/ETag' } };
-const pathP = (name, what) => ({ name, in: 'path', required: true, description: `The ${what}'s id.`, schema: { type: 'string', maxLength: 40 } });
+const pathP = (name, what) => ({ name, in: 'path', required: true, description: `The ${what}'s id (at most 40 characters; a longer one is refused with 400).`, schema: { type: 'string', maxLength: 40 } });
 const pageP = { $ref: '#/components/parameters/page' };
 const ifMatch = { $ref: '#/components/parameters/IfMatch' };
 const includeP = (values) => ({
@@ -195,7 +195,7 @@ export const spec = {
       },
       delete: {
         operationId: 'deleteCourse', tags: ['courses'], summary: 'Delete a course with its assignments, enrollments and submissions (course instructor)',
-        responses: { 204: { description: 'Deleted' }, ...errs(401, 403, 404) },
+        responses: { 204: { description: 'Deleted' }, ...errs(400, 401, 403, 404) },
       },
     },
     '/courses/{courseId}/assignments': {
@@ -213,7 +213,7 @@ export const spec = {
     },
     '/assignments/{assignmentId}': {
       parameters: [pathP('assignmentId', 'assignment')],
-      get: { operationId: 'getAssignment', tags: ['assignments'], responses: { 200: ok('AssignmentDocument', 'The assignment', etagH), ...errs(401, 404) } },
+      get: { operationId: 'getAssignment', tags: ['assignments'], responses: { 200: ok('AssignmentDocument', 'The assignment', etagH), ...errs(400, 401, 404) } },
       patch: {
         operationId: 'updateAssignment', tags: ['assignments'], summary: 'Change an assignment (course instructor)',
         description: 'Requires `If-Match` with the current ETag: 428 without it, 412 when it is stale.',
@@ -221,7 +221,7 @@ export const spec = {
         requestBody: body('AssignmentPatchDocument'),
         responses: { 200: ok('AssignmentDocument', 'Changed', etagH), ...errs(400, 401, 403, 404, 409, 412, 415, 428) },
       },
-      delete: { operationId: 'deleteAssignment', tags: ['assignments'], responses: { 204: { description: 'Deleted' }, ...errs(401, 403, 404) } },
+      delete: { operationId: 'deleteAssignment', tags: ['assignments'], responses: { 204: { description: 'Deleted' }, ...errs(400, 401, 403, 404) } },
     },
     '/courses/{courseId}/enrollments': {
       parameters: [pathP('courseId', 'course')],
@@ -240,10 +240,10 @@ export const spec = {
     },
     '/enrollments/{enrollmentId}': {
       parameters: [pathP('enrollmentId', 'enrollment')],
-      get: { operationId: 'getEnrollment', tags: ['enrollments'], responses: { 200: ok('EnrollmentDocument', 'The enrollment'), ...errs(401, 404) } },
+      get: { operationId: 'getEnrollment', tags: ['enrollments'], responses: { 200: ok('EnrollmentDocument', 'The enrollment'), ...errs(400, 401, 404) } },
       delete: {
         operationId: 'withdraw', tags: ['enrollments'], summary: 'Withdraw (the enrolled user or the course instructor)',
-        responses: { 204: { description: 'Withdrawn' }, ...errs(401, 404) },
+        responses: { 204: { description: 'Withdrawn' }, ...errs(400, 401, 404) },
       },
     },
     '/assignments/{assignmentId}/submissions': {
@@ -270,7 +270,7 @@ export const spec = {
     },
     '/submissions/{submissionId}': {
       parameters: [pathP('submissionId', 'submission')],
-      get: { operationId: 'getSubmission', tags: ['submissions'], responses: { 200: ok('SubmissionDocument', 'The submission', etagH), ...errs(401, 404) } },
+      get: { operationId: 'getSubmission', tags: ['submissions'], responses: { 200: ok('SubmissionDocument', 'The submission', etagH), ...errs(400, 401, 404) } },
       patch: {
         operationId: 'updateSubmission', tags: ['submissions'], summary: 'Revise a submission (its author, until graded)',
         description: 'Requires `If-Match` with the current ETag: 428 without it, 412 when it is stale. 409 once graded; 403 for the course instructor.',
@@ -281,7 +281,7 @@ export const spec = {
     },
     '/submissions/{submissionId}/grade': {
       parameters: [pathP('submissionId', 'submission')],
-      get: { operationId: 'getGrade', tags: ['submissions'], summary: 'The grade (404 while ungraded)', responses: { 200: ok('GradeDocument', 'The grade'), ...errs(401, 404) } },
+      get: { operationId: 'getGrade', tags: ['submissions'], summary: 'The grade (404 while ungraded)', responses: { 200: ok('GradeDocument', 'The grade'), ...errs(400, 401, 404) } },
       put: {
         operationId: 'gradeSubmission', tags: ['submissions'], summary: 'Set the grade (course instructor)',
         'x-sentinel-privileged': true,
