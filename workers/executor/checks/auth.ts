@@ -6,7 +6,7 @@
  * never judged by ignored_auth / jwt_weakness.
  */
 import type { Operation, ReceivedResponse } from "../../model";
-import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listingExtent, operationLabel, paramNumber, paramString, requiresAuth, stepRecord } from "./support";
+import { credentialLocations, findResponseSpec, getByPointer, header, isClientError, isPlainObject, isRedirect, isServerError, isSuccess, jsonValue, listingExtent, listResults, operationLabel, paramNumber, paramString, recordIdentity, requiresAuth, stepRecord } from "./support";
 import { fail, pass, skip, type CheckContext, type CheckResult, type StepRecord } from "./types";
 import { looksSecret } from "./exposure";
 
@@ -130,6 +130,7 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  *           anonymousStep? (same request without credentials), verifyStep? (owner's read after),
  *           idVariable? (variable holding the created id), idProperty? (its property name),
  *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing),
+ *           ownerListAgainStep? (the owner's same listing after the attacker's),
  *           confirmStep? (a later step that succeeds only if the write took effect), confirmPointer? /
  *           confirmHeader? (where that step's answer carries a token when it really succeeded),
  *           staleStep? (the same sign-in with the old password: still working = unclear), owner? (its name) }.
@@ -138,7 +139,8 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  * collection itself (a directory every signed-in user browses); with the owner's listing, only
  * when it shows the resource the attacker's does not (private, proven) — a listing that shows it
  * to neither (pagination) leaves the read unjudged, unless the owner's is a truncated page and the
- * attacker's whole listing lacks it (scoped per identity; params.pageSize is the size asked for).
+ * attacker's whole listing lacks it (scoped per identity; params.pageSize is the size asked for),
+ * or the owner's listings before and after the attacker's keep records the attacker's lacks.
  * A 2xx that carries another id than the owner's (the server answered with the caller's own
  * resource) is no leak either.
  */
@@ -174,7 +176,7 @@ export function bola(ctx: CheckContext): CheckResult {
     const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
     return fail(`${who} could read a resource "${ownerName}" created (${label(ctx)} → ${status}): the collection lists it, but not ${hidden}, which the item read hands over`, "read:private-content");
   }
-  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx)) {
+  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx) && !scopedByComparison(ctx)) {
     return skip("the owner's listing does not show the resource either: privacy not established");
   }
   // a write proven by its effect: the owner's later step (a login with the password the attacker set) must succeed
@@ -327,6 +329,33 @@ function scopedListing(ctx: CheckContext): boolean {
   const pageSize = paramNumber(ctx, "pageSize");
   const of = (param: string) => listingExtent(stepRecord(ctx, paramString(ctx, param))?.exchange.response, pageSize);
   return of("ownerListStep") === "truncated" && of("listStep") === "complete";
+}
+
+/** Records a shared collection would have to push out of the attacker's page and back in between the owner's two listings. */
+const SHARED_CHURN = 10;
+
+/**
+ * The collection is scoped per identity although neither page shows the resource: the owner's
+ * listing taken before and after the attacker's (params.ownerListAgainStep, the same request all
+ * three) keeps records the attacker's listing lacks. Those records were there throughout, so a
+ * shared collection would have listed them to the attacker too: its page shorter than the owner's
+ * would be the whole collection, and a page as long would have needed SHARED_CHURN records sorted
+ * in ahead of the first kept one and gone again within those requests.
+ */
+function scopedByComparison(ctx: CheckContext): boolean {
+  const ids = (param: string) => {
+    const response = stepRecord(ctx, paramString(ctx, param))?.exchange.response;
+    return response && isSuccess(response.status) ? listResults(jsonValue(response))?.map(recordIdentity) : undefined;
+  };
+  const before = ids("ownerListStep");
+  const attacker = ids("listStep");
+  const after = ids("ownerListAgainStep");
+  if (!before || !attacker || !after) return false;
+  const kept = before.filter((id) => after.includes(id));
+  if (kept.length === 0 || attacker.some((id) => kept.includes(id))) return false;
+  if (attacker.length < Math.max(before.length, after.length)) return true;
+  const first = Math.min(...kept.map((id) => Math.min(before.indexOf(id), after.indexOf(id)))) + 1;
+  return attacker.length + 1 - first >= SHARED_CHURN;
 }
 
 export function bfla(ctx: CheckContext): CheckResult {

@@ -116,6 +116,29 @@ describe("authorisation on shared resources and sign-in pages", () => {
     // … and listings whose extent is unknown (no size asked, no total)
     expect(bola(withSize([paged("owner-list", "alice", [1, 2]), paged("attacker-list", "bob", [3])])).status).toBe("skipped");
   });
+  it("judges the read when the owner's same listing, taken before and after, keeps records the attacker's listing between them lacks (scoped per identity)", () => {
+    // records 101 and up: none is the resource read (7)
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => 100 + from + i);
+    const compared = (owner: number[], attacker: number[], again: number[]) => {
+      const c = bolaCtx([listing("owner-list", "alice", owner), listing("attacker-list", "bob", attacker), listing("owner-list-again", "alice", again)]);
+      c.params.ownerListAgainStep = "owner-list-again";
+      return bola(c).status;
+    };
+    // pages of a large collection: a shared one would show the attacker the owner's first records
+    expect(compared(range(1, 20), range(31, 50), range(1, 20))).toBe("failed");
+    // a shorter page than the owner's: a shared collection's whole listing, which would hold the records kept
+    expect(compared(range(1, 2), [], range(1, 2))).toBe("failed");
+    expect(compared(range(1, 3), [9], range(2, 4))).toBe("failed");
+    // kept: the attacker's listing shows a record the owner's kept (shared) …
+    expect(compared(range(1, 20), [...range(21, 39), 105], range(1, 20))).toBe("skipped");
+    // … no record kept by the owner's listings (an order that changes, a collection that churns) …
+    expect(compared(range(1, 20), range(41, 60), range(21, 40))).toBe("skipped");
+    // … records kept only near the end of a page (a few creates ahead of them would push them out) …
+    expect(compared([...range(21, 39), 1], range(61, 80), [...range(41, 59), 1])).toBe("skipped");
+    expect(compared(range(1, 5), range(6, 10), range(1, 5))).toBe("skipped");
+    // … and no listing after the attacker's
+    expect(bola(bolaCtx([listing("owner-list", "alice", range(1, 20)), listing("attacker-list", "bob", range(31, 50))])).status).toBe("skipped");
+  });
   it("fails when only the owner's listing shows it", () => {
     expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3])])).status).toBe("failed");
   });

@@ -263,11 +263,14 @@ describe("security-auth", () => {
   it("chains BOLA across identities and BFLA on privileged operations", async () => {
     const cases = await run(securityAuth);
     const bola = cases.find((c) => c.tags?.includes("bola") && c.id.includes("createPet@/pets/{petId}"))!;
-    expect(bola.steps.map((s) => `${s.id}:${s.request.identity}`)).toEqual(["create:alice", "anonymous-read:null", "owner-list:alice", "attacker-list:bob", "attacker-read:bob", "attacker-update:bob", "attacker-delete:bob", "owner-read:alice"]);
-    // both listings tell a resource shared by design (listed to bob) from a private one (only to alice)
+    expect(bola.steps.map((s) => `${s.id}:${s.request.identity}`)).toEqual(["create:alice", "anonymous-read:null", "owner-list:alice", "attacker-list:bob", "owner-list-again:alice", "attacker-read:bob", "attacker-update:bob", "attacker-delete:bob", "owner-read:alice"]);
+    // both listings tell a resource shared by design (listed to bob) from a private one (only to alice);
+    // the same request each time, the owner's again after bob's: records kept throughout that bob's lacks
     expect(bola.steps[3].request).toMatchObject({ method: "get", path: "/pets" });
-    expect(checksOf(bola.steps[4], "bola")[0].params).toMatchObject({ ownerStep: "create", action: "read", anonymousStep: "anonymous-read", listStep: "attacker-list", ownerListStep: "owner-list", idVariable: "petId", idProperty: "id" });
-    expect(checksOf(bola.steps[6], "bola")[0].params).toMatchObject({ action: "delete", verifyStep: "owner-read" });
+    expect({ ...bola.steps[3].request, identity: "alice" }).toEqual(bola.steps[2].request);
+    expect(bola.steps[4].request).toEqual(bola.steps[2].request);
+    expect(checksOf(bola.steps[5], "bola")[0].params).toMatchObject({ ownerStep: "create", action: "read", anonymousStep: "anonymous-read", listStep: "attacker-list", ownerListStep: "owner-list", ownerListAgainStep: "owner-list-again", idVariable: "petId", idProperty: "id" });
+    expect(checksOf(bola.steps[7], "bola")[0].params).toMatchObject({ action: "delete", verifyStep: "owner-read" });
     const bfla = cases.filter((c) => c.tags?.includes("bfla"));
     expect(bfla.map((c) => c.operationId)).toEqual(["adminStats"]);
     expect(lastStep(bfla[0]).request.identity).toBe("bob");

@@ -159,11 +159,16 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
         const list = env.graph.collectionOperation("get", collection);
         const readParams: Record<string, unknown> = { ownerStep: "create", action: "read", anonymousStep: "anonymous-read", owner, attacker, ...identify };
         if (list) {
+          // the same request each time; the owner's again after the attacker's: records it keeps
+          // throughout that the attacker's page lacks tell a scoped collection from a shared one
+          // when neither page shows the resource (a large collection)
           const ownerList = listRequest(env, list, rng.fork("owner-list"), created.known, owner);
           steps.push({ id: "owner-list", request: ownerList.request, checks: [] });
-          steps.push({ id: "attacker-list", request: listRequest(env, list, rng.fork("list"), created.known, attacker).request, checks: [] });
+          steps.push({ id: "attacker-list", request: { ...copy(ownerList.request), identity: attacker }, checks: [] });
+          steps.push({ id: "owner-list-again", request: copy(ownerList.request), checks: [] });
           readParams.listStep = "attacker-list";
           readParams.ownerListStep = "owner-list";
+          readParams.ownerListAgainStep = "owner-list-again";
           // the page size asked for tells a full (truncated) page from a whole listing
           if (ownerList.pageSize !== undefined) readParams.pageSize = ownerList.pageSize;
         }
