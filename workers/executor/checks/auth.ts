@@ -131,11 +131,12 @@ function publicAccess(ctx: CheckContext): StepRecord | undefined {
  *           idVariable? (variable holding the created id), idProperty? (its property name),
  *           listStep? (the attacker listing the collection), ownerListStep? (the owner's listing),
  *           ownerListAgainStep? (the owner's same listing after the attacker's),
+ *           publicListStep? (a listing without credentials that may show the resource),
  *           confirmStep? (a later step that succeeds only if the write took effect), confirmPointer? /
  *           confirmHeader? (where that step's answer carries a token when it really succeeded),
  *           staleStep? (the same sign-in with the old password: still working = unclear), owner? (its name) }.
  * The current step is another identity touching the owner's resource. Reads are not judged when
- * the resource is shared by design: readable anonymously, or listed to the attacker by the
+ * the resource is shared by design: readable or listed anonymously, or listed to the attacker by the
  * collection itself (a directory every signed-in user browses); with the owner's listing, only
  * when it shows the resource the attacker's does not (private, proven) — a listing that shows it
  * to neither (pagination) leaves the read unjudged, unless the owner's is a truncated page and the
@@ -170,8 +171,14 @@ export function bola(ctx: CheckContext): CheckResult {
   if (action === "read" && id !== undefined && isPlainObject(body) && idProperty in body && String(body[idProperty]) !== id) {
     return pass(`${who} got a resource with another ${idProperty} (${String(body[idProperty])}), not the owner's ${id}`);
   }
+  if (action === "read" && id !== undefined && listedAnonymously(ctx, id, idProperty)) {
+    const hidden = privateContent(ctx, body, id, idProperty, "publicListStep");
+    if (!hidden) return skip("a listing the spec makes public shows the resource to a request without credentials: readable by anyone");
+    const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
+    return fail(`${who} could read a resource "${ownerName}" created (${label(ctx)} → ${status}): a public listing shows it, but not ${hidden}, which the item read hands over`, "read:private-content");
+  }
   if (action === "read" && id !== undefined && listedTo(ctx, "listStep", id, idProperty)) {
-    const hidden = privateContent(ctx, body, id, idProperty);
+    const hidden = privateContent(ctx, body, id, idProperty, "listStep");
     if (!hidden) return skip(`the collection lists the resource to ${who}: shared by design`);
     const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
     return fail(`${who} could read a resource "${ownerName}" created (${label(ctx)} → ${status}): the collection lists it, but not ${hidden}, which the item read hands over`, "read:private-content");
@@ -216,8 +223,8 @@ const OWNER_ONLY = /\bonly (?:the |its )?(?:owner|creator|author)s?\b|\bonly (?:
  * over: a secret-named property with a value (`secret`, `apiKey` …) the listed element lacks, when
  * the operation says only the owner may read it or not. Undefined when the read adds nothing secret.
  */
-function privateContent(ctx: CheckContext, body: unknown, id: string, idProperty: string): string | undefined {
-  const list = stepRecord(ctx, paramString(ctx, "listStep"))?.exchange.response;
+function privateContent(ctx: CheckContext, body: unknown, id: string, idProperty: string, listParam: string): string | undefined {
+  const list = stepRecord(ctx, paramString(ctx, listParam))?.exchange.response;
   const listed = list ? findListed(jsonValue(list), id, idProperty) : undefined;
   const records = (Array.isArray(body) ? body.slice(0, 20) : [body]).filter(isPlainObject);
   const secret = records.flatMap((r) => Object.entries(r)).find(([key, value]) => looksSecret(key) && typeof value === "string" && value.trim() !== "" && !(listed && key in listed));
@@ -318,6 +325,16 @@ function listedTo(ctx: CheckContext, stepParam: string, id: string, idProperty: 
     return Object.values(node).some((child) => typeof child === "object" && child !== null && walk(child, depth + 1));
   };
   return walk(jsonValue(list), 0);
+}
+
+/**
+ * The resource is shown to anyone: params.publicListStep, a listing sent without credentials
+ * (one the spec documents without security, e.g. the parent's sub-collection the resource was
+ * created in), answered with it. Shared catalogue data, not another user's object.
+ */
+function listedAnonymously(ctx: CheckContext, id: string, idProperty: string): boolean {
+  const list = stepRecord(ctx, paramString(ctx, "publicListStep"));
+  return list?.request.identity === null && listedTo(ctx, "publicListStep", id, idProperty);
 }
 
 /**

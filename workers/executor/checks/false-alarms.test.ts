@@ -86,7 +86,7 @@ describe("lifecycles that are legitimately slow or soft", () => {
 
 describe("authorisation on shared resources and sign-in pages", () => {
   const create = record({ id: "create", method: "POST", path: "/pets", status: 201, body: { id: 7 } });
-  const listing = (id: string, identity: string, ids: number[]) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: ids.map((n) => ({ id: n, name: "x" })) });
+  const listing = (id: string, identity: string | null, ids: number[]) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: ids.map((n) => ({ id: n, name: "x" })) });
   const bolaCtx = (others: ReturnType<typeof record>[], body: unknown = { id: 7, name: "Rex" }): CheckContext => {
     const c = ctx({ ...read, id: "attacker-read", identity: "bob", status: 200, body }, { others: [create, ...others], params: { ownerStep: "create", action: "read", idVariable: "petId", listStep: "attacker-list", ownerListStep: "owner-list" } });
     c.variables.petId = 7;
@@ -138,6 +138,20 @@ describe("authorisation on shared resources and sign-in pages", () => {
     expect(compared(range(1, 5), range(6, 10), range(1, 5))).toBe("skipped");
     // … and no listing after the attacker's
     expect(bola(bolaCtx([listing("owner-list", "alice", range(1, 20)), listing("attacker-list", "bob", range(31, 50))])).status).toBe("skipped");
+  });
+  it("skips a read of a resource a listing without credentials shows (public by the spec: catalogue data)", () => {
+    // created under a parent (POST /books/{id}/copies), read elsewhere (/copies/{id}), no listing at the item's collection
+    const publicCtx = (others: ReturnType<typeof record>[], body: unknown = { id: 7, name: "Rex" }) => {
+      const c = ctx({ ...read, id: "attacker-read", identity: "bob", status: 200, body }, { others: [create, ...others], params: { ownerStep: "create", action: "read", idVariable: "petId", publicListStep: "public-list" } });
+      c.variables.petId = 7;
+      return c;
+    };
+    expect(bola(publicCtx([listing("public-list", null, [3, 7])])).status).toBe("skipped");
+    // kept: the public listing does not show it, was sent with credentials, or the item read adds a secret it leaves out
+    expect(bola(publicCtx([listing("public-list", null, [3])])).status).toBe("failed");
+    expect(bola(publicCtx([listing("public-list", "bob", [3, 7])])).status).toBe("failed");
+    expect(bola(publicCtx([listing("public-list", null, [3, 7])], { id: 7, name: "Rex", apiKey: "k-9f8e7d6c5b4a" })).status).toBe("failed");
+    expect(bola(publicCtx([])).status).toBe("failed");
   });
   it("fails when only the owner's listing shows it", () => {
     expect(bola(bolaCtx([listing("owner-list", "alice", [7]), listing("attacker-list", "bob", [3])])).status).toBe("failed");

@@ -10,7 +10,8 @@ import { signInAbuseDrafts, tokenEndpointAbuseDrafts, weakSecretDrafts } from ".
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
-import { createResource, itemRequest, onCreatedResource, resourceTargets } from "./stateful-resources";
+import { createResource, itemRequest, onCreatedResource, resourceTargets, type ResourceTarget } from "./stateful-resources";
+import { pathPlaceholders } from "./resources";
 import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
 import { grantedScopes, requiredScopeSets, satisfies } from "./scopes";
@@ -118,7 +119,7 @@ export function isPrivileged(op: Operation, config: AgentContext["config"]): boo
 const PAGE_SIZE = /^(limit|per_?page|page_?size|size|count|max_?results|max|top|first)$/i;
 
 /** A listing of the collection as `identity`, with the largest page the spec allows (and that size). */
-function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRng>, known: Record<string, string>, identity: string): { request: RequestTemplate; pageSize?: number } {
+function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRng>, known: Record<string, string>, identity: string | null): { request: RequestTemplate; pageSize?: number } {
   const request = buildRequest(env, list, rng, { known, optional: "required", chain: false, identity }).request;
   let pageSize: number | undefined;
   for (const param of list.parameters) {
@@ -132,6 +133,18 @@ function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRn
     }
   }
   return { request, pageSize };
+}
+
+/**
+ * The listing of a resource created under a parent and addressed elsewhere (POST /books/{id}/copies,
+ * GET /copies/{id}): the sub-collection it was created in, when the spec documents it without
+ * security and the created chain names all its path parameters. Listed there, it is anyone's to read.
+ */
+function publicListing(env: AgentEnv, target: ResourceTarget, collection: string, known: Record<string, string>): Operation | undefined {
+  const home = target.producer.op.path;
+  if (target.producer.op.method !== "post" || home.replace(/\/$/, "") === collection.replace(/\/$/, "")) return undefined;
+  const list = env.graph.collectionOperation("get", home);
+  return list && !requiresAuth(list) && pathPlaceholders(list.path).every((name) => name in known) ? list : undefined;
 }
 
 function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
@@ -171,6 +184,11 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
           readParams.ownerListAgainStep = "owner-list-again";
           // the page size asked for tells a full (truncated) page from a whole listing
           if (ownerList.pageSize !== undefined) readParams.pageSize = ownerList.pageSize;
+        }
+        const open = publicListing(env, target, collection, created.known);
+        if (open) {
+          steps.push({ id: "public-list", request: listRequest(env, open, rng.fork("public-list"), created.known, null).request, checks: [] });
+          readParams.publicListStep = "public-list";
         }
         steps.push({ id: "attacker-read", request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request, checks: [check("bola", readParams)] });
       }
