@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { whileWaiting } from "../../scripts/elapsed.mjs";
 import { CliError } from "./exit-codes";
 import { bundledNodeBinary, MIN_NODE_MAJOR, nodeMajor } from "./node22";
@@ -26,8 +27,8 @@ export interface LocalPlatform {
   inspectorPort: number;
   /** the executor process, when cases run in a second workerd (README, "Executor process"): its URL and wrangler's pid (it leads its process group) */
   executor?: { url: string; pid: number };
-  /** the last lines wrangler printed, for error messages */
-  recentLogs(): string[];
+  /** the last lines each process printed (labelled main/executor, colours removed), for error messages */
+  recentLogs(perProcess?: number): string[];
   stop(): Promise<void>;
   /** synchronous last resort for process "exit" handlers */
   killNow(): void;
@@ -243,7 +244,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     token,
     stateDir,
     executor: executorProcess ? { url: `http://127.0.0.1:${executorPort}`, pid: executorProcess.pid } : undefined,
-    recentLogs: () => children.flatMap((c) => c.logs),
+    // each process's own tail: a tail of all lines together showed only the executor's start-up
+    // warnings and hid the main process's error line (the one that says why a request failed)
+    recentLogs: (perProcess = LOG_LINES) => labelledTails(children.map((c) => ({ label: c === main ? "main" : "executor", lines: c.logs })), perProcess),
     killNow: () => {
       live.delete(killSwitch);
       killSwitch();
@@ -271,6 +274,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     throw new CliError(`the local platform did not start: ${(err as Error).message}`, "infrastructure", details);
   }
   return platform;
+}
+
+/** The last `perProcess` lines of each process, each line labelled with its process and without terminal colours. */
+export function labelledTails(processes: { label: string; lines: readonly string[] }[], perProcess: number): string[] {
+  return processes.flatMap(({ label, lines }) => lines.slice(-perProcess).map((line) => `[${label}] ${stripVTControlCharacters(line)}`));
 }
 
 /** SENTINEL_EXECUTOR_PROCESS=0 runs every case in the main process (one workerd); =1 or unset: a second one runs them. */

@@ -163,7 +163,9 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
   } catch (err) {
     // In local mode the platform's own log usually says why: show its last lines.
     if (platform && err instanceof CliError && err.kind === "infrastructure") {
-      const logs = platform.recentLogs().slice(-15);
+      // the line that says why may still be on its way from workerd
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const logs = platform.recentLogs(10);
       if (logs.length > 0) throw new CliError(err.message, err.kind, [...err.details, "local platform log (last lines):", ...logs.map((l) => `  ${l}`)]);
     }
     throw err;
