@@ -172,3 +172,34 @@ describe("ModelValidator", () => {
     expect(calls).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("null said in prose, in a Swagger 2.0 document (no keyword for it)", () => {
+  // Jupyter Server's Contents model: the descriptions say which members are null and when
+  const Contents = {
+    type: "object",
+    required: ["name", "mimetype", "format", "content"],
+    properties: {
+      name: { type: "string", description: "Name of file or directory" },
+      mimetype: { type: "string", description: "The mimetype of a file.  If content is not null, and type is 'file', this will contain the mimetype of the file, otherwise this will be null." },
+      content: { type: "string", description: "The content, if requested (otherwise null)." },
+      format: { type: "string", enum: ["text", "base64", "json"], description: "Format of content (one of null, 'text', 'base64', 'json')" },
+      size: { type: "integer", description: "The size in bytes. If no size is provided, defaults to null." },
+      id: { type: "string", description: "Never null; cannot be null, will not be null." },
+    },
+  };
+  const body = { name: "a", mimetype: null, content: null, format: null, size: null };
+  const model = (sourceVersion: string) => ({ sourceVersion, schemas: { Contents } });
+  const schema = { $ref: "#/components/schemas/Contents" };
+
+  it("admits null where the description says so, in answers only", () => {
+    expect(validateSchema(model("2.0"), schema, body, "response")).toEqual({ valid: true });
+    expect(validateSchema(model("2.0"), schema, { ...body, id: null }, "response")).toMatchObject({ valid: false, violations: [{ instancePath: "/id" }] });
+    expect(validateSchema(model("2.0"), schema, { ...body, name: null }, "response")).toMatchObject({ valid: false, violations: [{ instancePath: "/name" }] });
+    expect(validateSchema(model("2.0"), schema, body, "request").valid).toBe(false);
+  });
+
+  it("not in OpenAPI 3, which has nullable for it", () => {
+    expect(validateSchema(model("3.0.3"), schema, body, "response").valid).toBe(false);
+    expect(validateSchema({ schemas: { Contents } }, schema, body, "response").valid).toBe(false);
+  });
+});

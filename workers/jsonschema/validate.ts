@@ -6,9 +6,9 @@
  * and schema object.
  */
 import { validate as cfValidate, type Schema } from "@cfworker/json-schema";
-import type { ApiModel, JsonSchema } from "../model";
+import type { JsonSchema } from "../model";
 import { decodeRefToken } from "./pointer";
-import { COMPONENT_BASE, validationView, type Purpose } from "./views";
+import { COMPONENT_BASE, validationView, type Purpose, type ViewModel } from "./views";
 
 
 export interface SchemaViolation {
@@ -35,7 +35,7 @@ interface ModelCache {
 }
 
 type Lookup = Record<string, Schema | boolean>;
-type Model = Pick<ApiModel, "schemas">;
+type Model = ViewModel;
 
 const caches = new WeakMap<Model, ModelCache>();
 

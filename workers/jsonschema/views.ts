@@ -10,6 +10,9 @@
  *    written as a regex literal (`/^[a-z]+$/`, a common slip) is read as its body;
  *  - for responses, `oneOf` is read as `anyOf`: a body matching two overlapping branches
  *    (oneOf [Cat, Dog] of open objects) is an ambiguity of the spec, not a server bug;
+ *  - for responses of a Swagger 2.0 document, a schema whose own description says it may be
+ *    null ("otherwise this will be null", "one of null, 'text' …", "defaults to null") admits
+ *    null: that format has no keyword for it (only the `x-nullable` extension), prose is its way;
  *  - annotations (example, examples, x-* …), `$id` and `$schema` are not copied.
  * `#/components/schemas/Name` refs are rewritten to per-component absolute URIs (COMPONENT_BASE),
  * which the validator resolves lazily (validate.ts).
@@ -25,8 +28,18 @@ export const COMPONENT_BASE = "https://sentinel.invalid/components/schemas/";
 const COMPONENT_REF = /^#\/components\/schemas\/([^/#]+)(\/.*)?$/;
 const DROPPED_FORMATS = new Set(["url", "regex"]);
 
+/** What a view needs of the model: its schemas, and the OpenAPI version it was written in. */
+export type ViewModel = Pick<ApiModel, "schemas"> & Partial<Pick<ApiModel, "sourceVersion">>;
+
+/**
+ * A description saying the value may be null: "or null", "otherwise null", "one of null, …",
+ * "may / can / will be null", "defaults to null". Not "cannot be null", "will not be null",
+ * nor "if content is not null" (a condition on something else).
+ */
+const NULL_IN_PROSE = /\b(?:or|otherwise|one of)\s+null\b|\b(?:may|might|can|could|will|would)\s+(?:also\s+)?be\s+null\b|\bdefaults?\s+to\s+null\b/i;
+
 /** The schema as validated for `purpose`. */
-export function validationView(model: Pick<ApiModel, "schemas">, schema: unknown, purpose: Purpose, depth = 0): JsonSchema {
+export function validationView(model: ViewModel, schema: unknown, purpose: Purpose, depth = 0): JsonSchema {
   if (typeof schema === "boolean") return schema;
   if (!schema || typeof schema !== "object" || Array.isArray(schema) || depth > 200) return {};
   const source = schema as Record<string, unknown>;
@@ -62,6 +75,7 @@ export function validationView(model: Pick<ApiModel, "schemas">, schema: unknown
       out[key] = cloneJson(value);
     }
   }
+  if (purpose === "response" && model.sourceVersion?.startsWith("2") && typeof source.description === "string" && NULL_IN_PROSE.test(source.description)) admitNull(out);
   if (Array.isArray(out.required) && out.properties && typeof out.properties === "object") {
     const flag = purpose === "response" ? "writeOnly" : "readOnly";
     const properties = source.properties as Record<string, unknown>;
@@ -70,7 +84,14 @@ export function validationView(model: Pick<ApiModel, "schemas">, schema: unknown
   return out;
 }
 
-function hasFlag(model: Pick<ApiModel, "schemas">, schema: unknown, flag: string): boolean {
+/** Adds null to a view's type and enum (a schema without `type` admits it already). */
+function admitNull(view: Record<string, unknown>): void {
+  if (typeof view.type === "string" && view.type !== "null") view.type = [view.type, "null"];
+  else if (Array.isArray(view.type) && !view.type.includes("null")) view.type = [...view.type, "null"];
+  if (Array.isArray(view.enum) && !view.enum.includes(null)) view.enum = [...view.enum, null];
+}
+
+function hasFlag(model: ViewModel, schema: unknown, flag: string): boolean {
   let current = schema;
   for (let i = 0; i < 10 && current && typeof current === "object"; i++) {
     const record = current as Record<string, unknown>;

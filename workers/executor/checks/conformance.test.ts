@@ -300,7 +300,7 @@ describe("conformance: the exceptions that keep it quiet, and each verdict's rea
   const response = (status: string, content: unknown[] = [], headers: unknown[] = []) => ({ status, content, headers, links: [] });
   const json = (schema: unknown) => [{ contentType: "application/json", schema }];
 
-  it("not_a_server_error: 501 only without an operation, 503 only with Retry-After, 502/504 only when documented", () => {
+  it("not_a_server_error: 501 only without an operation or when documented, 503 only with Retry-After, 502/504 only when documented", () => {
     expect(not_a_server_error(ctx({ status: 404 }))).toEqual({ status: "passed", message: "404 is not a server error" });
     expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 501 }))).toEqual({ status: "passed", message: "501 for the undocumented method PATCH" });
     expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 500 })).status).toBe("failed");
@@ -312,6 +312,9 @@ describe("conformance: the exceptions that keep it quiet, and each verdict's rea
     expect(not_a_server_error(on({ ...read, status: 500 }, [response("500")])).status).toBe("failed");
     expect(not_a_server_error(on({ ...read, status: 503 }, [response("503")])).status).toBe("failed");
     expect(not_a_server_error(ctx({ method: "PATCH", path: "/pets", status: 502 })).status).toBe("failed");
+    // a 501 the operation documents ("Session not available" for a kernel that is not installed)
+    expect(not_a_server_error(on({ ...read, status: 501 }, [response("201"), response("501")]))).toEqual({ status: "skipped", message: "501 is documented: the operation does not support what the request asked for, no verdict" });
+    expect(not_a_server_error(on({ ...read, status: 501 }, [response("201")])).status).toBe("failed");
   });
 
   it("status_code_conformance: refusals, throttling, overload and unknown ids are outside the contract", () => {

@@ -44,6 +44,9 @@ export function not_a_server_error(ctx: CheckContext): CheckResult {
   if ((status === 502 || status === 504) && ctx.operation?.responses.some((r) => r.status === String(status))) {
     return skip(`${status} is documented: an upstream server the operation called failed, no verdict`);
   }
+  // RFC 9110 §15.6.2: 501 says the server does not support the functionality the request asks for
+  // (a kernel, a backend that is not installed); an operation documenting it answers so by contract
+  if (status === 501 && ctx.operation?.responses.some((r) => r.status === "501")) return skip("501 is documented: the operation does not support what the request asked for, no verdict");
   const detail = ctx.response.body ? `: ${truncate(ctx.response.body, 100)}` : "";
   const documented = ctx.operation ? undocumentedStatus(ctx.operation, status) : undefined;
   const note = documented === undefined ? "" : ` (not documented either; documented: ${documented})`;

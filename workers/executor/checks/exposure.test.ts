@@ -342,3 +342,22 @@ describe("exposure: what the mutation run showed unpinned", () => {
     expect(listUsers([{ username: "anna", token: "shared-1" }, { username: "ben", token: "shared-1" }]).status).toBe("passed");
   });
 });
+
+describe("mass_assignment on a body documented as free-form", () => {
+  // Jupyter Server's PATCH /api/config/{section_name}: the body is `type: object`, a settings document
+  const patch = { method: "PUT", path: "/pets/{petId}", urlPath: "/pets/7", status: 200 };
+  const withBody = (schema: unknown, requestBody: unknown, property: string) => {
+    const c = ctx({ ...patch, requestBody, body: requestBody }, { params: { property } });
+    return { ...c, operation: { ...c.operation!, requestBody: { required: true, content: [{ contentType: "application/json", schema }] } } } as typeof c;
+  };
+  it("a key of an object that declares no property is the client's to name: no verdict", () => {
+    expect(mass_assignment(withBody({ type: "object" }, { is_admin: true }, "is_admin"))).toEqual({ status: "skipped", message: "/is_admin: the object holding it is documented as free-form (no property declared), its keys are the client's to name" });
+    expect(mass_assignment(withBody({ type: "object", additionalProperties: { type: "boolean" } }, { is_admin: true }, "is_admin")).status).toBe("skipped");
+    expect(mass_assignment(withBody({ type: "object", properties: { settings: { type: "object" } } }, { settings: { role: "admin" } }, "/settings/role")).status).toBe("skipped");
+  });
+  it("an object that declares its properties, or none and closed, still judges an undeclared one", () => {
+    expect(mass_assignment(withBody({ type: "object", properties: { name: { type: "string" } } }, { is_admin: true }, "is_admin")).status).toBe("failed");
+    expect(mass_assignment(withBody({ type: "object", additionalProperties: false }, { is_admin: true }, "is_admin")).status).toBe("failed");
+    expect(mass_assignment(withBody({ type: "object", properties: { settings: { type: "object", properties: { theme: { type: "string" } } } } }, { settings: { role: "admin" } }, "/settings/role")).status).toBe("failed");
+  });
+});

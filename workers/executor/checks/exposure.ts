@@ -28,6 +28,21 @@ function documentedAt(ctx: CheckContext, schema: unknown, pointer: string): { sc
 }
 
 /**
+ * Whether the object holding `pointer` is documented as free-form — an object declaring no
+ * property and not closed (`type: object`, a map of `additionalProperties`): every key of it is
+ * the client's to name (a settings document, a metadata map), so one it stored is no mass assignment.
+ */
+function freeFormHolder(ctx: CheckContext, schema: unknown, pointer: string): boolean {
+  const parent = pointer.slice(0, pointer.lastIndexOf("/"));
+  const holder = parent === "" ? { schema: resolveSchema(ctx.model, schema as JsonSchema), declared: true } : documentedAt(ctx, schema, parent);
+  if (!holder.declared || typeof holder.schema !== "object" || holder.schema === null) return false;
+  const type = (holder.schema as { type?: unknown }).type;
+  if (type !== undefined && type !== "object" && !(Array.isArray(type) && type.includes("object"))) return false;
+  const shape = objectShape(ctx.model, holder.schema as JsonSchema);
+  return Object.keys(shape.properties).length === 0 && !shape.closed;
+}
+
+/**
  * params: { property: "role" | "/user/role", injected?: value (default: what the request sent
  *           there), readStep?: a read after the write, baselineStep?: the same write without the
  *           property, responsePointer? / readPointer?: where the property shows in the write's
@@ -35,7 +50,8 @@ function documentedAt(ctx: CheckContext, schema: unknown, pointer: string): { sc
  *           sign-up `{ user: {…} }` often answers unwrapped), baselineReadStep?: the same read of a
  *           record written without the property }.
  * Failed when the write succeeded and the injected value shows up in the write's response or —
- * stronger — in the follow-up read. Skipped when the spec documents the property as writable, or
+ * stronger — in the follow-up read. Skipped when the spec documents the property as writable (or
+ * the object holding it as free-form), or
  * when the server's default (baseline write or baseline read) already equals the injected value.
  */
 export function mass_assignment(ctx: CheckContext): CheckResult {
@@ -48,6 +64,7 @@ export function mass_assignment(ctx: CheckContext): CheckResult {
   if (requestSchema !== undefined) {
     const documented = documentedAt(ctx, requestSchema, pointer);
     if (documented.declared && !(typeof documented.schema === "object" && documented.schema !== null && (documented.schema as { readOnly?: unknown }).readOnly === true)) return skip(`${pointer} is documented as writable`);
+    if (freeFormHolder(ctx, requestSchema, pointer)) return skip(`${pointer}: the object holding it is documented as free-form (no property declared), its keys are the client's to name`);
   }
   if (!isSuccess(ctx.response.status)) return pass(`the write was rejected (${ctx.response.status})`);
   const answerAt = toPointer(paramString(ctx, "responsePointer") ?? pointer);
