@@ -6,6 +6,8 @@
 # written here); clients send it as `Authorization: token …`. No browser; root may run it (as here).
 # usage: JUPYTER_TOKEN=... bench/realapps/jupyter-server.sh WORKDIR PORT
 # then:  curl -H "Authorization: token $JUPYTER_TOKEN" http://127.0.0.1:PORT/api/spec.yaml > spec.yaml
+# Each POST /api/terminals starts a login shell (`bash -l`) under the server, and the server does
+# not exit while they live: to stop, send the shells (its child processes) SIGHUP, then the server.
 set -eu
 PORT=$2
 : "${JUPYTER_TOKEN:?}"
