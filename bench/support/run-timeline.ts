@@ -123,7 +123,7 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   lines.push("ms on a CPU of each main thread:");
   for (const [name, from, to] of spans) if (from !== undefined && to !== undefined) lines.push(`  ${name}: ${Math.round(to - from)} ms wall; ${busy(from, to)}`);
 
-  lines.push("invocations (ms since created): delivered → returned, tasks: leased / remote call / executor got it / first case / last case / lines handled / stored / done");
+  lines.push("invocations (ms since created): delivered → returned; calls to the executor process: sent / got there / first case / last case; tasks: leased / joined the call / its cases ended / stored / done");
   const invocations = sorted.filter((e) => e.timeline === "delivered");
   let previousReturn: number | undefined;
   let gapMs = 0;
@@ -132,10 +132,14 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
     const gap = previousReturn === undefined ? undefined : inv.at - previousReturn;
     if (gap !== undefined) gapMs += gap;
     lines.push(`  ${rel(inv.at)} → ${rel(returned?.at)} (${returned ? Math.round(returned.at - inv.at) : "?"} ms; after the previous return: ${gap === undefined ? "—" : Math.round(gap)} ms; busy ${returned ? busy(inv.at, returned.at) : "?"})`);
-    for (const task of (inv.tasks as string[]) ?? []) {
-      const remote = first(sorted, "remote", (e) => e.task === task);
-      const byFirst = (name: string) => (remote ? first(sorted, name, (e) => e.first === remote.first) : undefined);
-      const cells = [first(sorted, "leased", (e) => e.task === task), remote, byFirst("exec"), byFirst("exec-first"), byFirst("exec-last"), first(sorted, "remoted", (e) => e.task === task), first(sorted, "stored", (e) => e.task === task), first(sorted, "done", (e) => e.task === task)];
+    const tasks = new Set((inv.tasks as string[]) ?? []);
+    const firsts = new Set(sorted.filter((e) => e.timeline === "joined" && tasks.has(e.task as string)).map((e) => e.first));
+    for (const call of sorted.filter((e) => e.timeline === "remote" && firsts.has(e.first))) {
+      const byFirst = (name: string) => first(sorted, name, (e) => e.first === call.first);
+      lines.push(`    call (${call.tasks} tasks) ${[call, byFirst("exec"), byFirst("exec-first"), byFirst("exec-last")].map((e) => rel(e?.at)).join(" ")}`);
+    }
+    for (const task of tasks) {
+      const cells = ["leased", "joined", "remoted", "stored", "done"].map((name) => first(sorted, name, (e) => e.task === task));
       lines.push(`      ${task.slice(-6)} ${cells.map((e) => rel(e?.at)).join(" ")}`);
     }
     previousReturn = returned?.at;

@@ -18,6 +18,7 @@ import { circuitAllows, errorText, executeCase, identityGuard, storedCase, type 
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
 import { executeRemotely, executorEndpoint } from "./process-client";
+import { remotePool, type PoolTicket } from "./remote-pool";
 import { settledCache } from "./settled-cache";
 import { watchRegistry } from "./target-watch";
 import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
@@ -48,8 +49,8 @@ function emptySummary(): TaskSummary {
 interface Invocation {
   cases: Semaphore;
   connections: Semaphore;
-  /** batches in the executor process at once (each with its share of the connections) */
-  remoteCalls: Semaphore;
+  /** per run: its messages' one call to the executor process (remote-pool.ts); their number shares the connections */
+  pools: Map<string, ReturnType<typeof remotePool>>;
   runs: Map<string, Promise<RunSetup | null>>;
   /** this invocation's lease on the tasks it runs (runs/watchdog.ts) */
   lease: string;
@@ -64,9 +65,6 @@ interface RunSetup extends CaseScope {
   port: RunPort;
 }
 
-/** Batches of one invocation in the executor process at once: one runs there while this process stores the other's results. */
-const REMOTE_CALLS = 2;
-
 /** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
 const targetWatch = watchRegistry();
 
@@ -74,15 +72,24 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
   const invocation: Invocation = {
     cases: new Semaphore(DEFAULT_CONCURRENCY),
     connections: new Semaphore(DEFAULT_CONCURRENCY),
-    remoteCalls: new Semaphore(REMOTE_CALLS),
+    pools: new Map(),
     runs: new Map(),
     lease: crypto.randomUUID(),
   };
   timeline(env, "delivered", { lease: invocation.lease, tasks: batch.messages.map((m) => looseTaskRef(m.body)?.taskId) });
+  // every message's pool ticket is taken before anything is awaited: each run's pool knows how many to wait for
+  const messages = batch.messages.map((message) => {
+    const parsed = parseTaskMessage(message.body);
+    if (!parsed.ok) return { message, parsed };
+    const runId = parsed.message.runId;
+    let pool = invocation.pools.get(runId);
+    if (!pool) invocation.pools.set(runId, (pool = remotePool()));
+    return { message, parsed, ticket: pool.ticket() };
+  });
   await Promise.all(
-    batch.messages.map(async (message) => {
+    messages.map(async ({ message, parsed, ticket }) => {
       try {
-        await processMessage(message.body, env, invocation);
+        await processMessage(message.body, parsed, env, invocation, ticket);
         message.ack();
       } catch (error) {
         log("error", "task message failed; retrying", { queue: batch.queue, messageId: message.id, attempts: message.attempts, error: errorText(error) });
@@ -136,13 +143,17 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
   return setup;
 }
 
-async function processMessage(body: unknown, env: Env, invocation: Invocation): Promise<void> {
-  const parsed = parseTaskMessage(body);
-  if (!parsed.ok) {
-    await settleUnreadable(body, env, `invalid task message: ${parsed.error}`);
-    return;
+async function processMessage(body: unknown, parsed: ReturnType<typeof parseTaskMessage>, env: Env, invocation: Invocation, ticket?: PoolTicket): Promise<void> {
+  try {
+    if (!parsed.ok) return await settleUnreadable(body, env, `invalid task message: ${parsed.error}`);
+    await processTask(parsed.message, env, invocation, ticket!);
+  } finally {
+    // a task that did not join its run's pool (dropped, refused, failed) must not hold the others
+    ticket?.leave();
   }
-  const task = parsed.message;
+}
+
+async function processTask(task: TaskMessage, env: Env, invocation: Invocation, ticket: PoolTicket): Promise<void> {
   const setup = await runSetup(env, invocation, task.runId);
   if (!setup) {
     log("warn", "task for an unknown run dropped", { runId: task.runId, taskId: task.taskId });
@@ -166,17 +177,18 @@ async function processMessage(body: unknown, env: Env, invocation: Invocation): 
   }, BEAT_MS);
   const deadline = ctx.deadlineAt === undefined ? undefined : setTimeout(() => setup.stop.abort(new Error(DEADLINE_REASON)), Math.max(0, ctx.deadlineAt - Date.now()));
   try {
-    await runTask(env, invocation, setup, task, started.fresh === true);
+    await runTask(env, invocation, setup, task, started.fresh === true, ticket);
   } finally {
     clearInterval(beat);
     clearTimeout(deadline);
   }
 }
 
-async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage, fresh: boolean): Promise<void> {
+async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage, fresh: boolean, ticket: PoolTicket): Promise<void> {
   const { ctx, model } = setup;
   const summary = emptySummary();
   const settle = async (reason: string) => {
+    ticket.leave();
     summary.errored += await writeUnrunResults(env.DB, ctx.orgId, task.runId, task.cases.map(stub), "errored", reason);
     await runStub(env, task.runId).taskDone(task.taskId, summary);
   };
@@ -211,17 +223,17 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   };
   let local = pending;
   const endpoint = pending.length > 0 && !setup.stop.signal.aborted ? executorEndpoint(env) : undefined;
-  if (endpoint) {
-    // the executor process runs the cases; this one stores each result as it streams in. Whatever
-    // it did not answer (it failed or went silent) runs here below, so nothing is lost or run twice.
+  if (!endpoint) ticket.leave(); // at once: the run's other tasks need not wait for this one's cases
+  else {
+    // the executor process runs the cases, with the other tasks' of this invocation (remote-pool.ts);
+    // this one stores each result as it streams in. Whatever it did not answer (it failed or went
+    // silent) runs here below, so nothing is lost or run twice.
     const byId = new Map(pending.map((c) => [c.id, c]));
     const answered = new Set<string>();
-    const release = await invocation.remoteCalls.acquire();
-    timeline(env, "remote", { task: task.taskId, first: pending[0]!.id, cases: pending.length });
-    try {
-      const concurrency = Math.max(1, Math.ceil(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / REMOTE_CALLS));
-      const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / REMOTE_CALLS };
-      await executeRemotely(endpoint, { ...ctx, circuit: setup.circuit }, model, pending, share, setup.stop.signal, {
+    timeline(env, "joined", { task: task.taskId, first: pending[0]!.id, cases: pending.length });
+    await ticket.join(
+      pending,
+      {
         result: async ({ head, row, findingRows, bodies }) => {
           const testCase = byId.get(head.caseId);
           if (!testCase || answered.has(testCase.id) || setup.stop.signal.aborted) return;
@@ -230,10 +242,15 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
         },
         skipped: (caseId) => answered.add(caseId),
         observations: (rows) => remoteObservations.push(...rows),
-      });
-    } finally {
-      release();
-    }
+      },
+      (groups, on) => {
+        // the run's concurrency (within the invocation's connections), shared by the runs of this invocation
+        const concurrency = Math.max(1, Math.floor(Math.min(ctx.limits.concurrency, DEFAULT_CONCURRENCY) / invocation.pools.size));
+        const share = { concurrency, rps: ctx.limits.rps && ctx.limits.rps / invocation.pools.size };
+        timeline(env, "remote", { first: groups[0]![0]!.id, tasks: groups.length });
+        return executeRemotely(endpoint, { ...ctx, circuit: setup.circuit }, model, groups, share, setup.stop.signal, on);
+      },
+    );
     local = pending.filter((c) => !answered.has(c.id));
     timeline(env, "remoted", { task: task.taskId, answered: answered.size });
   }

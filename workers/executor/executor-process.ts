@@ -1,6 +1,7 @@
 /**
- * The executor process's side (process-protocol.ts): runs a batch of one run's cases and streams
- * each result back as it ends. Per run, this isolate keeps one target watch (which request the
+ * The executor process's side (process-protocol.ts): runs a batch of one run's cases as one pool
+ * and streams each result back as it ends, and each group's (task's) observations once its last
+ * case ended. Per run, this isolate keeps one target watch (which request the
  * target stopped on sees every request of the run sent from here) and one identity guard (headers
  * signed in again stay in use and redacted across batches). Slots and the throttle are per
  * request: workerd cancels a request that waits on a promise only another request can resolve.
@@ -121,12 +122,15 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
   };
   const beat = setInterval(() => void send({ beat: 1 }), BEAT_INTERVAL_MS);
   const deadline = ctx.deadlineAt === undefined ? undefined : setTimeout(() => scope.stop.abort(new Error(DEADLINE_REASON)), Math.max(0, ctx.deadlineAt - Date.now()));
-  const observations = observationCollector(state.ctx.identities);
+  // per group (task): its observations (bounded per task, as where cases run in the consumer) and the cases still running
+  const groups = body.groups.map((size) => ({ left: size, observations: observationCollector(state.ctx.identities) }));
+  const groupOf = body.groups.flatMap((size, group) => Array.from({ length: size }, () => group));
   // a case of this batch got no answer: ask the run for the circuit before each next case until one is answered
   let suspect = false;
   const slots = new Semaphore(body.concurrency);
   let ran = 0;
-  const work = mapWithConcurrency(body.cases, body.cases.length, async (testCase) => {
+  const work = mapWithConcurrency(body.cases, body.cases.length, async (testCase, index) => {
+    const group = groups[groupOf[index]!]!;
     const release = await slots.acquire();
     if (ran++ === 0) timeline(env, "exec-first", { first });
     try {
@@ -138,17 +142,22 @@ export async function serveExecute(request: Request, env: ProcessEnv, waitUntil:
         }
       }
       // lines are not awaited: a case's slot goes to the next case at once, its line goes with the next chunk
-      if (!(await circuitAllows(port, scope))) return void send({ skipped: testCase.id });
-      const result = await executeCase(testCase, model, scope, observations);
-      if (!result) return; // the run is over: the run records this case
-      suspect = noAnswer(result);
-      void send(caseLines(storedCase(ctx.orgId, ctx.runId, result, testCase, model)));
+      if (!(await circuitAllows(port, scope))) void send({ skipped: testCase.id });
+      else {
+        const result = await executeCase(testCase, model, scope, group.observations);
+        // no result: the run is over, and the run records this case
+        if (result) {
+          suspect = noAnswer(result);
+          void send(caseLines(storedCase(ctx.orgId, ctx.runId, result, testCase, model)));
+        }
+      }
     } finally {
       release();
     }
+    // the group's last case: its task can be stored while the other groups' cases go on
+    if (--group.left === 0) void send({ group: groupOf[index]!, observations: group.observations.rows() });
   })
     .then(() => timeline(env, "exec-last", { first }))
-    .then(() => send({ observations: observations.rows() }))
     .then(flushLines)
     .then(
       () => writer.close(),

@@ -41,26 +41,28 @@ export interface RemoteHandlers {
   /** a case's rows (their org and run are the caller's) */
   result(stored: Omit<StoredCase, "outcome"> & { row: string; findingRows: string[] }): Promise<void>;
   skipped(caseId: string): void;
-  observations(rows: { id: string; observation: Observation }[]): void;
+  /** every case of `groups[group]` ended (its lines were handled before): its observations */
+  groupEnded(group: number, observations: { id: string; observation: Observation }[]): void;
 }
 
 /**
- * Runs `cases` in the executor process; each line is handled (awaited, in order) as it arrives.
- * Returns true when the batch ended (or the run is over: `stop`); false when the executor process
- * failed (it is paused, and the caller runs what was not answered).
+ * Runs the cases of `groups` (each non-empty: one per task) in the executor process as one pool;
+ * each line is handled (awaited, in order) as it arrives. Returns true when every group ended (or
+ * the run is over: `stop`); false when the executor process failed (it is paused, and the caller
+ * runs what was not answered).
  */
 export async function executeRemotely(
   endpoint: ExecutorEndpoint,
   ctx: RunContext,
   model: ApiModel,
-  cases: TestCase[],
+  groups: TestCase[][],
   share: { concurrency: number; rps?: number },
   stop: AbortSignal,
   on: RemoteHandlers,
 ): Promise<boolean> {
   try {
     for (let attempt = 0; ; attempt++) {
-      const request: ExecuteRequest = { ctx, cases, ...share };
+      const request: ExecuteRequest = { ctx, cases: groups.flat(), groups: groups.map((g) => g.length), ...share };
       if (attempt > 0 || !sentModels.has(ctx.modelKey)) request.model = model;
       // the run over (deadline, cancel): the batch is dropped there too (its requests aborted)
       const aborter = new AbortController();
@@ -85,7 +87,7 @@ export async function executeRemotely(
         }
         if (!res.ok || !res.body) throw new Error(`executor process answered ${res.status}`);
         sentModels.add(ctx.modelKey);
-        let ended = false;
+        let groupsLeft = groups.length;
         // a case's head is followed by its row texts (caseLines): kept as they are, not parsed
         let pending: { head: Extract<ExecuteLine, { case: unknown }>; texts: string[]; needs: number } | undefined;
         await readLines(res.body, async (line) => {
@@ -102,12 +104,12 @@ export async function executeRemotely(
           const parsed = JSON.parse(line) as ExecuteLine;
           if ("case" in parsed) pending = { head: parsed, texts: [], needs: 1 + parsed.findings + (parsed.bodies === undefined ? 0 : 1) };
           else if ("skipped" in parsed) on.skipped(parsed.skipped);
-          else if ("observations" in parsed) {
-            on.observations(parsed.observations);
-            ended = true;
+          else if ("group" in parsed) {
+            on.groupEnded(parsed.group, parsed.observations);
+            groupsLeft--;
           }
         });
-        if (!ended) throw new Error("executor process ended the batch early");
+        if (groupsLeft > 0) throw new Error("executor process ended the batch early");
         return true;
       } finally {
         clearInterval(silence);

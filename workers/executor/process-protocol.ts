@@ -5,9 +5,11 @@
  * and judges answers. Both share a secret generated per start (SENTINEL_EXECUTOR_SECRET); without
  * it neither route exists (the deployed Worker: queue consumers scale out there instead).
  *
- *  - main → executor: POST EXECUTE_PATH with a batch of one run's cases; the answer streams one
- *    JSON line per case as it ends (its result, or that the tripped circuit skipped it), beats
- *    while cases are held, and the batch's observations last.
+ *  - main → executor: POST EXECUTE_PATH with a batch of one run's cases — every case of the task
+ *    messages of one queue invocation, in groups (one per task), run as one pool so that no task's
+ *    last cases leave the others' slots idle; the answer streams one JSON line per case as it ends
+ *    (its result, or that the tripped circuit skipped it), beats while cases are held, and each
+ *    group's observations once its last case ended (the main process then stores that task).
  *  - executor → main: POST RUN_CALL_PATH to ask the run what only it knows mid-batch: the circuit's
  *    state while it is open, and an identity's health (re-sign-in).
  */
@@ -24,6 +26,8 @@ export interface ExecuteRequest {
   /** the operation model, sent when the executor process does not hold it yet (it answers 409 then) */
   model?: ApiModel;
   cases: TestCase[];
+  /** how many of `cases`, in order, each group (task) holds; they add up to cases.length */
+  groups: number[];
   /** requests in flight for this batch (its share of the run's concurrency) */
   concurrency: number;
   /** requests per second for this batch (its share of the run's rate), if the run limits it */
@@ -40,7 +44,8 @@ export type ExecuteLine =
   | { case: CaseHead; findings: number; bodies?: string }
   /** the circuit tripped before this case was sent: the run records it as skipped */
   | { skipped: string }
-  | { observations: { id: string; observation: Observation }[] }
+  /** every case of group `group` ended (its lines came before): its observations */
+  | { group: number; observations: { id: string; observation: Observation }[] }
   /** still working (cases held while the circuit is open send nothing else) */
   | { beat: 1 };
 
