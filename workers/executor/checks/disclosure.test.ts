@@ -28,8 +28,18 @@ describe("error_disclosure", () => {
     expect(answer(500, "java.lang.NullPointerException\n\tat com.example.pets.PetService.create(PetService.java:57)\n\tat com.example.pets.PetController.post(PetController.java:31)")).toMatchObject({ status: "failed", signature: "stack:java" });
     expect(answer(500, "System.NullReferenceException: Object reference not set\n   at Pets.Api.PetsController.Create(PetDto dto) in /src/Pets.Api/PetsController.cs:line 44")).toMatchObject({ status: "failed", signature: "stack:dotnet" });
     expect(answer(500, "Talk does not exist. at /usr/share/perl5/SReview/Web/Controller/Speaker.pm line 42.")).toMatchObject({ status: "failed", signature: "stack:perl" });
+    // a JSON:API error document (any JSON media type): the trace in an error's meta, inside the errors array
+    const jsonApi = { errors: [{ status: "500", title: "Internal Server Error", detail: "Invalid regular expression: /(/i: Unterminated group", meta: { stack: "SyntaxError: Invalid regular expression: /(/i: Unterminated group\n    at new RegExp (<anonymous>)\n    at listCourses (file:///srv/app/server.mjs:289:31)\n    at handle (file:///srv/app/lib.mjs:228:12)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)" } }] };
+    expect(error_disclosure(ctx({ method: "GET", path: "/courses", status: 500, body: jsonApi, headers: { "content-type": "application/vnd.api+json" } }))).toMatchObject({ status: "failed", signature: "stack:javascript" });
     // one JavaScript frame alone may be a quoted line
     expect(answer(500, { error: "failed at handler (/app/x.js:1:2)" }).status).toBe("passed");
+  });
+
+  it("after an injection payload (databaseErrors: false) judges stack traces only: a database's words are the injection check's", () => {
+    const payloadStep = (body: unknown) => error_disclosure(ctx({ method: "GET", path: "/pets", status: 500, body }, { params: { databaseErrors: false } }));
+    expect(payloadStep(problem("ERROR: syntax error at or near \"SELECT\"")).status).toBe("passed");
+    const node = "Error: boom\n    at find (/app/src/pets.js:42:17)\n    at route (/app/src/router.js:9:3)";
+    expect(payloadStep({ errors: [{ detail: "boom", meta: { stack: node } }] })).toMatchObject({ status: "failed", signature: "stack:javascript" });
   });
 
   it("no false alarm: generic words, data in 2xx answers, echoes, documented text and query consoles", () => {

@@ -2,7 +2,8 @@
  * error_disclosure: an error answer (4xx/5xx) that carries a database's own error text or a stack
  * trace tells any client which engine, tables, columns, statements and source files are behind
  * the API (OWASP API8:2023, security misconfiguration). Judged on answers to ordinary and invalid
- * input; after an injection payload the same text is sql_injection's. Guards, so that an honest API
+ * input, and on answers to injection payloads for stack traces only (`params.databaseErrors:
+ * false`): a database's words after a payload are the injection check's. Guards, so that an honest API
  * is never flagged: a 2xx/3xx body is data and may quote anything; text the request (or an
  * earlier step of the case) sent is an echo; text the operation documents (its responses'
  * examples and descriptions) is its contract; an operation that takes SQL from its client (a
@@ -84,7 +85,7 @@ export function error_disclosure(ctx: CheckContext): CheckResult {
     return sent.includes(found) || documented.includes(found) || documented.includes(JSON.stringify(found).slice(1, -1));
   };
   const label = operationLabel(ctx.request.method, ctx.step.request.path);
-  for (const signature of DATABASE_ERRORS) {
+  for (const signature of ctx.params.databaseErrors === false ? [] : DATABASE_ERRORS) {
     const match = signature.pattern.exec(text);
     if (match && !known(match[0])) return fail(`${label} answered ${status} with database error text (${signature.name}): ${quoted(context(text, match.index, match[0].length))}`, `database:${signature.name}`);
   }

@@ -202,6 +202,39 @@ describe("optimistic_concurrency", () => {
     expect(stale(200, [before, update, after], '"v2"').status).toBe("skipped");
     expect(stale(500).status).toBe("skipped");
   });
+  // RFC 9110 §8.8.3: the tag changes whenever the representation does; a weak one may stay only for an equivalent one
+  describe("an ETag that stayed the same although the update changed the resource", () => {
+    const doc = (title: string) => ({ data: { type: "courses", id: "7", attributes: { title, published: false } } });
+    const sent = { data: { type: "courses", id: "7", attributes: { title: "Algebra II" } } };
+    const chain = (tag: string, afterTitle: string, sentBody: unknown = sent) => [
+      record({ id: "read-created", ...item, status: 200, headers: { etag: tag }, body: doc("Algebra") }),
+      record({ id: "update", ...patch, status: 200, requestBody: sentBody, body: doc(afterTitle) }),
+      record({ id: "read-updated", ...item, status: 200, headers: { etag: tag }, body: doc(afterTitle) }),
+    ];
+    it("fails when the stale If-Match is still applied, strong or weak tag, a field of an envelope or at the top", () => {
+      for (const tag of ['"c-1"', 'W/"c-1"']) {
+        const result = stale(200, chain(tag, "Algebra II"), tag);
+        expect(result, tag).toMatchObject({ status: "failed", signature: "etag-unchanged" });
+        expect(result.message).toContain("/data/attributes/title");
+      }
+      const top = [
+        record({ id: "read-created", ...item, status: 200, headers: { etag: '"1"' }, body: { id: 7, name: "Rex", tag: "dog" } }),
+        record({ id: "update", ...patch, status: 200, requestBody: { name: "Max" } }),
+        record({ id: "read-updated", ...item, status: 200, headers: { etag: '"1"' }, body: { id: 7, name: "Max", tag: "dog" } }),
+      ];
+      expect(stale(200, top, '"1"')).toMatchObject({ status: "failed", signature: "etag-unchanged" });
+    });
+    it("passes when the server refuses the write all the same (412)", () => {
+      expect(stale(412, chain('"c-1"', "Algebra II"), '"c-1"').status).toBe("passed");
+    });
+    it("skips when the representation did not change: the field sent held that value already, or the read-back does not show it", () => {
+      expect(stale(200, chain('"c-1"', "Algebra", { data: { type: "courses", id: "7", attributes: { title: "Algebra" } } }), '"c-1"').status).toBe("skipped");
+      // the read after the update still shows the old value (a cache): nothing proves the resource changed
+      expect(stale(200, chain('"c-1"', "Algebra"), '"c-1"').status).toBe("skipped");
+      // the update sent nothing comparable
+      expect(stale(200, chain('"c-1"', "Algebra II", {}), '"c-1"').status).toBe("skipped");
+    });
+  });
 });
 
 describe("use_after_free: what counts as a use of the deleted resource", () => {
@@ -613,7 +646,7 @@ describe("stateful: each verdict's reason, and the guards behind it", () => {
     expect(judge(200, [steps[0], record({ id: "update", ...patch, status: 400 }), steps[2]]).message).toBe("the first update (update) did not succeed");
     expect(judge(200, [steps[0], steps[1]]).message).toBe("no ETag before and after the update to compare");
     expect(judge(200, [steps[1], steps[2]]).status).toBe("skipped");
-    expect(judge(200, [steps[0], steps[1], read("read-updated", '"v1"')]).message).toBe('the ETag did not change with the update ("v1"): the old one is not stale');
+    expect(judge(200, [steps[0], steps[1], read("read-updated", '"v1"')]).message).toBe('the ETag did not change with the update ("v1") and no field it set reads back changed: the old one is not stale');
     expect(judge(200, steps, '"v2"').message).toBe("this request does not carry the outdated ETag in If-Match");
     expect(judge(503).message).toBe("503 is judged by not_a_server_error");
     expect(judge(412)).toEqual({ status: "passed", message: "a write with the outdated ETag was refused (412)" });

@@ -435,22 +435,63 @@ export function sameValue(sent: unknown, got: unknown): boolean {
 /**
  * A write conditioned on an outdated validator (If-Match with the ETag read before an earlier
  * update changed the resource) must be refused (412, RFC 9110 §13.1.1). Judged only when the
- * earlier update succeeded and the resource's ETag provably changed since (`staleStep` → `freshStep`).
+ * earlier update succeeded and the resource provably changed since (`staleStep` → `freshStep`):
+ * its ETag changed, or it kept the same ETag although a field the update set reads back changed.
+ * The latter is the fault itself (RFC 9110 §8.8.3: an entity tag changes with the representation;
+ * a weak one may stay only for a semantically equivalent one, which a value the client changed is
+ * not): every client's old If-Match still matches, so the stale write goes through.
  */
 export function optimistic_concurrency(ctx: CheckContext): CheckResult {
   const update = stepRecord(ctx, paramString(ctx, "updateStep"));
   if (!succeeded(update)) return skip(`the first update (${paramString(ctx, "updateStep") ?? "params.updateStep missing"}) did not succeed`);
-  const stale = etagOf(stepRecord(ctx, paramString(ctx, "staleStep")));
-  const fresh = etagOf(stepRecord(ctx, paramString(ctx, "freshStep")));
+  const before = stepRecord(ctx, paramString(ctx, "staleStep"));
+  const after = stepRecord(ctx, paramString(ctx, "freshStep"));
+  const stale = etagOf(before);
+  const fresh = etagOf(after);
   if (stale === undefined || fresh === undefined) return skip("no ETag before and after the update to compare");
-  if (stale === fresh) return skip(`the ETag did not change with the update (${stale}): the old one is not stale`);
+  const change = stale === fresh ? changedField(update, before, after) : undefined;
+  if (stale === fresh && !change) return skip(`the ETag did not change with the update (${stale}) and no field it set reads back changed: the old one is not stale`);
   const sent = header(ctx.request.headers, "if-match");
   if (sent !== stale) return skip("this request does not carry the outdated ETag in If-Match");
   const { status } = ctx.response;
   if (isServerError(status)) return skip(`${status} is judged by not_a_server_error`);
   if (status === 412) return pass("a write with the outdated ETag was refused (412)");
   if (!isSuccess(status)) return pass(`a write with the outdated ETag was refused (${status})`);
+  if (change) {
+    return fail(
+      `${label(ctx)} accepted If-Match ${stale} (${status}), read before ${update.step.id} changed ${change.field} from ${short(change.before)} to ${short(change.after)}: the ETag stayed ${fresh}, so every outdated copy still matches and concurrent writers overwrite each other`,
+      "etag-unchanged",
+    );
+  }
   return fail(`${label(ctx)} accepted If-Match ${stale} (${status}) although ${update.step.id} had already changed the resource (ETag now ${fresh}): concurrent writers overwrite each other`, "stale-etag-accepted");
+}
+
+/**
+ * A value the update sent that the read before it did not show and the read after it shows: the
+ * update changed the representation. Compared by JSON pointer, at the body's top or inside an
+ * object the read wraps its record in (`{ "data": {…} }` answering a bare `{…}`).
+ */
+function changedField(update: StepRecord, before: StepRecord | undefined, after: StepRecord | undefined): { field: string; before: unknown; after: unknown } | undefined {
+  const sent = update.request.resolved.body?.value;
+  const was = jsonValue(before?.exchange.response);
+  const now = jsonValue(after?.exchange.response);
+  if (!isPlainObject(sent) || !isPlainObject(now)) return undefined;
+  const bases = ["", ...Object.keys(now).filter((key) => !(key in sent) && isPlainObject(now[key])).map((key) => `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`)];
+  for (const [pointer, value] of leaves(sent, "")) {
+    for (const base of bases) {
+      const [x, y] = [getByPointer(was, base + pointer), getByPointer(now, base + pointer)];
+      if (x !== undefined && y !== undefined && sameValue(value, y) && !sameValue(value, x) && !deepEqual(x, y)) return { field: base + pointer, before: x, after: y };
+    }
+  }
+  return undefined;
+}
+
+/** The scalar (and array) members of a JSON object, by pointer. */
+function leaves(value: Record<string, unknown>, prefix: string): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, member]) => {
+    const pointer = `${prefix}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return isPlainObject(member) ? leaves(member, pointer) : [[pointer, member] as [string, unknown]];
+  });
 }
 
 function etagOf(record: StepRecord | undefined): string | undefined {

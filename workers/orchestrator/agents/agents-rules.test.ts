@@ -336,6 +336,41 @@ describe("mass assignment", () => {
     expect(probe!.steps.find((s) => s.id === "read-back")!.request.headers.Cookie).toBe("sid={{accountToken}}");
     expect(checksOf(signup, "mass_assignment")[0].params).toMatchObject({ property: "/data/attributes/role", readStep: "read-back", readPointer: "/data/attributes/role", requireRead: true });
   });
+
+  // RFC 6749 §4.3: one token endpoint for several grants, the body a union of them; only the password grant signs in
+  for (const contentType of ["application/json", "application/x-www-form-urlencoded"]) {
+    it(`signs in through a token endpoint whose ${contentType} body is a union of grants (the password grant's branch)`, async () => {
+      const api = [{ contentType: "application/vnd.api+json", schema: { $ref: "#/components/schemas/UserDocument" } as never }];
+      const model: ApiModel = {
+        sourceVersion: "3.0.3",
+        title: "lab",
+        version: "1",
+        servers: [],
+        securitySchemes: { bearer: { name: "bearer", type: "http", scheme: "bearer" } },
+        schemas: {
+          UserDocument: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", enum: ["users"] }, attributes: { type: "object", additionalProperties: false, required: ["username", "password"], properties: { username: { type: "string", pattern: "^[a-z0-9_]{3,30}$" }, password: { type: "string", writeOnly: true, minLength: 8 }, role: { type: "string", enum: ["member", "owner"], readOnly: true } } } } } } },
+          Grant: { oneOf: [{ $ref: "#/components/schemas/RefreshGrant" }, { $ref: "#/components/schemas/PasswordGrant" }] },
+          PasswordGrant: { type: "object", additionalProperties: false, required: ["grant_type", "username", "password"], properties: { grant_type: { type: "string", enum: ["password"] }, username: { type: "string", maxLength: 30 }, password: { type: "string", format: "password" } } },
+          RefreshGrant: { type: "object", additionalProperties: false, required: ["grant_type", "refresh_token"], properties: { grant_type: { type: "string", enum: ["refresh_token"] }, refresh_token: { type: "string" } } },
+        },
+        operations: [
+          op({ operationId: "createUser", method: "post", path: "/users", security: [], requestBody: { required: true, content: api }, responses: [{ status: "201", content: api, headers: [], links: [] }] }),
+          op({ operationId: "issueToken", method: "post", path: "/oauth/token", security: [], requestBody: { required: true, content: [{ contentType, schema: { $ref: "#/components/schemas/Grant" } as never }] }, responses: [{ status: "200", content: json({ type: "object", properties: { access_token: { type: "string" }, token_type: { type: "string" }, refresh_token: { type: "string" } } }), headers: [], links: [] }] }),
+          op({ operationId: "getMe", method: "get", path: "/me", security: [{ bearer: [] }], responses: [{ status: "200", content: api, headers: [], links: [] }] }),
+        ],
+      };
+      const cases = await dataExposure.generate({ model, seed: 1, config });
+      const probe = cases.find((c) => c.tags?.includes("sign-up") && c.title.includes("role"));
+      expect(probe, cases.map((c) => c.title).join("\n")).toBeDefined();
+      const signup = probe!.steps.find((s) => s.id === "signup")!;
+      const attributes = (signup.request.body?.value as { data: { attributes: Record<string, unknown> } }).data.attributes;
+      expect(attributes.role).toBe("owner");
+      const signin = probe!.steps.find((s) => s.id === "signin")!;
+      expect(signin.request.body).toEqual({ contentType, value: { grant_type: "password", username: attributes.username, password: attributes.password } });
+      expect(signin.extract).toEqual({ accountToken: { from: "body", pointer: "/access_token" } });
+      expect(probe!.steps.find((s) => s.id === "read-back")!.request.headers.Authorization).toBe("Bearer {{accountToken}}");
+    });
+  }
 });
 
 describe("writeOnly properties a setup leaves out", () => {

@@ -288,7 +288,9 @@ describe("security-injection", () => {
       // a time pair's checked steps are its first-round sleeps
       const payload = c.tags?.includes("time-pair") ? c.steps.find((s) => s.id.startsWith("sleep-"))! : c.steps.find((s) => s.id === "payload")!;
       expect(payload).toBeDefined();
-      const injection = payload.checks.find((k) => k.name !== "not_a_server_error");
+      const injection = payload.checks.find((k) => k.name !== "not_a_server_error" && k.name !== "error_disclosure");
+      // a stack trace the payload makes the server print is a disclosure; its database errors are the injection check's
+      if (!c.tags?.includes("time-pair")) expect(payload.checks.find((k) => k.name === "error_disclosure")).toEqual({ name: "error_disclosure", params: { databaseErrors: false } });
       if (!injection) {
         expect(c.tags).toContain("prompt");
         continue;

@@ -133,7 +133,7 @@ function booleanPairDraft(op: Operation, base: BuiltRequest, field: PairField, v
       ...copy(base.setup),
       { id: "baseline", request: withField(base, field, v), checks: [] },
       { id: "false", request: withField(base, field, falsy), checks: [] },
-      { id: "payload", request: withField(base, field, truthy), checks: [check("not_a_server_error"), check("sql_injection", params)] },
+      { id: "payload", request: withField(base, field, truthy), checks: [check("not_a_server_error"), check("sql_injection", params), check("error_disclosure", { databaseErrors: false })] },
       { id: "control", request: withField(base, field, control), checks: [] },
       { id: "repeat", request: withField(base, field, truthy), checks: [] },
     ],

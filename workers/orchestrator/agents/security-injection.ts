@@ -125,6 +125,8 @@ function payloadDraft(env: AgentEnv, op: Operation, full: BuiltRequest, field: F
   if (payload.evidence) params.evidence = payload.evidence;
   const checks = [check("not_a_server_error")];
   if (name) checks.push(check(name, params));
+  // a payload that breaks the server may make it print its stack (a database's words are the injection check's)
+  checks.push(check("error_disclosure", { databaseErrors: false }));
   const steps: Step[] = [...base.setup];
   if (withBaseline) steps.push({ id: "baseline", request: copy(base.request), checks: [] });
   if (withBaseline && field.location === "body" && text === undefined && request.body) {

@@ -34,6 +34,10 @@ interface CredentialFields {
   wrapper?: string;
   account: { name: string; role: Role; schema: JsonSchema };
   password: string;
+  /** the body's union branch that carries them (an OAuth token endpoint's password grant among its other grants) */
+  branch?: number;
+  /** the body schema they were found in: the branch when there is one */
+  body: JsonSchema;
 }
 
 /** Wrapper levels searched below the body's top level. */
@@ -60,8 +64,29 @@ export function wrapperSchema(env: AgentEnv, schema: JsonSchema | undefined, wra
   return node;
 }
 
+/**
+ * The account name and password of a body: in the body itself, else in the first branch of its
+ * top-level union (oneOf/anyOf) that has both, with what the branches share. One token endpoint
+ * serves several grants (RFC 6749 §4.3 password, §6 refresh_token): only the password grant signs in.
+ */
 function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): CredentialFields | undefined {
-  const search = (s: JsonSchema, wrapper: string | undefined, depth: number): CredentialFields | undefined => {
+  const whole = recordFields(env, schema, prefer);
+  if (whole) return { ...whole, body: schema };
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat)) return undefined;
+  const union = (flat.oneOf ?? flat.anyOf) as JsonSchema[] | undefined;
+  if (!Array.isArray(union)) return undefined;
+  const shared = Object.fromEntries(Object.entries(flat).filter(([key]) => key !== "oneOf" && key !== "anyOf" && key !== "discriminator"));
+  for (const [index, branch] of union.entries()) {
+    const body: JsonSchema = Object.keys(shared).length > 0 ? { allOf: [shared, branch] } : branch;
+    const found = recordFields(env, body, prefer);
+    if (found) return { ...found, branch: index, body };
+  }
+  return undefined;
+}
+
+function recordFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): Omit<CredentialFields, "body" | "branch"> | undefined {
+  const search = (s: JsonSchema, wrapper: string | undefined, depth: number): Omit<CredentialFields, "body" | "branch"> | undefined => {
     const flat = flattenAllOf(s, env.model.schemas);
     if (!isObject(flat) || !isObject(flat.properties)) return undefined;
     const props = flat.properties as Record<string, JsonSchema>;
@@ -74,7 +99,7 @@ function credentialFields(env: AgentEnv, schema: JsonSchema, prefer?: Role): Cre
     // the one object-valued property that holds the record: { user: { username, password } }, { data: { attributes: {…} } }
     const found = objectProperties(env, s)
       .map(([name, sub]) => search(sub, wrapper ? `${wrapper}/${name}` : name, depth + 1))
-      .filter((f): f is CredentialFields => f !== undefined);
+      .filter((f): f is Omit<CredentialFields, "body" | "branch"> => f !== undefined);
     return found.length === 1 ? found[0] : undefined;
   };
   return search(schema, undefined, 0);
@@ -188,7 +213,12 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
   const loginFields = login.fields;
   const signup = withFields.find((c) => c.op !== login.op && SIGN_UP.test(words(c.op)) && !SIGN_IN.test(words(c.op)));
   const signupFields = signup ? credentialFields(env, signup.schema, loginFields.account.role) : undefined;
-  const built = buildRequest(env, login.op, opRng(env, "sign-in", login.op.operationId), { useExamples: true, optional: "required", includeBody: true, identity: null });
+  const branch = loginFields.branch === undefined ? {} : { branch: loginFields.branch };
+  let built = buildRequest(env, login.op, opRng(env, "sign-in", login.op.operationId), { useExamples: true, optional: "required", includeBody: true, identity: null, ...branch });
+  // the spec's example may be another grant: then the password grant's own fields, drawn
+  if (loginFields.branch !== undefined && env.validator.check(built.request.body?.value, loginFields.body) === "invalid") {
+    built = buildRequest(env, login.op, opRng(env, "sign-in", login.op.operationId), { useExamples: false, optional: "required", includeBody: true, identity: null, ...branch });
+  }
   const loginRequest = { ...copy(built.request), identity: null, unique: [] };
   const base = isObject(built.request.body?.value) ? (built.request.body!.value as Record<string, unknown>) : {};
   const flow: SignInFlow = {
@@ -206,10 +236,10 @@ export function signInFlow(env: AgentEnv): SignInFlow | undefined {
   if (profile) flow.profile = profile;
   if (signup && signupFields && signupFields.account.role === loginFields.account.role) {
     const prefix = signupFields.wrapper ? `/${signupFields.wrapper}` : "";
-    const wrapped = wrapperSchema(env, signup.schema, signupFields.wrapper) ?? signup.schema;
+    const wrapped = wrapperSchema(env, signupFields.body, signupFields.wrapper) ?? signupFields.body;
     flow.signup = { op: signup.op, record: wrapped, ...(signupFields.wrapper ? { wrapper: signupFields.wrapper } : {}) };
     flow.signupStep = (account, id, options = {}) => {
-      const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null });
+      const made = buildRequest(env, signup.op, opRng(env, "sign-in", `${signup.op.operationId}:${account}`), { useExamples: false, optional: "required", includeBody: true, identity: null, ...(signupFields.branch === undefined ? {} : { branch: signupFields.branch }) });
       fillAccountFields(env, made, opRng(env, "sign-in", `${signup.op.operationId}:${account}:fields`));
       const request = { ...copy(made.request), identity: null };
       const body = isObject(request.body?.value) ? (request.body!.value as Record<string, unknown>) : {};
