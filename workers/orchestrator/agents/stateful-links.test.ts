@@ -247,4 +247,37 @@ describe("update read-back of optional fields and calendar dates", () => {
     const invariant = full.steps.find((s) => s.id === "read-updated")!.checks.find((c) => c.name === "stateful_invariant")!;
     expect(invariant.params?.fields).toEqual(expect.arrayContaining(["/data/attributes/celsius", "/data/attributes/slots"]));
   });
+
+  it("with If-Match, the update with every optional field goes with the read's ETag and is sent again with it: a stale validator is judged on an update that changed something", () => {
+    const attributes = { type: "object", additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 20 }, slots: { type: "integer", minimum: 1, maximum: 100 } } };
+    const envelope = (attrs: unknown) => ({ type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", enum: ["boxes"] }, id: { type: "string" }, attributes: attrs } } } });
+    const created = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 20 }, slots: { type: "integer" } } };
+    const etag = { ETag: { schema: { type: "string" } } };
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "boxes", version: "1" },
+      paths: {
+        "/boxes": { post: { operationId: "createBox", requestBody: { required: true, content: content(envelope(created)) }, responses: { "201": ok(envelope(created), etag) } } },
+        "/boxes/{boxId}": {
+          parameters: [idParam("boxId")],
+          get: { operationId: "getBox", responses: { "200": ok(envelope(created), etag), "404": { description: "no" } } },
+          patch: {
+            operationId: "updateBox",
+            parameters: [{ name: "If-Match", in: "header", required: true, schema: { type: "string" } }],
+            requestBody: { required: true, content: content(envelope(attributes)) },
+            responses: { "200": ok(envelope(created), etag), "412": { description: "stale" }, "428": { description: "If-Match missing" } },
+          },
+        },
+      },
+    };
+    const cases = stateful.generate({ model: model(doc), seed: 1, config }) as TestCase[];
+    const full = cases.find((c) => c.tags?.includes("full-update"))!;
+    expect(full, cases.map((c) => c.title).join("\n")).toBeDefined();
+    expect(full.steps.map((s) => s.id)).toEqual(["create", "read-created", "update", "read-updated", "update-stale"]);
+    expect(full.steps[1].extract).toEqual({ etag: { from: "header", name: "etag" } });
+    for (const id of ["update", "update-stale"]) expect(full.steps.find((s) => s.id === id)!.request.headers["If-Match"]).toBe("{{etag}}");
+    const sent = full.steps.find((s) => s.id === "update")!.request.body?.value as { data: { attributes: Record<string, unknown> } };
+    expect(Object.keys(sent.data.attributes).sort()).toEqual(["name", "slots"]);
+    expect(full.steps[4].checks.find((c) => c.name === "optimistic_concurrency")!.params).toEqual({ updateStep: "update", staleStep: "read-created", freshStep: "read-updated" });
+  });
 });

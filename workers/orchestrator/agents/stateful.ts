@@ -152,25 +152,41 @@ function requiredAlong(env: AgentEnv, schema: JsonSchema, field: string): boolea
 /**
  * The lifecycle's update sends only the required fields (an optional one may trip a business rule
  * and stop the chain); the optional ones are read back here: create → update with every optional
- * field → read. A refused update only skips the comparison.
+ * field → read. A refused update only skips the comparison. With If-Match the update carries the
+ * ETag of a read before it and is sent again with that ETag after: this update changes fields, so
+ * an ETag that stayed the same shows (optimistic_concurrency), which the lifecycle's update may not.
  */
 function fullUpdateDraft(env: AgentEnv, target: ResourceTarget, rng: ReturnType<typeof opRng>): CaseDraft | undefined {
   const updateOp = target.put ?? target.patch;
   if (!updateOp || !target.read || updateOptional(env, updateOp) === "all") return undefined;
-  // a validator or a produced value the update must echo is the lifecycle's business
-  if (updateOp.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === "if-match")) return undefined;
+  const ifMatch = updateOp.parameters.find((p) => p.in === "header" && p.name.toLowerCase() === "if-match");
   const created = createResource(env, target, rng.fork("create"));
   const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, target.producer.property, "all");
   const value = update.body?.value;
+  // a produced value the update must echo is the lifecycle's business
   if (!update.body || !isObject(value) || Object.keys(echoProducedFields(env, target.read, value, "echo_").extract).length > 0) return undefined;
   const fields = comparableFields(env, value, update.body.schema, target.read);
   const schema = update.body.schema;
   if (fields.every((f) => requiredAlong(env, schema, f))) return undefined;
   const read = itemRequest(env, target.read, rng.fork("read"), created.known);
+  const readUpdated = step("read-updated", read.request, [...conformanceChecks(read.valid), check("stateful_invariant", { expectFrom: "update", fields })]);
+  const label = opLabel(updateOp.method, updateOp.path);
+  if (!ifMatch) {
+    return { kind: "stateful", title: `${label} with every optional field, then read`, steps: [...created.steps, step("update", update.request, conformanceChecks(update.valid)), readUpdated], tags: ["full-update"] };
+  }
+  update.request.headers[ifMatch.name] = "{{etag}}";
+  const before = itemRequest(env, target.read, rng.fork("read-before"), created.known);
+  const stale = check("optimistic_concurrency", { updateStep: "update", staleStep: "read-created", freshStep: "read-updated" });
   return {
     kind: "stateful",
-    title: `${opLabel(updateOp.method, updateOp.path)} with every optional field, then read`,
-    steps: [...created.steps, step("update", update.request, conformanceChecks(update.valid)), step("read-updated", read.request, [...conformanceChecks(read.valid), check("stateful_invariant", { expectFrom: "update", fields })])],
+    title: `${label} with every optional field and the read's ETag, then read, then the same update with that ETag again`,
+    steps: [
+      ...created.steps,
+      step("read-created", before.request, [], true, { etag: { from: "header", name: "etag" } }),
+      step("update", update.request, conformanceChecks(update.valid)),
+      readUpdated,
+      step("update-stale", update.request, [...conformanceChecks(update.valid), stale]),
+    ],
     tags: ["full-update"],
   };
 }
