@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ReceivedResponse, RequestTemplate } from "../model";
 import { parseSpec } from "../orchestrator/spec";
 import { Rng } from "../orchestrator/generate/random";
-import { isConflict, namedInError, varyConflicting } from "./conflict-retry";
+import { isConflict, varyConflicting } from "./conflict-retry";
+import { namedInError } from "../shared/error-fields";
 
 /** A create whose unique field has a name nothing treats as unique, and a pattern. */
 const doc = {

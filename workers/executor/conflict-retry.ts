@@ -15,50 +15,12 @@ import { ModelValidator } from "../jsonschema/validate";
 import { ALREADY_TAKEN, freshValue, reroll } from "../orchestrator/generate/unique";
 import type { Rng } from "../orchestrator/generate/random";
 import { cloneJson } from "../shared/json-clone";
+import { namedInError } from "../shared/error-fields";
 
 /** 409, or a 400/422 whose body says a value is already taken. */
 export function isConflict(response: ReceivedResponse): boolean {
   if (response.status === 409) return true;
   return (response.status === 400 || response.status === 422) && ALREADY_TAKEN.test(response.body.slice(0, 2000));
-}
-
-const NAME_KEYS = ["pointer", "name", "field", "param", "parameter", "property", "path", "attribute", "key", "loc", "location"];
-const LIST_KEYS = ["errors", "invalid-params", "invalid_params", "invalidParams", "violations", "fieldErrors", "field_errors", "details", "detail", "fields"];
-/** where an error entry says a name is not in the body */
-const NOT_BODY = /^(query|path|header|cookie)$/i;
-
-/** The field names or pointers an error body names, as written. */
-export function namedInError(body: unknown): string[] {
-  const names: string[] = [];
-  const entry = (e: unknown) => {
-    if (typeof e === "string") return;
-    if (!isObject(e)) return;
-    if (typeof e.in === "string" && NOT_BODY.test(e.in)) return;
-    const source = e.source;
-    if (isObject(source) && typeof source.pointer === "string") names.push(source.pointer);
-    for (const key of NAME_KEYS) {
-      const v = e[key];
-      if (typeof v === "string" && v !== "") names.push(v);
-      // FastAPI/pydantic: loc ["body", "vin"]
-      else if (Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" || typeof t === "number")) {
-        const tokens = v.map(String);
-        if (NOT_BODY.test(tokens[0])) continue;
-        names.push("/" + (tokens[0] === "body" ? tokens.slice(1) : tokens).join("/"));
-      }
-    }
-  };
-  const visit = (node: unknown, depth: number) => {
-    if (depth > 2 || !isObject(node)) return;
-    for (const key of LIST_KEYS) {
-      const list = node[key];
-      if (Array.isArray(list)) list.slice(0, 50).forEach(entry);
-      // Rails / Laravel: { errors: { email: ["has already been taken"] } }
-      else if (isObject(list) && key !== "detail") for (const [name, v] of Object.entries(list)) if (Array.isArray(v) || typeof v === "string") names.push(name);
-    }
-    if (isObject(node.error)) visit(node.error, depth + 1);
-  };
-  visit(body, 0);
-  return [...new Set(names)];
 }
 
 function escapeToken(token: string): string {

@@ -7,6 +7,7 @@
  */
 import type { RequestTemplate, TemplateValue } from "../model";
 import { cookieHeader } from "./identity-credentials";
+import { splitPointer } from "../jsonschema/pointer";
 
 export type RequestBuildErrorReason =
   | "missing-variable" // a variable some step extracts has no value (precondition failed)
@@ -101,6 +102,28 @@ function substituteString(text: string, variables: Record<string, unknown>, decl
   });
 }
 
+/**
+ * The body with each member that names another resource set to the id its setup step created
+ * (RequestTemplate.references), where the body still holds the planned value: a case that changed
+ * or left out the member sends what it chose, and a setup that made nothing leaves the planned value.
+ */
+function bindReferences(value: unknown, references: unknown, variables: Record<string, unknown>): unknown {
+  if (!Array.isArray(references) || value === null || typeof value !== "object") return value;
+  for (const reference of references as unknown[]) {
+    if (reference === null || typeof reference !== "object") continue;
+    const { pointer, variable, planned } = reference as Record<string, unknown>;
+    if (typeof pointer !== "string" || typeof variable !== "string" || !hasValue(variables, variable)) continue;
+    const tokens = splitPointer(pointer);
+    const last = tokens.pop();
+    let parent: unknown = value;
+    for (const token of tokens) parent = parent !== null && typeof parent === "object" ? (parent as Record<string, unknown>)[token] : undefined;
+    if (last === undefined || parent === null || typeof parent !== "object" || !Object.prototype.hasOwnProperty.call(parent, last)) continue;
+    const holder = parent as Record<string, unknown>;
+    if (JSON.stringify(holder[last]) === JSON.stringify(planned)) holder[last] = variables[variable];
+  }
+  return value;
+}
+
 function hasValue(variables: Record<string, unknown>, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(variables, name) && variables[name] !== undefined;
 }
@@ -134,7 +157,7 @@ export async function buildRequest(template: RequestTemplate, options: BuildOpti
   if (template.body) {
     resolved.body = { contentType: template.body.contentType };
     if (template.body.raw !== undefined) resolved.body.raw = stringify(sub(template.body.raw));
-    else if (template.body.value !== undefined) resolved.body.value = sub(template.body.value);
+    else if (template.body.value !== undefined) resolved.body.value = bindReferences(sub(template.body.value), template.references, vars);
   }
 
   const { identity, headers: pickedHeaders } = pickIdentity(template, options);

@@ -71,6 +71,20 @@ export interface RequestTemplate {
    * up): redacted from everything recorded, as is any token the response to this request carries.
    */
   secrets?: string[];
+  /**
+   * Body members that name another resource by its id (`siteId`): the id a setup step created
+   * (variable `variable`) replaces the value at `pointer` when the body still holds `planned` there
+   * and the variable has a value. A case that changed or left out the member sends what it chose.
+   */
+  references?: BodyReference[];
+}
+
+export interface BodyReference {
+  /** JSON pointer into the body */
+  pointer: string;
+  variable: string;
+  /** the value the planner put there (valid for the member's schema) */
+  planned: TemplateValue;
 }
 
 /**

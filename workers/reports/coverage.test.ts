@@ -100,6 +100,38 @@ describe("coverage report", () => {
     expect(coverageGapLines(coverage)).toContain("GET /things/{sku}: stateful — no resource created: POST /things answered 409 ×3 — unique fields?");
   });
 
+  it("names the field a refused create's error body names instead of guessing a collision, and the skipped precondition's too", () => {
+    const builder = new CoverageBuilder(model, { identities: 1, heldBack: [] });
+    const answers = [
+      JSON.stringify({ code: "unprocessable", message: "Unknown warehouse", details: [{ field: "body/warehouseId", message: "no such warehouse" }] }),
+      JSON.stringify({ type: "about:blank", "invalid-params": [{ name: "warehouseId", reason: "unknown" }] }),
+      JSON.stringify({ detail: [{ loc: ["body", "warehouseId"], msg: "unknown" }] }),
+    ];
+    for (const answer of answers) {
+      builder.add({
+        agent: "stateful",
+        operationId: "getThing",
+        status: "skipped",
+        reason: "step setup-sku (precondition) answered 422",
+        checks: [],
+        exchanges: [{ stepId: "setup-sku", method: "POST", url: `${BASE}/things`, body: JSON.stringify({ sku: "A" }), status: 422, answer }],
+      });
+    }
+    const reached = { agent: "functional-positive", operationId: "getThing", status: "passed" as const, reason: null, checks: [], exchanges: [{ stepId: "r", method: "GET", url: `${BASE}/things/x`, status: 404 }] };
+    builder.add(reached);
+    const get = builder.build().operations.find((o) => o.operationId === "getThing")!;
+    expect(get.notRun.find((n) => n.family === "stateful")?.reason).toBe("no resource created: POST /things answered 422 ×3 — the answers name body/warehouseId (×1), warehouseId (×1), /warehouseId (×1)");
+    // an answer that is no JSON, or a 2xx, names nothing
+    const plain = new CoverageBuilder(model, { identities: 1, heldBack: [] });
+    plain.add(reached);
+    plain.add({ agent: "stateful", operationId: "getThing", status: "skipped", reason: "step setup-sku (precondition) answered 422", checks: [], exchanges: [{ stepId: "setup-sku", method: "POST", url: `${BASE}/things`, status: 422, answer: "Unprocessable" }] });
+    expect(plain.build().operations.find((o) => o.operationId === "getThing")!.notRun.find((n) => n.family === "stateful")?.reason).toBe("no resource created: POST /things answered 422 ×1 — unique fields?");
+    const skipped = new CoverageBuilder(model, { identities: 1, heldBack: [] });
+    skipped.add(reached);
+    skipped.add({ agent: "functional-negative", operationId: "getThing", status: "skipped", reason: "step setup-sku (precondition) answered 422", checks: [], exchanges: [{ stepId: "setup-sku", method: "POST", url: `${BASE}/things`, status: 422, answer: answers[0] }] });
+    expect(skipped.build().operations.find((o) => o.operationId === "getThing")!.notRun.find((n) => n.family === "input validation")?.reason).toBe("precondition POST /things answered 422 naming body/warehouseId (1×)");
+  });
+
   it("lists the properties of every branch of a oneOf body, and which discriminator values were sent", () => {
     const card = { type: "object", required: ["method", "amount", "last4"], properties: { method: { type: "string", enum: ["card"] }, amount: { type: "integer" }, last4: { type: "string" } } };
     const bank = { type: "object", required: ["method", "amount", "iban"], properties: { method: { type: "string", enum: ["bank_transfer"] }, amount: { type: "integer" }, iban: { type: "string" }, note: { type: "string" } } };

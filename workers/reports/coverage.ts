@@ -8,8 +8,9 @@
 import { finiteDomain, flattenAllOf } from "../jsonschema/shape";
 import type { ApiModel, CaseStatus, CheckName, CheckStatus, JsonSchema, Operation } from "../model";
 import type { ReportCoverage, ReportCoverageOperation, ReportCoverageParameter } from "./types";
+import { namedInError } from "../shared/error-fields";
 
-/** An exchange as the coverage needs it: no response body. */
+/** An exchange as the coverage needs it: of the response body only a 4xx's start (`answer`). */
 export interface CoverageExchange {
   stepId: string;
   method: string;
@@ -17,6 +18,8 @@ export interface CoverageExchange {
   headers?: Record<string, string>;
   body?: string | null;
   status?: number | null;
+  /** the start of the body of a 4xx answer, where an error names the fields it refused */
+  answer?: string | null;
 }
 
 export interface CoverageRow {
@@ -78,6 +81,8 @@ interface OpTally {
   checks: Map<string, { passed: number; failed: number; skipped: number }>;
   /** family → skip reason → count (checks that skipped, cases skipped before their checks) */
   skips: Map<string, Map<string, number>>;
+  /** field → how many 4xx answers named it (an error's `details[].field`, `invalid-params` …) */
+  refusedFields: Map<string, number>;
 }
 
 function isSuccess(status: number): boolean {
@@ -128,6 +133,7 @@ export class CoverageBuilder {
       params: parameterTallies(model, op),
       checks: new Map(),
       skips: new Map(),
+      refusedFields: new Map(),
     }));
     for (const tally of this.ops) this.byMethod.set(tally.op.method, [...(this.byMethod.get(tally.op.method) ?? []), tally]);
   }
@@ -161,6 +167,7 @@ export class CoverageBuilder {
       stepOps.set(exchange.stepId, tally);
       tally.requests++;
       if (typeof exchange.status === "number") tally.statuses.set(exchange.status, (tally.statuses.get(exchange.status) ?? 0) + 1);
+      for (const field of refusedFields(exchange)) tally.refusedFields.set(field, (tally.refusedFields.get(field) ?? 0) + 1);
       observeParameters(tally, exchange);
     }
     for (const outcome of row.checks) {
@@ -179,9 +186,10 @@ export class CoverageBuilder {
       const last = row.exchanges[row.exchanges.length - 1];
       const lastOp = last ? this.operationOf(last.method, last.url) : undefined;
       if (tally) {
+        const named = last ? refusedFields(last) : [];
         const reason =
           last && lastOp && typeof last.status === "number" && /precondition/.test(row.reason ?? "")
-            ? `precondition ${lastOp.op.method.toUpperCase()} ${lastOp.op.path} answered ${last.status}`
+            ? `precondition ${lastOp.op.method.toUpperCase()} ${lastOp.op.path} answered ${last.status}${named.length > 0 ? ` naming ${named.slice(0, 3).join(", ")}` : ""}`
             : (row.reason ?? "skipped");
         addSkip(tally, family, reason);
       }
@@ -257,7 +265,10 @@ export class CoverageBuilder {
       const answers = [...producer.statuses].sort((a, b) => b[1] - a[1]);
       const conflict = answers[0]?.[0] === 409 || answers[0]?.[0] === 422;
       const listed = answers.length > 0 ? `answered ${answers.slice(0, 3).map(([s, n]) => `${s} ×${n}`).join(", ")}` : "was never sent";
-      return `no resource created: ${producer.op.method.toUpperCase()} ${producer.op.path} ${listed}${conflict ? " — unique fields?" : ""}`;
+      // what the refusals name is the hint; only when they name nothing is a collision the guess
+      const named = [...producer.refusedFields].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const hint = named.length > 0 ? ` — the answers name ${named.map(([field, n]) => `${field} (×${n})`).join(", ")}` : conflict ? " — unique fields?" : "";
+      return `no resource created: ${producer.op.method.toUpperCase()} ${producer.op.path} ${listed}${hint}`;
     }
     const skips = tally.skips.get(family);
     if (skips && skips.size > 0) {
@@ -277,6 +288,16 @@ export class CoverageBuilder {
       if (post) return post;
     }
     return undefined;
+  }
+}
+
+/** The fields a 4xx answer's error body names (none for other answers or a body that is no JSON). */
+function refusedFields(exchange: CoverageExchange): string[] {
+  if (typeof exchange.answer !== "string" || typeof exchange.status !== "number" || exchange.status < 400 || exchange.status > 499) return [];
+  try {
+    return namedInError(JSON.parse(exchange.answer));
+  } catch {
+    return [];
   }
 }
 

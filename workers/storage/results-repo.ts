@@ -307,7 +307,7 @@ export async function listLatencies(db: D1Database, orgId: string, runId: string
   return results.map((r) => Number(r.ms)).filter((n) => Number.isFinite(n));
 }
 
-/** A result as the coverage report reads it: checks and each exchange's request line, headers, body and status — no response body. */
+/** A result as the coverage report reads it: checks and each exchange's request line, headers, body and status — of the response body only a 4xx's start. */
 export interface CoverageResultRow {
   caseId: string;
   agent: string;
@@ -315,11 +315,13 @@ export interface CoverageResultRow {
   status: CaseStatus;
   reason: string | null;
   checks: { check: string; stepId: string; status: "passed" | "failed" | "skipped"; message?: string }[];
-  exchanges: { stepId: string; method: string; url: string; headers?: Record<string, string>; body?: string | null; status?: number | null }[];
+  exchanges: { stepId: string; method: string; url: string; headers?: Record<string, string>; body?: string | null; status?: number | null; answer?: string | null }[];
 }
 
 /** Request bodies read for coverage (top-level properties and their values; the rest is not needed). */
 const COVERAGE_BODY_CHARS = 4096;
+/** The start of a 4xx answer's body, where an error names the fields it refused */
+const COVERAGE_ANSWER_CHARS = 2048;
 
 /** A page of a run's results for the coverage report, ordered by case id (the cursor is the last one). */
 export async function listCoverageRows(db: D1Database, runId: string, page: { limit: number; cursor?: string }): Promise<{ items: CoverageResultRow[]; nextCursor: string | null }> {
@@ -332,7 +334,9 @@ export async function listCoverageRows(db: D1Database, runId: string, page: { li
             'url', json_extract(e.value, '$.request.url'),
             'headers', json(COALESCE(json_extract(e.value, '$.request.headers'), '{}')),
             'body', substr(json_extract(e.value, '$.request.body'), 1, ${COVERAGE_BODY_CHARS}),
-            'status', json_extract(e.value, '$.response.status')))
+            'status', json_extract(e.value, '$.response.status'),
+            'answer', CASE WHEN json_extract(e.value, '$.response.status') BETWEEN 400 AND 499
+              THEN substr(json_extract(e.value, '$.response.body'), 1, ${COVERAGE_ANSWER_CHARS}) END))
           FROM json_each(r.exchanges) e) AS exchanges
        FROM results r WHERE r.run_id = ? AND r.case_id > ? ORDER BY r.case_id LIMIT ?`,
     )

@@ -5,10 +5,10 @@
  * one can be had. Also records how sure we are that the request is valid, which decides whether an
  * agent may attach positive_data_acceptance.
  */
-import type { ApiModel, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
+import type { ApiModel, BodyReference, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
 import { firstUnion, generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
-import { pathPlaceholders, ResourceGraph, type Producer } from "./resources";
+import { pathPlaceholders, referencedResources, ResourceGraph, type Producer } from "./resources";
 import { listedSetup } from "./listing";
 import { selfSource } from "./self-params";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -171,7 +171,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", setupCreate: true, ...keyedCreate(env, producer) });
       sendChosenKey(env, parent, producer, rng);
       setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
-      Object.assign(known, parent.vars);
+      for (const [made, variable] of Object.entries(parent.vars)) known[made] ??= `{{${variable}}}`;
       const variable = name; // one variable per path parameter name: unique within a path
       const step: Step = {
         id: `setup-${name}`,
@@ -224,7 +224,6 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     if (source !== "example" && source !== "enum") fromSpec = false;
     if (env.validator.check(value, param.schema) !== "valid") valid = false;
   }
-  for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
 
   // query, header, cookie parameters; in an API that addresses nothing by path, the ids the query sends come from setup steps too
   const chained = options.chain === false || (options.depth ?? 0) >= 3 || !env.graph.queryAddressed ? undefined : queryChain(env, op, rng, options, { setup, known, vars });
@@ -276,10 +275,15 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         if (exampleOk) fromSpec = false;
       }
     }
+    // members naming another resource (siteId) get the id of one a setup step creates
+    const references = isJsonMedia(media.contentType) ? bindBodyReferences(env, op, value, media.schema, rng, options, known, setup) : undefined;
+    if (references && references.bound.length > 0) request.references = references.bound;
+    // what the body guesses once the references setups fill are left out
+    const guessable = references?.filled ?? value;
     body = { media, schema: media.schema, value, fromExample: exampleOk };
     if (bodies.lean || bodies.fuller) fromSpec = false;
     // an example's references (itemId: 1) name resources the target need not have
-    if (!exampleOk || hasGuessedReference(value)) fromSpec = false;
+    if (!exampleOk || hasGuessedReference(guessable)) fromSpec = false;
     const contentType = wireContentType(media.contentType);
     if (isJsonMedia(media.contentType) || /x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) {
       request.body = { contentType, value };
@@ -291,7 +295,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         if (other !== undefined) request.body.fuller = other;
       }
       if (!knownValid && env.validator.check(value, media.schema) !== "valid") valid = false;
-      if (!exampleOk && hasGuessedReference(value)) guessedBodyReference = true;
+      if (!exampleOk && hasGuessedReference(guessable)) guessedBodyReference = true;
       if (/x-www-form-urlencoded|multipart/i.test(contentType) && !flatForm(value)) certain = false;
       if (/multipart/i.test(contentType) && JSON.stringify(media.schema).includes('"binary"')) certain = false;
     } else {
@@ -300,6 +304,7 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       certain = false;
     }
   }
+  for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
   return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
 }
 
@@ -318,12 +323,69 @@ function queryChain(env: AgentEnv, op: Operation, rng: Rng, options: BuildOption
     if (!producer) return undefined;
     const parent = buildRequest(env, producer.op, rng, { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", setupCreate: true });
     setup.push(...parent.setup.filter((s) => !setup.some((t) => t.id === s.id)));
-    Object.assign(known, parent.vars);
+    for (const [made, variable] of Object.entries(parent.vars)) known[made] ??= `{{${variable}}}`;
     setup.push({ id: `setup-${param.name}`, request: parent.request, extract: { [param.name]: producer.extract }, checks: [], requireSuccess: true });
     known[param.name] = `{{${param.name}}}`;
     vars[param.name] = param.name;
     return known[param.name];
   };
+}
+
+/**
+ * Members of a JSON body that name another resource by its id (`siteId`, `site_id`, in an object,
+ * in each element of an array body): a server checks that the resource exists (and is the
+ * caller's), so a made-up id is refused and nothing built on the request is tested. Each gets the
+ * id of a resource a setup step creates (resources.ts producerForReference), made once per name per
+ * case (`known`: an id a path parameter of that name already has is used as is). The body keeps its
+ * valid planned value; the executor puts the id there (RequestTemplate.references). A required
+ * member's setup must succeed like a path parameter's; an optional one's may fail (the planned
+ * value is sent). Returns the bindings and the body without the required members bound.
+ */
+function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema: JsonSchema, rng: Rng, options: BuildOptions, known: Record<string, string>, setup: Step[]): { bound: BodyReference[]; filled: unknown } {
+  const bound: BodyReference[] = [];
+  const depth = options.depth ?? 0;
+  const visit = (node: unknown, at: JsonSchema | undefined, pointer: string, level: number): unknown => {
+    if (at === undefined || level > 3) return node;
+    const flat = flattenAllOf(at, env.model.schemas);
+    if (!isObject(flat)) return node;
+    if (Array.isArray(node)) return isObject(flat.items) ? node.map((item, i) => visit(item, flat.items as JsonSchema, `${pointer}/${i}`, level + 1)) : node;
+    if (!isObject(node) || !isObject(flat.properties)) return node;
+    const props = flat.properties as Record<string, JsonSchema>;
+    const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(node)) {
+      out[key] = member;
+      const sub = props[key];
+      if (sub === undefined) continue;
+      if (typeof member !== "string" && typeof member !== "number") {
+        out[key] = visit(member, sub, `${pointer}/${escapeToken(key)}`, level + 1);
+        continue;
+      }
+      const resolved = flattenAllOf(sub, env.model.schemas);
+      // a bare `id` is the resource's own; a member named after no resource is no reference
+      if (referencedResources(key, sub).length === 0 || (isObject(resolved) && resolved.readOnly === true)) continue;
+      let variable = /^\{\{([^{}]+)\}\}$/.exec(known[key] ?? "")?.[1];
+      if (variable === undefined) {
+        const producer = options.chain === false || depth >= 3 ? undefined : env.graph.producerForReference(op, key, sub);
+        if (!producer) continue;
+        variable = key.replace(/[^\w$]/g, "_");
+        const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", identity: options.identity, known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
+        setup.push(...made.setup.filter((s) => !setup.some((t) => t.id === s.id)));
+        for (const [name, v] of Object.entries(made.vars)) known[name] ??= `{{${v}}}`;
+        setup.push({ id: `setup-${variable}`, request: made.request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: required.has(key) });
+        known[key] = `{{${variable}}}`;
+      }
+      bound.push({ pointer: `${pointer}/${escapeToken(key)}`, variable, planned: member });
+      if (required.has(key)) delete out[key];
+    }
+    return out;
+  };
+  const filled = visit(value, schema, "", 0);
+  return { bound, filled };
+}
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /**

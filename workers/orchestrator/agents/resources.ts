@@ -7,7 +7,7 @@
 import type { ApiModel, Extraction, JsonSchema, Operation } from "../../model";
 import { admittedTypes, flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject, type SchemaMap } from "../../jsonschema/types";
-import { splitPointer } from "../../jsonschema/pointer";
+import { refOf, splitPointer } from "../../jsonschema/pointer";
 import { isIdLikeName, singular } from "./names";
 
 export interface Producer {
@@ -252,6 +252,25 @@ function linkExtraction(expression: string): Extraction | undefined {
   return undefined;
 }
 
+/**
+ * The resource a body member names by its id: the words of the member's name (or of the component
+ * its schema refers to, `$ref: SiteId`) before a final id/uuid/guid — `siteId`, `site_id`,
+ * `parentSiteUuid` → "site" (the longest run of words that names a collection first). undefined
+ * for a bare `id` and for names that end in no id word (ownership flags, counts, names).
+ */
+export function referencedResources(member: string, schema: JsonSchema): string[] {
+  const out: string[] = [];
+  const ref = refOf(schema);
+  for (const name of [member, ref?.slice(ref.lastIndexOf("/") + 1)]) {
+    if (!name) continue;
+    const all = words(name);
+    if (all.length < 2 || !ID_WORDS.has(all[all.length - 1])) continue;
+    const stem = all.slice(0, -1);
+    for (let start = 0; start < stem.length; start++) out.push(stem.slice(start).join(""));
+  }
+  return [...new Set(out)];
+}
+
 export class ResourceGraph {
   private readonly byKey = new Map<string, Operation>();
   private readonly linksTo = new Map<string, { producer: Operation; parameters: Record<string, string> }[]>();
@@ -267,6 +286,9 @@ export class ResourceGraph {
   private readonly queryMemo = new Map<string, Producer | null>();
   /** No operation addresses anything by path: resources are named in the query (RPC over HTTP). */
   readonly queryAddressed: boolean;
+  /** collections with a create (POST on a path ending in a name), by the squashed singular of that name */
+  private readonly createsByName = new Map<string, string[]>();
+  private readonly referenceMemo = new Map<string, Producer | null>();
 
   constructor(
     private readonly model: ApiModel,
@@ -285,6 +307,13 @@ export class ResourceGraph {
         const list = this.postsByName.get(name);
         if (list) list.push(op);
         else this.postsByName.set(name, [op]);
+        const last = op.path.replace(/\/$/, "").split("/").pop() ?? "";
+        if (last && !last.startsWith("{")) {
+          const key = squash(singular(last));
+          const paths = this.createsByName.get(key) ?? [];
+          paths.push(op.path.replace(/\/$/, ""));
+          this.createsByName.set(key, paths);
+        }
       }
       if ((op.method === "post" || op.method === "put") && hasLocationHeader(op)) {
         const accepted = new Set<string>();
@@ -402,6 +431,32 @@ export class ResourceGraph {
       if (op && property) return { op, extract: { from: "request", pointer: `/${escape(property)}` }, property, via: "request" };
     }
     return undefined;
+  }
+
+  /**
+   * The create whose new resource's id a body member of `consumer` names (`siteId` → the `id` a
+   * `POST /sites` answers): the collection named like the member's words before the id word, the
+   * least nested first (its parents are made by setup steps of their own). The id is read where
+   * the create's answer has it (a property of a compatible type, else the Location). undefined when
+   * no collection is named so, or only `consumer` itself creates one.
+   */
+  producerForReference(consumer: Operation, member: string, schema: JsonSchema): Producer | undefined {
+    const key = `${consumer.operationId}\u0000${member}\u0000${refOf(schema) ?? ""}`;
+    if (this.referenceMemo.has(key)) return this.referenceMemo.get(key) ?? undefined;
+    let found: Producer | undefined;
+    for (const name of referencedResources(member, schema)) {
+      const collections = [...(this.createsByName.get(name) ?? [])].sort((a, b) => pathPlaceholders(a).length - pathPlaceholders(b).length);
+      for (const collection of collections) {
+        const producer = this.producerForCollection(collection, member, schema);
+        if (producer && producer.op !== consumer && producer.via !== "request") {
+          found = producer;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    this.referenceMemo.set(key, found ?? null);
+    return found;
   }
 
   /**

@@ -67,6 +67,8 @@ export function createResource(env: AgentEnv, target: ResourceTarget, rng: Rng, 
   };
   const known: Record<string, string> = {};
   for (const [name, value] of Object.entries(create.request.pathParams)) if (typeof value === "string") known[name] = value;
+  // what the create's setups made for its body (its site, of `siteId`): an update names the same
+  for (const [name, variable] of Object.entries(create.vars)) known[name] ??= `{{${variable}}}`;
   known[target.param] = `{{${target.param}}}`;
   return { steps: [...create.setup, createStep], create, known };
 }

@@ -31,6 +31,8 @@ export function assertWellFormed(cases: TestCase[]): void {
         const m = /^\{\{(\w+)\}\}$/.exec(String(value));
         if (m) expect(produced.has(m[1]), `${c.id}/${step.id} uses {{${m[1]}}} before it exists`).toBe(true);
       }
+      // and every body reference it binds
+      for (const reference of step.request.references ?? []) expect(produced.has(reference.variable), `${c.id}/${step.id} binds ${reference.pointer} to ${reference.variable} before it exists`).toBe(true);
       if (step.request.path === "{{location}}") expect(produced.has("location")).toBe(true);
       for (const name of Object.keys(step.extract ?? {})) produced.add(name);
     }

@@ -19,4 +19,11 @@ describe("the setup steps a fuzzed case keeps", () => {
     // a step that extracts nothing is kept whatever the case sends
     expect(ids(neededSetup(setup, fuzzed("x", "1e+308")))).toEqual(["sign-in"]);
   });
+
+  it("keeps the create whose id a later step's body reference is bound to (no {{variable}} in the text)", () => {
+    const device = { ...step("setup-deviceId", "/devices", {}, "deviceId"), request: { ...step("d", "/devices", {}).request, method: "post", body: { contentType: "application/json", value: { siteId: "p" } }, references: [{ pointer: "/siteId", variable: "siteId", planned: "p" }] } };
+    const withSite = [step("setup-siteId", "/sites", {}, "siteId"), device];
+    expect(ids(neededSetup(withSite, [step("request", "/devices/{deviceId}", { deviceId: "{{deviceId}}" })]))).toEqual(["setup-siteId", "setup-deviceId"]);
+    expect(ids(neededSetup(withSite, [step("request", "/devices/{deviceId}", { deviceId: "x" })]))).toEqual([]);
+  });
 });

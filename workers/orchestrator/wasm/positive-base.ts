@@ -52,13 +52,15 @@ export function embedInBases(cases: TestCase[], bases: PositiveBases, model: Api
  */
 export function neededSetup(setup: TestCase["steps"], steps: TestCase["steps"]): TestCase["steps"] {
   const kept: TestCase["steps"] = [];
-  let using = steps.map((step) => JSON.stringify(step.request)).join("\n");
+  // a request uses its {{variables}} and the variables its body references are bound to
+  const uses = (request: TestCase["steps"][number]["request"]) => JSON.stringify(request) + (request.references ?? []).map((r) => `{{${r.variable}}}`).join("");
+  let using = steps.map((step) => uses(step.request)).join("\n");
   for (let i = setup.length - 1; i >= 0; i--) {
     const step = setup[i];
     const names = Object.keys(step.extract ?? {});
     if (names.length > 0 && !names.some((name) => using.includes(`{{${name}}}`))) continue;
     kept.unshift(step);
-    using += `\n${JSON.stringify(step.request)}${step.instead ? JSON.stringify(step.instead.request) : ""}`;
+    using += `\n${uses(step.request)}${step.instead ? uses(step.instead.request) : ""}`;
   }
   return kept;
 }
