@@ -94,6 +94,21 @@ describe("excessive_data_exposure: passwords and other users' secrets, documente
     // records that are not users are not judged
     expect(list([{ name: "a", token: "x-1" }, { name: "b", token: "y-2" }]).status).toBe("passed");
   });
+  it("names an undeclared apiToken a secret, and other users' when several user records carry distinct ones", () => {
+    const listUsers: Operation = {
+      operationId: "listUsers", method: "get", path: "/users", tags: [], deprecated: false, parameters: [], security: [], pointer: "#/paths/~1users/get",
+      responses: [{ status: "200", headers: [], links: [], content: [{ contentType: "application/json", schema: { type: "array", items: { type: "object", properties: { id: { type: "integer" }, username: { type: "string" }, role: { type: "string" } } } } }] }],
+    };
+    const list = (body: unknown, op = listUsers) => excessive_data_exposure({ ...ctx({ method: "GET", path: "/users", body }), operation: op });
+    const users = [{ id: 1, username: "anna", role: "admin", apiToken: "tok-anna-1" }, { id: 2, username: "ben", role: "member", apiToken: "tok-ben-2" }];
+    expect(list(users)).toMatchObject({ status: "failed", signature: "others-secret:/*/apiToken" });
+    expect(list([users[0]])).toMatchObject({ status: "failed", signature: "secret:/*/apiToken" });
+    // a map the schema opens to any name (additionalProperties: a schema) documents the key, not other users' tokens
+    const map = { ...listUsers, responses: [{ ...listUsers.responses[0], content: [{ contentType: "application/json", schema: { type: "array", items: { type: "object", properties: { username: { type: "string" } }, additionalProperties: { type: "string" } } } }] }] };
+    expect(list(users, map)).toMatchObject({ status: "failed", signature: "others-secret:/*/apiToken" });
+    expect(list([users[0]], map).status).toBe("passed");
+    expect(list([{ ...users[0], apiToken: "****" }, { ...users[1], apiToken: "****" }], map).status).toBe("passed");
+  });
   it("fails on a secret's hash by name (secretHash, pin_digest) or by a salted-hash format under any name", () => {
     const django = "pbkdf2_sha256$1000$" + "c2FsdHNhbHQ" + "$" + "q".repeat(43) + "=";
     const me = { method: "GET", path: "/me" };

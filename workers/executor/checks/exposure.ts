@@ -91,7 +91,7 @@ const SECRET_NAMES = new Set([
   "password", "passwd", "pwd", "passwordhash", "hashedpassword", "passwordsalt", "passwordresettoken",
   "secret", "clientsecret", "apisecret", "secretkey", "privatekey", "signingkey", "encryptionkey",
   "apikey", "accesskey", "secretaccesskey", "accesstoken", "refreshtoken", "idtoken", "token", "authtoken",
-  "sessiontoken", "bearertoken", "resettoken", "verificationtoken",
+  "sessiontoken", "bearertoken", "resettoken", "verificationtoken", "apitoken", "personalaccesstoken",
   "ssn", "socialsecuritynumber", "creditcard", "creditcardnumber", "cardnumber", "ccnumber", "pan", "cvv", "cvv2", "cvc",
   "pin", "otp", "otpsecret", "mfasecret", "totpsecret",
 ]);
@@ -226,8 +226,9 @@ export function excessive_data_exposure(ctx: CheckContext): CheckResult {
       } else if (typeof child === "string" && saltedHashForm(child) !== undefined) {
         // a salted password hash under any name ("hash", "credential") is the same leak
         found.push({ path: childPath, kind: "password", form: saltedHashForm(child) });
-      } else if (documentedSchema !== undefined) {
-        if (shared.has(key)) found.push({ path: childPath, kind: "others-secret" });
+      } else if (shared.has(key)) {
+        // other users' credentials, whether the schema names them or lets any name through
+        found.push({ path: childPath, kind: "others-secret" });
       } else if (!documented) {
         const tokenExpected = credentialEndpoint && TOKEN_NAMES.has(normaliseName(key));
         if (looksSecret(key) && hasSecretValue(child) && !tokenExpected) found.push({ path: childPath, kind: "secret" });
