@@ -303,6 +303,20 @@ describe("mass assignment", () => {
     expect(write.request.body?.value).not.toHaveProperty("isAdmin");
     expect(checksOf(write, "mass_assignment")).toEqual([{ name: "mass_assignment", params: { property: "role", injected: "admin", baselineStep: "read-before", readStep: "read-back" } }]);
   });
+  it("probes a closed write that does not declare the response's role: each privilege-named extra alone", async () => {
+    const closed: ApiModel = { ...profileModel, schemas: { ...profileModel.schemas, MeUpdate: { type: "object", additionalProperties: false, minProperties: 1, properties: { name: { type: "string", minLength: 1, maxLength: 30 } } } } };
+    const cases = await dataExposure.generate({ model: closed, seed: 1, config });
+    const probes = cases.filter((c) => c.tags?.includes("closed"));
+    expect(probes.map((c) => c.title)).toEqual(['PATCH /me with the undeclared role="admin"', "PATCH /me with the undeclared isAdmin=true"]);
+    for (const c of probes) expect(c.steps.map((s) => `${s.request.method} ${s.id}`)).toEqual(["get read-before", "patch update", "get read-back"]);
+    const write = probes[0].steps[1];
+    expect(write.request.body?.value).toMatchObject({ role: "admin" });
+    expect(Object.keys(write.request.body?.value as object)).not.toContain("isAdmin");
+    expect(checksOf(write, "mass_assignment")).toEqual([{ name: "mass_assignment", params: { property: "role", injected: "admin", baselineStep: "read-before", readStep: "read-back" } }]);
+    // an open write carries its extras along with the readOnly probes: no closed probe
+    const open: ApiModel = { ...profileModel, schemas: { ...profileModel.schemas, MeUpdate: { type: "object", properties: { name: { type: "string" } } } } };
+    expect((await dataExposure.generate({ model: open, seed: 1, config })).some((c) => c.tags?.includes("closed"))).toBe(false);
+  });
   it("sends the probes as an identity not named like a privileged role", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config: { ...config, identities: ["admin", "alice"] } });
     const mass = cases.find((c) => c.tags?.includes("mass-assignment"))!;

@@ -12,7 +12,7 @@
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { accountMassAssignmentDrafts } from "./account-mass-assignment";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
-import { injections, successSchema } from "./mass-injections";
+import { injections, privilegedExtras, successSchema } from "./mass-injections";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
@@ -87,6 +87,7 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
     const created = createResource(env, target, rng.fork("update-chain"), { identity: probeIdentity(env) });
     const draft = updateDraft(env, update, target.read, rng.fork("update"), created.known, created.steps, target.producer.property);
     if (draft) drafts.push(draft);
+    drafts.push(...closedUpdateDrafts(env, update, target.read, rng.fork("closed"), created.known, created.steps, target.producer.property));
   }
   return drafts;
 }
@@ -145,6 +146,39 @@ function updateDraft(env: AgentEnv, update: Operation, read: Operation, rng: Rng
   return { kind: "security", title: `${opLabel(update.method, update.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] };
 }
 
+/** Privilege extras probed alone per closed update body (each costs a read, a write and a read). */
+const CLOSED_PROBES = 2;
+
+/**
+ * read → write with one privilege-named property the closed request schema does not declare (the
+ * response's `role`, else isAdmin …) → read back: a closed schema refuses the whole write, so each
+ * rides alone, apart from the readOnly probes; a server that stores it anyway grants the right.
+ */
+function closedUpdateDrafts(env: AgentEnv, update: Operation, read: Operation, rng: Rng, known: Record<string, string>, setup: Step[], idProperty?: string): CaseDraft[] {
+  const media = preferredMedia(update);
+  if (!media || !isJsonMedia(media.contentType)) return [];
+  const identity = probeIdentity(env);
+  const drafts: CaseDraft[] = [];
+  for (const [name, value] of privilegedExtras(env, media.schema, successSchema(update)).slice(0, CLOSED_PROBES)) {
+    const built = itemRequest(env, update, rng.fork(`write:${name}`), known, identity, idProperty, updateOptional(env, update));
+    if (!built.request.body || !isObject(built.request.body.value)) continue;
+    built.request.body.value = { ...built.request.body.value, [name]: value };
+    const readRequest = () => itemRequest(env, read, rng.fork("read"), known, identity).request;
+    drafts.push({
+      kind: "security",
+      title: `${opLabel(update.method, update.path)} with the undeclared ${name}=${JSON.stringify(value)}`,
+      steps: [
+        ...copy(setup),
+        { id: "read-before", request: readRequest(), checks: [], requireSuccess: true },
+        { id: "update", request: built.request, checks: [check("not_a_server_error"), ...massChecks([[name, value]], "read-back", "read-before")] },
+        { id: "read-back", request: readRequest(), checks: [check("excessive_data_exposure")] },
+      ],
+      tags: ["mass-assignment", "closed"],
+    });
+  }
+  return drafts;
+}
+
 /**
  * Writes that are not part of a collection lifecycle but can be read back on the same path
  * (PATCH /users/me + GET /users/me, PUT /settings + GET /settings).
@@ -162,7 +196,8 @@ function selfUpdateDrafts(env: AgentEnv, targets: ResourceTarget[]): { op: Opera
     const known: Record<string, string> = {};
     for (const [name, value] of Object.entries(base.request.pathParams)) if (typeof value === "string" || typeof value === "number") known[name] = String(value);
     const draft = updateDraft(env, op, read, rng, known, base.setup);
-    if (draft) out.push({ op, drafts: [draft] });
+    const drafts = [...(draft ? [draft] : []), ...closedUpdateDrafts(env, op, read, rng.fork("closed"), known, base.setup)];
+    if (drafts.length > 0) out.push({ op, drafts });
   }
   return out;
 }
