@@ -202,6 +202,29 @@ describe("stateful", () => {
     expect((await run(stateful)).some((c) => c.tags?.includes("merge-patch"))).toBe(false);
   });
 
+  it("patches an optional member to null when the PATCH admits it and the read does not, with the read's ETag as If-Match", async () => {
+    const nullCases = async (patchSchema: Record<string, unknown>) => {
+      const withPatch = petstoreModel();
+      withPatch.schemas.PetPatch = patchSchema;
+      const patchPet = { ...operation("updatePet"), operationId: "patchPet", method: "patch" as const, requestBody: { required: true, content: [{ contentType: "application/merge-patch+json", schema: { $ref: "#/components/schemas/PetPatch" } }] } };
+      patchPet.parameters = [...patchPet.parameters, { name: "If-Match", in: "header", required: true, schema: { type: "string" } }];
+      withPatch.operations.push(patchPet);
+      return (await stateful.generate({ model: withPatch, seed: 1, config: twoIdentities })).filter((c) => c.tags?.includes("null-member"));
+    };
+    const [nulled] = await nullCases({ type: "object", properties: { name: { type: "string", minLength: 1, maxLength: 50 }, age: { type: ["integer", "null"], minimum: 0, maximum: 30 }, email: { type: ["string", "null"], format: "email" } } });
+    expect(nulled.steps.map((s) => s.id)).toEqual(["create", "read-before", "patch", "read-after"]);
+    const [create, before, patch, after] = nulled.steps;
+    expect(create.requireSuccess).toBe(true);
+    // every optional member the read does not admit null for, at once
+    expect(patch.request.body).toEqual({ contentType: "application/merge-patch+json", value: { age: null, email: null } });
+    expect(before.extract).toEqual({ etag: { from: "header", name: "etag" } });
+    expect(patch.request.headers["If-Match"]).toBe("{{etag}}");
+    for (const judged of [patch, after]) expect(checksOf(judged, "response_schema_conformance")).toHaveLength(1);
+    // the read admits null too (Pet.tag), a required member (name), or nothing may be null: no such case
+    expect(await nullCases({ type: "object", properties: { name: { type: ["string", "null"] }, tag: { type: ["string", "null"] } } })).toEqual([]);
+    expect(await nullCases({ type: "object", properties: { name: { type: "string" }, age: { type: "integer" } } })).toEqual([]);
+  });
+
   it("creates parents first for nested resources", async () => {
     const cases = await run(stateful);
     const nested = cases.find((c) => c.operationId === "createOrder")!;

@@ -13,7 +13,7 @@ import type { Rng } from "../generate/random";
 import { buildRequest, conformanceChecks, copy, isJsonMedia, type AgentEnv } from "./requests";
 import { flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
-import { comparableFields, createResource, itemRequest, updateOptional, type ResourceTarget } from "./stateful-resources";
+import { comparableFields, createResource, itemRequest, readSchema, updateOptional, type ResourceTarget } from "./stateful-resources";
 
 function step(id: string, request: Step["request"], checks: Step["checks"], requireSuccess = false): Step {
   return requireSuccess ? { id, request, checks, requireSuccess } : { id, request, checks };
@@ -66,6 +66,50 @@ export function mergePatchDraft(env: AgentEnv, target: ResourceTarget, rng: Rng)
     title: `${opLabel(patch.method, patch.path)} with only ${field} keeps the other fields`,
     steps: [...created.steps, step("read-before", readRequest("before"), [], true), step("patch", request, conformanceChecks(), true), step("read-after", readRequest("after"), readChecks)],
     tags: ["merge-patch"],
+  };
+}
+
+/**
+ * create → read → PATCH { member: null, … } → read, for the optional members
+ * the PATCH body may set to null (a merge patch's "remove it") while the read's schema does not admit
+ * null: the answers must still match the read's schema (each member gone, not stored as null). The
+ * read's ETag goes back as If-Match when the PATCH takes one.
+ */
+export function nullMemberDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDraft | undefined {
+  const { patch, read } = target;
+  const media = patch?.requestBody?.content.find((m) => isJsonMedia(m.contentType));
+  const shown = readSchema(env, read);
+  if (!patch || !read || !media || !shown) return undefined;
+  const flatRead = flattenAllOf(shown, env.model.schemas);
+  const flatPatch = flattenAllOf(media.schema, env.model.schemas);
+  if (!isObject(flatRead) || !isObject(flatRead.properties) || !isObject(flatPatch) || !isObject(flatPatch.properties)) return undefined;
+  const readProps = flatRead.properties as Record<string, JsonSchema>;
+  const required = new Set(Array.isArray(flatRead.required) ? (flatRead.required as string[]) : []);
+  const members = writableProperties(env, media.schema).filter((name) => {
+    const readProp = readProps[name];
+    return readProp !== undefined && !required.has(name) && env.validator.check(null, readProp) === "invalid" && env.validator.check({ [name]: null }, media.schema) === "valid";
+  });
+  // every such member at once: one case, and one removal mishandled shows
+  const nulled = Object.fromEntries(members.map((name) => [name, null]));
+  if (members.length === 0 || env.validator.check(nulled, media.schema) !== "valid") return undefined;
+  // the setup's own create (required parts): a fuller body may trip a business rule, and the answers
+  // must keep to the schema whether or not the member was set before
+  const created = createResource(env, target, rng.fork("create"));
+  const built = itemRequest(env, patch, rng.fork("patch"), created.known, undefined, target.producer.property, "all");
+  if (!built.request.body) return undefined;
+  const request = copy(built.request);
+  request.body = { contentType: built.request.body.contentType, value: nulled };
+  const before = step("read-before", itemRequest(env, read, rng.fork("before"), created.known).request, [], true);
+  const ifMatch = patch.parameters.find((p) => p.in === "header" && p.name.toLowerCase() === "if-match");
+  if (ifMatch) {
+    before.extract = { etag: { from: "header", name: "etag" } };
+    request.headers[ifMatch.name] = "{{etag}}";
+  }
+  return {
+    kind: "stateful",
+    title: `${opLabel(patch.method, patch.path)} with ${members.join(", ")} null keeps the answers to the read's schema`,
+    steps: [...created.steps, before, step("patch", request, conformanceChecks()), step("read-after", itemRequest(env, read, rng.fork("after"), created.known).request, conformanceChecks())],
+    tags: ["merge-patch", "null-member"],
   };
 }
 

@@ -175,7 +175,7 @@ export function comparableFields(env: AgentEnv, body: unknown, bodySchema: JsonS
 }
 
 /** The JSON schema of the read's first 2xx answer that documents properties. */
-function readSchema(env: AgentEnv, op: Operation | undefined): JsonSchema | undefined {
+export function readSchema(env: AgentEnv, op: Operation | undefined): JsonSchema | undefined {
   if (!op) return undefined;
   for (const response of op.responses.filter((r) => /^2/.test(r.status))) {
     const media = response.content.find((m) => isJsonMedia(m.contentType));

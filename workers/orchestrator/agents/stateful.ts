@@ -20,7 +20,7 @@ import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { agentEnv, conformanceChecks, opRng, type AgentEnv } from "./requests";
 import { requiredParts } from "./parameters";
 import { hasLocationHeader } from "./resources";
-import { collectionListStep, mergePatchDraft, parentDeleteDrafts } from "./stateful-chains";
+import { collectionListStep, mergePatchDraft, nullMemberDraft, parentDeleteDrafts } from "./stateful-chains";
 import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
 import { keyedReplayDraft } from "./stateful-replay";
 import { comparableFields, createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
@@ -130,6 +130,9 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     const follow: RequestTemplate = { method: "get", path: "{{location}}", pathParams: {}, ...requiredParts(env, target.read, ["header", "cookie"]) };
     drafts.push({ kind: "stateful", title: `${label} then GET its Location`, steps: [...created.steps, step("follow-location", follow, [check("not_a_server_error"), check("location_header", { createStep: "create" })])], tags: ["location"] });
   }
+  // PATCH an optional member to null (a merge patch removes it): the answers keep to the read's schema
+  const nulled = nullMemberDraft(env, target, rng.fork("null-member"));
+  if (nulled) drafts.push(nulled);
   return drafts;
 }
 
