@@ -378,6 +378,11 @@ describe("data-exposure", () => {
     // the baseline create sends no injection: it shows the server's defaults
     expect(mass.steps[0].request.body?.value).not.toHaveProperty("role");
     const write = mass.steps[1];
+    // with unique values of its own: the same name twice would collide (409, or a 500 on a server
+    // whose unique index is unguarded) and hide the probe
+    const unique = (step: Step) => (step.request.body?.value as Record<string, unknown>).name;
+    expect(unique(mass.steps[0])).not.toBe(unique(write));
+    expect(mass.steps[0].request.unique).toEqual(write.request.unique);
     // the example's name is unique-looking: it gets a fresh value so the create does not collide
     expect(write.request.body?.value).toMatchObject({ name: expect.stringMatching(/^R\w{2}/), role: "admin", isAdmin: true, id: 987654 });
     expect(lastStep(mass).request.method).toBe("get");

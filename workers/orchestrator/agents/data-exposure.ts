@@ -20,6 +20,7 @@ import { createResource, itemRequest, resourceTargets, updateOptional, type Reso
 import { flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { generateValid, setAt } from "../generate/data-mocking";
+import { freshenUnique } from "../generate/unique";
 import type { Agent, AgentContext } from "./types";
 
 const NAME = "data-exposure";
@@ -71,8 +72,10 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
     const createStep = created.steps[created.steps.length - 1];
     const { body, placed } = createStep.request.body && isObject(createStep.request.body.value) ? withInjections(createStep.request.body.value, injected) : { body: undefined, placed: [] };
     if (placed.length > 0 && createStep.request.body) {
-      // the same create without the injection shows the server's defaults
+      // the same create without the injection shows the server's defaults; its unique fields get
+      // values of their own (the same name twice collides: a 409, or a 500 that hides the probe)
       const baseline: Step = { id: "baseline-create", request: copy(createStep.request), checks: [] };
+      freshenBaseline(env, baseline.request, media.schema, opRng(env, NAME, `${target.producer.op.operationId}:${target.itemPath}:baseline`));
       createStep.request.body.value = body;
       createStep.checks.push(...massChecks(placed, target.read ? "read-back" : undefined, "baseline-create"));
       const steps = [...created.steps.slice(0, -1), baseline, createStep];
@@ -144,6 +147,16 @@ function updateDraft(env: AgentEnv, update: Operation, read: Operation, rng: Rng
     { id: "read-back", request: readRequest(), checks: [check("excessive_data_exposure")] },
   ];
   return { kind: "security", title: `${opLabel(update.method, update.path)} with readOnly/privileged properties`, steps, tags: ["mass-assignment"] };
+}
+
+/** New values for the unique fields (request.unique) of a baseline create, in its body and fuller body. */
+function freshenBaseline(env: AgentEnv, request: Step["request"], schema: JsonSchema, rng: Rng): void {
+  const body = request.body;
+  if (!body || !isObject(body.value) || !request.unique || request.unique.length === 0) return;
+  const fresh = freshenUnique(body.value, schema, rng, env.model.schemas, env.validator, undefined, true);
+  if (!isObject(fresh.value)) return;
+  body.value = fresh.value;
+  if (isObject(body.fuller)) body.fuller = { ...body.fuller, ...fresh.value };
 }
 
 /** Privilege extras probed alone per closed update body (each costs a read, a write and a read). */
