@@ -11,7 +11,7 @@ import type { ApiModel, TestCase } from "../model";
 import { operationKey, selectOperations, type HeldBackOperation, type OperationSelection } from "./operation-filter";
 import { AGENTS, getAgent } from "./agents";
 import { RUN_LAST_TAG } from "./agents/auth-abuse";
-import { pathPlaceholders } from "./agents/resources";
+import { placeholdersOf } from "./agents/resources";
 import { endsSession } from "./ends-session";
 import type { Agent, PlanConfig } from "./agents/types";
 import { seekUncovered } from "./seek-coverage";
@@ -48,7 +48,7 @@ const DEFAULT_TOTAL_CAP = 20_000;
 export function unfilledPlaceholders(testCase: TestCase): string[] {
   const problems: string[] = [];
   for (const step of testCase.steps) {
-    for (const name of pathPlaceholders(step.request.path)) {
+    for (const name of placeholdersOf(step.request.path)) {
       const value = step.request.pathParams?.[name];
       if (value === undefined || value === null || value === "") problems.push(`${step.id}: {${name}}`);
     }
@@ -159,12 +159,33 @@ export function guardDestructive(model: ApiModel, selection: OperationSelection 
   const destructive: TestCase[] = [];
   const signOut: TestCase[] = [];
   const endingSession = new Set(chosen.operations.filter((op) => endsSession(op) !== undefined).map((op) => operationKey(op.method, op.path)));
+  const keyOf = operationKeys();
   for (const c of cases) {
-    const keys = c.steps.map((step) => operationKey(step.request.method, step.request.path));
-    // a step outside the spec's operations (an agent's own probe URL) is not the selection's business
-    if (keys.some((key) => known.has(key) && !tested.has(key))) continue;
+    let untested = false;
+    let touchesDestructive = false;
+    let touchesSignOut = false;
+    for (const step of c.steps) {
+      const key = keyOf(step.request.method, step.request.path);
+      // a step outside the spec's operations (an agent's own probe URL) is not the selection's business
+      if (known.has(key) && !tested.has(key)) untested = true;
+      if (chosen.destructive.has(key)) touchesDestructive = true;
+      if (endingSession.has(key)) touchesSignOut = true;
+    }
+    if (untested) continue;
     // a burst that may trip a throttle or a lockout goes after the others too, alone
-    (keys.some((key) => chosen.destructive.has(key)) ? destructive : keys.some((key) => endingSession.has(key)) ? signOut : c.tags?.includes(RUN_LAST_TAG) ? last : ordinary).push(c);
+    (touchesDestructive ? destructive : touchesSignOut ? signOut : c.tags?.includes(RUN_LAST_TAG) ? last : ordinary).push(c);
   }
   return { cases: [...ordinary, ...last, ...destructive, ...signOut], destructiveCases: last.length + destructive.length + signOut.length };
+}
+
+/** operationKey, one text per (method, path) made once: a plan asks it of every step of every case. */
+function operationKeys(): (method: string, path: string) => string {
+  const byMethod = new Map<string, Map<string, string>>();
+  return (method, path) => {
+    let byPath = byMethod.get(method);
+    if (!byPath) byMethod.set(method, (byPath = new Map()));
+    let key = byPath.get(path);
+    if (key === undefined) byPath.set(path, (key = operationKey(method, path)));
+    return key;
+  };
 }

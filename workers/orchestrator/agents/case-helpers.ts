@@ -3,6 +3,7 @@
  * and a per-operation cap that keeps variety (round-robin over the families of cases).
  */
 import type { CaseKind, CheckSpec, Step, TestCase } from "../../model";
+import { jsonHash } from "../../shared/json-hash";
 
 export interface CaseDraft {
   kind: CaseKind;
@@ -65,6 +66,17 @@ export function* deferred<T>(build: () => Iterable<T>): Generator<T> {
   yield* build();
 }
 
+/** The first `count` items of a lazy sequence (no more of it is computed). */
+export function take<T>(source: Iterable<T>, count: number): T[] {
+  const out: T[] = [];
+  if (count <= 0) return out;
+  for (const item of source) {
+    out.push(item);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
 /** The items of a lazy sequence that pass a test, tested as they are asked for. */
 export function* where<T>(source: Iterable<T>, test: (item: T) => boolean): Generator<T> {
   for (const item of source) if (test(item)) yield item;
@@ -76,7 +88,7 @@ export function* where<T>(source: Iterable<T>, test: (item: T) => boolean): Gene
  */
 export function finishCases(agent: string, operationId: string, drafts: Iterable<CaseDraft>, cap: number, idKey = operationId): TestCase[] {
   // kept drafts by signature; their whole JSON is written only when a later draft shares the signature
-  const kept = new Map<string, { steps: Step[]; json?: string }[]>();
+  const kept = new Map<number, { steps: Step[]; json?: string }[]>();
   const out: TestCase[] = [];
   if (cap <= 0) return out;
   for (const draft of drafts) {
@@ -98,16 +110,25 @@ export function finishCases(agent: string, operationId: string, drafts: Iterable
 }
 
 /**
- * A short text equal for any two step lists with equal JSON (their number and the JSON of every
- * non-empty list of checks, in order): duplicates share it, and most distinct drafts differ in it
- * already (a check's payload, reason or location), so the whole JSON is rarely needed.
+ * A number equal for any two step lists with equal JSON (jsonHash of their number and, of every
+ * step with checks, the checks and the top of the request: method, path, parameters, the body's
+ * members with their scalar values): duplicates share it, and distinct drafts rarely do (a
+ * check's payload, reason or location, or a value of the request differs), so the whole JSON is
+ * rarely needed.
  */
-function signature(steps: Step[]): string {
-  let out = String(steps.length);
+function signature(steps: Step[]): number {
+  let h = jsonHash(steps.length);
   // checks are required by the type; a foreign agent's step without them still gets a signature
-  for (const step of steps) if (step.checks?.length > 0) out += JSON.stringify(step.checks);
-  return out;
+  for (const step of steps) {
+    if (!(step.checks?.length > 0)) continue;
+    h = jsonHash(step.checks, h);
+    h = jsonHash(step.request, h, REQUEST_DEPTH);
+  }
+  return h;
 }
+
+/** request → body → value → its members: scalars there are read, deeper objects count by kind */
+const REQUEST_DEPTH = 4;
 
 export function check(name: CheckSpec["name"], params?: Record<string, unknown>): CheckSpec {
   return params ? { name, params } : { name };

@@ -2,8 +2,17 @@
 
 /** Does a name look like a resource identifier (id, petId, pet_id, uuid)? */
 export function isIdLikeName(name: string): boolean {
-  return /^(id|uuid|guid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID)$/.test(name) || /_(id|uuid)$/i.test(name);
+  // asked of every key of every body built (a big spec's planning: millions of times, few names)
+  let known = idLike.get(name);
+  if (known === undefined) {
+    if (idLike.size >= ID_LIKE_KEPT) idLike.clear();
+    idLike.set(name, (known = /^(id|uuid|guid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID)$/.test(name) || /_(id|uuid)$/i.test(name)));
+  }
+  return known;
 }
+
+const idLike = new Map<string, boolean>();
+const ID_LIKE_KEPT = 10_000;
 
 /** Naive singular of a path segment: "orders" → "order", "categories" → "category". */
 export function singular(word: string): string {

@@ -133,9 +133,17 @@ export interface BuiltRequest {
 
 /** Does the body hold a generated reference to another resource (ownerId, category_id...)? */
 export function hasGuessedReference(value: unknown, depth = 0): boolean {
-  if (Array.isArray(value)) return value.some((v) => hasGuessedReference(v, depth + 1));
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasGuessedReference(item, depth + 1)) return true;
+    return false;
+  }
   if (!isObject(value)) return false;
-  return Object.entries(value).some(([key, v]) => (isIdLikeName(key) && !(depth === 0 && key === "id")) || hasGuessedReference(v, depth + 1));
+  // (own keys walked without making the list of their entries: asked of every body built)
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if ((isIdLikeName(key) && !(depth === 0 && key === "id")) || hasGuessedReference(value[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Form bodies with nested values depend on serialisation conventions (deepObject ...). */

@@ -36,6 +36,11 @@ export interface MeaningLink {
 
 /** Placeholders of a path template in order: "/a/{x}/b/{y}" → ["x", "y"]. */
 export function pathPlaceholders(path: string): string[] {
+  return [...placeholdersOf(path)];
+}
+
+/** pathPlaceholders as remembered, not copied: for a reader that keeps nothing of it (the planner's check of every step). */
+export function placeholdersOf(path: string): readonly string[] {
   let names = placeholders.get(path);
   if (names === undefined) {
     const withoutVars = path.replace(/\{\{[^{}]*\}\}/g, "");
@@ -43,7 +48,7 @@ export function pathPlaceholders(path: string): string[] {
     if (placeholders.size >= 10_000) placeholders.clear();
     placeholders.set(path, names);
   }
-  return [...names];
+  return names;
 }
 
 /** Placeholders by path template: the planner asks again for every step of every case. */

@@ -7,7 +7,7 @@
  * Bounded by maxCasesPerOperation, families interleaved so a small cap still covers them.
  */
 import { isCheckName, type CheckSpec, type JsonSchema, type Operation, type Step, type TestCase } from "../../model";
-import { check, finishCases, opLabel, roundRobin, type CaseDraft } from "./case-helpers";
+import { check, deferred, finishCases, opLabel, roundRobin, roundRobinLazy, take, type CaseDraft } from "./case-helpers";
 import { familiesFor, FAMILY_CHECK, PAYLOADS, type Payload, type PayloadFamily } from "./payloads";
 import { agentEnv, buildRequest, copy, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { admittedTypes, flattenAllOf } from "../../jsonschema/shape";
@@ -162,18 +162,25 @@ export function* injectionDrafts(env: AgentEnv, op: Operation, cap: number): Gen
   // one group per family; inside it every field gets its first payload before any gets a second.
   // Choose (field, payload) pairs first and build only the chosen drafts: copying big request
   // bodies for every pair would dominate planning time on large specs.
-  const byFamily = new Map<PayloadFamily, { field: Field; payload: Payload }[][]>();
+  // A field's payloads of a family are shuffled only when the cap reaches them (a few fields of a
+  // big body are): every Rng is forked here, in order, and which payloads fit does not depend on it.
+  const byFamily = new Map<PayloadFamily, Iterable<{ field: Field; payload: Payload }>[]>();
   for (const field of fields) {
     for (const family of familiesFor(field.location, field.tokens?.[field.tokens.length - 1] ?? field.name, field.format)) {
-      const pairs = rng
-        .fork(`${locationLabel(field)}:${family}`)
-        .shuffle(PAYLOADS[family])
-        .filter((payload) => payloadFits(field, payload))
-        .map((payload) => ({ field, payload }));
-      if (pairs.length > 0) byFamily.set(family, [...(byFamily.get(family) ?? []), pairs]);
+      const forked = rng.fork(`${locationLabel(field)}:${family}`);
+      if (!PAYLOADS[family].some((payload) => payloadFits(field, payload))) continue;
+      const pairs = deferred(() =>
+        forked
+          .shuffle(PAYLOADS[family])
+          .filter((payload) => payloadFits(field, payload))
+          .map((payload) => ({ field, payload })),
+      );
+      const perField = byFamily.get(family);
+      if (perField) perField.push(pairs);
+      else byFamily.set(family, [pairs]);
     }
   }
-  const chosen = roundRobin([...byFamily.values()].map((perField) => roundRobin(perField))).slice(0, Math.max(cap - pairs.length, 0));
+  const chosen = take(roundRobinLazy([...byFamily.values()].map((perField) => roundRobinLazy(perField))), Math.max(cap - pairs.length, 0));
   const payloads = chosen.map(({ field, payload }) => () => payloadDraft(env, op, baseOf(field), field, payload));
   for (const draft of roundRobin([pairs, payloads])) yield draft();
 }
