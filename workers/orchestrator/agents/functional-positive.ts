@@ -58,6 +58,8 @@ export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
     variants.push({ options: { optional: "random", branch, includeBody: true }, label: `body branch ${branch}`, tags: [`branch[${branch}]`] });
   }
   variants.push({ options: { optional: "random" }, label: "random optional parts", tags: ["random"] });
+  // a sub-collection's listing is read with one item in it (buildRequest's withItem)
+  for (const variant of variants) variant.options.withItem = true;
 
   const boundaryRng = rng.fork("boundary");
   const variantRngs = variants.map((_, i) => rng.fork(`variant${i}`));
@@ -78,7 +80,7 @@ export function positiveDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
     yield* branchDrafts(env, op);
   }
   function* isolated(): Generator<CaseDraft> {
-    yield* isolationDrafts(env, op, buildRequest(env, op, isolationRng, { useExamples: true, optional: "all", includeBody: true }), isolatedRng);
+    yield* isolationDrafts(env, op, buildRequest(env, op, isolationRng, { useExamples: true, optional: "all", includeBody: true, withItem: true }), isolatedRng);
   }
   function* boundaries(): Generator<CaseDraft> {
     // a union body: the limits of each branch's own members (an aliquot's volume, not only a transfer's)

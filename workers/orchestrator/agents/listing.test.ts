@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation } from "../../model";
 import { agentEnv, buildRequest } from "./requests";
 import { Rng } from "../generate/random";
+import { functionalPositive } from "./functional-positive";
 
 const json = "application/json";
 function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
@@ -85,5 +86,37 @@ describe("writes that would change the listed item's own data", () => {
     expect(build(m, "flush").setup).toEqual([]);
     // the zone is the run's own: its server comes from the listing
     expect(build(m, "updateZone").setup.map((s) => s.id)).toEqual(["setup-listed-server_id", "setup-zone_id"]);
+  });
+});
+
+describe("a sub-collection's listing is read with an item in it", () => {
+  // a course created by the setup holds no enrollment: its listing would only ever be empty
+  const Course = { type: "object", properties: { id: { type: "string" }, title: { type: "string" } } };
+  const Enrollment = { type: "object", properties: { id: { type: "string" }, enrolledAt: { type: "string", format: "date-time" } } };
+  const courses = op({ operationId: "listCourses", method: "get", path: "/courses", responses: [ok("200", { type: "array", items: Course })] });
+  const createCourse = op({ operationId: "createCourse", method: "post", path: "/courses", requestBody: { required: true, content: [{ contentType: json, schema: { type: "object", required: ["title"], properties: { title: { type: "string" } } } }] }, responses: [ok("201", Course)] });
+  const course = op({ operationId: "getCourse", method: "get", path: "/courses/{courseId}", parameters: [param("courseId")], responses: [ok("200", Course)] });
+  const include = { name: "include", in: "query" as const, required: false, schema: { type: "array", items: { type: "string", enum: ["user", "course"] } } };
+  const enrollments = op({ operationId: "listEnrollments", method: "get", path: "/courses/{courseId}/enrollments", parameters: [param("courseId"), include], responses: [ok("200", { type: "object", properties: { data: { type: "array", items: Enrollment } } })] });
+  const enroll = op({ operationId: "enroll", method: "post", path: "/courses/{courseId}/enrollments", parameters: [param("courseId")], requestBody: { required: true, content: [{ contentType: json, schema: { type: "object", required: ["track"], properties: { track: { type: "string", enum: ["credit", "audit"] } } } }] }, responses: [ok("201", Enrollment)] });
+  const m = model([courses, createCourse, course, enrollments, enroll]);
+  const positive = () => functionalPositive.generate({ model: m, seed: 1, config: { identities: [], maxCasesPerOperation: 50 } });
+
+  it("creates one item under the parent the setup made, before every positive listing (include= on its own too)", () => {
+    const listings = positive().filter((c) => c.operationId === "listEnrollments");
+    expect(listings.length).toBeGreaterThan(2);
+    for (const c of listings) {
+      const item = c.steps.find((s) => s.id === "setup-item");
+      expect(item?.request).toMatchObject({ method: "post", path: "/courses/{courseId}/enrollments", pathParams: { courseId: "{{courseId}}" }, body: { value: { track: "credit" } } });
+      expect(item?.requireSuccess).toBeUndefined();
+      expect(c.steps.findIndex((s) => s.id === "setup-courseId")).toBeLessThan(c.steps.indexOf(item!));
+    }
+    expect(listings.some((c) => c.steps.at(-1)!.request.query.include !== undefined && c.tags?.includes("isolated"))).toBe(true);
+  });
+
+  it("leaves a top-level listing, other operations and other agents' requests as they were", () => {
+    const cases = positive();
+    expect(cases.filter((c) => c.operationId !== "listEnrollments").some((c) => c.steps.some((s) => s.id === "setup-item"))).toBe(false);
+    expect(build(m, "listEnrollments").setup.map((s) => s.id)).toEqual(["setup-courseId"]);
   });
 });

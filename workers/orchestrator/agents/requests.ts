@@ -93,6 +93,8 @@ export interface BuildOptions {
   exampleParts?: "all" | "required";
   /** a create other requests need: a body schema that requires nothing gets what a client sends (setup-body.ts) */
   setupCreate?: boolean;
+  /** a listing of a sub-collection: one item created in it first (itemSetup) */
+  withItem?: boolean;
 }
 
 export interface BuiltBody {
@@ -232,6 +234,8 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     if (source !== "example" && source !== "enum") fromSpec = false;
     if (env.validator.check(value, param.schema) !== "valid") valid = false;
   }
+  const item = options.withItem ? itemSetup(env, op, rng, options, known) : undefined;
+  if (item) setup.push(item);
 
   // query, header, cookie parameters; in an API that addresses nothing by path, the ids the query sends come from setup steps too
   const chained = options.chain === false || (options.depth ?? 0) >= 3 || !env.graph.queryAddressed ? undefined : queryChain(env, op, rng, options, { setup, known, vars });
@@ -314,6 +318,23 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
   }
   for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
   return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
+}
+
+/**
+ * A create of one item in the sub-collection a GET lists (`POST /courses/{id}/enrollments` before
+ * `GET /courses/{id}/enrollments`), once its parents are known: a parent the setup has just
+ * created holds nothing, so item schemas and parameters like `include=` would only ever be judged
+ * on an empty list. Not required to succeed: a create the caller may not make leaves the listing
+ * to be judged as it is.
+ */
+function itemSetup(env: AgentEnv, op: Operation, rng: Rng, options: BuildOptions, known: Record<string, string>): Step | undefined {
+  if (op.method !== "get" || op.path.endsWith("}") || (options.depth ?? 0) >= 3) return undefined;
+  const parents = pathPlaceholders(op.path);
+  const create = parents.length > 0 ? env.graph.collectionOperation("post", op.path) : undefined;
+  if (!create || parents.some((name) => known[name] === undefined) || pathPlaceholders(create.path).some((name) => known[name] === undefined)) return undefined;
+  const built = buildRequest(env, create, rng.fork("item"), { useExamples: true, optional: "required", identity: options.identity, known, depth: (options.depth ?? 0) + 1, includeBody: true, exampleParts: "required", setupCreate: true });
+  if (built.setup.length > 0) return undefined; // the create needs more than the listing's parents
+  return { id: "setup-item", request: built.request, checks: [] };
 }
 
 /**
