@@ -258,3 +258,27 @@ describe("negative checks: guards the mutants showed unpinned", () => {
     expect(unsupported_method(ctx({ method: "HEAD", path: "/login", status: 200 })).status).toBe("failed");
   });
 });
+
+describe("negative_data_rejection: an answer that reports the invalid value it used", () => {
+  // JSON:API paging on a collection smaller than any page: the records cannot tell, the meta can
+  const doc = (size: number) => ({ data: [{ id: "c1" }, { id: "c2" }], meta: { page: { number: 1, size } } });
+  const step = (id: string, size: number) => record({ id, path: "/courses", status: 200, body: doc(size) });
+  const probe = (size: number, others: ReturnType<typeof record>[], extra: Record<string, unknown> = {}) =>
+    negative_data_rejection(
+      ctx({ id: "probe", path: "/courses", query: "page[size]=51", status: 200, body: doc(size) }, { kind: "negative", others, params: { ignoredStep: "without", clampedStep: "clamped", location: "query", parameter: "page[size]", sentNumber: 51, clampedNumber: 50, ...extra } }),
+    );
+  it("fails when it reports the value sent where the nearest valid value's answer reports that one", () => {
+    const used = probe(51, [step("without", 20), step("clamped", 50)]);
+    expect(used).toMatchObject({ status: "failed", signature: "accepted:query:page[size]" });
+    expect(used.message).toContain("/meta/page/size = 51");
+  });
+  it("passes when it reports the clamped or the default value; no verdict from a number the other answers do not place alike", () => {
+    expect(probe(50, [step("without", 20), step("clamped", 50)]).status).toBe("passed");
+    expect(probe(20, [step("without", 20), step("clamped", 50)]).status).toBe("passed");
+    // the answer without the value reports 51 there too: a coincidence, not a use
+    expect(probe(51, [step("without", 51), step("clamped", 50)]).status).toBe("passed");
+    expect(probe(51, [step("without", 20), step("clamped", 49)]).status).toBe("passed");
+    // the numbers are not given: records only, as before
+    expect(probe(51, [step("without", 20), step("clamped", 50)], { sentNumber: undefined }).status).toBe("passed");
+  });
+});

@@ -88,6 +88,8 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
   const clamped = ids(stepRecord(ctx, clampedId)?.exchange.response);
   if (!mine || !before || !after || !clamped) return skip("no listing to compare: a tolerated value cannot be told from a used one");
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+  const reported = reportedUse(ctx, clampedId, ignoredId);
+  if (reported) return reported;
   if (same(mine, before) || same(mine, clamped)) return pass("the invalid value was ignored or clamped to the nearest valid one");
   if (!same(before, after)) {
     // other requests in flight changed the collection. The records listed both before and after the
@@ -107,6 +109,39 @@ function lenientVerdict(ctx: CheckContext): CheckResult | undefined {
   if (same(before, clamped)) return skip("omitting the value and its nearest valid one answer alike: nothing to tell apart");
   if (mine.length === clamped.length) return skip("as many records as the nearest valid value: no verdict");
   return usedVerdict(ctx);
+}
+
+/**
+ * An answer that says which value it used: it reports the invalid number sent (`sentNumber`,
+ * `page[size]=51` → `meta.page.size: 51`) at a place, outside the listed records, where the
+ * answer to the nearest valid value (`clampedNumber`) reports that one and the answer without the
+ * parameter does not report the invalid one. Told apart even when the collection is too small for
+ * the records to differ.
+ */
+function reportedUse(ctx: CheckContext, clampedId: string | undefined, ignoredId: string | undefined): CheckResult | undefined {
+  const sent = ctx.params.sentNumber;
+  const near = ctx.params.clampedNumber;
+  if (typeof sent !== "number" || typeof near !== "number") return undefined;
+  const clampedBody = jsonValue(stepRecord(ctx, clampedId)?.exchange.response);
+  const ignoredBody = jsonValue(stepRecord(ctx, ignoredId)?.exchange.response);
+  for (const pointer of numberPointers(jsonValue(ctx.response), sent)) {
+    if (getByPointer(clampedBody, pointer) === near && getByPointer(ignoredBody, pointer) !== sent) {
+      return fail(
+        `${label(ctx)} accepted invalid data with ${ctx.response.status}${describeInvalid(ctx)} and used it: the answer reports ${pointer} = ${sent}, where the nearest valid value's answer reports ${near}`,
+        ["accepted", ctx.params.location, ctx.params.parameter].filter(Boolean).join(":"),
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Pointers of the members equal to `value` in the objects of a JSON answer (arrays, the records, are not entered). */
+function numberPointers(body: unknown, value: number, prefix = "", depth = 0): string[] {
+  if (!isPlainObject(body) || depth > 4) return [];
+  return Object.entries(body).flatMap(([key, member]) => {
+    const pointer = `${prefix}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return member === value ? [pointer] : numberPointers(member, value, pointer, depth + 1);
+  });
 }
 
 function usedVerdict(ctx: CheckContext): CheckResult {

@@ -187,6 +187,30 @@ describe("negative_data_rejection", () => {
   });
 });
 
+describe("negative_data_rejection on the members of a deepObject query parameter", () => {
+  const page = { name: "page", in: "query" as const, required: false, style: "deepObject", explode: true, schema: { type: "object", additionalProperties: false, properties: { number: { type: "integer", minimum: 1 }, size: { type: "integer", minimum: 1, maximum: 50 } } } };
+  const pagedModel: ApiModel = {
+    sourceVersion: "3.0.3",
+    title: "paged",
+    version: "1",
+    servers: [],
+    securitySchemes: {},
+    schemas: {},
+    operations: [op({ operationId: "listCourses", method: "get", path: "/courses", security: [], parameters: [page], responses: [{ status: "200", content: json({ type: "object", properties: { data: { type: "array", items: { type: "object" } } } }), headers: [], links: [] }] })],
+  };
+  it("sends each member past its limits as page[size]=51, judged against omitting it and the nearest valid value", async () => {
+    const cases = await functionalNegative.generate({ model: pagedModel, seed: 3, config });
+    const above = cases.find((c) => c.title.includes("query page[size] maximum+1"));
+    expect(above).toBeDefined();
+    const steps = Object.fromEntries(above!.steps.map((s) => [s.id, s.request]));
+    expect(steps.request).toMatchObject({ query: { page: { size: "51" } }, queryStyles: { page: { style: "deepObject", explode: true } } });
+    expect(steps.clamped).toMatchObject({ query: { page: { size: "50" } }, queryStyles: { page: { style: "deepObject", explode: true } } });
+    expect(steps.absent.query.page).toBeUndefined();
+    expect(checksOf(above!.steps.find((s) => s.id === "request")!, "negative_data_rejection")[0].params).toMatchObject({ parameter: "page[size]", sentNumber: 51, clampedNumber: 50 });
+    for (const reason of ["page[size] minimum-1", "page[number] minimum-1", "page[size] non-numeric text"]) expect(cases.some((c) => c.title.includes(`query ${reason}`))).toBe(true);
+  });
+});
+
 /** The protobuf JSON mapping as grpc-gateway publishes it: int64 as text, every field optional, a required body. */
 const protobufModel: ApiModel = {
   sourceVersion: "2.0",

@@ -186,9 +186,45 @@ function* parameterMutations(env: AgentEnv, base: BuiltRequest, param: Parameter
   }
 }
 
+/**
+ * Mutations of each member of an object query parameter sent as deepObject (`page[size]=51`,
+ * `filter[status]=x`), one member at a time beside the members the base sends: a wire value has
+ * no object mutations, so its members' limits are tried as a plain parameter's are.
+ */
+function* memberMutations(env: AgentEnv, base: BuiltRequest, param: Parameter, title: string): Generator<CaseDraft> {
+  const flat = param.in === "query" && param.style === "deepObject" ? flattenAllOf(param.schema, env.model.schemas) : undefined;
+  if (!isObject(flat) || !isObject(flat.properties)) return;
+  const sent = base.request.query[param.name];
+  const others = isObject(sent) ? sent : {};
+  for (const [name, schema] of Object.entries(flat.properties as Record<string, JsonSchema>)) {
+    for (const m of invalidMutations(schema, { schemas: env.model.schemas, validator: env.validator, wire: true, limit: 6 })) {
+      const text = wireText(m.value);
+      if (/[^\x20-\x7e]/.test(text)) continue;
+      if (!m.weak && env.validator.check(coerceWire(text, schema, env.model.schemas), schema) !== "invalid") continue;
+      const request = copy(base.request);
+      request.query[param.name] = { ...others, [name]: text };
+      request.queryStyles = { ...(request.queryStyles ?? {}), [param.name]: { style: "deepObject", explode: true } };
+      const where = `${param.name}[${name}]`;
+      const weak = m.weak || !param.required;
+      const member = { name, schema, others };
+      const differential = weak && !m.weak && m.kind === "boundary" ? toleratedValueDraft(env, base, param, request, text, `${title}: query ${where} ${m.reason}`, m.reason, member) : undefined;
+      if (differential) {
+        yield differential;
+        continue;
+      }
+      yield {
+        kind: "negative",
+        title: `${title}: query ${where} ${m.reason}`,
+        steps: [...base.setup, negativeStep(request, { location: "query", parameter: where, description: m.reason }, weak)],
+        tags: [m.kind, ...(weak ? ["weak"] : [])],
+      };
+    }
+  }
+}
+
 /** The nearest valid number to `value` under the schema's bounds (undefined when not numeric). */
-function nearestValid(env: AgentEnv, param: Parameter, value: number): number | undefined {
-  const s = flattenAllOf(param.schema, env.model.schemas);
+function nearestValid(env: AgentEnv, schema: JsonSchema, value: number): number | undefined {
+  const s = flattenAllOf(schema, env.model.schemas);
   if (!isObject(s)) return undefined;
   const integer = s.type === "integer";
   const step = integer ? 1 : 1e-9;
@@ -197,23 +233,34 @@ function nearestValid(env: AgentEnv, param: Parameter, value: number): number | 
   if (typeof s.exclusiveMinimum === "number" && out <= s.exclusiveMinimum) out = integer ? Math.floor(s.exclusiveMinimum) + 1 : s.exclusiveMinimum + step;
   if (typeof s.maximum === "number") out = Math.min(out, s.maximum);
   if (typeof s.exclusiveMaximum === "number" && out >= s.exclusiveMaximum) out = integer ? Math.ceil(s.exclusiveMaximum) - 1 : s.exclusiveMaximum - step;
-  return out !== value && env.validator.check(out, param.schema) === "valid" ? out : undefined;
+  return out !== value && env.validator.check(out, schema) === "valid" ? out : undefined;
 }
 
 /**
- * An out-of-range value of an optional query parameter of a read: servers may ignore or clamp it
- * (no bug), so it is judged against the same request without it and with the nearest valid value,
- * both sent before it; the request without it is sent again after, to see the collection held still.
+ * An out-of-range value of an optional query parameter of a read (or of one `member` of a
+ * deepObject one): servers may ignore or clamp it (no bug), so it is judged against the same
+ * request without it and with the nearest valid value, both sent before it; the request without
+ * it is sent again after, to see the collection held still.
  */
-function toleratedValueDraft(env: AgentEnv, base: BuiltRequest, param: Parameter, request: RequestTemplate, text: string, title: string, reason: string): CaseDraft | undefined {
+function toleratedValueDraft(env: AgentEnv, base: BuiltRequest, param: Parameter, request: RequestTemplate, text: string, title: string, reason: string, member?: { name: string; schema: JsonSchema; others: Record<string, unknown> }): CaseDraft | undefined {
   if (param.in !== "query" || (base.request.method !== "get" && base.request.method !== "head") || !/^-?\d+(\.\d+)?$/.test(text)) return undefined;
-  const clamped = nearestValid(env, param, Number(text));
+  const clamped = nearestValid(env, member?.schema ?? param.schema, Number(text));
   if (clamped === undefined) return undefined;
   const absent = copy(base.request);
-  delete absent.query[param.name];
   const near = copy(base.request);
-  near.query[param.name] = String(clamped);
-  const params = { invalid: true, location: param.in, parameter: param.name, description: reason, ignoredStep: "absent", clampedStep: "clamped", ignoredAgainStep: "absent-again" };
+  if (member) {
+    const rest = Object.fromEntries(Object.entries(member.others).filter(([name]) => name !== member.name));
+    if (Object.keys(rest).length > 0) absent.query[param.name] = rest;
+    else delete absent.query[param.name];
+    near.query[param.name] = { ...rest, [member.name]: String(clamped) };
+    near.queryStyles = request.queryStyles;
+  } else {
+    delete absent.query[param.name];
+    near.query[param.name] = String(clamped);
+  }
+  const parameter = member ? `${param.name}[${member.name}]` : param.name;
+  // the value sent and its nearest valid one: an answer that reports the first where the other's reports the second used it
+  const params = { invalid: true, location: param.in, parameter, description: reason, ignoredStep: "absent", clampedStep: "clamped", ignoredAgainStep: "absent-again", sentNumber: Number(text), clampedNumber: clamped };
   return {
     kind: "negative",
     title: `${title} (judged against omitting it and ${clamped})`,
@@ -385,6 +432,11 @@ function unknownResource(env: AgentEnv, op: Operation, base: BuiltRequest, rng: 
   return [{ kind: "negative", title: `${opLabel(op.method, op.path)} for a ${param.name} that was never created`, steps: [...base.setup, { id: "request", request, checks: conformanceChecks() }], tags: ["unknown-id"] }];
 }
 
+/** One source after the other, lazily. */
+function* chain<T>(...sources: Iterable<T>[]): Generator<T> {
+  for (const source of sources) yield* source;
+}
+
 /**
  * The negative drafts of an operation, in the order finishCases takes them, built lazily: with a
  * cap of one or two cases per operation (big specs) most mutations are never built or validated.
@@ -395,7 +447,7 @@ export function negativeDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
   const base = buildRequest(env, op, rng, { useExamples: true, optional: "required", includeBody: true });
   const unknownRng = rng.fork("unknown");
   const title = opLabel(op.method, op.path);
-  const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => replayable(parameterMutations(env, base, p, title)));
+  const paramGroups = [...op.parameters.filter((p) => p.in === "path"), ...settableParams(env, op)].map((p) => replayable(chain(parameterMutations(env, base, p, title), memberMutations(env, base, p, title))));
   const isWeak = (d: CaseDraft) => d.tags?.includes("weak") === true;
   const body = replayable(bodyMutations(env, base, title, op.requestBody?.required === true));
   const groups = [
