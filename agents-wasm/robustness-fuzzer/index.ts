@@ -1,8 +1,9 @@
 /**
  * robustness-fuzzer — CATS-style robustness cases. For every string input of an operation
- * (path/query/header parameters, top-level string properties of a JSON body) it sends
- * hostile-but-harmless strings (very long, emoji, combining marks, RTL override, zero-width,
- * full-width, other scripts, control characters/NUL, surrounding whitespace); for every
+ * (path/query/header parameters, string properties of a JSON body at any depth the host lists:
+ * `data.attributes.title` as much as `title`) it sends hostile-but-harmless strings (very long,
+ * emoji, combining marks, RTL override, zero-width, full-width, other scripts, punctuation only,
+ * control characters/NUL, surrounding whitespace); for every
  * numeric input it sends extremes (2^63, 1e308, negatives, a float where an integer is
  * expected). Any 4xx is a legitimate answer to such input, so the only oracle is
  * not_a_server_error. Everything else in the request is filled with valid-looking values
@@ -33,8 +34,9 @@ class Variant {
   }
 }
 
-/** One fuzzable input: a parameter or a top-level JSON body property. */
+/** One fuzzable input: a parameter or a JSON body property (`path`: member names from the top down to it). */
 class Target {
+  path: string[] = [];
   constructor(public loc: string, public name: string, public type: string, public spec: JValue) {}
 }
 
@@ -95,6 +97,8 @@ const ZERO_WIDTH = "a\u200Bb\u200Cc\u200Dd\u2060e\uFEFFf";
 const MULTI_SCRIPT = "日本語テキスト العربية עברית Ελληνικά Кириллица हिन्दी 한국어";
 const CONTROL_CHARS = "a\u0000b\u0001c\u0007d\u0008e\u001B[31mf\u007Fg\r\nh\u0085i";
 const LATIN1 = "caf\u00E9 na\u00EFve \u00FF\u00DF\u00A0\u00BF";
+/** No letter or digit at all: code that derives something from the text's letters finds none. */
+const PUNCTUATION = "!?.,;:-_()[]{}'\"/\\@#%&*+=<>|~^$`";
 
 /** Raw UTF-8 bytes of `s` as one char per byte: the only way to put non-Latin-1 text on a header line. */
 function utf8AsLatin1(s: string): string {
@@ -128,6 +132,7 @@ function stringVariants(loc: string): Variant[] {
   out.push(new Variant("zero-width", "zero-width characters U+200B"));
   out.push(new Variant("fullwidth", "full-width characters"));
   out.push(new Variant("multi-script", "mixed scripts"));
+  out.push(new Variant("punctuation", "punctuation only"));
   out.push(new Variant("control-chars", "control characters and NUL"));
   out.push(new Variant("whitespace", "leading and trailing whitespace"));
   return out;
@@ -145,6 +150,7 @@ function hostileText(tag: string, loc: string, filler: string, rng: Rng): string
   if (tag == "zero-width") return ZERO_WIDTH;
   if (tag == "fullwidth") return fullwidthText(rng);
   if (tag == "multi-script") return MULTI_SCRIPT;
+  if (tag == "punctuation") return PUNCTUATION;
   if (tag == "control-chars") return CONTROL_CHARS;
   return "  \t" + filler + " \t ";
 }
@@ -255,33 +261,48 @@ function hasRequired(params: JValue[], loc: string): bool {
   return false;
 }
 
-/** The host's base body with the target property replaced (or added). */
+/** The host's base body with the target property replaced (or added), however deep it sits. */
 function writeBody(w: JsonWriter, body: JValue, pick: Pick): void {
   const base = body.get("base");
-  const fuzzing = pick.target.loc == "body";
   if (base !== null && base.kind != KIND_OBJ) {
     // A non-object body (array, scalar) has no properties to fuzz: send it as given.
     w.value(base);
     return;
   }
+  if (pick.target.loc != "body") {
+    if (base !== null) w.value(base);
+    else w.raw("{}");
+    return;
+  }
+  writeObjectWith(w, base, pick.target.path, 0, pick.variant);
+}
+
+/** An object (`node`, or an empty one) with the member at path[depth..] replaced by the variant. */
+function writeObjectWith(w: JsonWriter, node: JValue | null, path: string[], depth: i32, variant: Variant): void {
+  const key = path[depth];
+  const leaf = depth == path.length - 1;
   w.byte(0x7b);
   let first = true;
   let replaced = false;
-  if (base !== null) {
-    for (let i = 0; i < base.keys.length; i++) {
+  if (node !== null) {
+    for (let i = 0; i < node.keys.length; i++) {
       if (!first) w.byte(0x2c);
       first = false;
-      w.key(base.keys[i]);
-      if (fuzzing && base.keys[i] == pick.target.name) {
-        writeHostile(w, pick.variant, false);
+      w.key(node.keys[i]);
+      if (node.keys[i] != key) w.value(node.items[i]);
+      else {
         replaced = true;
-      } else w.value(base.items[i]);
+        if (leaf) writeHostile(w, variant, false);
+        else if (node.items[i].kind == KIND_OBJ) writeObjectWith(w, node.items[i], path, depth + 1, variant);
+        else w.value(node.items[i]);
+      }
     }
   }
-  if (fuzzing && !replaced) {
+  if (!replaced) {
     if (!first) w.byte(0x2c);
-    w.key(pick.target.name);
-    writeHostile(w, pick.variant, false);
+    w.key(key);
+    if (leaf) writeHostile(w, variant, false);
+    else writeObjectWith(w, null, path, depth + 1, variant);
   }
   w.byte(0x7d);
 }
@@ -334,6 +355,15 @@ function writeCase(w: JsonWriter, agent: string, op: JValue, pick: Pick): void {
 
 // ---- planning --------------------------------------------------------------------------
 
+/** A body property: `path` from the host for a nested one, else its name at the top. */
+function bodyTarget(spec: JValue, type: string): Target {
+  const target = new Target("body", spec.getString("name", ""), type, spec);
+  const path = spec.getArray("path");
+  for (let i = 0; i < path.length; i++) target.path.push(path[i].s);
+  if (target.path.length == 0) target.path.push(target.name);
+  return target;
+}
+
 function collectTargets(op: JValue): Target[] {
   const targets: Target[] = [];
   const params = op.getArray("params");
@@ -347,11 +377,9 @@ function collectTargets(op: JValue): Target[] {
   const body = op.get("body");
   if (body !== null) {
     const strings = body.getArray("stringProps");
-    for (let i = 0; i < strings.length; i++) targets.push(new Target("body", strings[i].getString("name", ""), "string", strings[i]));
+    for (let i = 0; i < strings.length; i++) targets.push(bodyTarget(strings[i], "string"));
     const numbers = body.getArray("numberProps");
-    for (let i = 0; i < numbers.length; i++) {
-      targets.push(new Target("body", numbers[i].getString("name", ""), numbers[i].getString("type", "number"), numbers[i]));
-    }
+    for (let i = 0; i < numbers.length; i++) targets.push(bodyTarget(numbers[i], numbers[i].getString("type", "number")));
   }
   return targets;
 }

@@ -182,6 +182,31 @@ describe("robustness-fuzzer (wasm) through createWasmAgent", () => {
     for (const c of shops) expect(c.steps[c.steps.length - 1].request.unique).toContain("/slug");
   });
 
+  it("fuzzes string and number properties nested in an envelope (JSON:API data.attributes), punctuation only among them", async () => {
+    const attributes = { type: "object", required: ["title"], additionalProperties: false, properties: { title: { type: "string", minLength: 3, maxLength: 120 }, capacity: { type: "integer", minimum: 1 }, code: { type: "string", readOnly: true } } };
+    const model: ApiModel = {
+      ...fixtureModel,
+      schemas: {},
+      operations: [
+        { operationId: "createCourse", method: "post", path: "/courses", tags: [], deprecated: false, security: [], pointer: "#/a",
+          parameters: [],
+          requestBody: { required: true, content: [{ contentType: "application/vnd.api+json", schema: { type: "object", required: ["data"], properties: { data: { type: "object", required: ["type", "attributes"], properties: { type: { type: "string", enum: ["courses"] }, attributes } } } } }] },
+          responses: [{ status: "201", content: [{ contentType: "application/vnd.api+json", schema: { type: "object" } }], headers: [], links: [] }] },
+      ],
+    };
+    const cases = await generate(5, 100, model);
+    const body = (c: TestCase) => c.steps[c.steps.length - 1].request.body!.value as { data: { type: string; attributes: Record<string, unknown> } };
+    const titles = cases.filter((c) => c.id.includes(":body.data.attributes.title:"));
+    expect(titles.length).toBeGreaterThan(8);
+    const sent = titles.map((c) => body(c).data.attributes.title as string);
+    // no ASCII letter or digit: other scripts, emoji, punctuation only
+    expect(sent.filter((v) => !/[A-Za-z0-9]/.test(v)).length).toBeGreaterThanOrEqual(3);
+    expect(sent).toContain("!?.,;:-_()[]{}'\"/\\@#%&*+=<>|~^$`");
+    for (const c of titles) expect(body(c).data.type).toBe("courses");
+    expect(cases.some((c) => c.id.includes(":body.data.attributes.capacity:") && body(c).data.attributes.capacity === 2 ** 31)).toBe(true);
+    expect(cases.some((c) => c.id.includes("attributes.code"))).toBe(false);
+  });
+
   it("respects maxCasesPerOperation and spreads a small budget over the inputs", async () => {
     const cases = await generate(2, 4);
     const perOp = new Map<string, TestCase[]>();

@@ -1,8 +1,10 @@
 /**
  * The compact, JSON-only view of the ApiModel that wasm agents receive (agents-wasm/README.md).
  * Wasm agents get no JSON Schema engine: the host resolves $refs, picks one type per input and
- * a valid-looking example for every parameter, and flattens JSON bodies to their top-level
- * properties plus a "base" body that already satisfies the required ones.
+ * a valid-looking example for every parameter, and flattens JSON bodies to their string and
+ * number properties (at any depth the base body reaches through objects: a JSON:API
+ * `data.attributes.title` as much as a top-level `title`) plus a "base" body that already
+ * satisfies the required ones.
  */
 import type { ApiModel, JsonSchema, Operation, Parameter } from "../../model";
 import { sampleValue, resolveSchema, schemaType, objectShape } from "./sample";
@@ -21,7 +23,10 @@ export interface WasmParamView {
 }
 
 export interface WasmPropView {
+  /** the property's name, or the dotted path of a nested one (`data.attributes.title`) */
   name: string;
+  /** of a nested property only: the member names from the body's top down to it */
+  path?: string[];
   type: string;
   example?: unknown;
   enum?: unknown[];
@@ -94,9 +99,7 @@ function operationView(op: Operation, schemas: ApiModel["schemas"], base?: Built
     }
   }
   const view: WasmOperationView = { operationId: op.operationId, method: op.method, path: op.path, params };
-  const body = bodyView(op, schemas);
-  const valid = base ? baseBody(base) : undefined;
-  if (body && valid) body.base = valid;
+  const body = bodyView(op, schemas, base ? baseBody(base) : undefined);
   if (body) view.body = body;
   return view;
 }
@@ -134,27 +137,42 @@ function isJsonMediaType(contentType: string): boolean {
 /** fetch cannot send a body with these methods, so their request bodies are left out. */
 const BODYLESS_METHODS = new Set(["get", "head"]);
 
-function bodyView(op: Operation, schemas: ApiModel["schemas"]): WasmBodyView | undefined {
+/** How many objects deep a fuzzed property may sit (`data.attributes.title` is two). */
+const MAX_BODY_DEPTH = 3;
+
+function bodyView(op: Operation, schemas: ApiModel["schemas"], valid: Record<string, unknown> | undefined): WasmBodyView | undefined {
   if (BODYLESS_METHODS.has(op.method)) return undefined;
   const media = op.requestBody?.content.find((m) => isJsonMediaType(m.contentType));
   if (!media) return undefined;
-  const base = media.example !== undefined && isPlainObject(media.example) ? media.example : sampleValue(media.schema, schemas);
+  const base = valid ?? (media.example !== undefined && isPlainObject(media.example) ? media.example : sampleValue(media.schema, schemas));
   const view: WasmBodyView = { contentType: media.contentType, required: [], stringProps: [], numberProps: [], base };
   const shape = objectShape(media.schema, schemas);
   if (!shape) return view;
   view.required = shape.required;
-  for (const [name, raw] of Object.entries(shape.properties)) {
+  addProps(view, shape.properties, base, [], schemas);
+  return view;
+}
+
+/** The string and number properties of an object, and those of the objects the base holds in it. */
+function addProps(view: WasmBodyView, properties: Record<string, JsonSchema>, base: unknown, above: string[], schemas: ApiModel["schemas"]): void {
+  for (const [name, raw] of Object.entries(properties)) {
     const prop = resolveSchema(raw, schemas);
     // readOnly properties are not part of a request.
     if (typeof prop === "object" && prop.readOnly === true) continue;
     const type = schemaType(prop, schemas);
+    const inner = isPlainObject(base) ? base[name] : undefined;
+    if (type === "object" || (type === undefined && isPlainObject(inner))) {
+      const shape = above.length + 1 < MAX_BODY_DEPTH && isPlainObject(inner) ? objectShape(raw, schemas) : undefined;
+      if (shape) addProps(view, shape.properties, inner, [...above, name], schemas);
+      continue;
+    }
     if (type !== "string" && type !== "integer" && type !== "number") continue;
-    const propView: WasmPropView = { name, type, example: sampleValue(raw, schemas) };
+    const path = [...above, name];
+    const propView: WasmPropView = { name: path.join("."), ...(above.length > 0 ? { path } : {}), type, example: sampleValue(raw, schemas) };
     const enumValues = scalarEnum(prop);
     if (enumValues) propView.enum = enumValues;
     (type === "string" ? view.stringProps : view.numberProps).push(propView);
   }
-  return view;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
