@@ -100,10 +100,10 @@ describe("a sub-collection's listing is read with an item in it", () => {
   const enrollments = op({ operationId: "listEnrollments", method: "get", path: "/courses/{courseId}/enrollments", parameters: [param("courseId"), include], responses: [ok("200", { type: "object", properties: { data: { type: "array", items: Enrollment } } })] });
   const enroll = op({ operationId: "enroll", method: "post", path: "/courses/{courseId}/enrollments", parameters: [param("courseId")], requestBody: { required: true, content: [{ contentType: json, schema: { type: "object", required: ["track"], properties: { track: { type: "string", enum: ["credit", "audit"] } } } }] }, responses: [ok("201", Enrollment)] });
   const m = model([courses, createCourse, course, enrollments, enroll]);
-  const positive = () => functionalPositive.generate({ model: m, seed: 1, config: { identities: [], maxCasesPerOperation: 50 } });
+  const positive = async () => functionalPositive.generate({ model: m, seed: 1, config: { identities: [], maxCasesPerOperation: 50 } });
 
-  it("creates one item under the parent the setup made, before every positive listing (include= on its own too)", () => {
-    const listings = positive().filter((c) => c.operationId === "listEnrollments");
+  it("creates one item under the parent the setup made, before every positive listing (include= on its own too)", async () => {
+    const listings = (await positive()).filter((c) => c.operationId === "listEnrollments");
     expect(listings.length).toBeGreaterThan(2);
     for (const c of listings) {
       const item = c.steps.find((s) => s.id === "setup-item");
@@ -114,8 +114,8 @@ describe("a sub-collection's listing is read with an item in it", () => {
     expect(listings.some((c) => c.steps.at(-1)!.request.query.include !== undefined && c.tags?.includes("isolated"))).toBe(true);
   });
 
-  it("leaves a top-level listing, other operations and other agents' requests as they were", () => {
-    const cases = positive();
+  it("leaves a top-level listing, other operations and other agents' requests as they were", async () => {
+    const cases = await positive();
     expect(cases.filter((c) => c.operationId !== "listEnrollments").some((c) => c.steps.some((s) => s.id === "setup-item"))).toBe(false);
     expect(build(m, "listEnrollments").setup.map((s) => s.id)).toEqual(["setup-courseId"]);
   });
