@@ -139,6 +139,8 @@ const BODYLESS_METHODS = new Set(["get", "head"]);
 
 /** How many objects deep a fuzzed property may sit (`data.attributes.title` is two). */
 const MAX_BODY_DEPTH = 3;
+/** At most this many nested properties of a body are listed (a Kubernetes object has hundreds); the top-level ones all are. */
+const MAX_NESTED_PROPS = 16;
 
 function bodyView(op: Operation, schemas: ApiModel["schemas"], valid: Record<string, unknown> | undefined): WasmBodyView | undefined {
   if (BODYLESS_METHODS.has(op.method)) return undefined;
@@ -150,6 +152,11 @@ function bodyView(op: Operation, schemas: ApiModel["schemas"], valid: Record<str
   if (!shape) return view;
   view.required = shape.required;
   addProps(view, shape.properties, base, [], schemas);
+  const nested = [...view.stringProps, ...view.numberProps].filter((p) => p.path !== undefined).slice(MAX_NESTED_PROPS);
+  if (nested.length > 0) {
+    view.stringProps = view.stringProps.filter((p) => !nested.includes(p));
+    view.numberProps = view.numberProps.filter((p) => !nested.includes(p));
+  }
   return view;
 }
 
