@@ -43,15 +43,15 @@ describe("toWasmInput", () => {
     });
   });
 
-  it("lists nested properties the base holds an object for (data.attributes.title), at most 16 of them, every top-level one", () => {
+  it("lists nested properties the base holds an object for (data.attributes.title), at most 16 of them, every top-level one, no formatted string", () => {
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, { type: "string" }]));
-    const schema = { type: "object", properties: { note: { type: "string" }, data: { type: "object", properties: { attributes: { type: "object", properties: many } } }, absent: { type: "object", properties: { x: { type: "string" } } } } };
+    const schema = { type: "object", properties: { note: { type: "string" }, link: { type: "string", format: "uri" }, data: { type: "object", properties: { attributes: { type: "object", properties: many } } }, absent: { type: "object", properties: { x: { type: "string" } } } } };
     const model = { ...fixtureModel, operations: [{ ...fixtureModel.operations[2], operationId: "n", requestBody: { required: true, content: [{ contentType: "application/vnd.api+json", schema, example: { data: { attributes: {} } } }] } }] };
     const body = toWasmInput(model, { agent: "a", seed: 1, maxCasesPerOperation: 1 }).operations[0].body!;
     expect(body.stringProps[0]).toEqual({ name: "note", type: "string", example: expect.anything() });
     expect(body.stringProps[1]).toMatchObject({ name: "data.attributes.f0", path: ["data", "attributes", "f0"] });
     expect(body.stringProps).toHaveLength(17);
-    expect(body.stringProps.some((p) => p.name.startsWith("absent"))).toBe(false);
+    expect(body.stringProps.some((p) => p.name.startsWith("absent") || p.name === "link")).toBe(false);
   });
 
   it("leaves out bodies fetch cannot send and non-JSON bodies", () => {

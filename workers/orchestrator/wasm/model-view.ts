@@ -174,6 +174,9 @@ function addProps(view: WasmBodyView, properties: Record<string, JsonSchema>, ba
       continue;
     }
     if (type !== "string" && type !== "integer" && type !== "number") continue;
+    // a formatted string (uri, email, date) a server need not enforce comes back as sent and breaks
+    // the response's own format: its invalid values are functional-negative's (weak, not_a_server_error)
+    if (type === "string" && typeof prop === "object" && typeof prop.format === "string") continue;
     const path = [...above, name];
     const propView: WasmPropView = { name: path.join("."), ...(above.length > 0 ? { path } : {}), type, example: sampleValue(raw, schemas) };
     const enumValues = scalarEnum(prop);
