@@ -208,6 +208,10 @@ describe("excessive_data_exposure: details", () => {
     expect(expose({ apiKey: "x-1" }).status).toBe("failed");
     expect(expose({ apiKey: true }).status).toBe("passed");
     for (const name of ["user_password", "db_secretkey", "rsaPrivateKey", "sha_passwordhash"]) expect(looksSecret(name), name).toBe(true);
+    // a secret under a qualifier: the device's HMAC key, a webhook's signing secret
+    for (const name of ["sharedSecret", "webhook_secret", "hmacSecret"]) expect(looksSecret(name), name).toBe(true);
+    expect(expose({ sharedSecret: "k3y-0f-the-device-1234" })).toMatchObject({ status: "failed", signature: "secret:/sharedSecret" });
+    for (const name of ["secretary", "secretive", "isSecret"]) expect(looksSecret(name), name).toBe(false);
   });
   it("password names: a policy, expiry or hint is not a password", () => {
     for (const name of ["newPassword", "password_digest", "passphrase", "encrypted_password", "userPassword", "pwdHash"]) expect(isPasswordName(name), name).toBe(true);

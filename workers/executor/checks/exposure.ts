@@ -102,9 +102,10 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
+/** A secret by its name: the known ones, and any `…password`, `…secretKey`, `…privateKey`, `…secret` (sharedSecret, webhookSecret; not a flag such as isSecret). */
 export function looksSecret(name: string): boolean {
   const n = normaliseName(name);
-  return SECRET_NAMES.has(n) || n.endsWith("passwordhash") || n.endsWith("password") || n.endsWith("secretkey") || n.endsWith("privatekey");
+  return SECRET_NAMES.has(n) || n.endsWith("passwordhash") || n.endsWith("password") || n.endsWith("secretkey") || n.endsWith("privatekey") || (n.endsWith("secret") && !/^(is|has|uses?|requires?)secret$/.test(n));
 }
 
 function hasSecretValue(value: unknown): boolean {

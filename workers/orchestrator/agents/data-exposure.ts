@@ -16,7 +16,8 @@ import { injections, privilegedExtras, successSchema } from "./mass-injections";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
-import { createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
+import { createResource, itemRequest, resourceTargets, responseProperties, updateOptional, type ResourceTarget } from "./stateful-resources";
+import { looksSecret } from "../../executor/checks/exposure";
 import { flattenAllOf, resolve } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import { generateValid, setAt } from "../generate/data-mocking";
@@ -98,7 +99,9 @@ function targetDrafts(env: AgentEnv, target: ResourceTarget): CaseDraft[] {
 /**
  * create with the writeOnly properties a setup leaves out (a secret, a key, a password: optional,
  * so required-only creates never send them) → read back: excessive_data_exposure on both answers
- * sees one returned. Each gets a value its schema admits; without such a value no case.
+ * sees one returned. Swagger 2.0 has no writeOnly: a property named as a secret (sharedSecret,
+ * password) that the create accepts and neither its answer nor the read documents is one too.
+ * Each gets a value its schema admits; without such a value no case.
  */
 function writeOnlyDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDraft | undefined {
   const media = preferredMedia(target.producer.op);
@@ -111,9 +114,11 @@ function writeOnlyDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDr
   if (!body || !isObject(body.value) || !isObject(flat) || !isObject(flat.properties)) return undefined;
   const value: Record<string, unknown> = { ...body.value };
   const added: string[] = [];
+  const answered = { ...responseProperties(env, target.producer.op), ...responseProperties(env, target.read) };
   for (const [name, sub] of Object.entries(flat.properties as Record<string, JsonSchema>)) {
     const resolved = resolve(sub, env.model.schemas);
-    if (value[name] !== undefined || !isObject(resolved) || resolved.writeOnly !== true || resolved.readOnly === true) continue;
+    if (value[name] !== undefined || !isObject(resolved) || resolved.readOnly === true) continue;
+    if (resolved.writeOnly !== true && !(looksSecret(name) && answered[name] === undefined)) continue;
     const v = generateValid(sub, { schemas: env.model.schemas, rng: rng.fork(name), mode: "request", optional: "required", useExamples: true, name });
     if (v === undefined || env.validator.check(v, sub) !== "valid") continue;
     value[name] = v;
@@ -125,7 +130,7 @@ function writeOnlyDraft(env: AgentEnv, target: ResourceTarget, rng: Rng): CaseDr
   createStep.checks.push(check("excessive_data_exposure"));
   const read = itemRequest(env, target.read, rng.fork("read"), created.known, identity).request;
   const steps: Step[] = [...created.steps, { id: "read-back", request: read, checks: [check("not_a_server_error"), check("excessive_data_exposure")] }];
-  return { kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with its writeOnly ${added.join(", ")}, then read back`, steps, tags: ["exposure", "write-only"] };
+  return { kind: "security", title: `${opLabel(target.producer.op.method, target.producer.op.path)} with its write-only ${added.join(", ")}, then read back`, steps, tags: ["exposure", "write-only"] };
 }
 
 /** read → write with injected properties → read back, on a resource that exists (setup steps). */

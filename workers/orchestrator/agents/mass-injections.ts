@@ -7,6 +7,8 @@ import type { JsonSchema, Operation } from "../../model";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject, type SchemaObject } from "../../jsonschema/types";
 import { isJsonMedia, type AgentEnv } from "./requests";
+import { generateFromPattern } from "../generate/regex-gen";
+import { hashString, Rng } from "../generate/random";
 
 const PRIVILEGED_FLAG = /(admin|verified|approved|staff|superuser|premium|privileged|owner)/i;
 
@@ -72,6 +74,7 @@ export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv
       return value === s.default ? undefined : value;
     }
     case "string": {
+      if (typeof s.pattern === "string") return patternValue(name, s);
       if (s.pattern !== undefined) return undefined;
       const byFormat: Record<string, string> = {
         "date-time": "2001-02-03T04:05:06Z",
@@ -87,6 +90,23 @@ export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv
     default:
       return undefined;
   }
+}
+
+/**
+ * A value of a string property with a pattern (a version such as 2.1.0, a code): one the
+ * pattern and the length bounds admit, drawn from the property's name (the same in every plan), and
+ * never the spec's default or example (what a server may store on its own); undefined when none is found.
+ */
+function patternValue(name: string, s: SchemaObject): string | undefined {
+  const usual = new Set([s.default, s.example, ...(Array.isArray(s.examples) ? s.examples : [])].filter((v) => typeof v === "string"));
+  const rng = new Rng(hashString(`mass-assignment:${name}`));
+  const bounds = { ...(typeof s.minLength === "number" ? { minLength: s.minLength } : {}), ...(typeof s.maxLength === "number" ? { maxLength: s.maxLength } : {}) };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const value = generateFromPattern(s.pattern as string, rng, bounds);
+    if (value === undefined) return undefined;
+    if (!usual.has(value)) return value;
+  }
+  return undefined;
 }
 
 /** additionalProperties/unevaluatedProperties false: undeclared properties only earn a 400. */
