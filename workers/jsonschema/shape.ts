@@ -136,8 +136,25 @@ function isReadOnlyFlag(schema: JsonSchema, schemas: SchemaMap): boolean {
   return isObject(r) && r.readOnly === true;
 }
 
-/** Resolve a schema and fold its allOf into one object schema (oneOf/anyOf are left for the caller). */
+/**
+ * Resolve a schema and fold its allOf into one object schema (oneOf/anyOf are left for the caller).
+ * The result is shared, never to be changed: a schema object is flattened once per schema map
+ * (planning a big spec asks about the same `allOf: [$ref]` property tens of thousands of times,
+ * and a fresh merge each time also defeated every cache keyed by the flattened schema).
+ */
 export function flattenAllOf(schema: JsonSchema, schemas: SchemaMap, depth = 0): JsonSchema {
+  if (depth !== 0 || !isObject(schema)) return flattenFresh(schema, schemas, depth);
+  let known = flattened.get(schemas);
+  if (!known) flattened.set(schemas, (known = new WeakMap()));
+  let flat = known.get(schema);
+  if (flat === undefined) known.set(schema, (flat = flattenFresh(schema, schemas, 0)));
+  return flat;
+}
+
+/** flattenAllOf's results by schema map and schema object (schemas are not changed while they are read) */
+const flattened = new WeakMap<SchemaMap, WeakMap<object, JsonSchema>>();
+
+function flattenFresh(schema: JsonSchema, schemas: SchemaMap, depth: number): JsonSchema {
   const resolved = resolve(schema, schemas);
   if (!isObject(resolved) || !Array.isArray(resolved.allOf) || depth > 8) return resolved;
   const { allOf, ...rest } = resolved;

@@ -39,13 +39,20 @@ function freeForm(schema: JsonSchema, env: AgentEnv): { ok: boolean; format?: st
   return { ok: true, format, constrained };
 }
 
-function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: string[], out: Field[], depth = 0): void {
+/**
+ * The free-form string fields of a body value, appended to `out` (each path once: `seen` holds
+ * the joined tokens of the body fields in `out`, so no field list is searched per leaf).
+ */
+function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: string[], out: Field[], depth = 0, seen = bodyFieldPaths(out)): void {
   if (depth > 4 || out.length > 40) return;
   const flat = flattenAllOf(schema, env.model.schemas);
   if (typeof value === "string") {
     const { ok, format, constrained } = freeForm(flat, env);
-    const seen = out.some((f) => f.location === "body" && f.tokens?.join("/") === tokens.join("/"));
-    if (ok && tokens.length > 0 && !seen) out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format, constrained });
+    const path = tokens.join("/");
+    if (ok && tokens.length > 0 && !seen.has(path)) {
+      out.push({ location: "body", name: tokens[tokens.length - 1], tokens, format, constrained });
+      seen.add(path);
+    }
     return;
   }
   if (!isObject(flat)) return;
@@ -53,14 +60,18 @@ function bodyFields(env: AgentEnv, schema: JsonSchema, value: unknown, tokens: s
   const union = Array.isArray(flat.oneOf) ? flat.oneOf : Array.isArray(flat.anyOf) ? flat.anyOf : undefined;
   if (union && (isObject(value) || Array.isArray(value))) {
     const branch = (union as JsonSchema[]).find((b) => env.validator.check(value, b) === "valid");
-    if (branch !== undefined) bodyFields(env, branch, value, tokens, out, depth + 1);
+    if (branch !== undefined) bodyFields(env, branch, value, tokens, out, depth + 1, seen);
   }
   if (Array.isArray(value) && value.length > 0) {
-    bodyFields(env, (flat as SchemaObject).items as JsonSchema ?? true, value[0], [...tokens, "0"], out, depth + 1);
+    bodyFields(env, (flat as SchemaObject).items as JsonSchema ?? true, value[0], [...tokens, "0"], out, depth + 1, seen);
   } else if (isObject(value)) {
     const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-    for (const [key, item] of Object.entries(value)) if (props[key] !== undefined) bodyFields(env, props[key], item, [...tokens, key], out, depth + 1);
+    for (const [key, item] of Object.entries(value)) if (props[key] !== undefined) bodyFields(env, props[key], item, [...tokens, key], out, depth + 1, seen);
   }
+}
+
+function bodyFieldPaths(fields: Field[]): Set<string> {
+  return new Set(fields.filter((f) => f.location === "body" && f.tokens !== undefined).map((f) => f.tokens!.join("/")));
 }
 
 function fieldsOf(env: AgentEnv, op: Operation, base: BuiltRequest): Field[] {
