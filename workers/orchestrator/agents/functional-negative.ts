@@ -26,6 +26,7 @@ import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
 import type { Agent, AgentContext } from "./types";
 import { cloneJsonWith } from "../../shared/json-clone";
+import { dateRanges, endsBeforeStart, type DateRange } from "../generate/date-range";
 
 const NAME = "functional-negative";
 /** undeclared methods to probe, least destructive first; never TRACE/CONNECT */
@@ -387,6 +388,48 @@ function missingParts(env: AgentEnv, op: Operation, base: BuiltRequest, title: s
   return drafts;
 }
 
+/**
+ * A body whose date range (start_date/end_date …) ends before it starts, the other members as the
+ * base has them: a rule specs mostly state in prose, judged only where the operation documents a
+ * 400 or 422 for it to answer.
+ */
+function swappedDateRange(env: AgentEnv, op: Operation, base: BuiltRequest, title: string): CaseDraft[] {
+  const body = base.body;
+  if (!body || !base.request.body || base.request.body.raw !== undefined || !isObject(body.value)) return [];
+  if (!op.responses.some((r) => /^(400|422|4XX)$/i.test(r.status))) return [];
+  const flat = flattenAllOf(unionBranchOf(body.schema, body.value, env.model.schemas, env.validator) ?? body.schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties)) return [];
+  const drafts: CaseDraft[] = [];
+  for (const range of dateRanges(flat.properties as Record<string, JsonSchema>, env.model.schemas)) {
+    const sent = backwards(body.value, range);
+    if (sent === undefined || env.validator.check(sent, body.schema) !== "valid") continue;
+    const request = cloneJsonWith(base.request, { body: { contentType: base.request.body.contentType, value: sent } });
+    const description = `${range.end} before ${range.start}`;
+    drafts.push({
+      kind: "negative",
+      title: `${title}: body ${description}`,
+      steps: [...base.setup, negativeStep(request, { location: "body", parameter: `/${range.end}`, description })],
+      tags: ["date-range"],
+    });
+  }
+  return drafts;
+}
+
+/** The value with the range's end a few days before its start (both kept in their own format). */
+function backwards(value: Record<string, unknown>, range: DateRange): Record<string, unknown> | undefined {
+  const start = value[range.start];
+  const end = value[range.end];
+  if (typeof start !== "string" || typeof end !== "string") return undefined;
+  const out = { ...value, [range.start]: end, [range.end]: start };
+  if (endsBeforeStart(out, range)) return out;
+  // equal ends: the end moved three days back
+  const day = /^(\d{4}-\d{2}-\d{2})/.exec(start)?.[1];
+  if (day === undefined) return undefined;
+  const earlier = new Date(Date.parse(`${day}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+  const moved = { ...value, [range.end]: earlier + start.slice(10) };
+  return endsBeforeStart(moved, range) ? moved : undefined;
+}
+
 /** One case per path: a method the path does not declare. Attached to the first operation of the path. */
 function unsupportedMethod(env: AgentEnv, op: Operation, base: BuiltRequest): CaseDraft[] {
   const onPath = env.model.operations.filter((o) => o.path === op.path);
@@ -454,6 +497,7 @@ export function negativeDrafts(env: AgentEnv, op: Operation): Iterable<CaseDraft
     deferred(() => unsupportedMethod(env, op, base)),
     deferred(() => unknownResource(env, op, base, unknownRng)),
     deferred(() => missingParts(env, op, base, title)),
+    deferred(() => swappedDateRange(env, op, base, title)),
     where(body, (d) => !isWeak(d)),
     ...paramGroups.map((g) => where(g, (d) => !isWeak(d))),
   ];

@@ -20,6 +20,7 @@ import type { ModelValidator } from "../../jsonschema/validate";
 import { cloneJson as clone } from "../../shared/json-clone";
 import { checksFormat, generatesExactly } from "./exact";
 import { codePointLength } from "../../jsonschema/string-length";
+import { orderDateRanges } from "./date-range";
 
 export interface GenContext {
   schemas: SchemaMap;
@@ -444,6 +445,8 @@ function genObject(s: SchemaObject, state: State, depth: number, refName?: strin
     const allowed = !isObject(propSchema) || !Array.isArray(propSchema.enum) || propSchema.enum.includes(tag);
     if (allowed) out[prop] = tag;
   }
+  // a range (start_date/end_date) drawn backwards is one a server refuses: its ends in order
+  if (entries.length >= 2) orderDateRanges(out, properties, schemas);
   return out;
 }
 
