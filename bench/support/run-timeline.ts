@@ -123,6 +123,7 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   lines.push("ms on a CPU of each main thread:");
   for (const [name, from, to] of spans) if (from !== undefined && to !== undefined) lines.push(`  ${name}: ${Math.round(to - from)} ms wall; ${busy(from, to)}`);
 
+  lines.push(`tasks sent: ${sorted.filter((e) => e.timeline === "sent").map((e) => `${(e.tasks as string[]).length} at ${rel(e.at).trim()}`).join(", ")}`);
   lines.push("invocations (ms since created): delivered → returned; calls to the executor process: sent / got there / first case / last case; tasks: leased / joined the call / its cases ended / stored / done");
   const invocations = sorted.filter((e) => e.timeline === "delivered");
   let previousReturn: number | undefined;

@@ -78,18 +78,23 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
   };
   timeline(env, "delivered", { lease: invocation.lease, tasks: batch.messages.map((m) => looseTaskRef(m.body)?.taskId) });
   // every message's pool ticket is taken before anything is awaited: each run's pool knows how many to wait for
+  const tasks = new Set<string>();
   const messages = batch.messages.map((message) => {
     const parsed = parseTaskMessage(message.body);
     if (!parsed.ok) return { message, parsed };
+    // a task delivered twice in one batch runs once: both copies hold this invocation's lease, so the
+    // run cannot tell them apart; the first copy's retry (if it fails) delivers it again
+    if (tasks.has(parsed.message.taskId)) return { message, parsed, duplicate: true };
+    tasks.add(parsed.message.taskId);
     const runId = parsed.message.runId;
     let pool = invocation.pools.get(runId);
     if (!pool) invocation.pools.set(runId, (pool = remotePool()));
     return { message, parsed, ticket: pool.ticket() };
   });
   await Promise.all(
-    messages.map(async ({ message, parsed, ticket }) => {
+    messages.map(async ({ message, parsed, ticket, duplicate }) => {
       try {
-        await processMessage(message.body, parsed, env, invocation, ticket);
+        if (!duplicate) await processMessage(message.body, parsed, env, invocation, ticket);
         message.ack();
       } catch (error) {
         log("error", "task message failed; retrying", { queue: batch.queue, messageId: message.id, attempts: message.attempts, error: errorText(error) });

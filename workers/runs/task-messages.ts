@@ -16,7 +16,7 @@ export const MAX_MESSAGE_BYTES = 120 * 1024;
 export const MAX_BATCH_MESSAGES = 100;
 export const MAX_BATCH_BYTES = 250 * 1024;
 /**
- * Cases per message: a consumer invocation gets up to max_batch_size (4) messages and runs them
+ * Cases per message: a deployed consumer invocation gets up to max_batch_size (4) messages and runs them
  * with 6 requests in flight; 40 cases × 4 messages keeps one invocation within its subrequest
  * budget as 16 × 10 did, with 2.5× fewer per-message round trips (lease and done RPCs, one D1
  * batch each) per case (bench/RESULTS.md).
