@@ -145,10 +145,22 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
     }
     previousReturn = returned?.at;
   }
+  // wall time with cases in flight in the executor process: the union of its calls' first-case → last-case spans
+  const windows = sorted
+    .filter((e) => e.timeline === "exec-first")
+    .map((e) => [e.at, first(sorted, "exec-last", (l) => l.first === e.first)?.at ?? e.at] as const)
+    .sort((x, y) => x[0] - y[0]);
+  let casesRunningMs = 0;
+  let reach = -Infinity;
+  for (const [from, to] of windows) {
+    casesRunningMs += Math.max(0, to - Math.max(from, reach));
+    reach = Math.max(reach, to);
+  }
   const exec = spans[1]!;
   const figures: Record<string, number> = {
     invocations: invocations.length,
     msBetweenInvocations: Math.round(gapMs),
+    executorCasesInFlightMs: Math.round(casesRunningMs),
   };
   if (exec[1] !== undefined && exec[2] !== undefined) {
     figures.executionMs = Math.round(exec[2] - exec[1]);
