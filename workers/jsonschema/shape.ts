@@ -144,6 +144,8 @@ function isReadOnlyFlag(schema: JsonSchema, schemas: SchemaMap): boolean {
  */
 export function flattenAllOf(schema: JsonSchema, schemas: SchemaMap, depth = 0): JsonSchema {
   if (depth !== 0 || !isObject(schema)) return flattenFresh(schema, schemas, depth);
+  // nothing to resolve or fold: the schema itself (most are)
+  if (typeof schema.$ref !== "string" && !Array.isArray(schema.allOf)) return schema;
   let known = flattened.get(schemas);
   if (!known) flattened.set(schemas, (known = new WeakMap()));
   let flat = known.get(schema);
