@@ -28,4 +28,25 @@ describe("what a mass-assignment probe injects", () => {
     const schema = { type: "object", properties: { v: { type: "string", readOnly: true, pattern: "^[a-z]{5}$", maxLength: 2 } } };
     expect(injections(env, schema).map(([name]) => name)).not.toContain("v");
   });
+
+  it("honours readOnly beside an allOf-wrapped enum, sends the value that grants something, and keeps state probes under the cap", () => {
+    const schemas = { Status: { type: "string", enum: ["draft", "submitted", "approved", "rejected", "cancelled"] }, Role: { type: "string", enum: ["admin", "manager", "employee"] } };
+    const withSchemas = agentEnv({ model: { ...model, schemas } as ApiModel, seed: 1, config: { identities: [], maxCasesPerOperation: 10 } });
+    const schema = {
+      type: "object",
+      properties: {
+        id: { type: "integer", readOnly: true },
+        owner_id: { type: "integer", readOnly: true },
+        days: { type: "integer", readOnly: true },
+        total: { type: "integer", readOnly: true },
+        note: { type: "string" },
+        status: { allOf: [{ $ref: "#/components/schemas/Status" }], readOnly: true },
+        role: { allOf: [{ $ref: "#/components/schemas/Role" }], readOnly: true },
+        created_at: { type: "string", format: "date-time", readOnly: true },
+      },
+    };
+    const injected = Object.fromEntries(injections(withSchemas, schema));
+    expect(injected.status).toBe("approved");
+    expect(injected.role).toBe("admin");
+  });
 });

@@ -58,8 +58,10 @@ export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv
   if (!isObject(s)) return undefined;
   if (Array.isArray(s.enum)) {
     const candidates = (s.enum as unknown[]).filter((v) => v !== null && JSON.stringify(v) !== JSON.stringify(s.default));
-    // the first listed value is the usual default even when the spec does not say so
-    return s.enum.length >= 2 && candidates.length > 0 ? candidates[candidates.length - 1] : undefined;
+    // the first listed value is the usual default even when the spec does not say so; a value that
+    // grants something (admin, approved, verified) is the one a server must never take from a client
+    const privileged = candidates.find((v) => typeof v === "string" && PRIVILEGED_FLAG.test(v));
+    return s.enum.length >= 2 && candidates.length > 0 ? (privileged ?? candidates[candidates.length - 1]) : undefined;
   }
   const type = Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== "null") : (s.type as string | undefined);
   switch (type) {
@@ -126,7 +128,7 @@ export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: J
   const types = flat.type;
   if (types !== undefined && types !== "object" && !(Array.isArray(types) && types.includes("object"))) return [];
   const props = isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
-  const out: [string, unknown][] = readOnlyInjections(env, flat, []);
+  const out: [string, unknown][] = byWeight(readOnlyInjections(env, flat, []));
   if (isClosed(flat)) return out.slice(0, 6);
   const declared = new Set(Object.keys(props).map((k) => k.toLowerCase()));
   const response = responseSchema !== undefined ? flattenAllOf(responseSchema, env.model.schemas) : undefined;
@@ -141,6 +143,19 @@ export function injections(env: AgentEnv, schema: JsonSchema, responseSchema?: J
   // privileged extras are the point: keep them when the list is long
   const extras = out.filter(([n]) => EXTRAS.some(([e]) => e === n));
   return [...out.filter(([n]) => !EXTRAS.some(([e]) => e === n)).slice(0, 6 - extras.length), ...extras];
+}
+
+/**
+ * The readOnly probes that matter most first, so a cap keeps them: a privilege or a state (an enum,
+ * a flag) a client must not set before free values, ids (seldom taken, never telling) last.
+ */
+function byWeight(found: [string, unknown][]): [string, unknown][] {
+  const weight = ([at, value]: [string, unknown]) => {
+    const name = at.split("/").pop() ?? at;
+    if (PRIVILEGED_NAME.test(name) || (typeof value === "string" && PRIVILEGED_FLAG.test(value)) || typeof value === "boolean") return 0;
+    return /^id$|_id$|[a-z]Id$/.test(name) ? 2 : 1;
+  };
+  return found.map((f, i) => [f, i] as const).sort(([a, i], [b, j]) => weight(a) - weight(b) || i - j).map(([f]) => f);
 }
 
 /** How deep readOnly properties are looked for (an envelope's `data.attributes.featured` is two down). */
