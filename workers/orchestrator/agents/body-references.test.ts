@@ -30,6 +30,8 @@ const spec = {
     },
     NewShelf: { allOf: [{ $ref: "#/definitions/Shelf" }, { type: "object", properties: { note: { type: "string" } } }] },
     Rule: { type: "object", required: ["name"], properties: { id: { type: "string", readOnly: true }, name: { type: "string" }, warehouse_id: { type: "string", format: "uuid" } } },
+    // a stage is keyed by the warehouse it belongs to (one per warehouse): read at /stages/{warehouseId}
+    Stage: { type: "object", required: ["warehouseId"], properties: { warehouseId: { type: "string", format: "uuid" }, topic: { type: "string" } } },
     Error: error,
   },
   paths: {
@@ -59,6 +61,13 @@ const spec = {
         responses: { "200": { description: "replaced", schema: { $ref: "#/definitions/Shelf" } }, "201": { description: "made", schema: { $ref: "#/definitions/Shelf" } } },
       },
     },
+    "/stages": {
+      post: { operationId: "createStage", parameters: [{ name: "body", in: "body", required: true, schema: { $ref: "#/definitions/Stage" } }], responses: { "201": { description: "made", schema: { $ref: "#/definitions/Stage" } } } },
+    },
+    "/stages/{warehouseId}": {
+      parameters: [{ name: "warehouseId", in: "path", required: true, type: "string", format: "uuid" }],
+      get: { operationId: "getStage", responses: { "200": { description: "it", schema: { $ref: "#/definitions/Stage" } } } },
+    },
     "/rules": {
       post: { operationId: "createRule", parameters: [{ name: "body", in: "body", required: true, schema: { $ref: "#/definitions/Rule" } }], responses: { "201": { description: "made", schema: { $ref: "#/definitions/Rule" } } } },
     },
@@ -84,40 +93,52 @@ describe("a body member naming another resource by its id", () => {
   it("is filled from a resource of that kind a setup step creates first (Swagger 2.0 body parameter, allOf schema)", () => {
     const m = model();
     const read = build(m, "getShelf");
-    expect(stepIds(read.setup)).toEqual(["setup-warehouseId", "setup-shelfId"]);
+    expect(stepIds(read.setup)).toEqual(["setup-ref_warehouseId", "setup-shelfId"]);
     const [warehouse, shelf] = read.setup;
     expect(warehouse.request).toMatchObject({ method: "post", path: "/warehouses" });
-    expect(warehouse.extract).toEqual({ warehouseId: { from: "body", pointer: "/id" } });
+    expect(warehouse.extract).toEqual({ ref_warehouseId: { from: "body", pointer: "/id" } });
     expect(warehouse.requireSuccess).toBe(true);
     const body = shelf.request.body!.value as Record<string, unknown>;
     // the planned value stays valid for the schema: agents reason about it, the executor binds it
     expect(new ModelValidator(m).check(body, m.operations.find((o) => o.operationId === "createShelf")!.requestBody!.content[0].schema)).toBe("valid");
-    expect(shelf.request.references).toEqual([{ pointer: "/warehouseId", variable: "warehouseId", planned: body.warehouseId }]);
+    expect(shelf.request.references).toEqual([{ pointer: "/warehouseId", variable: "ref_warehouseId", planned: body.warehouseId }]);
+  });
+
+  it("keeps a reference's step and variable apart from a path parameter of the same name (a resource keyed by another's id)", () => {
+    const read = build(model(), "getStage");
+    // the warehouse the stage's body names, then the stage, read at /stages/{warehouseId}
+    expect(stepIds(read.setup)).toEqual(["setup-ref_warehouseId", "setup-warehouseId"]);
+    const [warehouse, stage] = read.setup;
+    expect(warehouse.request).toMatchObject({ method: "post", path: "/warehouses" });
+    expect(Object.keys(warehouse.extract!)).toEqual(["ref_warehouseId"]);
+    expect(stage.request.references?.map((r) => r.variable)).toEqual(["ref_warehouseId"]);
+    expect(Object.keys(stage.extract!)).toEqual(["warehouseId"]);
+    expect(read.request.pathParams).toEqual({ warehouseId: "{{warehouseId}}" });
   });
 
   it("makes a create certain (positive checks may judge it) once its required references are bound", () => {
     const create = build(model(), "createShelf");
-    expect(stepIds(create.setup)).toEqual(["setup-warehouseId"]);
+    expect(stepIds(create.setup)).toEqual(["setup-ref_warehouseId"]);
     expect(create.certain).toBe(true);
   });
 
   it("names the same resource in an upsert as the create its path parameter's setup sent", () => {
     const put = build(model(), "putShelf");
-    expect(stepIds(put.setup)).toEqual(["setup-warehouseId", "setup-shelfId"]);
-    expect(put.request.references?.map((r) => r.variable)).toEqual(["warehouseId"]);
+    expect(stepIds(put.setup)).toEqual(["setup-ref_warehouseId", "setup-shelfId"]);
+    expect(put.request.references?.map((r) => r.variable)).toEqual(["ref_warehouseId"]);
   });
 
   it("binds every element of an array (bulk) body to one resource", () => {
     const bulk = build(model(), "bulkShelves", { useExamples: false, optional: "required" });
     const items = bulk.request.body!.value as unknown[];
     expect(items.length).toBeGreaterThan(0);
-    expect(stepIds(bulk.setup)).toEqual(["setup-warehouseId"]);
+    expect(stepIds(bulk.setup)).toEqual(["setup-ref_warehouseId"]);
     expect(bulk.request.references?.map((r) => r.pointer)).toEqual(items.map((_, i) => `/${i}/warehouseId`));
   });
 
   it("fills an optional snake_case reference when it is sent, its setup allowed to fail", () => {
     const rule = build(model(), "createRule", { useExamples: false, optional: "all" });
-    expect(rule.setup.map((s) => [s.id, s.requireSuccess])).toEqual([["setup-warehouse_id", false]]);
+    expect(rule.setup.map((s) => [s.id, s.requireSuccess])).toEqual([["setup-ref_warehouse_id", false]]);
     expect(rule.request.references?.map((r) => r.pointer)).toEqual(["/warehouse_id"]);
   });
 

@@ -316,7 +316,8 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       certain = false;
     }
   }
-  for (const name of Object.keys(known)) if (options.known?.[name] === undefined) vars[name] = name;
+  // the variable each name's value is extracted into (a reference's or a profile's differs from the name)
+  for (const [name, value] of Object.entries(known)) if (options.known?.[name] === undefined) vars[name] = /^\{\{([^{}]+)\}\}$/.exec(value)?.[1] ?? name;
   return { setup, request, pathSources, params, body, valid, certain: certain && valid && !guessedBodyReference, certainButBodyReferences: certain && valid, fromSpec: fromSpec && certain && valid && !guessedBodyReference, vars };
 }
 
@@ -397,7 +398,9 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
       if (variable === undefined) {
         const producer = options.chain === false || depth >= 3 ? undefined : env.graph.producerForReference(op, key, sub);
         if (!producer) continue;
-        variable = key.replace(/[^\w$]/g, "_");
+        // its own namespace: a path parameter of the same name (GET /stage-instances/{channel_id}
+        // after a create whose body names a channel_id) is another resource's id and another step
+        variable = `ref_${key.replace(/[^\w$]/g, "_")}`;
         const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", identity: options.identity, known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
         setup.push(...made.setup.filter((s) => !setup.some((t) => t.id === s.id)));
         for (const [name, v] of Object.entries(made.vars)) known[name] ??= `{{${v}}}`;
