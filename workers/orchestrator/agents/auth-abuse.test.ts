@@ -94,6 +94,22 @@ describe("auth abuse cases", () => {
     expect((await plan(accountsApi(), { authBurst: false })).some((c) => c.tags?.includes("rate-limit"))).toBe(false);
   });
 
+  it("judges a burst of sign-ins through an OAuth 2.0 password grant as token requests (a refusal of the client is no refusal of the password)", async () => {
+    const grant = { type: "object", required: ["grant_type", "client_id", "username", "password"], properties: { grant_type: { type: "string", enum: ["password"] }, client_id: { type: "string" }, username: { type: "string", maxLength: 20 }, password: { type: "string" } } };
+    const refresh = { type: "object", required: ["grant_type", "refresh_token"], properties: { grant_type: { type: "string", enum: ["refresh_token"] }, refresh_token: { type: "string" } } };
+    const model = accountsApi({
+      "/users/token": { post: { operationId: "issueToken", security: [], requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { oneOf: [grant, refresh] } } } }, responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", properties: { access_token: { type: "string" } } } } } }, "400": { description: "invalid_client or invalid_grant" }, "429": { description: "slow down" } } } },
+    });
+    const only = { ...model, operations: model.operations.filter((op) => op.operationId !== "openSession") };
+    const burst = (await plan(only)).find((c) => c.tags?.includes("rate-limit"))!;
+    const attempts = burst.steps.filter((s) => s.id.startsWith("attempt-"));
+    expect(attempts.every((s) => s.request.path === "/users/token" && (s.request.body?.value as Record<string, unknown>).grant_type === "password")).toBe(true);
+    expect(attempts[attempts.length - 1].checks.find((c) => c.name === "auth_rate_limit")?.params).toEqual({ oauth: true });
+    // a plain sign-in keeps the plain verdict
+    const plainBurst = (await plan(accountsApi())).find((c) => c.tags?.includes("rate-limit"))!;
+    expect(plainBurst.steps[plainBurst.steps.length - 1].checks.find((c) => c.name === "auth_rate_limit")?.params ?? {}).toEqual({});
+  });
+
   it("reads a sign-up that takes an HTML form (x-www-form-urlencoded) like a JSON one: the burst signs its account up first", async () => {
     const form = (schema: unknown) => ({ content: { "application/x-www-form-urlencoded": { schema } } });
     const model = accountsApi({

@@ -101,12 +101,19 @@ export function signInAbuseDrafts(env: AgentEnv): { op: Operation; drafts: CaseD
     const burstAccount = flow.freshAccount(rng.fork("burst"));
     const steps: Step[] = [...accountSetup(flow, burstAccount)];
     for (let n = 0; n < BURST_SIZE; n++) steps.push(attempt(flow, `attempt-${n}`, burstAccount, `Sentinel-wrong-${n}`));
-    steps[steps.length - 1].checks.push(check("auth_rate_limit"));
+    // a sign-in through an OAuth 2.0 token request (a grant_type member, RFC 6749 §4.3) is judged
+    // as one: a refusal without 401 or invalid_grant refused the request (an unknown client), not the password
+    steps[steps.length - 1].checks.push(check("auth_rate_limit", isTokenRequest(flow.loginRequest.body?.value) ? { oauth: true } : undefined));
     drafts.push({ kind: "security", title: `${label} slows down ${BURST_SIZE} failed sign-ins`, steps, tags: ["rate-limit", RUN_LAST_TAG] });
   }
   return { op: env.model.operations.find((o) => o.operationId === flow.login.operationId)!, drafts };
 }
 
+
+/** An OAuth 2.0 token request's body: its grant_type names the grant (RFC 6749 §4.1.3, §4.3.2, §4.4.2). */
+function isTokenRequest(body: unknown): boolean {
+  return typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).grant_type === "string";
+}
 
 const CLIENT_ID = /^client[-_]?id$/i;
 const CLIENT_SECRET = /^client[-_]?secret$/i;
