@@ -142,6 +142,29 @@ describe("a body member naming another resource by its id", () => {
     expect(rule.request.references?.map((r) => r.pointer)).toEqual(["/warehouse_id"]);
   });
 
+  it("names by its last words a collection whose name qualifies the member's (warehouseId → /storage-warehouses, /storage_warehouses, /storageWarehouses), when no other does", () => {
+    const renamed = (path: string) => JSON.parse(JSON.stringify(spec).replace(/"\/warehouses"/g, `"${path}"`));
+    const shelf = (s: unknown) => {
+      const m = parseSpec(JSON.stringify(s)).model!;
+      return buildRequest(env(m), m.operations.find((o) => o.operationId === "createShelf")!, new Rng(7), { useExamples: true, optional: "required" });
+    };
+    for (const path of ["/storage-warehouses", "/storage_warehouses", "/storageWarehouses"]) {
+      const create = shelf(renamed(path));
+      expect(create.setup.map((s) => s.request.path)).toEqual([path]);
+      expect(create.request.references?.map((r) => r.pointer)).toEqual(["/warehouseId"]);
+    }
+    // two collections of that kind: neither is chosen
+    const twice = renamed("/storage-warehouses");
+    twice.paths["/cold-warehouses"] = twice.paths["/storage-warehouses"];
+    expect(shelf(twice).setup).toEqual([]);
+    // the exact name still wins over a qualified one
+    const both = JSON.parse(JSON.stringify(spec));
+    both.paths["/cold-warehouses"] = both.paths["/warehouses"];
+    expect(shelf(both).setup.map((s) => s.request.path)).toEqual(["/warehouses"]);
+    // whole words only: /bigwarehouses is no warehouse
+    expect(shelf(renamed("/bigwarehouses")).setup).toEqual([]);
+  });
+
   it("leaves alone a member naming nothing the API creates (ownerId without /owners) and a chain-less request", () => {
     const create = build(model(), "createShelf", { useExamples: false, optional: "all" });
     expect(create.request.references?.map((r) => r.pointer)).toEqual(["/warehouseId"]);

@@ -293,6 +293,8 @@ export class ResourceGraph {
   readonly queryAddressed: boolean;
   /** collections with a create (POST on a path ending in a name), by the squashed singular of that name */
   private readonly createsByName = new Map<string, string[]>();
+  /** createsByName's keys by each run of their last words, whole words only (`policy` → leavepolicy of /leave-policies) */
+  private readonly createsByLastWords = new Map<string, Set<string>>();
   private readonly referenceMemo = new Map<string, Producer | null>();
 
   constructor(
@@ -318,6 +320,13 @@ export class ResourceGraph {
           const paths = this.createsByName.get(key) ?? [];
           paths.push(op.path.replace(/\/$/, ""));
           this.createsByName.set(key, paths);
+          const all = words(singular(last));
+          for (let start = 1; start < all.length; start++) {
+            const tail = all.slice(start).join("");
+            const keys = this.createsByLastWords.get(tail) ?? new Set<string>();
+            keys.add(key);
+            this.createsByLastWords.set(tail, keys);
+          }
         }
       }
       if ((op.method === "post" || op.method === "put") && hasLocationHeader(op)) {
@@ -449,8 +458,13 @@ export class ResourceGraph {
     const key = `${consumer.operationId}\u0000${member}\u0000${refOf(schema) ?? ""}`;
     if (this.referenceMemo.has(key)) return this.referenceMemo.get(key) ?? undefined;
     let found: Producer | undefined;
-    for (const name of referencedResources(member, schema)) {
-      const collections = [...(this.createsByName.get(name) ?? [])].sort((a, b) => pathPlaceholders(a).length - pathPlaceholders(b).length);
+    const names = referencedResources(member, schema);
+    // a collection named exactly so first; then the one collection whose last words the name is
+    // (`policyId` → /leave-policies), when the API has no other of that kind to choose between
+    const keyed = [...names.map((name) => [name]), ...names.map((name) => [...(this.createsByLastWords.get(name) ?? [])])];
+    for (const keys of keyed) {
+      if (keys.length !== 1) continue;
+      const collections = [...(this.createsByName.get(keys[0]) ?? [])].sort((a, b) => pathPlaceholders(a).length - pathPlaceholders(b).length);
       for (const collection of collections) {
         const producer = this.producerForCollection(collection, member, schema);
         if (producer && producer.op !== consumer && producer.via !== "request") {
