@@ -303,6 +303,8 @@ function safeDecode(text: string): string {
  * Without it: the read must still match its documented schema (signature prefixed `schema:`).
  */
 export function stateful_invariant(ctx: CheckContext): CheckResult {
+  const repeatOf = paramString(ctx, "repeatOf");
+  if (repeatOf !== undefined) return repeatedTransition(ctx, repeatOf);
   const fromId = paramString(ctx, "expectFrom");
   if (fromId === undefined) {
     const result = response_schema_conformance(ctx);
@@ -351,6 +353,21 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
   const field = mismatches[0];
   const [x, y] = values.get(field)!;
   return fail(`after ${update.request.method} ${update.step.request.path} (${fromId}) set ${field}=${short(x)}, ${label(ctx)} returns ${short(y)}${mismatches.length > 1 ? ` (+${mismatches.length - 1} more fields)` : ""}`, `field:${field}`);
+}
+
+/**
+ * params.repeatOf (a state-transition action that succeeded): this step sends the same action again
+ * on the same resource, now in the state that action left it in. The agent plans it only when the
+ * spec documents a 409 for the action and says the action depends on the state (never when it
+ * calls it idempotent): a second 2xx means the transition ran from a state it is documented to refuse.
+ */
+function repeatedTransition(ctx: CheckContext, repeatOf: string): CheckResult {
+  const first = stepRecord(ctx, repeatOf);
+  if (!succeeded(first)) return skip(`the first ${repeatOf} did not succeed`);
+  if (first.request.url !== ctx.request.url || first.request.method !== ctx.request.method) return skip("the repeat addresses another resource");
+  const status = ctx.response.status;
+  if (!isSuccess(status)) return pass(`the repeated action answered ${status}`);
+  return fail(`${label(ctx)} answered ${status} again right after it succeeded (${repeatOf} answered ${first.exchange.response.status}): the resource is no longer in the state the action leaves, where the spec documents 409`, `repeat:${repeatOf}`);
 }
 
 /** Whether the request schema leaves the member at `pointer` writable: neither it nor an object on the way readOnly/writeOnly. */

@@ -10,6 +10,8 @@
  *   create → read → PUT/PATCH the read back unchanged → read (round_trip, stateful-round-trip.ts)
  *   a POST/PATCH whose spec says a retry with the same Idempotency-Key is answered like the first,
  *   sent twice with one key (idempotency, stateful-replay.ts)
+ *   a workflow action (POST …/{id}/approve) sent twice after its prerequisite actions: the repeat is
+ *   refused where the spec documents 409 (stateful-actions.ts)
  *   plus (stateful-chains.ts) the collection listed after the create, PATCH merge semantics and
  *   children gone with their deleted parent.
  * Nested resources create their parents first. Setup steps (and the steps a later verdict depends
@@ -23,6 +25,7 @@ import { hasLocationHeader } from "./resources";
 import { collectionListStep, mergePatchDraft, nullMemberDraft, parentDeleteDrafts } from "./stateful-chains";
 import { echoProducedFields, roundTripDraft } from "./stateful-round-trip";
 import { keyedReplayDraft } from "./stateful-replay";
+import { repeatedActionDrafts } from "./stateful-actions";
 import { comparableFields, createResource, itemRequest, resourceTargets, updateOptional, type ResourceTarget } from "./stateful-resources";
 import type { Agent, AgentContext } from "./types";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -206,6 +209,11 @@ export const stateful: Agent = {
       // one producer may create several item paths: keep case ids unique
       const idKey = out.some((c) => c.operationId === opId) ? `${opId}@${target.itemPath}` : opId;
       out.push(...finishCases(NAME, opId, statefulDrafts(env, target, targets), ctx.config.maxCasesPerOperation, idKey));
+    }
+    for (const target of targets) {
+      for (const { op, drafts } of repeatedActionDrafts(env, target, opRng(env, NAME, `${target.itemPath}:transitions`))) {
+        out.push(...finishCases(NAME, op.operationId, drafts, ctx.config.maxCasesPerOperation, `${op.operationId}@transition`));
+      }
     }
     for (const op of env.model.operations) {
       const replay = keyedReplayDraft(env, op, targets, opRng(env, NAME, `${op.operationId}:idempotency-key`));
