@@ -61,6 +61,13 @@ describe("workflow actions sent twice", () => {
     expect(transitions(withActions(action("archive", "Archives the pet; any other state answers 409.", ["200"])))).toEqual([]);
     expect(transitions(withActions(action("feed", "Feeds the pet; 409 when the bowl is full.")))).toEqual([]);
     expect(transitions(withActions(action("archive", "Archives the pet (idempotent: an archived pet stays archived). 409 in any other state.")))).toEqual([]);
+    // a shared 409 ("conflicts with the current state") with prose that names no state: renewing may go twice
+    const renew = action("renew", "Renew the pet's licence for a year.");
+    renew.responses[1].description = "The request conflicts with the current state";
+    expect(transitions(withActions(renew))).toEqual([]);
+    expect(transitions(withActions(action("renew", "Renew an active licence (at most 2 renewals); 409 in any other state.")))).toEqual([]);
+    // an action that creates (201): each repeat is another one
+    expect(transitions(withActions(action("vaccinate", "Records a vaccination; 409 when the pet's status is adopted.", ["201", "409"])))).toEqual([]);
   });
 });
 

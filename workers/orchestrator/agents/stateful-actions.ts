@@ -29,17 +29,18 @@ export function itemActions(env: AgentEnv, target: ResourceTarget): Operation[] 
   return ops.filter((op) => op.method === "post" && op.path.startsWith(prefix) && /^[^{}/]+$/.test(op.path.slice(prefix.length)) && !ops.some((o) => o.path.startsWith(`${op.path}/`)));
 }
 
-function text(op: Operation, status?: string): string {
-  const response = status ? op.responses.find((r) => r.status === status)?.description ?? "" : "";
-  return `${op.summary ?? ""} ${op.description ?? ""} ${response}`;
-}
-
-/** The spec documents a 409 for the action, ties the action or that 409 to a state, and never calls it idempotent. */
+/**
+ * The spec documents a 409 for the action and the action's own prose ties it to a state (`draft →
+ * submitted`, "any other state answers 409", "already …"): a shared "conflicts with the current
+ * state" response alone does not say a repeat is refused (renewing a loan may go twice). Left out:
+ * actions that create (201: a payment, an event — each repeat another one), actions the spec calls
+ * idempotent or allows a number of times ("at most 2 renewals").
+ */
 export function isStateTransition(op: Operation): boolean {
-  if (!op.responses.some((r) => r.status === "409")) return false;
-  const words = text(op, "409");
-  if (/idempoten/i.test(words)) return false;
-  return /\b(state|status|already|transition)\b|→|->/i.test(words);
+  if (!op.responses.some((r) => r.status === "409") || op.responses.some((r) => r.status === "201")) return false;
+  const words = `${op.summary ?? ""} ${op.description ?? ""}`;
+  if (/idempoten|(at most|up to|maximum of)\s+\d/i.test(words)) return false;
+  return /409|→|->|already|(state|status)/i.test(words);
 }
 
 function step(id: string, request: Step["request"], checks: Step["checks"], requireSuccess = false): Step {
