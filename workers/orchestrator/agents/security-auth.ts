@@ -16,6 +16,7 @@ import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
 import { grantedScopes, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
+import { actionPrerequisites } from "./stateful-actions";
 
 const NAME = "security-auth";
 
@@ -110,6 +111,9 @@ export function isPrivileged(op: Operation, config: AgentContext["config"]): boo
   // whole words only: /admin/users, tag "Admin", adminListUsers — not /administrative-areas
   const adminWord = /(^|[^a-z])(admin|admins|superusers?|staff)(?![a-z])/i;
   if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /(^|[^A-Za-z])admins?(?![a-z])|Admins?(?![a-z])|ADMIN/.test(op.operationId)) return true;
+  // the operation's own words reserve it to a privileged role: "(manager or admin)", "Only admins …"
+  const prose = `${op.summary ?? ""}. ${op.description ?? ""}`;
+  if (/\((?:admins?|administrators?|managers?|moderators?|staff)(?:(?: or |, | and )(?:admins?|administrators?|managers?|moderators?|staff))*(?:, [^()]*)?\)|\bonly (?:the )?(?:admins?|administrators?|managers?|moderators?|staff)\b/i.test(prose)) return true;
   const scopes = op.security.flatMap((alternative) => Object.values(alternative).flat());
   if (scopes.some((s) => /admin/i.test(s))) return true;
   // "write" scopes only mean privileged when the user says which identities are unprivileged
@@ -241,6 +245,11 @@ function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
     // resources the privileged call needs are created by the privileged identity
     const built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner });
     const steps: Step[] = [...built.setup];
+    // a workflow action reaches the state it acts on through the item's earlier actions (submit before approve), the owner's
+    const known = Object.fromEntries(Object.entries(built.request.pathParams).filter((e): e is [string, string] => typeof e[1] === "string"));
+    (actionPrerequisites(env, op)[0] ?? []).forEach((prior, i) => {
+      steps.push({ id: `before-${i + 1}`, request: buildRequest(env, prior, rng.fork(`before-${i}`), { known, optional: "required", includeBody: true, chain: false, identity: owner }).request, checks: [], requireSuccess: true });
+    });
     const params: Record<string, unknown> = { attacker, ...(lacks ? { lacksScopes: lacks } : {}) };
     if (op.method === "get" || op.method === "head") {
       steps.push({ id: "anonymous", request: { ...copy(built.request), identity: null }, checks: [] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation, TestCase } from "../../model";
 import { stateful } from "./stateful";
+import { isPrivileged, securityAuth } from "./security-auth";
 import { petstoreModel } from "./test-fixtures";
 import { stateful_invariant } from "../../executor/checks/stateful";
 import { ctx, record } from "../../executor/checks/test-support";
@@ -82,5 +83,21 @@ describe("stateful_invariant repeatOf", () => {
     const refused = record({ id: "action", method: "POST", path: "/pets/{petId}/approve", urlPath: "/pets/7/approve", status: 403 });
     expect(stateful_invariant(ctx({ id: "action-again", method: "POST", path: "/pets/{petId}/approve", urlPath: "/pets/7/approve", status: 200 }, { others: [refused], params: { repeatOf: "action" } })).status).toBe("skipped");
     expect(again(200, "/pets/8/approve").status).toBe("skipped");
+  });
+});
+
+describe("bfla on a workflow action reserved to a role", () => {
+  it("the action's prose reserves it to a privileged role; the owner runs the earlier action before the unprivileged call", async () => {
+    const approve = action("approve", "submitted → approved. Only managers and admins. Any state but `submitted` answers 409.");
+    approve.summary = "Approve a submitted pet (manager or admin)";
+    const config = { identities: ["admin", "employee"], maxCasesPerOperation: 50 };
+    expect(isPrivileged(approve, config)).toBe(true);
+    expect(isPrivileged(action("feed", "Feeds the pet (any user); admins see the log."), config)).toBe(false);
+    const model = withActions(action("submit", "draft → submitted. Any other state answers 409."), approve);
+    const cases = (await securityAuth.generate({ model, seed: 1, config })) as TestCase[];
+    const bfla = cases.find((c) => c.operationId === "approvePet" && c.tags?.includes("bfla"))!;
+    expect(bfla.steps.map((s) => s.id)).toEqual(["setup-petId", "before-1", "attacker-call"]);
+    expect(bfla.steps[1]).toMatchObject({ requireSuccess: true, request: { path: "/pets/{petId}/submit", identity: "admin" } });
+    expect(bfla.steps[2].request.identity).toBe("employee");
   });
 });

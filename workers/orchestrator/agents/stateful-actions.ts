@@ -23,8 +23,8 @@ const MAX_ACTIONS = 6;
  * POST operations on `{itemPath}/{literal}`: the item's actions, in the spec's order. A path with
  * items of its own (`/pets/{petId}/orders/{orderId}`) is a sub-collection, its POST a create.
  */
-export function itemActions(env: AgentEnv, target: ResourceTarget): Operation[] {
-  const prefix = `${target.itemPath}/`;
+export function itemActions(env: AgentEnv, itemPath: string): Operation[] {
+  const prefix = `${itemPath}/`;
   const ops = env.model.operations;
   return ops.filter((op) => op.method === "post" && op.path.startsWith(prefix) && /^[^{}/]+$/.test(op.path.slice(prefix.length)) && !ops.some((o) => o.path.startsWith(`${op.path}/`)));
 }
@@ -43,13 +43,26 @@ export function isStateTransition(op: Operation): boolean {
   return /409|→|->|already|(state|status)/i.test(words);
 }
 
+/**
+ * The chains of earlier actions that may bring an item to the state `op` acts on, nearest first
+ * ([submit] before approve), when `op` is a state transition among its item's actions; [] otherwise.
+ */
+export function actionPrerequisites(env: AgentEnv, op: Operation): Operation[][] {
+  const itemPath = op.path.slice(0, op.path.lastIndexOf("/"));
+  if (op.method !== "post" || !/\/\{[^{}/]+\}$/.test(itemPath) || !isStateTransition(op)) return [];
+  const actions = itemActions(env, itemPath);
+  const index = actions.indexOf(op);
+  if (index <= 0 || actions.length > MAX_ACTIONS) return [];
+  return Array.from({ length: index }, (_, i) => actions.slice(index - i - 1, index));
+}
+
 function step(id: string, request: Step["request"], checks: Step["checks"], requireSuccess = false): Step {
   return requireSuccess ? { id, request, checks, requireSuccess } : { id, request, checks };
 }
 
 /** create → (earlier actions) → action → the same action again, per prefix and identity. */
 export function repeatedActionDrafts(env: AgentEnv, target: ResourceTarget, rng: Rng): { op: Operation; drafts: CaseDraft[] }[] {
-  const actions = itemActions(env, target);
+  const actions = itemActions(env, target.itemPath);
   if (actions.length > MAX_ACTIONS) return [];
   const identities: (string | undefined)[] = [undefined, ...env.config.identities.slice(1)];
   const out: { op: Operation; drafts: CaseDraft[] }[] = [];
