@@ -111,9 +111,11 @@ export function isPrivileged(op: Operation, config: AgentContext["config"]): boo
   // whole words only: /admin/users, tag "Admin", adminListUsers — not /administrative-areas
   const adminWord = /(^|[^a-z])(admin|admins|superusers?|staff)(?![a-z])/i;
   if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /(^|[^A-Za-z])admins?(?![a-z])|Admins?(?![a-z])|ADMIN/.test(op.operationId)) return true;
-  // the operation's own words reserve it to a privileged role: "(manager or admin)", "Only admins …"
-  const prose = `${op.summary ?? ""}. ${op.description ?? ""}`;
-  if (/\((?:admins?|administrators?|managers?|moderators?|staff)(?:(?: or |, | and )(?:admins?|administrators?|managers?|moderators?|staff))*(?:, [^()]*)?\)|\bonly (?:the )?(?:admins?|administrators?|managers?|moderators?|staff)\b/i.test(prose)) return true;
+  // the operation's own words reserve it to a privileged role: a summary "… (manager or admin)",
+  // "Only admins …" (a role in parentheses elsewhere in the prose may name a user: "carol (admin)")
+  const role = "(?:admins?|administrators?|managers?|moderators?|staff)";
+  if (new RegExp(`\\(${role}(?:(?: or |, | and )${role})*(?:, [^()]*)?\\)\\s*$`, "i").test(op.summary ?? "")) return true;
+  if (new RegExp(`\\bonly (?:the )?${role}\\b`, "i").test(`${op.summary ?? ""}. ${op.description ?? ""}`)) return true;
   const scopes = op.security.flatMap((alternative) => Object.values(alternative).flat());
   if (scopes.some((s) => /admin/i.test(s))) return true;
   // "write" scopes only mean privileged when the user says which identities are unprivileged
