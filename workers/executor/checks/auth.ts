@@ -183,7 +183,7 @@ export function bola(ctx: CheckContext): CheckResult {
     const ownerName = owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous";
     return fail(`${who} could read a resource "${ownerName}" created (${label(ctx)} → ${status}): the collection lists it, but not ${hidden}, which the item read hands over`, "read:private-content");
   }
-  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx) && !scopedByComparison(ctx)) {
+  if (action === "read" && id !== undefined && paramString(ctx, "ownerListStep") !== undefined && !listedTo(ctx, "ownerListStep", id, idProperty) && !scopedListing(ctx) && !scopedByComparison(ctx) && !privateOnLastPages(ctx, id, idProperty)) {
     return skip("the owner's listing does not show the resource either: privacy not established");
   }
   // a write proven by its effect: the owner's later step (a login with the password the attacker set) must succeed
@@ -373,6 +373,29 @@ function scopedByComparison(ctx: CheckContext): boolean {
   if (attacker.length < Math.max(before.length, after.length)) return true;
   const first = Math.min(...kept.map((id) => Math.min(before.indexOf(id), after.indexOf(id)))) + 1;
   return attacker.length + 1 - first >= SHARED_CHURN;
+}
+
+/**
+ * Private although the first pages show the resource to neither (a collection larger than a page):
+ * the owner's last page (params.ownerListLastStep) shows it, the attacker's last page
+ * (params.listLastStep) lacks it, and the attacker's listing counts fewer pages than the owner's
+ * (params.pageCountPointer in both first listings). A shared collection is the same for both: as
+ * many pages or more (records only added meanwhile), its last page the same records.
+ */
+function privateOnLastPages(ctx: CheckContext, id: string, idProperty: string): boolean {
+  const pointer = paramString(ctx, "pageCountPointer");
+  const lastStep = paramString(ctx, "listLastStep");
+  if (pointer === undefined || lastStep === undefined || !listedTo(ctx, "ownerListLastStep", id, idProperty)) return false;
+  const attackerLast = stepRecord(ctx, lastStep)?.exchange.response;
+  if (!attackerLast || !isSuccess(attackerLast.status) || listedTo(ctx, "listLastStep", id, idProperty)) return false;
+  const pages = (param: string) => {
+    const response = stepRecord(ctx, paramString(ctx, param))?.exchange.response;
+    const value = response && isSuccess(response.status) ? getByPointer(jsonValue(response), pointer) : undefined;
+    return typeof value === "number" && Number.isInteger(value) ? value : undefined;
+  };
+  const owner = pages("ownerListStep");
+  const attacker = pages("listStep");
+  return owner !== undefined && attacker !== undefined && attacker < owner;
 }
 
 export function bfla(ctx: CheckContext): CheckResult {

@@ -139,6 +139,29 @@ describe("authorisation on shared resources and sign-in pages", () => {
     // … and no listing after the attacker's
     expect(bola(bolaCtx([listing("owner-list", "alice", range(1, 20)), listing("attacker-list", "bob", range(31, 50))])).status).toBe("skipped");
   });
+  it("judges the read when the owner's last page shows the resource, the attacker's last page lacks it and the attacker's listing has fewer pages (scoped per identity)", () => {
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => 100 + from + i);
+    const paged = (id: string, identity: string, ids: number[], pages: number) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: { items: ids.map((n) => ({ id: n })), total_pages: pages } });
+    const lastPages = (ownerPages: number, attackerPages: number, ownerLast: number[], attackerLast: number[]) => {
+      const c = bolaCtx([
+        paged("owner-list", "alice", range(1, 20), ownerPages),
+        paged("attacker-list", "bob", range(1, 20), attackerPages),
+        paged("owner-list-again", "alice", range(1, 20), ownerPages),
+        paged("owner-list-last", "alice", ownerLast, ownerPages),
+        paged("attacker-list-last", "bob", attackerLast, attackerPages),
+      ]);
+      Object.assign(c.params, { ownerListAgainStep: "owner-list-again", ownerListLastStep: "owner-list-last", listLastStep: "attacker-list-last", pageCountPointer: "/total_pages" });
+      return bola(c).status;
+    };
+    // the first pages show the same records to both (the owner sees everyone's): only the last pages tell
+    expect(lastPages(5, 2, [...range(81, 85), 7], range(21, 30))).toBe("failed");
+    // kept: a shared collection has as many pages for both …
+    expect(lastPages(5, 5, [...range(81, 85), 7], range(81, 85))).toBe("skipped");
+    // … the attacker's last page shows it …
+    expect(lastPages(5, 2, [...range(81, 85), 7], [7])).toBe("skipped");
+    // … and the owner's last page does not
+    expect(lastPages(5, 2, range(81, 85), range(21, 30))).toBe("skipped");
+  });
   it("skips a read of a resource a listing without credentials shows (public by the spec: catalogue data)", () => {
     // created under a parent (POST /books/{id}/copies), read elsewhere (/copies/{id}), no listing at the item's collection
     const publicCtx = (others: ReturnType<typeof record>[], body: unknown = { id: 7, name: "Rex" }) => {

@@ -165,6 +165,14 @@ describe("a body member naming another resource by its id", () => {
     expect(shelf(renamed("/bigwarehouses")).setup).toEqual([]);
   });
 
+  it("has the run's first identity make what a lower identity's body names (an employee cannot create the policy its request names)", () => {
+    const m = model();
+    const two = agentEnv({ model: m, seed: 3, config: { identities: ["admin", "employee"], maxCasesPerOperation: 10 } });
+    const create = buildRequest(two, m.operations.find((o) => o.operationId === "createShelf")!, new Rng(7), { useExamples: true, optional: "required", identity: "employee" });
+    expect(create.setup.map((s) => s.request.identity ?? "admin")).toEqual(["admin"]);
+    expect(create.request.identity).toBe("employee");
+  });
+
   it("leaves alone a member naming nothing the API creates (ownerId without /owners) and a chain-less request", () => {
     const create = build(model(), "createShelf", { useExamples: false, optional: "all" });
     expect(create.request.references?.map((r) => r.pointer)).toEqual(["/warehouseId"]);

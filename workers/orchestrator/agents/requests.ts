@@ -401,7 +401,9 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
         // its own namespace: a path parameter of the same name (GET /stage-instances/{channel_id}
         // after a create whose body names a channel_id) is another resource's id and another step
         variable = `ref_${key.replace(/[^\w$]/g, "_")}`;
-        const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", identity: options.identity, known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
+        // what a body names is used, not owned: the run's first identity (the one that can create
+        // things) makes it — a leave policy an employee's request names is an administrator's to create
+        const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
         setup.push(...made.setup.filter((s) => !setup.some((t) => t.id === s.id)));
         for (const [name, v] of Object.entries(made.vars)) known[name] ??= `{{${v}}}`;
         setup.push({ id: `setup-${variable}`, request: made.request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: required.has(key) });

@@ -5,7 +5,9 @@
  * identities: BOLA chains (A creates, B reads / updates / deletes, A verifies) and BFLA (an
  * unprivileged identity calls operations marked privileged).
  */
-import type { ApiModel, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
+import type { ApiModel, JsonSchema, Operation, RequestTemplate, SecurityScheme, Step, TestCase } from "../../model";
+import { flattenAllOf } from "../../jsonschema/shape";
+import { isObject } from "../../jsonschema/types";
 import { signInAbuseDrafts, tokenEndpointAbuseDrafts, weakSecretDrafts } from "./auth-abuse";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./jwt";
@@ -141,6 +143,42 @@ function listRequest(env: AgentEnv, list: Operation, rng: ReturnType<typeof opRn
   return { request, pageSize };
 }
 
+const PAGE_NUMBER = /^(page|page_?number|page_?no)$/i;
+const PAGE_COUNT = /^(total_?pages|page_?count|pages_?total|num_?pages|last_?page)$/i;
+
+/**
+ * How to ask a paged listing for its last page, where a created item usually sits (kept in the
+ * order made): an integer page-number query parameter and the page count the 2xx answer always
+ * carries (a required top-level member, or one level down in a required object: `meta.total_pages`).
+ */
+export function lastPageOf(env: AgentEnv, list: Operation): { param: string; pointer: string } | undefined {
+  const integer = (schema: JsonSchema) => {
+    const flat = flattenAllOf(schema, env.model.schemas);
+    return isObject(flat) && flat.type === "integer";
+  };
+  const param = list.parameters.find((p) => p.in === "query" && PAGE_NUMBER.test(p.name) && integer(p.schema));
+  if (!param) return undefined;
+  const requiredMembers = (schema: unknown): [string, JsonSchema][] => {
+    const flat = isObject(schema) ? flattenAllOf(schema as JsonSchema, env.model.schemas) : undefined;
+    if (!isObject(flat) || !isObject(flat.properties) || !Array.isArray(flat.required)) return [];
+    const props = flat.properties as Record<string, JsonSchema>;
+    return flat.required.filter((k): k is string => typeof k === "string" && k in props).map((k) => [k, props[k]]);
+  };
+  for (const response of list.responses) {
+    if (!/^2/.test(response.status)) continue;
+    for (const media of response.content) {
+      if (!/json/i.test(media.contentType)) continue;
+      for (const [key, member] of requiredMembers(media.schema)) {
+        if (PAGE_COUNT.test(key) && integer(member)) return { param: param.name, pointer: `/${key}` };
+        for (const [inner, sub] of requiredMembers(member)) {
+          if (PAGE_COUNT.test(inner) && integer(sub)) return { param: param.name, pointer: `/${key}/${inner}` };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * The listing of a resource created under a parent and addressed elsewhere (POST /books/{id}/copies,
  * GET /copies/{id}): the sub-collection it was created in, when the spec documents it without
@@ -185,6 +223,17 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
           steps.push({ id: "owner-list", request: ownerList.request, checks: [] });
           steps.push({ id: "attacker-list", request: { ...copy(ownerList.request), identity: attacker }, checks: [] });
           steps.push({ id: "owner-list-again", request: copy(ownerList.request), checks: [] });
+          // a large collection: each side's last page, where the new item usually is
+          const last = lastPageOf(env, list);
+          if (last) {
+            steps[steps.length - 3].extract = { bola_owner_pages: { from: "body", pointer: last.pointer } };
+            steps[steps.length - 2].extract = { bola_attacker_pages: { from: "body", pointer: last.pointer } };
+            steps.push({ id: "owner-list-last", request: { ...copy(ownerList.request), query: { ...ownerList.request.query, [last.param]: "{{bola_owner_pages}}" } }, checks: [] });
+            steps.push({ id: "attacker-list-last", request: { ...copy(ownerList.request), identity: attacker, query: { ...ownerList.request.query, [last.param]: "{{bola_attacker_pages}}" } }, checks: [] });
+            readParams.ownerListLastStep = "owner-list-last";
+            readParams.listLastStep = "attacker-list-last";
+            readParams.pageCountPointer = last.pointer;
+          }
           readParams.listStep = "attacker-list";
           readParams.ownerListStep = "owner-list";
           readParams.ownerListAgainStep = "owner-list-again";
