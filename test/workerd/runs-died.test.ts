@@ -13,9 +13,19 @@ async function mortal(restart: boolean): Promise<string> {
   return ((await res.json()) as { url: string }).url;
 }
 
-/** Three quick answers, then the poison and two slow innocent requests go out together, then more. */
+/**
+ * Three quick answers, then the poison and two slow innocent requests in flight together, then more.
+ * The quick answers come 0, 50 and 100 ms late, so the three places they free go to the poison
+ * first and to the innocents after it (all three still in flight when the target exits, 300 ms after
+ * the poison): sent together, the order in which they left would be a coin toss, and "sent first"
+ * is the suspect the finding is about.
+ */
 function dyingCases() {
-  const quick = simpleCases(3, "ok").map((c) => ({ ...c, id: `q${c.id}` }));
+  const quick = simpleCases(3, "ok").map((c, i) => ({
+    ...c,
+    id: `q${c.id}`,
+    steps: c.steps.map((step) => ({ ...step, request: { ...step.request, query: i === 0 ? {} : { delay: String(50 * i) } } })),
+  }));
   const poison = { ...simpleCases(1, "die")[0], id: "poison" };
   const innocents = simpleCases(2, "ok", { delay: "1500" }).map((c) => ({ ...c, id: `innocent-${c.id}` }));
   const after = simpleCases(30, "ok").map((c) => ({ ...c, id: `z${c.id}` }));
