@@ -77,15 +77,18 @@ export function threadSampler(threads: Record<string, number>, everyMs = 4): { s
 /** Busy milliseconds of a role's main thread between two wall-clock times (linear within a sample); `wait`: runnable but off a CPU. */
 function busyMs(samples: Sample[], role: string, from: number, to: number, field: "ns" | "waitNs" = "ns"): number {
   let ns = 0;
+  for (const { a, b, ms } of intervalsWithin(samples, from, to)) ns += ((b[field][role]! - a[field][role]!) * ms) / (b.at - a.at);
+  return ns / 1e6;
+}
+
+/** Each pair of consecutive samples overlapping [from, to], with the overlap's length in ms. */
+function* intervalsWithin(samples: Sample[], from: number, to: number): Generator<{ a: Sample; b: Sample; ms: number }> {
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1]!;
     const b = samples[i]!;
-    const lo = Math.max(a.at, from);
-    const hi = Math.min(b.at, to);
-    if (hi <= lo || b.at === a.at) continue;
-    ns += ((b[field][role]! - a[field][role]!) * (hi - lo)) / (b.at - a.at);
+    const ms = Math.min(b.at, to) - Math.max(a.at, from);
+    if (ms > 0 && b.at !== a.at) yield { a, b, ms };
   }
-  return ns / 1e6;
 }
 
 const first = (events: TimelineEvent[], name: string, match: (e: TimelineEvent) => boolean = () => true) => events.find((e) => e.timeline === name && match(e));
@@ -175,15 +178,10 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
 
 /** Wall milliseconds in which no role's main thread was on a CPU, or waiting for one, more than a quarter of the time (sample by sample). */
 function bothIdleMs(samples: Sample[], roles: string[], from: number, to: number): number {
-  let ms = 0;
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
-    const lo = Math.max(a.at, from);
-    const hi = Math.min(b.at, to);
-    if (hi <= lo || b.at === a.at) continue;
+  let idle = 0;
+  for (const { a, b, ms } of intervalsWithin(samples, from, to)) {
     const wallNs = (b.at - a.at) * 1e6;
-    if (roles.every((r) => b.ns[r]! - a.ns[r]! + b.waitNs[r]! - a.waitNs[r]! < wallNs / 4)) ms += hi - lo;
+    if (roles.every((r) => b.ns[r]! - a.ns[r]! + b.waitNs[r]! - a.waitNs[r]! < wallNs / 4)) idle += ms;
   }
-  return ms;
+  return idle;
 }
