@@ -320,6 +320,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.move("planning", { startedAt });
       await updateRun(this.env.DB, init.runId, { status: "planning", startedAt });
     }
+    timeline(this.env, "plan-step", { step: "d1-planning" });
     // a restart mid-planning finds the tasks already stored: planning is done
     if (this.taskCount() > 0) {
       this.move("running");
@@ -332,12 +333,16 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     try {
       const preplanned = this.readMeta<TestCase[]>("plannedCases");
       if (!preplanned && this.readMeta<boolean>("identitiesChecked") !== true) init = await this.checkIdentities(init);
+      timeline(this.env, "plan-step", { step: "identities" });
       const model = preplanned ? undefined : await this.loadModel(init.modelKey);
+      timeline(this.env, "plan-step", { step: "model" });
       const selection = { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive };
       // payload families that found bugs on similar operations of this org's earlier runs go first
       const guidance = model ? await planningGuidance(this.env, { orgId: init.orgId, runId: init.runId, model }) : undefined;
+      timeline(this.env, "plan-step", { step: "guidance" });
       // producer → consumer links whose names differ, trusted only once the target confirms them
       const meaning = model ? await meaningLinks(this.env, { runId: init.runId, model, selection, baseUrl: init.baseUrl, identities: await this.identities(init), seed: init.seed, timeoutMs: init.limits.timeoutMs }) : { links: [], warnings: [] };
+      timeline(this.env, "plan-step", { step: "meaning" });
       const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
         model: model!,
         seed: init.seed,
@@ -356,6 +361,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
         },
       });
       if (plan.unmatchedFilters.length > 0) throw new Error(`filter ${plan.unmatchedFilters.map((f) => `"${f}"`).join(", ")} matches no operation of the spec`);
+      timeline(this.env, "plan-step", { step: "planRun" });
       if (plan.heldBack.length > 0) await recordHeldBack(this.env.DB, init.runId, plan.heldBack);
       cases = capCases(plan.cases, init.limits.maxCases);
       warnings = [...meaning.warnings, ...(plan.warnings as unknown[]).map((w) => (typeof w === "string" ? w : JSON.stringify(w)))].slice(0, 100);
@@ -366,10 +372,12 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
         const ai = await applyAiLayer(this.env, { runId: init.runId, orgId: init.orgId, specId: init.specId, model, cases, llm, identities: await this.identities(init) });
         cases = ai.cases;
         warnings.push(...ai.warnings);
+      timeline(this.env, "plan-step", { step: "ai" });
       }
       // whatever added cases, held-back operations stay untested and destructive cases go last
       if (model) ({ cases, destructiveCases } = guardDestructive(model, selection, cases));
       else destructiveCases = 0;
+      timeline(this.env, "plan-step", { step: "guard" });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log("error", "planning failed", { runId: init.runId, error: message });
@@ -384,6 +392,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const alone = cases.slice(cases.length - destructiveCases).map((c, n) => packTasks(init.runId, [c], { firstTaskIndex: ordinary.tasks.length + n }));
     const tasks = [...ordinary.tasks, ...alone.flatMap((p) => p.tasks)];
     const oversized = [...ordinary.oversized, ...alone.flatMap((p) => p.oversized)];
+    timeline(this.env, "plan-step", { step: "pack" });
     if (oversized.length > 0) {
       await writeUnrunResults(this.env.DB, init.orgId, init.runId, oversized.map(stub), "errored", OVERSIZED_REASON);
     }
@@ -397,6 +406,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.writeState({ ...state, cases: cases.length, warnings });
       this.move("running");
     });
+    timeline(this.env, "plan-step", { step: "stored" });
     await updateRun(this.env.DB, init.runId, { status: "running" });
     timeline(this.env, "planned", { runId: init.runId, tasks: tasks.length, cases: cases.length });
   }

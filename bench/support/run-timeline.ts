@@ -126,6 +126,15 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   lines.push("ms on a CPU of each main thread:");
   for (const [name, from, to] of spans) if (from !== undefined && to !== undefined) lines.push(`  ${name}: ${Math.round(to - from)} ms wall; ${busy(from, to)}`);
 
+  // the TestRun's planning steps (durable-objects/test-run.ts plan()): each one's wall and CPU since the step before
+  const steps = sorted.filter((e) => e.timeline === "plan-step" || e.timeline === "plan" || e.timeline === "planned");
+  if (steps.some((e) => e.timeline === "plan-step")) {
+    lines.push("planning steps (ms since created; wall and main-thread CPU since the step before):");
+    for (let i = 1; i < steps.length; i++) {
+      const [a, b] = [steps[i - 1]!, steps[i]!];
+      lines.push(`  ${rel(b.at)}  ${b.timeline === "plan-step" ? String(b.step) : b.timeline}: ${Math.round(b.at - a.at)} ms wall; ${busy(a.at, b.at)}`);
+    }
+  }
   lines.push(`tasks sent: ${sorted.filter((e) => e.timeline === "sent").map((e) => `${(e.tasks as string[]).length} at ${rel(e.at).trim()}`).join(", ")}`);
   lines.push("invocations (ms since created): delivered → returned; calls to the executor process: sent / got there / first case / last case; tasks: leased / joined the call / its cases ended / stored / done");
   const invocations = sorted.filter((e) => e.timeline === "delivered");
