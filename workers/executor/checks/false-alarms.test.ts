@@ -116,6 +116,14 @@ describe("authorisation on shared resources and sign-in pages", () => {
     // … and listings whose extent is unknown (no size asked, no total)
     expect(bola(withSize([paged("owner-list", "alice", [1, 2]), paged("attacker-list", "bob", [3])])).status).toBe("skipped");
   });
+  it("reads a HAL listing's page in _embedded: a full page for the owner, an empty whole one for the attacker", () => {
+    const hal = (id: string, identity: string, ids: number[], total: number) => record({ id, method: "GET", path: "/pets", status: 200, identity, body: { _links: { self: { href: "/pets" } }, _embedded: { pets: ids.map((n) => ({ id: n })) }, total } });
+    const c = bolaCtx([hal("owner-list", "alice", [1, 2], 9), hal("attacker-list", "bob", [], 0)]);
+    c.params.pageSize = 2;
+    expect(bola(c).status).toBe("failed");
+    // kept: the attacker's HAL page lists it
+    expect(bola(bolaCtx([hal("owner-list", "alice", [1, 2], 9), hal("attacker-list", "bob", [3, 7], 2)])).status).toBe("skipped");
+  });
   it("judges the read when the owner's same listing, taken before and after, keeps records the attacker's listing between them lacks (scoped per identity)", () => {
     // records 101 and up: none is the resource read (7)
     const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => 100 + from + i);

@@ -252,6 +252,11 @@ describe("listings", () => {
     expect(resultsKey("items")).toBeUndefined();
     expect(listResults({ total: 2 })).toBeUndefined();
     expect(listResults(undefined)).toBeUndefined();
+    // HAL: the page sits in _embedded, the totals beside it
+    expect(listResults({ _links: {}, _embedded: { orders: [] }, total: 0 })).toEqual([]);
+    expect(listResults({ _embedded: { orders: [{ id: 1 }] } })).toEqual([{ id: 1 }]);
+    expect(listingTotal({ _embedded: { orders: [{ id: 1 }] }, total: 3 })).toBe(3);
+    expect(listResults({ _embedded: { self: {} } })).toBeUndefined();
   });
   it("a listed record is identified by its id-like field, else by itself", () => {
     expect(recordIdentity({ name: "x", id: 3 })).toBe("name=x");

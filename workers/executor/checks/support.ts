@@ -345,11 +345,19 @@ export function resultsKey(body: unknown): string | undefined {
   return arrays.find((k) => /^(items|data|results|records|entries|hits|rows|content|list)$/i.test(k));
 }
 
-/** The results array of a listing (see resultsKey), or undefined when the body holds none. */
+/**
+ * The results array of a listing (see resultsKey), or undefined when the body holds none. A HAL
+ * listing keeps its page one level down, in `_embedded` (`{ _embedded: { orders: [...] }, total }`).
+ */
 export function listResults(body: unknown): unknown[] | undefined {
   if (Array.isArray(body)) return body;
   const key = resultsKey(body);
-  const list = key === undefined ? undefined : (body as Record<string, unknown>)[key];
+  if (key === undefined) {
+    const embedded = isPlainObject(body) ? body._embedded : undefined;
+    const inner = isPlainObject(embedded) ? resultsKey(embedded) : undefined;
+    return inner === undefined ? undefined : ((embedded as Record<string, unknown>)[inner] as unknown[]);
+  }
+  const list = (body as Record<string, unknown>)[key];
   return Array.isArray(list) ? list : undefined;
 }
 
@@ -358,9 +366,9 @@ const MORE_KEY = /^(next|next_?page|next_?cursor|next_?page_?token|next_?link|ha
 
 /** The number of matching records a listing wrapper reports besides its page ({ items, total }). */
 export function listingTotal(body: unknown): number | undefined {
-  const key = resultsKey(body);
+  const key = resultsKey(body) ?? "_embedded";
   const list = listResults(body);
-  if (key === undefined || !list || !isPlainObject(body)) return undefined;
+  if (!list || !isPlainObject(body)) return undefined;
   const total = Object.entries(body).find(([k, v]) => k !== key && TOTAL_KEY.test(k) && typeof v === "number" && Number.isInteger(v) && v >= list.length);
   return total ? (total[1] as number) : undefined;
 }

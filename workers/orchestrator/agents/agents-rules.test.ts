@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ApiModel, CheckSpec, Operation, Step, TestCase } from "../../model";
+import { RUN_LAST_TAG } from "./auth-abuse";
 import { dataExposure } from "./data-exposure";
 import { functionalNegative } from "./functional-negative";
 import { functionalPositive } from "./functional-positive";
@@ -340,6 +341,16 @@ describe("mass assignment", () => {
     // an open write carries its extras along with the readOnly probes: no closed probe
     const open: ApiModel = { ...profileModel, schemas: { ...profileModel.schemas, MeUpdate: { type: "object", properties: { name: { type: "string" } } } } };
     expect((await dataExposure.generate({ model: open, seed: 1, config })).some((c) => c.tags?.includes("closed"))).toBe(false);
+  });
+  it("runs a probe on a record no setup made (the caller's own profile) after every other case: a taken role would change their verdicts", async () => {
+    const cases = await dataExposure.generate({ model: profileModel, seed: 1, config });
+    const mass = cases.filter((c) => c.tags?.includes("mass-assignment"));
+    expect(mass.length).toBeGreaterThan(0);
+    for (const c of mass) expect(c.tags).toContain(RUN_LAST_TAG);
+    // a write on a resource the case creates first changes nothing the rest of the run reads
+    const created = (await dataExposure.generate({ model: petstoreModel(), seed: 1, config })).filter((c) => c.tags?.includes("mass-assignment"));
+    expect(created.length).toBeGreaterThan(0);
+    for (const c of created) expect(c.tags).not.toContain(RUN_LAST_TAG);
   });
   it("sends the probes as an identity not named like a privileged role", async () => {
     const cases = await dataExposure.generate({ model: profileModel, seed: 1, config: { ...config, identities: ["admin", "alice"] } });

@@ -11,6 +11,7 @@
  */
 import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { accountMassAssignmentDrafts } from "./account-mass-assignment";
+import { RUN_LAST_TAG } from "./auth-abuse";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
 import { injections, privilegedExtras, successSchema } from "./mass-injections";
 import type { Rng } from "../generate/random";
@@ -215,6 +216,9 @@ function selfUpdateDrafts(env: AgentEnv, targets: ResourceTarget[]): { op: Opera
     for (const [name, value] of Object.entries(base.request.pathParams)) if (typeof value === "string" || typeof value === "number") known[name] = String(value);
     const draft = updateDraft(env, op, read, rng, known, base.setup);
     const drafts = [...(draft ? [draft] : []), ...closedUpdateDrafts(env, op, read, rng.fork("closed"), known, base.setup)];
+    // no setup made the record (the caller's own profile, shared settings): a server that takes the
+    // injected role keeps it for the rest of the run, so every other verdict is taken before
+    if (base.setup.length === 0) for (const d of drafts) d.tags = [...(d.tags ?? []), RUN_LAST_TAG];
     if (drafts.length > 0) out.push({ op, drafts });
   }
   return out;
