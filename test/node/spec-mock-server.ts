@@ -175,7 +175,7 @@ export class SpecMockHandler {
     // authentication, then authorisation
     const caller = this.authenticate(op, headers, url);
     if (!caller) return note(this.errorAnswer(op, 401, "credentials missing or not valid"), "401");
-    if (caller.identity !== null && caller.identity !== this.identities[0]?.name && requiresAuth(op) && isPrivileged(op, { identities: this.identities.map((i) => i.name), maxCasesPerOperation: 1 })) {
+    if (caller.identity !== null && caller.identity !== this.identities[0]?.name && requiresAuth(op) && isPrivileged(this.model, op, { identities: this.identities.map((i) => i.name), maxCasesPerOperation: 1 })) {
       return note(this.errorAnswer(op, 403, "privileged operation"), "403 privileged");
     }
 

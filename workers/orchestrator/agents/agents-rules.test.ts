@@ -449,10 +449,10 @@ describe("writeOnly properties a setup leaves out", () => {
 
 describe("privilege", () => {
   it("recognises admin words as words, not inside other words", () => {
-    expect(isPrivileged(profileModel.operations[2], config)).toBe(false);
-    expect(isPrivileged(op({ operationId: "adminListUsers", method: "get", path: "/users" }), config)).toBe(true);
-    expect(isPrivileged(op({ operationId: "getBadminton", method: "get", path: "/sports" }), config)).toBe(false);
-    expect(isPrivileged(op({ operationId: "x", method: "get", path: "/admin/users" }), config)).toBe(true);
+    expect(isPrivileged(profileModel, profileModel.operations[2], config)).toBe(false);
+    expect(isPrivileged(profileModel, op({ operationId: "adminListUsers", method: "get", path: "/users" }), config)).toBe(true);
+    expect(isPrivileged(profileModel, op({ operationId: "getBadminton", method: "get", path: "/sports" }), config)).toBe(false);
+    expect(isPrivileged(profileModel, op({ operationId: "x", method: "get", path: "/admin/users" }), config)).toBe(true);
   });
   it("never takes an identity named like a privileged role for the BFLA attacker", async () => {
     const cases = await securityAuth.generate({ model: petstoreModel(), seed: 1, config: { ...config, identities: ["alice", "bob", "admin"] } });

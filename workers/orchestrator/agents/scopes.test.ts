@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation, TestCase } from "../../model";
 import { obtainClientToken } from "../auth/client-credentials";
-import { grantedScopes, requiredScopeSets } from "./scopes";
-import { securityAuth } from "./security-auth";
+import { grantedScopes, openToAnyToken, requiredScopeSets } from "./scopes";
+import { isPrivileged, securityAuth } from "./security-auth";
 import type { PlanConfig } from "./types";
 
 function op(partial: Partial<Operation> & Pick<Operation, "operationId" | "method" | "path">): Operation {
@@ -52,6 +52,22 @@ describe("BFLA by OAuth scopes", () => {
     expect(bfla(await securityAuth.generate({ model, seed: 1, config: { ...config, identityScopes: { auditor: ["things:read"] } } }))).toEqual([]);
     expect(bfla(await securityAuth.generate({ model, seed: 1, config: { ...config, identityScopes: undefined } }))).toEqual([]);
     expect(requiredScopeSets(model, model.operations[3])).toBeUndefined();
+  });
+
+  it("takes an empty scope list for any valid token: an operation filed under an admin tag is not privileged then", async () => {
+    const me = op({ operationId: "getMe", method: "get", path: "/me", tags: ["admin"], security: [{ oauth: [] }], responses: [{ status: "200", content: json(Thing), headers: [], links: [] }] });
+    const audit = op({ operationId: "listAudit", method: "get", path: "/audit", tags: ["admin"], responses: [{ status: "200", content: json(Thing), headers: [], links: [] }] });
+    const withMe = { ...model, operations: [...model.operations, me, audit] };
+    expect(openToAnyToken(withMe, me)).toBe(true);
+    expect(isPrivileged(withMe, me, config)).toBe(false);
+    // a tag still marks privilege where the operation names a scope, or where no operation names one
+    expect(isPrivileged(withMe, audit, config)).toBe(true);
+    const scopeless = { ...withMe, operations: withMe.operations.map((o) => ({ ...o, security: [{ oauth: [] }] })) };
+    expect(openToAnyToken(scopeless, me)).toBe(false);
+    expect(isPrivileged(scopeless, me, config)).toBe(true);
+    const cases = bfla(await securityAuth.generate({ model: withMe, seed: 1, config }));
+    expect(cases.some((c) => c.operationId === "getMe")).toBe(false);
+    expect(cases.some((c) => c.operationId === "listAudit")).toBe(true);
   });
 
   it("keeps the scopes a token answer grants, else those asked for", async () => {

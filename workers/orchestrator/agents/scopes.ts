@@ -41,6 +41,21 @@ export function requiredScopeSets(model: ApiModel, op: Operation): string[][] | 
   return sets.some((set) => set.length > 0) ? sets : undefined;
 }
 
+/**
+ * An operation the spec opens to any valid token although it states scopes per operation: one
+ * security alternative made only of OAuth2/OpenID Connect schemes with an empty scope list, in a
+ * spec where some operation names a scope. The scope lists then say who may call it — a tag or an
+ * operation name cannot make it privileged.
+ */
+export function openToAnyToken(model: ApiModel, op: Operation): boolean {
+  const oauth = (name: string) => ["oauth2", "openIdConnect"].includes(model.securitySchemes[name]?.type ?? "");
+  const open = op.security.some((alternative) => {
+    const names = Object.keys(alternative);
+    return names.length > 0 && names.every((name) => oauth(name) && (alternative[name] ?? []).length === 0);
+  });
+  return open && model.operations.some((other) => requiredScopeSets(model, other) !== undefined);
+}
+
 /** Whether `granted` satisfies one of the sets (every scope of it held). */
 export function satisfies(granted: readonly string[], sets: string[][]): boolean {
   return sets.some((set) => set.every((scope) => granted.includes(scope)));

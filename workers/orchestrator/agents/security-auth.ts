@@ -16,7 +16,7 @@ import { createResource, itemRequest, onCreatedResource, resourceTargets, type R
 import { pathPlaceholders } from "./resources";
 import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
-import { grantedScopes, requiredScopeSets, satisfies } from "./scopes";
+import { grantedScopes, openToAnyToken, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
 import { actionPrerequisites } from "./stateful-actions";
 
@@ -105,14 +105,18 @@ function authDrafts(env: AgentEnv, op: Operation, tokens: ForgedTokens): CaseDra
 export const PRIVILEGED_IDENTITY = /(admin|root|super|staff|owner|operator|moderator|privileged|elevated|manager|(^|[^a-z])ops([^a-z]|$))/i;
 
 /** Operations an unprivileged identity must not call. */
-export function isPrivileged(op: Operation, config: AgentContext["config"]): boolean {
+export function isPrivileged(model: ApiModel, op: Operation, config: AgentContext["config"]): boolean {
   const extensions = (op as unknown as { extensions?: Record<string, unknown> }).extensions ?? {};
   const marked = (op as unknown as Record<string, unknown>)["x-sentinel-privileged"] ?? extensions["x-sentinel-privileged"];
   if (marked === true) return true;
   if (marked === false) return false;
   // whole words only: /admin/users, tag "Admin", adminListUsers — not /administrative-areas
   const adminWord = /(^|[^a-z])(admin|admins|superusers?|staff)(?![a-z])/i;
-  if (adminWord.test(op.path) || op.tags.some((t) => adminWord.test(t)) || /(^|[^A-Za-z])admins?(?![a-z])|Admins?(?![a-z])|ADMIN/.test(op.operationId)) return true;
+  if (adminWord.test(op.path)) return true;
+  // a tag or a name only groups operations: where the spec states scopes per operation, an empty
+  // scope list says any valid token may call it (GET /me filed under "admin")
+  const named = op.tags.some((t) => adminWord.test(t)) || /(^|[^A-Za-z])admins?(?![a-z])|Admins?(?![a-z])|ADMIN/.test(op.operationId);
+  if (named && !openToAnyToken(model, op)) return true;
   // the operation's own words reserve it to a privileged role: a summary "… (manager or admin)",
   // "Only admins …" (a role in parentheses elsewhere in the prose may name a user: "carol (admin)")
   const role = "(?:admins?|administrators?|managers?|moderators?|staff)";
@@ -272,7 +276,7 @@ function bflaPairs(env: AgentEnv, op: Operation): { owner: string; attacker: str
   const [owner, ...others] = env.config.identities;
   if (!owner) return [];
   // without an explicit list, identities named like privileged roles are not taken as attackers
-  const named = isPrivileged(op, env.config) ? (env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name))) : [];
+  const named = isPrivileged(env.model, op, env.config) ? (env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name))) : [];
   const pairs: { owner: string; attacker: string; lacks?: string }[] = named.slice(0, 3).map((attacker) => ({ owner, attacker }));
   // an identity granted none of the operation's scope sets, beside one that holds them
   const sets = requiredScopeSets(env.model, op);

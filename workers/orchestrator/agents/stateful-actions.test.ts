@@ -91,11 +91,11 @@ describe("bfla on a workflow action reserved to a role", () => {
     const approve = action("approve", "submitted → approved. Only managers and admins. Any state but `submitted` answers 409.");
     approve.summary = "Approve a submitted pet (manager or admin)";
     const config = { identities: ["admin", "employee"], maxCasesPerOperation: 50 };
-    expect(isPrivileged(approve, config)).toBe(true);
-    expect(isPrivileged(action("feed", "Feeds the pet (any user); admins see the log."), config)).toBe(false);
-    // a user's role in parentheses within prose (sign-in's sandbox users) reserves nothing
-    expect(isPrivileged(action("token", "Sandbox users: alice/alice-1, carol/carol-3 (admin)"), config)).toBe(false);
     const model = withActions(action("submit", "draft → submitted. Any other state answers 409."), approve);
+    expect(isPrivileged(model, approve, config)).toBe(true);
+    expect(isPrivileged(model, action("feed", "Feeds the pet (any user); admins see the log."), config)).toBe(false);
+    // a user's role in parentheses within prose (sign-in's sandbox users) reserves nothing
+    expect(isPrivileged(model, action("token", "Sandbox users: alice/alice-1, carol/carol-3 (admin)"), config)).toBe(false);
     const cases = (await securityAuth.generate({ model, seed: 1, config })) as TestCase[];
     const bfla = cases.find((c) => c.operationId === "approvePet" && c.tags?.includes("bfla"))!;
     expect(bfla.steps.map((s) => s.id)).toEqual(["setup-petId", "before-1", "attacker-call"]);
