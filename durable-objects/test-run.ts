@@ -458,7 +458,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const batches = chunkForSendBatch(pending, (t) => encoder.encode(t.body).byteLength + 64);
     for (const batch of batches) {
       if (this.readState()!.status !== "running") return; // cancelled or expired: stop sending
-      await this.env.TASKS.sendBatch(batch.map((t) => ({ body: JSON.parse(t.body) as TaskMessage, contentType: "json" as const })));
+      // the stored JSON as it is: the consumer parses it once (task-messages.ts messageBody)
+      await this.env.TASKS.sendBatch(batch.map((t) => ({ body: t.body, contentType: "text" as const })));
       const ids = batch.map((t) => t.id);
       timeline(this.env, "sent", { tasks: ids });
       this.store.markSent(ids, Date.now());

@@ -21,7 +21,7 @@ import { executeRemotely, executorEndpoint } from "./process-client";
 import { remotePool, type PoolTicket } from "./remote-pool";
 import { settledCache } from "./settled-cache";
 import { watchRegistry } from "./target-watch";
-import { looseTaskRef, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
+import { looseTaskRef, messageBody, parseTaskMessage, type TaskMessage } from "../runs/task-messages";
 
 /**
  * Operation models by R2 key, per isolate: a run's messages reuse one parsed model. Only a loaded
@@ -76,25 +76,27 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
     runs: new Map(),
     lease: crypto.randomUUID(),
   };
-  timeline(env, "delivered", { lease: invocation.lease, tasks: batch.messages.map((m) => looseTaskRef(m.body)?.taskId) });
+  const bodies = batch.messages.map((m) => messageBody(m.body));
+  timeline(env, "delivered", { lease: invocation.lease, tasks: bodies.map((body) => looseTaskRef(body)?.taskId) });
   // every message's pool ticket is taken before anything is awaited: each run's pool knows how many to wait for
   const tasks = new Set<string>();
-  const messages = batch.messages.map((message) => {
-    const parsed = parseTaskMessage(message.body);
-    if (!parsed.ok) return { message, parsed };
+  const messages = batch.messages.map((message, i) => {
+    const body = bodies[i];
+    const parsed = parseTaskMessage(body);
+    if (!parsed.ok) return { message, body, parsed };
     // a task delivered twice in one batch runs once: both copies hold this invocation's lease, so the
     // run cannot tell them apart; the first copy's retry (if it fails) delivers it again
-    if (tasks.has(parsed.message.taskId)) return { message, parsed, duplicate: true };
+    if (tasks.has(parsed.message.taskId)) return { message, body, parsed, duplicate: true };
     tasks.add(parsed.message.taskId);
     const runId = parsed.message.runId;
     let pool = invocation.pools.get(runId);
     if (!pool) invocation.pools.set(runId, (pool = remotePool()));
-    return { message, parsed, ticket: pool.ticket() };
+    return { message, body, parsed, ticket: pool.ticket() };
   });
   await Promise.all(
-    messages.map(async ({ message, parsed, ticket, duplicate }) => {
+    messages.map(async ({ message, body, parsed, ticket, duplicate }) => {
       try {
-        if (!duplicate) await processMessage(message.body, parsed, env, invocation, ticket);
+        if (!duplicate) await processMessage(body, parsed, env, invocation, ticket);
         message.ack();
       } catch (error) {
         log("error", "task message failed; retrying", { queue: batch.queue, messageId: message.id, attempts: message.attempts, error: errorText(error) });
@@ -329,11 +331,12 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: E
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        const parsed = parseTaskMessage(message.body);
+        const body = messageBody(message.body);
+        const parsed = parseTaskMessage(body);
         if (parsed.ok) {
           await settleTask(env, parsed.message.runId, parsed.message.taskId, parsed.message.cases.map(stub), DELIVERY_FAILED_REASON);
         } else {
-          await settleUnreadable(message.body, env, DELIVERY_FAILED_REASON);
+          await settleUnreadable(body, env, DELIVERY_FAILED_REASON);
         }
         message.ack();
       } catch (error) {

@@ -5,6 +5,7 @@ import {
   jsonBytes,
   looseTaskRef,
   MAX_MESSAGE_BYTES,
+  messageBody,
   packTasks,
   parseTaskMessage,
   TaskMessageSchema,
@@ -120,6 +121,19 @@ describe("parseTaskMessage", () => {
       caseIds: ["a", "b"],
     });
     expect(looseTaskRef("garbage")).toBeUndefined();
+  });
+});
+
+describe("messageBody", () => {
+  it("reads the stored JSON text the TestRun sends as the message it packed; objects pass unchanged; other text stays text", () => {
+    const [task] = packTasks("r", [makeCase("a"), makeCase("b")]).tasks;
+    const delivered = messageBody(JSON.stringify(task));
+    expect(delivered).toEqual(task);
+    expect(parseTaskMessage(delivered)).toEqual({ ok: true, message: task });
+    expect(looseTaskRef(delivered)?.caseIds).toEqual(["a", "b"]);
+    expect(messageBody(task)).toBe(task);
+    expect(messageBody("{not json")).toBe("{not json");
+    expect(parseTaskMessage(messageBody("{not json")).ok).toBe(false);
   });
 });
 

@@ -65,6 +65,22 @@ export const TaskMessageSchema = z.object({
   cases: z.array(TestCaseSchema).min(1),
 });
 
+/**
+ * A message body as the queue delivers it. The TestRun sends each task's stored JSON text as it is
+ * (contentType "text"): parsing it there only for the queue to serialise it again cost the main
+ * thread three passes over the run's cases before the first one ran. An object (a message
+ * made elsewhere, e.g. in tests) passes unchanged; text that is not JSON stays a string, which
+ * parseTaskMessage refuses.
+ */
+export function messageBody(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
 /** The case ids of a message body, even when the body does not validate as a whole (DLQ bookkeeping). */
 export function looseTaskRef(body: unknown): { runId: string; taskId: string; caseIds: string[] } | undefined {
   if (typeof body !== "object" || body === null) return undefined;
