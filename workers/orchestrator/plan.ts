@@ -14,8 +14,9 @@ import { RUN_LAST_TAG } from "./agents/auth-abuse";
 import { placeholdersOf } from "./agents/resources";
 import { endsSession } from "./ends-session";
 import type { Agent, PlanConfig } from "./agents/types";
-import { seekUncovered } from "./seek-coverage";
+import { COVERAGE_AGENT, seekUncovered } from "./seek-coverage";
 import { guidedOrder, type Guidance } from "./guided-order";
+import { AgentFailure, buildAll, capRuns, runsOf, type Run } from "./plan-groups";
 
 export interface PlanInput {
   model: ApiModel;
@@ -104,43 +105,114 @@ export async function planRun(input: PlanInput): Promise<PlanResult> {
   const perOperationBudget = Math.max(1, Math.floor((2 * totalCap) / (operations * Math.max(1, selected.length))));
   config.maxCasesPerOperation = Math.min(config.maxCasesPerOperation, perOperationBudget);
 
-  const cases: TestCase[] = [];
-  const ids = new Set<string>();
-  for (const agent of selected) {
-    let produced: TestCase[];
+  // every agent's cases as runs of one (agent, operation) group; a lazy agent's are built later
+  const drop = (testCase: TestCase) => {
+    const unfilled = unfilledPlaceholders(testCase);
+    return unfilled.length > 0 ? `case ${testCase.id} dropped: unfilled path placeholder ${unfilled.join(", ")}` : undefined;
+  };
+  const perAgent: { failed?: string; warnings: string[]; runs: Run[] }[] = [];
+  const ctx = { model, seed: input.seed, config };
+  for (const [index, agent] of selected.entries()) {
     try {
-      produced = await agent.generate({ model, seed: input.seed, config });
-    } catch (error) {
-      warnings.push(`agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    for (const testCase of produced) {
-      const unfilled = unfilledPlaceholders(testCase);
-      if (unfilled.length > 0) {
-        warnings.push(`case ${testCase.id} dropped: unfilled path placeholder ${unfilled.join(", ")}`);
+      if (agent.byOperation) {
+        perAgent.push({ warnings: [], runs: agent.byOperation(ctx).map((group) => ({ key: `${agent.name}\u0000${group.operationId}`, agent: index, cases: [], rest: group.cases[Symbol.iterator](), room: config.maxCasesPerOperation, warnings: [] })) });
         continue;
       }
-      let id = testCase.id;
-      for (let n = 2; ids.has(id); n++) id = `${testCase.id}~${n}`;
-      ids.add(id);
-      cases.push(id === testCase.id ? testCase : { ...testCase, id });
+      const produced = await agent.generate(ctx);
+      const warnings: string[] = [];
+      const cases = produced.filter((testCase) => {
+        const warning = drop(testCase);
+        if (warning !== undefined) warnings.push(warning);
+        return warning === undefined;
+      });
+      perAgent.push({ warnings, runs: runsOf(cases, index) });
+    } catch (error) {
+      perAgent.push({ failed: `agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [], runs: [] });
     }
   }
+  const fail = (failure: AgentFailure) => {
+    const error = failure.error;
+    perAgent[failure.agent] = { failed: `agent ${selected[failure.agent].name} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [], runs: [] };
+  };
 
-  // toward what the agents left uncovered: every enum member and boolean sent once, empty lists
-  if (selected.some((agent) => agent.name === "functional-positive")) {
-    for (const testCase of seekUncovered(model, cases, input.seed, config)) {
-      if (ids.has(testCase.id)) continue;
-      ids.add(testCase.id);
-      cases.push(testCase);
+  // Lazily, the cap builds only the cases it keeps: when no guidance reorders the plan, and the
+  // ids come out as numbering every case would give them (no other case's id in a lazy agent's
+  // `${agent}:` namespace, one group per operation). Otherwise every case is built first.
+  const lazyAgents = selected.filter((agent, i) => agent.byOperation && !agent.name.includes(":") && agent.name !== COVERAGE_AGENT && !perAgent[i].failed);
+  const lazyRuns = () => perAgent.flatMap((a) => a.runs.filter((run) => run.rest));
+  const inLazyNamespace = (id: string) => lazyAgents.some((agent) => id.startsWith(`${agent.name}:`));
+  const eagerCases = () => perAgent.flatMap((a, i) => (selected[i].byOperation ? [] : a.runs.flatMap((run) => run.cases)));
+  let lazy =
+    (!input.guidance || input.guidance.size === 0) &&
+    lazyAgents.length === selected.filter((agent, i) => agent.byOperation && !perAgent[i].failed).length &&
+    perAgent.every((a, i) => !selected[i].byOperation || new Set(a.runs.map((run) => run.key)).size === a.runs.length) &&
+    !eagerCases().some((c) => inLazyNamespace(c.id));
+  // …and only when the cap can bind
+  if (lazy) lazy = eagerCases().length + lazyRuns().reduce((sum, run) => sum + run.room, 0) > totalCap;
+
+  let cases: TestCase[];
+  let kept: TestCase[];
+  let more: boolean;
+  if (!lazy) {
+    for (;;) {
+      try {
+        for (const run of lazyRuns()) buildAll(run, drop);
+        break;
+      } catch (error) {
+        if (!(error instanceof AgentFailure)) throw error;
+        fail(error);
+      }
     }
+    cases = numbered(perAgent.flatMap((a) => a.runs.flatMap((run) => run.cases)), new Set());
+    cases.push(...coverageCases(selected, model, cases, input.seed, config, new Set(cases.map((c) => c.id))));
+    kept = capFairly(input.guidance ? guidedOrder(cases, input.guidance) : cases, totalCap);
+    more = kept.length < cases.length;
+  } else {
+    // lazy agents' ids need no renumbering: unique within their namespace, which no other case is in
+    const ids = new Set<string>();
+    for (const [i, a] of perAgent.entries()) if (!selected[i].byOperation) for (const run of a.runs) run.cases = numbered(run.cases, ids);
+    const coverage = coverageCases(selected, model, eagerCases(), input.seed, config, ids);
+    for (;;) {
+      try {
+        ({ kept, more } = capRuns([...perAgent.flatMap((a) => a.runs), ...runsOf(coverage, selected.length)], totalCap, drop));
+        break;
+      } catch (error) {
+        if (!(error instanceof AgentFailure)) throw error;
+        fail(error);
+      }
+    }
+    cases = perAgent.flatMap((a) => a.runs.flatMap((run) => run.cases)).concat(coverage);
   }
-
-  const kept = capFairly(input.guidance ? guidedOrder(cases, input.guidance) : cases, totalCap);
-  if (kept.length < cases.length) warnings.push(`planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
+  for (const a of perAgent) {
+    if (a.failed) warnings.push(a.failed);
+    else warnings.push(...a.warnings, ...a.runs.flatMap((run) => run.warnings));
+  }
+  if (more) warnings.push(lazy ? `planned at least ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})` : `planned ${cases.length} cases, kept ${kept.length} (total cap ${totalCap})`);
   const guarded = guardDestructive(input.model, input.selection, kept);
   for (const op of chosen.heldBack) warnings.push(`${op.method} ${op.path} (${op.operationId}) not tested: ${op.reason} (--allow-destructive runs it)`);
   return { ...guarded, warnings, heldBack: chosen.heldBack, unmatchedFilters: chosen.unmatched };
+}
+
+/** Ids made unique in plan order: a repeated one gets `~2`, `~3` … (`ids` holds those given before). */
+function numbered(cases: readonly TestCase[], ids: Set<string>): TestCase[] {
+  return cases.map((testCase) => {
+    let id = testCase.id;
+    for (let n = 2; ids.has(id); n++) id = `${testCase.id}~${n}`;
+    ids.add(id);
+    return id === testCase.id ? testCase : { ...testCase, id };
+  });
+}
+
+/** Toward what the agents left uncovered (every enum member and boolean sent once, empty lists), with new ids only. */
+function coverageCases(selected: readonly Agent[], model: ApiModel, cases: readonly TestCase[], seed: number, config: PlanConfig, ids: Set<string>): TestCase[] {
+  if (!selected.some((agent) => agent.name === "functional-positive")) return [];
+  const out: TestCase[] = [];
+  for (const testCase of seekUncovered(model, cases, seed, config)) {
+    if (ids.has(testCase.id)) continue;
+    ids.add(testCase.id);
+    out.push(testCase);
+  }
+  return out;
 }
 
 /**

@@ -121,15 +121,17 @@ function coverageCase(op: Operation, base: TestCase, request: Step["request"], n
   };
 }
 
-/** Cases that send every enum member and boolean value the planned cases never send, and empty lists. */
+/** Cases that send every enum member and boolean value the planned positive cases never send, and empty lists. */
 export function seekUncovered(model: ApiModel, cases: readonly TestCase[], seed: number, config: PlanConfig): TestCase[] {
   const env = agentEnv({ model, seed, config });
-  // one pass over the plan: the main steps of plain requests (required parts, or required parts
+  // one pass over the plan's positive cases (the only ones read: the planner builds the others
+  // lazily, up to its cap): the main steps of plain requests (required parts, or required parts
   // and one optional part or value) by operation, every case by its operation. A value counts as
   // sent only there: sent beside other changes, a refusal or crash of another part may hide it.
   const stepsByOp = new Map<string, Step[]>();
   const casesByOp = new Map<string, TestCase[]>();
   for (const c of cases) {
+    if (c.kind !== "positive") continue;
     const ofOp = casesByOp.get(c.operationId);
     if (ofOp) ofOp.push(c);
     else casesByOp.set(c.operationId, [c]);

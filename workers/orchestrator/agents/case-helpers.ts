@@ -82,15 +82,27 @@ export function* where<T>(source: Iterable<T>, test: (item: T) => boolean): Gene
   for (const item of source) if (test(item)) yield item;
 }
 
+/** A draft whose kind the type system knows (a lazy agent's drafts are never positive: types.ts). */
+export type DraftOf<K extends CaseKind> = CaseDraft & { kind: K };
+
 /**
  * Number the drafts of one operation into cases, dropping exact duplicates, up to `cap`. Lazy
  * drafts are built only until the cap is reached (a big spec leaves ~1 case per operation).
  */
 export function finishCases(agent: string, operationId: string, drafts: Iterable<CaseDraft>, cap: number, idKey = operationId): TestCase[] {
+  return [...finishedCases(agent, operationId, drafts, cap, idKey)];
+}
+
+/**
+ * finishCases one case at a time: each case is numbered and checked for a duplicate when asked
+ * for, so the planner's total cap builds only the cases it keeps (plan.ts). Asked for a case
+ * after the cap-th, it ends without building a draft.
+ */
+export function* finishedCases<K extends CaseKind>(agent: string, operationId: string, drafts: Iterable<DraftOf<K>>, cap: number, idKey = operationId): Generator<TestCase & { kind: K }> {
   // kept drafts by signature; their whole JSON is written only when a later draft shares the signature
   const kept = new Map<number, { steps: Step[]; json?: string }[]>();
-  const out: TestCase[] = [];
-  if (cap <= 0) return out;
+  let count = 0;
+  if (cap <= 0) return;
   for (const draft of drafts) {
     const sig = signature(draft.steps);
     const alike = kept.get(sig);
@@ -100,13 +112,13 @@ export function finishCases(agent: string, operationId: string, drafts: Iterable
       if (alike.some((other) => (other.json ??= JSON.stringify(other.steps)) === json)) continue;
       alike.push({ steps: draft.steps, json });
     }
-    const testCase: TestCase = { id: `${agent}:${idKey}:${out.length}`, agent, operationId, kind: draft.kind, title: draft.title, steps: draft.steps };
+    const testCase: TestCase & { kind: K } = { id: `${agent}:${idKey}:${count}`, agent, operationId, kind: draft.kind, title: draft.title, steps: draft.steps };
     if (draft.tags && draft.tags.length > 0) testCase.tags = draft.tags;
-    out.push(testCase);
+    count++;
+    yield testCase;
     // stop before the next draft is built
-    if (out.length >= cap) break;
+    if (count >= cap) return;
   }
-  return out;
 }
 
 /**

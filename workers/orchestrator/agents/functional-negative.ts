@@ -17,18 +17,20 @@
  * method per path, and reads of an id that was never created.
  */
 import type { HttpMethod, JsonSchema, Operation, Parameter, RequestTemplate, Step, TestCase } from "../../model";
-import { check, deferred, finishCases, opLabel, replayable, roundRobinLazy, where, type CaseDraft } from "./case-helpers";
+import { check, deferred, finishedCases, opLabel, replayable, roundRobinLazy, where, type DraftOf } from "./case-helpers";
 import { coerceWire, generateValid, invalidMutations, MUTATION_DEPTH, setAt, spreadMutations, unionBranchCount, unionBranchOf, type InvalidContext, type Mutation } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { agentEnv, buildRequest, conformanceChecks, copy, isJsonMedia, opRng, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
 import { requiredParts } from "./parameters";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
-import type { Agent, AgentContext } from "./types";
+import type { Agent, AgentContext, OperationCases } from "./types";
 import { cloneJsonWith } from "../../shared/json-clone";
 import { dateRanges, endsBeforeStart, type DateRange } from "../generate/date-range";
 
 const NAME = "functional-negative";
+/** every case of this agent is negative: the planner builds them lazily (types.ts byOperation) */
+type CaseDraft = DraftOf<"negative">;
 /** undeclared methods to probe, least destructive first; never TRACE/CONNECT */
 const PROBE_METHODS: HttpMethod[] = ["patch", "put", "post", "delete"];
 /** candidate mutations of a body's base value (deep bodies have a few per field) */
@@ -513,12 +515,18 @@ export const functionalNegative: Agent = {
   name: NAME,
   description: "Invalid requests: boundaries, wrong types, missing required parts, bad enums, extra properties, malformed JSON, undeclared methods",
   generate(ctx: AgentContext): TestCase[] {
-    const env = agentEnv(ctx);
-    const out: TestCase[] = [];
-    for (const op of ctx.model.operations) {
-      if (op.method === "trace") continue;
-      out.push(...finishCases(NAME, op.operationId, negativeDrafts(env, op), ctx.config.maxCasesPerOperation));
-    }
-    return out;
+    return negativeByOperation(ctx).flatMap((group) => [...group.cases]);
   },
+  byOperation: negativeByOperation,
 };
+
+/** Per operation, its cases built one at a time (an operation's base request only when its first case is asked for). */
+function negativeByOperation(ctx: AgentContext): OperationCases[] {
+  const env = agentEnv(ctx);
+  const groups: OperationCases[] = [];
+  for (const op of ctx.model.operations) {
+    if (op.method === "trace") continue;
+    groups.push({ operationId: op.operationId, cases: finishedCases(NAME, op.operationId, deferred(() => negativeDrafts(env, op)), ctx.config.maxCasesPerOperation) });
+  }
+  return groups;
+}

@@ -2,7 +2,7 @@
  * The agent interface. An agent turns the operation model into test cases, deterministically
  * for a given seed. TypeScript agents and wasm agents (agents-wasm/) implement the same shape.
  */
-import type { AgentName, ApiModel, TestCase } from "../../model";
+import type { AgentName, ApiModel, CaseKind, TestCase } from "../../model";
 import type { MeaningLink } from "./resources";
 
 export interface PlanConfig {
@@ -38,4 +38,17 @@ export interface Agent {
   name: AgentName;
   description: string;
   generate(ctx: AgentContext): TestCase[] | Promise<TestCase[]>;
+  /**
+   * generate's cases, one lazy sequence per operation in generate's order, each case built only
+   * when the planner's total cap asks for it (most are never built when the cap is small). Only
+   * for cases that are never positive: the planner's coverage step reads every positive case of
+   * the plan, those the cap leaves out too (seek-coverage.ts).
+   */
+  byOperation?(ctx: AgentContext): OperationCases[];
+}
+
+/** The cases of one agent for one operation, in order, built as they are asked for. */
+export interface OperationCases {
+  operationId: string;
+  cases: Iterable<TestCase & { kind: Exclude<CaseKind, "positive"> }>;
 }
