@@ -23,6 +23,7 @@ import { cloneJson } from "../../shared/json-clone";
 import { fillParameters, firstExample, parameterValue, requiredParts, validDraw, type BuiltParam, type ValueSource } from "./parameters";
 import { requiresNothing as schemaRequiresNothing, setupBodies } from "./setup-body";
 import { onCreatedValues } from "./created-values";
+import { ownIdMember } from "./own-id";
 
 export { isJsonMedia, preferredMedia, wireContentType } from "./media";
 export { credentialParamNames, IGNORED_HEADERS, parameterValue, settableParams, type BuiltParam, type ValueSource } from "./parameters";
@@ -287,9 +288,19 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
         if (exampleOk) fromSpec = false;
       }
     }
+    // the item the URL addresses, named in the body too (PUT /todos/{id} {"id": …}), is the path's (own-id.ts)
+    const own = isJsonMedia(media.contentType) ? ownIdMember(op, value, media.schema, env.model.schemas, ownProducer(env, op)) : undefined;
+    const ownVariable = own ? /^\{\{([^{}]+)\}\}$/.exec(String(pathParams[own.param]))?.[1] : undefined;
+    if (own && ownVariable === undefined && env.validator.check(pathParams[own.param], own.schema) === "valid") {
+      value = { ...(value as Record<string, unknown>), [own.key]: pathParams[own.param] };
+      knownValid = false;
+    }
     // members naming another resource (siteId) get the id of one a setup step creates
     const references = isJsonMedia(media.contentType) ? bindBodyReferences(env, op, value, media.schema, rng, options, known, setup) : undefined;
     if (references && references.bound.length > 0) request.references = references.bound;
+    if (own && ownVariable !== undefined && !(request.references ?? []).some((r) => r.pointer === `/${escapeToken(own.key)}`)) {
+      request.references = [...(request.references ?? []), { pointer: `/${escapeToken(own.key)}`, variable: ownVariable, planned: (value as Record<string, unknown>)[own.key] }];
+    }
     // what the body guesses once the references setups fill are left out
     const guessable = references?.filled ?? value;
     body = { media, schema: media.schema, value, fromExample: exampleOk };
@@ -416,6 +427,13 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
   };
   const filled = visit(value, schema, "", 0);
   return { bound, filled };
+}
+
+/** The create of the item a PUT/PATCH on an item path addresses (its last path parameter), if any. */
+function ownProducer(env: AgentEnv, op: Operation): Producer | undefined {
+  if ((op.method !== "put" && op.method !== "patch") || !op.path.endsWith("}")) return undefined;
+  const names = pathPlaceholders(op.path);
+  return env.graph.producerFor(op, names[names.length - 1]);
 }
 
 function escapeToken(token: string): string {
