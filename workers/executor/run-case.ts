@@ -23,6 +23,7 @@ import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
 import { deriveSeed, Rng } from "../orchestrator/generate/random";
 import { isConflict, varyConflicting } from "./conflict-retry";
+import { withFreshKeys } from "./fresh-keys";
 
 export interface RunConfig {
   timeoutMs: number;
@@ -110,7 +111,8 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   const crashes: Record<string, StepRecord> = {};
 
   // a step answered 5xx is followed by the one to send in its place (Step.instead)
-  const steps = [...testCase.steps];
+  // an Idempotency-Key (or another key unique per request) of its own for this case
+  const steps = [...withFreshKeys(testCase, env.model, new Rng(crypto.getRandomValues(new Uint32Array(1))[0]))];
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
     const templateKey = JSON.stringify(step.request);

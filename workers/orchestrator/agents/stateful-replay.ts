@@ -6,13 +6,14 @@
  */
 import type { Operation, Parameter, Step } from "../../model";
 import type { Rng } from "../generate/random";
+import { IDEMPOTENCY_KEY_HEADER } from "../generate/unique";
 import { check, opLabel, type CaseDraft } from "./case-helpers";
 import { buildRequest, conformanceChecks, keyedCreate, parameterValue, sendChosenKey, type AgentEnv } from "./requests";
 import type { ResourceTarget } from "./stateful-resources";
 
 /** The request header an operation documents for idempotent retries. */
 export function idempotencyKeyHeader(op: Operation): Parameter | undefined {
-  return op.parameters.find((p) => p.in === "header" && /^(x-)?idempotency-key$/i.test(p.name));
+  return op.parameters.find((p) => p.in === "header" && IDEMPOTENCY_KEY_HEADER.test(p.name));
 }
 
 /**

@@ -8,7 +8,7 @@
  * ("HAM-0001" → "HAM-4821", "ada@example.com" → "q3k@example.com"). The validator confirms the
  * result; a pattern it breaks is regenerated from the pattern instead.
  */
-import type { JsonSchema } from "../../model";
+import type { JsonSchema, Parameter } from "../../model";
 import type { Rng } from "./random";
 import { generateFromPattern } from "./regex-gen";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -44,6 +44,29 @@ export function looksUnique(name: string, schema: JsonSchema, schemas: SchemaMap
   const n = normalised(name);
   if (FIXED_SET.test(n)) return false;
   return UNIQUE_ENDINGS.some((end) => n.endsWith(end));
+}
+
+/** The header of idempotent retries (IETF draft "The Idempotency-Key HTTP Header Field"), and its older X- form. */
+export const IDEMPOTENCY_KEY_HEADER = /^(x-)?idempotency-key$/i;
+
+/**
+ * A header whose value the client chooses afresh for every request: an idempotency key, or one the
+ * spec describes as unique ("a client-chosen key, unique per intended transfer").
+ */
+export function uniquePerRequest(param: Parameter): boolean {
+  if (param.in !== "header") return false;
+  if (IDEMPOTENCY_KEY_HEADER.test(param.name)) return true;
+  const text = param.description ?? "";
+  return SAYS_UNIQUE.test(text) && !SAYS_NOT_UNIQUE.test(text);
+}
+
+/** A fresh client-chosen key in the shape of `value` (every letter and digit re-rolled by its class), valid for its schema. */
+export function freshKey(value: string, schema: JsonSchema, rng: Rng, schemas: SchemaMap, validator: ModelValidator): string | undefined {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const candidate = reroll(value, rng, value.length);
+    if (candidate !== value && validator.check(candidate, schema) === "valid") return candidate;
+  }
+  return freshValue(value, schema, rng, schemas, validator);
 }
 
 /** An error body saying a value is taken: a conflict reported as 400/422. */
