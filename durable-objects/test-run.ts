@@ -234,24 +234,28 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return viewOf(this.readCircuit());
   }
 
-  /** Idempotent: the first report of a task counts, later ones are ignored. */
   /**
-   * An executor is about to run a task: it gets the task's lease unless a live executor holds it
-   * (a duplicate delivery) or the task is done. `go: false` means: drop this delivery.
+   * An executor is about to run these tasks (one queue invocation's, of this run): each gets its
+   * lease unless a live executor holds it (a duplicate delivery) or it is done. `go: false` means:
+   * drop that delivery. One call for the invocation's tasks: the run answers its calls one at a time.
    */
-  async taskStarted(taskId: string, lease: string): Promise<{ go: boolean; fresh?: boolean }> {
+  async tasksStarted(taskIds: string[], lease: string): Promise<{ go: boolean; fresh?: boolean }[]> {
     const state = this.readState();
-    if (!state || state.status !== "running") return { go: false };
-    const held = this.store.lease(taskId);
-    if (!held || held.done) return { go: false };
+    if (!state || state.status !== "running") return taskIds.map(() => ({ go: false }));
     const now = Date.now();
-    if (!mayTake(held, lease, now)) return { go: false };
-    this.store.takeLease(taskId, lease, now);
-    timeline(this.env, "leased", { task: taskId });
-    this.writeMeta("lifeAt", now);
-    await this.ensureAlarm();
-    // sent once and never leased: no executor ever ran it, so none of its cases has a result
-    return { go: true, fresh: held.lease === null && held.sends <= 1 };
+    const answers = taskIds.map((taskId) => {
+      const held = this.store.lease(taskId);
+      if (!held || held.done || !mayTake(held, lease, now)) return { go: false };
+      this.store.takeLease(taskId, lease, now);
+      timeline(this.env, "leased", { task: taskId });
+      // sent once and never leased: no executor ever ran it, so none of its cases has a result
+      return { go: true, fresh: held.lease === null && held.sends <= 1 };
+    });
+    if (answers.some((a) => a.go)) {
+      this.writeMeta("lifeAt", now);
+      await this.ensureAlarm();
+    }
+    return answers;
   }
 
   /** An executor still works on these tasks under its lease; `active: false` tells it to stop (the run settles them). */

@@ -9,14 +9,12 @@ import { describe, expect, it } from "vitest";
 import type { TestRun } from "../../durable-objects/test-run";
 import worker from "../../workers/index";
 import { countFindings, listFindings } from "../../workers/storage/findings-repo";
+import { RunTaskStore } from "../../workers/storage/run-tasks-store";
 import { resultRows, simpleCases, startRunWithCases, waitForTerminal } from "./runs-helpers";
 
 async function storedTaskBodies(stub: DurableObjectStub<TestRun>): Promise<unknown[]> {
   return runInDurableObject(stub, (_instance, state) =>
-    state.storage.sql
-      .exec<{ body: string }>(`SELECT body FROM tasks ORDER BY seq`)
-      .toArray()
-      .map((t) => JSON.parse(t.body)),
+    new RunTaskStore(state.storage.sql).bodies().map((body) => JSON.parse(body) as unknown),
   );
 }
 
@@ -122,13 +120,15 @@ describe("run pipeline", () => {
       const runState = JSON.parse(row.v) as { cases: number };
       sql.exec(`UPDATE meta SET v = ? WHERE k = 'state'`, JSON.stringify({ ...runState, cases: runState.cases + add.reduce((n, t) => n + t.cases.length, 0) }));
     });
-    const taken = [];
-    for (const { taskId } of killed) taken.push(await stub.taskStarted(taskId, "killed-invocation"));
+    const taken = await stub.tasksStarted(
+      killed.map((t) => t.taskId),
+      "killed-invocation",
+    );
     expect(taken.every((t) => t.go)).toBe(true);
     // a first delivery never leased before: the executor may skip looking for recorded results
     expect(taken.every((t) => t.fresh === true)).toBe(true);
     // once leased, a later take of the same task is not fresh (its executor may have written results)
-    expect((await stub.taskStarted(killed[1].taskId, "killed-invocation")).fresh).not.toBe(true);
+    expect((await stub.tasksStarted([killed[1].taskId], "killed-invocation"))[0]!.fresh).not.toBe(true);
     // their messages arrive meanwhile: a live executor finds them under the killed one's lease and drops them
     const ctx = createExecutionContext();
     const batch = createMessageBatch("sentinel-tasks", killed.map((body, i) => ({ id: `killed-${i}`, timestamp: new Date(), attempts: 1, body })));

@@ -54,6 +54,9 @@ interface Invocation {
   runs: Map<string, Promise<RunSetup | null>>;
   /** this invocation's lease on the tasks it runs (runs/watchdog.ts) */
   lease: string;
+  /** per run: the ids of this invocation's tasks, and their leases taken in one call (leaseOf) */
+  taskIds: Map<string, string[]>;
+  leases: Map<string, Promise<Map<string, { go: boolean; fresh?: boolean }>>>;
 }
 
 /** What the messages of one run share within an invocation: its context, model, slots and throttle (case-runner.ts). */
@@ -63,6 +66,9 @@ interface RunSetup extends CaseScope {
   refusal?: string;
   slots: Semaphore;
   port: RunPort;
+  /** the run's tasks this invocation is running: one beat renews all their leases (beatWhileRunning) */
+  running: Set<string>;
+  beat?: ReturnType<typeof setInterval>;
 }
 
 /** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
@@ -75,6 +81,8 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
     pools: new Map(),
     runs: new Map(),
     lease: crypto.randomUUID(),
+    taskIds: new Map(),
+    leases: new Map(),
   };
   const bodies = batch.messages.map((m) => messageBody(m.body));
   timeline(env, "delivered", { lease: invocation.lease, tasks: bodies.map((body) => looseTaskRef(body)?.taskId) });
@@ -89,6 +97,7 @@ export async function handleTaskBatch(batch: MessageBatch<unknown>, env: Env): P
     if (tasks.has(parsed.message.taskId)) return { message, body, parsed, duplicate: true };
     tasks.add(parsed.message.taskId);
     const runId = parsed.message.runId;
+    invocation.taskIds.set(runId, [...(invocation.taskIds.get(runId) ?? []), parsed.message.taskId]);
     let pool = invocation.pools.get(runId);
     if (!pool) invocation.pools.set(runId, (pool = remotePool()));
     return { message, body, parsed, ticket: pool.ticket() };
@@ -143,11 +152,31 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
     circuit: ctx.circuit ?? { state: "closed", failures: 0, opened: 0 },
     target: targetWatch(runId),
     stop,
+    running: new Set(),
   };
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
   setup.refusal = await targetRefusal(env, ctx);
   return setup;
+}
+
+/**
+ * This task's lease. The run's tasks of this invocation take theirs in one call (the TestRun
+ * answers its calls one at a time: one call per task queued them behind each other), asked
+ * beside the run's context rather than after it. A run not running leases nothing.
+ */
+async function leaseOf(env: Env, invocation: Invocation, task: TaskMessage): Promise<{ go: boolean; fresh?: boolean }> {
+  let leases = invocation.leases.get(task.runId);
+  if (!leases) {
+    const ids = invocation.taskIds.get(task.runId) ?? [task.taskId];
+    leases = runStub(env, task.runId)
+      .tasksStarted(ids, invocation.lease)
+      .then((answers) => new Map(ids.map((id, i) => [id, answers[i] ?? { go: false }])));
+    // a failed call is asked again by the next task that needs it (its message is retried otherwise)
+    leases.catch(() => invocation.leases.delete(task.runId));
+    invocation.leases.set(task.runId, leases);
+  }
+  return (await leases).get(task.taskId) ?? { go: false };
 }
 
 async function processMessage(body: unknown, parsed: ReturnType<typeof parseTaskMessage>, env: Env, invocation: Invocation, ticket?: PoolTicket): Promise<void> {
@@ -161,6 +190,8 @@ async function processMessage(body: unknown, parsed: ReturnType<typeof parseTask
 }
 
 async function processTask(task: TaskMessage, env: Env, invocation: Invocation, ticket: PoolTicket): Promise<void> {
+  const lease = leaseOf(env, invocation, task);
+  lease.catch(() => {}); // awaited below unless the run is unknown or over (its failure then matters not)
   const setup = await runSetup(env, invocation, task.runId);
   if (!setup) {
     log("warn", "task for an unknown run dropped", { runId: task.runId, taskId: task.taskId });
@@ -170,25 +201,39 @@ async function processTask(task: TaskMessage, env: Env, invocation: Invocation, 
   if (!ctx.active) return; // cancelled or over: the run settled these cases itself
 
   // a live executor already runs this task (a duplicate delivery), or it is done: drop this copy
-  const started = await runStub(env, task.runId).taskStarted(task.taskId, invocation.lease);
+  const started = await lease;
   timeline(env, "started", { task: task.taskId, go: started.go });
   if (!started.go) return;
-  // renew the lease while the task runs: a reload that kills this invocation lets the run send the
-  // task again; an answer that the run is over (cancelled, ended) stops the task at once. A stub per
-  // beat: one kept across a restart of the TestRun stays broken, and every later beat would fail.
-  const beat = setInterval(() => {
-    runStub(env, task.runId)
-      .taskBeat([task.taskId], invocation.lease)
-      .then(({ active }) => active || setup.stop.abort(new Error("run over")))
-      .catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
-  }, BEAT_MS);
+  const stopBeating = beatWhileRunning(env, invocation, setup, task);
   const deadline = ctx.deadlineAt === undefined ? undefined : setTimeout(() => setup.stop.abort(new Error(DEADLINE_REASON)), Math.max(0, ctx.deadlineAt - Date.now()));
   try {
     await runTask(env, invocation, setup, task, started.fresh === true, ticket);
   } finally {
-    clearInterval(beat);
+    stopBeating();
     clearTimeout(deadline);
   }
+}
+
+/**
+ * Renews the task's lease while it runs: a reload that kills this invocation lets the run send the
+ * task again; an answer that the run is over (cancelled, ended) stops the run's tasks at once. One
+ * beat for all of the run's tasks running in this invocation. A stub per beat: one kept across a
+ * restart of the TestRun stays broken, and every later beat would fail. Returns: this task ended.
+ */
+function beatWhileRunning(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage): () => void {
+  setup.running.add(task.taskId);
+  setup.beat ??= setInterval(() => {
+    runStub(env, task.runId)
+      .taskBeat([...setup.running], invocation.lease)
+      .then(({ active }) => active || setup.stop.abort(new Error("run over")))
+      .catch((error: unknown) => log("warn", "task beat not delivered", { runId: task.runId, error: errorText(error) }));
+  }, BEAT_MS);
+  return () => {
+    setup.running.delete(task.taskId);
+    if (setup.running.size > 0) return;
+    clearInterval(setup.beat);
+    setup.beat = undefined;
+  };
 }
 
 async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: TaskMessage, fresh: boolean, ticket: PoolTicket): Promise<void> {

@@ -284,11 +284,12 @@ export interface TestRunRpc {
   /** Connection failures and recoveries of the target; answers the circuit as it is now. */
   reportTarget(report: TargetReport): Promise<CircuitView>;
   /**
-   * An executor takes a task's lease before running it; `go: false`: drop this delivery (done, or
-   * a live executor has it). `fresh`: the task's first delivery, never leased before, so no case
-   * of it can have a result yet (the executor skips looking for them).
+   * An executor takes its tasks' leases before running them (one answer per task, in order);
+   * `go: false`: drop that delivery (done, or a live executor has it). `fresh`: the task's first
+   * delivery, never leased before, so no case of it can have a result yet (the executor skips
+   * looking for them).
    */
-  taskStarted(taskId: string, lease: string): Promise<{ go: boolean; fresh?: boolean }>;
+  tasksStarted(taskIds: string[], lease: string): Promise<{ go: boolean; fresh?: boolean }[]>;
   /**
    * The executor holding `lease` still works on these tasks (runs/watchdog.ts). `active: false`:
    * the run is over (cancelled, past its deadline, its target dead) and settles their cases

@@ -54,6 +54,10 @@ export class RunTaskStore {
     for (const [name, type] of [["sent_at", "INTEGER"], ["lease", "TEXT"], ["beat_at", "INTEGER"], ["sends", "INTEGER NOT NULL DEFAULT 0"]]) {
       if (!columns.has(name)) sql.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
     }
+    // a task's body (its cases, ~40 KB) lives in a table of its own: in the task's row it pushed the
+    // columns after it into overflow pages, so every lease, beat and done rewrote the whole body and
+    // every count walked all bodies. Rows stored before keep theirs in `tasks.body` (read as a fallback).
+    sql.exec(`CREATE TABLE IF NOT EXISTS task_bodies (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
   }
 
   // ---------------------------------------------------------------- meta: JSON values by key
@@ -89,7 +93,8 @@ export class RunTaskStore {
 
   /** Idempotent: a task already stored keeps its state. */
   insertTask(id: string, seq: number, body: string, cases: number): void {
-    this.sql.exec(`INSERT OR IGNORE INTO tasks (id, seq, body, cases) VALUES (?, ?, ?, ?)`, id, seq, body, cases);
+    this.sql.exec(`INSERT OR IGNORE INTO tasks (id, seq, body, cases) VALUES (?, ?, '', ?)`, id, seq, cases);
+    this.sql.exec(`INSERT OR IGNORE INTO task_bodies (id, body) VALUES (?, ?)`, id, body);
   }
 
   lease(taskId: string): TaskLease | undefined {
@@ -127,10 +132,12 @@ export class RunTaskStore {
 
   /** Unsent tasks in order; `beforeSeq` keeps those before it, `limit` the first ones. */
   unsent(opts: { beforeSeq?: number; limit?: number } = {}): { id: string; body: string }[] {
-    const where = opts.beforeSeq === undefined ? "" : " AND seq < ?";
+    const where = opts.beforeSeq === undefined ? "" : " AND t.seq < ?";
     const limit = opts.limit === undefined ? "" : " LIMIT ?";
     const args = [...(opts.beforeSeq === undefined ? [] : [opts.beforeSeq]), ...(opts.limit === undefined ? [] : [opts.limit])];
-    return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE sent = 0${where} ORDER BY seq${limit}`, ...args).toArray();
+    return this.sql
+      .exec<{ id: string; body: string }>(`SELECT t.id, COALESCE(b.body, t.body) AS body FROM tasks t LEFT JOIN task_bodies b ON b.id = t.id WHERE t.sent = 0${where} ORDER BY t.seq${limit}`, ...args)
+      .toArray();
   }
 
   /** Tasks sent and not done yet, with what the watchdog needs to judge them. */
@@ -155,12 +162,12 @@ export class RunTaskStore {
 
   /** Bodies of the tasks not done, in order. */
   open(): { id: string; body: string }[] {
-    return this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM tasks WHERE done = 0 ORDER BY seq`).toArray();
+    return this.sql.exec<{ id: string; body: string }>(`SELECT t.id, COALESCE(b.body, t.body) AS body FROM tasks t LEFT JOIN task_bodies b ON b.id = t.id WHERE t.done = 0 ORDER BY t.seq`).toArray();
   }
 
   /** Bodies of every task, in order. */
   bodies(): string[] {
-    return this.sql.exec<{ body: string }>(`SELECT body FROM tasks ORDER BY seq`).toArray().map((t) => t.body);
+    return this.sql.exec<{ body: string }>(`SELECT COALESCE(b.body, t.body) AS body FROM tasks t LEFT JOIN task_bodies b ON b.id = t.id ORDER BY t.seq`).toArray().map((t) => t.body);
   }
 
   /** Settles an open task without an executor's summary (the run ended first). */
