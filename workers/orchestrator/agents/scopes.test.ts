@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApiModel, Operation, TestCase } from "../../model";
-import { obtainClientToken } from "../auth/client-credentials";
+import { obtainClientToken, resolveTokenUrl } from "../auth/client-credentials";
 import { grantedScopes, openToAnyToken, requiredScopeSets } from "./scopes";
 import { isPrivileged, securityAuth } from "./security-auth";
 import type { PlanConfig } from "./types";
@@ -68,6 +68,14 @@ describe("BFLA by OAuth scopes", () => {
     const cases = bfla(await securityAuth.generate({ model: withMe, seed: 1, config }));
     expect(cases.some((c) => c.operationId === "getMe")).toBe(false);
     expect(cases.some((c) => c.operationId === "listAudit")).toBe(true);
+  });
+
+  it("resolves a relative token URL against the target with its base path (RFC 3986): a root path keeps only the origin", () => {
+    expect(resolveTokenUrl("/oauth/token", "http://127.0.0.1:8080/v2")).toBe("http://127.0.0.1:8080/oauth/token");
+    expect(resolveTokenUrl("oauth/token", "http://127.0.0.1:8080/v2")).toBe("http://127.0.0.1:8080/v2/oauth/token");
+    expect(resolveTokenUrl("oauth/token", "http://127.0.0.1:8080/v2/")).toBe("http://127.0.0.1:8080/v2/oauth/token");
+    expect(resolveTokenUrl("/oauth/token", "http://127.0.0.1:8080")).toBe("http://127.0.0.1:8080/oauth/token");
+    expect(resolveTokenUrl("https://login.example.com/token", "http://127.0.0.1:8080/v2")).toBe("https://login.example.com/token");
   });
 
   it("keeps the scopes a token answer grants, else those asked for", async () => {

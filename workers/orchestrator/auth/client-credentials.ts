@@ -1,6 +1,6 @@
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4): the token URL of the spec's oauth2 scheme
- * (`flows.clientCredentials.tokenUrl`, as the spec model keeps it in `tokenUrls`; relative to the API's base URL when relative), a form POST
+ * (`flows.clientCredentials.tokenUrl`, as the spec model keeps it in `tokenUrls`; a relative one resolved against the API's base URL, resolveTokenUrl), a form POST
  * of `grant_type=client_credentials` with the client's id and secret, and the `access_token` of
  * the answer. The secret and the token are the caller's to keep out of every output; the network
  * is injected, so this stays pure.
@@ -24,10 +24,14 @@ export function clientCredentialsTokenUrl(model: ApiModel): string | undefined {
   return Object.values(model.securitySchemes).find((s) => s.type === "oauth2" && s.tokenUrls?.length)?.tokenUrls?.[0];
 }
 
-/** The token URL resolved against the target's base URL (a path keeps the base URL's own path prefix). */
+/**
+ * The token URL resolved as OpenAPI says of its URLs — a relative reference (RFC 3986 §5.2) against
+ * the server URL, here the target with the spec's base path: an absolute path (`/oauth/token`)
+ * keeps only the target's origin, a relative path (`oauth/token`) goes below the base path (the
+ * server URL names the API's root, as for the spec's paths), a full URL stays as it is.
+ */
 export function resolveTokenUrl(tokenUrl: string, baseUrl: string): string {
-  if (/^https?:\/\//i.test(tokenUrl)) return tokenUrl;
-  return baseUrl.replace(/\/+$/, "") + (tokenUrl.startsWith("/") ? tokenUrl : `/${tokenUrl}`);
+  return new URL(tokenUrl, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).href;
 }
 
 export async function obtainClientToken(opts: { fetch: Fetch; tokenUrl: string; timeoutMs?: number }, client: ClientCredentials): Promise<ClientToken> {
