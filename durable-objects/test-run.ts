@@ -49,8 +49,8 @@ import {
   type CircuitView,
 } from "../workers/orchestrator/circuit";
 import { mayTake, tasksToResend, WATCHDOG_CHECK_MS } from "../workers/runs/watchdog";
-import { countFindings } from "../workers/storage/findings-repo";
-import { countResults, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
+import { listFindings } from "../workers/storage/findings-repo";
+import { countResultRows, countRunStats, existingCaseIds, writeUnrunResults, type CaseStub } from "../workers/storage/results-repo";
 import { recordHeldBack, updateRun } from "../workers/storage/runs-repo";
 import { recordCoverage } from "../workers/runs/coverage";
 import { RunTaskStore } from "../workers/storage/run-tasks-store";
@@ -569,6 +569,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const state = this.readState()!;
     if (state.status !== "finalizing") return;
     timeline(this.env, "finalize", { runId: init.runId });
+    const step = (name: string) => timeline(this.env, "finalize-step", { step: name });
     const tripped = this.readMeta<string>("trippedError");
     if (tripped !== undefined) {
       // the circuit tripped: the requests in flight when the target stopped are replayed alone if
@@ -578,33 +579,51 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       return;
     }
     await this.fillMissingResults(init);
+    step("missing results");
     // identities that stopped working (or stop answering their profile now) are named in the report
     const keeper = await this.keeper().catch(() => undefined);
     if (keeper) {
       const input = { runId: init.runId, model: await this.loadModel(init.modelKey), baseUrl: init.baseUrl, timeoutMs: init.limits.timeoutMs, summary: this.readMeta<PreflightSummary>("preflight"), keeper, recheck: error === null && this.readCircuit().state === "closed" };
       await recordIdentitiesAfterRun(this.env, input).catch((err: unknown) => log("warn", "identities not re-checked", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
     }
+    step("identities");
     // requests in flight when the target stopped: only those that stop it again alone are reported
     await this.confirmStopped(init, keeper);
+    step("stopped target");
     // findings caused by the run's own destructive requests: re-confirmed, else not reported (with why)
     if (init.allowDestructive && this.readMeta<boolean>("ownWritesChecked") !== true) await this.confirmOwnWrites(init, keeper);
     // firstSeen / seenInRuns / similar on every finding, before the run is reported as done
     const model = await this.loadModel(init.modelKey).catch(() => undefined);
+    step("model");
+    // the run's findings, read once for the two passes below (the first may take some away)
+    let findingRows = await listFindings(this.env.DB, init.orgId, init.runId).catch(() => undefined);
     // schema findings on reads that return the run's own accepted invalid values: that acceptance is the bug
-    if (model) await suppressOwnValueConsequences(this.env, { runId: init.runId, orgId: init.orgId, model, cases: () => this.plannedCases() }).catch((err: unknown) => log("warn", "consequences of accepted invalid values not attributed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) }));
+    if (model) {
+      const suppressed = await suppressOwnValueConsequences(this.env, { runId: init.runId, orgId: init.orgId, model, cases: () => this.plannedCases(), ...(findingRows ? { findings: findingRows } : {}) }).catch((err: unknown) => {
+        log("warn", "consequences of accepted invalid values not attributed", { runId: init.runId, error: err instanceof Error ? err.message : String(err) });
+        return undefined;
+      });
+      // a pass that failed half-way may have taken some away: the memory reads them again
+      const gone = new Set(suppressed?.map((s) => s.findingId));
+      findingRows = suppressed === undefined ? undefined : findingRows?.filter((row) => !gone.has(row.id));
+    }
+    step("own invalid values");
     const families = (caseIds: ReadonlySet<string>) => caseFamilies(this.plannedCases(), caseIds);
-    await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}) });
+    await rememberFindings(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, families, ...(model ? { model } : {}), ...(findingRows ? { findings: findingRows } : {}) });
+    step("finding memory");
     // with an LLM: each cluster of findings explained, with its likely cause (the budget's remainder)
     const llm = init.llmEnc ? await decryptJson<LlmRunRequest>(this.env, this.purpose(init.runId, "llm"), init.llmEnc).catch(() => undefined) : undefined;
     if (llm) await triageRun(this.env, { orgId: init.orgId, runId: init.runId, llm, identities: await this.identities(init).catch(() => ({})) });
     // what every successful response agreed on becomes an invariant the next run checks
     await learnInvariants(this.env, { orgId: init.orgId, specId: init.specId, runId: init.runId, model });
+    step("invariants");
     // what the run exercised and what it could not, per operation (read by every report)
     if (model) await recordCoverage(this.env, { orgId: init.orgId, runId: init.runId, model, identities: init.identityNames.length });
-    const counts = await countResults(this.env.DB, init.runId);
-    const findings = await countFindings(this.env.DB, init.runId);
-    const verdict = finalStatus(counts, findings);
-    await this.conclude(verdict.status, error ?? verdict.error ?? null, { ...counts, findings });
+    step("coverage");
+    const stats = await countRunStats(this.env.DB, init.runId);
+    const verdict = finalStatus(stats, stats.findings);
+    step("counts");
+    await this.conclude(verdict.status, error ?? verdict.error ?? null, stats);
   }
 
   /** What both re-run passes below need: the run's model, every planned case, its identities and limits. */
@@ -661,8 +680,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   /** Never lose a case: one without a result row after every task is done gets an errored row. */
   private async fillMissingResults(init: StoredInit): Promise<void> {
     const planned = this.readState()!.cases;
-    const counts = await countResults(this.env.DB, init.runId);
-    if (counts.cases >= planned) return;
+    if ((await countResultRows(this.env.DB, init.runId)) >= planned) return;
     const all = this.plannedCases().map(stub);
     const existing = await existingCaseIds(this.env.DB, init.runId, all.map((c) => c.id));
     const missing = all.filter((c) => !existing.has(c.id));
@@ -672,7 +690,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
   /** Terminal: stats from D1, the runs row, notifications; the alarm is no longer needed. */
   private async conclude(status: TerminalStatus, error: string | null, stats?: RunStats): Promise<void> {
     const init = this.readInit();
-    const finalStats = stats ?? { ...(await countResults(this.env.DB, init.runId)), findings: await countFindings(this.env.DB, init.runId) };
+    const finalStats = stats ?? (await countRunStats(this.env.DB, init.runId));
     const finishedAt = Date.now();
     const state = this.readState()!;
     const startedAt = state.startedAt ?? finishedAt;

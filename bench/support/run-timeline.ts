@@ -126,6 +126,14 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   ];
   lines.push("ms on a CPU of each main thread:");
   for (const [name, from, to] of spans) if (from !== undefined && to !== undefined) lines.push(`  ${name}: ${Math.round(to - from)} ms wall; ${busy(from, to)}`);
+  // finalize's passes: each "finalize-step" mark ends the step it names (test-run.ts finalize)
+  let stepFrom = at(first(sorted, "finalize"));
+  for (const step of sorted.filter((e) => e.timeline === "finalize-step")) {
+    if (stepFrom !== undefined) lines.push(`    ${String(step.step)}: ${Math.round(step.at - stepFrom)} ms wall; ${busy(stepFrom, step.at)}`);
+    stepFrom = step.at;
+  }
+  const concluded = at(first(sorted, "concluded"));
+  if (stepFrom !== undefined && concluded !== undefined && sorted.some((e) => e.timeline === "finalize-step")) lines.push(`    conclude: ${Math.round(concluded - stepFrom)} ms wall; ${busy(stepFrom, concluded)}`);
 
   // the TestRun's planning steps (durable-objects/test-run.ts plan()): each one's wall and CPU since the step before
   const steps = sorted.filter((e) => e.timeline === "plan-step" || e.timeline === "plan" || e.timeline === "planned");

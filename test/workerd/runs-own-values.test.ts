@@ -45,3 +45,22 @@ it("suppresses the listing's schema finding caused by an accepted invalid value,
   // a second pass has nothing left to do
   expect(await suppressOwnValueConsequences(env, { runId, orgId: ORG, model, cases: () => cases.map((c) => c.testCase) })).toEqual([]);
 });
+
+it("a schema finding no sent value could explain stands without reading the run's cases", async () => {
+  const runId = `run_ownvals_none_${Date.now().toString(36)}`;
+  const specId = ((await (await uploadSpec("ownvals-none", PETSTORE_JSON)).json()) as { id: string }).id;
+  await insertRun(env.DB, { id: runId, orgId: ORG, specId, targetId: null, targetUrl: "http://127.0.0.1:9", seed: 1, config: { spec: { title: "Pets", version: "1", operations: 8 } } as never, createdBy: null });
+  const negative = accepted("neg-1", { name: 12345, tag: "zq-tag-91" }, "/name");
+  // the record lacks its required name and holds nothing distinctive: no request can be named as its maker
+  const listing = listingCase([{ id: 1, tag: null }]);
+  listing.result.checks[0].signature = "required:/0";
+  const cases = [negative, listing];
+  await writeCaseOutcomes(env.DB, cases.map(({ result, testCase }) => ({ orgId: ORG, runId, result, findings: findingsFromCase(result, testCase, model), bodiesKey: null })));
+  const before = await listFindings(env.DB, ORG, runId);
+  expect(before.map((f) => f.check).sort()).toEqual(["negative_data_rejection", "response_schema_conformance"]);
+  const unread = () => {
+    throw new Error("the run's cases were read");
+  };
+  expect(await suppressOwnValueConsequences(env, { runId, orgId: ORG, model, cases: unread, findings: before })).toEqual([]);
+  expect((await listFindings(env.DB, ORG, runId)).length).toBe(2);
+});

@@ -14,7 +14,7 @@ import { caseFamily, type Guidance } from "../orchestrator/guided-order";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { d1VectorIndex } from "../storage/embeddings-repo";
-import { findingHistory, listFindings, setFindingMemory } from "../storage/findings-repo";
+import { findingHistory, listFindings, setFindingMemory, type FindingRow } from "../storage/findings-repo";
 
 function vectorizeIndex(binding: VectorizeIndex): VectorIndex {
   return {
@@ -95,6 +95,8 @@ export interface RememberInput {
   families?: (caseIds: ReadonlySet<string>) => Map<string, string>;
   /** the spec's operations (a better operation embedding than the finding's method and path) */
   model?: ApiModel;
+  /** the run's findings as listFindings orders them, when the caller has read them (else read here) */
+  findings?: readonly FindingRow[];
 }
 
 /** Which family found which finding: every case that triggered it counts. */
@@ -128,7 +130,7 @@ export async function planningGuidance(env: Env, input: { orgId: string; runId: 
 
 export async function rememberFindings(env: Env, input: RememberInput): Promise<void> {
   try {
-    const rows = await listFindings(env.DB, input.orgId, input.runId);
+    const rows = input.findings ?? (await listFindings(env.DB, input.orgId, input.runId));
     if (rows.length === 0) return;
     // the worst first (listFindings' order); a run with more findings than this keeps the rest without links
     const findings = rows.slice(0, MAX_REMEMBERED).map((r) => r.data);

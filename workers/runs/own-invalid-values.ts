@@ -12,7 +12,7 @@ import type { ApiModel, CaseResult, Finding, SuppressedFinding, TestCase } from 
 import { findingsFromCase } from "../executor/findings";
 import { findOperation, getByPointer, isPlainObject, jsonValue, responseSchemaFor } from "../executor/checks/support";
 import { validateSchema, type SchemaViolation } from "../jsonschema/validate";
-import { deleteFindings, listFindings } from "../storage/findings-repo";
+import { deleteFindings, listFindings, type FindingRow } from "../storage/findings-repo";
 import { failedWithCheck } from "../storage/results-repo";
 import { recordSuppressed } from "../storage/runs-repo";
 import { log } from "../shared/log";
@@ -80,16 +80,12 @@ function sameRecord(record: Record<string, unknown>, sent: Record<string, unknow
  * a required member, was left out — in a record the request created.
  */
 function explainingValue(violation: SchemaViolation, instance: unknown, own: readonly OwnInvalidValue[]): OwnInvalidValue | undefined {
-  const at = tokens(violation.instancePath);
-  const named = /(?:required property|Property) "([^"]+)"/.exec(violation.message)?.[1];
-  // required and additionalProperties name their member inside the object at instancePath
-  const member = (violation.keyword === "required" || violation.keyword === "additionalProperties") && named !== undefined ? [...at, named] : at;
+  const member = memberOf(violation);
   for (const value of own) {
     const sentTokens = tokens(value.pointer);
     if (sentTokens.length === 0 || sentTokens.length > member.length) continue;
     if (sentTokens.some((t, i) => t !== member[member.length - sentTokens.length + i])) continue;
-    const recordPath = member.slice(0, member.length - 1);
-    const record = getByPointer(instance, recordPath.map((t) => "/" + t.replace(/~/g, "~0").replace(/\//g, "~1")).join(""));
+    const record = recordOf(instance, member);
     const sentRecord = sentTokens.length === 1 ? value.body : getByPointer(value.body, value.pointer.slice(0, value.pointer.lastIndexOf("/")));
     if (!isPlainObject(record) || !isPlainObject(sentRecord)) continue;
     const key = member[member.length - 1];
@@ -103,6 +99,52 @@ function explainingValue(violation: SchemaViolation, instance: unknown, own: rea
     if (identified || (!weak(sent) && !(typeof sent === "string" && sent.length < 3))) return value;
   }
   return undefined;
+}
+
+/** The tokens of the member a violation names: required and additionalProperties name it inside the object at instancePath. */
+function memberOf(violation: SchemaViolation): string[] {
+  const at = tokens(violation.instancePath);
+  const named = /(?:required property|Property) "([^"]+)"/.exec(violation.message)?.[1];
+  return (violation.keyword === "required" || violation.keyword === "additionalProperties") && named !== undefined ? [...at, named] : at;
+}
+
+/** The object of the response that holds the member. */
+function recordOf(instance: unknown, member: readonly string[]): unknown {
+  return getByPointer(instance, member.slice(0, member.length - 1).map((t) => "/" + t.replace(/~/g, "~0").replace(/\//g, "~1")).join(""));
+}
+
+/**
+ * Whether any own invalid value at all could explain the violation: explainingValue's conditions
+ * that need no sent value (a record holding the member — or, for a missing required one, a
+ * distinctive member that could name the record). Without it the finding stands, whatever was sent.
+ */
+function explainable(violation: SchemaViolation, instance: unknown): boolean {
+  const member = memberOf(violation);
+  if (member.length === 0) return false;
+  const record = recordOf(instance, member);
+  if (!isPlainObject(record)) return false;
+  const key = member[member.length - 1];
+  if (violation.keyword !== "required") return record[key] !== undefined;
+  if (Object.prototype.hasOwnProperty.call(record, key)) return false;
+  return Object.entries(record).some(([other, value]) => other !== key && (typeof value === "string" || typeof value === "number") && !weak(value) && String(value).length >= 3);
+}
+
+interface SchemaRead {
+  finding: Finding;
+  violations: SchemaViolation[];
+  instance: unknown;
+}
+
+/** The response_schema_conformance findings whose every violation an own invalid value could explain, with their violations. */
+function suppressible(findings: readonly Finding[], model: ApiModel): SchemaRead[] {
+  const out: SchemaRead[] = [];
+  for (const finding of findings) {
+    if (finding.check !== "response_schema_conformance") continue;
+    const read = violationsOf(finding, model);
+    if (!read || read.violations.length === 0 || !read.violations.every((v) => explainable(v, read.instance))) continue;
+    out.push({ finding, ...read });
+  }
+  return out;
 }
 
 /** The finding's example: every schema violation of its response, or undefined when it cannot be re-read. */
@@ -120,12 +162,12 @@ function violationsOf(finding: Finding, model: ApiModel): { violations: SchemaVi
 
 /** response_schema_conformance findings every violation of which is an own accepted invalid value, with the cause named. */
 export function ownValueConsequences(findings: readonly Finding[], own: readonly OwnInvalidValue[], model: ApiModel): SuppressedFinding[] {
-  if (own.length === 0) return [];
+  return own.length === 0 ? [] : consequencesOf(suppressible(findings, model), own);
+}
+
+function consequencesOf(reads: readonly SchemaRead[], own: readonly OwnInvalidValue[]): SuppressedFinding[] {
   const out: SuppressedFinding[] = [];
-  for (const finding of findings) {
-    if (finding.check !== "response_schema_conformance") continue;
-    const read = violationsOf(finding, model);
-    if (!read || read.violations.length === 0) continue;
+  for (const { finding, ...read } of reads) {
     const causes = read.violations.map((v) => explainingValue(v, read.instance, own));
     if (causes.some((c) => c === undefined)) continue;
     const first = causes[0]!;
@@ -145,13 +187,20 @@ export function ownValueConsequences(findings: readonly Finding[], own: readonly
   return out;
 }
 
-/** The post-run pass (TestRun.finalize): schema findings caused by own accepted invalid values are suppressed, with why. `cases` is read only when both kinds of finding exist. */
-export async function suppressOwnValueConsequences(env: Env, input: { runId: string; orgId: string; model: ApiModel; cases: () => readonly TestCase[] }): Promise<SuppressedFinding[]> {
-  const rows = await listFindings(env.DB, input.orgId, input.runId);
-  if (!rows.some((r) => r.check === "response_schema_conformance") || !rows.some((r) => r.check === "negative_data_rejection")) return [];
+/**
+ * The post-run pass (TestRun.finalize): schema findings caused by own accepted invalid values are
+ * suppressed, with why. `findings`: the run's, when the caller has read them (else read here);
+ * `cases` is read only when both kinds of finding exist.
+ */
+export async function suppressOwnValueConsequences(env: Env, input: { runId: string; orgId: string; model: ApiModel; cases: () => readonly TestCase[]; findings?: readonly FindingRow[] }): Promise<SuppressedFinding[]> {
+  const rows = input.findings ?? (await listFindings(env.DB, input.orgId, input.runId));
+  if (!rows.some((r) => r.check === "negative_data_rejection")) return [];
+  // schema findings no sent value could explain stand: then neither the results nor the cases are read
+  const candidates = suppressible(rows.map((r) => r.data), input.model);
+  if (candidates.length === 0) return [];
   const results = await failedWithCheck(env.DB, input.runId, "negative_data_rejection");
   const own = ownInvalidValues(results, new Map(input.cases().map((c) => [c.id, c])), input.model);
-  const suppressed = ownValueConsequences(rows.map((r) => r.data), own, input.model);
+  const suppressed = own.length === 0 ? [] : consequencesOf(candidates, own);
   if (suppressed.length === 0) return [];
   await deleteFindings(env.DB, input.runId, suppressed.map((s) => s.findingId));
   await recordSuppressed(env.DB, input.runId, suppressed);

@@ -203,18 +203,37 @@ export interface ResultCounts {
   requests: number;
 }
 
-export async function countResults(db: D1Database, runId: string): Promise<ResultCounts> {
-  const { results } = await db
-    .prepare(`SELECT status, COUNT(*) AS n, SUM(json_array_length(exchanges)) AS requests FROM results WHERE run_id = ? GROUP BY status`)
-    .bind(runId)
-    .all<{ status: string; n: number; requests: number | null }>();
+const COUNT_RESULTS = `SELECT status, COUNT(*) AS n, SUM(json_array_length(exchanges)) AS requests FROM results WHERE run_id = ?1 GROUP BY status`;
+
+function foldCounts(rows: readonly { status: string; n: number; requests: number | null }[]): ResultCounts {
   const counts: ResultCounts = { cases: 0, passed: 0, failed: 0, errored: 0, skipped: 0, requests: 0 };
-  for (const row of results) {
+  for (const row of rows) {
     counts.cases += row.n;
     counts.requests += row.requests ?? 0;
     if (row.status === "passed" || row.status === "failed" || row.status === "errored" || row.status === "skipped") counts[row.status] += row.n;
   }
   return counts;
+}
+
+export async function countResults(db: D1Database, runId: string): Promise<ResultCounts> {
+  const { results } = await db.prepare(COUNT_RESULTS).bind(runId).all<{ status: string; n: number; requests: number | null }>();
+  return foldCounts(results);
+}
+
+/** A run's final stats in one statement: its results by status with their requests, and its findings (one row tagged ' findings'). */
+export async function countRunStats(db: D1Database, runId: string): Promise<ResultCounts & { findings: number }> {
+  const { results } = await db
+    .prepare(`${COUNT_RESULTS} UNION ALL SELECT ' findings' AS status, COUNT(*) AS n, NULL AS requests FROM findings WHERE run_id = ?1`)
+    .bind(runId)
+    .all<{ status: string; n: number; requests: number | null }>();
+  const findings = results.find((r) => r.status === " findings");
+  return { ...foldCounts(results.filter((r) => r !== findings)), findings: findings?.n ?? 0 };
+}
+
+/** How many cases of a run have a result row (the primary key alone: no row is read). */
+export async function countResultRows(db: D1Database, runId: string): Promise<number> {
+  const row = await db.prepare(`SELECT COUNT(*) AS n FROM results WHERE run_id = ?`).bind(runId).first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 export interface ResultRow {

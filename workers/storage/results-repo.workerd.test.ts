@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CaseResult, Finding } from "../model";
 import { JSON_ROWS_MAX_CHARS } from "./db";
-import { countResults, renderCase, resultsOfCases, ROW_BODY_LIMIT, truncateExchanges, writeCaseOutcomes, writeRenderedOutcomes, writeUnrunResults } from "./results-repo";
+import { countResultRows, countResults, countRunStats, renderCase, resultsOfCases, ROW_BODY_LIMIT, truncateExchanges, writeCaseOutcomes, writeRenderedOutcomes, writeUnrunResults } from "./results-repo";
 
 const RUN = "run_results_repo_test";
 
@@ -39,6 +39,14 @@ describe("results in D1", () => {
     // cases never run: only those without a row are recorded, and counted
     expect(await writeUnrunResults(env.DB, "org_default", RUN, [{ id: "c01", agent: "a", operationId: "o" }, { id: "u1", agent: "a", operationId: "o" }], "skipped", "deadline")).toBe(1);
     expect(await countResults(env.DB, RUN)).toMatchObject({ cases: 32, skipped: 1 });
+    // the run's final stats: the same counts with its findings, in one statement; a run without rows has none
+    const finding = { id: "f_1", check: "not_a_server_error", severity: "high", operation: { method: "get", path: "/x", operationId: "listX" }, signature: "s", title: "t" } as unknown as Finding;
+    await writeCaseOutcomes(env.DB, [{ ...outcome("f1", "failed"), findings: [finding] }]);
+    expect(await countRunStats(env.DB, RUN)).toEqual({ ...(await countResults(env.DB, RUN)), findings: 1 });
+    expect(await countRunStats(env.DB, RUN)).toMatchObject({ cases: 33, passed: 31, failed: 1, skipped: 1, requests: 32, findings: 1 });
+    expect(await countResultRows(env.DB, RUN)).toBe(33);
+    expect(await countRunStats(env.DB, "run_results_repo_none")).toEqual({ cases: 0, passed: 0, failed: 0, errored: 0, skipped: 0, requests: 0, findings: 0 });
+    expect(await countResultRows(env.DB, "run_results_repo_none")).toBe(0);
   });
 
   it("stores checks and exchanges as the same JSON text, and splits big batches over statements", async () => {
