@@ -29,7 +29,7 @@ import {
   type AuthConfig,
   type IdentityVerdict,
 } from "../workers/model";
-import { identityKeeper, identityPreflight, recordIdentitiesAfterRun, type KeptIdentities } from "../workers/runs/identities";
+import { identityKeeper, identityPreflight, recordIdentitiesAfterRun, runRoles, type KeptIdentities } from "../workers/runs/identities";
 import type { IdentityKeeper } from "../workers/orchestrator/auth/keeper";
 import type { PreflightSummary } from "../workers/orchestrator/auth/preflight";
 import { guardDestructive, planRun } from "../workers/orchestrator/plan";
@@ -347,6 +347,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       // producer → consumer links whose names differ, trusted only once the target confirms them
       const meaning = model ? await meaningLinks(this.env, { runId: init.runId, model, selection, baseUrl: init.baseUrl, identities: await this.identities(init), seed: init.seed, timeoutMs: init.limits.timeoutMs }) : { links: [], warnings: [] };
       timeline(this.env, "plan-step", { step: "meaning" });
+      // who is a peer of whom for BFLA: declared roles, else the ones the pre-flight read from profiles
+      const roles = runRoles(init.identityRoles, this.readMeta<PreflightSummary>("preflight"));
       const plan = preplanned ? { cases: preplanned, warnings: [] as unknown[], heldBack: [], destructiveCases: 0, unmatchedFilters: [] } : await planRun({
         model: model!,
         seed: init.seed,
@@ -360,6 +362,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
           maxTotalCases: init.limits.maxCases,
           identityTokens: authorizationValues(await this.identities(init)),
           ...(init.identityScopes ? { identityScopes: init.identityScopes } : {}),
+          ...(roles ? { identityRoles: roles } : {}),
           ...(init.authBurst === false ? { authBurst: false } : {}),
           ...(meaning.links.length > 0 ? { links: meaning.links } : {}),
         },
@@ -423,7 +426,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const model = await this.loadModel(init.modelKey);
     const auth = init.authEnc ? await decryptJson<AuthConfig>(this.env, this.purpose(init.runId, "auth"), init.authEnc) : undefined;
     const given = await this.identities(init);
-    const pre = await identityPreflight(this.env, { runId: init.runId, model, baseUrl: init.baseUrl, identities: given, ...(auth ? { auth } : {}), timeoutMs: init.limits.timeoutMs, seed: init.seed });
+    const pre = await identityPreflight(this.env, { runId: init.runId, model, baseUrl: init.baseUrl, identities: given, ...(auth ? { auth } : {}), ...(init.identityRoles ? { roles: init.identityRoles } : {}), timeoutMs: init.limits.timeoutMs, seed: init.seed });
     const next: StoredInit = { ...init, identitiesEnc: await encryptJson(this.env, this.purpose(init.runId), pre.identities), identityNames: Object.keys(pre.identities) };
     const keptEnc = await encryptJson(this.env, this.purpose(init.runId, "kept"), pre.kept);
     this.ctx.storage.transactionSync(() => {

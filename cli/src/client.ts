@@ -23,7 +23,7 @@ export interface RunCreated {
 
 export interface RunRequest {
   spec: { id: string };
-  target: { url: string; identities?: Identities; identityScopes?: Record<string, string[]> };
+  target: { url: string; identities?: Identities; identityScopes?: Record<string, string[]>; identityRoles?: Record<string, string> };
   agents?: string[];
   seed?: number;
   limits?: RunLimitsRequest;

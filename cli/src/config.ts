@@ -171,6 +171,10 @@ export function configFromObject(raw: Record<string, unknown>, baseDir: string, 
       case "identity":
         out.identities = identityMap(value, what);
         break;
+      case "roles":
+      case "role":
+        flags.roles = roleList(value, what);
+        break;
       case "auth":
         out.auth = authSection(value, what);
         break;
@@ -243,6 +247,15 @@ function headerMap(value: unknown, what: string): Record<string, string> {
   }
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
   throw new CliError(`${what} must be a map of header names to values`, "usage");
+}
+
+/** `roles: { olivia: owner, rhea: respondent }` → ["olivia:owner", "rhea:respondent"] (the --role form) */
+function roleList(value: unknown, what: string): string[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new CliError(`${what} must map identity names to roles`, "usage");
+  return Object.entries(value as Record<string, unknown>).map(([name, role]) => {
+    if (typeof role !== "string" && typeof role !== "number" && typeof role !== "boolean") throw new CliError(`${what}.${name} must be a role name`, "usage");
+    return `${name}:${String(role)}`;
+  });
 }
 
 /** `{ alice: { Authorization: Bearer … } }` */

@@ -80,3 +80,23 @@ export function buildIdentities(
   }
   return Object.keys(identities).length > 0 ? identities : undefined;
 }
+
+/**
+ * "olivia:owner" (--role, sentinel.yaml roles:) → { olivia: "owner" }; later ones win. A role for
+ * an identity that is not given is a mistake (a typo would silently change nothing).
+ */
+export function parseRoles(entries: readonly string[], identities: Identities | undefined): Record<string, string> | undefined {
+  if (entries.length === 0) return undefined;
+  const roles: Record<string, string> = {};
+  for (const entry of entries) {
+    const colon = entry.indexOf(":");
+    const name = entry.slice(0, Math.max(colon, 0)).trim();
+    const role = entry.slice(colon + 1).trim();
+    if (colon <= 0 || role === "") throw new CliError(`--role: expected "name:role" (got "${entry.slice(0, 80)}")`, "usage");
+    if (!IDENTITY_NAME.test(name)) throw new CliError(`--role: "${name.slice(0, 40)}" is not a valid identity name (letters, digits, _ . -)`, "usage");
+    if (role.length > 200) throw new CliError(`--role ${name}: the role is longer than 200 characters`, "usage");
+    if (identities && !(name in identities)) throw new CliError(`--role ${name}: no identity "${name}" is given (identities: ${Object.keys(identities).join(", ")})`, "usage");
+    roles[name] = role;
+  }
+  return roles;
+}

@@ -24,6 +24,8 @@ export interface RunFlags {
   target?: string;
   headers?: string[];
   identities?: string[];
+  /** "name:role" per identity (sentinel.yaml `roles:` map) */
+  roles?: string[];
   agents?: string[];
   include?: string[];
   exclude?: string[];
@@ -70,6 +72,7 @@ export const RUN_FLAGS: Record<string, FlagDef> = {
   target: { key: "target", kind: "string", arg: "url", help: "base URL of the API under test" },
   header: { key: "headers", kind: "repeat", arg: '"Name: value"', help: "header sent with every request (every identity); repeatable" },
   identity: { key: "identities", kind: "repeat", arg: '"name:Name: value"', help: "a header of a named identity; two identities enable BOLA/BFLA probes; repeatable" },
+  role: { key: "roles", kind: "repeat", arg: '"name:role"', help: "an identity's role (owner, respondent …): identities of the first one's role are its peers, BFLA calls privileged operations as one of another role; default: the role its profile names; repeatable" },
   agents: { key: "agents", kind: "list", arg: "a,b,…", help: "agents to run (default: all)" },
   include: { key: "include", kind: "repeat", arg: "filter", help: 'test only matching operations: operationId, METHOD, "METHOD /path/glob*", /path/glob* or tag:name; repeatable' },
   exclude: { key: "exclude", kind: "repeat", arg: "filter", help: "skip matching operations (same forms as --include; exclude wins); repeatable" },

@@ -28,6 +28,20 @@ describe("pre-flight of identities", () => {
     expect(result.identities).toEqual({ alice: { Authorization: "Bearer a" }, bob: { Authorization: "Bearer b" } });
   });
 
+  it("reads each identity's role from its profile; a declared role wins", async () => {
+    const roles: Record<string, unknown> = { a: "owner", b: "owner", c: "respondent" };
+    const profiles: Fetch = async (_url, init) => {
+      const token = String((init.headers as Record<string, string>).Authorization ?? "").replace("Bearer ", "");
+      return new Response(JSON.stringify({ email: `${token}@example.com`, role: roles[token] }), { status: 200 });
+    };
+    const identities = { olivia: { Authorization: "Bearer a" }, oscar: { Authorization: "Bearer b" }, rhea: { Authorization: "Bearer c" } };
+    const inferred = await runPreflight({ model, target: "http://t.test", identities, fetch: profiles });
+    expect(inferred.report.identities.map((i) => [i.name, i.role])).toEqual([["olivia", "owner"], ["oscar", "owner"], ["rhea", "respondent"]]);
+    expect(inferred.lines[2]).toBe("rhea: works — given (GET /me → 200); role respondent");
+    const declared = await runPreflight({ model, target: "http://t.test", identities, roles: { oscar: "editor" }, fetch: profiles });
+    expect(declared.report.identities.map((i) => i.role)).toEqual(["owner", "editor", "respondent"]);
+  });
+
   it("an identity forbidden its own profile works when the same read without credentials is refused", async () => {
     // "r" is a valid token without the profile's scope: 403 with it, 401 without any
     const scoped: Fetch = async (_url, init) => {

@@ -29,8 +29,8 @@ export function flowFromConfig(model: ApiModel, config: AuthConfig): AuthFlow {
   }
 }
 
-export async function runPreflight(opts: { model: ApiModel; target: string; identities?: Identities; auth?: AuthConfig; fetch?: Fetch; timeoutMs?: number }): Promise<PreflightResult> {
-  if (opts.auth?.clients && !(opts.identities && Object.keys(opts.identities).length > 0)) return clientIdentities(opts.model, opts.target, opts.auth.clients, opts.fetch ?? nodeFetch, opts.timeoutMs);
+export async function runPreflight(opts: { model: ApiModel; target: string; identities?: Identities; auth?: AuthConfig; roles?: Record<string, string>; fetch?: Fetch; timeoutMs?: number }): Promise<PreflightResult> {
+  if (opts.auth?.clients && !(opts.identities && Object.keys(opts.identities).length > 0)) return clientIdentities(opts.model, opts.target, opts.auth.clients, opts.fetch ?? nodeFetch, opts.timeoutMs, opts.roles);
   if (opts.auth) flowFromConfig(opts.model, opts.auth);
   return preflight({ ...opts, fetch: opts.fetch ?? nodeFetch });
 }
@@ -64,7 +64,7 @@ export function preflightLines(report: ReportPreflight): string[] {
 }
 
 /** One identity per OAuth2 client: a token from the spec's client-credentials token URL, then the same check as any identity. */
-async function clientIdentities(model: ApiModel, target: string, clients: Record<string, ClientCredentials>, fetchFn: Fetch, timeoutMs?: number): Promise<PreflightResult> {
+async function clientIdentities(model: ApiModel, target: string, clients: Record<string, ClientCredentials>, fetchFn: Fetch, timeoutMs?: number, roles?: Record<string, string>): Promise<PreflightResult> {
   const declared = clientCredentialsTokenUrl(model);
   if (!declared) throw new CliError("sentinel.yaml auth.clients: the spec declares no OAuth2 clientCredentials flow (securitySchemes.*.flows.clientCredentials.tokenUrl)", "usage");
   const tokenUrl = resolveTokenUrl(declared, target);
@@ -81,7 +81,8 @@ async function clientIdentities(model: ApiModel, target: string, clients: Record
     }
     const headers = { Authorization: `Bearer ${token.token}` };
     const verified = await verifyIdentity({ model, baseUrl: target, fetch: fetchFn, timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
-    statuses.push({ name, source: "provisioned", ok: verified.ok, how, detail: `${token.detail}; ${verified.detail}` });
+    const role = roles?.[name] ?? verified.role;
+    statuses.push({ name, source: "provisioned", ok: verified.ok, how, detail: `${token.detail}; ${verified.detail}`, ...(role !== undefined ? { role } : {}) });
     if (verified.ok) identities[name] = headers;
     if (verified.ok && token.scopes) scopes[name] = token.scopes;
   }

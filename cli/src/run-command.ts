@@ -87,7 +87,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const given = settings.identities && Object.keys(settings.identities).length > 0 ? settings.identities : undefined;
     // OAuth2 client credentials are exchanged here, and their tokens go to the run as given identities
     const clients = !given && settings.auth?.clients ? settings.auth : undefined;
-    const preflight = given || clients ? await runPreflight({ model: spec.model, target: target.url, ...(given ? { identities: given } : { auth: clients }), timeoutMs: preflightTimeoutMs }) : undefined;
+    const preflight = given || clients ? await runPreflight({ model: spec.model, target: target.url, ...(given ? { identities: given } : { auth: clients }), ...(settings.roles ? { roles: settings.roles } : {}), timeoutMs: preflightTimeoutMs }) : undefined;
     for (const line of preflight?.lines ?? []) progress.log(`identities: ${line}`);
     if (!given && !clients && settings.auth) flowFromConfig(spec.model, settings.auth);
     const identities = preflight?.identities;
@@ -100,7 +100,7 @@ export async function runCommand(settings: RunSettings, io: RunIo): Promise<numb
     const created = await client.createRun({
       spec: { id: uploaded.id },
       // the scopes each client was granted: BFLA probes an identity lacking an operation's scope
-      target: { url: target.url, ...(identities ? { identities } : {}), ...(identities && preflight?.scopes ? { identityScopes: preflight.scopes } : {}) },
+      target: { url: target.url, ...(identities ? { identities } : {}), ...(identities && preflight?.scopes ? { identityScopes: preflight.scopes } : {}), ...(identities && settings.roles ? { identityRoles: settings.roles } : {}) },
       ...(settings.agents ? { agents: settings.agents } : {}),
       ...(settings.include ? { include: settings.include } : {}),
       ...(settings.exclude ? { exclude: settings.exclude } : {}),

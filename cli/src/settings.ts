@@ -8,7 +8,7 @@ import path from "node:path";
 import { LIMIT_BOUNDS } from "../../workers/model";
 import { loadConfigFile, type LoadedConfig } from "./config";
 import { CliError } from "./exit-codes";
-import { buildIdentities, type Identities } from "./identities";
+import { buildIdentities, parseRoles, type Identities } from "./identities";
 import type { AuthConfig } from "./preflight";
 import type { FailOn, ReportPaths, RunFlags } from "./options";
 import type { LlmRunRequest } from "../../workers/model";
@@ -70,6 +70,8 @@ export interface RunSettings {
   spec: string;
   target: string;
   identities?: Identities;
+  /** identity name → its declared role (--role, sentinel.yaml roles:) */
+  roles?: Record<string, string>;
   /** sentinel.yaml auth: users to provision when no identity is given */
   auth?: AuthConfig;
   agents?: string[];
@@ -167,6 +169,8 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     (line) => warnings.push(line),
   );
 
+  const roles = parseRoles([...(config.flags.roles ?? []), ...(fromFlags.roles ?? [])], identities);
+
   const keepState = pick("keepState") ?? false;
   const stateDir = pick("stateDir") ?? (keepState ? path.join(cwd, ".sentinel") : undefined);
 
@@ -177,6 +181,7 @@ export function resolveSettings(flags: RunFlags, cwd: string = process.cwd(), en
     spec,
     target,
     identities,
+    ...(roles ? { roles } : {}),
     ...(config.auth ? { auth: config.auth } : {}),
     agents: pick("agents"),
     include: pick("include"),

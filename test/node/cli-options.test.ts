@@ -203,6 +203,17 @@ describe("config file", () => {
     expect(settings.server).toBeUndefined();
   });
 
+  it("takes identities' roles from sentinel.yaml roles: and --role, the flag winning", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sentinel-roles-"));
+    writeFileSync(path.join(dir, "sentinel.yaml"), "spec: a.yaml\ntarget: http://127.0.0.1:1\nidentities:\n  olivia: { sid: s1, X-CSRF-Token: c1 }\n  oscar: { sid: s2 }\n  rhea: { sid: s3 }\nroles:\n  olivia: owner\n  oscar: owner\n  rhea: editor\n");
+    const settings = resolveSettings(parseRunFlags(["--role", "rhea:respondent"]), dir, {});
+    expect(settings.roles).toEqual({ olivia: "owner", oscar: "owner", rhea: "respondent" });
+    expect(settings.identities?.olivia).toEqual({ sid: "s1", "X-CSRF-Token": "c1" });
+    usageError(() => resolveSettings(parseRunFlags(["--role", "rhae:respondent"]), dir, {}), /--role rhae: no identity "rhae" is given \(identities: olivia, oscar, rhea\)/);
+    usageError(() => resolveSettings(parseRunFlags(["--role", "respondent"]), dir, {}), /expected "name:role"/);
+    usageError(() => configFromObject({ roles: ["owner"] }, dir, {}), /must map identity names to roles/);
+  });
+
   it("checks the merged settings", () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), "sentinel-empty-"));
     usageError(() => resolveSettings({ target: "http://x" }, cwd, {}), /--spec is required/);

@@ -190,6 +190,30 @@ paths:
     expect(findings.filter((f) => f.check === "bfla").map((f) => f.message)).toEqual([expect.stringContaining('"auditor" lacks the scope things:write')]);
   });
 
+  it("calls a privileged operation only as an identity of another role than the first one's, when the run is told the roles", async () => {
+    const spec = `
+openapi: 3.1.0
+info: { title: Roles API, version: 1.0.0 }
+components: { securitySchemes: { bearer: { type: http, scheme: bearer } } }
+security: [{ bearer: [] }]
+paths:
+  /record/role-admin:
+    post:
+      operationId: changeRole
+      tags: [admin]
+      responses: { "200": { description: ok }, "403": { description: owners only } }
+`;
+    const identities = { olivia: { Authorization: "Bearer olivia-token" }, oscar: { Authorization: "Bearer oscar-token" }, rhea: { Authorization: "Bearer rhea-token" } };
+    const created = await createRun({ spec: { inline: spec }, target: { url: targetUrl(), identities, identityRoles: { olivia: "owner", oscar: "owner", rhea: "respondent" } }, agents: ["security-auth"], seed: 3 });
+    await waitDone(created.id);
+    // oscar is olivia's peer: never the attacker; rhea, a respondent, is
+    const calls = (await (await fetch(`${targetUrl()}/__records/role-admin`)).json()) as { headers: Record<string, string> }[];
+    expect(calls.some((c) => c.headers.authorization === "Bearer rhea-token")).toBe(true);
+    expect(calls.some((c) => c.headers.authorization === "Bearer oscar-token")).toBe(false);
+    const findings = (await json<{ items: { check: string; message: string }[] }>(await api("GET", `/runs/${created.id}/findings`))).items;
+    expect(findings.filter((f) => f.check === "bfla").map((f) => f.message)).toEqual([expect.stringContaining('"rhea"')]);
+  });
+
   it("streams progress as Server-Sent Events until the run ends", async () => {
     const created = await createRun({ spec: { inline: SPEC }, target: { url: targetUrl() }, agents: ["functional-positive"] });
     const res = await api("GET", `/runs/${created.id}/events`);

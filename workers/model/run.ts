@@ -160,6 +160,8 @@ export interface RunInit {
   identities: Identities;
   /** OAuth scopes granted per given identity (not secret): BFLA probes by scope */
   identityScopes?: Record<string, string[]>;
+  /** roles the user declared per identity (not secret): identities of one role are peers for BFLA */
+  identityRoles?: Record<string, string>;
   agents?: string[];
   seed: number;
   limits: RunLimits;

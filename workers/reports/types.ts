@@ -92,6 +92,8 @@ export const ReportIdentitySchema = z.object({
   how: z.string(),
   detail: z.string().optional(),
   account: z.record(z.string(), z.string()).optional(),
+  /** the role the identity's profile named at the pre-flight, or the one declared (BFLA takes identities of one role as peers) */
+  role: z.string().optional(),
   /** set when the identity no longer worked after the run, and why */
   afterRun: z.string().optional(),
 });

@@ -9,8 +9,15 @@ import { profileOperation, type AuthFlow } from "../orchestrator/auth/infer";
 import { IdentityKeeper, keeperState, type KeeperState } from "../orchestrator/auth/keeper";
 import { recheckIdentities, runPreflight, type PreflightSummary } from "../orchestrator/auth/preflight";
 import type { Fetch } from "../orchestrator/auth/provision";
+import { mergeRoles } from "../orchestrator/auth/roles";
 import { log } from "../shared/log";
 import { setRunPreflight } from "../storage/runs-repo";
+
+/** The roles the run plans with: the declared ones, else what each identity's profile named at the pre-flight. */
+export function runRoles(declared: Record<string, string> | undefined, summary: PreflightSummary | undefined): Record<string, string> | undefined {
+  const inferred = Object.fromEntries((summary?.identities ?? []).filter((s) => s.ok && s.role !== undefined).map((s) => [s.name, s.role!]));
+  return mergeRoles(declared, inferred);
+}
 
 /** The pre-flight waits less than a case would: a dead target is the circuit breaker's to report. */
 export const PREFLIGHT_TIMEOUT_MS = 5_000;
@@ -40,9 +47,9 @@ export interface IdentityPreflight {
  * Before planning. A declared flow that does not fit the spec throws (auth/config.ts
  * AuthConfigError: the caller's mistake); a target that answers nothing leaves given identities as they are.
  */
-export async function identityPreflight(env: Env, input: { runId: string; model: ApiModel; baseUrl: string; identities: Identities; auth?: AuthConfig; timeoutMs: number; seed: number }): Promise<IdentityPreflight> {
+export async function identityPreflight(env: Env, input: { runId: string; model: ApiModel; baseUrl: string; identities: Identities; auth?: AuthConfig; roles?: Record<string, string>; timeoutMs: number; seed: number }): Promise<IdentityPreflight> {
   const fetchFn = targetFetch(input.baseUrl);
-  const result = await runPreflight({ model: input.model, target: input.baseUrl, identities: input.identities, ...(input.auth ? { auth: input.auth } : {}), fetch: fetchFn, timeoutMs: Math.min(input.timeoutMs, PREFLIGHT_TIMEOUT_MS), seed: input.seed });
+  const result = await runPreflight({ model: input.model, target: input.baseUrl, identities: input.identities, ...(input.auth ? { auth: input.auth } : {}), ...(input.roles ? { roles: input.roles } : {}), fetch: fetchFn, timeoutMs: Math.min(input.timeoutMs, PREFLIGHT_TIMEOUT_MS), seed: input.seed });
   const identities = result.identities ?? {};
   const summary = result.report;
   await setRunPreflight(env.DB, input.runId, summary);

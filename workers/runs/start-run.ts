@@ -20,7 +20,7 @@ import { assertFetchAllowed, assertTargetAllowed } from "./target-policy";
 /** What a run is started from: the body of POST /runs, or a hook's or schedule's template. */
 export interface RunInput {
   spec: { id: string } | { inline: string | Record<string, unknown> };
-  target: { id: string } | { url: string; identities?: Identities; identityScopes?: Record<string, string[]> };
+  target: { id: string } | { url: string; identities?: Identities; identityScopes?: Record<string, string[]>; identityRoles?: Record<string, string> };
   agents?: string[];
   seed?: number;
   limits?: RunLimitsInput;
@@ -189,6 +189,7 @@ export async function startRun(env: Env, principal: RunPrincipal, input: RunInpu
     baseUrl,
     identities: target.identities,
     ...("url" in input.target && input.target.identityScopes ? { identityScopes: input.target.identityScopes } : {}),
+    ...("url" in input.target && input.target.identityRoles ? { identityRoles: input.target.identityRoles } : {}),
     ...(input.agents ? { agents: input.agents } : {}),
     ...selectionOf(input),
     seed,

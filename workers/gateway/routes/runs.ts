@@ -36,6 +36,11 @@ const IdentityScopesSchema = z
   .refine((ids) => Object.keys(ids).length <= 10, "at most 10 identities")
   .openapi({ description: "identity name → the OAuth scopes it was granted (a token answer's scope): BFLA also calls each operation as an identity lacking its scopes" });
 
+const IdentityRolesSchema = z
+  .record(z.string().min(1).max(64), z.string().min(1).max(200))
+  .refine((ids) => Object.keys(ids).length <= 10, "at most 10 identities")
+  .openapi({ description: "identity name → its role (e.g. owner, respondent): identities of the first one's role are its peers, BFLA calls privileged operations only as an identity of another role; without it, roles are read from each identity's profile when it names one" });
+
 const bounded = (key: keyof typeof LIMIT_BOUNDS, int = true) => {
   const [min, max] = LIMIT_BOUNDS[key];
   return (int ? z.number().int() : z.number()).min(min).max(max).optional();
@@ -86,7 +91,7 @@ const CreateRunBody = z
     ]),
     target: z.union([
       z.strictObject({ id: z.string().min(1).max(100) }),
-      z.strictObject({ url: z.string().min(1).max(2048), identities: IdentitiesSchema.optional(), identityScopes: IdentityScopesSchema.optional() }),
+      z.strictObject({ url: z.string().min(1).max(2048), identities: IdentitiesSchema.optional(), identityScopes: IdentityScopesSchema.optional(), identityRoles: IdentityRolesSchema.optional() }),
     ]),
     agents: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/))

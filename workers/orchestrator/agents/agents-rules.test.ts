@@ -459,6 +459,25 @@ describe("privilege", () => {
     const attackers = cases.filter((c) => c.tags?.includes("bfla")).map((c) => last(c).request.identity);
     expect(attackers).toEqual(["bob"]);
   });
+  it("takes an identity of the first one's role as its peer, and one of another role as the BFLA attacker", async () => {
+    // names say nothing here: only the roles (declared or read from profiles) tell oscar from rhea
+    const identities = ["olivia", "oscar", "rhea"];
+    const attackersWith = async (identityRoles?: Record<string, string>) => {
+      const cases = await securityAuth.generate({ model: petstoreModel(), seed: 1, config: { ...config, identities, ...(identityRoles ? { identityRoles } : {}) } });
+      return cases.filter((c) => c.tags?.includes("bfla")).map((c) => last(c).request.identity);
+    };
+    expect(await attackersWith()).toEqual(["oscar", "rhea"]);
+    expect(await attackersWith({ olivia: "owner", oscar: "owner", rhea: "respondent" })).toEqual(["rhea"]);
+    // a privileged role is no attacker even when the first identity holds another one
+    expect(await attackersWith({ olivia: "member", oscar: "admin", rhea: "not is_admin" })).toEqual(["rhea"]);
+    // an identity whose role is unknown falls back to the name rule
+    expect(await attackersWith({ olivia: "owner", oscar: "owner" })).toEqual(["rhea"]);
+  });
+  it("still runs BOLA between peers of one role", async () => {
+    const cases = await securityAuth.generate({ model: petstoreModel(), seed: 1, config: { ...config, identities: ["olivia", "oscar"], identityRoles: { olivia: "owner", oscar: "owner" } } });
+    expect(cases.some((c) => c.tags?.includes("bola") && c.steps.some((s) => s.request.identity === "oscar"))).toBe(true);
+    expect(cases.some((c) => c.tags?.includes("bfla"))).toBe(false);
+  });
 });
 
 describe("injection", () => {

@@ -19,6 +19,7 @@ import { foreignDataDrafts } from "./foreign-data";
 import { grantedScopes, openToAnyToken, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
 import { actionPrerequisites } from "./stateful-actions";
+import { isPrivilegedRole, PRIVILEGED_IDENTITY } from "../auth/roles";
 
 const NAME = "security-auth";
 
@@ -101,8 +102,7 @@ function authDrafts(env: AgentEnv, op: Operation, tokens: ForgedTokens): CaseDra
   return drafts;
 }
 
-/** Identity names that say "privileged": admin, root, superuser, staff, owner, ops, sysadmin ... */
-export const PRIVILEGED_IDENTITY = /(admin|root|super|staff|owner|operator|moderator|privileged|elevated|manager|(^|[^a-z])ops([^a-z]|$))/i;
+export { PRIVILEGED_IDENTITY };
 
 /** Operations an unprivileged identity must not call. */
 export function isPrivileged(model: ApiModel, op: Operation, config: AgentContext["config"]): boolean {
@@ -271,12 +271,22 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
   return out;
 }
 
+/**
+ * Can `name` stand for an unprivileged caller beside the first identity? With roles known: not a
+ * peer (the first one's role: what it may call, the peer may too) nor a privileged role (admin,
+ * owner, `is_admin`); without: not named like a privileged role.
+ */
+function mayBeUnprivileged(config: AgentContext["config"], owner: string, name: string): boolean {
+  const role = config.identityRoles?.[name];
+  if (role === undefined) return !PRIVILEGED_IDENTITY.test(name);
+  return role !== config.identityRoles?.[owner] && !isPrivilegedRole(role);
+}
+
 /** Who calls `op` to probe BFLA, and who makes what the call needs: by role names, then by OAuth scopes. */
 function bflaPairs(env: AgentEnv, op: Operation): { owner: string; attacker: string; lacks?: string }[] {
   const [owner, ...others] = env.config.identities;
   if (!owner) return [];
-  // without an explicit list, identities named like privileged roles are not taken as attackers
-  const named = isPrivileged(env.model, op, env.config) ? (env.config.unprivilegedIdentities ?? others.filter((name) => !PRIVILEGED_IDENTITY.test(name))) : [];
+  const named = isPrivileged(env.model, op, env.config) ? (env.config.unprivilegedIdentities ?? others.filter((name) => mayBeUnprivileged(env.config, owner, name))) : [];
   const pairs: { owner: string; attacker: string; lacks?: string }[] = named.slice(0, 3).map((attacker) => ({ owner, attacker }));
   // an identity granted none of the operation's scope sets, beside one that holds them
   const sets = requiredScopeSets(env.model, op);

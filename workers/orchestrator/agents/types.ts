@@ -18,6 +18,12 @@ export interface PlanConfig {
    * alg=none, wrong key); a credential is never copied into a case unchanged.
    */
   identityTokens?: Record<string, string>;
+  /**
+   * Each identity's role (auth/roles.ts), declared or read from its profile at the pre-flight:
+   * identities of the first one's role are its peers (no BFLA between them), one of another role is
+   * an attacker. Absent: every identity after the first is taken as unprivileged.
+   */
+  identityRoles?: Record<string, string>;
   /** OAuth scopes granted per identity (a token response's `scope`); agents/scopes.ts also reads JWT claims */
   identityScopes?: Record<string, string[]>;
   /** the burst of failed sign-ins that looks for a rate limit (default true; false opts out) */

@@ -34,7 +34,7 @@ export interface PreflightResult {
 }
 
 export const describeIdentity = (s: IdentityStatus) =>
-  s.ok ? `${s.name}: works — ${s.source === "given" ? "given" : s.how}${s.detail ? ` (${s.detail})` : ""}` : `${s.name}: does not work: ${s.detail ?? "unverified"} — ${s.source === "given" ? "given" : s.how}`;
+  s.ok ? `${s.name}: works — ${s.source === "given" ? "given" : s.how}${s.detail ? ` (${s.detail})` : ""}${s.role !== undefined ? `; role ${s.role}` : ""}` : `${s.name}: does not work: ${s.detail ?? "unverified"} — ${s.source === "given" ? "given" : s.how}`;
 
 /** Why BOLA/BFLA between users cannot run, from what the pre-flight found; undefined when two identities work. */
 export function authorizationNote(statuses: IdentityStatus[], noFlowReason?: string): string | undefined {
@@ -54,6 +54,8 @@ export interface PreflightOptions {
   fetch: Fetch;
   timeoutMs?: number;
   seed?: number;
+  /** roles the user declared per identity: they win over the ones profiles name */
+  roles?: Record<string, string>;
 }
 
 /** Throws AuthConfigError (auth/config.ts) when a declared flow does not fit the spec. */
@@ -70,7 +72,8 @@ export async function runPreflight(opts: PreflightOptions): Promise<PreflightRes
       }
       const verified = await verifyIdentity({ model: opts.model, baseUrl: opts.target, fetch: opts.fetch, timeoutMs: opts.timeoutMs }, check ? ref(check.op) : undefined, headers, check?.profile ?? true);
       unreachable = / failed: /.test(verified.detail);
-      statuses.push({ name, source: "given", ok: verified.ok || unreachable, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}) });
+      const role = opts.roles?.[name] ?? verified.role;
+      statuses.push({ name, source: "given", ok: verified.ok || unreachable, how: "given", detail: verified.detail, ...(verified.account && Object.keys(verified.account).length ? { account: verified.account } : {}), ...(role !== undefined ? { role } : {}) });
     }
     const note = authorizationNote(statuses);
     // a given identity that fails its check is still used: the user chose it, the pre-flight only warns

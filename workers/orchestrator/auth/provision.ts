@@ -11,6 +11,7 @@ import { requiredParts } from "../agents/parameters";
 import { Rng } from "../generate/random";
 import { ALREADY_TAKEN, reroll } from "../generate/unique";
 import { fieldsOf, findToken, readPointer, withRole, writePointer, type Field } from "./fields";
+import { roleOf } from "./roles";
 import { findOperation, type AuthFlow, type AuthOperation, type CredentialPlacement } from "./infer";
 
 /** How one identity was obtained and whether it works: the pre-flight's line. */
@@ -24,6 +25,8 @@ export interface IdentityStatus {
   detail?: string;
   /** the account's own username / e-mail (not secret): owner of what it creates */
   account?: Record<string, string>;
+  /** the role its profile names (auth/roles.ts: `role`, `is_admin`, `permissions` …): peers for BFLA */
+  role?: string;
 }
 
 /** How to sign an identity in again (a token expired): the account and the password Sentinel chose. Secret. */
@@ -246,7 +249,7 @@ export async function verifyIdentity(
   profile: AuthOperation | undefined,
   headers: Record<string, string>,
   ownRecord = true,
-): Promise<{ ok: boolean; detail: string; account?: Record<string, string> }> {
+): Promise<{ ok: boolean; detail: string; account?: Record<string, string>; role?: string }> {
   if (!profile) return { ok: true, detail: "not verified (the spec has no secured GET without required parameters)" };
   try {
     // credentials go where a case request puts them (an apiKey in a cookie or the query, too)
@@ -255,7 +258,9 @@ export async function verifyIdentity(
     const exchange = await send(opts, profile, opts.model, undefined, placed.headers, placed.query);
     if (exchange.status >= 200 && exchange.status < 300) {
       const schema = op?.responses.find((r) => /^2/.test(r.status))?.content[0]?.schema;
-      return { ok: true, detail: `${label(profile)} → ${exchange.status}`, account: accountOf(exchange.json, fieldsOf(schema, opts.model.schemas)) };
+      // only the caller's own record tells its role (another secured read may list anyone's)
+      const role = ownRecord ? roleOf(exchange.json) : undefined;
+      return { ok: true, detail: `${label(profile)} → ${exchange.status}`, account: accountOf(exchange.json, fieldsOf(schema, opts.model.schemas)), ...(role !== undefined ? { role } : {}) };
     }
     if (!ownRecord && exchange.status !== 401) return { ok: true, detail: `not verified (${label(profile)} → ${exchange.status})` };
     // 403 is "understood, not allowed" (RFC 9110 §15.5.4) — for credentials the target accepted only
@@ -384,7 +389,7 @@ async function provisionOne(opts: ProvisionOptions, name: string, rng: Rng, secr
     if (!secrets.includes(token.value)) secrets.push(token.value);
     const headers = credentialHeaders(flow.placement, token);
     const verified = await verifyIdentity(opts, flow.profile, headers);
-    const status: IdentityStatus = { name, source: "provisioned", ok: verified.ok, how: how.join(", "), detail: verified.detail, account: { ...account, ...verified.account } };
+    const status: IdentityStatus = { name, source: "provisioned", ok: verified.ok, how: how.join(", "), detail: verified.detail, account: { ...account, ...verified.account }, ...(verified.role !== undefined ? { role: verified.role } : {}) };
     const recipe: SignInRecipe | undefined = flow.login ? { account, password, ...(refreshToken ? { refreshToken } : {}) } : undefined;
     return verified.ok ? { status, headers, ...(recipe ? { recipe } : {}) } : { status };
   } catch (err) {
