@@ -328,11 +328,17 @@ describe("mass assignment", () => {
     expect(write.request.body?.value).not.toHaveProperty("isAdmin");
     expect(checksOf(write, "mass_assignment")).toEqual([{ name: "mass_assignment", params: { property: "role", injected: "admin", baselineStep: "read-before", readStep: "read-back" } }]);
   });
-  it("probes a closed write that does not declare the response's role: each privilege-named extra alone", async () => {
-    const closed: ApiModel = { ...profileModel, schemas: { ...profileModel.schemas, MeUpdate: { type: "object", additionalProperties: false, minProperties: 1, properties: { name: { type: "string", minLength: 1, maxLength: 30 } } } } };
+  it("probes a closed write that does not declare the response's role: each privilege-named extra alone, then the resource's readOnly properties", async () => {
+    // the response (the resource) has a readOnly balance the closed write body does not declare
+    const me = profileModel.schemas.Me as { properties: object };
+    const Me = { ...me, properties: { ...me.properties, credit: { type: "string", pattern: "^(0|[1-9][0-9]*)\\.[0-9]{2}$", readOnly: true } } };
+    const closed: ApiModel = { ...profileModel, schemas: { ...profileModel.schemas, Me, MeUpdate: { type: "object", additionalProperties: false, minProperties: 1, properties: { name: { type: "string", minLength: 1, maxLength: 30 } } } } };
     const cases = await dataExposure.generate({ model: closed, seed: 1, config });
     const probes = cases.filter((c) => c.tags?.includes("closed"));
-    expect(probes.map((c) => c.title)).toEqual(['PATCH /me with the undeclared role="admin"', "PATCH /me with the undeclared isAdmin=true"]);
+    expect(probes.map((c) => c.title.replace(/credit="[^"]+"/, "credit=…"))).toEqual(['PATCH /me with the undeclared role="admin"', "PATCH /me with the undeclared isAdmin=true", "PATCH /me with the readOnly credit=…", 'PATCH /me with the readOnly id="sentinel-mass-assignment"']);
+    const credit = probes[2].steps[1];
+    expect(Object.keys(credit.request.body?.value as object)).toEqual(["name", "credit"]);
+    expect(String((credit.request.body?.value as { credit: string }).credit)).toMatch(/^(0|[1-9][0-9]*)\.[0-9]{2}$/);
     for (const c of probes) expect(c.steps.map((s) => `${s.request.method} ${s.id}`)).toEqual(["get read-before", "patch update", "get read-back"]);
     const write = probes[0].steps[1];
     expect(write.request.body?.value).toMatchObject({ role: "admin" });

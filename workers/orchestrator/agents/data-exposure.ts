@@ -13,7 +13,7 @@ import type { JsonSchema, Operation, Step, TestCase } from "../../model";
 import { accountMassAssignmentDrafts } from "./account-mass-assignment";
 import { RUN_LAST_TAG } from "./auth-abuse";
 import { check, finishCases, opLabel, type CaseDraft } from "./case-helpers";
-import { injections, privilegedExtras, successSchema } from "./mass-injections";
+import { closedReadOnlyExtras, injections, privilegedExtras, successSchema } from "./mass-injections";
 import type { Rng } from "../generate/random";
 import { agentEnv, buildRequest, copy, isJsonMedia, opRng, preferredMedia, type AgentEnv } from "./requests";
 import { PRIVILEGED_IDENTITY } from "./security-auth";
@@ -165,27 +165,31 @@ function freshenBaseline(env: AgentEnv, request: Step["request"], schema: JsonSc
   if (isObject(body.fuller)) body.fuller = { ...body.fuller, ...fresh.value };
 }
 
-/** Privilege extras probed alone per closed update body (each costs a read, a write and a read). */
+/** Privilege extras, and readOnly properties, probed alone per closed update body (each costs a read, a write and a read). */
 const CLOSED_PROBES = 2;
 
 /**
  * read → write with one privilege-named property the closed request schema does not declare (the
- * response's `role`, else isAdmin …) → read back: a closed schema refuses the whole write, so each
- * rides alone, apart from the readOnly probes; a server that stores it anyway grants the right.
+ * response's `role`, else isAdmin …), or one readOnly property of the resource it does not declare
+ * (the Account's `balance` beside a PATCH body of `{nickname}`) → read back: a closed schema refuses
+ * the whole write, so each rides alone; a server that stores it anyway grants the right.
  */
 function closedUpdateDrafts(env: AgentEnv, update: Operation, read: Operation, rng: Rng, known: Record<string, string>, setup: Step[], idProperty?: string): CaseDraft[] {
   const media = preferredMedia(update);
   if (!media || !isJsonMedia(media.contentType)) return [];
   const identity = probeIdentity(env);
   const drafts: CaseDraft[] = [];
-  for (const [name, value] of privilegedExtras(env, media.schema, successSchema(update)).slice(0, CLOSED_PROBES)) {
+  const response = successSchema(update);
+  const extras = privilegedExtras(env, media.schema, response).slice(0, CLOSED_PROBES);
+  const readOnly = closedReadOnlyExtras(env, media.schema, response).filter(([name]) => !extras.some(([n]) => n === name)).slice(0, CLOSED_PROBES);
+  for (const [name, value, what] of [...extras.map(([n, v]) => [n, v, "undeclared"] as const), ...readOnly.map(([n, v]) => [n, v, "readOnly"] as const)]) {
     const built = itemRequest(env, update, rng.fork(`write:${name}`), known, identity, idProperty, updateOptional(env, update));
     if (!built.request.body || !isObject(built.request.body.value)) continue;
     built.request.body.value = { ...built.request.body.value, [name]: value };
     const readRequest = () => itemRequest(env, read, rng.fork("read"), known, identity).request;
     drafts.push({
       kind: "security",
-      title: `${opLabel(update.method, update.path)} with the undeclared ${name}=${JSON.stringify(value)}`,
+      title: `${opLabel(update.method, update.path)} with the ${what} ${name}=${JSON.stringify(value)}`,
       steps: [
         ...copy(setup),
         { id: "read-before", request: readRequest(), checks: [], requireSuccess: true },

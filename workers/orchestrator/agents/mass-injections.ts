@@ -52,6 +52,20 @@ export function privilegedExtras(env: AgentEnv, schema: JsonSchema, responseSche
   return out;
 }
 
+/**
+ * The resource's readOnly properties a closed request schema does not declare (a PATCH body of its
+ * own, `{nickname}`, for an Account whose `balance` is readOnly): they live in the response schema,
+ * the representation the write changes. Top-level ones, the weightiest first, each with a
+ * distinctive value; a server that stores one lets a client set what only it may.
+ */
+export function closedReadOnlyExtras(env: AgentEnv, schema: JsonSchema, responseSchema?: JsonSchema): [string, unknown][] {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  const response = responseSchema !== undefined ? flattenAllOf(responseSchema, env.model.schemas) : undefined;
+  if (!isObject(flat) || !isClosed(flat) || !isObject(response)) return [];
+  const declared = new Set(Object.keys(isObject(flat.properties) ? (flat.properties as object) : {}).map((k) => k.toLowerCase()));
+  return byWeight(readOnlyInjections(env, response, []).filter(([name]) => !name.startsWith("/") && !declared.has(name.toLowerCase())));
+}
+
 /** A value for a readOnly property that a server default would hardly produce; undefined to skip. */
 export function distinctiveValue(name: string, schema: JsonSchema, env: AgentEnv): unknown {
   const s = flattenAllOf(schema, env.model.schemas);
