@@ -322,6 +322,8 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     if (this.readState()!.status === "queued") {
       const startedAt = Date.now();
       this.move("planning", { startedAt });
+      // the spec's model is read from R2 while the runs row is written (loadModel keeps the read; a failed one is read again when needed)
+      if (this.readMeta("plannedCases") === undefined) this.loadModel(init.modelKey).catch(() => undefined);
       await updateRun(this.env.DB, init.runId, { status: "planning", startedAt });
     }
     timeline(this.env, "plan-step", { step: "d1-planning" });
@@ -398,6 +400,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     const ordinary = packTasks(init.runId, cases.slice(0, cases.length - destructiveCases));
     const alone = cases.slice(cases.length - destructiveCases).map((c, n) => packTasks(init.runId, [c], { firstTaskIndex: ordinary.tasks.length + n }));
     const tasks = [...ordinary.tasks, ...alone.flatMap((p) => p.tasks)];
+    const bodies = [...ordinary.bodies, ...alone.flatMap((p) => p.bodies)];
     const oversized = [...ordinary.oversized, ...alone.flatMap((p) => p.oversized)];
     timeline(this.env, "plan-step", { step: "pack" });
     if (oversized.length > 0) {
@@ -407,15 +410,15 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       this.store.deleteMeta("plannedCases");
       if (destructiveCases > 0) this.writeMeta("aloneFromSeq", ordinary.tasks.length);
       tasks.forEach((task, seq) => {
-        this.store.insertTask(task.taskId, seq, JSON.stringify(task), task.cases.length);
+        this.store.insertTask(task.taskId, seq, bodies[seq]!, task.cases.length);
       });
       const state = this.readState()!;
       this.writeState({ ...state, cases: cases.length, warnings });
       this.move("running");
     });
-    timeline(this.env, "plan-step", { step: "stored" });
-    await updateRun(this.env.DB, init.runId, { status: "running" });
     timeline(this.env, "planned", { runId: init.runId, tasks: tasks.length, cases: cases.length });
+    // the first tasks go out while the runs row is updated: delivery need not wait for D1
+    await Promise.all([updateRun(this.env.DB, init.runId, { status: "running" }), this.sendPending()]);
   }
 
   /**

@@ -56,6 +56,14 @@ describe("packTasks", () => {
     expect(tasks.length).toBe(2);
   });
 
+  it("gives each task's body exactly as JSON.stringify writes the task", () => {
+    const cases = [makeCase("a", 50_000), makeCase("b"), makeCase("é\u2028\"q", 10), makeCase("c", 80_000)];
+    cases[1].tags = ["t"];
+    const packed = packTasks('run "1"', cases, { firstTaskIndex: 7 });
+    expect(packed.tasks.length).toBe(2);
+    expect(packed.bodies).toEqual(packed.tasks.map((t) => JSON.stringify(t)));
+  });
+
   it("produces messages that validate", () => {
     const { tasks } = packTasks("run1", [makeCase("a")]);
     const parsed = parseTaskMessage(JSON.parse(JSON.stringify(tasks[0])));

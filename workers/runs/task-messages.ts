@@ -171,6 +171,8 @@ export interface PackOptions {
 
 export interface PackedTasks {
   tasks: TaskMessage[];
+  /** each task's JSON, as JSON.stringify(task) writes it: made from the cases' JSON that sized them, so no case is serialised twice */
+  bodies: string[];
   /** cases that alone exceed a message: recorded as errored by the caller, never silently dropped */
   oversized: TestCase[];
 }
@@ -186,27 +188,35 @@ export function packTasks(runId: string, cases: readonly TestCase[], opts: PackO
   const maxCases = Math.max(1, opts.maxCasesPerMessage ?? DEFAULT_CASES_PER_MESSAGE);
   const envelope = jsonBytes({ v: 1, runId, taskId: taskId(runId, 99999), cases: [] });
   const tasks: TaskMessage[] = [];
+  const bodies: string[] = [];
   const oversized: TestCase[] = [];
   let current: TestCase[] = [];
+  let currentJson: string[] = [];
   let currentBytes = envelope;
   const flush = () => {
     if (current.length === 0) return;
-    tasks.push({ v: 1, runId, taskId: taskId(runId, (opts.firstTaskIndex ?? 0) + tasks.length), cases: current });
+    const task: TaskMessage = { v: 1, runId, taskId: taskId(runId, (opts.firstTaskIndex ?? 0) + tasks.length), cases: current };
+    tasks.push(task);
+    // the keys in TaskMessage's order, as JSON.stringify(task) would write them
+    bodies.push(`{"v":1,"runId":${JSON.stringify(runId)},"taskId":${JSON.stringify(task.taskId)},"cases":[${currentJson.join(",")}]}`);
     current = [];
+    currentJson = [];
     currentBytes = envelope;
   };
   for (const testCase of cases) {
-    const size = jsonBytes(testCase) + 1; // + the comma between array items
+    const json = JSON.stringify(testCase);
+    const size = encoder.encode(json).byteLength + 1; // + the comma between array items
     if (envelope + size > maxBytes) {
       oversized.push(testCase);
       continue;
     }
     if (current.length >= maxCases || currentBytes + size > maxBytes) flush();
     current.push(testCase);
+    currentJson.push(json);
     currentBytes += size;
   }
   flush();
-  return { tasks, oversized };
+  return { tasks, bodies, oversized };
 }
 
 /** Split serialised messages into sendBatch calls within the per-call count and size limits. */
