@@ -180,6 +180,21 @@ describe("generateInvalid", () => {
     expect(bounded.filter((m) => m.kind === "pattern").map((m) => m.value)).toEqual(["sentinel invalid value!"]);
   });
 
+  it("sends the numbers a decimal-text pattern forbids: negated, zero in its shape, one decimal too many", () => {
+    const transfer = { type: "object", properties: { amount: { type: "string", pattern: "^(0\\.(0[1-9]|[1-9][0-9])|[1-9][0-9]{0,5}\\.[0-9]{2})$" } } };
+    const mutations = generateInvalid(transfer, { schemas, base: { amount: "25.00" }, validator });
+    const amounts = mutations.filter((m) => m.kind === "pattern").map((m) => [(m.value as { amount: string }).amount, m.reason]);
+    expect(amounts).toEqual(expect.arrayContaining([["-25.00", "negative number text not matching pattern at /amount"], ["0.00", "zero as number text not matching pattern at /amount"], ["25.001", "number text with one more decimal not matching pattern at /amount"]]));
+    for (const m of mutations) expect(rawValid(m.value, transfer)).toBe(false);
+    // a pattern that admits a sign (a balance) or any digits: no such value; nor for a text that is no number
+    const signed = generateInvalid({ type: "string", pattern: "^-?(0|[1-9][0-9]*)\\.[0-9]{2}$" }, { schemas, base: "25.00", validator, wire: true });
+    expect(signed.map((m) => m.value)).not.toContain("-25.00");
+    expect(signed.map((m) => m.value)).toContain("25.001");
+    expect(generateInvalid({ type: "string", pattern: "^[A-Z]{3}$" }, { schemas, base: "EUR", validator }).some((m) => /number text/.test(m.reason))).toBe(false);
+    // digits without a fraction are more often a code (a PIN) than an amount
+    expect(generateInvalid({ type: "string", pattern: "^[0-9]{4}$" }, { schemas, base: "4821", validator }).some((m) => /number text/.test(m.reason))).toBe(false);
+  });
+
   it("returns only mutations that are really invalid (raw validator), weak ones flagged", () => {
     for (const [name, schema] of Object.entries(FIXTURE_SCHEMAS)) {
       const base = generateValid(schema, { schemas, rng: new Rng(5), mode: "response", optional: "all" });

@@ -21,6 +21,7 @@ import { cloneJson as clone } from "../../shared/json-clone";
 import { checksFormat, generatesExactly } from "./exact";
 import { codePointLength } from "../../jsonschema/string-length";
 import { orderDateRanges } from "./date-range";
+import { numericTextViolations } from "./numeric-text";
 
 export interface GenContext {
   schemas: SchemaMap;
@@ -687,6 +688,8 @@ function collect(schema: JsonSchema, base: unknown, path: string[], depth: numbe
         const re = compilePattern(s.pattern);
         const candidate = re ? ["sentinel invalid value!", "!!", "~", "0", "A"].find((c) => !re.test(c)) : undefined;
         if (candidate !== undefined) push(candidate, "pattern", "value not matching pattern");
+        // a number as text (money): the numbers the pattern forbids (negative, zero, a decimal too many)
+        if (re) for (const { text, reason } of numericTextViolations(base, (t) => re.test(t))) push(text, "pattern", `${reason} not matching pattern`);
         // the pattern's own characters at a length its quantifier refuses, within minLength/maxLength
         for (const { text, short } of patternLengthViolations(s.pattern)) {
           const length = codePointLength(text);
