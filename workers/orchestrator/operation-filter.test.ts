@@ -126,4 +126,14 @@ describe("operation filters", () => {
     // an excluded destructive operation is simply excluded, not "held back"
     expect(selectOperations(all, { exclude: ["resetStore"] }).heldBack.map((o) => o.operationId)).toEqual(["deleteAllPets"]);
   });
+
+  it("takes a DELETE that ends the caller's session for a sign-out, not a collection emptied", () => {
+    const signOut = op("delete", "/session", "signOut", { summary: "Sign out (ends this session)" });
+    const chosen = selectOperations([signOut, op("delete", "/sessions/{id}", "deleteSession"), op("delete", "/sessions", "deleteSessions")]);
+    // DELETE /session runs (last, alone: plan.ts); DELETE /sessions/{id} is one item; /sessions without a sign-out word is the caller's too
+    expect(chosen.operations.map((o) => o.operationId)).toEqual(["signOut", "deleteSession", "deleteSessions"]);
+    expect(chosen.heldBack).toEqual([]);
+    expect(selectOperations([op("delete", "/session", "endSession", { extensions: { "x-sentinel-destructive": true } })]).heldBack).toHaveLength(1);
+    expect(selectOperations([op("delete", "/sessions/{id}/events", "clearEvents")]).heldBack).toHaveLength(1);
+  });
 });

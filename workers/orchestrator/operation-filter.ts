@@ -6,7 +6,8 @@
  */
 import type { HeldBackOperation, Operation } from "../model";
 import { escapeRegExp } from "../shared/regexp";
-import { classifyOperation } from "./destructive";
+import { classifyOperation, type DestructiveVerdict } from "./destructive";
+import { endsSession } from "./ends-session";
 
 export interface OperationSelection {
   include?: string[];
@@ -64,6 +65,17 @@ export function parseFilter(text: string): Matcher {
 
 export const operationKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 
+/**
+ * A DELETE that ends the caller's own session (DELETE /session, a path naming no item) is a
+ * sign-out, not a collection emptied: it runs after every other case, alone (plan.ts), instead of
+ * being held back. `x-sentinel-destructive: true` still wins.
+ */
+function verdictOf(op: Operation): DestructiveVerdict {
+  const verdict = classifyOperation(op);
+  if (!verdict.destructive || op.method.toLowerCase() !== "delete" || op.extensions?.["x-sentinel-destructive"] === true) return verdict;
+  return endsSession(op) !== undefined ? { destructive: false } : verdict;
+}
+
 /** Applies the filters, then holds back destructive operations unless they are allowed. */
 export function selectOperations(all: readonly Operation[], selection: OperationSelection = {}): SelectedOperations {
   const include = (selection.include ?? []).map((text) => ({ text, match: parseFilter(text), hits: 0 }));
@@ -76,7 +88,7 @@ export function selectOperations(all: readonly Operation[], selection: Operation
     const excluded = exclude.filter((f) => f.match(op));
     for (const f of [...included, ...excluded]) f.hits++;
     if ((include.length > 0 && included.length === 0) || excluded.length > 0) continue;
-    const verdict = classifyOperation(op);
+    const verdict = verdictOf(op);
     if (verdict.destructive && !selection.allowDestructive) {
       heldBack.push({ operationId: op.operationId, method: op.method.toUpperCase(), path: op.path, reason: verdict.reason! });
       continue;
