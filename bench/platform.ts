@@ -334,7 +334,7 @@ async function timelines(workerd: number[]) {
     const { lines, figures } = summarizeTimeline(timelineEvents.events, samples, createdAt, finishedAt);
     console.log(`# ${label} run: ${s.stats?.cases} cases in ${finishedAt - createdAt} ms (load ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
     for (const line of lines) console.log(line);
-    console.log(JSON.stringify({ bench: "run-timeline", run: label, seconds: (finishedAt - createdAt) / 1000, ...figures }));
+    console.log(JSON.stringify({ bench: "run-timeline", run: label, seconds: (finishedAt - createdAt) / 1000, stats: s.stats, ...figures }));
   }
   target.close();
 }
