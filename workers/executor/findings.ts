@@ -18,7 +18,7 @@
  */
 import type { ApiModel, CaseResult, CheckName, Exchange, Finding, FindingStep, FindingTrigger, Operation, Step, TestCase } from "../model";
 import { checkInfo, SEVERITY_RANK } from "../model";
-import { findOperation, operationsOnPath } from "./checks/support";
+import { findOperation, operationById, operationsOnPath } from "./checks/support";
 import { toCurl } from "./curl";
 import { extractValue } from "./run-case";
 
@@ -160,7 +160,7 @@ function documentedOperation(model: ApiModel, testCase: TestCase, step: Step, ex
   const own = findOperation(model, String(step.request.method), step.request.path);
   if (own) return own;
   const addressed = exchanges.find((e) => e.stepId === step.id)?.operationId;
-  const followed = addressed === undefined ? undefined : model.operations.find((op) => op.operationId === addressed);
+  const followed = addressed === undefined ? undefined : operationById(model, addressed);
   if (followed) return followed;
   const onPath = operationsOnPath(model, step.request.path);
   return onPath.find((op) => op.operationId === testCase.operationId) ?? onPath[0];

@@ -36,12 +36,71 @@ interface Observation {
 
 // ---------- observation ----------
 
-async function observe(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, stallMs: number): Promise<{ sent: SendResult; observation?: Observation }> {
+type StallWatch = (stallMs: number, onStall: () => void) => () => void;
+
+/**
+ * Calls `onStall` once `stallMs` passed, unless cancelled first. One timer serves the requests in
+ * flight of one invocation (armed for the earliest of them), instead of a timer set and cleared per
+ * request. Per invocation (its run's signal), never shared across them: workerd drops an
+ * invocation's timers when it ends, and another's requests must not wait on those.
+ */
+function stallWatch(): StallWatch {
+  const waiting = new Map<() => void, number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let armedFor = Infinity;
+  const arm = () => {
+    let first = Infinity;
+    for (const due of waiting.values()) first = Math.min(first, due);
+    if (first === armedFor) return;
+    clearTimeout(timer);
+    armedFor = first;
+    timer = first === Infinity ? undefined : setTimeout(sweep, Math.max(1, first - Date.now()));
+  };
+  const sweep = () => {
+    timer = undefined;
+    armedFor = Infinity;
+    const at = Date.now();
+    for (const [onStall, due] of waiting) {
+      if (due > at) continue;
+      waiting.delete(onStall);
+      onStall();
+    }
+    arm();
+  };
+  return (stallMs, onStall) => {
+    const due = Date.now() + stallMs;
+    waiting.set(onStall, due);
+    if (due < armedFor) arm();
+    return () => {
+      waiting.delete(onStall);
+      if (waiting.size === 0 && timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+        armedFor = Infinity;
+      }
+    };
+  };
+}
+
+const watches = new WeakMap<AbortSignal, StallWatch>();
+
+/** The invocation's watch (by its run's signal); without a signal, a watch of the request's own. */
+function watchFor(signal: AbortSignal | undefined): StallWatch {
+  if (!signal) return stallWatch();
+  let watch = watches.get(signal);
+  if (!watch) watches.set(signal, (watch = stallWatch()));
+  return watch;
+}
+
+async function observe(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, stallMs: number, watch: StallWatch): Promise<{ sent: SendResult; observation?: Observation }> {
   const started = now();
   const request = send().then((sent) => ({ sent, end: now() }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = await Promise.race([request.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), stallMs)))]);
-  clearTimeout(timer);
+  let cancel = () => {};
+  const stalled = await new Promise<boolean>((resolve, reject) => {
+    cancel = watch(stallMs, () => resolve(true));
+    request.then(() => resolve(false), reject);
+  });
+  cancel();
   if (!stalled) return { sent: (await request).sent };
   const probeStart = now();
   const probed = probe().then((outcome) => ({ outcome, end: now() }));
@@ -70,10 +129,11 @@ export interface WatchOptions {
 export async function sendWatched(send: () => Promise<SendResult>, probe: () => Promise<ProbeOutcome>, probeUrl: string, options: WatchOptions): Promise<SendResult & { liveness?: LivenessEvidence }> {
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   if (stallMs <= 0) return send();
+  const watch = watchFor(options.tenure.signal);
   const leave = await enter(options.tenure);
   let first: Awaited<ReturnType<typeof observe>>;
   try {
-    first = await observe(send, probe, stallMs);
+    first = await observe(send, probe, stallMs, watch);
   } finally {
     leave();
   }
@@ -91,7 +151,7 @@ export async function sendWatched(send: () => Promise<SendResult>, probe: () => 
     const again = await alone({ ...options.tenure, ms: 2 * options.tenure.ms }, async () => {
       const start = now();
       await probe();
-      return { controlMs: now() - start, ...(await observe(send, probe, stallMs)) };
+      return { controlMs: now() - start, ...(await observe(send, probe, stallMs, watch)) };
     });
     liveness.repeatMs = again.observation?.durationMs ?? Math.round(again.sent.response?.durationMs ?? 0);
     liveness.controlMs = Math.round(again.controlMs);

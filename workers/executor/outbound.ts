@@ -83,10 +83,13 @@ export function bodyFinished(response: Response): void {
  */
 export function disciplinedFetch(base: FetchLike, opts: OutboundOptions): FetchLike {
   const backstop = opts.maxHoldMs ? holdBackstop(opts.maxHoldMs) : undefined;
+  const originSlash = `${opts.allowedOrigin}/`;
   return async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin !== opts.allowedOrigin) {
-      throw new TargetPolicyError(`request to ${url.origin} refused: the run may only send to ${opts.allowedOrigin}`);
+    const href = input instanceof Request ? input.url : String(input);
+    // a URL that starts with the origin and a "/" has that origin (the authority ends there); any other is parsed
+    if (!href.startsWith(originSlash)) {
+      const url = new URL(href);
+      if (url.origin !== opts.allowedOrigin) throw new TargetPolicyError(`request to ${url.origin} refused: the run may only send to ${opts.allowedOrigin}`);
     }
     const releaseSlot = await opts.semaphore.acquire();
     backstop?.hold(releaseSlot);
@@ -173,14 +176,34 @@ export function abortableFetch(base: FetchLike, signal: AbortSignal): FetchLike 
 export async function unlessAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T | undefined> {
   work.catch(() => undefined);
   if (signal.aborted) return undefined;
-  let onAbort = () => {};
-  const aborted = new Promise<undefined>((resolve) => {
-    onAbort = () => resolve(undefined);
-    signal.addEventListener("abort", onAbort, { once: true });
+  const waiting = abandoners(signal);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const abandon = () => resolve(undefined);
+    waiting.add(abandon);
+    work.then(
+      (value) => {
+        waiting.delete(abandon);
+        resolve(value);
+      },
+      (error: unknown) => {
+        waiting.delete(abandon);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
+}
+
+/** The works awaited under `signal` (unlessAborted), abandoned together by one listener per signal. */
+const abandonersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+function abandoners(signal: AbortSignal): Set<() => void> {
+  let waiting = abandonersBySignal.get(signal);
+  if (!waiting) {
+    const all = (waiting = new Set());
+    abandonersBySignal.set(signal, all);
+    signal.addEventListener("abort", () => {
+      for (const abandon of all) abandon();
+      all.clear();
+    }, { once: true });
   }
+  return waiting;
 }

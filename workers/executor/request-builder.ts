@@ -141,7 +141,8 @@ function stringify(value: unknown): string {
 
 /** Builds the concrete request. Throws RequestBuildError rather than send something unfaithful. */
 export async function buildRequest(template: RequestTemplate, options: BuildOptions): Promise<BuiltRequest> {
-  const declared = new Set(options.declaredVariables ?? []);
+  const given = options.declaredVariables;
+  const declared: ReadonlySet<string> = given instanceof Set ? given : new Set(given ?? []);
   const vars = options.variables;
   const sub = (value: unknown) => substituteVariables(value, vars, declared);
 
@@ -233,7 +234,16 @@ function buildUrl(baseUrl: string, path: string, pathParams: Record<string, unkn
   } else {
     url = new URL(baseUrl.replace(/\/+$/, "") + (filled.startsWith("/") ? filled : `/${filled}`));
   }
-  for (const [name, value] of Object.entries(query)) appendQuery(url.searchParams, name, value, styles[name]);
+  if (url.search !== "") {
+    for (const [name, value] of Object.entries(query)) appendQuery(url.searchParams, name, value, styles[name]);
+    return url.toString();
+  }
+  // the query serialised once, not again after every parameter as url.searchParams does: the same
+  // text (form encoding leaves nothing the URL's query setter would encode)
+  const params = new URLSearchParams();
+  for (const name in query) appendQuery(params, name, query[name], styles[name]);
+  const search = params.toString();
+  if (search !== "") url.search = search;
   return url.toString();
 }
 

@@ -11,7 +11,7 @@
  */
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { runCheck, type StepRecord } from "./checks";
-import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed } from "./checks/support";
+import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed, operationById } from "./checks/support";
 import { failureKindOf, now, sendBoundMs, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget, type ProbeResult } from "./target-probe";
 import { DEFAULT_STALL_MS, sendWatched } from "./liveness";
@@ -93,12 +93,14 @@ interface Stop {
 export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResult> {
   const started = now();
   const variables: Record<string, unknown> = { ...(env.variables ?? {}) };
-  const declared = new Set(testCase.steps.flatMap((step) => [...Object.keys(step.extract ?? {}), ...Object.keys(step.instead?.extract ?? {})]));
+  const declared = new Set<string>();
+  for (const step of testCase.steps) {
+    for (const name in step.extract) declared.add(name);
+    for (const name in step.instead?.extract) declared.add(name);
+  }
   const records: Record<string, StepRecord> = {};
   const order: string[] = [];
   let stop: Stop | undefined;
-  // a step that repeats an earlier one (idempotency, replays) must stay identical: never re-rolled
-  const sentTemplates = new Set<string>();
   // steps whose connection the target closed without an answer while it kept serving
   const dropped: CheckOutcome[] = [];
   // preconditions answered 5xx, twice (the second time alone): judged though they carry no checks
@@ -113,11 +115,18 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
   // a step answered 5xx is followed by the one to send in its place (Step.instead)
   // an Idempotency-Key (or another key unique per request) of its own for this case
   const steps = [...withFreshKeys(testCase, env.model, new Rng(crypto.getRandomValues(new Uint32Array(1))[0]))];
+  // a step that repeats an earlier one (idempotency, replays) must stay identical: never re-rolled.
+  // Templates are compared as JSON, written only once a second step comes (most cases have one).
+  const sentTemplates = new Set<string>();
+  let keyed = 0;
+  const repeats = (index: number): boolean => {
+    if (index === 0) return false;
+    for (; keyed < index; keyed++) sentTemplates.add(JSON.stringify(steps[keyed].request));
+    return sentTemplates.has(JSON.stringify(steps[index].request));
+  };
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    const templateKey = JSON.stringify(step.request);
-    const repeat = sentTemplates.has(templateKey);
-    sentTemplates.add(templateKey);
+    const repeat = repeats(index);
     let built: BuiltRequest;
     let sent: Awaited<ReturnType<typeof send>>;
     let startedAt = new Date().toISOString();
@@ -256,7 +265,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
     }
   }
 
-  const caseOperation = env.model.operations.find((op) => op.operationId === testCase.operationId);
+  const caseOperation = operationById(env.model, testCase.operationId);
   const checks: CheckOutcome[] = [...dropped];
   // a crashed precondition sent again with its second body: the crash is judged first, under the same step
   const judged = order.flatMap((id) => (crashes[id] ? [{ id, record: crashes[id], crash: true }, { id, record: records[id], crash: false }] : [{ id, record: records[id], crash: false }]));

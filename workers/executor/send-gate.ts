@@ -29,8 +29,11 @@ const wakers = new Set<() => void>();
 const held = (place: Place, now: number) => now < place.until && !place.signal?.aborted;
 
 function wakeAll(): void {
-  for (const wake of [...wakers]) wake();
+  if (wakers.size > 0) for (const wake of [...wakers]) wake();
 }
+
+/** Signals whose abort wakes every waiter: listened to once each (a run's places share one). */
+const watched = new WeakSet<AbortSignal>();
 
 /** Until woken (a place was given up) or `ms` passed, on the caller's own timer. */
 async function nap(ms: number): Promise<void> {
@@ -50,13 +53,11 @@ async function nap(ms: number): Promise<void> {
 
 function place(tenure: Tenure, until: number): Place {
   const taken: Place = { until, signal: tenure.signal };
-  tenure.signal?.addEventListener("abort", wakeAll, { once: true });
+  if (tenure.signal && !watched.has(tenure.signal)) {
+    watched.add(tenure.signal);
+    tenure.signal.addEventListener("abort", wakeAll, { once: true });
+  }
   return taken;
-}
-
-function giveUp(taken: Place): void {
-  taken.signal?.removeEventListener("abort", wakeAll);
-  wakeAll();
 }
 
 /** The confirmation running alone now, if its tenure still holds. */
@@ -76,7 +77,7 @@ export async function enter(tenure: Tenure): Promise<() => void> {
     if (left) return;
     left = true;
     inFlight.delete(taken);
-    giveUp(taken);
+    wakeAll(); // a place given up: waiters look again
   };
 }
 
@@ -105,6 +106,6 @@ export async function alone<T>(tenure: Tenure, task: () => Promise<T>): Promise<
     return await task();
   } finally {
     if (holder === mine) holder = undefined;
-    giveUp(mine);
+    wakeAll(); // a place given up: waiters look again
   }
 }

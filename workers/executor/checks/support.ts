@@ -30,8 +30,37 @@ export function findResponseSpec(operation: Operation, status: number): Response
 // ---------- operations ----------
 
 export function findOperation(model: ApiModel, method: string, path: string): Operation | undefined {
-  const m = method.toLowerCase();
-  return model.operations.find((op) => op.method === m && op.path === path);
+  return indexOf(model.operations).byRoute.get(`${method.toLowerCase()} ${path}`);
+}
+
+/** The operation with this operationId (the first, as a scan would find it). */
+export function operationById(model: ApiModel, operationId: string): Operation | undefined {
+  return indexOf(model.operations).byId.get(operationId);
+}
+
+interface OperationIndex {
+  size: number;
+  byRoute: Map<string, Operation>;
+  byId: Map<string, Operation>;
+}
+
+/**
+ * Operations by route and by id, built once per operation list: a run looks operations up several
+ * times per request (building, sending, judging, reporting it). A list that grew or shrank since
+ * (built up in place) is indexed again; the first of equal keys wins, as in a scan.
+ */
+const operationIndexes = new WeakMap<readonly Operation[], OperationIndex>();
+function indexOf(operations: readonly Operation[]): OperationIndex {
+  const known = operationIndexes.get(operations);
+  if (known && known.size === operations.length) return known;
+  const index: OperationIndex = { size: operations.length, byRoute: new Map(), byId: new Map() };
+  for (const op of operations) {
+    const route = `${op.method} ${op.path}`;
+    if (!index.byRoute.has(route)) index.byRoute.set(route, op);
+    if (!index.byId.has(op.operationId)) index.byId.set(op.operationId, op);
+  }
+  operationIndexes.set(operations, index);
+  return index;
 }
 
 /** A step path that is a whole URL the API handed out (`{{location}}`, a link), not a spec path. */
