@@ -10,7 +10,7 @@
  * sent and not judged. Checks see raw exchanges; the result holds redacted ones.
  */
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
-import { runCheck, type StepRecord } from "./checks";
+import { judge, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed, operationById } from "./checks/support";
 import { failureKindOf, now, sendBoundMs, sendRequest, type FailureKind, type FetchLike } from "./http-client";
 import { probeTarget, type ProbeResult } from "./target-probe";
@@ -214,7 +214,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       break;
     }
 
-    const retimed = await retime(built, sent, step, env);
+    const retimed = retimeLimit(sent, step, env) === undefined ? undefined : await retime(built, sent, step, env);
     const exchange = exchangeOf(step.id, built, sent, startedAt);
     if (retimed) exchange.retimedMs = retimed;
     // a URL the API handed out (a Location) is answered by the documented operation it addresses
@@ -285,7 +285,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         checks.push({ check: spec.name, stepId: id, status: "skipped", message: `no complete response: ${record.exchange.error ?? "none"}` });
         continue;
       }
-      const outcome = await runCheck(spec, {
+      const judging = judge(spec, {
         model: env.model,
         testCase,
         caseOperation,
@@ -300,6 +300,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
         variables,
         config: { maxResponseTimeMs: env.config.maxResponseTimeMs },
       });
+      const outcome = judging instanceof Promise ? await judging : judging;
       if (outcome.status === "failed" && spec.name === "not_a_server_error" && setupErrors.has(id)) outcome.message = `${outcome.message} (a precondition of this case; sent again alone, it answered ${response.status} again)`;
       checks.push(outcome);
     }
@@ -404,11 +405,9 @@ export const RETIME_REPEATS = 2;
  * (it has its own repeats) nor for a request that stopped the target (liveness judged it).
  */
 async function retime(built: BuiltRequest, sent: Sent, step: TestCase["steps"][number], env: RunEnv): Promise<number[] | undefined> {
-  const spec = step.checks.find((c) => c.name === "max_response_time");
+  const limit = retimeLimit(sent, step, env);
   const response = sent.response;
-  if (!spec || !response || sent.error || sent.liveness?.confirmed || spec.params?.redos === true) return undefined;
-  const limit = typeof spec.params?.limitMs === "number" ? spec.params.limitMs : env.config.maxResponseTimeMs;
-  if (limit === undefined || response.durationMs <= limit) return undefined;
+  if (limit === undefined || !response) return undefined;
   const times: number[] = [];
   for (let n = 0; n < RETIME_REPEATS; n++) {
     // not through the liveness gate's `alone`: that would hold every other request of the run
@@ -418,6 +417,15 @@ async function retime(built: BuiltRequest, sent: Sent, step: TestCase["steps"][n
     if (again.response.durationMs <= limit) break;
   }
   return times;
+}
+
+/** The step's max_response_time budget when its answer took longer (see retime), else undefined. */
+function retimeLimit(sent: Sent, step: TestCase["steps"][number], env: RunEnv): number | undefined {
+  const spec = step.checks.find((c) => c.name === "max_response_time");
+  const response = sent.response;
+  if (!spec || !response || sent.error || sent.liveness?.confirmed || spec.params?.redos === true) return undefined;
+  const limit = typeof spec.params?.limitMs === "number" ? spec.params.limitMs : env.config.maxResponseTimeMs;
+  return limit === undefined || response.durationMs <= limit ? undefined : limit;
 }
 
 /** A connection closed without an answer: the request had reached the server. */

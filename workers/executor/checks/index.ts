@@ -15,7 +15,7 @@ import { inferred_invariant, llm_oracle } from "./oracles";
 import { max_response_time } from "./performance";
 import { round_trip } from "./round-trip";
 import { ensure_resource_availability, idempotency, location_header, optimistic_concurrency, stateful_invariant, use_after_free } from "./stateful";
-import type { CheckContext, CheckFunction } from "./types";
+import type { CheckContext, CheckFunction, CheckResult } from "./types";
 
 export type { CheckConfig, CheckContext, CheckFunction, CheckResult, StepRecord } from "./types";
 
@@ -59,18 +59,36 @@ export const CHECK_FUNCTIONS: Record<CheckName, CheckFunction> = {
 };
 
 export async function runCheck(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+  return judge(spec, ctx);
+}
+
+/**
+ * runCheck without a promise for a check that answers at once (most do): a case runs several
+ * checks per step, each awaited otherwise. A check that returns a promise gets one.
+ */
+export function judge(spec: CheckSpec, ctx: CheckContext): CheckOutcome | Promise<CheckOutcome> {
   const run = isCheckName(spec.name) ? CHECK_FUNCTIONS[spec.name] : undefined;
   const stepId = ctx.step.id;
   if (!run) return { check: spec.name, stepId, status: "skipped", message: `unknown check "${spec.name}"` };
+  let result: CheckResult | Promise<CheckResult>;
   try {
-    const result = await run(ctx);
-    const outcome: CheckOutcome = { check: spec.name, stepId, status: result.status, message: result.message };
-    if (result.status === "failed") {
-      outcome.severity = result.severity ?? CHECK_CATALOG[spec.name].severity;
-      outcome.signature = result.signature ?? spec.name;
-    }
-    return outcome;
+    result = run(ctx);
   } catch (error) {
-    return { check: spec.name, stepId, status: "skipped", message: `check crashed: ${error instanceof Error ? error.message : String(error)}` };
+    return crashed(spec, stepId, error);
   }
+  if (result instanceof Promise) return result.then((settled) => outcomeOf(spec, stepId, settled), (error: unknown) => crashed(spec, stepId, error));
+  return outcomeOf(spec, stepId, result);
+}
+
+function outcomeOf(spec: CheckSpec, stepId: string, result: CheckResult): CheckOutcome {
+  const outcome: CheckOutcome = { check: spec.name, stepId, status: result.status, message: result.message };
+  if (result.status === "failed") {
+    outcome.severity = result.severity ?? CHECK_CATALOG[spec.name as CheckName].severity;
+    outcome.signature = result.signature ?? spec.name;
+  }
+  return outcome;
+}
+
+function crashed(spec: CheckSpec, stepId: string, error: unknown): CheckOutcome {
+  return { check: spec.name, stepId, status: "skipped", message: `check crashed: ${error instanceof Error ? error.message : String(error)}` };
 }
