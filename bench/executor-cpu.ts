@@ -9,6 +9,8 @@
  *    {"ok":true}), so the CPU is the executor's own and nothing else's;
  *  - `http`: Node's fetch to the same fast target in a child process (adds undici's CPU, which
  *    workerd's native fetch does not have).
+ *  - `dump=<file>`: the last run's answer lines, their times blanked, sorted by case: two trees whose
+ *    dumps are equal gave the same verdicts, findings and rows;
  *  - `prof=<file>`: a V8 CPU profile of the measured runs only (not the loading, not the planning),
  *    for hot spots (open it in Chrome's DevTools, or sum self time per function).
  */
@@ -28,6 +30,7 @@ import { watchRegistry } from "../workers/executor/target-watch";
 import { DEFAULT_CASES_PER_MESSAGE } from "../workers/runs/task-messages";
 
 const httpMode = process.argv.includes("http");
+const dumpFile = process.argv.find((a) => a.startsWith("dump="))?.slice(5);
 const profFile = process.argv.find((a) => a.startsWith("prof="))?.slice(5);
 const runs = Number(process.argv.find((a) => a.startsWith("runs="))?.slice(5) ?? 3);
 const BODY = JSON.stringify({ ok: true });
@@ -62,7 +65,7 @@ const port: RunPort = {
 };
 
 /** One run of every case as executor-process.ts runs a batch; returns its stats and the answer's bytes. */
-async function runAll(model: ApiModel, cases: TestCase[], baseUrl: string, fetchImpl: typeof fetch, runId: string) {
+async function runAll(model: ApiModel, cases: TestCase[], baseUrl: string, fetchImpl: typeof fetch, runId: string, dump?: string[]) {
   const ctx: RunContext = { active: true, status: "running", runId, orgId: "org", specId: "spec", modelKey: "m", baseUrl, identities: {}, limits: { ...DEFAULT_LIMITS, maxCases: 1000 }, circuit: { state: "closed", failures: 0, opened: 0 } };
   const retired: Record<string, Record<string, string>>[] = [];
   const stop = new AbortController();
@@ -100,12 +103,21 @@ async function runAll(model: ApiModel, cases: TestCase[], baseUrl: string, fetch
       stats.requests += result.exchanges.length;
       for (const line of lines.split("\n").slice(2)) if (line.startsWith('{"caseId":')) findings.add(/"id":"(f_[0-9a-f]+)"/.exec(line)?.[1] ?? "");
       stats.answerBytes += lines.length;
+      dump?.push(lines);
     } finally {
       release();
     }
     if (--group.left === 0) stats.answerBytes += JSON.stringify({ group: groupOf[index], observations: group.observations.rows() }).length;
   });
   return { ...stats, findings: findings.size };
+}
+
+/** Answer lines without what differs between two runs of the same cases: times, and the run's id. */
+function blankTimes(lines: string): string {
+  return lines
+    .replace(/"(durationMs|probeMs|repeatMs|controlMs)":[0-9.]+/g, '"$1":0')
+    .replace(/"startedAt":"[^"]*"/g, '"startedAt":""')
+    .replace(/run[0-9]+/g, "run");
 }
 
 const cpuMs = () => {
@@ -130,7 +142,9 @@ for (let n = 0; n <= runs; n++) {
   }
   const cpu0 = cpuMs();
   const t0 = performance.now();
-  const stats = await runAll(model, cases, target.url, fetchImpl, `run${n}`);
+  const dump = dumpFile && n === runs ? [] : undefined;
+  const stats = await runAll(model, cases, target.url, fetchImpl, `run${n}`, dump);
+  if (dump && dumpFile) writeFileSync(dumpFile, dump.map(blankTimes).sort().join(""));
   const cpu = cpuMs() - cpu0;
   const wall = performance.now() - t0;
   if (n > 0) perCase.push(cpu / cases.length);
