@@ -101,7 +101,7 @@ async function runAll(model: ApiModel, cases: TestCase[], baseUrl: string, fetch
       const lines = caseLines(storedCase(ctx.orgId, ctx.runId, result, testCase, model));
       stats[result.status]++;
       stats.requests += result.exchanges.length;
-      for (const line of lines.split("\n").slice(2)) if (line.startsWith('{"caseId":')) findings.add(/"id":"(f_[0-9a-f]+)"/.exec(line)?.[1] ?? "");
+      if (result.status === "failed") for (const [, id] of lines.matchAll(/\n\{"caseId":"[^"]*","id":"(f_[0-9a-f]+)"/g)) findings.add(id);
       stats.answerBytes += lines.length;
       dump?.push(lines);
     } finally {
