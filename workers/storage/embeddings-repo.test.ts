@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cosine } from "../shared/cosine";
 import { lexicalVector } from "../ai/embeddings/embedder";
-import { cosineSearch, topIndexes } from "./embeddings-repo";
+import { cosineSearch, decodeVector, encodeVector, topIndexes } from "./embeddings-repo";
 
 /** A deterministic pseudo-random stream (mulberry32). */
 function rng(seed: number): () => number {
@@ -29,6 +29,32 @@ describe("the D1 vector index's exact search", () => {
       rows.forEach((row, i) => expect(Object.is(scores[i], cosine(query, row)), `row ${i}`).toBe(true));
     }
     expect(cosineSearch([]).scores(lexical[0])).toHaveLength(0);
+  });
+
+  it("stores a mostly-zero vector as its non-zero entries, and searches stored rows of both forms as the dense rounded vectors", () => {
+    const random = rng(11);
+    const lexical = ["server_error GET /items/{id} 500 on a valid request", "auth bypass DELETE /users/{id}", ""].map((t) => lexicalVector(t));
+    const dense = Array.from({ length: 3 }, () => Array.from({ length: 48 }, () => (random() < 0.2 ? 0 : random() - 0.5)));
+    const tiny = [1e-7, -1e-7, 0.5, ...new Array<number>(10).fill(0)];
+    const vectors = [...lexical, ...dense, tiny];
+    const rounded = vectors.map((v) => v.map((x) => Math.round(x * 1e5) / 1e5));
+    const texts = vectors.map(encodeVector);
+    // the lexical vectors (mostly zeros) are stored sparse, and far shorter; the dense ones as arrays
+    for (const [i, v] of lexical.entries()) {
+      expect(texts[i].startsWith("{")).toBe(true);
+      expect(texts[i].length).toBeLessThan(JSON.stringify(rounded[i]).length / 2);
+      expect(decodeVector(texts[i])).toMatchObject({ n: v.length });
+    }
+    for (const i of [3, 4, 5]) expect(decodeVector(texts[i])).toEqual(rounded[i]);
+    expect(decodeVector(texts[6])).toEqual({ n: 13, i: [2], v: [0.5] });
+    // rows written before (dense arrays) and now (either form): the same scores, bit for bit
+    const stored = cosineSearch(texts.map(decodeVector));
+    const legacy = cosineSearch(rounded.map((v) => decodeVector(JSON.stringify(v))));
+    for (const query of [...vectors, ...rounded]) {
+      const scores = stored.scores(query);
+      rounded.forEach((row, i) => expect(Object.is(scores[i], cosine(query, row)), `row ${i}`).toBe(true));
+      expect([...legacy.scores(query)]).toEqual([...scores]);
+    }
   });
 
   it("keeps the best rows in the order a stable descending sort gives, ties to the earlier row", () => {

@@ -1,6 +1,9 @@
 /**
  * The local stand-in for Vectorize: vectors in the D1 table `embeddings`, searched by exact cosine
  * within one org and one embedder (the SQL filter is the isolation: another org's rows are never read).
+ * A vector is stored rounded to 5 decimals: as a JSON array, or — when most entries are zero, as
+ * the lexical embedder's are — as its non-zero entries only (`{"n", "i", "v"}`), a fraction of the
+ * text to write, read and parse at every finalize; rows of either form are read.
  */
 import type { VectorIndex, VectorMatch, VectorMetadata } from "../ai/embeddings/memory";
 
@@ -9,8 +12,42 @@ const SCAN_LIMIT = 2_000;
 
 interface StoredRow {
   id: string;
-  vector: number[];
+  vector: StoredVector;
   metadata: VectorMetadata;
+}
+
+/** The non-zero entries of a vector of length `n`: `v[k]` at dimension `i[k]`, `i` increasing. */
+export interface SparseVector {
+  n: number;
+  i: number[];
+  v: number[];
+}
+
+export type StoredVector = readonly number[] | SparseVector;
+
+/** The stored text of a vector: its entries rounded to 5 decimals, sparse when that is the shorter form. */
+export function encodeVector(values: readonly number[]): string {
+  const rounded = values.map((v) => Math.round(v * 1e5) / 1e5);
+  const i: number[] = [];
+  const v: number[] = [];
+  rounded.forEach((value, d) => {
+    if (value !== 0) i.push(d), v.push(value);
+  });
+  return 2 * i.length < rounded.length ? JSON.stringify({ n: rounded.length, i, v } satisfies SparseVector) : JSON.stringify(rounded);
+}
+
+export function decodeVector(text: string): StoredVector {
+  return JSON.parse(text) as StoredVector;
+}
+
+/** The non-zero entries of a stored vector, in increasing dimension. */
+function sparseOf(vector: StoredVector): SparseVector {
+  if (!Array.isArray(vector)) return vector as SparseVector;
+  const dense = vector as readonly number[];
+  const i: number[] = [];
+  const v: number[] = [];
+  for (let d = 0; d < dense.length; d++) if (dense[d] !== 0) i.push(d), v.push(dense[d]);
+  return { n: dense.length, i, v };
 }
 
 /**
@@ -25,35 +62,33 @@ export interface CosineSearch {
   scores(query: readonly number[]): Float64Array;
 }
 
-export function cosineSearch(vectors: readonly (readonly number[])[]): CosineSearch {
+export function cosineSearch(vectors: readonly StoredVector[]): CosineSearch {
   const rows = vectors.length;
+  const sparse = vectors.map(sparseOf);
   const squares = new Float64Array(rows);
   const byLength = new Map<number, { rows: number[]; postings: { row: Uint32Array; value: Float64Array }[] }>();
   const groups = new Map<number, number[]>();
-  vectors.forEach((vector, row) => {
+  sparse.forEach((vector, row) => {
+    // zero entries add exactly nothing: the sum over the non-zero ones is the dense loop's
     let sum = 0;
-    for (const v of vector) sum += v * v;
+    for (const v of vector.v) sum += v * v;
     squares[row] = sum;
-    const group = groups.get(vector.length) ?? [];
+    const group = groups.get(vector.n) ?? [];
     group.push(row);
-    groups.set(vector.length, group);
+    groups.set(vector.n, group);
   });
   for (const [length, members] of groups) {
     const counts = new Uint32Array(length);
-    for (const row of members) {
-      const vector = vectors[row];
-      for (let d = 0; d < length; d++) if (vector[d] !== 0) counts[d]++;
-    }
+    for (const row of members) for (const d of sparse[row].i) counts[d]++;
     const postings = Array.from(counts, (n) => ({ row: new Uint32Array(n), value: new Float64Array(n) }));
     const filled = new Uint32Array(length);
     for (const row of members) {
-      const vector = vectors[row];
-      for (let d = 0; d < length; d++) {
-        const v = vector[d];
-        if (v === 0) continue;
-        const k = filled[d]++;
-        postings[d].row[k] = row;
-        postings[d].value[k] = v;
+      const { i, v } = sparse[row];
+      for (let k = 0; k < i.length; k++) {
+        const d = i[k];
+        const at = filled[d]++;
+        postings[d].row[at] = row;
+        postings[d].value[at] = v[k];
       }
     }
     byLength.set(length, { rows: members, postings });
@@ -110,7 +145,7 @@ export function d1VectorIndex(db: D1Database): VectorIndex {
         .bind(orgId, embedder, SCAN_LIMIT)
         .all<{ id: string; vector: string; metadata: string }>()
         .then(({ results }) => {
-          const rows = results.map((row): StoredRow => ({ id: row.id, vector: JSON.parse(row.vector) as number[], metadata: JSON.parse(row.metadata) as VectorMetadata }));
+          const rows = results.map((row): StoredRow => ({ id: row.id, vector: decodeVector(row.vector), metadata: JSON.parse(row.metadata) as VectorMetadata }));
           return { rows, search: cosineSearch(rows.map((row) => row.vector)) };
         });
       loaded.set(key, entry);
@@ -125,7 +160,7 @@ export function d1VectorIndex(db: D1Database): VectorIndex {
         items.map((item) =>
           db
             .prepare(`INSERT OR REPLACE INTO embeddings (id, org_id, kind, vector, metadata) VALUES (?, ?, ?, ?, ?)`)
-            .bind(item.id, item.metadata.orgId, item.metadata.embedder, JSON.stringify(item.values.map((v) => Math.round(v * 1e5) / 1e5)), JSON.stringify(item.metadata)),
+            .bind(item.id, item.metadata.orgId, item.metadata.embedder, encodeVector(item.values), JSON.stringify(item.metadata)),
         ),
       );
     },

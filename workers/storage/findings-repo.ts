@@ -4,7 +4,7 @@
  */
 import type { Finding } from "../model";
 import { SEVERITIES } from "../model";
-import { IN_CHUNK, inList, jsonTextBatches } from "./db";
+import { IN_CHUNK, inList, jsonRowBatches, jsonTextBatches } from "./db";
 
 /** Bodies kept in the finding row (the whole exchange is in R2 beside the result). */
 export const FINDING_BODY_LIMIT = 8 * 1024;
@@ -152,18 +152,26 @@ export async function findingHistory(db: D1Database, orgId: string, ids: readonl
   return out;
 }
 
-/** Adds the memory fields (firstSeen, seenInRuns, similar) to the stored findings of a run. */
+/**
+ * Adds the memory fields (firstSeen, seenInRuns, similar, cluster when there is one) to the stored
+ * findings of a run: every finding's fields travel in one JSON parameter (json_each), one statement
+ * for the run instead of one per finding.
+ */
 export async function setFindingMemory(db: D1Database, orgId: string, runId: string, memory: ReadonlyMap<string, { firstSeen: string; seenInRuns: number; similar: unknown[]; cluster?: string }>): Promise<void> {
   if (memory.size === 0) return;
+  const rows = [...memory].map(([id, m]) => ({ id, firstSeen: m.firstSeen, seenInRuns: m.seenInRuns, similar: m.similar, cluster: m.cluster ?? null }));
+  const fields = `'$.firstSeen', m.v ->> '$.firstSeen', '$.seenInRuns', m.v -> '$.seenInRuns', '$.similar', m.v -> '$.similar'`;
+  // materialized: the parameter is parsed once, then each finding is found by its key (joined
+  // directly, SQLite would walk the run's findings and parse the whole parameter again for each)
   await db.batch(
-    [...memory].map(([id, m]) =>
-      m.cluster === undefined
-        ? db
-            .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?)) WHERE org_id = ? AND run_id = ? AND id = ?`)
-            .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), orgId, runId, id)
-        : db
-            .prepare(`UPDATE findings SET data = json_set(data, '$.firstSeen', ?, '$.seenInRuns', ?, '$.similar', json(?), '$.cluster', ?) WHERE org_id = ? AND run_id = ? AND id = ?`)
-            .bind(m.firstSeen, m.seenInRuns, JSON.stringify(m.similar), m.cluster, orgId, runId, id),
+    jsonRowBatches(rows).map((json) =>
+      db
+        .prepare(
+          `WITH m(id, v) AS MATERIALIZED (SELECT value ->> '$.id', value FROM json_each(?))
+           UPDATE findings SET data = CASE WHEN m.v ->> '$.cluster' IS NULL THEN json_set(data, ${fields}) ELSE json_set(data, ${fields}, '$.cluster', m.v ->> '$.cluster') END
+           FROM m WHERE findings.org_id = ? AND findings.run_id = ? AND findings.id = m.id`,
+        )
+        .bind(json, orgId, runId),
     ),
   );
 }

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CaseResult, Finding, FindingTrigger } from "../model";
-import { listFindings, MAX_TRIGGERS } from "./findings-repo";
+import { listFindings, MAX_TRIGGERS, setFindingMemory } from "./findings-repo";
 import { writeCaseOutcomes } from "./results-repo";
 
 const RUN = "run_triggers_test";
@@ -52,5 +52,35 @@ describe("finding triggers in D1", () => {
     [row] = await listFindings(env.DB, "org_default", RUN);
     expect(row.occurrences).toBe(3 + MAX_TRIGGERS + 3);
     expect(row.data.triggers).toHaveLength(MAX_TRIGGERS);
+  });
+});
+
+describe("finding memory in D1", () => {
+  it("adds firstSeen, seenInRuns, similar and a cluster when there is one, to this run's findings only", async () => {
+    const run = "run_memory_test";
+    const write = (runId: string, id: string, caseId: string) => {
+      const f = { ...finding(trigger("query a", caseId)), id };
+      return writeCaseOutcomes(env.DB, [{ ...outcome(caseId, "query a"), runId, findings: [f] }]);
+    };
+    await write(run, "f_a", "m1");
+    await write(run, "f_b", "m2");
+    await write("run_memory_other", "f_a", "m3");
+    const similar = [{ findingId: "f_z", runId: "run_0", title: "it's \"alike\" — é", score: 0.912 }];
+    await setFindingMemory(
+      env.DB,
+      "org_default",
+      run,
+      new Map([
+        ["f_a", { firstSeen: "2026-01-02T03:04:05.000Z", seenInRuns: 3, similar, cluster: "cl_f_a" }],
+        ["f_b", { firstSeen: "2026-02-02T00:00:00.000Z", seenInRuns: 1, similar: [] }],
+      ]),
+    );
+    const byId = new Map((await listFindings(env.DB, "org_default", run)).map((r) => [r.id, r.data]));
+    expect(byId.get("f_a")).toMatchObject({ firstSeen: "2026-01-02T03:04:05.000Z", seenInRuns: 3, similar, cluster: "cl_f_a", triggers: [{ caseId: "m1" }] });
+    expect(byId.get("f_b")).toMatchObject({ firstSeen: "2026-02-02T00:00:00.000Z", seenInRuns: 1, similar: [] });
+    expect(byId.get("f_b")).not.toHaveProperty("cluster");
+    const [other] = await listFindings(env.DB, "org_default", "run_memory_other");
+    expect(other.data).not.toHaveProperty("firstSeen");
+    await setFindingMemory(env.DB, "org_default", run, new Map());
   });
 });
