@@ -129,6 +129,14 @@ describe("stateful_invariant", () => {
     const result = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Rex", tag: "good" } }, { others: [update], params: { expectFrom: "update" } }));
     expect(result).toMatchObject({ status: "failed", signature: "field:name" });
   });
+  it("compares a JSON Patch update by what its add and replace operations wrote", () => {
+    const patch = record({ id: "update", method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: [{ op: "replace", path: "/name", value: "Max" }, { op: "test", path: "/tag", value: "good" }] });
+    const params = { expectFrom: "update", fields: ["/name"] };
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Rex", tag: "good" } }, { others: [patch], params }))).toMatchObject({ status: "failed", signature: "field:/name" });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Max", tag: "good" } }, { others: [patch], params })).status).toBe("passed");
+    const move = record({ id: "update", method: "PATCH", path: "/pets/{petId}", urlPath: "/pets/7", status: 200, requestBody: [{ op: "move", from: "/tag", path: "/name" }] });
+    expect(stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: "Rex" } }, { others: [move], params })).status).toBe("skipped");
+  });
   it("passes with normalisations; ignores writeOnly and unreturned fields", () => {
     const result = stateful_invariant(ctx({ id: "read", ...item, status: 200, body: { id: 7, name: " Max ", tag: "good", updatedAt: "2024-05-01T10:00:00.000Z" } }, { others: [update], params: { expectFrom: "update" } }));
     expect(result.status).toBe("passed");

@@ -4,6 +4,7 @@
  * most recent matching step. A check only judges when its precondition step succeeded and the
  * current request provably addresses the same resource; otherwise it skips.
  */
+import { isJsonPatch, jsonPatchEffect } from "../../shared/json-patch";
 import { generalisePath } from "../../jsonschema/validate";
 import { escapeRegExp } from "../../shared/regexp";
 import { response_schema_conformance } from "./conformance";
@@ -313,7 +314,9 @@ export function stateful_invariant(ctx: CheckContext): CheckResult {
   const update = stepRecord(ctx, fromId);
   if (!succeeded(update)) return skip(`the update (${fromId}) did not succeed`);
   if (!isSuccess(ctx.response.status)) return skip(`the read answered ${ctx.response.status}`);
-  const sent = update.request.resolved.body?.value;
+  // a JSON Patch document is compared by what its add/replace operations wrote
+  const body = update.request.resolved.body?.value;
+  const sent = isJsonPatch(body) ? jsonPatchEffect(body)?.value : body;
   if (!isPlainObject(sent)) return skip("the update sent no JSON object");
   const pointer = paramString(ctx, "pointer") ?? "";
   const read = getByPointer(jsonValue(ctx.response), pointer);

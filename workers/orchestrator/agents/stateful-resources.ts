@@ -3,6 +3,7 @@
  * them, requests that create and address one, and which of its fields a read-back can compare.
  * Shared by stateful.ts, stateful-chains.ts, security-auth.ts and data-exposure.ts.
  */
+import { isJsonPatch, jsonPatchEffect } from "../../shared/json-patch";
 import type { JsonSchema, Operation, Step } from "../../model";
 import { check } from "./case-helpers";
 import { buildRequest, conformanceChecks, isJsonMedia, keyedCreate, sendChosenKey, type AgentEnv, type BuiltRequest } from "./requests";
@@ -171,6 +172,12 @@ export function responseProperties(env: AgentEnv, op: Operation | undefined): Re
  * `data.attributes.capacity`) as JSON pointers, where the read documents the same path.
  */
 export function comparableFields(env: AgentEnv, body: unknown, bodySchema: JsonSchema, read: Operation | undefined): string[] {
+  // a JSON Patch document (RFC 6902): the members its add/replace operations write, as the read describes them
+  if (isJsonPatch(body)) {
+    const effect = jsonPatchEffect(body);
+    const schema = readSchema(env, read);
+    return effect && schema ? comparableAt(env, effect.value, schema, schema, "", 0) : [];
+  }
   return comparableAt(env, body, bodySchema, readSchema(env, read), "", 0);
 }
 

@@ -88,3 +88,21 @@ describe("round trip chain", () => {
     expect(echoed.extract).toEqual({ echo_checksum: { from: "body", pointer: "/checksum" } });
   });
 });
+
+describe("JSON Patch updates", () => {
+  it("the lifecycle reads back what a JSON Patch replace wrote", async () => {
+    // the pet's update is a JSON Patch only: an array of operations, one oneOf branch per member
+    const branch = (path: string, value: unknown) => ({ type: "object", additionalProperties: false, required: ["op", "path"], properties: { op: { type: "string", enum: ["remove", "test", "replace"] }, path: { type: "string", enum: [path] }, value } });
+    const model = withUpdate((op) => {
+      op.method = "patch";
+      op.requestBody = { required: true, content: [{ contentType: "application/json-patch+json", schema: { type: "array", minItems: 1, maxItems: 3, items: { oneOf: [branch("/name", { type: "string", minLength: 1 }), branch("/age", { type: "integer", minimum: 0 })] } } as never }] };
+    });
+    const lifecycle = (await stateful.generate({ model, seed: 1, config })).find((c) => c.tags?.includes("lifecycle") && c.steps.some((s) => s.id === "update"))!;
+    const sent = lifecycle.steps.find((s) => s.id === "update")!.request.body?.value as { op: string; path: string }[];
+    expect(sent.some((o) => o.op === "replace")).toBe(true);
+    expect(sent.some((o) => o.op === "test")).toBe(false);
+    const readBack = lifecycle.steps.find((s) => s.id === "read-updated")!.checks.find((c) => c.name === "stateful_invariant");
+    expect(readBack?.params).toMatchObject({ expectFrom: "update" });
+    expect((readBack?.params as { fields: string[] }).fields.length).toBeGreaterThan(0);
+  });
+});

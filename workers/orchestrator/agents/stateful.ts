@@ -30,6 +30,7 @@ import { comparableFields, createResource, itemRequest, resourceTargets, updateO
 import type { Agent, AgentContext } from "./types";
 import { flattenAllOf } from "../../jsonschema/shape";
 import { isObject } from "../../jsonschema/types";
+import { isJsonPatch } from "../../shared/json-patch";
 
 const NAME = "stateful";
 
@@ -60,7 +61,13 @@ export function statefulDrafts(env: AgentEnv, target: ResourceTarget, targets: R
     const list = collectionListStep(env, target, rng.fork("list"), created.known);
     if (list) steps.push(list);
     if (updateOp) {
-      const update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
+      let update = itemRequest(env, updateOp, rng.fork("update"), created.known, undefined, idProperty, updateOptional(env, updateOp));
+      // a JSON Patch that writes nothing the read shows (a remove) cannot be read back, and one with a
+      // `test` of a made-up value fails as a whole (RFC 6902 §5): draw another
+      const unreadable = (body: unknown) => isJsonPatch(body) && (body.some((op) => op.op === "test") || comparableFields(env, body, {}, target.read).length === 0);
+      for (let i = 1; i <= 12 && target.read && unreadable(update.body?.value); i++) {
+        update = itemRequest(env, updateOp, rng.fork(`update-${i}`), created.known, undefined, idProperty, updateOptional(env, updateOp));
+      }
       if (ifMatch && target.read) update.request.headers[ifMatch.name] = "{{etag}}";
       // a version or checksum the read produced goes back as read, never made up
       const readStep = steps.find((s) => s.id === "read-created");
