@@ -392,7 +392,7 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
     if (Array.isArray(node)) return isObject(flat.items) ? node.map((item, i) => visit(item, flat.items as JsonSchema, `${pointer}/${i}`, level + 1)) : node;
     if (!isObject(node) || !isObject(flat.properties)) return node;
     const props = flat.properties as Record<string, JsonSchema>;
-    const required = new Set(Array.isArray(flat.required) ? (flat.required as string[]) : []);
+    const isRequired = (key: string) => Array.isArray(flat.required) && (flat.required as unknown[]).includes(key);
     const out: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(node)) {
       out[key] = member;
@@ -417,11 +417,11 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
         const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
         setup.push(...made.setup.filter((s) => !setup.some((t) => t.id === s.id)));
         for (const [name, v] of Object.entries(made.vars)) known[name] ??= `{{${v}}}`;
-        setup.push({ id: `setup-${variable}`, request: made.request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: required.has(key) });
+        setup.push({ id: `setup-${variable}`, request: made.request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: isRequired(key) });
         known[key] = `{{${variable}}}`;
       }
       bound.push({ pointer: `${pointer}/${escapeToken(key)}`, variable, planned: member });
-      if (required.has(key)) delete out[key];
+      if (isRequired(key)) delete out[key];
     }
     return out;
   };

@@ -263,9 +263,22 @@ function linkExtraction(expression: string): Extraction | undefined {
  * `parentSiteUuid` → "site" (the longest run of words that names a collection first). undefined
  * for a bare `id` and for names that end in no id word (ownership flags, counts, names).
  */
-export function referencedResources(member: string, schema: JsonSchema): string[] {
-  const out: string[] = [];
+export function referencedResources(member: string, schema: JsonSchema): readonly string[] {
   const ref = refOf(schema);
+  // asked of every member of every generated body: the answer depends on the two names only
+  const key = ref === undefined ? member : `${member}\u0000${ref}`;
+  let names = referenced.get(key);
+  if (names === undefined) {
+    if (referenced.size >= 50_000) referenced.clear(); // a long-lived isolate plans many specs
+    referenced.set(key, (names = resourcesNamed(member, ref)));
+  }
+  return names;
+}
+
+const referenced = new Map<string, readonly string[]>();
+
+function resourcesNamed(member: string, ref: string | undefined): string[] {
+  const out: string[] = [];
   for (const name of [member, ref?.slice(ref.lastIndexOf("/") + 1)]) {
     if (!name) continue;
     const all = words(name);

@@ -291,7 +291,13 @@ function genString(s: SchemaObject, state: State, name?: string, prose?: string)
   // generic: "sentinel" followed by random letters, cut to the allowed length
   const wanted = Math.min(Math.max(8 + rng.int(0, 4), minLength), maxLength);
   if (wanted <= 0) return "";
-  const text = ("sentinel" + rng.alnum(Math.max(wanted, 1))).slice(0, wanted);
+  // ("sentinel" + rng.alnum(wanted)).slice(0, wanted): every letter is drawn (the stream stays the
+  // same), only those the cut keeps are written
+  let text = wanted >= 8 ? "sentinel" : "sentinel".slice(0, wanted);
+  for (let i = 0; i < wanted; i++) {
+    const letter = rng.alnumLetter();
+    if (8 + i < wanted) text += letter;
+  }
   return text;
 }
 

@@ -21,6 +21,8 @@ export function deriveSeed(seed: number, ...parts: string[]): number {
   return h;
 }
 
+const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
+
 export class Rng {
   private state: number;
 
@@ -75,9 +77,13 @@ export class Rng {
 
   /** alphanumeric of n characters */
   alnum(n: number): string {
-    const chars = "abcdefghijklmnopqrstuvwxyz0123456789";
     let out = "";
-    for (let i = 0; i < n; i++) out += chars[this.int(0, chars.length - 1)];
+    for (let i = 0; i < n; i++) out += this.alnumLetter();
     return out;
+  }
+
+  /** One letter or digit, as alnum draws each. */
+  alnumLetter(): string {
+    return ALNUM[this.int(0, ALNUM.length - 1)];
   }
 }

@@ -130,15 +130,18 @@ export function freshenUnique(
   knownValid = false,
 ): { value: unknown; pointers: string[]; valid?: boolean } {
   const pointers: string[] = [];
-  const walk = (node: unknown, sub: JsonSchema, path: string[], depth: number): unknown => {
+  // `at`: the JSON pointer of `node`
+  const walk = (node: unknown, sub: JsonSchema, at: string, depth: number): unknown => {
     if (depth > 3 || !isObject(node)) return node;
     const flat = flattenAllOf(sub, schemas);
     const props = isObject(flat) && isObject(flat.properties) ? (flat.properties as Record<string, JsonSchema>) : {};
     const out: Record<string, unknown> = { ...node };
-    for (const [key, item] of Object.entries(node)) {
+    for (const key in node) {
+      if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+      const item = node[key];
       const propSchema = props[key];
       if (propSchema === undefined) continue;
-      const pointer = [...path, key].map((t) => "/" + t.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+      const pointer = at + "/" + (key.includes("~") || key.includes("/") ? key.replace(/~/g, "~0").replace(/\//g, "~1") : key);
       if (keep.has(pointer)) continue;
       // the generator's own made-up text ("sentinel…") is random already
       if (typeof item === "string" && !/^sentinel/i.test(item) && looksUnique(key, propSchema, schemas)) {
@@ -148,12 +151,12 @@ export function freshenUnique(
           pointers.push(pointer);
         }
       } else if (isObject(item)) {
-        out[key] = walk(item, propSchema, [...path, key], depth + 1);
+        out[key] = walk(item, propSchema, pointer, depth + 1);
       }
     }
     return out;
   };
-  const next = walk(value, schema, [], 0);
+  const next = walk(value, schema, "", 0);
   if (pointers.length === 0) return { value, pointers, valid: knownValid };
   if (knownValid && generatesExactly(schema, schemas)) return { value: next, pointers, valid: true };
   // a change must not break the whole value (dependencies between fields)
