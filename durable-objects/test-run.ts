@@ -269,14 +269,17 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
     return { active };
   }
 
-  async taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }> {
+  async tasksDone(reports: { taskId: string; summary: TaskSummary }[]): Promise<{ accepted: boolean[] }> {
     const state = this.readState();
-    if (!state) return { accepted: false };
+    if (!state) return { accepted: reports.map(() => false) };
     this.writeMeta("lifeAt", Date.now());
-    const accepted = this.store.finish(taskId, summary);
-    timeline(this.env, "done", { task: taskId, accepted });
+    const accepted = reports.map(({ taskId, summary }) => {
+      const counted = this.store.finish(taskId, summary);
+      timeline(this.env, "done", { task: taskId, accepted: counted });
+      return counted;
+    });
     // nothing in flight: either the run is over or a held-back (destructive) task may go now
-    if (accepted && state.status === "running" && this.store.countInFlight() === 0) {
+    if (accepted.some(Boolean) && state.status === "running" && this.store.countInFlight() === 0) {
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { accepted };

@@ -14,6 +14,7 @@ import { existingCaseIds, writeRenderedOutcomes, writeUnrunResults, type CaseStu
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { timeline } from "../shared/timeline";
+import { coalescer } from "./coalesce";
 import { circuitAllows, errorText, executeCase, identityGuard, storedCase, type CaseHead, type CaseScope, type RunPort, type StoredCase } from "./case-runner";
 import { observationCollector } from "./observations";
 import { abortableFetch, createThrottle, DEFAULT_CONCURRENCY, disciplinedFetch, mapWithConcurrency, Semaphore } from "./outbound";
@@ -69,7 +70,20 @@ interface RunSetup extends CaseScope {
   /** the run's tasks this invocation is running: one beat renews all their leases (beatWhileRunning) */
   running: Set<string>;
   beat?: ReturnType<typeof setInterval>;
+  /** a task's last rows, stored and reported done together with the run's other tasks that end close by (storeTaskEnd) */
+  storeEnd: (end: TaskEnd) => Promise<void>;
 }
+
+/** What a task hands in when its cases ended: its rows not yet written, its observations, its summary so far. */
+interface TaskEnd {
+  taskId: string;
+  outcomes: StoredCase[];
+  also: D1PreparedStatement[];
+  summary: TaskSummary;
+}
+
+/** How long a task's end waits for the run's other tasks of the invocation to end too (one D1 batch and one report). */
+const STORE_LINGER_MS = 100;
 
 /** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
 const targetWatch = watchRegistry();
@@ -136,6 +150,7 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
     circuitState: () => runStub(env, runId).circuitState(),
     identityTrouble: (name, generation, status, answeredAt) => runStub(env, runId).identityTrouble(name, generation, status, answeredAt),
   };
+  const ended = new Set<string>();
   const setup: RunSetup = {
     port,
     guard: identityGuard(port, ctx, retired),
@@ -153,7 +168,17 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
     target: targetWatch(runId),
     stop,
     running: new Set(),
+    storeEnd: (end) => {
+      ended.add(end.taskId);
+      return store(end);
+    },
   };
+  // the invocation's other tasks of this run that still run will end soon or late: a write waits
+  // for them at most STORE_LINGER_MS, and goes at once once every one of them has ended
+  const store = coalescer((ends: TaskEnd[]) => storeTaskEnds(env, setup, runId, ends), {
+    lingerMs: STORE_LINGER_MS,
+    allIn: () => [...setup.running].every((taskId) => ended.has(taskId)),
+  });
   if (!ctx.active) return setup;
   setup.model = await loadModel(env, ctx.modelKey);
   setup.refusal = await targetRefusal(env, ctx);
@@ -242,7 +267,7 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
   const settle = async (reason: string) => {
     ticket.leave();
     summary.errored += await writeUnrunResults(env.DB, ctx.orgId, task.runId, task.cases.map(stub), "errored", reason);
-    await runStub(env, task.runId).taskDone(task.taskId, summary);
+    await runStub(env, task.runId).tasksDone([{ taskId: task.taskId, summary }]);
   };
   if (!model) return settle(`the spec's operation model is missing (${ctx.modelKey})`);
   if (setup.refusal) return settle(`target not allowed: ${setup.refusal}`);
@@ -320,12 +345,35 @@ async function runTask(env: Env, invocation: Invocation, setup: RunSetup, task: 
     // the circuit tripped, or the run is over: the run records this case (skipped, or deadline exceeded)
     if (result) await afterCase(storedCase(ctx.orgId, task.runId, result, testCase, model));
   });
-  // the rest, with the task's observations (for invariant inference) in the same batch
-  await flush(observationInserts(env.DB, ctx.orgId, task.runId, [...remoteObservations, ...observations.rows()]));
-  timeline(env, "stored", { task: task.taskId });
-  // a run that is over settles the task's unfinished cases itself: a report now would mark them done unrecorded
+  // the rest, with the task's observations (for invariant inference), then the report
+  await setup.storeEnd({
+    taskId: task.taskId,
+    outcomes: outcomes.splice(0),
+    also: observationInserts(env.DB, ctx.orgId, task.runId, [...remoteObservations, ...observations.rows()]),
+    summary,
+  });
+}
+
+/** Tasks' last rows in one D1 batch, then one report of them done to the run. */
+async function storeTaskEnds(env: Env, setup: RunSetup, runId: string, ends: TaskEnd[]): Promise<void> {
+  const outcomes = ends.flatMap((end) => end.outcomes);
+  const written = await writeRenderedOutcomes(
+    env.DB,
+    outcomes.map(({ outcome }) => outcome),
+    ends.flatMap((end) => end.also),
+  );
+  let i = 0;
+  for (const end of ends) {
+    for (const { head } of end.outcomes) {
+      if (!written[i++]) continue;
+      end.summary.requests += head.requests;
+      end.summary[head.status] += 1;
+    }
+    timeline(env, "stored", { task: end.taskId });
+  }
+  // a run that is over settles the tasks' unfinished cases itself: a report now would mark them done unrecorded
   if (setup.stop.signal.aborted) return;
-  await runStub(env, task.runId).taskDone(task.taskId, summary);
+  await runStub(env, runId).tasksDone(ends.map(({ taskId, summary }) => ({ taskId, summary })));
 }
 
 /** Tell the run about the target: a request without any answer counts toward its circuit; an answer ends a streak. */
@@ -365,7 +413,7 @@ async function settleTask(env: Env, runId: string, taskId: string, cases: CaseSt
   if (!ctx) return;
   const summary = emptySummary();
   summary.errored = await writeUnrunResults(env.DB, ctx.orgId, runId, cases, "errored", reason);
-  await run.taskDone(taskId, summary);
+  await run.tasksDone([{ taskId, summary }]);
 }
 
 /**

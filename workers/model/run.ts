@@ -281,8 +281,8 @@ export interface TestRunRpc {
   /** Stops sending, settles every case not yet reported as skipped, ends the run as cancelled. */
   cancel(): Promise<RunProgress | null>;
   getRunContext(): Promise<RunContext | null>;
-  /** Idempotent: the first report of a task counts, later ones are ignored. */
-  taskDone(taskId: string, summary: TaskSummary): Promise<{ accepted: boolean }>;
+  /** Tasks ended, with their summaries. Idempotent: the first report of a task counts, later ones are ignored. */
+  tasksDone(reports: { taskId: string; summary: TaskSummary }[]): Promise<{ accepted: boolean[] }>;
   /** Connection failures and recoveries of the target; answers the circuit as it is now. */
   reportTarget(report: TargetReport): Promise<CircuitView>;
   /**
