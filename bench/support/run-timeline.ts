@@ -120,6 +120,7 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   const spans: [string, number | undefined, number | undefined][] = [
     ["planning", at(first(sorted, "plan")), at(first(sorted, "planned"))],
     ["planned → first batch delivered", at(first(sorted, "planned")), at(first(sorted, "delivered"))],
+    ["first batch delivered → first case", at(first(sorted, "delivered")), at(first(sorted, "exec-first"))],
     ["execution (first delivery → last done)", at(first(sorted, "delivered")), at(last(sorted, "done"))],
     ["finalize", at(first(sorted, "finalize")), at(first(sorted, "concluded"))],
     ["whole run", createdAt, finishedAt],
@@ -177,7 +178,7 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
     casesRunningMs += Math.max(0, to - Math.max(from, reach));
     reach = Math.max(reach, to);
   }
-  const exec = spans[2]!;
+  const exec = spans[3]!;
   const [planFrom, planTo] = [spans[0]![1], spans[0]![2]];
   const [sendFrom, sendTo] = [spans[1]![1], spans[1]![2]];
   const firstCase = at(first(sorted, "exec-first"));
@@ -185,6 +186,9 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
     ...(planFrom !== undefined && planTo !== undefined ? { planningMs: Math.round(planTo - planFrom), planningMainCpuMs: Math.round(busyMs(samples, "main", planFrom, planTo)) } : {}),
     ...(sendFrom !== undefined && sendTo !== undefined ? { plannedToDeliveredMs: Math.round(sendTo - sendFrom), plannedToDeliveredMainCpuMs: Math.round(busyMs(samples, "main", sendFrom, sendTo)) } : {}),
     ...(firstCase !== undefined ? { createdToFirstCaseMs: Math.round(firstCase - createdAt) } : {}),
+    ...(sendTo !== undefined && firstCase !== undefined
+      ? { deliveredToFirstCaseMs: Math.round(firstCase - sendTo), deliveredToFirstCaseMainCpuMs: Math.round(busyMs(samples, "main", sendTo, firstCase)) }
+      : {}),
     invocations: invocations.length,
     msBetweenInvocations: Math.round(gapMs),
     executorCasesInFlightMs: Math.round(casesRunningMs),
