@@ -83,7 +83,7 @@ interface TaskEnd {
 }
 
 /** How long a task's end waits for the run's other tasks of the invocation to end too (one D1 batch and one report). */
-const STORE_LINGER_MS = 100;
+const STORE_LINGER_MS = 250;
 
 /** One per run in this isolate, shared by its invocations: a culprit may run in another invocation than the last answer. */
 const targetWatch = watchRegistry();
@@ -180,8 +180,8 @@ async function prepareRun(env: Env, invocation: Invocation, runId: string): Prom
     allIn: () => [...setup.running].every((taskId) => ended.has(taskId)),
   });
   if (!ctx.active) return setup;
-  setup.model = await loadModel(env, ctx.modelKey);
-  setup.refusal = await targetRefusal(env, ctx);
+  // both before the first case: asked together
+  [setup.model, setup.refusal] = await Promise.all([loadModel(env, ctx.modelKey), targetRefusal(env, ctx)]);
   return setup;
 }
 
