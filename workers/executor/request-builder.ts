@@ -260,10 +260,16 @@ function encodePathValue(name: string, value: unknown): string {
 }
 
 const DELIMITERS: Record<string, string> = { form: ",", spaceDelimited: " ", pipeDelimited: "|" };
+const JSON_MEDIA = /json/i;
 
 /** OpenAPI query serialisation: form/explode by default, else the parameter's style. */
-function appendQuery(params: URLSearchParams, name: string, value: unknown, serialisation?: { style?: string; explode?: boolean }): void {
+function appendQuery(params: URLSearchParams, name: string, value: unknown, serialisation?: { style?: string; explode?: boolean; contentType?: string }): void {
   if (value === undefined) return;
+  // a parameter described by a JSON `content`: its value's JSON text under its own name
+  if (serialisation?.contentType !== undefined && JSON_MEDIA.test(serialisation.contentType)) {
+    params.append(name, JSON.stringify(value));
+    return;
+  }
   const style = serialisation?.style ?? "form";
   const explode = serialisation?.explode ?? style === "form";
   if (style === "deepObject" && value !== null && typeof value === "object") {

@@ -27,6 +27,8 @@ export interface Parameter {
   /** OpenAPI serialisation: style/explode as written (defaults applied by the consumer). */
   style?: string;
   explode?: boolean;
+  /** described by `content` instead of a schema (OpenAPI 3): the value is sent as that media type's text, e.g. JSON */
+  contentType?: string;
   deprecated?: boolean;
   example?: unknown;
   examples?: unknown[];

@@ -48,9 +48,10 @@ export interface RequestTemplate {
   query: Record<string, TemplateValue>;
   /**
    * OpenAPI serialisation of query parameters whose value is an array or an object, when it is not
-   * the default (style form, explode true): e.g. { filter: { style: "deepObject", explode: true } }.
+   * the default (style form, explode true): e.g. { filter: { style: "deepObject", explode: true } };
+   * a parameter described by `content` is sent as that media type's text ({ filter: { contentType: "application/json" } }).
    */
-  queryStyles?: Record<string, { style?: string; explode?: boolean }>;
+  queryStyles?: Record<string, { style?: string; explode?: boolean; contentType?: string }>;
   headers: Record<string, string>;
   cookies?: Record<string, string>;
   body?: RequestBodyTemplate;

@@ -11,6 +11,7 @@ import { isObject } from "../../jsonschema/types";
 import { generateValid } from "../generate/data-mocking";
 import { Rng } from "../generate/random";
 import { copy, isJsonMedia, settableParams, type AgentEnv, type BuiltRequest } from "./requests";
+import { querySerialisation } from "./parameters";
 
 export interface Field {
   location: "query" | "path" | "header" | "body";
@@ -52,9 +53,8 @@ function withQueryMember(op: Operation, request: BuiltRequest["request"], field:
   const current = request.query[field.name];
   request.query[field.name] = setBodyValue(isObject(current) ? current : {}, field.tokens!, value);
   const param = op.parameters.find((p) => p.in === "query" && p.name === field.name);
-  if (param && ((param.style && param.style !== "form") || param.explode === false) && !request.queryStyles?.[field.name]) {
-    request.queryStyles = { ...(request.queryStyles ?? {}), [field.name]: { style: param.style ?? "form", explode: param.explode ?? (param.style ?? "form") === "form" } };
-  }
+  const serialisation = param ? querySerialisation(param) : undefined;
+  if (serialisation && !request.queryStyles?.[field.name]) request.queryStyles = { ...(request.queryStyles ?? {}), [field.name]: serialisation };
 }
 
 /**

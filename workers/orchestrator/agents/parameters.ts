@@ -111,6 +111,18 @@ export interface FilledParameters {
   fromSpec: boolean;
 }
 
+/**
+ * How the executor sends a query parameter when not as form/explode: the style written in the spec
+ * (deepObject, explode: false …), or, for one described by a JSON `content`, its value's JSON text
+ * under its own name (`filter={"limit":5}`; OpenAPI 3 Parameter Object `content`), never its members
+ * as keys of their own.
+ */
+export function querySerialisation(param: Parameter): NonNullable<RequestTemplate["queryStyles"]>[string] | undefined {
+  if (param.contentType !== undefined && /json/i.test(param.contentType)) return { contentType: param.contentType };
+  if ((param.style && param.style !== "form") || param.explode === false) return { style: param.style ?? "form", explode: param.explode ?? (param.style ?? "form") === "form" };
+  return undefined;
+}
+
 /** The query, header and cookie parameters of a request to `op` (path parameters and the body are the caller's). */
 export function fillParameters(
   env: ParamEnv,
@@ -142,10 +154,9 @@ export function fillParameters(
     if (param.in === "query") {
       if (isObject(value)) out.certain = false;
       out.query[param.name] = value;
-      // the executor serialises arrays and objects by the parameter's style (deepObject, explode: false ...)
-      if (value !== null && typeof value === "object" && ((param.style && param.style !== "form") || param.explode === false)) {
-        out.queryStyles[param.name] = { style: param.style ?? "form", explode: param.explode ?? (param.style ?? "form") === "form" };
-      }
+      // the executor serialises arrays and objects by the parameter's style (deepObject, explode: false ...), JSON content as its text
+      const serialisation = querySerialisation(param);
+      if (serialisation && (serialisation.contentType !== undefined || (value !== null && typeof value === "object"))) out.queryStyles[param.name] = serialisation;
     } else {
       const text = headerText(value);
       if (text === undefined) {

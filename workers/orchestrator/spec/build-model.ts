@@ -266,12 +266,15 @@ class ModelBuilder {
     let result: Parameter | null = null;
     if (typeof p.name === "string" && typeof p.in === "string" && LOCATIONS.includes(p.in) && !(p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase()))) {
       let schema: JsonSchema = {};
+      let contentType: string | undefined;
       if (p.schema !== undefined) schema = this.schema(p.schema, joinPointer(r.pointer, "schema"));
       else if (isObject(p.content)) {
         const [type, media] = Object.entries(p.content)[0] ?? [];
+        contentType = type;
         if (type !== undefined && isObject(media) && media.schema !== undefined) schema = this.schema(media.schema, joinPointer(r.pointer, "content", type, "schema"));
       }
       result = { name: p.name, in: p.in as ParameterLocation, required: p.in === "path" || p.required === true, schema };
+      if (contentType !== undefined) result.contentType = contentType;
       if (typeof p.style === "string") result.style = p.style;
       if (typeof p.explode === "boolean") result.explode = p.explode;
       if (p.deprecated === true) result.deprecated = true;
