@@ -185,6 +185,7 @@ export function summarizeTimeline(events: TimelineEvent[], samples: Sample[], cr
   const figures: Record<string, number> = {
     ...(planFrom !== undefined && planTo !== undefined ? { planningMs: Math.round(planTo - planFrom), planningMainCpuMs: Math.round(busyMs(samples, "main", planFrom, planTo)) } : {}),
     ...(sendFrom !== undefined && sendTo !== undefined ? { plannedToDeliveredMs: Math.round(sendTo - sendFrom), plannedToDeliveredMainCpuMs: Math.round(busyMs(samples, "main", sendFrom, sendTo)) } : {}),
+    ...(sendTo !== undefined ? { createdToDeliveredMs: Math.round(sendTo - createdAt), createdToDeliveredMainCpuMs: Math.round(busyMs(samples, "main", createdAt, sendTo)) } : {}),
     ...(firstCase !== undefined ? { createdToFirstCaseMs: Math.round(firstCase - createdAt) } : {}),
     ...(sendTo !== undefined && firstCase !== undefined
       ? { deliveredToFirstCaseMs: Math.round(firstCase - sendTo), deliveredToFirstCaseMainCpuMs: Math.round(busyMs(samples, "main", sendTo, firstCase)) }
