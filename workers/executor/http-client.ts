@@ -122,7 +122,12 @@ async function attempt(request: OutgoingRequest, options: SendOptions): Promise<
   }
 
   const headers = collectHeaders(response.headers);
-  const read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD").finally(() => bodyFinished(response));
+  let read: Awaited<ReturnType<typeof readCapped>>;
+  try {
+    read = await readCapped(response, options.maxBodyBytes, request.method.toUpperCase() === "HEAD");
+  } finally {
+    bodyFinished(response);
+  }
   const received: ReceivedResponse = {
     status: response.status,
     headers,

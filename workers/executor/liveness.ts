@@ -10,7 +10,7 @@
  */
 import type { LivenessEvidence } from "../model";
 import { now, type SendResult } from "./http-client";
-import { alone, enter, type Tenure } from "./send-gate";
+import { alone, enter, enterNow, type Tenure } from "./send-gate";
 
 /** a request in flight this long gets a probe */
 export const DEFAULT_STALL_MS = 1500;
@@ -130,7 +130,7 @@ export async function sendWatched(send: () => Promise<SendResult>, probe: () => 
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   if (stallMs <= 0) return send();
   const watch = watchFor(options.tenure.signal);
-  const leave = await enter(options.tenure);
+  const leave = enterNow(options.tenure) ?? (await enter(options.tenure));
   let first: Awaited<ReturnType<typeof observe>>;
   try {
     first = await observe(send, probe, stallMs, watch);

@@ -12,7 +12,7 @@
 import type { ApiModel, CaseResult, CaseStatus, CheckOutcome, CheckSpec, Exchange, Extraction, IdentityVerdict, PickList, ReceivedResponse, RequestTemplate, TestCase } from "../model";
 import { judge, type StepRecord } from "./checks";
 import { findOperation, getByPointer, header, isHandedOutPath, jsonValue, operationAddressed, operationById } from "./checks/support";
-import { failureKindOf, now, sendBoundMs, sendRequest, type FailureKind, type FetchLike } from "./http-client";
+import { failureKindOf, now, sendBoundMs, sendRequest, type FailureKind, type FetchLike, type SendOptions } from "./http-client";
 import { probeTarget, type ProbeResult } from "./target-probe";
 import { DEFAULT_STALL_MS, sendWatched } from "./liveness";
 import { alone, type Tenure } from "./send-gate";
@@ -379,8 +379,12 @@ function build(template: TestCase["steps"][number]["request"], step: TestCase["s
 /** "GET /items/{id}": the key of an operation's latency baseline */
 const operationKeyOf = (step: TestCase["steps"][number]) => `${String(step.request.method).toUpperCase()} ${step.request.path}`;
 
-function sendOptions(env: RunEnv) {
-  return { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs };
+/** The case's send options, made once per env (a case sends each request with them, several times over). */
+const sendOptionsOf = new WeakMap<RunEnv, SendOptions>();
+function sendOptions(env: RunEnv): SendOptions {
+  let options = sendOptionsOf.get(env);
+  if (!options) sendOptionsOf.set(env, (options = { fetch: env.fetch, timeoutMs: env.config.timeoutMs, maxBodyBytes: env.config.maxBodyBytes, retries: env.config.retries, retryDelayMs: env.config.retryDelayMs }));
+  return options;
 }
 
 /** A request sent again alone: its own attempts, and one request's time to get a connection slot. */

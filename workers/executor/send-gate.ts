@@ -68,8 +68,17 @@ function currentHolder(now: number): Place | undefined {
 
 /** Takes a place for a send once no confirmation runs alone; the returned function gives it up. */
 export async function enter(tenure: Tenure): Promise<() => void> {
-  // checked and taken in one synchronous step: nothing can slip in between
   for (let h = currentHolder(Date.now()); h; h = currentHolder(Date.now())) await nap(h.until - Date.now());
+  // checked and taken in one synchronous step: nothing can slip in between
+  return takePlace(tenure);
+}
+
+/** enter without a promise, as for nearly every send: the place when no confirmation runs alone, else undefined. */
+export function enterNow(tenure: Tenure): (() => void) | undefined {
+  return currentHolder(Date.now()) ? undefined : takePlace(tenure);
+}
+
+function takePlace(tenure: Tenure): () => void {
   const taken = place(tenure, Date.now() + tenure.ms);
   inFlight.add(taken);
   let left = false;
