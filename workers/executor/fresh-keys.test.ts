@@ -24,7 +24,7 @@ function step(id: string, path: string, headers: Record<string, string>, body: u
 const testCase = (steps: Step[]): TestCase => ({ id: `case-${Math.random().toString(36).slice(2, 8)}`, agent: "stateful", operationId: "pay", kind: "stateful", title: "t", steps });
 
 describe("fresh idempotency keys per case", () => {
-  it("gives each planned key a fresh value of its shape, the same within a case, and keeps payloads and invalid values", () => {
+  it("gives each planned key a fresh value of its shape per request, the same for a repeated request, and keeps payloads and invalid values", () => {
     const planned = "WOObRbqq";
     const replay = testCase([step("keyed", "/payments", { "Idempotency-Key": planned }, { amount: 1 }), step("keyed-replay", "/payments", { "Idempotency-Key": planned }, { amount: 1 })]);
     const [first, second] = withFreshKeys(replay, model, new Rng(1));
@@ -32,6 +32,10 @@ describe("fresh idempotency keys per case", () => {
     expect(key).not.toBe(planned);
     expect(key).toMatch(/^[A-Za-z]{8}$/);
     expect(second.request.headers["Idempotency-Key"]).toBe(key);
+    // the same planned key with another body (a probe after its baseline): a key of its own
+    const probe = testCase([step("baseline", "/payments", { "Idempotency-Key": planned }, { amount: 1 }), step("probe", "/payments", { "Idempotency-Key": planned }, { amount: "' OR 1=1" })]);
+    const [base, other] = withFreshKeys(probe, model, new Rng(1));
+    expect(other.request.headers["Idempotency-Key"]).not.toBe(base.request.headers["Idempotency-Key"]);
     // another case: another key
     expect(withFreshKeys(replay, model, new Rng(2))[0].request.headers["Idempotency-Key"]).not.toBe(key);
     // an injection payload, a value the schema refuses (a negative case): as planned

@@ -2,10 +2,12 @@
  * Client-chosen keys unique per request (an `Idempotency-Key` header, or a header the spec describes
  * as unique): the plan's value is fixed by its seed and shared by the cases of one operation, so a
  * server that remembers keys refuses every other body sent with one (422 "key reused") or replays
- * an earlier run's answer, and nothing downstream of the write runs. Each case sends its own: every
- * distinct planned value gets a fresh one of the same shape, valid for the header's schema, the
- * same throughout the case (a replay step repeats its key on purpose). A value that is not a plain
- * token (an injection payload) or not valid for the schema (a negative case) is sent as planned.
+ * an earlier run's answer, and nothing downstream of the write runs. Each request sends its own:
+ * every planned value gets a fresh one of the same shape, valid for the header's schema, per request: a
+ * step that repeats an earlier one's request (a replay: the same key with the same body) repeats
+ * its key, another body with the same planned key (an injection probe after its baseline) gets its
+ * own. A value that is not a plain token (an injection payload) or not valid for the schema (a
+ * negative case) is sent as planned.
  */
 import type { ApiModel, Parameter, Step, TestCase } from "../model";
 import { ModelValidator } from "../jsonschema/validate";
@@ -49,10 +51,11 @@ export function withFreshKeys(testCase: TestCase, model: ApiModel, rng: Rng): St
     for (const [name, value] of Object.entries(step.request.headers)) {
       const param = params.find((p) => p.name.toLowerCase() === name.toLowerCase());
       if (!param || !TOKEN.test(value) || known.validator.check(value, param.schema) !== "valid") continue;
-      let next = fresh.get(value);
+      const request = `${value}\u0000${JSON.stringify([step.request.pathParams, step.request.query, step.request.body?.value ?? null])}`;
+      let next = fresh.get(request);
       if (next === undefined) {
         next = freshKey(value, param.schema, rng, model.schemas, known.validator) ?? value;
-        fresh.set(value, next);
+        fresh.set(request, next);
       }
       (headers ??= { ...step.request.headers })[name] = next;
     }

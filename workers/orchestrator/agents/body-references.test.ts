@@ -196,3 +196,33 @@ describe("the executor binding a body reference", () => {
     expect(await sent({ warehouseId: "p" }, {})).toEqual({ warehouseId: "p" });
   });
 });
+
+describe("resources one body names together", () => {
+  // a move between two wallets of the same currency: both are made by POST /wallets
+  const wallets = parseSpec(
+    JSON.stringify({
+      openapi: "3.1.0",
+      info: { title: "Wallets", version: "1" },
+      paths: {
+        "/wallets": { post: { operationId: "openWallet", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NewWallet" } } } }, responses: { "201": { description: "made", content: { "application/json": { schema: { $ref: "#/components/schemas/Wallet" } } } } } } },
+        "/wallets/{wallet_id}": { get: { operationId: "getWallet", parameters: [{ name: "wallet_id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "it", content: { "application/json": { schema: { $ref: "#/components/schemas/Wallet" } } } } } } },
+        "/moves": { post: { operationId: "move", requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["from_wallet_id", "to_wallet_id", "amount"], properties: { from_wallet_id: { type: "string" }, to_wallet_id: { type: "string" }, amount: { type: "integer", minimum: 1 } } } } } }, responses: { "201": { description: "moved" } } } },
+      },
+      components: {
+        schemas: {
+          NewWallet: { type: "object", required: ["name", "currency"], properties: { name: { type: "string", minLength: 1 }, currency: { type: "string", enum: ["EUR", "USD", "GBP", "JPY", "CHF"] } } },
+          Wallet: { type: "object", properties: { id: { type: "string", readOnly: true }, name: { type: "string" }, currency: { type: "string" } } },
+        },
+      },
+    }),
+  ).model!;
+
+  it("makes them alike: the second create repeats the first's values, its unique-looking ones fresh", () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const built = buildRequest(env(wallets), wallets.operations.find((o) => o.operationId === "move")!, new Rng(seed), { useExamples: true, optional: "required", includeBody: true });
+      const [from, to] = ["setup-ref_from_wallet_id", "setup-ref_to_wallet_id"].map((id) => built.setup.find((s: Step) => s.id === id)!.request.body?.value as { name: string; currency: string });
+      expect(to.currency).toBe(from.currency);
+      expect(to.name).not.toBe(from.name);
+    }
+  });
+});

@@ -385,6 +385,7 @@ function queryChain(env: AgentEnv, op: Operation, rng: Rng, options: BuildOption
 function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema: JsonSchema, rng: Rng, options: BuildOptions, known: Record<string, string>, setup: Step[]): { bound: BodyReference[]; filled: unknown } {
   const bound: BodyReference[] = [];
   const depth = options.depth ?? 0;
+  const siblings = new Map<Operation, RequestTemplate>();
   const visit = (node: unknown, at: JsonSchema | undefined, pointer: string, level: number): unknown => {
     if (at === undefined || level > 3) return node;
     const flat = flattenAllOf(at, env.model.schemas);
@@ -417,7 +418,13 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
         const made = buildRequest(env, producer.op, rng.fork(`reference-${key}`), { useExamples: true, optional: "required", known, depth: depth + 1, includeBody: true, exampleParts: "required", setupCreate: true });
         setup.push(...made.setup.filter((s) => !setup.some((t) => t.id === s.id)));
         for (const [name, v] of Object.entries(made.vars)) known[name] ??= `{{${v}}}`;
-        setup.push({ id: `setup-${variable}`, request: made.request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: isRequired(key) });
+        // resources one body names together (a transfer's two accounts) are made alike: a rule between
+        // them (the same currency, the same kind) holds, as for a client picking two of its own
+        const sibling = siblings.get(producer.op);
+        if (sibling) alikeCreate(env, producer.op, made.request, sibling);
+        else siblings.set(producer.op, made.request);
+        const request = made.request;
+        setup.push({ id: `setup-${variable}`, request, extract: { [variable]: producer.extract }, checks: [], requireSuccess: isRequired(key) });
         known[key] = `{{${variable}}}`;
       }
       bound.push({ pointer: `${pointer}/${escapeToken(key)}`, variable, planned: member });
@@ -427,6 +434,28 @@ function bindBodyReferences(env: AgentEnv, op: Operation, value: unknown, schema
   };
   const filled = visit(value, schema, "", 0);
   return { bound, filled };
+}
+
+/**
+ * `request`'s body given the sibling create's choices from a fixed set (enum, const and boolean
+ * members, top level): the kind of resource, its currency. Its own free values stay (a unique name
+ * stays unique); the body is kept as it was when the result would not be valid.
+ */
+function alikeCreate(env: AgentEnv, op: Operation, request: RequestTemplate, sibling: RequestTemplate): void {
+  const media = preferredMedia(op);
+  const body = request.body;
+  const chosen = sibling.body?.value;
+  const flat = media ? flattenAllOf(media.schema, env.model.schemas) : undefined;
+  if (!media || !body || !isObject(body.value) || !isObject(chosen) || !isObject(flat) || !isObject(flat.properties)) return;
+  const value: Record<string, unknown> = { ...body.value };
+  for (const [name, sub] of Object.entries(flat.properties as Record<string, JsonSchema>)) {
+    const member = flattenAllOf(sub, env.model.schemas);
+    const fixedSet = isObject(member) && (Array.isArray(member.enum) || member.const !== undefined || member.type === "boolean");
+    if (fixedSet && name in value && name in chosen) value[name] = chosen[name];
+  }
+  if (env.validator.check(value, media.schema) === "invalid") return;
+  body.value = value;
+  if (isObject(body.fuller)) body.fuller = { ...body.fuller, ...value };
 }
 
 /** The create of the item a PUT/PATCH on an item path addresses (its last path parameter), if any. */
