@@ -84,6 +84,15 @@ const hasPathParameter = (path: string) => /\{[^}]+\}/.test(path);
 const endsWithPathParameter = (path: string) => /\{[^}]+\}\/?$/.test(path);
 
 export function classifyOperation(op: Operation): DestructiveVerdict {
+  // the planner asks of every operation two or three times per run (selection, the destructive guard)
+  let verdict = verdicts.get(op);
+  if (verdict === undefined) verdicts.set(op, (verdict = classify(op)));
+  return verdict;
+}
+
+const verdicts = new WeakMap<Operation, Readonly<DestructiveVerdict>>();
+
+function classify(op: Operation): DestructiveVerdict {
   const declared = op.extensions?.["x-sentinel-destructive"];
   if (declared === true) return { destructive: true, reason: "destructive: x-sentinel-destructive is true" };
   if (declared === false) return { destructive: false };
