@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CaseResult, Finding, FindingTrigger } from "../model";
-import { listFindings, MAX_TRIGGERS, setFindingMemory } from "./findings-repo";
+import { findingHistory, listFindings, MAX_TRIGGERS, setFindingMemory } from "./findings-repo";
+import { insertRun } from "./runs-repo";
 import { writeCaseOutcomes } from "./results-repo";
 
 const RUN = "run_triggers_test";
@@ -82,5 +83,27 @@ describe("finding memory in D1", () => {
     const [other] = await listFindings(env.DB, "org_default", "run_memory_other");
     expect(other.data).not.toHaveProperty("firstSeen");
     await setFindingMemory(env.DB, "org_default", run, new Map());
+  });
+});
+
+describe("finding history in D1", () => {
+  it("names, per finding id, the org's earliest run with it and how many runs had it, past one JSON batch of ids", async () => {
+    const runs = ["run_history_a", "run_history_b"];
+    await env.DB.prepare(`INSERT OR IGNORE INTO orgs (id, name) VALUES ('org_default', 'Default')`).run();
+    for (const [i, id] of runs.entries()) {
+      await insertRun(env.DB, { id, orgId: "org_default", specId: "spec_history", targetId: null, targetUrl: "http://127.0.0.1:9", seed: 1, config: {} as never, createdBy: null });
+      await env.DB.prepare(`UPDATE runs SET created_at = ? WHERE id = ?`).bind(1_000 + i, id).run();
+    }
+    const write = (runId: string, id: string) => writeCaseOutcomes(env.DB, [{ ...outcome(`${runId}-${id}`, "query a"), runId, findings: [{ ...finding(trigger("query a", `${runId}-${id}`)), id }] }]);
+    await write(runs[0], "f_h1");
+    await write(runs[1], "f_h1");
+    await write(runs[1], "f_h2");
+    const many = ["f_h1", ...Array.from({ length: 40_000 }, (_, i) => `f_none_${i}`), "f_h2", "f_h3"];
+    const history = await findingHistory(env.DB, "org_default", many);
+    expect([...history]).toEqual([
+      ["f_h1", { firstSeen: 1000, runs: 2 }],
+      ["f_h2", { firstSeen: 1001, runs: 1 }],
+    ]);
+    expect((await findingHistory(env.DB, "org_other", ["f_h1"])).size).toBe(0);
   });
 });
