@@ -50,6 +50,23 @@ function password(rng: Rng): string {
   return `Sn${core}7!`;
 }
 
+/**
+ * A throw-away account for path parameter `param` of `op`: the step that signs it up through the
+ * spec's own signup (anonymous, a password of Sentinel's choosing), extracting its identifier as
+ * `victim`. A privileged write on an account (a role change) then touches no identity of the run.
+ */
+export function throwAwayAccount(env: AgentEnv, op: Operation, param: string, rng: Rng): Step | undefined {
+  const flow = inferAuthFlow(env.model).flow;
+  const signup = flow?.signup ? findOperation(env.model, flow.signup.op) : undefined;
+  const field = signup ? victimField(env, signup, param, op.path) : undefined;
+  if (!signup || !field) return undefined;
+  const created = buildRequest(env, signup, rng.fork("signup"), { useExamples: true, optional: "required", includeBody: true, identity: null, chain: false });
+  fillAccountFields(env, created, rng.fork("fields"));
+  const secrets = setPasswords(created.request.body?.value, created.body?.schema, env, password(rng.fork("password")));
+  if (secrets.length === 0) return undefined;
+  return { id: "account-signup", request: { ...created.request, secrets }, extract: { victim: { from: "body", pointer: field.pointer } }, checks: [], requireSuccess: true };
+}
+
 /** Cases where the run's identity changes the password of a user the case signed up. */
 export function accountTakeoverDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
   const identities = env.config.identities;

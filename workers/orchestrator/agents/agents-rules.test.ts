@@ -479,6 +479,22 @@ describe("privilege", () => {
     // an identity whose role is unknown falls back to the name rule
     expect(await attackersWith({ olivia: "owner", oscar: "owner" })).toEqual(["rhea"]);
   });
+  it("calls a privileged write on an account no operation creates on one the case signs up, not on a made-up id", async () => {
+    const user = { type: "object", properties: { id: { type: "integer" }, username: { type: "string" } } };
+    const model: ApiModel = {
+      ...profileModel,
+      operations: [
+        op({ operationId: "register", method: "post", path: "/accounts", security: [], requestBody: { required: true, content: json({ type: "object", required: ["username", "password"], properties: { username: { type: "string" }, password: { type: "string" } } }) }, responses: [{ status: "201", content: json(user), headers: [], links: [] }] }),
+        op({ operationId: "login", method: "post", path: "/login", security: [], requestBody: { required: true, content: json({ type: "object", required: ["username", "password"], properties: { username: { type: "string" }, password: { type: "string" } } }) }, responses: [{ status: "200", content: json({ type: "object", properties: { token: { type: "string" } } }), headers: [], links: [] }] }),
+        op({ operationId: "setRole", method: "put", path: "/users/{userId}/role", tags: ["admin"], parameters: [{ name: "userId", in: "path", required: true, schema: { type: "integer" } }], requestBody: { required: true, content: json({ type: "object", required: ["role"], properties: { role: { type: "string", enum: ["member", "owner"] } } }) }, responses: [{ status: "200", content: json(user), headers: [], links: [] }, { status: "403", content: [], headers: [], links: [] }] }),
+      ],
+    };
+    const bfla = (await securityAuth.generate({ model, seed: 1, config: { ...config, identities: ["olivia", "rhea"] } })).filter((c) => c.tags?.includes("bfla"));
+    expect(bfla).toHaveLength(1);
+    const [signup, call] = bfla[0].steps;
+    expect([signup.request.path, signup.request.identity, signup.extract?.victim]).toEqual(["/accounts", null, { from: "body", pointer: "/id" }]);
+    expect([call.request.identity, call.request.pathParams.userId]).toEqual(["rhea", "{{victim}}"]);
+  });
   it("still runs BOLA between peers of one role", async () => {
     const cases = await securityAuth.generate({ model: petstoreModel(), seed: 1, config: { ...config, identities: ["olivia", "oscar"], identityRoles: { olivia: "owner", oscar: "owner" } } });
     expect(cases.some((c) => c.tags?.includes("bola") && c.steps.some((s) => s.request.identity === "oscar"))).toBe(true);

@@ -14,7 +14,7 @@ import { forgeTokens, parseJwtCredential, probeKey, type ForgedTokens } from "./
 import { agentEnv, buildRequest, copy, opRng, type AgentEnv } from "./requests";
 import { createResource, itemRequest, onCreatedResource, resourceTargets, type ResourceTarget } from "./stateful-resources";
 import { pathPlaceholders } from "./resources";
-import { accountEmailDrafts, accountTakeoverDrafts } from "./account-takeover";
+import { accountEmailDrafts, accountTakeoverDrafts, throwAwayAccount } from "./account-takeover";
 import { foreignDataDrafts } from "./foreign-data";
 import { grantedScopes, openToAnyToken, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
@@ -307,9 +307,13 @@ function bflaDrafts(env: AgentEnv, op: Operation): CaseDraft[] {
   const rng = opRng(env, `${NAME}:bfla`, op.operationId);
   const drafts: CaseDraft[] = [];
   for (const { owner, attacker, lacks } of pairs) {
-    // resources the privileged call needs are created by the privileged identity
-    const built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner });
-    const steps: Step[] = [...built.setup];
+    // resources the privileged call needs are created by the privileged identity; an account no
+    // operation creates (PUT /users/{userId}/role) is one the case signs up, never a made-up id (a 404)
+    let built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner });
+    const unmade = pathPlaceholders(op.path).find((p) => !String(built.request.pathParams[p] ?? "").includes("{{"));
+    const account = unmade === undefined ? undefined : throwAwayAccount(env, op, unmade, rng.fork(`${attacker}:account`));
+    if (account) built = buildRequest(env, op, rng.fork(attacker), { useExamples: true, optional: "required", includeBody: true, identity: owner, known: { [unmade!]: "{{victim}}" } });
+    const steps: Step[] = [...(account ? [account] : []), ...built.setup];
     // a workflow action reaches the state it acts on through the item's earlier actions (submit before approve), the owner's
     const known = Object.fromEntries(Object.entries(built.request.pathParams).filter((e): e is [string, string] => typeof e[1] === "string"));
     (actionPrerequisites(env, op)[0] ?? []).forEach((prior, i) => {
