@@ -16,7 +16,7 @@
  *                  ?fail=n answers 500 to the first n requests recorded under that name
  *   /__records/<name>  JSON array of the requests recorded under <name>
  *   /__hits        JSON { [path]: count } of requests seen;  /__reset clears it (and the records)
- *   /__phoenix?downMs=n  the "phoenix" server resets every connection for n ms from its next request
+ *   /__phoenix?downMs=n&resets=k  the "phoenix" server resets every connection for n ms from its next request, and k connections at least
  *   /s/<tenant>/…  the sessions target (sessions-target.ts: signup, login, notes; tokens that expire, users that vanish)
  *   /rb/<tenant>/… the rebuild target (rebuild-target.ts: a reset that makes every request 500 for a while)
  *   /__mortal      starts a target in a child process that exits on GET /die/… (mortal-target.ts)
@@ -84,7 +84,7 @@ function record(req: IncomingMessage, res: ServerResponse, name: string, failFir
 const arrivals = new Map<string, number[]>();
 
 /** Takes the phoenix server down for `ms`; set by setup(). */
-let phoenixDown: (ms: number) => void = () => undefined;
+let phoenixDown: (ms: number, resets: number) => void = () => undefined;
 /** Makes the freeze server answer again and releases the lock server's lock; set by setup(). */
 let thaw: () => void = () => undefined;
 
@@ -95,7 +95,7 @@ function handle(req: IncomingMessage, res: ServerResponse, hits: Map<string, num
   if (handleRebuild(req, res, url)) return;
   if (handleMortal(req, res, url)) return;
   if (path === "/__phoenix") {
-    phoenixDown(Number(url.searchParams.get("downMs") ?? 1000));
+    phoenixDown(Number(url.searchParams.get("downMs") ?? 1000), Number(url.searchParams.get("resets") ?? 0));
     res.writeHead(204).end();
     return;
   }
@@ -234,12 +234,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("closedUrl", `http://127.0.0.1:${await listen(closed)}`);
   await new Promise<void>((resolve) => closed.close(() => resolve()));
 
-  // an outage that starts with the first request after arming (so it is hit whatever the queue's latency)
-  let outage: { ms: number; until?: number } | undefined;
+  // an outage that starts with the first request after arming (so it is hit whatever the queue's
+  // latency) and lasts its time and at least its count of resets (so it is hit however busy the machine)
+  let outage: { ms: number; resets: number; until?: number } | undefined;
   const phoenix = createServer((req, res) => {
     if (outage) {
       outage.until ??= Date.now() + outage.ms;
-      if (Date.now() < outage.until) {
+      if (Date.now() < outage.until || outage.resets > 0) {
+        outage.resets--;
         req.socket.destroy();
         return;
       }
@@ -249,7 +251,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   phoenix.on("connection", (socket) => sockets.add(socket.on("close", () => sockets.delete(socket))));
   project.provide("phoenixUrl", `http://127.0.0.1:${await listen(phoenix)}`);
-  phoenixDown = (ms) => (outage = { ms });
+  phoenixDown = (ms, resets) => (outage = { ms, resets });
 
   // answers like the target until a /hang/ request spins it; answers held when it froze never go out
   let frozen = false;
