@@ -52,7 +52,7 @@ export interface ResolvedTemplate {
   query: Record<string, unknown>;
   headers: Record<string, string>;
   cookies: Record<string, string>;
-  body?: { contentType: string; value?: unknown; raw?: string };
+  body?: { contentType: string; value?: unknown; raw?: string; files?: string[] };
 }
 
 export interface BuiltRequest {
@@ -156,7 +156,7 @@ export async function buildRequest(template: RequestTemplate, options: BuildOpti
     cookies: mapStrings(sub(template.cookies ?? {}) as Record<string, unknown>),
   };
   if (template.body) {
-    resolved.body = { contentType: template.body.contentType };
+    resolved.body = { contentType: template.body.contentType, ...(template.body.files ? { files: template.body.files } : {}) };
     if (template.body.raw !== undefined) resolved.body.raw = stringify(sub(template.body.raw));
     else if (template.body.value !== undefined) resolved.body.value = bindReferences(sub(template.body.value), template.references, vars);
   }
@@ -330,7 +330,7 @@ export function isJsonMediaType(contentType: string): boolean {
   return type === "application/json" || type.endsWith("+json") || type === "text/json";
 }
 
-async function serialiseBody(body: { contentType: string; value?: unknown; raw?: string }): Promise<{ text: string; contentType: string }> {
+async function serialiseBody(body: { contentType: string; value?: unknown; raw?: string; files?: string[] }): Promise<{ text: string; contentType: string }> {
   const contentType = body.contentType;
   if (body.raw !== undefined) return { text: body.raw, contentType };
   const value = body.value;
@@ -345,7 +345,12 @@ async function serialiseBody(body: { contentType: string; value?: unknown; raw?:
   if (type === "multipart/form-data") {
     if (!isPlainObject(value)) return { text: stringify(value), contentType };
     const form = new FormData();
-    for (const [name, item] of Object.entries(value)) appendFormValue(name, item, (k, v) => form.append(k, v), "json");
+    const files = new Set(body.files ?? []);
+    for (const [name, item] of Object.entries(value)) {
+      // a binary part is a file upload: a name of its own (never the part's text, which probes vary) and octet-stream
+      if (files.has(name) && typeof item === "string") form.append(name, new Blob([item], { type: "application/octet-stream" }), `sentinel-${name.replace(/[^\w.-]/g, "_")}.bin`);
+      else appendFormValue(name, item, (k, v) => form.append(k, v), "json");
+    }
     // serialising through Response yields the exact bytes and boundary fetch would send
     const response = new Response(form);
     return { text: await response.text(), contentType: response.headers.get("content-type") ?? contentType };

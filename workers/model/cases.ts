@@ -37,6 +37,12 @@ export interface RequestBodyTemplate {
    * When `value` is refused (400/422), or crashes the server twice (5xx, judged), sent once in its place.
    */
   fuller?: TemplateValue;
+  /**
+   * Multipart parts the spec declares binary (`type: string, format: binary`): sent as files — a
+   * file name and application/octet-stream — with the part's text as their content, as a client
+   * uploads them; other parts are form fields.
+   */
+  files?: string[];
 }
 
 export interface RequestTemplate {

@@ -310,6 +310,8 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
     const contentType = wireContentType(media.contentType);
     if (isJsonMedia(media.contentType) || /x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) {
       request.body = { contentType, value };
+      const files = /multipart\/form-data/i.test(contentType) ? binaryParts(env, media.schema) : [];
+      if (files.length > 0) request.body.files = files;
       // the fuller body keeps the lean one's (fresh) values
       if (bodies.fuller && isObject(value)) request.body.fuller = { ...bodies.fuller, ...value };
       // a union body: another branch, so that a crash on one kind does not stop what needs the resource
@@ -456,6 +458,18 @@ function alikeCreate(env: AgentEnv, op: Operation, request: RequestTemplate, sib
   if (env.validator.check(value, media.schema) === "invalid") return;
   body.value = value;
   if (isObject(body.fuller)) body.fuller = { ...body.fuller, ...value };
+}
+
+/** Top-level parts of a multipart body the spec declares binary (`type: string, format: binary`): uploaded as files. */
+function binaryParts(env: AgentEnv, schema: JsonSchema): string[] {
+  const flat = flattenAllOf(schema, env.model.schemas);
+  if (!isObject(flat) || !isObject(flat.properties)) return [];
+  return Object.entries(flat.properties as Record<string, JsonSchema>)
+    .filter(([, member]) => {
+      const part = flattenAllOf(member, env.model.schemas);
+      return isObject(part) && part.type === "string" && part.format === "binary";
+    })
+    .map(([name]) => name);
 }
 
 /** The create of the item a PUT/PATCH on an item path addresses (its last path parameter), if any. */
