@@ -336,3 +336,19 @@ describe("ignored_auth and jwt_weakness: messages and where HTML is recognised",
     expect(bfla({ ...page, operation: undefined, caseOperation: undefined }).status).toBe("passed");
   });
 });
+
+describe("bola: a read below another identity's resource", () => {
+  const owned = record({ id: "create", method: "POST", path: "/pets", status: 201, identity: "alice", body: { id: 7, name: "Rex" } });
+  const history = { pet: 7, visits: [{ on: "2026-01-02", vet: "Dr. Who" }] };
+  const mine = record({ id: "owner-sub", ...securedRead, identity: "alice", status: 200, body: history });
+  const judge = (parentStatus: number, body: unknown = history, ownerRead = mine) =>
+    bola(ctx({ id: "attacker-sub", ...securedRead, identity: "bob", status: 200, body }, { others: [owned, ownerRead, record({ id: "attacker-read", ...securedRead, identity: "bob", status: parentStatus, body: { error: "not found" } })], params: { ownerStep: "create", action: "read", parentStep: "attacker-read", ownerReadStep: "owner-sub" } }));
+  it("fails when the resource is refused to the attacker but the part below answers it what the owner gets", () => {
+    expect(judge(404)).toMatchObject({ status: "failed", signature: "read:sub-resource" });
+  });
+  it("skips when the resource itself is readable to the attacker, the answers differ, or the owner's read failed", () => {
+    expect(judge(200).status).toBe("skipped");
+    expect(judge(404, { pet: 7, visits: [] }).status).toBe("skipped");
+    expect(judge(404, history, record({ id: "owner-sub", ...securedRead, identity: "alice", status: 500, body: {} })).status).toBe("skipped");
+  });
+});

@@ -165,6 +165,7 @@ export function bola(ctx: CheckContext): CheckResult {
   if (publicAccess(ctx)) return skip("the resource is public: anonymous access succeeds too");
   if (servesSignInPage(ctx)) return pass(`${who} got an HTML page, not the resource`);
   if (action === "read" && isEmptyPayload(ctx)) return skip("the response reveals nothing");
+  if (paramString(ctx, "parentStep") !== undefined) return subResourceRead(ctx, owner.request.identity ?? paramString(ctx, "owner") ?? "anonymous");
   const id = createdId(ctx);
   const idProperty = paramString(ctx, "idProperty") ?? "id";
   const body = jsonValue(ctx.response);
@@ -213,6 +214,21 @@ export function bola(ctx: CheckContext): CheckResult {
   if (confirmId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${confirmId} succeeded)`, `${action}:account`);
   if (effectId !== undefined) return fail(`${who} could ${action} the account of another user ("${ownerName}") (${label(ctx)} → ${status}), and it took effect (${effectId} shows the value it sent)`, `${action}:account`);
   return fail(`${who} could ${action} a resource "${ownerName}" created (${label(ctx)} → ${status})`, action);
+}
+
+/**
+ * A read below another identity's resource (GET /accounts/{id}/statements): a leak when the
+ * resource itself is refused to the attacker (its own read: 401/403/404/410) yet the part below
+ * answers exactly what the owner gets — privacy is the API's own word there, and the data is the owner's.
+ */
+function subResourceRead(ctx: CheckContext, ownerName: string): CheckResult {
+  const who = `identity "${ctx.request.identity}"`;
+  const parent = stepRecord(ctx, paramString(ctx, "parentStep"))?.exchange.response;
+  if (!parent || ![401, 403, 404, 410].includes(parent.status)) return skip(`the resource itself was not refused to ${who}: what lies below it may be shared`);
+  const mine = stepRecord(ctx, paramString(ctx, "ownerReadStep"))?.exchange.response;
+  if (!mine || !isSuccess(mine.status)) return skip("the owner's own read of it did not succeed");
+  if (mine.body !== ctx.response.body) return skip(`${who} got another answer than the owner: not the owner's data`);
+  return fail(`${who} could read what lies below a resource "${ownerName}" created (${label(ctx)} → ${ctx.response.status}, the owner's very answer), though the resource itself is refused to it (${parent.status})`, "read:sub-resource");
 }
 
 /** The operation's own words say only the owner may use it ("Only the owner may retrieve it"). */

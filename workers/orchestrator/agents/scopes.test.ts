@@ -86,3 +86,17 @@ describe("BFLA by OAuth scopes", () => {
     expect(await obtainClientToken({ fetch: answer({}), tokenUrl: "http://t.test/oauth/token" }, { clientId: "c", clientSecret: "s" })).not.toHaveProperty("scopes");
   });
 });
+
+describe("BOLA below an item", () => {
+  it("reads a secured GET one segment below the item as the owner, then as the attacker, judged against the attacker's read of the item", async () => {
+    const history = op({ operationId: "thingHistory", method: "get", path: "/things/{thingId}/history", parameters: [idParam], responses: [{ status: "200", content: json({ type: "array" }), headers: [], links: [] }] });
+    const withHistory = { ...model, operations: [...model.operations, history] };
+    const cases = await securityAuth.generate({ model: withHistory, seed: 1, config: { identities: ["dispatch", "partner"], maxCasesPerOperation: 50 } });
+    const bola = cases.find((c) => c.tags?.includes("bola"))!;
+    const ids = bola.steps.map((s) => s.id);
+    expect(ids.indexOf("owner-sub-0")).toBeGreaterThan(ids.indexOf("attacker-read"));
+    const sub = bola.steps.find((s) => s.id === "attacker-sub-0")!;
+    expect([sub.request.path, sub.request.identity]).toEqual(["/things/{thingId}/history", "partner"]);
+    expect(sub.checks.find((c) => c.name === "bola")?.params).toMatchObject({ parentStep: "attacker-read", ownerReadStep: "owner-sub-0", ownerStep: "create" });
+  });
+});

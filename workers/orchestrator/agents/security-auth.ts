@@ -195,6 +195,14 @@ function publicListing(env: AgentEnv, target: ResourceTarget, collection: string
   return list && !requiresAuth(list) && pathPlaceholders(list.path).every((name) => name in known) ? list : undefined;
 }
 
+/** Secured GETs one segment below an item path, with no parameter of their own in the path (at most two). */
+function subReads(env: AgentEnv, itemPath: string): Operation[] {
+  const depth = pathPlaceholders(itemPath).length;
+  return env.model.operations
+    .filter((op) => op.method === "get" && op.path.startsWith(`${itemPath}/`) && !op.path.slice(itemPath.length + 1).includes("/") && pathPlaceholders(op.path).length === depth && requiresAuth(op))
+    .slice(0, 2);
+}
+
 function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseDraft[] }[] {
   const [owner, ...others] = env.config.identities;
   if (!owner || others.length === 0) return [];
@@ -250,6 +258,13 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
           readParams.publicListStep = "public-list";
         }
         steps.push({ id: "attacker-read", request: itemRequest(env, target.read, rng.fork("read"), created.known, attacker).request, checks: [check("bola", readParams)] });
+        // what lies below the item (GET /accounts/{id}/statements): the owner's answer, then the
+        // attacker's, judged only where the item itself is refused to the attacker
+        subReads(env, target.itemPath).forEach((sub, i) => {
+          const request = itemRequest(env, sub, rng.fork(`sub-${i}`), created.known, owner).request;
+          steps.push({ id: `owner-sub-${i}`, request, checks: [] });
+          steps.push({ id: `attacker-sub-${i}`, request: { ...copy(request), identity: attacker }, checks: [check("bola", { ownerStep: "create", action: "read", owner, attacker, parentStep: "attacker-read", ownerReadStep: `owner-sub-${i}` })] });
+        });
       }
       const update = target.put ?? target.patch;
       if (update) {
