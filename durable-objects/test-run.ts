@@ -347,7 +347,7 @@ export class TestRun extends DurableObject<Env> implements TestRunRpc {
       timeline(this.env, "plan-step", { step: "model" });
       const selection = { include: init.include, exclude: init.exclude, allowDestructive: init.allowDestructive };
       // payload families that found bugs on similar operations of this org's earlier runs go first
-      const guidance = model ? await planningGuidance(this.env, { orgId: init.orgId, runId: init.runId, model }) : undefined;
+      const guidance = model ? await planningGuidance(this.env, { orgId: init.orgId, runId: init.runId, model, modelKey: init.modelKey }) : undefined;
       timeline(this.env, "plan-step", { step: "guidance" });
       // producer → consumer links whose names differ, trusted only once the target confirms them
       const meaning = model ? await meaningLinks(this.env, { runId: init.runId, model, selection, baseUrl: init.baseUrl, identities: await this.identities(init), seed: init.seed, timeoutMs: init.limits.timeoutMs }) : { links: [], warnings: [] };

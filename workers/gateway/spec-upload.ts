@@ -5,6 +5,7 @@
 import type { SpecProblem } from "../model";
 import { MAX_SPEC_BYTES, MAX_YAML_BYTES } from "../orchestrator/spec/limits";
 import { parseSpec } from "../orchestrator/spec/parse-spec";
+import { keepOperationVectors } from "../runs/finding-memory";
 import { storeSpec, type SpecRow } from "../storage/specs-repo";
 import { ProblemError } from "./problem";
 import { readLimited } from "./read-limited";
@@ -76,7 +77,7 @@ export async function ingestSpec(
       },
     );
   }
-  return storeSpec(env.DB, env.BLOBS, {
+  const row = await storeSpec(env.DB, env.BLOBS, {
     orgId: input.orgId,
     name: input.name,
     raw: input.bytes,
@@ -85,6 +86,9 @@ export async function ingestSpec(
     warnings: result.problems.filter((p) => p.severity === "warning"),
     createdBy: input.createdBy,
   });
+  // embedded once here rather than by every run the org's past findings guide
+  await keepOperationVectors(env, { modelKey: row.modelKey, model: result.model });
+  return row;
 }
 
 export function warningViews(row: SpecRow): SpecProblemView[] {

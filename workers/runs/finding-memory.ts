@@ -6,7 +6,8 @@
  * the D1 stand-in with the lexical embedder locally. Never fails the run.
  */
 import { DEFAULT_OPENAI_EMBEDDING_MODEL, lexicalEmbedder, openaiEmbedder, workersAiEmbedder, type Embedder } from "../ai/embeddings/embedder";
-import { pastGuidance, rememberGuidance, type GuidanceEntry } from "../ai/embeddings/guidance";
+import { guidedOperations, operationText, pastGuidance, rememberGuidance, type GuidanceEntry } from "../ai/embeddings/guidance";
+import { encodeOperationVectors, operationVectors } from "../ai/embeddings/operation-vectors";
 import { similarFindings, type VectorIndex, type VectorMatch, type VectorMetadata } from "../ai/embeddings/memory";
 import { clusterFindings, evidenceText } from "../ai/triage/cluster";
 import type { ApiModel, Finding, TestCase } from "../model";
@@ -14,6 +15,7 @@ import { caseFamily, type Guidance } from "../orchestrator/guided-order";
 import { checkAddress } from "../shared/address-policy";
 import { log } from "../shared/log";
 import { d1VectorIndex } from "../storage/embeddings-repo";
+import { readOperationVectors, storeOperationVectors } from "../storage/specs-repo";
 import { findingHistory, listFindings, setFindingMemory, type FindingRow } from "../storage/findings-repo";
 
 function vectorizeIndex(binding: VectorizeIndex): VectorIndex {
@@ -115,16 +117,42 @@ function guidanceEntries(findings: Finding[], input: RememberInput): GuidanceEnt
 /**
  * Before planning: the payload families that found bugs on operations like these in the org's
  * earlier runs (ai/embeddings/guidance.ts). Undefined when there are none or the memory fails.
+ * The operations' vectors come from beside the spec's model (`modelKey`) when kept there, and are
+ * kept there once embedded: later runs of the spec do not embed every operation again.
  */
-export async function planningGuidance(env: Env, input: { orgId: string; runId: string; model: ApiModel }): Promise<Guidance | undefined> {
+export async function planningGuidance(env: Env, input: { orgId: string; runId: string; model: ApiModel; modelKey?: string }): Promise<Guidance | undefined> {
   try {
     const { embedder, index } = memoryBackend(env);
-    const guidance = await pastGuidance(index, embedder, { orgId: input.orgId, operations: input.model.operations });
+    const { modelKey } = input;
+    const embedOperations = modelKey
+      ? async (texts: string[]) => {
+          const stored = await readOperationVectors(env.BLOBS, modelKey).catch(() => undefined);
+          const { vectors, missing } = await operationVectors(embedder, texts, stored);
+          if (missing > 0) await storeOperationVectors(env.BLOBS, modelKey, encodeOperationVectors(embedder.id, texts, vectors)).catch(() => undefined);
+          return vectors;
+        }
+      : undefined;
+    const guidance = await pastGuidance(index, embedder, { orgId: input.orgId, operations: input.model.operations, ...(embedOperations ? { embedOperations } : {}) });
     if (guidance.size > 0) log("info", "past findings guide generation", { runId: input.runId, operations: guidance.size });
     return guidance.size > 0 ? guidance : undefined;
   } catch (error) {
     log("warn", "past findings not read for guidance", { runId: input.runId, error: error instanceof Error ? error.message : String(error) });
     return undefined;
+  }
+}
+
+/**
+ * At upload: the operations' vectors kept beside the model, when the embedder is the local one
+ * (a remote embedder is asked only once a run needs them: planningGuidance keeps them then).
+ */
+export async function keepOperationVectors(env: Env, input: { modelKey: string; model: ApiModel }): Promise<void> {
+  const { embedder } = memoryBackend(env);
+  if (embedder.id !== lexicalEmbedder().id) return;
+  try {
+    const texts = guidedOperations(input.model.operations).map(operationText);
+    await storeOperationVectors(env.BLOBS, input.modelKey, encodeOperationVectors(embedder.id, texts, await embedder.embed(texts)));
+  } catch (error) {
+    log("warn", "operation vectors not kept", { error: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -3,6 +3,7 @@
  * catalogue and one row per operation in D1. Versions count up per (org, name) inside the insert
  * statement itself, so two concurrent uploads of the same name get distinct versions.
  */
+import type { OperationVectors } from "../ai/embeddings/operation-vectors";
 import type { ApiModel, Operation, SpecProblem } from "../model";
 import { newId } from "../shared/encoding";
 import { D1_MAX_PARAMS, chunk } from "./db";
@@ -60,6 +61,20 @@ function toSpec(row: Record<string, unknown>): SpecRow {
 export function specKeys(orgId: string, specId: string): { rawKey: string; modelKey: string } {
   const base = `specs/${orgId}/${specId}`;
   return { rawKey: `${base}/raw`, modelKey: `${base}/model.json` };
+}
+
+/** Beside a spec's model: its operations' embeddings (ai/embeddings/operation-vectors.ts). */
+export function operationVectorsKey(modelKey: string): string {
+  return modelKey.replace(/model\.json$/, "operation-vectors.json");
+}
+
+export async function readOperationVectors(blobs: R2Bucket, modelKey: string): Promise<OperationVectors | undefined> {
+  const object = await blobs.get(operationVectorsKey(modelKey));
+  return object ? ((await object.json()) as OperationVectors) : undefined;
+}
+
+export async function storeOperationVectors(blobs: R2Bucket, modelKey: string, encoded: string): Promise<void> {
+  await blobs.put(operationVectorsKey(modelKey), encoded, { httpMetadata: { contentType: "application/json" } });
 }
 
 const OPERATION_COLUMNS = 6;
@@ -170,6 +185,6 @@ export async function deleteSpec(db: D1Database, blobs: R2Bucket, orgId: string,
     db.prepare("DELETE FROM operations WHERE org_id = ? AND spec_id = ?").bind(orgId, specId),
     db.prepare("DELETE FROM specs WHERE org_id = ? AND id = ?").bind(orgId, specId),
   ]);
-  await blobs.delete([spec.rawKey, spec.modelKey]);
+  await blobs.delete([spec.rawKey, spec.modelKey, operationVectorsKey(spec.modelKey)]);
   return true;
 }

@@ -58,17 +58,31 @@ export async function rememberGuidance(index: VectorIndex, embedder: Embedder, i
   return entries.length;
 }
 
+/** The operations of a spec looked up per run. */
+export function guidedOperations<T>(operations: readonly T[]): readonly T[] {
+  return operations.slice(0, MAX_OPERATIONS);
+}
+
 /** operationId → the families that found bugs on similar operations of the org's earlier runs, most similar first. */
-export async function pastGuidance(index: VectorIndex, embedder: Embedder, input: { orgId: string; operations: readonly OperationLike[] }, options: { minScore?: number } = {}): Promise<Map<string, string[]>> {
+/**
+ * `embedOperations` gives the operations' vectors (operationText, this embedder) when they are kept
+ * somewhere (operation-vectors.ts); asked only once the org has something remembered.
+ */
+export async function pastGuidance(
+  index: VectorIndex, embedder: Embedder,
+  input: { orgId: string; operations: readonly OperationLike[]; embedOperations?: (texts: string[]) => Promise<number[][]> },
+  options: { minScore?: number } = {},
+): Promise<Map<string, string[]>> {
   const minScore = options.minScore ?? GUIDANCE_THRESHOLD;
-  const operations = input.operations.slice(0, MAX_OPERATIONS);
+  const operations = guidedOperations(input.operations);
   const out = new Map<string, string[]>();
   if (operations.length === 0) return out;
   const kind = operationKind(embedder);
   // nothing remembered yet: no embedding of the whole spec
   const probe = await index.query((await embedder.embed([operationText(operations[0])]))[0], { orgId: input.orgId, embedder: kind, topK: 1 });
   if (probe.length === 0) return out;
-  const vectors = await embedder.embed(operations.map(operationText));
+  const texts = operations.map(operationText);
+  const vectors = await (input.embedOperations ?? ((t: string[]) => embedder.embed(t)))(texts);
   for (let i = 0; i < operations.length; i++) {
     const matches = await index.query(vectors[i], { orgId: input.orgId, embedder: kind, topK: 10 });
     const families: string[] = [];
