@@ -644,17 +644,23 @@ export function extractValue(extraction: Extraction, request: { url: string; bod
     case "location-id": {
       const location = header(response.headers, "location");
       const resolved = location === undefined ? undefined : resolveUrl(location, request.url);
-      if (!resolved) return undefined;
-      const segment = new URL(resolved).pathname.split("/").filter(Boolean).pop();
-      if (segment === undefined) return undefined;
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
+      return resolved ? lastSegment(resolved) : undefined;
     }
+    case "path-id":
+      return lastSegment(request.url);
     default:
       return undefined;
+  }
+}
+
+/** The last segment of a URL's path, decoded. */
+function lastSegment(url: string): string | undefined {
+  const segment = new URL(url).pathname.split("/").filter(Boolean).pop();
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

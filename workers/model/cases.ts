@@ -117,6 +117,8 @@ export type Extraction =
   | { from: "status" }
   /** last path segment of the Location header (resolved against the request URL) */
   | { from: "location-id" }
+  /** last path segment of the URL the step requested: the id a client chose for a create-by-PUT */
+  | { from: "path-id" }
   /**
    * What another user owns among what a listing shows: in the array at `array`, the first element
    * whose `owner` (a pointer inside the element) is set and equals none of the variables named in

@@ -105,6 +105,9 @@ function extractLine(variable: string, extraction: unknown, files: { body: strin
       return `${variable}=$(grep -i '^set-cookie:' "${files.headers}" | sed -n ${single(`s/^[^:]*:[[:space:]]*${e.name ?? ""}=\\([^;]*\\).*/\\1/p`)} | tail -n 1 | tr -d '\\r')`;
     case "location-id":
       return [`${variable}=$(${headerValue("location")})`, `${variable}=\${${variable}%%\\?*}; ${variable}=\${${variable}%/}; ${variable}=\${${variable}##*/}`].join("\n");
+    case "path-id":
+      // the id the step chose for the item it created by PUT: the last segment of its URL
+      return `${variable}=${single(decodeSegment(requestUrl.split("?")[0].replace(/\/+$/, "").split("/").pop() ?? ""))}`;
     case "foreign": {
       // the first element another user owns: its owner is none of the run's own identities
       const f = extraction as { array?: string; value?: string; owner?: string; notOwners?: string[] };
@@ -117,6 +120,14 @@ function extractLine(variable: string, extraction: unknown, files: { body: strin
     }
     default:
       return `# ${variable}: unknown extraction ${JSON.stringify(extraction)}`;
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

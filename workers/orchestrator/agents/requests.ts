@@ -8,7 +8,7 @@
 import type { ApiModel, BodyReference, CheckSpec, JsonSchema, MediaType, Operation, Parameter, RequestTemplate, Step } from "../../model";
 import { firstUnion, generateValid, generateVouched } from "../generate/data-mocking";
 import { deriveSeed, Rng } from "../generate/random";
-import { pathPlaceholders, referencedResources, ResourceGraph, type Producer } from "./resources";
+import { createsByPut, pathPlaceholders, referencedResources, ResourceGraph, type Producer } from "./resources";
 import { listedSetup } from "./listing";
 import { selfSource } from "./self-params";
 import { flattenAllOf } from "../../jsonschema/shape";
@@ -228,7 +228,9 @@ export function buildRequest(env: AgentEnv, op: Operation, rng: Rng, options: Bu
       continue;
     }
     const param = op.parameters.find((p) => p.in === "path" && p.name === name) ?? { name, in: "path" as const, required: true, schema: { type: "string", minLength: 1 } };
-    const { value, source } = parameterValue(env, param, rng, true);
+    // a create-by-PUT names its new item by a fresh id of its own, not the example every case would share
+    const fresh = options.setupCreate === true && name === placeholders[placeholders.length - 1] && createsByPut(op);
+    const { value, source } = parameterValue(env, param, rng, !fresh);
     pathParams[name] = value;
     pathSources[name] = source;
     if (source === "generated") certain = false; // a guessed id legitimately gives 404

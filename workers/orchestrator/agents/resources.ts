@@ -17,7 +17,7 @@ export interface Producer {
   /** the response property holding the id (body extractions) */
   property?: string;
   /** "located": a job another operation started, known only by the Location of its 202 */
-  via: "link" | "heuristic" | "location" | "located" | "meaning" | "request";
+  via: "link" | "heuristic" | "location" | "located" | "meaning" | "request" | "put";
 }
 
 /**
@@ -57,6 +57,11 @@ const placeholders = new Map<string, string[]>();
 function successResponses(op: Operation) {
   const rank = (status: string) => (status === "201" ? 0 : status === "200" ? 1 : /^2/.test(status) ? 2 : 9);
   return op.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => rank(a.status) - rank(b.status));
+}
+
+/** A PUT on an item path (`…/{id}`) documenting 201 Created: the client names the new item by its URL. */
+export function createsByPut(op: Operation): boolean {
+  return op.method === "put" && /\/\{[^{}/]+\}$/.test(op.path) && op.responses.some((r) => r.status === "201");
 }
 
 export function jsonSchemaOf(op: Operation): JsonSchema | undefined {
@@ -528,6 +533,16 @@ export class ResourceGraph {
     return found.length === 1 ? { op: found[0].op, extract: { from: "location-id" }, via: "located" } : undefined;
   }
 
+  /**
+   * Items nothing else creates, made by a PUT on their own path that documents 201 (RFC 9110
+   * §9.3.4: a PUT creates the target when it does not exist): the setup sends it with an id of its
+   * own choosing (a fresh value of the path parameter's schema), read back from the URL it requested.
+   */
+  private createdByPut(itemPath: string): Producer | undefined {
+    const op = this.byKey.get(`put ${itemPath}`);
+    return op && createsByPut(op) ? { op, extract: { from: "path-id" }, via: "put" } : undefined;
+  }
+
   private textOf(schema: JsonSchema): string {
     if (!isObject(schema)) return JSON.stringify(resolve(schema, this.model.schemas));
     let text = this.resolvedText.get(schema);
@@ -560,6 +575,8 @@ export class ResourceGraph {
     if (indirect) return indirect;
     const located = this.locatedElsewhere(segments.slice(0, index + 1).join("/"), consumer);
     if (located) return located;
+    const put = this.createdByPut(segments.slice(0, index + 1).join("/"));
+    if (put && put.op !== consumer) return put;
     // the names differ: a link by meaning, only once the run confirmed it
     return meaning && meaning.op !== consumer ? meaning : undefined;
   }
