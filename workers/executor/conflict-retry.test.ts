@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReceivedResponse, RequestTemplate } from "../model";
 import { parseSpec } from "../orchestrator/spec";
 import { Rng } from "../orchestrator/generate/random";
-import { isConflict, varyConflicting } from "./conflict-retry";
+import { isConflict, mayVaryConflict, varyConflicting } from "./conflict-retry";
 import { namedInError } from "../shared/error-fields";
 
 /** A create whose unique field has a name nothing treats as unique, and a pattern. */
@@ -98,5 +98,21 @@ describe("a create that collides is retried with fresh values in the fields that
     expect(isConflict(answer(422, { detail: "tag already exists" }))).toBe(true);
     expect(isConflict(answer(422, { detail: "tag is too short" }))).toBe(false);
     expect(vary(answer(409, { errors: [{ name: "kind" }] }), undefined)).toBeUndefined();
+  });
+});
+
+describe("a step judged against a baseline keeps its conflict", () => {
+  it("is not re-rolled when a check compares it with a baseline step, else it is", () => {
+    const request: RequestTemplate = { method: "post", path: "/bookings", pathParams: {}, query: {}, headers: {} };
+    expect(mayVaryConflict({ id: "request", request, checks: [{ name: "positive_data_acceptance", params: { valid: true, baselineStep: "baseline" } }] })).toBe(false);
+    expect(mayVaryConflict({ id: "request", request, checks: [{ name: "positive_data_acceptance", params: { valid: true } }] })).toBe(true);
+    expect(mayVaryConflict({ id: "setup-x", request, checks: [] })).toBe(true);
+  });
+  it("such a step re-rolls only the fields the plan marked unique, not those the error names", () => {
+    const named = answer(409, { errors: [{ name: "year" }] });
+    const next = varyConflicting(template(["/owner/handle"]), named, model, op, new Rng(11), true)?.body?.value as typeof sent;
+    expect(next.year).toBe(2022);
+    expect(next.owner.handle).not.toBe("ada");
+    expect(varyConflicting(template(), named, model, op, new Rng(11), true)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@
  * collide with the first one). Each fresh value is confirmed against the field's schema (pattern,
  * format, length): a value the schema refuses would only turn the conflict into a 400.
  */
-import type { ApiModel, JsonSchema, Operation, ReceivedResponse, RequestTemplate } from "../model";
+import type { ApiModel, JsonSchema, Operation, ReceivedResponse, RequestTemplate, Step } from "../model";
 import { flattenAllOf } from "../jsonschema/shape";
 import { isObject } from "../jsonschema/types";
 import { ModelValidator } from "../jsonschema/validate";
@@ -21,6 +21,16 @@ import { namedInError } from "../shared/error-fields";
 export function isConflict(response: ReceivedResponse): boolean {
   if (response.status === 409) return true;
   return (response.status === 400 || response.status === 422) && ALREADY_TAKEN.test(response.body.slice(0, 2000));
+}
+
+/**
+ * May the conflict of `step` re-roll more than the fields the plan marked unique? Not when a check
+ * compares it with a baseline step (boundary and injection pairs): it must differ from that
+ * baseline in the value under test only (and the unique ones both share by construction); a
+ * conflict with what the baseline just made (the same room booked twice) is answered as is.
+ */
+export function mayVaryConflict(step: Step): boolean {
+  return !step.checks.some((c) => typeof c.params?.baselineStep === "string");
 }
 
 function escapeToken(token: string): string {
@@ -141,7 +151,7 @@ function fresh(current: unknown, schema: JsonSchema | undefined, rng: Rng, model
  * The template once more with fresh values in the fields that collided; undefined when there is
  * no JSON-like body or nothing could be varied.
  */
-export function varyConflicting(template: RequestTemplate, response: ReceivedResponse, model: ApiModel, operation: Operation | undefined, rng: Rng): RequestTemplate | undefined {
+export function varyConflicting(template: RequestTemplate, response: ReceivedResponse, model: ApiModel, operation: Operation | undefined, rng: Rng, onlyUnique = false): RequestTemplate | undefined {
   const value = template.body?.value;
   if (value === undefined || value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   const fields = leaves(value);
@@ -153,6 +163,7 @@ export function varyConflicting(template: RequestTemplate, response: ReceivedRes
   } catch {
     parsed = undefined;
   }
+  if (onlyUnique) return varied(template, value, new Set(template.unique ?? []), schema, model, rng);
   const named = new Set<string>();
   for (const name of namedInError(parsed)) {
     const pointer = resolveName(name, value, fields);
@@ -170,6 +181,11 @@ export function varyConflicting(template: RequestTemplate, response: ReceivedRes
       if (documented.some((d) => d === sent)) targets.add(f.pointer);
     }
   }
+  return varied(template, value, targets, schema, model, rng);
+}
+
+/** The template with fresh values at `targets`; undefined when none could be varied. */
+function varied(template: RequestTemplate, value: object, targets: Set<string>, schema: JsonSchema | undefined, model: ApiModel, rng: Rng): RequestTemplate | undefined {
   const copy = cloneJson(value) as Record<string, unknown>;
   let changed = false;
   for (const pointer of targets) {

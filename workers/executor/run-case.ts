@@ -22,7 +22,7 @@ import { chosenSecrets, collectSecrets, redactRequest, redactResponse } from "./
 import { placeCredentials } from "./identity-credentials";
 import { buildRequest, RequestBuildError, type BuiltRequest } from "./request-builder";
 import { deriveSeed, Rng } from "../orchestrator/generate/random";
-import { isConflict, varyConflicting } from "./conflict-retry";
+import { isConflict, mayVaryConflict, varyConflicting } from "./conflict-retry";
 import { withFreshKeys } from "./fresh-keys";
 
 export interface RunConfig {
@@ -189,7 +189,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
       }
       // a unique field (e-mail, slug, SKU, one the error names …) already taken: once more with fresh values
       if (!repeat && sent.response && isConflict(sent.response)) {
-        const fresh = varyConflicting(step.request, sent.response, env.model, findOperation(env.model, String(step.request.method), step.request.path), new Rng(deriveSeed(Date.now(), testCase.id, step.id)));
+        const fresh = varyConflicting(step.request, sent.response, env.model, findOperation(env.model, String(step.request.method), step.request.path), new Rng(deriveSeed(Date.now(), testCase.id, step.id)), !mayVaryConflict(step));
         if (fresh) {
           built = await build(fresh, step, env, variables, declared);
           startedAt = new Date().toISOString();
