@@ -6,7 +6,7 @@ import { functionalPositive } from "./functional-positive";
 import { stateful } from "./stateful";
 
 /** Shelves made by POST; boxes exist only through PUT /shelves/{shelfId}/boxes/{boxId} (201 new, 200 replaced). */
-function boxesApi(putCreated = "201") {
+function boxesApi(putCreated = "201", collectionPost = false) {
   const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: ref } } } });
   const shelfId = { name: "shelfId", in: "path", required: true, schema: { type: "integer" } };
   const boxId = { name: "boxId", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9-]{3,20}$" }, example: "box-1" };
@@ -21,7 +21,10 @@ function boxesApi(putCreated = "201") {
     },
     paths: {
       "/shelves": { post: { operationId: "createShelf", requestBody: { required: true, ...json("#/components/schemas/Shelf") }, responses: { "201": { description: "made", ...json("#/components/schemas/Shelf") } } } },
-      "/shelves/{shelfId}/boxes": { get: { operationId: "listBoxes", parameters: [shelfId], responses: { "200": { description: "boxes", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Box" } } } } } } } },
+      "/shelves/{shelfId}/boxes": {
+        get: { operationId: "listBoxes", parameters: [shelfId], responses: { "200": { description: "boxes", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Box" } } } } } } },
+        ...(collectionPost ? { post: { operationId: "addBox", parameters: [shelfId], requestBody: { required: true, ...json("#/components/schemas/Box") }, responses: { "204": { description: "added" } } } } : {}),
+      },
       "/shelves/{shelfId}/boxes/{boxId}": {
         parameters: [shelfId, boxId],
         get: { operationId: "getBox", responses: { "200": { description: "a box", ...json("#/components/schemas/Box") } } },
@@ -41,6 +44,9 @@ describe("a resource created by PUT on its own item path (RFC 9110 §9.3.4)", ()
     // the PUT is no producer of itself, and a PUT without 201 creates nothing
     const putBox = model.operations.find((o) => o.operationId === "putBox")!;
     expect(new ResourceGraph(model).producerFor(putBox, "boxId")).toBeUndefined();
+    // a collection with a POST has its own create (here one whose answer names nothing): the PUT only replaces
+    const posted = boxesApi("201", true);
+    expect(new ResourceGraph(posted).producerFor(posted.operations.find((o) => o.operationId === "getBox")!, "boxId")).toBeUndefined();
     const replaceOnly = boxesApi("202");
     expect(new ResourceGraph(replaceOnly).producerFor(replaceOnly.operations.find((o) => o.operationId === "getBox")!, "boxId")).toBeUndefined();
   });

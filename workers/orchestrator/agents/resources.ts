@@ -540,6 +540,8 @@ export class ResourceGraph {
    */
   private createdByPut(itemPath: string): Producer | undefined {
     const op = this.byKey.get(`put ${itemPath}`);
+    // a collection with a POST has its own create: the PUT replaces what that makes
+    if (this.byKey.has(`post ${itemPath.slice(0, itemPath.lastIndexOf("/"))}`)) return undefined;
     return op && createsByPut(op) ? { op, extract: { from: "path-id" }, via: "put" } : undefined;
   }
 
