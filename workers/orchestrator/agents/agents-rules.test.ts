@@ -478,6 +478,9 @@ describe("privilege", () => {
     expect(await attackersWith({ olivia: "member", oscar: "admin", rhea: "not is_admin" })).toEqual(["rhea"]);
     // an identity whose role is unknown falls back to the name rule
     expect(await attackersWith({ olivia: "owner", oscar: "owner" })).toEqual(["rhea"]);
+    // two ordinary accounts (role "user", is_admin false) are both unprivileged callers of an admin operation
+    expect(await attackersWith({ olivia: "user", oscar: "user", rhea: "user" })).toEqual(["oscar", "rhea"]);
+    expect(await attackersWith({ olivia: "not is_admin", oscar: "not is_admin", rhea: "admin" })).toEqual(["oscar"]);
   });
   it("calls a privileged write on an account no operation creates on one the case signs up, not on a made-up id", async () => {
     const user = { type: "object", properties: { id: { type: "integer" }, username: { type: "string" } } };

@@ -19,7 +19,7 @@ import { foreignDataDrafts } from "./foreign-data";
 import { grantedScopes, openToAnyToken, requiredScopeSets, satisfies } from "./scopes";
 import type { Agent, AgentContext } from "./types";
 import { actionPrerequisites } from "./stateful-actions";
-import { isPrivilegedRole, PRIVILEGED_IDENTITY } from "../auth/roles";
+import { isBasicRole, isPrivilegedRole, PRIVILEGED_IDENTITY } from "../auth/roles";
 
 const NAME = "security-auth";
 
@@ -288,13 +288,14 @@ function bolaDrafts(env: AgentEnv): { opId: string; idKey: string; drafts: CaseD
 
 /**
  * Can `name` stand for an unprivileged caller beside the first identity? With roles known: not a
- * peer (the first one's role: what it may call, the peer may too) nor a privileged role (admin,
- * owner, `is_admin`); without: not named like a privileged role.
+ * peer (the first one's role: what it may call, the peer may too — unless that role is an ordinary
+ * account's, which calls no admin operation either) nor a privileged role (admin, owner,
+ * `is_admin`); without: not named like a privileged role.
  */
 function mayBeUnprivileged(config: AgentContext["config"], owner: string, name: string): boolean {
   const role = config.identityRoles?.[name];
   if (role === undefined) return !PRIVILEGED_IDENTITY.test(name);
-  return role !== config.identityRoles?.[owner] && !isPrivilegedRole(role);
+  return (role !== config.identityRoles?.[owner] || isBasicRole(role)) && !isPrivilegedRole(role);
 }
 
 /** Who calls `op` to probe BFLA, and who makes what the call needs: by role names, then by OAuth scopes. */

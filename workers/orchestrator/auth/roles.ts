@@ -64,6 +64,13 @@ export const PRIVILEGED_IDENTITY = /(admin|root|super|staff|owner|operator|moder
 /** A role that names a privileged one (an admin, an owner; `is_admin: true`): such an identity is no BFLA attacker. */
 export const isPrivilegedRole = (role: string) => !role.startsWith("not ") && PRIVILEGED_IDENTITY.test(role);
 
+/**
+ * A role that grants nothing beyond an ordinary account (`user`, `member`, `customer`, `is_admin:
+ * false` …): two identities sharing it are both unprivileged callers of an admin operation, not peers
+ * of a privileged first identity.
+ */
+export const isBasicRole = (role: string) => role.startsWith("not ") || /^(users?|members?|customers?|clients?|viewers?|guests?|readers?|basic|standard|default|regular|normal|employees?|respondents?|patients?|students?|buyers?|shoppers?)$/i.test(role);
+
 /** Declared roles win over the ones read from profiles; undefined when none is known. */
 export function mergeRoles(declared: Record<string, string> | undefined, inferred: Record<string, string> | undefined): Record<string, string> | undefined {
   const merged = { ...(inferred ?? {}), ...(declared ?? {}) };
