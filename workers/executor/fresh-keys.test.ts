@@ -27,24 +27,24 @@ describe("fresh idempotency keys per case", () => {
   it("gives each planned key a fresh value of its shape per request, the same for a repeated request, and keeps payloads and invalid values", () => {
     const planned = "WOObRbqq";
     const replay = testCase([step("keyed", "/payments", { "Idempotency-Key": planned }, { amount: 1 }), step("keyed-replay", "/payments", { "Idempotency-Key": planned }, { amount: 1 })]);
-    const [first, second] = withFreshKeys(replay, model, new Rng(1));
+    const [first, second] = withFreshKeys(replay, model, () => new Rng(1));
     const key = first.request.headers["Idempotency-Key"];
     expect(key).not.toBe(planned);
     expect(key).toMatch(/^[A-Za-z]{8}$/);
     expect(second.request.headers["Idempotency-Key"]).toBe(key);
     // the same planned key with another body (a probe after its baseline): a key of its own
     const probe = testCase([step("baseline", "/payments", { "Idempotency-Key": planned }, { amount: 1 }), step("probe", "/payments", { "Idempotency-Key": planned }, { amount: "' OR 1=1" })]);
-    const [base, other] = withFreshKeys(probe, model, new Rng(1));
+    const [base, other] = withFreshKeys(probe, model, () => new Rng(1));
     expect(other.request.headers["Idempotency-Key"]).not.toBe(base.request.headers["Idempotency-Key"]);
     // another case: another key
-    expect(withFreshKeys(replay, model, new Rng(2))[0].request.headers["Idempotency-Key"]).not.toBe(key);
+    expect(withFreshKeys(replay, model, () => new Rng(2))[0].request.headers["Idempotency-Key"]).not.toBe(key);
     // an injection payload, a value the schema refuses (a negative case): as planned
     for (const value of ["' OR '1'='1", "aaaaaaa", "sentinel invalid value!"]) {
       const kept = testCase([step("probe", "/payments", { "Idempotency-Key": value }, { amount: 1 })]);
-      expect(withFreshKeys(kept, model, new Rng(1))[0].request.headers["Idempotency-Key"]).toBe(value);
+      expect(withFreshKeys(kept, model, () => new Rng(1))[0].request.headers["Idempotency-Key"]).toBe(value);
     }
     // a header described as unique per request is a key too; a plain one is not
-    const [order] = withFreshKeys(testCase([step("order", "/orders", { "X-Client-Ref": "ref-0042", "X-Tenant": "acme" }, {})]), model, new Rng(1));
+    const [order] = withFreshKeys(testCase([step("order", "/orders", { "X-Client-Ref": "ref-0042", "X-Tenant": "acme" }, {})]), model, () => new Rng(1));
     expect(order.request.headers["X-Client-Ref"]).not.toBe("ref-0042");
     expect(order.request.headers["X-Tenant"]).toBe("acme");
   });

@@ -39,10 +39,14 @@ function keyHeadersOf(model: ApiModel): KeyHeaders | null {
 
 const TOKEN = /^[A-Za-z0-9_.:@+-]+$/;
 
-/** The case's steps with fresh values in their unique-per-request headers (the same steps when none has one). */
-export function withFreshKeys(testCase: TestCase, model: ApiModel, rng: Rng): Step[] {
+/**
+ * The case's steps with fresh values in their unique-per-request headers (the same steps when none
+ * has one). `rng` is asked for only then: most specs have no such header, and most cases draw nothing.
+ */
+export function withFreshKeys(testCase: TestCase, model: ApiModel, rng: () => Rng): Step[] {
   const known = keyHeadersOf(model);
   if (!known) return testCase.steps;
+  let random: Rng | undefined;
   const fresh = new Map<string, string>();
   const refresh = (step: Step): Step => {
     const params = known.byOperation.get(`${String(step.request.method).toLowerCase()} ${step.request.path}`);
@@ -54,7 +58,7 @@ export function withFreshKeys(testCase: TestCase, model: ApiModel, rng: Rng): St
       const request = `${value}\u0000${JSON.stringify([step.request.pathParams, step.request.query, step.request.body?.value ?? null])}`;
       let next = fresh.get(request);
       if (next === undefined) {
-        next = freshKey(value, param.schema, rng, model.schemas, known.validator) ?? value;
+        next = freshKey(value, param.schema, (random ??= rng()), model.schemas, known.validator) ?? value;
         fresh.set(request, next);
       }
       (headers ??= { ...step.request.headers })[name] = next;

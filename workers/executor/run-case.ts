@@ -114,7 +114,7 @@ export async function runCase(testCase: TestCase, env: RunEnv): Promise<CaseResu
 
   // a step answered 5xx is followed by the one to send in its place (Step.instead)
   // an Idempotency-Key (or another key unique per request) of its own for this case
-  const steps = [...withFreshKeys(testCase, env.model, new Rng(crypto.getRandomValues(new Uint32Array(1))[0]))];
+  const steps = [...withFreshKeys(testCase, env.model, () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]))];
   // a step that repeats an earlier one (idempotency, replays) must stay identical: never re-rolled.
   // Templates are compared as JSON, written only once a second step comes (most cases have one).
   const sentTemplates = new Set<string>();
